@@ -1,0 +1,79 @@
+"""TWIN-style grant-scheme management: the application factory."""
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+
+def create_app(config: object | str | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_path=os.environ.get("INSTANCE_DIR") or None)
+    app.config.from_object(config or _default_config())
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_hooks(app)
+    return app
+
+
+def _default_config() -> object:
+    import config
+
+    if os.environ.get("APP_ENV") == "production":
+        return config.ProductionConfig()
+    return config.Config
+
+
+def register_extensions(app: Flask) -> None:
+    from grants.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from grants.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=os.path.join(app.root_path, "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from grants.auth.loaders import load_user  # noqa: F401  (registers the user loader)
+
+
+def register_blueprints(app: Flask) -> None:
+    from grants.admin.routes import bp as admin_bp
+    from grants.auth.routes import bp as auth_bp
+    from grants.calls.routes import bp as calls_bp
+    from grants.public.routes import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(calls_bp, url_prefix="/staff/calls")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from grants.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from grants.cli import register
+
+    register(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from grants.i18n import register_template_helpers
+    from grants.security import set_security_headers
+
+    register_template_helpers(app)
+    app.after_request(set_security_headers)

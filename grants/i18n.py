@@ -1,0 +1,51 @@
+"""Language selection and locale-aware formatting of money and times."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as _format_datetime
+from babel.numbers import format_currency, format_decimal
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"en": "English", "tr": "Türkçe"}
+
+
+def select_locale() -> str:
+    supported = current_app.config["LANGUAGES"]
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in supported:
+        return current_user.locale
+    if session.get("lang") in supported:
+        return session["lang"]
+    return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def money(amount: Decimal | None, currency: str = "EUR") -> str:
+    if amount is None:
+        return "–"
+    return format_currency(amount, currency, locale=str(get_locale()))
+
+
+def number(value: Decimal | int | None) -> str:
+    return "–" if value is None else format_decimal(value, locale=str(get_locale()))
+
+
+def local_time(moment: datetime | None, tz: str = "UTC", fmt: str = "medium") -> str:
+    """A time shown in the given IANA zone, with the zone named (e.g. 'Europe/Istanbul')."""
+    if moment is None:
+        return "–"
+    text = _format_datetime(moment, format=fmt, tzinfo=ZoneInfo(tz), locale=str(get_locale()))
+    return f"{text} ({tz})"
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["local_time"] = local_time
+
+    @app.context_processor
+    def inject_locale() -> dict:
+        return {"current_locale": str(get_locale()), "language_names": LANGUAGE_NAMES}

@@ -1,0 +1,60 @@
+"""E-mail: every message is kept in the outbox and delivered by a background job."""
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from grants.extensions import db
+from grants.jobs import defer
+from grants.models import MailStatus, OutboxMessage
+from grants.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def send(to: str, subject: str, template: str, locale: str | None = None, **context) -> OutboxMessage:
+    """Render a text template in the recipient's language and queue it for delivery after commit."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = render_template(template, **context)
+        subject = str(subject)
+    message = OutboxMessage(to=to, subject=subject, body=body)
+    db.session.add(message)
+    db.session.flush()
+    defer(deliver, message.id)
+    return message
+
+
+def deliver(message_id: int) -> None:
+    """rq task: send one outbox message over SMTP, or log it when no MAIL_SERVER is configured."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.status is MailStatus.sent:
+        return
+    cfg = current_app.config
+    if not cfg.get("MAIL_SERVER"):
+        log.info("E-mail (no MAIL_SERVER) to %s: %s\n%s", message.to, message.subject, message.body)
+        message.status = MailStatus.logged
+    else:
+        email = EmailMessage()
+        email["From"] = cfg["MAIL_SENDER"]
+        email["To"] = message.to
+        email["Subject"] = message.subject
+        email.set_content(message.body)
+        try:
+            with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
+                if cfg.get("MAIL_USE_TLS"):
+                    smtp.starttls()
+                if cfg.get("MAIL_USERNAME"):
+                    smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+                smtp.send_message(email)
+        except (OSError, smtplib.SMTPException) as exc:
+            message.status = MailStatus.failed
+            message.error = str(exc)
+            db.session.commit()
+            raise
+        message.status = MailStatus.sent
+    message.sent_at = utcnow()
+    db.session.commit()

@@ -1,0 +1,20 @@
+"""All models, imported here so that metadata and Alembic see every table."""
+from grants.models.applications import (
+    Application, ApplicationStage, Attachment, AttachmentKind, BudgetLine, Partner, PartnerStatus,
+    StageStatus,
+)
+from grants.models.audit import AuditEvent
+from grants.models.calls import AwardRule, Call, CallStatus, Criterion, Grid, GridSection, Lot, Procedure, Stage
+from grants.models.decisions import DecisionOverride
+from grants.models.evaluation import Assignment, CallEvaluator, ConflictStatus, Evaluation, Score, SectionComment
+from grants.models.jobs import JobStatus, MailStatus, OutboxMessage, ReportJob
+from grants.models.organisations import Organisation, OrganisationType
+from grants.models.users import Role, User
+
+__all__ = [
+    "Application", "ApplicationStage", "Assignment", "Attachment", "AttachmentKind", "AuditEvent",
+    "AwardRule", "BudgetLine", "Call", "CallEvaluator", "CallStatus", "ConflictStatus", "Criterion",
+    "DecisionOverride", "Evaluation", "Grid", "GridSection", "JobStatus", "Lot", "MailStatus",
+    "Organisation", "OrganisationType", "OutboxMessage", "Partner", "PartnerStatus", "Procedure",
+    "ReportJob", "Role", "Score", "SectionComment", "Stage", "StageStatus", "User",
+]

@@ -1,0 +1,177 @@
+"""Applications: the joint proposal, its partnership, budget, attachments and stages."""
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grants.models.base import Base, Money, Points, Timestamp, enum_column, utcnow
+from grants.models.calls import Stage
+
+
+class StageStatus(enum.Enum):
+    draft = "draft"
+    submitted = "submitted"
+    admissible = "admissible"
+    inadmissible = "inadmissible"
+    evaluated = "evaluated"
+    shortlisted = "shortlisted"
+    not_shortlisted = "not_shortlisted"
+    awarded = "awarded"
+    reserve = "reserve"
+    not_selected = "not_selected"
+    below_threshold = "below_threshold"
+    withdrawn = "withdrawn"
+
+
+class Application(Base):
+    __tablename__ = "application"
+    __table_args__ = (
+        UniqueConstraint("call_id", "number"),
+        CheckConstraint("indirect >= 0 AND contingency >= 0 AND requested_grant >= 0", name="amounts_positive"),
+        CheckConstraint("duration_months IS NULL OR duration_months >= 1", name="duration_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id"), index=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    number: Mapped[int | None]  # given at first submission, 1, 2, 3... per call
+    reference: Mapped[str | None] = mapped_column(String(48), unique=True)
+
+    title: Mapped[str] = mapped_column(String(300), default="")
+    acronym: Mapped[str] = mapped_column(String(40), default="")
+    theme: Mapped[str] = mapped_column(String(100), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    objectives: Mapped[str] = mapped_column(Text, default="")
+    activities: Mapped[str] = mapped_column(Text, default="")
+    expected_results: Mapped[str] = mapped_column(Text, default="")
+    start_month: Mapped[int | None]
+    duration_months: Mapped[int | None]
+
+    indirect: Mapped[Money] = mapped_column(default=Decimal("0.00"))
+    contingency: Mapped[Money] = mapped_column(default=Decimal("0.00"))
+    requested_grant: Mapped[Money] = mapped_column(default=Decimal("0.00"))
+
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    updated_at: Mapped[Timestamp] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)  # bumped on each save, for "changed underneath" warnings
+
+    call = relationship("Call")
+    lot = relationship("Lot")
+    lead = relationship("Organisation", foreign_keys=[lead_id])
+    partners: Mapped[list[Partner]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="Partner.position"
+    )
+    budget_lines: Mapped[list[BudgetLine]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="BudgetLine.position"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="application", cascade="all, delete-orphan")
+    stages: Mapped[list[ApplicationStage]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationStage.stage"
+    )
+
+    def stage(self, stage: Stage) -> ApplicationStage | None:
+        return next((s for s in self.stages if s.stage is stage), None)
+
+
+class ApplicationStage(Base):
+    """One stage (concept note or full application) of an application, with its outcome."""
+
+    __tablename__ = "application_stage"
+    __table_args__ = (
+        UniqueConstraint("application_id", "stage"),
+        CheckConstraint("requested_grant IS NULL OR requested_grant >= 0", name="requested_positive"),
+        CheckConstraint("awarded_amount IS NULL OR awarded_amount >= 0", name="awarded_positive"),
+        CheckConstraint("rank IS NULL OR rank >= 1", name="rank_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[Stage] = enum_column(Stage)
+    status: Mapped[StageStatus] = enum_column(StageStatus, default=StageStatus.draft, index=True)
+    submitted_at: Mapped[Timestamp | None]
+    requested_grant: Mapped[Money | None]
+    inadmissible_reasons: Mapped[list[str]] = mapped_column(default=list)
+    final_score: Mapped[Points | None]
+    rank: Mapped[int | None]
+    awarded_amount: Mapped[Money | None]
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[Timestamp] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="stages")
+
+
+class PartnerStatus(enum.Enum):
+    proposed = "proposed"
+    confirmed = "confirmed"
+    declined = "declined"
+
+
+class Partner(Base):
+    __tablename__ = "partner"
+    __table_args__ = (UniqueConstraint("application_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    role: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[PartnerStatus] = enum_column(PartnerStatus, default=PartnerStatus.proposed)
+    confirmed_at: Mapped[Timestamp | None]
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    declined_at: Mapped[Timestamp | None]
+
+    application: Mapped[Application] = relationship(back_populates="partners")
+    organisation = relationship("Organisation")
+
+
+class BudgetLine(Base):
+    __tablename__ = "budget_line"
+    __table_args__ = (
+        CheckConstraint("heading >= 1 AND heading <= 6", name="heading_range"),
+        CheckConstraint("quantity >= 0 AND unit_cost >= 0", name="amounts_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    heading: Mapped[int]
+    description: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    quantity: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+    unit_cost: Mapped[Money]
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+
+    application: Mapped[Application] = relationship(back_populates="budget_lines")
+    organisation = relationship("Organisation")
+
+
+class AttachmentKind(enum.Enum):
+    partnership_statement = "partnership_statement"
+    declaration = "declaration"
+    annex = "annex"
+
+
+class Attachment(Base):
+    __tablename__ = "attachment"
+    __table_args__ = (CheckConstraint("size >= 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[AttachmentKind] = enum_column(AttachmentKind)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))  # whose statement
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="attachments")
+
+
+

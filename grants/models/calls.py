@@ -1,0 +1,201 @@
+"""Calls for proposals: settings, lots and evaluation grids."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grants.models.base import Base, Money, Points, Rate, Timestamp, enum_column, utcnow
+
+
+class CallStatus(enum.Enum):
+    draft = "draft"
+    published = "published"
+    evaluation = "evaluation"
+    decided = "decided"
+    closed = "closed"
+
+
+class Procedure(enum.Enum):
+    open = "open"
+    restricted = "restricted"
+
+
+class AwardRule(enum.Enum):
+    strict = "strict"
+    fill = "fill"
+
+
+class Stage(enum.Enum):
+    concept_note = "concept_note"
+    full_application = "full_application"
+
+
+class Call(Base):
+    __tablename__ = "call"
+    __table_args__ = (
+        CheckConstraint("total_budget >= 0", name="budget_positive"),
+        CheckConstraint("awarded_total >= 0 AND awarded_total <= total_budget", name="awarded_within_budget"),
+        CheckConstraint("grant_min >= 0 AND grant_min <= grant_max", name="grant_range"),
+        CheckConstraint("min_rate >= 0 AND min_rate <= max_rate AND max_rate <= 1", name="rate_range"),
+        CheckConstraint("duration_min >= 1 AND duration_min <= duration_max", name="duration_range"),
+        CheckConstraint("indirect_rate >= 0 AND indirect_rate <= 1", name="indirect_rate_range"),
+        CheckConstraint("contingency_rate >= 0 AND contingency_rate <= 1", name="contingency_rate_range"),
+        CheckConstraint("partners_min >= 0 AND partners_min <= partners_max", name="partners_range"),
+        CheckConstraint("max_applications_per_lead >= 1", name="max_applications_positive"),
+        CheckConstraint("evaluators_per_application >= 1", name="evaluators_positive"),
+        CheckConstraint("reserve_list_length IS NULL OR reserve_list_length >= 0", name="reserve_positive"),
+        CheckConstraint("opens_at < deadline", name="opens_before_deadline"),
+        CheckConstraint(
+            "concept_note_deadline IS NULL OR (opens_at < concept_note_deadline AND concept_note_deadline < deadline)",
+            name="concept_note_deadline_order",
+        ),
+        CheckConstraint("next_number >= 1", name="next_number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Istanbul")
+    procedure: Mapped[Procedure] = enum_column(Procedure, default=Procedure.open)
+    status: Mapped[CallStatus] = enum_column(CallStatus, default=CallStatus.draft, index=True)
+    themes: Mapped[list[str]] = mapped_column(default=list)
+
+    opens_at: Mapped[Timestamp]
+    concept_note_deadline: Mapped[Timestamp | None]
+    deadline: Mapped[Timestamp]
+
+    total_budget: Mapped[Money]
+    awarded_total: Mapped[Money] = mapped_column(default=Decimal("0.00"))
+    grant_min: Mapped[Money]
+    grant_max: Mapped[Money]
+    min_rate: Mapped[Rate]
+    max_rate: Mapped[Rate]
+    duration_min: Mapped[int]
+    duration_max: Mapped[int]
+    indirect_rate: Mapped[Rate]
+    contingency_rate: Mapped[Rate]
+
+    lead_countries: Mapped[list[str]] = mapped_column(default=list)
+    lead_types: Mapped[list[str]] = mapped_column(default=list)
+    partner_countries: Mapped[list[str]] = mapped_column(default=list)
+    partner_types: Mapped[list[str]] = mapped_column(default=list)
+    partners_min: Mapped[int] = mapped_column(default=1)
+    partners_max: Mapped[int] = mapped_column(default=3)
+    country_groups: Mapped[list[list[str]]] = mapped_column(default=list)
+    max_applications_per_lead: Mapped[int] = mapped_column(default=1)
+
+    evaluators_per_application: Mapped[int] = mapped_column(default=2)
+    discrepancy_threshold: Mapped[Points]
+    reserve_list_length: Mapped[int | None]
+    award_rule: Mapped[AwardRule] = enum_column(AwardRule, default=AwardRule.strict)
+    shortlist_ratio: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("2.0"))
+
+    next_number: Mapped[int] = mapped_column(default=1)  # reference counter, updated atomically
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    updated_at: Mapped[Timestamp] = mapped_column(default=utcnow, onupdate=utcnow)
+    published_at: Mapped[Timestamp | None]
+    finalised_at: Mapped[Timestamp | None]
+    finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    lots: Mapped[list[Lot]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="Lot.position"
+    )
+    grids: Mapped[list[Grid]] = relationship(back_populates="call", cascade="all, delete-orphan")
+
+    def grid_for(self, stage: Stage) -> Grid | None:
+        return next((g for g in self.grids if g.stage is stage), None)
+
+    def submission_deadline(self, stage: Stage) -> datetime:
+        return self.concept_note_deadline if stage is Stage.concept_note else self.deadline
+
+    def __repr__(self) -> str:
+        return f"<Call {self.reference} {self.status.value}>"
+
+
+class Lot(Base):
+    __tablename__ = "lot"
+    __table_args__ = (
+        UniqueConstraint("call_id", "code"),
+        CheckConstraint("budget >= 0", name="budget_positive"),
+        CheckConstraint("awarded_total >= 0 AND awarded_total <= budget", name="awarded_within_budget"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    themes: Mapped[list[str]] = mapped_column(default=list)
+    budget: Mapped[Money]
+    awarded_total: Mapped[Money] = mapped_column(default=Decimal("0.00"))
+
+    call: Mapped[Call] = relationship(back_populates="lots")
+
+
+class Grid(Base):
+    __tablename__ = "grid"
+    __table_args__ = (
+        UniqueConstraint("call_id", "stage"),
+        CheckConstraint("max_total >= 1", name="max_positive"),
+        CheckConstraint("pass_threshold >= 0 AND pass_threshold <= max_total", name="pass_within_max"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[Stage] = enum_column(Stage)
+    max_total: Mapped[int]
+    pass_threshold: Mapped[Points]
+    tie_break_section: Mapped[str] = mapped_column(String(16))
+
+    call: Mapped[Call] = relationship(back_populates="grids")
+    sections: Mapped[list[GridSection]] = relationship(
+        back_populates="grid", cascade="all, delete-orphan", order_by="GridSection.position"
+    )
+
+
+class GridSection(Base):
+    __tablename__ = "grid_section"
+    __table_args__ = (
+        UniqueConstraint("grid_id", "code"),
+        CheckConstraint("threshold IS NULL OR threshold >= 0", name="threshold_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    code: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    threshold: Mapped[Points | None]
+
+    grid: Mapped[Grid] = relationship(back_populates="sections")
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="section", cascade="all, delete-orphan", order_by="Criterion.position"
+    )
+
+    @property
+    def max_score(self) -> int:
+        return sum(5 * c.weight for c in self.criteria)
+
+
+class Criterion(Base):
+    __tablename__ = "criterion"
+    __table_args__ = (
+        UniqueConstraint("section_id", "code"),
+        CheckConstraint("weight >= 1 AND weight <= 5", name="weight_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("grid_section.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    code: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[int] = mapped_column(default=1)
+
+    section: Mapped[GridSection] = relationship(back_populates="criteria")

@@ -1,0 +1,24 @@
+"""Staff overrides of proposed award decisions, each with its written justification."""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grants.models.applications import StageStatus
+from grants.models.base import Base, Money, Timestamp, enum_column, utcnow
+
+
+class DecisionOverride(Base):
+    __tablename__ = "decision_override"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("application_stage.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[StageStatus] = enum_column(StageStatus)
+    to_status: Mapped[StageStatus] = enum_column(StageStatus)
+    from_amount: Mapped[Money | None]
+    to_amount: Mapped[Money | None]
+    justification: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    user = relationship("User")

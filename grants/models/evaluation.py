@@ -1,0 +1,99 @@
+"""Evaluation: evaluator pool and declarations, assignments, scores."""
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grants.models.base import Base, Timestamp, enum_column, utcnow
+
+
+class CallEvaluator(Base):
+    """An evaluator in a call's pool, with the call's impartiality and confidentiality declaration."""
+
+    __tablename__ = "call_evaluator"
+    __table_args__ = (UniqueConstraint("call_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    added_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    impartiality_signed_at: Mapped[Timestamp | None]
+
+    user = relationship("User")
+
+
+class ConflictStatus(enum.Enum):
+    undeclared = "undeclared"
+    no_conflict = "no_conflict"
+    conflict = "conflict"
+
+
+class Assignment(Base):
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("stage_id", "evaluator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("application_stage.id", ondelete="CASCADE"), index=True)
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    assigned_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    extra: Mapped[bool] = mapped_column(default=False)  # the one more evaluator after a discrepancy
+    conflict: Mapped[ConflictStatus] = enum_column(ConflictStatus, default=ConflictStatus.undeclared)
+    conflict_declared_at: Mapped[Timestamp | None]
+    ended_at: Mapped[Timestamp | None]  # a declared conflict ends the assignment
+
+    stage = relationship("ApplicationStage")
+    evaluator = relationship("User", foreign_keys=[evaluator_id])
+    evaluation: Mapped[Evaluation | None] = relationship(
+        back_populates="assignment", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class Evaluation(Base):
+    __tablename__ = "evaluation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignment.id", ondelete="CASCADE"), unique=True
+    )
+    started_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    updated_at: Mapped[Timestamp] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[Timestamp | None]  # submitting locks the evaluation
+
+    assignment: Mapped[Assignment] = relationship(back_populates="evaluation")
+    scores: Mapped[list[Score]] = relationship(back_populates="evaluation", cascade="all, delete-orphan")
+    section_comments: Mapped[list[SectionComment]] = relationship(
+        back_populates="evaluation", cascade="all, delete-orphan"
+    )
+
+
+class Score(Base):
+    __tablename__ = "score"
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "criterion_id"),
+        CheckConstraint("score >= 1 AND score <= 5", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"))
+    score: Mapped[int]
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    evaluation: Mapped[Evaluation] = relationship(back_populates="scores")
+    criterion = relationship("Criterion")
+
+
+class SectionComment(Base):
+    __tablename__ = "section_comment"
+    __table_args__ = (UniqueConstraint("evaluation_id", "section_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("grid_section.id"))
+    strengths: Mapped[str] = mapped_column(Text, default="")
+    weaknesses: Mapped[str] = mapped_column(Text, default="")
+
+    evaluation: Mapped[Evaluation] = relationship(back_populates="section_comments")

@@ -1,0 +1,58 @@
+"""Background work: report jobs and the e-mail outbox."""
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from grants.models.base import Base, Timestamp, enum_column, utcnow
+
+
+class JobStatus(enum.Enum):
+    queued = "queued"
+    running = "running"
+    finished = "finished"
+    failed = "failed"
+
+
+class ReportJob(Base):
+    __tablename__ = "report_job"
+    __table_args__ = (CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rq_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[JobStatus] = enum_column(JobStatus, default=JobStatus.queued)
+    progress: Mapped[int] = mapped_column(default=0)
+    file_path: Mapped[str | None] = mapped_column(String(500))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    error: Mapped[str | None] = mapped_column(Text)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    finished_at: Mapped[Timestamp | None]
+
+
+class MailStatus(enum.Enum):
+    queued = "queued"
+    sent = "sent"
+    logged = "logged"  # no MAIL_SERVER configured: written to the log and kept here
+    failed = "failed"
+
+
+class OutboxMessage(Base):
+    """Every e-mail the system sends, kept for the admin outbox page and for retries."""
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(String(254), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[MailStatus] = enum_column(MailStatus, default=MailStatus.queued)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[Timestamp | None]

@@ -1,0 +1,65 @@
+"""Users and their roles."""
+from __future__ import annotations
+
+import enum
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from grants.models.base import Base, Timestamp, enum_column, utcnow
+
+
+class Role(enum.Enum):
+    applicant = "applicant"
+    evaluator = "evaluator"
+    staff = "staff"
+    admin = "admin"
+
+
+class User(UserMixin, Base):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(64), unique=True)  # bundle key (evaluators)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = enum_column(Role, default=Role.applicant)
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    last_login_at: Mapped[Timestamp | None]
+
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # a user acts for the organisation only once a member verification is recorded and the
+    # organisation itself is verified (domain.md 1)
+    member_verified_at: Mapped[Timestamp | None]
+    member_verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    organisation = relationship("Organisation", back_populates="members", foreign_keys=[organisation_id])
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: str | Role) -> bool:
+        wanted = {r.value if isinstance(r, Role) else r for r in roles}
+        if self.role is Role.admin and "staff" in wanted:
+            return True  # admin may do everything staff may
+        return self.role.value in wanted
+
+    @property
+    def acts_for_organisation(self) -> bool:
+        org = self.organisation
+        return bool(org and org.verified and self.member_verified_at is not None and self.active)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role.value}>"

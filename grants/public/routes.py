@@ -1,0 +1,44 @@
+"""Public pages: the list of open calls, a call's public page, the language switch."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from grants.calls.services import public_call, public_calls
+from grants.extensions import db
+from grants.models.base import utcnow
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index():
+    now = utcnow()
+    open_calls, upcoming = public_calls(now)
+    return render_template("public/index.html", open_calls=open_calls, upcoming=upcoming, now=now)
+
+
+@bp.get("/calls/<reference>")
+def call(reference: str):
+    found = public_call(reference)
+    if found is None:
+        abort(404)
+    return render_template("public/call.html", call=found, now=utcnow())
+
+
+@bp.post("/language")
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["lang"] = lang
+    if current_user.is_authenticated:
+        current_user.locale = lang  # remembered for the next visit and for e-mails
+        db.session.commit()
+    target = request.form.get("next") or url_for("public.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/"):
+        target = url_for("public.index")  # never redirect off-site
+    return redirect(target)

@@ -1,0 +1,160 @@
+"""Fixtures: one app per test session, each test in a transaction rolled back at the end.
+
+SQLite in memory by default; PostgreSQL when DATABASE_URL says so; a real Redis when REDIS_URL is
+set. With REQUIRE_SERVICES=1 (CI) a missing service fails the run instead of skipping.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import event, text
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from config import TestConfig
+from grants import create_app
+from grants.extensions import db as _db
+from grants.extensions import limiter
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def service_missing(what: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not available")
+    pytest.skip(f"{what} not available")
+
+
+class _Config(TestConfig):
+    if TestConfig.SQLALCHEMY_DATABASE_URI == "sqlite://":
+        SQLALCHEMY_ENGINE_OPTIONS = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False, "isolation_level": None}}
+
+
+@pytest.fixture(scope="session")
+def app():
+    if REQUIRE_SERVICES and not os.environ.get("DATABASE_URL", "").startswith("postgresql"):
+        pytest.fail("REQUIRE_SERVICES=1 needs DATABASE_URL pointing at PostgreSQL")
+    app = create_app(_Config)
+    with app.app_context():
+        if _db.engine.dialect.name == "sqlite":
+            _sqlite_savepoints(_db.engine)
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.drop_all()
+
+
+def _sqlite_savepoints(engine) -> None:
+    """pysqlite's own transaction handling breaks SAVEPOINT: with isolation_level=None (connect_args)
+    SQLAlchemy emits BEGIN itself."""
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture
+def db(app):
+    """The database session, inside a transaction that is rolled back after the test."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        original = _db.session
+        # a plain Session: Flask-SQLAlchemy's own would pick the engine, not this connection
+        _db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
+        )
+        limiter.reset()
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client, db):
+    """Sign a user of the given role in on the test client and return it."""
+
+    def _login(role: str = "applicant", **kw):
+        if role == "applicant" and "organisation" not in kw:
+            kw["organisation"] = factories.make_org()
+        user = factories.make_user(role, **kw)
+        _db.session.commit()  # a savepoint: still rolled back at the end
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The app with CSRF checks on, as in production (TestConfig keeps them on too)."""
+    assert app.config.get("WTF_CSRF_ENABLED", True)
+    return app
+
+
+def count_queries(engine):
+    """Context manager counting SQL statements sent on the engine."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _count():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return _count()
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        service_missing("Redis (REDIS_URL)")
+    from redis import Redis
+
+    try:
+        Redis.from_url(url).ping()
+    except Exception:  # noqa: BLE001 - any failure means the service is missing
+        service_missing(f"Redis at {url}")
+    return url
+
+
+
+
+
+_CSRF = __import__("re").compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture
+def post(client):
+    """POST a form as a browser would: first GET the page (default: the same URL) for its CSRF token."""
+
+    def _post(url: str, data: dict | None = None, page: str | None = None, **kw):
+        html = client.get(page or url).get_data(as_text=True)
+        match = _CSRF.search(html)
+        assert match, f"no CSRF token on {page or url}"
+        return client.post(url, data={**(data or {}), "csrf_token": match.group(1)}, **kw)
+
+    return _post
