@@ -32,10 +32,11 @@ def _default_config() -> object:
 def register_extensions(app: Flask) -> None:
     from grants.extensions import babel, csrf, db, limiter, login_manager, migrate
     from grants.i18n import select_locale
+    from grants.models.base import render_migration_item
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
-                     render_as_batch=True, compare_type=True)
+                     render_as_batch=True, compare_type=True, render_item=render_migration_item)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale,

@@ -1,11 +1,17 @@
-"""Flask commands: rq worker (more are registered by feature modules)."""
+"""Flask commands: call bundles, demo data, rq worker."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from grants.extensions import db
 
 rq_cli = AppGroup("rq", help="Background job queue.")
+bundle_cli = AppGroup("bundle", help="Import and export call bundles (JSON).")
 
 
 @rq_cli.command("worker")
@@ -22,5 +28,66 @@ def worker(burst: bool) -> None:
     Worker([q], connection=q.connection).work(burst=burst)
 
 
+@bundle_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace the call of the same reference and everything of it.")
+def bundle_import(path: Path, replace: bool) -> None:
+    """Import the call bundle PATH: all of it in one transaction, or nothing."""
+    from grants.bundle import BundleError, import_bundle, load
+    from grants.models import Application
+
+    try:
+        call = import_bundle(load(path), replace=replace)
+        db.session.commit()
+    except BundleError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{path} was not imported:\n" + "\n".join(f"  {p}" for p in error.problems))
+    except BaseException:
+        db.session.rollback()
+        raise
+    count = db.session.scalar(select(func.count()).select_from(Application).where(Application.call_id == call.id))
+    click.echo(f"Imported call {call.reference} with {count} applications.")
+
+
+@bundle_cli.command("export")
+@click.argument("reference")
+@click.argument("path")
+def bundle_export(reference: str, path: str) -> None:
+    """Export the call REFERENCE as a bundle to PATH ("-" for standard output)."""
+    from grants.bundle import BundleError, dumps, export_bundle
+    from grants.models import Call
+
+    call = db.session.scalar(select(Call).where(Call.reference == reference))
+    if call is None:
+        raise click.ClickException(f"There is no call with reference {reference}.")
+    try:
+        text = dumps(export_bundle(call))
+    except BundleError as error:
+        raise click.ClickException(f"{reference} cannot be exported:\n" + "\n".join(f"  {p}" for p in error.problems))
+    if path == "-":
+        click.echo(text)
+    else:
+        Path(path).write_text(text, encoding="utf-8")
+        click.echo(f"Exported call {reference} to {path}.")
+
+
+@click.command("demo")
+def demo() -> None:
+    """Load the demo accounts and calls (safe to run again)."""
+    from grants.demo import ACCOUNTS, PASSWORD, URL, load_demo
+
+    try:
+        load_demo()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    click.echo(f"Demo data loaded. Open {URL} and log in with one of these accounts (password: {PASSWORD}):")
+    for email, what in ACCOUNTS:
+        click.echo(f"  {email:<26} {what}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(rq_cli)
+    app.cli.add_command(bundle_cli)
+    app.cli.add_command(demo)

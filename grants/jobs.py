@@ -21,6 +21,7 @@ _KEY = "deferred_jobs"
 
 
 def defer(func: Callable[..., Any], *args: Any) -> None:
+    db.session.connection()  # join the unit of work's transaction, so that a rollback drops the job
     db.session.info.setdefault(_KEY, []).append((func, args))
 
 

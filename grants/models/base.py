@@ -61,3 +61,10 @@ def enum_column(enum_cls: type[enum.Enum], **kw: Any):
              validate_strings=True),
         **kw,
     )
+
+
+def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Alembic autogenerate: write UTCDateTime as a plain timezone-aware DateTime."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

@@ -77,7 +77,7 @@ def award_walk(
     the rest are not_selected.
     A request above `max_grant` can never be awarded as it stands (awarding less is a staff
     override): it is not_selected, does not go on the reserve list, and does not stop a strict
-    walk, since the reason is not the lot's budget.
+    walk, since the reason is not the lot's budget. So is a request of zero or less.
     """
     if rule not in ("strict", "fill"):
         raise ValueError(f"unknown award rule {rule!r}")

@@ -1,0 +1,74 @@
+import enum
+
+import pytest
+
+from grants.rules.transitions import (
+    STAGE_TRANSITIONS, InvalidTransition, check_call_transition, check_stage_transition,
+)
+
+CALL_PATH = ["draft", "published", "evaluation", "decided", "closed"]
+
+
+@pytest.mark.parametrize(("old", "new"), zip(CALL_PATH, CALL_PATH[1:]))
+def test_a_call_moves_forward_one_step(old, new):
+    check_call_transition(old, new)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("draft", "evaluation"), ("published", "draft"), ("decided", "evaluation"), ("closed", "draft"),
+    ("published", "published"), ("draft", "nonsense"),
+])
+def test_a_call_cannot_skip_go_back_or_stay(old, new):
+    with pytest.raises(InvalidTransition) as error:
+        check_call_transition(old, new)
+    assert (error.value.old, error.value.new) == (old, new)
+    assert f"from '{old}' to '{new}'" in str(error.value)
+
+
+ALLOWED = [
+    ("draft", "submitted"), ("submitted", "admissible"), ("submitted", "inadmissible"),
+    ("admissible", "evaluated"), ("admissible", "below_threshold"),
+    ("evaluated", "awarded"), ("evaluated", "reserve"), ("evaluated", "not_selected"),
+    ("evaluated", "shortlisted"), ("evaluated", "not_shortlisted"),
+    ("reserve", "awarded"), ("reserve", "not_selected"),
+    ("awarded", "reserve"), ("awarded", "not_selected"),
+    ("not_selected", "awarded"), ("not_selected", "reserve"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), ALLOWED)
+def test_allowed_stage_moves(old, new):
+    check_stage_transition(old, new)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("draft", "admissible"), ("submitted", "evaluated"), ("inadmissible", "admissible"),
+    ("admissible", "awarded"), ("below_threshold", "awarded"), ("withdrawn", "submitted"),
+    ("submitted", "draft"), ("awarded", "awarded"),
+])
+def test_refused_stage_moves(old, new):
+    with pytest.raises(InvalidTransition):
+        check_stage_transition(old, new)
+
+
+@pytest.mark.parametrize("old", ["draft", "submitted", "admissible", "evaluated", "awarded",
+                                 "reserve", "not_selected", "shortlisted", "not_shortlisted"])
+def test_withdrawal_from_every_open_state(old):
+    check_stage_transition(old, "withdrawn")
+
+
+@pytest.mark.parametrize("old", ["inadmissible", "below_threshold", "withdrawn"])
+def test_terminal_states_go_nowhere(old):
+    assert STAGE_TRANSITIONS[old] == frozenset()
+    with pytest.raises(InvalidTransition):
+        check_stage_transition(old, "withdrawn")
+
+
+def test_enum_members_are_accepted():
+    class Status(enum.Enum):
+        draft = "draft"
+        submitted = "submitted"
+
+    check_stage_transition(Status.draft, Status.submitted)
+    with pytest.raises(InvalidTransition):
+        check_stage_transition(Status.submitted, Status.draft)
