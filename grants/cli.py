@@ -74,7 +74,7 @@ def bundle_export(reference: str, path: str) -> None:
 @click.command("demo")
 def demo() -> None:
     """Load the demo accounts and calls (safe to run again)."""
-    from grants.demo import ACCOUNTS, PASSWORD, URL, load_demo
+    from grants.demo import ACCOUNTS, EXAMPLE_CALL, OPEN_CALL, PASSWORD, URL, load_demo
 
     try:
         load_demo()
@@ -85,6 +85,7 @@ def demo() -> None:
     click.echo(f"Demo data loaded. Open {URL} and log in with one of these accounts (password: {PASSWORD}):")
     for email, what in ACCOUNTS:
         click.echo(f"  {email:<26} {what}")
+    click.echo(f"Calls: {OPEN_CALL} (open for submissions) and the example call {EXAMPLE_CALL} (48 applications).")
 
 
 def register(app: Flask) -> None:

@@ -48,5 +48,8 @@ def queue():
 def enqueue(func: Callable[..., Any], *args: Any) -> str | None:
     if current_app.config.get("REDIS_URL"):
         return queue().enqueue(func, *args).id
-    func(*args)  # the embedded default: run now, in this process
+    try:
+        func(*args)  # the embedded default: run now, in this process
+    except Exception:  # noqa: BLE001 - a job records its own failure (e.g. OutboxMessage.failed)
+        log.exception("In-process job %s failed", getattr(func, "__name__", func))
     return None

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import event, text
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -33,11 +35,25 @@ class _Config(TestConfig):
         SQLALCHEMY_ENGINE_OPTIONS = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False, "isolation_level": None}}
 
 
+class _Client(FlaskClient):
+    """A test client whose requests start with a clean ``g``, as separate HTTP requests do.
+
+    The ``db`` fixture keeps one app context pushed for the test, so without this Flask-Login's
+    user and Flask-Babel's locale cached on ``g`` would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        for key in ("_login_user", "_flask_babel"):
+            g.pop(key, None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app():
     if REQUIRE_SERVICES and not os.environ.get("DATABASE_URL", "").startswith("postgresql"):
         pytest.fail("REQUIRE_SERVICES=1 needs DATABASE_URL pointing at PostgreSQL")
     app = create_app(_Config)
+    app.test_client_class = _Client
     with app.app_context():
         if _db.engine.dialect.name == "sqlite":
             _sqlite_savepoints(_db.engine)

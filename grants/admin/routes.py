@@ -1,19 +1,146 @@
-# Interim: replaced by the accounts work (organisations, users, outbox).
-from flask import Blueprint, abort
+"""Administration: verify organisations and members, invite users, manage roles, read the outbox."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from grants import jobs
+from grants.admin import services
+from grants.admin.forms import ROLE_LABELS, InviteForm, RoleForm, role_choices, role_label
+from grants.auth import services as accounts
+from grants.auth.loaders import role_required
+from grants.extensions import db
+from grants.models import Organisation, OutboxMessage, Role, User
 
 bp = Blueprint("admin", __name__)
+bp.add_app_template_filter(role_label, "role_label")
+
+
+def _get(model: type, object_id: int):
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
 
 
 @bp.get("/organisations")
+@role_required("staff")
 def organisations():
-    abort(404)
+    status = request.args.get("status", "all")
+    if status not in services.ORG_STATUSES:
+        status = "all"
+    return render_template("admin/organisations.html", page=services.organisations_page(status), status=status)
+
+
+@bp.get("/organisations/<int:org_id>")
+@role_required("staff")
+def organisation(org_id: int):
+    org = _get(Organisation, org_id)
+    return render_template("admin/organisation.html", org=org, members=services.members(org))
+
+
+@bp.post("/organisations/<int:org_id>/verify")
+@role_required("staff")
+def verify_organisation(org_id: int):
+    org = _get(Organisation, org_id)
+    services.verify_organisation(current_user, org)
+    jobs.commit()
+    flash(_("%(name)s is verified.", name=org.name), "success")
+    return redirect(url_for("admin.organisation", org_id=org.id))
+
+
+@bp.post("/organisations/<int:org_id>/members/<int:user_id>/verify")
+@role_required("staff")
+def verify_member(org_id: int, user_id: int):
+    org = _get(Organisation, org_id)
+    try:
+        member = accounts.verify_member(current_user, org, user_id)
+    except LookupError:
+        abort(404)
+    jobs.commit()
+    flash(_("%(name)s is verified as a member of %(organisation)s.", name=member.name, organisation=org.name),
+          "success")
+    return redirect(url_for("admin.organisation", org_id=org.id))
 
 
 @bp.get("/users")
+@role_required("staff")
 def users():
-    abort(404)
+    q = request.args.get("q", "").replace("\x00", "")[:200]
+    role = request.args.get("role", "")
+    return render_template("admin/users.html", page=services.users_page(q, role), q=q, role=role,
+                           roles=ROLE_LABELS)
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@role_required("staff")
+def invite():
+    form = InviteForm()
+    form.role.choices = [SelectChoice("", _("Choose a role"))] + role_choices(services.invitable_roles(current_user))
+    if form.validate_on_submit():
+        try:
+            user = services.invite_user(current_user, form.name.data, form.email.data, Role(form.role.data))
+        except accounts.EmailTaken:
+            form.email.errors.append(_("An account with this email address already exists."))
+        else:
+            jobs.commit()
+            flash(_("We sent an invitation to %(email)s.", email=user.email), "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return render_template("admin/invite.html", form=form)
+
+
+@bp.get("/users/<int:user_id>")
+@role_required("staff")
+def user(user_id: int):
+    found = _get(User, user_id)
+    return render_template("admin/user.html", user=found, role_form=RoleForm(role=found.role.value))
+
+
+@bp.post("/users/<int:user_id>/role")
+@role_required("admin")
+def change_role(user_id: int):
+    found = _get(User, user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        return render_template("admin/user.html", user=found, role_form=form), 400
+    try:
+        services.change_role(current_user, found, Role(form.role.data))
+    except services.NotAllowed:
+        flash(_("You cannot change your own role."), "error")
+        return redirect(url_for("admin.user", user_id=found.id))
+    jobs.commit()
+    flash(_("%(name)s is now: %(role)s.", name=found.name, role=role_label(found.role)), "success")
+    return redirect(url_for("admin.user", user_id=found.id))
+
+
+@bp.post("/users/<int:user_id>/active")
+@role_required("admin")
+def set_active(user_id: int):
+    found = _get(User, user_id)
+    active = request.form.get("active") == "1"
+    try:
+        services.set_active(current_user, found, active)
+    except services.NotAllowed:
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for("admin.user", user_id=found.id))
+    jobs.commit()
+    if active:
+        flash(_("%(name)s can log in again.", name=found.name), "success")
+    else:
+        flash(_("%(name)s can no longer log in.", name=found.name), "success")
+    return redirect(url_for("admin.user", user_id=found.id))
 
 
 @bp.get("/outbox")
+@role_required("admin")
 def outbox():
-    abort(404)
+    return render_template("admin/outbox.html", page=services.outbox_page())
+
+
+@bp.get("/outbox/<int:message_id>")
+@role_required("admin")
+def outbox_message(message_id: int):
+    message = _get(OutboxMessage, message_id)
+    return render_template("admin/outbox_message.html", message=message, body=services.readable_body(message))

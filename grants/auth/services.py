@@ -1,0 +1,175 @@
+"""Account and organisation use cases: registration, login, passwords, member verification."""
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from grants import mail
+from grants.audit import record, snapshot
+from grants.auth.tokens import password_token
+from grants.extensions import db
+from grants.models import Organisation, OrganisationType, Role, User
+from grants.models.base import utcnow
+
+ORG_FIELDS = ["name", "type", "country", "region", "population", "legal_id", "address"]
+PROFILE_FIELDS = ORG_FIELDS + ["seeking_partner", "partner_themes", "partner_description", "partner_languages"]
+USER_FIELDS = ["email", "name", "role", "organisation_id", "member_verified_at"]
+
+
+class EmailTaken(Exception):
+    """Another account already uses this e-mail address."""
+
+
+class AccountInactive(Exception):
+    """The password is right but the account is deactivated."""
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def add_user(user: User) -> User:
+    """Insert a new user, refusing (EmailTaken) an address already in use, even under a race."""
+    user.email = user.email.strip().lower()
+    if find_user(user.email) is not None:
+        raise EmailTaken(user.email)
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise EmailTaken(user.email) from exc
+    return user
+
+
+def _organisation_values(data: dict) -> dict:
+    values = {f: data[f] for f in ORG_FIELDS if f in data}
+    values["type"] = OrganisationType(values["type"])
+    values["country"] = values["country"].upper()
+    return values
+
+
+def register_organisation(org_data: dict, name: str, email: str, password: str) -> User:
+    """A local authority registers itself (unverified) and its first user, a verified member."""
+    org = Organisation(**_organisation_values(org_data))
+    user = User(name=name, email=email, role=Role.applicant, organisation=org, member_verified_at=utcnow())
+    user.set_password(password)
+    add_user(user)
+    record("register", org, after=snapshot(org, ORG_FIELDS), user_id=user.id)
+    record("register", user, after=snapshot(user, USER_FIELDS), user_id=user.id)
+    return user
+
+
+def joinable_organisations() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Organisation.id, Organisation.name, Organisation.country)
+                              .order_by(Organisation.name, Organisation.country)).all()
+    return [(row.id, f"{row.name} ({row.country})") for row in rows]
+
+
+def register_member(organisation_id: int, name: str, email: str, password: str) -> User:
+    """A person joins an existing organisation; they wait for a verified member or staff to verify them."""
+    org = db.session.get(Organisation, organisation_id)
+    if org is None:
+        raise LookupError(organisation_id)
+    user = User(name=name, email=email, role=Role.applicant, organisation_id=org.id)
+    user.set_password(password)
+    add_user(user)
+    record("register", user, after=snapshot(user, USER_FIELDS), user_id=user.id)
+    for member in acting_members(org):
+        mail.send(member.email, _l("A new member waits for verification"), "email/member_pending.txt",
+                  locale=member.locale, member=member, newcomer=user, organisation=org,
+                  link=url_for("auth.organisation", _external=True))
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with these credentials (AccountInactive if deactivated), or None."""
+    user = find_user(email)
+    if user is None or not user.check_password(password):
+        return None
+    if not user.active:
+        raise AccountInactive(email)
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    record("login", user, user_id=user.id)
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link to an active account with this address; say nothing either way."""
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    mail.send(user.email, _l("Reset your password"), "email/password_reset.txt", locale=user.locale, user=user,
+              **password_link(user))
+
+
+def password_link(user: User) -> dict:
+    """The e-mail context for a single-use link to set the user's password."""
+    return {"link": url_for("auth.set_password", token=password_token(user), _external=True),
+            "hours": current_app.config["TOKEN_MAX_AGE"] // 3600}
+
+
+def set_password(user: User, password: str) -> None:
+    user.set_password(password)
+    record("set_password", user, user_id=user.id)
+
+
+def acting_members(org: Organisation) -> list[User]:
+    return [m for m in org.members if m.acts_for_organisation]
+
+
+def pending_members(org: Organisation) -> list[User]:
+    return db.session.scalars(select(User).where(User.organisation_id == org.id, User.member_verified_at.is_(None),
+                                                 User.active.is_(True)).order_by(User.created_at)).all()
+
+
+def can_manage(user: User, org: Organisation) -> bool:
+    """Staff manage every organisation; an applicant manages the one they verifiably act for."""
+    if user.has_role("staff"):
+        return True
+    return user.role is Role.applicant and user.organisation_id == org.id and user.acts_for_organisation
+
+
+def verify_member(actor: User, org: Organisation, member_id: int) -> User:
+    """Mark a pending member as verified; LookupError if they are not a pending member of org."""
+    member = db.session.get(User, member_id)
+    if member is None or member.organisation_id != org.id or member.member_verified_at is not None:
+        raise LookupError(member_id)
+    member.member_verified_at = utcnow()
+    member.member_verified_by_id = actor.id
+    record("verify_member", member, before={"member_verified_at": None},
+           after=snapshot(member, ["member_verified_at", "member_verified_by_id"]))
+    mail.send(member.email, _l("Your membership was verified"), "email/member_verified.txt", locale=member.locale,
+              member=member, organisation=org, link=url_for("auth.login", _external=True))
+    return member
+
+
+def split_list(text: str | None) -> list[str]:
+    """'culture, youth , culture' -> ['culture', 'youth']: trimmed, no blanks, no repeats."""
+    items = [part.strip() for part in (text or "").split(",")]
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def profile_data(org: Organisation) -> dict:
+    data = snapshot(org, PROFILE_FIELDS)
+    data["partner_themes"] = ", ".join(org.partner_themes or [])
+    data["partner_languages"] = ", ".join(org.partner_languages or [])
+    return data
+
+
+def update_profile(org: Organisation, data: dict) -> None:
+    before = snapshot(org, PROFILE_FIELDS)
+    for field, value in _organisation_values(data).items():
+        setattr(org, field, value)
+    org.seeking_partner = bool(data.get("seeking_partner"))
+    org.partner_themes = split_list(data.get("partner_themes"))
+    org.partner_description = data.get("partner_description") or ""
+    org.partner_languages = split_list(data.get("partner_languages"))
+    after = snapshot(org, PROFILE_FIELDS)
+    if after != before:
+        record("update", org, before=before, after=after)

@@ -1,0 +1,228 @@
+"""Loading a bundle into the database as one unit of work: the caller commits, or rolls back on
+any error (BundleError or other), so that nothing is ever half-imported."""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import DataError, IntegrityError
+
+from grants.audit import record
+from grants.bundle.formats import parse_decimal, parse_time
+from grants.bundle.validate import BundleError, problems
+from grants.calls.defaults import CALL_DEFAULTS
+from grants.extensions import db
+from grants.models import (
+    Application, ApplicationStage, Assignment, Attachment, AwardRule, BudgetLine, Call, CallEvaluator, CallStatus,
+    ConflictStatus, Criterion, DecisionOverride, Evaluation, Grid, GridSection, Lot, Organisation, OrganisationType,
+    Partner, PartnerStatus, Procedure, ReportJob, Role, Score, SectionComment, Stage, StageStatus, User,
+)
+from grants.models.base import utcnow
+
+
+def import_bundle(data: dict, replace: bool = False) -> Call:
+    """Load a bundle (parsed JSON); with `replace`, an existing call of that reference is deleted first."""
+    found = problems(data)
+    if found:
+        raise BundleError(found)
+    reference = data["call"]["reference"]
+    existing = db.session.scalar(select(Call).where(Call.reference == reference))
+    if existing is not None and not replace:
+        raise BundleError([f"$.call.reference: a call '{reference}' already exists (use --replace to replace it)"])
+    try:
+        orgs = _organisations(data["organisations"])
+        users = _evaluators(data["evaluators"], orgs)
+        if existing is not None:
+            delete_call(existing)
+        call = _call(data["call"])
+        db.session.add(call)
+        db.session.flush()
+        db.session.add_all(CallEvaluator(call_id=call.id, user_id=user.id) for user in users.values())
+        _applications(data["applications"], call, orgs, users)
+        db.session.flush()
+    except (IntegrityError, DataError) as error:
+        raise BundleError([f"$: the database refused the bundle: {error.orig}"]) from error
+    record("call.imported", call, after={"reference": reference, "applications": len(data["applications"]),
+                                         "replaced": existing is not None})
+    return call
+
+
+def delete_call(call: Call) -> None:
+    """Delete a call and everything of it with set-based DELETEs, children first."""
+    apps = select(Application.id).where(Application.call_id == call.id)
+    stages = select(ApplicationStage.id).where(ApplicationStage.application_id.in_(apps))
+    assignments = select(Assignment.id).where(Assignment.stage_id.in_(stages))
+    evaluations = select(Evaluation.id).where(Evaluation.assignment_id.in_(assignments))
+    sections = select(GridSection.id).join(Grid).where(Grid.call_id == call.id)
+    for statement in (
+        delete(Score).where(Score.evaluation_id.in_(evaluations)),
+        delete(SectionComment).where(SectionComment.evaluation_id.in_(evaluations)),
+        delete(Evaluation).where(Evaluation.assignment_id.in_(assignments)),
+        delete(Assignment).where(Assignment.stage_id.in_(stages)),
+        delete(DecisionOverride).where(DecisionOverride.stage_id.in_(stages)),
+        delete(ApplicationStage).where(ApplicationStage.application_id.in_(apps)),
+        delete(Partner).where(Partner.application_id.in_(apps)),
+        delete(BudgetLine).where(BudgetLine.application_id.in_(apps)),
+        delete(Attachment).where(Attachment.application_id.in_(apps)),
+        delete(Application).where(Application.call_id == call.id),
+        delete(CallEvaluator).where(CallEvaluator.call_id == call.id),
+        delete(ReportJob).where(ReportJob.call_id == call.id),
+        delete(Criterion).where(Criterion.section_id.in_(sections)),
+        delete(GridSection).where(GridSection.id.in_(sections)),
+        delete(Grid).where(Grid.call_id == call.id),
+        delete(Lot).where(Lot.call_id == call.id),
+        delete(Call).where(Call.id == call.id),
+    ):
+        # "fetch" takes the deleted rows out of the session too, so that a reused id never clashes
+        db.session.execute(statement, execution_options={"synchronize_session": "fetch"})
+
+
+def _organisations(items: list[dict]) -> dict[str, Organisation]:
+    """Key -> organisation: the existing one of that key, updated, or a new one; all verified."""
+    keys = [item["key"] for item in items]
+    existing = {o.key: o for o in db.session.scalars(select(Organisation).where(Organisation.key.in_(keys)))}
+    now = utcnow()
+    orgs = {}
+    for item in items:
+        org = existing.get(item["key"]) or Organisation(key=item["key"])
+        org.name, org.type, org.country = item["name"], OrganisationType(item["type"]), item["country"]
+        for field in ("region", "population", "legal_id"):
+            if field in item:
+                setattr(org, field, item[field])
+        org.verified_at = org.verified_at or now
+        orgs[item["key"]] = org
+    db.session.add_all(orgs.values())
+    return orgs
+
+
+def _evaluators(items: list[dict], orgs: dict[str, Organisation]) -> dict[str, User]:
+    """Key -> evaluator, matched by key then by e-mail, or created (active, without a password)."""
+    by_key = {u.key: u for u in db.session.scalars(select(User).where(User.key.in_([i["key"] for i in items])))}
+    emails = [i["email"].lower() for i in items]
+    by_email = {u.email.lower(): u for u in db.session.scalars(select(User).where(func.lower(User.email).in_(emails)))}
+    found, users = [], {}
+    for i, item in enumerate(items):
+        user, same_email = by_key.get(item["key"]), by_email.get(item["email"].lower())
+        if user is None:
+            user = same_email
+        elif same_email is not None and same_email is not user:
+            found.append(f"$.evaluators[{i}].email: '{item['email']}' belongs to another user than '{item['key']}'")
+        if user is not None and user.role is not Role.evaluator:
+            found.append(f"$.evaluators[{i}].email: '{item['email']}' is a {user.role.value} user, not an evaluator")
+        if user is not None and user.key not in (None, item["key"]):
+            found.append(f"$.evaluators[{i}].email: '{item['email']}' is the evaluator with key '{user.key}'")
+        user = user or User(email=item["email"].lower(), role=Role.evaluator, active=True)  # as auth stores it
+        user.key, user.name = item["key"], item["name"]
+        user.organisation = orgs[item["organisation"]] if item.get("organisation") else None
+        users[item["key"]] = user
+    if found:
+        raise BundleError(found)
+    db.session.add_all(users.values())
+    return users
+
+
+def _call(item: dict) -> Call:
+    grant, caps, rules, ev = item["grant"], item["cost_caps"], item["eligibility"], item["evaluation"]
+    ratio = ev.get("shortlist_ratio")
+    return Call(
+        reference=item["reference"], title=item["title"], description=item.get("description", ""),
+        currency=item["currency"], timezone=item["timezone"], procedure=Procedure(item["procedure"]),
+        status=CallStatus(item["status"]), themes=item.get("themes", []),
+        opens_at=parse_time(item["opens_at"]), deadline=parse_time(item["deadline"]),
+        concept_note_deadline=parse_time(item.get("concept_note_deadline")),
+        total_budget=Decimal(item["total_budget"]), grant_min=Decimal(grant["min"]), grant_max=Decimal(grant["max"]),
+        min_rate=Decimal(grant["min_rate"]), max_rate=Decimal(grant["max_rate"]),
+        duration_min=item["duration_months"]["min"], duration_max=item["duration_months"]["max"],
+        indirect_rate=Decimal(caps["indirect_rate"]), contingency_rate=Decimal(caps["contingency_rate"]),
+        lead_countries=rules["lead"]["countries"], lead_types=rules["lead"]["organisation_types"],
+        partner_countries=rules["partner"]["countries"], partner_types=rules["partner"]["organisation_types"],
+        partners_min=rules["partners"]["min"], partners_max=rules["partners"]["max"],
+        country_groups=rules["country_groups"], max_applications_per_lead=rules["max_applications_per_lead"],
+        evaluators_per_application=ev["evaluators_per_application"],
+        discrepancy_threshold=Decimal(ev["discrepancy_threshold"]), reserve_list_length=ev.get("reserve_list_length"),
+        award_rule=AwardRule(ev["award_rule"]),
+        shortlist_ratio=CALL_DEFAULTS["shortlist_ratio"] if ratio is None else Decimal(ratio),
+        lots=[Lot(position=i, code=lot["code"], name=lot["name"], themes=lot.get("themes", []),
+                  budget=Decimal(lot["budget"])) for i, lot in enumerate(item["lots"])],
+        grids=[_grid(Stage(stage), grid) for stage, grid in ev["grids"].items()],
+    )
+
+
+def _grid(stage: Stage, item: dict) -> Grid:
+    sections = [
+        GridSection(position=i, code=s["code"], title=s["title"], threshold=parse_decimal(s.get("threshold")),
+                    criteria=[Criterion(position=j, code=c["code"], title=c["title"], weight=c["weight"])
+                              for j, c in enumerate(s["criteria"])])
+        for i, s in enumerate(item["sections"])
+    ]
+    return Grid(stage=stage, max_total=item["max_total"], pass_threshold=Decimal(item["pass_threshold"]),
+                tie_break_section=item["tie_break_section"], sections=sections)
+
+
+def _applications(items: list[dict], call: Call, orgs: dict[str, Organisation], users: dict[str, User]) -> None:
+    lots = {lot.code: lot for lot in call.lots}
+    criteria = {grid.stage.value: {c.code: c.id for s in grid.sections for c in s.criteria} for grid in call.grids}
+    awarded: dict[str | None, Decimal] = defaultdict(Decimal)
+    numbers = []
+    for item in items:
+        number = int(item["reference"].removeprefix(call.reference + "-"))
+        budget = item["budget"]
+        app = Application(
+            call_id=call.id, lot_id=lots[item["lot"]].id if item.get("lot") else None, lead_id=orgs[item["lead"]].id,
+            number=number, reference=item["reference"], title=item["title"], acronym=item.get("acronym", ""),
+            theme=item.get("theme", ""), summary=item.get("summary", ""), duration_months=item["duration_months"],
+            indirect=Decimal(budget["indirect"]), contingency=Decimal(budget["contingency"]),
+            requested_grant=Decimal(budget["requested_grant"]),
+            partners=[_partner(j, p, orgs) for j, p in enumerate(item["partners"])],
+            budget_lines=[_budget_line(j, line, orgs) for j, line in enumerate(budget["lines"])],
+        )
+        for name in ("concept_note", "full_application"):
+            if item.get(name):
+                app.stages.append(_stage(name, item[name], users, criteria[name], call.evaluators_per_application))
+                awarded[item.get("lot")] += parse_decimal(item[name].get("awarded_amount")) or 0
+        numbers.append(number)
+        db.session.add(app)
+    call.next_number = max(numbers, default=0) + 1
+    call.awarded_total = sum(awarded.values(), Decimal("0.00"))
+    for code, lot in lots.items():
+        lot.awarded_total = awarded[code]
+
+
+def _partner(position: int, item: dict, orgs: dict[str, Organisation]) -> Partner:
+    confirmed_at = parse_time(item.get("confirmed_at"))
+    return Partner(position=position, organisation_id=orgs[item["organisation"]].id, confirmed_at=confirmed_at,
+                   status=PartnerStatus.confirmed if confirmed_at else PartnerStatus.proposed)
+
+
+def _budget_line(position: int, item: dict, orgs: dict[str, Organisation]) -> BudgetLine:
+    return BudgetLine(position=position, heading=item["heading"], description=item["description"],
+                      unit=item.get("unit", ""), quantity=Decimal(item["quantity"]),
+                      unit_cost=Decimal(item["unit_cost"]), organisation_id=orgs[item["organisation"]].id)
+
+
+def _stage(name: str, item: dict, users: dict[str, User], criteria: dict[str, int],
+           per_application: int) -> ApplicationStage:
+    stage = ApplicationStage(
+        stage=Stage(name), status=StageStatus(item["status"]), submitted_at=parse_time(item.get("submitted_at")),
+        requested_grant=parse_decimal(item.get("requested_grant")),
+        inadmissible_reasons=item.get("inadmissible_reasons", []), final_score=parse_decimal(item.get("final_score")),
+        rank=item.get("rank"), awarded_amount=parse_decimal(item.get("awarded_amount")),
+    )
+    for k, evaluation in enumerate(item.get("evaluations", [])):
+        # evaluators beyond the call's number per application were the extra one after a discrepancy
+        db.session.add(Assignment(stage=stage, evaluator_id=users[evaluation["evaluator"]].id,
+                                  extra=k >= per_application, conflict=ConflictStatus.no_conflict,
+                                  evaluation=_evaluation(evaluation, criteria)))
+    return stage
+
+
+def _evaluation(item: dict, criteria: dict[str, int]) -> Evaluation | None:
+    submitted_at = parse_time(item.get("submitted_at"))
+    if submitted_at is None and not item["scores"]:
+        return None
+    return Evaluation(
+        started_at=submitted_at or utcnow(), submitted_at=submitted_at,
+        scores=[Score(criterion_id=criteria[s["criterion"]], score=s["score"], comment=s.get("comment", ""))
+                for s in item["scores"]],
+    )

@@ -1,0 +1,111 @@
+"""Demo data: an account per role, an open call taking submissions, and the example call of 48
+applications from grants/data/ttgs-demo.bundle.json. Safe to load again: accounts and
+organisations are found by e-mail and key, the open call is kept, the example call replaced."""
+from __future__ import annotations
+
+import copy
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from grants.bundle import import_bundle, load
+from grants.calls.defaults import CALL_DEFAULTS, FULL_APPLICATION_GRID, default_discrepancy
+from grants.calls.grids import build_grid
+from grants.extensions import db
+from grants.models import (
+    AwardRule, Call, CallEvaluator, CallStatus, Lot, Organisation, OrganisationType, Procedure, Role, Stage, User,
+)
+from grants.models.base import utcnow
+
+URL = "http://127.0.0.1:5000"
+PASSWORD = "demo-password-2026"
+BUNDLE = Path(__file__).resolve().parent / "data" / "ttgs-demo.bundle.json"
+OPEN_CALL = "TTGS-2026"
+EXAMPLE_CALL = "TTGS-DEMO"  # the reference in the bundle
+
+_ORGANISATIONS = {
+    "demo-tr-cankaya": {"name": "Çankaya Belediyesi", "type": "municipality", "country": "TR", "region": "Ankara",
+                        "population": 925828, "legal_id": "TR-DEMO-0001"},
+    "demo-de-esslingen": {"name": "Stadt Esslingen am Neckar", "type": "municipality", "country": "DE",
+                          "region": "Stuttgart", "population": 94000, "legal_id": "DE-DEMO-0001",
+                          "seeking_partner": True, "partner_themes": ["culture", "youth"],
+                          "partner_description": "A twin town in Türkiye for youth exchanges and a joint "
+                                                 "culture festival.",
+                          "partner_languages": ["de", "en"]},
+}
+# e-mail, name, role, organisation key, what the account shows
+_USERS = [
+    ("admin@example.org", "Ada Admin", Role.admin, None, "administrator: users, roles, outbox"),
+    ("staff@example.org", "Selin Staff", Role.staff, None, "programme staff: calls, checks, awards"),
+    ("evaluator@example.org", "Emre Evaluator", Role.evaluator, None, f"evaluator in the {OPEN_CALL} pool"),
+    ("applicant@example.org", "Ayşe Applicant", Role.applicant, "demo-tr-cankaya",
+     "applicant, Çankaya Belediyesi (TR)"),
+    ("partner@example.org", "Paul Partner", Role.applicant, "demo-de-esslingen",
+     "applicant, Stadt Esslingen (DE), seeking a partner"),
+]
+ACCOUNTS = [(email, what) for email, _, _, _, what in _USERS]
+
+
+def load_demo() -> None:
+    """Create or refresh the demo data in the session; the caller commits."""
+    orgs = {key: _organisation(key, fields) for key, fields in _ORGANISATIONS.items()}
+    users = {email: _user(email, name, role, orgs.get(org)) for email, name, role, org, _ in _USERS}
+    call = _open_call()
+    db.session.flush()
+    evaluator = users["evaluator@example.org"]
+    in_pool = db.session.scalar(select(CallEvaluator).where(CallEvaluator.call_id == call.id,
+                                                            CallEvaluator.user_id == evaluator.id))
+    if in_pool is None:
+        db.session.add(CallEvaluator(call_id=call.id, user_id=evaluator.id))
+    import_bundle(load(BUNDLE), replace=True)
+
+
+def _organisation(key: str, fields: dict) -> Organisation:
+    org = db.session.scalar(select(Organisation).where(Organisation.key == key)) or Organisation(key=key)
+    for name, value in fields.items():
+        setattr(org, name, OrganisationType(value) if name == "type" else value)
+    org.verified_at = org.verified_at or utcnow()
+    db.session.add(org)
+    return org
+
+
+def _user(email: str, name: str, role: Role, org: Organisation | None) -> User:
+    user = db.session.scalar(select(User).where(User.email == email)) or User(email=email)
+    user.name, user.role, user.active, user.organisation = name, role, True, org
+    user.member_verified_at = (user.member_verified_at or utcnow()) if org is not None else None
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    return user
+
+
+def _open_call() -> Call:
+    """The open call, created once: opened yesterday, closing in about 60 days at 17:00 in its time zone."""
+    call = db.session.scalar(select(Call).where(Call.reference == OPEN_CALL))
+    if call is not None:
+        return call
+    settings = copy.deepcopy(CALL_DEFAULTS)
+    zone = ZoneInfo(settings["timezone"])
+    now = utcnow()
+    closing_day = now.astimezone(zone).date() + timedelta(days=60)
+    grid = build_grid(Stage.full_application, FULL_APPLICATION_GRID)
+    total = settings.pop("total_budget")
+    half = (total / 2).quantize(Decimal("0.01"))
+    settings.pop("procedure")
+    call = Call(
+        reference=OPEN_CALL, title="Town Twinning between Türkiye and the EU 2026",
+        description="Joint projects of a Turkish local authority and a local authority of an EU member state: "
+                    "grants of EUR 60,000 to 130,000 for 12 to 24 months.",
+        status=CallStatus.published, procedure=Procedure.open, award_rule=AwardRule(settings.pop("award_rule")),
+        themes=["environment", "culture", "youth", "tourism"], total_budget=total,
+        opens_at=now - timedelta(days=1), deadline=datetime.combine(closing_day, time(17, 0), tzinfo=zone),
+        published_at=now, discrepancy_threshold=default_discrepancy(grid.max_total), grids=[grid],
+        lots=[Lot(position=0, code="LOT1", name="Environment and climate", themes=["environment"], budget=half),
+              Lot(position=1, code="LOT2", name="Culture, youth and tourism", themes=["culture", "youth", "tourism"],
+                  budget=total - half)],
+        **settings,
+    )
+    db.session.add(call)
+    return call

@@ -1,0 +1,106 @@
+"""Registering a local authority with its first user, and joining an organisation already registered."""
+from sqlalchemy import select
+
+from grants.models import AuditEvent, MailStatus, Organisation, OrganisationType, OutboxMessage, User
+from tests.factories import make_org, make_user
+
+ORG = {"name": "Nilüfer Belediyesi", "type": "municipality", "country": "TR", "region": "Bursa",
+       "population": "500000", "legal_id": "TR-123", "address": "Nilüfer, Bursa"}
+ACCOUNT = {"full_name": "Ayşe Yılmaz", "email": "Ayse@Nilufer.bel.tr", "password": "long enough pw",
+           "confirm": "long enough pw"}
+
+
+def test_registration_creates_unverified_organisation_and_verified_first_member(client, db, post):
+    page = post("/auth/register", {**ORG, **ACCOUNT})
+    assert page.status_code == 302 and page.headers["Location"] == "/auth/organisation"
+    user = db.session.scalar(select(User).where(User.email == "ayse@nilufer.bel.tr"))
+    org = user.organisation
+    assert (org.name, org.type, org.country, org.population) == ("Nilüfer Belediyesi", OrganisationType.municipality,
+                                                                 "TR", 500000)
+    assert org.verified_at is None and user.member_verified_at is not None
+    assert user.role.value == "applicant" and user.check_password("long enough pw")
+    assert not user.acts_for_organisation  # until staff verify the organisation
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "register")).all()
+    assert len(actions) == 2
+    text = client.get("/auth/organisation").get_data(as_text=True)
+    assert "have not verified this organisation yet" in text
+
+
+def test_country_is_a_select_of_named_countries(client, db):
+    text = client.get("/auth/register").get_data(as_text=True)
+    assert '<option value="TR">Türkiye</option>' in text or '<option value="TR">Turkey</option>' in text
+    assert '<option value="DE">Germany</option>' in text
+    assert 'value="EU"' not in text
+
+
+def test_registration_errors_name_the_field_and_keep_the_input(client, db, post):
+    page = post("/auth/register", {**ORG, "country": "", "population": "-5", **ACCOUNT,
+                                   "password": "short", "confirm": "different"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Country: Choose the country" in text
+    assert "Population: Enter a whole number from 0 to 100000000" in text
+    assert "Password: Use at least 10 characters" in text
+    assert 'value="Nilüfer Belediyesi"' in text and 'value="ayse@nilufer.bel.tr"' in text
+    assert db.session.scalar(select(Organisation).where(Organisation.name == "Nilüfer Belediyesi")) is None
+
+
+def test_huge_population_and_nul_characters_are_handled(client, db, post):
+    text = post("/auth/register", {**ORG, "population": "99999999999", **ACCOUNT}).get_data(as_text=True)
+    assert "Population: Enter a whole number from 0 to 100000000" in text
+    page = post("/auth/register", {**ORG, "name": "Nul\x00town", **ACCOUNT})
+    assert page.status_code == 302
+    assert db.session.scalar(select(Organisation).where(Organisation.name == "Nultown"))
+
+
+def test_password_confirmation_must_match(client, db, post):
+    text = post("/auth/register", {**ORG, **ACCOUNT, "confirm": "another long pw"}).get_data(as_text=True)
+    assert "The two passwords do not match" in text
+
+
+def test_duplicate_email_is_refused_on_the_email_field(client, db, post):
+    make_user("applicant", email="ayse@nilufer.bel.tr")
+    db.session.commit()
+    page = post("/auth/register", {**ORG, **ACCOUNT})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Email address: An account with this email address already exists" in text
+    assert db.session.scalar(select(Organisation).where(Organisation.name == "Nilüfer Belediyesi")) is None
+
+
+def test_join_existing_organisation_leaves_the_member_pending(client, db, post):
+    org = make_org(name="Gemeinde Musterstadt", country="DE")
+    colleague = make_user("applicant", organisation=org, email="colleague@musterstadt.de")
+    db.session.commit()
+    page = post("/auth/join", {"organisation_id": str(org.id), **ACCOUNT, "email": "new@musterstadt.de"})
+    assert page.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "new@musterstadt.de"))
+    assert user.organisation_id == org.id and user.member_verified_at is None
+    assert not user.acts_for_organisation
+    assert "Your membership waits for verification" in client.get("/auth/organisation").get_data(as_text=True)
+    notice = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == colleague.email))
+    assert notice.status is MailStatus.logged and "new@musterstadt.de" in notice.body
+    assert "http://localhost/auth/organisation" in notice.body
+
+
+def test_join_requires_an_organisation_from_the_list(client, db, post):
+    make_org(name="Listed")
+    db.session.commit()
+    text = post("/auth/join", {"organisation_id": "", **ACCOUNT}).get_data(as_text=True)
+    assert "Your organisation: Choose your organisation" in text
+    text = post("/auth/join", {"organisation_id": "999999", **ACCOUNT}).get_data(as_text=True)
+    assert "Your organisation: Not a valid choice" in text
+    assert db.session.scalar(select(User).where(User.email == "ayse@nilufer.bel.tr")) is None
+
+
+def test_signed_in_user_is_sent_away_from_registration(client, db, login_as):
+    login_as("applicant")
+    assert client.get("/auth/register").status_code == 302
+    assert client.get("/auth/join").status_code == 302
+
+
+def test_registered_user_can_log_in_after_logout(client, db, post):
+    post("/auth/register", {**ORG, **ACCOUNT})
+    post("/auth/logout", page="/")
+    page = post("/auth/login", {"email": "ayse@nilufer.bel.tr", "password": "long enough pw"})
+    assert page.status_code == 302
