@@ -1,9 +1,168 @@
-# Interim: replaced by the calls work.
-from flask import Blueprint, abort
+"""Staff pages for calls for proposals: list, create and edit, evaluation grids, status changes."""
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from grants.auth.loaders import role_required
+from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
+from grants.calls.fields import attach, flat_errors, issue_text
+from grants.calls.filters import FILTERS, STATUS_LABELS, shown_settings
+from grants.calls.forms import LABELS
+from grants.calls.grid_forms import add_rows, grid_draft, grid_form
+from grants.calls.grid_validation import check_grid
+from grants.calls.grids import grid_definition
+from grants.calls.mapping import FROZEN_FIELDS, call_form, settings_from_form
+from grants.calls.services import (
+    CallRefused, change_status, create_call, get_call, grid_locked, has_submissions, save_grid, staff_calls,
+    update_call,
+)
+from grants.calls.validation import check_call
+from grants.jobs import commit
+from grants.models import Call, Procedure, Stage
+from grants.rules.transitions import InvalidTransition, allowed_call_transitions
 
 bp = Blueprint("calls", __name__)
+for _name, _filter in FILTERS.items():
+    bp.add_app_template_filter(_filter, _name)
+
+
+@cache
+def zone_names() -> list[str]:
+    return sorted(available_timezones())
+
+
+def _load(call_id: int) -> Call:
+    call = get_call(call_id)
+    if call is None:
+        abort(404)
+    return call
 
 
 @bp.get("/")
+@role_required("staff")
 def index():
-    abort(404)
+    return render_template("calls/index.html", rows=staff_calls())
+
+
+@bp.get("/<int:call_id>")
+@role_required("staff")
+def show(call_id: int):
+    call = _load(call_id)
+    return render_template("calls/show.html", call=call, frozen=has_submissions(call),
+                           transitions=sorted(allowed_call_transitions(call.status)))
+
+
+def _render_form(form, call: Call | None, frozen: bool, code: int = 200):
+    return render_template("calls/form.html", form=form, call=call, frozen=frozen, errors=flat_errors(form),
+                           zones=zone_names(), frozen_fields=FROZEN_FIELDS, form_labels=LABELS,
+                           shown=shown_settings(call) if frozen else {}), code
+
+
+def _save(form, action) -> Call | None:
+    """Validate the form and run the service; on refusal put every problem on its field."""
+    valid = form.validate()
+    settings, lots, issues = settings_from_form(form)
+    if valid and not issues:
+        try:
+            return action(settings, lots)
+        except CallRefused as refused:
+            attach(form, refused.issues)
+            return None
+    attach(form, issues + check_call(settings, lots))
+    return None
+
+
+def _edit_call(call: Call | None):
+    frozen = call is not None and has_submissions(call)
+    posted = request.method == "POST"
+    form = call_form(call, frozen, request.form if posted else None)
+    if not posted:
+        return _render_form(form, call, frozen)
+    if "lots" in form and form.add_lot.data:
+        form.lots.append_entry()
+        return _render_form(form, call, frozen)
+    if call is None:
+        saved = _save(form, lambda settings, lots: create_call(settings, lots or []))
+    else:
+        saved = _save(form, lambda settings, lots: update_call(call, settings, lots))
+    if saved is None:
+        return _render_form(form, call, frozen, 400)
+    commit()
+    flash(_("Call %(reference)s saved.", reference=saved.reference), "success")
+    return redirect(url_for("calls.show", call_id=saved.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("staff")
+def new():
+    return _edit_call(None)
+
+
+@bp.route("/<int:call_id>/edit", methods=["GET", "POST"])
+@role_required("staff")
+def edit(call_id: int):
+    return _edit_call(_load(call_id))
+
+
+def _stage(call: Call, name: str) -> Stage:
+    try:
+        stage = Stage(name)
+    except ValueError:
+        abort(404)
+    if stage is Stage.concept_note and call.procedure is not Procedure.restricted:
+        abort(404)
+    return stage
+
+
+@bp.route("/<int:call_id>/grids/<stage_name>", methods=["GET", "POST"])
+@role_required("staff")
+def grid(call_id: int, stage_name: str):
+    call = _load(call_id)
+    stage = _stage(call, stage_name)
+    existing = call.grid_for(stage)
+    definition = grid_definition(existing) if existing is not None else (
+        CONCEPT_NOTE_GRID if stage is Stage.concept_note else FULL_APPLICATION_GRID)
+    posted = request.method == "POST"
+    form = grid_form(definition, request.form if posted else None)
+    code = 200
+    if posted and not add_rows(form):
+        if form.validate():
+            try:
+                save_grid(call, stage, grid_draft(form))
+                commit()
+                flash(_("Evaluation grid saved."), "success")
+                return redirect(url_for("calls.show", call_id=call.id))
+            except CallRefused as refused:
+                attach(form, refused.issues)
+        else:
+            attach(form, check_grid(grid_draft(form)))
+        code = 400
+    draft = grid_draft(form)
+    return render_template("calls/grid.html", call=call, stage=stage, form=form, errors=flat_errors(form),
+                           maxima={s.key: s.max_score for s in draft.sections}, total=draft.max_total,
+                           locked=grid_locked(call, stage), grid=existing), code
+
+
+@bp.post("/<int:call_id>/status")
+@role_required("staff")
+def status(call_id: int):
+    call = _load(call_id)
+    target = request.form.get("status", "")
+    try:
+        change_status(call, target)
+    except InvalidTransition as refused:
+        flash(_("A call cannot go from %(old)s to %(new)s.", old=STATUS_LABELS.get(refused.old, refused.old),
+                new=STATUS_LABELS.get(refused.new, refused.new)), "error")
+    except CallRefused as refused:
+        for issue in refused.issues:
+            label = LABELS.get(issue.field)
+            text = issue_text(issue)
+            flash(_("%(field)s: %(message)s", field=label, message=text) if label else text, "error")
+    else:
+        commit()
+        flash(_("The call is now: %(status)s.", status=STATUS_LABELS[target]), "success")
+    return redirect(url_for("calls.show", call_id=call.id))

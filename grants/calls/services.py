@@ -1,23 +1,246 @@
-"""Calls use cases."""
+"""Calls use cases: list, create, edit (with the freeze rule), grids, status changes, public lists.
+
+Services flush and audit; the route commits once. Refusals are typed: `CallRefused` carries the
+issues (field, message) for the form, `InvalidTransition` (grants.rules.transitions) a refused
+status change.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import selectinload
 
+from grants.audit import record
+from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
+from grants.calls.grid_validation import GridDraft, check_grid
+from grants.calls.grids import build_grid, build_sections, draft_definition, grid_definition
+from grants.calls.mapping import FROZEN_FIELDS, SETTING_FIELDS
+from grants.calls.validation import Issue, LotDraft, N_, check_call, check_publishable
 from grants.extensions import db
-from grants.models import Call, CallStatus
+from grants.i18n import local_time
+from grants.models import (
+    Application, ApplicationStage, AwardRule, Call, CallStatus, Grid, GridSection, Lot, Procedure, Stage,
+)
+from grants.models.base import utcnow
+from grants.rules.transitions import check_call_transition
 
+EDITABLE_STATUSES = (CallStatus.draft, CallStatus.published, CallStatus.evaluation)
+
+
+class CallRefused(Exception):
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__("; ".join(str(i) for i in issues))
+        self.issues = issues
+
+
+class SettingsFrozen(CallRefused):
+    """A change to money or eligibility rules after an application was submitted."""
+
+    def __init__(self, fields: list[str]) -> None:
+        self.fields = fields
+        super().__init__([
+            Issue(name, N_("The lots cannot change: applications have been submitted to this call.") if name == "lots"
+                  else N_("This cannot change: applications have been submitted to this call.")) for name in fields])
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+def staff_calls() -> list[tuple[Call, int, int]]:
+    """Every call with its number of applications and of submitted ones, in one query."""
+    applications = (select(func.count(Application.id)).where(Application.call_id == Call.id)
+                    .correlate(Call).scalar_subquery())
+    submitted = (select(func.count(func.distinct(Application.id)))
+                 .join(ApplicationStage, ApplicationStage.application_id == Application.id)
+                 .where(Application.call_id == Call.id, ApplicationStage.submitted_at.is_not(None))
+                 .correlate(Call).scalar_subquery())
+    rows = db.session.execute(select(Call, applications, submitted).order_by(Call.opens_at.desc(), Call.id))
+    return [tuple(row) for row in rows]
+
+
+def get_call(call_id: int) -> Call | None:
+    return db.session.get(Call, call_id)
+
+
+def has_submissions(call: Call, stage: Stage | None = None) -> bool:
+    """Whether any application of the call has a submitted stage (of `stage`, if given)."""
+    condition = [Application.call_id == call.id, ApplicationStage.submitted_at.is_not(None)]
+    if stage is not None:
+        condition.append(ApplicationStage.stage == stage)
+    return bool(db.session.scalar(select(exists().where(
+        ApplicationStage.application_id == Application.id, *condition))))
+
+
+def settings_of(call: Call) -> dict:
+    return {name: getattr(getattr(call, name), "value", getattr(call, name)) for name in SETTING_FIELDS}
+
+
+def lots_of(call: Call) -> list[LotDraft]:
+    return [LotDraft(lot.code, lot.name, list(lot.themes), lot.budget) for lot in call.lots]
+
+
+def _rows(lots: list[LotDraft]) -> list[tuple]:
+    return [(d.code, d.name, d.themes, d.budget) for d in lots]
+
+
+def _state(call: Call) -> dict:
+    return {**settings_of(call), "lots": _rows(lots_of(call))}
+
+
+# Writing -----------------------------------------------------------------------------------------
+
+def _reference_taken(reference: str | None, call: Call | None) -> list[Issue]:
+    if reference is None or (call is not None and reference == call.reference):
+        return []
+    if db.session.scalar(select(exists().where(Call.reference == reference))):
+        return [Issue("reference", N_("Another call already has the reference %(reference)s."),
+                      {"reference": reference})]
+    return []
+
+
+def _apply(call: Call, settings: dict) -> None:
+    for name, value in settings.items():
+        if name == "procedure":
+            value = Procedure(value)
+        elif name == "award_rule":
+            value = AwardRule(value)
+        setattr(call, name, value)
+    restricted = call.procedure is Procedure.restricted
+    if call.grid_for(Stage.full_application) is None:
+        call.grids.append(build_grid(Stage.full_application, FULL_APPLICATION_GRID))
+    note_grid = call.grid_for(Stage.concept_note)
+    if restricted and note_grid is None:
+        call.grids.append(build_grid(Stage.concept_note, CONCEPT_NOTE_GRID))
+    elif not restricted and note_grid is not None:
+        call.grids.remove(note_grid)
+
+
+def _removed_lots_in_use(call: Call, lots: list[LotDraft]) -> list[Issue]:
+    removed = [lot.id for lot in call.lots if lot.code not in {d.code for d in lots}]
+    in_use = db.session.scalars(select(Lot.code).join(Application, Application.lot_id == Lot.id)
+                                .where(Lot.id.in_(removed)).distinct()).all() if removed else []
+    return [Issue("lots", N_("Lot %(code)s has applications and cannot be removed."), {"code": code})
+            for code in in_use]
+
+
+def _apply_lots(call: Call, lots: list[LotDraft]) -> None:
+    """Lots matched by code, so a lot keeps its id (and its applications) when edited."""
+    existing = {lot.code: lot for lot in call.lots}
+    kept = []
+    for position, draft in enumerate(lots):
+        lot = existing.pop(draft.code, None) or Lot(code=draft.code)
+        lot.position, lot.name, lot.themes, lot.budget = position, draft.name, draft.themes, draft.budget
+        kept.append(lot)
+    call.lots = kept
+
+
+def create_call(settings: dict, lots: list[LotDraft]) -> Call:
+    issues = check_call(settings, lots) + _reference_taken(settings.get("reference"), None)
+    if issues:
+        raise CallRefused(issues)
+    call = Call(status=CallStatus.draft)
+    _apply(call, settings)
+    _apply_lots(call, lots)
+    db.session.add(call)
+    db.session.flush()
+    record("call.created", call, after=_state(call))
+    return call
+
+
+def update_call(call: Call, settings: dict, lots: list[LotDraft] | None) -> Call:
+    """Change a call's settings; keys absent from `settings` (and lots None) stay as they are."""
+    if call.status not in EDITABLE_STATUSES:
+        raise CallRefused([Issue("", N_("A decided or closed call cannot be edited."))])
+    current = settings_of(call)
+    if has_submissions(call):
+        changed = [name for name in FROZEN_FIELDS if name in settings and settings[name] != current[name]]
+        if lots is not None and _rows(lots) != _rows(lots_of(call)):
+            changed.append("lots")
+        if changed:
+            raise SettingsFrozen(changed)
+    merged = {**current, **settings}
+    issues = check_call(merged, lots if lots is not None else lots_of(call))
+    issues += _reference_taken(settings.get("reference"), call)
+    issues += _removed_lots_in_use(call, lots) if lots is not None else []
+    if issues:
+        raise CallRefused(issues)
+    before = _state(call)
+    _apply(call, {k: v for k, v in settings.items() if v != current[k]})
+    if lots is not None:
+        _apply_lots(call, lots)
+    db.session.flush()
+    after = _state(call)
+    changed_keys = [k for k in after if after[k] != before[k]]
+    if changed_keys:
+        record("call.updated", call, before={k: before[k] for k in changed_keys},
+               after={k: after[k] for k in changed_keys})
+    return call
+
+
+def change_status(call: Call, target: str) -> None:
+    """Move a call along draft -> published -> evaluation -> decided -> closed, or refuse."""
+    check_call_transition(call.status, target)
+    now = utcnow()
+    if target == CallStatus.published.value:
+        issues = check_publishable(settings_of(call), lots_of(call), {g.stage.value for g in call.grids}, now)
+        if issues:
+            raise CallRefused(issues)
+        call.published_at = now
+    elif target == CallStatus.evaluation.value:
+        first = call.concept_note_deadline if call.procedure is Procedure.restricted else call.deadline
+        if now < first:
+            raise CallRefused([Issue("", N_("Submissions are open until %(deadline)s; the call can go to "
+                                            "evaluation only after that."),
+                                     {"deadline": local_time(first, call.timezone)})])
+    before = {"status": call.status.value}
+    call.status = CallStatus(target)
+    db.session.flush()
+    record("call.status_changed", call, before=before, after={"status": target})
+
+
+def grid_locked(call: Call, stage: Stage) -> bool:
+    """A grid changes only before the evaluation and before anyone submitted to its stage."""
+    return call.status not in (CallStatus.draft, CallStatus.published) or has_submissions(call, stage)
+
+
+def save_grid(call: Call, stage: Stage, draft: GridDraft) -> Grid:
+    if grid_locked(call, stage):
+        raise CallRefused([Issue("", N_("This grid can no longer change: applications have been submitted "
+                                        "to this stage, or the evaluation has started."))])
+    issues = check_grid(draft)
+    if issues:
+        raise CallRefused(issues)
+    grid = call.grid_for(stage)
+    before = grid_definition(grid) if grid is not None else None
+    if grid is None:
+        grid = Grid(stage=stage)
+        call.grids.append(grid)
+    else:
+        grid.sections.clear()
+        db.session.flush()  # the old rows go before new ones reuse their codes
+    definition = draft_definition(draft)
+    grid.sections = build_sections(definition)
+    grid.max_total, grid.pass_threshold = draft.max_total, draft.pass_threshold
+    grid.tie_break_section = draft.tie_break_section
+    db.session.flush()
+    record("grid.updated", grid, before=before, after=definition)
+    return grid
+
+
+# Public ------------------------------------------------------------------------------------------
 
 def public_calls(now: datetime) -> tuple[list[Call], list[Call]]:
     """Published calls accepting submissions now, and those that open later."""
     calls = db.session.scalars(
-        select(Call).where(Call.status == CallStatus.published, Call.deadline > now).order_by(Call.deadline)
+        select(Call).options(selectinload(Call.lots))
+        .where(Call.status == CallStatus.published, Call.deadline > now).order_by(Call.deadline)
     ).all()
     return [c for c in calls if c.opens_at <= now], [c for c in calls if c.opens_at > now]
 
 
 def public_call(reference: str) -> Call | None:
     return db.session.scalar(
-        select(Call).where(Call.reference == reference, Call.status != CallStatus.draft)
+        select(Call).options(selectinload(Call.lots),
+                             selectinload(Call.grids).selectinload(Grid.sections).selectinload(GridSection.criteria))
+        .where(Call.reference == reference, Call.status != CallStatus.draft)
     )

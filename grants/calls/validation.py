@@ -1,0 +1,286 @@
+"""Rules a call's settings must follow (domain.md 2): pure functions over plain values, no Flask.
+
+A check returns a list of `Issue`: the form field it concerns (its WTForms name, e.g. `grant_max`
+or `lots-1-budget`), an English message marked with N_ for extraction, and the message's
+%(name)s parameters; the web layer translates it. Values that could not be read are None and
+the checks that need them are skipped, so one round shows every problem.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.numbers import list_currencies
+
+REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+LOT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+CENT = Decimal("0.01")
+MONEY_LIMIT = Decimal("1000000000000")  # Numeric(14, 2)
+COUNT_LIMIT = 1_000_000
+NAME_LENGTH = 200
+MONEY_FIELDS = ("total_budget", "grant_min", "grant_max")
+RATE_FIELDS = ("min_rate", "max_rate", "indirect_rate", "contingency_rate")
+RANGES = (  # (min field, max field, message on the max field)
+    ("grant_min", "grant_max", "grant"),
+    ("min_rate", "max_rate", "rate"),
+    ("duration_min", "duration_max", "duration"),
+    ("partners_min", "partners_max", "partners"),
+)
+COUNTS = (  # (field, smallest value)
+    ("duration_min", 1), ("duration_max", 1), ("partners_min", 0), ("partners_max", 0),
+    ("max_applications_per_lead", 1), ("evaluators_per_application", 1), ("reserve_list_length", 0),
+)
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; the caller translates it."""
+    return message
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A money parameter of a message, formatted for the reader's locale by the web layer."""
+
+    value: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.value:,.2f}"
+
+
+@dataclass(frozen=True)
+class Issue:
+    field: str
+    message: str
+    params: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message % {k: str(v) for k, v in self.params.items()} if self.params else self.message
+
+
+class InputError(ValueError):
+    """A value that cannot be read, with a message for the person who typed it."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message, self.params = message, params
+
+
+@dataclass(frozen=True)
+class LotDraft:
+    code: str
+    name: str
+    themes: list[str]
+    budget: Decimal | None
+    key: str = ""  # the form prefix of the row, e.g. "lots-2"
+
+
+# Reading typed values ---------------------------------------------------------------------------
+
+def parse_decimal(text: str | None) -> Decimal | None:
+    """A number as typed ('60000', '60 000,50' is refused); None when blank."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise InputError(N_("Enter a number such as 60000 or 60000.50 (digits and a decimal point only).")) from None
+    if not value.is_finite():
+        raise InputError(N_("Enter a number such as 60000 or 60000.50 (digits and a decimal point only)."))
+    if abs(value) >= MONEY_LIMIT * 1000:
+        raise InputError(N_("This number is too large."))
+    return value
+
+
+def parse_codes(text: str | None) -> list[str]:
+    """'tr, de at' -> ['TR', 'DE', 'AT']: codes separated by spaces, commas or semicolons."""
+    return [c.upper() for c in re.split(r"[\s,;]+", text or "") if c]
+
+
+def parse_groups(text: str | None) -> list[list[str]]:
+    """One group of country codes per line."""
+    return [codes for line in (text or "").splitlines() if (codes := parse_codes(line))]
+
+
+def parse_lines(text: str | None, sep: str = "\n") -> list[str]:
+    return [item.strip() for item in (text or "").split(sep) if item.strip()]
+
+
+def zone(name: str | None) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def local_to_utc(local: datetime, zone_name: str) -> datetime:
+    """A wall-clock time in the call's zone, as UTC; a time skipped by a clock change is refused."""
+    if not 2000 <= local.year <= 2999:
+        raise InputError(N_("Enter a date from the year 2000 to 2999."))
+    tz = ZoneInfo(zone_name)
+    aware = local.replace(tzinfo=tz)
+    result = aware.astimezone(UTC)
+    if result.astimezone(tz).replace(tzinfo=None) != local:
+        raise InputError(N_("This time does not exist in %(zone)s (the clocks change then)."), zone=zone_name)
+    return result
+
+
+# Rules ------------------------------------------------------------------------------------------
+
+def check_reference(reference: str | None) -> list[Issue]:
+    if reference is not None and not REFERENCE.match(reference):
+        return [Issue("reference", N_("Use 2 to 32 capital letters, digits and hyphens, starting with a "
+                                      "letter or digit, e.g. TTGS-2026."))]
+    return []
+
+
+def check_amounts(s: dict) -> list[Issue]:
+    issues = []
+    for name in MONEY_FIELDS:
+        value = s.get(name)
+        if value is not None and value < 0:
+            issues.append(Issue(name, N_("An amount cannot be negative.")))
+        elif value is not None and value >= MONEY_LIMIT:
+            issues.append(Issue(name, N_("Enter an amount below %(limit)s."), {"limit": f"{MONEY_LIMIT:,}"}))
+        elif value is not None and value != value.quantize(CENT):
+            issues.append(Issue(name, N_("Use at most 2 decimals.")))
+    for name in RATE_FIELDS:
+        value = s.get(name)
+        if value is not None and not Decimal(0) <= value <= Decimal(1):
+            issues.append(Issue(name, N_("A percentage must be between 0 and 100.")))
+        elif value is not None and value != value.quantize(Decimal("0.0001")):
+            issues.append(Issue(name, N_("Use at most 2 decimals.")))
+    return issues
+
+
+def check_ranges(s: dict) -> list[Issue]:
+    messages = {
+        "grant": N_("The maximum grant must be at least the minimum grant (%(low)s)."),
+        "rate": N_("The maximum grant rate must be at least the minimum grant rate (%(low)s %%)."),
+        "duration": N_("The maximum duration must be at least the minimum duration (%(low)s months)."),
+        "partners": N_("The maximum number of partners must be at least the minimum (%(low)s)."),
+    }
+    issues = []
+    for low_name, high_name, kind in RANGES:
+        low, high = s.get(low_name), s.get(high_name)
+        if low is not None and high is not None and low > high:
+            shown = Amount(low, s.get("currency") or "") if kind == "grant" else (
+                format(low * 100, "f") if kind == "rate" else low)
+            issues.append(Issue(high_name, messages[kind], {"low": shown}))
+    return issues
+
+
+def check_counts(s: dict) -> list[Issue]:
+    issues = [Issue(name, N_("Enter a whole number from %(min)s to %(max)s."), {"min": least, "max": COUNT_LIMIT})
+              for name, least in COUNTS if s.get(name) is not None and not least <= s[name] <= COUNT_LIMIT]
+    discrepancy = s.get("discrepancy_threshold")
+    if discrepancy is not None and (not 0 <= discrepancy < COUNT_LIMIT or discrepancy != discrepancy.quantize(CENT)):
+        issues.append(Issue("discrepancy_threshold", N_("Enter a number of points of at least 0, with at most 2 decimals.")))
+    ratio = s.get("shortlist_ratio")
+    if ratio is not None and (not 1 <= ratio < 10000 or ratio != ratio.quantize(CENT)):
+        issues.append(Issue("shortlist_ratio", N_("Enter a ratio from 1 to 9999, with at most 2 decimals (e.g. 2.0).")))
+    return issues
+
+
+def check_identity(s: dict) -> list[Issue]:
+    issues = check_reference(s.get("reference"))
+    currency = s.get("currency")
+    if currency is not None and currency not in list_currencies():
+        issues.append(Issue("currency", N_("Enter a 3-letter ISO 4217 currency code, e.g. EUR.")))
+    if s.get("timezone") is not None and zone(s["timezone"]) is None:
+        issues.append(Issue("timezone", N_("Enter an IANA time zone such as Europe/Istanbul.")))
+    return issues
+
+
+def check_timeline(s: dict) -> list[Issue]:
+    opens, note, deadline = s.get("opens_at"), s.get("concept_note_deadline"), s.get("deadline")
+    issues = []
+    if s.get("procedure") == "restricted" and note is None and "concept_note_deadline" in s:
+        issues.append(Issue("concept_note_deadline", N_("A restricted call needs a concept-note deadline.")))
+    if s.get("procedure") == "restricted" and note is not None:
+        if opens is not None and note <= opens:
+            issues.append(Issue("concept_note_deadline", N_("The concept-note deadline must be after the opening time.")))
+        if deadline is not None and deadline <= note:
+            issues.append(Issue("deadline", N_("The full-application deadline must be after the concept-note deadline.")))
+    if opens is not None and deadline is not None and deadline <= opens:
+        issues.append(Issue("deadline", N_("The deadline must be after the opening time.")))
+    return issues
+
+
+def check_eligibility(s: dict) -> list[Issue]:
+    issues = []
+    for name in ("lead_countries", "partner_countries", "lead_types", "partner_types"):
+        if s.get(name) is not None and not s[name]:
+            issues.append(Issue(name, N_("Choose at least one.")))
+    for name in ("lead_countries", "partner_countries"):
+        bad = [c for c in s.get(name) or [] if not COUNTRY.match(c)]
+        if bad:
+            issues.append(Issue(name, N_("'%(code)s' is not a two-letter country code (ISO 3166-1, e.g. TR, DE)."),
+                                {"code": bad[0]}))
+    allowed = set(s.get("lead_countries") or []) | set(s.get("partner_countries") or [])
+    for number, group in enumerate(s.get("country_groups") or [], start=1):
+        bad = [c for c in group if not COUNTRY.match(c)]
+        if bad:
+            issues.append(Issue("country_groups", N_("Line %(line)s: '%(code)s' is not a two-letter country code."),
+                                {"line": number, "code": bad[0]}))
+        elif allowed and not allowed & set(group):
+            issues.append(Issue("country_groups", N_("Line %(line)s: no country of this group may lead or partner, "
+                                                     "so no partnership could meet it."), {"line": number}))
+    return issues
+
+
+def check_lots(total: Decimal | None, currency: str, lots: list[LotDraft]) -> list[Issue]:
+    """Each lot complete, codes unique, and the lots' budgets adding up to the total exactly."""
+    issues, seen = [], set()
+    for i, lot in enumerate(lots):
+        key = lot.key or f"lots-{i}"
+        if not LOT_CODE.match(lot.code):
+            issues.append(Issue(f"{key}-code", N_("Enter a code of letters, digits, '.', '-' or '_' (e.g. LOT1).")))
+        elif lot.code in seen:
+            issues.append(Issue(f"{key}-code", N_("Two lots have the code %(code)s; codes must be unique."),
+                                {"code": lot.code}))
+        seen.add(lot.code)
+        if not lot.name or len(lot.name) > NAME_LENGTH:
+            issues.append(Issue(f"{key}-name", N_("Enter the lot's name, at most %(max)s characters."),
+                                {"max": NAME_LENGTH}))
+        if lot.budget is None:
+            issues.append(Issue(f"{key}-budget", N_("Enter the lot's budget.")))
+        elif not 0 <= lot.budget < MONEY_LIMIT or lot.budget != lot.budget.quantize(CENT):
+            issues.append(Issue(f"{key}-budget", N_("Enter an amount from 0 to %(limit)s with at most 2 decimals."),
+                                {"limit": f"{MONEY_LIMIT - CENT:,}"}))
+    budgets = [lot.budget for lot in lots]
+    if lots and total is not None and None not in budgets and sum(budgets) != total:
+        lots_sum = sum(budgets)
+        message = (N_("The lots add up to %(sum)s, %(diff)s less than the total budget.") if lots_sum < total
+                   else N_("The lots add up to %(sum)s, %(diff)s more than the total budget."))
+        issues.append(Issue("total_budget", message,
+                            {"sum": Amount(lots_sum, currency), "diff": Amount(abs(total - lots_sum), currency)}))
+    return issues
+
+
+def check_call(s: dict, lots: list[LotDraft] | None) -> list[Issue]:
+    """Every rule on a call's settings; `lots` None means the lots are not being changed."""
+    issues = (check_identity(s) + check_amounts(s) + check_ranges(s) + check_counts(s)
+              + check_timeline(s) + check_eligibility(s))
+    if lots is not None:
+        issues += check_lots(s.get("total_budget"), s.get("currency") or "", lots)
+    return issues
+
+
+def check_publishable(s: dict, lots: list[LotDraft], grid_stages: set[str], now: datetime) -> list[Issue]:
+    """What must hold before a call goes public: complete settings, its grids, deadlines ahead."""
+    issues = check_call(s, lots)
+    needed = ["full_application"] + (["concept_note"] if s.get("procedure") == "restricted" else [])
+    labels = {"full_application": N_("The call has no full-application evaluation grid."),
+              "concept_note": N_("A restricted call needs a concept-note evaluation grid.")}
+    issues += [Issue("grids", labels[stage]) for stage in needed if stage not in grid_stages]
+    for name in ("concept_note_deadline", "deadline"):
+        moment = s.get(name)
+        if moment is not None and moment <= now:
+            issues.append(Issue(name, N_("This deadline has passed; move it to the future before publishing.")))
+    return issues
