@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test worker bench translations chromium clean
+.PHONY: run test worker bench translations messages chromium clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -18,6 +18,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -q -d grants/translations
+
+# after changing user-facing text: refresh the catalogue, then translate the new entries in tr/
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o grants/translations/messages.pot .
+	$(BIN)/pybabel update -i grants/translations/messages.pot -d grants/translations --no-fuzzy-matching
 
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
