@@ -52,9 +52,14 @@ def live_db(live_app):
     with live_app.app_context():
         yield _db
         _db.session.rollback()
+        tables = _db.metadata.sorted_tables
         with _db.engine.begin() as conn:
-            for table in reversed(_db.metadata.sorted_tables):
-                conn.execute(table.delete())
+            if conn.dialect.name == "postgresql":  # user and organisation refer to each other
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            else:
+                for table in reversed(tables):
+                    conn.execute(table.delete())
         _db.session.remove()
 
 
