@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d grants/translations
+	$(BIN)/pybabel compile -d grants/translations
 
 # after changing user-facing text: refresh the catalogue, then translate the new entries in tr/
 messages: $(VENV)/.installed

@@ -1,7 +1,9 @@
-"""Flask commands: call bundles, demo data, rq worker."""
+"""Flask commands: call bundles, ranking, demo data, rq worker."""
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
@@ -10,8 +12,12 @@ from sqlalchemy import func, select
 
 from grants.extensions import db
 
+if TYPE_CHECKING:
+    from grants.awards import Ranking
+
 rq_cli = AppGroup("rq", help="Background job queue.")
 bundle_cli = AppGroup("bundle", help="Import and export call bundles (JSON).")
+calls_cli = AppGroup("calls", help="Rank calls and decide awards.")
 
 
 @rq_cli.command("worker")
@@ -71,6 +77,55 @@ def bundle_export(reference: str, path: str) -> None:
         click.echo(f"Exported call {reference} to {path}.")
 
 
+@calls_cli.command("rank")
+@click.argument("reference")
+def calls_rank(reference: str) -> None:
+    """Rank the call REFERENCE per lot and propose its awards (or shortlist), then print the ranking."""
+    from grants.awards import RankingError, rank_call
+    from grants.models import Call
+
+    call_id = db.session.scalar(select(Call.id).where(Call.reference == reference))
+    if call_id is None:
+        raise click.ClickException(f"There is no call with reference {reference}.")
+    try:
+        ranking = rank_call(call_id)
+        db.session.commit()
+    except RankingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    except BaseException:
+        db.session.rollback()
+        raise
+    _echo_ranking(ranking)
+
+
+_RANK_ROW = "{:>4}  {:<20} {:>6}  {:>12}  {:>12}  {:<15} {:>12}"
+
+
+def _amount(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
+def _echo_ranking(ranking: Ranking) -> None:
+    """One table per stage and lot, then the applications that could not be ranked yet."""
+    from grants.rules.scoring import display
+
+    for lot in ranking.lots:
+        stage = "Concept notes" if lot.stage.value == "concept_note" else "Full applications"
+        where = f"lot {lot.lot} {lot.name}" if lot.lot else "whole call"
+        click.echo(f"\n{ranking.reference}, {stage}, {where} (budget {_amount(lot.budget)})")
+        click.echo(_RANK_ROW.format("Rank", "Reference", "Score", "Requested", "Cumulative", "Status", "Awarded"))
+        for row in lot.rows:
+            click.echo(_RANK_ROW.format(row.rank, row.reference, str(display(row.final_score)),
+                                        _amount(row.requested_grant), _amount(row.cumulative_awarded),
+                                        row.status.value, _amount(row.awarded_amount)))
+        if lot.stage.value == "full_application":
+            click.echo(f"Awarded {_amount(lot.awarded_total)} of {_amount(lot.budget)}.")
+    click.echo(f"\nBelow threshold: {len(ranking.below_threshold)}.")
+    click.echo("Waiting for an extra evaluator: " + (", ".join(ranking.needs_extra_evaluator) or "none")
+               + ". Missing evaluations: " + (", ".join(ranking.missing_evaluations) or "none") + ".")
+
+
 @click.command("demo")
 def demo() -> None:
     """Load the demo accounts and calls (safe to run again)."""
@@ -91,4 +146,5 @@ def demo() -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(rq_cli)
     app.cli.add_command(bundle_cli)
+    app.cli.add_command(calls_cli)
     app.cli.add_command(demo)

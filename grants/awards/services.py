@@ -1,0 +1,299 @@
+"""Ranking a call: final scores, thresholds, the ranking per lot and the award walk or shortlist.
+
+`rank_call` loads the call's stages and live evaluations in a fixed number of queries, hands plain
+data to grants.rules and writes back final score, status, rank and awarded amount, and the call's
+and lots' awarded totals (which the database keeps within budget). Running it again gives the same
+result. A stage whose evaluations are not all in, or that needs one more evaluator (discrepancy),
+keeps its status and is reported. The caller commits; one audit event per run.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
+
+from grants.audit import record
+from grants.calls.validation import N_
+from grants.extensions import db
+from grants.models import (
+    Application, ApplicationStage, Assignment, Call, ConflictStatus, Evaluation, Grid, GridSection, Stage,
+    StageStatus,
+)
+from grants.models.base import utcnow
+from grants.rules import scoring
+from grants.rules.ranking import Candidate, award_walk, rank_by_lot, shortlist
+from grants.rules.transitions import InvalidTransition, check_stage_transition
+
+POINTS = Decimal("0.0001")  # the precision final scores are stored with (Numeric(10, 4))
+ZERO = Decimal("0.00")
+S = StageStatus
+# stages whose outcome a ranking (re)computes; below_threshold is final and only reported
+RANKABLE = (S.admissible, S.evaluated, S.awarded, S.reserve, S.not_selected, S.shortlisted, S.not_shortlisted)
+
+
+@dataclass(frozen=True)
+class Row:
+    rank: int | None
+    reference: str
+    final_score: Decimal
+    requested_grant: Decimal
+    cumulative_awarded: Decimal | None  # running sum of the awards down the ranking (None for concept notes)
+    status: StageStatus
+    awarded_amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class LotRanking:
+    stage: Stage
+    lot: str | None  # the lot's code; None for a call without lots (one lot holding the whole budget)
+    name: str
+    budget: Decimal
+    rows: list[Row]
+
+    @property
+    def awarded_total(self) -> Decimal:
+        return sum((r.awarded_amount for r in self.rows if r.awarded_amount is not None), ZERO)
+
+
+@dataclass
+class Ranking:
+    reference: str
+    lots: list[LotRanking] = field(default_factory=list)
+    below_threshold: list[str] = field(default_factory=list)
+    needs_extra_evaluator: list[str] = field(default_factory=list)
+    missing_evaluations: list[str] = field(default_factory=list)
+
+
+class RankingError(Exception):
+    """A refusal to rank: `message` (marked for translation) with its %(name)s `params`."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.message, self.params = message, params
+        super().__init__(message % params if params else message)
+
+
+def rank_call(call_id: int, user_id: int | None = None) -> Ranking:
+    """Score, rank and decide the call's evaluated stages, per lot; refuse a finalised call."""
+    call = _load_call(call_id)
+    if call.finalised_at is not None:
+        raise RankingError(N_("The decisions of call %(reference)s are final: it cannot be ranked again."),
+                           reference=call.reference)
+    before = {"awarded_total": call.awarded_total}
+    stages = _load_stages(call)
+    assignments = _load_assignments(call)
+    ranking, plan = Ranking(call.reference), _Plan()
+    for kind in (Stage.concept_note, Stage.full_application):
+        of_kind = [s for s in stages if s.stage is kind]
+        if of_kind:
+            _rank_stage(call, kind, of_kind, assignments, ranking, plan)
+    try:
+        plan.write()
+        db.session.flush()
+    except IntegrityError as error:
+        raise RankingError(N_("The database refused the decisions of call %(reference)s: %(error)s"),
+                           reference=call.reference, error=str(error.orig)) from error
+    record("call.ranked", call, before=before, after=_summary(call, ranking), user_id=user_id)
+    return ranking
+
+
+# Loading: a fixed number of queries, whatever the number of applications --------------------------
+
+def _load_call(call_id: int) -> Call:
+    call = db.session.scalar(
+        select(Call).where(Call.id == call_id).with_for_update()  # one ranking of a call at a time
+        .options(selectinload(Call.lots),
+                 selectinload(Call.grids).selectinload(Grid.sections).selectinload(GridSection.criteria))
+        .execution_options(populate_existing=True))
+    if call is None:
+        raise RankingError(N_("There is no call with id %(id)s."), id=call_id)
+    return call
+
+
+def _load_stages(call: Call) -> list[ApplicationStage]:
+    return list(db.session.scalars(
+        select(ApplicationStage).join(ApplicationStage.application)
+        .where(Application.call_id == call.id, ApplicationStage.status.in_((*RANKABLE, S.below_threshold)))
+        .options(contains_eager(ApplicationStage.application))
+        .order_by(Application.number, ApplicationStage.id)))
+
+
+def _load_assignments(call: Call) -> dict[int, list[Assignment]]:
+    """Stage id -> its live assignments (not ended by a declared conflict), with evaluation and scores."""
+    rows = db.session.scalars(
+        select(Assignment).join(ApplicationStage, Assignment.stage_id == ApplicationStage.id)
+        .join(Application, ApplicationStage.application_id == Application.id)
+        .where(Application.call_id == call.id, ApplicationStage.status.in_(RANKABLE),
+               Assignment.ended_at.is_(None), Assignment.conflict != ConflictStatus.conflict)
+        .options(selectinload(Assignment.evaluation).selectinload(Evaluation.scores))
+        .order_by(Assignment.id))
+    by_stage: dict[int, list[Assignment]] = {}
+    for assignment in rows:
+        by_stage.setdefault(assignment.stage_id, []).append(assignment)
+    return by_stage
+
+
+# Scoring ----------------------------------------------------------------------------------------
+
+def _grid(call: Call, kind: Stage) -> tuple[scoring.Grid, dict[int, str]]:
+    """The stage's grid as plain rule data, and criterion id -> code."""
+    grid = call.grid_for(kind)
+    if grid is None:
+        raise RankingError(N_("Call %(reference)s has no evaluation grid for the %(stage)s stage."),
+                           reference=call.reference, stage=kind.value)
+    sections = [scoring.Section(s.code, s.threshold, [scoring.Criterion(c.code, c.weight) for c in s.criteria])
+                for s in grid.sections]
+    codes = {c.id: c.code for s in grid.sections for c in s.criteria}
+    return scoring.Grid(sections, grid.pass_threshold, grid.tie_break_section), codes
+
+
+def _final(call: Call, grid: scoring.Grid, codes: dict[int, str], stage: ApplicationStage,
+           assignments: list[Assignment], ranking: Ranking) -> scoring.FinalScore | None:
+    """The stage's final score, or None (reported) while evaluations are missing or disagree."""
+    reference = stage.application.reference
+    extra = any(a.extra for a in assignments)
+    evaluations = [a.evaluation for a in assignments if a.evaluation and a.evaluation.submitted_at]
+    if len(evaluations) < len(assignments) or len(assignments) < call.evaluators_per_application + extra:
+        ranking.missing_evaluations.append(reference)
+        return None
+    try:
+        final = scoring.final_scores(grid, [{codes[s.criterion_id]: s.score for s in e.scores} for e in evaluations],
+                                     call.discrepancy_threshold, extra_evaluator=extra)
+    except (KeyError, ValueError):  # a submitted evaluation without a score for every criterion of the grid
+        ranking.missing_evaluations.append(reference)
+        return None
+    if final.needs_extra_evaluator:
+        ranking.needs_extra_evaluator.append(reference)
+        return None
+    return final
+
+
+class _Plan:
+    """The stages' new status, final score, rank and awarded amount, checked move by move against the
+    status machine and written in one UPDATE at the end (a flush would send one per changed row)."""
+
+    FIELDS = ("status", "final_score", "rank", "awarded_amount")
+
+    def __init__(self) -> None:
+        self.stages: dict[int, ApplicationStage] = {}
+        self.values: dict[int, dict] = {}
+
+    def status(self, stage: ApplicationStage) -> StageStatus:
+        return self.values.get(stage.id, {}).get("status", stage.status)
+
+    def decide(self, stage: ApplicationStage, status: StageStatus, **values: object) -> None:
+        old = self.status(stage)
+        if old is not status:
+            try:
+                check_stage_transition(old, status)
+            except InvalidTransition as error:
+                raise RankingError(N_("%(reference)s cannot go from '%(old)s' to '%(new)s'."),
+                                   reference=stage.application.reference, old=error.old, new=error.new) from error
+        self.stages[stage.id] = stage
+        self.values.setdefault(stage.id, {}).update(values, status=status)
+
+    def write(self) -> None:
+        rows = []
+        for stage_id, values in self.values.items():
+            stage = self.stages[stage_id]
+            row = {f: values.get(f, getattr(stage, f)) for f in self.FIELDS}
+            if any(row[f] != getattr(stage, f) for f in self.FIELDS):
+                rows.append({"id": stage_id, **row, "updated_at": utcnow()})
+        if rows:  # ORM bulk UPDATE by primary key: one executemany; the session's objects follow
+            db.session.execute(update(ApplicationStage), rows)
+
+
+# Ranking and deciding ---------------------------------------------------------------------------
+
+def _rank_stage(call: Call, kind: Stage, stages: list[ApplicationStage], assignments: dict[int, list[Assignment]],
+                ranking: Ranking, plan: _Plan) -> None:
+    candidates = _score(call, kind, stages, assignments, ranking, plan)
+    by_ref = {s.application.reference: s for s in stages}
+    ranked = rank_by_lot(candidates)
+    decide = _award if kind is Stage.full_application else _shortlist
+    for lot in call.lots or [None]:
+        code = lot.code if lot else None
+        budget = lot.budget if lot else call.total_budget
+        result = LotRanking(kind, code, lot.name if lot else "", budget,
+                            decide(call, ranked.get(code, []), budget, by_ref, plan))
+        ranking.lots.append(result)
+        if kind is Stage.full_application and lot is not None:
+            lot.awarded_total = result.awarded_total
+    if kind is Stage.full_application:
+        call.awarded_total = sum((r.awarded_total for r in ranking.lots if r.stage is kind), ZERO)
+
+
+def _score(call: Call, kind: Stage, stages: list[ApplicationStage], assignments: dict[int, list[Assignment]],
+           ranking: Ranking, plan: _Plan) -> list[Candidate]:
+    """Final scores and thresholds: below_threshold, or evaluated and a candidate for the ranking."""
+    grid, codes = _grid(call, kind)
+    lots = {lot.id: lot.code for lot in call.lots}
+    candidates = []
+    for stage in stages:
+        app = stage.application
+        if stage.status is S.below_threshold:
+            ranking.below_threshold.append(app.reference)
+            continue
+        if lots and app.lot_id not in lots:
+            raise RankingError(N_("%(reference)s has no lot, but call %(call)s has lots."),
+                               reference=app.reference, call=call.reference)
+        final = _final(call, grid, codes, stage, assignments.get(stage.id, []), ranking)
+        if final is None:
+            continue
+        score = _points(final.total)
+        if not scoring.passes(grid, final):
+            plan.decide(stage, S.below_threshold, final_score=score, rank=None, awarded_amount=None)
+            ranking.below_threshold.append(app.reference)
+            continue
+        plan.decide(stage, S.evaluated if stage.status is S.admissible else stage.status, final_score=score)
+        candidates.append(Candidate(
+            ref=app.reference, lot=lots.get(app.lot_id), final_total=final.total,
+            tie_break_score=final.sections.get(grid.tie_break_section or ""), submitted_at=stage.submitted_at,
+            number=app.number, requested_grant=_requested(stage)))
+    return candidates
+
+
+def _points(score: Decimal) -> Decimal:
+    return score.quantize(POINTS, rounding=ROUND_HALF_UP)
+
+
+def _requested(stage: ApplicationStage) -> Decimal:
+    """The grant requested in this stage, as submitted; the application's if the stage kept none."""
+    return stage.requested_grant if stage.requested_grant is not None else stage.application.requested_grant
+
+
+def _award(call: Call, ranked: list[Candidate], budget: Decimal, by_ref: dict[str, ApplicationStage],
+           plan: _Plan) -> list[Row]:
+    outcomes = award_walk(ranked, budget, call.award_rule.value, call.reserve_list_length, call.grant_max)
+    rows, cumulative = [], ZERO
+    for candidate, outcome in zip(ranked, outcomes, strict=True):
+        status = StageStatus(outcome.status)
+        plan.decide(by_ref[outcome.ref], status, rank=outcome.rank, awarded_amount=outcome.awarded_amount)
+        cumulative += outcome.awarded_amount or ZERO
+        rows.append(Row(outcome.rank, outcome.ref, _points(candidate.final_total), candidate.requested_grant,
+                        cumulative, status, outcome.awarded_amount))
+    return rows
+
+
+def _shortlist(call: Call, ranked: list[Candidate], budget: Decimal, by_ref: dict[str, ApplicationStage],
+               plan: _Plan) -> list[Row]:
+    chosen = shortlist(ranked, budget, call.shortlist_ratio)
+    rows = []
+    for position, candidate in enumerate(ranked, start=1):
+        status = S.shortlisted if candidate.ref in chosen else S.not_shortlisted
+        plan.decide(by_ref[candidate.ref], status, rank=position, awarded_amount=None)
+        rows.append(Row(position, candidate.ref, _points(candidate.final_total), candidate.requested_grant, None,
+                        status, None))
+    return rows
+
+
+def _summary(call: Call, ranking: Ranking) -> dict:
+    counts = Counter(row.status.value for lot in ranking.lots for row in lot.rows)
+    return {"counts": dict(counts), "awarded_total": call.awarded_total,
+            "lots": {lot.lot or "": lot.awarded_total for lot in ranking.lots if lot.stage is Stage.full_application},
+            "below_threshold": len(ranking.below_threshold),
+            "needs_extra_evaluator": ranking.needs_extra_evaluator,
+            "missing_evaluations": ranking.missing_evaluations}
