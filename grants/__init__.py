@@ -13,6 +13,7 @@ def create_app(config: object | str | None = None) -> Flask:
     app.config.from_object(config or _default_config())
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
