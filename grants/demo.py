@@ -18,7 +18,7 @@ from grants.extensions import db
 from grants.models import (
     AwardRule, Call, CallEvaluator, CallStatus, Lot, Organisation, OrganisationType, Procedure, Role, Stage, User,
 )
-from grants.models.base import utcnow
+from grants.models.base import now_utc
 
 URL = "http://127.0.0.1:5000"
 PASSWORD = "demo-password-2026"
@@ -67,7 +67,7 @@ def _organisation(key: str, fields: dict) -> Organisation:
     org = db.session.scalar(select(Organisation).where(Organisation.key == key)) or Organisation(key=key)
     for name, value in fields.items():
         setattr(org, name, OrganisationType(value) if name == "type" else value)
-    org.verified_at = org.verified_at or utcnow()
+    org.verified_at = org.verified_at or now_utc()
     db.session.add(org)
     return org
 
@@ -75,7 +75,7 @@ def _organisation(key: str, fields: dict) -> Organisation:
 def _user(email: str, name: str, role: Role, org: Organisation | None) -> User:
     user = db.session.scalar(select(User).where(User.email == email)) or User(email=email)
     user.name, user.role, user.active, user.organisation = name, role, True, org
-    user.member_verified_at = (user.member_verified_at or utcnow()) if org is not None else None
+    user.member_verified_at = (user.member_verified_at or now_utc()) if org is not None else None
     user.set_password(PASSWORD)
     db.session.add(user)
     return user
@@ -88,7 +88,7 @@ def _open_call() -> Call:
         return call
     settings = copy.deepcopy(CALL_DEFAULTS)
     zone = ZoneInfo(settings["timezone"])
-    now = utcnow()
+    now = now_utc()
     closing_day = now.astimezone(zone).date() + timedelta(days=60)
     grid = build_grid(Stage.full_application, FULL_APPLICATION_GRID)
     total = settings.pop("total_budget")

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from grants.extensions import db
 from grants.jobs import defer
 from grants.models import MailStatus, OutboxMessage
-from grants.models.base import utcnow
+from grants.models.base import now_utc
 
 log = logging.getLogger(__name__)
 
@@ -56,5 +56,5 @@ def deliver(message_id: int) -> None:
             db.session.commit()
             raise
         message.status = MailStatus.sent
-    message.sent_at = utcnow()
+    message.sent_at = now_utc()
     db.session.commit()

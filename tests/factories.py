@@ -11,7 +11,7 @@ from grants.extensions import db
 from grants.models import (
     AwardRule, Call, CallStatus, Lot, Organisation, OrganisationType, Procedure, Role, Stage, User,
 )
-from grants.models.base import utcnow
+from grants.models.base import now_utc
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery"
@@ -22,7 +22,7 @@ def make_org(country: str = "TR", type: str = "municipality", verified: bool = T
     org = Organisation(
         name=kw.pop("name", f"Municipality {n}"), type=OrganisationType(type), country=country,
         region=kw.pop("region", "Ankara" if country == "TR" else ""), population=kw.pop("population", 50000),
-        legal_id=kw.pop("legal_id", f"LID-{n}"), verified_at=utcnow() if verified else None, **kw,
+        legal_id=kw.pop("legal_id", f"LID-{n}"), verified_at=now_utc() if verified else None, **kw,
     )
     db.session.add(org)
     db.session.flush()
@@ -34,7 +34,7 @@ def make_user(role: str = "applicant", organisation: Organisation | None = None,
     n = next(_seq)
     user = User(email=kw.pop("email", f"user{n}@example.org"), name=kw.pop("name", f"User {n}"),
                 role=Role(role), organisation=organisation,
-                member_verified_at=utcnow() if organisation is not None and verified_member else None, **kw)
+                member_verified_at=now_utc() if organisation is not None and verified_member else None, **kw)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -46,7 +46,7 @@ def make_call(reference: str | None = None, status: str = "published", lots: lis
               deadline_in: timedelta = timedelta(days=30), **kw) -> Call:
     settings = dict(CALL_DEFAULTS)
     settings.update(kw)
-    now = utcnow()
+    now = now_utc()
     call = Call(
         reference=reference or f"CALL-{next(_seq)}", title=settings.pop("title", "Town twinning call"),
         status=CallStatus(status), procedure=Procedure(procedure), award_rule=AwardRule(settings.pop("award_rule")),

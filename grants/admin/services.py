@@ -15,7 +15,7 @@ from grants.audit import record, snapshot
 from grants.auth.services import add_user, password_link
 from grants.extensions import db
 from grants.models import MailStatus, Organisation, OutboxMessage, Role, User
-from grants.models.base import utcnow
+from grants.models.base import now_utc
 
 PER_PAGE = 50
 _PASSWORD_LINK = re.compile(r"(/auth/password/)[\w.-]+")
@@ -43,7 +43,7 @@ def members(org: Organisation) -> list[User]:
 def verify_organisation(actor: User, org: Organisation) -> None:
     if org.verified:
         return
-    org.verified_at = utcnow()
+    org.verified_at = now_utc()
     org.verified_by_id = actor.id
     record("verify", org, before={"verified_at": None}, after=snapshot(org, ["verified_at", "verified_by_id"]))
     for member in members(org):

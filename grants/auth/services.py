@@ -11,7 +11,7 @@ from grants.audit import record, snapshot
 from grants.auth.tokens import password_token
 from grants.extensions import db
 from grants.models import Organisation, OrganisationType, Role, User
-from grants.models.base import utcnow
+from grants.models.base import now_utc
 
 ORG_FIELDS = ["name", "type", "country", "region", "population", "legal_id", "address"]
 PROFILE_FIELDS = ORG_FIELDS + ["seeking_partner", "partner_themes", "partner_description", "partner_languages"]
@@ -54,7 +54,7 @@ def _organisation_values(data: dict) -> dict:
 def register_organisation(org_data: dict, name: str, email: str, password: str) -> User:
     """A local authority registers itself (unverified) and its first user, a verified member."""
     org = Organisation(**_organisation_values(org_data))
-    user = User(name=name, email=email, role=Role.applicant, organisation=org, member_verified_at=utcnow())
+    user = User(name=name, email=email, role=Role.applicant, organisation=org, member_verified_at=now_utc())
     user.set_password(password)
     add_user(user)
     record("register", org, after=snapshot(org, ORG_FIELDS), user_id=user.id)
@@ -95,7 +95,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def record_login(user: User) -> None:
-    user.last_login_at = utcnow()
+    user.last_login_at = now_utc()
     record("login", user, user_id=user.id)
 
 
@@ -140,7 +140,7 @@ def verify_member(actor: User, org: Organisation, member_id: int) -> User:
     member = db.session.get(User, member_id)
     if member is None or member.organisation_id != org.id or member.member_verified_at is not None:
         raise LookupError(member_id)
-    member.member_verified_at = utcnow()
+    member.member_verified_at = now_utc()
     member.member_verified_by_id = actor.id
     record("verify_member", member, before={"member_verified_at": None},
            after=snapshot(member, ["member_verified_at", "member_verified_by_id"]))

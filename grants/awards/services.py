@@ -23,7 +23,7 @@ from grants.models import (
     Application, ApplicationStage, Assignment, Call, ConflictStatus, Evaluation, Grid, GridSection, Stage,
     StageStatus,
 )
-from grants.models.base import utcnow
+from grants.models.base import now_utc
 from grants.rules import scoring
 from grants.rules.ranking import Candidate, award_walk, rank_by_lot, shortlist
 from grants.rules.transitions import InvalidTransition, check_stage_transition
@@ -201,7 +201,7 @@ class _Plan:
             stage = self.stages[stage_id]
             row = {f: values.get(f, getattr(stage, f)) for f in self.FIELDS}
             if any(row[f] != getattr(stage, f) for f in self.FIELDS):
-                rows.append({"id": stage_id, **row, "updated_at": utcnow()})
+                rows.append({"id": stage_id, **row, "updated_at": now_utc()})
         if rows:  # ORM bulk UPDATE by primary key: one executemany; the session's objects follow
             db.session.execute(update(ApplicationStage), rows)
 

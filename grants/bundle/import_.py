@@ -18,7 +18,7 @@ from grants.models import (
     ConflictStatus, Criterion, DecisionOverride, Evaluation, Grid, GridSection, Lot, Organisation, OrganisationType,
     Partner, PartnerStatus, Procedure, ReportJob, Role, Score, SectionComment, Stage, StageStatus, User,
 )
-from grants.models.base import utcnow
+from grants.models.base import now_utc
 
 
 def import_bundle(data: dict, replace: bool = False) -> Call:
@@ -82,7 +82,7 @@ def _organisations(items: list[dict]) -> dict[str, Organisation]:
     """Key -> organisation: the existing one of that key, updated, or a new one; all verified."""
     keys = [item["key"] for item in items]
     existing = {o.key: o for o in db.session.scalars(select(Organisation).where(Organisation.key.in_(keys)))}
-    now = utcnow()
+    now = now_utc()
     orgs = {}
     for item in items:
         org = existing.get(item["key"]) or Organisation(key=item["key"])
@@ -222,7 +222,7 @@ def _evaluation(item: dict, criteria: dict[str, int]) -> Evaluation | None:
     if submitted_at is None and not item["scores"]:
         return None
     return Evaluation(
-        started_at=submitted_at or utcnow(), submitted_at=submitted_at,
+        started_at=submitted_at or now_utc(), submitted_at=submitted_at,
         scores=[Score(criterion_id=criteria[s["criterion"]], score=s["score"], comment=s.get("comment", ""))
                 for s in item["scores"]],
     )

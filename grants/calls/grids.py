@@ -30,19 +30,11 @@ def build_grid(stage: Stage, definition: dict) -> Grid:
                 tie_break_section=definition["tie_break_section"], sections=build_sections(definition))
 
 
-def grid_definition(grid: Grid) -> dict:
+def grid_definition(grid: Grid | GridDraft) -> dict:
+    """The plain definition of a stored grid or of a grid drafted in the editor."""
     return {
         "pass_threshold": grid.pass_threshold,
         "tie_break_section": grid.tie_break_section,
         "sections": [(s.code, s.title, s.threshold, [(c.code, c.title, c.weight, c.description) for c in s.criteria])
                      for s in grid.sections],
-    }
-
-
-def draft_definition(draft: GridDraft) -> dict:
-    return {
-        "pass_threshold": draft.pass_threshold,
-        "tie_break_section": draft.tie_break_section,
-        "sections": [(s.code, s.title, s.threshold, [(c.code, c.title, c.weight, c.description) for c in s.criteria])
-                     for s in draft.sections],
     }

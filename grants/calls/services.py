@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from grants.audit import record
 from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
 from grants.calls.grid_validation import GridDraft, check_grid
-from grants.calls.grids import build_grid, build_sections, draft_definition, grid_definition
+from grants.calls.grids import build_grid, build_sections, grid_definition
 from grants.calls.mapping import FROZEN_FIELDS, SETTING_FIELDS
 from grants.calls.validation import Issue, LotDraft, N_, check_call, check_publishable
 from grants.extensions import db
@@ -22,7 +22,7 @@ from grants.i18n import local_time
 from grants.models import (
     Application, ApplicationStage, AwardRule, Call, CallStatus, Grid, GridSection, Lot, Procedure, Stage,
 )
-from grants.models.base import utcnow
+from grants.models.base import now_utc
 from grants.rules.transitions import check_call_transition
 
 EDITABLE_STATUSES = (CallStatus.draft, CallStatus.published, CallStatus.evaluation)
@@ -180,7 +180,7 @@ def update_call(call: Call, settings: dict, lots: list[LotDraft] | None) -> Call
 def change_status(call: Call, target: str) -> None:
     """Move a call along draft -> published -> evaluation -> decided -> closed, or refuse."""
     check_call_transition(call.status, target)
-    now = utcnow()
+    now = now_utc()
     if target == CallStatus.published.value:
         issues = check_publishable(settings_of(call), lots_of(call), {g.stage.value for g in call.grids}, now)
         if issues:
@@ -218,7 +218,7 @@ def save_grid(call: Call, stage: Stage, draft: GridDraft) -> Grid:
     else:
         grid.sections.clear()
         db.session.flush()  # the old rows go before new ones reuse their codes
-    definition = draft_definition(draft)
+    definition = grid_definition(draft)
     grid.sections = build_sections(definition)
     grid.max_total, grid.pass_threshold = draft.max_total, draft.pass_threshold
     grid.tie_break_section = draft.tie_break_section

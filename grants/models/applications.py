@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.models.base import Base, Money, Points, Timestamp, enum_column, utcnow
+from grants.models.base import Base, Money, Points, Timestamp, enum_column, now_utc
 from grants.models.calls import Stage
 
 
@@ -56,8 +56,8 @@ class Application(Base):
     requested_grant: Mapped[Money] = mapped_column(default=Decimal("0.00"))
 
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
-    updated_at: Mapped[Timestamp] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
+    updated_at: Mapped[Timestamp] = mapped_column(default=now_utc, onupdate=now_utc)
     version: Mapped[int] = mapped_column(default=1)  # bumped on each save, for "changed underneath" warnings
 
     call = relationship("Call")
@@ -100,7 +100,7 @@ class ApplicationStage(Base):
     rank: Mapped[int | None]
     awarded_amount: Mapped[Money | None]
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[Timestamp] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[Timestamp] = mapped_column(default=now_utc, onupdate=now_utc)
 
     application: Mapped[Application] = relationship(back_populates="stages")
 
@@ -169,7 +169,7 @@ class Attachment(Base):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    uploaded_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    uploaded_at: Mapped[Timestamp] = mapped_column(default=now_utc)
 
     application: Mapped[Application] = relationship(back_populates="attachments")
 

@@ -6,14 +6,14 @@ from typing import Any
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.models.base import Base, Timestamp, utcnow
+from grants.models.base import Base, Timestamp, now_utc
 
 
 class AuditEvent(Base):
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[Timestamp] = mapped_column(default=utcnow, index=True)
+    at: Mapped[Timestamp] = mapped_column(default=now_utc, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     action: Mapped[str] = mapped_column(String(64), index=True)
     object_type: Mapped[str] = mapped_column(String(64))

@@ -19,7 +19,7 @@ NAMING_CONVENTION = {
 }
 
 
-def utcnow() -> datetime:
+def now_utc() -> datetime:
     return datetime.now(UTC)
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.models.base import Base, Money, Points, Rate, Timestamp, enum_column, utcnow
+from grants.models.base import Base, Money, Points, Rate, Timestamp, enum_column, now_utc
 
 
 class CallStatus(enum.Enum):
@@ -97,8 +97,8 @@ class Call(Base):
     shortlist_ratio: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("2.0"))
 
     next_number: Mapped[int] = mapped_column(default=1)  # reference counter, updated atomically
-    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
-    updated_at: Mapped[Timestamp] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
+    updated_at: Mapped[Timestamp] = mapped_column(default=now_utc, onupdate=now_utc)
     published_at: Mapped[Timestamp | None]
     finalised_at: Mapped[Timestamp | None]
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

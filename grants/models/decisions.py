@@ -5,7 +5,7 @@ from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.models.applications import StageStatus
-from grants.models.base import Base, Money, Timestamp, enum_column, utcnow
+from grants.models.base import Base, Money, Timestamp, enum_column, now_utc
 
 
 class DecisionOverride(Base):
@@ -19,6 +19,6 @@ class DecisionOverride(Base):
     to_amount: Mapped[Money | None]
     justification: Mapped[str] = mapped_column(Text)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    at: Mapped[Timestamp] = mapped_column(default=now_utc)
 
     user = relationship("User")

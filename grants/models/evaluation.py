@@ -6,7 +6,7 @@ import enum
 from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.models.base import Base, Timestamp, enum_column, utcnow
+from grants.models.base import Base, Timestamp, enum_column, now_utc
 
 
 class CallEvaluator(Base):
@@ -18,7 +18,7 @@ class CallEvaluator(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    added_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    added_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     impartiality_signed_at: Mapped[Timestamp | None]
 
     user = relationship("User")
@@ -37,7 +37,7 @@ class Assignment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("application_stage.id", ondelete="CASCADE"), index=True)
     evaluator_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    assigned_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    assigned_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     extra: Mapped[bool] = mapped_column(default=False)  # the one more evaluator after a discrepancy
     conflict: Mapped[ConflictStatus] = enum_column(ConflictStatus, default=ConflictStatus.undeclared)
@@ -58,8 +58,8 @@ class Evaluation(Base):
     assignment_id: Mapped[int] = mapped_column(
         ForeignKey("assignment.id", ondelete="CASCADE"), unique=True
     )
-    started_at: Mapped[Timestamp] = mapped_column(default=utcnow)
-    updated_at: Mapped[Timestamp] = mapped_column(default=utcnow, onupdate=utcnow)
+    started_at: Mapped[Timestamp] = mapped_column(default=now_utc)
+    updated_at: Mapped[Timestamp] = mapped_column(default=now_utc, onupdate=now_utc)
     submitted_at: Mapped[Timestamp | None]  # submitting locks the evaluation
 
     assignment: Mapped[Assignment] = relationship(back_populates="evaluation")

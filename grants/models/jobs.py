@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from grants.models.base import Base, Timestamp, enum_column, utcnow
+from grants.models.base import Base, Timestamp, enum_column, now_utc
 
 
 class JobStatus(enum.Enum):
@@ -32,7 +32,7 @@ class ReportJob(Base):
     file_name: Mapped[str | None] = mapped_column(String(255))
     error: Mapped[str | None] = mapped_column(Text)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     finished_at: Mapped[Timestamp | None]
 
 
@@ -54,5 +54,5 @@ class OutboxMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[MailStatus] = enum_column(MailStatus, default=MailStatus.queued)
     error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[Timestamp] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[Timestamp] = mapped_column(default=now_utc, index=True)
     sent_at: Mapped[Timestamp | None]

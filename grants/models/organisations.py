@@ -6,7 +6,7 @@ import enum
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.models.base import Base, Timestamp, enum_column, utcnow
+from grants.models.base import Base, Timestamp, enum_column, now_utc
 
 
 class OrganisationType(enum.Enum):
@@ -37,7 +37,7 @@ class Organisation(Base):
     population: Mapped[int | None]
     legal_id: Mapped[str] = mapped_column(String(64), default="")
     address: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     verified_at: Mapped[Timestamp | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
 

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from grants.models.base import Base, Timestamp, enum_column, utcnow
+from grants.models.base import Base, Timestamp, enum_column, now_utc
 
 
 class Role(enum.Enum):
@@ -29,7 +29,7 @@ class User(UserMixin, Base):
     role: Mapped[Role] = enum_column(Role, default=Role.applicant)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
-    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     last_login_at: Mapped[Timestamp | None]
 
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)

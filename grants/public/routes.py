@@ -8,14 +8,14 @@ from flask_login import current_user
 
 from grants.calls.services import public_call, public_calls
 from grants.extensions import db
-from grants.models.base import utcnow
+from grants.models.base import now_utc
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
 def index():
-    now = utcnow()
+    now = now_utc()
     open_calls, upcoming = public_calls(now)
     return render_template("public/index.html", open_calls=open_calls, upcoming=upcoming, now=now)
 
@@ -25,7 +25,7 @@ def call(reference: str):
     found = public_call(reference)
     if found is None:
         abort(404)
-    return render_template("public/call.html", call=found, now=utcnow())
+    return render_template("public/call.html", call=found, now=now_utc())
 
 
 @bp.post("/language")

@@ -3,13 +3,13 @@ from datetime import timedelta
 
 from grants.extensions import db as _db
 from grants.models import MailStatus, OutboxMessage
-from grants.models.base import utcnow
+from grants.models.base import now_utc
 from tests.conftest import count_queries
 from tests.factories import make_org, make_user
 
 
 def _messages(n: int) -> list[OutboxMessage]:
-    start = utcnow() - timedelta(hours=1)
+    start = now_utc() - timedelta(hours=1)
     messages = [OutboxMessage(to=f"to{i}@example.org", subject=f"Subject number {i:03d}", body=f"Body <b>{i}</b>",
                               status=MailStatus.logged, created_at=start + timedelta(seconds=i)) for i in range(n)]
     _db.session.add_all(messages)

@@ -17,7 +17,7 @@ from grants.models import (
     Application, ApplicationStage, Assignment, AuditEvent, Call, ConflictStatus, Evaluation, Role, Score, Stage,
     StageStatus, User,
 )
-from grants.models.base import utcnow
+from grants.models.base import now_utc
 from tests.conftest import count_queries
 from tests.factories import make_call, make_org
 
@@ -86,7 +86,7 @@ def test_unknown_call_is_a_clear_error(cli, db):
 def test_a_finalised_call_is_not_ranked_again(cli, db):
     cli("bundle", "import", str(EXAMPLE))
     call = db.session.scalar(select(Call).where(Call.reference == "TTGS-DEMO"))
-    call.finalised_at = utcnow()
+    call.finalised_at = now_utc()
     db.session.commit()
     result = cli("calls", "rank", "TTGS-DEMO")
     assert result.exit_code != 0
@@ -115,7 +115,7 @@ def add_application(call: Call, scores: list[int], requested: str = "60000.00", 
         database.session.add(Assignment(
             stage=row, evaluator=User(email=f"{app.reference}-{k}@example.org".lower(), name="Assessor",
                                       role=Role.evaluator), conflict=ConflictStatus.no_conflict,
-            evaluation=Evaluation(submitted_at=utcnow() if done else None,
+            evaluation=Evaluation(submitted_at=now_utc() if done else None,
                                   scores=[Score(criterion_id=c.id, score=given) for c in criteria])))
     database.session.flush()
     return app

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from grants.models import Application, Call, CallEvaluator, CallStatus, Organisation, User
-from grants.models.base import utcnow
+from grants.models.base import now_utc
 
 
 def test_demo_twice_leaves_one_copy_of_everything(app, db):
@@ -41,7 +41,7 @@ def _accounts_and_open_call_are_usable(db) -> None:
     assert partner.organisation.seeking_partner
 
     call = db.session.scalar(select(Call).where(Call.reference == "TTGS-2026"))
-    assert call.status is CallStatus.published and call.opens_at < utcnow() < call.deadline
+    assert call.status is CallStatus.published and call.opens_at < now_utc() < call.deadline
     assert call.deadline.astimezone(ZoneInfo("Europe/Istanbul")).time() == time(17, 0)
     assert len(call.lots) == 2 and sum(lot.budget for lot in call.lots) == call.total_budget
     assert call.grids[0].max_total == 100
