@@ -1,0 +1,17 @@
+import pytest
+
+import config
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        config.ProductionConfig()
+
+
+def test_production_cookies_are_secure(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "s3cret-from-the-environment")
+    production = config.ProductionConfig()
+    assert production.SECRET_KEY == "s3cret-from-the-environment"
+    assert production.SESSION_COOKIE_SECURE and production.REMEMBER_COOKIE_SECURE
+    assert production.SESSION_COOKIE_HTTPONLY and production.SESSION_COOKIE_SAMESITE == "Lax"
