@@ -9,22 +9,13 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from grants.auth.choices import ORGANISATION_TYPE_LABELS
 from grants.calls.fields import (
     CodesField, DecimalText, GroupsField, LineField, LinesField, MultiCheckboxField, PercentText,
 )
 from grants.models import OrganisationType
 
-TYPE_LABELS = {
-    "municipality": _l("Municipality"),
-    "metropolitan_municipality": _l("Metropolitan municipality"),
-    "special_provincial_administration": _l("Special provincial administration"),
-    "union_of_municipalities": _l("Union of municipalities"),
-    "governorate": _l("Governorate"),
-    "district_governorate": _l("District governorate"),
-    "local_authority": _l("Local authority (EU commune, district...)"),
-    "regional_authority": _l("Regional authority"),
-    "association_of_local_authorities": _l("Association of local authorities"),
-}
+TYPE_LABELS = {t.value: label for t, label in ORGANISATION_TYPE_LABELS.items()}
 PROCEDURE_LABELS = {"open": _l("Open: full applications only"),
                     "restricted": _l("Restricted: concept note first")}
 TYPE_CHOICES = [SelectChoice(t.value, TYPE_LABELS[t.value]) for t in OrganisationType]
