@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from grants.extensions import db
+
 log = logging.getLogger(__name__)
 
 
@@ -34,8 +36,6 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("Unhandled error on %s %s", request.method, request.path)
-        from grants.extensions import db
-
         db.session.rollback()
         return render_template("errors/error.html", code=500,
                                message=_("Something went wrong on our side. Nothing you typed was saved twice; try again.")), 500

@@ -116,13 +116,6 @@ def login_as(client, db):
     return _login
 
 
-@pytest.fixture
-def csrf_app(app):
-    """The app with CSRF checks on, as in production (TestConfig keeps them on too)."""
-    assert app.config.get("WTF_CSRF_ENABLED", True)
-    return app
-
-
 def count_queries(engine):
     """Context manager counting SQL statements sent on the engine."""
     from contextlib import contextmanager

@@ -4,10 +4,14 @@ from sqlalchemy import select
 from grants import mail
 from grants.jobs import commit, defer
 from grants.models import MailStatus, OutboxMessage
+from tests.factories import make_org, make_user
 
 
 def _queue_mail(to: str) -> OutboxMessage:
-    return mail.send(to, "Subject line", "email/test_message.txt", locale="en", name="Ayşe")
+    org = make_org(name="Çankaya Belediyesi")
+    member = make_user(organisation=org, email=to)
+    return mail.send(to, "Your membership was verified", "email/member_verified.txt", locale="en",
+                     member=member, organisation=org, link="http://localhost/auth/organisation")
 
 
 def test_mail_without_server_is_logged_in_the_outbox(app, db):
