@@ -51,14 +51,20 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from grants.admin.routes import bp as admin_bp
+    from grants.applications.routes import bp as applications_bp
     from grants.auth.routes import bp as auth_bp
     from grants.calls.routes import bp as calls_bp
+    from grants.partners.routes import bp as partners_bp
     from grants.public.routes import bp as public_bp
+    from grants.submission.routes import bp as submission_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(calls_bp, url_prefix="/staff/calls")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(applications_bp)
+    app.register_blueprint(partners_bp)
+    app.register_blueprint(submission_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -9,7 +9,8 @@ from grants.calls.defaults import CALL_DEFAULTS, CONCEPT_NOTE_GRID, FULL_APPLICA
 from grants.calls.grids import build_grid
 from grants.extensions import db
 from grants.models import (
-    AwardRule, Call, CallStatus, Lot, Organisation, OrganisationType, Procedure, Role, Stage, User,
+    Application, ApplicationStage, AwardRule, BudgetLine, Call, CallStatus, Lot, Organisation, OrganisationType,
+    Partner, PartnerStatus, Procedure, Role, Stage, StageStatus, User,
 )
 from grants.models.base import now_utc
 
@@ -63,3 +64,47 @@ def make_call(reference: str | None = None, status: str = "published", lots: lis
     db.session.add(call)
     db.session.flush()
     return call
+
+
+def make_application(call: Call, lead: Organisation | None = None, partners: list[Organisation] | None = None,
+                     confirmed: bool = True, status: str = "draft", submitted: bool = False, **kw) -> Application:
+    """A complete TTGS-valid joint application: a Turkish lead, one EU partner, a budget within every cap.
+
+    Direct costs 100,000.00 (60,000 lead, 40,000 partner), indirect 7,000.00, total 107,000.00,
+    requested grant 90,000.00 (84.11 %), 24 months.
+    """
+    lead = lead or make_org("TR")
+    partners = partners if partners is not None else [make_org("DE", "local_authority")]
+    now = now_utc()
+    application = Application(
+        call=call, lead=lead, lot=call.lots[0] if call.lots else None,
+        title=kw.pop("title", "Green twin towns"), acronym=kw.pop("acronym", "GTT"),
+        theme=kw.pop("theme", "environment"), summary=kw.pop("summary", "Two towns share climate plans."),
+        objectives="Shared climate action plans.", activities="Study visits, joint workshops.",
+        expected_results="Two adopted plans.", start_month=1, duration_months=kw.pop("duration_months", 24),
+        indirect=kw.pop("indirect", Decimal("7000.00")), contingency=kw.pop("contingency", Decimal("0.00")),
+        requested_grant=kw.pop("requested_grant", Decimal("90000.00")), **kw,
+    )
+    for pos, org in enumerate(partners):
+        application.partners.append(Partner(
+            organisation=org, position=pos, role="Hosts the study visits",
+            status=PartnerStatus.confirmed if confirmed else PartnerStatus.proposed,
+            confirmed_at=now if confirmed else None,
+        ))
+    application.budget_lines.append(BudgetLine(position=0, heading=1, description="Project staff", unit="month",
+                                               quantity=Decimal("12"), unit_cost=Decimal("5000.00"), organisation=lead))
+    if partners:
+        application.budget_lines.append(BudgetLine(position=1, heading=2, description="Study visits", unit="trip",
+                                                   quantity=Decimal("4"), unit_cost=Decimal("10000.00"),
+                                                   organisation=partners[0]))
+    stage = ApplicationStage(stage=Stage.full_application, status=StageStatus(status),
+                             requested_grant=application.requested_grant)
+    if submitted or status != "draft":
+        call.next_number, number = call.next_number + 1, call.next_number
+        application.number = number
+        application.reference = f"{call.reference}-{number:04d}"
+        stage.submitted_at = now
+    application.stages.append(stage)
+    db.session.add(application)
+    db.session.flush()
+    return application

@@ -1,0 +1,73 @@
+"""Who may see and change an application: object loaders that answer 404 for the rest.
+
+- members acting for the lead organisation: see it; edit it while it is a draft;
+- members acting for a proposed partner organisation: see it (summary, budget, their share);
+- staff: see it once a stage has been submitted;
+- anyone else: 404, as if it did not exist.
+"""
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from grants.extensions import db
+from grants.models import Application, ApplicationStage, Partner, StageStatus, User
+
+
+def _load(application_id: int) -> Application | None:
+    return db.session.scalar(
+        select(Application).where(Application.id == application_id).options(
+            selectinload(Application.partners).selectinload(Partner.organisation),
+            selectinload(Application.stages),
+        )
+    )
+
+
+def is_lead_member(user: User, application: Application) -> bool:
+    return user.acts_for_organisation and user.organisation_id == application.lead_id
+
+
+def is_partner_member(user: User, application: Application) -> bool:
+    return user.acts_for_organisation and any(p.organisation_id == user.organisation_id for p in application.partners)
+
+
+def is_submitted(application: Application) -> bool:
+    return any(s.submitted_at is not None for s in application.stages)
+
+
+def may_view(user: User, application: Application) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.has_role("staff"):
+        return is_submitted(application)
+    return is_lead_member(user, application) or is_partner_member(user, application)
+
+
+def is_editable(application: Application) -> bool:
+    """The applicant may change it only while its current stage is a draft."""
+    current = current_stage(application)
+    return current is None or current.status is StageStatus.draft
+
+
+def get_application_for(user: User, application_id: int) -> Application:
+    application = _load(application_id)
+    if application is None or not may_view(user, application):
+        abort(404)
+    return application
+
+
+def get_application_to_edit(user: User, application_id: int) -> Application:
+    """The lead's members only; 404 for others, 403 for a lead member once it is no longer a draft."""
+    application = _load(application_id)
+    if application is None or not is_lead_member(user, application):
+        abort(404)
+    if not is_editable(application):
+        abort(403)
+    return application
+
+
+def current_stage(application: Application) -> ApplicationStage | None:
+    """The stage the applicant works on: the full application if it exists, else the concept note."""
+    by_kind = {s.stage.value: s for s in application.stages}
+    return by_kind.get("full_application") or by_kind.get("concept_note")

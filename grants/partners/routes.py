@@ -1,0 +1,4 @@
+# Interim: being written (issue 3).
+from flask import Blueprint
+
+bp = Blueprint("partners", __name__)
