@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test worker bench translations messages chromium clean
+.PHONY: run test worker bench translations messages system-packages chromium clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -24,7 +24,14 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o grants/translations/messages.pot .
 	$(BIN)/pybabel update -i grants/translations/messages.pot -d grants/translations --no-fuzzy-matching
 
-run: $(VENV)/.installed translations
+# WeasyPrint (PDF letters and reports) needs Pango and a font from Debian
+system-packages:
+	@ldconfig -p | grep -q libpangoft2-1.0 && test -d /usr/share/fonts/truetype/dejavu || { \
+	  echo "Installing Pango and fonts for PDF generation"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
+run: $(VENV)/.installed translations system-packages
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
@@ -32,9 +39,9 @@ run: $(VENV)/.installed translations
 chromium:
 	@test -x /usr/bin/chromium || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.installed translations chromium
+test: $(VENV)/.installed translations system-packages chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: $(VENV)/.installed
