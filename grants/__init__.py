@@ -53,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.admin.routes import bp as admin_bp
     from grants.applications.routes import bp as applications_bp
     from grants.auth.routes import bp as auth_bp
+    from grants.awards.routes import bp as awards_bp
     from grants.calls.routes import bp as calls_bp
     from grants.partners.routes import bp as partners_bp
     from grants.public.routes import bp as public_bp
@@ -65,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(applications_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(submission_bp)
+    app.register_blueprint(awards_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -8,10 +8,27 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency, format_decimal
 from flask import Flask, current_app, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
+from flask_babel.speaklater import LazyString
+from markupsafe import escape
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"en": "English", "tr": "Türkçe"}
+
+
+class LazyText(LazyString):
+    """A lazily translated *plain text*: Jinja escapes it like any str.
+
+    Flask-Babel's LazyString declares itself safe HTML, so a message such as
+    _l("%(name)s is already a partner", name=org.name) would reach a page unescaped.
+    """
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def lazy_gettext(string: str, **variables: object) -> LazyText:
+    return LazyText(gettext, string, **variables)
 
 
 def select_locale() -> str:

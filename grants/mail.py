@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import logging
+import mimetypes
+import secrets
 import smtplib
 from email.message import EmailMessage
+from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -16,12 +19,18 @@ from grants.models.base import now_utc
 log = logging.getLogger(__name__)
 
 
-def send(to: str, subject: str, template: str, locale: str | None = None, **context) -> OutboxMessage:
-    """Render a text template in the recipient's language and queue it for delivery after commit."""
+def send(to: str, subject: str, template: str, locale: str | None = None,
+         attachment: tuple[str, bytes] | None = None, **context) -> OutboxMessage:
+    """Render a text template in the recipient's language and queue it for delivery after commit.
+
+    `attachment` (file name, content) is stored under UPLOAD_DIR/outbox/ and sent with the message.
+    """
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         body = render_template(template, **context)
         subject = str(subject)
     message = OutboxMessage(to=to, subject=subject, body=body)
+    if attachment is not None:
+        message.attachment_name, message.attachment_path = attachment[0], _store(attachment[1])
     db.session.add(message)
     db.session.flush()
     defer(deliver, message.id)
@@ -44,6 +53,8 @@ def deliver(message_id: int) -> None:
         email["Subject"] = message.subject
         email.set_content(message.body)
         try:
+            if message.attachment_path:
+                _attach(email, message)
             with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
                 if cfg.get("MAIL_USE_TLS"):
                     smtp.starttls()
@@ -58,3 +69,23 @@ def deliver(message_id: int) -> None:
         message.status = MailStatus.sent
     message.sent_at = now_utc()
     db.session.commit()
+
+
+def _store(content: bytes) -> str:
+    """Keep an attachment under a random name; the path relative to UPLOAD_DIR."""
+    relative = f"outbox/{secrets.token_hex(16)}"
+    path = Path(current_app.config["UPLOAD_DIR"]) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return relative
+
+
+def attachment_bytes(message: OutboxMessage) -> bytes:
+    return (Path(current_app.config["UPLOAD_DIR"]) / message.attachment_path).read_bytes()
+
+
+def _attach(email: EmailMessage, message: OutboxMessage) -> None:
+    kind = mimetypes.guess_type(message.attachment_name)[0] or "application/octet-stream"
+    maintype, subtype = kind.split("/", 1)
+    email.add_attachment(attachment_bytes(message), maintype=maintype, subtype=subtype,
+                         filename=message.attachment_name)

@@ -1,7 +1,7 @@
 """Administration forms: input only."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from grants.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
+from grants.i18n import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload

@@ -1,4 +1,186 @@
-# Interim: being written (issue 3).
-from flask import Blueprint
+"""Applicant pages (dashboard, start, task list, project, budget) and the staff list of submitted applications."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from grants.applications.access import (
+    current_stage, get_application_for, get_application_to_edit, is_editable, is_lead_member,
+)
+from grants.applications.budget import application_report, budget_report, partnership, rule_line, saved_line_total
+from grants.applications.forms import (
+    AMOUNTS, add_blank_line, budget_form, parse_staff_filters, project_form, project_values, read_budget,
+)
+from grants.applications.labels import FILTERS
+from grants.applications.queries import SORTS, dashboard as dashboard_data, staff_page
+from grants.applications.services import ApplicationRefused, Conflict, acting_refusal, save_budget, save_project, start_application
+from grants.applications.tasks import task_list
+from grants.auth.loaders import role_required
+from grants.calls.fields import flat_errors
+from grants.calls.services import get_call
+from grants.i18n import local_time
+from grants.jobs import commit
+from grants.models import Application, CallStatus, StageStatus
+from grants.models.base import now_utc
+from grants.submission.services import may_withdraw
 
 bp = Blueprint("applications", __name__)
+for _name, _filter in FILTERS.items():
+    bp.add_app_template_filter(_filter, _name)
+bp.add_app_template_filter(saved_line_total, "line_total")
+
+MAX_BLANK_LINES = 20
+
+
+@bp.get("/applications")
+@login_required
+def dashboard():
+    return render_template("applications/dashboard.html", data=dashboard_data(current_user, now_utc()),
+                           refusal=acting_refusal(current_user))
+
+
+@bp.post("/applications/start/<int:call_id>")
+@login_required
+def start(call_id: int):
+    call = get_call(call_id)
+    if call is None or call.status is CallStatus.draft:
+        abort(404)
+    try:
+        application = start_application(current_user, call, now_utc())
+    except ApplicationRefused as refused:
+        for reason in refused.reasons:
+            flash(reason, "error")
+        return redirect(url_for(".dashboard"))
+    commit()
+    flash(_("Your application to %(call)s has been started. Complete each section below; your answers are saved "
+            "as you go.", call=call.reference), "success")
+    return redirect(url_for(".show", application_id=application.id))
+
+
+@bp.get("/applications/<int:application_id>")
+@login_required
+def show(application_id: int):
+    application = get_application_for(current_user, application_id)
+    lead_view = is_lead_member(current_user, application)
+    editable = lead_view and is_editable(application)
+    return render_template("applications/show.html", application=application, stage=current_stage(application),
+                           editable=editable, tasks=task_list(application) if editable else [],
+                           report=application_report(application), lead_view=lead_view,
+                           withdrawable=lead_view and may_withdraw(application))
+
+
+def _loaded_version(form) -> int | None:
+    text = form.version.data or ""
+    return int(text) if str(text).isdigit() else None
+
+
+def _warn(conflict: Conflict | None, application: Application) -> None:
+    if conflict is None:
+        return
+    if conflict.name and conflict.at:
+        flash(_("This application was changed by someone else since you opened the page (by %(name)s at %(time)s);"
+                " your changes were saved over theirs.", name=conflict.name,
+                time=local_time(conflict.at, application.call.timezone)), "warning")
+    else:
+        flash(_("This application was changed by someone else since you opened the page; your changes were saved "
+                "over theirs."), "warning")
+
+
+@bp.route("/applications/<int:application_id>/project", methods=["GET", "POST"])
+@login_required
+def project(application_id: int):
+    application = get_application_to_edit(current_user, application_id)
+    if request.method == "GET":
+        return render_template("applications/project.html", application=application,
+                               form=project_form(application), errors=[])
+    form = project_form(application, request.form)
+    form.validate()
+    saved = save_project(application, project_values(form, application), _loaded_version(form))
+    commit()
+    _warn(saved.conflict, application)
+    errors = flat_errors(form)
+    if errors:
+        form.version.data = application.version
+        return render_template("applications/project.html", application=application, form=form, errors=errors,
+                               saved=saved.changed), 400
+    flash(_("Project details saved."), "success")
+    if form.save_continue.data:
+        return redirect(url_for(".show", application_id=application.id))
+    return redirect(url_for(".project", application_id=application.id))
+
+
+def _render_budget(application: Application, form, code: int = 200, **kw):
+    return render_template("applications/budget.html", application=application, form=form,
+                           errors=flat_errors(form), report=application_report(application), **kw), code
+
+
+def _redisplay_budget(application: Application, form, members: dict[int, str], entries: list, lines: list,
+                      saved: bool):
+    """The form as typed, with errors: rows now saved carry their line's id, removed rows are gone."""
+    for entry, line in zip(entries, lines):
+        entry.form.line_id.data = line.id if line is not None else ""
+    form.lines.entries = [entry for entry in form.lines if not entry.form.remove.data]
+    form.version.data = application.version
+    if form.add_line.data:
+        add_blank_line(form, members)
+    return _render_budget(application, form, 400, saved=saved)
+
+
+@bp.route("/applications/<int:application_id>/budget", methods=["GET", "POST"])
+@login_required
+def budget(application_id: int):
+    application = get_application_to_edit(current_user, application_id)
+    members = partnership(application)
+    if request.method == "GET":
+        form = budget_form(application, members)
+        for _extra in range(min(request.args.get("blank", 1, type=int), MAX_BLANK_LINES) - 1):
+            add_blank_line(form, members)
+        return _render_budget(application, form)
+    form = budget_form(application, members, request.form)
+    form.validate()
+    rows, amounts = read_budget(form, members)
+    saved, lines = save_budget(application, [row for _entry, row in rows], amounts, _loaded_version(form))
+    commit()
+    _warn(saved.conflict, application)
+    if saved.voided:
+        flash(_("The budget changed, so the partners' confirmations were voided: %(names)s must confirm again. "
+                "They have been told by e-mail.", names=", ".join(p.organisation.name for p in saved.voided)),
+              "warning")
+    if flat_errors(form):
+        return _redisplay_budget(application, form, members, [entry for entry, _row in rows], lines, saved.changed)
+    flash(_("Budget saved."), "success")
+    if form.add_line.data:
+        blank = sum(1 for entry in form.lines if entry.form.is_blank() and not entry.form.remove.data)
+        return redirect(url_for(".budget", application_id=application.id, blank=blank + 1, _anchor="budget-lines"))
+    if form.save_continue.data:
+        return redirect(url_for(".show", application_id=application.id))
+    return redirect(url_for(".budget", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/budget/preview")
+@login_required
+def budget_preview(application_id: int):
+    """The totals and problems of the budget as typed, without saving (htmx swaps them into the page)."""
+    application = get_application_to_edit(current_user, application_id)
+    members = partnership(application)
+    form = budget_form(application, members, request.form)
+    form.validate()
+    rows, amounts = read_budget(form, members)
+    lines = [rule_line(v["heading"], v["quantity"], v["unit_cost"], v["organisation_id"])
+             for _entry, row in rows if (v := row.values) is not None]
+    figures = {name: amounts.get(name, getattr(application, name)) for name in AMOUNTS}
+    report = budget_report(application.call, lines, names=members, **figures)
+    return render_template("applications/_budget_figures.html", application=application, report=report,
+                           preview=True)
+
+
+@bp.get("/staff/calls/<int:call_id>/applications")
+@role_required("staff")
+def staff_list(call_id: int):
+    call = get_call(call_id)
+    if call is None:
+        abort(404)
+    filters = parse_staff_filters(call, request.args)
+    return render_template("applications/staff_list.html", call=call, filters=filters,
+                           page=staff_page(call, filters), statuses=list(StageStatus), sorts=list(SORTS))

@@ -5,7 +5,7 @@ import unicodedata
 
 from babel import Locale
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from grants.i18n import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from grants.models import OrganisationType

@@ -1,7 +1,7 @@
 """Account and organisation forms: input only, no database access."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from grants.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, EmailField, IntegerField, PasswordField, SelectChoice, SelectField, StringField, SubmitField,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
+from grants.i18n import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 

@@ -5,6 +5,11 @@ data to grants.rules and writes back final score, status, rank and awarded amoun
 and lots' awarded totals (which the database keeps within budget). Running it again gives the same
 result. A stage whose evaluations are not all in, or that needs one more evaluator (discrepancy),
 keeps its status and is reported. The caller commits; one audit event per run.
+
+Ranking again recomputes every decision from the scores, so it would silently undo the decisions
+staff changed by hand (grants.awards.decisions). It is refused while the call has such overrides,
+unless the caller asks to discard them: they are then marked discarded (kept, with who and why, for
+the record; one audit event) and the ranking proceeds.
 """
 from __future__ import annotations
 
@@ -12,16 +17,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from grants.audit import record
+from grants.awards.errors import RankingError
+from grants.awards.scores import Progress, grid_rules, load_assignments, stage_score
 from grants.calls.validation import N_
 from grants.extensions import db
 from grants.models import (
-    Application, ApplicationStage, Assignment, Call, ConflictStatus, Evaluation, Grid, GridSection, Stage,
-    StageStatus,
+    Application, ApplicationStage, Assignment, Call, DecisionOverride, Grid, GridSection, Stage, StageStatus,
 )
 from grants.models.base import now_utc
 from grants.rules import scoring
@@ -68,23 +74,17 @@ class Ranking:
     missing_evaluations: list[str] = field(default_factory=list)
 
 
-class RankingError(Exception):
-    """A refusal to rank: `message` (marked for translation) with its %(name)s `params`."""
-
-    def __init__(self, message: str, **params: object) -> None:
-        self.message, self.params = message, params
-        super().__init__(message % params if params else message)
-
-
-def rank_call(call_id: int, user_id: int | None = None) -> Ranking:
-    """Score, rank and decide the call's evaluated stages, per lot; refuse a finalised call."""
+def rank_call(call_id: int, user_id: int | None = None, discard_overrides: bool = False) -> Ranking:
+    """Score, rank and decide the call's evaluated stages, per lot; refuse a finalised call, and a call
+    with staff overrides unless `discard_overrides`."""
     call = _load_call(call_id)
     if call.finalised_at is not None:
         raise RankingError(N_("The decisions of call %(reference)s are final: it cannot be ranked again."),
                            reference=call.reference)
+    _settle_overrides(call, discard_overrides, user_id)
     before = {"awarded_total": call.awarded_total}
     stages = _load_stages(call)
-    assignments = _load_assignments(call)
+    assignments = load_assignments(call, RANKABLE)
     ranking, plan = Ranking(call.reference), _Plan()
     for kind in (Stage.concept_note, Stage.full_application):
         of_kind = [s for s in stages if s.stage is kind]
@@ -121,54 +121,36 @@ def _load_stages(call: Call) -> list[ApplicationStage]:
         .order_by(Application.number, ApplicationStage.id)))
 
 
-def _load_assignments(call: Call) -> dict[int, list[Assignment]]:
-    """Stage id -> its live assignments (not ended by a declared conflict), with evaluation and scores."""
-    rows = db.session.scalars(
-        select(Assignment).join(ApplicationStage, Assignment.stage_id == ApplicationStage.id)
-        .join(Application, ApplicationStage.application_id == Application.id)
-        .where(Application.call_id == call.id, ApplicationStage.status.in_(RANKABLE),
-               Assignment.ended_at.is_(None), Assignment.conflict != ConflictStatus.conflict)
-        .options(selectinload(Assignment.evaluation).selectinload(Evaluation.scores))
-        .order_by(Assignment.id))
-    by_stage: dict[int, list[Assignment]] = {}
-    for assignment in rows:
-        by_stage.setdefault(assignment.stage_id, []).append(assignment)
-    return by_stage
+def active_overrides(call_id: int):
+    """The call's overrides that still stand (not discarded by a later ranking)."""
+    return (select(DecisionOverride).join(ApplicationStage, DecisionOverride.stage_id == ApplicationStage.id)
+            .join(Application, ApplicationStage.application_id == Application.id)
+            .where(Application.call_id == call_id, DecisionOverride.discarded_at.is_(None)))
 
 
-# Scoring ----------------------------------------------------------------------------------------
-
-def _grid(call: Call, kind: Stage) -> tuple[scoring.Grid, dict[int, str]]:
-    """The stage's grid as plain rule data, and criterion id -> code."""
-    grid = call.grid_for(kind)
-    if grid is None:
-        raise RankingError(N_("Call %(reference)s has no evaluation grid for the %(stage)s stage."),
-                           reference=call.reference, stage=kind.value)
-    sections = [scoring.Section(s.code, s.threshold, [scoring.Criterion(c.code, c.weight) for c in s.criteria])
-                for s in grid.sections]
-    codes = {c.id: c.code for s in grid.sections for c in s.criteria}
-    return scoring.Grid(sections, grid.pass_threshold, grid.tie_break_section), codes
+def _settle_overrides(call: Call, discard: bool, user_id: int | None) -> None:
+    overrides = active_overrides(call.id).subquery()
+    count = db.session.scalar(select(func.count()).select_from(overrides))
+    if not count:
+        return
+    if not discard:
+        raise RankingError(N_("Staff changed %(count)s decisions of call %(reference)s by hand. Ranking again "
+                              "recomputes every decision: confirm that these overrides are to be discarded."),
+                           count=count, reference=call.reference)
+    db.session.execute(update(DecisionOverride).where(DecisionOverride.id.in_(select(overrides.c.id)))
+                       .values(discarded_at=now_utc()).execution_options(synchronize_session=False))
+    record("call.overrides_discarded", call, after={"count": count}, user_id=user_id)
 
 
 def _final(call: Call, grid: scoring.Grid, codes: dict[int, str], stage: ApplicationStage,
            assignments: list[Assignment], ranking: Ranking) -> scoring.FinalScore | None:
     """The stage's final score, or None (reported) while evaluations are missing or disagree."""
-    reference = stage.application.reference
-    extra = any(a.extra for a in assignments)
-    evaluations = [a.evaluation for a in assignments if a.evaluation and a.evaluation.submitted_at]
-    if len(evaluations) < len(assignments) or len(assignments) < call.evaluators_per_application + extra:
-        ranking.missing_evaluations.append(reference)
-        return None
-    try:
-        final = scoring.final_scores(grid, [{codes[s.criterion_id]: s.score for s in e.scores} for e in evaluations],
-                                     call.discrepancy_threshold, extra_evaluator=extra)
-    except (KeyError, ValueError):  # a submitted evaluation without a score for every criterion of the grid
-        ranking.missing_evaluations.append(reference)
-        return None
-    if final.needs_extra_evaluator:
-        ranking.needs_extra_evaluator.append(reference)
-        return None
-    return final
+    score = stage_score(call, grid, codes, assignments)
+    if score.progress is Progress.missing:
+        ranking.missing_evaluations.append(stage.application.reference)
+    elif score.progress is Progress.needs_extra:
+        ranking.needs_extra_evaluator.append(stage.application.reference)
+    return score.final
 
 
 class _Plan:
@@ -229,7 +211,7 @@ def _rank_stage(call: Call, kind: Stage, stages: list[ApplicationStage], assignm
 def _score(call: Call, kind: Stage, stages: list[ApplicationStage], assignments: dict[int, list[Assignment]],
            ranking: Ranking, plan: _Plan) -> list[Candidate]:
     """Final scores and thresholds: below_threshold, or evaluated and a candidate for the ranking."""
-    grid, codes = _grid(call, kind)
+    grid, codes = grid_rules(call, kind)
     lots = {lot.id: lot.code for lot in call.lots}
     candidates = []
     for stage in stages:

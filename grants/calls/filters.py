@@ -8,10 +8,11 @@ from decimal import Decimal
 from babel import Locale
 from babel.lists import format_list
 from babel.numbers import format_percent
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import get_locale, gettext as _, ngettext
 
 from grants.calls.defaults import EU27
 from grants.calls.forms import PROCEDURE_LABELS, TYPE_LABELS
+from grants.i18n import lazy_gettext as _l
 from grants.i18n import money
 
 STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "evaluation": _l("Evaluation"),

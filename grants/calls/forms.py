@@ -1,7 +1,7 @@
 """The staff form for a call's settings (input only; the rules live in grants.calls.validation)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from grants.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateTimeLocalField, FieldList, Form, FormField, IntegerField, RadioField, SelectChoice,

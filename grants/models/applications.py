@@ -124,6 +124,9 @@ class Partner(Base):
     confirmed_at: Mapped[Timestamp | None]
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     declined_at: Mapped[Timestamp | None]
+    # what the partner's mandate covered when it confirmed (domain.md 3): its budget share and role
+    confirmed_share: Mapped[Money | None]
+    confirmed_role: Mapped[str] = mapped_column(Text, default="")
 
     application: Mapped[Application] = relationship(back_populates="partners")
     organisation = relationship("Organisation")

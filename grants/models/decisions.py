@@ -1,4 +1,4 @@
-"""Staff overrides of proposed award decisions, each with its written justification."""
+"""Staff overrides of proposed award decisions (and reserve promotions), each with its written justification."""
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, Text
@@ -20,5 +20,6 @@ class DecisionOverride(Base):
     justification: Mapped[str] = mapped_column(Text)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     at: Mapped[Timestamp] = mapped_column(default=now_utc)
+    discarded_at: Mapped[Timestamp | None]  # set when staff rank the call again and discard the overrides
 
     user = relationship("User")

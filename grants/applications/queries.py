@@ -1,0 +1,134 @@
+"""Read-only lists: the applicant's dashboard and the staff list of a call's submitted applications.
+
+Each list costs a fixed number of queries whatever the number of rows (eager loads and one page query).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from grants.applications.access import current_stage
+from grants.applications.services import first_stage, start_refusals
+from grants.calls.services import public_calls
+from grants.extensions import db
+from grants.models import (
+    Application, ApplicationStage, Call, Lot, Organisation, Partner, Stage, StageStatus, User,
+)
+
+PAGE_SIZE = 50
+
+
+# Dashboard ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    application: Application
+    stage: ApplicationStage | None
+    partner: Partner | None = None  # the organisation's place in someone else's application
+
+    @property
+    def deadline(self) -> datetime:
+        stage = self.stage.stage if self.stage else Stage.full_application
+        return self.application.call.submission_deadline(stage)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    led: list[Row] = field(default_factory=list)
+    partnered: list[Row] = field(default_factory=list)
+    calls: list[tuple[Call, list[str]]] = field(default_factory=list)  # open calls and why one cannot start
+
+
+def dashboard(user: User, now: datetime) -> Dashboard:
+    if not user.acts_for_organisation:
+        return Dashboard()
+    org_id = user.organisation_id
+    led = db.session.scalars(
+        select(Application).where(Application.lead_id == org_id)
+        .options(joinedload(Application.call), selectinload(Application.stages))
+        .order_by(Application.created_at.desc(), Application.id.desc())).all()
+    partnered = db.session.execute(
+        select(Application, Partner).join(Partner, Partner.application_id == Application.id)
+        .where(Partner.organisation_id == org_id)
+        .options(joinedload(Application.call), joinedload(Application.lead), selectinload(Application.stages))
+        .order_by(Application.created_at.desc(), Application.id.desc())).all()
+    others = Counter(a.call_id for a in led
+                     if not any(s.status is StageStatus.withdrawn for s in a.stages))
+    open_calls, _upcoming = public_calls(now)
+    calls = [(call, start_refusals(user, call, now, others[call.id])) for call in open_calls
+             if now < call.submission_deadline(first_stage(call))]
+    return Dashboard(led=[Row(a, current_stage(a)) for a in led],
+                     partnered=[Row(a, current_stage(a), p) for a, p in partnered], calls=calls)
+
+
+# Staff list ----------------------------------------------------------------------------------------
+
+SORTS = {
+    "reference": lambda: Application.number,
+    "submitted": lambda: ApplicationStage.submitted_at,
+    "grant": lambda: func.coalesce(ApplicationStage.requested_grant, Application.requested_grant),
+    "lead": lambda: Organisation.name,
+}
+
+
+@dataclass(frozen=True)
+class StaffFilters:
+    stage: Stage
+    status: StageStatus | None = None
+    lot_id: int | None = None
+    country: str | None = None
+    text: str = ""
+    sort: str = "reference"
+    descending: bool = False
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class StaffPage:
+    rows: list[tuple[Application, ApplicationStage, Organisation, Lot | None]]
+    total: int
+    page: int
+    pages: int
+    countries: list[str]
+
+
+def _submitted(call: Call, filters: StaffFilters) -> Select:
+    query = (select(Application).join(ApplicationStage, ApplicationStage.application_id == Application.id)
+             .join(Organisation, Organisation.id == Application.lead_id)
+             .where(Application.call_id == call.id, ApplicationStage.stage == filters.stage,
+                    ApplicationStage.submitted_at.is_not(None)))
+    if filters.status is not None:
+        query = query.where(ApplicationStage.status == filters.status)
+    if filters.lot_id is not None:
+        query = query.where(Application.lot_id == filters.lot_id)
+    if filters.country:
+        query = query.where(Organisation.country == filters.country)
+    if filters.text:
+        query = query.where(Application.title.icontains(filters.text, autoescape=True)
+                            | Application.reference.icontains(filters.text, autoescape=True)
+                            | Organisation.name.icontains(filters.text, autoescape=True))
+    return query
+
+
+def staff_page(call: Call, filters: StaffFilters) -> StaffPage:
+    """One page of the call's submitted applications: a count, the page's rows, the lead countries."""
+    query = _submitted(call, filters)
+    total = db.session.scalar(query.with_only_columns(func.count(Application.id)).order_by(None))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    key = SORTS.get(filters.sort, SORTS["reference"])()
+    order = [key.desc() if filters.descending else key.asc(), Application.id]
+    rows = db.session.execute(
+        query.outerjoin(Lot, Lot.id == Application.lot_id)
+        .with_only_columns(Application, ApplicationStage, Organisation, Lot)
+        .order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    countries = db.session.scalars(
+        select(Organisation.country).join(Application, Application.lead_id == Organisation.id)
+        .join(ApplicationStage, ApplicationStage.application_id == Application.id)
+        .where(Application.call_id == call.id, ApplicationStage.submitted_at.is_not(None))
+        .distinct().order_by(Organisation.country)).all()
+    return StaffPage([tuple(r) for r in rows], total, page, pages, countries)

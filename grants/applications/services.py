@@ -1,0 +1,231 @@
+"""Application use cases: start an application, save the project and the budget (last edit wins, with a warning).
+
+Services flush and audit; the route commits once. A refused start raises `ApplicationRefused` with
+every reason in the user's language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import joinedload
+
+from grants.audit import record
+from grants.extensions import db
+from grants.i18n import local_time
+from grants.models import (
+    Application, ApplicationStage, AuditEvent, BudgetLine, Call, CallStatus, Partner, PartnerStatus, Procedure,
+    Stage, StageStatus, User,
+)
+from grants.partners.services import BUDGET_CHANGED, void_confirmations
+from grants.rules.eligibility import EligibilityRules, Party, is_eligible_lead
+from grants.rules.money import money
+
+QUANTITY = Decimal("0.0001")
+
+
+class ApplicationRefused(Exception):
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+# Starting ----------------------------------------------------------------------------------------
+
+def eligibility_rules(call: Call) -> EligibilityRules:
+    return EligibilityRules(lead_countries=call.lead_countries, lead_types=call.lead_types,
+                            partner_countries=call.partner_countries, partner_types=call.partner_types,
+                            partners_min=call.partners_min, partners_max=call.partners_max,
+                            country_groups=call.country_groups,
+                            max_applications_per_lead=call.max_applications_per_lead)
+
+
+def first_stage(call: Call) -> Stage:
+    return Stage.concept_note if call.procedure is Procedure.restricted else Stage.full_application
+
+
+def acting_refusal(user: User) -> str | None:
+    """Why the user cannot act for an organisation, or None when they can."""
+    org = user.organisation
+    if org is None:
+        return _("Your account does not belong to an organisation. Register your local authority first.")
+    if not org.verified:
+        return _("%(name)s has not been verified by the programme staff yet: applications can be started once "
+                 "it is.", name=org.name)
+    if not user.acts_for_organisation:
+        return _("Your membership of %(name)s is waiting for verification by one of its members or by the "
+                 "programme staff.", name=org.name)
+    return None
+
+
+def _window_refusal(call: Call, now: datetime) -> str | None:
+    deadline = call.submission_deadline(first_stage(call))
+    if call.status is not CallStatus.published:
+        return _("The call %(reference)s is not open for applications.", reference=call.reference)
+    if now < call.opens_at:
+        return _("The call %(reference)s opens for applications on %(date)s.", reference=call.reference,
+                 date=local_time(call.opens_at, call.timezone))
+    if now >= deadline:
+        return _("The deadline of the call %(reference)s (%(date)s) has passed: no new application can be "
+                 "started.", reference=call.reference, date=local_time(deadline, call.timezone))
+    return None
+
+
+def start_refusals(user: User, call: Call, now: datetime, others: int) -> list[str]:
+    """Every reason the user's organisation cannot start an application in the call; `others`: its
+    applications in the call that are not withdrawn."""
+    acting = acting_refusal(user)
+    if acting:
+        return [acting]
+    reasons = [r for r in [_window_refusal(call, now)] if r]
+    org = user.organisation
+    if not is_eligible_lead(Party(str(org.id), org.type.value, org.country), eligibility_rules(call)):
+        if org.type.value not in call.lead_types:
+            reasons.append(_("Your type of organisation may not lead an application in this call."))
+        else:
+            reasons.append(_("Organisations from %(country)s may not lead an application in this call.",
+                             country=org.country))
+    if others >= call.max_applications_per_lead:
+        reasons.append(_("Your organisation already has %(count)s application(s) in this call that are not "
+                         "withdrawn; a lead applicant may send at most %(limit)s.",
+                         count=others, limit=call.max_applications_per_lead))
+    return reasons
+
+
+def not_withdrawn():
+    """Condition on Application: none of its stages is withdrawn."""
+    return ~exists().where(ApplicationStage.application_id == Application.id,
+                           ApplicationStage.status == StageStatus.withdrawn)
+
+
+def other_applications(org_id: int, call_id: int) -> int:
+    return db.session.scalar(select(func.count(Application.id)).where(
+        Application.lead_id == org_id, Application.call_id == call_id, not_withdrawn()))
+
+
+def start_application(user: User, call: Call, now: datetime) -> Application:
+    reasons = start_refusals(user, call, now, other_applications(user.organisation_id, call.id)
+                             if user.organisation_id else 0)
+    if reasons:
+        raise ApplicationRefused(reasons)
+    stage = first_stage(call)
+    application = Application(call=call, lead=user.organisation, created_by_id=user.id, version=1)
+    application.stages.append(ApplicationStage(stage=stage))
+    db.session.add(application)
+    db.session.flush()
+    record("application.started", application, after={"call": call.reference, "stage": stage.value})
+    return application
+
+
+# Saving: last edit wins, with a warning ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone saved the application after the page was loaded: who and when, if known."""
+
+    name: str | None
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class Saved:
+    changed: bool
+    conflict: Conflict | None = None
+    voided: tuple[Partner, ...] = ()
+
+
+def _claim_version(application: Application, loaded_version: int | None) -> Conflict | None:
+    """Bump the version; a Conflict when it is no longer the one the page was loaded with.
+
+    The conditional UPDATE also serialises concurrent saves on PostgreSQL (row lock).
+    """
+    table = Application.__table__
+    bump = update(table).where(table.c.id == application.id).values(version=table.c.version + 1)
+    claimed = db.session.execute(bump.where(table.c.version == loaded_version)).rowcount if loaded_version else 0
+    conflict = None
+    if not claimed:
+        db.session.execute(bump)
+        conflict = _last_change(application)
+    db.session.refresh(application, ["version"])
+    return conflict
+
+
+def _last_change(application: Application) -> Conflict:
+    event = db.session.scalar(
+        select(AuditEvent).options(joinedload(AuditEvent.user))
+        .where(AuditEvent.object_type == "Application", AuditEvent.object_id == str(application.id))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
+    if event is None:
+        return Conflict(None, None)
+    return Conflict(event.user.name if event.user else None, event.at)
+
+
+def save_project(application: Application, values: dict, loaded_version: int | None) -> Saved:
+    """Save the given project fields (those that were valid); nothing to do when none changed."""
+    changed = {name: value for name, value in values.items() if getattr(application, name) != value}
+    if not changed:
+        return Saved(False)
+    before = {name: getattr(application, name) for name in changed}
+    for name, value in changed.items():
+        setattr(application, name, value)
+    if "lot_id" in changed:
+        application.lot = next((lot for lot in application.call.lots if lot.id == changed["lot_id"]), None)
+    db.session.flush()
+    conflict = _claim_version(application, loaded_version)
+    record("application.project_saved", application, before={**before, "version": application.version - 1},
+           after={**changed, "version": application.version})
+    return Saved(True, conflict)
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One row of the budget form: `values` None when the row was invalid (a saved line then stays as it was)."""
+
+    line_id: int | None
+    values: dict | None
+
+
+def _line_state(line: BudgetLine) -> tuple:
+    return (line.heading, line.description, line.unit, Decimal(line.quantity).quantize(QUANTITY),
+            money(line.unit_cost), line.organisation_id)
+
+
+def _budget_state(application: Application) -> dict:
+    return {"lines": sorted((_line_state(line) for line in application.budget_lines), key=repr),
+            **{name: money(getattr(application, name)) for name in ("indirect", "contingency", "requested_grant")}}
+
+
+def save_budget(application: Application, rows: list[LineInput], amounts: dict[str, Decimal],
+                loaded_version: int | None) -> tuple[Saved, list[BudgetLine | None]]:
+    """The posted rows replace the budget (lines not posted go); returns the line saved for each row."""
+    existing = {line.id: line for line in application.budget_lines}
+    before = _budget_state(application)
+    kept: list[BudgetLine] = []
+    saved_rows: list[BudgetLine | None] = []
+    for row in rows:
+        line = existing.pop(row.line_id, None)  # each saved line once, even if a row names it twice
+        if row.values is not None:
+            line = line or BudgetLine()
+            for name, value in row.values.items():
+                setattr(line, name, value)
+        if line is not None:
+            line.position = len(kept)
+            kept.append(line)
+        saved_rows.append(line)
+    application.budget_lines = kept
+    for name, value in amounts.items():
+        setattr(application, name, value)
+    db.session.flush()
+    after = _budget_state(application)
+    if after == before:
+        return Saved(False), saved_rows
+    conflict = _claim_version(application, loaded_version)
+    voided = ()
+    if any(p.status is PartnerStatus.confirmed for p in application.partners):
+        voided = tuple(void_confirmations(application, BUDGET_CHANGED))
+    record("application.budget_saved", application, before={**before, "version": application.version - 1},
+           after={**after, "version": application.version})
+    return Saved(True, conflict, voided), saved_rows

@@ -1,0 +1,26 @@
+"""Template filters of the award pages and letters, registered app-wide by the awards blueprint."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask_babel import get_locale
+
+from grants.applications.labels import application_status, stage_name
+from grants.rules.scoring import display
+
+
+def points(value: Decimal | None) -> str:
+    """A score with 2 places (half up), for the locale: 65.50 / 65,50."""
+    return "–" if value is None else format_decimal(display(value), format="#,##0.00", locale=str(get_locale()))
+
+
+def local_date(moment: datetime, tz: str = "UTC") -> str:
+    """The day of a moment in the given IANA zone, written out for the locale."""
+    return format_date(moment.astimezone(ZoneInfo(tz)).date(), format="long", locale=str(get_locale()))
+
+
+FILTERS = {"points": points, "local_date": local_date, "outcome": application_status, "stage_label": stage_name}

@@ -1,0 +1,157 @@
+"""What the ranking page shows, read from the stored decisions in a fixed number of queries.
+
+Per stage (concept notes, full applications) and lot: the ranked applications with their final and
+section scores, requested grant, running total of the awards and the budget left after each, and
+their current decision; then the applications set apart (below threshold with the thresholds they
+missed, inadmissible with the reasons, withdrawn), those not ranked yet and why, and every override.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from grants.awards.budget import ZERO
+from grants.awards.decisions import requested
+from grants.awards.scores import Missed, Progress, StageScore, missed_thresholds, stage_scores
+from grants.extensions import db
+from grants.models import (
+    Application, ApplicationStage, Call, DecisionOverride, Grid, GridSection, Lot, Stage, StageStatus,
+)
+
+S = StageStatus
+DECIDED = (S.awarded, S.reserve, S.not_selected, S.shortlisted, S.not_shortlisted)
+SCORED = (S.admissible, S.evaluated, S.below_threshold, *DECIDED)
+
+
+@dataclass(frozen=True)
+class Line:
+    stage: ApplicationStage
+    score: StageScore | None
+    requested: Decimal
+    cumulative: Decimal | None = None  # awards so far down the ranking (full applications)
+    remaining: Decimal | None = None  # the lot's budget left after them
+    overridden: bool = False
+    missed: list[Missed] = field(default_factory=list)
+
+    @property
+    def application(self) -> Application:
+        return self.stage.application
+
+    @property
+    def sections(self) -> dict[str, Decimal]:
+        final = self.score.final if self.score else None
+        return final.sections if final else {}
+
+
+@dataclass
+class Table:
+    kind: Stage
+    lot: Lot | None
+    budget: Decimal
+    awarded_total: Decimal
+    sections: list[GridSection]
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Change:
+    override: DecisionOverride
+    reference: str
+
+
+@dataclass
+class Overview:
+    call: Call
+    tables: list[Table] = field(default_factory=list)
+    below_threshold: list[Line] = field(default_factory=list)
+    inadmissible: list[Line] = field(default_factory=list)
+    withdrawn: list[Line] = field(default_factory=list)
+    waiting: list[Line] = field(default_factory=list)  # not ranked yet: line.score says why (None: not checked)
+    changes: list[Change] = field(default_factory=list)  # every override, the discarded ones too
+
+    @property
+    def active_overrides(self) -> int:
+        return sum(1 for c in self.changes if c.override.discarded_at is None)
+
+
+def load_call(call_id: int) -> Call | None:
+    return db.session.scalar(
+        select(Call).where(Call.id == call_id)
+        .options(selectinload(Call.lots),
+                 selectinload(Call.grids).selectinload(Grid.sections).selectinload(GridSection.criteria)))
+
+
+def submitted_stages(call: Call, application_id: int | None = None) -> list[ApplicationStage]:
+    """Every submitted stage of the call (or of one of its applications), with application and lead
+    organisation; concept notes first, each stage in rank order."""
+    query = (select(ApplicationStage).join(ApplicationStage.application)
+             .where(Application.call_id == call.id, ApplicationStage.submitted_at.is_not(None))
+             .options(contains_eager(ApplicationStage.application).joinedload(Application.lead))
+             .order_by(ApplicationStage.stage, ApplicationStage.rank.is_(None), ApplicationStage.rank,
+                       Application.number))
+    if application_id is not None:
+        query = query.where(Application.id == application_id)
+    return list(db.session.scalars(query))
+
+
+def overview(call: Call) -> Overview:
+    stages = submitted_stages(call)
+    scores = stage_scores(call, [s for s in stages if s.status in SCORED])
+    changes = [Change(*row) for row in db.session.execute(
+        select(DecisionOverride, Application.reference)
+        .join(ApplicationStage, DecisionOverride.stage_id == ApplicationStage.id)
+        .join(Application, ApplicationStage.application_id == Application.id)
+        .where(Application.call_id == call.id)
+        .options(joinedload(DecisionOverride.user)).order_by(DecisionOverride.at, DecisionOverride.id))]
+    overridden = {c.override.stage_id for c in changes if c.override.discarded_at is None}
+    result = Overview(call, changes=changes)
+    for kind in (Stage.concept_note, Stage.full_application):
+        of_kind = [s for s in stages if s.stage is kind]
+        if not of_kind:
+            continue
+        for lot in call.lots or [None]:
+            result.tables.append(_table(call, kind, lot, [s for s in of_kind if s.status in DECIDED
+                                                          and (lot is None or s.application.lot_id == lot.id)],
+                                        scores, overridden))
+        for stage in of_kind:
+            line = Line(stage, scores.get(stage.id), requested(stage),
+                        missed=missed_thresholds(call, kind, scores.get(stage.id))
+                        if stage.status is S.below_threshold else [])
+            _set_apart(result, line)
+    return result
+
+
+def _set_apart(result: Overview, line: Line) -> None:
+    status = line.stage.status
+    if status is S.below_threshold:
+        result.below_threshold.append(line)
+    elif status is S.inadmissible:
+        result.inadmissible.append(line)
+    elif status is S.withdrawn:
+        result.withdrawn.append(line)
+    elif status in (S.submitted, S.admissible, S.evaluated):
+        result.waiting.append(line)
+
+
+def _table(call: Call, kind: Stage, lot: Lot | None, stages: list[ApplicationStage], scores: dict[int, StageScore],
+           overridden: set[int]) -> Table:
+    full = kind is Stage.full_application
+    budget = lot.budget if lot else call.total_budget
+    table = Table(kind, lot, budget, (lot.awarded_total if lot else call.awarded_total) if full else ZERO,
+                  list(call.grid_for(kind).sections))
+    cumulative = ZERO
+    for stage in stages:
+        cumulative += stage.awarded_amount or ZERO
+        table.lines.append(Line(stage, scores.get(stage.id), requested(stage), cumulative if full else None,
+                                budget - cumulative if full else None, stage.id in overridden))
+    return table
+
+
+def waiting_reason(line: Line) -> str:
+    """Why a stage is not ranked yet: 'unchecked', 'missing', 'needs_extra' or 'ready'."""
+    if line.score is None:
+        return "unchecked"
+    return "ready" if line.score.progress is Progress.scored else line.score.progress.value

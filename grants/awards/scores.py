@@ -1,0 +1,107 @@
+"""Final scores of a call's stages from their live evaluations, shared by the ranking, its page and the letters.
+
+Loading takes a fixed number of queries whatever the number of applications; the arithmetic is
+grants.rules.scoring's.
+"""
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from grants.awards.errors import RankingError
+from grants.calls.validation import N_
+from grants.extensions import db
+from grants.models import Application, ApplicationStage, Assignment, Call, ConflictStatus, Evaluation, Stage
+from grants.rules import scoring
+
+
+class Progress(enum.Enum):
+    scored = "scored"  # a final score
+    missing = "missing"  # evaluations not all assigned or submitted
+    needs_extra = "needs_extra"  # the totals disagree: one more evaluator is needed
+
+
+@dataclass(frozen=True)
+class StageScore:
+    progress: Progress
+    final: scoring.FinalScore | None = None
+
+
+def load_assignments(call: Call, statuses: Iterable) -> dict[int, list[Assignment]]:
+    """Stage id -> its live assignments (not ended by a declared conflict), with evaluation and scores,
+    for the call's stages in the given statuses."""
+    rows = db.session.scalars(
+        select(Assignment).join(ApplicationStage, Assignment.stage_id == ApplicationStage.id)
+        .join(Application, ApplicationStage.application_id == Application.id)
+        .where(Application.call_id == call.id, ApplicationStage.status.in_(tuple(statuses)),
+               Assignment.ended_at.is_(None), Assignment.conflict != ConflictStatus.conflict)
+        .options(selectinload(Assignment.evaluation).selectinload(Evaluation.scores))
+        .order_by(Assignment.id))
+    by_stage: dict[int, list[Assignment]] = {}
+    for assignment in rows:
+        by_stage.setdefault(assignment.stage_id, []).append(assignment)
+    return by_stage
+
+
+def grid_rules(call: Call, kind: Stage) -> tuple[scoring.Grid, dict[int, str]]:
+    """The stage's grid as plain rule data, and criterion id -> code."""
+    grid = call.grid_for(kind)
+    if grid is None:
+        raise RankingError(N_("Call %(reference)s has no evaluation grid for the %(stage)s stage."),
+                           reference=call.reference, stage=kind.value)
+    sections = [scoring.Section(s.code, s.threshold, [scoring.Criterion(c.code, c.weight) for c in s.criteria])
+                for s in grid.sections]
+    codes = {c.id: c.code for s in grid.sections for c in s.criteria}
+    return scoring.Grid(sections, grid.pass_threshold, grid.tie_break_section), codes
+
+
+def stage_score(call: Call, grid: scoring.Grid, codes: dict[int, str], assignments: list[Assignment]) -> StageScore:
+    """The stage's final score once every assigned evaluation is in and they agree (domain.md 4)."""
+    extra = any(a.extra for a in assignments)
+    evaluations = [a.evaluation for a in assignments if a.evaluation and a.evaluation.submitted_at]
+    if len(evaluations) < len(assignments) or len(assignments) < call.evaluators_per_application + extra:
+        return StageScore(Progress.missing)
+    try:
+        final = scoring.final_scores(grid, [{codes[s.criterion_id]: s.score for s in e.scores} for e in evaluations],
+                                     call.discrepancy_threshold, extra_evaluator=extra)
+    except (KeyError, ValueError):  # a submitted evaluation without a score for every criterion of the grid
+        return StageScore(Progress.missing)
+    if final.needs_extra_evaluator:
+        return StageScore(Progress.needs_extra)
+    return StageScore(Progress.scored, final)
+
+
+@dataclass(frozen=True)
+class Missed:
+    """A threshold the final score did not reach: the total (`section` "") or a section's."""
+
+    section: str
+    title: str
+    score: Decimal
+    threshold: Decimal
+
+
+def missed_thresholds(call: Call, kind: Stage, score: StageScore | None) -> list[Missed]:
+    if score is None or score.final is None:
+        return []
+    grid, _codes = grid_rules(call, kind)
+    titles = {s.code: s.title for s in call.grid_for(kind).sections}
+    final = score.final
+    return [Missed("", "", final.total, grid.pass_threshold) if code == "total"
+            else Missed(code, titles[code], final.sections[code], grid.section(code).threshold)
+            for code in scoring.failed_thresholds(grid, final)]
+
+
+def stage_scores(call: Call, stages: Iterable[ApplicationStage]) -> dict[int, StageScore]:
+    """Stage id -> its score, for stages of one call (loads their assignments in three queries)."""
+    stages = list(stages)
+    if not stages:
+        return {}
+    assignments = load_assignments(call, {s.status for s in stages})
+    grids = {kind: grid_rules(call, kind) for kind in {s.stage for s in stages}}
+    return {s.id: stage_score(call, *grids[s.stage], assignments.get(s.id, [])) for s in stages}

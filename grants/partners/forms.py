@@ -1,0 +1,73 @@
+"""Partner search, contact, partnership and invitation forms: input only, no database access."""
+from __future__ import annotations
+
+from grants.i18n import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from grants.auth.choices import country_choices, organisation_type_choices
+from grants.auth.forms import _id_or_none, _strip
+
+MAX_ROLE = 2000
+MAX_MESSAGE = 5000
+
+
+class SearchForm(FlaskForm):
+    """Filters read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name, region or description contains"), filters=[_strip], validators=[Length(max=200)])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    type = SelectField(_l("Type of organisation"), validators=[Optional()])
+    theme = SelectField(_l("Theme"), validators=[Optional()])
+    call_id = SelectField(_l("Eligible as a partner for the call"), coerce=_id_or_none, validators=[Optional()])
+    only_eligible = BooleanField(_l("Show only organisations eligible for this call"))
+
+    def set_choices(self, themes: list[str], calls: list[tuple[int, str]]) -> None:
+        self.country.choices = [SelectChoice("", _l("Any country"))] + country_choices()
+        self.type.choices = [SelectChoice("", _l("Any type"))] + organisation_type_choices()
+        self.theme.choices = [SelectChoice("", _l("Any theme"))] + [SelectChoice(t, t) for t in themes]
+        self.call_id.choices = [SelectChoice("", _l("Any call"))] + [SelectChoice(i, label) for i, label in calls]
+
+
+class ContactForm(FlaskForm):
+    message = TextAreaField(_l("Your message"), filters=[_strip], validators=[
+        DataRequired(_l("Write a message")),
+        Length(max=MAX_MESSAGE, message=_l("Use at most %(max)d characters"))])
+    submit = SubmitField(_l("Send the message"))
+
+
+def role_field() -> TextAreaField:
+    return TextAreaField(_l("Role in the project"), filters=[_strip], validators=[
+        DataRequired(_l("Describe the partner's role in the project")),
+        Length(max=MAX_ROLE, message=_l("Use at most %(max)d characters"))])
+
+
+class PartnerForm(FlaskForm):
+    organisation_id = SelectField(_l("Partner organisation"), coerce=_id_or_none, validate_choice=False,
+                                  validators=[InputRequired(_l("Choose an organisation from the list"))])
+    role = role_field()
+    submit = SubmitField(_l("Propose as partner"))
+
+    def set_organisations(self, organisations: list[tuple[int, str]]) -> None:
+        self.organisation_id.choices = [SelectChoice("", _l("Choose an organisation"))] + [
+            SelectChoice(org_id, label) for org_id, label in organisations]
+
+
+class RoleForm(FlaskForm):
+    role = role_field()
+    submit = SubmitField(_l("Save the role"))
+
+
+class ConfirmForm(FlaskForm):
+    seen = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Confirm our participation"))
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (optional)"), filters=[_strip], validators=[
+        Length(max=MAX_ROLE, message=_l("Use at most %(max)d characters"))])
+    submit = SubmitField(_l("Decline"))

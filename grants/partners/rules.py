@@ -1,0 +1,76 @@
+"""The domain rules applied to stored calls and applications: eligibility, partnership problems, budget share."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import gettext as _
+
+from grants.models import Application, Call, Organisation, PartnerStatus
+from grants.rules import budget, eligibility
+from grants.rules.problems import Problem
+
+
+def eligibility_rules(call: Call) -> eligibility.EligibilityRules:
+    return eligibility.EligibilityRules(
+        lead_countries=call.lead_countries, lead_types=call.lead_types,
+        partner_countries=call.partner_countries, partner_types=call.partner_types,
+        partners_min=call.partners_min, partners_max=call.partners_max,
+        country_groups=call.country_groups, max_applications_per_lead=call.max_applications_per_lead,
+    )
+
+
+def party(org: Organisation) -> eligibility.Party:
+    return eligibility.Party(key=str(org.id), type=org.type.value, country=org.country)
+
+
+def partnership_problems(application: Application) -> list[str]:
+    """What the partnership breaks in its call's rules, as sentences; declined partners do not count."""
+    partners = [p.organisation for p in application.partners if p.status is not PartnerStatus.declined]
+    names = {str(o.id): o.name for o in [application.lead, *partners]}
+    found = eligibility.check_partnership(party(application.lead), [party(o) for o in partners],
+                                          eligibility_rules(application.call))
+    return [describe(problem, names) for problem in found]
+
+
+def describe(problem: Problem, names: dict[str, str]) -> str:
+    """A problem in the user's language; `names` maps organisation keys to names."""
+    name = names.get(problem.field.removeprefix("partners."), "")
+    listed = ", ".join(sorted(problem.limit)) if isinstance(problem.limit, frozenset) else problem.limit
+    texts = {
+        "lead_type_not_allowed": _("The lead applicant's type of organisation may not lead an application in this "
+                                   "call."),
+        "lead_country_not_allowed": _("A lead applicant from %(country)s is not eligible in this call.",
+                                      country=problem.actual),
+        "lead_is_partner": _("The lead applicant cannot also be its own partner."),
+        "duplicate_partner": _("%(name)s is listed more than once.", name=name),
+        "partner_type_not_allowed": _("%(name)s: this type of organisation may not be a partner in this call.",
+                                      name=name),
+        "partner_country_not_allowed": _("%(name)s: organisations from %(country)s are not eligible partners in "
+                                         "this call.", name=name, country=problem.actual),
+        "too_few_partners": _("The application has %(count)s partner(s), fewer than the minimum of %(min)s.",
+                              count=problem.actual, min=problem.limit),
+        "too_many_partners": _("The application has %(count)s partners, more than the maximum of %(max)s.",
+                               count=problem.actual, max=problem.limit),
+        "country_group_missing": _("The partnership must include an organisation from one of: %(countries)s.",
+                                   countries=listed),
+    }
+    return texts.get(problem.code, problem.message)
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    totals: budget.BudgetTotals
+    shares: dict[int, Decimal]  # direct costs per organisation id
+
+    def share(self, organisation_id: int) -> Decimal:
+        return self.shares.get(organisation_id, Decimal("0.00"))
+
+
+def budget_summary(application: Application) -> BudgetSummary:
+    lines = [budget.BudgetLine(heading=line.heading, quantity=line.quantity, unit_cost=line.unit_cost,
+                               organisation=str(line.organisation_id)) for line in application.budget_lines]
+    totals = budget.compute_totals(lines, application.indirect, application.contingency,
+                                   application.requested_grant)
+    shares = {int(key): amount for key, amount in budget.shares_by_organisation(lines).items()}
+    return BudgetSummary(totals=totals, shares=shares)

@@ -1,0 +1,93 @@
+"""Attachment use cases: upload (declaration, partnership statements, annexes), delete, load for download.
+
+The file is written when the upload is accepted; a replaced or deleted file is removed only
+after the request's commit (a deferred job), so a rolled-back request never loses a file.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+
+from grants.applications.access import get_application_for
+from grants.audit import record
+from grants.extensions import db
+from grants.jobs import defer
+from grants.models import Application, Attachment, AttachmentKind, User
+from grants.submission import storage
+
+PDF_ONLY = (storage.PDF,)
+DECLARATION, ANNEX, STATEMENT = "declaration", "annex", "statement-"
+FIELDS = ["kind", "organisation_id", "original_name", "content_type", "size"]
+
+
+def slots(application: Application) -> list[tuple[str, str]]:
+    """The documents that can be uploaded: (choice value, label) for the form's select."""
+    return ([(DECLARATION, _("Signed declaration of the lead applicant (PDF)"))]
+            + [(f"{STATEMENT}{p.organisation_id}", _("Partnership statement of %(name)s (PDF)",
+                                                     name=p.organisation.name)) for p in application.partners]
+            + [(ANNEX, _("Other annex (PDF, PNG, JPEG, DOCX, XLSX or ODT)"))])
+
+
+def _slot(application: Application, value: str) -> tuple[AttachmentKind, int | None]:
+    if value == DECLARATION:
+        return AttachmentKind.declaration, None
+    if value == ANNEX:
+        return AttachmentKind.annex, None
+    partner_ids = {str(p.organisation_id): p.organisation_id for p in application.partners}
+    org_id = partner_ids.get(value.removeprefix(STATEMENT)) if value.startswith(STATEMENT) else None
+    if org_id is None:
+        raise ValueError(value)
+    return AttachmentKind.partnership_statement, org_id
+
+
+def _upload_dir() -> str:
+    return current_app.config["UPLOAD_DIR"]
+
+
+def upload(application: Application, slot: str, file: FileStorage, user: User) -> Attachment:
+    """Store the file if its content is accepted (storage.UploadRefused otherwise); a new declaration
+    or statement replaces the previous one."""
+    kind, org_id = _slot(application, slot)
+    data = storage.read_limited(file.stream, current_app.config["UPLOAD_MAX_BYTES"])
+    content_type = storage.check_content(data, storage.ALL_TYPES if kind is AttachmentKind.annex else PDF_ONLY)
+    if kind is not AttachmentKind.annex:
+        for old in [a for a in application.attachments if a.kind is kind and a.organisation_id == org_id]:
+            _remove(application, old, "attachment.replaced")
+    attachment = Attachment(kind=kind, organisation_id=org_id, original_name=storage.display_name(file.filename),
+                            stored_name=storage.save(data, _upload_dir()), content_type=content_type,
+                            size=len(data), uploaded_by_id=user.id)
+    application.attachments.append(attachment)
+    db.session.flush()
+    record("attachment.uploaded", attachment, after={"application_id": application.id,
+                                                      **{f: getattr(attachment, f) for f in FIELDS}})
+    return attachment
+
+
+def delete(application: Application, attachment_id: int) -> Attachment:
+    attachment = next((a for a in application.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        abort(404)
+    _remove(application, attachment, "attachment.deleted")
+    return attachment
+
+
+def _remove(application: Application, attachment: Attachment, action: str) -> None:
+    record(action, attachment, before={"application_id": application.id,
+                                       **{f: getattr(attachment, f) for f in FIELDS}})
+    application.attachments.remove(attachment)
+    db.session.flush()
+    defer(storage.remove, _upload_dir(), attachment.stored_name)
+
+
+def attachment_for(user: User, attachment_id: int) -> Attachment:
+    """The attachment if the user may see its application; 404 otherwise."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        abort(404)
+    get_application_for(user, attachment.application_id)
+    return attachment
+
+
+def file_path(attachment: Attachment) -> str:
+    return storage.path_for(_upload_dir(), attachment.stored_name)

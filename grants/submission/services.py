@@ -1,0 +1,209 @@
+"""Submission use cases: check, submit (with the per-call reference number), withdraw.
+
+Services flush and audit; the route commits once. `now` is the one clock of this module, read
+at the moment of the request: tests patch it. Refusals are typed: `SubmissionRefused` carries
+every blocker, `AlreadySubmitted` a second submission, `WithdrawalRefused` a late withdrawal.
+"""
+from __future__ import annotations
+
+from flask import url_for
+from grants.i18n import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from grants import mail
+from grants.applications.access import current_stage
+from grants.applications.budget import limits_of, rule_lines
+from grants.applications.services import eligibility_rules, first_stage, not_withdrawn
+from grants.audit import record
+from grants.extensions import db
+from grants.models import (
+    Application, ApplicationStage, AttachmentKind, Call, CallStatus, Organisation, StageStatus, User,
+)
+from grants.models.base import now_utc
+from grants.rules.budget import compute_totals, line_total
+from grants.rules.eligibility import Party
+from grants.rules.transitions import allowed_stage_transitions, check_stage_transition
+from grants.submission.checks import REQUIRED_FIELDS, Blocker, PartnerFacts, SubmissionFacts, check_submission
+from reports.receipt import Receipt, ReceiptFile, ReceiptLine, ReceiptParty
+
+now = now_utc
+
+
+class SubmissionRefused(Exception):
+    def __init__(self, blockers: list[Blocker]) -> None:
+        super().__init__("; ".join(str(b) for b in blockers))
+        self.blockers = blockers
+
+
+class AlreadySubmitted(Exception):
+    pass
+
+
+class WithdrawalRefused(Exception):
+    pass
+
+
+def stage_of(application: Application) -> ApplicationStage:
+    """The stage being worked on; a draft stage of the call's first kind if none exists yet."""
+    stage = current_stage(application)
+    if stage is None:
+        stage = ApplicationStage(stage=first_stage(application.call), status=StageStatus.draft)
+        application.stages.append(stage)
+    return stage
+
+
+def is_submitted(application: Application) -> bool:
+    stage = current_stage(application)
+    return stage is not None and stage.submitted_at is not None
+
+
+def _party(org: Organisation) -> Party:
+    return Party(str(org.id), org.type.value, org.country)
+
+
+def other_applications(application: Application) -> int:
+    """The lead's other applications in this call that are not withdrawn (drafts count)."""
+    return db.session.scalar(select(func.count(Application.id)).where(
+        Application.call_id == application.call_id, Application.lead_id == application.lead_id,
+        Application.id != application.id, not_withdrawn()))
+
+
+def facts_for(application: Application, stage: ApplicationStage) -> SubmissionFacts:
+    call: Call = application.call
+    statements = {a.organisation_id for a in application.attachments if a.kind is AttachmentKind.partnership_statement}
+    return SubmissionFacts(
+        stage=stage.stage.value,
+        call_published=call.status is CallStatus.published,
+        opens_at=call.opens_at,
+        deadline=call.submission_deadline(stage.stage) or call.deadline,
+        has_lots=bool(call.lots),
+        lot_chosen=application.lot_id is not None,
+        fields={name: getattr(application, name) for name in REQUIRED_FIELDS},
+        lead=_party(application.lead),
+        partners=[PartnerFacts(_party(p.organisation), p.organisation.name, p.status.value,
+                               p.organisation_id in statements) for p in application.partners],
+        has_declaration=any(a.kind is AttachmentKind.declaration for a in application.attachments),
+        rules=eligibility_rules(call),
+        limits=limits_of(call),
+        lines=rule_lines(application),
+        indirect=application.indirect,
+        contingency=application.contingency,
+        requested_grant=application.requested_grant,
+        other_applications=other_applications(application),
+    )
+
+
+def blockers_for(application: Application) -> list[Blocker]:
+    """Every reason the application cannot be submitted right now."""
+    return check_submission(facts_for(application, stage_of(application)), now())
+
+
+def reference_for(call_reference: str, number: int) -> str:
+    """'TTGS-2018-0007': four digits at least, more past 9999."""
+    return f"{call_reference}-{number:04d}"
+
+
+def _take_number(call: Call) -> int:
+    """The call's next reference number, atomically: no gaps, no duplicates, also under concurrency."""
+    number = db.session.execute(
+        update(Call).where(Call.id == call.id).values(next_number=Call.next_number + 1)
+        .returning(Call.next_number - 1).execution_options(synchronize_session=False)
+    ).scalar_one()
+    db.session.expire(call, ["next_number"])
+    return number
+
+
+def submit(application: Application) -> Application:
+    """Submit the current stage: every check again at this moment, then the reference number."""
+    at = now()
+    stage = stage_of(application)
+    if stage.status is not StageStatus.draft:
+        raise AlreadySubmitted()
+    blockers = check_submission(facts_for(application, stage), at)
+    if blockers:
+        raise SubmissionRefused(blockers)
+    check_stage_transition(stage.status, StageStatus.submitted)
+    db.session.flush()
+    claimed = db.session.execute(
+        update(ApplicationStage).where(ApplicationStage.id == stage.id, ApplicationStage.status == StageStatus.draft)
+        .values(status=StageStatus.submitted, submitted_at=at, requested_grant=application.requested_grant)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:  # another request submitted it a moment ago
+        raise AlreadySubmitted()
+    db.session.refresh(stage)
+    if application.number is None:  # a restricted call's full application keeps the concept note's reference
+        application.number = _take_number(application.call)
+        application.reference = reference_for(application.call.reference, application.number)
+    db.session.flush()
+    record("application.submitted", application, before={"status": "draft"},
+           after={"status": "submitted", "stage": stage.stage, "reference": application.reference,
+                  "submitted_at": at, "requested_grant": stage.requested_grant})
+    _notify(application, [application.lead_id, *(p.organisation_id for p in application.partners)],
+            _l("Application %(reference)s received", reference=application.reference),
+            "email/submission_received.txt",
+            url_for("submission.confirmation", application_id=application.id, _external=True))
+    return application
+
+
+def may_withdraw(application: Application) -> bool:
+    """Until the call's decision is final and while the stage is not in a terminal state."""
+    stage = current_stage(application)
+    return (stage is not None and application.call.finalised_at is None
+            and StageStatus.withdrawn.value in allowed_stage_transitions(stage.status))
+
+
+def withdraw(application: Application, reason: str) -> Application:
+    """Withdraw the current stage until a decision is final; partners are told."""
+    stage = stage_of(application)
+    if application.call.finalised_at is not None:
+        raise WithdrawalRefused()
+    check_stage_transition(stage.status, StageStatus.withdrawn)
+    before = {"status": stage.status}
+    stage.status = StageStatus.withdrawn
+    stage.withdrawn_reason = reason
+    db.session.flush()
+    record("application.withdrawn", application, before=before,
+           after={"status": "withdrawn", "stage": stage.stage, "reason": reason})
+    _notify(application, [p.organisation_id for p in application.partners],
+            _l("Application %(name)s was withdrawn", name=application.reference or application.title),
+            "email/submission_withdrawn.txt", url_for("applications.show", application_id=application.id,
+                                                       _external=True), reason=reason)
+    return application
+
+
+def _notify(application: Application, organisation_ids: list[int], subject, template: str, link: str,
+            **context) -> None:
+    """E-mail every member acting for the given organisations, each in their own language."""
+    members = db.session.scalars(
+        select(User).join(Organisation, User.organisation_id == Organisation.id).where(
+            User.organisation_id.in_(organisation_ids), User.member_verified_at.is_not(None),
+            User.active.is_(True), Organisation.verified_at.is_not(None)).order_by(User.id))
+    for member in members:
+        mail.send(member.email, subject, template, locale=member.locale, member=member, application=application,
+                  call=application.call, link=link, **context)
+
+
+def receipt_for(application: Application) -> Receipt:
+    """The plain data of the submission receipt."""
+    stage = stage_of(application)
+    names = {application.lead_id: application.lead.name} | {p.organisation_id: p.organisation.name
+                                                             for p in application.partners}
+    lines = rule_lines(application)
+    return Receipt(
+        call_reference=application.call.reference, call_title=application.call.title,
+        timezone=application.call.timezone, currency=application.call.currency,
+        reference=application.reference, stage=stage.stage.value, submitted_at=stage.submitted_at,
+        lot=f"{application.lot.code} – {application.lot.name}" if application.lot else "",
+        title=application.title, acronym=application.acronym, theme=application.theme, summary=application.summary,
+        start_month=application.start_month, duration_months=application.duration_months,
+        lead=ReceiptParty(application.lead.name, application.lead.country),
+        partners=[ReceiptParty(p.organisation.name, p.organisation.country, p.role, p.confirmed_at)
+                  for p in application.partners],
+        lines=[ReceiptLine(line.heading, line.description, names.get(line.organisation_id, ""), line.unit,
+                           line.quantity, line.unit_cost, line_total(plain))
+               for line, plain in zip(application.budget_lines, lines)],
+        totals=compute_totals(lines, application.indirect, application.contingency, application.requested_grant),
+        files=[ReceiptFile(a.kind.value, a.original_name, a.size, names.get(a.organisation_id, ""))
+               for a in sorted(application.attachments, key=lambda a: (a.kind.value, a.id))],
+    )

@@ -1,0 +1,1 @@
+"""Document builders: data in, bytes out. No Flask request, no database session."""
