@@ -79,7 +79,8 @@ def bundle_export(reference: str, path: str) -> None:
 
 @calls_cli.command("rank")
 @click.argument("reference")
-def calls_rank(reference: str) -> None:
+@click.option("--discard-overrides", is_flag=True, help="Discard staff overrides and rank again.")
+def calls_rank(reference: str, discard_overrides: bool) -> None:
     """Rank the call REFERENCE per lot and propose its awards (or shortlist), then print the ranking."""
     from grants.awards import RankingError, rank_call
     from grants.models import Call
@@ -88,7 +89,7 @@ def calls_rank(reference: str) -> None:
     if call_id is None:
         raise click.ClickException(f"There is no call with reference {reference}.")
     try:
-        ranking = rank_call(call_id)
+        ranking = rank_call(call_id, discard_overrides=discard_overrides)
         db.session.commit()
     except RankingError as error:
         db.session.rollback()

@@ -16,7 +16,17 @@ from grants.calls.defaults import CALL_DEFAULTS, FULL_APPLICATION_GRID, default_
 from grants.calls.grids import build_grid
 from grants.extensions import db
 from grants.models import (
-    AwardRule, Call, CallEvaluator, CallStatus, Lot, Organisation, OrganisationType, Procedure, Role, Stage, User,
+    AwardRule,
+    Call,
+    CallEvaluator,
+    CallStatus,
+    Lot,
+    Organisation,
+    OrganisationType,
+    Procedure,
+    Role,
+    Stage,
+    User,
 )
 from grants.models.base import now_utc
 

@@ -10,8 +10,8 @@ from babel.numbers import format_currency, format_decimal
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale, gettext
 from flask_babel.speaklater import LazyString
-from markupsafe import escape
 from flask_login import current_user
+from markupsafe import escape
 
 LANGUAGE_NAMES = {"en": "English", "tr": "Türkçe"}
 

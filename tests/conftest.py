@@ -10,8 +10,8 @@ import os
 import pytest
 from flask import g
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
 from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import event, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 from sqlalchemy.pool import StaticPool
 

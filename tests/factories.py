@@ -9,8 +9,22 @@ from grants.calls.defaults import CALL_DEFAULTS, CONCEPT_NOTE_GRID, FULL_APPLICA
 from grants.calls.grids import build_grid
 from grants.extensions import db
 from grants.models import (
-    Application, ApplicationStage, AwardRule, BudgetLine, Call, CallStatus, Lot, Organisation, OrganisationType,
-    Partner, PartnerStatus, Procedure, Role, Stage, StageStatus, User,
+    Application,
+    ApplicationStage,
+    AwardRule,
+    BudgetLine,
+    Call,
+    CallStatus,
+    Lot,
+    Organisation,
+    OrganisationType,
+    Partner,
+    PartnerStatus,
+    Procedure,
+    Role,
+    Stage,
+    StageStatus,
+    User,
 )
 from grants.models.base import now_utc
 

@@ -1,12 +1,12 @@
 """Administration forms: input only."""
 from __future__ import annotations
 
-from grants.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from grants.auth.forms import email_field
+from grants.i18n import lazy_gettext as _l
 from grants.models import Role
 
 ROLE_LABELS = {

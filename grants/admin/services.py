@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 from flask import url_for
-from grants.i18n import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -14,6 +13,7 @@ from grants.admin.forms import ROLE_LABELS
 from grants.audit import record, snapshot
 from grants.auth.services import add_user, password_link
 from grants.extensions import db
+from grants.i18n import lazy_gettext as _l
 from grants.models import MailStatus, Organisation, OutboxMessage, Role, User
 from grants.models.base import now_utc
 

@@ -14,8 +14,16 @@ from grants.calls.filters import rate_percent
 from grants.i18n import money
 from grants.models import Application, Call, PartnerStatus
 from grants.rules.budget import (
-    BudgetLimits, BudgetLine, BudgetTotals, Problem, cap, check_budget, check_lines, compute_totals,
-    line_total, shares_by_organisation,
+    BudgetLimits,
+    BudgetLine,
+    BudgetTotals,
+    Problem,
+    cap,
+    check_budget,
+    check_lines,
+    compute_totals,
+    line_total,
+    shares_by_organisation,
 )
 
 

@@ -8,18 +8,27 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from grants.i18n import lazy_gettext as _l
 from wtforms import (
-    BooleanField, FieldList, Form, FormField, HiddenField, IntegerField, SelectChoice, SelectField, StringField,
-    SubmitField, TextAreaField,
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
 from grants.applications.labels import HEADING_LABELS
+from grants.applications.queries import SORTS, StaffFilters
 from grants.applications.services import LineInput
 from grants.calls.fields import DecimalText
-from grants.applications.queries import SORTS, StaffFilters
+from grants.i18n import lazy_gettext as _l
 from grants.models import Application, Call, Procedure, Stage, StageStatus
 
 TEXT_LIMIT = 10000

@@ -16,7 +16,15 @@ from grants.applications.services import first_stage, start_refusals
 from grants.calls.services import public_calls
 from grants.extensions import db
 from grants.models import (
-    Application, ApplicationStage, Call, Lot, Organisation, Partner, Stage, StageStatus, User,
+    Application,
+    ApplicationStage,
+    Call,
+    Lot,
+    Organisation,
+    Partner,
+    Stage,
+    StageStatus,
+    User,
 )
 
 PAGE_SIZE = 50

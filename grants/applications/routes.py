@@ -6,15 +6,33 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from grants.applications.access import (
-    current_stage, get_application_for, get_application_to_edit, is_editable, is_lead_member,
+    current_stage,
+    get_application_for,
+    get_application_to_edit,
+    is_editable,
+    is_lead_member,
 )
 from grants.applications.budget import application_report, budget_report, partnership, rule_line, saved_line_total
 from grants.applications.forms import (
-    AMOUNTS, add_blank_line, budget_form, parse_staff_filters, project_form, project_values, read_budget,
+    AMOUNTS,
+    add_blank_line,
+    budget_form,
+    parse_staff_filters,
+    project_form,
+    project_values,
+    read_budget,
 )
 from grants.applications.labels import FILTERS
-from grants.applications.queries import SORTS, dashboard as dashboard_data, staff_page
-from grants.applications.services import ApplicationRefused, Conflict, acting_refusal, save_budget, save_project, start_application
+from grants.applications.queries import SORTS, staff_page
+from grants.applications.queries import dashboard as dashboard_data
+from grants.applications.services import (
+    ApplicationRefused,
+    Conflict,
+    acting_refusal,
+    save_budget,
+    save_project,
+    start_application,
+)
 from grants.applications.tasks import task_list
 from grants.auth.loaders import role_required
 from grants.calls.fields import flat_errors

@@ -17,8 +17,18 @@ from grants.audit import record
 from grants.extensions import db
 from grants.i18n import local_time
 from grants.models import (
-    Application, ApplicationStage, AuditEvent, BudgetLine, Call, CallStatus, Partner, PartnerStatus, Procedure,
-    Stage, StageStatus, User,
+    Application,
+    ApplicationStage,
+    AuditEvent,
+    BudgetLine,
+    Call,
+    CallStatus,
+    Partner,
+    PartnerStatus,
+    Procedure,
+    Stage,
+    StageStatus,
+    User,
 )
 from grants.partners.services import BUDGET_CHANGED, void_confirmations
 from grants.rules.eligibility import EligibilityRules, Party, is_eligible_lead

@@ -5,9 +5,9 @@ import unicodedata
 
 from babel import Locale
 from flask_babel import get_locale
-from grants.i18n import lazy_gettext as _l
 from wtforms import SelectChoice
 
+from grants.i18n import lazy_gettext as _l
 from grants.models import OrganisationType
 
 # CLDR territories with two letters that are not ISO 3166-1 countries

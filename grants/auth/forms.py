@@ -1,15 +1,22 @@
 """Account and organisation forms: input only, no database access."""
 from __future__ import annotations
 
-from grants.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, EmailField, IntegerField, PasswordField, SelectChoice, SelectField, StringField, SubmitField,
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from grants.auth.choices import country_choices, organisation_type_choices
+from grants.i18n import lazy_gettext as _l
 
 MIN_PASSWORD = 10
 MAX_POPULATION = 100_000_000

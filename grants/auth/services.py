@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
-from grants.i18n import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -10,6 +9,7 @@ from grants import mail
 from grants.audit import record, snapshot
 from grants.auth.tokens import password_token
 from grants.extensions import db
+from grants.i18n import lazy_gettext as _l
 from grants.models import Organisation, OrganisationType, Role, User
 from grants.models.base import now_utc
 

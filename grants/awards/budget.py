@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy import Numeric, literal, select, update
 
 from grants.awards.errors import BudgetRefused, DecisionRefused
-from grants.calls.validation import Amount, N_
+from grants.calls.validation import N_, Amount
 from grants.extensions import db
 from grants.models import ApplicationStage, Call, Lot
 

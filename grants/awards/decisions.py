@@ -15,7 +15,7 @@ from sqlalchemy.orm import contains_eager
 from grants.audit import record
 from grants.awards.budget import ZERO, set_award
 from grants.awards.errors import DecisionRefused
-from grants.calls.validation import Amount, N_
+from grants.calls.validation import N_, Amount
 from grants.extensions import db
 from grants.models import Application, ApplicationStage, Call, DecisionOverride, Lot, Stage, StageStatus
 from grants.rules.transitions import check_stage_transition

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -25,13 +24,21 @@ from grants.awards.letters import UNDECIDED, build_letters, letter_stages, one_l
 from grants.awards.overview import load_call
 from grants.calls.validation import N_
 from grants.extensions import db
+from grants.i18n import lazy_gettext as _l
 from grants.models import (
-    Application, ApplicationStage, Call, CallStatus, Organisation, Partner, Stage, StageStatus, User,
+    Application,
+    ApplicationStage,
+    Call,
+    CallStatus,
+    Organisation,
+    Partner,
+    Stage,
+    StageStatus,
+    User,
 )
 from grants.models.base import now_utc
 from grants.rules.transitions import InvalidTransition, check_call_transition
 from reports.letters import Letter
-
 
 S = StageStatus
 SHOWN_ORDER = (S.awarded, S.reserve, S.not_selected, S.shortlisted, S.not_shortlisted, S.below_threshold,

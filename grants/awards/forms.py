@@ -1,13 +1,13 @@
 """Forms of the award pages (input only; the rules live in grants.awards.decisions)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from grants.awards.decisions import JUSTIFICATION_MIN
 from grants.calls.fields import DecimalText
+from grants.i18n import lazy_gettext as _l
 
 OUTCOME_CHOICES = [SelectChoice("awarded", _l("Awarded")), SelectChoice("reserve", _l("Reserve list")),
                   SelectChoice("not_selected", _l("Not selected"))]

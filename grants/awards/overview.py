@@ -18,7 +18,15 @@ from grants.awards.decisions import requested
 from grants.awards.scores import Missed, Progress, StageScore, missed_thresholds, stage_scores
 from grants.extensions import db
 from grants.models import (
-    Application, ApplicationStage, Call, DecisionOverride, Grid, GridSection, Lot, Stage, StageStatus,
+    Application,
+    ApplicationStage,
+    Call,
+    DecisionOverride,
+    Grid,
+    GridSection,
+    Lot,
+    Stage,
+    StageStatus,
 )
 
 S = StageStatus

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -64,8 +64,7 @@ def ranking(call_id: int):
 @role_required("staff")
 def compute(call_id: int):
     call = _call(call_id)
-    form = ComputeForm()
-    form.validate()
+    form = ComputeForm()  # its CSRF token is checked for every POST by CSRFProtect
     try:
         rank_call(call.id, current_user.id, discard_overrides=form.discard_overrides.data)
     except RankingError as error:
@@ -139,8 +138,9 @@ def finalise_call(call_id: int):
             _refused(error, form)
         else:
             commit()
-            flash(_("The decisions of call %(reference)s are final. %(count)s e-mails with the decision letter "
-                    "were queued.", reference=call.reference, count=sent), "success")
+            flash(ngettext("The decisions of call %(reference)s are final. %(num)d e-mail with the decision letter "
+                           "was queued.", "The decisions of call %(reference)s are final. %(num)d e-mails with the "
+                           "decision letter were queued.", sent, reference=call.reference), "success")
             return redirect(url_for(".ranking", call_id=call_id))
     return render_template("awards/finalise.html", call=call, summary=summary(call), form=form), \
         400 if form.is_submitted() else 200

@@ -22,12 +22,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from grants.audit import record
+from grants.awards.decisions import release_withdrawn
 from grants.awards.errors import RankingError
 from grants.awards.scores import Progress, grid_rules, load_assignments, stage_score
 from grants.calls.validation import N_
 from grants.extensions import db
 from grants.models import (
-    Application, ApplicationStage, Assignment, Call, DecisionOverride, Grid, GridSection, Stage, StageStatus,
+    Application,
+    ApplicationStage,
+    Assignment,
+    Call,
+    DecisionOverride,
+    Grid,
+    GridSection,
+    Stage,
+    StageStatus,
 )
 from grants.models.base import now_utc
 from grants.rules import scoring
@@ -82,6 +91,7 @@ def rank_call(call_id: int, user_id: int | None = None, discard_overrides: bool 
         raise RankingError(N_("The decisions of call %(reference)s are final: it cannot be ranked again."),
                            reference=call.reference)
     _settle_overrides(call, discard_overrides, user_id)
+    release_withdrawn(call, user_id)  # the walk's totals below count only the stages it ranks
     before = {"awarded_total": call.awarded_total}
     stages = _load_stages(call)
     assignments = load_assignments(call, RANKABLE)
@@ -134,8 +144,8 @@ def _settle_overrides(call: Call, discard: bool, user_id: int | None) -> None:
     if not count:
         return
     if not discard:
-        raise RankingError(N_("Staff changed %(count)s decisions of call %(reference)s by hand. Ranking again "
-                              "recomputes every decision: confirm that these overrides are to be discarded."),
+        raise RankingError(N_("Call %(reference)s has decisions changed by staff (overrides: %(count)s). Ranking "
+                              "again recomputes every decision: confirm that these overrides are to be discarded."),
                            count=count, reference=call.reference)
     db.session.execute(update(DecisionOverride).where(DecisionOverride.id.in_(select(overrides.c.id)))
                        .values(discarded_at=now_utc()).execution_options(synchronize_session=False))

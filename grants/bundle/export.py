@@ -12,8 +12,20 @@ from grants.bundle import formats as f
 from grants.bundle.validate import BundleError, schema_problems
 from grants.extensions import db
 from grants.models import (
-    Application, ApplicationStage, Assignment, BudgetLine, Call, CallEvaluator, ConflictStatus, Evaluation, Grid,
-    Organisation, Partner, PartnerStatus, Stage, User,
+    Application,
+    ApplicationStage,
+    Assignment,
+    BudgetLine,
+    Call,
+    CallEvaluator,
+    ConflictStatus,
+    Evaluation,
+    Grid,
+    Organisation,
+    Partner,
+    PartnerStatus,
+    Stage,
+    User,
 )
 
 

@@ -14,9 +14,34 @@ from grants.bundle.validate import BundleError, problems
 from grants.calls.defaults import CALL_DEFAULTS
 from grants.extensions import db
 from grants.models import (
-    Application, ApplicationStage, Assignment, Attachment, AwardRule, BudgetLine, Call, CallEvaluator, CallStatus,
-    ConflictStatus, Criterion, DecisionOverride, Evaluation, Grid, GridSection, Lot, Organisation, OrganisationType,
-    Partner, PartnerStatus, Procedure, ReportJob, Role, Score, SectionComment, Stage, StageStatus, User,
+    Application,
+    ApplicationStage,
+    Assignment,
+    Attachment,
+    AwardRule,
+    BudgetLine,
+    Call,
+    CallEvaluator,
+    CallStatus,
+    ConflictStatus,
+    Criterion,
+    DecisionOverride,
+    Evaluation,
+    Grid,
+    GridSection,
+    Lot,
+    Organisation,
+    OrganisationType,
+    Partner,
+    PartnerStatus,
+    Procedure,
+    ReportJob,
+    Role,
+    Score,
+    SectionComment,
+    Stage,
+    StageStatus,
+    User,
 )
 from grants.models.base import now_utc
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 from babel import Locale
 from babel.lists import format_list
 from babel.numbers import format_percent
-from flask_babel import get_locale, gettext as _, ngettext
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 
 from grants.calls.defaults import EU27
 from grants.calls.forms import PROCEDURE_LABELS, TYPE_LABELS

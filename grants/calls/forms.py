@@ -1,18 +1,33 @@
 """The staff form for a call's settings (input only; the rules live in grants.calls.validation)."""
 from __future__ import annotations
 
-from grants.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateTimeLocalField, FieldList, Form, FormField, IntegerField, RadioField, SelectChoice,
-    StringField, SubmitField, TextAreaField,
+    BooleanField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional
 
 from grants.auth.choices import ORGANISATION_TYPE_LABELS
 from grants.calls.fields import (
-    CodesField, DecimalText, GroupsField, LineField, LinesField, MultiCheckboxField, PercentText,
+    CodesField,
+    DecimalText,
+    GroupsField,
+    LineField,
+    LinesField,
+    MultiCheckboxField,
+    PercentText,
 )
+from grants.i18n import lazy_gettext as _l
 from grants.models import OrganisationType
 
 TYPE_LABELS = {t.value: label for t, label in ORGANISATION_TYPE_LABELS.items()}

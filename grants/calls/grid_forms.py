@@ -3,12 +3,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from grants.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, FieldList, Form, FormField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 
 from grants.calls.fields import DecimalText
 from grants.calls.grid_validation import CriterionDraft, GridDraft, SectionDraft
+from grants.i18n import lazy_gettext as _l
 
 
 def _strip(value: str | None) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from grants.calls.validation import CENT, Issue, N_
+from grants.calls.validation import CENT, N_, Issue
 
 CODE_LENGTH = 16
 TITLE_LENGTH = 200

@@ -17,7 +17,14 @@ from grants.calls.grid_validation import check_grid
 from grants.calls.grids import grid_definition
 from grants.calls.mapping import FROZEN_FIELDS, call_form, settings_from_form
 from grants.calls.services import (
-    CallRefused, change_status, create_call, get_call, grid_locked, has_submissions, save_grid, staff_calls,
+    CallRefused,
+    change_status,
+    create_call,
+    get_call,
+    grid_locked,
+    has_submissions,
+    save_grid,
+    staff_calls,
     update_call,
 )
 from grants.calls.validation import check_call

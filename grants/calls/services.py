@@ -16,11 +16,20 @@ from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
 from grants.calls.grid_validation import GridDraft, check_grid
 from grants.calls.grids import build_grid, build_sections, grid_definition
 from grants.calls.mapping import FROZEN_FIELDS, SETTING_FIELDS
-from grants.calls.validation import Issue, LotDraft, N_, check_call, check_publishable
+from grants.calls.validation import N_, Issue, LotDraft, check_call, check_publishable
 from grants.extensions import db
 from grants.i18n import local_time
 from grants.models import (
-    Application, ApplicationStage, AwardRule, Call, CallStatus, Grid, GridSection, Lot, Procedure, Stage,
+    Application,
+    ApplicationStage,
+    AwardRule,
+    Call,
+    CallStatus,
+    Grid,
+    GridSection,
+    Lot,
+    Procedure,
+    Stage,
 )
 from grants.models.base import now_utc
 from grants.rules.transitions import check_call_transition

@@ -1,6 +1,12 @@
 """All models, imported here so that metadata and Alembic see every table."""
 from grants.models.applications import (
-    Application, ApplicationStage, Attachment, AttachmentKind, BudgetLine, Partner, PartnerStatus,
+    Application,
+    ApplicationStage,
+    Attachment,
+    AttachmentKind,
+    BudgetLine,
+    Partner,
+    PartnerStatus,
     StageStatus,
 )
 from grants.models.audit import AuditEvent

@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from sqlalchemy import JSON, DateTime, Enum, MetaData, Numeric, String
-from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -1,13 +1,13 @@
 """Partner search, contact, partnership and invitation forms: input only, no database access."""
 from __future__ import annotations
 
-from grants.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from grants.auth.choices import country_choices, organisation_type_choices
 from grants.auth.forms import _id_or_none, _strip
+from grants.i18n import lazy_gettext as _l
 
 MAX_ROLE = 2000
 MAX_MESSAGE = 5000

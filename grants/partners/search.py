@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, url_for
-from grants.i18n import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -13,10 +12,11 @@ from grants.applications.access import is_editable
 from grants.audit import record
 from grants.auth.services import acting_members
 from grants.extensions import db
+from grants.i18n import lazy_gettext as _l
 from grants.models import Application, Call, CallStatus, Organisation, OrganisationType, User
 from grants.partners.rules import eligibility_rules
-from grants.rules.eligibility import Party, is_eligible_partner
 from grants.partners.services import Refused
+from grants.rules.eligibility import Party, is_eligible_partner
 
 PER_PAGE = 20
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 
 from flask import abort, url_for
-from grants.i18n import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -13,6 +12,7 @@ from grants.applications.access import is_editable
 from grants.audit import record, snapshot
 from grants.auth.services import acting_members
 from grants.extensions import db
+from grants.i18n import lazy_gettext as _l
 from grants.models import Application, BudgetLine, Organisation, Partner, PartnerStatus, User
 from grants.models.base import now_utc
 from grants.partners.rules import BudgetSummary

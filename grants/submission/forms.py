@@ -1,11 +1,12 @@
 """Submission forms (input only): upload an attachment, withdraw with a reason."""
 from __future__ import annotations
 
-from grants.i18n import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
+
+from grants.i18n import lazy_gettext as _l
 
 REASON_LIMIT = 2000
 

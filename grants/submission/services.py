@@ -7,7 +7,6 @@ every blocker, `AlreadySubmitted` a second submission, `WithdrawalRefused` a lat
 from __future__ import annotations
 
 from flask import url_for
-from grants.i18n import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from grants import mail
@@ -15,9 +14,18 @@ from grants.applications.access import current_stage
 from grants.applications.budget import limits_of, rule_lines
 from grants.applications.services import eligibility_rules, first_stage, not_withdrawn
 from grants.audit import record
+from grants.awards.decisions import release_withdrawn
 from grants.extensions import db
+from grants.i18n import lazy_gettext as _l
 from grants.models import (
-    Application, ApplicationStage, AttachmentKind, Call, CallStatus, Organisation, StageStatus, User,
+    Application,
+    ApplicationStage,
+    AttachmentKind,
+    Call,
+    CallStatus,
+    Organisation,
+    StageStatus,
+    User,
 )
 from grants.models.base import now_utc
 from grants.rules.budget import compute_totals, line_total
@@ -163,6 +171,8 @@ def withdraw(application: Application, reason: str) -> Application:
     stage.status = StageStatus.withdrawn
     stage.withdrawn_reason = reason
     db.session.flush()
+    if stage.awarded_amount is not None:  # an award given up goes back to the lot's budget at once
+        release_withdrawn(application.call, None, application.lot)
     record("application.withdrawn", application, before=before,
            after={"status": "withdrawn", "stage": stage.stage, "reason": reason})
     _notify(application, [p.organisation_id for p in application.partners],

@@ -9,7 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from grants.models import (
-    Application, ApplicationStage, AuditEvent, Call, DecisionOverride, Stage, StageStatus,
+    Application,
+    ApplicationStage,
+    AuditEvent,
+    Call,
+    DecisionOverride,
+    Stage,
+    StageStatus,
 )
 from tests.conftest import count_queries
 from tests.factories import make_call
@@ -52,15 +58,16 @@ def text(response) -> str:
 
 
 @pytest.mark.parametrize("role", ["applicant", "evaluator"])
-def test_only_staff_see_and_change_decisions(client, db, login_as, demo, role):
+def test_only_staff_see_and_change_decisions(client, db, login_as, post, demo, role):
     login_as(role)
     base = f"/staff/calls/{demo.id}"
-    for url in ("/ranking", "/ranking/promote", "/finalise", f"/ranking/{stage(db, 'TTGS-DEMO-0029').id}/override",
-                "/letters/1.pdf"):
+    override = f"/ranking/{stage(db, 'TTGS-DEMO-0029').id}/override"
+    for url in ("/ranking", "/ranking/promote", "/finalise", override, "/letters/1.pdf"):
         assert client.get(base + url).status_code == 403, url
-    for url in ("/ranking/compute", "/finalise", "/ranking/promote"):
-        assert client.post(base + url).status_code in (400, 403), url  # no CSRF token, no role: never done
-    assert demo.finalised_at is None
+    for url in ("/ranking/compute", "/finalise", "/ranking/promote", override):
+        assert post(base + url, {"outcome": "reserve", "justification": WHY}, page="/").status_code == 403, url
+    db.session.expire_all()
+    assert demo.finalised_at is None and stage(db, "TTGS-DEMO-0029").status is StageStatus.awarded
 
 
 def test_compute_and_show_the_ranking_with_the_applications_set_apart(client, db, login_as, post, app):
@@ -207,12 +214,24 @@ def test_a_withdrawn_award_goes_back_to_the_budget_when_promoting(client, db, lo
     assert events(db, "decision.released") == 1
 
 
+def test_ranking_again_gives_back_what_a_withdrawn_application_held(client, db, login_as, post, demo):
+    withdrawn = stage(db, "TTGS-DEMO-0029")
+    withdrawn.status = StageStatus.withdrawn
+    db.session.commit()
+    login_as("staff")
+    ranking = f"/staff/calls/{demo.id}/ranking"
+    post(f"{ranking}/compute", page=ranking)
+    assert stage(db, "TTGS-DEMO-0029").awarded_amount is None
+    assert demo.awarded_total == awarded_sum(db, demo) <= demo.total_budget
+    assert events(db, "decision.released") == 1
+
+
 def test_ranking_again_keeps_overrides_unless_staff_discard_them(client, db, login_as, post, demo):
     login_as("staff")
     post(override_url(demo, "TTGS-DEMO-0029", db), {"outcome": "reserve", "justification": WHY})
     ranking = f"/staff/calls/{demo.id}/ranking"
     page = post(f"{ranking}/compute", page=ranking, follow_redirects=True)
-    assert "Staff changed 1 decisions of call TTGS-DEMO by hand." in text(page)
+    assert "Call TTGS-DEMO has decisions changed by staff (overrides: 1)." in text(page)
     assert stage(db, "TTGS-DEMO-0029").status is StageStatus.reserve
     assert "Discard the decisions staff changed by hand and rank again" in text(page)
 
@@ -236,3 +255,42 @@ def test_only_decided_full_applications_can_be_overridden(client, db, login_as, 
     db.session.commit()
     assert client.get(f"/staff/calls/{other.id}/ranking/{stage(db, 'TTGS-DEMO-0029').id}/override").status_code == 404
     assert stage(db, "TTGS-DEMO-0029").stage is Stage.full_application
+
+
+def test_each_lot_has_its_table_and_its_own_promotion(client, db, login_as, post):
+    from grants.awards import rank_call
+
+    call = make_call("LOTS-2", status="evaluation", total_budget=D("300000.00"),
+                     lots=[("Culture", D("200000.00")), ("Environment", D("100000.00"))])
+    culture, environment = call.lots
+    top = add_application(call, [5, 5], "130000.00", culture)
+    waiting = add_application(call, [4, 4], "100000.00", culture)  # 70,000.00 left: reserve
+    add_application(call, [4, 4], "100000.00", environment)
+    rank_call(call.id)
+    db.session.commit()
+    login_as("staff")
+    html = text(client.get(f"/staff/calls/{call.id}/ranking"))
+    assert "Full application: LOT1 – Culture" in html and "Full application: LOT2 – Environment" in html
+    assert "Budget €200,000.00, awarded €130,000.00, left €70,000.00." in html
+    assert f"/staff/calls/{call.id}/ranking/promote?lot={culture.id}" in html
+    assert client.get(f"/staff/calls/{call.id}/ranking/promote?lot=999").status_code == 404
+    post(override_url(call, top.reference, db), {"outcome": "awarded", "amount": "100000", "justification": WHY})
+    post(f"/staff/calls/{call.id}/ranking/promote?lot={culture.id}", {"justification": WHY, "lot": culture.id})
+    assert (stage(db, waiting.reference).status, culture.awarded_total, environment.awarded_total) == (
+        StageStatus.awarded, D("200000.00"), D("100000.00"))
+    assert call.awarded_total == D("300000.00") == awarded_sum(db, call)
+
+
+def test_a_restricted_call_shows_its_concept_note_shortlist(client, db, login_as):
+    from grants.awards import rank_call
+
+    call = make_call("CN-2", procedure="restricted", status="evaluation", total_budget=D("200000.00"),
+                     shortlist_ratio=D("1.0"))
+    notes = [add_application(call, [score, score], "100000.00", stage=Stage.concept_note) for score in (5, 4, 3)]
+    rank_call(call.id)
+    db.session.commit()
+    login_as("staff")
+    html = text(client.get(f"/staff/calls/{call.id}/ranking"))
+    table = html[html.index("Concept note: Whole call"):]
+    assert table.count("Shortlisted") == 2 and "Not shortlisted" in table and notes[2].reference in table
+    assert "/override" not in table  # only full applications get award decisions

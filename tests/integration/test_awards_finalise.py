@@ -10,7 +10,14 @@ from sqlalchemy import func, select
 
 from grants.mail import attachment_bytes
 from grants.models import (
-    Application, AuditEvent, Call, CallStatus, DecisionOverride, MailStatus, OutboxMessage, StageStatus,
+    Application,
+    AuditEvent,
+    Call,
+    CallStatus,
+    DecisionOverride,
+    MailStatus,
+    OutboxMessage,
+    StageStatus,
 )
 from tests.factories import make_call, make_org, make_user
 from tests.integration.test_awards_decisions import WHY, demo, override_url, stage, text  # noqa: F401

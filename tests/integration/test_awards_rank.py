@@ -14,8 +14,18 @@ import grants
 from grants.awards import rank_call
 from grants.extensions import db as database
 from grants.models import (
-    Application, ApplicationStage, Assignment, AuditEvent, Call, ConflictStatus, Evaluation, Role, Score, Stage,
-    StageStatus, User,
+    Application,
+    ApplicationStage,
+    Assignment,
+    AuditEvent,
+    Call,
+    ConflictStatus,
+    Evaluation,
+    Role,
+    Score,
+    Stage,
+    StageStatus,
+    User,
 )
 from grants.models.base import now_utc
 from tests.conftest import count_queries

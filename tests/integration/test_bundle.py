@@ -12,8 +12,23 @@ from sqlalchemy import func, select
 
 import grants
 from grants.models import (
-    Application, ApplicationStage, Assignment, BudgetLine, Call, CallEvaluator, ConflictStatus, Evaluation, Lot,
-    Organisation, Partner, PartnerStatus, Role, Score, Stage, StageStatus, User,
+    Application,
+    ApplicationStage,
+    Assignment,
+    BudgetLine,
+    Call,
+    CallEvaluator,
+    ConflictStatus,
+    Evaluation,
+    Lot,
+    Organisation,
+    Partner,
+    PartnerStatus,
+    Role,
+    Score,
+    Stage,
+    StageStatus,
+    User,
 )
 
 EXAMPLE = Path(grants.__file__).parent / "data" / "ttgs-demo.bundle.json"

@@ -8,7 +8,14 @@ import pytest
 
 from grants.calls.grid_validation import CriterionDraft, GridDraft, SectionDraft, check_grid
 from grants.calls.validation import (
-    InputError, LotDraft, check_call, check_lots, check_publishable, local_to_utc, parse_codes, parse_decimal,
+    InputError,
+    LotDraft,
+    check_call,
+    check_lots,
+    check_publishable,
+    local_to_utc,
+    parse_codes,
+    parse_decimal,
     parse_groups,
 )
 

@@ -11,7 +11,14 @@ from sqlalchemy import delete, select
 
 from grants.extensions import db as _db
 from grants.models import (
-    Application, ApplicationStage, AuditEvent, Call, Organisation, OutboxMessage, Stage, StageStatus,
+    Application,
+    ApplicationStage,
+    AuditEvent,
+    Call,
+    Organisation,
+    OutboxMessage,
+    Stage,
+    StageStatus,
 )
 from grants.submission import services
 from tests.factories import make_application, make_call, make_org, make_user

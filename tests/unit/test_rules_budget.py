@@ -5,7 +5,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grants.rules.budget import (
-    BudgetLimits, BudgetLine, cap, check_budget, check_lines, compute_totals, line_total,
+    BudgetLimits,
+    BudgetLine,
+    cap,
+    check_budget,
+    check_lines,
+    compute_totals,
+    line_total,
     shares_by_organisation,
 )
 

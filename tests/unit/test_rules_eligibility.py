@@ -1,7 +1,11 @@
 import pytest
 
 from grants.rules.eligibility import (
-    EligibilityRules, Party, check_applications_per_lead, check_partnership, is_eligible_lead,
+    EligibilityRules,
+    Party,
+    check_applications_per_lead,
+    check_partnership,
+    is_eligible_lead,
     is_eligible_partner,
 )
 

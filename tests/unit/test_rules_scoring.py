@@ -5,8 +5,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grants.rules.scoring import (
-    Criterion, Grid, Section, default_discrepancy_threshold, display, evaluation_total,
-    failed_thresholds, final_scores, passes, section_scores,
+    Criterion,
+    Grid,
+    Section,
+    default_discrepancy_threshold,
+    display,
+    evaluation_total,
+    failed_thresholds,
+    final_scores,
+    passes,
+    section_scores,
 )
 
 

@@ -3,7 +3,10 @@ import enum
 import pytest
 
 from grants.rules.transitions import (
-    STAGE_TRANSITIONS, InvalidTransition, check_call_transition, check_stage_transition,
+    STAGE_TRANSITIONS,
+    InvalidTransition,
+    check_call_transition,
+    check_stage_transition,
 )
 
 CALL_PATH = ["draft", "published", "evaluation", "decided", "closed"]
