@@ -40,7 +40,7 @@ def _draft_project(page: Page) -> None:
 
 def _invite_partner(page: Page) -> None:
     page.get_by_role("link", name="Partnership", exact=True).click()
-    page.get_by_role("link", name="Find a partner").click()
+    page.get_by_role("main").get_by_role("link", name="Find a partner").click()
     page.get_by_label("Name, region or description contains").fill("Würzburg")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Stadt Würzburg").click()
