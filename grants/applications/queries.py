@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from grants.applications.access import current_stage
 from grants.applications.services import first_stage, start_refusals
@@ -57,13 +57,13 @@ def dashboard(user: User, now: datetime) -> Dashboard:
     org_id = user.organisation_id
     led = db.session.scalars(
         select(Application).where(Application.lead_id == org_id)
-        .options(joinedload(Application.call), selectinload(Application.stages))
-        .order_by(Application.created_at.desc(), Application.id.desc())).all()
+        .options(joinedload(Application.call), joinedload(Application.stages))
+        .order_by(Application.created_at.desc(), Application.id.desc())).unique().all()
     partnered = db.session.execute(
         select(Application, Partner).join(Partner, Partner.application_id == Application.id)
         .where(Partner.organisation_id == org_id)
-        .options(joinedload(Application.call), joinedload(Application.lead), selectinload(Application.stages))
-        .order_by(Application.created_at.desc(), Application.id.desc())).all()
+        .options(joinedload(Application.call), joinedload(Application.lead), joinedload(Application.stages))
+        .order_by(Application.created_at.desc(), Application.id.desc())).unique().all()
     others = Counter(a.call_id for a in led
                      if not any(s.status is StageStatus.withdrawn for s in a.stages))
     open_calls, _upcoming = public_calls(now)

@@ -87,3 +87,21 @@ def test_query_count_does_not_grow_with_applications(client, login_as, db):
     few = _dashboard_queries(client, db, user, 10)
     many = _dashboard_queries(client, db, user, 90)
     assert few == many
+
+
+def test_query_count_is_the_same_for_1000_applications(client, login_as, db):
+    """The issue's scale: 11 applications, then 1,000 (most as a partner in one busy call)."""
+    user = login_as("applicant")
+    _dashboard_queries(client, db, user, 5)
+    busy = make_call()
+    make_application(busy, partners=[user.organisation])
+    db.session.commit()
+    with count_queries(db.engine) as statements:
+        assert client.get("/applications").status_code == 200
+    few = selects(statements)
+    for _ in range(989):
+        make_application(busy, partners=[user.organisation])
+    db.session.commit()
+    with count_queries(db.engine) as statements:
+        assert client.get("/applications").status_code == 200
+    assert selects(statements) == few
