@@ -62,10 +62,11 @@ class Letter:
         return f"{self.reference}-decision.pdf"
 
 
-def render_letter(env: Environment, letter: Letter) -> str:
+def render_letter(env: Environment, letter: Letter, lang: str = "en") -> str:
     """The letter as HTML (user text escaped by the environment's autoescape)."""
-    return env.get_template(TEMPLATE).render(letter=letter)
+    return env.get_template(TEMPLATE).render(letter=letter, lang=lang)
 
 
-def letter_pdf(env: Environment, letter: Letter) -> bytes:
-    return HTML(string=render_letter(env, letter)).write_pdf()
+def letter_pdf(env: Environment, letter: Letter, lang: str = "en") -> bytes:
+    """A tagged PDF whose title and language are set."""
+    return HTML(string=render_letter(env, letter, lang)).write_pdf(pdf_tags=True)

@@ -81,4 +81,4 @@ def one_letter(call: Call, application_id: int, date: datetime) -> Letter | None
 
 def render_pdf(letter: Letter, locale: str) -> bytes:
     with force_locale(locale):
-        return letter_pdf(current_app.jinja_env, letter)
+        return letter_pdf(current_app.jinja_env, letter, locale)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pypdf
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -90,6 +91,8 @@ def test_finalise_locks_the_decisions_and_emails_every_letter(client, db, login_
     assert "Outcome: Awarded" in letter and "€75,000.00" in letter
     assert "97.00" in letter and "22.50" in letter  # total and the Relevance section
     assert "75.000,00" in pdf_text(attachment_bytes(sent["tr@aydin.example"]))  # the Turkish member's letter
+    turkish = pypdf.PdfReader(io.BytesIO(attachment_bytes(sent["tr@aydin.example"])))
+    assert turkish.trailer["/Root"]["/Lang"] == "tr" and "/StructTreeRoot" in turkish.trailer["/Root"]
     assert "11.00, below the threshold of 12.00" in pdf_text(attachment_bytes(sent["below@x.example"]))
     assert "Partnership statement missing" in pdf_text(attachment_bytes(sent["inadmissible@x.example"]))
     assert "number 1 on the reserve list" in pdf_text(attachment_bytes(sent["reserve@x.example"]))
