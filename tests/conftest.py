@@ -6,12 +6,13 @@ set. With REQUIRE_SERVICES=1 (CI) a missing service fails the run instead of ski
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from flask import g
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -153,7 +154,7 @@ def redis_url():
 
 
 
-_CSRF = __import__("re").compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """void_confirmations: a budget change sends every confirmed partner back to 'proposed'."""
 from sqlalchemy import select
 
-from grants.extensions import db
 from grants.models import AuditEvent, OutboxMessage, Partner, PartnerStatus
 from grants.partners.services import BUDGET_CHANGED, void_confirmations
 from tests.factories import make_application, make_call, make_org, make_user

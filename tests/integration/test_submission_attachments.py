@@ -11,14 +11,13 @@ from sqlalchemy import select
 
 from grants.models import Attachment, AttachmentKind
 from grants.submission import storage
-from tests.factories import make_application, make_call, make_org, make_user
+from tests.factories import make_application, make_call, make_org
 from tests.integration.submission_support import (
     EICAR,
     PDF,
     PNG,
     check_url,
     office_file,
-    partner_member,
     ready_application,
     submit,
     text,

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -41,7 +42,7 @@ def test_then_to_the_earlier_submission():
 
 
 def test_submission_times_compare_as_instants_across_zones():
-    istanbul = datetime(2018, 3, 1, 14, 59, tzinfo=__import__("zoneinfo").ZoneInfo("Europe/Istanbul"))
+    istanbul = datetime(2018, 3, 1, 14, 59, tzinfo=ZoneInfo("Europe/Istanbul"))
     a = Candidate("a1", None, D(70), D(20), istanbul, 9, D(1))  # 11:59 UTC
     b = cand("b2", number=1)  # 12:00 UTC
     assert refs(rank([b, a])) == ["a1", "b2"]
