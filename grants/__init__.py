@@ -51,10 +51,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from grants.admin.routes import bp as admin_bp
+    from grants.admissibility.routes import bp as admissibility_bp
     from grants.applications.routes import bp as applications_bp
     from grants.auth.routes import bp as auth_bp
     from grants.awards.routes import bp as awards_bp
     from grants.calls.routes import bp as calls_bp
+    from grants.evaluation.routes import bp as evaluation_bp
     from grants.partners.routes import bp as partners_bp
     from grants.public.routes import bp as public_bp
     from grants.submission.routes import bp as submission_bp
@@ -67,6 +69,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(partners_bp)
     app.register_blueprint(submission_bp)
     app.register_blueprint(awards_bp)
+    app.register_blueprint(evaluation_bp)
+    app.register_blueprint(admissibility_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

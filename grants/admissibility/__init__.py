@@ -1,0 +1,1 @@
+"""Staff administrative and eligibility check of submitted applications (domain.md 3)."""

@@ -1,0 +1,1 @@
+"""Evaluation: the evaluator pool, declarations of impartiality and conflicts, assignments (domain.md 4)."""

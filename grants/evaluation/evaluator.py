@@ -1,0 +1,72 @@
+"""Evaluator side: the calls in which a user evaluates, the declarations, their own assignments."""
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from grants.audit import record
+from grants.extensions import db
+from grants.models import Application, ApplicationStage, Assignment, Call, CallEvaluator, ConflictStatus, User
+from grants.models.base import now_utc
+
+
+def my_calls(user: User) -> list[tuple[CallEvaluator, Call]]:
+    return list(db.session.execute(
+        select(CallEvaluator, Call).join(Call, Call.id == CallEvaluator.call_id)
+        .where(CallEvaluator.user_id == user.id).order_by(Call.reference)).all())
+
+
+def membership(user: User, call_id: int) -> tuple[CallEvaluator, Call]:
+    """The user's place in the call's pool, and the call; 404 when they are not in it."""
+    row = db.session.execute(
+        select(CallEvaluator, Call).join(Call, Call.id == CallEvaluator.call_id)
+        .where(CallEvaluator.call_id == call_id, CallEvaluator.user_id == user.id)).first()
+    if row is None:
+        abort(404)
+    member, call = row
+    return member, call
+
+
+def sign_declaration(member: CallEvaluator) -> None:
+    if member.impartiality_signed_at is not None:
+        return
+    member.impartiality_signed_at = now_utc()
+    db.session.flush()
+    record("evaluation.impartiality_signed", member,
+           after={"call_id": member.call_id, "signed_at": member.impartiality_signed_at})
+
+
+def my_assignments(user: User, call_id: int) -> list[Assignment]:
+    """The user's active assignments in the call: ended ones (declared conflicts) are gone for them."""
+    return list(db.session.scalars(
+        select(Assignment).join(Assignment.stage).join(ApplicationStage.application)
+        .where(Assignment.evaluator_id == user.id, Assignment.ended_at.is_(None), Application.call_id == call_id)
+        .options(joinedload(Assignment.stage).joinedload(ApplicationStage.application))
+        .order_by(Application.number, Assignment.id)))
+
+
+def my_assignment(user: User, assignment_id: int) -> Assignment:
+    """One of the user's active assignments, with the application to read; 404 for anything else."""
+    assignment = db.session.scalar(
+        select(Assignment).where(Assignment.id == assignment_id, Assignment.evaluator_id == user.id,
+                                 Assignment.ended_at.is_(None))
+        .options(joinedload(Assignment.stage).joinedload(ApplicationStage.application)
+                 .selectinload(Application.partners)))
+    if assignment is None:
+        abort(404)
+    return assignment
+
+
+def declare_conflict(assignment: Assignment, conflict: bool) -> None:
+    """Record the evaluator's declaration; a conflict ends the assignment, for staff to reassign."""
+    if assignment.conflict is not ConflictStatus.undeclared:
+        return
+    before = {"conflict": assignment.conflict}
+    assignment.conflict = ConflictStatus.conflict if conflict else ConflictStatus.no_conflict
+    assignment.conflict_declared_at = now_utc()
+    if conflict:
+        assignment.ended_at = assignment.conflict_declared_at
+    db.session.flush()
+    record("evaluation.conflict_declared", assignment, before=before,
+           after={"conflict": assignment.conflict, "ended_at": assignment.ended_at})

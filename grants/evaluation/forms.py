@@ -1,0 +1,36 @@
+"""Forms of the evaluation pages (input only; the rules live in grants.evaluation.services)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField
+from wtforms.validators import DataRequired, InputRequired
+
+from grants.i18n import lazy_gettext as _l
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "") else None
+
+
+class AddEvaluatorForm(FlaskForm):
+    user_id = SelectField(_l("Evaluator"), coerce=_int_or_none, validate_choice=False,
+                          validators=[InputRequired(message=_l("Choose an evaluator."))])
+
+
+class ManualAssignForm(FlaskForm):
+    stage_id = SelectField(_l("Application"), coerce=_int_or_none, validate_choice=False,
+                           validators=[InputRequired(message=_l("Choose an application."))])
+    evaluator_id = SelectField(_l("Evaluator"), coerce=_int_or_none, validate_choice=False,
+                               validators=[InputRequired(message=_l("Choose an evaluator."))])
+
+
+class ImpartialityForm(FlaskForm):
+    accept = BooleanField(_l("I have read this declaration and I sign it."),
+                          validators=[DataRequired(message=_l("Tick the box to sign the declaration."))])
+
+
+class ConflictForm(FlaskForm):
+    declaration = RadioField(_l("Conflict of interest"), choices=[
+        SelectChoice("no_conflict", _l("No conflict: I have no conflict of interest with this application")),
+        SelectChoice("conflict", _l("I have a conflict of interest"))],
+        validators=[InputRequired(message=_l("Choose one of the two declarations."))])

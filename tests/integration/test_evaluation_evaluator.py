@@ -1,0 +1,105 @@
+"""Evaluators: declaration of impartiality, conflict declarations, reading their own applications."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from grants.models import Assignment, AuditEvent, CallEvaluator, ConflictStatus
+from grants.models.base import now_utc
+from tests.factories import make_application, make_call, make_user
+
+
+def _setup(db, evaluator, signed=True, title="Green twin towns"):
+    call = make_call(status="evaluation", evaluators_per_application=1)
+    application = make_application(call, status="admissible", title=title)
+    db.session.add(CallEvaluator(call_id=call.id, user_id=evaluator.id,
+                                 impartiality_signed_at=now_utc() if signed else None))
+    assignment = Assignment(stage_id=application.stages[0].id, evaluator_id=evaluator.id)
+    db.session.add(assignment)
+    db.session.commit()
+    return call, application, assignment
+
+
+def test_declaration_required_before_anything(db, login_as, client, post):
+    evaluator = login_as("evaluator")
+    call, _, assignment = _setup(db, evaluator, signed=False)
+    declaration = f"/evaluation/calls/{call.id}/declaration"
+    assert client.get(f"/evaluation/calls/{call.id}").headers["Location"].endswith(declaration)
+    assert client.get(f"/evaluation/assignments/{assignment.id}").headers["Location"].endswith(declaration)
+    response = post(declaration, {})
+    assert response.status_code == 200 and "Tick the box to sign the declaration." in response.get_data(as_text=True)
+    assert post(declaration, {"accept": "y"}).status_code == 302
+    member = db.session.scalar(select(CallEvaluator))
+    assert member.impartiality_signed_at is not None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluation.impartiality_signed"))
+    assert "Green twin towns" in client.get(f"/evaluation/calls/{call.id}").get_data(as_text=True)
+
+
+def test_home_lists_only_my_calls(db, login_as, client):
+    evaluator = login_as("evaluator")
+    mine, _, _ = _setup(db, evaluator)
+    other, _, _ = _setup(db, make_user("evaluator"))
+    page = client.get("/evaluation").get_data(as_text=True)
+    assert mine.reference in page and other.reference not in page
+    assert client.get(f"/evaluation/calls/{other.id}").status_code == 404
+
+
+def test_no_conflict_opens_the_application_read_only(db, login_as, client, post):
+    evaluator = login_as("evaluator")
+    _, application, assignment = _setup(db, evaluator)
+    url = f"/evaluation/assignments/{assignment.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "declare whether you have a conflict of interest" in page
+    assert application.summary not in page
+    assert post(url, {"declaration": "no_conflict"}).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    for text in (application.summary, application.objectives, application.activities, application.acronym,
+                 application.lead.name, application.partners[0].organisation.name, "107,000.00"):
+        assert text in page
+    assert "<input" not in page.split("</nav>")[1].replace('name="csrf_token"', "")
+    assert db.session.get(Assignment, assignment.id).conflict is ConflictStatus.no_conflict
+
+
+def test_conflict_ends_assignment_and_auto_assign_replaces(db, login_as, client, post):
+    evaluator = login_as("evaluator")
+    call, application, assignment = _setup(db, evaluator)
+    other = make_user("evaluator", name="Olga Other")
+    db.session.add(CallEvaluator(call_id=call.id, user_id=other.id))
+    db.session.commit()
+    url = f"/evaluation/assignments/{assignment.id}"
+    assert post(url, {"declaration": "conflict"}).status_code == 302
+    ended = db.session.get(Assignment, assignment.id)
+    assert ended.conflict is ConflictStatus.conflict and ended.ended_at is not None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluation.conflict_declared"))
+    assert client.get(url).status_code == 404
+    assert application.title not in client.get(f"/evaluation/calls/{call.id}").get_data(as_text=True)
+
+    login_as("staff")
+    pool = f"/staff/calls/{call.id}/evaluators"
+    page = client.get(pool).get_data(as_text=True)
+    assert "needs another evaluator" in page and application.reference in page
+    post(f"{pool}/assign", page=pool)
+    active = set(db.session.scalars(select(Assignment.evaluator_id).where(Assignment.ended_at.is_(None))))
+    assert active == {other.id}
+    assert "needs another evaluator" not in client.get(pool).get_data(as_text=True)
+
+
+def test_another_evaluators_assignment_is_404_and_names_hidden(db, login_as, client):
+    evaluator = login_as("evaluator")
+    call, application, _ = _setup(db, evaluator)
+    colleague = make_user("evaluator", name="Carla Colleague")
+    db.session.add(CallEvaluator(call_id=call.id, user_id=colleague.id, impartiality_signed_at=now_utc()))
+    theirs = Assignment(stage_id=application.stages[0].id, evaluator_id=colleague.id)
+    db.session.add(theirs)
+    db.session.commit()
+    assert client.get(f"/evaluation/assignments/{theirs.id}").status_code == 404
+    assert "Carla Colleague" not in client.get(f"/evaluation/calls/{call.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["applicant", "staff"])
+def test_evaluator_pages_refused_to_others(db, login_as, client, role):
+    call, _, assignment = _setup(db, make_user("evaluator"))
+    login_as(role)
+    for url in ("/evaluation", f"/evaluation/calls/{call.id}", f"/evaluation/calls/{call.id}/declaration",
+                f"/evaluation/assignments/{assignment.id}"):
+        assert client.get(url).status_code == 403, url
