@@ -44,11 +44,11 @@ class SubmissionRefused(Exception):
 
 
 class AlreadySubmitted(Exception):
-    pass
+    """The stage was submitted already: a second POST gets a message, not a second number."""
 
 
 class WithdrawalRefused(Exception):
-    pass
+    """The decision is final, or the stage's status cannot move to withdrawn."""
 
 
 def stage_of(application: Application) -> ApplicationStage:

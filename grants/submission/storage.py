@@ -5,6 +5,7 @@ Nothing here trusts the file's name or the browser's content type. A file is sto
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -140,7 +141,5 @@ def path_for(upload_dir: str, stored: str) -> str:
 
 
 def remove(upload_dir: str, stored: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.remove(path_for(upload_dir, stored))
-    except FileNotFoundError:
-        pass
