@@ -95,6 +95,7 @@ class Call(Base):
     reserve_list_length: Mapped[int | None]
     award_rule: Mapped[AwardRule] = enum_column(AwardRule, default=AwardRule.strict)
     shortlist_ratio: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("2.0"))
+    evaluation_due_at: Mapped[Timestamp | None]  # when evaluators are asked to have submitted (set by staff)
 
     next_number: Mapped[int] = mapped_column(default=1)  # reference counter, updated atomically
     created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
