@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.awards.routes import bp as awards_bp
     from grants.calls.routes import bp as calls_bp
     from grants.evaluation.routes import bp as evaluation_bp
+    from grants.evaluation.score_routes import bp as scoring_bp
     from grants.partners.routes import bp as partners_bp
     from grants.public.routes import bp as public_bp
     from grants.submission.routes import bp as submission_bp
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(submission_bp)
     app.register_blueprint(awards_bp)
     app.register_blueprint(evaluation_bp)
+    app.register_blueprint(scoring_bp)
     app.register_blueprint(admissibility_bp)
 
 

@@ -102,12 +102,12 @@ def client(app, db):
 
 @pytest.fixture
 def login_as(client, db):
-    """Sign a user of the given role in on the test client and return it."""
+    """Sign a user of the given role (or the given user) in on the test client and return it."""
 
-    def _login(role: str = "applicant", **kw):
-        if role == "applicant" and "organisation" not in kw:
+    def _login(role: str = "applicant", user=None, **kw):
+        if user is None and role == "applicant" and "organisation" not in kw:
             kw["organisation"] = factories.make_org()
-        user = factories.make_user(role, **kw)
+        user = user or factories.make_user(role, **kw)
         _db.session.commit()  # a savepoint: still rolled back at the end
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)

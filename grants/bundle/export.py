@@ -195,4 +195,4 @@ def _evaluation(assignment: Assignment, zone: str, criteria: dict) -> dict:
     return {"evaluator": _user_key(assignment.evaluator),
             "submitted_at": f.time(evaluation.submitted_at, zone) if evaluation else None,
             "scores": [{"criterion": criteria[s.criterion_id][2], "score": s.score, "comment": s.comment}
-                       for s in scores]}
+                       for s in scores if s.score is not None]}  # a draft's comment without a score stays out

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from grants.audit import record
+from grants.evaluation.settle import settle
 from grants.extensions import db
 from grants.models import Application, ApplicationStage, Assignment, Call, CallEvaluator, ConflictStatus, User
 from grants.models.base import now_utc
@@ -42,7 +43,8 @@ def my_assignments(user: User, call_id: int) -> list[Assignment]:
     return list(db.session.scalars(
         select(Assignment).join(Assignment.stage).join(ApplicationStage.application)
         .where(Assignment.evaluator_id == user.id, Assignment.ended_at.is_(None), Application.call_id == call_id)
-        .options(joinedload(Assignment.stage).joinedload(ApplicationStage.application))
+        .options(joinedload(Assignment.stage).joinedload(ApplicationStage.application),
+                 joinedload(Assignment.evaluation))
         .order_by(Application.number, Assignment.id)))
 
 
@@ -59,7 +61,7 @@ def my_assignment(user: User, assignment_id: int) -> Assignment:
 
 
 def declare_conflict(assignment: Assignment, conflict: bool) -> None:
-    """Record the evaluator's declaration; a conflict ends the assignment, for staff to reassign."""
+    """Record the evaluator's declaration; a conflict ends the assignment and the application is reassigned."""
     if assignment.conflict is not ConflictStatus.undeclared:
         return
     before = {"conflict": assignment.conflict}
@@ -70,3 +72,5 @@ def declare_conflict(assignment: Assignment, conflict: bool) -> None:
     db.session.flush()
     record("evaluation.conflict_declared", assignment, before=before,
            after={"conflict": assignment.conflict, "ended_at": assignment.ended_at})
+    if conflict:  # the application goes to another evaluator at once, if the pool has one
+        settle(assignment.stage)

@@ -4,15 +4,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload
 
-from grants import mail
 from grants.audit import record
+from grants.evaluation.settle import needs_extra, notify_assigned, organisations
 from grants.extensions import db
-from grants.i18n import lazy_gettext as _l
 from grants.models import (
     Application,
     ApplicationStage,
@@ -123,11 +121,6 @@ def remove_evaluator(call: Call, member_id: int) -> None:
     db.session.flush()
 
 
-def _organisations(stage: ApplicationStage) -> frozenset[int]:
-    application = stage.application
-    return frozenset({application.lead_id} | {p.organisation_id for p in application.partners})
-
-
 def auto_assign(call: Call, actor: User) -> tuple[int, list[str]]:
     """Staff every admissible stage up to the call's number of evaluators.
 
@@ -144,7 +137,7 @@ def auto_assign(call: Call, actor: User) -> tuple[int, list[str]]:
             load[a.evaluator_id] += 1
     # an ended assignment (a declared conflict) is never renewed
     conflicts = {(a.stage_id, a.evaluator_id) for a in assignments if a.ended_at is not None}
-    apps = [App(s.id, _organisations(s)) for s in stages.values()]
+    apps = [App(s.id, organisations(s)) for s in stages.values()]
     evaluators = [Ev(m.user_id, m.user.organisation_id) for m in pool]
     try:
         chosen = assign(apps, evaluators, call.evaluators_per_application, existing, conflicts, load)
@@ -161,15 +154,9 @@ def auto_assign(call: Call, actor: User) -> tuple[int, list[str]]:
     per_evaluator = Counter(a["evaluator_id"] for a in new)
     for member in pool:
         if per_evaluator[member.user_id]:
-            _notify(member.user, call, per_evaluator[member.user_id])
+            notify_assigned(member.user, call, per_evaluator[member.user_id])
     refs = [stages[s].application.reference or stages[s].application.title for s in sorted(missing)]
     return len(new), refs
-
-
-def _notify(user: User, call: Call, count: int) -> None:
-    mail.send(user.email, _l("New applications to evaluate in %(call)s", call=call.reference),
-              "email/evaluation_assigned.txt", locale=user.locale, user=user, call=call, count=count,
-              link=url_for("evaluation.call", call_id=call.id, _external=True))
 
 
 def manual_assign(call: Call, stage_id: int, user_id: int, actor: User) -> Assignment:
@@ -180,7 +167,7 @@ def manual_assign(call: Call, stage_id: int, user_id: int, actor: User) -> Assig
     if member is None:
         raise AssignmentRefused(_("Choose an evaluator of this call's pool."))
     name, ref = member.user.name, stage.application.reference
-    if member.user.organisation_id in _organisations(stage):
+    if member.user.organisation_id in organisations(stage):
         raise AssignmentRefused(_("%(name)s belongs to an organisation of %(ref)s and cannot evaluate it.",
                                   name=name, ref=ref))
     previous = db.session.scalar(select(Assignment).where(Assignment.stage_id == stage_id,
@@ -189,11 +176,16 @@ def manual_assign(call: Call, stage_id: int, user_id: int, actor: User) -> Assig
         raise AssignmentRefused(_("%(name)s declared a conflict of interest with %(ref)s.", name=name, ref=ref))
     if previous is not None:
         raise AssignmentRefused(_("%(name)s is already assigned to %(ref)s.", name=name, ref=ref))
-    assignment = Assignment(stage_id=stage_id, evaluator_id=user_id, assigned_by_id=actor.id)
+    live = db.session.scalar(select(func.count()).where(Assignment.stage_id == stage_id, Assignment.ended_at.is_(None)))
+    extra = live >= call.evaluators_per_application
+    if extra and not needs_extra(stage):  # beyond the call's number only as the one extra evaluator
+        raise AssignmentRefused(_("%(ref)s already has its %(count)d evaluators.", ref=ref,
+                                  count=call.evaluators_per_application))
+    assignment = Assignment(stage_id=stage_id, evaluator_id=user_id, assigned_by_id=actor.id, extra=extra)
     db.session.add(assignment)
     db.session.flush()
-    record("evaluation.assign", assignment, after={"stage_id": stage_id, "evaluator_id": user_id})
-    _notify(member.user, call, 1)
+    record("evaluation.assign", assignment, after={"stage_id": stage_id, "evaluator_id": user_id, "extra": extra})
+    notify_assigned(member.user, call, 1)
     return assignment
 
 

@@ -79,7 +79,7 @@ class Score(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
     criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"))
-    score: Mapped[int]
+    score: Mapped[int | None]  # a draft may hold a comment before its score; submission needs both
     comment: Mapped[str] = mapped_column(Text, default="")
 
     evaluation: Mapped[Evaluation] = relationship(back_populates="scores")

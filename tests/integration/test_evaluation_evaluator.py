@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from grants.models import Assignment, AuditEvent, CallEvaluator, ConflictStatus
+from grants.models import Assignment, AuditEvent, CallEvaluator, ConflictStatus, OutboxMessage
 from grants.models.base import now_utc
 from tests.factories import make_application, make_call, make_user
 
@@ -60,7 +60,7 @@ def test_no_conflict_opens_the_application_read_only(db, login_as, client, post)
     assert db.session.get(Assignment, assignment.id).conflict is ConflictStatus.no_conflict
 
 
-def test_conflict_ends_assignment_and_auto_assign_replaces(db, login_as, client, post):
+def test_conflict_ends_assignment_and_reassigns_at_once(db, login_as, client, post):
     evaluator = login_as("evaluator")
     call, application, assignment = _setup(db, evaluator)
     other = make_user("evaluator", name="Olga Other")
@@ -73,11 +73,23 @@ def test_conflict_ends_assignment_and_auto_assign_replaces(db, login_as, client,
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluation.conflict_declared"))
     assert client.get(url).status_code == 404
     assert application.title not in client.get(f"/evaluation/calls/{call.id}").get_data(as_text=True)
+    replacement = db.session.scalar(select(Assignment).where(Assignment.ended_at.is_(None)))
+    assert replacement.evaluator_id == other.id and not replacement.extra
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == other.email))
 
+
+def test_conflict_without_anyone_left_waits_for_staff(db, login_as, client, post):
+    evaluator = login_as("evaluator")
+    call, application, assignment = _setup(db, evaluator)
+    assert post(f"/evaluation/assignments/{assignment.id}", {"declaration": "conflict"}).status_code == 302
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluation.no_evaluator_available"))
     login_as("staff")
     pool = f"/staff/calls/{call.id}/evaluators"
     page = client.get(pool).get_data(as_text=True)
     assert "needs another evaluator" in page and application.reference in page
+    other = make_user("evaluator", name="Olga Other")
+    db.session.add(CallEvaluator(call_id=call.id, user_id=other.id))
+    db.session.commit()
     post(f"{pool}/assign", page=pool)
     active = set(db.session.scalars(select(Assignment.evaluator_id).where(Assignment.ended_at.is_(None))))
     assert active == {other.id}

@@ -1,0 +1,132 @@
+"""What happens to an application after an evaluation is submitted or an assignment ends (domain.md 4).
+
+- fewer live evaluators than the call asks for (a declared conflict): another one is assigned;
+- all evaluations in and the totals spread more than the discrepancy threshold: one more evaluator
+  is assigned and told (once: a replacement only if that evaluator declares a conflict);
+- all in and agreeing (or the extra one in): the final score is stored and the stage becomes
+  `evaluated` or `below_threshold`.
+An evaluator is chosen by grants.rules.assignment (least loaded in the call; never of the
+application's organisations, never one who declared a conflict, never twice). When nobody is left,
+the stage waits for staff (the pool and progress pages show it).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from grants import mail
+from grants.audit import record
+from grants.awards.scores import Progress, grid_rules, stage_score
+from grants.extensions import db
+from grants.i18n import lazy_gettext as _l
+from grants.models import (
+    Application,
+    ApplicationStage,
+    Assignment,
+    Call,
+    CallEvaluator,
+    Evaluation,
+    StageStatus,
+    User,
+)
+from grants.rules import scoring
+from grants.rules.assignment import App, Ev, Understaffed, assign
+from grants.rules.transitions import check_stage_transition
+
+POINTS = Decimal("0.0001")  # final scores are stored as Numeric(10, 4)
+
+
+def stage_assignments(stage: ApplicationStage) -> list[Assignment]:
+    """All the stage's assignments, ended ones too, with evaluations and scores."""
+    return list(db.session.scalars(
+        select(Assignment).where(Assignment.stage_id == stage.id)
+        .options(selectinload(Assignment.evaluation).selectinload(Evaluation.scores))
+        .order_by(Assignment.id).execution_options(populate_existing=True)))
+
+
+def settle(stage: ApplicationStage) -> list[Assignment]:
+    """Move the stage on as far as its evaluations allow; return the assignments it made."""
+    if stage.status is not StageStatus.admissible:
+        return []
+    call = stage.application.call
+    everyone = stage_assignments(stage)
+    live = [a for a in everyone if a.ended_at is None]
+    if len(live) < call.evaluators_per_application:
+        return top_up(stage, everyone, extra=False)
+    grid, codes = grid_rules(call, stage.stage)
+    score = stage_score(call, grid, codes, live)
+    if score.progress is Progress.needs_extra:
+        return top_up(stage, everyone, extra=True)
+    if score.progress is Progress.scored:
+        _decide(stage, grid, score.final)
+    return []
+
+
+def _decide(stage: ApplicationStage, grid: scoring.Grid, final: scoring.FinalScore) -> None:
+    status = StageStatus.evaluated if scoring.passes(grid, final) else StageStatus.below_threshold
+    check_stage_transition(stage.status, status)
+    before = {"status": stage.status, "final_score": stage.final_score}
+    stage.status, stage.final_score = status, final.total.quantize(POINTS, rounding=ROUND_HALF_UP)
+    db.session.flush()
+    record("evaluation.final_score", stage, before=before, after={
+        "status": status, "final_score": stage.final_score, "totals": list(final.totals),
+        "used": list(final.used), "sections": final.sections, "missed": scoring.failed_thresholds(grid, final)})
+
+
+def needs_extra(stage: ApplicationStage) -> bool:
+    """All the call's evaluations are in and disagree, and no extra evaluator is on the stage."""
+    if stage.status is not StageStatus.admissible:
+        return False
+    call = stage.application.call
+    live = [a for a in stage_assignments(stage) if a.ended_at is None]
+    if len(live) < call.evaluators_per_application:
+        return False
+    grid, codes = grid_rules(call, stage.stage)
+    return stage_score(call, grid, codes, live).progress is Progress.needs_extra
+
+
+def organisations(stage: ApplicationStage) -> frozenset[int]:
+    """The lead's and the partners' organisations: their members never evaluate the application."""
+    application = stage.application
+    return frozenset({application.lead_id} | {p.organisation_id for p in application.partners})
+
+
+def notify_assigned(user: User, call: Call, count: int) -> None:
+    mail.send(user.email, _l("New applications to evaluate in %(call)s", call=call.reference),
+              "email/evaluation_assigned.txt", locale=user.locale, user=user, call=call, count=count,
+              link=url_for("evaluation.call", call_id=call.id, _external=True))
+
+
+def top_up(stage: ApplicationStage, everyone: list[Assignment], extra: bool) -> list[Assignment]:
+    """Assign evaluators automatically: replacements up to the call's number, or the one extra."""
+    call = stage.application.call
+    live = {a.evaluator_id for a in everyone if a.ended_at is None}
+    pool = list(db.session.scalars(
+        select(CallEvaluator).where(CallEvaluator.call_id == call.id).options(selectinload(CallEvaluator.user))))
+    users = {m.user_id: m.user for m in pool if m.user.active}
+    ended = {(stage.id, a.evaluator_id) for a in everyone if a.ended_at is not None}
+    load = Counter(dict(db.session.execute(
+        select(Assignment.evaluator_id, func.count()).join(ApplicationStage, Assignment.stage_id == ApplicationStage.id)
+        .join(Application, ApplicationStage.application_id == Application.id)
+        .where(Application.call_id == call.id, Assignment.ended_at.is_(None))
+        .group_by(Assignment.evaluator_id)).all()))
+    reason = "discrepancy" if extra else "conflict"
+    wanted = len(live) + 1 if extra else call.evaluators_per_application
+    evaluators = [Ev(user.id, user.organisation_id) for user in users.values()]
+    try:
+        chosen = assign([App(stage.id, organisations(stage))], evaluators, wanted, {stage.id: live}, ended, load)
+    except Understaffed as error:
+        chosen = error.assigned
+        record("evaluation.no_evaluator_available", stage, after={"reason": reason, "missing": error.missing[stage.id]})
+    made = [Assignment(stage_id=stage.id, evaluator_id=user_id, extra=extra) for user_id in chosen[stage.id]]
+    db.session.add_all(made)
+    db.session.flush()
+    for assignment in made:
+        record("evaluation.assign", assignment, after={
+            "stage_id": stage.id, "evaluator_id": assignment.evaluator_id, "automatic": True, "reason": reason})
+        notify_assigned(users[assignment.evaluator_id], call, 1)
+    return made
