@@ -41,7 +41,7 @@ def _context(assignment_id: int):
 def _page(assignment, call, grid, entry, problems=None, status=200):
     return render_template(
         "evaluation/score.html", assignment=assignment, call=call, grid=grid, entry=entry,
-        problems=problems or {}, sums=scoring.sums(grid, entry), form=FlaskForm(),
+        problems=problems or {}, unsaved=scoring.invalid_fields(grid, entry), sums=scoring.sums(grid, entry),
         locked=assignment.evaluation is not None and assignment.evaluation.submitted_at is not None,
         labels=SCORE_LABELS), status
 
@@ -70,8 +70,8 @@ def score(assignment_id: int):
         return _page(assignment, call, grid, scoring.stored_entry(assignment.evaluation), status=409)
     commit()  # what is valid is kept, even when something else is refused
     if request.headers.get("HX-Request"):
-        return render_template("evaluation/_score_status.html", grid=grid, sums=scoring.sums(grid, entry),
-                               problems=scoring.invalid_fields(grid, entry), assignment=assignment, call=call)
+        return render_template("evaluation/_score_sums.html", grid=grid, sums=scoring.sums(grid, entry),
+                               unsaved=scoring.invalid_fields(grid, entry), assignment=assignment, call=call)
     if problems:
         return _page(assignment, call, grid, entry, problems, status=400)
     if action == "submit":

@@ -181,3 +181,20 @@ def test_final_score_stays_within_the_grid_bounds(evaluations, threshold):
     assert abs(sum(final.sections.values()) - final.total) < D("1e-20")  # thirds: 28 digits
     for section in GRID.sections:
         assert section.min_score <= final.sections[section.code] <= section.max_score
+
+
+@settings(max_examples=200)
+@given(st.lists(evaluation, min_size=3, max_size=3))
+def test_the_two_closest_of_three_totals_give_the_final(evaluations):
+    final = final_scores(GRID, evaluations, D(0), extra_evaluator=True)
+    a, b, c = sorted(final.totals)
+    low_gap, high_gap = b - a, c - b
+    if low_gap == high_gap:
+        assert final.total == (a + b + c) / 3 and len(final.used) == 3
+    else:
+        pair = (a, b) if low_gap < high_gap else (b, c)
+        assert final.total == sum(pair) / 2 and len(final.used) == 2
+        assert sorted(final.totals[i] for i in final.used) == list(pair)
+        # no other pair of the three is closer than the one used
+        used = [final.totals[i] for i in final.used]
+        assert abs(used[0] - used[1]) < max(low_gap, high_gap)
