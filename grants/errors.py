@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request, session
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from grants.extensions import db
@@ -14,6 +16,17 @@ log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
+    @app.teardown_appcontext
+    def close_session(_error: BaseException | None) -> None:
+        """Runs before Flask-SQLAlchemy's own teardown: a connection the database cut after the response
+        was made must not turn into an error on the way out; the pool replaces it."""
+        try:
+            db.session.remove()
+        except DBAPIError:
+            log.warning("The database connection was lost before the session was closed")
+            db.session().invalidate()
+            db.session.remove()
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         message = _("Your form expired or was sent from another site. Go back, reload the page and try again.")
@@ -33,9 +46,34 @@ def register(app: Flask) -> None:
         return render_template("errors/error.html", code=code,
                                message=messages.get(code, error.description)), code
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: DBAPIError):
+        """The database dropped or refused the connection (a restart, a failover) or gave up on a lock:
+        503 with Retry-After; the pool's pre-ping gives the next request a fresh connection."""
+        log.warning("Database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        _rollback_quietly()
+        with force_locale(_locale_without_user()):  # the user's own setting is in the database
+            page = render_template("errors/unavailable.html")
+        return page, 503, {"Retry-After": "5"}
+
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("Unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        _rollback_quietly()
         return render_template("errors/error.html", code=500,
                                message=_("Something went wrong on our side. Nothing you typed was saved twice; try again.")), 500
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except DBAPIError:  # the connection is already gone: the pool replaces it
+        db.session().invalidate()
+
+
+def _locale_without_user() -> str:
+    supported = current_app.config["LANGUAGES"]
+    if session.get("lang") in supported:
+        return session["lang"]
+    return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
