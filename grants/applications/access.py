@@ -67,6 +67,13 @@ def get_application_to_edit(user: User, application_id: int) -> Application:
     return application
 
 
+def invited_to_full_application(application: Application) -> bool:
+    """A restricted call's shortlisted lead was invited and its full application is a draft still."""
+    by_kind = {s.stage.value: s for s in application.stages}
+    full = by_kind.get("full_application")
+    return "concept_note" in by_kind and full is not None and full.status is StageStatus.draft
+
+
 def current_stage(application: Application) -> ApplicationStage | None:
     """The stage the applicant works on: the full application if it exists, else the concept note."""
     by_kind = {s.stage.value: s for s in application.stages}

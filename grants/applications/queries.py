@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from grants.applications.access import current_stage
+from grants.applications.access import current_stage, invited_to_full_application
 from grants.applications.services import first_stage, start_refusals
 from grants.calls.services import public_calls
 from grants.extensions import db
@@ -37,6 +37,10 @@ class Row:
     application: Application
     stage: ApplicationStage | None
     partner: Partner | None = None  # the organisation's place in someone else's application
+
+    @property
+    def invited(self) -> bool:
+        return invited_to_full_application(self.application)
 
     @property
     def deadline(self) -> datetime:

@@ -9,6 +9,7 @@ from grants.applications.access import (
     current_stage,
     get_application_for,
     get_application_to_edit,
+    invited_to_full_application,
     is_editable,
     is_lead_member,
 )
@@ -83,6 +84,7 @@ def show(application_id: int):
     lead_view = is_lead_member(current_user, application)
     editable = lead_view and is_editable(application)
     return render_template("applications/show.html", application=application, stage=current_stage(application),
+                           invited=invited_to_full_application(application),
                            editable=editable, tasks=task_list(application) if editable else [],
                            report=application_report(application), lead_view=lead_view,
                            withdrawable=lead_view and may_withdraw(application))

@@ -1,4 +1,4 @@
-"""Staff decisions after the ranking: overrides and reserve promotions (domain.md 5).
+"""Staff decisions after the ranking: overrides, reserve promotions and shortlist changes (domain.md 5).
 
 Each use case locks the call's row first (one decision on a call at a time, and none once it is
 final), changes amounts only through grants.awards.budget.set_award, and keeps a DecisionOverride
@@ -15,6 +15,7 @@ from sqlalchemy.orm import contains_eager
 from grants.audit import record
 from grants.awards.budget import ZERO, set_award
 from grants.awards.errors import DecisionRefused
+from grants.awards.invitations import invitations_sent
 from grants.calls.validation import N_, Amount
 from grants.extensions import db
 from grants.models import Application, ApplicationStage, Call, DecisionOverride, Lot, Stage, StageStatus
@@ -22,6 +23,7 @@ from grants.rules.transitions import check_stage_transition
 
 S = StageStatus
 DECISIONS = (S.awarded, S.reserve, S.not_selected)
+SHORTLIST = (S.shortlisted, S.not_shortlisted)
 JUSTIFICATION_MIN = 20
 
 
@@ -100,6 +102,32 @@ def override(call_id: int, stage_id: int, status: StageStatus, amount: Decimal |
     set_award(call, stage, amount)
     stage.status = status
     return _decided(stage, before, justification, user_id, "decision.overridden")
+
+
+def shortlist_stage(call_id: int, stage_id: int) -> ApplicationStage | None:
+    """A concept note of the call with a shortlist decision (shortlisted or not shortlisted)."""
+    return db.session.scalar(
+        select(ApplicationStage).join(ApplicationStage.application)
+        .where(ApplicationStage.id == stage_id, Application.call_id == call_id,
+               ApplicationStage.stage == Stage.concept_note, ApplicationStage.status.in_(SHORTLIST))
+        .options(contains_eager(ApplicationStage.application)))
+
+
+def override_shortlist(call_id: int, stage_id: int, justification: str, user_id: int) -> DecisionOverride:
+    """Move a concept note from shortlisted to not shortlisted or back, until the shortlisted leads are invited."""
+    call = lock_call(call_id)
+    stage = shortlist_stage(call.id, stage_id)
+    if stage is None:
+        raise DecisionRefused(N_("Only a shortlisted or not shortlisted concept note can be moved."))
+    if invitations_sent(call.id):
+        raise DecisionRefused(N_("The shortlisted applicants of call %(reference)s have been invited to submit a "
+                                 "full application: the shortlist can no longer change."), reference=call.reference)
+    justification = _justified(justification)
+    new = S.not_shortlisted if stage.status is S.shortlisted else S.shortlisted
+    check_stage_transition(stage.status, new)
+    before = (stage.status, None)
+    stage.status = new
+    return _decided(stage, before, justification, user_id, "shortlist.overridden")
 
 
 @dataclass(frozen=True)

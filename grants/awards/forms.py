@@ -34,3 +34,7 @@ class OverrideForm(FlaskForm):
 class PromoteForm(FlaskForm):
     lot = HiddenField()
     justification = _justification()
+
+
+class ShortlistForm(FlaskForm):
+    justification = _justification()

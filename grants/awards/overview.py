@@ -15,6 +15,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from grants.awards.budget import ZERO
 from grants.awards.decisions import requested
+from grants.awards.invitations import invitations_sent
 from grants.awards.scores import Missed, Progress, StageScore, missed_thresholds, stage_scores
 from grants.extensions import db
 from grants.models import (
@@ -25,6 +26,7 @@ from grants.models import (
     Grid,
     GridSection,
     Lot,
+    Procedure,
     Stage,
     StageStatus,
 )
@@ -68,6 +70,7 @@ class Table:
 class Change:
     override: DecisionOverride
     reference: str
+    kind: Stage
 
 
 @dataclass
@@ -79,10 +82,13 @@ class Overview:
     withdrawn: list[Line] = field(default_factory=list)
     waiting: list[Line] = field(default_factory=list)  # not ranked yet: line.score says why (None: not checked)
     changes: list[Change] = field(default_factory=list)  # every override, the discarded ones too
+    shortlist_settled: bool = False  # the shortlisted leads were invited: ranking again leaves the concept notes
 
     @property
     def active_overrides(self) -> int:
-        return sum(1 for c in self.changes if c.override.discarded_at is None)
+        """The overrides that ranking again would discard."""
+        return sum(1 for c in self.changes if c.override.discarded_at is None
+                   and not (self.shortlist_settled and c.kind is Stage.concept_note))
 
 
 def load_call(call_id: int) -> Call | None:
@@ -109,13 +115,14 @@ def overview(call: Call) -> Overview:
     stages = submitted_stages(call)
     scores = stage_scores(call, [s for s in stages if s.status in SCORED])
     changes = [Change(*row) for row in db.session.execute(
-        select(DecisionOverride, Application.reference)
+        select(DecisionOverride, Application.reference, ApplicationStage.stage)
         .join(ApplicationStage, DecisionOverride.stage_id == ApplicationStage.id)
         .join(Application, ApplicationStage.application_id == Application.id)
         .where(Application.call_id == call.id)
         .options(joinedload(DecisionOverride.user)).order_by(DecisionOverride.at, DecisionOverride.id))]
     overridden = {c.override.stage_id for c in changes if c.override.discarded_at is None}
-    result = Overview(call, changes=changes)
+    result = Overview(call, changes=changes, shortlist_settled=call.procedure is Procedure.restricted
+                      and invitations_sent(call.id))
     for kind in (Stage.concept_note, Stage.full_application):
         of_kind = [s for s in stages if s.stage is kind]
         if not of_kind:

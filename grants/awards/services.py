@@ -9,7 +9,9 @@ keeps its status and is reported. The caller commits; one audit event per run.
 Ranking again recomputes every decision from the scores, so it would silently undo the decisions
 staff changed by hand (grants.awards.decisions). It is refused while the call has such overrides,
 unless the caller asks to discard them: they are then marked discarded (kept, with who and why, for
-the record; one audit event) and the ranking proceeds.
+the record; one audit event) and the ranking proceeds. In a restricted call, once the shortlisted leads
+were invited (grants.awards.invitations), the concept notes' outcomes and their overrides are settled:
+ranking again leaves them as they are.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from grants.audit import record
 from grants.awards.decisions import release_withdrawn
 from grants.awards.errors import RankingError
+from grants.awards.invitations import invitations_sent
 from grants.awards.scores import Progress, grid_rules, load_assignments, stage_score
 from grants.calls.validation import N_
 from grants.extensions import db
@@ -90,13 +93,15 @@ def rank_call(call_id: int, user_id: int | None = None, discard_overrides: bool 
     if call.finalised_at is not None:
         raise RankingError(N_("The decisions of call %(reference)s are final: it cannot be ranked again."),
                            reference=call.reference)
-    _settle_overrides(call, discard_overrides, user_id)
+    # once the shortlisted leads are invited, the concept notes' outcomes are settled: they are not ranked again
+    kinds = (Stage.full_application,) if invitations_sent(call.id) else (Stage.concept_note, Stage.full_application)
+    _settle_overrides(call, kinds, discard_overrides, user_id)
     release_withdrawn(call, user_id)  # the walk's totals below count only the stages it ranks
     before = {"awarded_total": call.awarded_total}
     stages = _load_stages(call)
     assignments = load_assignments(call, RANKABLE)
     ranking, plan = Ranking(call.reference), _Plan()
-    for kind in (Stage.concept_note, Stage.full_application):
+    for kind in kinds:
         of_kind = [s for s in stages if s.stage is kind]
         if of_kind:
             _rank_stage(call, kind, of_kind, assignments, ranking, plan)
@@ -131,15 +136,16 @@ def _load_stages(call: Call) -> list[ApplicationStage]:
         .order_by(Application.number, ApplicationStage.id)))
 
 
-def active_overrides(call_id: int):
-    """The call's overrides that still stand (not discarded by a later ranking)."""
+def active_overrides(call_id: int, kinds: tuple[Stage, ...] = tuple(Stage)):
+    """The call's overrides (of stages of the given kinds) that still stand (not discarded by a later ranking)."""
     return (select(DecisionOverride).join(ApplicationStage, DecisionOverride.stage_id == ApplicationStage.id)
             .join(Application, ApplicationStage.application_id == Application.id)
-            .where(Application.call_id == call_id, DecisionOverride.discarded_at.is_(None)))
+            .where(Application.call_id == call_id, DecisionOverride.discarded_at.is_(None),
+                   ApplicationStage.stage.in_(kinds)))
 
 
-def _settle_overrides(call: Call, discard: bool, user_id: int | None) -> None:
-    overrides = active_overrides(call.id).subquery()
+def _settle_overrides(call: Call, kinds: tuple[Stage, ...], discard: bool, user_id: int | None) -> None:
+    overrides = active_overrides(call.id, kinds).subquery()
     count = db.session.scalar(select(func.count()).select_from(overrides))
     if not count:
         return

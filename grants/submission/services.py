@@ -24,6 +24,8 @@ from grants.models import (
     Call,
     CallStatus,
     Organisation,
+    Procedure,
+    Stage,
     StageStatus,
     User,
 )
@@ -76,12 +78,21 @@ def other_applications(application: Application) -> int:
         Application.id != application.id, not_withdrawn()))
 
 
+def accepts_submissions(call: Call, stage: ApplicationStage) -> bool:
+    """A published call does; a restricted call's full applications also while its concept notes are in
+    evaluation (it may go to evaluation at the concept-note deadline; the full-application deadline still holds)."""
+    if call.status is CallStatus.published:
+        return True
+    return (call.procedure is Procedure.restricted and stage.stage is Stage.full_application
+            and call.status is CallStatus.evaluation)
+
+
 def facts_for(application: Application, stage: ApplicationStage) -> SubmissionFacts:
     call: Call = application.call
     statements = {a.organisation_id for a in application.attachments if a.kind is AttachmentKind.partnership_statement}
     return SubmissionFacts(
         stage=stage.stage.value,
-        call_published=call.status is CallStatus.published,
+        call_published=accepts_submissions(call, stage),
         opens_at=call.opens_at,
         deadline=call.submission_deadline(stage.stage) or call.deadline,
         has_lots=bool(call.lots),

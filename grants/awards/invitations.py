@@ -1,0 +1,142 @@
+"""Restricted calls: inviting the shortlisted lead applicants to submit a full application (domain.md 3, 5).
+
+`invite` is the only way a full-application stage comes into being in a restricted call. It locks the
+call's row, refuses after the full-application deadline, once the call's decisions are final and while
+concept notes still wait for their outcome; then it opens a draft full application for every shortlisted
+concept note whose application has none yet (so running it again invites nobody twice), records an audit
+event per application and one for the run, and e-mails the members acting for the lead applicant and the
+partners, each in their own language. The caller commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+
+from grants import mail
+from grants.audit import record
+from grants.awards.errors import DecisionRefused
+from grants.calls.validation import N_
+from grants.extensions import db
+from grants.i18n import lazy_gettext as _l
+from grants.models import (
+    Application,
+    ApplicationStage,
+    Call,
+    CallStatus,
+    Organisation,
+    Procedure,
+    Stage,
+    StageStatus,
+    User,
+)
+from grants.models.base import now_utc
+
+now = now_utc  # the module's clock, read at the moment of the request: tests patch it
+
+S = StageStatus
+WAITING = (S.submitted, S.admissible, S.evaluated)  # a concept note without its outcome yet
+
+
+@dataclass(frozen=True)
+class Invitations:
+    """The call's shortlisted concept notes, in rank order, split by whether their lead was invited."""
+
+    to_invite: list[ApplicationStage]
+    invited: list[ApplicationStage]
+    waiting: list[str]  # references of the concept notes that have no outcome yet
+
+
+def invitations(call: Call) -> Invitations:
+    """Who an invitation run would invite, and who was invited already (a fixed number of queries)."""
+    notes = list(db.session.scalars(
+        select(ApplicationStage).join(ApplicationStage.application)
+        .where(Application.call_id == call.id, ApplicationStage.stage == Stage.concept_note,
+               ApplicationStage.submitted_at.is_not(None))
+        .options(contains_eager(ApplicationStage.application).options(
+            joinedload(Application.lead), joinedload(Application.lot), selectinload(Application.stages),
+            selectinload(Application.partners)))
+        .order_by(Application.lot_id, ApplicationStage.rank.is_(None), ApplicationStage.rank, Application.number)))
+    shortlisted = [s for s in notes if s.status is S.shortlisted]
+    return Invitations([s for s in shortlisted if s.application.stage(Stage.full_application) is None],
+                       [s for s in shortlisted if s.application.stage(Stage.full_application) is not None],
+                       [s.application.reference for s in notes if s.status in WAITING])
+
+
+def invitations_sent(call_id: int) -> bool:
+    """Whether the call's shortlisted applicants were invited: a concept note's application has a full
+    application. From then on the concept notes' outcomes are settled."""
+    note, full = aliased(ApplicationStage), aliased(ApplicationStage)
+    return bool(db.session.scalar(select(exists().where(
+        Application.call_id == call_id, note.application_id == Application.id, note.stage == Stage.concept_note,
+        full.application_id == Application.id, full.stage == Stage.full_application))))
+
+
+def refusal(call: Call, at) -> DecisionRefused | None:
+    """Why nobody can be invited now, or None; `deadline` parameters are datetimes (shown in the call's zone)."""
+    if call.procedure is not Procedure.restricted:
+        return DecisionRefused(N_("Call %(reference)s has no concept notes: only the leads of a restricted call "
+                                  "are invited to submit a full application."), reference=call.reference)
+    if call.finalised_at is not None or call.status in (CallStatus.decided, CallStatus.closed):
+        return DecisionRefused(N_("The decisions of call %(reference)s are final: nobody can be invited to "
+                                  "submit a full application any more."), reference=call.reference)
+    if at >= call.deadline:
+        return DecisionRefused(N_("The full-application deadline (%(deadline)s) has passed: nobody can be "
+                                  "invited to submit a full application any more."), deadline=call.deadline)
+    return None
+
+
+def _lock(call_id: int) -> Call:
+    call = db.session.scalar(select(Call).where(Call.id == call_id).with_for_update()
+                             .execution_options(populate_existing=True))
+    if call is None:
+        raise DecisionRefused(N_("There is no call with id %(id)s."), id=call_id)
+    return call
+
+
+def invite(call_id: int, user_id: int) -> list[Application]:
+    """Open a draft full application for each shortlisted concept note not invited yet; the applications."""
+    call = _lock(call_id)
+    refused = refusal(call, now())
+    if refused is not None:
+        raise refused
+    plan = invitations(call)
+    if plan.waiting:
+        raise DecisionRefused(N_("These concept notes have no outcome yet: %(references)s. Check, evaluate and "
+                                 "rank them before inviting."), references=", ".join(plan.waiting))
+    applications = [note.application for note in plan.to_invite]
+    for application in applications:
+        application.stages.append(ApplicationStage(stage=Stage.full_application, status=S.draft))
+    db.session.flush()
+    for application in applications:
+        record("application.invited_to_full_application", application,
+               before={"stage": Stage.concept_note, "status": S.shortlisted},
+               after={"stage": Stage.full_application, "status": S.draft, "reference": application.reference,
+                      "deadline": call.deadline}, user_id=user_id)
+    if applications:
+        record("call.full_applications_invited", call, after={
+            "references": [a.reference for a in applications], "deadline": call.deadline}, user_id=user_id)
+        _notify(call, applications)
+    return applications
+
+
+def _notify(call: Call, applications: list[Application]) -> None:
+    """E-mail the members acting for each lead and partner organisation (one query for all of them)."""
+    organisations = {a.id: [a.lead_id, *(p.organisation_id for p in a.partners)] for a in applications}
+    members: dict[int, list[User]] = {}
+    for user in db.session.scalars(
+            select(User).join(Organisation, User.organisation_id == Organisation.id)
+            .where(User.organisation_id.in_({o for ids in organisations.values() for o in ids}),
+                   User.member_verified_at.is_not(None), User.active.is_(True),
+                   Organisation.verified_at.is_not(None)).order_by(User.id)):
+        members.setdefault(user.organisation_id, []).append(user)
+    for application in applications:
+        link = url_for("applications.show", application_id=application.id, _external=True)
+        for organisation_id in organisations[application.id]:
+            for member in members.get(organisation_id, []):
+                mail.send(member.email, _l("Application %(reference)s: submit the full application by the deadline",
+                                           reference=application.reference),
+                          "email/full_application_invited.txt", locale=member.locale, member=member,
+                          application=application, call=call, link=link)
