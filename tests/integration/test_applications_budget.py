@@ -37,9 +37,9 @@ def _reload(application) -> Application:
 def _form(application, lines=None, **amounts) -> dict:
     """The page's form as a browser would send it: the saved lines unless `lines` is given."""
     if lines is None:
-        lines = [dict(line_id=str(l.id), heading=str(l.heading), description=l.description, unit=l.unit,
-                      quantity=str(l.quantity), unit_cost=str(l.unit_cost), organisation=str(l.organisation_id))
-                 for l in application.budget_lines]
+        lines = [dict(line_id=str(b.id), heading=str(b.heading), description=b.description, unit=b.unit,
+                      quantity=str(b.quantity), unit_cost=str(b.unit_cost), organisation=str(b.organisation_id))
+                 for b in application.budget_lines]
     data = {"version": str(application.version), "indirect": "7000.00", "contingency": "0",
             "requested_grant": "90000.00", **amounts}
     for i, line in enumerate(lines):
@@ -69,7 +69,7 @@ def test_add_a_line_saves_and_offers_another_blank_row(client, post, application
     assert "Budget saved." in page and 'value="Interpreters"' in page
     assert 'name="lines-3-description"' in page
     saved = _reload(application)
-    assert [l.description for l in saved.budget_lines] == ["Project staff", "Study visits", "Interpreters"]
+    assert [b.description for b in saved.budget_lines] == ["Project staff", "Study visits", "Interpreters"]
     assert saved.budget_lines[2].quantity == Decimal("10") and saved.budget_lines[2].unit_cost == Decimal("100.00")
 
 
@@ -77,7 +77,7 @@ def test_remove_a_line(client, post, application):
     data = _form(application)
     data["lines-1-remove"] = "y"
     post(_url(application), {**data, "save_draft": "1"})
-    assert [l.description for l in _reload(application).budget_lines] == ["Project staff"]
+    assert [b.description for b in _reload(application).budget_lines] == ["Project staff"]
 
 
 def test_blank_rows_are_ignored(client, post, application):

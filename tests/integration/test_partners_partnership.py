@@ -1,6 +1,6 @@
+"""The application's Partnership page: the lead proposes, re-words and removes partners."""
 import html
 
-"""The application's Partnership page: the lead proposes, re-words and removes partners."""
 from sqlalchemy import select
 
 from grants.extensions import db
