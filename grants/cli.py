@@ -130,7 +130,7 @@ def _echo_ranking(ranking: Ranking) -> None:
 @click.command("demo")
 def demo() -> None:
     """Load the demo accounts and calls (safe to run again)."""
-    from grants.demo import ACCOUNTS, EXAMPLE_CALL, OPEN_CALL, PASSWORD, URL, load_demo
+    from grants.demo import ACCOUNTS, EVALUATION_CALL, EXAMPLE_CALL, OPEN_CALL, PASSWORD, URL, load_demo
 
     try:
         load_demo()
@@ -141,7 +141,8 @@ def demo() -> None:
     click.echo(f"Demo data loaded. Open {URL} and log in with one of these accounts (password: {PASSWORD}):")
     for email, what in ACCOUNTS:
         click.echo(f"  {email:<26} {what}")
-    click.echo(f"Calls: {OPEN_CALL} (open for submissions) and the example call {EXAMPLE_CALL} (48 applications).")
+    click.echo(f"Calls: {OPEN_CALL} (open for submissions), the example call {EXAMPLE_CALL} (48 applications) and "
+               f"{EVALUATION_CALL} (in evaluation).")
 
 
 def register(app: Flask) -> None:

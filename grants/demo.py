@@ -16,6 +16,9 @@ from grants.calls.defaults import CALL_DEFAULTS, FULL_APPLICATION_GRID, default_
 from grants.calls.grids import build_grid
 from grants.extensions import db
 from grants.models import (
+    Application,
+    ApplicationStage,
+    Assignment,
     AwardRule,
     Call,
     CallEvaluator,
@@ -35,6 +38,7 @@ PASSWORD = "demo-password-2026"
 BUNDLE = Path(__file__).resolve().parent / "data" / "ttgs-demo.bundle.json"
 OPEN_CALL = "TTGS-2026"
 EXAMPLE_CALL = "TTGS-DEMO"  # the reference in the bundle
+EVALUATION_CALL = "TTGS-EVAL"  # ten of the example's applications, submitted and admissible, not yet scored
 
 _ORGANISATIONS = {
     "demo-tr-cankaya": {"name": "Çankaya Belediyesi", "type": "municipality", "country": "TR", "region": "Ankara",
@@ -50,7 +54,8 @@ _ORGANISATIONS = {
 _USERS = [
     ("admin@example.org", "Ada Admin", Role.admin, None, "administrator: users, roles, outbox"),
     ("staff@example.org", "Selin Staff", Role.staff, None, "programme staff: calls, checks, awards"),
-    ("evaluator@example.org", "Emre Evaluator", Role.evaluator, None, f"evaluator in the {OPEN_CALL} pool"),
+    ("evaluator@example.org", "Emre Evaluator", Role.evaluator, None,
+     f"evaluator: ten applications of {EVALUATION_CALL} to score (sign the declaration first)"),
     ("applicant@example.org", "Ayşe Applicant", Role.applicant, "demo-tr-cankaya",
      "applicant, Çankaya Belediyesi (TR)"),
     ("partner@example.org", "Paul Partner", Role.applicant, "demo-de-esslingen",
@@ -70,7 +75,29 @@ def load_demo() -> None:
                                                             CallEvaluator.user_id == evaluator.id))
     if in_pool is None:
         db.session.add(CallEvaluator(call_id=call.id, user_id=evaluator.id))
-    import_bundle(load(BUNDLE), replace=True)
+    bundle = load(BUNDLE)
+    import_bundle(bundle, replace=True)
+    _evaluation_call(bundle, evaluator)
+
+
+def _evaluation_call(bundle: dict, evaluator: User) -> None:
+    """A call in evaluation: ten of the example's applications, admissible, each assigned to the demo
+    evaluator and to one of the example's assessors; replaced on every load, so it starts unscored."""
+    data = copy.deepcopy(bundle)
+    data["call"].update(reference=EVALUATION_CALL, title="Town Twinning 2025: evaluation in progress",
+                        status="evaluation")
+    data["applications"] = data["applications"][:10]
+    for application in data["applications"]:
+        application["reference"] = application["reference"].replace(EXAMPLE_CALL, EVALUATION_CALL)
+        stage = application["full_application"]
+        stage.update(status="admissible", evaluations=[], final_score=None, rank=None, awarded_amount=None)
+    call = import_bundle(data, replace=True)
+    assessor = db.session.scalar(select(User).where(User.email == data["evaluators"][0]["email"]))
+    db.session.add(CallEvaluator(call_id=call.id, user_id=evaluator.id))  # the example's assessors are in already
+    stages = db.session.scalars(select(ApplicationStage).join(ApplicationStage.application)
+                                .where(Application.call_id == call.id))
+    db.session.add_all(Assignment(stage_id=stage.id, evaluator_id=user.id)
+                       for stage in stages for user in (evaluator, assessor))
 
 
 def _organisation(key: str, fields: dict) -> Organisation:
