@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from grants.calls.services import public_call, public_calls
 from grants.extensions import db
@@ -42,3 +43,11 @@ def set_language():
     if parts.scheme or parts.netloc or not target.startswith("/"):
         target = url_for("public.index")  # never redirect off-site
     return redirect(target)
+
+
+@bp.get("/health")
+def health():
+    """For load balancers and monitoring: the app answers and reaches its database (503 otherwise, by the
+    database error handler). Also the trivial route the load benchmarks compare pages with."""
+    db.session.execute(select(1))
+    return {"status": "ok"}

@@ -112,3 +112,13 @@ def test_remaining_time():
     now = datetime(2030, 1, 1, tzinfo=UTC)
     assert remaining(now + timedelta(days=12, hours=4, minutes=59), now) == (12, 4, 59)
     assert remaining(now - timedelta(minutes=1), now) == (0, 0, 0)
+
+
+def test_health_answers_ok_with_one_query(client, db):
+    from tests.conftest import count_queries
+
+
+    with count_queries(db.engine) as statements:
+        response = client.get("/health")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert [s for s in statements if not s.startswith("SAVEPOINT")] == ["SELECT 1"]
