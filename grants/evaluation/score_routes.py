@@ -68,10 +68,12 @@ def score(assignment_id: int):
         db.session.rollback()
         flash(str(error), "error")
         return _page(assignment, call, grid, scoring.stored_entry(assignment.evaluation), status=409)
+    if request.headers.get("HX-Request"):  # the autosave: the panel is rendered before the commit expires it all
+        panel = render_template("evaluation/_score_sums.html", grid=grid, sums=scoring.sums(grid, entry),
+                                unsaved=scoring.invalid_fields(grid, entry), assignment=assignment, call=call)
+        commit()
+        return panel
     commit()  # what is valid is kept, even when something else is refused
-    if request.headers.get("HX-Request"):
-        return render_template("evaluation/_score_sums.html", grid=grid, sums=scoring.sums(grid, entry),
-                               unsaved=scoring.invalid_fields(grid, entry), assignment=assignment, call=call)
     if problems:
         return _page(assignment, call, grid, entry, problems, status=400)
     if action == "submit":
