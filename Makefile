@@ -47,5 +47,12 @@ test: $(VENV)/.installed translations system-packages chromium
 worker: $(VENV)/.installed
 	$(FLASK) rq worker
 
+# export benchmarks (bench/BENCHMARKS.md) on a generated call of 10,000 applications, made once in
+# DATABASE_URL (unset: instance/bench.sqlite, never the development database)
+BENCH_DB = $(or $(DATABASE_URL),sqlite:///$(CURDIR)/instance/bench.sqlite)
+bench: $(VENV)/.installed translations system-packages
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m bench.dataset
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m bench.bench_exports
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -46,6 +47,11 @@ class Config:
     TOKEN_MAX_AGE = 60 * 60 * 24  # password reset and invitation links, seconds
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "files"))
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))  # per attached file
+    EXPORT_DIR = os.environ.get("EXPORT_DIR", str(INSTANCE_DIR / "exports"))  # report files, never under static/
+    # 360Giving: the publisher's prefix for grant (and recipient) identifiers, and the funder's org-id
+    GIVING360_PREFIX = os.environ.get("GIVING360_PREFIX", "360G-twingrants")
+    GIVING360_FUNDER_ID = os.environ.get("GIVING360_FUNDER_ID", "XM-DAC-918")  # org-id.guide: EU institutions
+    GIVING360_FUNDER_NAME = os.environ.get("GIVING360_FUNDER_NAME", "European Union")
 
 
 class TestConfig(Config):
@@ -56,6 +62,7 @@ class TestConfig(Config):
     LOGIN_RATE_LIMIT = "5 per minute"
     MAIL_SERVER = None
     REDIS_URL = None
+    EXPORT_DIR = str(Path(tempfile.gettempdir()) / "twin-grants-test-exports")  # made when first written
 
 
 class ProductionConfig(Config):

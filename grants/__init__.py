@@ -14,6 +14,7 @@ def create_app(config: object | str | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # a line per step of every PDF
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -60,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.evaluation.progress_routes import bp as evaluation_progress_bp
     from grants.evaluation.routes import bp as evaluation_bp
     from grants.evaluation.score_routes import bp as scoring_bp
+    from grants.exports.routes import bp as exports_bp
     from grants.partners.routes import bp as partners_bp
     from grants.public.routes import bp as public_bp
     from grants.submission.routes import bp as submission_bp
@@ -77,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scoring_bp)
     app.register_blueprint(evaluation_progress_bp)
     app.register_blueprint(admissibility_bp)
+    app.register_blueprint(exports_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

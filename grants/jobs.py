@@ -20,9 +20,10 @@ log = logging.getLogger(__name__)
 _KEY = "deferred_jobs"
 
 
-def defer(func: Callable[..., Any], *args: Any) -> None:
+def defer(func: Callable[..., Any], *args: Any, job_id: str | None = None, timeout: int | None = None) -> None:
+    """Send func(*args) once the unit of work commits; with rq, under `job_id` and with `timeout` seconds."""
     db.session.connection()  # join the unit of work's transaction, so that a rollback drops the job
-    db.session.info.setdefault(_KEY, []).append((func, args))
+    db.session.info.setdefault(_KEY, []).append((func, args, {"job_id": job_id, "timeout": timeout}))
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -34,8 +35,8 @@ def commit() -> None:
     """Commit the unit of work, then send the jobs it deferred."""
     db.session.commit()
     jobs = db.session.info.pop(_KEY, [])
-    for func, args in jobs:
-        enqueue(func, *args)
+    for func, args, options in jobs:
+        enqueue(func, *args, **options)
 
 
 def queue():
@@ -45,11 +46,11 @@ def queue():
     return Queue("default", connection=Redis.from_url(current_app.config["REDIS_URL"]))
 
 
-def enqueue(func: Callable[..., Any], *args: Any) -> str | None:
+def enqueue(func: Callable[..., Any], *args: Any, job_id: str | None = None, timeout: int | None = None) -> str | None:
     if current_app.config.get("REDIS_URL"):
-        return queue().enqueue(func, *args).id
+        return queue().enqueue(func, *args, job_id=job_id, job_timeout=timeout).id
     try:
         func(*args)  # the embedded default: run now, in this process
-    except Exception:  # noqa: BLE001 - a job records its own failure (e.g. OutboxMessage.failed)
+    except Exception:  # a job records its own failure (e.g. OutboxMessage.failed)
         log.exception("In-process job %s failed", getattr(func, "__name__", func))
     return None

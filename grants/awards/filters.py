@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask_babel import get_locale
@@ -15,7 +17,13 @@ from grants.rules.scoring import display
 
 def points(value: Decimal | None) -> str:
     """A score with 2 places (half up), for the locale: 65.50 / 65,50."""
-    return "–" if value is None else format_decimal(display(value), format="#,##0.00", locale=str(get_locale()))
+    return "–" if value is None else _points(display(value), get_locale())
+
+
+@lru_cache(maxsize=4096)
+def _points(value: Decimal, locale: Locale) -> str:
+    """Babel's formatting, remembered: the scores of a page repeat a few values."""
+    return format_decimal(value, format="#,##0.00", locale=locale)
 
 
 def local_date(moment: datetime, tz: str = "UTC") -> str:

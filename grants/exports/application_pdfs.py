@@ -1,0 +1,72 @@
+"""Every submitted application of a call as PDF files, in one ZIP archive.
+
+Per application, under its reference: `summary.pdf` (the application as submitted, with its current
+status) and, once the call's decisions are final, `decision-letter.pdf` (the letter the applicant
+received, grants.awards.letters). Applications are loaded in batches of a fixed number of queries
+and each PDF goes into the archive on disk as soon as it is made, so memory stays flat whatever the
+number of applications.
+"""
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.utils import secure_filename
+
+from grants.awards.letters import UNDECIDED, build_letters, letter_stages, render_pdf
+from grants.exports.call_data import application_ids, load_call
+from grants.extensions import db
+from grants.models import Application, Call, Partner
+from grants.submission.services import receipt_for, stage_of
+from reports.application_summary import ApplicationSummary, summary_pdf
+from reports.letters import Letter
+
+BATCH = 200  # applications loaded at a time
+
+
+def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path) -> str:
+    """Write the ZIP at `path`; the file name offered to the user."""
+    call = load_call(call_id)
+    ids = application_ids(call.id)
+    letters = decision_letters(call)
+    shown = 0
+    with force_locale(locale), zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, application in enumerate(submitted(ids), start=1):
+            folder = secure_filename(application.reference)
+            archive.writestr(f"{folder}/summary.pdf", summary_pdf(current_app.jinja_env, summary(application), locale))
+            if application.id in letters:
+                archive.writestr(f"{folder}/decision-letter.pdf", render_pdf(letters[application.id], locale))
+            if (percent := 100 * done // len(ids)) > shown:
+                shown = percent
+                progress(percent)
+    return f"{call.reference}-application-pdfs-{locale}.zip"
+
+
+def decision_letters(call: Call) -> dict[int, Letter]:
+    """Application id -> its decision letter, once the call's decisions are final (none before)."""
+    if call.finalised_at is None:
+        return {}
+    stages = [s for s in letter_stages(call) if s.status not in UNDECIDED]
+    letters = build_letters(call, stages, call.finalised_at)
+    return {s.application_id: letters[s.id] for s in stages}
+
+
+def submitted(ids: list[int]) -> Iterator[Application]:
+    """The applications, in the order of `ids`, with all that their summary shows, a batch at a time."""
+    for start in range(0, len(ids), BATCH):
+        yield from db.session.scalars(
+            select(Application).where(Application.id.in_(ids[start:start + BATCH])).order_by(Application.number)
+            .options(joinedload(Application.lead), joinedload(Application.lot),
+                     selectinload(Application.partners).joinedload(Partner.organisation),
+                     selectinload(Application.budget_lines), selectinload(Application.attachments),
+                     selectinload(Application.stages))).all()
+
+
+def summary(application: Application) -> ApplicationSummary:
+    return ApplicationSummary(receipt_for(application), stage_of(application).status.value, application.objectives,
+                              application.activities, application.expected_results)

@@ -1,0 +1,135 @@
+"""The evaluation report of a call (PDF), for ministry staff, in English or Turkish.
+
+The data is what the ranking page shows (grants.awards.overview: the stored decisions and the final
+scores from grants.awards.scores), plus the call's settings, its evaluator pool and tallies per lot,
+country and region for the charts; all of it loaded in a fixed number of queries whatever the
+number of applications. reports.evaluation_report renders it with the application's Jinja
+environment under the requested locale.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from grants.auth.choices import country_name
+from grants.awards.overview import Line, Overview, overview
+from grants.calls.filters import shown_settings
+from grants.calls.forms import LABELS
+from grants.exports.call_data import load_call
+from grants.extensions import db
+from grants.models import Call, CallEvaluator, Organisation, User
+from grants.models.base import now_utc
+from reports.charts import Tally, top
+from reports.evaluation_report import (
+    NOT_FUNDED,
+    EvaluationReport,
+    LotFigure,
+    LotTable,
+    Member,
+    Row,
+    Timeline,
+    not_funded_order,
+    stage_counts,
+    write_report,
+)
+from reports.letters import MissedThreshold
+
+FIGURES = ("total_budget", "grant_min", "grant_max", "min_rate", "max_rate", "duration_min", "duration_max",
+           "indirect_rate", "contingency_rate", "procedure", "evaluators_per_application", "award_rule",
+           "reserve_list_length", "currency", "timezone")
+CHART_CATEGORIES = 20  # categories shown per chart; the rest are added up as one
+
+
+def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path) -> str:
+    """Write the report at `path`; the file name offered to the user."""
+    call = load_call(call_id)
+    progress(10)
+    with force_locale(locale):
+        report = evaluation_report(call, overview(call))  # the ORM rows go once the plain data is made
+        progress(40)
+        write_report(current_app.jinja_env, report, path, locale, laid_out=lambda: progress(90))
+    return f"{call.reference}-evaluation-report-{locale}.pdf"
+
+
+def evaluation_report(call: Call, view: Overview) -> EvaluationReport:
+    """The report's plain data, worded in the current locale."""
+    lines = [line for table in view.tables for line in table.lines]
+    lines += view.below_threshold + view.inadmissible + view.withdrawn + view.waiting
+    statuses: dict[str, list[str]] = {}
+    for line in lines:
+        statuses.setdefault(line.stage.stage.value, []).append(line.stage.status.value)
+    return EvaluationReport(
+        reference=call.reference, title=call.title, currency=call.currency, timezone=call.timezone, date=now_utc(),
+        figures=_figures(call), lots=tuple(LotFigure(lot.code, lot.name, lot.budget) for lot in call.lots),
+        timeline=Timeline(call.opens_at, call.concept_note_deadline, call.deadline, call.evaluation_due_at,
+                          call.finalised_at),
+        committee=committee(call),
+        counts={stage: stage_counts(stage, found) for stage, found in sorted(statuses.items())},
+        tables=tuple(LotTable(t.kind.value, f"{t.lot.code} – {t.lot.name}" if t.lot else "", t.budget,
+                              t.awarded_total, tuple((s.code, s.title) for s in t.sections),
+                              tuple(_row(line, [s.code for s in t.sections]) for line in t.lines))
+                     for t in view.tables),
+        not_funded=tuple(sorted((_row(line) for line in lines if line.stage.status.value in NOT_FUNDED),
+                                key=not_funded_order)),
+        charts=_charts(call, lines))
+
+
+def _figures(call: Call) -> tuple[tuple[str, str], ...]:
+    shown = shown_settings(call)
+    shown["award_rule"] = (
+        _("Strict: the first application that does not fit and all below it go to the reserve list")
+        if call.award_rule.value == "strict" else
+        _("Fill: skip an application that does not fit and go on with the next one that fits"))
+    shown["reserve_list_length"] = (_("No limit") if call.reserve_list_length is None
+                                    else str(call.reserve_list_length))
+    shown["evaluators_per_application"] = str(call.evaluators_per_application)
+    shown["timezone"] = call.timezone
+    return tuple((str(LABELS[name]), shown[name]) for name in FIGURES)
+
+
+def committee(call: Call) -> tuple[Member, ...]:
+    """The evaluators of the call's pool, by name, with their organisation (one query)."""
+    rows = db.session.execute(
+        select(User.name, Organisation.name, CallEvaluator.impartiality_signed_at)
+        .join(User, CallEvaluator.user_id == User.id)
+        .outerjoin(Organisation, User.organisation_id == Organisation.id)
+        .where(CallEvaluator.call_id == call.id).order_by(User.name, User.id))
+    return tuple(Member(name, organisation or "", signed) for name, organisation, signed in rows)
+
+
+def _row(line: Line, sections: Sequence[str] = ()) -> Row:
+    stage, app = line.stage, line.application
+    reasons = tuple(stage.inadmissible_reasons or ()) if stage.status.value == "inadmissible" else (
+        (stage.withdrawn_reason,) if stage.status.value == "withdrawn" and stage.withdrawn_reason else ())
+    return Row(stage=stage.stage.value, reference=app.reference, lead=app.lead.name, country=app.lead.country,
+               outcome=stage.status.value, requested=line.requested, rank=stage.rank, total=stage.final_score,
+               sections=tuple(line.sections.get(code) for code in sections), awarded=stage.awarded_amount,
+               missed=tuple(MissedThreshold(m.section, m.title, m.score, m.threshold) for m in line.missed),
+               reasons=reasons)
+
+
+def _charts(call: Call, lines: list[Line]) -> dict[str, list[Tally]]:
+    """Applications (each counted once, whatever its stages) and awards per lot, lead's country and region."""
+    lots = {lot.id: f"{lot.code} – {lot.name}" for lot in call.lots}
+    keys = {"lot": lambda app: lots.get(app.lot_id, _("No lot")),
+            "country": lambda app: country_name(app.lead.country),
+            "region": lambda app: app.lead.region or _("Region not given")}
+    awarded = {line.application.id for line in lines if line.stage.status.value == "awarded"}
+    applications = {line.application.id: line.application for line in lines}
+    charts = {}
+    for name, key in keys.items():
+        if name == "lot" and not lots:
+            continue
+        found: dict[str, list[int]] = {}
+        for app_id, app in applications.items():
+            counts = found.setdefault(key(app), [0, 0])
+            counts[0] += 1
+            counts[1] += app_id in awarded
+        charts[name] = top([Tally(label, *counts) for label, counts in found.items()], CHART_CATEGORIES,
+                           lambda n: ngettext("%(num)d other", "%(num)d others", n))
+    return charts

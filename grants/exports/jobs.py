@@ -1,0 +1,162 @@
+"""Export requests as ReportJobs: request, run (the rq task), retry, and jobs lost with their worker.
+
+A request adds a queued ReportJob and defers `run(job id)`: rq when REDIS_URL is set (under the job's
+rq_id), in-process after the commit otherwise. `run` marks the job running, builds the file under
+EXPORT_DIR while committing the progress on a connection of its own, and ends finished (file path and
+name) or failed (the error's message; its traceback goes to the log). A failed job can be run again.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from werkzeug.utils import secure_filename
+
+from grants.audit import record
+from grants.calls.validation import N_
+from grants.exports.kinds import KINDS, ExportError
+from grants.exports.lost import lost_reason
+from grants.extensions import db
+from grants.jobs import defer
+from grants.models import JobStatus, ReportJob
+from grants.models.base import now_utc
+
+log = logging.getLogger(__name__)
+TIMEOUT = 60 * 60  # seconds rq lets one export run: a call of 10,000 applications takes minutes
+PENDING = (JobStatus.queued, JobStatus.running)
+
+
+def request_export(call_id: int, kind: str, locale: str, user_id: int | None) -> ReportJob:
+    """A queued job for `kind` of the call, run once the caller commits (grants.jobs.commit)."""
+    job = ReportJob(kind=kind, call_id=call_id, params={"locale": locale}, requested_by_id=user_id)
+    db.session.add(job)
+    db.session.flush()
+    record("export.requested", job, after={"kind": kind, "call_id": call_id, "locale": locale}, user_id=user_id)
+    _schedule(job)
+    return job
+
+
+def retry(job: ReportJob, user_id: int | None) -> None:
+    """Run a failed job again, from the start; the caller commits."""
+    if job.status is not JobStatus.failed:
+        raise ExportError(N_("Only a failed export can be retried."))
+    before = {"status": job.status, "error": job.error}
+    job.status, job.progress, job.error, job.finished_at = JobStatus.queued, 0, None, None
+    record("export.retried", job, before=before, after={"status": job.status}, user_id=user_id)
+    _schedule(job)
+
+
+def _schedule(job: ReportJob) -> None:
+    job.rq_id = uuid.uuid4().hex  # a new id per run: a retry is a new rq job
+    defer(run, job.id, job_id=job.rq_id, timeout=TIMEOUT)
+
+
+def export_dir() -> Path:
+    return Path(current_app.config["EXPORT_DIR"])
+
+
+def stored_file(job: ReportJob) -> Path | None:
+    """The finished job's file, or None if it is not (or no longer) there."""
+    if job.status is not JobStatus.finished or not job.file_path:
+        return None
+    path = export_dir() / job.file_path
+    return path if path.is_file() else None
+
+
+# The task ------------------------------------------------------------------------------------------
+
+def run(job_id: int) -> None:
+    """rq task: build the job's file; a failure is recorded on the job, never raised."""
+    job = db.session.get(ReportJob, job_id)
+    if job is None or job.status not in PENDING:
+        return
+    kind, locale = KINDS.get(job.kind), job.params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
+    _remove(job)
+    job.status, job.progress, job.error = JobStatus.running, 0, None
+    db.session.commit()
+    name = f"{job.id}-{secrets.token_hex(8)}{kind.suffix if kind else ''}"
+    path = export_dir() / name
+    try:
+        builder = kind.builder() if kind else None
+        if builder is None:
+            raise ExportError(N_("This kind of export (%(kind)s) is not available."), kind=job.kind)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with force_locale(locale):
+            offered = builder(job.call_id, locale, _progress_writer(job_id), path)
+    except Exception as error:  # any failure is the job's: shown to staff, its traceback logged
+        db.session.rollback()
+        log.exception("Export %s (%s) of call %s failed", job_id, getattr(kind, "name", "?"), job.call_id)
+        path.unlink(missing_ok=True)
+        _finish(job_id, JobStatus.failed, error=_message(error, locale))
+        return
+    _finish(job_id, JobStatus.finished, file_path=name, file_name=secure_filename(offered) or name)
+
+
+def _progress_writer(job_id: int):
+    """progress(percent): committed at once on a session of its own, so the downloads page sees it."""
+    bind = db.session.get_bind()
+
+    def progress(percent: int) -> None:
+        with Session(bind=bind) as session:
+            session.execute(update(ReportJob).where(ReportJob.id == job_id, ReportJob.status == JobStatus.running)
+                            .values(progress=max(0, min(int(percent), 99))))
+            session.commit()
+
+    return progress
+
+
+def _finish(job_id: int, status: JobStatus, **values: object) -> None:
+    job = db.session.get(ReportJob, job_id, populate_existing=True)
+    before = {"status": job.status}
+    job.status, job.finished_at = status, now_utc()
+    job.progress = 100 if status is JobStatus.finished else job.progress
+    for key, value in values.items():
+        setattr(job, key, value)
+    record(f"export.{status.value}", job, before=before, after={"status": status, "error": job.error},
+           user_id=job.requested_by_id)
+    db.session.commit()
+
+
+def _message(error: Exception, locale: str) -> str:
+    if isinstance(error, ExportError):
+        with force_locale(locale):
+            return _(error.message, **error.params)
+    return str(error) or type(error).__name__
+
+
+def _remove(job: ReportJob) -> None:
+    if job.file_path:
+        (export_dir() / job.file_path).unlink(missing_ok=True)
+        job.file_path = job.file_name = None
+
+
+# Jobs whose worker died -----------------------------------------------------------------------------
+
+def settle_lost(jobs: list[ReportJob]) -> bool:
+    """With rq: mark failed the pending jobs whose rq job is gone, failed, stopped or over without a
+    result, so that staff can retry them. Whether any was; the caller commits."""
+    pending = [job for job in jobs if job.status in PENDING and job.rq_id]
+    if not pending or not current_app.config.get("REDIS_URL"):
+        return False
+    settled = False
+    for job in pending:
+        reason = lost_reason(job.rq_id)
+        if reason is None:
+            continue
+        changed = db.session.execute(  # unless the worker finished it meanwhile
+            update(ReportJob).where(ReportJob.id == job.id, ReportJob.status.in_(PENDING))
+            .values(status=JobStatus.failed, error=reason, finished_at=now_utc())
+            .execution_options(synchronize_session=False)).rowcount
+        if changed:
+            record("export.lost", job, before={"status": job.status}, after={"status": JobStatus.failed,
+                                                                               "error": reason})
+            settled = True
+        db.session.refresh(job)
+    return settled
