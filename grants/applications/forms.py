@@ -240,7 +240,8 @@ def read_budget(form: BudgetForm, members: dict[int, str]) -> tuple[list[tuple[o
         f = entry.form
         if f.remove.data or f.is_blank():
             continue
-        line_id = int(f.line_id.data) if (f.line_id.data or "").isdigit() else None
+        # str(): a row posted without its line_id keeps the saved line's id, an int
+        line_id = int(f.line_id.data) if str(f.line_id.data or "").isdigit() else None
         rows.append((entry, LineInput(line_id, _line_values(f, members))))
     amounts = {name: value for name in AMOUNTS
                if (value := _number(form[name], 2, MONEY_LIMIT, blank=Decimal("0.00"))) is not None}

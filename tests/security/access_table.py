@@ -1,0 +1,186 @@
+"""Who may open what: every route of the application, its access class, and each class's answer per role.
+
+A new route must be added here (test_route_matrix fails until it is). The answers follow the rules of
+grants/auth/loaders.py (role decorators: anonymous users are sent to log in, other roles get 403),
+grants/applications/access.py (objects the user may not see answer 404; a lead-only page seen by a partner
+answers 403), grants/evaluation/evaluator.py (an evaluator's own pool and active assignments; 404 for others)
+and grants/exports/routes.py (report files answer 404 to anyone but staff, signed in or not).
+
+GET routes are opened by every role and must give the class's answer; POST routes are sent by every role
+with a valid CSRF token and the route's sample data: a role the class refuses must get the class's refusal
+and nothing may change. OK marks the roles the class lets in: their answer is the route's `ok`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tests.security.world import ROLES
+
+OK = "ok"  # the role has access: the route answers its `ok` status
+LOGIN = "login"  # 302 to the login page
+HOME = "home"  # 302 away from a page meant for anonymous users, to the home page
+ELSEWHERE = "elsewhere"  # 302 to another page with a message saying why nothing was done
+
+CLASSES: dict[str, tuple] = {  # in the order of ROLES
+    #                       anonymous outsider pending applicant partner assigned other_ev staff admin
+    "public":              (OK,    OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK),
+    "anonymous_only":      (OK,    HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME),
+    "signed_in":           (LOGIN, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK),
+    # the user's own organisation: its page for every member; its profile changed by those who act for it
+    "organisation_page":   (LOGIN, OK,  OK,  OK,  OK,  404, 404, 404, 404),
+    "organisation_profile": (LOGIN, OK, 403, OK,  OK,  404, 404, 404, 404),
+    "organisation_manager": (LOGIN, 404, 403, OK, 404, 404, 404, 404, 404),  # verifies a pending member
+    "applicant_role":      (LOGIN, OK,  OK,  OK,  OK,  403, 403, 403, 403),
+    "applicant_or_staff":  (LOGIN, OK,  OK,  OK,  OK,  403, 403, OK,  OK),
+    "contact_partner_org": (LOGIN, OK,  404, OK,  404, 403, 403, 404, 404),  # acting for another organisation
+    "starts_application":  (LOGIN, OK,  ELSEWHERE, OK, OK, ELSEWHERE, ELSEWHERE, ELSEWHERE, ELSEWHERE),
+    # the submitted application: the members acting for its lead and partner, and staff
+    "application":         (LOGIN, 404, 404, OK,  OK,  404, 404, OK,  OK),
+    "application_page":    (LOGIN, 404, 404, OK,  OK,  403, 403, OK,  OK),  # role decorator first
+    "lead":                (LOGIN, 404, 404, OK,  403, 404, 404, 403, 403),
+    "lead_decision":       (LOGIN, 404, 404, OK,  404, 403, 403, 403, 403),
+    # the draft application: its lead's and partner's members only; staff see nothing before submission
+    "lead_draft":          (LOGIN, 404, 404, OK,  404, 404, 404, 404, 404),
+    "lead_draft_page":     (LOGIN, 404, 404, OK,  404, 403, 403, 403, 403),  # role decorator first
+    "lead_draft_submit":   (LOGIN, 404, 404, OK,  403, 404, 404, 404, 404),
+    "partner_invitation":  (LOGIN, 404, 404, 404, OK,  403, 403, 403, 403),
+    "evaluator":           (LOGIN, 403, 403, 403, 403, OK,  OK,  403, 403),
+    "assigned_evaluator":  (LOGIN, 403, 403, 403, 403, OK,  404, 403, 403),
+    "staff":               (LOGIN, 403, 403, 403, 403, 403, 403, OK,  OK),
+    "staff_files":         (404,   404, 404, 404, 404, 404, 404, OK,  OK),
+    "admin":               (LOGIN, 403, 403, 403, 403, 403, 403, 403, OK),
+}
+assert all(len(answers) == len(ROLES) for answers in CLASSES.values())
+
+# which object of the world fills each URL argument, unless the route says otherwise
+ARGUMENTS = {"call_id": "call", "application_id": "application", "stage_id": "stage", "assignment_id": "assignment",
+             "member_id": "member", "attachment_id": "attachment", "org_id": "lead_org", "user_id": "pending_user",
+             "message_id": "message", "job_id": "job", "partner_id": "draft_partner", "token": "token",
+             "reference": "reference"}
+LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
+DRAFT = {"application_id": "draft"}
+JUSTIFIED = {"justification": "The committee agreed on this at its meeting of 20 November."}
+
+
+@dataclass(frozen=True)
+class Route:
+    get: str | None = None  # access class of GET
+    post: str | None = None  # access class of POST (default: the same as GET)
+    ok: int | str = 200  # the GET answer to the roles let in
+    args: dict[str, str] = field(default_factory=dict)  # URL argument -> world object, for GET and POST
+    post_args: dict[str, str] = field(default_factory=dict)  # ... for POST only
+    query: dict[str, str] = field(default_factory=dict)  # query argument -> world object
+    data: dict = field(default_factory=dict)  # the POST form, CSRF token apart ("{name}": a world object)
+
+    @property
+    def post_class(self) -> str | None:
+        return self.post or self.get
+
+
+ROUTES: dict[str, Route] = {
+    # public pages and accounts
+    "public.index": Route("public"),
+    "public.call": Route("public"),
+    "public.health": Route("public"),
+    "public.set_language": Route(post="public"),
+    "auth.login": Route("anonymous_only", post="public"),
+    "auth.logout": Route(post="public"),
+    "auth.register": Route("anonymous_only"),
+    "auth.join": Route("anonymous_only"),
+    "auth.reset_request": Route("public"),
+    "auth.set_password": Route("public"),
+    "auth.organisation": Route("organisation_page", post="organisation_profile", data={
+        "name": "Renamed Municipality", "type": "municipality", "country": "TR", "region": "Ankara",
+        "population": "50000", "legal_id": "LID-9", "address": "2 Main Street", "partner_description": "Changed."}),
+    "auth.verify_member": Route(post="organisation_manager"),
+    # administration
+    "admin.organisations": Route("staff"),
+    "admin.organisation": Route("staff"),
+    "admin.verify_organisation": Route(post="staff", args={"org_id": "unverified_org"}),
+    "admin.verify_member": Route(post="staff"),
+    "admin.users": Route("staff"),
+    "admin.user": Route("staff"),
+    "admin.invite": Route("staff", data={"name": "New Person", "email": "new.person@example.org", "role": "evaluator"}),
+    "admin.change_role": Route(post="admin", data={"role": "staff"}),
+    "admin.set_active": Route(post="admin", data={"active": "0"}),
+    "admin.outbox": Route("admin"),
+    "admin.outbox_message": Route("admin"),
+    # calls (staff)
+    "calls.index": Route("staff"),
+    "calls.new": Route("staff", data={"reference": "NEW-1", "title": "A new call"}),
+    "calls.show": Route("staff"),
+    "calls.edit": Route("staff", data={"title": "Renamed call"}),
+    "calls.grid": Route("staff", data={"pass_threshold": "60"}),
+    "calls.status": Route(post="staff", data={"status": "closed"}),
+    # applications
+    "applications.dashboard": Route("signed_in"),
+    "applications.start": Route(post="starts_application", args={"call_id": "open_call"}),
+    "applications.show": Route("application"),
+    "applications.project": Route("lead_draft", args=DRAFT, data={"title": "Changed title"}),
+    "applications.budget": Route("lead_draft", args=DRAFT, data={"indirect": "1000.00"}),
+    "applications.budget_preview": Route(post="lead_draft", args=DRAFT),
+    "applications.staff_list": Route("staff"),
+    # partners
+    "partners.search": Route("applicant_or_staff"),
+    "partners.profile": Route("applicant_or_staff", args={"org_id": "partner_org"}),
+    "partners.contact": Route(post="contact_partner_org", args={"org_id": "partner_org"},
+                              data={"message": "Shall we talk about twinning our towns?"}),
+    "partners.partnership": Route("application_page"),
+    "partners.add_partner": Route(post="lead_draft_page", args=DRAFT,
+                                  data={"organisation_id": "{other_org}", "role": "Hosts the study visits"}),
+    "partners.change_role": Route(post="lead_draft_page", args=DRAFT,
+                                  data={"partner-{draft_partner}-role": "Runs the workshops"}),
+    "partners.remove_partner": Route(post="lead_draft_page", args=DRAFT),
+    "partners.invitations": Route("applicant_role"),
+    "partners.invitation": Route("partner_invitation"),
+    "partners.confirm": Route(post="partner_invitation", data={"seen": "anything"}),
+    "partners.decline": Route(post="partner_invitation", data={"reason": "No capacity this year."}),
+    # submission
+    "submission.attachments": Route("application", post="lead_draft", post_args=DRAFT, data={"document": "annex"}),
+    "submission.download": Route("application"),
+    "submission.delete_attachment": Route(post="lead_draft", args={"attachment_id": "draft_attachment"}),
+    "submission.check": Route("application"),
+    "submission.submit": Route(post="lead_draft_submit", args=DRAFT),
+    "submission.confirmation": Route("application"),
+    "submission.receipt": Route("application"),
+    "submission.withdraw": Route("lead", data={"reason": "The council withdrew its support."}),
+    # admissibility (staff)
+    "admissibility.index": Route("staff"),
+    "admissibility.check": Route("staff", data={"decision": "inadmissible", "further_reasons": "Late."}),
+    # evaluation: staff manage the pool and assignments
+    "evaluation.pool": Route("staff"),
+    "evaluation.add": Route(post="staff", data={"user_id": "{other_evaluator}"}),
+    "evaluation.remove": Route(post="staff"),
+    "evaluation.assign_automatically": Route(post="staff"),
+    "evaluation.assign_manually": Route(post="staff",
+                                        data={"stage_id": "{stage}", "evaluator_id": "{other_evaluator}"}),
+    "evaluation.unassign": Route(post="staff"),
+    "evaluation_progress.show": Route("staff"),
+    "evaluation_progress.due_date": Route(post="staff", data={"due_at": "2026-12-31T17:00"}),
+    "evaluation_progress.scores": Route("staff"),
+    # evaluation: evaluators (both have signed the call's declaration, so its page sends them on)
+    "evaluation.home": Route("evaluator"),
+    "evaluation.declaration": Route("evaluator", ok=ELSEWHERE, data={"accept": "y"}),
+    "evaluation.call": Route("evaluator"),
+    "evaluation.assignment": Route("assigned_evaluator", data={"declaration": "conflict"}),
+    "scoring.score": Route("assigned_evaluator", data={"action": "save"}),
+    # ranking, decisions and letters
+    "awards.ranking": Route("staff"),
+    "awards.compute": Route(post="staff", data={"discard_overrides": "y"}),
+    "awards.override_decision": Route("staff", data={"outcome": "reserve", **JUSTIFIED}),
+    "awards.promote": Route("staff", query={"lot": "lot"}, data=JUSTIFIED),
+    "awards.finalise_call": Route("staff"),
+    "awards.letter_preview": Route("staff"),
+    "awards.my_decisions": Route("applicant_role"),
+    "awards.letter": Route("lead_decision"),
+    "restricted.invite": Route("staff", args={"call_id": "restricted_call"}),
+    "restricted.change_shortlist": Route("staff", args={"call_id": "restricted_call", "stage_id": "concept_note"},
+                                         data=JUSTIFIED),
+    # reports and exports (staff)
+    "exports.index": Route("staff"),
+    "exports.jobs_fragment": Route("staff", ok=286),  # 286 tells htmx to stop polling: nothing is pending
+    "exports.call_exports": Route("staff"),
+    "exports.request_kind": Route(post="staff"),
+    "exports.retry_job": Route(post="staff", args={"job_id": "failed_job"}),
+    "exports.download": Route("staff_files"),
+}
