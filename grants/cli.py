@@ -23,15 +23,36 @@ calls_cli = AppGroup("calls", help="Rank calls and decide awards.")
 @rq_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
-    """Run an rq worker inside the application context."""
-    from rq import Worker
+    """Run an rq worker inside the application context: first the work left waiting while Redis was down.
+
+    A SimpleWorker runs each job in this process: a forked work horse would share the database
+    connections of the pool with its parent."""
+    from rq import SimpleWorker
 
     from grants.jobs import queue
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker is needed.")
+    _resend()
     q = queue()
-    Worker([q], connection=q.connection).work(burst=burst)
+    SimpleWorker([q], connection=q.connection).work(burst=burst)
+
+
+@rq_cli.command("resend")
+def resend() -> None:
+    """Queue again the e-mails and exports still waiting that the queue does not have (after Redis was down)."""
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: jobs run in-process, nothing waits for a queue.")
+    _resend()
+
+
+def _resend() -> None:
+    from grants.jobs import QueueUnavailable, resend_pending
+
+    try:
+        click.echo(f"Queued again: {resend_pending()} waiting job(s).")
+    except QueueUnavailable as error:
+        raise click.ClickException(f"The job queue is unreachable: {error}") from error
 
 
 @bundle_cli.command("import")

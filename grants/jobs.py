@@ -3,6 +3,10 @@
 Services *defer* a job while they work; the job is sent only once the request's transaction has
 committed (``commit()``), so a worker never sees ids of rows that do not exist yet, and a rolled
 back request sends nothing.
+
+Every job's work is also a row (an OutboxMessage, a ReportJob) that says whether it is done. When Redis
+cannot be reached the request still succeeds: the row stays pending and `resend_pending` sends it again
+(the worker does when it starts, the downloads page while someone watches, and `flask jobs resend`).
 """
 from __future__ import annotations
 
@@ -31,26 +35,64 @@ def _forget(session: Session, previous_transaction: Any) -> None:
     session.info.pop(_KEY, None)
 
 
-def commit() -> None:
-    """Commit the unit of work, then send the jobs it deferred."""
+class QueueUnavailable(Exception):
+    """Redis could not be reached: the job was not queued (its row stays pending)."""
+
+
+def commit() -> bool:
+    """Commit the unit of work, then send the jobs it deferred; False if the queue took not all of them."""
     db.session.commit()
     jobs = db.session.info.pop(_KEY, [])
+    delivered = True
     for func, args, options in jobs:
-        enqueue(func, *args, **options)
+        try:
+            enqueue(func, *args, **options)
+        except QueueUnavailable:
+            delivered = False
+    return delivered
 
 
 def queue():
     from redis import Redis
     from rq import Queue
 
-    return Queue("default", connection=Redis.from_url(current_app.config["REDIS_URL"]))
+    connection = Redis.from_url(current_app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=10)
+    return Queue("default", connection=connection)
+
+
+def queued(job_id: str) -> bool:
+    """Whether rq still has the job (waiting, running or just finished); QueueUnavailable without Redis."""
+    from redis.exceptions import RedisError
+    from rq.job import Job
+
+    try:
+        return Job.exists(job_id, connection=queue().connection)
+    except RedisError as error:
+        raise QueueUnavailable(str(error)) from error
 
 
 def enqueue(func: Callable[..., Any], *args: Any, job_id: str | None = None, timeout: int | None = None) -> str | None:
     if current_app.config.get("REDIS_URL"):
-        return queue().enqueue(func, *args, job_id=job_id, job_timeout=timeout).id
+        from redis.exceptions import RedisError
+
+        try:
+            return queue().enqueue(func, *args, job_id=job_id, job_timeout=timeout).id
+        except RedisError as error:
+            log.warning("Job queue unreachable, %s(%s) stays pending: %s", func.__name__, args, error)
+            raise QueueUnavailable(str(error)) from error
     try:
         func(*args)  # the embedded default: run now, in this process
     except Exception:  # a job records its own failure (e.g. OutboxMessage.failed)
         log.exception("In-process job %s failed", getattr(func, "__name__", func))
     return None
+
+
+def resend_pending() -> int:
+    """Queue again the pending work that rq does not have (never queued, or lost with Redis): queued
+    e-mails and queued exports. Returns how many were sent; QueueUnavailable if Redis is still down."""
+    from grants.exports.jobs import resend_queued_exports
+    from grants.mail import resend_queued_mail
+
+    if not current_app.config.get("REDIS_URL"):
+        return 0
+    return resend_queued_mail() + resend_queued_exports()

@@ -5,11 +5,13 @@ import logging
 import mimetypes
 import secrets
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from grants.extensions import db
 from grants.jobs import defer
@@ -17,6 +19,7 @@ from grants.models import MailStatus, OutboxMessage
 from grants.models.base import now_utc
 
 log = logging.getLogger(__name__)
+RESEND_AFTER = timedelta(seconds=30)  # younger pending work may still be on its way to the queue
 
 
 def send(to: str, subject: str, template: str, locale: str | None = None,
@@ -33,8 +36,24 @@ def send(to: str, subject: str, template: str, locale: str | None = None,
         message.attachment_name, message.attachment_path = attachment[0], _store(attachment[1])
     db.session.add(message)
     db.session.flush()
-    defer(deliver, message.id)
+    defer(deliver, message.id, job_id=mail_job_id(message.id))
     return message
+
+
+def mail_job_id(message_id: int) -> str:
+    return f"mail-{message_id}"
+
+
+def resend_queued_mail() -> int:
+    """Queue again the e-mails still waiting (for half a minute or more) that rq does not have."""
+    from grants.jobs import enqueue, queued
+
+    waiting = db.session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.status == MailStatus.queued, OutboxMessage.created_at < now_utc() - RESEND_AFTER)).all()
+    missing = [mid for mid in waiting if not queued(mail_job_id(mid))]
+    for message_id in missing:
+        enqueue(deliver, message_id, job_id=mail_job_id(message_id))
+    return len(missing)
 
 
 def deliver(message_id: int) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import update
+from redis.exceptions import RedisError
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
@@ -24,7 +25,8 @@ from grants.calls.validation import N_
 from grants.exports.kinds import KINDS, ExportError
 from grants.exports.lost import lost_reason
 from grants.extensions import db
-from grants.jobs import defer
+from grants.jobs import QueueUnavailable, defer, enqueue, queued
+from grants.mail import RESEND_AFTER
 from grants.models import JobStatus, ReportJob
 from grants.models.base import now_utc
 
@@ -139,14 +141,38 @@ def _remove(job: ReportJob) -> None:
 
 # Jobs whose worker died -----------------------------------------------------------------------------
 
+def resend_queued_exports() -> int:
+    """Queue again the exports still waiting (for half a minute or more) that rq does not have: requested
+    while Redis was down, or lost with it before a worker took them. QueueUnavailable if it still is."""
+    waiting = db.session.scalars(select(ReportJob).where(
+        ReportJob.status == JobStatus.queued, ReportJob.rq_id.is_not(None),
+        ReportJob.created_at < now_utc() - RESEND_AFTER)).all()
+    missing = [job for job in waiting if not queued(job.rq_id)]
+    for job in missing:
+        enqueue(run, job.id, job_id=job.rq_id, timeout=TIMEOUT)
+    return len(missing)
+
+
 def settle_lost(jobs: list[ReportJob]) -> bool:
-    """With rq: mark failed the pending jobs whose rq job is gone, failed, stopped or over without a
-    result, so that staff can retry them. Whether any was; the caller commits."""
+    """With rq: queue again the waiting jobs rq does not have, and mark failed the running ones whose rq
+    job is gone, failed, stopped or over without a result, so that staff can retry them. Whether any job
+    changed; the caller commits. While Redis is unreachable nothing is decided."""
     pending = [job for job in jobs if job.status in PENDING and job.rq_id]
     if not pending or not current_app.config.get("REDIS_URL"):
         return False
+    try:
+        resend_queued_exports()
+        return _fail_lost(pending)
+    except (QueueUnavailable, RedisError):
+        log.warning("The job queue is unreachable: pending exports are left as they are")
+        return False
+
+
+def _fail_lost(pending: list[ReportJob]) -> bool:
     settled = False
     for job in pending:
+        if job.status is JobStatus.queued and not queued(job.rq_id):
+            continue  # not lost: waiting to be queued again
         reason = lost_reason(job.rq_id)
         if reason is None:
             continue

@@ -83,8 +83,11 @@ def request_kind(call_id: int, kind_name: str):
         return _page(call, forms, 400)
     locale = form.language.data if kind.choose_language else str(get_locale())
     request_export(call.id, kind.name, locale, current_user.id)
-    commit()
-    flash(_("%(kind)s was requested. It is listed below with its progress.", kind=kind.label), "success")
+    if commit():
+        flash(_("%(kind)s was requested. It is listed below with its progress.", kind=kind.label), "success")
+    else:
+        flash(_("%(kind)s was requested, but the job queue cannot be reached right now. Your request is kept "
+                "and starts by itself as soon as the queue is back.", kind=kind.label), "warning")
     return redirect(url_for(".call_exports", call_id=call.id, _anchor="downloads"))
 
 
@@ -116,8 +119,11 @@ def retry_job(job_id: int):
         db.session.rollback()
         flash(issue_text(error), "error")
     else:
-        commit()
-        flash(_("The export is being made again."), "success")
+        if commit():
+            flash(_("The export is being made again."), "success")
+        else:
+            flash(_("The job queue cannot be reached right now: the export starts again by itself as soon as "
+                    "it is back."), "warning")
     target = url_for(".call_exports", call_id=job.call_id) if job.call_id else url_for(".index")
     return redirect(target + "#downloads")
 

@@ -135,7 +135,7 @@ def _rq(app, monkeypatch, redis_url):
     return q
 
 
-def test_through_rq_and_a_lost_job_is_failed_then_retried(app, client, db, login_as, monkeypatch, redis_url):
+def test_through_rq_and_a_lost_running_job_is_failed_then_retried(app, client, db, login_as, monkeypatch, redis_url):
     from rq import SimpleWorker
     from rq.job import Job
 
@@ -146,6 +146,8 @@ def test_through_rq_and_a_lost_job_is_failed_then_retried(app, client, db, login
     commit()
     assert job_of(db).status is JobStatus.queued and q.job_ids == [job.rq_id]
     Job.fetch(job.rq_id, connection=q.connection).delete()  # Redis lost it (restarted, flushed...)
+    job_of(db).status = JobStatus.running  # ... while a worker had it
+    db.session.commit()
     page = client.get("/staff/exports").get_data(as_text=True)
     assert "The job queue no longer has this export" in page
     assert job_of(db).status is JobStatus.failed
