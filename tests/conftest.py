@@ -34,6 +34,8 @@ def service_missing(what: str) -> None:
 class _Config(TestConfig):
     if TestConfig.SQLALCHEMY_DATABASE_URI == "sqlite://":
         SQLALCHEMY_ENGINE_OPTIONS = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False, "isolation_level": None}}
+    else:  # the concurrency drills hold 20 connections at once
+        SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
 
 
 class _Client(FlaskClient):

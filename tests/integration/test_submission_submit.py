@@ -154,8 +154,8 @@ def test_an_invited_partner_may_look_but_not_submit(client, login_as, post, db):
 
 @pytest.mark.postgres
 def test_concurrent_submissions_get_references_without_gaps_or_duplicates(app):
-    """Ten applications submitted at once, each in its own session that really commits."""
-    n = 10
+    """Twenty applications submitted at once, each in its own session that really commits."""
+    n = 20
     with app.app_context():
         if _db.engine.dialect.name != "postgresql":
             pytest.skip("needs PostgreSQL: SQLite serialises every writer")
