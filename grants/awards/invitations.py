@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from grants import mail
@@ -63,6 +63,24 @@ def invitations(call: Call) -> Invitations:
     return Invitations([s for s in shortlisted if s.application.stage(Stage.full_application) is None],
                        [s for s in shortlisted if s.application.stage(Stage.full_application) is not None],
                        [s.application.reference for s in notes if s.status in WAITING])
+
+
+@dataclass(frozen=True)
+class InvitationCounts:
+    to_invite: int  # shortlisted concept notes whose lead has no full application yet
+    invited: int
+
+
+def invitation_counts(call: Call) -> InvitationCounts:
+    """How many shortlisted leads an invitation run would invite, and how many were invited (one query)."""
+    full = aliased(ApplicationStage)
+    shortlisted, invited = db.session.execute(
+        select(func.count(ApplicationStage.id), func.count(full.id)).join(ApplicationStage.application)
+        .outerjoin(full, (full.application_id == ApplicationStage.application_id)
+                   & (full.stage == Stage.full_application))
+        .where(Application.call_id == call.id, ApplicationStage.stage == Stage.concept_note,
+               ApplicationStage.status == S.shortlisted, ApplicationStage.submitted_at.is_not(None))).one()
+    return InvitationCounts(shortlisted - invited, invited)
 
 
 def invitations_sent(call_id: int) -> bool:

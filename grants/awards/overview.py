@@ -1,4 +1,5 @@
-"""What the ranking page shows, read from the stored decisions in a fixed number of queries.
+"""A call's decisions as the ranking page and the evaluation report show them, read from the stored decisions
+in a fixed number of queries (the page shows pages of it: grants.awards.ranking_page).
 
 Per stage (concept notes, full applications) and lot: the ranked applications with their final and
 section scores, requested grant, running total of the awards and the budget left after each, and
@@ -34,6 +35,10 @@ from grants.models import (
 S = StageStatus
 DECIDED = (S.awarded, S.reserve, S.not_selected, S.shortlisted, S.not_shortlisted)
 SCORED = (S.admissible, S.evaluated, S.below_threshold, *DECIDED)
+WAITING = (S.submitted, S.admissible, S.evaluated)  # not ranked yet
+# the lists of the applications set apart from the ranking, in the order the page shows them
+SET_APART = {**dict.fromkeys(WAITING, "waiting"), S.below_threshold: "below_threshold",
+             S.inadmissible: "inadmissible", S.withdrawn: "withdrawn"}
 
 
 @dataclass(frozen=True)
@@ -74,13 +79,10 @@ class Change:
 
 
 @dataclass
-class Overview:
+class Decisions:
+    """What staff changed by hand on a call's decisions."""
+
     call: Call
-    tables: list[Table] = field(default_factory=list)
-    below_threshold: list[Line] = field(default_factory=list)
-    inadmissible: list[Line] = field(default_factory=list)
-    withdrawn: list[Line] = field(default_factory=list)
-    waiting: list[Line] = field(default_factory=list)  # not ranked yet: line.score says why (None: not checked)
     changes: list[Change] = field(default_factory=list)  # every override, the discarded ones too
     shortlist_settled: bool = False  # the shortlisted leads were invited: ranking again leaves the concept notes
 
@@ -89,6 +91,20 @@ class Overview:
         """The overrides that ranking again would discard."""
         return sum(1 for c in self.changes if c.override.discarded_at is None
                    and not (self.shortlist_settled and c.kind is Stage.concept_note))
+
+    @property
+    def overridden(self) -> set[int]:
+        """The stages whose decision staff changed (not discarded by a new ranking since)."""
+        return {c.override.stage_id for c in self.changes if c.override.discarded_at is None}
+
+
+@dataclass
+class Overview(Decisions):
+    tables: list[Table] = field(default_factory=list)
+    below_threshold: list[Line] = field(default_factory=list)
+    inadmissible: list[Line] = field(default_factory=list)
+    withdrawn: list[Line] = field(default_factory=list)
+    waiting: list[Line] = field(default_factory=list)  # not ranked yet: line.score says why (None: not checked)
 
 
 def load_call(call_id: int) -> Call | None:
@@ -111,18 +127,27 @@ def submitted_stages(call: Call, application_id: int | None = None) -> list[Appl
     return list(db.session.scalars(query))
 
 
-def overview(call: Call) -> Overview:
-    stages = submitted_stages(call)
-    scores = stage_scores(call, [s for s in stages if s.status in SCORED])
-    changes = [Change(*row) for row in db.session.execute(
+def changes(call: Call) -> list[Change]:
+    """Every override of the call's decisions, the discarded ones too, oldest first (one query)."""
+    return [Change(*row) for row in db.session.execute(
         select(DecisionOverride, Application.reference, ApplicationStage.stage)
         .join(ApplicationStage, DecisionOverride.stage_id == ApplicationStage.id)
         .join(Application, ApplicationStage.application_id == Application.id)
         .where(Application.call_id == call.id)
         .options(joinedload(DecisionOverride.user)).order_by(DecisionOverride.at, DecisionOverride.id))]
-    overridden = {c.override.stage_id for c in changes if c.override.discarded_at is None}
-    result = Overview(call, changes=changes, shortlist_settled=call.procedure is Procedure.restricted
-                      and invitations_sent(call.id))
+
+
+def shortlist_settled(call: Call) -> bool:
+    return call.procedure is Procedure.restricted and invitations_sent(call.id)
+
+
+def overview(call: Call) -> Overview:
+    """Every submitted stage of the call, for the evaluation report (the ranking page shows pages of it:
+    grants.awards.ranking_page)."""
+    stages = submitted_stages(call)
+    scores = stage_scores(call, [s for s in stages if s.status in SCORED])
+    result = Overview(call, changes=changes(call), shortlist_settled=shortlist_settled(call))
+    overridden = result.overridden
     for kind in (Stage.concept_note, Stage.full_application):
         of_kind = [s for s in stages if s.stage is kind]
         if not of_kind:
@@ -140,15 +165,9 @@ def overview(call: Call) -> Overview:
 
 
 def _set_apart(result: Overview, line: Line) -> None:
-    status = line.stage.status
-    if status is S.below_threshold:
-        result.below_threshold.append(line)
-    elif status is S.inadmissible:
-        result.inadmissible.append(line)
-    elif status is S.withdrawn:
-        result.withdrawn.append(line)
-    elif status in (S.submitted, S.admissible, S.evaluated):
-        result.waiting.append(line)
+    name = SET_APART.get(line.stage.status)
+    if name is not None:
+        getattr(result, name).append(line)
 
 
 def _table(call: Call, kind: Stage, lot: Lot | None, stages: list[ApplicationStage], scores: dict[int, StageScore],

@@ -15,14 +15,14 @@ from grants.awards.errors import DecisionRefused, RankingError
 from grants.awards.filters import FILTERS
 from grants.awards.finalise import applicant_letter, finalise, organisation_decisions, summary
 from grants.awards.forms import ComputeForm, OverrideForm, PromoteForm
-from grants.awards.invitations import invitations
 from grants.awards.letters import one_letter, render_pdf
-from grants.awards.overview import load_call, overview, waiting_reason
+from grants.awards.overview import load_call, waiting_reason
+from grants.awards.ranking_page import ranking_page
 from grants.awards.services import rank_call
 from grants.calls.fields import issue_text
 from grants.extensions import db
 from grants.jobs import commit
-from grants.models import Call, Procedure, StageStatus
+from grants.models import Call, StageStatus
 from grants.models.base import now_utc
 from reports.letters import Letter
 
@@ -57,9 +57,8 @@ def _pdf(letter: Letter, as_attachment: bool):
 @role_required("staff")
 def ranking(call_id: int):
     call = _call(call_id)
-    return render_template("awards/ranking.html", call=call, view=overview(call), form=ComputeForm(),
-                           waiting_reason=waiting_reason,
-                           invitations=invitations(call) if call.procedure is Procedure.restricted else None)
+    return render_template("awards/ranking.html", call=call, view=ranking_page(call, request.args),
+                           form=ComputeForm(), waiting_reason=waiting_reason)
 
 
 @bp.post("/staff/calls/<int:call_id>/ranking/compute")

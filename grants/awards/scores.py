@@ -1,7 +1,7 @@
 """Final scores of a call's stages from their live evaluations, shared by the ranking, its page and the letters.
 
-Loading takes a fixed number of queries whatever the number of applications; the arithmetic is
-grants.rules.scoring's.
+Loading takes a fixed number of queries whatever the number of applications: the ranking loads the
+assignments as ORM objects, the pages (stage_scores) as plain rows; the arithmetic is grants.rules.scoring's.
 """
 from __future__ import annotations
 
@@ -16,7 +16,16 @@ from sqlalchemy.orm import selectinload
 from grants.awards.errors import RankingError
 from grants.calls.validation import N_
 from grants.extensions import db
-from grants.models import Application, ApplicationStage, Assignment, Call, ConflictStatus, Evaluation, Stage
+from grants.models import (
+    Application,
+    ApplicationStage,
+    Assignment,
+    Call,
+    ConflictStatus,
+    Evaluation,
+    Score,
+    Stage,
+)
 from grants.rules import scoring
 
 
@@ -48,6 +57,48 @@ def load_assignments(call: Call, statuses: Iterable) -> dict[int, list[Assignmen
     return by_stage
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One live assignment as the final score counts it: the extra evaluator's or not, and its evaluation's
+    scores (criterion id -> score) once submitted, else None."""
+
+    extra: bool
+    scores: dict[int, int | None] | None
+
+
+def sheet(assignment: Assignment) -> Sheet:
+    evaluation = assignment.evaluation
+    submitted = evaluation is not None and evaluation.submitted_at is not None
+    return Sheet(assignment.extra, {s.criterion_id: s.score for s in evaluation.scores} if submitted else None)
+
+
+def load_sheets(call: Call, statuses: Iterable = (), stage_ids: Iterable[int] | None = None
+                ) -> dict[int, list[Sheet]]:
+    """Stage id -> its live assignments' sheets in assignment order, for the call's stages in the given
+    statuses, or for the given stages of the call only (a page of them): one query of plain rows."""
+    submitted = Evaluation.submitted_at.is_not(None)
+    query = (select(Assignment.stage_id, Assignment.id, Assignment.extra, submitted, Score.criterion_id, Score.score)
+             .outerjoin(Evaluation, Evaluation.assignment_id == Assignment.id)
+             .outerjoin(Score, (Score.evaluation_id == Evaluation.id) & submitted)
+             .where(Assignment.ended_at.is_(None), Assignment.conflict != ConflictStatus.conflict)
+             .order_by(Assignment.id))
+    if stage_ids is None:
+        query = (query.join(ApplicationStage, Assignment.stage_id == ApplicationStage.id)
+                 .join(Application, ApplicationStage.application_id == Application.id)
+                 .where(Application.call_id == call.id, ApplicationStage.status.in_(tuple(statuses))))
+    else:
+        query = query.where(Assignment.stage_id.in_(tuple(stage_ids)))
+    found: dict[int, list[Sheet]] = {}
+    last, sheet = None, None
+    for stage_id, assignment_id, extra, done, criterion_id, score in db.session.execute(query):
+        if assignment_id != last:  # the rows of one assignment come together
+            last, sheet = assignment_id, Sheet(extra, {} if done else None)
+            found.setdefault(stage_id, []).append(sheet)
+        if criterion_id is not None:
+            sheet.scores[criterion_id] = score
+    return found
+
+
 def grid_rules(call: Call, kind: Stage) -> tuple[scoring.Grid, dict[int, str]]:
     """The stage's grid as plain rule data, and criterion id -> code."""
     grid = call.grid_for(kind)
@@ -62,12 +113,17 @@ def grid_rules(call: Call, kind: Stage) -> tuple[scoring.Grid, dict[int, str]]:
 
 def stage_score(call: Call, grid: scoring.Grid, codes: dict[int, str], assignments: list[Assignment]) -> StageScore:
     """The stage's final score once every assigned evaluation is in and they agree (domain.md 4)."""
-    extra = any(a.extra for a in assignments)
-    evaluations = [a.evaluation for a in assignments if a.evaluation and a.evaluation.submitted_at]
-    if len(evaluations) < len(assignments) or len(assignments) < call.evaluators_per_application + extra:
+    return sheets_score(call, grid, codes, [sheet(a) for a in assignments])
+
+
+def sheets_score(call: Call, grid: scoring.Grid, codes: dict[int, str], sheets: list[Sheet]) -> StageScore:
+    """stage_score, from the live assignments' sheets."""
+    extra = any(s.extra for s in sheets)
+    submitted = [s.scores for s in sheets if s.scores is not None]
+    if len(submitted) < len(sheets) or len(sheets) < call.evaluators_per_application + extra:
         return StageScore(Progress.missing)
     try:
-        final = scoring.final_scores(grid, [{codes[s.criterion_id]: s.score for s in e.scores} for e in evaluations],
+        final = scoring.final_scores(grid, [{codes[c]: score for c, score in scores.items()} for scores in submitted],
                                      call.discrepancy_threshold, extra_evaluator=extra)
     except (KeyError, ValueError):  # a submitted evaluation without a score for every criterion of the grid
         return StageScore(Progress.missing)
@@ -97,11 +153,14 @@ def missed_thresholds(call: Call, kind: Stage, score: StageScore | None) -> list
             for code in scoring.failed_thresholds(grid, final)]
 
 
-def stage_scores(call: Call, stages: Iterable[ApplicationStage]) -> dict[int, StageScore]:
-    """Stage id -> its score, for stages of one call (loads their assignments in three queries)."""
+def stage_scores(call: Call, stages: Iterable[ApplicationStage], by_id: bool = False) -> dict[int, StageScore]:
+    """Stage id -> its score, for stages of one call, in one query: with `by_id` the assignments of these
+    stages only (a page of a call's stages), else those of every stage of the call in their statuses (for
+    most of the call's stages)."""
     stages = list(stages)
     if not stages:
         return {}
-    assignments = load_assignments(call, {s.status for s in stages})
+    sheets = (load_sheets(call, stage_ids=[s.id for s in stages]) if by_id
+              else load_sheets(call, {s.status for s in stages}))
     grids = {kind: grid_rules(call, kind) for kind in {s.stage for s in stages}}
-    return {s.id: stage_score(call, *grids[s.stage], assignments.get(s.id, [])) for s in stages}
+    return {s.id: sheets_score(call, *grids[s.stage], sheets.get(s.id, [])) for s in stages}
