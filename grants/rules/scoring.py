@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
@@ -48,6 +49,10 @@ class Grid:
     def max_total(self) -> int:
         return sum(s.max_score for s in self.sections)
 
+    @cached_property
+    def criterion_codes(self) -> frozenset[str]:
+        return frozenset(c.code for s in self.sections for c in s.criteria)
+
     @property
     def min_total(self) -> int:
         return sum(s.min_score for s in self.sections)
@@ -82,8 +87,7 @@ def default_discrepancy_threshold(grid: Grid) -> Decimal:
 
 def section_scores(grid: Grid, scores: Scores) -> dict[str, Decimal]:
     """Sum of score x weight per section; every criterion must have a whole score 1..5."""
-    known = {c.code for s in grid.sections for c in s.criteria}
-    unknown = sorted(set(scores) - known)
+    unknown = sorted(set(scores) - grid.criterion_codes)
     if unknown:
         raise ValueError(f"criterion {unknown[0]} is not in the grid")
     result: dict[str, Decimal] = {}
