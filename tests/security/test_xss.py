@@ -38,7 +38,11 @@ class Payloads:
 
     def text(self, key: str) -> str:
         n = self.numbers.setdefault(key, 101 + len(self.numbers))
-        return f'=HYPERLINK("http://x/{n}")"><img src=x onerror=alert({n})><script>alert({n})</script>'
+        # a formula start, an attribute break-out and a script: 61 characters, within the text columns;
+        # the 40-character ones (acronym, budget unit) get the first two only
+        if key.rsplit(".", 1)[-1] in ("acronym", "line_unit"):
+            return f'=1"><img src=x onerror=alert({n})>'
+        return f'=1"><img src=x onerror=alert({n})><script>alert({n})</script>'
 
     def shown(self, text: str) -> set[str]:
         return {key for key, n in self.numbers.items() if f"alert({n})" in text}
