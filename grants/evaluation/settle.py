@@ -49,7 +49,12 @@ def stage_assignments(stage: ApplicationStage) -> list[Assignment]:
 
 
 def settle(stage: ApplicationStage) -> list[Assignment]:
-    """Move the stage on as far as its evaluations allow; return the assignments it made."""
+    """Move the stage on as far as its evaluations allow; return the assignments it made.
+
+    The stage's row is locked first: of two evaluations submitted at the same moment, the second to
+    get here waits for the first to commit, and then sees both."""
+    db.session.execute(select(ApplicationStage.id).where(ApplicationStage.id == stage.id).with_for_update())
+    db.session.refresh(stage, ["status", "final_score"])
     if stage.status is not StageStatus.admissible:
         return []
     call = stage.application.call
