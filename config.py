@@ -25,6 +25,7 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: limits are kept per process meanwhile
     RATELIMIT_SWALLOW_ERRORS = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "30 per hour")  # failed, per account
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -62,6 +63,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "5 per minute"
+    LOGIN_ACCOUNT_RATE_LIMIT = "8 per hour"
     MAIL_SERVER = None
     REDIS_URL = None
     EXPORT_DIR = str(Path(tempfile.gettempdir()) / "twin-grants-test-exports")  # made when first written

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 __all__ = [
     "MAX_SCORE", "MIN_SCORE", "Criterion", "FinalScore", "Grid", "Section",

@@ -90,3 +90,20 @@ def test_the_limit_lifts_once_its_minute_has_passed(client, db, post, victim, cl
     clock.offset = 61
     assert attempt(post, PASSWORD, ATTACKER).status_code == 302
     assert logins(db) == 1
+
+
+def test_failed_attempts_on_one_account_from_many_addresses_hit_the_account_limit(client, db, post, victim):
+    """8 failed attempts an hour per account under TestConfig, whatever the addresses they come from."""
+    for n in range(8):
+        assert attempt(post, "guess guess", {"REMOTE_ADDR": f"198.51.100.{n + 1}"}).status_code == 200
+    refused = attempt(post, PASSWORD, {"REMOTE_ADDR": "198.51.100.200"})
+    assert refused.status_code == 429 and logins(db) == 0
+    other = post("/auth/login", {"email": "someone-else@example.org", "password": "guess guess"}, page="/auth/login",
+                 environ_base={"REMOTE_ADDR": "198.51.100.201"})
+    assert other.status_code == 200  # another account is not held back
+
+
+def test_successful_logins_do_not_count_against_the_account(client, db, post, victim):
+    for n in range(10):
+        assert attempt(post, PASSWORD, {"REMOTE_ADDR": f"198.51.100.{n + 1}"}).status_code == 302
+        assert post("/auth/logout", {}, page="/").status_code == 302  # signed out: the next attempt is a real one
