@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -213,11 +213,15 @@ def test_a_lead_from_another_country_shows_its_country_code(db, tmp_path):
 
 # Application PDFs (ZIP) ------------------------------------------------------------------------------
 
+CONFIRMED_AT = datetime(2026, 3, 3, 9, 30, tzinfo=UTC)
+
+
 def small_call(db):
     """A call with an awarded, an inadmissible and a withdrawn application, and a draft."""
     call = make_call("ZIP-2026", status="evaluation", title="Twinning <script>x</script>")
     awarded = make_application(call, status="awarded", title='=HYPERLINK("x") <b>towns</b>')
     awarded.stages[0].rank, awarded.stages[0].final_score, awarded.stages[0].awarded_amount = 1, D("80"), D("90000")
+    awarded.partners[0].confirmed_at = CONFIRMED_AT  # a fixed clock: the summary prints the date
     awarded.attachments.append(Attachment(kind=AttachmentKind.declaration, original_name="declaration <1>.pdf",
                                           stored_name="zip-declaration", content_type="application/pdf", size=2048))
     inadmissible = make_application(call, status="inadmissible")
@@ -243,7 +247,7 @@ def test_the_archive_holds_each_submitted_application_summary(db, tmp_path):
     reader = files[f"{awarded.reference}/summary.pdf"]
     text = squeezed(reader)
     for shown_text in (awarded.reference, "ZIP-2026–Twinning<script>x</script>", '=HYPERLINK("x")<b>towns</b>',
-                       "Awarded", "Germany", "HoststhestudyvisitsNov", "Sharedclimateactionplans.",
+                       "Awarded", "Germany", "HoststhestudyvisitsMar3,2026", "Sharedclimateactionplans.",
                        "Studyvisits,jointworkshops.", "Twoadoptedplans.", "1HumanresourcesProjectstaff",
                        "Totaleligiblecosts€107,000.00", "Requestedgrant€90,000.00", "Grantrate84.11%",
                        "declaration<1>.pdf2,048bytes"):
