@@ -141,7 +141,7 @@ class LineForm(Form):
         SelectChoice(str(number), label) for number, label in HEADING_LABELS.items()])
     description = StringField(_l("Description"), filters=[_strip])
     unit = StringField(_l("Unit"), filters=[_strip])
-    quantity = DecimalText(_l("Quantity"))
+    quantity = DecimalText(_l("Quantity"), places=4)
     unit_cost = DecimalText(_l("Unit cost"))
     organisation = SelectField(_l("Incurred by"), validate_choice=False)
     remove = BooleanField(_l("Remove"))

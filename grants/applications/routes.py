@@ -191,8 +191,9 @@ def budget_preview(application_id: int):
              for _entry, row in rows if (v := row.values) is not None]
     figures = {name: amounts.get(name, getattr(application, name)) for name in AMOUNTS}
     report = budget_report(application.call, lines, names=members, **figures)
+    kept = {form[name].id: figures[name] for name in AMOUNTS if name not in amounts}  # unread: the saved figure
     return render_template("applications/_budget_figures.html", application=application, report=report,
-                           preview=True)
+                           preview=True, unread=flat_errors(form), kept=kept)
 
 
 @bp.get("/staff/calls/<int:call_id>/applications")

@@ -91,10 +91,10 @@ def test_blank_rows_are_ignored(client, post, application):
 @pytest.mark.parametrize("field, typed, message", [
     ("heading", "", "Choose a heading."),
     ("description", "", "Enter a description."),
-    ("quantity", "ten", "Enter a number such as 60000"),
+    ("quantity", "ten", "Enter a number such as 2,500.5, in digits."),
     ("quantity", "-1", "Enter a number of 0 or more."),
     ("quantity", "1.23456", "Use at most 4 decimal places."),
-    ("unit_cost", "12.345", "Use at most 2 decimal places."),
+    ("unit_cost", "12.345", "12.345 can be read more than one way: write 12,345.00."),
     ("unit_cost", "", "Enter a number."),
     ("organisation", "999999", "Choose an organisation of the partnership."),
 ])

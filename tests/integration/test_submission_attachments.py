@@ -105,7 +105,7 @@ def test_annexes_of_every_accepted_type_named_anything(client, lead, post, db, u
 def test_a_file_over_the_limit_is_refused(client, lead, post, db, uploads, application, monkeypatch, app):
     monkeypatch.setitem(app.config, "UPLOAD_MAX_BYTES", 1024)
     response = upload(post, application, "declaration", PDF + b" " * 1024, "big.pdf")
-    assert response.status_code == 400 and "The file is larger than the limit of 1.0 KB." in text(response)
+    assert response.status_code == 400 and "The file is larger than the limit of 1 kB." in text(response)
     assert stored(db, application) == []
 
 
