@@ -1,7 +1,7 @@
 """Applicant pages (dashboard, start, task list, project, budget) and the staff list of submitted applications."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -30,10 +30,12 @@ from grants.applications.services import (
     ApplicationRefused,
     Conflict,
     acting_refusal,
+    may_discard,
     save_budget,
     save_project,
     start_application,
 )
+from grants.applications.services import discard as discard_draft
 from grants.applications.tasks import task_list
 from grants.auth.loaders import role_required
 from grants.calls.fields import flat_errors
@@ -43,6 +45,7 @@ from grants.jobs import commit
 from grants.models import Application, CallStatus, StageStatus
 from grants.models.base import now_utc
 from grants.submission.services import may_withdraw
+from grants.submission.storage import remove as remove_file
 
 bp = Blueprint("applications", __name__)
 for _name, _filter in FILTERS.items():
@@ -66,15 +69,39 @@ def start(call_id: int):
     if call is None or call.status is CallStatus.draft:
         abort(404)
     try:
-        application = start_application(current_user, call, now_utc())
+        application, new = start_application(current_user, call, now_utc())
     except ApplicationRefused as refused:
         for reason in refused.reasons:
             flash(reason, "error")
         return redirect(url_for(".dashboard"))
     commit()
-    flash(_("Your application to %(call)s has been started. Complete each section below; your answers are saved "
-            "as you go.", call=call.reference), "success")
+    if new:
+        flash(_("Your application to %(call)s has been started. Complete each section below; your answers are "
+                "saved as you go.", call=call.reference), "success")
+    else:
+        flash(_("Your organisation already has a draft application to %(call)s: here it is. A lead has one draft "
+                "per call at a time; discard it to start afresh.", call=call.reference), "info")
     return redirect(url_for(".show", application_id=application.id))
+
+
+@bp.route("/applications/<int:application_id>/discard", methods=["GET", "POST"])
+@login_required
+def discard(application_id: int):
+    """Discard a never-submitted draft, after a confirmation page."""
+    application = get_application_for(current_user, application_id)
+    if not is_lead_member(current_user, application) or acting_refusal(current_user):
+        abort(404)
+    if request.method == "GET" or not may_discard(application):
+        return render_template("applications/discard.html", application=application,
+                               discardable=may_discard(application)), 200 if request.method == "GET" else 409
+    call = application.call
+    files = discard_draft(application)
+    commit()
+    for stored in files:
+        remove_file(current_app.config["UPLOAD_DIR"], stored)
+    flash(_("The draft application was discarded. You may start a new one to %(call)s.", call=call.reference),
+          "success")
+    return redirect(url_for(".dashboard"))
 
 
 @bp.get("/applications/<int:application_id>")
@@ -87,7 +114,8 @@ def show(application_id: int):
                            invited=invited_to_full_application(application),
                            editable=editable, tasks=task_list(application) if editable else [],
                            report=application_report(application), lead_view=lead_view,
-                           withdrawable=lead_view and may_withdraw(application))
+                           withdrawable=lead_view and may_withdraw(application),
+                           discardable=lead_view and may_discard(application))
 
 
 def _loaded_version(form) -> int | None:

@@ -11,10 +11,14 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from grants import mail
 from grants.audit import record
+from grants.auth.services import acting_members
 from grants.extensions import db
+from grants.i18n import lazy_gettext as _l
 from grants.i18n import local_time
 from grants.models import (
     Application,
@@ -116,7 +120,18 @@ def other_applications(org_id: int, call_id: int) -> int:
         Application.lead_id == org_id, Application.call_id == call_id, not_withdrawn()))
 
 
-def start_application(user: User, call: Call, now: datetime) -> Application:
+def open_draft(org_id: int, call_id: int) -> Application | None:
+    """The lead's never-submitted draft in the call: there is at most one (uq_application_one_draft)."""
+    return db.session.scalar(select(Application).where(
+        Application.lead_id == org_id, Application.call_id == call_id, Application.number.is_(None)))
+
+
+def start_application(user: User, call: Call, now: datetime) -> tuple[Application, bool]:
+    """(the application, whether it is new): the lead's draft in the call if it has one, so that a
+    second click on Start, or two colleagues at once, lead to the same draft."""
+    if user.organisation_id and (draft := open_draft(user.organisation_id, call.id)) is not None \
+            and acting_refusal(user) is None:
+        return draft, False
     reasons = start_refusals(user, call, now, other_applications(user.organisation_id, call.id)
                              if user.organisation_id else 0)
     if reasons:
@@ -124,10 +139,41 @@ def start_application(user: User, call: Call, now: datetime) -> Application:
     stage = first_stage(call)
     application = Application(call=call, lead=user.organisation, created_by_id=user.id, version=1)
     application.stages.append(ApplicationStage(stage=stage))
-    db.session.add(application)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(application)
+    except IntegrityError:  # the same Start at the same moment: the one draft the other request made
+        return open_draft(user.organisation_id, call.id), False
     record("application.started", application, after={"call": call.reference, "stage": stage.value})
-    return application
+    return application, True
+
+
+def may_discard(application: Application) -> bool:
+    """A draft that was never submitted can be discarded; once submitted, it is withdrawn instead."""
+    return application.number is None
+
+
+def notify_discarded(application: Application) -> None:
+    for partner in application.partners:
+        for member in acting_members(partner.organisation):
+            mail.send(member.email, _l("A draft application you were proposed for was discarded"),
+                      "email/application_discarded.txt", locale=member.locale, member=member,
+                      application=application, partner=partner)
+
+
+def discard(application: Application) -> list[str]:
+    """Delete a never-submitted draft with its partners, budget and attachments; partners proposed on it
+    are told. Returns the stored names of its files, to remove once the deletion is committed."""
+    if not may_discard(application):
+        raise ApplicationRefused([_("This application was submitted: it can be withdrawn, not discarded.")])
+    files = [a.stored_name for a in application.attachments]
+    record("application.discarded", application, before={
+        "call": application.call.reference, "title": application.title,
+        "partners": [p.organisation_id for p in application.partners], "lines": len(application.budget_lines)})
+    notify_discarded(application)
+    db.session.delete(application)
+    db.session.flush()
+    return files
 
 
 # Saving: last edit wins, with a warning ------------------------------------------------------------
