@@ -115,7 +115,7 @@ def show(application_id: int):
                            editable=editable, tasks=task_list(application) if editable else [],
                            report=application_report(application), lead_view=lead_view,
                            withdrawable=lead_view and may_withdraw(application),
-                           discardable=lead_view and may_discard(application))
+                           discardable=lead_view and may_discard(application), now=now_utc())
 
 
 def _loaded_version(form) -> int | None:
