@@ -33,7 +33,7 @@ system-packages:
 
 run: $(VENV)/.installed translations system-packages
 	$(FLASK) db upgrade
-	$(FLASK) demo
+	$(FLASK) demo --url http://$(HOST):$(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 chromium:

@@ -3,14 +3,37 @@ from __future__ import annotations
 
 import logging
 import os
+from urllib.parse import urlsplit
 
 from flask import Flask
 
 
+class App(Flask):
+    """Flask, with external URLs (the links of e-mails) on the configured BASE_URL's scheme and host
+    whatever the request's Host header or scheme says (security-probe H1)."""
+
+    def url_for(self, endpoint: str, *, _external: bool = False, _scheme: str | None = None, **values) -> str:
+        if _external and _scheme is None:
+            _scheme = self.config["PREFERRED_URL_SCHEME"]
+        return super().url_for(endpoint, _external=_external, _scheme=_scheme, **values)
+
+
+def canonical_address(app: Flask) -> None:
+    """SERVER_NAME, the scheme and the root path from BASE_URL: Flask then builds every external URL on it,
+    in a request as in a job (Flask 3.1 no longer routes requests by SERVER_NAME; TRUSTED_HOSTS does)."""
+    base = urlsplit(app.config["BASE_URL"])
+    if base.scheme not in {"http", "https"} or not base.netloc:
+        raise RuntimeError(f"BASE_URL must be an http(s) address such as https://grants.example.org, "
+                           f"not {app.config['BASE_URL']!r}")
+    app.config.update(SERVER_NAME=base.netloc, PREFERRED_URL_SCHEME=base.scheme,
+                      APPLICATION_ROOT=base.path.rstrip("/") or "/")
+
+
 def create_app(config: object | str | None = None) -> Flask:
-    app = Flask(__name__, template_folder="../templates", static_folder="../static",
-                instance_path=os.environ.get("INSTANCE_DIR") or None)
+    app = App(__name__, template_folder="../templates", static_folder="../static",
+              instance_path=os.environ.get("INSTANCE_DIR") or None)
     app.config.from_object(config or _default_config())
+    canonical_address(app)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
