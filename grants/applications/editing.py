@@ -50,14 +50,15 @@ def conflict_labels(conflict: Conflict, labels: dict[str, str]) -> list[str]:
 
 
 def status(application: Application, form, *, changed: bool = False, errors=(), conflict: Conflict | None = None,
-           choosing: bool = False, labels: dict[str, str] | None = None, line_ids=()) -> str:
+           choosing: bool = False, labels: dict[str, str] | None = None, line_ids=(), voided=()) -> str:
     """The autosave's answer: the status text, and the page's new version (and saved lines' ids) swapped in."""
     return render_template(
         "applications/_save_status.html", application=application, changed=changed,
         form_id="budget-form" if "lines" in form else "project-form",
         at=clock(now_utc(), application), errors=errors, conflict=conflict, choosing=choosing,
         who=change_text(conflict.change, application) if conflict else "",
-        differences=conflict_labels(conflict, labels or {}) if conflict else [], line_ids=line_ids)
+        differences=conflict_labels(conflict, labels or {}) if conflict else [], line_ids=line_ids,
+        voided=", ".join(partner.organisation.name for partner in voided))
 
 
 def remember_saved() -> None:

@@ -253,7 +253,7 @@ def budget(application_id: int):
     commit()
     if is_autosave():
         return status(application, form, changed=saved.changed, errors=flat_errors(form), conflict=saved.conflict,
-                      labels=_budget_labels(application, form), line_ids=_line_ids(rows, lines))
+                      labels=_budget_labels(application, form), line_ids=_line_ids(rows, lines), voided=saved.voided)
     if saved.conflict:
         form.version.data = application.version
         return _render_budget(application, form, 409, conflict=saved.conflict)

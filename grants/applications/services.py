@@ -190,7 +190,7 @@ class Saved:
 
 
 def _refused(application: Application, make_conflict) -> Saved:
-    db.session.refresh(application)  # what is saved now, for the page to show beside what was typed
+    db.session.expire_all()  # nothing was changed yet: reload what is saved now, to show beside what was typed
     change = last_change(application, current_user.id if current_user and current_user.is_authenticated else None)
     return Saved(False, make_conflict(change))
 

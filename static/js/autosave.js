@@ -7,7 +7,8 @@
   document.querySelectorAll("[data-autosave]").forEach(function (status) {
     var form = document.getElementById(status.dataset.autosave);
     if (!form) { return; }
-    var unsaved = false;      // typed since the last save that went through
+    // typed since the last save that went through; from the start when the page comes back refused
+    var unsaved = Boolean(document.getElementById("conflict-notice") || document.getElementById("error-summary"));
     var typedSince = false;   // typed while an autosave was on its way
     var busy = false;
     var leaving = false;

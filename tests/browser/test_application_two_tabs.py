@@ -59,6 +59,11 @@ def test_two_colleagues_on_the_project_page_choose_field_by_field(two_contexts, 
     mehmet.get_by_role("button", name="Compare the versions and choose").click()
 
     expect(mehmet.get_by_role("heading", name="Your changes were not saved")).to_be_visible()
+    dialogs = []
+    mehmet.once("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    mehmet.get_by_role("link", name="Back to the application").click()  # what he typed is not saved yet
+    mehmet.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
     expect(mehmet.get_by_label("Activities", exact=True)).to_have_value("Study visits, joint workshops, a youth exchange.")
     expect(mehmet.get_by_label("Expected results", exact=True)).to_have_value("Two adopted plans.")
     their_results = mehmet.get_by_role("group", name="Expected results: the saved version")

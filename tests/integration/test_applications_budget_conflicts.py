@@ -144,3 +144,12 @@ def test_a_budget_autosave_that_meets_a_newer_version_does_not_overwrite(client,
     database.session.expire_all()
     saved = _reload(application)
     assert saved.contingency == Decimal("0.00") and saved.requested_grant == Decimal("91000.00")
+
+
+def test_an_autosave_that_changes_the_budget_says_the_confirmations_were_voided(client, db, lead):
+    confirmed = make_application(make_call(), lead=lead.organisation,
+                                 partners=[make_org("DE", "local_authority", name="Stadt Kehl")])
+    db.session.commit()
+    text = _autosave(client, confirmed, _form(confirmed, contingency="100.00")).get_data(as_text=True)
+    assert "Saved at" in text
+    assert "confirmations were voided: Stadt Kehl must confirm again" in text
