@@ -12,6 +12,7 @@ from grants.extensions import db as database
 from grants.models import Application
 from tests.factories import make_application, make_call, make_org
 from tests.integration.test_applications_budget import _form, _line, _reload, _url
+from tests.integration.test_applications_project import autosave
 
 
 @pytest.fixture
@@ -108,10 +109,7 @@ def test_a_line_removed_by_the_other_tab_is_a_difference(client, post, applicati
 
 
 def _autosave(client, application, data: dict):
-    page = client.get(_url(application)).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return client.post(_url(application), data={**data, "autosave": "1", "csrf_token": token},
-                       headers={"HX-Request": "true"})
+    return autosave(client, _url(application), data)
 
 
 def test_the_budget_autosaves_and_gives_new_lines_their_ids(client, application, lead):

@@ -169,10 +169,15 @@ def test_of_two_saves_from_the_same_version_only_the_first_is_written(client, dr
     assert (saved.title, saved.version) == ("First", 2)
 
 
-def _autosave(client, draft, data: dict):
-    page = client.get(_url(draft)).get_data(as_text=True)
+def autosave(client, url: str, data: dict):
+    """What htmx sends while the user types: the page's form, marked as an autosave."""
+    page = client.get(url).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return client.post(_url(draft), data={**data, "autosave": "1", "csrf_token": token}, headers={"HX-Request": "true"})
+    return client.post(url, data={**data, "autosave": "1", "csrf_token": token}, headers={"HX-Request": "true"})
+
+
+def _autosave(client, draft, data: dict):
+    return autosave(client, _url(draft), data)
 
 
 def test_the_page_autosaves_as_the_user_types(client, draft):
