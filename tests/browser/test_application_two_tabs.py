@@ -142,6 +142,18 @@ def test_no_false_not_saved_notice_after_saving_a_whole_amount(page, live_db, dr
     expect(page.get_by_text("Budget saved.")).to_be_visible()
     expect(page.get_by_text("You typed something on this page that was not saved")).to_have_count(0)
     page.reload()
-    expect(page.get_by_label("Line 1 – Unit cost")).not_to_have_value("")
+    expect(page.get_by_label("Line 1 – Unit cost")).to_have_value("2,400.00")
     expect(page.get_by_text("You typed something on this page that was not saved")).to_have_count(0)
+    assert _stored(live_db, draft).budget_lines[0].unit_cost == Decimal("2400.00")
+
+
+def test_no_false_not_saved_notice_after_saving_an_amount_the_turkish_way(page, live_db, draft):
+    log_in(page, "lead@cankaya.example")
+    page.get_by_role("button", name="Türkçe").click()
+    page.goto(f"/applications/{draft.id}/budget")
+    page.get_by_label("Satır 1 – Birim maliyet").fill("2.400")
+    page.get_by_role("button", name="Taslak olarak kaydet").click()
+    expect(page.get_by_text("Bütçe kaydedildi.")).to_be_visible()
+    expect(page.get_by_label("Satır 1 – Birim maliyet")).to_have_value("2.400,00")
+    expect(page.get_by_role("button", name="Girdiğim bilgileri geri yükle")).to_have_count(0)
     assert _stored(live_db, draft).budget_lines[0].unit_cost == Decimal("2400.00")
