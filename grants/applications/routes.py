@@ -14,6 +14,19 @@ from grants.applications.access import (
     is_lead_member,
 )
 from grants.applications.budget import application_report, budget_report, partnership, rule_line, saved_line_total
+from grants.applications.conflicts import (
+    PROJECT_FIELDS,
+    apply_budget_choices,
+    apply_project_choices,
+    budget_conflict,
+    form_key,
+    last_change,
+    line_id_of,
+    project_conflict,
+    read_choices,
+    unresolved,
+)
+from grants.applications.editing import as_shown, change_text, is_autosave, remember_saved, status
 from grants.applications.forms import (
     AMOUNTS,
     add_blank_line,
@@ -28,7 +41,6 @@ from grants.applications.queries import SORTS, staff_page
 from grants.applications.queries import dashboard as dashboard_data
 from grants.applications.services import (
     ApplicationRefused,
-    Conflict,
     acting_refusal,
     may_discard,
     save_budget,
@@ -40,7 +52,6 @@ from grants.applications.tasks import task_list
 from grants.auth.loaders import role_required
 from grants.calls.fields import flat_errors
 from grants.calls.services import get_call
-from grants.i18n import local_time
 from grants.jobs import commit
 from grants.models import Application, CallStatus, StageStatus
 from grants.models.base import now_utc
@@ -123,16 +134,20 @@ def _loaded_version(form) -> int | None:
     return int(text) if str(text).isdigit() else None
 
 
-def _warn(conflict: Conflict | None, application: Application) -> None:
-    if conflict is None:
-        return
-    if conflict.name and conflict.at:
-        flash(_("This application was changed by someone else since you opened the page (by %(name)s at %(time)s);"
-                " your changes were saved over theirs.", name=conflict.name,
-                time=local_time(conflict.at, application.call.timezone)), "warning")
-    else:
-        flash(_("This application was changed by someone else since you opened the page; your changes were saved "
-                "over theirs."), "warning")
+def _conflict_context(application: Application, kw: dict) -> dict:
+    if kw.get("conflict"):
+        kw = {"choices": {}, **kw, "conflict_who": change_text(kw["conflict"].change, application)}
+    return kw | {"as_shown": as_shown}
+
+
+def _render_project(application: Application, form, code: int = 200, **kw):
+    kw = _conflict_context(application, kw)
+    return render_template("applications/project.html", application=application, form=form,
+                           errors=flat_errors(form), **kw), code
+
+
+def _project_labels(form) -> dict[str, str]:
+    return {form_key(name): form[form_key(name)].label.text for name in PROJECT_FIELDS if form_key(name) in form}
 
 
 @bp.route("/applications/<int:application_id>/project", methods=["GET", "POST"])
@@ -140,39 +155,76 @@ def _warn(conflict: Conflict | None, application: Application) -> None:
 def project(application_id: int):
     application = get_application_to_edit(current_user, application_id)
     if request.method == "GET":
-        return render_template("applications/project.html", application=application,
-                               form=project_form(application), errors=[])
+        return _render_project(application, project_form(application))
     form = project_form(application, request.form)
     form.validate()
-    saved = save_project(application, project_values(form, application), _loaded_version(form))
-    commit()
-    _warn(saved.conflict, application)
-    errors = flat_errors(form)
-    if errors:
+    typed = project_values(form, application)
+    present = {form_key(name) for name in PROJECT_FIELDS if form_key(name) in form}
+    choices = read_choices(request.form)
+    if choices and (is_autosave() or unresolved(choices)):  # saved only by a Save button, once all is chosen
+        conflict = project_conflict(application, typed, present, last_change(application, current_user.id))
+        if is_autosave():
+            return status(application, form, conflict=conflict, choosing=True, labels=_project_labels(form))
         form.version.data = application.version
-        return render_template("applications/project.html", application=application, form=form, errors=errors,
-                               saved=saved.changed), 400
-    flash(_("Project details saved."), "success")
+        return _render_project(application, form, 409, conflict=conflict, choices=choices, choose=True)
+    saved = save_project(application, apply_project_choices(typed, choices), _loaded_version(form), present)
+    commit()
+    if is_autosave():
+        return status(application, form, changed=saved.changed, errors=flat_errors(form), conflict=saved.conflict,
+                      labels=_project_labels(form))
+    form.version.data = application.version
+    if saved.conflict:
+        return _render_project(application, form, 409, conflict=saved.conflict)
+    if flat_errors(form):
+        return _render_project(application, form, 400, saved=saved.changed)
+    remember_saved()
+    if saved.changed:
+        flash(_("Project details saved."), "success")
+    elif any(getattr(application, name) for name in PROJECT_FIELDS):
+        flash(_("There was nothing new to save: the project details were already saved."), "info")
+    else:
+        flash(_("Nothing was saved: the project page is still empty."), "info")
     if form.save_continue.data:
         return redirect(url_for(".show", application_id=application.id))
     return redirect(url_for(".project", application_id=application.id))
 
 
 def _render_budget(application: Application, form, code: int = 200, **kw):
+    kw = _conflict_context(application, kw)
     return render_template("applications/budget.html", application=application, form=form,
                            errors=flat_errors(form), report=application_report(application), **kw), code
 
 
-def _redisplay_budget(application: Application, form, members: dict[int, str], entries: list, lines: list,
-                      saved: bool):
-    """The form as typed, with errors: rows now saved carry their line's id, removed rows are gone."""
-    for entry, line in zip(entries, lines):
-        entry.form.line_id.data = line.id if line is not None else ""
+def _redisplay_budget(application: Application, form, members: dict[int, str], rows: list, lines: list,
+                      code: int = 400, **kw):
+    """The form as typed: rows now saved carry their line's id, removed rows are gone, and a saved line that
+    is on no row (one the user chose to keep from someone else) is added."""
+    for (entry, _row), line in zip(rows, lines):
+        if entry is not None and line is not None:
+            entry.form.line_id.data = line.id
     form.lines.entries = [entry for entry in form.lines if not entry.form.remove.data]
+    shown = {line_id_of(entry) for entry in form.lines}
+    for line in application.budget_lines:
+        if line.id not in shown:
+            add_blank_line(form, members, line)
     form.version.data = application.version
     if form.add_line.data:
         add_blank_line(form, members)
-    return _render_budget(application, form, 400, saved=saved)
+    return _render_budget(application, form, code, **kw)
+
+
+def _budget_labels(application: Application, form) -> dict[str, str]:
+    labels = {f"line-{line.id}": line.description for line in application.budget_lines}
+    labels |= {name: form[name].label.text for name in AMOUNTS}
+    for index, entry in enumerate(form.lines, start=1):
+        labels[f"line-{line_id_of(entry)}"] = _("Line %(n)s", n=index)
+    return labels
+
+
+def _line_ids(rows: list, lines: list) -> list[tuple[str, int]]:
+    """(hidden input id, saved line id) of each row now saved, for the autosave to put in the page."""
+    return [(entry.form.line_id.id, line.id) for (entry, _row), line in zip(rows, lines)
+            if entry is not None and line is not None]
 
 
 @bp.route("/applications/<int:application_id>/budget", methods=["GET", "POST"])
@@ -188,16 +240,32 @@ def budget(application_id: int):
     form = budget_form(application, members, request.form)
     form.validate()
     rows, amounts = read_budget(form, members)
-    saved, lines = save_budget(application, [row for _entry, row in rows], amounts, _loaded_version(form))
+    choices = read_choices(request.form)
+    if choices and (is_autosave() or unresolved(choices)):  # saved only by a Save button, once all is chosen
+        conflict = budget_conflict(application, form, rows, last_change(application, current_user.id))
+        if is_autosave():
+            return status(application, form, conflict=conflict, choosing=True, labels=_budget_labels(application, form))
+        form.version.data = application.version
+        return _render_budget(application, form, 409, conflict=conflict, choices=choices, choose=True)
+    rows, amounts = apply_budget_choices(application, rows, amounts, choices)
+    saved, lines = save_budget(application, [row for _entry, row in rows], amounts, _loaded_version(form),
+                               lambda change: budget_conflict(application, form, rows, change))
     commit()
-    _warn(saved.conflict, application)
+    if is_autosave():
+        return status(application, form, changed=saved.changed, errors=flat_errors(form), conflict=saved.conflict,
+                      labels=_budget_labels(application, form), line_ids=_line_ids(rows, lines), voided=saved.voided)
+    if saved.conflict:
+        form.version.data = application.version
+        return _render_budget(application, form, 409, conflict=saved.conflict)
     if saved.voided:
         flash(_("The budget changed, so the partners' confirmations were voided: %(names)s must confirm again. "
                 "They have been told by e-mail.", names=", ".join(p.organisation.name for p in saved.voided)),
               "warning")
     if flat_errors(form):
-        return _redisplay_budget(application, form, members, [entry for entry, _row in rows], lines, saved.changed)
-    flash(_("Budget saved."), "success")
+        return _redisplay_budget(application, form, members, rows, lines, saved=saved.changed)
+    remember_saved()
+    flash(_("Budget saved.") if saved.changed else _("There was nothing new to save: the budget was already saved."),
+          "success" if saved.changed else "info")
     if form.add_line.data:
         blank = sum(1 for entry in form.lines if entry.form.is_blank() and not entry.form.remove.data)
         return redirect(url_for(".budget", application_id=application.id, blank=blank + 1, _anchor="budget-lines"))
