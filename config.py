@@ -15,7 +15,7 @@ def _bool(name: str, default: bool = False) -> bool:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None  # unset: a random key kept in instance/secret_key
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'grants.sqlite'}"
     )
