@@ -1,5 +1,6 @@
 """HTTP security headers for every response, and input no database or document can hold refused at the door."""
 import re
+from urllib.parse import urlsplit
 
 from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
@@ -37,3 +38,13 @@ def refuse_unstorable_input():
                             "Remove it and send the form again.", field=name[:80], code=ord(found.group()))
                 return render_template("errors/error.html", code=400, message=message), 400
     return None
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """`target` if it is a path on this site (no scheme, host, '//' or '/\\', no control character such as a
+    CRLF that would break the Location header), else `fallback`: never a redirect off-site (L3c)."""
+    parts = urlsplit(target or "")
+    if (not target or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\"))
+            or any(ord(c) < 32 or ord(c) == 127 for c in target)):
+        return fallback
+    return target

@@ -1,8 +1,6 @@
 """Accounts: log in and out, register, reset a password, and the user's own organisation."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -14,6 +12,7 @@ from grants.auth.choices import country_name, organisation_type_label
 from grants.auth.forms import JoinForm, LoginForm, ProfileForm, RegisterForm, ResetRequestForm, SetPasswordForm
 from grants.auth.tokens import user_for_token
 from grants.extensions import limiter
+from grants.security import safe_next as _safe_next
 
 bp = Blueprint("auth", __name__)
 bp.add_app_template_filter(country_name, "country_name")
@@ -22,10 +21,7 @@ bp.add_app_template_filter(organisation_type_label, "organisation_type")
 
 def safe_next(target: str | None) -> str:
     """The `next` page if it is a path on this site, else the home page."""
-    parts = urlsplit(target or "")
-    if not target or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return url_for("public.index")
-    return target
+    return _safe_next(target, url_for("public.index"))
 
 
 def _account_key() -> str:

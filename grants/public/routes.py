@@ -1,8 +1,6 @@
 """Public pages: the list of open calls, a call's public page, the language switch."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,6 +8,7 @@ from sqlalchemy import select
 from grants.calls.services import public_call, public_calls
 from grants.extensions import db
 from grants.models.base import now_utc
+from grants.security import safe_next
 
 bp = Blueprint("public", __name__)
 
@@ -38,11 +37,7 @@ def set_language():
     if current_user.is_authenticated:
         current_user.locale = lang  # remembered for the next visit and for e-mails
         db.session.commit()
-    target = request.form.get("next") or url_for("public.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/"):
-        target = url_for("public.index")  # never redirect off-site
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("public.index")))
 
 
 @bp.get("/health")

@@ -3,6 +3,8 @@ message naming the field, never a server error (PostgreSQL cannot store NUL), an
 with them; text already stored with them cannot make the workbook fail."""
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 
 from reports.workbook import clean
@@ -37,3 +39,13 @@ def test_a_search_with_a_nul_byte_is_refused_not_a_server_error(client, login_as
 
 def test_stored_noncharacters_cannot_break_the_workbook():
     assert clean("Çankaya Belediyesi\uffff\ufffe\ud800 \U0001fffe😀") == "Çankaya Belediyesi 😀"
+
+
+@pytest.mark.parametrize("target", ["/%0D%0ASet-Cookie:%20x=1", "/\r\nx", "//evil.example", "/\\evil.example",
+                                    "https://evil.example/"])
+def test_a_next_page_with_a_line_break_or_another_site_leads_home(client, login_as, post, target):
+    login_as("applicant")
+    response = client.get("/auth/login?next=" + target.replace("\r", "%0D").replace("\n", "%0A"))
+    assert response.status_code == 302 and response.location in {"/", "http://localhost/"}
+    response = post("/language", {"lang": "tr", "next": unquote(target)}, page="/")
+    assert response.status_code == 302 and response.location in {"/", "http://localhost/"}
