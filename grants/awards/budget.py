@@ -28,6 +28,9 @@ ZERO = Decimal("0.00")
 def set_award(call: Call, stage: ApplicationStage, amount: Decimal | None) -> None:
     """Give the stage `amount` (None: no award), moving the call's and its lot's awarded totals."""
     refusal = {"reference": stage.application.reference, "amount": Amount(amount or ZERO, call.currency)}
+    if amount is not None and amount != amount.quantize(Decimal("0.01")):  # a sub-cent award (L4)
+        raise BudgetRefused(N_("%(reference)s cannot be awarded %(typed)s: an amount has at most 2 decimals."),
+                            typed=str(amount), **refusal)
     if amount is not None and not ZERO < amount <= call.grant_max:
         raise BudgetRefused(N_("%(reference)s cannot be awarded %(amount)s: an award is more than zero and at most "
                                "the call's maximum grant of %(max)s."),

@@ -46,6 +46,17 @@ def test_totals_follow_every_change_of_an_award(db):
     assert lot.awarded_total == call.awarded_total == D("105000.50")
 
 
+def test_a_sub_cent_award_is_refused_and_nothing_moves(db):
+    """L4 (security-probe.md): 99,999.999 is neither stored nor added to the lot's and call's totals."""
+    call = _call_with(1)
+    [stage] = _stages(call)
+    with pytest.raises(BudgetRefused) as refused:
+        set_award(call, stage, D("59999.999"))
+    assert "at most 2 decimals" in str(refused.value)
+    database.session.expire_all()
+    assert stage.awarded_amount is None and call.awarded_total == D("0") and call.lots[0].awarded_total == D("0")
+
+
 def test_the_statement_refuses_what_a_stale_session_would_allow(db):
     call = _call_with(2)
     lot = call.lots[0]
