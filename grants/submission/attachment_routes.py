@@ -72,7 +72,7 @@ def upload_too_large(error: RequestEntityTooLarge):
 def download(attachment_id: int):
     attachment = attachments.attachment_for(current_user, attachment_id)
     response = send_file(attachments.file_path(attachment), mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.original_name, max_age=0, conditional=False, etag=False)
+                         download_name=storage.download_name(attachment.original_name, attachment.content_type), max_age=0, conditional=False, etag=False)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
