@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from grants.auth.loaders import role_required
@@ -62,11 +63,18 @@ def score(assignment_id: int):
         abort(400)
     entry = scoring.read_entry(request.form, grid)
     action = request.form.get("action", "save")
+    save = scoring.submit if action == "submit" else scoring.save_draft
     try:
-        problems = (scoring.submit if action == "submit" else scoring.save_draft)(assignment, grid, entry)
+        try:
+            problems = save(assignment, grid, entry)
+        except IntegrityError:  # another save of this evaluation inserted its first rows a moment ago (SQLite)
+            db.session.rollback()
+            problems = save(assignment, grid, entry)
     except scoring.EvaluationLocked as error:
         db.session.rollback()
         flash(str(error), "error")
+        if request.headers.get("HX-Request"):  # an autosave that lost to "Submit and lock": show the locked page
+            return "", 204, {"HX-Redirect": url_for(".score", assignment_id=assignment.id)}
         return _page(assignment, call, grid, scoring.stored_entry(assignment.evaluation), status=409)
     if request.headers.get("HX-Request"):  # the autosave: the panel is rendered before the commit expires it all
         panel = render_template("evaluation/_score_sums.html", grid=grid, sums=scoring.sums(grid, entry),

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from grants.audit import record
 from grants.evaluation.settle import settle
@@ -153,6 +153,14 @@ def sums(grid: Grid, entry: Entry) -> Sums:
 
 
 def _check_open(assignment: Assignment) -> Evaluation:
+    """The assignment's evaluation, open for changes. The assignment's row is locked first (PostgreSQL), so an
+    autosave and "Submit and lock" of the same evaluation run one after the other, the second reading what the
+    first wrote; SQLite has one writer at a time, and the route retries a save that met a first insert."""
+    loaded = assignment.evaluation
+    db.session.execute(select(Assignment.id).where(Assignment.id == assignment.id).with_for_update())
+    for stale in [loaded, *loaded.scores, *loaded.section_comments] if loaded is not None else []:
+        db.session.expire(stale)  # read again what a save that held the lock before may have written
+    db.session.expire(assignment, ["evaluation"])
     evaluation = assignment.evaluation
     if evaluation is not None and evaluation.submitted_at is not None:
         raise EvaluationLocked(_("Your evaluation was submitted and is locked: it cannot be changed."))
