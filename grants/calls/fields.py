@@ -35,9 +35,9 @@ class DecimalText(_Typed, StringField):
     """A number typed and shown as the user's locale writes it ('2.500,50' in Turkish), with at most
     `places` decimals (domain.md 3, "Amounts as people type them")."""
 
-    def __init__(self, *args, places: int = 2, **kw) -> None:
+    def __init__(self, *args, places: int = 2, cents: bool | None = None, **kw) -> None:
         super().__init__(*args, **kw)
-        self.places = places
+        self.places, self.cents = places, cents  # cents: money always shows its 2 decimals; points do not
 
     def process_formdata(self, valuelist: list[str]) -> None:
         try:
@@ -47,7 +47,7 @@ class DecimalText(_Typed, StringField):
             raise ValueError(issue_text(error)) from None
 
     def _show(self, data: Decimal) -> str:
-        return show_number(data, str(get_locale()), self.places)
+        return show_number(data, str(get_locale()), self.places, self.cents)
 
 
 class PercentText(DecimalText):

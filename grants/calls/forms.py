@@ -105,10 +105,10 @@ class CallForm(FlaskForm):
     max_applications_per_lead = IntegerField(LABELS["max_applications_per_lead"], [_required()])
 
     evaluators_per_application = IntegerField(LABELS["evaluators_per_application"], [_required()])
-    discrepancy_threshold = DecimalText(LABELS["discrepancy_threshold"], [_required()])
+    discrepancy_threshold = DecimalText(LABELS["discrepancy_threshold"], [_required()], cents=False)
     reserve_list_length = IntegerField(LABELS["reserve_list_length"], [Optional()])
     award_rule = RadioField(LABELS["award_rule"], choices=[
         SelectChoice("strict", _l("Strict: the first application that does not fit and all below it go to the reserve list")),
         SelectChoice("fill", _l("Fill: skip an application that does not fit and go on with the next one that fits"))])
-    shortlist_ratio = DecimalText(LABELS["shortlist_ratio"], [_required()])
+    shortlist_ratio = DecimalText(LABELS["shortlist_ratio"], [_required()], cents=False)
     save = SubmitField(_l("Save call"))

@@ -39,7 +39,7 @@ class CriterionForm(Form):
 class SectionForm(Form):
     code = StringField(_l("Code"), filters=[_strip])
     title = StringField(_l("Title"), filters=[_strip])
-    threshold = DecimalText(_l("Threshold (points, optional)"))
+    threshold = DecimalText(_l("Threshold (points, optional)"), cents=False)
     criteria = FieldList(FormField(CriterionForm), label=_l("Criterion"), min_entries=1)
     add_criterion = SubmitField(_l("Add a criterion"))
     remove = BooleanField(_l("Remove this section"))
@@ -52,7 +52,7 @@ class SectionForm(Form):
 class GridForm(FlaskForm):
     sections = FieldList(FormField(SectionForm), label=_l("Section"), min_entries=1)
     add_section = SubmitField(_l("Add a section"))
-    pass_threshold = DecimalText(_l("Pass threshold (points)"))
+    pass_threshold = DecimalText(_l("Pass threshold (points)"), cents=False)
     tie_break_section = StringField(_l("Tie-break section (its code)"), filters=[_strip])
     save = SubmitField(_l("Save grid"))
 

@@ -41,7 +41,7 @@ def staff(login_as):
 
 def test_new_call_form_is_prefilled_with_the_defaults(client, staff):
     page = client.get(NEW).get_data(as_text=True)
-    assert 'value="2,600,000.00"' in page and 'value="90"' in page and 'value="20.00"' in page
+    assert 'value="2,600,000.00"' in page and 'value="90"' in page and 'value="20"' in page
     assert "Europe/Istanbul" in page and "AT BE BG" in page
 
 
