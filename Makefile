@@ -38,9 +38,9 @@ run: $(VENV)/.installed translations system-packages
 	BASE_URL=$(BASE_URL) $(FLASK) run --host $(HOST) --port $(PORT)
 
 chromium:
-	@test -x /usr/bin/chromium || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x /usr/bin/chromium && test -x /usr/bin/faketime || { \
+	  echo "Installing Debian's chromium (browser tests) and faketime (the suite with the clock moved on)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium faketime >/dev/null; }
 
 test: $(VENV)/.installed translations system-packages chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
