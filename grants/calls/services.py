@@ -143,8 +143,15 @@ def _apply_lots(call: Call, lots: list[LotDraft]) -> None:
     call.lots = kept
 
 
+def grid_max(call: Call | None) -> int:
+    """The most points the full-application grid gives (the default grid's for a new call)."""
+    grid = call.grid_for(Stage.full_application) if call is not None else None
+    return (grid or build_grid(Stage.full_application, FULL_APPLICATION_GRID)).max_total
+
+
 def create_call(settings: dict, lots: list[LotDraft]) -> Call:
-    issues = check_call(settings, lots) + _reference_taken(settings.get("reference"), None)
+    issues = check_call({**settings, "grid_max": grid_max(None)}, lots) + _reference_taken(settings.get("reference"),
+                                                                                          None)
     if issues:
         raise CallRefused(issues)
     call = Call(status=CallStatus.draft)
@@ -168,7 +175,7 @@ def update_call(call: Call, settings: dict, lots: list[LotDraft] | None) -> Call
         if changed:
             raise SettingsFrozen(changed)
     merged = {**current, **settings}
-    issues = check_call(merged, lots if lots is not None else lots_of(call))
+    issues = check_call({**merged, "grid_max": grid_max(call)}, lots if lots is not None else lots_of(call))
     issues += _reference_taken(settings.get("reference"), call)
     issues += _removed_lots_in_use(call, lots) if lots is not None else []
     if issues:

@@ -13,12 +13,15 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale
 from babel.numbers import list_currencies
 
 from grants.rules.problems import N_, Amount, InputError, Issue  # noqa: F401  (the message kit, re-exported)
 
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
+COUNTRIES = frozenset(code for code in Locale("en").territories if COUNTRY.match(code) and code not in {"EU", "EZ", "UN", "XA", "XB",
+                                                                                                        "ZZ", "QO"})
 LOT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 CENT = Decimal("0.01")
 MONEY_LIMIT = Decimal("1000000000000")  # Numeric(14, 2)
@@ -128,11 +131,18 @@ def check_ranges(s: dict) -> list[Issue]:
 
 
 def check_counts(s: dict) -> list[Issue]:
+    """Whole numbers in range; the discrepancy threshold below the grid's maximum (`grid_max`, when known),
+    else a third evaluator could never be called."""
     issues = [Issue(name, N_("Enter a whole number from %(min)s to %(max)s."), {"min": least, "max": COUNT_LIMIT})
               for name, least in COUNTS if s.get(name) is not None and not least <= s[name] <= COUNT_LIMIT]
-    discrepancy = s.get("discrepancy_threshold")
+    discrepancy, grid_max = s.get("discrepancy_threshold"), s.get("grid_max")
     if discrepancy is not None and (not 0 <= discrepancy < COUNT_LIMIT or discrepancy != discrepancy.quantize(CENT)):
         issues.append(Issue("discrepancy_threshold", N_("Enter a number of points of at least 0, with at most 2 decimals.")))
+    elif discrepancy is not None and grid_max is not None and discrepancy >= grid_max:
+        issues.append(Issue("discrepancy_threshold", N_("Two totals of the grid can differ by at most %(max)s points: "
+                                                        "a threshold of %(threshold)s would never call another "
+                                                        "evaluator. Enter less than %(max)s."),
+                            {"max": grid_max, "threshold": discrepancy}))
     ratio = s.get("shortlist_ratio")
     if ratio is not None and (not 1 <= ratio < 10000 or ratio != ratio.quantize(CENT)):
         issues.append(Issue("shortlist_ratio", N_("Enter a ratio from 1 to 9999, with at most 2 decimals (e.g. 2.0).")))
@@ -171,12 +181,16 @@ def check_eligibility(s: dict) -> list[Issue]:
             issues.append(Issue(name, N_("Choose at least one.")))
     for name in ("lead_countries", "partner_countries"):
         bad = [c for c in s.get(name) or [] if not COUNTRY.match(c)]
+        unknown = [c for c in s.get(name) or [] if COUNTRY.match(c) and c not in COUNTRIES]
         if bad:
             issues.append(Issue(name, N_("'%(code)s' is not a two-letter country code (ISO 3166-1, e.g. TR, DE)."),
                                 {"code": bad[0]}))
+        elif unknown:
+            issues.append(Issue(name, N_("'%(code)s' is not the code of a country (ISO 3166-1, e.g. TR, DE)."),
+                                {"code": unknown[0]}))
     allowed = set(s.get("lead_countries") or []) | set(s.get("partner_countries") or [])
     for number, group in enumerate(s.get("country_groups") or [], start=1):
-        bad = [c for c in group if not COUNTRY.match(c)]
+        bad = [c for c in group if not COUNTRY.match(c) or c not in COUNTRIES]
         if bad:
             issues.append(Issue("country_groups", N_("Line %(line)s: '%(code)s' is not a two-letter country code."),
                                 {"line": number, "code": bad[0]}))
@@ -186,8 +200,10 @@ def check_eligibility(s: dict) -> list[Issue]:
     return issues
 
 
-def check_lots(total: Decimal | None, currency: str, lots: list[LotDraft]) -> list[Issue]:
-    """Each lot complete, codes unique, and the lots' budgets adding up to the total exactly."""
+def check_lots(total: Decimal | None, currency: str, lots: list[LotDraft],
+               grant_min: Decimal | None = None) -> list[Issue]:
+    """Each lot complete, codes unique, able to fund one grant of the minimum, and the lots' budgets adding
+    up to the total exactly."""
     issues, seen = [], set()
     for i, lot in enumerate(lots):
         key = lot.key or f"lots-{i}"
@@ -205,6 +221,10 @@ def check_lots(total: Decimal | None, currency: str, lots: list[LotDraft]) -> li
         elif not 0 <= lot.budget < MONEY_LIMIT or lot.budget != lot.budget.quantize(CENT):
             issues.append(Issue(f"{key}-budget", N_("Enter an amount from 0 to %(limit)s with at most 2 decimals."),
                                 {"limit": f"{MONEY_LIMIT - CENT:,}"}))
+        elif grant_min is not None and lot.budget < grant_min:
+            issues.append(Issue(f"{key}-budget", N_("A lot of %(budget)s cannot fund a single grant of the minimum "
+                                                    "%(min)s: nothing could ever be awarded in it."),
+                                {"budget": Amount(lot.budget, currency), "min": Amount(grant_min, currency)}))
     budgets = [lot.budget for lot in lots]
     if lots and total is not None and None not in budgets and sum(budgets) != total:
         lots_sum = sum(budgets)
@@ -220,7 +240,7 @@ def check_call(s: dict, lots: list[LotDraft] | None) -> list[Issue]:
     issues = (check_identity(s) + check_amounts(s) + check_ranges(s) + check_counts(s)
               + check_timeline(s) + check_eligibility(s))
     if lots is not None:
-        issues += check_lots(s.get("total_budget"), s.get("currency") or "", lots)
+        issues += check_lots(s.get("total_budget"), s.get("currency") or "", lots, s.get("grant_min"))
     return issues
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from grants.audit import record
 from grants.awards.scores import Progress, StageScore, grid_rules, stage_scores
-from grants.calls.validation import local_to_utc
+from grants.calls.validation import N_, InputError, local_to_utc
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -257,11 +257,14 @@ def sort_rows(rows: list[Row], sort: str) -> list[Row]:
     return sorted(rows, key=lambda r: (value(r) is None, -(value(r) or 0), *number(r)))
 
 
-def set_due_date(call: Call, local: datetime | None) -> None:
-    """When evaluators are asked to have submitted, typed in the call's zone (None: no due date)."""
+def set_due_date(call: Call, local: datetime | None, now: datetime) -> None:
+    """When evaluators are asked to have submitted, typed in the call's zone (None: no due date); a new due date
+    is in the future."""
     due = local_to_utc(local, call.timezone) if local is not None else None
     if due == call.evaluation_due_at:
         return
+    if due is not None and due <= now:
+        raise InputError(N_("This time has passed: evaluators cannot be asked to submit in the past."))
     record("evaluation.due_date", call, before={"evaluation_due_at": call.evaluation_due_at},
            after={"evaluation_due_at": due})
     call.evaluation_due_at = due

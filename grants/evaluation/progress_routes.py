@@ -16,6 +16,7 @@ from grants.evaluation.progress_forms import DueDateForm
 from grants.evaluation.side_by_side import application_scores, stage_of
 from grants.jobs import commit
 from grants.models import Call
+from grants.models.base import now_utc
 
 bp = Blueprint("evaluation_progress", __name__)
 PER_PAGE = 50
@@ -68,7 +69,7 @@ def due_date(call_id: int):
     call, form = _call(call_id), DueDateForm()
     if form.validate():
         try:
-            set_due_date(call, form.due_at.data)
+            set_due_date(call, form.due_at.data, now_utc())
         except InputError as error:
             form.due_at.errors.append(issue_text(error))
         else:

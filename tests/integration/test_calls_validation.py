@@ -165,3 +165,19 @@ def test_grid_rules():
     g = grid()
     g.sections[0].criteria[1].title = ""
     assert "sections-0-criteria-1-title" in fields(check_grid(g))
+
+
+def test_settings_that_cannot_work_are_refused_naming_the_field():
+    """Issue 12.7: an unknown country, a discrepancy threshold no two totals can reach, a lot that cannot fund
+    one minimum grant."""
+    issues = check_call(settings(lead_countries=["TR", "XX"], partner_countries=["DE"], country_groups=[["QQ"]],
+                                 discrepancy_threshold=Decimal("500"), grid_max=100),
+                        [LotDraft("LOT1", "Small towns", [], Decimal("50000"), "lots-0"),
+                         LotDraft("LOT2", "Cities", [], Decimal("2550000.00"), "lots-1")])
+    by_field = {i.field: str(i) for i in issues}
+    assert "'XX' is not the code of a country" in by_field["lead_countries"]
+    assert "'QQ'" in by_field["country_groups"]
+    assert "would never call another evaluator" in by_field["discrepancy_threshold"]
+    assert "cannot fund a single grant of the minimum EUR 60,000.00" in by_field["lots-0-budget"]
+    assert set(by_field) == {"lead_countries", "country_groups", "discrepancy_threshold", "lots-0-budget"}
+    assert check_call(settings(discrepancy_threshold=Decimal("99.99"), grid_max=100), []) == []

@@ -221,7 +221,13 @@ def test_missed_thresholds_are_listed(db, login_as, client):
     assert "section 1 Financial and operational capacity: 8.00, below 12.00" in detail
 
 
-def test_due_date_is_set_in_the_calls_zone_and_audited(db, login_as, client, post):
+@pytest.fixture
+def november(monkeypatch):
+    """The due-date page's clock: 20 November 2026, so that 1 December is ahead whatever today is."""
+    monkeypatch.setattr("grants.evaluation.progress_routes.now_utc", lambda: datetime(2026, 11, 20, 9, tzinfo=UTC))
+
+
+def test_due_date_is_set_in_the_calls_zone_and_audited(db, login_as, client, post, november):
     calls = Calls(db)
     db.session.commit()
     login_as("staff")
@@ -238,8 +244,9 @@ def test_due_date_is_set_in_the_calls_zone_and_audited(db, login_as, client, pos
 @pytest.mark.parametrize(("typed", "message"), [
     ("next tuesday", "Not a valid datetime value."),
     ("1999-12-01T17:00", "Enter a date from the year 2000 to 2999."),
+    ("2026-11-19T17:00", "This time has passed: evaluators cannot be asked to submit in the past."),
 ])
-def test_a_bad_due_date_keeps_the_input(db, login_as, client, post, typed, message):
+def test_a_bad_due_date_keeps_the_input(db, login_as, client, post, typed, message, november):
     calls = Calls(db)
     db.session.commit()
     login_as("staff")
