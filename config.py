@@ -47,7 +47,9 @@ class Config:
     LANGUAGES = ["en", "tr"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    TOKEN_MAX_AGE = 60 * 60 * 24  # password reset and invitation links, seconds
+    TOKEN_MAX_AGE = 60 * 60 * 24  # password reset, invitation and e-mail confirmation links, seconds
+    # what a newly registered organisation is told: staff verify it within about this many working days
+    VERIFICATION_WORKING_DAYS = int(os.environ.get("VERIFICATION_WORKING_DAYS", "3"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "files"))
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))  # per attached file
     EXPORT_DIR = os.environ.get("EXPORT_DIR", str(INSTANCE_DIR / "exports"))  # report files, never under static/

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -15,42 +14,18 @@ from grants.auth.services import add_user, password_link
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import MailStatus, Organisation, OutboxMessage, Role, User
-from grants.models.base import now_utc
 
 PER_PAGE = 50
 _PASSWORD_LINK = re.compile(r"(/auth/password/)[\w.-]+")
-ORG_STATUSES = ("all", "unverified", "verified")
 
 
 class NotAllowed(Exception):
     """The acting user may not do this (e.g. invite an admin, or change their own account)."""
 
 
-def organisations_page(status: str) -> Pagination:
-    query = select(Organisation).order_by(Organisation.verified_at.is_not(None), Organisation.name, Organisation.id)
-    if status == "unverified":
-        query = query.where(Organisation.verified_at.is_(None))
-    elif status == "verified":
-        query = query.where(Organisation.verified_at.is_not(None))
-    return db.paginate(query, per_page=PER_PAGE)
-
-
 def members(org: Organisation) -> list[User]:
     return db.session.scalars(select(User).where(User.organisation_id == org.id)
                               .order_by(User.member_verified_at.is_not(None), User.name)).all()
-
-
-def verify_organisation(actor: User, org: Organisation) -> None:
-    if org.verified:
-        return
-    org.verified_at = now_utc()
-    org.verified_by_id = actor.id
-    record("verify", org, before={"verified_at": None}, after=snapshot(org, ["verified_at", "verified_by_id"]))
-    for member in members(org):
-        if member.acts_for_organisation:
-            mail.send(member.email, _l("Your organisation was verified"), "email/organisation_verified.txt",
-                      locale=member.locale, member=member, organisation=org,
-                      link=url_for("auth.organisation", _external=True))
 
 
 def users_page(q: str, role: str) -> Pagination:

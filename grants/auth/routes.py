@@ -11,9 +11,13 @@ from grants import jobs
 from grants.audit import record
 from grants.auth import services
 from grants.auth.choices import country_name, organisation_type_label
+from grants.auth.confirmation import confirm_email as confirm_email_of
+from grants.auth.confirmation import is_registrant, next_steps, send_confirmation
 from grants.auth.forms import JoinForm, LoginForm, ProfileForm, RegisterForm, ResetRequestForm, SetPasswordForm
-from grants.auth.tokens import user_for_token
+from grants.auth.identity import duplicates_of
+from grants.auth.tokens import user_for_email_token, user_for_token
 from grants.extensions import limiter
+from grants.models import Role
 
 bp = Blueprint("auth", __name__)
 bp.add_app_template_filter(country_name, "country_name")
@@ -67,6 +71,16 @@ def logout():
     return redirect(url_for("public.index"))
 
 
+def _flag_duplicates(name: str, legal_id: str, exclude: int | None = None) -> None:
+    """Warn that another organisation already has this name or legal identifier (staff see it too)."""
+    found = duplicates_of(name, legal_id, exclude=exclude)
+    if found:
+        flash(_("Another organisation is already registered with the same name or legal identifier: %(names)s. "
+                "If it is yours, programme staff will merge your registration into it, and you will then be a "
+                "member of it.", names="; ".join(f"{o.name} ({country_name(o.country)})" for o in found)),
+              "warning")
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
@@ -78,11 +92,13 @@ def register():
         except services.EmailTaken:
             form.email.errors.append(_("An account with this email address already exists. Log in instead."))
         else:
+            send_confirmation(user)
             login_user(user)
             jobs.commit()
-            flash(_("Your organisation is registered. Programme staff will verify it before you can apply."),
-                  "success")
-            return redirect(url_for("auth.organisation"))
+            flash(_("Your organisation is registered. We sent a link to %(email)s: open it to confirm your "
+                    "address.", email=user.email), "success")
+            _flag_duplicates(user.organisation.name, user.organisation.legal_id, exclude=user.organisation_id)
+            return redirect(url_for("auth.confirm_email"))
     return render_template("auth/register.html", form=form)
 
 
@@ -91,20 +107,78 @@ def join():
     if current_user.is_authenticated:
         return redirect(url_for("public.index"))
     form = JoinForm()
-    form.set_organisations(services.joinable_organisations())
-    if form.validate_on_submit():
+    q = (request.values.get("q") or "").replace("\x00", "").strip()[:200]
+    chosen = services.joinable(form.organisation_id.data) if form.is_submitted() else None
+    searching = "search" in request.form
+    if not searching and form.validate_on_submit():
         try:
-            user = services.register_member(form.organisation_id.data, form.full_name.data, form.email.data,
-                                            form.password.data)
+            if chosen is None:
+                raise LookupError(form.organisation_id.data)
+            user = services.register_member(chosen.id, form.full_name.data, form.email.data, form.password.data)
+        except LookupError:
+            form.organisation_id.errors.append(_("Search for your organisation and choose it from the results."))
         except services.EmailTaken:
             form.email.errors.append(_("An account with this email address already exists. Log in instead."))
         else:
+            send_confirmation(user)
             login_user(user)
             jobs.commit()
-            flash(_("Your account is created. A verified member of your organisation or programme staff "
-                    "must now confirm that you work for it."), "success")
-            return redirect(url_for("auth.organisation"))
-    return render_template("auth/join.html", form=form)
+            flash(_("Your account is created. We sent a link to %(email)s: open it to confirm your address. "
+                    "Then a verified member of your organisation or programme staff confirms that you work for it.",
+                    email=user.email), "success")
+            return redirect(url_for("auth.confirm_email"))
+    results = services.joinable_organisations(q)
+    if chosen is not None and all(org.id != chosen.id for org in results):
+        results.insert(0, chosen)
+    return render_template("auth/join.html", form=form, q=q, results=results, chosen=chosen,
+                           searched=bool(q), min_search=services.JOIN_MIN_SEARCH)
+
+
+@bp.get("/confirm")
+@login_required
+def confirm_email():
+    """The page an account sees until its address is confirmed, with the link sent again on request."""
+    if current_user.email_confirmed:
+        return redirect(url_for("public.index"))
+    return render_template("auth/confirm_email.html", registrant=is_registrant(current_user), **next_steps())
+
+
+@bp.post("/confirm")
+@login_required
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def resend_confirmation():
+    if not current_user.email_confirmed:
+        send_confirmation(current_user._get_current_object())
+        jobs.commit()
+        flash(_("We sent a new link to %(email)s. Earlier links keep working until they expire.",
+                email=current_user.email), "success")
+    return redirect(url_for("auth.confirm_email"))
+
+
+@bp.get("/confirm/<token>")
+def confirm_email_link(token: str):
+    user = user_for_email_token(token)
+    if user is None:
+        return render_template("auth/token_invalid.html", confirm=True), 400
+    confirm_email_of(user)
+    jobs.commit()
+    flash(_("Your e-mail address %(email)s is confirmed.", email=user.email), "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("auth.organisation" if user.organisation_id else "public.index"))
+    return redirect(url_for("auth.login"))
+
+
+# pages an applicant whose address is not confirmed may still open: the rest send them to confirm it first
+_BEFORE_CONFIRMATION = {"auth.confirm_email", "auth.resend_confirmation", "auth.confirm_email_link", "auth.logout",
+                        "auth.set_password", "static"}
+
+
+@bp.before_app_request
+def _confirm_email_first():
+    if (current_user.is_authenticated and current_user.role is Role.applicant and not current_user.email_confirmed
+            and request.endpoint not in _BEFORE_CONFIRMATION and not (request.endpoint or "").startswith("public.")):
+        return redirect(url_for("auth.confirm_email"))
+    return None
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -147,9 +221,16 @@ def organisation():
         if not manage:
             abort(403)
         if form.validate():
-            services.update_profile(org, form.data)
+            changes = services.update_profile(org, form.data)
             jobs.commit()
-            flash(_("The organisation's profile is saved."), "success")
+            if changes:
+                flash(_("The profile is saved. You changed what programme staff verified (%(fields)s), so they "
+                        "must verify the organisation again. Until they do, its members cannot start, edit or "
+                        "submit applications; staff have been told.",
+                        fields=", ".join(str(form[field].label.text) for field in changes)), "warning")
+            else:
+                flash(_("The organisation's profile is saved."), "success")
+            _flag_duplicates(org.name, org.legal_id, exclude=org.id)
             return redirect(url_for("auth.organisation"))
     pending = services.pending_members(org) if manage else []
     return render_template("auth/organisation.html", org=org, form=form, manage=manage, pending=pending)
@@ -167,6 +248,9 @@ def verify_member(user_id: int):
         member = services.verify_member(current_user, org, user_id)
     except LookupError:
         abort(404)
+    except services.NotConfirmed:
+        flash(_("This person has not confirmed their e-mail address yet. Verify them once they have."), "error")
+        return redirect(url_for("auth.organisation"))
     jobs.commit()
     flash(_("%(name)s can now act for %(organisation)s.", name=member.name, organisation=org.name), "success")
     return redirect(url_for("auth.organisation"))

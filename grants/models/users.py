@@ -31,6 +31,8 @@ class User(UserMixin, Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     last_login_at: Mapped[Timestamp | None]
+    # the owner opened the link sent to the address (or set a password through an e-mailed link)
+    email_confirmed_at: Mapped[Timestamp | None]
 
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     # a user acts for the organisation only once a member verification is recorded and the
@@ -59,7 +61,12 @@ class User(UserMixin, Base):
     @property
     def acts_for_organisation(self) -> bool:
         org = self.organisation
-        return bool(org and org.verified and self.member_verified_at is not None and self.active)
+        return bool(org and org.verified and self.member_verified_at is not None and self.active
+                    and self.email_confirmed)
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
