@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from grants import mail
 from grants.audit import record
 from grants.auth.identity import tell_staff
-from grants.auth.services import acting_members
+from grants.auth.services import EmailTaken, acting_members, find_user
 from grants.auth.tokens import email_token
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
@@ -37,6 +38,24 @@ def is_registrant(user: User) -> bool:
     """The user registered their organisation, which staff have still to verify."""
     org = user.organisation
     return bool(org and not org.verified and not org.closed and user.member_verified_at is not None)
+
+
+def correct_address(user: User, email: str) -> None:
+    """Replace a mistyped address before it is confirmed (EmailTaken if another account has it); links sent to
+    the earlier address stop working, since a token names the address it was sent to."""
+    if user.email_confirmed or email == user.email:
+        return
+    if find_user(email) is not None:
+        raise EmailTaken(email)
+    before = {"email": user.email}
+    try:
+        with db.session.begin_nested():
+            user.email = email
+            db.session.flush()
+    except IntegrityError as exc:
+        raise EmailTaken(email) from exc
+    record("correct_email", user, before=before, after={"email": email}, user_id=user.id)
+    send_confirmation(user)
 
 
 def mark_confirmed(user: User) -> bool:

@@ -103,6 +103,11 @@ class ProfileForm(OrganisationFields):
     submit = SubmitField(_l("Save"))
 
 
+class ChangeEmailForm(FlaskForm):
+    email = email_field()
+    submit = SubmitField(_l("Send the link to this address"))
+
+
 class ResetRequestForm(FlaskForm):
     email = email_field()
     submit = SubmitField(_l("Send me a link"))

@@ -9,14 +9,22 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from grants import jobs
 from grants.audit import record
-from grants.auth import services
+from grants.auth import confirmation, services
 from grants.auth.choices import country_name, organisation_type_label
 from grants.auth.confirmation import confirm_email as confirm_email_of
 from grants.auth.confirmation import is_registrant, next_steps, send_confirmation
-from grants.auth.forms import JoinForm, LoginForm, ProfileForm, RegisterForm, ResetRequestForm, SetPasswordForm
+from grants.auth.forms import (
+    ChangeEmailForm,
+    JoinForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetRequestForm,
+    SetPasswordForm,
+)
 from grants.auth.identity import duplicates_of
 from grants.auth.tokens import user_for_email_token, user_for_token
-from grants.extensions import limiter
+from grants.extensions import db, limiter
 from grants.models import Role
 
 bp = Blueprint("auth", __name__)
@@ -140,7 +148,31 @@ def confirm_email():
     """The page an account sees until its address is confirmed, with the link sent again on request."""
     if current_user.email_confirmed:
         return redirect(url_for("public.index"))
-    return render_template("auth/confirm_email.html", registrant=is_registrant(current_user), **next_steps())
+    return render_template("auth/confirm_email.html", registrant=is_registrant(current_user),
+                           form=ChangeEmailForm(email=current_user.email), **next_steps())
+
+
+@bp.post("/confirm/address")
+@login_required
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def correct_address():
+    """A mistyped address, corrected before it is confirmed: the link goes to the new one."""
+    if current_user.email_confirmed:
+        return redirect(url_for("public.index"))
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            confirmation.correct_address(current_user._get_current_object(), form.email.data)
+        except services.EmailTaken:
+            form.email.errors.append(_("An account with this email address already exists. Log in instead."))
+        else:
+            jobs.commit()
+            flash(_("We sent a link to %(email)s: open it to confirm your address.", email=form.email.data),
+                  "success")
+            return redirect(url_for("auth.confirm_email"))
+    db.session.rollback()
+    return render_template("auth/confirm_email.html", registrant=is_registrant(current_user), form=form,
+                           **next_steps()), 400
 
 
 @bp.post("/confirm")
@@ -170,6 +202,7 @@ def confirm_email_link(token: str):
 
 # pages an applicant whose address is not confirmed may still open: the rest send them to confirm it first
 _BEFORE_CONFIRMATION = {"auth.confirm_email", "auth.resend_confirmation", "auth.confirm_email_link", "auth.logout",
+                        "auth.correct_address",
                         "auth.set_password", "static"}
 
 

@@ -122,3 +122,21 @@ def test_setting_a_password_from_an_e_mailed_link_confirms_the_address(client, d
 
 def test_existing_and_demo_accounts_count_as_confirmed(db):
     assert make_user("applicant", organisation=make_org()).acts_for_organisation
+
+
+def test_a_mistyped_address_is_corrected_before_confirmation(client, db, post):
+    make_user("applicant", email="taken@example.org")
+    db.session.commit()
+    user = _register(db, post)
+    old_link = LINK.search(_mails(db, user.email)[0].body).group(1)
+    page = post("/auth/confirm/address", {"email": "taken@example.org"}, page="/auth/confirm")
+    assert page.status_code == 400 and "An account with this email address already exists" in page.get_data(
+        as_text=True)
+    post("/auth/confirm/address", {"email": "Ayse.Yilmaz@Nilufer.bel.tr"}, page="/auth/confirm")
+    db.session.refresh(user)
+    assert user.email == "ayse.yilmaz@nilufer.bel.tr" and user.email_confirmed_at is None
+    assert client.get(old_link).status_code == 400  # sent to the mistyped address
+    client.get(LINK.search(_mails(db, "ayse.yilmaz@nilufer.bel.tr")[0].body).group(1))
+    db.session.refresh(user)
+    assert user.email_confirmed_at is not None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "correct_email"))

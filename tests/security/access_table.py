@@ -92,6 +92,7 @@ ROUTES: dict[str, Route] = {
     # e-mail confirmation: the page redirects a confirmed account to its organisation or home; the link is public
     "auth.confirm_email": Route("signed_in", ok=HOME),
     "auth.resend_confirmation": Route(post="signed_in"),
+    "auth.correct_address": Route(post="signed_in", data={"email": "corrected@example.org"}),
     "auth.confirm_email_link": Route("public", ok=400, args={"token": "token"}),
     "auth.organisation": Route("organisation_page", post="organisation_profile", data={
         "name": "Renamed Municipality", "type": "municipality", "country": "TR", "region": "Ankara",
