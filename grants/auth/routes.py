@@ -111,6 +111,7 @@ def register():
 
 
 @bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])  # no listing by many searches
 def join():
     if current_user.is_authenticated:
         return redirect(url_for("public.index"))

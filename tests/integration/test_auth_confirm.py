@@ -140,3 +140,14 @@ def test_a_mistyped_address_is_corrected_before_confirmation(client, db, post):
     db.session.refresh(user)
     assert user.email_confirmed_at is not None
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "correct_email"))
+
+
+def test_an_unknown_address_costs_a_password_check_too(app, db, monkeypatch):
+    """No timing oracle at login (security probe M5): an unknown address is checked against a dummy hash."""
+    from grants.auth import services
+
+    checked = []
+    real = services.check_password_hash
+    monkeypatch.setattr(services, "check_password_hash", lambda h, p: checked.append(p) or real(h, p))
+    assert services.authenticate("nobody@example.org", "a guess") is None
+    assert checked == ["a guess"]

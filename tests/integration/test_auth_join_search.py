@@ -36,3 +36,9 @@ def test_results_are_limited(client, db, post):
         make_org(name=f"Belediye {n:02d}")
     db.session.commit()
     assert _search(post, "belediye").count('name="organisation_id"') == 10
+
+
+def test_searching_is_rate_limited(app, client, db, post, monkeypatch):
+    monkeypatch.setitem(app.config, "JOIN_RATE_LIMIT", "3 per minute")
+    answers = [post("/auth/join", {"q": f"abc{n}", "search": "1"}, page="/auth/join").status_code for n in range(4)]
+    assert answers == [200, 200, 200, 429]

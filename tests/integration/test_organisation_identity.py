@@ -30,7 +30,7 @@ def test_renaming_a_verified_organisation_sends_it_back_to_staff(client, db, log
     assert event.before["name"] == "Nilüfer Belediyesi" and event.after["verified_at"] is None
     notice = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == staff.email))
     assert "Stadt Nilüfer GmbH changed its identity" in notice.subject
-    assert "Country: TR → DE" in notice.body and "Legal identifier: TR-16-1 → HRB-999" in notice.body
+    assert "Country: Türkiye → Germany" in notice.body and "Legal identifier: TR-16-1 → HRB-999" in notice.body
     assert not user.acts_for_organisation
     assert "must verify it again" in client.get("/applications").get_data(as_text=True)
 
