@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, func, null, or_, select, update
 
 from grants import mail
 from grants.audit import record, snapshot
@@ -63,7 +63,7 @@ def verify_organisation(actor: User, org: Organisation, seen: dict | None = None
                                                                   else seen.get(field, "")) for field in IDENTITY_FIELDS))
     before = snapshot(org, ["verified_at", "identity_changed_at", "identity_changes"])
     done = db.session.execute(query.values(verified_at=now_utc(), verified_by_id=actor.id, identity_changed_at=None,
-                                           identity_changes=None).execution_options(synchronize_session=False))
+                                           identity_changes=null()).execution_options(synchronize_session=False))
     db.session.refresh(org)
     if done.rowcount == 0:
         if org.closed:
