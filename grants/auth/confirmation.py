@@ -40,6 +40,15 @@ def is_registrant(user: User) -> bool:
     return bool(org and not org.verified and not org.closed and user.member_verified_at is not None)
 
 
+def tell_owner(email: str) -> None:
+    """Someone registered with an address that has an account already: tell its owner, not the visitor."""
+    owner = find_user(email)
+    if owner is not None and owner.active:
+        mail.send(owner.email, _l("Someone tried to register with your e-mail address"),
+                  "email/registration_address_taken.txt", locale=owner.locale, user=owner,
+                  login=url_for("auth.login", _external=True), reset=url_for("auth.reset_request", _external=True))
+
+
 def correct_address(user: User, email: str) -> None:
     """Replace a mistyped address before it is confirmed (EmailTaken if another account has it); links sent to
     the earlier address stop working, since a token names the address it was sent to."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -65,6 +65,8 @@ def login():
         login_user(user, remember=form.remember.data)
         services.record_login(user)
         jobs.commit()
+        if _must_confirm(user):
+            return redirect(url_for("auth.confirm_email"))
         return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -89,7 +91,16 @@ def _flag_duplicates(name: str, legal_id: str, exclude: int | None = None) -> No
               "warning")
 
 
+def _registered(email: str, registrant: bool):
+    """The same answer whether the address was new or already had an account (whose owner is e-mailed instead):
+    the page says where the link went; nobody learns which addresses have accounts."""
+    jobs.commit()
+    session["registered"] = {"email": email, "registrant": registrant}
+    return redirect(url_for("auth.registered"))
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("public.index"))
@@ -98,20 +109,28 @@ def register():
         try:
             user = services.register_organisation(form.data, form.full_name.data, form.email.data, form.password.data)
         except services.EmailTaken:
-            form.email.errors.append(_("An account with this email address already exists. Log in instead."))
+            confirmation.tell_owner(form.email.data)
+            exclude = None
         else:
             send_confirmation(user)
-            login_user(user)
-            jobs.commit()
-            flash(_("Your organisation is registered. We sent a link to %(email)s: open it to confirm your "
-                    "address.", email=user.email), "success")
-            _flag_duplicates(user.organisation.name, user.organisation.legal_id, exclude=user.organisation_id)
-            return redirect(url_for("auth.confirm_email"))
+            exclude = user.organisation_id
+        _flag_duplicates(form.name.data, form.legal_id.data, exclude=exclude)
+        return _registered(form.email.data, registrant=True)
     return render_template("auth/register.html", form=form)
 
 
+@bp.get("/registered")
+def registered():
+    """After registering or joining: check your inbox, and what happens next."""
+    shown = session.get("registered")
+    if current_user.is_authenticated or not isinstance(shown, dict):
+        return redirect(url_for("public.index"))
+    return render_template("auth/registered.html", email=shown.get("email", ""),
+                           registrant=bool(shown.get("registrant")), **next_steps())
+
+
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])  # no listing by many searches
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])  # no listing by searches
 def join():
     if current_user.is_authenticated:
         return redirect(url_for("public.index"))
@@ -127,15 +146,11 @@ def join():
         except LookupError:
             form.organisation_id.errors.append(_("Search for your organisation and choose it from the results."))
         except services.EmailTaken:
-            form.email.errors.append(_("An account with this email address already exists. Log in instead."))
+            confirmation.tell_owner(form.email.data)
+            return _registered(form.email.data, registrant=False)
         else:
             send_confirmation(user)
-            login_user(user)
-            jobs.commit()
-            flash(_("Your account is created. We sent a link to %(email)s: open it to confirm your address. "
-                    "Then a verified member of your organisation or programme staff confirms that you work for it.",
-                    email=user.email), "success")
-            return redirect(url_for("auth.confirm_email"))
+            return _registered(form.email.data, registrant=False)
     results = services.joinable_organisations(q)
     if chosen is not None and all(org.id != chosen.id for org in results):
         results.insert(0, chosen)
@@ -207,10 +222,16 @@ _BEFORE_CONFIRMATION = {"auth.confirm_email", "auth.resend_confirmation", "auth.
                         "auth.set_password", "static"}
 
 
+def _must_confirm(user) -> bool:
+    """A registered applicant whose address is not confirmed yet (staff and evaluators confirm theirs by setting
+    their password through the link of their invitation)."""
+    return user.role is Role.applicant and not user.email_confirmed
+
+
 @bp.before_app_request
 def _confirm_email_first():
-    if (current_user.is_authenticated and current_user.role is Role.applicant and not current_user.email_confirmed
-            and request.endpoint not in _BEFORE_CONFIRMATION and not (request.endpoint or "").startswith("public.")):
+    if (current_user.is_authenticated and _must_confirm(current_user) and request.endpoint not in _BEFORE_CONFIRMATION
+            and not (request.endpoint or "").startswith("public.")):
         return redirect(url_for("auth.confirm_email"))
     return None
 

@@ -48,9 +48,11 @@ def test_municipality_registers_confirms_is_verified_and_logs_in(page, live_db):
     live_db.session.commit()
     _register(page)
 
-    # until the address is confirmed, the account sees only the page saying so
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your e-mail address")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
     expect(page.get_by_text("usually within 3 working days")).to_be_visible()
+    # signed in before confirming the address, the account sees only the page saying to confirm it
+    log_in(page, "ayse@cankaya.example", "a long enough password")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your e-mail address")
     page.goto("/applications")
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your e-mail address")
     page.get_by_role("button", name="Send the link again").click()
@@ -108,6 +110,9 @@ def test_a_colleague_finds_the_organisation_by_search_and_joins_it(page, live_db
     page.get_by_label("Password", exact=True).fill("a long enough password")
     page.get_by_label("Confirm password").fill("a long enough password")
     page.get_by_role("button", name="Register").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your e-mail address")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
     page.goto(_link(live_db, "mehmet@cankaya.example"))
+    expect(page.get_by_text("Your e-mail address mehmet@cankaya.example is confirmed.")).to_be_visible()
+    log_in(page, "mehmet@cankaya.example", "a long enough password")
+    page.get_by_role("link", name="My organisation").click()
     expect(page.get_by_text("Your membership waits for verification")).to_be_visible()

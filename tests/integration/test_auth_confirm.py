@@ -19,13 +19,19 @@ def _mails(db, to: str) -> list[OutboxMessage]:
 
 
 def _register(db, post) -> User:
+    """Register, then log in (allowed before the address is confirmed)."""
     assert post("/auth/register", {**ORG, **ACCOUNT}).status_code == 302
+    signed_in = post("/auth/login", {"email": ACCOUNT["email"], "password": ACCOUNT["password"]})
+    assert signed_in.headers["Location"] == "/auth/confirm"  # where an unconfirmed account lands
     return db.session.scalar(select(User).where(User.email == ACCOUNT["email"]))
 
 
 def test_the_registering_user_is_sent_a_link_and_told_what_happens_next(client, db, post):
+    post("/auth/register", {**ORG, **ACCOUNT})
+    page = client.get("/auth/registered").get_data(as_text=True)
+    assert "We sent a message to ayse@nilufer.bel.tr" in page and "usually within 3 working days" in page
     user = _register(db, post)
-    [mail] = _mails(db, user.email)
+    mail = _mails(db, user.email)[0]
     assert mail.subject == "Confirm your e-mail address" and LINK.search(mail.body)
     assert "usually within 3 working days" in mail.body and "Nilüfer Belediyesi" in mail.body
     page = client.get("/auth/confirm").get_data(as_text=True)
@@ -104,7 +110,8 @@ def test_a_joiner_s_colleagues_hear_of_them_once_their_address_is_confirmed(clie
     db.session.commit()
     post("/auth/join", {"organisation_id": str(org.id), **ACCOUNT, "email": "new@musterstadt.de"})
     assert _mails(db, colleague.email) == []
-    client.get(LINK.search(_mails(db, "new@musterstadt.de")[0].body).group(1))
+    page = client.get(LINK.search(_mails(db, "new@musterstadt.de")[0].body).group(1))
+    assert page.headers["Location"] == "/auth/login"  # not signed in: confirmed, then log in
     [notice] = _mails(db, colleague.email)
     assert notice.subject == "A new member waits for verification" and "new@musterstadt.de" in notice.body
 

@@ -39,6 +39,6 @@ def test_results_are_limited(client, db, post):
 
 
 def test_searching_is_rate_limited(app, client, db, post, monkeypatch):
-    monkeypatch.setitem(app.config, "JOIN_RATE_LIMIT", "3 per minute")
+    monkeypatch.setitem(app.config, "REGISTRATION_RATE_LIMIT", "3 per minute")
     answers = [post("/auth/join", {"q": f"abc{n}", "search": "1"}, page="/auth/join").status_code for n in range(4)]
     assert answers == [200, 200, 200, 429]

@@ -1,5 +1,5 @@
 """Registering a local authority with its first user, and joining an organisation already registered."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from grants.models import AuditEvent, MailStatus, Organisation, OrganisationType, OutboxMessage, User
 from tests.factories import make_org, make_user
@@ -12,7 +12,7 @@ ACCOUNT = {"full_name": "Ayşe Yılmaz", "email": "Ayse@Nilufer.bel.tr", "passwo
 
 def test_registration_creates_unverified_organisation_and_verified_first_member(client, db, post):
     page = post("/auth/register", {**ORG, **ACCOUNT})
-    assert page.status_code == 302 and page.headers["Location"] == "/auth/confirm"
+    assert page.status_code == 302 and page.headers["Location"] == "/auth/registered"
     user = db.session.scalar(select(User).where(User.email == "ayse@nilufer.bel.tr"))
     org = user.organisation
     assert (org.name, org.type, org.country, org.population) == ("Nilüfer Belediyesi", OrganisationType.municipality,
@@ -57,14 +57,22 @@ def test_password_confirmation_must_match(client, db, post):
     assert "The two passwords do not match" in text
 
 
-def test_duplicate_email_is_refused_on_the_email_field(client, db, post):
-    make_user("applicant", email="ayse@nilufer.bel.tr")
+def test_an_address_with_an_account_gets_the_same_answer_and_its_owner_is_told(client, db, post):
+    """No user enumeration (security probe M5): the visitor sees what a new address sees; the owner is e-mailed."""
+    new = post("/auth/register", {**ORG, **ACCOUNT, "email": "new@nilufer.bel.tr"})
+    client.get("/auth/registered")
+    owner = make_user("applicant", email="ayse@nilufer.bel.tr")
     db.session.commit()
     page = post("/auth/register", {**ORG, **ACCOUNT})
-    text = page.get_data(as_text=True)
-    assert page.status_code == 200
-    assert "Email address: An account with this email address already exists" in text
-    assert db.session.scalar(select(Organisation).where(Organisation.name == "Nilüfer Belediyesi")) is None
+    assert (page.status_code, page.headers["Location"]) == (new.status_code, new.headers["Location"])
+    assert "We sent a message to ayse@nilufer.bel.tr" in client.get("/auth/registered").get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Organisation.id)).where(
+        Organisation.name == "Nilüfer Belediyesi")) == 1  # the first registration only
+    [mail] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to == owner.email)).all()
+    assert mail.subject == "Someone tried to register with your e-mail address"
+    assert "http://localhost/auth/reset" in mail.body
+    joined = post("/auth/join", {"organisation_id": str(make_org().id), **ACCOUNT})
+    assert joined.headers["Location"] == "/auth/registered"
 
 
 def test_join_existing_organisation_leaves_the_member_pending(client, db, post):
@@ -72,7 +80,7 @@ def test_join_existing_organisation_leaves_the_member_pending(client, db, post):
     colleague = make_user("applicant", organisation=org, email="colleague@musterstadt.de")
     db.session.commit()
     page = post("/auth/join", {"organisation_id": str(org.id), **ACCOUNT, "email": "new@musterstadt.de"})
-    assert page.status_code == 302 and page.headers["Location"] == "/auth/confirm"
+    assert page.status_code == 302 and page.headers["Location"] == "/auth/registered"
     user = db.session.scalar(select(User).where(User.email == "new@musterstadt.de"))
     assert user.organisation_id == org.id and user.member_verified_at is None
     assert not user.acts_for_organisation

@@ -90,6 +90,7 @@ ROUTES: dict[str, Route] = {
     "auth.reset_request": Route("public"),
     "auth.set_password": Route("public"),
     # e-mail confirmation: the page redirects a confirmed account to its organisation or home; the link is public
+    "auth.registered": Route("public", ok=HOME),  # only just after registering, from the session
     "auth.confirm_email": Route("signed_in", ok=HOME),
     "auth.resend_confirmation": Route(post="signed_in"),
     "auth.correct_address": Route(post="signed_in", data={"email": "corrected@example.org"}),

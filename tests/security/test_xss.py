@@ -188,5 +188,6 @@ def test_what_a_visitor_types_at_registration_comes_back_escaped(client, db, pos
     confirmed = db.session.scalar(select(User).where(User.email == account["email"].lower()))
     confirmed.email_confirmed_at = now_utc()  # as the link e-mailed to the address does (test_auth_confirm)
     db.session.commit()
+    post("/auth/login", {"email": confirmed.email, "password": account["password"]})
     page = client.get("/auth/organisation").get_data(as_text=True)
     assert not [raw for raw in RAW if raw in page] and typed.shown(page) == set(typed.numbers)
