@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+BASE_URL ?= http://$(HOST):$(PORT)# where e-mailed links lead: the address make run serves
 
 .PHONY: run test worker bench translations messages system-packages chromium clean
 
@@ -33,8 +34,8 @@ system-packages:
 
 run: $(VENV)/.installed translations system-packages
 	$(FLASK) db upgrade
-	$(FLASK) demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) demo --url $(BASE_URL)
+	BASE_URL=$(BASE_URL) $(FLASK) run --host $(HOST) --port $(PORT)
 
 chromium:
 	@test -x /usr/bin/chromium || { \

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
@@ -14,7 +15,7 @@ def _bool(name: str, default: bool = False) -> bool:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None  # unset: a random key kept in instance/secret_key
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'grants.sqlite'}"
     )
@@ -35,8 +36,10 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "grants@localhost")
-    SERVER_NAME = os.environ.get("SERVER_NAME") or None
-    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    # The canonical address of the app: every e-mailed link is built from it, never from the request's
+    # Host header (which anyone can set). `make run` sets it for the address it serves.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    TRUSTED_HOSTS = None  # production: the BASE_URL's host and ALLOWED_HOSTS; other Host headers get 400
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -64,6 +67,7 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test"
+    BASE_URL = "http://localhost"  # the test client's host
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "5 per minute"
@@ -76,9 +80,13 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
-    PREFERRED_URL_SCHEME = "https"
 
     def __init__(self) -> None:
         if not os.environ.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in production")
         self.SECRET_KEY = os.environ["SECRET_KEY"]
+        if not os.environ.get("BASE_URL"):
+            raise RuntimeError("BASE_URL must be set in production (e.g. https://grants.example.org)")
+        self.BASE_URL = os.environ["BASE_URL"]
+        self.TRUSTED_HOSTS = [urlsplit(self.BASE_URL).hostname,
+                              *(h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip())]

@@ -3,14 +3,85 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, Request
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter
+
+ID_LIMIT = 2**31 - 1  # the largest id the database holds (INTEGER on PostgreSQL)
+
+
+class DatabaseId(IntegerConverter):
+    """The `int` of every route: a longer number (a 25-digit id) is no page (404), not a database overflow."""
+
+    def __init__(self, url_map, *args, **kw) -> None:
+        kw.setdefault("max", ID_LIMIT)
+        super().__init__(url_map, *args, **kw)
+
+
+class Args(ImmutableMultiDict):
+    """Query and form values: an integer asked for with type=int that no column could hold (page=10**24)
+    reads as absent, so the caller's default applies."""
+
+    def get(self, key, default=None, type=None):  # noqa: A002  (werkzeug's signature)
+        value = super().get(key, default, type)
+        if type is int and isinstance(value, int) and not -ID_LIMIT <= value <= ID_LIMIT:
+            return default
+        return value
+
+
+class AppRequest(Request):
+    parameter_storage_class = Args
+
+
+class App(Flask):
+    """Flask, with external URLs (the links of e-mails) on the configured BASE_URL's scheme and host
+    whatever the request's Host header or scheme says (security-probe H1), bounded ids (L3)."""
+
+    request_class = AppRequest
+
+    def url_for(self, endpoint: str, *, _external: bool = False, _scheme: str | None = None, **values) -> str:
+        if _external and _scheme is None:
+            _scheme = self.config["PREFERRED_URL_SCHEME"]
+        return super().url_for(endpoint, _external=_external, _scheme=_scheme, **values)
+
+
+def canonical_address(app: Flask) -> None:
+    """SERVER_NAME, the scheme and the root path from BASE_URL: Flask then builds every external URL on it,
+    in a request as in a job (Flask 3.1 no longer routes requests by SERVER_NAME; TRUSTED_HOSTS does)."""
+    base = urlsplit(app.config["BASE_URL"])
+    if base.scheme not in {"http", "https"} or not base.netloc:
+        raise RuntimeError(f"BASE_URL must be an http(s) address such as https://grants.example.org, "
+                           f"not {app.config['BASE_URL']!r}")
+    app.config.update(SERVER_NAME=base.netloc, PREFERRED_URL_SCHEME=base.scheme,
+                      APPLICATION_ROOT=base.path.rstrip("/") or "/")
+
+
+def instance_secret(folder: str) -> str:
+    """A random signing key made on first start and kept in the instance folder, readable by its owner only,
+    so that no installation signs its sessions with a key published in the source (security-probe M3)."""
+    path = os.path.join(folder, "secret_key")
+    os.makedirs(folder, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path, encoding="ascii") as kept:
+            return kept.read().strip()
+    with os.fdopen(descriptor, "w", encoding="ascii") as new:
+        new.write(secrets.token_urlsafe(48))
+    return instance_secret(folder)
 
 
 def create_app(config: object | str | None = None) -> Flask:
-    app = Flask(__name__, template_folder="../templates", static_folder="../static",
-                instance_path=os.environ.get("INSTANCE_DIR") or None)
+    app = App(__name__, template_folder="../templates", static_folder="../static",
+              instance_path=os.environ.get("INSTANCE_DIR") or None)
     app.config.from_object(config or _default_config())
+    canonical_address(app)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(app.instance_path)
+    app.url_map.converters["int"] = DatabaseId
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
@@ -96,7 +167,8 @@ def register_commands(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from grants.i18n import register_template_helpers
-    from grants.security import set_security_headers
+    from grants.security import refuse_unstorable_input, set_security_headers
 
     register_template_helpers(app)
+    app.before_request(refuse_unstorable_input)
     app.after_request(set_security_headers)

@@ -149,9 +149,10 @@ def _echo_ranking(ranking: Ranking) -> None:
 
 
 @click.command("demo")
-def demo() -> None:
-    """Load the demo accounts and calls (safe to run again)."""
-    from grants.demo import ACCOUNTS, EVALUATION_CALL, EXAMPLE_CALL, OPEN_CALL, PASSWORD, URL, load_demo
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Where the app is served.")
+def demo(url: str) -> None:
+    """Load the demo accounts and calls (safe to run again: existing data is kept)."""
+    from grants.demo import ACCOUNTS, EVALUATION_CALL, EXAMPLE_CALL, OPEN_CALL, PASSWORD, load_demo
 
     try:
         load_demo()
@@ -159,7 +160,8 @@ def demo() -> None:
     except BaseException:
         db.session.rollback()
         raise
-    click.echo(f"Demo data loaded. Open {URL} and log in with one of these accounts (password: {PASSWORD}):")
+    click.echo(f"Demo data loaded (data already there is kept; `make clean` starts afresh). Open {url} and log in "
+               f"with one of these accounts (password: {PASSWORD}):")
     for email, what in ACCOUNTS:
         click.echo(f"  {email:<26} {what}")
     click.echo(f"Calls: {OPEN_CALL} (open for submissions), the example call {EXAMPLE_CALL} (48 applications) and "

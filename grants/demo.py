@@ -33,7 +33,6 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 
-URL = "http://127.0.0.1:5000"
 PASSWORD = "demo-password-2026"
 BUNDLE = Path(__file__).resolve().parent / "data" / "ttgs-demo.bundle.json"
 OPEN_CALL = "TTGS-2026"

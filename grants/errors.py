@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from grants.extensions import db
 
@@ -31,6 +31,11 @@ def register(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         message = _("Your form expired or was sent from another site. Go back, reload the page and try again.")
         return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        """A Host header the app does not serve (TRUSTED_HOSTS): no page can be built for it, as no URL can."""
+        return "Bad request: this address is not served here.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

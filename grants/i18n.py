@@ -15,6 +15,8 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import escape
 
+from grants.rules.numbers import show_size
+
 LANGUAGE_NAMES = {"en": "English", "tr": "Türkçe"}
 
 
@@ -56,6 +58,10 @@ def number(value: Decimal | int | None) -> str:
     return "–" if value is None else format_decimal(value, locale=str(get_locale()))
 
 
+def file_size(size: int | None) -> str:
+    return show_size(size, str(get_locale()))
+
+
 def local_time(moment: datetime | None, tz: str = "UTC", fmt: str = "medium") -> str:
     """A time shown in the given IANA zone, with the zone named (e.g. 'Europe/Istanbul')."""
     if moment is None:
@@ -68,6 +74,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["file_size"] = file_size
 
     @app.context_processor
     def inject_locale() -> dict:

@@ -13,10 +13,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from grants.rules.budget import BudgetTotals
+from grants.rules.numbers import show_rate, show_size
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -85,8 +86,8 @@ def _environment(locale: str, translations: NullTranslations | None) -> Environm
     env.install_gettext_translations(translations or NullTranslations(), newstyle=True)
     env.filters["money"] = lambda amount, currency: format_currency(amount, currency, locale=locale)
     env.filters["number"] = lambda value: format_decimal(value, locale=locale)
-    env.filters["percent"] = lambda value: "–" if value is None else format_percent(
-        value, format="#,##0.##%", locale=locale)
+    env.filters["percent"] = lambda value: show_rate(value, locale)
+    env.filters["file_size"] = lambda size: show_size(size, locale)
     env.filters["local_time"] = lambda moment, tz: "–" if moment is None else (
         f"{format_datetime(moment, format='medium', tzinfo=ZoneInfo(tz), locale=locale)} ({tz})")
     return env

@@ -22,7 +22,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters an XML sheet cannot hold
+# what an XML sheet cannot hold: control characters, lone surrogates and the noncharacters (L2)
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]|[\U0001fffe-\U0001ffff]")
 MAX_TEXT = 32767  # characters in one cell
 FORMATS = {"money": '#,##0.00 "{currency}"', "score": "0.00", "percent": "0.00%", "quantity": "#,##0.####",
            "datetime": "yyyy-mm-dd hh:mm"}  # whole numbers and text keep Excel's General format

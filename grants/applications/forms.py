@@ -141,7 +141,7 @@ class LineForm(Form):
         SelectChoice(str(number), label) for number, label in HEADING_LABELS.items()])
     description = StringField(_l("Description"), filters=[_strip])
     unit = StringField(_l("Unit"), filters=[_strip])
-    quantity = DecimalText(_l("Quantity"))
+    quantity = DecimalText(_l("Quantity"), places=4)
     unit_cost = DecimalText(_l("Unit cost"))
     organisation = SelectField(_l("Incurred by"), validate_choice=False)
     remove = BooleanField(_l("Remove"))
@@ -163,11 +163,14 @@ class BudgetForm(Form):
     save_draft = SubmitField(_l("Save as draft"))
 
 
+def _line_data(line) -> dict:
+    return {"line_id": line.id, "heading": str(line.heading), "description": line.description, "unit": line.unit,
+            "quantity": line.quantity.normalize(), "unit_cost": line.unit_cost, "organisation": str(line.organisation_id)}
+
+
 def budget_form(application: Application, members: dict[int, str], formdata=None) -> BudgetForm:
     data = {"version": application.version, **{name: getattr(application, name) for name in AMOUNTS},
-            "lines": [{"line_id": line.id, "heading": str(line.heading), "description": line.description,
-                       "unit": line.unit, "quantity": line.quantity.normalize(), "unit_cost": line.unit_cost,
-                       "organisation": str(line.organisation_id)} for line in application.budget_lines]}
+            "lines": [_line_data(line) for line in application.budget_lines]}
     form = BudgetForm(formdata=formdata, data=data)
     if formdata is None:
         form.lines.append_entry()
@@ -188,8 +191,9 @@ def set_choices(form: BudgetForm, members: dict[int, str], outside: dict[str, st
         entry.form.organisation.choices = choices + extra
 
 
-def add_blank_line(form: BudgetForm, members: dict[int, str]) -> None:
-    form.lines.append_entry()
+def add_blank_line(form: BudgetForm, members: dict[int, str], line=None) -> None:
+    """A blank row, or one showing a saved line."""
+    form.lines.append_entry(_line_data(line) if line is not None else None)
     form.lines[-1].form.organisation.choices = [SelectChoice(str(org_id), name) for org_id, name in members.items()]
 
 

@@ -1,7 +1,7 @@
 """Applicant pages (dashboard, start, task list, project, budget) and the staff list of submitted applications."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,6 +14,19 @@ from grants.applications.access import (
     is_lead_member,
 )
 from grants.applications.budget import application_report, budget_report, partnership, rule_line, saved_line_total
+from grants.applications.conflicts import (
+    PROJECT_FIELDS,
+    apply_budget_choices,
+    apply_project_choices,
+    budget_conflict,
+    form_key,
+    last_change,
+    line_id_of,
+    project_conflict,
+    read_choices,
+    unresolved,
+)
+from grants.applications.editing import as_shown, change_text, is_autosave, remember_saved, status
 from grants.applications.forms import (
     AMOUNTS,
     add_blank_line,
@@ -28,21 +41,22 @@ from grants.applications.queries import SORTS, staff_page
 from grants.applications.queries import dashboard as dashboard_data
 from grants.applications.services import (
     ApplicationRefused,
-    Conflict,
     acting_refusal,
+    may_discard,
     save_budget,
     save_project,
     start_application,
 )
+from grants.applications.services import discard as discard_draft
 from grants.applications.tasks import task_list
 from grants.auth.loaders import role_required
 from grants.calls.fields import flat_errors
 from grants.calls.services import get_call
-from grants.i18n import local_time
 from grants.jobs import commit
 from grants.models import Application, CallStatus, StageStatus
 from grants.models.base import now_utc
 from grants.submission.services import may_withdraw
+from grants.submission.storage import remove as remove_file
 
 bp = Blueprint("applications", __name__)
 for _name, _filter in FILTERS.items():
@@ -66,15 +80,39 @@ def start(call_id: int):
     if call is None or call.status is CallStatus.draft:
         abort(404)
     try:
-        application = start_application(current_user, call, now_utc())
+        application, new = start_application(current_user, call, now_utc())
     except ApplicationRefused as refused:
         for reason in refused.reasons:
             flash(reason, "error")
         return redirect(url_for(".dashboard"))
     commit()
-    flash(_("Your application to %(call)s has been started. Complete each section below; your answers are saved "
-            "as you go.", call=call.reference), "success")
+    if new:
+        flash(_("Your application to %(call)s has been started. Complete each section below; your answers are "
+                "saved as you go.", call=call.reference), "success")
+    else:
+        flash(_("Your organisation already has a draft application to %(call)s: here it is. A lead has one draft "
+                "per call at a time; discard it to start afresh.", call=call.reference), "info")
     return redirect(url_for(".show", application_id=application.id))
+
+
+@bp.route("/applications/<int:application_id>/discard", methods=["GET", "POST"])
+@login_required
+def discard(application_id: int):
+    """Discard a never-submitted draft, after a confirmation page."""
+    application = get_application_for(current_user, application_id)
+    if not is_lead_member(current_user, application) or acting_refusal(current_user):
+        abort(404)
+    if request.method == "GET" or not may_discard(application):
+        return render_template("applications/discard.html", application=application,
+                               discardable=may_discard(application)), 200 if request.method == "GET" else 409
+    call = application.call
+    files = discard_draft(application)
+    commit()
+    for stored in files:
+        remove_file(current_app.config["UPLOAD_DIR"], stored)
+    flash(_("The draft application was discarded. You may start a new one to %(call)s.", call=call.reference),
+          "success")
+    return redirect(url_for(".dashboard"))
 
 
 @bp.get("/applications/<int:application_id>")
@@ -87,7 +125,8 @@ def show(application_id: int):
                            invited=invited_to_full_application(application),
                            editable=editable, tasks=task_list(application) if editable else [],
                            report=application_report(application), lead_view=lead_view,
-                           withdrawable=lead_view and may_withdraw(application))
+                           withdrawable=lead_view and may_withdraw(application),
+                           discardable=lead_view and may_discard(application), now=now_utc())
 
 
 def _loaded_version(form) -> int | None:
@@ -95,16 +134,20 @@ def _loaded_version(form) -> int | None:
     return int(text) if str(text).isdigit() else None
 
 
-def _warn(conflict: Conflict | None, application: Application) -> None:
-    if conflict is None:
-        return
-    if conflict.name and conflict.at:
-        flash(_("This application was changed by someone else since you opened the page (by %(name)s at %(time)s);"
-                " your changes were saved over theirs.", name=conflict.name,
-                time=local_time(conflict.at, application.call.timezone)), "warning")
-    else:
-        flash(_("This application was changed by someone else since you opened the page; your changes were saved "
-                "over theirs."), "warning")
+def _conflict_context(application: Application, kw: dict) -> dict:
+    if kw.get("conflict"):
+        kw = {"choices": {}, **kw, "conflict_who": change_text(kw["conflict"].change, application)}
+    return kw | {"as_shown": as_shown}
+
+
+def _render_project(application: Application, form, code: int = 200, **kw):
+    kw = _conflict_context(application, kw)
+    return render_template("applications/project.html", application=application, form=form,
+                           errors=flat_errors(form), **kw), code
+
+
+def _project_labels(form) -> dict[str, str]:
+    return {form_key(name): form[form_key(name)].label.text for name in PROJECT_FIELDS if form_key(name) in form}
 
 
 @bp.route("/applications/<int:application_id>/project", methods=["GET", "POST"])
@@ -112,39 +155,76 @@ def _warn(conflict: Conflict | None, application: Application) -> None:
 def project(application_id: int):
     application = get_application_to_edit(current_user, application_id)
     if request.method == "GET":
-        return render_template("applications/project.html", application=application,
-                               form=project_form(application), errors=[])
+        return _render_project(application, project_form(application))
     form = project_form(application, request.form)
     form.validate()
-    saved = save_project(application, project_values(form, application), _loaded_version(form))
-    commit()
-    _warn(saved.conflict, application)
-    errors = flat_errors(form)
-    if errors:
+    typed = project_values(form, application)
+    present = {form_key(name) for name in PROJECT_FIELDS if form_key(name) in form}
+    choices = read_choices(request.form)
+    if choices and (is_autosave() or unresolved(choices)):  # saved only by a Save button, once all is chosen
+        conflict = project_conflict(application, typed, present, last_change(application, current_user.id))
+        if is_autosave():
+            return status(application, form, conflict=conflict, choosing=True, labels=_project_labels(form))
         form.version.data = application.version
-        return render_template("applications/project.html", application=application, form=form, errors=errors,
-                               saved=saved.changed), 400
-    flash(_("Project details saved."), "success")
+        return _render_project(application, form, 409, conflict=conflict, choices=choices, choose=True)
+    saved = save_project(application, apply_project_choices(typed, choices), _loaded_version(form), present)
+    commit()
+    if is_autosave():
+        return status(application, form, changed=saved.changed, errors=flat_errors(form), conflict=saved.conflict,
+                      labels=_project_labels(form))
+    form.version.data = application.version
+    if saved.conflict:
+        return _render_project(application, form, 409, conflict=saved.conflict)
+    if flat_errors(form):
+        return _render_project(application, form, 400, saved=saved.changed)
+    remember_saved()
+    if saved.changed:
+        flash(_("Project details saved."), "success")
+    elif any(getattr(application, name) for name in PROJECT_FIELDS):
+        flash(_("There was nothing new to save: the project details were already saved."), "info")
+    else:
+        flash(_("Nothing was saved: the project page is still empty."), "info")
     if form.save_continue.data:
         return redirect(url_for(".show", application_id=application.id))
     return redirect(url_for(".project", application_id=application.id))
 
 
 def _render_budget(application: Application, form, code: int = 200, **kw):
+    kw = _conflict_context(application, kw)
     return render_template("applications/budget.html", application=application, form=form,
                            errors=flat_errors(form), report=application_report(application), **kw), code
 
 
-def _redisplay_budget(application: Application, form, members: dict[int, str], entries: list, lines: list,
-                      saved: bool):
-    """The form as typed, with errors: rows now saved carry their line's id, removed rows are gone."""
-    for entry, line in zip(entries, lines):
-        entry.form.line_id.data = line.id if line is not None else ""
+def _redisplay_budget(application: Application, form, members: dict[int, str], rows: list, lines: list,
+                      code: int = 400, **kw):
+    """The form as typed: rows now saved carry their line's id, removed rows are gone, and a saved line that
+    is on no row (one the user chose to keep from someone else) is added."""
+    for (entry, _row), line in zip(rows, lines):
+        if entry is not None and line is not None:
+            entry.form.line_id.data = line.id
     form.lines.entries = [entry for entry in form.lines if not entry.form.remove.data]
+    shown = {line_id_of(entry) for entry in form.lines}
+    for line in application.budget_lines:
+        if line.id not in shown:
+            add_blank_line(form, members, line)
     form.version.data = application.version
     if form.add_line.data:
         add_blank_line(form, members)
-    return _render_budget(application, form, 400, saved=saved)
+    return _render_budget(application, form, code, **kw)
+
+
+def _budget_labels(application: Application, form) -> dict[str, str]:
+    labels = {f"line-{line.id}": line.description for line in application.budget_lines}
+    labels |= {name: form[name].label.text for name in AMOUNTS}
+    for index, entry in enumerate(form.lines, start=1):
+        labels[f"line-{line_id_of(entry)}"] = _("Line %(n)s", n=index)
+    return labels
+
+
+def _line_ids(rows: list, lines: list) -> list[tuple[str, int]]:
+    """(hidden input id, saved line id) of each row now saved, for the autosave to put in the page."""
+    return [(entry.form.line_id.id, line.id) for (entry, _row), line in zip(rows, lines)
+            if entry is not None and line is not None]
 
 
 @bp.route("/applications/<int:application_id>/budget", methods=["GET", "POST"])
@@ -160,16 +240,32 @@ def budget(application_id: int):
     form = budget_form(application, members, request.form)
     form.validate()
     rows, amounts = read_budget(form, members)
-    saved, lines = save_budget(application, [row for _entry, row in rows], amounts, _loaded_version(form))
+    choices = read_choices(request.form)
+    if choices and (is_autosave() or unresolved(choices)):  # saved only by a Save button, once all is chosen
+        conflict = budget_conflict(application, form, rows, last_change(application, current_user.id))
+        if is_autosave():
+            return status(application, form, conflict=conflict, choosing=True, labels=_budget_labels(application, form))
+        form.version.data = application.version
+        return _render_budget(application, form, 409, conflict=conflict, choices=choices, choose=True)
+    rows, amounts = apply_budget_choices(application, rows, amounts, choices)
+    saved, lines = save_budget(application, [row for _entry, row in rows], amounts, _loaded_version(form),
+                               lambda change: budget_conflict(application, form, rows, change))
     commit()
-    _warn(saved.conflict, application)
+    if is_autosave():
+        return status(application, form, changed=saved.changed, errors=flat_errors(form), conflict=saved.conflict,
+                      labels=_budget_labels(application, form), line_ids=_line_ids(rows, lines), voided=saved.voided)
+    if saved.conflict:
+        form.version.data = application.version
+        return _render_budget(application, form, 409, conflict=saved.conflict)
     if saved.voided:
         flash(_("The budget changed, so the partners' confirmations were voided: %(names)s must confirm again. "
                 "They have been told by e-mail.", names=", ".join(p.organisation.name for p in saved.voided)),
               "warning")
     if flat_errors(form):
-        return _redisplay_budget(application, form, members, [entry for entry, _row in rows], lines, saved.changed)
-    flash(_("Budget saved."), "success")
+        return _redisplay_budget(application, form, members, rows, lines, saved=saved.changed)
+    remember_saved()
+    flash(_("Budget saved.") if saved.changed else _("There was nothing new to save: the budget was already saved."),
+          "success" if saved.changed else "info")
     if form.add_line.data:
         blank = sum(1 for entry in form.lines if entry.form.is_blank() and not entry.form.remove.data)
         return redirect(url_for(".budget", application_id=application.id, blank=blank + 1, _anchor="budget-lines"))
@@ -191,8 +287,9 @@ def budget_preview(application_id: int):
              for _entry, row in rows if (v := row.values) is not None]
     figures = {name: amounts.get(name, getattr(application, name)) for name in AMOUNTS}
     report = budget_report(application.call, lines, names=members, **figures)
+    kept = {form[name].id: figures[name] for name in AMOUNTS if name not in amounts}  # unread: the saved figure
     return render_template("applications/_budget_figures.html", application=application, report=report,
-                           preview=True)
+                           preview=True, unread=flat_errors(form), kept=kept)
 
 
 @bp.get("/staff/calls/<int:call_id>/applications")

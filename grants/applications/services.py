@@ -1,4 +1,5 @@
-"""Application use cases: start an application, save the project and the budget (last edit wins, with a warning).
+"""Application use cases: start an application, save the project and the budget (a save from an older version
+is refused, see conflicts.py).
 
 Services flush and audit; the route commits once. A refused start raises `ApplicationRefused` with
 every reason in the user's language.
@@ -10,16 +11,20 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select, update
-from sqlalchemy.orm import joinedload
+from flask_login import current_user
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 
+from grants import mail
+from grants.applications.conflicts import Conflict, claim_version, form_key, last_change, project_conflict
 from grants.audit import record
+from grants.auth.services import acting_members
 from grants.extensions import db
+from grants.i18n import lazy_gettext as _l
 from grants.i18n import local_time
 from grants.models import (
     Application,
     ApplicationStage,
-    AuditEvent,
     BudgetLine,
     Call,
     CallStatus,
@@ -125,7 +130,18 @@ def other_applications(org_id: int, call_id: int) -> int:
         Application.lead_id == org_id, Application.call_id == call_id, not_withdrawn()))
 
 
-def start_application(user: User, call: Call, now: datetime) -> Application:
+def open_draft(org_id: int, call_id: int) -> Application | None:
+    """The lead's never-submitted draft in the call: there is at most one (uq_application_one_draft)."""
+    return db.session.scalar(select(Application).where(
+        Application.lead_id == org_id, Application.call_id == call_id, Application.number.is_(None)))
+
+
+def start_application(user: User, call: Call, now: datetime) -> tuple[Application, bool]:
+    """(the application, whether it is new): the lead's draft in the call if it has one, so that a
+    second click on Start, or two colleagues at once, lead to the same draft."""
+    if user.organisation_id and (draft := open_draft(user.organisation_id, call.id)) is not None \
+            and acting_refusal(user) is None:
+        return draft, False
     reasons = start_refusals(user, call, now, other_applications(user.organisation_id, call.id)
                              if user.organisation_id else 0)
     if reasons:
@@ -133,70 +149,81 @@ def start_application(user: User, call: Call, now: datetime) -> Application:
     stage = first_stage(call)
     application = Application(call=call, lead=user.organisation, created_by_id=user.id, version=1)
     application.stages.append(ApplicationStage(stage=stage))
-    db.session.add(application)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(application)
+    except IntegrityError:  # the same Start at the same moment: the one draft the other request made
+        return open_draft(user.organisation_id, call.id), False
     record("application.started", application, after={"call": call.reference, "stage": stage.value})
-    return application
+    return application, True
 
 
-# Saving: last edit wins, with a warning ------------------------------------------------------------
+def may_discard(application: Application) -> bool:
+    """A draft that was never submitted can be discarded; once submitted, it is withdrawn instead."""
+    return application.number is None
 
-@dataclass(frozen=True)
-class Conflict:
-    """Someone saved the application after the page was loaded: who and when, if known."""
 
-    name: str | None
-    at: datetime | None
+def notify_discarded(application: Application) -> None:
+    for partner in application.partners:
+        for member in acting_members(partner.organisation):
+            mail.send(member.email, _l("A draft application you were proposed for was discarded"),
+                      "email/application_discarded.txt", locale=member.locale, member=member,
+                      application=application, partner=partner)
 
+
+def discard(application: Application) -> list[str]:
+    """Delete a never-submitted draft with its partners, budget and attachments; partners proposed on it
+    are told. Returns the stored names of its files, to remove once the deletion is committed."""
+    if not may_discard(application):
+        raise ApplicationRefused([_("This application was submitted: it can be withdrawn, not discarded.")])
+    files = [a.stored_name for a in application.attachments]
+    record("application.discarded", application, before={
+        "call": application.call.reference, "title": application.title,
+        "partners": [p.organisation_id for p in application.partners], "lines": len(application.budget_lines)})
+    notify_discarded(application)
+    db.session.delete(application)
+    db.session.flush()
+    return files
+
+
+# Saving: a save from an older version is refused --------------------------------------------------
 
 @dataclass(frozen=True)
 class Saved:
+    """`changed`: something was written; `conflict`: refused (nothing written) because the application was
+    saved since the page was loaded."""
+
     changed: bool
     conflict: Conflict | None = None
     voided: tuple[Partner, ...] = ()
 
 
-def _claim_version(application: Application, loaded_version: int | None) -> Conflict | None:
-    """Bump the version; a Conflict when it is no longer the one the page was loaded with.
-
-    The conditional UPDATE also serialises concurrent saves on PostgreSQL (row lock).
-    """
-    table = Application.__table__
-    bump = update(table).where(table.c.id == application.id).values(version=table.c.version + 1)
-    claimed = db.session.execute(bump.where(table.c.version == loaded_version)).rowcount if loaded_version else 0
-    conflict = None
-    if not claimed:
-        db.session.execute(bump)
-        conflict = _last_change(application)
-    db.session.refresh(application, ["version"])
-    return conflict
+def _refused(application: Application, make_conflict) -> Saved:
+    db.session.expire_all()  # nothing was changed yet: reload what is saved now, to show beside what was typed
+    change = last_change(application, current_user.id if current_user and current_user.is_authenticated else None)
+    return Saved(False, make_conflict(change))
 
 
-def _last_change(application: Application) -> Conflict:
-    event = db.session.scalar(
-        select(AuditEvent).options(joinedload(AuditEvent.user))
-        .where(AuditEvent.object_type == "Application", AuditEvent.object_id == str(application.id))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
-    if event is None:
-        return Conflict(None, None)
-    return Conflict(event.user.name if event.user else None, event.at)
-
-
-def save_project(application: Application, values: dict, loaded_version: int | None) -> Saved:
-    """Save the given project fields (those that were valid); nothing to do when none changed."""
+def save_project(application: Application, values: dict, loaded_version: int | None,
+                 present: set[str] | None = None) -> Saved:
+    """Save the given project fields (those that were valid); nothing to do when none changed. Refused,
+    with nothing written, when the application is no longer at `loaded_version`; `present` names the page's
+    fields, whose differences the conflict then lists."""
     changed = {name: value for name, value in values.items() if getattr(application, name) != value}
     if not changed:
         return Saved(False)
+    if not claim_version(application, loaded_version):
+        return _refused(application, lambda change: project_conflict(
+            application, values, present if present is not None else {form_key(n) for n in values}, change))
     before = {name: getattr(application, name) for name in changed}
     for name, value in changed.items():
         setattr(application, name, value)
     if "lot_id" in changed:
         application.lot = next((lot for lot in application.call.lots if lot.id == changed["lot_id"]), None)
     db.session.flush()
-    conflict = _claim_version(application, loaded_version)
     record("application.project_saved", application, before={**before, "version": application.version - 1},
            after={**changed, "version": application.version})
-    return Saved(True, conflict)
+    return Saved(True)
 
 
 @dataclass(frozen=True)
@@ -217,18 +244,46 @@ def _budget_state(application: Application) -> dict:
             **{name: money(getattr(application, name)) for name in ("indirect", "contingency", "requested_grant")}}
 
 
-def save_budget(application: Application, rows: list[LineInput], amounts: dict[str, Decimal],
-                loaded_version: int | None) -> tuple[Saved, list[BudgetLine | None]]:
-    """The posted rows replace the budget (lines not posted go); returns the line saved for each row."""
+def _plan(application: Application, rows: list[LineInput]) -> list[tuple[BudgetLine | None, dict | None]]:
+    """For each row: the saved line it edits (each saved line once, even if a row names it twice) and the
+    values to write (None: the saved line stays as it was, or an invalid new row is not saved)."""
     existing = {line.id: line for line in application.budget_lines}
+    return [(existing.pop(row.line_id, None), row.values) for row in rows]
+
+
+def _planned_state(application: Application, plan: list, amounts: dict[str, Decimal]) -> dict:
+    lines = []
+    for line, values in plan:
+        if values is not None:
+            lines.append((values["heading"], values["description"], values["unit"],
+                          Decimal(values["quantity"]).quantize(QUANTITY), money(values["unit_cost"]),
+                          values["organisation_id"]))
+        elif line is not None:
+            lines.append(_line_state(line))
+    return {"lines": sorted(lines, key=repr),
+            **{name: money(amounts.get(name, getattr(application, name)))
+               for name in ("indirect", "contingency", "requested_grant")}}
+
+
+def save_budget(application: Application, rows: list[LineInput], amounts: dict[str, Decimal],
+                loaded_version: int | None, conflict_of=None) -> tuple[Saved, list[BudgetLine | None]]:
+    """The posted rows replace the budget (lines not posted go); returns the line saved for each row.
+
+    Refused, with nothing written, when the application is no longer at `loaded_version`; `conflict_of(change)`
+    then makes the conflict the page shows (default: who and when only).
+    """
     before = _budget_state(application)
+    plan = _plan(application, rows)
+    if _planned_state(application, plan, amounts) == before:
+        return Saved(False), [line for line, _values in plan]
+    if not claim_version(application, loaded_version):
+        return _refused(application, conflict_of or Conflict), [None] * len(rows)
     kept: list[BudgetLine] = []
     saved_rows: list[BudgetLine | None] = []
-    for row in rows:
-        line = existing.pop(row.line_id, None)  # each saved line once, even if a row names it twice
-        if row.values is not None:
+    for line, values in plan:
+        if values is not None:
             line = line or BudgetLine()
-            for name, value in row.values.items():
+            for name, value in values.items():
                 setattr(line, name, value)
         if line is not None:
             line.position = len(kept)
@@ -239,12 +294,9 @@ def save_budget(application: Application, rows: list[LineInput], amounts: dict[s
         setattr(application, name, value)
     db.session.flush()
     after = _budget_state(application)
-    if after == before:
-        return Saved(False), saved_rows
-    conflict = _claim_version(application, loaded_version)
     voided = ()
     if any(p.status is PartnerStatus.confirmed for p in application.partners):
         voided = tuple(void_confirmations(application, BUDGET_CHANGED))
     record("application.budget_saved", application, before={**before, "version": application.version - 1},
            after={**after, "version": application.version})
-    return Saved(True, conflict, voided), saved_rows
+    return Saved(True, None, voided), saved_rows

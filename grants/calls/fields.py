@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms import FieldList, FormField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from grants.calls.validation import InputError, Issue, parse_codes, parse_decimal, parse_groups, parse_lines
+from grants.calls.validation import InputError, Issue, parse_codes, parse_groups, parse_lines
 from grants.i18n import money
+from grants.rules.numbers import parse_number, show_number
 
 
 def issue_text(issue: Issue | InputError) -> str:
@@ -30,19 +32,26 @@ class _Typed:
 
 
 class DecimalText(_Typed, StringField):
+    """A number typed and shown as the user's locale writes it ('2.500,50' in Turkish), with at most
+    `places` decimals (domain.md 3, "Amounts as people type them")."""
+
+    def __init__(self, *args, places: int = 2, **kw) -> None:
+        super().__init__(*args, **kw)
+        self.places = places
+
     def process_formdata(self, valuelist: list[str]) -> None:
         try:
-            self.data = parse_decimal(valuelist[0] if valuelist else "")
+            self.data = parse_number(valuelist[0] if valuelist else "", str(get_locale()), self.places)
         except InputError as error:
             self.data = None
             raise ValueError(issue_text(error)) from None
 
     def _show(self, data: Decimal) -> str:
-        return format(data, "f")
+        return show_number(data, str(get_locale()), self.places)
 
 
 class PercentText(DecimalText):
-    """Typed as a percentage (50), kept as a fraction (0.5)."""
+    """Typed as a percentage (50 or 7,5), kept as a fraction (0.5)."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
         super().process_formdata(valuelist)
@@ -50,7 +59,7 @@ class PercentText(DecimalText):
             self.data = self.data / 100
 
     def _show(self, data: Decimal) -> str:
-        return format((data * 100).normalize(), "f")
+        return show_number((data * 100).normalize(), str(get_locale()), self.places, cents=False)
 
 
 class CodesField(_Typed, TextAreaField):

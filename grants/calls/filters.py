@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from babel import Locale
 from babel.lists import format_list
-from babel.numbers import format_percent
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
@@ -15,6 +14,7 @@ from grants.calls.defaults import EU27
 from grants.calls.forms import PROCEDURE_LABELS, TYPE_LABELS
 from grants.i18n import lazy_gettext as _l
 from grants.i18n import money
+from grants.rules.numbers import show_rate
 
 STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "evaluation": _l("Evaluation"),
                  "decided": _l("Decided"), "closed": _l("Closed")}
@@ -45,10 +45,8 @@ def time_left(deadline: datetime, now: datetime) -> str:
 
 
 def rate_percent(rate: Decimal | None) -> str:
-    """0.9 -> '90%' in the user's locale."""
-    if rate is None:
-        return "–"
-    return format_percent(rate, format="#,##0.##%", locale=str(get_locale()))
+    """0.9 -> '90%' in English, '%90' in Turkish."""
+    return show_rate(rate, str(get_locale()))
 
 
 def _either(items: list[str]) -> str:

@@ -8,12 +8,14 @@ the checks that need them are skipped, so one round shows every problem.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.numbers import list_currencies
+
+from grants.rules.problems import N_, Amount, InputError, Issue  # noqa: F401  (the message kit, re-exported)
 
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -36,40 +38,6 @@ COUNTS = (  # (field, smallest value)
 )
 
 
-def N_(message: str) -> str:
-    """Mark a message for extraction; the caller translates it."""
-    return message
-
-
-@dataclass(frozen=True)
-class Amount:
-    """A money parameter of a message, formatted for the reader's locale by the web layer."""
-
-    value: Decimal
-    currency: str
-
-    def __str__(self) -> str:
-        return f"{self.currency} {self.value:,.2f}"
-
-
-@dataclass(frozen=True)
-class Issue:
-    field: str
-    message: str
-    params: dict = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return self.message % {k: str(v) for k, v in self.params.items()} if self.params else self.message
-
-
-class InputError(ValueError):
-    """A value that cannot be read, with a message for the person who typed it."""
-
-    def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message % params if params else message)
-        self.message, self.params = message, params
-
-
 @dataclass(frozen=True)
 class LotDraft:
     code: str
@@ -80,22 +48,6 @@ class LotDraft:
 
 
 # Reading typed values ---------------------------------------------------------------------------
-
-def parse_decimal(text: str | None) -> Decimal | None:
-    """A number as typed ('60000', '60 000,50' is refused); None when blank."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise InputError(N_("Enter a number such as 60000 or 60000.50 (digits and a decimal point only).")) from None
-    if not value.is_finite():
-        raise InputError(N_("Enter a number such as 60000 or 60000.50 (digits and a decimal point only)."))
-    if abs(value) >= MONEY_LIMIT * 1000:
-        raise InputError(N_("This number is too large."))
-    return value
-
 
 def parse_codes(text: str | None) -> list[str]:
     """'tr, de at' -> ['TR', 'DE', 'AT']: codes separated by spaces, commas or semicolons."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, event
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.models.base import Base, Money, Points, Timestamp, enum_column, now_utc
@@ -31,6 +31,9 @@ class Application(Base):
     __tablename__ = "application"
     __table_args__ = (
         UniqueConstraint("call_id", "number"),
+        # one draft per lead and call: a double click on Start cannot make two (domain.md 3)
+        Index("uq_application_one_draft", "lead_id", "call_id", unique=True,
+              sqlite_where=text("number IS NULL"), postgresql_where=text("number IS NULL")),
         CheckConstraint("indirect >= 0 AND contingency >= 0 AND requested_grant >= 0", name="amounts_positive"),
         CheckConstraint("duration_months IS NULL OR duration_months >= 1", name="duration_positive"),
     )

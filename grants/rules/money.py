@@ -30,3 +30,4 @@ def money(value: Number) -> Decimal:
 def rate(value: Number) -> Decimal:
     """A rate (0.9 = 90 %) rounded to 4 places, half up."""
     return to_decimal(value).quantize(RATE_STEP, rounding=ROUND_HALF_UP)
+

@@ -1,7 +1,12 @@
-"""The problem record shared by the checks (budget, eligibility)."""
+"""The problem record shared by the checks (budget, eligibility), and the message kit of the rules.
+
+`N_` marks an English message for extraction; `Issue` is a message on a form field with its
+%(name)s parameters; `InputError` is a value that cannot be read; `Amount` a money parameter that
+the web layer formats for the reader's locale.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 Limit = Decimal | int | str | frozenset[str] | None
@@ -26,3 +31,37 @@ def format_money(amount: Decimal, currency: str = "EUR") -> str:
 def format_percent(value: Decimal) -> str:
     """0.9 -> '90.00 %'."""
     return f"{(value * 100).quantize(Decimal('0.01'), ROUND_HALF_UP):,} %"
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; the caller translates it."""
+    return message
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A money parameter of a message, formatted for the reader's locale by the web layer."""
+
+    value: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.value:,.2f}"
+
+
+@dataclass(frozen=True)
+class Issue:
+    field: str
+    message: str
+    params: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message % {k: str(v) for k, v in self.params.items()} if self.params else self.message
+
+
+class InputError(ValueError):
+    """A value that cannot be read, with a message for the person who typed it."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message, self.params = message, params

@@ -1,9 +1,12 @@
 """Attachment pages on the submission blueprint: list and upload, download, delete."""
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from grants.applications.access import get_application_for, get_application_to_edit, is_editable, is_lead_member
 from grants.jobs import commit
@@ -45,6 +48,23 @@ def attachments_page(application_id: int):
             flash(_("%(name)s was uploaded.", name=attachment.original_name), "success")
             return redirect(url_for("submission.attachments", application_id=application.id))
     return _render(application, form, 400)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge):
+    """A file over the whole request's limit is refused before any view reads it: on the attachments page,
+    answer as for a file over the per-file limit, on the page, rather than with a bare error page."""
+    application = None
+    if request.endpoint == "submission.attachments" and request.view_args:
+        with suppress(HTTPException):
+            application = get_application_to_edit(current_user, request.view_args["application_id"])
+    if application is None:
+        return render_template("errors/error.html", code=413, message=_("The file is too large.")), 413
+    form = UploadForm(formdata=None)
+    form.document.choices = attachments.slots(application)
+    form.file.errors = [_("The file is larger than the limit of %(size)s.",
+                          size=storage.human_size(current_app.config["UPLOAD_MAX_BYTES"]))]
+    return _render(application, form, 413)
 
 
 @bp.get("/attachments/<int:attachment_id>")

@@ -166,16 +166,17 @@ def submit(application: Application) -> Application:
 
 
 def may_withdraw(application: Application) -> bool:
-    """Until the call's decision is final and while the stage is not in a terminal state."""
+    """Once submitted, until the call's decision is final and while the stage is not in a terminal state
+    (a draft never submitted is discarded instead)."""
     stage = current_stage(application)
-    return (stage is not None and application.call.finalised_at is None
+    return (stage is not None and application.number is not None and application.call.finalised_at is None
             and StageStatus.withdrawn.value in allowed_stage_transitions(stage.status))
 
 
 def withdraw(application: Application, reason: str) -> Application:
     """Withdraw the current stage until a decision is final; partners are told."""
     stage = stage_of(application)
-    if application.call.finalised_at is not None:
+    if application.call.finalised_at is not None or application.number is None:
         raise WithdrawalRefused()
     check_stage_transition(stage.status, StageStatus.withdrawn)
     before = {"status": stage.status}

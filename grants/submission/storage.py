@@ -14,6 +14,7 @@ import unicodedata
 import zipfile
 
 from grants.calls.validation import N_
+from grants.i18n import file_size
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 PROGRAM_HEADERS = (
@@ -104,12 +105,7 @@ def read_limited(stream, limit: int) -> bytes:
     return data
 
 
-def human_size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return ""
+human_size = file_size
 
 
 def display_name(name: str | None) -> str:

@@ -1,7 +1,7 @@
 """organisation identity, duplicates and search keys; confirmed e-mail addresses
 
 Revision ID: 9c6141c12b81
-Revises: 8e4015356cbf
+Revises: e66ca91fccea
 Create Date: 2026-12-07 03:06:11.945173
 
 """
@@ -13,7 +13,7 @@ from grants.rules.text import compact, fold
 
 # revision identifiers, used by Alembic.
 revision = '9c6141c12b81'
-down_revision = '8e4015356cbf'
+down_revision = 'e66ca91fccea'
 branch_labels = None
 depends_on = None
 

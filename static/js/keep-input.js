@@ -1,7 +1,9 @@
 // Nothing typed is lost: when a form marked data-keep-input is sent, what was typed is kept in this tab's sessionStorage.
 // If the page comes back showing other values (the session had expired, the form was refused
 // before it reached the application, another tab...), a notice offers to put the typed text back.
-// Passwords, hidden fields and files are never kept.
+// Passwords, hidden fields and files are never kept. The form is sent with a token (kept_token); when the
+// server saved it, the next page names that token (body data-keep-saved) and what was kept is dropped, so a
+// value the server shows back in its own format (2400 -> 2400.00) is not taken for lost input.
 (function () {
   "use strict";
   var KEEP = "input:not([type=password]):not([type=hidden]):not([type=file]):not([type=submit]):not([type=button]), textarea, select";
@@ -46,14 +48,43 @@
     form.parentNode.insertBefore(box, form);
   }
 
+  function token() {
+    return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+  }
+
+  var keys = new Map();  // form -> its storage key
+
+  // The save of a form sent with this token went through (the next page may be another one): drop what was kept.
+  var saved = document.body.dataset.keepSaved;
+  if (saved) {
+    try {
+      Object.keys(sessionStorage).forEach(function (name) {
+        if (name.indexOf("kept:") !== 0) { return; }
+        var kept = null;
+        try { kept = JSON.parse(sessionStorage.getItem(name) || "null"); } catch (e) { kept = null; }
+        if (kept && kept.token === saved) { sessionStorage.removeItem(name); }
+      });
+    } catch (e) { /* storage off */ }
+  }
+
   document.querySelectorAll("form[method=post][data-keep-input]").forEach(function (form, index) {
     if (!form.querySelector("textarea, input[type=text], input:not([type])")) { return; }
     var storageKey = key(form, index);
+    keys.set(form, storageKey);
     var kept = null;
     try { kept = JSON.parse(sessionStorage.getItem(storageKey) || "null"); } catch (e) { kept = null; }
-    if (kept && differs(kept, values(form))) { offer(form, storageKey, kept); }
+    if (kept && kept.values && differs(kept.values, values(form))) {
+      offer(form, storageKey, kept.values);
+    }
     form.addEventListener("submit", function () {
-      try { sessionStorage.setItem(storageKey, JSON.stringify(values(form))); } catch (e) { /* storage full or off */ }
+      var sent = token();
+      var field = form.querySelector("input[name=kept_token]") || document.createElement("input");
+      field.type = "hidden"; field.name = "kept_token"; field.value = sent;
+      form.appendChild(field);
+      try { sessionStorage.setItem(storageKey, JSON.stringify({token: sent, values: values(form)})); } catch (e) { /* storage full or off */ }
     });
   });
+
+  // For the autosave: what it saved need not be offered back.
+  window.keepInput = {forget: function (form) { if (keys.has(form)) { sessionStorage.removeItem(keys.get(form)); } }};
 }());

@@ -42,6 +42,7 @@ def live_server(live_app):
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    live_app.config["SERVER_NAME"] = f"127.0.0.1:{server.server_port}"  # e-mailed links lead here
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -158,3 +159,17 @@ def test_a_pending_member_of_the_lead_gets_not_found(client, login_as, db):
     application = make_application(make_call(), lead=lead)
     db.session.commit()
     assert client.get(f"/applications/{application.id}").status_code == 404
+
+
+def test_the_task_list_says_plainly_when_the_deadline_has_passed(client, login_as, db):
+    user = login_as("applicant")
+    late = make_application(make_call(deadline_in=timedelta(hours=-2), opens_in=timedelta(days=-30)),
+                            lead=user.organisation)
+    open_ = make_application(make_call(deadline_in=timedelta(days=3, hours=5)), lead=user.organisation)
+    db.session.commit()
+    page = client.get(f"/applications/{late.id}").get_data(as_text=True)
+    assert "The deadline has passed" in page and "can no longer be submitted" in page and "(passed)" in page
+    assert "Complete your application" not in page
+    page = client.get(f"/applications/{open_.id}").get_data(as_text=True)
+    assert "Complete your application" in page and ("3 days 4 hours left" in page or "3 days 5 hours left" in page)
+    assert "The deadline has passed" not in page

@@ -87,7 +87,7 @@ def test_lead_country_not_allowed_is_refused(client, login_as, post, db):
 def test_second_application_beyond_the_cap_is_refused(client, login_as, post, db):
     user = login_as("applicant")
     call = make_call(max_applications_per_lead=1)
-    make_application(call, lead=user.organisation)
+    make_application(call, lead=user.organisation, status="submitted")
     db.session.commit()
     response = post(f"/applications/start/{call.id}", page="/applications", follow_redirects=True)
     assert "already has 1 application(s) in this call that are not withdrawn; a lead applicant may send at most 1" \

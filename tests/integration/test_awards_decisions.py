@@ -155,7 +155,7 @@ def test_award_a_reduced_amount_with_a_justification(client, db, login_as, post,
      "Award an amount more than zero and at most the requested grant of €75,000.00."),
     ({"outcome": "awarded", "amount": "0", "justification": WHY},
      "Award an amount more than zero and at most the requested grant of €75,000.00."),
-    ({"outcome": "awarded", "amount": "70 000", "justification": WHY}, "Enter a number such as 60000"),
+    ({"outcome": "awarded", "amount": "70 000", "justification": WHY}, "Enter a number such as 2,500.50, in digits."),
     ({"outcome": "awarded", "amount": "", "justification": WHY}, "already has this decision: nothing changes."),
 ])
 def test_an_override_is_refused_with_a_clear_message_and_nothing_lost(client, db, login_as, post, demo, form,

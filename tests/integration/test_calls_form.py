@@ -41,7 +41,7 @@ def staff(login_as):
 
 def test_new_call_form_is_prefilled_with_the_defaults(client, staff):
     page = client.get(NEW).get_data(as_text=True)
-    assert 'value="2600000.00"' in page and 'value="90"' in page and 'value="20.00"' in page
+    assert 'value="2,600,000.00"' in page and 'value="90"' in page and 'value="20.00"' in page
     assert "Europe/Istanbul" in page and "AT BE BG" in page
 
 
@@ -90,9 +90,11 @@ def test_restricted_call_gets_both_default_grids(client, staff, post, db):
     ({"duration_max": "6"}, "The maximum duration must be at least the minimum duration"),
     ({"partners_max": "0"}, "The maximum number of partners must be at least the minimum"),
     ({"grant_max": "-5"}, "An amount cannot be negative"),
-    ({"grant_max": "130000.001"}, "Use at most 2 decimals"),
-    ({"total_budget": "2.6 million"}, "Enter a number such as 60000"),
-    ({"total_budget": "1e30"}, "This number is too large"),
+    ({"grant_max": "130000.001"}, "Use at most 2 decimal places"),
+    ({"total_budget": "2.6 million"}, "Enter a number such as 2,500.50, in digits"),
+    ({"total_budget": "1e30"}, "Enter a number such as 2,500.50, in digits"),
+    ({"total_budget": "1" * 25}, "This number is too large"),
+    ({"total_budget": "2.600.000"}, "Enter a number such as 2,500.50"),  # Turkish grouping on an English page,
     ({"opens_at": "0001-01-01T00:00"}, "Enter a date from the year 2000 to 2999"),
     ({"duration_max": "99999999999"}, "Enter a whole number from 1 to 1000000"),
     ({"deadline": "2030-01-01T09:00"}, "The deadline must be after the opening time"),

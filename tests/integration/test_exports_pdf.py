@@ -250,7 +250,7 @@ def test_the_archive_holds_each_submitted_application_summary(db, tmp_path):
                        "Awarded", "Germany", "HoststhestudyvisitsMar3,2026", "Sharedclimateactionplans.",
                        "Studyvisits,jointworkshops.", "Twoadoptedplans.", "1HumanresourcesProjectstaff",
                        "Totaleligiblecosts€107,000.00", "Requestedgrant€90,000.00", "Grantrate84.11%",
-                       "declaration<1>.pdf2,048bytes"):
+                       "declaration<1>.pdf2kB"):
         assert shown_text in text, shown_text
     assert reader.metadata.title == f"Application {awarded.reference}"
     assert reader.trailer["/Root"]["/Lang"] == "en" and "/StructTreeRoot" in reader.trailer["/Root"]

@@ -9,7 +9,7 @@ from config import TestConfig
 from grants import create_app
 from grants.extensions import db
 
-BEFORE = "8e4015356cbf"  # the revision before organisation keys and confirmed addresses
+BEFORE = "e66ca91fccea"  # the revision before organisation keys and confirmed addresses
 
 
 def test_existing_rows_get_their_keys_and_count_as_confirmed(tmp_path):

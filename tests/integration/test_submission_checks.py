@@ -65,7 +65,7 @@ def _no_lines(application):
 
 
 def _another_application(application):
-    make_application(application.call, lead=application.lead)
+    make_application(application.call, lead=application.lead, status="submitted")
 
 
 CASES = {
@@ -169,8 +169,7 @@ def test_every_problem_is_listed_at_once_each_with_a_link_to_fix_it(client, lead
 
 def test_a_withdrawn_other_application_does_not_count(client, lead, post, db):
     application = ready_application(lead)
-    other = make_application(application.call, lead=application.lead)
-    other.stages[0].status = StageStatus.withdrawn
+    make_application(application.call, lead=application.lead, status="withdrawn")
     db.session.commit()
     assert submit(post, application).status_code == 302
 

@@ -38,10 +38,11 @@ def test_the_lead_withdraws_a_submitted_application_and_partners_are_told(client
 
 def test_a_reason_is_required(client, lead, post, db):
     application = ready_application(lead)
+    submit(post, application)
     response = withdraw(post, application, reason="   ")
     assert response.status_code == 400 and "Enter the reason for withdrawing." in text(response)
     db.session.expire_all()
-    assert application.stages[0].status is StageStatus.draft
+    assert application.stages[0].status is StageStatus.submitted
 
 
 def test_no_withdrawal_once_the_decision_is_final(client, lead, post, db):
@@ -79,9 +80,9 @@ def test_partners_and_others_cannot_withdraw(client, login_as, post, db):
 
 def test_a_withdrawn_application_frees_the_lead_for_another(client, lead, post, db):
     first = ready_application(lead)
-    second = make_application(first.call, lead=lead.organisation)
+    second = make_application(first.call, lead=lead.organisation, status="submitted")
     db.session.commit()
-    page = f"/applications/{second.id}/check"
+    page = f"/applications/{first.id}/check"
     assert "another application in this call" in text(client.get(page))
     withdraw(post, second)
     assert submit(post, first).status_code == 302

@@ -128,6 +128,7 @@ ROUTES: dict[str, Route] = {
     "applications.project": Route("lead_draft", args=DRAFT, data={"title": "Changed title"}),
     "applications.budget": Route("lead_draft", args=DRAFT, data={"indirect": "1000.00"}),
     "applications.budget_preview": Route(post="lead_draft", args=DRAFT),
+    "applications.discard": Route("lead_draft", args=DRAFT),
     "applications.staff_list": Route("staff"),
     # partners
     "partners.search": Route("applicant_or_staff"),

@@ -9,8 +9,16 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         config.ProductionConfig()
 
 
+def test_production_refuses_to_start_without_a_base_url(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "s3cret-from-the-environment")
+    monkeypatch.delenv("BASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        config.ProductionConfig()
+
+
 def test_production_cookies_are_secure(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s3cret-from-the-environment")
+    monkeypatch.setenv("BASE_URL", "https://grants.example.org")
     production = config.ProductionConfig()
     assert production.SECRET_KEY == "s3cret-from-the-environment"
     assert production.SESSION_COOKIE_SECURE and production.REMEMBER_COOKIE_SECURE

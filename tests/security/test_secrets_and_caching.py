@@ -1,0 +1,39 @@
+"""M3: no published signing key; L8: signed-in pages are never cached, HTTPS is enforced in production."""
+from __future__ import annotations
+
+import os
+import stat
+
+from config import TestConfig
+from grants import create_app
+
+
+def test_without_a_secret_key_a_random_one_is_made_once_and_kept_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
+
+    class NoKey(TestConfig):
+        SECRET_KEY = None
+
+    first, second = create_app(NoKey), create_app(NoKey)
+    kept = tmp_path / "secret_key"
+    assert len(first.config["SECRET_KEY"]) >= 48 and first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600 and kept.read_text() == first.config["SECRET_KEY"]
+    other = tmp_path / "other"
+    monkeypatch.setenv("INSTANCE_DIR", str(other))
+    assert create_app(NoKey).config["SECRET_KEY"] != first.config["SECRET_KEY"]  # each installation its own
+
+
+def test_signed_in_pages_are_not_stored_by_browsers_or_proxies(client, login_as):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    login_as("applicant")
+    for page in ("/", "/applications", "/auth/organisation"):
+        assert client.get(page).headers["Cache-Control"] == "no-store", page
+
+
+def test_production_asks_browsers_for_https_only():
+    class Production(TestConfig):
+        SESSION_COOKIE_SECURE = True
+
+    response = create_app(Production).test_client().get("/")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert "Strict-Transport-Security" not in create_app(TestConfig).test_client().get("/").headers
