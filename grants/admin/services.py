@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from grants import mail
@@ -14,6 +14,7 @@ from grants.auth.services import add_user, password_link
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import MailStatus, Organisation, OutboxMessage, Role, User
+from grants.rules.text import fold
 
 PER_PAGE = 50
 _PASSWORD_LINK = re.compile(r"(/auth/password/)[\w.-]+")
@@ -30,10 +31,9 @@ def members(org: Organisation) -> list[User]:
 
 def users_page(q: str, role: str) -> Pagination:
     query = select(User).options(selectinload(User.organisation)).order_by(User.created_at.desc(), User.id.desc())
-    if q:
-        needle = q.strip().lower()
-        query = query.where(or_(User.email.contains(needle, autoescape=True),
-                                func.lower(User.name).contains(needle, autoescape=True)))
+    if q.strip():  # the name whatever the case and the Turkish or accented letters (folded key), or the address
+        query = query.where(or_(User.email.contains(q.strip().lower(), autoescape=True),
+                                User.name_key.contains(fold(q) or q.strip(), autoescape=True)))
     if role in {r.value for r in Role}:
         query = query.where(User.role == Role(role))
     return db.paginate(query, per_page=PER_PAGE)

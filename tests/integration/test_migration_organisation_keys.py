@@ -31,8 +31,8 @@ def test_existing_rows_get_their_keys_and_count_as_confirmed(tmp_path):
         upgrade()
         with db.engine.connect() as conn:
             org = conn.execute(text("SELECT name_key, legal_id_key, search_key FROM organisation")).one()
-            confirmed = conn.execute(text("SELECT email_confirmed_at FROM user")).scalar_one()
+            confirmed, name_key = conn.execute(text("SELECT email_confirmed_at, name_key FROM user")).one()
         db.session.remove()
         db.engine.dispose()
     assert tuple(org) == ("aydin buyuksehir", "tr091", "aydin buyuksehir\nege\ngoc projeleri")
-    assert str(confirmed).startswith("2026-01-02")
+    assert str(confirmed).startswith("2026-01-02") and name_key == "a"

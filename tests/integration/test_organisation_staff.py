@@ -1,6 +1,6 @@
 """Staff: organisations changed since verification first, duplicates flagged, verify what was seen, reject, merge."""
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from grants.auth.identity import identity, identity_changed
 from grants.models import AuditEvent, Organisation, OutboxMessage, User
@@ -146,3 +146,15 @@ def test_a_duplicate_with_applications_or_not_a_duplicate_is_not_merged(client, 
     assert "Merge only into an organisation with the same name or legal identifier" in page.get_data(as_text=True)
     db.session.refresh(duplicate)
     assert duplicate.merged_into_id is None and duplicate.verified_at is not None
+
+
+def test_a_verified_or_already_rejected_organisation_is_not_rejected_again(client, db, login_as, post):
+    verified, fake = make_org(name="Real Town"), make_org(name="Fake Town", verified=False)
+    db.session.commit()
+    login_as("staff")
+    for org in (fake, fake, verified):  # the second is a double click
+        url = f"/admin/organisations/{org.id}"
+        post(f"{url}/reject", {"reason": "Not a local authority."}, page=url)
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "reject")) == 1
+    db.session.refresh(verified)
+    assert verified.rejected_at is None

@@ -45,3 +45,14 @@ def test_the_search_key_follows_every_change(db):
     org.name = "Balıkesir"
     db.session.flush()
     assert org.name_key == "balikesir" and org.search_key.startswith("balikesir\n")
+
+
+def test_staff_list_of_users_searches_names(client, db, login_as):
+    from tests.factories import make_user
+
+    make_user("applicant", name="Ayşe Yılmaz", email="a1@example.org")
+    make_user("applicant", name="Mehmet Demir", email="m1@example.org")
+    login_as("staff")
+    for typed in ("ayse", "AYŞE", "yilmaz", "YILMAZ"):
+        text = client.get(f"/admin/users?q={quote(typed)}").get_data(as_text=True)
+        assert "Ayşe Yılmaz" in text and "Mehmet Demir" not in text, typed
