@@ -47,9 +47,9 @@ def test_registration_errors_name_the_field_and_keep_the_input(client, db, post)
 def test_huge_population_and_nul_characters_are_handled(client, db, post):
     text = post("/auth/register", {**ORG, "population": "99999999999", **ACCOUNT}).get_data(as_text=True)
     assert "Population: Enter a whole number from 0 to 100000000" in text
-    page = post("/auth/register", {**ORG, "name": "Nul\x00town", **ACCOUNT})
-    assert page.status_code == 302
-    assert db.session.scalar(select(Organisation).where(Organisation.name == "Nultown"))
+    page = post("/auth/register", {**ORG, "name": "Nul\x00town", **ACCOUNT})  # refused before the view (issue 14)
+    assert page.status_code == 400 and "The field “name” contains a character" in page.get_data(as_text=True)
+    assert db.session.scalar(select(Organisation).where(Organisation.name.like("Nul%"))) is None
 
 
 def test_password_confirmation_must_match(client, db, post):
