@@ -49,6 +49,7 @@ from grants.models import (
     User,
 )
 from grants.rules.money import money
+from grants.rules.text import compact, fold
 
 BATCH = 1000
 EVALUATORS = 200
@@ -139,7 +140,8 @@ class Generator:
                 "population": rng.randrange(5_000, 2_000_000), "legal_id": f"{country}-{i:07d}",
                 "address": f"{rng.randrange(1, 200)} Republic Square, {region}", "created_at": self.now,
                 "verified_at": self.now, "seeking_partner": False, "partner_themes": [], "partner_description": "",
-                "partner_languages": []}
+                "partner_languages": [], "name_key": fold(name), "legal_id_key": compact(f"{country}-{i:07d}"),
+                "search_key": f"{fold(name)}\n{fold(region)}\n"}  # as the model keeps them (Core bypasses it)
 
     def _organisations(self, rows: list[dict]) -> list[int]:
         return rows_in(Organisation, rows, ids=True)
@@ -187,7 +189,7 @@ class Generator:
         lot = call.lots[n % 3]
         submitted = DEADLINE - timedelta(minutes=rng.randrange(1, 60 * 24 * 60))
         return {"call_id": call.id, "lot_id": lot.id, "lead_id": lead, "number": n,
-                "reference": f"{self.reference}-{n:05d}", "title": title, "acronym": acronym,
+                "reference": f"{self.reference}-{n:05d}", "title": title, "title_key": fold(title), "acronym": acronym,
                 "theme": rng.choice(lot.themes), "summary": text.paragraph(rng, 3),
                 "objectives": text.paragraph(rng, 2), "activities": text.paragraph(rng, 4),
                 "expected_results": text.paragraph(rng, 2), "start_month": rng.randrange(1, 7),

@@ -112,6 +112,7 @@ def _user(email: str, name: str, role: Role, org: Organisation | None) -> User:
     user = db.session.scalar(select(User).where(User.email == email)) or User(email=email)
     user.name, user.role, user.active, user.organisation = name, role, True, org
     user.member_verified_at = (user.member_verified_at or now_utc()) if org is not None else None
+    user.email_confirmed_at = user.email_confirmed_at or now_utc()
     user.set_password(PASSWORD)
     db.session.add(user)
     return user

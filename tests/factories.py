@@ -49,7 +49,8 @@ def make_user(role: str = "applicant", organisation: Organisation | None = None,
     n = next(_seq)
     user = User(email=kw.pop("email", f"user{n}@example.org"), name=kw.pop("name", f"User {n}"),
                 role=Role(role), organisation=organisation,
-                member_verified_at=now_utc() if organisation is not None and verified_member else None, **kw)
+                member_verified_at=now_utc() if organisation is not None and verified_member else None,
+                email_confirmed_at=kw.pop("email_confirmed_at", now_utc()), **kw)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, SubmitField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from grants.auth.forms import email_field
+from grants.auth.forms import _strip, email_field
 from grants.i18n import lazy_gettext as _l
 from grants.models import Role
 
@@ -37,3 +37,9 @@ class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=role_choices(list(Role)),
                        validators=[DataRequired(_l("Choose a role"))])
     submit = SubmitField(_l("Change role"))
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for the rejection"), filters=[_strip], validators=[
+        DataRequired(_l("Enter the reason: the organisation's users receive it by e-mail")), Length(max=2000)])
+    submit = SubmitField(_l("Reject this registration"))

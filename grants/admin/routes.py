@@ -7,12 +7,15 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from grants import jobs
+from grants.admin import organisations as organisations_
 from grants.admin import services
-from grants.admin.forms import ROLE_LABELS, InviteForm, RoleForm, role_choices, role_label
+from grants.admin.forms import ROLE_LABELS, InviteForm, RejectForm, RoleForm, role_choices, role_label
 from grants.auth import services as accounts
+from grants.auth.identity import IDENTITY_LABELS, duplicates, with_duplicates
 from grants.auth.loaders import role_required
 from grants.extensions import db
 from grants.models import Organisation, OutboxMessage, Role, User
+from grants.models.organisations import IDENTITY_FIELDS
 
 bp = Blueprint("admin", __name__)
 bp.add_app_template_filter(role_label, "role_label")
@@ -29,26 +32,78 @@ def _get(model: type, object_id: int):
 @role_required("staff")
 def organisations():
     status = request.args.get("status", "all")
-    if status not in services.ORG_STATUSES:
+    if status not in organisations_.ORG_STATUSES:
         status = "all"
-    return render_template("admin/organisations.html", page=services.organisations_page(status), status=status)
+    q = request.args.get("q", "").replace("\x00", "")[:200]
+    page = organisations_.organisations_page(status, q)
+    return render_template("admin/organisations.html", page=page, status=status, q=q,
+                           duplicated=with_duplicates([org.id for org in page.items]))
+
+
+def _organisation_page(org: Organisation, reject_form: RejectForm | None = None, status: int = 200):
+    merged_into = db.session.get(Organisation, org.merged_into_id) if org.merged_into_id else None
+    return render_template("admin/organisation.html", org=org, members=services.members(org),
+                           duplicates=duplicates(org), merged_into=merged_into, labels=IDENTITY_LABELS,
+                           reject_form=reject_form or RejectForm()), status
 
 
 @bp.get("/organisations/<int:org_id>")
 @role_required("staff")
 def organisation(org_id: int):
-    org = _get(Organisation, org_id)
-    return render_template("admin/organisation.html", org=org, members=services.members(org))
+    return _organisation_page(_get(Organisation, org_id))
+
+
+def _refused(org: Organisation, refusal: organisations_.Refused):
+    db.session.rollback()
+    flash(str(refusal.message), "error")
+    return redirect(url_for("admin.organisation", org_id=org.id))
 
 
 @bp.post("/organisations/<int:org_id>/verify")
 @role_required("staff")
 def verify_organisation(org_id: int):
     org = _get(Organisation, org_id)
-    services.verify_organisation(current_user, org)
+    seen = {field: request.form[field] for field in IDENTITY_FIELDS if field in request.form} or None
+    try:
+        organisations_.verify_organisation(current_user, org, seen)
+    except organisations_.Refused as refusal:
+        return _refused(org, refusal)
     jobs.commit()
     flash(_("%(name)s is verified.", name=org.name), "success")
     return redirect(url_for("admin.organisation", org_id=org.id))
+
+
+@bp.post("/organisations/<int:org_id>/reject")
+@role_required("staff")
+def reject_organisation(org_id: int):
+    org = _get(Organisation, org_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _organisation_page(org, form, 400)
+    try:
+        organisations_.reject_organisation(current_user, org, form.reason.data)
+    except organisations_.Refused as refusal:
+        return _refused(org, refusal)
+    jobs.commit()
+    flash(_("The registration of %(name)s is rejected; its users were told why.", name=org.name), "success")
+    return redirect(url_for("admin.organisation", org_id=org.id))
+
+
+@bp.post("/organisations/<int:org_id>/merge")
+@role_required("staff")
+def merge_organisation(org_id: int):
+    org = _get(Organisation, org_id)
+    original = db.session.get(Organisation, request.form.get("into", type=int) or 0)
+    if original is None:
+        abort(404)
+    try:
+        moved = organisations_.merge_organisation(current_user, org, original)
+    except organisations_.Refused as refusal:
+        return _refused(org, refusal)
+    jobs.commit()
+    flash(_("%(name)s is merged into %(original)s: %(count)d user(s) moved there, to be verified as its members.",
+            name=org.name, original=original.name, count=len(moved)), "success")
+    return redirect(url_for("admin.organisation", org_id=original.id))
 
 
 @bp.post("/organisations/<int:org_id>/members/<int:user_id>/verify")
@@ -59,6 +114,9 @@ def verify_member(org_id: int, user_id: int):
         member = accounts.verify_member(current_user, org, user_id)
     except LookupError:
         abort(404)
+    except accounts.NotConfirmed:
+        flash(_("This person has not confirmed their e-mail address yet. Verify them once they have."), "error")
+        return redirect(url_for("admin.organisation", org_id=org.id))
     jobs.commit()
     flash(_("%(name)s is verified as a member of %(organisation)s.", name=member.name, organisation=org.name),
           "success")

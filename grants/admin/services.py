@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import re
 
-from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from grants import mail
@@ -15,24 +14,14 @@ from grants.auth.services import add_user, password_link
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import MailStatus, Organisation, OutboxMessage, Role, User
-from grants.models.base import now_utc
+from grants.rules.text import fold
 
 PER_PAGE = 50
 _PASSWORD_LINK = re.compile(r"(/auth/password/)[\w.-]+")
-ORG_STATUSES = ("all", "unverified", "verified")
 
 
 class NotAllowed(Exception):
     """The acting user may not do this (e.g. invite an admin, or change their own account)."""
-
-
-def organisations_page(status: str) -> Pagination:
-    query = select(Organisation).order_by(Organisation.verified_at.is_not(None), Organisation.name, Organisation.id)
-    if status == "unverified":
-        query = query.where(Organisation.verified_at.is_(None))
-    elif status == "verified":
-        query = query.where(Organisation.verified_at.is_not(None))
-    return db.paginate(query, per_page=PER_PAGE)
 
 
 def members(org: Organisation) -> list[User]:
@@ -40,25 +29,11 @@ def members(org: Organisation) -> list[User]:
                               .order_by(User.member_verified_at.is_not(None), User.name)).all()
 
 
-def verify_organisation(actor: User, org: Organisation) -> None:
-    if org.verified:
-        return
-    org.verified_at = now_utc()
-    org.verified_by_id = actor.id
-    record("verify", org, before={"verified_at": None}, after=snapshot(org, ["verified_at", "verified_by_id"]))
-    for member in members(org):
-        if member.acts_for_organisation:
-            mail.send(member.email, _l("Your organisation was verified"), "email/organisation_verified.txt",
-                      locale=member.locale, member=member, organisation=org,
-                      link=url_for("auth.organisation", _external=True))
-
-
 def users_page(q: str, role: str) -> Pagination:
     query = select(User).options(selectinload(User.organisation)).order_by(User.created_at.desc(), User.id.desc())
-    if q:
-        needle = q.strip().lower()
-        query = query.where(or_(User.email.contains(needle, autoescape=True),
-                                func.lower(User.name).contains(needle, autoescape=True)))
+    if q.strip():  # the name whatever the case and the Turkish or accented letters (folded key), or the address
+        query = query.where(or_(User.email.contains(q.strip().lower(), autoescape=True),
+                                User.name_key.contains(fold(q) or q.strip(), autoescape=True)))
     if role in {r.value for r in Role}:
         query = query.where(User.role == Role(role))
     return db.paginate(query, per_page=PER_PAGE)

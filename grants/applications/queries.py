@@ -26,6 +26,7 @@ from grants.models import (
     StageStatus,
     User,
 )
+from grants.rules.text import fold
 
 PAGE_SIZE = 50
 
@@ -119,10 +120,11 @@ def _submitted(call: Call, filters: StaffFilters) -> Select:
         query = query.where(Application.lot_id == filters.lot_id)
     if filters.country:
         query = query.where(Organisation.country == filters.country)
-    if filters.text:
-        query = query.where(Application.title.icontains(filters.text, autoescape=True)
+    if filters.text:  # title and lead's name whatever the case and the Turkish or accented letters (folded keys)
+        folded = fold(filters.text) or filters.text
+        query = query.where(Application.title_key.contains(folded, autoescape=True)
                             | Application.reference.icontains(filters.text, autoescape=True)
-                            | Organisation.name.icontains(filters.text, autoescape=True))
+                            | Organisation.name_key.contains(folded, autoescape=True))
     return query
 
 

@@ -67,9 +67,18 @@ def acting_refusal(user: User) -> str | None:
     org = user.organisation
     if org is None:
         return _("Your account does not belong to an organisation. Register your local authority first.")
+    if org.rejected_at is not None:
+        return _("The programme staff rejected the registration of %(name)s: its members cannot act for it.",
+                 name=org.name)
+    if not org.verified and org.identity_changed_at is not None:
+        return _("The name, type, country or legal identifier of %(name)s changed since the programme staff "
+                 "verified it, so they must verify it again. Until then its applications cannot be started, "
+                 "changed or submitted.", name=org.name)
     if not org.verified:
         return _("%(name)s has not been verified by the programme staff yet: applications can be started once "
                  "it is.", name=org.name)
+    if not user.email_confirmed:
+        return _("Confirm your e-mail address first, with the link we sent to %(email)s.", email=user.email)
     if not user.acts_for_organisation:
         return _("Your membership of %(name)s is waiting for verification by one of its members or by the "
                  "programme staff.", name=org.name)

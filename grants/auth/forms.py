@@ -88,13 +88,10 @@ class RegisterForm(OrganisationFields, AccountFields):
 
 
 class JoinForm(AccountFields):
-    organisation_id = SelectField(_l("Your organisation"), coerce=_id_or_none,
-                                  validators=[InputRequired(_l("Choose your organisation"))])
+    # one of the verified organisations the search offered (radio buttons: the page lists no others)
+    organisation_id = IntegerField(_l("Your organisation"), validators=[
+        InputRequired(_l("Search for your organisation and choose it from the results."))])
     submit = SubmitField(_l("Register"))
-
-    def set_organisations(self, organisations: list[tuple[int, str]]) -> None:
-        self.organisation_id.choices = [SelectChoice("", _l("Choose your organisation"))] + [
-            SelectChoice(org_id, label) for org_id, label in organisations]
 
 
 class ProfileForm(OrganisationFields):
@@ -104,6 +101,11 @@ class ProfileForm(OrganisationFields):
                                         validators=[Length(max=5000)])
     partner_languages = StringField(_l("Working languages"), filters=[_strip], validators=[Length(max=300)])
     submit = SubmitField(_l("Save"))
+
+
+class ChangeEmailForm(FlaskForm):
+    email = email_field()
+    submit = SubmitField(_l("Send the link to this address"))
 
 
 class ResetRequestForm(FlaskForm):

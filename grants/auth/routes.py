@@ -1,17 +1,29 @@
 """Accounts: log in and out, register, reset a password, and the user's own organisation."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from grants import jobs
 from grants.audit import record
-from grants.auth import services
+from grants.auth import confirmation, services
 from grants.auth.choices import country_name, organisation_type_label
-from grants.auth.forms import JoinForm, LoginForm, ProfileForm, RegisterForm, ResetRequestForm, SetPasswordForm
-from grants.auth.tokens import user_for_token
-from grants.extensions import limiter
+from grants.auth.confirmation import confirm_email as confirm_email_of
+from grants.auth.confirmation import is_registrant, next_steps, send_confirmation
+from grants.auth.forms import (
+    ChangeEmailForm,
+    JoinForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetRequestForm,
+    SetPasswordForm,
+)
+from grants.auth.identity import duplicates_of
+from grants.auth.tokens import user_for_email_token, user_for_token
+from grants.extensions import db, limiter
+from grants.models import Role
 from grants.security import safe_next as _safe_next
 
 bp = Blueprint("auth", __name__)
@@ -49,6 +61,8 @@ def login():
         login_user(user, remember=form.remember.data)
         services.record_login(user)
         jobs.commit()
+        if _must_confirm(user):
+            return redirect(url_for("auth.confirm_email"))
         return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -63,7 +77,26 @@ def logout():
     return redirect(url_for("public.index"))
 
 
+def _flag_duplicates(name: str, legal_id: str, exclude: int | None = None) -> None:
+    """Warn that another organisation already has this name or legal identifier (staff see it too)."""
+    found = duplicates_of(name, legal_id, exclude=exclude)
+    if found:
+        flash(_("Another organisation is already registered with the same name or legal identifier: %(names)s. "
+                "If it is yours, programme staff will merge your registration into it, and you will then be a "
+                "member of it.", names="; ".join(f"{o.name} ({country_name(o.country)})" for o in found)),
+              "warning")
+
+
+def _registered(email: str, registrant: bool):
+    """The same answer whether the address was new or already had an account (whose owner is e-mailed instead):
+    the page says where the link went; nobody learns which addresses have accounts."""
+    jobs.commit()
+    session["registered"] = {"email": email, "registrant": registrant}
+    return redirect(url_for("auth.registered"))
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("public.index"))
@@ -72,35 +105,131 @@ def register():
         try:
             user = services.register_organisation(form.data, form.full_name.data, form.email.data, form.password.data)
         except services.EmailTaken:
-            form.email.errors.append(_("An account with this email address already exists. Log in instead."))
+            confirmation.tell_owner(form.email.data)
+            exclude = None
         else:
-            login_user(user)
-            jobs.commit()
-            flash(_("Your organisation is registered. Programme staff will verify it before you can apply."),
-                  "success")
-            return redirect(url_for("auth.organisation"))
+            send_confirmation(user)
+            exclude = user.organisation_id
+        _flag_duplicates(form.name.data, form.legal_id.data, exclude=exclude)
+        return _registered(form.email.data, registrant=True)
     return render_template("auth/register.html", form=form)
 
 
+@bp.get("/registered")
+def registered():
+    """After registering or joining: check your inbox, and what happens next."""
+    shown = session.get("registered")
+    if current_user.is_authenticated or not isinstance(shown, dict):
+        return redirect(url_for("public.index"))
+    return render_template("auth/registered.html", email=shown.get("email", ""),
+                           registrant=bool(shown.get("registrant")), **next_steps())
+
+
 @bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])  # no listing by searches
 def join():
     if current_user.is_authenticated:
         return redirect(url_for("public.index"))
     form = JoinForm()
-    form.set_organisations(services.joinable_organisations())
+    q = (request.values.get("q") or "").replace("\x00", "").strip()[:200]
+    chosen = services.joinable(form.organisation_id.data) if form.is_submitted() else None
+    searching = "search" in request.form
+    if not searching and form.validate_on_submit():
+        try:
+            if chosen is None:
+                raise LookupError(form.organisation_id.data)
+            user = services.register_member(chosen.id, form.full_name.data, form.email.data, form.password.data)
+        except LookupError:
+            form.organisation_id.errors.append(_("Search for your organisation and choose it from the results."))
+        except services.EmailTaken:
+            confirmation.tell_owner(form.email.data)
+            return _registered(form.email.data, registrant=False)
+        else:
+            send_confirmation(user)
+            return _registered(form.email.data, registrant=False)
+    results = services.joinable_organisations(q)
+    if chosen is not None and all(org.id != chosen.id for org in results):
+        results.insert(0, chosen)
+    return render_template("auth/join.html", form=form, q=q, results=results, chosen=chosen,
+                           searched=bool(q), min_search=services.JOIN_MIN_SEARCH)
+
+
+@bp.get("/confirm")
+@login_required
+def confirm_email():
+    """The page an account sees until its address is confirmed, with the link sent again on request."""
+    if current_user.email_confirmed:
+        return redirect(url_for("public.index"))
+    return render_template("auth/confirm_email.html", registrant=is_registrant(current_user),
+                           form=ChangeEmailForm(email=current_user.email), **next_steps())
+
+
+@bp.post("/confirm/address")
+@login_required
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def correct_address():
+    """A mistyped address, corrected before it is confirmed: the link goes to the new one."""
+    if current_user.email_confirmed:
+        return redirect(url_for("public.index"))
+    form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            user = services.register_member(form.organisation_id.data, form.full_name.data, form.email.data,
-                                            form.password.data)
+            confirmation.correct_address(current_user._get_current_object(), form.email.data)
         except services.EmailTaken:
             form.email.errors.append(_("An account with this email address already exists. Log in instead."))
         else:
-            login_user(user)
             jobs.commit()
-            flash(_("Your account is created. A verified member of your organisation or programme staff "
-                    "must now confirm that you work for it."), "success")
-            return redirect(url_for("auth.organisation"))
-    return render_template("auth/join.html", form=form)
+            flash(_("We sent a link to %(email)s: open it to confirm your address.", email=form.email.data),
+                  "success")
+            return redirect(url_for("auth.confirm_email"))
+    db.session.rollback()
+    return render_template("auth/confirm_email.html", registrant=is_registrant(current_user), form=form,
+                           **next_steps()), 400
+
+
+@bp.post("/confirm")
+@login_required
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def resend_confirmation():
+    if not current_user.email_confirmed:
+        send_confirmation(current_user._get_current_object())
+        jobs.commit()
+        flash(_("We sent a new link to %(email)s. Earlier links keep working until they expire.",
+                email=current_user.email), "success")
+    return redirect(url_for("auth.confirm_email"))
+
+
+@bp.get("/confirm/<token>")
+def confirm_email_link(token: str):
+    user = user_for_email_token(token)
+    if user is None:
+        return render_template("auth/token_invalid.html", confirm=True), 400
+    confirm_email_of(user)
+    jobs.commit()
+    flash(_("Your e-mail address %(email)s is confirmed.", email=user.email), "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("auth.organisation" if user.organisation_id else "public.index"))
+    return redirect(url_for("auth.login"))
+
+
+# pages an applicant whose address is not confirmed may still open: the rest send them to confirm it first
+_BEFORE_CONFIRMATION = {"auth.confirm_email", "auth.resend_confirmation", "auth.confirm_email_link", "auth.logout",
+                        "auth.correct_address",
+                        "auth.set_password", "static"}
+
+
+def _must_confirm(user) -> bool:
+    """A registered applicant whose address is not confirmed yet (staff and evaluators confirm theirs by setting
+    their password through the link of their invitation)."""
+    return user.role is Role.applicant and not user.email_confirmed
+
+
+@bp.before_app_request
+def _confirm_email_first():
+    if (current_user.is_authenticated and _must_confirm(current_user) and request.endpoint not in _BEFORE_CONFIRMATION
+            and not (request.endpoint or "").startswith("public.")):
+        return redirect(url_for("auth.confirm_email"))
+    return None
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -143,9 +272,16 @@ def organisation():
         if not manage:
             abort(403)
         if form.validate():
-            services.update_profile(org, form.data)
+            changes = services.update_profile(org, form.data)
             jobs.commit()
-            flash(_("The organisation's profile is saved."), "success")
+            if changes:
+                flash(_("The profile is saved. You changed what programme staff verified (%(fields)s), so they "
+                        "must verify the organisation again. Until they do, its members cannot start, edit or "
+                        "submit applications; staff have been told.",
+                        fields=", ".join(str(form[field].label.text) for field in changes)), "warning")
+            else:
+                flash(_("The organisation's profile is saved."), "success")
+            _flag_duplicates(org.name, org.legal_id, exclude=org.id)
             return redirect(url_for("auth.organisation"))
     pending = services.pending_members(org) if manage else []
     return render_template("auth/organisation.html", org=org, form=form, manage=manage, pending=pending)
@@ -163,6 +299,9 @@ def verify_member(user_id: int):
         member = services.verify_member(current_user, org, user_id)
     except LookupError:
         abort(404)
+    except services.NotConfirmed:
+        flash(_("This person has not confirmed their e-mail address yet. Verify them once they have."), "error")
+        return redirect(url_for("auth.organisation"))
     jobs.commit()
     flash(_("%(name)s can now act for %(organisation)s.", name=member.name, organisation=org.name), "success")
     return redirect(url_for("auth.organisation"))

@@ -4,18 +4,25 @@ from __future__ import annotations
 from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from grants import mail
 from grants.audit import record, snapshot
+from grants.auth.identity import identity_changed
 from grants.auth.tokens import password_token
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import Organisation, OrganisationType, Role, User
 from grants.models.base import now_utc
+from grants.models.organisations import IDENTITY_FIELDS
+from grants.rules.text import fold
 
 ORG_FIELDS = ["name", "type", "country", "region", "population", "legal_id", "address"]
 PROFILE_FIELDS = ORG_FIELDS + ["seeking_partner", "partner_themes", "partner_description", "partner_languages"]
 USER_FIELDS = ["email", "name", "role", "organisation_id", "member_verified_at"]
+JOIN_MIN_SEARCH = 3  # letters typed before the join page offers organisations
+JOIN_RESULTS = 10
+_NO_USER_HASH = generate_password_hash("no such account")  # checked when the address is unknown: same time
 
 
 class EmailTaken(Exception):
@@ -24,6 +31,10 @@ class EmailTaken(Exception):
 
 class AccountInactive(Exception):
     """The password is right but the account is deactivated."""
+
+
+class NotConfirmed(Exception):
+    """The member has not confirmed their e-mail address yet, so cannot be verified."""
 
 
 def find_user(email: str) -> User | None:
@@ -62,32 +73,47 @@ def register_organisation(org_data: dict, name: str, email: str, password: str) 
     return user
 
 
-def joinable_organisations() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Organisation.id, Organisation.name, Organisation.country)
-                              .order_by(Organisation.name, Organisation.country)).all()
-    return [(row.id, f"{row.name} ({row.country})") for row in rows]
+def _joinable():
+    return select(Organisation).where(Organisation.verified_at.is_not(None), Organisation.rejected_at.is_(None),
+                                      Organisation.merged_into_id.is_(None))
+
+
+def joinable_organisations(q: str) -> list[Organisation]:
+    """Verified organisations whose name holds the search (at least JOIN_MIN_SEARCH letters), a few at a time:
+    the join page never lists every organisation."""
+    needle = fold(q)
+    if len(needle.replace(" ", "")) < JOIN_MIN_SEARCH:
+        return []
+    query = _joinable().where(Organisation.name_key.contains(needle, autoescape=True))
+    return list(db.session.scalars(query.order_by(Organisation.name, Organisation.country).limit(JOIN_RESULTS)))
+
+
+def joinable(organisation_id: int | None) -> Organisation | None:
+    if not organisation_id:
+        return None
+    return db.session.scalar(_joinable().where(Organisation.id == organisation_id))
 
 
 def register_member(organisation_id: int, name: str, email: str, password: str) -> User:
-    """A person joins an existing organisation; they wait for a verified member or staff to verify them."""
-    org = db.session.get(Organisation, organisation_id)
+    """A person joins an existing verified organisation; once their address is confirmed, a verified member or
+    staff verifies them (confirmation.py tells the members)."""
+    org = joinable(organisation_id)
     if org is None:
         raise LookupError(organisation_id)
     user = User(name=name, email=email, role=Role.applicant, organisation_id=org.id)
     user.set_password(password)
     add_user(user)
     record("register", user, after=snapshot(user, USER_FIELDS), user_id=user.id)
-    for member in acting_members(org):
-        mail.send(member.email, _l("A new member waits for verification"), "email/member_pending.txt",
-                  locale=member.locale, member=member, newcomer=user, organisation=org,
-                  link=url_for("auth.organisation", _external=True))
     return user
 
 
 def authenticate(email: str, password: str) -> User | None:
     """The user with these credentials (AccountInactive if deactivated), or None."""
     user = find_user(email)
-    if user is None or not user.check_password(password):
+    if user is None:
+        check_password_hash(_NO_USER_HASH, password)  # as long as a wrong password: no timing oracle
+        return None
+    if not user.check_password(password):
         return None
     if not user.active:
         raise AccountInactive(email)
@@ -115,8 +141,13 @@ def password_link(user: User) -> dict:
 
 
 def set_password(user: User, password: str) -> None:
+    """Set the password from an e-mailed link, which also proves the address reaches its owner."""
     user.set_password(password)
-    record("set_password", user, user_id=user.id)
+    after = {}
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now_utc()
+        after = {"email_confirmed_at": user.email_confirmed_at}
+    record("set_password", user, user_id=user.id, after=after or None)
 
 
 def acting_members(org: Organisation) -> list[User]:
@@ -138,8 +169,10 @@ def can_manage(user: User, org: Organisation) -> bool:
 def verify_member(actor: User, org: Organisation, member_id: int) -> User:
     """Mark a pending member as verified; LookupError if they are not a pending member of org."""
     member = db.session.get(User, member_id)
-    if member is None or member.organisation_id != org.id or member.member_verified_at is not None:
+    if member is None or member.organisation_id != org.id or member.member_verified_at is not None or org.closed:
         raise LookupError(member_id)
+    if not member.email_confirmed:
+        raise NotConfirmed(member_id)
     member.member_verified_at = now_utc()
     member.member_verified_by_id = actor.id
     record("verify_member", member, before={"member_verified_at": None},
@@ -162,7 +195,8 @@ def profile_data(org: Organisation) -> dict:
     return data
 
 
-def update_profile(org: Organisation, data: dict) -> None:
+def update_profile(org: Organisation, data: dict) -> dict:
+    """Save the profile; the identity changes that send a verified organisation back to staff (identity.py)."""
     before = snapshot(org, PROFILE_FIELDS)
     for field, value in _organisation_values(data).items():
         setattr(org, field, value)
@@ -173,3 +207,4 @@ def update_profile(org: Organisation, data: dict) -> None:
     after = snapshot(org, PROFILE_FIELDS)
     if after != before:
         record("update", org, before=before, after=after)
+    return identity_changed(org, {field: before[field] for field in IDENTITY_FIELDS})

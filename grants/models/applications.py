@@ -4,11 +4,12 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.models.base import Base, Money, Points, Timestamp, enum_column, now_utc
 from grants.models.calls import Stage
+from grants.rules.text import fold
 
 
 class StageStatus(enum.Enum):
@@ -45,6 +46,7 @@ class Application(Base):
     reference: Mapped[str | None] = mapped_column(String(48), unique=True)
 
     title: Mapped[str] = mapped_column(String(300), default="")
+    title_key: Mapped[str] = mapped_column(String(300), default="")  # folded title for staff search, set on write
     acronym: Mapped[str] = mapped_column(String(40), default="")
     theme: Mapped[str] = mapped_column(String(100), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -79,6 +81,12 @@ class Application(Base):
 
     def stage(self, stage: Stage) -> ApplicationStage | None:
         return next((s for s in self.stages if s.stage is stage), None)
+
+
+@event.listens_for(Application, "before_insert")
+@event.listens_for(Application, "before_update")
+def _refresh_title_key(mapper, connection, application: Application) -> None:
+    application.title_key = fold(application.title)[:300]
 
 
 class ApplicationStage(Base):

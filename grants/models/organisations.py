@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import enum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.models.base import Base, Timestamp, enum_column, now_utc
+from grants.rules.text import compact, fold
+
+IDENTITY_FIELDS = ("name", "type", "country", "legal_id")  # what staff verified: a change asks them again
 
 
 class OrganisationType(enum.Enum):
@@ -40,6 +44,19 @@ class Organisation(Base):
     created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     verified_at: Mapped[Timestamp | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
+    # a verified organisation whose identity changed: when, and each changed field's verified and new value
+    identity_changed_at: Mapped[Timestamp | None]
+    identity_changes: Mapped[dict[str, Any] | None]
+    # staff refused the registration (told to its users), or moved its users into the organisation it duplicated
+    rejected_at: Mapped[Timestamp | None]
+    rejected_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+
+    # folded copies for search and duplicate checks (grants/rules/text.py), kept up to date on every write
+    name_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    legal_id_key: Mapped[str] = mapped_column(String(64), default="", index=True)
+    search_key: Mapped[str] = mapped_column(Text, default="")  # name, region and partner description
 
     # partner-search profile
     seeking_partner: Mapped[bool] = mapped_column(default=False)
@@ -53,5 +70,21 @@ class Organisation(Base):
     def verified(self) -> bool:
         return self.verified_at is not None
 
+    @property
+    def closed(self) -> bool:
+        """Rejected by staff, or merged into another organisation: nobody acts for it any more."""
+        return self.rejected_at is not None or self.merged_into_id is not None
+
+    def refresh_keys(self) -> None:
+        self.name_key = fold(self.name)[:200]
+        self.legal_id_key = compact(self.legal_id)[:64]
+        self.search_key = "\n".join(fold(part) for part in (self.name, self.region, self.partner_description))
+
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r} {self.country}>"
+
+
+@event.listens_for(Organisation, "before_insert")
+@event.listens_for(Organisation, "before_update")
+def _refresh_keys(mapper, connection, org: Organisation) -> None:
+    org.refresh_keys()

@@ -4,11 +4,12 @@ from __future__ import annotations
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from grants.models.base import Base, Timestamp, enum_column, now_utc
+from grants.rules.text import fold
 
 
 class Role(enum.Enum):
@@ -25,12 +26,15 @@ class User(UserMixin, Base):
     key: Mapped[str | None] = mapped_column(String(64), unique=True)  # bundle key (evaluators)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), default="", index=True)  # folded, for staff search
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = enum_column(Role, default=Role.applicant)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     last_login_at: Mapped[Timestamp | None]
+    # the owner opened the link sent to the address (or set a password through an e-mailed link)
+    email_confirmed_at: Mapped[Timestamp | None]
 
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     # a user acts for the organisation only once a member verification is recorded and the
@@ -59,7 +63,18 @@ class User(UserMixin, Base):
     @property
     def acts_for_organisation(self) -> bool:
         org = self.organisation
-        return bool(org and org.verified and self.member_verified_at is not None and self.active)
+        return bool(org and org.verified and self.member_verified_at is not None and self.active
+                    and self.email_confirmed)
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _refresh_name_key(mapper, connection, user: User) -> None:
+    user.name_key = fold(user.name)[:200]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, url_for
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants import mail
@@ -17,6 +17,7 @@ from grants.models import Application, Call, CallStatus, Organisation, Organisat
 from grants.partners.rules import eligibility_rules
 from grants.partners.services import Refused
 from grants.rules.eligibility import Party, is_eligible_partner
+from grants.rules.text import fold
 
 PER_PAGE = 20
 
@@ -68,9 +69,8 @@ def search(filters: Filters, index: ProfileIndex, page: int):
         query = query.where(Organisation.type == OrganisationType(filters.type))
     if filters.theme:
         query = query.where(Organisation.id.in_(index.by_theme.get(filters.theme.casefold(), set())))
-    if filters.q:
-        query = query.where(or_(*(column.icontains(filters.q, autoescape=True) for column in (
-            Organisation.name, Organisation.partner_description, Organisation.region))))
+    if fold(filters.q):  # name, region or description, whatever the case and the Turkish or accented letters
+        query = query.where(Organisation.search_key.contains(fold(filters.q), autoescape=True))
     if filters.call is not None and filters.only_eligible:
         query = query.where(Organisation.id.in_(index.eligible(filters.call)))
     return db.paginate(query.order_by(Organisation.name, Organisation.id), page=page, per_page=PER_PAGE,

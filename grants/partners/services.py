@@ -16,6 +16,7 @@ from grants.i18n import lazy_gettext as _l
 from grants.models import Application, BudgetLine, Organisation, Partner, PartnerStatus, User
 from grants.models.base import now_utc
 from grants.partners.rules import BudgetSummary
+from grants.rules.text import fold
 
 PARTNER_FIELDS = ["organisation_id", "role", "status", "confirmed_at", "confirmed_by_id", "declined_at",
                   "confirmed_share", "confirmed_role"]
@@ -72,8 +73,8 @@ def organisation_choices(application: Application, q: str = "", include: int | N
     """Verified organisations the lead may still propose, by name, optionally matching `q`."""
     taken = {application.lead_id, *(p.organisation_id for p in application.partners)}
     query = select(Organisation).where(Organisation.verified_at.is_not(None), Organisation.id.not_in(taken))
-    if q:
-        query = query.where(Organisation.name.icontains(q, autoescape=True))
+    if fold(q):
+        query = query.where(Organisation.name_key.contains(fold(q), autoescape=True))
     found = list(db.session.scalars(query.order_by(Organisation.name, Organisation.id).limit(limit)))
     if include and include not in taken and all(o.id != include for o in found):
         extra = db.session.get(Organisation, include)

@@ -55,7 +55,7 @@ def test_cannot_verify_a_member_of_another_organisation(client, db, login_as, po
 
 
 def test_profile_and_partner_search_are_saved_and_audited(client, db, login_as, post):
-    user = login_as("applicant")
+    user = login_as("applicant", organisation=make_org(name="Çankaya Belediyesi", legal_id="TR-6"))
     page = post("/auth/organisation", PROFILE)
     assert page.status_code == 302
     org = user.organisation

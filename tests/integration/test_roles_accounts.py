@@ -80,4 +80,5 @@ def test_odd_query_strings_never_cause_an_error(client, objects, login_as):
     login_as("admin")
     for query in ["?page=0", "?page=-1", "?page=abc", "?status=%00", "?q=%27%22%3C&role=nope", "?q=%00", "?page=99999"]:
         for url in ["/admin/organisations", "/admin/users", "/admin/outbox"]:
-            assert client.get(url + query).status_code in (200, 404), url + query
+            expected = (400,) if "%00" in query else (200, 404)  # a NUL is refused before the view (issue 14)
+            assert client.get(url + query).status_code in expected, url + query

@@ -89,6 +89,12 @@ ROUTES: dict[str, Route] = {
     "auth.join": Route("anonymous_only"),
     "auth.reset_request": Route("public"),
     "auth.set_password": Route("public"),
+    # e-mail confirmation: the page redirects a confirmed account to its organisation or home; the link is public
+    "auth.registered": Route("public", ok=HOME),  # only just after registering, from the session
+    "auth.confirm_email": Route("signed_in", ok=HOME),
+    "auth.resend_confirmation": Route(post="signed_in"),
+    "auth.correct_address": Route(post="signed_in", data={"email": "corrected@example.org"}),
+    "auth.confirm_email_link": Route("public", ok=400, args={"token": "token"}),
     "auth.organisation": Route("organisation_page", post="organisation_profile", data={
         "name": "Renamed Municipality", "type": "municipality", "country": "TR", "region": "Ankara",
         "population": "50000", "legal_id": "LID-9", "address": "2 Main Street", "partner_description": "Changed."}),
@@ -98,6 +104,9 @@ ROUTES: dict[str, Route] = {
     "admin.organisation": Route("staff"),
     "admin.verify_organisation": Route(post="staff", args={"org_id": "unverified_org"}),
     "admin.verify_member": Route(post="staff"),
+    "admin.reject_organisation": Route(post="staff", args={"org_id": "unverified_org"},
+                                       data={"reason": "Not a local authority."}),
+    "admin.merge_organisation": Route(post="staff", args={"org_id": "unverified_org"}, data={"into": "{lead_org}"}),
     "admin.users": Route("staff"),
     "admin.user": Route("staff"),
     "admin.invite": Route("staff", data={"name": "New Person", "email": "new.person@example.org", "role": "evaluator"}),
