@@ -13,6 +13,7 @@ from grants.auth import services as accounts
 from grants.auth.loaders import role_required
 from grants.extensions import db
 from grants.models import Organisation, OutboxMessage, Role, User
+from grants.partners import pending
 
 bp = Blueprint("admin", __name__)
 bp.add_app_template_filter(role_label, "role_label")
@@ -38,14 +39,20 @@ def organisations():
 @role_required("staff")
 def organisation(org_id: int):
     org = _get(Organisation, org_id)
-    return render_template("admin/organisation.html", org=org, members=services.members(org))
+    return render_template("admin/organisation.html", org=org, members=services.members(org),
+                           invited=pending.awaiting_registration(org))
 
 
 @bp.post("/organisations/<int:org_id>/verify")
 @role_required("staff")
 def verify_organisation(org_id: int):
     org = _get(Organisation, org_id)
-    services.verify_organisation(current_user, org)
+    try:
+        services.verify_organisation(current_user, org)
+    except services.NotAllowed:
+        flash(_("Nobody has registered %(name)s yet: it was invited as a partner. It can be verified once its "
+                "contact person has registered and completed its details.", name=org.name), "error")
+        return redirect(url_for("admin.organisation", org_id=org.id))
     jobs.commit()
     flash(_("%(name)s is verified.", name=org.name), "success")
     return redirect(url_for("admin.organisation", org_id=org.id))

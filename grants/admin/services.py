@@ -16,6 +16,7 @@ from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import MailStatus, Organisation, OutboxMessage, Role, User
 from grants.models.base import now_utc
+from grants.partners import pending
 
 PER_PAGE = 50
 _PASSWORD_LINK = re.compile(r"(/auth/password/)[\w.-]+")
@@ -43,6 +44,8 @@ def members(org: Organisation) -> list[User]:
 def verify_organisation(actor: User, org: Organisation) -> None:
     if org.verified:
         return
+    if pending.awaiting_registration(org):
+        raise NotAllowed(org.id)
     org.verified_at = now_utc()
     org.verified_by_id = actor.id
     record("verify", org, before={"verified_at": None}, after=snapshot(org, ["verified_at", "verified_by_id"]))
@@ -51,6 +54,7 @@ def verify_organisation(actor: User, org: Organisation) -> None:
             mail.send(member.email, _l("Your organisation was verified"), "email/organisation_verified.txt",
                       locale=member.locale, member=member, organisation=org,
                       link=url_for("auth.organisation", _external=True))
+    pending.tell_verified(org)  # its partnerships waiting for its answer
 
 
 def users_page(q: str, role: str) -> Pagination:
