@@ -77,10 +77,7 @@ LANGUAGES = [SelectChoice("en", "English"), SelectChoice("tr", "Türkçe")]  # e
 
 
 class InviteForm(FlaskForm):
-    """Invite a partner authority that is not registered yet."""
-
-    class Meta:
-        prefix = "invite"
+    """Invite a partner authority that is not registered yet (fields prefixed: the page has other forms)."""
 
     name = StringField(_l("Name of the partner authority"), filters=[_strip], validators=[
         DataRequired(_l("Enter the name of the partner authority")), Length(max=200)])
@@ -96,7 +93,7 @@ class InviteForm(FlaskForm):
     submit = SubmitField(_l("Send the invitation"))
 
     def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, prefix="invite", **kwargs)
         self.email.label.text = _l("E-mail address of your contact person")
         self.type.choices = organisation_type_choices()
         self.country.choices = [SelectChoice("", _l("Choose a country"))] + country_choices()

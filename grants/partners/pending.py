@@ -182,10 +182,11 @@ def register(invitation: PartnerInvitation, org_data: dict, name: str, password:
             setattr(org, field, org_data[field])
     org.type = OrganisationType(org_data["type"])
     org.country = org_data["country"].upper()
-    user = User(name=name, email=invitation.email, role=Role.applicant, organisation=org, member_verified_at=now_utc(),
+    user = User(name=name, email=invitation.email, role=Role.applicant, organisation_id=org.id, member_verified_at=now_utc(),
                 locale=invitation.locale)
     user.set_password(password)
     add_user(user)
+    db.session.expire(org, ["members"])
     invitation.accepted_at, invitation.accepted_by_id, invitation.token_hash = now_utc(), user.id, None
     record("register", user, after=snapshot(user, USER_FIELDS), user_id=user.id)
     record("register", org, before=before, after=snapshot(org, ORG_FIELDS), user_id=user.id)

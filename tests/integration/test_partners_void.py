@@ -55,7 +55,7 @@ def test_a_change_the_partner_read_voids_and_both_sides_are_told_what_changed(ap
     assert "Share of Ville de Paris" not in paris_to_lead  # Paris has no line: its share did not change
     assert "Duration: 24 months before, 18 months now." in paris_to_lead
     koeln_body = sent["koeln@example.org"].body
-    assert koeln_body.startswith("Sayın") and "40.000,00 €" in koeln_body and "50.000,00 €" in koeln_body
+    assert koeln_body.startswith("Sayın") and "önce €40.000,00, şimdi €50.000,00" in koeln_body
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "void_confirmation")).all()
     assert sorted(e.object_id for e in events) == sorted(str(p.id) for p in voided)
     assert "duration_months" in events[0].after["changes"] and events[0].before["status"] == "confirmed"
