@@ -40,8 +40,8 @@ class ContactForm(FlaskForm):
     submit = SubmitField(_l("Send the message"))
 
 
-def role_field() -> TextAreaField:
-    return TextAreaField(_l("Role in the project"), filters=[_strip], validators=[
+def role_field(label=None) -> TextAreaField:
+    return TextAreaField(label or _l("Role in the project"), filters=[_strip], validators=[
         DataRequired(_l("Describe the partner's role in the project")),
         Length(max=MAX_ROLE, message=_l("Use at most %(max)d characters"))])
 
@@ -87,7 +87,7 @@ class InviteForm(FlaskForm):
     email = email_field(_l("Enter the e-mail address of your contact person"))
     locale = SelectField(_l("Language of the invitation"), choices=LANGUAGES, default="en",
                          validators=[DataRequired()])
-    role = role_field()
+    role = role_field(_l("The partner's tasks in the project"))
     message = TextAreaField(_l("Personal message (optional)"), filters=[_strip], validators=[
         Length(max=MAX_MESSAGE, message=_l("Use at most %(max)d characters"))])
     submit = SubmitField(_l("Send the invitation"))
