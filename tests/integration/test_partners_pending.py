@@ -10,7 +10,16 @@ from flask import g
 from sqlalchemy import func, select
 
 from grants.extensions import db
-from grants.models import AuditEvent, Organisation, OutboxMessage, Partner, PartnerInvitation, PartnerStatus, User
+from grants.models import (
+    AuditEvent,
+    Organisation,
+    OutboxMessage,
+    Partner,
+    PartnerInvitation,
+    PartnerStatus,
+    StageStatus,
+    User,
+)
 from grants.partners import pending
 from tests.factories import PASSWORD, make_application, make_call, make_org, make_user
 
@@ -222,3 +231,37 @@ def test_submission_says_which_step_an_invited_partner_is_at(client, lead, post)
     text = client.get(f"/applications/{application.id}/check").get_data(as_text=True)
     assert ("Stadt Esslingen am Neckar has not registered yet: its contact person registers from the invitation "
             "e-mail, programme staff verify the organisation, then it confirms its participation.") in text
+
+
+def test_the_database_refuses_a_second_invitation_of_one_address_to_one_application(lead, post):
+    """Two tabs sending the same invitation at once: the unique constraint holds, not only the check before."""
+    from sqlalchemy.exc import IntegrityError
+
+    application, _user = lead
+    invite(post, application)
+    first = db.session.scalar(select(PartnerInvitation))
+    twin = PartnerInvitation(application_id=application.id, partner=Partner(
+        application_id=application.id, organisation=make_org("DE", verified=False), role="x", position=5),
+        organisation=first.organisation, email=first.email)
+    db.session.add(twin)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_resending_or_cancelling_after_submission_is_refused_plainly(client, lead, post):
+    application, _user = lead
+    invite(post, application)
+    invitation = db.session.scalar(select(PartnerInvitation))
+    sent_at = invitation.sent_at
+    form_page = client.get(page(application)).get_data(as_text=True)
+    application.stages[0].status = StageStatus.submitted
+    db.session.commit()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form_page).group(1)
+    for action in ("resend", "cancel"):
+        response = client.post(page(application) + f"/invitations/{invitation.id}/{action}",
+                               data={"csrf_token": token}, follow_redirects=True)
+        assert "This application is no longer a draft: its partnership cannot change." in response.get_data(
+            as_text=True)
+    db.session.refresh(invitation)
+    assert invitation.sent_at == sent_at and count(PartnerInvitation) == 1
