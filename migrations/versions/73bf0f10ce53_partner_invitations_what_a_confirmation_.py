@@ -1,7 +1,7 @@
 """Partner invitations, what a confirmation covers, the reason of a decline
 
 Revision ID: 73bf0f10ce53
-Revises: 8e4015356cbf
+Revises: e66ca91fccea
 Create Date: 2026-12-07 03:05:06.318537
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '73bf0f10ce53'
-down_revision = '8e4015356cbf'
+down_revision = 'e66ca91fccea'
 branch_labels = None
 depends_on = None
 

@@ -133,10 +133,31 @@ def test_a_budget_change_tells_old_and_new_share(client, login_as, post, app):
     login_as(user=anna)
     confirm(client, post, partner)
     rows = [LineInput(line.id, None) for line in application.budget_lines]
-    rows[1] = LineInput(application.budget_lines[1].id, {"quantity": Decimal("5")})
+    visits = application.budget_lines[1]
+    rows[1] = LineInput(visits.id, {"heading": visits.heading, "description": visits.description, "unit": visits.unit,
+                                    "quantity": Decimal("5"), "unit_cost": visits.unit_cost,
+                                    "organisation_id": visits.organisation_id})
     with app.test_request_context():
         saved, _lines = save_budget(application, rows, {}, application.version)
     assert saved.voided == (partner,)
     body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.to == "anna@koeln.example",
                                                               OutboxMessage.body.contains("before")))
     assert "Share of Stadt Köln in the direct costs: €40,000.00 before, €50,000.00 now." in body
+
+
+def test_a_project_autosave_that_changes_what_was_confirmed_says_so(client, login_as, post):
+    from tests.integration.test_applications_project import autosave
+
+    application, partner, anna = setup()
+    login_as(user=anna)
+    confirm(client, post, partner)
+    login_as("applicant", organisation=application.lead)
+    url = f"/applications/{application.id}/project"
+    text = autosave(client, url, {**PROJECT, "title": "Blue twin towns", "duration_months": "24",
+                                  "version": str(application.version)}).get_data(as_text=True)
+    assert "What Stadt Köln confirmed has changed, so the confirmation is void and must be given again." in text
+    db.session.refresh(partner)
+    assert partner.status is PartnerStatus.proposed
+    body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.to == "anna@koeln.example",
+                                                              OutboxMessage.body.contains("Title")))
+    assert "Title: “Green twin towns” before, “Blue twin towns” now." in body
