@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from grants.models.base import Base, Timestamp, now_utc
 
@@ -31,7 +31,8 @@ class PartnerInvitation(Base):
     accepted_at: Mapped[Timestamp | None]
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    partner = relationship("Partner")
+    # deleted with its place in the partnership (cancelled, removed, or the draft discarded), on every database
+    partner = relationship("Partner", backref=backref("invitation", uselist=False, cascade="all, delete-orphan"))
     organisation = relationship("Organisation")
     invited_by = relationship("User", foreign_keys=[invited_by_id])
 

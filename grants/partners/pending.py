@@ -75,7 +75,7 @@ def invitation_for_token(token: str) -> PartnerInvitation | None:
     if not isinstance(data, dict) or not isinstance(data.get("id"), int) or not isinstance(data.get("n"), str):
         return None
     invitation = db.session.get(PartnerInvitation, data["id"])
-    if invitation is None or not invitation.open or invitation.token_hash is None:
+    if invitation is None or not invitation.open or invitation.token_hash is None or invitation.partner is None:
         return None
     if not secrets.compare_digest(invitation.token_hash, _hash(data["n"])):
         return None

@@ -265,3 +265,13 @@ def test_resending_or_cancelling_after_submission_is_refused_plainly(client, lea
             as_text=True)
     db.session.refresh(invitation)
     assert invitation.sent_at == sent_at and count(PartnerInvitation) == 1
+
+
+def test_discarding_the_draft_takes_its_invitations_and_their_links_with_it(client, lead, post):
+    application, _user = lead
+    invite(post, application)
+    link = link_in(mail_to("europa@esslingen.example")[0])
+    post(f"/applications/{application.id}/discard", {}, page=f"/applications/{application.id}/discard")
+    assert count(PartnerInvitation) == 0 and count(Partner) == 0
+    as_stranger(client)
+    assert client.get(link).status_code == 400
