@@ -53,6 +53,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     TOKEN_MAX_AGE = 60 * 60 * 24  # password reset, invitation and e-mail confirmation links, seconds
+    PARTNER_INVITATION_MAX_AGE = 60 * 60 * 24 * 30  # a partner authority's registration link, seconds
     # what a newly registered organisation is told: staff verify it within about this many working days
     VERIFICATION_WORKING_DAYS = int(os.environ.get("VERIFICATION_WORKING_DAYS", "3"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "files"))

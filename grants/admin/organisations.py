@@ -14,6 +14,7 @@ from grants.i18n import lazy_gettext as _l
 from grants.models import Application, Attachment, BudgetLine, Organisation, OrganisationType, Partner, User
 from grants.models.base import now_utc
 from grants.models.organisations import IDENTITY_FIELDS
+from grants.partners import pending
 from grants.rules.text import compact, fold
 
 PER_PAGE = 50
@@ -55,6 +56,9 @@ def verify_organisation(actor: User, org: Organisation, seen: dict | None = None
     """Verify the organisation as staff saw it (`seen`: its identity on their page), once (conditional UPDATE)."""
     if org.verified:
         return
+    if pending.awaiting_registration(org):
+        raise Refused(_l("Nobody has registered %(name)s yet: it was invited as a partner. It can be verified once "
+                         "its contact person has registered and completed its details.", name=org.name))
     query = update(Organisation).where(Organisation.id == org.id, Organisation.verified_at.is_(None), _open())
     if seen:
         if seen.get("type") not in OrganisationType._value2member_map_:
@@ -74,6 +78,7 @@ def verify_organisation(actor: User, org: Organisation, seen: dict | None = None
         mail.send(member.email, _l("Your organisation was verified"), "email/organisation_verified.txt",
                   locale=member.locale, member=member, organisation=org,
                   link=url_for("auth.organisation", _external=True))
+    pending.tell_verified(org)  # its partnerships waiting for its answer
 
 
 def reject_organisation(actor: User, org: Organisation, reason: str) -> None:

@@ -16,6 +16,7 @@ from grants.auth.loaders import role_required
 from grants.extensions import db
 from grants.models import Organisation, OutboxMessage, Role, User
 from grants.models.organisations import IDENTITY_FIELDS
+from grants.partners import pending
 
 bp = Blueprint("admin", __name__)
 bp.add_app_template_filter(role_label, "role_label")
@@ -44,7 +45,7 @@ def _organisation_page(org: Organisation, reject_form: RejectForm | None = None,
     merged_into = db.session.get(Organisation, org.merged_into_id) if org.merged_into_id else None
     return render_template("admin/organisation.html", org=org, members=services.members(org),
                            duplicates=duplicates(org), merged_into=merged_into, labels=IDENTITY_LABELS,
-                           reject_form=reject_form or RejectForm()), status
+                           reject_form=reject_form or RejectForm(), invited=pending.awaiting_registration(org)), status
 
 
 @bp.get("/organisations/<int:org_id>")

@@ -150,6 +150,14 @@ def _project_labels(form) -> dict[str, str]:
     return {form_key(name): form[form_key(name)].label.text for name in PROJECT_FIELDS if form_key(name) in form}
 
 
+def _tell_voided(saved) -> None:
+    """The save changed what partners had confirmed (grants.partners.confirmations.review_confirmations)."""
+    if saved.voided:
+        flash(_("What %(names)s confirmed has changed, so the confirmation is void and must be given again. We "
+                "e-mailed them what changed.", names=", ".join(p.organisation.name for p in saved.voided)),
+              "warning")
+
+
 @bp.route("/applications/<int:application_id>/project", methods=["GET", "POST"])
 @login_required
 def project(application_id: int):
@@ -171,8 +179,9 @@ def project(application_id: int):
     commit()
     if is_autosave():
         return status(application, form, changed=saved.changed, errors=flat_errors(form), conflict=saved.conflict,
-                      labels=_project_labels(form))
+                      labels=_project_labels(form), voided=saved.voided)
     form.version.data = application.version
+    _tell_voided(saved)
     if saved.conflict:
         return _render_project(application, form, 409, conflict=saved.conflict)
     if flat_errors(form):
@@ -257,10 +266,7 @@ def budget(application_id: int):
     if saved.conflict:
         form.version.data = application.version
         return _render_budget(application, form, 409, conflict=saved.conflict)
-    if saved.voided:
-        flash(_("The budget changed, so the partners' confirmations were voided: %(names)s must confirm again. "
-                "They have been told by e-mail.", names=", ".join(p.organisation.name for p in saved.voided)),
-              "warning")
+    _tell_voided(saved)
     if flat_errors(form):
         return _redisplay_budget(application, form, members, rows, lines, saved=saved.changed)
     remember_saved()

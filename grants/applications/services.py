@@ -29,13 +29,12 @@ from grants.models import (
     Call,
     CallStatus,
     Partner,
-    PartnerStatus,
     Procedure,
     Stage,
     StageStatus,
     User,
 )
-from grants.partners.services import BUDGET_CHANGED, void_confirmations
+from grants.partners.confirmations import review_confirmations
 from grants.rules.eligibility import EligibilityRules, Party, is_eligible_lead
 from grants.rules.money import money
 
@@ -223,7 +222,7 @@ def save_project(application: Application, values: dict, loaded_version: int | N
     db.session.flush()
     record("application.project_saved", application, before={**before, "version": application.version - 1},
            after={**changed, "version": application.version})
-    return Saved(True)
+    return Saved(True, None, tuple(review_confirmations(application)))
 
 
 @dataclass(frozen=True)
@@ -294,9 +293,6 @@ def save_budget(application: Application, rows: list[LineInput], amounts: dict[s
         setattr(application, name, value)
     db.session.flush()
     after = _budget_state(application)
-    voided = ()
-    if any(p.status is PartnerStatus.confirmed for p in application.partners):
-        voided = tuple(void_confirmations(application, BUDGET_CHANGED))
     record("application.budget_saved", application, before={**before, "version": application.version - 1},
            after={**after, "version": application.version})
-    return Saved(True, None, voided), saved_rows
+    return Saved(True, None, tuple(review_confirmations(application))), saved_rows

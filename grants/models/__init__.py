@@ -13,6 +13,7 @@ from grants.models.audit import AuditEvent
 from grants.models.calls import AwardRule, Call, CallStatus, Criterion, Grid, GridSection, Lot, Procedure, Stage
 from grants.models.decisions import DecisionOverride
 from grants.models.evaluation import Assignment, CallEvaluator, ConflictStatus, Evaluation, Score, SectionComment
+from grants.models.invitations import PartnerInvitation
 from grants.models.jobs import JobStatus, MailStatus, OutboxMessage, ReportJob
 from grants.models.organisations import Organisation, OrganisationType
 from grants.models.users import Role, User
@@ -21,6 +22,6 @@ __all__ = [
     "Application", "ApplicationStage", "Assignment", "Attachment", "AttachmentKind", "AuditEvent",
     "AwardRule", "BudgetLine", "Call", "CallEvaluator", "CallStatus", "ConflictStatus", "Criterion",
     "DecisionOverride", "Evaluation", "Grid", "GridSection", "JobStatus", "Lot", "MailStatus",
-    "Organisation", "OrganisationType", "OutboxMessage", "Partner", "PartnerStatus", "Procedure",
+    "Organisation", "OrganisationType", "OutboxMessage", "Partner", "PartnerInvitation", "PartnerStatus", "Procedure",
     "ReportJob", "Role", "Score", "SectionComment", "Stage", "StageStatus", "User",
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -138,6 +139,9 @@ class Partner(Base):
     # what the partner's mandate covered when it confirmed (domain.md 3): its budget share and role
     confirmed_share: Mapped[Money | None]
     confirmed_role: Mapped[str] = mapped_column(Text, default="")
+    # everything its confirmation page showed (grants.rules.confirmation.terms); kept after a void, to say what changed
+    confirmed_terms: Mapped[dict[str, Any] | None]
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
 
     application: Mapped[Application] = relationship(back_populates="partners")
     organisation = relationship("Organisation")

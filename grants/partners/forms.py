@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, String
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from grants.auth.choices import country_choices, organisation_type_choices
-from grants.auth.forms import _id_or_none, _strip
+from grants.auth.forms import AccountFields, OrganisationFields, _id_or_none, _strip, email_field
 from grants.i18n import lazy_gettext as _l
 
 MAX_ROLE = 2000
@@ -40,8 +40,8 @@ class ContactForm(FlaskForm):
     submit = SubmitField(_l("Send the message"))
 
 
-def role_field() -> TextAreaField:
-    return TextAreaField(_l("Role in the project"), filters=[_strip], validators=[
+def role_field(label=None) -> TextAreaField:
+    return TextAreaField(label or _l("Role in the project"), filters=[_strip], validators=[
         DataRequired(_l("Describe the partner's role in the project")),
         Length(max=MAX_ROLE, message=_l("Use at most %(max)d characters"))])
 
@@ -71,3 +71,40 @@ class DeclineForm(FlaskForm):
     reason = TextAreaField(_l("Reason (optional)"), filters=[_strip], validators=[
         Length(max=MAX_ROLE, message=_l("Use at most %(max)d characters"))])
     submit = SubmitField(_l("Decline"))
+
+
+LANGUAGES = [SelectChoice("en", "English"), SelectChoice("tr", "Türkçe")]  # each named in its own language
+
+
+class InviteForm(FlaskForm):
+    """Invite a partner authority that is not registered yet (fields prefixed: the page has other forms)."""
+
+    name = StringField(_l("Name of the partner authority"), filters=[_strip], validators=[
+        DataRequired(_l("Enter the name of the partner authority")), Length(max=200)])
+    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose the country"))])
+    type = SelectField(_l("Type of organisation"), default="local_authority",
+                       validators=[DataRequired(_l("Choose the type of organisation"))])
+    email = email_field(_l("Enter the e-mail address of your contact person"))
+    locale = SelectField(_l("Language of the invitation"), choices=LANGUAGES, default="en",
+                         validators=[DataRequired()])
+    role = role_field(_l("The partner's tasks in the project"))
+    message = TextAreaField(_l("Personal message (optional)"), filters=[_strip], validators=[
+        Length(max=MAX_MESSAGE, message=_l("Use at most %(max)d characters"))])
+    submit = SubmitField(_l("Send the invitation"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, prefix="invite", **kwargs)
+        self.email.label.text = _l("E-mail address of your contact person")
+        self.type.choices = organisation_type_choices()
+        self.country.choices = [SelectChoice("", _l("Choose a country"))] + country_choices()
+
+
+class RegisterInvitedForm(OrganisationFields, AccountFields):
+    """The invited contact person: the organisation's details and their own account (the invited address)."""
+
+    submit = SubmitField(_l("Register"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.email  # the invitation's address: the link proves it is theirs
+

@@ -7,16 +7,27 @@ from flask_login import current_user
 
 from grants import jobs
 from grants.applications.access import get_application_for, get_application_to_edit, is_editable, is_lead_member
+from grants.auth.choices import country_name
 from grants.auth.loaders import role_required
 from grants.extensions import limiter
 from grants.models import PartnerStatus
+from grants.partners import confirmations, pending, services
 from grants.partners import search as finder
-from grants.partners import services
-from grants.partners.forms import ConfirmForm, ContactForm, DeclineForm, PartnerForm, RoleForm, SearchForm
-from grants.partners.rules import budget_summary, partnership_problems
+from grants.partners.forms import (
+    ConfirmForm,
+    ContactForm,
+    DeclineForm,
+    InviteForm,
+    PartnerForm,
+    RoleForm,
+    SearchForm,
+)
+from grants.partners.rules import budget_summary, describe_change, partnership_problems
 
 bp = Blueprint("partners", __name__)
+bp.add_app_template_global(describe_change, "describe_change")
 CONTACT_LIMIT = "10 per hour"
+CHOICES = 50  # organisations listed at once in the partner drop-down; a search narrows them
 
 
 @bp.get("/partners")
@@ -77,18 +88,26 @@ def partnership(application_id: int):
 
 
 def _partnership(application, add_form: PartnerForm | None = None, role_forms: dict | None = None,
-                 status: int = 200):
+                 invite_form: InviteForm | None = None, status: int = 200):
     editable = is_lead_member(current_user, application) and is_editable(application)
+    more = False
     if editable:
         q = request.args.get("q", "").replace("\x00", "")[:200]
         add_form = add_form or PartnerForm(organisation_id=request.args.get("organisation_id", type=int))
-        add_form.set_organisations([(o.id, f"{o.name} ({o.country})") for o in services.organisation_choices(
-            application, q, include=add_form.organisation_id.data)])
+        found = services.organisation_choices(application, q, include=add_form.organisation_id.data,
+                                              limit=CHOICES + 1)
+        more = len(found) > CHOICES
+        add_form.set_organisations([(o.id, f"{o.name} ({country_name(o.country)})") for o in found[:CHOICES]])
         role_forms = {p.id: RoleForm(prefix=f"partner-{p.id}", role=p.role) for p in application.partners} | (
             role_forms or {})
+        invite_form = invite_form or InviteForm(formdata=None)
     return render_template("partners/partnership.html", application=application, call=application.call,
                            problems=partnership_problems(application), editable=editable, add_form=add_form,
-                           role_forms=role_forms or {}, q=request.args.get("q", "")), status
+                           role_forms=role_forms or {}, q=request.args.get("q", ""), more=more, choices=CHOICES,
+                           invite_form=invite_form, invitations=pending.invitations_of(application),
+                           is_lead=is_lead_member(current_user, application),
+                           changes={p.id: confirmations.changes_since_confirmation(p) for p in application.partners
+                                    if p.status.value == "proposed" and p.confirmed_terms is not None}), status
 
 
 @bp.post("/applications/<int:application_id>/partnership")
@@ -118,7 +137,7 @@ def change_role(application_id: int, partner_id: int):
     if not form.validate_on_submit():
         return _partnership(application, role_forms={partner.id: form}, status=400)
     was_confirmed = partner.status is PartnerStatus.confirmed
-    if services.change_role(partner, form.role.data):
+    if confirmations.change_role(partner, form.role.data):
         jobs.commit()
         if was_confirmed:
             flash(_("The role of %(name)s changed: its confirmation is void and it must confirm again.",
@@ -161,9 +180,10 @@ def _invitation(partner, decline_form: DeclineForm, status: int = 200):
     application = partner.application
     summary = budget_summary(application)
     lines = [line for line in application.budget_lines if line.organisation_id == partner.organisation_id]
-    confirm_form = ConfirmForm(seen=services.fingerprint(partner, summary))
+    confirm_form = ConfirmForm(seen=confirmations.fingerprint(partner, summary))
     return render_template("partners/invitation.html", partner=partner, application=application,
                            call=application.call, summary=summary, lines=lines, open=is_editable(application),
+                           changes=confirmations.changes_since_confirmation(partner, summary),
                            confirm_form=confirm_form, decline_form=decline_form), status
 
 
@@ -175,7 +195,7 @@ def confirm(partner_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.confirm(current_user._get_current_object(), partner, budget_summary(partner.application),
+        confirmations.confirm(current_user._get_current_object(), partner, budget_summary(partner.application),
                          form.seen.data)
     except services.Refused as refused:
         flash(refused.message, "error")
@@ -193,10 +213,13 @@ def decline(partner_id: int):
     if not form.validate_on_submit():
         return _invitation(partner, form, 400)
     try:
-        services.decline(current_user._get_current_object(), partner, form.reason.data or "")
+        confirmations.decline(current_user._get_current_object(), partner, form.reason.data or "")
     except services.Refused as refused:
         flash(refused.message, "error")
     else:
         jobs.commit()
         flash(_("You declined the partnership. We told the lead applicant."), "success")
     return redirect(url_for("partners.invitation", partner_id=partner.id))
+
+
+from grants.partners import pending_routes  # noqa: E402,F401  (its routes are on this blueprint)

@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from grants.i18n import money
 from grants.models import Application, Call, Organisation, PartnerStatus
 from grants.rules import budget, eligibility
+from grants.rules.confirmation import Change
 from grants.rules.problems import Problem
 
 
@@ -74,3 +76,30 @@ def budget_summary(application: Application) -> BudgetSummary:
                                    application.requested_grant)
     shares = {int(key): amount for key, amount in budget.shares_by_organisation(lines).items()}
     return BudgetSummary(totals=totals, shares=shares)
+
+
+def describe_change(change: Change, currency: str, partner: str) -> str:
+    """One change to what a partner confirmed, in the user's language; `partner`: the partner's name."""
+    def shown(value: object) -> str:
+        return "–" if value in (None, "") else str(value)
+
+    money_labels = {
+        "direct": _("Direct costs"), "indirect": _("Indirect costs"), "contingency": _("Contingency reserve"),
+        "total_eligible": _("Total eligible costs"), "requested_grant": _("Requested grant"),
+        "co_financing": _("Co-financing by the partnership"),
+        "share": _("Share of %(name)s in the direct costs", name=partner),
+    }
+    if change.field in money_labels:
+        return _("%(what)s: %(before)s before, %(after)s now.", what=money_labels[change.field],
+                 before=money(change.before, currency), after=money(change.after, currency))
+    if change.field == "duration_months":
+        return _("Duration: %(before)s months before, %(after)s months now.", before=shown(change.before),
+                 after=shown(change.after))
+    quoted = {"title": _("Title"), "acronym": _("Acronym"), "lot": _("Lot")}
+    if change.field in quoted:
+        return _("%(what)s: “%(before)s” before, “%(after)s” now.", what=quoted[change.field],
+                 before=shown(change.before), after=shown(change.after))
+    texts = {"summary": _("The summary changed."), "objectives": _("The objectives changed."),
+             "role": _("The role of %(name)s changed.", name=partner),
+             "lines": _("The budget lines of %(name)s changed.", name=partner)}
+    return texts.get(change.field, _("The application changed since the confirmation."))

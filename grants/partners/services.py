@@ -1,27 +1,20 @@
-"""Partnership use cases: propose and remove partners, confirm or decline a partnership, void confirmations."""
+"""Partnership use cases: propose and remove partners, the partnerships offered to an organisation."""
 from __future__ import annotations
-
-import hashlib
 
 from flask import abort, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants import mail
-from grants.applications.access import is_editable
 from grants.audit import record, snapshot
 from grants.auth.services import acting_members
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import Application, BudgetLine, Organisation, Partner, PartnerStatus, User
-from grants.models.base import now_utc
-from grants.partners.rules import BudgetSummary
 from grants.rules.text import fold
 
 PARTNER_FIELDS = ["organisation_id", "role", "status", "confirmed_at", "confirmed_by_id", "declined_at",
-                  "confirmed_share", "confirmed_role"]
-BUDGET_CHANGED = "budget"  # reasons void_confirmations words for the e-mail; any other text is shown as given
-ROLE_CHANGED = "role"
+                  "confirmed_share", "confirmed_role", "decline_reason"]
 
 
 class Refused(Exception):
@@ -32,36 +25,7 @@ class Refused(Exception):
         super().__init__(self.message)
 
 
-def void_confirmations(application: Application, reason: str) -> list[Partner]:
-    """Every confirmed partner back to proposed; both sides are told to confirm again.
-
-    `reason`: BUDGET_CHANGED, ROLE_CHANGED, or a (lazily translated) sentence shown as the reason.
-    """
-    voided = [p for p in application.partners if p.status is PartnerStatus.confirmed]
-    for partner in voided:
-        _void(partner, reason)
-    return voided
-
-
-def _void(partner: Partner, reason: str) -> None:
-    before = snapshot(partner, PARTNER_FIELDS)
-    partner.status = PartnerStatus.proposed
-    partner.confirmed_at = partner.confirmed_by_id = partner.confirmed_share = None
-    partner.confirmed_role = ""
-    record("void_confirmation", partner, before=before,
-           after={**snapshot(partner, PARTNER_FIELDS), "reason": str(reason)})
-    application = partner.application
-    context = {"partner": partner, "reason": reason}
-    for member in acting_members(partner.organisation):
-        mail.send(member.email, _l("Your partnership confirmation was voided"),
-                  "email/partner_confirmation_voided.txt", locale=member.locale, member=member,
-                  link=url_for("partners.invitation", partner_id=partner.id, _external=True),
-                  application=application, **context)
-    _tell_lead(application, _l("A partner's confirmation was voided"), "email/partner_confirmation_voided.txt",
-               **context)
-
-
-def _tell_lead(application: Application, subject, template: str, **context) -> None:
+def tell_lead(application: Application, subject, template: str, **context) -> None:
     link = url_for("partners.partnership", application_id=application.id, _external=True)
     for member in acting_members(application.lead):
         mail.send(member.email, subject, template, locale=member.locale, member=member, link=link,
@@ -125,18 +89,6 @@ def remove_partner(application: Application, partner: Partner) -> None:
     db.session.flush()
 
 
-def change_role(partner: Partner, role: str) -> bool:
-    """Change the partner's role; a confirmed partner must confirm again. False when nothing changed."""
-    if role == partner.role:
-        return False
-    before = snapshot(partner, PARTNER_FIELDS)
-    partner.role = role
-    record("change_partner_role", partner, before=before, after=snapshot(partner, PARTNER_FIELDS))
-    if partner.status is PartnerStatus.confirmed:
-        _void(partner, ROLE_CHANGED)
-    return True
-
-
 def invitations_for(user: User) -> list[Partner]:
     """The partnerships offered to the organisation the user acts for, newest application first."""
     if not user.acts_for_organisation:
@@ -156,42 +108,3 @@ def get_invitation(user: User, partner_id: int) -> Partner:
     if partner is None or not user.acts_for_organisation or partner.organisation_id != user.organisation_id:
         abort(404)
     return partner
-
-
-def fingerprint(partner: Partner, summary: BudgetSummary) -> str:
-    """What the partner reads before confirming: the confirmation is refused if it changed meanwhile."""
-    totals = summary.totals
-    text = "|".join(str(v) for v in (partner.role, summary.share(partner.organisation_id), totals.total_eligible,
-                                      totals.requested_grant, partner.application.duration_months))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def confirm(actor: User, partner: Partner, summary: BudgetSummary, seen: str) -> None:
-    application = partner.application
-    if not is_editable(application):
-        raise Refused(_l("This application is no longer a draft: its partnership cannot change."))
-    if seen != fingerprint(partner, summary):
-        raise Refused(_l("The application changed while you were reading it. Read it again, then confirm."))
-    before = snapshot(partner, PARTNER_FIELDS)
-    partner.status = PartnerStatus.confirmed
-    partner.confirmed_at, partner.confirmed_by_id, partner.declined_at = now_utc(), actor.id, None
-    partner.confirmed_share = summary.share(partner.organisation_id)
-    partner.confirmed_role = partner.role
-    record("confirm_partnership", partner, before=before, after=snapshot(partner, PARTNER_FIELDS))
-    _tell_lead(application, _l("%(partner)s confirmed its partnership", partner=partner.organisation.name),
-               "email/partner_confirmed.txt", partner=partner, actor=actor)
-
-
-def decline(actor: User, partner: Partner, reason: str) -> None:
-    application = partner.application
-    if not is_editable(application):
-        raise Refused(_l("This application is no longer a draft: its partnership cannot change."))
-    before = snapshot(partner, PARTNER_FIELDS)
-    partner.status = PartnerStatus.declined
-    partner.declined_at = now_utc()
-    partner.confirmed_at = partner.confirmed_by_id = partner.confirmed_share = None
-    partner.confirmed_role = ""
-    record("decline_partnership", partner, before=before,
-           after={**snapshot(partner, PARTNER_FIELDS), "reason": reason})
-    _tell_lead(application, _l("%(partner)s declined your partnership", partner=partner.organisation.name),
-               "email/partner_declined.txt", partner=partner, actor=actor, reason=reason)

@@ -49,6 +49,8 @@ class PartnerFacts:
     name: str
     status: str  # proposed, confirmed or declined
     has_statement: bool
+    registered: bool = True  # False: invited by e-mail, nobody has registered it yet
+    verified: bool = True  # the organisation is verified by programme staff
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,16 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_NOT_CONFIRMED = {  # (registered, verified): the step the partner is at
+    (False, False): N_("%(name)s has not registered yet: its contact person registers from the invitation e-mail, "
+                       "programme staff verify the organisation, then it confirms its participation."),
+    (True, False): N_("%(name)s has registered but programme staff have not verified it yet; once they have, it "
+                      "confirms its participation."),
+    (True, True): N_("%(name)s has not confirmed its participation yet."),
+}
+_NOT_CONFIRMED[False, True] = _NOT_CONFIRMED[True, True]
+
+
 def _partnership(facts: SubmissionFacts) -> list[Blocker]:
     """The eligibility rules over the partners that have not declined; then every confirmation."""
     taking_part = [p.party for p in facts.partners if p.status != "declined"]
@@ -118,7 +130,7 @@ def _partnership(facts: SubmissionFacts) -> list[Blocker]:
             blockers.append(Blocker("partner_declined", N_("%(name)s declined to take part: remove it or propose"
                                                            " another partner."), {"name": partner.name}, "partnership"))
         elif partner.status != "confirmed":
-            blockers.append(Blocker("partner_not_confirmed", N_("%(name)s has not confirmed its participation yet."),
+            blockers.append(Blocker("partner_not_confirmed", _NOT_CONFIRMED[partner.registered, partner.verified],
                                     {"name": partner.name}, "partnership"))
     return blockers
 

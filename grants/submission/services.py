@@ -30,6 +30,7 @@ from grants.models import (
     User,
 )
 from grants.models.base import now_utc
+from grants.partners.pending import awaiting_registration
 from grants.rules.budget import compute_totals, line_total
 from grants.rules.eligibility import Party
 from grants.rules.transitions import allowed_stage_transitions, check_stage_transition
@@ -100,7 +101,8 @@ def facts_for(application: Application, stage: ApplicationStage) -> SubmissionFa
         fields={name: getattr(application, name) for name in REQUIRED_FIELDS},
         lead=_party(application.lead),
         partners=[PartnerFacts(_party(p.organisation), p.organisation.name, p.status.value,
-                               p.organisation_id in statements) for p in application.partners],
+                               p.organisation_id in statements, registered=not awaiting_registration(p.organisation),
+                               verified=p.organisation.verified) for p in application.partners],
         has_declaration=any(a.kind is AttachmentKind.declaration for a in application.attachments),
         rules=eligibility_rules(call),
         limits=limits_of(call),

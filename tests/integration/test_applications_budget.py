@@ -191,7 +191,7 @@ def test_changing_the_budget_voids_confirmations_and_tells_both_sides(client, po
     data["lines-1-quantity"] = "5"
     response = post(_url(application), {**data, "save_draft": "1"}, follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "the partners&#39; confirmations were voided: Stadt Kehl must confirm again" in page
+    assert "What Stadt Kehl confirmed has changed, so the confirmation is void and must be given again." in page
     assert _reload(application).partners[0].status is PartnerStatus.proposed
     recipients = db.session.scalars(select(OutboxMessage.to)).all()
     assert "partner@kehl.example" in recipients and len(recipients) >= 2

@@ -150,4 +150,4 @@ def test_an_autosave_that_changes_the_budget_says_the_confirmations_were_voided(
     db.session.commit()
     text = _autosave(client, confirmed, _form(confirmed, contingency="100.00")).get_data(as_text=True)
     assert "Saved at" in text
-    assert "confirmations were voided: Stadt Kehl must confirm again" in text
+    assert "What Stadt Kehl confirmed has changed, so the confirmation is void and must be given again." in text

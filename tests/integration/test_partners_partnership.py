@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from grants.extensions import db
 from grants.models import AuditEvent, OutboxMessage, Partner, PartnerStatus
+from grants.partners.confirmations import current_terms
 from tests.factories import make_application, make_call, make_org, make_user
 
 
@@ -98,11 +99,11 @@ def test_organisation_select_searches_by_name_and_takes_a_profile_preselection(c
     make_org("FR", name="Hidden Ville", verified=False)
     login_as("applicant", organisation=application.lead)
     text = client.get(url(application, "?q=ville")).get_data(as_text=True)
-    assert "Ville de Paris (FR)" in text and "Ville de Lyon (FR)" in text
-    assert "Hidden Ville" not in text and "Stadt Köln (DE)" not in text  # unverified; already a partner
+    assert "Ville de Paris (France)" in text and "Ville de Lyon (France)" in text
+    assert "Hidden Ville" not in text and "Stadt Köln (Germany)" not in text  # unverified; already a partner
     assert "Ville de Lyon" not in client.get(url(application, "?q=paris")).get_data(as_text=True)
     text = client.get(url(application, f"?organisation_id={paris.id}&q=zzz")).get_data(as_text=True)
-    assert f'<option selected value="{paris.id}">Ville de Paris (FR)</option>' in text
+    assert f'<option selected value="{paris.id}">Ville de Paris (France)</option>' in text
 
 
 def test_profile_offers_to_invite_to_my_draft_applications(client, db, login_as):
@@ -116,9 +117,11 @@ def test_profile_offers_to_invite_to_my_draft_applications(client, db, login_as)
     assert "Invite as partner" not in client.get(f"/partners/{koeln.id}").get_data(as_text=True)
 
 
-def test_changing_a_confirmed_partners_role_voids_its_confirmation(client, db, login_as, post):
+def test_changing_a_confirmed_partners_role_voids_its_confirmation(app, client, db, login_as, post):
     call, application = setup()
     partner = application.partners[0]
+    with app.test_request_context():
+        partner.confirmed_terms = current_terms(partner)  # as its confirmation recorded it
     make_user("applicant", organisation=partner.organisation, email="koeln@example.org")
     login_as("applicant", organisation=application.lead, email="lead@example.org")
     field = f"partner-{partner.id}-role"
@@ -129,10 +132,13 @@ def test_changing_a_confirmed_partners_role_voids_its_confirmation(client, db, l
     db.session.refresh(partner)
     assert partner.role == "Leads the youth camp"
     assert partner.status is PartnerStatus.proposed and partner.confirmed_at is None
-    assert "its confirmation is void and it must confirm again" in client.get(page.location).get_data(as_text=True)
+    text = client.get(page.location).get_data(as_text=True)
+    assert "its confirmation is void and it must confirm again" in text
+    assert "Its earlier confirmation was voided because this changed:" in text
+    assert "The role of Stadt Köln changed." in text
     [mail] = mails_to("koeln@example.org")
-    assert "the partner's role changed" in mail.body
-    assert "the partner's role changed" in mails_to("lead@example.org")[0].body
+    assert "The role of Stadt Köln changed." in mail.body
+    assert "The role of Stadt Köln changed." in mails_to("lead@example.org")[0].body
 
 
 def test_empty_role_is_refused(client, db, login_as, post):

@@ -56,7 +56,7 @@ assert all(len(answers) == len(ROLES) for answers in CLASSES.values())
 ARGUMENTS = {"call_id": "call", "application_id": "application", "stage_id": "stage", "assignment_id": "assignment",
              "member_id": "member", "attachment_id": "attachment", "org_id": "lead_org", "user_id": "pending_user",
              "message_id": "message", "job_id": "job", "partner_id": "draft_partner", "token": "token",
-             "reference": "reference"}
+             "reference": "reference", "invitation_id": "draft_invitation"}
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
 DRAFT = {"application_id": "draft"}
 JUSTIFIED = {"justification": "The committee agreed on this at its meeting of 20 November."}
@@ -145,6 +145,14 @@ ROUTES: dict[str, Route] = {
     "partners.invitation": Route("partner_invitation"),
     "partners.confirm": Route(post="partner_invitation", data={"seen": "anything"}),
     "partners.decline": Route(post="partner_invitation", data={"reason": "No capacity this year."}),
+    "partners.invite_partner": Route(post="lead_draft_page", args=DRAFT, data={
+        "invite-name": "Stadt Esslingen", "invite-country": "DE", "invite-type": "local_authority",
+        "invite-email": "europa@esslingen.example", "invite-locale": "en", "invite-role": "Hosts the visits"}),
+    "partners.resend_invitation": Route(post="lead_draft_page", args=DRAFT),
+    "partners.cancel_invitation": Route(post="lead_draft_page", args=DRAFT),
+    "partners.register_invited": Route("public", args={"token": "invitation_token"}, data={
+        "name": "Stadt Esslingen", "type": "local_authority", "country": "DE", "full_name": "Anna Schmidt",
+        "password": "correct horse battery", "confirm": "correct horse battery"}),
     # submission
     "submission.attachments": Route("application", post="lead_draft", post_args=DRAFT, data={"document": "annex"}),
     "submission.download": Route("application"),

@@ -39,6 +39,8 @@ from grants.models import (
     JobStatus,
     MailStatus,
     OutboxMessage,
+    Partner,
+    PartnerInvitation,
     ReportJob,
     Score,
     SectionComment,
@@ -47,6 +49,7 @@ from grants.models import (
     User,
 )
 from grants.models.base import now_utc
+from grants.partners import pending
 from grants.submission import storage
 from tests.factories import make_application, make_call, make_org, make_user
 from tests.integration.submission_support import PDF, ready_application
@@ -158,9 +161,16 @@ def _open_call(world: World, orgs: dict, text: Text, upload_dir: Path) -> None:
     draft.attachments.append(Attachment(kind=AttachmentKind.annex, original_name="annex.pdf", stored_name="0" * 64,
                                         content_type="application/pdf", size=len(PDF)))
     _store_files(draft, upload_dir, plain, "draft")
+    invited = Partner(organisation=make_org("DE", verified=False, name=text("invited.name", "Stadt Esslingen")),
+                      role="Hosts the visits", position=1)
+    draft.partners.append(invited)
+    invitation = PartnerInvitation(application_id=draft.id, partner=invited, organisation=invited.organisation,
+                                   email="invited@esslingen.example", message=text("invited.message", "Join us."))
+    db.session.add(invitation)
     db.session.flush()
     world.ids |= {"open_call": call.id, "draft": draft.id, "draft_partner": draft.partners[0].id,
-                  "draft_attachment": draft.attachments[0].id}
+                  "draft_attachment": draft.attachments[0].id, "draft_invitation": invitation.id,
+                  "invitation_token": pending._new_token(invitation)}
 
 
 def _restricted_call() -> dict:
