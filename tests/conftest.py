@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
+from datetime import timedelta
 
 import pytest
 from flask import g
@@ -102,6 +104,19 @@ def client(app, db):
     return app.test_client()
 
 
+def sign_in(client, user, **context) -> None:
+    """Put a signed-in session of the user (an open server-side session, as a login makes) on the client;
+    `context`: test_request_context arguments, e.g. base_url."""
+    from grants.models import UserSession
+    from grants.models.base import now_utc
+
+    key = secrets.token_urlsafe(16)
+    _db.session.add(UserSession(user_id=user.id, key=key, expires_at=now_utc() + timedelta(days=1)))
+    _db.session.commit()
+    with client.session_transaction(**context) as session:
+        session["_user_id"], session["_fresh"] = f"{user.id}:{key}", True
+
+
 @pytest.fixture
 def login_as(client, db):
     """Sign a user of the given role (or the given user) in on the test client and return it."""
@@ -111,9 +126,7 @@ def login_as(client, db):
             kw["organisation"] = factories.make_org()
         user = user or factories.make_user(role, **kw)
         _db.session.commit()  # a savepoint: still rolled back at the end
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+        sign_in(client, user)
         return user
 
     return _login
@@ -164,6 +177,7 @@ def post(client):
     """POST a form as a browser would: first GET the page (default: the same URL) for its CSRF token."""
 
     def _post(url: str, data: dict | None = None, page: str | None = None, **kw):
+        g.pop("csrf_token", None)  # Flask-WTF caches it on g, which outlives requests in these tests
         html = client.get(page or url).get_data(as_text=True)
         match = _CSRF.search(html)
         assert match, f"no CSRF token on {page or url}"

@@ -45,9 +45,10 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
     password = PasswordField(_l("Password"), validators=[
         DataRequired(_l("Enter a password")),
         Length(min=MIN_PASSWORD, message=_l("Use at least %(min)d characters")),
-        Length(max=200, message=_l("Use at most %(max)d characters"))])
+        Length(max=200, message=_l("Use at most %(max)d characters"))], render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Confirm password"), validators=[
-        DataRequired(_l("Enter the password again")), EqualTo("password", _l("The two passwords do not match"))])
+        DataRequired(_l("Enter the password again")), EqualTo("password", _l("The two passwords do not match"))],
+        render_kw={"autocomplete": "new-password"})
     return password, confirm
 
 
@@ -116,3 +117,10 @@ class ResetRequestForm(FlaskForm):
 class SetPasswordForm(FlaskForm):
     password, confirm = new_password_fields()
     submit = SubmitField(_l("Save password"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password"))],
+                            render_kw={"autocomplete": "current-password"})
+    password, confirm = new_password_fields()
+    submit = SubmitField(_l("Change password"))

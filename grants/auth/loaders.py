@@ -8,14 +8,15 @@ from typing import Any
 from flask import abort
 from flask_login import current_user, login_required
 
-from grants.extensions import db, login_manager
+from grants.auth import sessions
+from grants.extensions import login_manager
 from grants.models import User
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user and user.active else None
+    """The user of an open server-side session (grants.auth.sessions); None ends a copied or old cookie."""
+    return sessions.load(user_id)
 
 
 def role_required(*roles: str) -> Callable:

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from grants import jobs
 from grants.audit import record
-from grants.auth import confirmation, services
+from grants.auth import confirmation, services, sessions
 from grants.auth.choices import country_name, organisation_type_label
 from grants.auth.confirmation import confirm_email as confirm_email_of
 from grants.auth.confirmation import is_registrant, next_steps, send_confirmation
 from grants.auth.forms import (
     ChangeEmailForm,
+    ChangePasswordForm,
     JoinForm,
     LoginForm,
     ProfileForm,
@@ -58,7 +59,7 @@ def login():
         if user is None:
             form.form_errors.append(_("The email address or password is not correct."))
             return render_template("auth/login.html", form=form), 200
-        login_user(user, remember=form.remember.data)
+        sessions.start(user, remember=form.remember.data)
         services.record_login(user)
         jobs.commit()
         if _must_confirm(user):
@@ -71,6 +72,7 @@ def login():
 def logout():
     if current_user.is_authenticated:
         record("logout", current_user._get_current_object())
+        sessions.end_this(current_user)
         jobs.commit()
         logout_user()
         flash(_("You have logged out."), "success")
@@ -242,6 +244,32 @@ def reset_request():
         flash(_("If the address is known, we sent a link to it. The link works once, for a limited time."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """The signed-in user's password, and 'log out everywhere' (security-probe M1)."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if services.change_password(current_user, form.current.data, form.password.data):
+            jobs.commit()
+            flash(_("Your password was changed. Every other session of your account has ended."), "success")
+            return redirect(url_for("auth.account"))
+        form.current.errors.append(_("This is not your current password."))
+    return render_template("auth/account.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def end_sessions():
+    ended = sessions.end_all(current_user)
+    record("logout_everywhere", current_user._get_current_object(), after={"sessions_ended": ended})
+    jobs.commit()
+    logout_user()
+    flash(_("You are logged out everywhere: on every device and browser where your account was signed in."),
+          "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/password/<token>", methods=["GET", "POST"])

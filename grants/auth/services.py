@@ -8,6 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from grants import mail
 from grants.audit import record, snapshot
+from grants.auth import sessions
 from grants.auth.identity import identity_changed
 from grants.auth.tokens import password_token
 from grants.extensions import db
@@ -143,11 +144,21 @@ def password_link(user: User) -> dict:
 def set_password(user: User, password: str) -> None:
     """Set the password from an e-mailed link, which also proves the address reaches its owner."""
     user.set_password(password)
-    after = {}
+    ended = sessions.end_all(user)  # whoever held a session of this account before the reset holds none now
+    after = {"sessions_ended": ended} if ended else {}
     if user.email_confirmed_at is None:
         user.email_confirmed_at = now_utc()
         after = {"email_confirmed_at": user.email_confirmed_at}
     record("set_password", user, user_id=user.id, after=after or None)
+
+
+def change_password(user: User, current: str, new: str) -> bool:
+    """A signed-in user's new password, given the current one; every other session of theirs ends."""
+    if not user.check_password(current):
+        return False
+    user.set_password(new)
+    record("change_password", user, user_id=user.id, after={"other_sessions_ended": sessions.end_others(user)})
+    return True
 
 
 def acting_members(org: Organisation) -> list[User]:

@@ -16,12 +16,12 @@ from grants.models.evaluation import Assignment, CallEvaluator, ConflictStatus, 
 from grants.models.invitations import PartnerInvitation
 from grants.models.jobs import JobStatus, MailStatus, OutboxMessage, ReportJob
 from grants.models.organisations import Organisation, OrganisationType
-from grants.models.users import Role, User
+from grants.models.users import Role, User, UserSession
 
 __all__ = [
     "Application", "ApplicationStage", "Assignment", "Attachment", "AttachmentKind", "AuditEvent",
     "AwardRule", "BudgetLine", "Call", "CallEvaluator", "CallStatus", "ConflictStatus", "Criterion",
     "DecisionOverride", "Evaluation", "Grid", "GridSection", "JobStatus", "Lot", "MailStatus",
     "Organisation", "OrganisationType", "OutboxMessage", "Partner", "PartnerInvitation", "PartnerStatus", "Procedure",
-    "ReportJob", "Role", "Score", "SectionComment", "Stage", "StageStatus", "User",
+    "ReportJob", "Role", "Score", "SectionComment", "Stage", "StageStatus", "User", "UserSession",
 ]

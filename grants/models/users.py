@@ -70,8 +70,29 @@ class User(UserMixin, Base):
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
 
+    session_key = None  # the signed-in session this object was loaded for (a plain attribute, not a column)
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie: the user and the server-side
+        session, so that ending the session ends every copy of the cookie."""
+        return f"{self.id}:{self.session_key}"
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
+
+
+class UserSession(Base):
+    """A signed-in session, kept on the server: logging out, a password change or reset, and 'log out
+    everywhere' end it, whatever copies of the cookie exist (security-probe M1)."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
+    expires_at: Mapped[Timestamp]
+    ended_at: Mapped[Timestamp | None]
 
 
 @event.listens_for(User, "before_insert")

@@ -22,7 +22,7 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.rules import scoring
-from tests.conftest import count_queries
+from tests.conftest import count_queries, sign_in
 from tests.factories import make_application, make_call, make_user
 
 REFERENCES = re.compile(r'/evaluation/\d+">([A-Z0-9-]+)</a>')
@@ -283,8 +283,7 @@ def test_others_are_refused(db, login_as, client, role):
     app = calls.application(80, 80)
     db.session.commit()
     if role == "evaluator":  # one of the call's evaluators
-        with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(calls.evaluators[0].id), True
+        sign_in(client, calls.evaluators[0])
     elif role:
         login_as(role)
     for url in (f"/staff/calls/{calls.call.id}/evaluation", f"/staff/calls/{calls.call.id}/evaluation/{app.stages[0].id}"):

@@ -15,7 +15,7 @@ from grants.evaluation import scoring
 from grants.extensions import db as _db
 from grants.models import AuditEvent, Call, Evaluation, Organisation, User
 from grants.models.base import now_utc
-from tests.conftest import service_missing
+from tests.conftest import service_missing, sign_in
 from tests.factories import make_user
 from tests.integration.test_evaluation_scoring import HIGH, _form, _setup
 
@@ -72,8 +72,7 @@ def test_autosave_and_submit_at_the_same_moment_on_postgresql(app, first):
     def send(action: str) -> None:
         with app.app_context():
             client = app.test_client()
-            with client.session_transaction() as session:
-                session["_user_id"], session["_fresh"] = str(ids["user"]), True
+            sign_in(client, _db.session.get(User, ids["user"]))
             token = CSRF.search(client.get(url).get_data(as_text=True)).group(1)
             headers = {"HX-Request": "true"} if action == "autosave" else {}
             barrier.wait()

@@ -16,10 +16,10 @@ from grants.applications.services import LineInput, save_budget
 from grants.awards import invitations
 from grants.extensions import db as database
 from grants.i18n import local_time
-from grants.models import Application, ApplicationStage, AuditEvent, Call, OutboxMessage, Stage, StageStatus, User
+from grants.models import Application, ApplicationStage, AuditEvent, Call, OutboxMessage, Stage, StageStatus
 from grants.models.base import now_utc
 from grants.submission import services as submission
-from tests.conftest import count_queries
+from tests.conftest import count_queries, sign_in
 from tests.factories import make_call, make_org, make_user
 from tests.integration.submission_support import ready_application, submit
 
@@ -50,11 +50,6 @@ def concept_note(call: Call, status: str = "shortlisted", lead=None, rank: int |
     note.stage, note.rank = Stage.concept_note, rank
     database.session.commit()
     return application
-
-
-def sign_in(client, user: User) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(user.id), True
 
 
 def invite(post, call: Call, **kw):

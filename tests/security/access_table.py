@@ -89,6 +89,8 @@ ROUTES: dict[str, Route] = {
     "auth.join": Route("anonymous_only"),
     "auth.reset_request": Route("public"),
     "auth.set_password": Route("public"),
+    "auth.account": Route("signed_in", data={"current": "wrong", "password": "x", "confirm": "y"}),
+    "auth.end_sessions": Route(post="signed_in"),
     # e-mail confirmation: the page redirects a confirmed account to its organisation or home; the link is public
     "auth.registered": Route("public", ok=HOME),  # only just after registering, from the session
     "auth.confirm_email": Route("signed_in", ok=HOME),

@@ -13,6 +13,7 @@ from werkzeug.routing import Rule
 
 from grants.extensions import db
 from grants.models import User
+from tests.conftest import sign_in
 from tests.security.access_table import ARGUMENTS, CLASSES, ELSEWHERE, HOME, LITERALS, LOGIN, OK, ROUTES, Route
 from tests.security.world import ROLES, Text, World, build_world, plain
 
@@ -30,8 +31,7 @@ def client_for(app: Flask, user: User | None) -> FlaskClient:
     """A client of its own (cookies included), signed in as the user, or anonymous."""
     client = app.test_client()
     if user is not None:
-        with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(user.id), True
+        sign_in(client, user)
     return client
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from config import TestConfig
 from grants import create_app
 from grants.models import OutboxMessage
+from tests.conftest import sign_in
 from tests.factories import make_org, make_user
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -48,8 +49,7 @@ def test_a_partner_contact_link_ignores_a_forged_host(client, db, canonical):
     make_user("applicant", organisation=org, email="mayor@koeln.example")
     sender = make_user("applicant", organisation=make_org("TR"))
     db.session.commit()
-    with client.session_transaction(base_url="http://twin-grants-login.evil.example") as session:
-        session["_user_id"], session["_fresh"] = str(sender.id), True
+    sign_in(client, sender, base_url="http://twin-grants-login.evil.example")
     response = _post_as(client, f"/partners/{org.id}/contact", {"message": "Shall we twin?"},
                         "twin-grants-login.evil.example", page=f"/partners/{org.id}")
     assert response.status_code == 302
