@@ -99,13 +99,20 @@ class ApplicationStage(Base):
         CheckConstraint("requested_grant IS NULL OR requested_grant >= 0", name="requested_positive"),
         CheckConstraint("awarded_amount IS NULL OR awarded_amount >= 0", name="awarded_positive"),
         CheckConstraint("rank IS NULL OR rank >= 1", name="rank_positive"),
+        CheckConstraint("submissions >= 0", name="submissions_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
     stage: Mapped[Stage] = enum_column(Stage)
     status: Mapped[StageStatus] = enum_column(StageStatus, default=StageStatus.draft, index=True)
-    submitted_at: Mapped[Timestamp | None]
+    submitted_at: Mapped[Timestamp | None]  # the last submission (kept while reopened: staff see that version)
+    first_submitted_at: Mapped[Timestamp | None]
+    submissions: Mapped[int] = mapped_column(default=0, server_default="0")  # how many times submitted
+    reopened_at: Mapped[Timestamp | None]  # set while the lead corrects a submitted stage (a draft again)
+    # what was submitted last, as the receipt shows it (reports.receipt.receipt_to_json): staff pages,
+    # receipts and summaries read this, never the draft being corrected nor a later rename
+    submitted_version: Mapped[dict[str, Any] | None]
     requested_grant: Mapped[Money | None]
     inadmissible_reasons: Mapped[list[str]] = mapped_column(default=list)
     final_score: Mapped[Points | None]
