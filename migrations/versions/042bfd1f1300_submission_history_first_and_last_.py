@@ -34,7 +34,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('application_stage', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_application_stage_submissions_positive', type_='check')
+        batch_op.drop_constraint(op.f('ck_application_stage_submissions_positive'), type_='check')
         batch_op.drop_column('submitted_version')
         batch_op.drop_column('reopened_at')
         batch_op.drop_column('submissions')
