@@ -11,11 +11,13 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
-from grants.models import ApplicationStage, AuditEvent, OutboxMessage, Stage, StageStatus
+from grants.models import Application, ApplicationStage, AuditEvent, OutboxMessage, Stage, StageStatus
 from grants.submission import reopen as reopen_service
 from grants.submission import services
+from grants.submission.versions import keep_submitted_version
 from tests.factories import make_call, make_org, make_user
 from tests.integration.submission_support import partner_member, ready_application, submit, text
+from tests.integration.test_awards_decisions import demo  # noqa: F401  (the fixture)
 
 
 @pytest.fixture
@@ -220,3 +222,19 @@ def test_a_concept_note_reopens_against_the_concept_note_deadline(client, lead, 
     assert reopen(post, application).status_code == 302
     db.session.expire_all()
     assert stage_of(application).status is StageStatus.draft and stage_of(application).stage.value == "concept_note"
+
+
+def test_a_decision_letter_names_the_lead_as_it_was_submitted(app, client, login_as, post, db, demo, tmp_path,
+                                                              monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path))  # the letters e-mailed are stored there
+    application = db.session.scalar(select(Application).where(Application.reference == "TTGS-DEMO-0029"))
+    stage = application.stages[0]
+    submitted_name = application.lead.name
+    keep_submitted_version(application, stage)  # the demo's applications are imported, not submitted here
+    application.lead.name = "Renamed after submission"
+    db.session.commit()
+    login_as("staff")
+    assert post(f"/staff/calls/{demo.id}/finalise").status_code == 302
+    login_as("applicant", organisation=application.lead)
+    letter = pdf_text(client.get(f"/decisions/{application.id}/letter.pdf"))
+    assert re.sub(r"\s+", "", submitted_name) in letter and "Renamedaftersubmission" not in letter
