@@ -32,6 +32,10 @@ class ReceiptParty:
     country: str
     role: str = ""
     confirmed_at: datetime | None = None
+    # not printed: for the staff's exports of a reopened application's submitted version
+    organisation_id: int | None = None
+    type: str = ""
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class ReceiptLine:
     quantity: Decimal
     unit_cost: Decimal
     total: Decimal
+    organisation_id: int | None = None  # not printed: for exports
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ def receipt_from_json(data: dict) -> Receipt:
         return None if value is None else datetime.fromisoformat(value)
 
     def party(item: dict) -> ReceiptParty:
-        return ReceiptParty(item["name"], item["country"], item.get("role", ""), when(item.get("confirmed_at")))
+        return ReceiptParty(**(item | {"confirmed_at": when(item.get("confirmed_at"))}))
 
     known = {f.name for f in fields(Receipt)}
     values = {k: v for k, v in data.items() if k in known}

@@ -33,7 +33,8 @@ def is_partner_member(user: User, application: Application) -> bool:
 
 
 def is_submitted(application: Application) -> bool:
-    return any(s.submitted_at is not None for s in application.stages)
+    """Submitted now, or reopened for correction after a submission (staff still see that version)."""
+    return any(s.submitted_at is not None or s.reopened_at is not None for s in application.stages)
 
 
 def may_view(user: User, application: Application) -> bool:

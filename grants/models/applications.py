@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -106,7 +107,7 @@ class ApplicationStage(Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
     stage: Mapped[Stage] = enum_column(Stage)
     status: Mapped[StageStatus] = enum_column(StageStatus, default=StageStatus.draft, index=True)
-    submitted_at: Mapped[Timestamp | None]  # the last submission (kept while reopened: staff see that version)
+    submitted_at: Mapped[Timestamp | None]  # while submitted; cleared when reopened (it then counts as not submitted)
     first_submitted_at: Mapped[Timestamp | None]
     submissions: Mapped[int] = mapped_column(default=0, server_default="0")  # how many times submitted
     reopened_at: Mapped[Timestamp | None]  # set while the lead corrects a submitted stage (a draft again)
@@ -122,6 +123,13 @@ class ApplicationStage(Base):
     updated_at: Mapped[Timestamp] = mapped_column(default=now_utc, onupdate=now_utc)
 
     application: Mapped[Application] = relationship(back_populates="stages")
+
+    @property
+    def last_submitted_at(self) -> datetime | None:
+        """When it was last submitted: now, or before it was reopened (the kept version's time)."""
+        if self.submitted_at is not None or not self.submitted_version:
+            return self.submitted_at
+        return datetime.fromisoformat(self.submitted_version["submitted_at"])
 
 
 class PartnerStatus(enum.Enum):

@@ -6,6 +6,8 @@ version (grants.submission.versions). It counts only if submitted again before t
 deadline. Refused after the deadline, after withdrawal, once the staff's check has started, and
 for a stage already reopened. The claim is one conditional UPDATE (status still submitted and the
 deadline still ahead), so a double click or a race with a staff decision or the deadline reopens once.
+Reopening clears submitted_at: every list, count, check, ranking, letter and export that reads submitted
+stages leaves it out, as not submitted; the last submission's time and content stay in submitted_version.
 """
 from __future__ import annotations
 
@@ -55,10 +57,10 @@ class ReopenRefused(Exception):
 def refusal(application: Application) -> Refusal | None:
     """Why the lead may not reopen the current stage now; None when it may."""
     stage = current_stage(application)
-    if stage is None or stage.submitted_at is None:
-        return Refusal.not_submitted
     if is_reopened(stage):
         return Refusal.already_reopened
+    if stage is None or stage.submitted_at is None:
+        return Refusal.not_submitted
     if stage.status is StageStatus.withdrawn:
         return Refusal.withdrawn
     if stage.status is not StageStatus.submitted:
@@ -81,12 +83,14 @@ def reopen(application: Application) -> ApplicationStage:
     at = services.now()
     stage = current_stage(application)
     check_stage_transition(stage.status, StageStatus.draft)
+    last_submitted = stage.submitted_at
     deadline = Call.concept_note_deadline if stage.stage is Stage.concept_note else Call.deadline
     claimed = db.session.execute(
         update(ApplicationStage)
         .where(ApplicationStage.id == stage.id, ApplicationStage.status == StageStatus.submitted,
                exists(select(Call.id).where(Call.id == application.call_id, deadline > at)))
-        .values(status=StageStatus.draft, reopened_at=at).execution_options(synchronize_session=False)
+        .values(status=StageStatus.draft, reopened_at=at, submitted_at=None)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:  # reopened a moment ago, checked by staff, or the deadline passed meanwhile
         db.session.refresh(stage)
@@ -95,7 +99,7 @@ def reopen(application: Application) -> ApplicationStage:
     call = application.call
     record("application.reopened", application, before={"status": "submitted"},
            after={"status": "draft", "stage": stage.stage, "reference": application.reference, "reopened_at": at,
-                  "deadline": call.submission_deadline(stage.stage), "last_submitted_at": stage.submitted_at})
+                  "deadline": call.submission_deadline(stage.stage), "last_submitted_at": last_submitted})
     link = url_for("applications.show", application_id=application.id, _external=True)
     subject = _l("Application %(reference)s reopened: submit it again before the deadline",
                  reference=application.reference)

@@ -100,10 +100,10 @@ def submit(application_id: int):
 @login_required
 def confirmation(application_id: int):
     application = get_application_for(current_user, application_id)
-    if not services.is_submitted(application):
-        return redirect(url_for("submission.check", application_id=application_id))
     if is_reopened(services.stage_of(application)):  # a draft again: its page says what to do
         return redirect(url_for("applications.show", application_id=application_id))
+    if not services.is_submitted(application):
+        return redirect(url_for("submission.check", application_id=application_id))
     lead = is_lead_member(current_user, application)
     return render_template("submission/confirmation.html", application=application, call=application.call,
                            stage=services.stage_of(application), lead=lead,
@@ -114,7 +114,7 @@ def confirmation(application_id: int):
 @login_required
 def receipt(application_id: int):
     application = get_application_for(current_user, application_id)
-    if not services.is_submitted(application):
+    if not services.stage_of(application).last_submitted_at:
         abort(404)
     pdf = build_receipt(services.receipt_for(application), str(get_locale()), get_translations())
     return Response(pdf, mimetype="application/pdf", headers={

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from grants.applications.budget import rule_lines
-from grants.models import Application, ApplicationStage, StageStatus
+from grants.models import Application, ApplicationStage, Organisation, StageStatus
 from grants.rules.budget import compute_totals, line_total
 from reports.receipt import Receipt, ReceiptFile, ReceiptLine, ReceiptParty, receipt_from_json, receipt_to_json
 
@@ -47,11 +47,10 @@ def live_receipt(application: Application, stage: ApplicationStage) -> Receipt:
         lot=f"{application.lot.code} – {application.lot.name}" if application.lot else "",
         title=application.title, acronym=application.acronym, theme=application.theme, summary=application.summary,
         start_month=application.start_month, duration_months=application.duration_months,
-        lead=ReceiptParty(application.lead.name, application.lead.country),
-        partners=[ReceiptParty(p.organisation.name, p.organisation.country, p.role, p.confirmed_at)
-                  for p in application.partners],
+        lead=_party(application.lead),
+        partners=[_party(p.organisation, p.role, p.confirmed_at) for p in application.partners],
         lines=[ReceiptLine(line.heading, line.description, names.get(line.organisation_id, ""), line.unit,
-                           line.quantity, line.unit_cost, line_total(plain))
+                           line.quantity, line.unit_cost, line_total(plain), line.organisation_id)
                for line, plain in zip(application.budget_lines, lines)],
         totals=compute_totals(lines, application.indirect, application.contingency, application.requested_grant),
         files=[ReceiptFile(a.kind.value, a.original_name, a.size, names.get(a.organisation_id, ""))
@@ -60,6 +59,10 @@ def live_receipt(application: Application, stage: ApplicationStage) -> Receipt:
         expected_results=application.expected_results,
         first_submitted_at=stage.first_submitted_at or stage.submitted_at, submissions=max(stage.submissions, 1),
     )
+
+
+def _party(org: Organisation, role: str = "", confirmed_at: datetime | None = None) -> ReceiptParty:
+    return ReceiptParty(org.name, org.country, role, confirmed_at, org.id, org.type.value, org.region)
 
 
 def keep_submitted_version(application: Application, stage: ApplicationStage) -> None:

@@ -11,6 +11,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
+from grants.awards.letters import letter_stages
+from grants.awards.overview import submitted_stages
+from grants.calls.services import has_submissions
 from grants.models import Application, ApplicationStage, AuditEvent, OutboxMessage, Stage, StageStatus
 from grants.submission import reopen as reopen_service
 from grants.submission import services
@@ -67,7 +70,8 @@ def test_the_lead_reopens_it_keeps_its_reference_and_everyone_is_told(client, le
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/applications/{submitted.id}")
     db.session.expire_all()
     stage = stage_of(submitted)
-    assert stage.status is StageStatus.draft and stage.reopened_at is not None and stage.submitted_at is not None
+    assert stage.status is StageStatus.draft and stage.reopened_at is not None
+    assert stage.submitted_at is None and stage.last_submitted_at is not None  # not submitted now
     assert submitted.reference == "TTGS-2026-0001" and submitted.number == 1
     assert all(p.status.value == "confirmed" for p in submitted.partners)  # nothing they confirmed changed
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "application.reopened"))
@@ -148,7 +152,10 @@ def test_not_resubmitted_by_the_deadline_it_counts_as_not_submitted(client, logi
     assert "deadline" in text(submit(post, submitted))  # refused, as any late submission
     login_as("staff")
     assert "Green twin towns" not in text(client.get(f"/staff/calls/{submitted.call_id}/admissibility"))
-    assert late in text(client.get(f"/staff/calls/{submitted.call_id}/applications"))
+    assert late in words(client.get(f"/staff/calls/{submitted.call_id}/applications"))
+    # no check, ranking or decision letter counts it: every one of them reads submitted stages only
+    assert submitted_stages(submitted.call) == [] and letter_stages(submitted.call) == []
+    assert not has_submissions(submitted.call, Stage.concept_note)
 
 
 @pytest.mark.parametrize("arrange, message", [
@@ -238,3 +245,26 @@ def test_a_decision_letter_names_the_lead_as_it_was_submitted(app, client, login
     login_as("applicant", organisation=application.lead)
     letter = pdf_text(client.get(f"/decisions/{application.id}/letter.pdf"))
     assert re.sub(r"\s+", "", submitted_name) in letter and "Renamedaftersubmission" not in letter
+
+
+def test_the_workbook_shows_the_submitted_version_of_a_reopened_application(submitted, post, db, tmp_path):
+    from flask_babel import force_locale
+    from openpyxl import load_workbook
+
+    from grants.exports import workbook
+    reopen(post, submitted)
+    submitted.title = "Draft title being typed"
+    submitted.budget_lines[0].description = "Changed line"
+    submitted.budget_lines[0].quantity += 1
+    db.session.commit()
+    with force_locale("en"):
+        workbook.build(submitted.call_id, "en", lambda _done: None, tmp_path / "book.xlsx")
+    book = load_workbook(tmp_path / "book.xlsx")
+    cells = {str(v) for sheet in ("Applications", "Partners", "Budget lines")
+             for row in book[sheet].iter_rows(values_only=True) for v in row}
+    assert "Green twin towns" in cells and "Project staff" in cells
+    assert "Draft title being typed" not in cells and "Changed line" not in cells
+    header, row = list(book["Applications"].iter_rows(values_only=True))[:2]
+    values = dict(zip(header, row, strict=True))
+    assert values["Direct costs"] == 100000 and values["Title"] == "Green twin towns"
+    assert values[next(h for h in header if h.startswith("Submitted"))] is not None
