@@ -6,7 +6,7 @@ was submitted last (the receipt's data, as JSON). Stages submitted before this m
 reopened: submitted once, at submitted_at; their submitted version is read from the application.
 
 Revision ID: 042bfd1f1300
-Revises: 8e4015356cbf
+Revises: e66ca91fccea
 Create Date: 2026-12-07 03:04:37.019955
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '042bfd1f1300'
-down_revision = '8e4015356cbf'
+down_revision = 'e66ca91fccea'
 branch_labels = None
 depends_on = None
 
