@@ -65,3 +65,29 @@ def test_the_lead_reopens_corrects_and_submits_again_while_staff_see_the_submitt
     log_in(page, "staff@ministry.gov.tr")
     page.goto(f"/staff/calls/{call.id}/applications")
     expect(page.get_by_role("row", name="TTGS-2026-0001")).to_contain_text("Green twin towns, corrected")
+
+
+@pytest.mark.parametrize("locale", ["en", "tr"])
+def test_the_reopening_pages_fit_a_phone(page: Page, live_db, locale):
+    from tests.browser.test_phone_width import _log_in, _sideways, _widest
+    from tests.integration.submission_support import ready_application
+    lead_org = make_org("TR", name="Nilüfer Belediyesi")
+    make_user(organisation=lead_org, email="lead@nilufer.bel.tr", locale=locale)
+    application = ready_application(lead_org, make_call(reference="TTGS-2026"),
+                                    title="Yeşil ikiz kentler: iklim eylem planlarının ortak hazırlanması")
+    live_db.session.commit()
+    _log_in(page, "lead@nilufer.bel.tr")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/applications/{application.id}/check")
+    page.locator("form[action$='/submit'] button[type=submit]").click()
+    page.wait_for_url(f"**/applications/{application.id}/submitted")
+    for path in (f"/applications/{application.id}/submitted", f"/applications/{application.id}/project",
+                 f"/applications/{application.id}/reopen"):
+        page.goto(path)
+        assert _sideways(page) <= 0, (path, _widest(page))
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/applications/{application.id}")
+    for path in (f"/applications/{application.id}", "/applications"):
+        page.goto(path)
+        assert _sideways(page) <= 0, (path, _widest(page))
+        expect(page.locator("main")).to_contain_text("Yeniden açıldı" if locale == "tr" else "Reopened")
