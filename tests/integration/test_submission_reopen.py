@@ -268,3 +268,18 @@ def test_the_workbook_shows_the_submitted_version_of_a_reopened_application(subm
     values = dict(zip(header, row, strict=True))
     assert values["Direct costs"] == 100000 and values["Title"] == "Green twin towns"
     assert values[next(h for h in header if h.startswith("Submitted"))] is not None
+
+
+def test_a_reopening_taken_meanwhile_wins_over_the_staff_s_check(app, submitted, post, db):
+    """The check read 'submitted'; the lead reopened it before the decision was written: nothing is recorded."""
+    from grants.admissibility import services as admissibility
+    stage = stage_of(submitted)
+    assert admissibility.locked_reason(stage) is None  # the staff's page was opened while it was submitted
+    db.session.execute(update(ApplicationStage).where(ApplicationStage.id == stage.id)
+                       .values(status=StageStatus.draft, reopened_at=stage.submitted_at, submitted_at=None)
+                       .execution_options(synchronize_session=False))
+    with app.test_request_context(), pytest.raises(admissibility.DecisionRefused) as refused:
+        admissibility.decide(stage, "inadmissible", set(), "Late.")
+    assert "reopened it to correct it" in refused.value.message
+    assert db.session.scalar(select(ApplicationStage.status).where(ApplicationStage.id == stage.id)) \
+        is StageStatus.draft
