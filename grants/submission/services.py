@@ -172,8 +172,8 @@ def submit(application: Application) -> Application:
     subject = (_l("Application %(reference)s received again", reference=application.reference) if resubmitted
                else _l("Application %(reference)s received", reference=application.reference))
     notify(application, [application.lead_id, *(p.organisation_id for p in application.partners)],
-            subject, "email/submission_received.txt",
-            url_for("submission.confirmation", application_id=application.id, _external=True), stage=stage)
+           subject, "email/submission_received.txt",
+           url_for("submission.confirmation", application_id=application.id, _external=True), stage=stage)
     return application
 
 
@@ -200,14 +200,14 @@ def withdraw(application: Application, reason: str) -> Application:
     record("application.withdrawn", application, before=before,
            after={"status": "withdrawn", "stage": stage.stage, "reason": reason})
     notify(application, [p.organisation_id for p in application.partners],
-            _l("Application %(name)s was withdrawn", name=application.reference or application.title),
-            "email/submission_withdrawn.txt", url_for("applications.show", application_id=application.id,
-                                                       _external=True), reason=reason)
+           _l("Application %(name)s was withdrawn", name=application.reference or application.title),
+           "email/submission_withdrawn.txt", url_for("applications.show", application_id=application.id,
+                                                      _external=True), reason=reason)
     return application
 
 
 def notify(application: Application, organisation_ids: list[int], subject, template: str, link: str,
-            **context) -> None:
+           **context) -> None:
     """E-mail every member acting for the given organisations, each in their own language."""
     members = db.session.scalars(
         select(User).join(Organisation, User.organisation_id == Organisation.id).where(
