@@ -127,6 +127,7 @@ def test_staff_see_the_last_submitted_version_while_the_lead_corrects_it(client,
     page = words(client.get(f"/applications/{submitted.id}"))
     assert "Green twin towns" in page and "Zero waste in both towns." in page and "Nilüfer Belediyesi" in page
     assert "Draft title being typed" not in page and "half-written" not in page and "Changed line" not in page
+    assert "(renamed)" not in page  # the lead as it was named when it submitted
     assert "Reopened: not submitted." in page and "counts only if submitted again before" in page
     listing = text(client.get(f"/staff/calls/{submitted.call_id}/applications"))
     assert "Green twin towns" in listing and "Draft title" not in listing and "Reopened: not submitted" in listing
