@@ -20,6 +20,7 @@ def test_the_lead_reopens_corrects_and_submits_again_while_staff_see_the_submitt
     attach(application, AttachmentKind.declaration)
     attach(application, AttachmentKind.partnership_statement, application.partners[0].organisation_id)
     make_user(organisation=lead_org, email="lead@nilufer.bel.tr", name="Ayşe Yılmaz")
+    make_user(organisation=application.partners[0].organisation, email="partner@esslingen.de")
     make_user("staff", email="staff@ministry.gov.tr")
     live_db.session.commit()
 
@@ -51,6 +52,18 @@ def test_the_lead_reopens_corrects_and_submits_again_while_staff_see_the_submitt
     row.get_by_role("link", name="TTGS-2026-0001").click()
     expect(page.get_by_role("heading", name="Green twin towns", exact=True)).to_be_visible()
     expect(page.get_by_text("Shown: the version submitted on")).to_be_visible()
+    log_out(page)
+
+    # the title is on what the partner confirmed: its confirmation is void until it confirms the corrected one
+    log_in(page, "lead@nilufer.bel.tr")
+    page.goto(f"/applications/{application.id}")
+    page.get_by_role("link", name="Check and submit").click()
+    expect(page.get_by_role("alert")).to_contain_text("has not confirmed its participation yet")
+    log_out(page)
+    log_in(page, "partner@esslingen.de")
+    page.goto("/partners/invitations")
+    page.get_by_role("link", name="Green twin towns, corrected").click()
+    page.get_by_role("button", name="Confirm our participation").click()
     log_out(page)
 
     log_in(page, "lead@nilufer.bel.tr")
