@@ -6,7 +6,7 @@ was submitted last (the receipt's data, as JSON). Stages submitted before this m
 reopened: submitted once, at submitted_at; their submitted version is read from the application.
 
 Revision ID: 042bfd1f1300
-Revises: 73bf0f10ce53
+Revises: 83dfc711a90d
 Create Date: 2026-12-07 03:04:37.019955
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '042bfd1f1300'
-down_revision = '73bf0f10ce53'
+down_revision = '83dfc711a90d'
 branch_labels = None
 depends_on = None
 
