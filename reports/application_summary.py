@@ -1,7 +1,7 @@
 """The summary of a submitted application (PDF), from plain data.
 
-What the applicant submitted: the receipt's data (reference, call, lot, partnership, project, budget
-and attachments; reports.receipt) and the rest of the project's text. Rendered from
+What the applicant submitted last: the receipt's data (reference, call, lot, partnership, project with
+all its text, budget and attachments; reports.receipt), kept at submission. Rendered from
 templates/reports/application_summary.html with the Jinja environment the caller passes in (the
 application's own, whose gettext and filters follow the locale chosen with
 flask_babel.force_locale). This module imports no Flask and touches no database.
@@ -22,9 +22,6 @@ TEMPLATE = "reports/application_summary.html"
 class ApplicationSummary:
     receipt: Receipt
     status: str  # the stage's status now
-    objectives: str
-    activities: str
-    expected_results: str
 
 
 def render_summary(env: Environment, summary: ApplicationSummary, lang: str = "en") -> str:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from grants import mail
@@ -187,8 +187,14 @@ def decide(stage: ApplicationStage, outcome: str, ticked: set[str], further: str
                                                    "finding the application inadmissible."))
     check_stage_transition(StageStatus.submitted, new)  # changing a decision reopens the check first
     before = {"status": stage.status, "reasons": list(stage.inadmissible_reasons or [])}
-    stage.status, stage.inadmissible_reasons = new, reasons
     db.session.flush()
+    claimed = db.session.execute(  # still as read: not reopened by its lead nor decided by a colleague meanwhile
+        update(ApplicationStage).where(ApplicationStage.id == stage.id, ApplicationStage.status == stage.status)
+        .values(status=new, inadmissible_reasons=reasons).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise DecisionRefused("decision", _("The application changed while you were checking it (its lead may "
+                                            "have reopened it to correct it): the check was not recorded."))
+    db.session.refresh(stage)
     application = stage.application
     record("application.admissibility_checked", application, before=before,
            after={"stage": stage.stage, "status": new, "reasons": reasons, "manual_checks": sorted(ticked)})

@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, make_response, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -33,7 +33,8 @@ def is_partner_member(user: User, application: Application) -> bool:
 
 
 def is_submitted(application: Application) -> bool:
-    return any(s.submitted_at is not None for s in application.stages)
+    """Submitted now, or reopened for correction after a submission (staff still see that version)."""
+    return any(s.submitted_at is not None or s.reopened_at is not None for s in application.stages)
 
 
 def may_view(user: User, application: Application) -> bool:
@@ -58,12 +59,16 @@ def get_application_for(user: User, application_id: int) -> Application:
 
 
 def get_application_to_edit(user: User, application_id: int) -> Application:
-    """The lead's members only; 404 for others, 403 for a lead member once it is no longer a draft."""
+    """The lead's members only; 404 for others. A lead member once it is no longer a draft (an old edit
+    link) gets 403 with a page saying it is submitted, offering to reopen it while that is allowed."""
     application = _load(application_id)
     if application is None or not is_lead_member(user, application):
         abort(404)
     if not is_editable(application):
-        abort(403)
+        from grants.submission.reopen import may_reopen  # the submission package builds on this module
+        abort(make_response(render_template("submission/locked.html", application=application,
+                                            stage=current_stage(application),
+                                            reopenable=may_reopen(application)), 403))
     return application
 
 

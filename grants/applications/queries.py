@@ -109,11 +109,14 @@ class StaffPage:
     countries: list[str]
 
 
+# submitted, or reopened by the lead after a submission: staff see the version last submitted (marked as such)
+_SUBMITTED = ApplicationStage.submitted_at.is_not(None) | ApplicationStage.reopened_at.is_not(None)
+
+
 def _submitted(call: Call, filters: StaffFilters) -> Select:
     query = (select(Application).join(ApplicationStage, ApplicationStage.application_id == Application.id)
              .join(Organisation, Organisation.id == Application.lead_id)
-             .where(Application.call_id == call.id, ApplicationStage.stage == filters.stage,
-                    ApplicationStage.submitted_at.is_not(None)))
+             .where(Application.call_id == call.id, ApplicationStage.stage == filters.stage, _SUBMITTED))
     if filters.status is not None:
         query = query.where(ApplicationStage.status == filters.status)
     if filters.lot_id is not None:
@@ -143,6 +146,6 @@ def staff_page(call: Call, filters: StaffFilters) -> StaffPage:
     countries = db.session.scalars(
         select(Organisation.country).join(Application, Application.lead_id == Organisation.id)
         .join(ApplicationStage, ApplicationStage.application_id == Application.id)
-        .where(Application.call_id == call.id, ApplicationStage.submitted_at.is_not(None))
+        .where(Application.call_id == call.id, _SUBMITTED)
         .distinct().order_by(Organisation.country)).all()
     return StaffPage([tuple(r) for r in rows], total, page, pages, countries)

@@ -12,6 +12,7 @@ from grants.applications.access import (
     invited_to_full_application,
     is_editable,
     is_lead_member,
+    is_partner_member,
 )
 from grants.applications.budget import application_report, budget_report, partnership, rule_line, saved_line_total
 from grants.applications.conflicts import (
@@ -55,8 +56,10 @@ from grants.calls.services import get_call
 from grants.jobs import commit
 from grants.models import Application, CallStatus, StageStatus
 from grants.models.base import now_utc
-from grants.submission.services import may_withdraw
+from grants.submission.reopen import may_reopen
+from grants.submission.services import may_withdraw, receipt_for
 from grants.submission.storage import remove as remove_file
+from grants.submission.versions import is_reopened
 
 bp = Blueprint("applications", __name__)
 for _name, _filter in FILTERS.items():
@@ -121,12 +124,17 @@ def show(application_id: int):
     application = get_application_for(current_user, application_id)
     lead_view = is_lead_member(current_user, application)
     editable = lead_view and is_editable(application)
-    return render_template("applications/show.html", application=application, stage=current_stage(application),
+    stage = current_stage(application)
+    staff_view = not lead_view and not is_partner_member(current_user, application)
+    return render_template("applications/show.html", application=application, stage=stage,
                            invited=invited_to_full_application(application),
                            editable=editable, tasks=task_list(application) if editable else [],
                            report=application_report(application), lead_view=lead_view,
                            withdrawable=lead_view and may_withdraw(application),
-                           discardable=lead_view and may_discard(application), now=now_utc())
+                           discardable=lead_view and may_discard(application), now=now_utc(),
+                           reopenable=lead_view and may_reopen(application),
+                           # staff see the last submitted version while the lead corrects a reopened one
+                           version=receipt_for(application) if staff_view and is_reopened(stage) else None)
 
 
 def _loaded_version(form) -> int | None:

@@ -57,6 +57,8 @@ def build_letters(call: Call, stages: list[ApplicationStage], date: datetime) ->
 def _letter(call: Call, stage: ApplicationStage, score: StageScore | None, position: int | None,
             date: datetime) -> Letter:
     app = stage.application
+    kept = stage.submitted_version or {}  # as submitted: a later rename of the lead never reaches the letter
+    lead = kept.get("lead") or {"name": app.lead.name, "country": app.lead.country}
     grid = call.grid_for(stage.stage)
     final = score.final if score else None
     sections = tuple(SectionScore(s.code, s.title, final.sections[s.code], s.max_score, s.threshold)
@@ -65,7 +67,8 @@ def _letter(call: Call, stage: ApplicationStage, score: StageScore | None, posit
                    for m in missed_thresholds(call, stage.stage, score)) if stage.status is S.below_threshold else ()
     return Letter(
         call_reference=call.reference, call_title=call.title, currency=call.currency, timezone=call.timezone,
-        date=date, reference=app.reference, title=app.title, lead_name=app.lead.name, lead_country=app.lead.country,
+        date=date, reference=app.reference, title=kept.get("title", app.title), lead_name=lead["name"],
+        lead_country=lead["country"],
         stage=stage.stage.value, outcome=stage.status.value, requested_grant=requested(stage),
         awarded_amount=stage.awarded_amount, total=final.total if final else None,
         max_total=grid.max_total if final else None, pass_threshold=grid.pass_threshold if final else None,

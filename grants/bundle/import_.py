@@ -234,6 +234,8 @@ def _stage(name: str, item: dict, users: dict[str, User], criteria: dict[str, in
         inadmissible_reasons=item.get("inadmissible_reasons", []), final_score=parse_decimal(item.get("final_score")),
         rank=item.get("rank"), awarded_amount=parse_decimal(item.get("awarded_amount")),
     )
+    if stage.submitted_at is not None:  # a bundle holds the one submission each stage counts
+        stage.first_submitted_at, stage.submissions = stage.submitted_at, 1
     for k, evaluation in enumerate(item.get("evaluations", [])):
         # evaluators beyond the call's number per application were the extra one after a discrepancy
         db.session.add(Assignment(stage=stage, evaluator_id=users[evaluation["evaluator"]].id,

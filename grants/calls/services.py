@@ -72,8 +72,10 @@ def get_call(call_id: int) -> Call | None:
 
 
 def has_submissions(call: Call, stage: Stage | None = None) -> bool:
-    """Whether any application of the call has a submitted stage (of `stage`, if given)."""
-    condition = [Application.call_id == call.id, ApplicationStage.submitted_at.is_not(None)]
+    """Whether any application of the call has a submitted stage (of `stage`, if given); one reopened for
+    correction counts: its lead may submit it again under the rules it was submitted under."""
+    condition = [Application.call_id == call.id,
+                 ApplicationStage.submitted_at.is_not(None) | ApplicationStage.reopened_at.is_not(None)]
     if stage is not None:
         condition.append(ApplicationStage.stage == stage)
     return bool(db.session.scalar(select(exists().where(

@@ -68,5 +68,4 @@ def submitted(ids: list[int]) -> Iterator[Application]:
 
 
 def summary(application: Application) -> ApplicationSummary:
-    return ApplicationSummary(receipt_for(application), stage_of(application).status.value, application.objectives,
-                              application.activities, application.expected_results)
+    return ApplicationSummary(receipt_for(application), stage_of(application).status.value)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from grants.calls.validation import N_
 from grants.exports.kinds import ExportError
+from grants.exports.submitted_versions import as_submitted
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -62,7 +63,8 @@ APP_COLUMNS = (Application.id, Application.number, Application.reference, Applic
 STAGE_COLUMNS = (ApplicationStage.id, ApplicationStage.application_id, ApplicationStage.stage,
                  ApplicationStage.status, ApplicationStage.submitted_at, ApplicationStage.requested_grant,
                  ApplicationStage.final_score, ApplicationStage.rank, ApplicationStage.awarded_amount,
-                 ApplicationStage.inadmissible_reasons, ApplicationStage.updated_at)
+                 ApplicationStage.inadmissible_reasons, ApplicationStage.updated_at, ApplicationStage.reopened_at,
+                 ApplicationStage.submitted_version)
 PARTNER_COLUMNS = (Partner.application_id, Partner.organisation_id, Partner.role, Partner.status,
                    Partner.confirmed_at, Organisation.name, Organisation.country, Organisation.region,
                    Organisation.type)
@@ -113,6 +115,8 @@ def load_batch(ids: list[int]) -> list[AppData]:
                                    .order_by(BudgetLine.position, BudgetLine.id)):
         apps[line.application_id].lines.append(line)
     _attach_scores(apps)
+    for data in apps.values():
+        as_submitted(data)  # a reopened application: its last submitted version, not the draft
     return list(apps.values())
 
 

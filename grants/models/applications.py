@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -99,13 +100,20 @@ class ApplicationStage(Base):
         CheckConstraint("requested_grant IS NULL OR requested_grant >= 0", name="requested_positive"),
         CheckConstraint("awarded_amount IS NULL OR awarded_amount >= 0", name="awarded_positive"),
         CheckConstraint("rank IS NULL OR rank >= 1", name="rank_positive"),
+        CheckConstraint("submissions >= 0", name="submissions_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
     stage: Mapped[Stage] = enum_column(Stage)
     status: Mapped[StageStatus] = enum_column(StageStatus, default=StageStatus.draft, index=True)
-    submitted_at: Mapped[Timestamp | None]
+    submitted_at: Mapped[Timestamp | None]  # while submitted; cleared when reopened (it then counts as not submitted)
+    first_submitted_at: Mapped[Timestamp | None]
+    submissions: Mapped[int] = mapped_column(default=0, server_default="0")  # how many times submitted
+    reopened_at: Mapped[Timestamp | None]  # set while the lead corrects a submitted stage (a draft again)
+    # what was submitted last, as the receipt shows it (reports.receipt.receipt_to_json): staff pages,
+    # receipts and summaries read this, never the draft being corrected nor a later rename
+    submitted_version: Mapped[dict[str, Any] | None]
     requested_grant: Mapped[Money | None]
     inadmissible_reasons: Mapped[list[str]] = mapped_column(default=list)
     final_score: Mapped[Points | None]
@@ -115,6 +123,13 @@ class ApplicationStage(Base):
     updated_at: Mapped[Timestamp] = mapped_column(default=now_utc, onupdate=now_utc)
 
     application: Mapped[Application] = relationship(back_populates="stages")
+
+    @property
+    def last_submitted_at(self) -> datetime | None:
+        """When it was last submitted: now, or before it was reopened (the kept version's time)."""
+        if self.submitted_at is not None or not self.submitted_version:
+            return self.submitted_at
+        return datetime.fromisoformat(self.submitted_version["submitted_at"])
 
 
 class PartnerStatus(enum.Enum):

@@ -35,7 +35,8 @@ _DECISIONS = frozenset({"awarded", "reserve", "not_selected"})
 # moved by staff overrides (with a justification, kept by the caller's audit log).
 STAGE_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"submitted", "withdrawn"}),
-    "submitted": frozenset({"admissible", "inadmissible", "withdrawn"}),
+    # submitted -> draft: the lead reopens it to correct it before the deadline, while no check has started
+    "submitted": frozenset({"draft", "admissible", "inadmissible", "withdrawn"}),
     "admissible": frozenset({"evaluated", "below_threshold", "withdrawn"}),
     "evaluated": _DECISIONS | {"shortlisted", "not_shortlisted", "withdrawn"},
     "awarded": frozenset({"reserve", "not_selected", "withdrawn"}),

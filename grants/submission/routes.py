@@ -20,6 +20,8 @@ from grants.rules.transitions import InvalidTransition
 from grants.submission import services
 from grants.submission.checks import Blocker
 from grants.submission.forms import WithdrawForm
+from grants.submission.reopen import may_reopen
+from grants.submission.versions import is_reopened
 from reports.receipt import build_receipt
 
 bp = Blueprint("submission", __name__)
@@ -98,17 +100,21 @@ def submit(application_id: int):
 @login_required
 def confirmation(application_id: int):
     application = get_application_for(current_user, application_id)
+    if is_reopened(services.stage_of(application)):  # a draft again: its page says what to do
+        return redirect(url_for("applications.show", application_id=application_id))
     if not services.is_submitted(application):
         return redirect(url_for("submission.check", application_id=application_id))
+    lead = is_lead_member(current_user, application)
     return render_template("submission/confirmation.html", application=application, call=application.call,
-                           stage=services.stage_of(application), lead=is_lead_member(current_user, application))
+                           stage=services.stage_of(application), lead=lead,
+                           reopenable=lead and may_reopen(application))
 
 
 @bp.get("/applications/<int:application_id>/receipt.pdf")
 @login_required
 def receipt(application_id: int):
     application = get_application_for(current_user, application_id)
-    if not services.is_submitted(application):
+    if not services.stage_of(application).last_submitted_at:
         abort(404)
     pdf = build_receipt(services.receipt_for(application), str(get_locale()), get_translations())
     return Response(pdf, mimetype="application/pdf", headers={
@@ -136,4 +142,4 @@ def withdraw(application_id: int):
                            stage=services.stage_of(application), withdrawable=services.may_withdraw(application)), code
 
 
-from grants.submission import attachment_routes  # noqa: E402,F401  (registers the attachment pages on bp)
+from grants.submission import attachment_routes, reopen_routes  # noqa: E402,F401  (register their pages on bp)

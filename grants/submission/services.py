@@ -31,11 +31,11 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.partners.pending import awaiting_registration
-from grants.rules.budget import compute_totals, line_total
 from grants.rules.eligibility import Party
 from grants.rules.transitions import allowed_stage_transitions, check_stage_transition
 from grants.submission.checks import REQUIRED_FIELDS, Blocker, PartnerFacts, SubmissionFacts, check_submission
-from reports.receipt import Receipt, ReceiptFile, ReceiptLine, ReceiptParty
+from grants.submission.versions import keep_submitted_version, submitted_receipt
+from reports.receipt import Receipt
 
 now = now_utc
 
@@ -135,7 +135,10 @@ def _take_number(call: Call) -> int:
 
 
 def submit(application: Application) -> Application:
-    """Submit the current stage: every check again at this moment, then the reference number."""
+    """Submit the current stage: every check again at this moment, then the reference number.
+
+    A reopened stage submitted again keeps its reference; the stage counts its submissions and keeps
+    the first one's time, and what is submitted now becomes the version staff and receipts see."""
     at = now()
     stage = stage_of(application)
     if stage.status is not StageStatus.draft:
@@ -147,7 +150,9 @@ def submit(application: Application) -> Application:
     db.session.flush()
     claimed = db.session.execute(
         update(ApplicationStage).where(ApplicationStage.id == stage.id, ApplicationStage.status == StageStatus.draft)
-        .values(status=StageStatus.submitted, submitted_at=at, requested_grant=application.requested_grant)
+        .values(status=StageStatus.submitted, submitted_at=at, requested_grant=application.requested_grant,
+                first_submitted_at=func.coalesce(ApplicationStage.first_submitted_at, at),
+                submissions=ApplicationStage.submissions + 1, reopened_at=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:  # another request submitted it a moment ago
@@ -156,14 +161,19 @@ def submit(application: Application) -> Application:
     if application.number is None:  # a restricted call's full application keeps the concept note's reference
         application.number = _take_number(application.call)
         application.reference = reference_for(application.call.reference, application.number)
+    keep_submitted_version(application, stage)
     db.session.flush()
-    record("application.submitted", application, before={"status": "draft"},
+    resubmitted = stage.submissions > 1
+    record("application.resubmitted" if resubmitted else "application.submitted", application,
+           before={"status": "draft"},
            after={"status": "submitted", "stage": stage.stage, "reference": application.reference,
-                  "submitted_at": at, "requested_grant": stage.requested_grant})
-    _notify(application, [application.lead_id, *(p.organisation_id for p in application.partners)],
-            _l("Application %(reference)s received", reference=application.reference),
-            "email/submission_received.txt",
-            url_for("submission.confirmation", application_id=application.id, _external=True))
+                  "submitted_at": at, "requested_grant": stage.requested_grant, "submission": stage.submissions,
+                  "first_submitted_at": stage.first_submitted_at})
+    subject = (_l("Application %(reference)s received again", reference=application.reference) if resubmitted
+               else _l("Application %(reference)s received", reference=application.reference))
+    notify(application, [application.lead_id, *(p.organisation_id for p in application.partners)],
+           subject, "email/submission_received.txt",
+           url_for("submission.confirmation", application_id=application.id, _external=True), stage=stage)
     return application
 
 
@@ -189,15 +199,15 @@ def withdraw(application: Application, reason: str) -> Application:
         release_withdrawn(application.call, None, application.lot)
     record("application.withdrawn", application, before=before,
            after={"status": "withdrawn", "stage": stage.stage, "reason": reason})
-    _notify(application, [p.organisation_id for p in application.partners],
-            _l("Application %(name)s was withdrawn", name=application.reference or application.title),
-            "email/submission_withdrawn.txt", url_for("applications.show", application_id=application.id,
-                                                       _external=True), reason=reason)
+    notify(application, [p.organisation_id for p in application.partners],
+           _l("Application %(name)s was withdrawn", name=application.reference or application.title),
+           "email/submission_withdrawn.txt", url_for("applications.show", application_id=application.id,
+                                                      _external=True), reason=reason)
     return application
 
 
-def _notify(application: Application, organisation_ids: list[int], subject, template: str, link: str,
-            **context) -> None:
+def notify(application: Application, organisation_ids: list[int], subject, template: str, link: str,
+           **context) -> None:
     """E-mail every member acting for the given organisations, each in their own language."""
     members = db.session.scalars(
         select(User).join(Organisation, User.organisation_id == Organisation.id).where(
@@ -209,25 +219,5 @@ def _notify(application: Application, organisation_ids: list[int], subject, temp
 
 
 def receipt_for(application: Application) -> Receipt:
-    """The plain data of the submission receipt."""
-    stage = stage_of(application)
-    names = {application.lead_id: application.lead.name} | {p.organisation_id: p.organisation.name
-                                                             for p in application.partners}
-    lines = rule_lines(application)
-    return Receipt(
-        call_reference=application.call.reference, call_title=application.call.title,
-        timezone=application.call.timezone, currency=application.call.currency,
-        reference=application.reference, stage=stage.stage.value, submitted_at=stage.submitted_at,
-        lot=f"{application.lot.code} – {application.lot.name}" if application.lot else "",
-        title=application.title, acronym=application.acronym, theme=application.theme, summary=application.summary,
-        start_month=application.start_month, duration_months=application.duration_months,
-        lead=ReceiptParty(application.lead.name, application.lead.country),
-        partners=[ReceiptParty(p.organisation.name, p.organisation.country, p.role, p.confirmed_at)
-                  for p in application.partners],
-        lines=[ReceiptLine(line.heading, line.description, names.get(line.organisation_id, ""), line.unit,
-                           line.quantity, line.unit_cost, line_total(plain))
-               for line, plain in zip(application.budget_lines, lines)],
-        totals=compute_totals(lines, application.indirect, application.contingency, application.requested_grant),
-        files=[ReceiptFile(a.kind.value, a.original_name, a.size, names.get(a.organisation_id, ""))
-               for a in sorted(application.attachments, key=lambda a: (a.kind.value, a.id))],
-    )
+    """The plain data of the submission receipt: the last submitted version (grants.submission.versions)."""
+    return submitted_receipt(application, stage_of(application))

@@ -164,6 +164,7 @@ ROUTES: dict[str, Route] = {
     "submission.confirmation": Route("application"),
     "submission.receipt": Route("application"),
     "submission.withdraw": Route("lead", data={"reason": "The council withdrew its support."}),
+    "submission.reopen": Route("lead"),
     # admissibility (staff)
     "admissibility.index": Route("staff"),
     "admissibility.check": Route("staff", data={"decision": "inadmissible", "further_reasons": "Late."}),

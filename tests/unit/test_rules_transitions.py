@@ -30,6 +30,7 @@ def test_a_call_cannot_skip_go_back_or_stay(old, new):
 
 ALLOWED = [
     ("draft", "submitted"), ("submitted", "admissible"), ("submitted", "inadmissible"),
+    ("submitted", "draft"),  # the lead reopens it to correct it before the deadline (domain.md 3)
     ("admissible", "evaluated"), ("admissible", "below_threshold"),
     ("evaluated", "awarded"), ("evaluated", "reserve"), ("evaluated", "not_selected"),
     ("evaluated", "shortlisted"), ("evaluated", "not_shortlisted"),
@@ -47,7 +48,8 @@ def test_allowed_stage_moves(old, new):
 @pytest.mark.parametrize(("old", "new"), [
     ("draft", "admissible"), ("submitted", "evaluated"), ("inadmissible", "admissible"),
     ("admissible", "awarded"), ("below_threshold", "awarded"), ("withdrawn", "submitted"),
-    ("submitted", "draft"), ("awarded", "awarded"),
+    ("admissible", "draft"), ("inadmissible", "draft"), ("withdrawn", "draft"),  # no reopening once checked
+    ("awarded", "awarded"),
 ])
 def test_refused_stage_moves(old, new):
     with pytest.raises(InvalidTransition):
@@ -71,7 +73,8 @@ def test_enum_members_are_accepted():
     class Status(enum.Enum):
         draft = "draft"
         submitted = "submitted"
+        withdrawn = "withdrawn"
 
     check_stage_transition(Status.draft, Status.submitted)
     with pytest.raises(InvalidTransition):
-        check_stage_transition(Status.submitted, Status.draft)
+        check_stage_transition(Status.withdrawn, Status.draft)

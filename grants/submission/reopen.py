@@ -1,0 +1,109 @@
+"""Reopening a submitted application to correct it before the deadline (domain.md 3).
+
+The lead reopens the current stage: it becomes a draft again and keeps its reference; partner
+confirmations stay valid unless what they confirmed changes; staff still see the last submitted
+version (grants.submission.versions). It counts only if submitted again before the stage's
+deadline. Refused after the deadline, after withdrawal, once the staff's check has started, and
+for a stage already reopened. The claim is one conditional UPDATE (status still submitted and the
+deadline still ahead), so a double click or a race with a staff decision or the deadline reopens once.
+Reopening clears submitted_at: every list, count, check, ranking, letter and export that reads submitted
+stages leaves it out, as not submitted; the last submission's time and content stay in submitted_version.
+"""
+from __future__ import annotations
+
+import enum
+
+from flask import url_for
+from sqlalchemy import exists, select, update
+
+from grants.applications.access import current_stage
+from grants.audit import record
+from grants.extensions import db
+from grants.i18n import lazy_gettext as _l
+from grants.models import Application, ApplicationStage, Call, Stage, StageStatus
+from grants.rules.transitions import check_stage_transition
+from grants.submission import services
+from grants.submission.versions import is_reopened
+
+
+class Refusal(enum.Enum):
+    not_submitted = "not_submitted"
+    already_reopened = "already_reopened"
+    withdrawn = "withdrawn"
+    checked = "checked"
+    deadline = "deadline"
+
+
+MESSAGES = {
+    Refusal.not_submitted: _l("This application has not been submitted: there is nothing to reopen."),
+    Refusal.already_reopened: _l("This application is already reopened: correct it and submit it again "
+                                 "before the deadline."),
+    Refusal.withdrawn: _l("This application was withdrawn: it can no longer be reopened."),
+    Refusal.checked: _l("Programme staff have started checking this application: it can no longer be reopened."),
+    Refusal.deadline: _l("The deadline has passed: a submitted application can no longer be reopened."),
+}
+
+
+class ReopenRefused(Exception):
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.value)
+        self.refusal = refusal
+
+    @property
+    def message(self) -> str:
+        return str(MESSAGES[self.refusal])
+
+
+def refusal(application: Application) -> Refusal | None:
+    """Why the lead may not reopen the current stage now; None when it may."""
+    stage = current_stage(application)
+    if is_reopened(stage):
+        return Refusal.already_reopened
+    if stage is None or stage.submitted_at is None:
+        return Refusal.not_submitted
+    if stage.status is StageStatus.withdrawn:
+        return Refusal.withdrawn
+    if stage.status is not StageStatus.submitted:
+        return Refusal.checked
+    call = application.call
+    if not services.accepts_submissions(call, stage) or services.now() >= call.submission_deadline(stage.stage):
+        return Refusal.deadline
+    return None
+
+
+def may_reopen(application: Application) -> bool:
+    return refusal(application) is None
+
+
+def reopen(application: Application) -> ApplicationStage:
+    """Make the submitted stage a draft again; the lead's and partners' members are told by e-mail."""
+    found = refusal(application)
+    if found is not None:
+        raise ReopenRefused(found)
+    at = services.now()
+    stage = current_stage(application)
+    check_stage_transition(stage.status, StageStatus.draft)
+    last_submitted = stage.submitted_at
+    deadline = Call.concept_note_deadline if stage.stage is Stage.concept_note else Call.deadline
+    claimed = db.session.execute(
+        update(ApplicationStage)
+        .where(ApplicationStage.id == stage.id, ApplicationStage.status == StageStatus.submitted,
+               exists(select(Call.id).where(Call.id == application.call_id, deadline > at)))
+        .values(status=StageStatus.draft, reopened_at=at, submitted_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:  # reopened a moment ago, checked by staff, or the deadline passed meanwhile
+        db.session.refresh(stage)
+        raise ReopenRefused(refusal(application) or Refusal.checked)
+    db.session.refresh(stage)
+    call = application.call
+    record("application.reopened", application, before={"status": "submitted"},
+           after={"status": "draft", "stage": stage.stage, "reference": application.reference, "reopened_at": at,
+                  "deadline": call.submission_deadline(stage.stage), "last_submitted_at": last_submitted})
+    link = url_for("applications.show", application_id=application.id, _external=True)
+    subject = _l("Application %(reference)s reopened: submit it again before the deadline",
+                 reference=application.reference)
+    services.notify(application, [application.lead_id, *(p.organisation_id for p in application.partners)],
+                    subject, "email/submission_reopened.txt", link, stage=stage,
+                    deadline=call.submission_deadline(stage.stage))
+    return stage
