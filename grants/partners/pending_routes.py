@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from grants import jobs
 from grants.applications.access import get_application_for, is_editable, is_lead_member
+from grants.auth import sessions
 from grants.auth.loaders import role_required
 from grants.auth.services import EmailTaken
 from grants.extensions import db, limiter
@@ -109,7 +110,7 @@ def register_invited(token: str):
             form.form_errors.append(_("An account with this e-mail address already exists. Log in instead, and "
                                       "ask the lead applicant to propose your organisation."))
         else:
-            login_user(user)
+            sessions.start(user)
             jobs.commit()
             flash(_("%(name)s is registered. Programme staff will now verify it; we will e-mail you once they have. "
                     "Then open “Partnership invitations” to confirm your participation.", name=org.name), "success")

@@ -25,7 +25,7 @@ def test_partnership_organisation_search(client, db, login_as):
     make_org(name="Şişli Belediyesi")
     login_as("applicant", organisation=application.lead)
     for typed in ("sisli", "SİŞLİ", "Şişli"):
-        assert "Şişli Belediyesi (TR)" in client.get(
+        assert "Şişli Belediyesi (Türkiye)" in client.get(
             f"/applications/{application.id}/partnership?q={quote(typed)}").get_data(
             as_text=True), typed
 
