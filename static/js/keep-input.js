@@ -4,11 +4,31 @@
 // Passwords, hidden fields and files are never kept. The form is sent with a token (kept_token); when the
 // server saved it, the next page names that token (body data-keep-saved) and what was kept is dropped, so a
 // value the server shows back in its own format (2400 -> 2400.00) is not taken for lost input.
+// What is kept belongs to the signed-in user (body data-keep-user): another user signing in on the same tab
+// never sees it, and logging out drops it all (security-probe L7).
 (function () {
   "use strict";
   var KEEP = "input:not([type=password]):not([type=hidden]):not([type=file]):not([type=submit]):not([type=button]), textarea, select";
 
-  function key(form, index) { return "kept:" + location.pathname + ":" + index; }
+  var user = document.body.dataset.keepUser || "";
+
+  function key(form, index) { return "kept:" + user + ":" + location.pathname + ":" + index; }
+
+  function dropKept(except) {
+    try {
+      Object.keys(sessionStorage).forEach(function (name) {
+        if (name.indexOf("kept:") === 0 && (except === undefined || name.split(":")[1] !== except)) {
+          sessionStorage.removeItem(name);
+        }
+      });
+    } catch (e) { /* storage off */ }
+  }
+
+  if (user) { dropKept(user); }  // signed in: nothing kept for another user stays (anonymous pages keep it, so
+  // that a user whose session expired gets it back after logging in again)
+  document.querySelectorAll("form[action$='/auth/logout']").forEach(function (form) {
+    form.addEventListener("submit", function () { dropKept(); });
+  });
 
   function values(form) {
     var out = {};
