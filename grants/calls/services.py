@@ -16,7 +16,7 @@ from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
 from grants.calls.grid_validation import GridDraft, check_grid
 from grants.calls.grids import build_grid, build_sections, grid_definition
 from grants.calls.mapping import FROZEN_FIELDS, SETTING_FIELDS
-from grants.calls.validation import N_, Issue, LotDraft, check_call, check_publishable
+from grants.calls.validation import N_, Issue, LotDraft, check_call, check_deadlines_not_earlier, check_publishable
 from grants.extensions import db
 from grants.i18n import local_time
 from grants.models import (
@@ -180,6 +180,8 @@ def update_call(call: Call, settings: dict, lots: list[LotDraft] | None) -> Call
     issues = check_call({**merged, "grid_max": grid_max(call)}, lots if lots is not None else lots_of(call))
     issues += _reference_taken(settings.get("reference"), call)
     issues += _removed_lots_in_use(call, lots) if lots is not None else []
+    if call.status is not CallStatus.draft:
+        issues += check_deadlines_not_earlier(current, merged)
     if issues:
         raise CallRefused(issues)
     before = _state(call)

@@ -244,6 +244,15 @@ def check_call(s: dict, lots: list[LotDraft] | None) -> list[Issue]:
     return issues
 
 
+def check_deadlines_not_earlier(current: dict, new: dict) -> list[Issue]:
+    """A published call's deadlines were announced: they may move later (a corrigendum), never earlier, or
+    applicants who planned on them would lose the time they were promised."""
+    return [Issue(name, N_("The call is published: its deadlines can move later, never earlier (it was %(was)s)."),
+                  {"was": current[name].isoformat(timespec="minutes")})
+            for name in ("concept_note_deadline", "deadline")
+            if current.get(name) is not None and new.get(name) is not None and new[name] < current[name]]
+
+
 def check_publishable(s: dict, lots: list[LotDraft], grid_stages: set[str], now: datetime) -> list[Issue]:
     """What must hold before a call goes public: complete settings, its grids, deadlines ahead."""
     issues = check_call(s, lots)

@@ -1,12 +1,13 @@
 """Once an application is submitted, a call's money and eligibility rules cannot change (domain.md 2)."""
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from grants.calls.mapping import FROZEN_FIELDS
-from grants.calls.services import SettingsFrozen, update_call
+from grants.calls.services import CallRefused, SettingsFrozen, update_call
 from grants.extensions import db as database
 from grants.models import Application, ApplicationStage, Stage
 from grants.models.base import now_utc
@@ -93,3 +94,17 @@ def test_draft_applications_do_not_freeze(db, client, post, login_as):
     assert post(f"/staff/calls/{call.id}/edit", data).status_code == 302
     db.session.expire_all()
     assert call.total_budget == Decimal("2000000.00")
+
+
+def test_a_published_calls_deadline_moves_later_never_earlier(db):
+    """Issue 14 (staff cannot shorten the time applicants were promised; a corrigendum moves it later)."""
+    call = make_call(reference="TTGS-2027")
+    promised = call.deadline
+    with pytest.raises(CallRefused) as refused:
+        update_call(call, {"deadline": promised - timedelta(days=3)}, None)
+    assert [i.field for i in refused.value.issues] == ["deadline"]
+    assert "can move later, never earlier" in str(refused.value)
+    update_call(call, {"deadline": promised + timedelta(days=7)}, None)
+    assert call.deadline == promised + timedelta(days=7)
+    draft = make_call(reference="TTGS-DRAFT", status="draft")
+    update_call(draft, {"deadline": draft.deadline - timedelta(days=3)}, None)  # not announced yet: free
