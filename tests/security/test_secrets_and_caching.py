@@ -1,11 +1,16 @@
-"""M3: no published signing key; L8: signed-in pages are never cached, HTTPS is enforced in production."""
+"""M3: no published signing key; L8: signed-in pages are never cached, HTTPS is enforced in production;
+L10: the outbox shows no live token."""
 from __future__ import annotations
 
 import os
 import stat
 
+from sqlalchemy import select
+
 from config import TestConfig
 from grants import create_app
+from grants.models import OutboxMessage
+from tests.factories import make_user
 
 
 def test_without_a_secret_key_a_random_one_is_made_once_and_kept_private(tmp_path, monkeypatch):
@@ -37,3 +42,15 @@ def test_production_asks_browsers_for_https_only():
     response = create_app(Production).test_client().get("/")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert "Strict-Transport-Security" not in create_app(TestConfig).test_client().get("/").headers
+
+
+def test_the_outbox_never_shows_a_live_token_whatever_the_status(client, db, login_as, post):
+    """L10: without a mail server every message is 'logged'; its reset link is masked all the same."""
+    make_user("applicant", email="assessor1@example.org")
+    db.session.commit()
+    post("/auth/reset", {"email": "assessor1@example.org"})
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to == "assessor1@example.org")).one()
+    token = message.body.split("/auth/password/")[1].split()[0]
+    login_as("admin")
+    page = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+    assert "/auth/password/[…]" in page and token not in page
