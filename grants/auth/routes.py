@@ -21,6 +21,7 @@ from grants.auth.forms import (
     ResetRequestForm,
     SetPasswordForm,
 )
+from grants.auth.forms import _email as normalised_email
 from grants.auth.identity import duplicates_of
 from grants.auth.tokens import user_for_email_token, user_for_token
 from grants.extensions import db, limiter
@@ -38,7 +39,8 @@ def safe_next(target: str | None) -> str:
 
 
 def _account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()
+    """The account as login looks it up (the form's own filter): no spelling of an address counts apart (M2)."""
+    return "login-account:" + (normalised_email(request.form.get("email")) or "")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -107,3 +107,13 @@ def test_successful_logins_do_not_count_against_the_account(client, db, post, vi
     for n in range(10):
         assert attempt(post, PASSWORD, {"REMOTE_ADDR": f"198.51.100.{n + 1}"}).status_code == 302
         assert post("/auth/logout", {}, page="/").status_code == 302  # signed out: the next attempt is a real one
+
+
+def test_spellings_of_one_address_share_its_limit(client, db, post, app, monkeypatch):
+    """M2: case and surrounding space name the same account, so they count against the same limit."""
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "1000 per minute")
+    make_user("applicant", email="bf3@example.org")
+    db.session.commit()
+    spellings = ["bf3@example.org", "BF3@example.org", "  bf3@EXAMPLE.org ", "Bf3@Example.Org"]
+    answers = [post("/auth/login", {"email": spellings[i % 4], "password": "wrong"}).status_code for i in range(9)]
+    assert answers[:8] == [200] * 8 and answers[8] == 429  # the test configuration allows 8 failures an hour
