@@ -167,8 +167,9 @@ def register_commands(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from grants.i18n import register_template_helpers
-    from grants.security import refuse_unstorable_input, set_security_headers
+    from grants.security import hide_server_version, refuse_unstorable_input, set_security_headers
 
+    hide_server_version()
     register_template_helpers(app)
     app.before_request(refuse_unstorable_input)
     app.after_request(set_security_headers)

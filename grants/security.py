@@ -48,3 +48,10 @@ def safe_next(target: str | None, fallback: str) -> str:
             or any(ord(c) < 32 or ord(c) == 127 for c in target)):
         return fallback
     return target
+
+
+def hide_server_version() -> None:
+    """Werkzeug's server (make run) names no version of itself or of Python in its Server header (L8)."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    WSGIRequestHandler.server_version, WSGIRequestHandler.sys_version = "TWIN-Grants", ""

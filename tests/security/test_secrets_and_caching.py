@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
+import urllib.request
 
 from sqlalchemy import select
+from werkzeug.serving import make_server
 
 from config import TestConfig
 from grants import create_app
@@ -54,3 +57,13 @@ def test_the_outbox_never_shows_a_live_token_whatever_the_status(client, db, log
     login_as("admin")
     page = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
     assert "/auth/password/[…]" in page and token not in page
+
+
+def test_the_server_names_no_version(app):
+    """L8: the Server header of the development server gives away neither Werkzeug's nor Python's version."""
+    server = make_server("127.0.0.1", 0, app)
+    threading.Thread(target=server.handle_request, daemon=True).start()
+    with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/static/favicon.svg") as response:
+        header = response.headers["Server"]
+    server.server_close()
+    assert header.strip() == "TWIN-Grants" and "Werkzeug" not in header and "Python" not in header
