@@ -7,15 +7,21 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 BASE_URL ?= http://$(HOST):$(PORT)# where e-mailed links lead: the address make run serves
 
-.PHONY: run test worker bench translations messages system-packages chromium clean
+.PHONY: run test worker bench translations messages system-packages chromium clean lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
+
+# after changing a dependency in pyproject.toml: the exact versions installed become the lock
+lock: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --upgrade -e '.[dev]'
+	{ sed -n '1,2p' requirements.lock; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^twin-grants'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d grants/translations
@@ -54,7 +60,7 @@ BENCH_DB = $(or $(DATABASE_URL),sqlite:///$(CURDIR)/instance/bench.sqlite)
 # then the load benchmark: gunicorn and 50 locust users against PostgreSQL (database bench_load, made if
 # missing) and Redis on 127.0.0.1; both write their section of bench/BENCHMARKS.md
 bench: $(VENV)/.installed translations system-packages
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,bench]'
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m bench.dataset
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m bench.bench_exports
 	$(BIN)/python -m bench.load
