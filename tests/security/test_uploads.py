@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from sqlalchemy import select
 
 from grants.models import Attachment
@@ -31,7 +32,9 @@ def _docx(*members: tuple[str, bytes], compression: int = zipfile.ZIP_DEFLATED) 
 def _pdf_with_script() -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(200, 200)
-    writer.add_js("app.alert('hello');")
+    script = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                               NameObject("/JS"): TextStringObject("app.alert('hello');")})
+    writer.root_object[NameObject("/OpenAction")] = writer._add_object(script)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
