@@ -3,6 +3,7 @@
 - members acting for the lead organisation: see it; edit it while it is a draft;
 - members acting for a proposed partner organisation: see it (summary, budget, their share);
 - staff: see it once a stage has been submitted;
+- its assigned evaluators, once they declared no conflict: read it and its attachments (the assignment page);
 - anyone else: 404, as if it did not exist.
 """
 from __future__ import annotations
@@ -12,7 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants.extensions import db
-from grants.models import Application, ApplicationStage, Partner, StageStatus, User
+from grants.models import (
+    Application,
+    ApplicationStage,
+    Assignment,
+    CallEvaluator,
+    ConflictStatus,
+    Partner,
+    StageStatus,
+    User,
+)
 
 
 def _load(application_id: int) -> Application | None:
@@ -43,6 +53,20 @@ def may_view(user: User, application: Application) -> bool:
     if user.has_role("staff"):
         return is_submitted(application)
     return is_lead_member(user, application) or is_partner_member(user, application)
+
+
+def reads_as_evaluator(user: User, application_id: int) -> bool:
+    """An evaluator with an active assignment on the application who declared no conflict of interest (and
+    signed the call's declaration of impartiality) reads the whole application, attachments included."""
+    if not user.is_authenticated or not user.has_role("evaluator"):
+        return False
+    return db.session.scalar(select(Assignment.id).join(Assignment.stage).join(
+        CallEvaluator, (CallEvaluator.user_id == Assignment.evaluator_id)
+        & (CallEvaluator.call_id == select(Application.call_id).where(Application.id == application_id)
+           .scalar_subquery())).where(
+        ApplicationStage.application_id == application_id, Assignment.evaluator_id == user.id,
+        Assignment.ended_at.is_(None), Assignment.conflict == ConflictStatus.no_conflict,
+        CallEvaluator.impartiality_signed_at.is_not(None)).limit(1)) is not None
 
 
 def is_editable(application: Application) -> bool:

@@ -9,7 +9,7 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from grants.applications.access import get_application_for
+from grants.applications.access import get_application_for, reads_as_evaluator
 from grants.audit import record
 from grants.extensions import db
 from grants.jobs import defer
@@ -85,7 +85,8 @@ def attachment_for(user: User, attachment_id: int) -> Attachment:
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None:
         abort(404)
-    get_application_for(user, attachment.application_id)
+    if not reads_as_evaluator(user, attachment.application_id):
+        get_application_for(user, attachment.application_id)
     return attachment
 
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from grants.models import Assignment, AuditEvent, CallEvaluator, ConflictStatus, OutboxMessage
+from grants.models import (
+    Assignment,
+    Attachment,
+    AttachmentKind,
+    AuditEvent,
+    CallEvaluator,
+    ConflictStatus,
+    OutboxMessage,
+)
 from grants.models.base import now_utc
+from grants.submission import storage
 from tests.factories import make_application, make_call, make_user
 
 
@@ -115,3 +124,26 @@ def test_evaluator_pages_refused_to_others(db, login_as, client, role):
     for url in ("/evaluation", f"/evaluation/calls/{call.id}", f"/evaluation/calls/{call.id}/declaration",
                 f"/evaluation/assignments/{assignment.id}"):
         assert client.get(url).status_code == 403, url
+
+
+def test_evaluators_see_what_they_score_attachments_included(db, login_as, client, post, tmp_path, monkeypatch, app):
+    """Issue 12.4: budget lines, partner roles and shares, duration, theme, lot and the attachments, whose
+    download is allowed to the assigned evaluator once no conflict is declared, and to no other evaluator."""
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path))
+    evaluator = login_as("evaluator")
+    _, application, assignment = _setup(db, evaluator)
+    application.attachments.append(Attachment(kind=AttachmentKind.declaration, original_name="declaration.pdf",
+                                              stored_name=storage.save(b"%PDF-1.4\n%%EOF\n", str(tmp_path)),
+                                              content_type="application/pdf", size=15))
+    db.session.commit()
+    attachment = application.attachments[0]
+    assert client.get(f"/attachments/{attachment.id}").status_code == 404  # no declaration yet
+    url = f"/evaluation/assignments/{assignment.id}"
+    post(url, {"declaration": "no_conflict"})
+    page = client.get(url).get_data(as_text=True)
+    for text in ("Project staff", "Study visits", "€60,000.00", "Hosts the study visits", "24 months",
+                 "environment", "60%", "40%", f'href="/attachments/{attachment.id}"'):
+        assert text in page, text
+    assert client.get(f"/attachments/{attachment.id}").status_code == 200
+    login_as("evaluator")  # another evaluator of the platform
+    assert client.get(f"/attachments/{attachment.id}").status_code == 404

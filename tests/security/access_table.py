@@ -36,6 +36,8 @@ CLASSES: dict[str, tuple] = {  # in the order of ROLES
     "starts_application":  (LOGIN, OK,  ELSEWHERE, OK, OK, ELSEWHERE, ELSEWHERE, ELSEWHERE, ELSEWHERE),
     # the submitted application: the members acting for its lead and partner, and staff
     "application":         (LOGIN, 404, 404, OK,  OK,  404, 404, OK,  OK),
+    # ... and its evaluators, once they declared no conflict (an attachment they score on)
+    "application_or_reader": (LOGIN, 404, 404, OK, OK,  OK,  404, OK,  OK),
     "application_page":    (LOGIN, 404, 404, OK,  OK,  403, 403, OK,  OK),  # role decorator first
     "lead":                (LOGIN, 404, 404, OK,  403, 404, 404, 403, 403),
     "lead_decision":       (LOGIN, 404, 404, OK,  404, 403, 403, 403, 403),
@@ -157,7 +159,7 @@ ROUTES: dict[str, Route] = {
         "password": "correct horse battery", "confirm": "correct horse battery"}),
     # submission
     "submission.attachments": Route("application", post="lead_draft", post_args=DRAFT, data={"document": "annex"}),
-    "submission.download": Route("application"),
+    "submission.download": Route("application_or_reader"),
     "submission.delete_attachment": Route(post="lead_draft", args={"attachment_id": "draft_attachment"}),
     "submission.check": Route("application"),
     "submission.submit": Route(post="lead_draft_submit", args=DRAFT),
