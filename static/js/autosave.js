@@ -18,7 +18,14 @@
 
     form.addEventListener("input", function () { unsaved = true; typedSince = true; });
 
-    status.addEventListener("htmx:beforeRequest", function () { busy = true; typedSince = false; });
+    status.addEventListener("htmx:beforeRequest", function (event) {
+      if (leaving) {  // the form is being sent by a Save button: an autosave now would race it (and its cookie)
+        event.preventDefault();
+        return;
+      }
+      busy = true;
+      typedSince = false;
+    });
 
     status.addEventListener("htmx:beforeSwap", function (event) {
       // a page that is not the status (a log-in page after the session expired, an error page) is not shown
