@@ -179,7 +179,7 @@ ROUTES: dict[str, Route] = {
                                         data={"stage_id": "{stage}", "evaluator_id": "{other_evaluator}"}),
     "evaluation.unassign": Route(post="staff"),
     "evaluation_progress.show": Route("staff"),
-    "evaluation_progress.due_date": Route(post="staff", data={"due_at": "2026-12-31T17:00"}),
+    "evaluation_progress.due_date": Route(post="staff", data={"due_at": "2999-12-31T17:00"}),  # ahead whatever the clock
     "evaluation_progress.scores": Route("staff"),
     # evaluation: evaluators (both have signed the call's declaration, so its page sends them on)
     "evaluation.home": Route("evaluator"),
