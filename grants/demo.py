@@ -19,6 +19,7 @@ from grants.models import (
     Application,
     ApplicationStage,
     Assignment,
+    Authority,
     AwardRule,
     Call,
     CallEvaluator,
@@ -77,6 +78,17 @@ def load_demo() -> None:
     bundle = load(BUNDLE)
     import_bundle(bundle, replace=True)
     _evaluation_call(bundle, evaluator)
+    _authority()
+
+
+def _authority() -> None:
+    """A letterhead and signatory for the demo's letters, unless staff have set their own."""
+    if db.session.get(Authority, 1) is None:
+        db.session.add(Authority(
+            id=1, name_en="Directorate for EU Affairs (demo)", name_tr="Avrupa Birliği Başkanlığı (demo)",
+            address="Örnek Mahallesi 2082. Cadde No: 4\n06510 Çankaya / Ankara\nTürkiye",
+            signatory_name="Deniz Yılmaz", signatory_title_en="Head of the Department for Financial Cooperation",
+            signatory_title_tr="Mali İşbirliği Dairesi Başkanı"))
 
 
 def _evaluation_call(bundle: dict, evaluator: User) -> None:

@@ -36,6 +36,7 @@ CALL_DEFAULTS: dict = {
     "reserve_list_length": None,
     "award_rule": "strict",
     "shortlist_ratio": Decimal("2.0"),
+    "complaint_days": 30,
 }
 
 # (code, title, threshold, [(code, title, weight), ...])
