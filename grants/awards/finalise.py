@@ -74,7 +74,7 @@ def summary(call: Call) -> Summary:
     result.budgets = [(lot.name, lot.budget, lot.awarded_total) for lot in call.lots] or [
         ("", call.total_budget, call.awarded_total)]
     members = register.lead_members(s.application.lead_id for s in stages)
-    result.unreachable = [s.application.reference for s in stages if not members.get(s.application.lead_id)]
+    result.unreachable = sorted(s.application.reference for s in stages if not members.get(s.application.lead_id))
     result.missing_settings = missing_settings()
     return result
 

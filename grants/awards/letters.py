@@ -15,7 +15,7 @@ by the call's award rule or by staff. A reduced grant is told by how much, and w
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -162,7 +162,10 @@ def _letter(call: Call, stage: ApplicationStage, score: StageScore | None, posit
         complaint_days=call.complaint_days, complaint_by=complaint_by(call, date))
 
 
-def one_letter(call: Call, application_id: int, date: datetime) -> Letter | None:
-    """The letter of one application of the call, if it gets one and has a decision (not numbered)."""
+def one_letter(call: Call, application_id: int, date: datetime, draft: bool = False) -> Letter | None:
+    """The letter of one application of the call, if it gets one and has a decision (not numbered; with
+    `draft`, a preview that says so)."""
     stages = [s for s in letter_stages(call, application_id) if s.status not in UNDECIDED]
-    return build_letters(call, stages, date)[stages[0].id] if stages else None
+    if not stages:
+        return None
+    return replace(build_letters(call, stages, date)[stages[0].id], draft=draft)

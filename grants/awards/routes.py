@@ -167,7 +167,7 @@ def letter_preview(call_id: int, application_id: int):
     """The application's decision letter: as issued once the call is final, else as it would be now."""
     call = _call(call_id)
     letter = (final_letter(call, application_id) if call.finalised_at
-              else one_letter(call, application_id, now_utc()))
+              else one_letter(call, application_id, now_utc(), draft=True))
     if letter is None:
         abort(404)
     return _pdf(letter, as_attachment=False)

@@ -62,6 +62,8 @@ def test_confirmation_page_counts_outcomes_and_budget_and_previews_a_letter(clie
         assert shown in html
     preview = client.get(f"/staff/calls/{demo.id}/letters/{lead_application(db, 'TTGS-DEMO-0029')}.pdf")
     assert preview.mimetype == "application/pdf" and "97.00" in pdf_text(preview.data)
+    assert "Preview: this letter is not issued yet." in " ".join(pdf_text(preview.data).split())
+    assert "Number:" not in pdf_text(preview.data)
     assert demo.finalised_at is None
 
 

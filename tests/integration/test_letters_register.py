@@ -257,3 +257,33 @@ def test_concurrent_letters_of_one_call_get_distinct_numbers_without_gaps(app):
         with app.app_context():
             delete_call(_db.session.get(Call, call_id))
             _db.session.commit()
+
+
+def test_the_letters_to_post_come_as_one_pdf_to_print(client, db, staff, post, tmp_path):
+    from grants.letters.exports import build
+    from grants.models import ReportJob
+
+    make_authority()
+    call = make_call()
+    for _ in range(2):
+        _application, stage = submitted(call=call)
+        assert check(post, stage, "inadmissible", "Unreadable annex.").status_code == 302
+    seen = []
+    name = build(call.id, "tr", seen.append, tmp_path / "letters.pdf")
+    assert name == f"{call.reference}-letters-to-post-tr.pdf" and seen[-1] == 100
+    pages = PdfReader(tmp_path / "letters.pdf").pages
+    assert len(pages) == 2
+    assert [f"Sayı: {call.reference}/L/00{n}" in page.extract_text() for n, page in enumerate(pages, 1)] == [True] * 2
+
+    letters_page = f"/staff/calls/{call.id}/letters"
+    assert "Make one PDF of these letters, to print" in text(client.get(letters_page))
+    response = post(f"/staff/calls/{call.id}/exports/letters_to_post", {"letters_to_post-language": "tr"}, page=letters_page)
+    assert response.status_code == 302
+    assert db.session.scalar(select(ReportJob.kind).where(ReportJob.call_id == call.id)) == "letters_to_post"
+
+    for row in letters(db, call.id):
+        register.record_posted(row, "", staff.id)
+    from grants.exports.kinds import ExportError
+
+    with pytest.raises(ExportError, match="waiting to be sent by post"):
+        build(call.id, "en", seen.append, tmp_path / "none.pdf")
