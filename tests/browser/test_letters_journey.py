@@ -83,3 +83,44 @@ def test_staff_finalise_see_who_was_not_told_and_send_a_letter_by_post(page, liv
     expect(to_post.get_by_role("row")).to_have_count(45)
     register = page.get_by_role("region", name="Register of letters")
     expect(register.get_by_role("row", name=number)).to_contain_text("(RR123456789TR)")
+
+    page.get_by_role("button", name="Türkçe").click()  # the same list in Turkish
+    expect(page.get_by_role("heading", name="Posta veya kayıtlı elektronik posta (KEP) ile gönderilecek yazılar")) \
+        .to_be_visible()
+    expect(page.get_by_role("region", name="Yazı kayıt defteri").get_by_role("row", name=number)) \
+        .to_contain_text("(RR123456789TR)")
+    shot(page, "letters-tr")
+
+
+def test_staff_record_a_check_nobody_can_receive_and_download_its_letter(page, live_db, live_app, tmp_path,
+                                                                          monkeypatch):
+    from tests.factories import make_authority, make_org
+    from tests.integration.submission_support import ready_application
+
+    monkeypatch.setitem(live_app.config, "UPLOAD_DIR", str(tmp_path))
+    application = ready_application(make_org(name="Kars Belediyesi", address="Faikbey Mahallesi\n36100 Kars"),
+                                    status="submitted")
+    make_user("staff", email="staff@example.org")
+    make_authority()
+    live_db.session.commit()
+
+    log_in(page, "staff@example.org")
+    page.goto(f"/staff/calls/{application.call_id}")
+    page.get_by_role("link", name="Admissibility checks").click()
+    page.get_by_role("link", name=application.reference).click()
+    page.get_by_label("Further reasons").fill("The budget annex is unreadable.")
+    page.get_by_role("radio", name="Inadmissible").check()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        f"The check of {application.reference} was recorded, but nobody was told: Kars Belediyesi has no verified "
+        "member who can receive e-mail.")
+    to_post = page.get_by_role("region", name="Letters to send by post or registered e-mail")
+    row = to_post.get_by_role("row", name=application.reference)
+    expect(row).to_contain_text("Faikbey Mahallesi")
+    shot(page, "admissibility")
+    number = f"{application.call.reference}/L/001"
+    with page.expect_download() as download:
+        row.get_by_role("link", name=f"PDF in English – {number}").click()
+    assert download.value.suggested_filename == f"{application.reference}-admissibility-en.pdf"
+    letter = " ".join(" ".join(p.extract_text() for p in PdfReader(download.value.path()).pages).split())
+    assert f"Number: {number}" in letter and "The budget annex is unreadable." in letter
