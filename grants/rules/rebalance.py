@@ -78,6 +78,14 @@ class Rebalance:
     def highest(self) -> int:
         return max(self.after.values(), default=0)
 
+    @property
+    def lowest_before(self) -> int:
+        return min(self.before.values(), default=0)
+
+    @property
+    def highest_before(self) -> int:
+        return max(self.before.values(), default=0)
+
 
 def _loads(evaluators: Iterable[int], holders: dict[int, int], slots: Iterable[Slot]) -> dict[int, int]:
     loads = dict.fromkeys(evaluators, 0)
