@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from grants.rules.assignment import App, Ev
+from .assignment import App, Ev
 
 __all__ = ["Move", "Rebalance", "Slot", "rebalance"]
 
