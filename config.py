@@ -21,6 +21,9 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Without REDIS_URL: exports are made by a worker thread of each app process, outside the request that
+    # asked for them (grants/exports/worker.py); off, inside that request (the tests' default)
+    JOBS_IN_THREAD = _bool("JOBS_IN_THREAD", True)
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: limits are kept per process meanwhile
@@ -75,6 +78,7 @@ class TestConfig(Config):
     LOGIN_ACCOUNT_RATE_LIMIT = "8 per hour"
     MAIL_SERVER = None
     REDIS_URL = None
+    JOBS_IN_THREAD = False  # a test that wants the worker thread turns it on (tests/integration/test_exports_thread.py)
     EXPORT_DIR = str(Path(tempfile.gettempdir()) / "twin-grants-test-exports")  # made when first written
 
 

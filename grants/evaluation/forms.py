@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired
 
 from grants.i18n import lazy_gettext as _l
@@ -34,3 +34,9 @@ class ConflictForm(FlaskForm):
         SelectChoice("no_conflict", _l("No conflict: I have no conflict of interest with this application")),
         SelectChoice("conflict", _l("I have a conflict of interest"))],
         validators=[InputRequired(message=_l("Choose one of the two declarations."))])
+
+
+class RebalanceForm(FlaskForm):
+    """The confirmation of a rebalancing proposal: the fingerprint of the assignments it was made from."""
+
+    fingerprint = HiddenField(validators=[DataRequired(message=_l("Review the proposal, then confirm it."))])

@@ -52,7 +52,8 @@ def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path
     with force_locale(locale):
         report = evaluation_report(call, overview(call))  # the ORM rows go once the plain data is made
         progress(40)
-        write_report(current_app.jinja_env, report, path, locale, laid_out=lambda: progress(90))
+        write_report(current_app.jinja_env, report, path, locale, laid_out=lambda: progress(90),
+                     mark=_("DRAFT — not final") if call.finalised_at is None else None)
     return f"{call.reference}-evaluation-report-{locale}.pdf"
 
 
