@@ -16,6 +16,7 @@ from flask_login import current_user
 from markupsafe import escape
 
 from grants.rules.numbers import show_size
+from grants.rules.text import in_language
 
 LANGUAGE_NAMES = {"en": "English", "tr": "Türkçe"}
 
@@ -70,11 +71,18 @@ def local_time(moment: datetime | None, tz: str = "UTC", fmt: str = "medium") ->
     return f"{text} ({tz})"
 
 
+def localized(row: object, name: str = "title") -> str:
+    """A text kept in English (`row.title`) and Turkish (`row.title_tr`), such as a grid's section or criterion
+    (`title`, `description`), in the current language, else in the other one."""
+    return in_language(getattr(row, name), getattr(row, f"{name}_tr", ""), get_locale())
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["file_size"] = file_size
+    app.jinja_env.filters["localized"] = localized
 
     @app.context_processor
     def inject_locale() -> dict:

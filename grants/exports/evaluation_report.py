@@ -22,6 +22,7 @@ from grants.calls.filters import shown_settings
 from grants.calls.forms import LABELS
 from grants.exports.call_data import load_call
 from grants.extensions import db
+from grants.i18n import localized
 from grants.models import Call, CallEvaluator, Organisation, User
 from grants.models.base import now_utc
 from reports.charts import Tally, top
@@ -71,7 +72,7 @@ def evaluation_report(call: Call, view: Overview) -> EvaluationReport:
         committee=committee(call),
         counts={stage: stage_counts(stage, found) for stage, found in sorted(statuses.items())},
         tables=tuple(LotTable(t.kind.value, f"{t.lot.code} – {t.lot.name}" if t.lot else "", t.budget,
-                              t.awarded_total, tuple((s.code, s.title) for s in t.sections),
+                              t.awarded_total, tuple((s.code, localized(s)) for s in t.sections),
                               tuple(_row(line, [s.code for s in t.sections]) for line in t.lines))
                      for t in view.tables),
         not_funded=tuple(sorted((_row(line) for line in lines if line.stage.status.value in NOT_FUNDED),
@@ -109,7 +110,7 @@ def _row(line: Line, sections: Sequence[str] = ()) -> Row:
     return Row(stage=stage.stage.value, reference=app.reference, lead=app.lead.name, country=app.lead.country,
                outcome=stage.status.value, requested=line.requested, rank=stage.rank, total=stage.final_score,
                sections=tuple(line.sections.get(code) for code in sections), awarded=stage.awarded_amount,
-               missed=tuple(MissedThreshold(m.section, m.title, m.score, m.threshold) for m in line.missed),
+               missed=tuple(MissedThreshold(m.section, localized(m), m.score, m.threshold) for m in line.missed),
                reasons=reasons)
 
 

@@ -32,3 +32,9 @@ def fold(text: str | None) -> str:
 def compact(text: str | None) -> str:
     """The folded text without any space: 'TR 06-123.45' and 'tr0612345' are the same identifier."""
     return fold(text).replace(" ", "")
+
+
+def in_language(english: str | None, turkish: str | None, locale: object) -> str:
+    """A text given in English and Turkish, in the reader's language, else in the other one."""
+    first, other = (turkish, english) if str(locale).startswith("tr") else (english, turkish)
+    return first or other or ""

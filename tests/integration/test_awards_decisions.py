@@ -294,3 +294,31 @@ def test_a_restricted_call_shows_its_concept_note_shortlist(client, db, login_as
     table = html[html.index("Concept note: Whole call"):]
     assert table.count("Shortlisted") == 2 and "Not shortlisted" in table and notes[2].reference in table
     assert "/override" not in table  # only full applications get award decisions
+
+
+def test_an_award_below_the_minimum_grant_needs_an_explicit_confirmation(client, db, login_as, post, demo):
+    login_as("staff")
+    url = override_url(demo, "TTGS-DEMO-0029", db)  # requested 75,000.00; the call's minimum is 60,000.00
+    form = {"outcome": "awarded", "amount": "55000", "justification": WHY}
+    page = post(url, form)
+    html = text(page)
+    assert page.status_code == 400
+    assert ("I confirm an award below the call&#39;s minimum grant of €60,000.00: Tick this box to award "
+            "€55,000.00, less than the call&#39;s minimum grant of €60,000.00, or award at least the minimum.") in html
+    assert 'href="#below_minimum"' in html and WHY in html and 'value="55000"' in html
+    assert stage(db, "TTGS-DEMO-0029").awarded_amount == D("75000.00") and events(db, "decision.overridden") == 0
+
+    page = post(url, {**form, "below_minimum": "y"}, follow_redirects=True)
+    assert "The decision on TTGS-DEMO-0029 was changed." in text(page)
+    assert stage(db, "TTGS-DEMO-0029").awarded_amount == D("55000.00")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "decision.overridden"))
+    assert event.after["below_minimum_grant_confirmed"] is True and event.after["awarded_amount"] == "55000.00"
+
+
+def test_an_award_at_the_minimum_grant_needs_no_confirmation(client, db, login_as, post, demo):
+    login_as("staff")
+    page = post(override_url(demo, "TTGS-DEMO-0029", db), {"outcome": "awarded", "amount": "60000",
+                                                           "justification": WHY})
+    assert page.status_code == 302 and stage(db, "TTGS-DEMO-0029").awarded_amount == D("60000.00")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "decision.overridden"))
+    assert "below_minimum_grant_confirmed" not in event.after
