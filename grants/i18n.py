@@ -63,10 +63,17 @@ def file_size(size: int | None) -> str:
     return show_size(size, str(get_locale()))
 
 
-def local_time(moment: datetime | None, tz: str = "UTC", fmt: str = "medium") -> str:
-    """A time shown in the given IANA zone, with the zone named (e.g. 'Europe/Istanbul')."""
+def display_zone() -> str:
+    """The programme's time zone (setting TIMEZONE), for times that belong to no call."""
+    return current_app.config["TIMEZONE"]
+
+
+def local_time(moment: datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
+    """A time shown in the given IANA zone (a call's), with the zone named (e.g. 'Europe/Istanbul'); a time
+    that belongs to no call (an account's, an e-mail's) in the programme's zone, the setting TIMEZONE."""
     if moment is None:
         return "–"
+    tz = tz or display_zone()
     text = _format_datetime(moment, format=fmt, tzinfo=ZoneInfo(tz), locale=str(get_locale()))
     return f"{text} ({tz})"
 
