@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency, format_decimal
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import escape
 
 from grants.rules.numbers import show_size
-from grants.rules.text import in_language
+from grants.rules.text import in_language, name_key
 
 LANGUAGE_NAMES = {"en": "English", "tr": "Türkçe"}
 
@@ -38,6 +38,8 @@ def lazy_gettext(string: str, **variables: object) -> LazyText:
 
 def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a job or command: the default, unless it forces one (force_locale)
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in supported:
         return current_user.locale
     if session.get("lang") in supported:
@@ -61,6 +63,12 @@ def number(value: Decimal | int | None) -> str:
 
 def file_size(size: int | None) -> str:
     return show_size(size, str(get_locale()))
+
+
+def name_order(name: str | None) -> tuple:
+    """How the current reader expects a name sorted: 'Evaluator 2' before 'Evaluator 10', and in Turkish
+    the Turkish alphabet (Cem, Çelik, Demir)."""
+    return name_key(name, get_locale())
 
 
 def display_zone() -> str:

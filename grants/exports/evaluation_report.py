@@ -22,7 +22,7 @@ from grants.calls.filters import shown_settings
 from grants.calls.forms import LABELS
 from grants.exports.call_data import load_call
 from grants.extensions import db
-from grants.i18n import localized
+from grants.i18n import localized, name_order
 from grants.models import Call, CallEvaluator, Organisation, User
 from grants.models.base import now_utc
 from reports.charts import Tally, top
@@ -99,8 +99,9 @@ def committee(call: Call) -> tuple[Member, ...]:
         select(User.name, Organisation.name, CallEvaluator.impartiality_signed_at)
         .join(User, CallEvaluator.user_id == User.id)
         .outerjoin(Organisation, User.organisation_id == Organisation.id)
-        .where(CallEvaluator.call_id == call.id).order_by(User.name, User.id))
-    return tuple(Member(name, organisation or "", signed) for name, organisation, signed in rows)
+        .where(CallEvaluator.call_id == call.id).order_by(User.id))
+    return tuple(sorted((Member(name, organisation or "", signed) for name, organisation, signed in rows),
+                        key=lambda m: name_order(m.name)))
 
 
 def _row(line: Line, sections: Sequence[str] = ()) -> Row:
