@@ -231,7 +231,7 @@ def test_ranking_again_keeps_overrides_unless_staff_discard_them(client, db, log
     post(override_url(demo, "TTGS-DEMO-0029", db), {"outcome": "reserve", "justification": WHY})
     ranking = f"/staff/calls/{demo.id}/ranking"
     page = post(f"{ranking}/compute", page=ranking, follow_redirects=True)
-    assert "Call TTGS-DEMO has decisions changed by staff (overrides: 1)." in text(page)
+    assert "Call TTGS-DEMO has decisions changed by staff (applications: 1)." in text(page)
     assert stage(db, "TTGS-DEMO-0029").status is StageStatus.reserve
     assert "Discard the decisions staff changed by hand and rank again" in text(page)
 
@@ -245,6 +245,19 @@ def test_ranking_again_keeps_overrides_unless_staff_discard_them(client, db, log
     assert "discarded by a new ranking" in text(page) and WHY in text(page)
     for reference, expected in EXPECTED.items():
         assert stage(db, reference).status.value == expected["status"]
+
+
+def test_the_count_of_changed_decisions_counts_applications_not_changes(client, db, login_as, post, demo):
+    """Three changes to two applications: staff changed the decisions on 2 applications (issue 12.9)."""
+    login_as("staff")
+    post(override_url(demo, "TTGS-DEMO-0029", db), {"outcome": "awarded", "amount": "70000", "justification": WHY})
+    post(override_url(demo, "TTGS-DEMO-0029", db), {"outcome": "awarded", "amount": "65000", "justification": WHY})
+    post(override_url(demo, "TTGS-DEMO-0036", db), {"outcome": "not_selected", "justification": WHY})
+    assert db.session.scalar(select(func.count()).select_from(DecisionOverride)) == 3
+    ranking = f"/staff/calls/{demo.id}/ranking"
+    assert "Staff changed the decisions on 2 applications by hand." in text(client.get(ranking))
+    refused = post(f"{ranking}/compute", page=ranking, follow_redirects=True)
+    assert "Call TTGS-DEMO has decisions changed by staff (applications: 2)." in text(refused)
 
 
 def test_only_decided_full_applications_can_be_overridden(client, db, login_as, post, demo):
