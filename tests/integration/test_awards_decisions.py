@@ -81,9 +81,10 @@ def test_compute_and_show_the_ranking_with_the_applications_set_apart(client, db
     html = text(page)
     assert "The ranking and the proposed decisions were computed." in html
     assert stage(db, "TTGS-DEMO-0029").status is StageStatus.awarded
-    # rank, reference, lead, country, final, the section finals, requested, cumulative, left after it, decision
+    # rank, reference, lead and its country, final, the section finals, requested, cumulative, left after it,
+    # decision and amount
     first = html[html.index("TTGS-DEMO-0029"):html.index("TTGS-DEMO-0048")]
-    for shown in ("Aydın Belediyesi 29", "TR", "97.00", "20.00", "22.50", "24.50", "€75,000.00", "€2,525,000.00",
+    for shown in ("Aydın Belediyesi 29", "(Türkiye)", "97.00", "20.00", "22.50", "24.50", "€75,000.00", "€2,525,000.00",
                   "Awarded"):
         assert shown in first
     assert "Budget €2,600,000.00, awarded €2,572,766.00, left €27,234.00." in html
