@@ -42,3 +42,16 @@ def grid_definition(grid: Grid | GridDraft) -> dict:
                                    for c in s.criteria]}
                      for s in grid.sections],
     }
+
+
+def add_missing_text(grid: Grid, definition: dict) -> None:
+    """Fill what a grid lacks (a Turkish title, guidance) from a definition's section and criterion of the same
+    code, such as the default grid's for a grid imported in English only; text already there stays."""
+    texts = {s["code"]: s for s in definition["sections"]}
+    texts |= {c["code"]: c for s in definition["sections"] for c in s["criteria"]}
+    rows = [*grid.sections, *(c for s in grid.sections for c in s.criteria)]
+    for row in rows:
+        given = texts.get(row.code, {})
+        for name in ("title_tr", "description", "description_tr"):
+            if hasattr(row, name) and not getattr(row, name) and given.get(name):
+                setattr(row, name, given[name])
