@@ -55,6 +55,9 @@ class Config:
     LANGUAGES = ["en", "tr"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
+    # the programme's IANA time zone: times that belong to no call (accounts, the outbox) are shown in it;
+    # a call's times are shown in the call's own zone
+    TIMEZONE = os.environ.get("TIMEZONE", "Europe/Istanbul")
     TOKEN_MAX_AGE = 60 * 60 * 24  # password reset, invitation and e-mail confirmation links, seconds
     PARTNER_INVITATION_MAX_AGE = 60 * 60 * 24 * 30  # a partner authority's registration link, seconds
     # what a newly registered organisation is told: staff verify it within about this many working days

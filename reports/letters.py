@@ -29,10 +29,11 @@ ADVERSE = ("reserve", "not_selected", "below_threshold", "inadmissible", "not_sh
 @dataclass(frozen=True)
 class SectionScore:
     code: str
-    title: str
+    title: str  # in English; `title_tr` in Turkish (the letter shows its language's, else the other)
     score: Decimal  # the section's final score
     maximum: int
     threshold: Decimal | None
+    title_tr: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class MissedThreshold:
     title: str
     score: Decimal
     threshold: Decimal
+    title_tr: str = ""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from grants.calls.filters import shown_settings
 from grants.calls.forms import LABELS
 from grants.exports.call_data import load_call
 from grants.extensions import db
+from grants.i18n import localized, name_order
 from grants.models import Call, CallEvaluator, Organisation, User
 from grants.models.base import now_utc
 from reports.charts import Tally, top
@@ -72,7 +73,7 @@ def evaluation_report(call: Call, view: Overview) -> EvaluationReport:
         committee=committee(call),
         counts={stage: stage_counts(stage, found) for stage, found in sorted(statuses.items())},
         tables=tuple(LotTable(t.kind.value, f"{t.lot.code} – {t.lot.name}" if t.lot else "", t.budget,
-                              t.awarded_total, tuple((s.code, s.title) for s in t.sections),
+                              t.awarded_total, tuple((s.code, localized(s)) for s in t.sections),
                               tuple(_row(line, [s.code for s in t.sections]) for line in t.lines))
                      for t in view.tables),
         not_funded=tuple(sorted((_row(line) for line in lines if line.stage.status.value in NOT_FUNDED),
@@ -99,8 +100,9 @@ def committee(call: Call) -> tuple[Member, ...]:
         select(User.name, Organisation.name, CallEvaluator.impartiality_signed_at)
         .join(User, CallEvaluator.user_id == User.id)
         .outerjoin(Organisation, User.organisation_id == Organisation.id)
-        .where(CallEvaluator.call_id == call.id).order_by(User.name, User.id))
-    return tuple(Member(name, organisation or "", signed) for name, organisation, signed in rows)
+        .where(CallEvaluator.call_id == call.id).order_by(User.id))
+    return tuple(sorted((Member(name, organisation or "", signed) for name, organisation, signed in rows),
+                        key=lambda m: name_order(m.name)))
 
 
 def _row(line: Line, sections: Sequence[str] = ()) -> Row:
@@ -110,7 +112,7 @@ def _row(line: Line, sections: Sequence[str] = ()) -> Row:
     return Row(stage=stage.stage.value, reference=app.reference, lead=app.lead.name, country=app.lead.country,
                outcome=stage.status.value, requested=line.requested, rank=stage.rank, total=stage.final_score,
                sections=tuple(line.sections.get(code) for code in sections), awarded=stage.awarded_amount,
-               missed=tuple(MissedThreshold(m.section, m.title, m.score, m.threshold) for m in line.missed),
+               missed=tuple(MissedThreshold(m.section, localized(m), m.score, m.threshold) for m in line.missed),
                reasons=reasons)
 
 

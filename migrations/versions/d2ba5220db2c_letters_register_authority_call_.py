@@ -5,7 +5,7 @@ signatory, the days a call gives to complain after a letter, the letter counter,
 walk decided each stage (for the decision letter).
 
 Revision ID: d2ba5220db2c
-Revises: 134fbb6b7679
+Revises: a216e15cc30f
 Create Date: 2026-12-07 06:11:20.430042
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd2ba5220db2c'
-down_revision = '134fbb6b7679'
+down_revision = 'a216e15cc30f'
 branch_labels = None
 depends_on = None
 

@@ -6,13 +6,15 @@ from collections import Counter
 from itertools import combinations, product
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grants.rules.assignment import App, Ev
 from grants.rules.rebalance import Slot, rebalance
 
 ORGS = st.integers(min_value=1, max_value=5)
+# drawing a case takes many small draws: on a loaded machine (CI runs beside other work) that is not a bug
+RELAXED = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 
 
 def allowed(app: App, ev: Ev, conflicts) -> bool:
@@ -49,6 +51,7 @@ def after_moves(slots, result) -> dict[int, int]:
     return holders
 
 
+@RELAXED
 @given(calls())
 def test_every_rule_holds_after_the_moves_and_nothing_started_moves(case):
     apps, evaluators, slots, conflicts = case
@@ -68,6 +71,7 @@ def test_every_rule_holds_after_the_moves_and_nothing_started_moves(case):
     assert result.before == {e.id: Counter(s.evaluator for s in slots)[e.id] for e in evaluators}
 
 
+@RELAXED
 @given(calls())
 def test_nothing_moves_when_the_loads_already_differ_by_at_most_one_and_a_second_run_moves_nothing(case):
     apps, evaluators, slots, conflicts = case
@@ -80,6 +84,7 @@ def test_nothing_moves_when_the_loads_already_differ_by_at_most_one_and_a_second
     assert again.moves == () and again.after == result.after
 
 
+@RELAXED
 @given(calls(rules=False))
 def test_without_conflicts_or_organisations_the_loads_differ_by_at_most_one(case):
     apps, evaluators, slots, conflicts = case
@@ -105,7 +110,7 @@ def best_possible(apps, evaluators, slots, conflicts) -> tuple[int, int, int]:
     return min(spreads), min(highs), max(lows)
 
 
-@settings(max_examples=300)
+@settings(RELAXED, max_examples=300)
 @given(calls(max_evaluators=4, max_apps=4))
 def test_the_spread_reached_is_the_smallest_the_rules_allow(case):
     apps, evaluators, slots, conflicts = case
