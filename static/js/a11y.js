@@ -1,6 +1,5 @@
 // Keyboard and screen-reader help on every page (WCAG 2.1 AA, issue 13); the pages work without it.
 // - A page sent back with errors puts focus on its error summary, which links to each field.
-// - After "Add a line", the page opens at #budget-lines (data-focus-last-row): focus goes to the new row.
 // - A box that scrolls sideways (a wide table, an e-mail) can be scrolled with the keyboard: it becomes a
 //   focusable region named after its table's caption or the heading before it, for as long as it scrolls (a table
 //   that scrolls itself, as on a phone, only becomes focusable).
@@ -8,16 +7,7 @@
   "use strict";
 
   var summary = document.getElementById("error-summary");
-  if (summary) {
-    summary.focus();
-  } else if (location.hash.length > 1) {
-    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (target && target.hasAttribute("data-focus-last-row")) {
-      var rows = target.querySelectorAll("tbody > tr");
-      var field = rows.length && rows[rows.length - 1].querySelector("input:not([type=hidden]), select, textarea");
-      if (field) { field.focus(); }
-    }
-  }
+  if (summary) { summary.focus(); }
 
   var SCROLLERS = ".table-responsive, main table, main pre";
   var seq = 0;

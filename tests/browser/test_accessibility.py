@@ -73,6 +73,18 @@ PAGE_CHECKS = """() => {
   for (const i of document.querySelectorAll('input[type=email], input[type=password], input[type=tel]')) {
     if (!i.getAttribute('autocomplete')) problems.push(`${i.type} field #${i.id} has no autocomplete`);
   }
+  // a control's border against the background around it: 3:1 (WCAG 1.4.11), which axe does not check
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).slice(0, 3).map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const behind = e => { for (let p = e.parentElement; p; p = p.parentElement) { const c = getComputedStyle(p).backgroundColor;
+    const v = rgb(c); if (v.length === 3 || v[3] > 0.5) return c; } return 'rgb(255, 255, 255)'; };
+  for (const c of document.querySelectorAll('.form-control, .form-select, .form-check-input')) {
+    if (c.disabled || !c.checkVisibility()) continue;
+    const [hi, lo] = [lum(getComputedStyle(c).borderTopColor), lum(behind(c))].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    if (ratio < 3) problems.push(`the border of #${c.id} contrasts ${ratio.toFixed(2)}:1 with its background`);
+  }
   return problems;
 }"""
 
