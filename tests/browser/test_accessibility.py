@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from flask import url_for
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from grants.extensions import db
 from grants.models import (
@@ -40,6 +40,7 @@ from grants.models import (
     Stage,
 )
 from grants.models.base import now_utc
+from tests.browser.helpers import CONTRAST_JS
 from tests.conftest import REQUIRE_SERVICES
 from tests.factories import PASSWORD, make_application, make_call, make_org, make_user
 from tests.security.access_table import ARGUMENTS, LITERALS, ROUTES
@@ -64,7 +65,7 @@ HTML_VALIDATE_CONFIG = {
 WIDEST = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321)
   .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > 321)).slice(0, 4)
   .map(e => e.tagName + '.' + e.className + ' ' + e.textContent.trim().slice(0, 30))"""
-PAGE_CHECKS = """() => {
+PAGE_CHECKS = """() => {""" + CONTRAST_JS + """
   const problems = [];
   for (const s of document.querySelectorAll('select[required]:not([multiple])')) {
     const first = s.options[0];
@@ -74,17 +75,25 @@ PAGE_CHECKS = """() => {
     if (!i.getAttribute('autocomplete')) problems.push(`${i.type} field #${i.id} has no autocomplete`);
   }
   // a control's border against the background around it: 3:1 (WCAG 1.4.11), which axe does not check
-  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
-  const lum = c => { const [r, g, b] = rgb(c).slice(0, 3).map(v => { v /= 255;
-    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-  const behind = e => { for (let p = e.parentElement; p; p = p.parentElement) { const c = getComputedStyle(p).backgroundColor;
-    const v = rgb(c); if (v.length === 3 || v[3] > 0.5) return c; } return 'rgb(255, 255, 255)'; };
   for (const c of document.querySelectorAll('.form-control, .form-select, .form-check-input')) {
     if (c.disabled || !c.checkVisibility()) continue;
-    const [hi, lo] = [lum(getComputedStyle(c).borderTopColor), lum(behind(c))].sort((a, b) => b - a);
-    const ratio = (hi + 0.05) / (lo + 0.05);
+    const ratio = contrast(getComputedStyle(c).borderTopColor, behind(c));
     if (ratio < 3) problems.push(`the border of #${c.id} contrasts ${ratio.toFixed(2)}:1 with its background`);
   }
+  return problems;
+}"""
+# every control focused in turn: its focus ring is there and contrasts 3:1 with what is around it (WCAG 2.4.7, 1.4.11)
+FOCUS_CHECKS = """() => {""" + CONTRAST_JS + """
+  const problems = [];
+  const focusable = 'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])';
+  for (const e of document.querySelectorAll(focusable)) {
+    if (e.disabled) continue;
+    e.focus({preventScroll: true});
+    if (document.activeElement !== e || !e.checkVisibility()) continue;
+    const problem = ringProblem(e);
+    if (problem) problems.push(`${problem} on ${e.tagName} #${e.id} ${e.textContent.trim().slice(0, 30)}`);
+  }
+  document.activeElement.blur();
   return problems;
 }"""
 
@@ -235,7 +244,8 @@ def _check(page: Page, stop: Stop, lang: str, findings: Findings, html_dir: Path
     findings.problems += [f"{where}: {p}" for p in page.evaluate(PAGE_CHECKS)]
     if stop.visit.via == "errors" and page.evaluate("document.activeElement.id") != "error-summary":
         findings.problems.append(f"{where}: focus is not on the error summary after a failed submit")
-    if lang == "en":
+    if lang == "en":  # the Turkish pages are the same markup
+        findings.problems += [f"{where}: {p}" for p in page.evaluate(FOCUS_CHECKS)]
         _at_320_px(page, where, findings)
 
 
@@ -297,7 +307,7 @@ def test_every_page_meets_wcag_21_aa(browser, live_server, live_app, live_db, tm
         _walk(page, stops, "en", findings, html_dir)
         page.goto("/")
         page.get_by_role("button", name="Türkçe").click()
-        page.wait_for_function("document.documentElement.lang === 'tr'")
+        expect(page.locator("html")).to_have_attribute("lang", "tr")
         _walk(page, stops, "tr", findings, html_dir)
     finally:
         context.close()
