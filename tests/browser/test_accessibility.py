@@ -28,7 +28,9 @@ from playwright.sync_api import Page, expect
 
 from grants.extensions import db
 from grants.models import (
+    Application,
     Assignment,
+    Call,
     CallEvaluator,
     ConflictStatus,
     Evaluation,
@@ -129,7 +131,7 @@ def walk_world(live_app, upload_dir: Path, export_dir: Path) -> dict[str, object
                        evaluation=Evaluation(scores=[Score(criterion_id=c.id, score=3) for c in criteria[:2]]))
     # the restricted call's declaration, not signed yet
     db.session.add(CallEvaluator(call_id=ids["restricted_call"], user_id=evaluator.id))
-    # an e-mail with a long link, wider than its box; an export under way
+    # an e-mail with a link longer than its box is wide; an export under way
     link = "http://127.0.0.1/auth/password/" + "eyJpZCI6MjAsInB3IjoiZTNiMGM0ND" * 6
     long_message = OutboxMessage(to="eda@example.org", subject="Set your password",
                                  body=f"Hello,\n\nset your password here:\n{link}\n\nThe TWIN Grants team",
@@ -141,9 +143,9 @@ def walk_world(live_app, upload_dir: Path, export_dir: Path) -> dict[str, object
                          email_confirmed_at=None)
     db.session.add_all([undeclared, draft, long_message, running])
     db.session.flush()
-    sub = db.session.get(type(first), ids["application"])
+    sub = db.session.get(Application, ids["application"])
     ids |= {"undeclared_assignment": undeclared.id, "open_assignment": draft.id, "long_message": long_message.id,
-            "open_reference": db.session.get(type(call), ids["open_call"]).reference,
+            "open_reference": db.session.get(Call, ids["open_call"]).reference,
             "confirmed_partner": sub.partners[0].id, "newcomer": newcomer.id}
     db.session.commit()
     ids["emails"] = {role: user.email for role, user in users.items() if user is not None} | {
