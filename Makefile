@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 BASE_URL ?= http://$(HOST):$(PORT)# where e-mailed links lead: the address make run serves
 
-.PHONY: run test worker bench translations messages system-packages chromium clean lock
+.PHONY: run test worker bench translations messages system-packages chromium node clean lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -48,7 +48,17 @@ chromium:
 	  echo "Installing Debian's chromium (browser tests) and faketime (the suite with the clock moved on)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium faketime >/dev/null; }
 
-test: $(VENV)/.installed translations system-packages chromium
+# the accessibility walk's tools (tests/browser/test_accessibility.py): axe-core and html-validate, from npm
+node:
+	@command -v npm >/dev/null || { \
+	  echo "Installing node and npm (the accessibility checks of the browser tests)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+
+node_modules/.installed: package.json package-lock.json | node
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed translations system-packages chromium node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: $(VENV)/.installed
@@ -67,4 +77,4 @@ bench: $(VENV)/.installed translations system-packages
 	$(BIN)/python -m bench.login_timing
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules

@@ -27,14 +27,15 @@ def role_choices(roles: list[Role]) -> list[SelectChoice]:
 
 class InviteForm(FlaskForm):
     name = StringField(_l("Full name"), filters=[lambda v: v.strip() if v else v],
-                       validators=[DataRequired(_l("Enter the person's full name")), Length(max=200)])
-    email = email_field(_l("Enter the person's email address"))
+                       validators=[DataRequired(_l("Enter the person's full name")), Length(max=200)],
+                       render_kw={"autocomplete": "off"})  # someone else's: not the staff member's own
+    email = email_field(_l("Enter the person's email address"), autocomplete="off")
     role = SelectField(_l("Role"), validators=[DataRequired(_l("Choose a role"))])
     submit = SubmitField(_l("Send invitation"))
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=role_choices(list(Role)),
+    role = SelectField(_l("Role"), choices=[SelectChoice("", _l("Choose a role"))] + role_choices(list(Role)),
                        validators=[DataRequired(_l("Choose a role"))])
     submit = SubmitField(_l("Change role"))
 

@@ -281,8 +281,11 @@ def budget(application_id: int):
     flash(_("Budget saved.") if saved.changed else _("There was nothing new to save: the budget was already saved."),
           "success" if saved.changed else "info")
     if form.add_line.data:
-        blank = sum(1 for entry in form.lines if entry.form.is_blank() and not entry.form.remove.data)
-        return redirect(url_for(".budget", application_id=application.id, blank=blank + 1, _anchor="budget-lines"))
+        blank = min(sum(1 for entry in form.lines if entry.form.is_blank() and not entry.form.remove.data) + 1,
+                    MAX_BLANK_LINES)
+        new_row = len(application.budget_lines) + blank - 1  # the page opens with focus in it (WCAG 2.4.3)
+        return redirect(url_for(".budget", application_id=application.id, blank=blank,
+                                _anchor=f"lines-{new_row}-heading"))
     if form.save_continue.data:
         return redirect(url_for(".show", application_id=application.id))
     return redirect(url_for(".budget", application_id=application.id))

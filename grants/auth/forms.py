@@ -35,10 +35,12 @@ def _id_or_none(value: object) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
-def email_field(required: str | None = None) -> EmailField:
+def email_field(required: str | None = None, autocomplete: str = "email") -> EmailField:
+    """An e-mail address; `autocomplete`: "email" for the user's own (WCAG 1.3.5), "off" for someone else's."""
     return EmailField(_l("Email address"), filters=[_email], validators=[
         DataRequired(required or _l("Enter your email address")),
-        Email(_l("Enter an email address like name@example.org")), Length(max=254)])
+        Email(_l("Enter an email address like name@example.org")), Length(max=254)],
+        render_kw={"autocomplete": autocomplete})
 
 
 def new_password_fields() -> tuple[PasswordField, PasswordField]:
@@ -53,23 +55,28 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
 
 
 class LoginForm(FlaskForm):
-    email = email_field()
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])
+    email = email_field(autocomplete="username")  # what password managers fill in on a login form
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))],
+                             render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Remember me on this computer"))
     submit = SubmitField(_l("Log in"))
 
 
 class OrganisationFields(FlaskForm):
     name = StringField(_l("Name of the local authority"), filters=[_strip],
-                       validators=[DataRequired(_l("Enter the name of the local authority")), Length(max=200)])
+                       validators=[DataRequired(_l("Enter the name of the local authority")), Length(max=200)],
+                       render_kw={"autocomplete": "organization"})
     type = SelectField(_l("Type of organisation"), validators=[DataRequired(_l("Choose the type of organisation"))])
-    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose the country"))])
-    region = StringField(_l("Region"), filters=[_strip], validators=[Length(max=120)])
+    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose the country"))],
+                          render_kw={"autocomplete": "country"})
+    region = StringField(_l("Region"), filters=[_strip], validators=[Length(max=120)],
+                         render_kw={"autocomplete": "address-level1"})
     population = IntegerField(_l("Population"), validators=[
         Optional(), NumberRange(min=0, max=MAX_POPULATION,
                                 message=_l("Enter a whole number from %(min)s to %(max)s"))])
     legal_id = StringField(_l("Legal identifier"), filters=[_strip], validators=[Length(max=64)])
-    address = TextAreaField(_l("Address"), filters=[_strip], validators=[Length(max=2000)])
+    address = TextAreaField(_l("Address"), filters=[_strip], validators=[Length(max=2000)],
+                            render_kw={"autocomplete": "street-address"})
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -79,7 +86,8 @@ class OrganisationFields(FlaskForm):
 
 class AccountFields(FlaskForm):
     full_name = StringField(_l("Your full name"), filters=[_strip],
-                            validators=[DataRequired(_l("Enter your full name")), Length(max=200)])
+                            validators=[DataRequired(_l("Enter your full name")), Length(max=200)],
+                            render_kw={"autocomplete": "name"})
     email = email_field()
     password, confirm = new_password_fields()
 

@@ -16,5 +16,6 @@ class RequestForm(FlaskForm):
 
 class LanguageForm(RequestForm):
     language = SelectField(_l("Language of the document"),
-                           choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+                           choices=[SelectChoice("", _l("Choose…"))]  # a required select starts empty (HTML)
+                           + [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
                            validators=[InputRequired(_l("Choose the language of the document."))])

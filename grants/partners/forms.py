@@ -84,8 +84,9 @@ class InviteForm(FlaskForm):
     country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose the country"))])
     type = SelectField(_l("Type of organisation"), default="local_authority",
                        validators=[DataRequired(_l("Choose the type of organisation"))])
-    email = email_field(_l("Enter the e-mail address of your contact person"))
-    locale = SelectField(_l("Language of the invitation"), choices=LANGUAGES, default="en",
+    email = email_field(_l("Enter the e-mail address of your contact person"), autocomplete="off")  # not the user's
+    locale = SelectField(_l("Language of the invitation"), choices=[SelectChoice("", _l("Choose…")), *LANGUAGES],
+                         default="en",
                          validators=[DataRequired()])
     role = role_field(_l("The partner's tasks in the project"))
     message = TextAreaField(_l("Personal message (optional)"), filters=[_strip], validators=[
@@ -95,7 +96,7 @@ class InviteForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, prefix="invite", **kwargs)
         self.email.label.text = _l("E-mail address of your contact person")
-        self.type.choices = organisation_type_choices()
+        self.type.choices = [SelectChoice("", _l("Choose a type"))] + organisation_type_choices()
         self.country.choices = [SelectChoice("", _l("Choose a country"))] + country_choices()
 
 

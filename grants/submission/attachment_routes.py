@@ -28,6 +28,11 @@ def _render(application, form: UploadForm, code: int = 200):
     ), code
 
 
+def _documents(application) -> list[tuple[str, str]]:
+    """The select's choices: an empty placeholder first (a required select must start with one), then the slots."""
+    return [("", _("Choose…")), *attachments.slots(application)]
+
+
 @bp.route("/applications/<int:application_id>/attachments", methods=["GET", "POST"], endpoint="attachments")
 @login_required
 def attachments_page(application_id: int):
@@ -35,7 +40,7 @@ def attachments_page(application_id: int):
     load = get_application_to_edit if posted else get_application_for
     application = load(current_user, application_id)
     form = UploadForm()
-    form.document.choices = attachments.slots(application)
+    form.document.choices = _documents(application)
     if not posted:
         return _render(application, form)
     if form.validate():
@@ -61,7 +66,7 @@ def upload_too_large(error: RequestEntityTooLarge):
     if application is None:
         return render_template("errors/error.html", code=413, message=_("The file is too large.")), 413
     form = UploadForm(formdata=None)
-    form.document.choices = attachments.slots(application)
+    form.document.choices = _documents(application)
     form.file.errors = [_("The file is larger than the limit of %(size)s.",
                           size=storage.human_size(current_app.config["UPLOAD_MAX_BYTES"]))]
     return _render(application, form, 413)
