@@ -87,6 +87,7 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "admissibility.check": (Visit(),),
     # evaluation
     "evaluation.pool": (Visit(),),
+    "evaluation.rebalance": (Visit(),),
     "evaluation_progress.show": (Visit(),),
     "evaluation_progress.scores": (Visit(),),
     "evaluation.home": (Visit(),),
@@ -101,6 +102,8 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "awards.promote": (Visit(query={"lot": "lot"}),),
     "awards.finalise_call": (Visit(),),
     "awards.my_decisions": (Visit(),),
+    "letters.index": (Visit(),),
+    "settings.letters": (Visit(),),
     "restricted.invite": (Visit(),),
     "restricted.change_shortlist": (Visit(),),
     # reports and exports (staff)
@@ -115,6 +118,8 @@ NOT_PAGES: dict[str, str] = {
     "submission.receipt": "a PDF",
     "awards.letter": "a PDF",
     "awards.letter_preview": "a PDF",
+    "letters.download": "a PDF",
+    "settings.logo": "the authority's logo, an image",
     "exports.download": "a report file",
     "exports.jobs_fragment": "an htmx fragment of the exports pages, walked inside them",
     "static": "files",
