@@ -60,8 +60,9 @@ def my_assignment(user: User, assignment_id: int) -> Assignment:
     return assignment
 
 
-def declare_conflict(assignment: Assignment, conflict: bool) -> None:
-    """Record the evaluator's declaration; a conflict ends the assignment and the application is reassigned."""
+def declare_conflict(assignment: Assignment, conflict: bool, reason: str = "") -> None:
+    """Record the evaluator's declaration (a conflict with what it is); a conflict ends the assignment and the
+    application is reassigned."""
     if assignment.conflict is not ConflictStatus.undeclared:
         return
     before = {"conflict": assignment.conflict}
@@ -69,8 +70,10 @@ def declare_conflict(assignment: Assignment, conflict: bool) -> None:
     assignment.conflict_declared_at = now_utc()
     if conflict:
         assignment.ended_at = assignment.conflict_declared_at
+        assignment.conflict_reason = reason.strip() or None
     db.session.flush()
     record("evaluation.conflict_declared", assignment, before=before,
-           after={"conflict": assignment.conflict, "ended_at": assignment.ended_at})
+           after={"conflict": assignment.conflict, "ended_at": assignment.ended_at,
+                  "reason": assignment.conflict_reason, "evaluator_id": assignment.evaluator_id})
     if conflict:  # the application goes to another evaluator at once, if the pool has one
         settle(assignment.stage)

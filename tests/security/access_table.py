@@ -185,7 +185,8 @@ ROUTES: dict[str, Route] = {
     "evaluation.home": Route("evaluator"),
     "evaluation.declaration": Route("evaluator", ok=ELSEWHERE, data={"accept": "y"}),
     "evaluation.call": Route("evaluator"),
-    "evaluation.assignment": Route("assigned_evaluator", data={"declaration": "conflict"}),
+    "evaluation.assignment": Route("assigned_evaluator", data={"declaration": "conflict",
+                                                              "reason": "I advise the lead municipality."}),
     "scoring.score": Route("assigned_evaluator", data={"action": "save"}),
     # ranking, decisions and letters
     "awards.ranking": Route("staff"),
