@@ -29,7 +29,7 @@ def override_columns(zone: str) -> list[Column]:
     return [Column(_("Reference"), width=18), Column(_("Stage"), width=16),
             Column(_("Previous decision"), width=16), Column(_("Previous amount"), "money", 16),
             Column(_("New decision"), width=16), Column(_("New amount"), "money", 16),
-            Column(_("Justification"), width=60), Column(_("By"), width=24), Column(_("E-mail address"), width=28),
+            Column(_("Justification"), width=60), Column(_("By"), width=24), Column(_("Email address"), width=28),
             Column(_("When (%(zone)s)", zone=zone), "datetime", 18),
             Column(_("Discarded by a new ranking (%(zone)s)", zone=zone), "datetime", 18)]
 
@@ -52,7 +52,7 @@ def write_overrides(call: Call, labels: Labels, sheet: Sheet) -> None:
 
 
 def declaration_columns(zone: str) -> list[Column]:
-    return [Column(_("Evaluator"), width=24), Column(_("E-mail address"), width=28),
+    return [Column(_("Evaluator"), width=24), Column(_("Email address"), width=28),
             Column(_("Declaration"), width=34), Column(_("Reference"), width=18), Column(_("Stage"), width=16),
             Column(_("When (%(zone)s)", zone=zone), "datetime", 18),
             Column(_("What the conflict is"), width=60)]

@@ -29,3 +29,7 @@ class AuditEvent(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
 
     user = relationship("User")
+    # read-only, for the audit-log page: the ids are no foreign keys (the record outlives a deleted call)
+    call = relationship("Call", primaryjoin="foreign(AuditEvent.call_id) == Call.id", viewonly=True)
+    application = relationship("Application", primaryjoin="foreign(AuditEvent.application_id) == Application.id",
+                               viewonly=True)

@@ -81,7 +81,7 @@ def test_a_report_without_changes_says_so(db, tmp_path):
 def test_the_report_in_turkish_names_the_changes(db, tmp_path):
     call, _staff = call_with_record()
     text = squeezed("".join(report_pages(call.id, tmp_path / "report.pdf", "tr")))
-    assert "Personelindeğiştirdiğikararlar" in text and squeezed(WHY_REDUCED) in text
+    assert "Personeltarafındandeğiştirilenkararlar" in text and squeezed(WHY_REDUCED) in text
     assert "Çıkarçatışmasıbeyanları" in text and "(Europe/Istanbul)" in text
 
 
@@ -103,7 +103,7 @@ def test_the_workbook_has_a_sheet_of_changed_decisions_and_one_of_declarations(d
         ("TTGS-DEMO-0037", "Reserve list", "Awarded", WHY_PROMOTED, "Selin Yıldız")]
     first = changed[0]
     assert (exact(first["Previous amount"]), exact(first["New amount"])) == (D("120000.00"), D("100000.00"))
-    assert changed[1]["New amount"] is None and first["E-mail address"] == "selin.yildiz@example.org"
+    assert changed[1]["New amount"] is None and first["Email address"] == "selin.yildiz@example.org"
     assert first["When (Europe/Istanbul)"] is not None and first["Discarded by a new ranking (Europe/Istanbul)"] is None
 
     declared = _sheet(path, "Declarations")

@@ -207,4 +207,6 @@ ROUTES: dict[str, Route] = {
     "exports.request_kind": Route(post="staff"),
     "exports.retry_job": Route(post="staff", args={"job_id": "failed_job"}),
     "exports.download": Route("staff_files"),
+    # the audit log (staff)
+    "auditlog.index": Route("staff"),
 }
