@@ -52,6 +52,8 @@ class Config:
     LANGUAGES = ["en", "tr"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
+    # the IANA zone of times that belong to no call (the audit log's logins, accounts, organisations)
+    DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE") or "Europe/Istanbul"
     TOKEN_MAX_AGE = 60 * 60 * 24  # password reset, invitation and e-mail confirmation links, seconds
     PARTNER_INVITATION_MAX_AGE = 60 * 60 * 24 * 30  # a partner authority's registration link, seconds
     # what a newly registered organisation is told: staff verify it within about this many working days

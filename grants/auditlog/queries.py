@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
@@ -30,8 +30,13 @@ class Filters:
 
 
 def display_zone() -> str:
-    """The zone of times that belong to no call: DISPLAY_TIMEZONE, or the calls' default zone."""
-    return current_app.config.get("DISPLAY_TIMEZONE") or CALL_DEFAULTS["timezone"]
+    """The zone of times that belong to no call: DISPLAY_TIMEZONE if it is a zone, else the calls' default zone."""
+    zone = current_app.config.get("DISPLAY_TIMEZONE") or ""
+    try:
+        ZoneInfo(zone)
+    except (ValueError, ZoneInfoNotFoundError):
+        return CALL_DEFAULTS["timezone"]
+    return zone
 
 
 def calls() -> list[tuple[int, str, str, str]]:
