@@ -28,7 +28,7 @@ class FilterForm(Form):
     call = SelectField(_l("Call"), coerce=_int_or_none, validate_choice=False)
     application = StringField(_l("Application reference"), validators=[Length(max=40)],
                               filters=[lambda text: (text or "").strip().upper()])
-    user = StringField(_l("Who (name or email address contains)"), validators=[Length(max=200)],
+    user = StringField(_l("Who (name or email address)"), validators=[Length(max=200)],
                        filters=[lambda text: (text or "").replace("\x00", "").strip()])
     since = Day(_l("From (day)"), validators=[Optional()])
     until = Day(_l("To (day, included)"), validators=[Optional()])

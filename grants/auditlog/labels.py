@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
 
 from grants.applications.labels import PARTNER_STATUS_LABELS, STAGE_LABELS
+from grants.awards.filters import points
 from grants.applications.labels import STATUS_LABELS as APPLICATION_STATUS
 from grants.calls.filters import STATUS_LABELS as CALL_STATUS
 from grants.i18n import lazy_gettext as _l
-from grants.i18n import local_time
+from grants.i18n import local_time, money
 
 ACTIONS = {
     # calls and grids
@@ -86,6 +88,8 @@ VALUES = {
 OBJECTS = {"User": _l("User"), "Organisation": _l("Organisation"), "ReportJob": _l("Export"), "Call": _l("Call"),
            "Grid": _l("Evaluation grid"), "CallEvaluator": _l("Evaluator of the call")}
 NAMED = {"status", "stage", "conflict"}  # fields whose values are named in VALUES
+MONEY = {"awarded_amount", "awarded_total", "requested_grant", "from_amount", "to_amount", "total_budget"}
+SCORES = {"final_score"}
 LONGEST = 160  # characters of a value shown
 
 
@@ -106,12 +110,12 @@ def object_label(object_type: str, object_id: str | None) -> str:
     return f"{name} {object_id}" if object_id else name
 
 
-def changes(before: dict | None, after: dict | None, zone: str) -> list[Change]:
+def changes(before: dict | None, after: dict | None, zone: str, currency: str = "EUR") -> list[Change]:
     """The fields the event recorded, the ones that changed first; texts people wrote come apart (texts())."""
     before, after = before or {}, after or {}
     keys = [k for k in dict.fromkeys([*before, *after]) if k not in TEXTS]
-    shown = [Change(_field(k), _value(k, before[k], zone) if k in before else None,
-                    _value(k, after[k], zone) if k in after else None) for k in keys]
+    shown = [Change(_field(k), _value(k, before[k], zone, currency) if k in before else None,
+                    _value(k, after[k], zone, currency) if k in after else None) for k in keys]
     return sorted(shown, key=lambda c: c.before is None or c.before == c.after)
 
 
@@ -128,9 +132,16 @@ def _field(key: str) -> str:
     return str(FIELDS[key]) if key in FIELDS else key.replace("_", " ")
 
 
-def _value(key: str, value: Any, zone: str) -> str:
+def _value(key: str, value: Any, zone: str, currency: str) -> str:
     if value is None or value == "" or value == []:
         return "–"
+    if key in MONEY | SCORES and isinstance(value, str | int):
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            pass
+        else:
+            return money(amount, currency) if key in MONEY else points(amount)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if key in NAMED and isinstance(value, str):

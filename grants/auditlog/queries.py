@@ -63,7 +63,7 @@ def day_range(since: date | None, until: date | None, zone: str) -> tuple[dateti
 def events_page(filters: Filters, page: int) -> Pagination:
     """Events with who made each, and the call and application they concern (loaded with the page)."""
     query = (select(AuditEvent)
-             .options(joinedload(AuditEvent.call).load_only(Call.reference, Call.timezone),
+             .options(joinedload(AuditEvent.call).load_only(Call.reference, Call.timezone, Call.currency),
                       joinedload(AuditEvent.application).load_only(Application.reference))
              .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
     if filters.call_id is not None:

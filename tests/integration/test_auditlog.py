@@ -61,7 +61,7 @@ def test_staff_filter_by_application_and_see_the_override_with_its_justification
     assert found and all("TTGS-DEMO-0036" in row for row in found)
     override = next(row for row in found if "Decision changed by staff" in row)
     assert "Selin Yıldız" in override and "selin.yildiz@example.org" in override
-    assert "Status: Awarded → Not selected" in override and "Awarded amount: 100000.00 → –" in override
+    assert "Status: Awarded → Not selected" in override and "Awarded amount: €100,000.00 → –" in override
     assert f"Justification: {WHY_NOT_SELECTED}" in override.replace("&#39;", "'")
     assert "(Europe/Istanbul)" in override
     assert any("Decision proposed by the ranking" in row and "Status: Admissible → Awarded" in row for row in found)
