@@ -11,8 +11,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from grants.applications.labels import PARTNER_STATUS_LABELS, STAGE_LABELS
-from grants.awards.filters import points
 from grants.applications.labels import STATUS_LABELS as APPLICATION_STATUS
+from grants.awards.filters import points
 from grants.calls.filters import STATUS_LABELS as CALL_STATUS
 from grants.i18n import lazy_gettext as _l
 from grants.i18n import local_time, money

@@ -17,7 +17,16 @@ from sqlalchemy import select
 import grants
 from grants.bundle import BundleError, export_bundle, import_bundle, problems
 from grants.extensions import db as database
-from grants.models import Application, ApplicationStage, Assignment, Call, CallEvaluator, ConflictStatus, DecisionOverride, User
+from grants.models import (
+    Application,
+    ApplicationStage,
+    Assignment,
+    Call,
+    CallEvaluator,
+    ConflictStatus,
+    DecisionOverride,
+    User,
+)
 from tests.factories import make_user
 from tests.integration.records_support import (
     CONFLICT,

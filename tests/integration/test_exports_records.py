@@ -17,14 +17,13 @@ from grants.exports.evaluation_report import build as build_report
 from tests.integration.exports_support import exact, ranked_example
 from tests.integration.records_support import (
     CONFLICT,
+    DECLARED,
+    SIGNED,
     WHY_NOT_SELECTED,
     WHY_PROMOTED,
     WHY_REDUCED,
-    DECLARED,
-    SIGNED,
     call_with_record,
 )
-
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 
