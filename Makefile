@@ -64,6 +64,7 @@ bench: $(VENV)/.installed translations system-packages
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m bench.dataset
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m bench.bench_exports
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.login_timing
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -21,6 +21,9 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Without REDIS_URL: exports are made by a worker thread of each app process, outside the request that
+    # asked for them (grants/exports/worker.py); off, inside that request (the tests' default)
+    JOBS_IN_THREAD = _bool("JOBS_IN_THREAD", True)
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: limits are kept per process meanwhile
@@ -52,8 +55,9 @@ class Config:
     LANGUAGES = ["en", "tr"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    # the IANA zone of times that belong to no call (the audit log's logins, accounts, organisations)
-    DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE") or "Europe/Istanbul"
+    # the programme's IANA time zone: times that belong to no call (accounts, the outbox) are shown in it;
+    # a call's times are shown in the call's own zone
+    TIMEZONE = os.environ.get("TIMEZONE", "Europe/Istanbul")
     TOKEN_MAX_AGE = 60 * 60 * 24  # password reset, invitation and e-mail confirmation links, seconds
     PARTNER_INVITATION_MAX_AGE = 60 * 60 * 24 * 30  # a partner authority's registration link, seconds
     # what a newly registered organisation is told: staff verify it within about this many working days
@@ -77,6 +81,7 @@ class TestConfig(Config):
     LOGIN_ACCOUNT_RATE_LIMIT = "8 per hour"
     MAIL_SERVER = None
     REDIS_URL = None
+    JOBS_IN_THREAD = False  # a test that wants the worker thread turns it on (tests/integration/test_exports_thread.py)
     EXPORT_DIR = str(Path(tempfile.gettempdir()) / "twin-grants-test-exports")  # made when first written
 
 

@@ -168,6 +168,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from grants.exports.worker import start_on_request
     from grants.i18n import register_template_helpers
     from grants.security import hide_server_version, refuse_unstorable_input, set_security_headers
 
@@ -175,3 +176,4 @@ def register_hooks(app: Flask) -> None:
     register_template_helpers(app)
     app.before_request(refuse_unstorable_input)
     app.after_request(set_security_headers)
+    start_on_request(app)

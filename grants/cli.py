@@ -155,7 +155,7 @@ def _echo_ranking(ranking: Ranking) -> None:
 @click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Where the app is served.")
 def demo(url: str) -> None:
     """Load the demo accounts and calls (safe to run again: existing data is kept)."""
-    from grants.demo import ACCOUNTS, EVALUATION_CALL, EXAMPLE_CALL, OPEN_CALL, PASSWORD, load_demo
+    from grants.demo import ACCOUNTS, EVALUATION_CALL, EXAMPLE_CALL, LEAD_DOMAIN, OPEN_CALL, PASSWORD, load_demo
 
     try:
         load_demo()
@@ -169,6 +169,9 @@ def demo(url: str) -> None:
         click.echo(f"  {email:<26} {what}")
     click.echo(f"Calls: {OPEN_CALL} (open for submissions), the example call {EXAMPLE_CALL} (48 applications) and "
                f"{EVALUATION_CALL} (in evaluation).")
+    click.echo(f"Each lead municipality of {EXAMPLE_CALL} has a project officer who receives its decision letter, "
+               f"e.g. kadikoy@{LEAD_DOMAIN}; the assessors are assessor1@example.org to assessor12@example.org. "
+               f"Same password.")
 
 
 def register(app: Flask) -> None:

@@ -1,9 +1,12 @@
 """Demo data: an account per role, an open call taking submissions, and the example call of 48
-applications from grants/data/ttgs-demo.bundle.json. Safe to load again: accounts and
-organisations are found by e-mail and key, the open call is kept, the example call replaced."""
+applications from grants/data/ttgs-demo.bundle.json, told as real municipalities' twinning projects
+(grants.demo_data), each lead municipality with a verified user who receives its decision letter.
+Safe to load again: accounts and organisations are found by e-mail and key, the open call is kept,
+the example call replaced."""
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +16,8 @@ from sqlalchemy import select
 
 from grants.bundle import import_bundle, load
 from grants.calls.defaults import CALL_DEFAULTS, FULL_APPLICATION_GRID, default_discrepancy
-from grants.calls.grids import build_grid
+from grants.calls.grids import add_missing_text, build_grid
+from grants.demo_data import ACTIVITIES, EUROPEAN, OBJECTIVES, PROJECTS, RESULTS, TURKISH, officer_name
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -32,6 +36,7 @@ from grants.models import (
     User,
 )
 from grants.models.base import now_utc
+from grants.rules.text import fold
 
 PASSWORD = "demo-password-2026"
 BUNDLE = Path(__file__).resolve().parent / "data" / "ttgs-demo.bundle.json"
@@ -61,6 +66,7 @@ _USERS = [
      "applicant, Stadt Esslingen (DE), seeking a partner"),
 ]
 ACCOUNTS = [(email, what) for email, _, _, _, what in _USERS]
+LEAD_DOMAIN = "belediye.example"  # reserved for examples: no message reaches a real municipality
 
 
 def load_demo() -> None:
@@ -74,12 +80,84 @@ def load_demo() -> None:
                                                             CallEvaluator.user_id == evaluator.id))
     if in_pool is None:
         db.session.add(CallEvaluator(call_id=call.id, user_id=evaluator.id))
-    bundle = load(BUNDLE)
-    import_bundle(bundle, replace=True)
-    _evaluation_call(bundle, evaluator)
+    bundle = recognisable(load(BUNDLE))
+    calls = [import_bundle(bundle, replace=True), _evaluation_call(bundle, evaluator)]
+    db.session.flush()
+    password_hash = users["applicant@example.org"].password_hash  # one hash of the demo password for everyone
+    _lead_users(bundle, password_hash)
+    _assessors_log_in(bundle, password_hash)
+    for call in calls:
+        _narratives(call)
+        for grid in call.grids:
+            add_missing_text(grid, FULL_APPLICATION_GRID)
 
 
-def _evaluation_call(bundle: dict, evaluator: User) -> None:
+def lead_email(short_name: str) -> str:
+    """The demo address of a lead municipality's project officer: kadikoy@belediye.example."""
+    return f"{fold(short_name).replace(' ', '-')}@{LEAD_DOMAIN}"
+
+
+def recognisable(bundle: dict) -> dict:
+    """The example bundle with real authorities and projects in place of its placeholders ("Mersin Belediyesi 1",
+    "Commune 1", "Twinning project 1"); amounts, scores, dates and references are left as they are."""
+    data = copy.deepcopy(bundle)
+    data["call"].update(title="Town Twinning between Türkiye and the EU 2018",
+                        description="Joint projects of a Turkish municipality and a local authority of an EU member "
+                                    "state: grants of EUR 60,000 to 130,000 for 12 to 24 months.")
+    turkish, european = iter(TURKISH), {country: iter(rows) for country, rows in EUROPEAN.items()}
+    short = {}
+    for org in data["organisations"]:
+        name, official, region, population = next(turkish if org["country"] == "TR" else european[org["country"]])
+        org.update(name=official, region=region, population=population)
+        short[org["key"]] = name
+    used: Counter[str] = Counter()
+    for app in data["applications"]:
+        names = {"tr": short[app["lead"]], "eu": short[app["partners"][0]["organisation"]]}
+        projects = PROJECTS[app["theme"]]
+        title, stem, summary = projects[used[app["theme"]] % len(projects)]
+        used[app["theme"]] += 1
+        app.update(title=title.format(**names), summary=summary.format(**names),
+                   acronym=f"{stem}-{fold(names['tr'])[:3].upper()}")
+    return data
+
+
+def _lead_users(bundle: dict, password_hash: str) -> None:
+    """A verified project officer (Turkish) for every lead municipality, so that finalising sends its letter."""
+    leads = {app["lead"] for app in bundle["applications"]}
+    orgs = {o.key: o for o in db.session.scalars(select(Organisation).where(Organisation.key.in_(leads)))}
+    turkish = [org for org in bundle["organisations"] if org["country"] == "TR"]
+    for index, item in enumerate(turkish):
+        if item["key"] not in orgs:
+            continue
+        email = lead_email(TURKISH[index][0])
+        user = db.session.scalar(select(User).where(User.email == email)) or User(email=email)
+        user.name, user.role, user.active, user.locale = officer_name(index), Role.applicant, True, "tr"
+        user.organisation = orgs[item["key"]]
+        user.member_verified_at = user.member_verified_at or now_utc()
+        user.email_confirmed_at = user.email_confirmed_at or now_utc()
+        user.password_hash = password_hash
+        db.session.add(user)
+
+
+def _assessors_log_in(bundle: dict, password_hash: str) -> None:
+    """The example's assessors log in with the demo password (the bundle brings them without one)."""
+    emails = [item["email"].lower() for item in bundle["evaluators"]]
+    for user in db.session.scalars(select(User).where(User.email.in_(emails))):
+        user.password_hash = password_hash
+        user.email_confirmed_at = user.email_confirmed_at or now_utc()
+
+
+def _narratives(call: Call) -> None:
+    """The narrative a full application has (the bundle carries the summary only) and its start month."""
+    short = {official: name for rows in (TURKISH, *EUROPEAN.values()) for name, official, *_rest in rows}
+    for app in db.session.scalars(select(Application).where(Application.call_id == call.id)):
+        names = {"tr": short.get(app.lead.name, app.lead.name),
+                 "eu": short.get(app.partners[0].organisation.name, "") if app.partners else ""}
+        app.objectives, app.activities = OBJECTIVES.format(**names), ACTIVITIES.format(**names)
+        app.expected_results, app.start_month = RESULTS.format(**names), 1
+
+
+def _evaluation_call(bundle: dict, evaluator: User) -> Call:
     """A call in evaluation: ten of the example's applications, admissible, each assigned to the demo
     evaluator and to one of the example's assessors; replaced on every load, so it starts unscored."""
     data = copy.deepcopy(bundle)
@@ -97,6 +175,7 @@ def _evaluation_call(bundle: dict, evaluator: User) -> None:
                                 .where(Application.call_id == call.id))
     db.session.add_all(Assignment(stage_id=stage.id, evaluator_id=user.id)
                        for stage in stages for user in (evaluator, assessor))
+    return call
 
 
 def _organisation(key: str, fields: dict) -> Organisation:

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency, format_decimal
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import escape
 
 from grants.rules.numbers import show_size
+from grants.rules.text import in_language, name_key
 
 LANGUAGE_NAMES = {"en": "English", "tr": "Türkçe"}
 
@@ -37,6 +38,8 @@ def lazy_gettext(string: str, **variables: object) -> LazyText:
 
 def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a job or command: the default, unless it forces one (force_locale)
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in supported:
         return current_user.locale
     if session.get("lang") in supported:
@@ -62,12 +65,31 @@ def file_size(size: int | None) -> str:
     return show_size(size, str(get_locale()))
 
 
-def local_time(moment: datetime | None, tz: str = "UTC", fmt: str = "medium") -> str:
-    """A time shown in the given IANA zone, with the zone named (e.g. 'Europe/Istanbul')."""
+def name_order(name: str | None) -> tuple:
+    """How the current reader expects a name sorted: 'Evaluator 2' before 'Evaluator 10', and in Turkish
+    the Turkish alphabet (Cem, Çelik, Demir)."""
+    return name_key(name, get_locale())
+
+
+def display_zone() -> str:
+    """The programme's time zone (setting TIMEZONE), for times that belong to no call."""
+    return current_app.config["TIMEZONE"]
+
+
+def local_time(moment: datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
+    """A time shown in the given IANA zone (a call's), with the zone named (e.g. 'Europe/Istanbul'); a time
+    that belongs to no call (an account's, an e-mail's) in the programme's zone, the setting TIMEZONE."""
     if moment is None:
         return "–"
+    tz = tz or display_zone()
     text = _format_datetime(moment, format=fmt, tzinfo=ZoneInfo(tz), locale=str(get_locale()))
     return f"{text} ({tz})"
+
+
+def localized(row: object, name: str = "title") -> str:
+    """A text kept in English (`row.title`) and Turkish (`row.title_tr`), such as a grid's section or criterion
+    (`title`, `description`), in the current language, else in the other one."""
+    return in_language(getattr(row, name), getattr(row, f"{name}_tr", ""), get_locale())
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -75,6 +97,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["file_size"] = file_size
+    app.jinja_env.filters["localized"] = localized
 
     @app.context_processor
     def inject_locale() -> dict:

@@ -201,10 +201,25 @@ def render_report(env: Environment, report: EvaluationReport, lang: str = "en") 
     return env.get_template(TEMPLATE).render(report=report, lang=lang, bar_chart=bar_chart)
 
 
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string (for `content`): quotes, backslashes and line breaks escaped."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("\r", "")
+    return f'"{escaped}"'
+
+
+def mark_style(mark: str) -> CSS:
+    """`mark` (e.g. "DRAFT — not final") at the top of every page, the cover and landscape pages too."""
+    return CSS(string="@page { @top-center { content: %s; color: #b00020; font-weight: bold; font-size: 9pt;"
+                      " letter-spacing: 0.4pt; } } @page :first { @top-center { font-size: 16pt; } }"
+                      % css_string(mark))
+
+
 def write_report(env: Environment, report: EvaluationReport, path: Path, lang: str = "en",
-                 laid_out: Callable[[], None] = lambda: None) -> None:
+                 laid_out: Callable[[], None] = lambda: None, mark: str | None = None) -> None:
     """Write the report at `path` as a tagged PDF whose title and language are set; `laid_out` is
-    called between the layout (the long part) and the writing."""
-    document = HTML(string=render_report(env, report, lang)).render(stylesheets=[CSS(filename=STYLES)])
+    called between the layout (the long part) and the writing. `mark`: a text in the top margin of every
+    page (a report made before the decisions are final says it is a draft)."""
+    styles = [CSS(filename=STYLES), *([mark_style(mark)] if mark else [])]
+    document = HTML(string=render_report(env, report, lang)).render(stylesheets=styles)
     laid_out()
     document.write_pdf(path, pdf_tags=True)

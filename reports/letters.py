@@ -20,10 +20,11 @@ TEMPLATE = "reports/decision_letter.html"
 @dataclass(frozen=True)
 class SectionScore:
     code: str
-    title: str
+    title: str  # in English; `title_tr` in Turkish (the letter shows its language's, else the other)
     score: Decimal  # the section's final score
     maximum: int
     threshold: Decimal | None
+    title_tr: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class MissedThreshold:
     title: str
     score: Decimal
     threshold: Decimal
+    title_tr: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Excel workbooks written row by row (openpyxl's write-only mode), so memory stays flat.
 
 Each sheet has a header row that stays in view (frozen) with an auto-filter over the whole table,
+prints landscape on A4, fitted to the page's width, with the header row repeated on every page,
 and typed columns: money cells are numbers (Decimal, exact) in the currency's number format, dates
 are dates, and text is text. Text that a spreadsheet would run as a formula (it begins with =, +, -,
 @, tab or carriage return) is written as an inline string with Excel's quote prefix: shown as typed,
@@ -20,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # what an XML sheet cannot hold: control characters, lone surrogates and the noncharacters (L2)
@@ -45,6 +47,17 @@ def clean(text: str) -> str:
     return ILLEGAL.sub("", text)[:MAX_TEXT]
 
 
+def print_setup(ws) -> None:
+    """How every sheet prints: landscape A4, all columns on the page's width (as many pages down as the rows
+    need), the header row repeated on each page. In write-only mode the sheet's properties (fit to page) are
+    written with its first row, so this runs before it (Sheet.__init__, the one way a sheet is made)."""
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
+
+
 class Sheet:
     """One sheet: the header, then `append` one row of values per call, then `close`."""
 
@@ -52,6 +65,7 @@ class Sheet:
         self.book, self.columns = book, list(columns)
         self.ws = book.wb.create_sheet(title[:31])
         self.ws.freeze_panes = "A2"
+        print_setup(self.ws)
         for index, column in enumerate(self.columns, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = column.width
         header = []

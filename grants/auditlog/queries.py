@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from grants.calls.defaults import CALL_DEFAULTS
 from grants.extensions import db
 from grants.models import Application, AuditEvent, Call, User
 from grants.rules.text import fold
@@ -27,16 +25,6 @@ class Filters:
     user: str = ""  # name or e-mail address contains
     since: datetime | None = None  # UTC, included
     until: datetime | None = None  # UTC, excluded
-
-
-def display_zone() -> str:
-    """The zone of times that belong to no call: DISPLAY_TIMEZONE if it is a zone, else the calls' default zone."""
-    zone = current_app.config.get("DISPLAY_TIMEZONE") or ""
-    try:
-        ZoneInfo(zone)
-    except (ValueError, ZoneInfoNotFoundError):
-        return CALL_DEFAULTS["timezone"]
-    return zone
 
 
 def calls() -> list[tuple[int, str, str, str]]:

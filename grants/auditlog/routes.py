@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 from grants.auditlog import labels, queries
 from grants.auditlog.forms import FilterForm
 from grants.auth.loaders import role_required
+from grants.i18n import display_zone
 from grants.i18n import lazy_gettext as _l
 
 bp = Blueprint("auditlog", __name__)
@@ -28,7 +29,7 @@ def index():
             form.application.errors.append(_l("No application has the reference %(reference)s.",
                                               reference=form.application.data))
             valid = False
-    page, zone = None, queries.display_zone()
+    page, zone = None, display_zone()
     if valid:
         call_id = form.call.data if form.call.data in zones else None
         # the days typed are days of the call's zone (the chosen call's, or the application's)
@@ -39,4 +40,4 @@ def index():
         page = queries.events_page(filters, request.args.get("page", 1, type=int))
     args = {name: value for name, value in request.args.items() if name != "page" and value}
     return render_template("auditlog/index.html", form=form, page=page, zone=zone, args=args,
-                           fallback_zone=queries.display_zone(), labels=labels)
+                           fallback_zone=display_zone(), labels=labels)

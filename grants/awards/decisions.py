@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager
 
 from grants.audit import record
 from grants.awards.budget import ZERO, set_award
-from grants.awards.errors import DecisionRefused
+from grants.awards.errors import BelowMinimumGrant, DecisionRefused
 from grants.awards.invitations import invitations_sent
 from grants.calls.validation import N_, Amount
 from grants.extensions import db
@@ -63,8 +63,9 @@ def _justified(text: str) -> str:
     return text
 
 
-def _decided(stage: ApplicationStage, before: tuple, justification: str, user_id: int, action: str) -> DecisionOverride:
-    """Keep the override with its justification, and the audit event."""
+def _decided(stage: ApplicationStage, before: tuple, justification: str, user_id: int, action: str,
+             **confirmed: bool) -> DecisionOverride:
+    """Keep the override with its justification, and the audit event (with what staff confirmed)."""
     override = DecisionOverride(stage_id=stage.id, from_status=before[0], from_amount=before[1],
                                 to_status=stage.status, to_amount=stage.awarded_amount,
                                 justification=justification, user_id=user_id)
@@ -72,14 +73,15 @@ def _decided(stage: ApplicationStage, before: tuple, justification: str, user_id
     db.session.flush()
     record(action, stage.application, before={"status": before[0], "awarded_amount": before[1]},
            after={"status": stage.status, "awarded_amount": stage.awarded_amount, "justification": justification,
-                  "reference": stage.application.reference}, user_id=user_id)
+                  "reference": stage.application.reference, **confirmed}, user_id=user_id)
     return override
 
 
 def override(call_id: int, stage_id: int, status: StageStatus, amount: Decimal | None, justification: str,
-             user_id: int) -> DecisionOverride:
+             user_id: int, below_minimum: bool = False) -> DecisionOverride:
     """Award an amount (the requested grant when none is given; a reduced one at most that), or move the
-    application to the reserve list or not selected."""
+    application to the reserve list or not selected. An award below the call's minimum grant needs
+    `below_minimum`: staff confirmed it, and the audit event says so."""
     call = lock_call(call_id)
     stage = decision_stage(call.id, stage_id)
     if stage is None or status not in DECISIONS:
@@ -91,6 +93,10 @@ def override(call_id: int, stage_id: int, status: StageStatus, amount: Decimal |
         if not ZERO < amount <= requested(stage):
             raise DecisionRefused(N_("Award an amount more than zero and at most the requested grant of "
                                      "%(requested)s."), requested=Amount(requested(stage), call.currency))
+        if amount < call.grant_min and not below_minimum:
+            raise BelowMinimumGrant(N_("Tick this box to award %(amount)s, less than the call's minimum grant of "
+                                       "%(minimum)s, or award at least the minimum."),
+                                    amount=Amount(amount, call.currency), minimum=Amount(call.grant_min, call.currency))
     else:
         amount = None
     if status is stage.status and amount == stage.awarded_amount:
@@ -101,7 +107,9 @@ def override(call_id: int, stage_id: int, status: StageStatus, amount: Decimal |
     before = (stage.status, stage.awarded_amount)
     set_award(call, stage, amount)
     stage.status = status
-    return _decided(stage, before, justification, user_id, "decision.overridden")
+    below = amount is not None and amount < call.grant_min
+    return _decided(stage, before, justification, user_id, "decision.overridden",
+                    **({"below_minimum_grant_confirmed": True} if below else {}))
 
 
 def shortlist_stage(call_id: int, stage_id: int) -> ApplicationStage | None:

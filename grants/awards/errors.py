@@ -14,5 +14,11 @@ class DecisionRefused(RankingError):
     """A refused override, promotion or finalisation (e.g. the call's decisions are final)."""
 
 
+class BelowMinimumGrant(DecisionRefused):
+    """An award below the call's minimum grant that staff did not confirm; `field` is the confirmation box."""
+
+    field = "below_minimum"
+
+
 class BudgetRefused(DecisionRefused):
     """An award the database refused: above the lot's remaining budget or the call's maximum grant."""

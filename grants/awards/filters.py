@@ -12,6 +12,7 @@ from babel.numbers import format_decimal
 from flask_babel import get_locale
 
 from grants.applications.labels import application_status, stage_name
+from grants.i18n import display_zone
 from grants.rules.scoring import display
 
 
@@ -26,9 +27,10 @@ def _points(value: Decimal, locale: Locale) -> str:
     return format_decimal(value, format="#,##0.00", locale=locale)
 
 
-def local_date(moment: datetime, tz: str = "UTC") -> str:
-    """The day of a moment in the given IANA zone, written out for the locale."""
-    return format_date(moment.astimezone(ZoneInfo(tz)).date(), format="long", locale=str(get_locale()))
+def local_date(moment: datetime, tz: str | None = None) -> str:
+    """The day of a moment in the given IANA zone (a call's; else the programme's), written out for the locale."""
+    return format_date(moment.astimezone(ZoneInfo(tz or display_zone())).date(), format="long",
+                       locale=str(get_locale()))
 
 
 FILTERS = {"points": points, "local_date": local_date, "outcome": application_status, "stage_label": stage_name}

@@ -28,6 +28,8 @@ class OverrideForm(FlaskForm):
     outcome = RadioField(_l("New decision"), choices=OUTCOME_CHOICES,
                          validators=[InputRequired(message=_l("Choose a decision."))])
     amount = DecimalText(_l("Amount awarded"))
+    # labelled with the call's minimum grant by the page (override_form)
+    below_minimum = BooleanField(_l("I confirm an award below the call's minimum grant"))
     justification = _justification()
 
 

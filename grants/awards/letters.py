@@ -61,9 +61,9 @@ def _letter(call: Call, stage: ApplicationStage, score: StageScore | None, posit
     lead = kept.get("lead") or {"name": app.lead.name, "country": app.lead.country}
     grid = call.grid_for(stage.stage)
     final = score.final if score else None
-    sections = tuple(SectionScore(s.code, s.title, final.sections[s.code], s.max_score, s.threshold)
+    sections = tuple(SectionScore(s.code, s.title, final.sections[s.code], s.max_score, s.threshold, s.title_tr)
                      for s in grid.sections) if final else ()
-    missed = tuple(MissedThreshold(m.section, m.title, m.score, m.threshold)
+    missed = tuple(MissedThreshold(m.section, m.title, m.score, m.threshold, m.title_tr)
                    for m in missed_thresholds(call, stage.stage, score)) if stage.status is S.below_threshold else ()
     return Letter(
         call_reference=call.reference, call_title=call.title, currency=call.currency, timezone=call.timezone,

@@ -89,8 +89,17 @@ class Decisions:
     @property
     def active_overrides(self) -> int:
         """The overrides that ranking again would discard."""
-        return sum(1 for c in self.changes if c.override.discarded_at is None
-                   and not (self.shortlist_settled and c.kind is Stage.concept_note))
+        return len(self._standing())
+
+    @property
+    def changed_applications(self) -> int:
+        """The applications whose decision staff changed and ranking again would recompute: one, however many
+        times it was changed."""
+        return len({c.reference for c in self._standing()})
+
+    def _standing(self) -> list[Change]:
+        return [c for c in self.changes if c.override.discarded_at is None
+                and not (self.shortlist_settled and c.kind is Stage.concept_note)]
 
     @property
     def overridden(self) -> set[int]:

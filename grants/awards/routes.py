@@ -21,6 +21,7 @@ from grants.awards.ranking_page import ranking_page
 from grants.awards.services import rank_call
 from grants.calls.fields import issue_text
 from grants.extensions import db
+from grants.i18n import money
 from grants.jobs import commit
 from grants.models import Call, StageStatus
 from grants.models.base import now_utc
@@ -39,9 +40,13 @@ def _call(call_id: int) -> Call:
 
 
 def _refused(error: RankingError, form: FlaskForm | None = None) -> None:
-    """Undo what the refused use case wrote, and tell the user why (on the form, or as a message)."""
+    """Undo what the refused use case wrote, and tell the user why (on the field it names, on the form, or as
+    a message)."""
     db.session.rollback()
-    if form is None:
+    field = getattr(form, getattr(error, "field", ""), None) if form is not None else None
+    if field is not None:
+        field.errors = [*field.errors, issue_text(error)]
+    elif form is None:
         flash(issue_text(error), "error")
     else:
         form.form_errors.append(issue_text(error))
@@ -84,10 +89,12 @@ def override_decision(call_id: int, stage_id: int):
     if stage is None:
         abort(404)
     form = OverrideForm(outcome=stage.status.value, amount=stage.awarded_amount)
+    form.below_minimum.label.text = _("I confirm an award below the call's minimum grant of %(minimum)s",
+                                      minimum=money(call.grant_min, call.currency))
     if form.validate_on_submit():
         try:
             override(call.id, stage.id, StageStatus(form.outcome.data), form.amount.data, form.justification.data,
-                     current_user.id)
+                     current_user.id, below_minimum=form.below_minimum.data)
         except RankingError as error:
             _refused(error, form)
         else:

@@ -137,19 +137,20 @@ class Missed:
     """A threshold the final score did not reach: the total (`section` "") or a section's."""
 
     section: str
-    title: str
+    title: str  # the section's title in English, `title_tr` in Turkish (either may be empty)
     score: Decimal
     threshold: Decimal
+    title_tr: str = ""
 
 
 def missed_thresholds(call: Call, kind: Stage, score: StageScore | None) -> list[Missed]:
     if score is None or score.final is None:
         return []
     grid, _codes = grid_rules(call, kind)
-    titles = {s.code: s.title for s in call.grid_for(kind).sections}
+    titles = {s.code: (s.title, s.title_tr) for s in call.grid_for(kind).sections}
     final = score.final
     return [Missed("", "", final.total, grid.pass_threshold) if code == "total"
-            else Missed(code, titles[code], final.sections[code], grid.section(code).threshold)
+            else Missed(code, titles[code][0], final.sections[code], grid.section(code).threshold, titles[code][1])
             for code in scoring.failed_thresholds(grid, final)]
 
 

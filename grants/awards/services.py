@@ -148,13 +148,15 @@ def active_overrides(call_id: int, kinds: tuple[Stage, ...] = tuple(Stage)):
 
 def _settle_overrides(call: Call, kinds: tuple[Stage, ...], discard: bool, user_id: int | None) -> None:
     overrides = active_overrides(call.id, kinds).subquery()
-    count = db.session.scalar(select(func.count()).select_from(overrides))
+    count, applications = db.session.execute(
+        select(func.count(), func.count(ApplicationStage.application_id.distinct()))
+        .select_from(overrides).join(ApplicationStage, overrides.c.stage_id == ApplicationStage.id)).one()
     if not count:
         return
     if not discard:
-        raise RankingError(N_("Call %(reference)s has decisions changed by staff (overrides: %(count)s). Ranking "
-                              "again recomputes every decision: confirm that these overrides are to be discarded."),
-                           count=count, reference=call.reference)
+        raise RankingError(N_("Call %(reference)s has decisions changed by staff (applications: %(count)s). "
+                              "Ranking again recomputes every decision: confirm that these changes are to be "
+                              "discarded."), count=applications, reference=call.reference)
     db.session.execute(update(DecisionOverride).where(DecisionOverride.id.in_(select(overrides.c.id)))
                        .values(discarded_at=now_utc()).execution_options(synchronize_session=False))
     record("call.overrides_discarded", call, after={"count": count}, user_id=user_id)

@@ -158,8 +158,9 @@ def _grid(grid: Grid) -> dict:
     return {
         "max_total": grid.max_total, "pass_threshold": f.decimal(grid.pass_threshold),
         "tie_break_section": grid.tie_break_section,
-        "sections": [{"code": s.code, "title": s.title, "threshold": f.decimal(s.threshold),
-                      "criteria": [{"code": c.code, "title": c.title, "weight": c.weight} for c in s.criteria]}
+        "sections": [{"code": s.code, "title": s.title or s.title_tr, "threshold": f.decimal(s.threshold),
+                      "criteria": [{"code": c.code, "title": c.title or c.title_tr, "weight": c.weight}
+                                   for c in s.criteria]}
                      for s in grid.sections],
     }
 

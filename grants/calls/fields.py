@@ -8,15 +8,23 @@ from flask_babel import gettext as _
 from wtforms import FieldList, FormField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from grants.calls.validation import InputError, Issue, parse_codes, parse_groups, parse_lines
-from grants.i18n import money
+from grants.calls.validation import Amount, InputError, Issue, Moment, parse_codes, parse_groups, parse_lines
+from grants.i18n import local_time, money
 from grants.rules.numbers import parse_number, show_number
 
 
 def issue_text(issue: Issue | InputError) -> str:
-    """An issue's message in the user's language, money formatted for the locale."""
-    params = {k: money(v.value, v.currency) if hasattr(v, "currency") else v for k, v in issue.params.items()}
-    return _(issue.message, **params)
+    """An issue's message in the user's language, money and times formatted for the locale (a time in its
+    zone, the zone named)."""
+    return _(issue.message, **{k: _param(v) for k, v in issue.params.items()})
+
+
+def _param(value: object) -> object:
+    if isinstance(value, Amount):
+        return money(value.value, value.currency)
+    if isinstance(value, Moment):
+        return local_time(value.value, value.zone)
+    return value
 
 
 class _Typed:

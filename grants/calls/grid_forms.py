@@ -27,25 +27,30 @@ def _strip(value: str | None) -> str | None:
 
 class CriterionForm(Form):
     code = StringField(_l("Code"), filters=[_strip])
-    title = StringField(_l("Title"), filters=[_strip])
-    description = TextAreaField(_l("Description"), filters=[_strip])
+    title = StringField(_l("Title in English"), filters=[_strip])
+    title_tr = StringField(_l("Title in Turkish"), filters=[_strip])
+    description = TextAreaField(_l("Guidance in English"), filters=[_strip])
+    description_tr = TextAreaField(_l("Guidance in Turkish"), filters=[_strip])
     weight = SelectField(_l("Weight"), choices=[SelectChoice(w, str(w)) for w in range(1, 6)], coerce=int, default=1)
     remove = BooleanField(_l("Remove"))
 
     def is_blank(self) -> bool:
-        return not (self.code.data or self.title.data or self.description.data)
+        return not (self.code.data or self.title.data or self.title_tr.data or self.description.data
+                    or self.description_tr.data)
 
 
 class SectionForm(Form):
     code = StringField(_l("Code"), filters=[_strip])
-    title = StringField(_l("Title"), filters=[_strip])
+    title = StringField(_l("Title in English"), filters=[_strip])
+    title_tr = StringField(_l("Title in Turkish"), filters=[_strip])
     threshold = DecimalText(_l("Threshold (points, optional)"), cents=False)
     criteria = FieldList(FormField(CriterionForm), label=_l("Criterion"), min_entries=1)
     add_criterion = SubmitField(_l("Add a criterion"))
     remove = BooleanField(_l("Remove this section"))
 
     def is_blank(self) -> bool:
-        return not (self.code.data or self.title.data or self.threshold.raw_data and self.threshold.raw_data[0]
+        return not (self.code.data or self.title.data or self.title_tr.data
+                    or self.threshold.raw_data and self.threshold.raw_data[0]
                     or any(not c.form.is_blank() for c in self.criteria))
 
 
@@ -58,14 +63,8 @@ class GridForm(FlaskForm):
 
 
 def grid_form(definition: dict, formdata: Mapping | None) -> GridForm:
-    data = {
-        "pass_threshold": definition["pass_threshold"],
-        "tie_break_section": definition["tie_break_section"],
-        "sections": [{"code": code, "title": title, "threshold": threshold,
-                      "criteria": [{"code": c[0], "title": c[1], "weight": c[2], "description": c[3] if len(c) > 3 else ""}
-                                   for c in criteria]}
-                     for code, title, threshold, criteria in definition["sections"]],
-    }
+    data = {"pass_threshold": definition["pass_threshold"], "tie_break_section": definition["tie_break_section"],
+            "sections": definition["sections"]}
     return GridForm(data=data) if formdata is None else GridForm(formdata=formdata, data=data)
 
 
@@ -90,9 +89,12 @@ def grid_draft(form: GridForm) -> GridDraft:
         if s.remove.data or s.is_blank():
             continue
         criteria = [CriterionDraft(code=c.form.code.data or "", title=c.form.title.data or "",
-                                   weight=c.form.weight.data, description=c.form.description.data or "", key=c.name)
+                                   title_tr=c.form.title_tr.data or "", weight=c.form.weight.data,
+                                   description=c.form.description.data or "",
+                                   description_tr=c.form.description_tr.data or "", key=c.name)
                     for c in s.criteria if not c.form.remove.data and not c.form.is_blank()]
-        sections.append(SectionDraft(code=s.code.data or "", title=s.title.data or "", threshold=s.threshold.data,
+        sections.append(SectionDraft(code=s.code.data or "", title=s.title.data or "",
+                                     title_tr=s.title_tr.data or "", threshold=s.threshold.data,
                                      criteria=criteria, key=entry.name))
     return GridDraft(sections=sections, pass_threshold=form.pass_threshold.data,
                      tie_break_section=form.tie_break_section.data or "")

@@ -22,6 +22,8 @@ class CriterionDraft:
     weight: int | None
     description: str = ""
     key: str = ""
+    title_tr: str = ""
+    description_tr: str = ""
 
 
 @dataclass
@@ -31,6 +33,7 @@ class SectionDraft:
     threshold: Decimal | None
     criteria: list[CriterionDraft] = field(default_factory=list)
     key: str = ""
+    title_tr: str = ""
 
     @property
     def max_score(self) -> int:
@@ -48,7 +51,8 @@ class GridDraft:
         return sum(s.max_score for s in self.sections)
 
 
-def _check_code_title(key: str, code: str, title: str, seen: set[str]) -> list[Issue]:
+def _check_code_title(key: str, code: str, title: str, title_tr: str, seen: set[str]) -> list[Issue]:
+    """A unique code; a title in English, in Turkish or in both (each shown where the other is missing)."""
     issues = []
     if not code or len(code) > CODE_LENGTH:
         issues.append(Issue(f"{key}-code", N_("Enter a code of 1 to %(max)s characters, e.g. 2.1."),
@@ -57,9 +61,12 @@ def _check_code_title(key: str, code: str, title: str, seen: set[str]) -> list[I
         issues.append(Issue(f"{key}-code", N_("The code %(code)s is used twice; codes must be unique."),
                             {"code": code}))
     seen.add(code)
-    if not title or len(title) > TITLE_LENGTH:
-        issues.append(Issue(f"{key}-title", N_("Enter a title of at most %(max)s characters."),
-                            {"max": TITLE_LENGTH}))
+    if not title and not title_tr:
+        issues.append(Issue(f"{key}-title", N_("Enter a title in English, in Turkish or in both.")))
+    for name, text in (("title", title), ("title_tr", title_tr)):
+        if len(text) > TITLE_LENGTH:
+            issues.append(Issue(f"{key}-{name}", N_("Enter a title of at most %(max)s characters."),
+                                {"max": TITLE_LENGTH}))
     return issues
 
 
@@ -75,7 +82,7 @@ def check_section(section: SectionDraft, index: int, seen_criteria: set[str]) ->
                             {"code": section.code}))
     for c_index, criterion in enumerate(section.criteria):
         c_key = criterion.key or f"{key}-criteria-{c_index}"
-        issues += _check_code_title(c_key, criterion.code, criterion.title, seen_criteria)
+        issues += _check_code_title(c_key, criterion.code, criterion.title, criterion.title_tr, seen_criteria)
         if criterion.weight not in WEIGHTS:
             issues.append(Issue(f"{c_key}-weight", N_("The weight must be a whole number from 1 to 5 "
                                                       "(usually 1 or 2).")))
@@ -98,7 +105,7 @@ def check_grid(grid: GridDraft) -> list[Issue]:
     seen_criteria: set[str] = set()
     for index, section in enumerate(grid.sections):
         key = section.key or f"sections-{index}"
-        issues += _check_code_title(key, section.code, section.title, seen_sections)
+        issues += _check_code_title(key, section.code, section.title, section.title_tr, seen_sections)
         issues += check_section(section, index, seen_criteria)
     passing = grid.pass_threshold
     if passing is None:

@@ -1,7 +1,9 @@
 """Grid rows from plain grid definitions, and back.
 
-A definition is a dict: pass_threshold, tie_break_section and sections, each section a tuple
-(code, title, threshold, criteria) and each criterion (code, title, weight[, description]).
+A definition is a dict: pass_threshold, tie_break_section and sections. A section is a dict of code,
+title, title_tr, threshold and criteria; a criterion a dict of code, title, title_tr, weight,
+description and description_tr (`title` and `description` in English, the `_tr` ones in Turkish; the
+`_tr` keys and `description` may be left out).
 """
 from __future__ import annotations
 
@@ -10,19 +12,18 @@ from grants.models import Criterion, Grid, GridSection, Stage
 
 
 def build_sections(definition: dict) -> list[GridSection]:
-    sections = []
-    for s_pos, (code, title, threshold, criteria) in enumerate(definition["sections"]):
-        sections.append(GridSection(
-            position=s_pos, code=code, title=title, threshold=threshold,
-            criteria=[Criterion(position=c_pos, code=c[0], title=c[1], weight=c[2],
-                                description=c[3] if len(c) > 3 else "")
-                      for c_pos, c in enumerate(criteria)],
-        ))
-    return sections
+    return [GridSection(position=s_pos, code=s["code"], title=s["title"], title_tr=s.get("title_tr", ""),
+                        threshold=s["threshold"],
+                        criteria=[Criterion(position=c_pos, code=c["code"], title=c["title"],
+                                            title_tr=c.get("title_tr", ""), weight=c["weight"],
+                                            description=c.get("description", ""),
+                                            description_tr=c.get("description_tr", ""))
+                                  for c_pos, c in enumerate(s["criteria"])])
+            for s_pos, s in enumerate(definition["sections"])]
 
 
 def grid_max(definition: dict) -> int:
-    return sum(5 * c[2] for section in definition["sections"] for c in section[3])
+    return sum(5 * c["weight"] for section in definition["sections"] for c in section["criteria"])
 
 
 def build_grid(stage: Stage, definition: dict) -> Grid:
@@ -35,6 +36,22 @@ def grid_definition(grid: Grid | GridDraft) -> dict:
     return {
         "pass_threshold": grid.pass_threshold,
         "tie_break_section": grid.tie_break_section,
-        "sections": [(s.code, s.title, s.threshold, [(c.code, c.title, c.weight, c.description) for c in s.criteria])
+        "sections": [{"code": s.code, "title": s.title, "title_tr": s.title_tr, "threshold": s.threshold,
+                      "criteria": [{"code": c.code, "title": c.title, "title_tr": c.title_tr, "weight": c.weight,
+                                    "description": c.description, "description_tr": c.description_tr}
+                                   for c in s.criteria]}
                      for s in grid.sections],
     }
+
+
+def add_missing_text(grid: Grid, definition: dict) -> None:
+    """Fill what a grid lacks (a Turkish title, guidance) from a definition's section and criterion of the same
+    code, such as the default grid's for a grid imported in English only; text already there stays."""
+    texts = {s["code"]: s for s in definition["sections"]}
+    texts |= {c["code"]: c for s in definition["sections"] for c in s["criteria"]}
+    rows = [*grid.sections, *(c for s in grid.sections for c in s.criteria)]
+    for row in rows:
+        given = texts.get(row.code, {})
+        for name in ("title_tr", "description", "description_tr"):
+            if hasattr(row, name) and not getattr(row, name) and given.get(name):
+                setattr(row, name, given[name])

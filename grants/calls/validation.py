@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale
 from babel.numbers import list_currencies
 
-from grants.rules.problems import N_, Amount, InputError, Issue  # noqa: F401  (the message kit, re-exported)
+from grants.rules.problems import N_, Amount, InputError, Issue, Moment  # noqa: F401  (the message kit, re-exported)
 
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -248,7 +248,7 @@ def check_deadlines_not_earlier(current: dict, new: dict) -> list[Issue]:
     """A published call's deadlines were announced: they may move later (a corrigendum), never earlier, or
     applicants who planned on them would lose the time they were promised."""
     return [Issue(name, N_("The call is published: its deadlines can move later, never earlier (it was %(was)s)."),
-                  {"was": current[name].isoformat(timespec="minutes")})
+                  {"was": Moment(current[name], current.get("timezone") or "UTC")})
             for name in ("concept_note_deadline", "deadline")
             if current.get(name) is not None and new.get(name) is not None and new[name] < current[name]]
 

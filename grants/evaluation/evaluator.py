@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from grants.audit import record
@@ -62,16 +62,27 @@ def my_assignment(user: User, assignment_id: int) -> Assignment:
 
 def declare_conflict(assignment: Assignment, conflict: bool, reason: str = "") -> None:
     """Record the evaluator's declaration (a conflict with what it is); a conflict ends the assignment and the
-    application is reassigned."""
+    application is reassigned.
+
+    One conditional UPDATE (still this evaluator's, still undeclared): a staff rebalance moving the
+    assignment at the same moment either moved it first (then it is no longer theirs: 404) or finds it
+    declared and leaves it."""
     if assignment.conflict is not ConflictStatus.undeclared:
         return
-    before = {"conflict": assignment.conflict}
-    assignment.conflict = ConflictStatus.conflict if conflict else ConflictStatus.no_conflict
-    assignment.conflict_declared_at = now_utc()
-    if conflict:
-        assignment.ended_at = assignment.conflict_declared_at
-        assignment.conflict_reason = reason.strip() or None
-    db.session.flush()
+    evaluator_id, before = assignment.evaluator_id, {"conflict": assignment.conflict}
+    declared_at = now_utc()
+    values = {"conflict": ConflictStatus.conflict if conflict else ConflictStatus.no_conflict,
+              "conflict_declared_at": declared_at, "ended_at": declared_at if conflict else None,
+              "conflict_reason": (reason.strip() or None) if conflict else None}
+    declared = db.session.execute(
+        update(Assignment).where(Assignment.id == assignment.id, Assignment.evaluator_id == evaluator_id,
+                                 Assignment.conflict == ConflictStatus.undeclared, Assignment.ended_at.is_(None))
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(assignment)
+    if assignment.evaluator_id != evaluator_id:
+        abort(404)  # moved to another evaluator meanwhile
+    if not declared:
+        return  # declared meanwhile (a second click)
     record("evaluation.conflict_declared", assignment, before=before,
            after={"conflict": assignment.conflict, "ended_at": assignment.ended_at,
                   "reason": assignment.conflict_reason, "evaluator_id": assignment.evaluator_id})

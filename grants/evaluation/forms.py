@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from grants.i18n import lazy_gettext as _l
@@ -41,3 +41,9 @@ class ConflictForm(FlaskForm):
         field.data = (field.data or "").strip()
         if self.declaration.data == "conflict" and not field.data:
             raise ValidationError(_l("Say what the conflict of interest is: your link with the applicant or partner."))
+
+
+class RebalanceForm(FlaskForm):
+    """The confirmation of a rebalancing proposal: the fingerprint of the assignments it was made from."""
+
+    fingerprint = HiddenField(validators=[DataRequired(message=_l("Review the proposal, then confirm it."))])

@@ -19,6 +19,7 @@ from grants.audit import record
 from grants.awards.scores import Progress, StageScore, grid_rules, stage_scores
 from grants.calls.validation import N_, InputError, local_to_utc
 from grants.extensions import db
+from grants.i18n import name_order
 from grants.models import (
     Application,
     ApplicationStage,
@@ -243,7 +244,7 @@ def _workloads(call: Call, rows: list[Row], assignments: list[Assignment]) -> li
         load.in_progress += in_progress(a)
         load.submitted += submitted(a)
         load.overdue += overdue(call, a, now)
-    return sorted(result.values(), key=lambda w: (w.user.name.casefold(), w.user.id))
+    return sorted(result.values(), key=lambda w: (name_order(w.user.name), w.user.id))
 
 
 def sort_rows(rows: list[Row], sort: str) -> list[Row]:

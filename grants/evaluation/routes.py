@@ -1,8 +1,9 @@
 """Evaluation pages: staff manage a call's evaluator pool and assignments; evaluators declare and read."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
@@ -10,7 +11,8 @@ from wtforms import SelectChoice
 from grants.applications.budget import application_report
 from grants.auth.loaders import role_required
 from grants.evaluation import evaluator as ev
-from grants.evaluation.forms import AddEvaluatorForm, ConflictForm, ImpartialityForm, ManualAssignForm
+from grants.evaluation.forms import AddEvaluatorForm, ConflictForm, ImpartialityForm, ManualAssignForm, RebalanceForm
+from grants.evaluation.rebalance import ProposalChanged, apply, propose
 from grants.evaluation.services import (
     AssignmentRefused,
     add_evaluator,
@@ -108,6 +110,40 @@ def assign_automatically(call_id: int):
         flash(_("Not enough eligible evaluators for: %(refs)s. Add evaluators to the pool.",
                 refs=", ".join(understaffed)), "error")
     return redirect(url_for(".pool", call_id=call.id))
+
+
+@bp.route("/staff/calls/<int:call_id>/evaluators/rebalance", methods=["GET", "POST"])
+@role_required("staff")
+def rebalance(call_id: int):
+    """Show the moves that balance the evaluators' loads; make them once staff confirm."""
+    call, form = _call(call_id), RebalanceForm()
+    if request.method == "GET":
+        return _rebalance_page(call, propose(call), form, 200)
+    if not form.validate():  # shown above the proposal: the hidden fields have nothing to link to
+        for field in form:
+            form.form_errors.extend(field.errors)
+            field.errors = []
+        return _rebalance_page(call, propose(call), form, 400)
+    try:
+        proposal = apply(call, current_user, form.fingerprint.data)
+    except ProposalChanged as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return _rebalance_page(call, error.proposal, form, 409)
+    except AssignmentRefused as error:
+        return _refused(call, error)
+    commit()
+    result = proposal.result
+    flash(ngettext("%(num)d assignment was moved: the evaluators now have %(low)d to %(high)d assignments each.",
+                   "%(num)d assignments were moved: the evaluators now have %(low)d to %(high)d assignments each.",
+                   len(result.moves), low=result.lowest, high=result.highest), "success")
+    return redirect(url_for(".pool", call_id=call.id))
+
+
+def _rebalance_page(call: Call, proposal, form: RebalanceForm, status: int):
+    form.fingerprint.data = proposal.fingerprint
+    return render_template("evaluation/rebalance.html", call=call, proposal=proposal, result=proposal.result,
+                           form=form), status
 
 
 @bp.post("/staff/calls/<int:call_id>/assignments")

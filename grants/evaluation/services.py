@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from grants.audit import record
 from grants.evaluation.settle import needs_extra, notify_assigned, organisations
 from grants.extensions import db
+from grants.i18n import name_order
 from grants.models import (
     Application,
     ApplicationStage,
@@ -90,9 +91,9 @@ def pool_view(call: Call) -> PoolView:
     stages = [StageRow(s, by_stage[s.id], max(call.evaluators_per_application - len(by_stage[s.id]), 0))
               for s in _admissible_stages(call.id)]
     candidates = list(db.session.scalars(
-        select(User).where(User.role == Role.evaluator, User.active.is_(True), User.id.not_in(list(rows)))
-        .order_by(User.name)))
-    return PoolView(list(rows.values()), stages, candidates)
+        select(User).where(User.role == Role.evaluator, User.active.is_(True), User.id.not_in(list(rows)))))
+    return PoolView(sorted(rows.values(), key=lambda r: (name_order(r.member.user.name), r.member.user_id)), stages,
+                    sorted(candidates, key=lambda u: (name_order(u.name), u.id)))
 
 
 def add_evaluator(call: Call, user_id: int) -> CallEvaluator:

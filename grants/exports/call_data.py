@@ -19,6 +19,7 @@ from grants.calls.validation import N_
 from grants.exports.kinds import ExportError
 from grants.exports.submitted_versions import as_submitted
 from grants.extensions import db
+from grants.i18n import localized
 from grants.models import (
     Application,
     ApplicationStage,
@@ -148,7 +149,7 @@ class CriterionInfo:
 
 def criteria(call: Call) -> dict[int, CriterionInfo]:
     """Criterion id -> where it sits in the call's grids."""
-    return {c.id: CriterionInfo(g.stage, s.code, s.title, c.code, c.title, c.weight, (s.position, c.position))
+    return {c.id: CriterionInfo(g.stage, s.code, localized(s), c.code, localized(c), c.weight, (s.position, c.position))
             for g in call.grids for s in g.sections for c in s.criteria}
 
 

@@ -23,6 +23,7 @@ from grants.calls.filters import shown_settings
 from grants.calls.forms import LABELS
 from grants.exports.call_data import load_call
 from grants.extensions import db
+from grants.i18n import localized, name_order
 from grants.models import (
     Application,
     ApplicationStage,
@@ -64,7 +65,8 @@ def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path
     with force_locale(locale):
         report = evaluation_report(call, overview(call))  # the ORM rows go once the plain data is made
         progress(40)
-        write_report(current_app.jinja_env, report, path, locale, laid_out=lambda: progress(90))
+        write_report(current_app.jinja_env, report, path, locale, laid_out=lambda: progress(90),
+                     mark=_("DRAFT — not final") if call.finalised_at is None else None)
     return f"{call.reference}-evaluation-report-{locale}.pdf"
 
 
@@ -86,7 +88,7 @@ def evaluation_report(call: Call, view: Overview) -> EvaluationReport:
         declarations=declarations(call),
         counts={stage: stage_counts(stage, found) for stage, found in sorted(statuses.items())},
         tables=tuple(LotTable(t.kind.value, f"{t.lot.code} – {t.lot.name}" if t.lot else "", t.budget,
-                              t.awarded_total, tuple((s.code, s.title) for s in t.sections),
+                              t.awarded_total, tuple((s.code, localized(s)) for s in t.sections),
                               tuple(_row(line, changed, [s.code for s in t.sections]) for line in t.lines))
                      for t in view.tables),
         not_funded=tuple(sorted((_row(line, changed) for line in lines if line.stage.status.value in NOT_FUNDED),
@@ -122,9 +124,9 @@ def committee(call: Call) -> tuple[Member, ...]:
         .join(User, CallEvaluator.user_id == User.id)
         .outerjoin(Organisation, User.organisation_id == Organisation.id)
         .outerjoin(declared, declared.c.evaluator_id == User.id)
-        .where(CallEvaluator.call_id == call.id).order_by(User.name, User.id))
-    return tuple(Member(name, organisation or "", signed, free or 0, conflicts or 0)
-                 for name, organisation, signed, free, conflicts in rows)
+        .where(CallEvaluator.call_id == call.id).order_by(User.id))
+    return tuple(sorted((Member(name, organisation or "", signed, free or 0, conflicts or 0)
+                         for name, organisation, signed, free, conflicts in rows), key=lambda m: name_order(m.name)))
 
 
 def declarations(call: Call) -> tuple[Declaration, ...]:
@@ -155,7 +157,7 @@ def _row(line: Line, changed: dict[int, str], sections: Sequence[str] = ()) -> R
     return Row(stage=stage.stage.value, reference=app.reference, lead=app.lead.name, country=app.lead.country,
                outcome=stage.status.value, requested=line.requested, rank=stage.rank, total=stage.final_score,
                sections=tuple(line.sections.get(code) for code in sections), awarded=stage.awarded_amount,
-               missed=tuple(MissedThreshold(m.section, m.title, m.score, m.threshold) for m in line.missed),
+               missed=tuple(MissedThreshold(m.section, localized(m), m.score, m.threshold) for m in line.missed),
                reasons=reasons, changed=changed.get(stage.id))
 
 

@@ -1,15 +1,20 @@
-"""Export requests as ReportJobs: request, run (the rq task), retry, and jobs lost with their worker.
+"""Export requests as ReportJobs: request, run, retry, and jobs lost with their worker.
 
-A request adds a queued ReportJob and defers `run(job id)`: rq when REDIS_URL is set (under the job's
-rq_id), in-process after the commit otherwise. `run` marks the job running, builds the file under
-EXPORT_DIR while committing the progress on a connection of its own, and ends finished (file path and
-name) or failed (the error's message; its traceback goes to the log). A failed job can be run again.
+A request adds a queued ReportJob and, once the caller commits, has it made outside the request:
+- with REDIS_URL, by an rq worker (`run(job id)` under the job's rq_id);
+- without it, by the app's worker thread (grants/exports/worker.py), woken at once: it claims the job
+  with one conditional UPDATE (`claim`), so that two processes never make the same job, and beats a
+  heartbeat while it works; a job left running by a thread that stopped beating is failed (`fail_stale`);
+- with JOBS_IN_THREAD off (the tests), by `run` inside the request, after the commit.
+Making the file (`_build`) commits the progress on a connection of its own and ends finished (file path
+and name) or failed (the error's message; its traceback goes to the log). A failed job can be run again.
 """
 from __future__ import annotations
 
 import logging
 import secrets
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -33,6 +38,8 @@ from grants.models.base import now_utc
 log = logging.getLogger(__name__)
 TIMEOUT = 60 * 60  # seconds rq lets one export run: a call of 10,000 applications takes minutes
 PENDING = (JobStatus.queued, JobStatus.running)
+HEARTBEAT = 15  # seconds between the heartbeats of a worker thread making a job
+STALE = timedelta(seconds=90)  # a running job unheard of for this long: its worker thread is gone
 
 
 def request_export(call_id: int, kind: str, locale: str, user_id: int | None) -> ReportJob:
@@ -55,9 +62,20 @@ def retry(job: ReportJob, user_id: int | None) -> None:
     _schedule(job)
 
 
+def in_thread() -> bool:
+    """Whether exports are made by the app's worker thread (no Redis, JOBS_IN_THREAD on)."""
+    return bool(current_app.config.get("JOBS_IN_THREAD")) and not current_app.config.get("REDIS_URL")
+
+
 def _schedule(job: ReportJob) -> None:
     job.rq_id = uuid.uuid4().hex  # a new id per run: a retry is a new rq job
-    defer(run, job.id, job_id=job.rq_id, timeout=TIMEOUT)
+    job.claimed_by = job.heartbeat_at = None
+    if in_thread():
+        from grants.exports.worker import wake
+
+        defer(wake, current_app._get_current_object())  # the row is the queue: the thread takes it from there
+    else:
+        defer(run, job.id, job_id=job.rq_id, timeout=TIMEOUT)
 
 
 def export_dir() -> Path:
@@ -75,13 +93,53 @@ def stored_file(job: ReportJob) -> Path | None:
 # The task ------------------------------------------------------------------------------------------
 
 def run(job_id: int) -> None:
-    """rq task: build the job's file; a failure is recorded on the job, never raised."""
+    """rq task (and the in-request run): build the job's file; a failure is recorded on the job, never raised."""
     job = db.session.get(ReportJob, job_id)
     if job is None or job.status not in PENDING:
         return
+    job.status, job.progress, job.error = JobStatus.running, 0, None
+    _build(job)
+
+
+def next_queued() -> int | None:
+    """The oldest job waiting to be made, if any."""
+    return db.session.scalar(select(ReportJob.id).where(ReportJob.status == JobStatus.queued)
+                             .order_by(ReportJob.id).limit(1))
+
+
+def claim(job_id: int, worker: str) -> bool:
+    """Take the waiting job for `worker`, committed: one conditional UPDATE, so that of two worker threads
+    (of two processes) asking at the same moment exactly one gets it. Whether this one did."""
+    taken = db.session.execute(
+        update(ReportJob).where(ReportJob.id == job_id, ReportJob.status == JobStatus.queued)
+        .values(status=JobStatus.running, progress=0, error=None, claimed_by=worker, heartbeat_at=now_utc())
+        .execution_options(synchronize_session=False)).rowcount == 1
+    db.session.commit()
+    return taken
+
+
+def run_claimed(job_id: int, worker: str) -> None:
+    """Build the job that `worker` claimed (nothing if it is no longer running for it)."""
+    job = db.session.get(ReportJob, job_id, populate_existing=True)
+    if job is None or job.status is not JobStatus.running or job.claimed_by != worker:
+        return
+    _build(job)
+
+
+def beat(bind, job_id: int, worker: str) -> None:
+    """The worker thread making the job is alive: on a session of its own on `bind` (an engine or a
+    connection; no app context needed), committed at once."""
+    with Session(bind=bind) as session:
+        session.execute(update(ReportJob).where(ReportJob.id == job_id, ReportJob.status == JobStatus.running,
+                                                ReportJob.claimed_by == worker).values(heartbeat_at=now_utc()))
+        session.commit()
+
+
+def _build(job: ReportJob) -> None:
+    """Make the file of the running job; ends finished or failed, committed."""
+    job_id = job.id
     kind, locale = KINDS.get(job.kind), job.params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
     _remove(job)
-    job.status, job.progress, job.error = JobStatus.running, 0, None
     db.session.commit()
     name = f"{job.id}-{secrets.token_hex(8)}{kind.suffix if kind else ''}"
     path = export_dir() / name
@@ -108,7 +166,7 @@ def _progress_writer(job_id: int):
     def progress(percent: int) -> None:
         with Session(bind=bind) as session:
             session.execute(update(ReportJob).where(ReportJob.id == job_id, ReportJob.status == JobStatus.running)
-                            .values(progress=max(0, min(int(percent), 99))))
+                            .values(progress=max(0, min(int(percent), 99)), heartbeat_at=now_utc()))
             session.commit()
 
     return progress
@@ -153,13 +211,40 @@ def resend_queued_exports() -> int:
     return len(missing)
 
 
+def fail_stale(now: datetime | None = None) -> int:
+    """Mark failed the jobs left running by a worker thread that stopped beating (its process ended: a
+    restart, a crash), so that staff can retry them; how many. The caller commits."""
+    limit = (now or now_utc()) - STALE
+    stale = db.session.scalars(select(ReportJob).where(
+        ReportJob.status == JobStatus.running, ReportJob.claimed_by.is_not(None),
+        ReportJob.heartbeat_at < limit)).all()
+    failed = 0
+    for job in stale:
+        with force_locale(job.params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            reason = _("The application stopped while making this export (it was restarted or ended). Retry it.")
+        changed = db.session.execute(  # unless its worker beat or finished meanwhile
+            update(ReportJob).where(ReportJob.id == job.id, ReportJob.status == JobStatus.running,
+                                    ReportJob.heartbeat_at < limit)
+            .values(status=JobStatus.failed, error=reason, finished_at=now_utc())
+            .execution_options(synchronize_session=False)).rowcount
+        if changed:
+            record("export.lost", job, before={"status": job.status},
+                   after={"status": JobStatus.failed, "error": reason, "worker": job.claimed_by})
+            failed += 1
+        db.session.refresh(job)
+    return failed
+
+
 def settle_lost(jobs: list[ReportJob]) -> bool:
-    """With rq: queue again the waiting jobs rq does not have, and mark failed the running ones whose rq
-    job is gone, failed, stopped or over without a result, so that staff can retry them. Whether any job
-    changed; the caller commits. While Redis is unreachable nothing is decided."""
+    """Without Redis: mark failed the running jobs whose worker thread is gone (fail_stale). With rq: queue
+    again the waiting jobs rq does not have, and mark failed the running ones whose rq job is gone, failed,
+    stopped or over without a result, so that staff can retry them. Whether any job changed; the caller
+    commits. While Redis is unreachable nothing is decided."""
     pending = [job for job in jobs if job.status in PENDING and job.rq_id]
-    if not pending or not current_app.config.get("REDIS_URL"):
+    if not pending:
         return False
+    if not current_app.config.get("REDIS_URL"):
+        return any(job.claimed_by for job in pending) and fail_stale() > 0
     try:
         resend_queued_exports()
         return _fail_lost(pending)

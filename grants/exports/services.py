@@ -18,6 +18,7 @@ class Request:
     job: ReportJob
     call_reference: str | None
     requested_by: str | None
+    timezone: str | None = None  # the call's, in which the request's time is shown
 
     @property
     def kind(self) -> Kind | None:
@@ -31,7 +32,7 @@ class Request:
 def requests(call_id: int | None = None) -> list[Request]:
     """The most recent requests (of one call, or of all), newest first; pending jobs whose worker is lost
     are marked failed on the way (committed)."""
-    query = (select(ReportJob, Call.reference, User.name).outerjoin(Call, ReportJob.call_id == Call.id)
+    query = (select(ReportJob, Call.reference, User.name, Call.timezone).outerjoin(Call, ReportJob.call_id == Call.id)
              .outerjoin(User, ReportJob.requested_by_id == User.id)
              .order_by(ReportJob.created_at.desc(), ReportJob.id.desc()).limit(SHOWN))
     if call_id is not None:

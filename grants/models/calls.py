@@ -172,6 +172,7 @@ class GridSection(Base):
     position: Mapped[int] = mapped_column(default=0)
     code: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
+    title_tr: Mapped[str] = mapped_column(String(200), default="", server_default="")  # in Turkish; `title` in English
     threshold: Mapped[Points | None]
 
     grid: Mapped[Grid] = relationship(back_populates="sections")
@@ -182,7 +183,6 @@ class GridSection(Base):
     @property
     def max_score(self) -> int:
         return sum(5 * c.weight for c in self.criteria)
-
 
 class Criterion(Base):
     __tablename__ = "criterion"
@@ -196,7 +196,9 @@ class Criterion(Base):
     position: Mapped[int] = mapped_column(default=0)
     code: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
+    title_tr: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    description: Mapped[str] = mapped_column(Text, default="")  # guidance for evaluators: what the score weighs
+    description_tr: Mapped[str] = mapped_column(Text, default="", server_default="")
     weight: Mapped[int] = mapped_column(default=1)
 
     section: Mapped[GridSection] = relationship(back_populates="criteria")

@@ -34,6 +34,9 @@ class ReportJob(Base):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     finished_at: Mapped[Timestamp | None]
+    # without Redis: the worker thread that claimed the job (host:pid:token) and when it last said it was alive
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[Timestamp | None]
 
 
 class MailStatus(enum.Enum):

@@ -1,13 +1,15 @@
 """The problem record shared by the checks (budget, eligibility), and the message kit of the rules.
 
 `N_` marks an English message for extraction; `Issue` is a message on a form field with its
-%(name)s parameters; `InputError` is a value that cannot be read; `Amount` a money parameter that
-the web layer formats for the reader's locale.
+%(name)s parameters; `InputError` is a value that cannot be read; `Amount` a money parameter and `Moment` a time
+parameter that the web layer formats for the reader's locale (a time in its zone, the zone named).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 Limit = Decimal | int | str | frozenset[str] | None
 
@@ -47,6 +49,17 @@ class Amount:
 
     def __str__(self) -> str:
         return f"{self.currency} {self.value:,.2f}"
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A time parameter of a message, shown in the IANA zone `zone` (a call's) with the zone named."""
+
+    value: datetime
+    zone: str
+
+    def __str__(self) -> str:
+        return f"{self.value.astimezone(ZoneInfo(self.zone)):%Y-%m-%d %H:%M} ({self.zone})"
 
 
 @dataclass(frozen=True)

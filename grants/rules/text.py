@@ -32,3 +32,44 @@ def fold(text: str | None) -> str:
 def compact(text: str | None) -> str:
     """The folded text without any space: 'TR 06-123.45' and 'tr0612345' are the same identifier."""
     return fold(text).replace(" ", "")
+
+
+def in_language(english: str | None, turkish: str | None, locale: object) -> str:
+    """A text given in English and Turkish, in the reader's language, else in the other one."""
+    first, other = (turkish, english) if str(locale).startswith("tr") else (english, turkish)
+    return first or other or ""
+
+
+# The Turkish alphabet's order (with q, w, x where the Latin alphabet has them): ç after c, ğ after g,
+# dotless ı before i, ö after o, ş after s, ü after u.
+_TURKISH_ORDER = {letter: n for n, letter in enumerate("abcçdefgğhıijklmnoöpqrsştuüvwxyz", start=1)}
+_RUNS = re.compile(r"(\d+)")
+
+
+def _turkish_letters(text: str) -> tuple[int, ...]:
+    """Weights of the letters in Turkish order; other letters by their base letter (é as e), marks and
+    punctuation as a space."""
+    text = text.replace("I", "ı").replace("İ", "i").lower()
+    weights = []
+    for ch in text:
+        if ch in _TURKISH_ORDER:
+            weights.append(_TURKISH_ORDER[ch])
+            continue
+        for base in fold(ch) or " ":
+            weights.append(_TURKISH_ORDER.get(base, 0))
+    return tuple(weights)
+
+
+def name_key(text: str | None, locale: object = "en") -> tuple:
+    """A sort key for names as people expect them: numbers by their value ('Evaluator 2' before
+    'Evaluator 10'); letters without case, in the Turkish alphabet's order for a Turkish reader
+    (Cem, Çelik, Demir; Işık before İnce), else without accents (Çelik with the C's)."""
+    text = " ".join((text or "").split())
+    turkish = str(locale).startswith("tr")
+    parts: list[tuple] = []
+    for n, run in enumerate(_RUNS.split(text)):
+        if n % 2:
+            parts.append((0, int(run)))
+        elif run:
+            parts.append((1, _turkish_letters(run) if turkish else tuple(fold(run))))
+    return (tuple(parts), text)

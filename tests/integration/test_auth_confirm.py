@@ -158,3 +158,14 @@ def test_an_unknown_address_costs_a_password_check_too(app, db, monkeypatch):
     monkeypatch.setattr(services, "check_password_hash", lambda h, p: checked.append(p) or real(h, p))
     assert services.authenticate("nobody@example.org", "a guess") is None
     assert checked == ["a guess"]
+
+
+def test_the_dummy_hash_costs_what_a_real_one_costs(app):
+    """M5: the unknown-address check is only as slow as a real one if it uses the same method and work factor
+    (a cheaper dummy would still leak); the times themselves are measured in bench/login_timing.py."""
+    from grants.auth import services
+    from grants.models import User
+
+    user = User(name="x", email="x@example.org")
+    user.set_password("a real password")
+    assert services._NO_USER_HASH.split("$")[0] == user.password_hash.split("$")[0]

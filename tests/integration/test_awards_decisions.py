@@ -81,9 +81,10 @@ def test_compute_and_show_the_ranking_with_the_applications_set_apart(client, db
     html = text(page)
     assert "The ranking and the proposed decisions were computed." in html
     assert stage(db, "TTGS-DEMO-0029").status is StageStatus.awarded
-    # rank, reference, lead, country, final, the section finals, requested, cumulative, left after it, decision
+    # rank, reference, lead and its country, final, the section finals, requested, cumulative, left after it,
+    # decision and amount
     first = html[html.index("TTGS-DEMO-0029"):html.index("TTGS-DEMO-0048")]
-    for shown in ("Aydın Belediyesi 29", "TR", "97.00", "20.00", "22.50", "24.50", "€75,000.00", "€2,525,000.00",
+    for shown in ("Aydın Belediyesi 29", "(Türkiye)", "97.00", "20.00", "22.50", "24.50", "€75,000.00", "€2,525,000.00",
                   "Awarded"):
         assert shown in first
     assert "Budget €2,600,000.00, awarded €2,572,766.00, left €27,234.00." in html
@@ -231,7 +232,7 @@ def test_ranking_again_keeps_overrides_unless_staff_discard_them(client, db, log
     post(override_url(demo, "TTGS-DEMO-0029", db), {"outcome": "reserve", "justification": WHY})
     ranking = f"/staff/calls/{demo.id}/ranking"
     page = post(f"{ranking}/compute", page=ranking, follow_redirects=True)
-    assert "Call TTGS-DEMO has decisions changed by staff (overrides: 1)." in text(page)
+    assert "Call TTGS-DEMO has decisions changed by staff (applications: 1)." in text(page)
     assert stage(db, "TTGS-DEMO-0029").status is StageStatus.reserve
     assert "Discard the decisions staff changed by hand and rank again" in text(page)
 
@@ -245,6 +246,19 @@ def test_ranking_again_keeps_overrides_unless_staff_discard_them(client, db, log
     assert "discarded by a new ranking" in text(page) and WHY in text(page)
     for reference, expected in EXPECTED.items():
         assert stage(db, reference).status.value == expected["status"]
+
+
+def test_the_count_of_changed_decisions_counts_applications_not_changes(client, db, login_as, post, demo):
+    """Three changes to two applications: staff changed the decisions on 2 applications (issue 12.9)."""
+    login_as("staff")
+    post(override_url(demo, "TTGS-DEMO-0029", db), {"outcome": "awarded", "amount": "70000", "justification": WHY})
+    post(override_url(demo, "TTGS-DEMO-0029", db), {"outcome": "awarded", "amount": "65000", "justification": WHY})
+    post(override_url(demo, "TTGS-DEMO-0036", db), {"outcome": "not_selected", "justification": WHY})
+    assert db.session.scalar(select(func.count()).select_from(DecisionOverride)) == 3
+    ranking = f"/staff/calls/{demo.id}/ranking"
+    assert "Staff changed the decisions on 2 applications by hand." in text(client.get(ranking))
+    refused = post(f"{ranking}/compute", page=ranking, follow_redirects=True)
+    assert "Call TTGS-DEMO has decisions changed by staff (applications: 2)." in text(refused)
 
 
 def test_only_decided_full_applications_can_be_overridden(client, db, login_as, post, demo):
@@ -294,3 +308,31 @@ def test_a_restricted_call_shows_its_concept_note_shortlist(client, db, login_as
     table = html[html.index("Concept note: Whole call"):]
     assert table.count("Shortlisted") == 2 and "Not shortlisted" in table and notes[2].reference in table
     assert "/override" not in table  # only full applications get award decisions
+
+
+def test_an_award_below_the_minimum_grant_needs_an_explicit_confirmation(client, db, login_as, post, demo):
+    login_as("staff")
+    url = override_url(demo, "TTGS-DEMO-0029", db)  # requested 75,000.00; the call's minimum is 60,000.00
+    form = {"outcome": "awarded", "amount": "55000", "justification": WHY}
+    page = post(url, form)
+    html = text(page)
+    assert page.status_code == 400
+    assert ("I confirm an award below the call&#39;s minimum grant of €60,000.00: Tick this box to award "
+            "€55,000.00, less than the call&#39;s minimum grant of €60,000.00, or award at least the minimum.") in html
+    assert 'href="#below_minimum"' in html and WHY in html and 'value="55000"' in html
+    assert stage(db, "TTGS-DEMO-0029").awarded_amount == D("75000.00") and events(db, "decision.overridden") == 0
+
+    page = post(url, {**form, "below_minimum": "y"}, follow_redirects=True)
+    assert "The decision on TTGS-DEMO-0029 was changed." in text(page)
+    assert stage(db, "TTGS-DEMO-0029").awarded_amount == D("55000.00")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "decision.overridden"))
+    assert event.after["below_minimum_grant_confirmed"] is True and event.after["awarded_amount"] == "55000.00"
+
+
+def test_an_award_at_the_minimum_grant_needs_no_confirmation(client, db, login_as, post, demo):
+    login_as("staff")
+    page = post(override_url(demo, "TTGS-DEMO-0029", db), {"outcome": "awarded", "amount": "60000",
+                                                           "justification": WHY})
+    assert page.status_code == 302 and stage(db, "TTGS-DEMO-0029").awarded_amount == D("60000.00")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "decision.overridden"))
+    assert "below_minimum_grant_confirmed" not in event.after

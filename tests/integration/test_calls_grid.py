@@ -14,12 +14,13 @@ from tests.integration.test_calls_freeze import submit_application
 
 def grid_data(**over) -> dict:
     data = {"pass_threshold": "50", "tie_break_section": "2"}
-    for s, (code, title, threshold, criteria) in enumerate(FULL_APPLICATION_GRID["sections"]):
-        data |= {f"sections-{s}-code": code, f"sections-{s}-title": title,
-                 f"sections-{s}-threshold": "" if threshold is None else str(threshold)}
-        for c, (c_code, c_title, weight) in enumerate(criteria):
-            data |= {f"sections-{s}-criteria-{c}-code": c_code, f"sections-{s}-criteria-{c}-title": c_title,
-                     f"sections-{s}-criteria-{c}-weight": str(weight)}
+    for s, section in enumerate(FULL_APPLICATION_GRID["sections"]):
+        data |= {f"sections-{s}-code": section["code"], f"sections-{s}-title": section["title"],
+                 f"sections-{s}-title_tr": section["title_tr"],
+                 f"sections-{s}-threshold": "" if section["threshold"] is None else str(section["threshold"])}
+        for c, criterion in enumerate(section["criteria"]):
+            data |= {f"sections-{s}-criteria-{c}-{name}": str(criterion[name])
+                     for name in ("code", "title", "title_tr", "description", "description_tr", "weight")}
     data.update(over)
     return data
 

@@ -1,11 +1,18 @@
 """`flask demo` loads an account per role, an open call and the example call, and can run again."""
 from __future__ import annotations
 
+import json
+import re
 from datetime import time
+from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from grants.awards.finalise import finalise
+from grants.demo import lead_email
+from grants.demo_data import TURKISH
 from grants.models import (
     Application,
     ApplicationStage,
@@ -14,6 +21,7 @@ from grants.models import (
     CallEvaluator,
     CallStatus,
     Organisation,
+    OutboxMessage,
     StageStatus,
     User,
 )
@@ -42,6 +50,12 @@ def test_demo_twice_leaves_one_copy_of_everything(app, db):
     assert db.session.scalar(select(func.count()).select_from(CallEvaluator)) == 12 + 1 + 12 + 1
     _accounts_and_open_call_are_usable(db)
     _evaluator_has_unscored_assignments(db)
+    _example_calls_tell_real_twinning_projects(db)
+    _finalising_the_example_sends_every_lead_its_letter(app, db)
+
+
+EXPECTED = json.loads((Path(__file__).parents[1] / "data" / "ttgs-demo.expected.json").read_text())
+PLACEHOLDER = re.compile(r"(Belediyesi \d+|Commune \d+|Twinning project \d+)$")
 
 
 def _accounts_and_open_call_are_usable(db) -> None:
@@ -71,3 +85,42 @@ def _evaluator_has_unscored_assignments(db) -> None:
     member = db.session.scalar(select(CallEvaluator).where(CallEvaluator.user_id == evaluator.id,
                                                            CallEvaluator.call_id == call.id))
     assert member.impartiality_signed_at is None
+
+
+def _example_calls_tell_real_twinning_projects(db) -> None:
+    """Issue 12.10: real municipalities in their own province or region, projects named after both towns,
+    a narrative, a verified project officer per lead, assessors who can log in, the grid in Turkish too."""
+    for call in db.session.scalars(select(Call).where(Call.reference.in_(["TTGS-DEMO", "TTGS-EVAL"]))):
+        for app in db.session.scalars(select(Application).where(Application.call_id == call.id)):
+            lead, partner = app.lead, app.partners[0].organisation
+            assert not PLACEHOLDER.search(lead.name) and not PLACEHOLDER.search(partner.name)
+            assert not PLACEHOLDER.search(app.title) and lead.region and partner.region
+            short = next(row[0] for row in TURKISH if row[1] == lead.name)
+            assert short in app.title and app.summary and app.objectives and app.activities and app.expected_results
+            officers = [u for u in lead.members if u.acts_for_organisation]
+            assert [u.email for u in officers] == [lead_email(short)] and officers[0].email.endswith(".example")
+        assert call.grids[0].sections[1].title_tr == "İlgililik"
+        assert all(c.description and c.description_tr for s in call.grids[0].sections for c in s.criteria)
+    kadikoy = db.session.scalar(select(Organisation).where(Organisation.name == "Kadıköy Belediyesi"))
+    assert kadikoy.region == "İstanbul" and kadikoy.members[0].check_password("demo-password-2026")
+    assessor = db.session.scalar(select(User).where(User.email == "assessor1@example.org"))
+    assert assessor.check_password("demo-password-2026")
+
+
+def _finalising_the_example_sends_every_lead_its_letter(app, db) -> None:
+    """The computed outcome is still the expected one; finalising e-mails all 46 leads (not the 2 withdrawn)."""
+    assert app.test_cli_runner().invoke(args=["calls", "rank", "TTGS-DEMO"]).exit_code == 0
+    db.session.expire_all()
+    stages = db.session.execute(select(Application.reference, ApplicationStage).join(ApplicationStage.application)
+                                .join(Call).where(Call.reference == "TTGS-DEMO")).all()
+    for reference, stage in stages:
+        expected = EXPECTED[reference]
+        assert (stage.status.value, stage.rank) == (expected["status"], expected["rank"]), reference
+        assert stage.awarded_amount == (expected["awarded_amount"] and Decimal(expected["awarded_amount"]))
+    call = db.session.scalar(select(Call).where(Call.reference == "TTGS-DEMO"))
+    staff = db.session.scalar(select(User).where(User.email == "staff@example.org"))
+    finalise(call.id, staff.id)
+    db.session.commit()
+    sent = {m.to: m for m in db.session.scalars(select(OutboxMessage))}
+    assert len(sent) == 46 and all(to.endswith("@belediye.example") for to in sent)
+    assert "kadikoy@belediye.example" in sent and "ilkadim@belediye.example" not in sent  # 0038 was withdrawn

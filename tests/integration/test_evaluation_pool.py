@@ -44,6 +44,34 @@ def test_pool_page_lists_evaluators_and_adds_one(db, login_as, client, post):
     assert response.status_code == 400 and "Choose an evaluator." in response.get_data(as_text=True)
 
 
+def test_evaluators_are_listed_in_natural_name_order(db, login_as, client):
+    """'Assessor 2' before 'Assessor 10' in the pool and in the list of evaluators to add (issue 12.9)."""
+    call = make_call(status="evaluation")
+    for n in (10, 2, 1, 11):
+        db.session.add(CallEvaluator(call_id=call.id, user_id=make_user("evaluator", name=f"Assessor {n}").id))
+    for n in (12, 3):
+        make_user("evaluator", name=f"Assessor {n}")
+    db.session.commit()
+    login_as("staff")
+    page = client.get(f"/staff/calls/{call.id}/evaluators").get_data(as_text=True)
+    pool = page[:page.index('name="user_id"')]
+    positions = [pool.index(f"Assessor {n}<") for n in (1, 2, 10, 11)]
+    assert positions == sorted(positions)
+    choices = page[page.index('name="user_id"'):]
+    assert choices.index("Assessor 3 (") < choices.index("Assessor 12 (")
+
+
+def test_the_evaluation_reports_committee_is_in_natural_name_order(db, app):
+    from grants.exports.evaluation_report import committee
+
+    call = make_call(status="evaluation")
+    for n in (10, 2, 1):
+        db.session.add(CallEvaluator(call_id=call.id, user_id=make_user("evaluator", name=f"Assessor {n}").id))
+    db.session.commit()
+    with app.test_request_context():
+        assert [m.name for m in committee(call)] == ["Assessor 1", "Assessor 2", "Assessor 10"]
+
+
 def test_remove_only_without_assignments(db, login_as, client, post):
     call, apps, users = _setup(db)
     staff = login_as("staff")

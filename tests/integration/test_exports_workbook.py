@@ -66,6 +66,16 @@ def test_sheets_headers_frozen_and_filtered(book):
     assert seen == sorted(seen) and seen[-1] <= 99  # progress only moves forward; the job sets 100
 
 
+def test_every_sheet_prints_landscape_fitted_to_width_with_its_header_repeated(book):
+    _call, wb, *_ = book
+    for sheet in wb.worksheets:
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)  # one page wide, as many pages down as needed
+        assert sheet.print_title_rows == "$1:$1"
+
+
 def test_applications_match_the_database_to_the_cent(book, db):
     call, wb, *_ = book
     sheet = wb["Applications"]

@@ -156,10 +156,10 @@ def test_ranking_again_before_the_invitations_still_asks_to_discard_shortlist_ch
     call, (_first, _second, third) = ranked
     login_as("staff")
     post(shortlist_url(call, third), {"justification": WHY})
-    assert "Staff changed 1 decision by hand." in text(client.get(f"/staff/calls/{call.id}/ranking"))
+    assert "Staff changed the decision on 1 application by hand." in text(client.get(f"/staff/calls/{call.id}/ranking"))
     refused = post(f"/staff/calls/{call.id}/ranking/compute", page=f"/staff/calls/{call.id}/ranking",
                    follow_redirects=True)
-    assert "has decisions changed by staff (overrides: 1)" in text(refused)
+    assert "has decisions changed by staff (applications: 1)" in text(refused)
     db.session.expire_all()
     assert third.status is StageStatus.shortlisted
 

@@ -178,6 +178,7 @@ ROUTES: dict[str, Route] = {
     "evaluation.assign_manually": Route(post="staff",
                                         data={"stage_id": "{stage}", "evaluator_id": "{other_evaluator}"}),
     "evaluation.unassign": Route(post="staff"),
+    "evaluation.rebalance": Route("staff"),
     "evaluation_progress.show": Route("staff"),
     "evaluation_progress.due_date": Route(post="staff", data={"due_at": "2999-12-31T17:00"}),  # ahead whatever the clock
     "evaluation_progress.scores": Route("staff"),

@@ -3,8 +3,13 @@ L10: the outbox shows no live token."""
 from __future__ import annotations
 
 import os
+import re
+import socket
 import stat
+import subprocess
+import sys
 import threading
+import time
 import urllib.request
 
 from sqlalchemy import select
@@ -67,3 +72,34 @@ def test_the_server_names_no_version(app):
         header = response.headers["Server"]
     server.server_close()
     assert header.strip() == "TWIN-Grants" and "Werkzeug" not in header and "Python" not in header
+
+
+def test_the_production_server_names_no_version(tmp_path):
+    """L8 under gunicorn, the production server the README names: its Server header carries no version."""
+    port = _free_port()
+    env = {**os.environ, "INSTANCE_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite'}"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        header = _server_header(f"http://127.0.0.1:{port}/static/favicon.svg", deadline=time.monotonic() + 30)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert header and not re.search(r"\d", header), header
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _server_header(url: str, deadline: float) -> str:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.headers["Server"]
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -50,3 +50,29 @@ def test_a_folded_part_is_found_in_the_folded_whole(before, part, after):
     folded_part = fold(part)
     if folded_part:
         assert folded_part in fold(f"{before} {part} {after}")
+
+
+def test_names_sort_with_their_numbers_by_value():
+    from grants.rules.text import name_key
+
+    names = ["Assessor 10", "Assessor 2", "assessor 1", "Assessor 12", "Assessor 3"]
+    assert sorted(names, key=lambda n: name_key(n, "en")) == [
+        "assessor 1", "Assessor 2", "Assessor 3", "Assessor 10", "Assessor 12"]
+
+
+def test_names_sort_in_the_turkish_alphabet_for_a_turkish_reader():
+    from grants.rules.text import name_key
+
+    names = ["Demir", "Çelik", "Cem", "İnce", "Işık", "Oğuz", "Ölmez", "Şahin", "Sarı", "Émile", "Ebru"]
+    assert sorted(names, key=lambda n: name_key(n, "tr")) == [
+        "Cem", "Çelik", "Demir", "Ebru", "Émile", "Işık", "İnce", "Oğuz", "Ölmez", "Sarı", "Şahin"]
+    assert sorted(names, key=lambda n: name_key(n, "en"))[:2] == ["Çelik", "Cem"]  # accents set aside
+
+
+@given(st.lists(st.text(max_size=12), max_size=8))
+def test_name_order_is_total_and_never_fails(names):
+    from grants.rules.text import name_key
+
+    for locale in ("en", "tr"):
+        ordered = sorted(names, key=lambda n: name_key(n, locale))
+        assert sorted(ordered, key=lambda n: name_key(n, locale)) == ordered
