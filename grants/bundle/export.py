@@ -102,8 +102,8 @@ def _evaluators(call: Call, evaluations: dict[int, list[Assignment]], declarants
         for assignment in assignments:
             if assignment.evaluator not in pool:
                 pool.append(assignment.evaluator)
-    pool += [user for user in dict.fromkeys(declarants) if user not in pool]
-    return pool
+    listed = set(pool)
+    return pool + [user for user in dict.fromkeys(declarants) if user not in listed]
 
 
 def _organisations(apps: list[Application], evaluators: list[User]) -> list[Organisation]:

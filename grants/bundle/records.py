@@ -106,6 +106,10 @@ class Records:
     def __init__(self, data: dict) -> None:
         self.version = data["version"]
         self.declared = {(d["application"], d["stage"], d["evaluator"]): d for d in data.get("declarations", [])}
+        self.conflicted: dict[tuple[str, str], list[dict]] = {}  # (reference, stage) -> its declared conflicts
+        for item in self.declared.values():
+            if item["declaration"] == "conflict":
+                self.conflicted.setdefault((item["application"], item["stage"]), []).append(item)
         self.signed = {s["evaluator"]: parse_time(s["signed_at"]) for s in data.get("impartiality", [])}
         self.overrides = data.get("overrides", [])
         self.staff_items = data.get("staff", [])
@@ -120,8 +124,7 @@ class Records:
         return ConflictStatus(item["declaration"]), parse_time(item.get("declared_at"))
 
     def conflicts(self, reference: str, stage: str) -> list[dict]:
-        return [d for (ref, name, _), d in self.declared.items()
-                if (ref, name) == (reference, stage) and d["declaration"] == "conflict"]
+        return self.conflicted.get((reference, stage), [])
 
 
 def ended_assignment(item: dict, stage: ApplicationStage, evaluator: User) -> Assignment:
