@@ -35,12 +35,12 @@ class ConflictForm(FlaskForm):
         SelectChoice("conflict", _l("I have a conflict of interest"))],
         validators=[InputRequired(message=_l("Choose one of the two declarations."))])
     # kept with the declaration in the call's record (evaluation report, workbook, bundle)
-    reason = TextAreaField(_l("What is the conflict of interest?"), validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Your conflict of interest (if you declare one)"), validators=[Length(max=2000)])
 
     def validate_reason(self, field: TextAreaField) -> None:
         field.data = (field.data or "").strip()
         if self.declaration.data == "conflict" and not field.data:
-            raise ValidationError(_l("Say what the conflict of interest is: your link with the applicant or partner."))
+            raise ValidationError(_l("Say what links you to the lead applicant or a partner."))
 
 
 class RebalanceForm(FlaskForm):

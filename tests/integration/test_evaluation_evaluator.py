@@ -77,7 +77,7 @@ def test_conflict_ends_assignment_and_reassigns_at_once(db, login_as, client, po
     db.session.commit()
     url = f"/evaluation/assignments/{assignment.id}"
     refused = post(url, {"declaration": "conflict", "reason": "  "})
-    assert refused.status_code == 200 and "Say what the conflict of interest is" in refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "Say what links you to the lead applicant or a partner." in refused.get_data(as_text=True)
     assert db.session.get(Assignment, assignment.id).conflict is ConflictStatus.undeclared
     assert post(url, {"declaration": "conflict", "reason": "My sister is the mayor's adviser."}).status_code == 302
     ended = db.session.get(Assignment, assignment.id)
