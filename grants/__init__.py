@@ -134,8 +134,10 @@ def register_blueprints(app: Flask) -> None:
     from grants.evaluation.routes import bp as evaluation_bp
     from grants.evaluation.score_routes import bp as scoring_bp
     from grants.exports.routes import bp as exports_bp
+    from grants.letters.routes import bp as letters_bp
     from grants.partners.routes import bp as partners_bp
     from grants.public.routes import bp as public_bp
+    from grants.settings.routes import bp as settings_bp
     from grants.submission.routes import bp as submission_bp
 
     app.register_blueprint(public_bp)
@@ -152,6 +154,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_progress_bp)
     app.register_blueprint(admissibility_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(settings_bp)
+    app.register_blueprint(letters_bp)
     app.register_blueprint(auditlog_bp)
 
 

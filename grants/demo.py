@@ -23,6 +23,7 @@ from grants.models import (
     Application,
     ApplicationStage,
     Assignment,
+    Authority,
     AwardRule,
     Call,
     CallEvaluator,
@@ -90,6 +91,17 @@ def load_demo() -> None:
         _narratives(call)
         for grid in call.grids:
             add_missing_text(grid, FULL_APPLICATION_GRID)
+    _authority()
+
+
+def _authority() -> None:
+    """A letterhead and signatory for the demo's letters, unless staff have set their own."""
+    if db.session.get(Authority, 1) is None:
+        db.session.add(Authority(
+            id=1, name_en="Directorate for EU Affairs (demo)", name_tr="Avrupa Birliği Başkanlığı (demo)",
+            address="Örnek Mahallesi 2082. Cadde No: 4\n06510 Çankaya / Ankara\nTürkiye",
+            signatory_name="Deniz Yılmaz", signatory_title_en="Head of the Department for Financial Cooperation",
+            signatory_title_tr="Mali İşbirliği Dairesi Başkanı"))
 
 
 def lead_email(short_name: str) -> str:

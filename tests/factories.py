@@ -123,3 +123,35 @@ def make_application(call: Call, lead: Organisation | None = None, partners: lis
     db.session.add(application)
     db.session.flush()
     return application
+
+
+def make_authority(**kw):
+    """The contracting authority's letter settings, complete (letters can be issued)."""
+    from grants.models import Authority
+
+    values = {"name_en": "Directorate for EU Affairs", "name_tr": "Avrupa Birliği Başkanlığı",
+              "address": "Mustafa Kemal Mahallesi 2082. Cadde No: 4\n06510 Çankaya / Ankara\nTürkiye",
+              "signatory_name": "Deniz Yılmaz", "signatory_title_en": "Head of the Department for Financial Cooperation",
+              "signatory_title_tr": "Mali İşbirliği Dairesi Başkanı", **kw}
+    authority = db.session.get(Authority, 1)
+    if authority is None:
+        authority = Authority(id=1)
+        db.session.add(authority)
+    for name, value in values.items():
+        setattr(authority, name, value)
+    db.session.flush()
+    return authority
+
+
+def png_bytes(width: int = 4, height: int = 2, rgb: tuple[int, int, int] = (13, 71, 161)) -> bytes:
+    """A small, valid PNG image of one colour (a logo to upload)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))

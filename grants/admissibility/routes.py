@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
 
 from grants.admissibility import services
 from grants.admissibility.forms import DecisionForm
 from grants.auth.loaders import role_required
 from grants.extensions import db
 from grants.jobs import commit
-from grants.models import StageStatus
+from grants.letters import register
+from grants.letters.forms import PostedForm
+from grants.models import LetterKind, StageStatus
 from grants.rules.transitions import InvalidTransition
 
 bp = Blueprint("admissibility", __name__, url_prefix="/staff/calls/<int:call_id>/admissibility")
@@ -22,7 +26,9 @@ def index(call_id: int):
     if call is None:
         abort(404)
     rows, page, pages = services.stage_page(call, request.args.get("page", 1, type=int))
-    return render_template("admissibility/index.html", call=call, rows=rows, page=page, pages=pages)
+    return render_template("admissibility/index.html", call=call, rows=rows, page=page, pages=pages,
+                           to_post=register.to_post(call.id, LetterKind.admissibility), letter_of=register.letter_of,
+                           form=PostedForm())
 
 
 def _initial(stage) -> dict:
@@ -44,7 +50,8 @@ def check(call_id: int, stage_id: int):
     form = DecisionForm(data=None if request.method == "POST" else _initial(stage))
     if form.validate_on_submit():
         try:
-            services.decide(stage, form.decision.data, form.ticked(), form.further_reasons.data)
+            delivery = services.decide(stage, form.decision.data, form.ticked(), form.further_reasons.data,
+                                       current_user.id)
         except services.DecisionRefused as refused:
             db.session.rollback()
             form[refused.field].errors.append(refused.message)
@@ -53,9 +60,24 @@ def check(call_id: int, stage_id: int):
             form.form_errors.append(_("This application cannot take that decision."))
         else:
             commit()
-            flash(_("The check of %(reference)s was recorded and the lead applicant was told.",
-                    reference=stage.application.reference), "success")
+            _flash_told(stage.application, delivery)
             return redirect(url_for(".index", call_id=call_id))
     return render_template("admissibility/check.html", call=stage.application.call, stage=stage, form=form,
                            automatic=services.automatic_checks(stage), locked=services.locked_reason(stage),
+                           no_letter=services.settings_refusal(),
                            manual=services.MANUAL_CHECKS), 400 if form.is_submitted() else 200
+
+
+def _flash_told(application, delivery: register.Delivery) -> None:
+    """Say whether the lead was told by e-mail; never that it was when nobody could receive the letter."""
+    row = (delivery.told or delivery.not_told)[0]
+    number = register.letter_of(row).number
+    if delivery.told:
+        flash(ngettext("The check of %(reference)s was recorded. Letter %(number)s was e-mailed to %(num)d member "
+                       "of the lead applicant.", "The check of %(reference)s was recorded. Letter %(number)s was "
+                       "e-mailed to %(num)d members of the lead applicant.", delivery.emails,
+                       reference=application.reference, number=number), "success")
+    else:
+        flash(_("The check of %(reference)s was recorded, but nobody was told: %(lead)s has no verified member who "
+                "can receive e-mail. Send letter %(number)s by post or registered e-mail (listed below).",
+                reference=application.reference, lead=application.lead.name, number=number), "warning")

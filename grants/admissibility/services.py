@@ -2,7 +2,10 @@
 
 The automatic checks are the submission conditions (grants.submission.checks) evaluated on the
 submitted application at its submission time, so "the call accepts submissions now" becomes
-"submitted before the deadline". Services flush and audit; the route commits once.
+"submitted before the deadline". The decision issues a letter (numbered in the call's register,
+grants.letters.register) that is e-mailed to the lead's members; when the lead has nobody who can
+receive it, the letter waits on the list of letters to send by post. Services flush and audit; the
+route commits once.
 """
 from __future__ import annotations
 
@@ -14,27 +17,30 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from grants import mail
 from grants.applications.budget import rule_lines
 from grants.audit import record
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.i18n import local_time
+from grants.letters import register
 from grants.models import (
     Application,
     ApplicationStage,
     Assignment,
     Call,
+    LetterKind,
     Organisation,
     Partner,
     StageStatus,
-    User,
 )
+from grants.models.base import now_utc
 from grants.rules.budget import compute_totals
 from grants.rules.transitions import check_stage_transition
+from grants.settings.services import letterhead, missing
 from grants.submission.checks import DURATION, Blocker, check_submission
 from grants.submission.routes import blocker_text
 from grants.submission.services import facts_for
+from reports.letters import Letter
 
 PAGE_SIZE = 50
 CHECKED = (StageStatus.submitted, StageStatus.admissible, StageStatus.inadmissible)
@@ -171,9 +177,20 @@ def locked_reason(stage: ApplicationStage) -> str | None:
     return None
 
 
-def decide(stage: ApplicationStage, outcome: str, ticked: set[str], further: str) -> None:
-    """Record the check's outcome with its reasons, audit it and tell the lead applicant."""
-    locked = locked_reason(stage)
+def settings_refusal() -> str | None:
+    """Why no result letter can be issued yet (letter settings missing); None when it can."""
+    absent = missing()
+    if absent:
+        return _("The letter that tells the lead applicant the result cannot be issued without these letter "
+                 "settings: %(names)s. Give them on the letter settings page first.", names=", ".join(absent))
+    return None
+
+
+def decide(stage: ApplicationStage, outcome: str, ticked: set[str], further: str,
+           user_id: int | None = None) -> register.Delivery:
+    """Record the check's outcome with its reasons, audit it, and issue the letter that tells the lead
+    applicant (e-mailed to its members, if it has any); how the lead was told."""
+    locked = locked_reason(stage) or settings_refusal()
     if locked:
         raise DecisionRefused("decision", locked)
     unmet = [m for check in automatic_checks(stage) + manual_checks(ticked) for m in check.messages]
@@ -197,19 +214,34 @@ def decide(stage: ApplicationStage, outcome: str, ticked: set[str], further: str
     db.session.refresh(stage)
     application = stage.application
     record("application.admissibility_checked", application, before=before,
-           after={"stage": stage.stage, "status": new, "reasons": reasons, "manual_checks": sorted(ticked)})
-    _notify(application, stage)
+           after={"stage": stage.stage, "status": new, "reasons": reasons, "manual_checks": sorted(ticked)},
+           user_id=user_id)
+    return _notify(application, stage, user_id)
 
 
-def _notify(application: Application, stage: ApplicationStage) -> None:
-    """E-mail every member acting for the lead organisation, each in their own language."""
-    members = db.session.scalars(
-        select(User).join(Organisation, User.organisation_id == Organisation.id).where(
-            User.organisation_id == application.lead_id, User.member_verified_at.is_not(None),
-            User.active.is_(True), Organisation.verified_at.is_not(None)).order_by(User.id))
-    link = url_for("applications.show", application_id=application.id, _external=True)
-    for member in members:
-        mail.send(member.email, _l("Application %(reference)s: result of the administrative and eligibility check",
-                                   reference=application.reference),
-                  f"email/admissibility_{stage.status.value}.txt", locale=member.locale, member=member,
-                  application=application, call=application.call, stage=stage, link=link)
+def result_letter(application: Application, stage: ApplicationStage, date: datetime) -> Letter:
+    """The letter of the check's result, as the lead applicant receives it (not numbered yet)."""
+    call = application.call
+    kept = stage.submitted_version or {}  # as submitted: a later rename of the lead never reaches the letter
+    lead = kept.get("lead") or {"name": application.lead.name, "country": application.lead.country}
+    lot = application.lot
+    return Letter(
+        kind="admissibility", call_reference=call.reference, call_title=call.title, currency=call.currency,
+        timezone=call.timezone, date=date, reference=application.reference, title=kept.get("title", application.title),
+        lead_name=lead["name"], lead_country=lead["country"], lead_address=application.lead.address or "",
+        lot_name=f"{lot.code} – {lot.name}" if lot else "", stage=stage.stage.value, outcome=stage.status.value,
+        requested_grant=stage.requested_grant if stage.requested_grant is not None else application.requested_grant,
+        inadmissible_reasons=tuple(stage.inadmissible_reasons or ()), letterhead=letterhead(),
+        complaint_days=call.complaint_days, complaint_by=register.complaint_by(call, date))
+
+
+def _notify(application: Application, stage: ApplicationStage, user_id: int | None) -> register.Delivery:
+    """Issue the result letter and e-mail it to every member acting for the lead, each in their own language."""
+    issued = register.issue(application.call, LetterKind.admissibility,
+                            [(stage, result_letter(application, stage, now_utc()))], user_id)
+    subject = _l("Application %(reference)s: result of the administrative and eligibility check",
+                 reference=application.reference)
+    return register.email(issued, register.lead_members([application.lead_id]), lambda letter: subject,
+                          f"email/admissibility_{stage.status.value}.txt", application=application,
+                          call=application.call, stage=stage,
+                          link=url_for("applications.show", application_id=application.id, _external=True))

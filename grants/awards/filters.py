@@ -1,7 +1,7 @@
 """Template filters of the award pages and letters, registered app-wide by the awards blueprint."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -33,4 +33,9 @@ def local_date(moment: datetime, tz: str | None = None) -> str:
                        locale=str(get_locale()))
 
 
-FILTERS = {"points": points, "local_date": local_date, "outcome": application_status, "stage_label": stage_name}
+def long_date(day: date) -> str:
+    """A calendar day written out for the locale: 6 January 2027 / 6 Ocak 2027."""
+    return format_date(day, format="long", locale=str(get_locale()))
+
+
+FILTERS = {"points": points, "local_date": local_date, "long_date": long_date, "outcome": application_status, "stage_label": stage_name}

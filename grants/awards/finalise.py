@@ -1,9 +1,12 @@
 """Finalising a call's decisions, and what applicants see of them afterwards (domain.md 5).
 
 Finalising locks the decisions (overrides, promotions and ranking are refused from then on), moves
-the call to `decided`, and e-mails every verified member of each letter's lead organisation the
-decision letter as a PDF in their language. The caller commits: the decision, the audit event and
-every queued e-mail go together or not at all.
+the call to `decided`, issues every decision letter (numbered in the call's register of letters,
+grants.letters.register) and e-mails each to every verified member of its lead organisation as a
+PDF in their language. Letters that nobody could receive are listed for sending by post or
+registered e-mail. It is refused while the letter settings (letterhead, signatory) are incomplete.
+The caller commits: the decision, the letters, the audit event and every queued e-mail go together
+or not at all.
 """
 from __future__ import annotations
 
@@ -11,26 +14,26 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from grants import mail
 from grants.applications.access import is_lead_member
 from grants.audit import record
 from grants.awards.decisions import lock_call, release_withdrawn
 from grants.awards.errors import DecisionRefused
-from grants.awards.letters import UNDECIDED, build_letters, letter_stages, one_letter, render_pdf
+from grants.awards.letters import UNDECIDED, build_letters, letter_stages, one_letter
 from grants.awards.overview import load_call
 from grants.calls.validation import N_
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
+from grants.letters import register
 from grants.models import (
     Application,
     ApplicationStage,
     Call,
     CallStatus,
-    Organisation,
+    LetterKind,
     Partner,
     Stage,
     StageStatus,
@@ -38,6 +41,7 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.rules.transitions import InvalidTransition, check_call_transition
+from grants.settings.services import missing as missing_settings
 from reports.letters import Letter
 
 S = StageStatus
@@ -53,6 +57,8 @@ class Summary:
     budgets: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)  # (lot name, budget, awarded)
     undecided: list[str] = field(default_factory=list)  # references without a decision yet
     previews: dict[str, int] = field(default_factory=dict)  # outcome -> an application id, for a letter preview
+    unreachable: list[str] = field(default_factory=list)  # references whose lead has nobody to e-mail
+    missing_settings: list[str] = field(default_factory=list)  # letter settings still to give
 
 
 def summary(call: Call) -> Summary:
@@ -67,6 +73,9 @@ def summary(call: Call) -> Summary:
             result.undecided.append(stage.application.reference)
     result.budgets = [(lot.name, lot.budget, lot.awarded_total) for lot in call.lots] or [
         ("", call.total_budget, call.awarded_total)]
+    members = register.lead_members(s.application.lead_id for s in stages)
+    result.unreachable = sorted(s.application.reference for s in stages if not members.get(s.application.lead_id))
+    result.missing_settings = missing_settings()
     return result
 
 
@@ -81,10 +90,14 @@ def _to_decided(call: Call) -> None:
     call.status = CallStatus.decided
 
 
-def finalise(call_id: int, user_id: int) -> int:
-    """Lock the call's decisions and queue the decision letters; the number of e-mails queued."""
+def finalise(call_id: int, user_id: int) -> register.Delivery:
+    """Lock the call's decisions, issue the decision letters and e-mail them; how the applicants were told."""
     call = lock_call(call_id)
     status = call.status
+    missing = missing_settings()
+    if missing:
+        raise DecisionRefused(N_("The decision letters cannot be issued without these letter settings: "
+                                 "%(names)s. Give them on the letter settings page first."), names=", ".join(missing))
     _to_decided(call)
     release_withdrawn(call, user_id)
     stages = letter_stages(load_call(call.id))
@@ -94,42 +107,27 @@ def finalise(call_id: int, user_id: int) -> int:
                                  "rank them before finalising."), references=", ".join(undecided))
     call.finalised_at, call.finalised_by_id = now_utc(), user_id
     db.session.flush()
-    sent = send_letters(call, stages)
+    delivery = send_letters(call, stages, user_id)
     record("call.finalised", call, before={"status": status, "finalised_at": None},
            after={"status": call.status, "finalised_at": call.finalised_at, "awarded_total": call.awarded_total,
-                  "counts": dict(Counter(s.status.value for s in stages)), "emails": sent}, user_id=user_id)
-    return sent
+                  "counts": dict(Counter(s.status.value for s in stages)), "emails": delivery.emails,
+                  "letters": len(stages), "told_by_email": len(delivery.told),
+                  "to_send_by_post": [row.number for row in delivery.not_told]}, user_id=user_id)
+    return delivery
 
 
-def _members(organisation_ids: set[int]) -> dict[int, list[User]]:
-    """Organisation id -> the users acting for it (verified members of a verified organisation)."""
-    members: dict[int, list[User]] = {}
-    for user in db.session.scalars(
-            select(User).join(Organisation, User.organisation_id == Organisation.id)
-            .where(User.organisation_id.in_(organisation_ids), User.member_verified_at.is_not(None),
-                   User.active.is_(True), Organisation.verified_at.is_not(None)).order_by(User.id)):
-        members.setdefault(user.organisation_id, []).append(user)
-    return members
-
-
-def send_letters(call: Call, stages: list[ApplicationStage]) -> int:
-    """E-mail each lead organisation's members their letter (PDF attached), each in their own language."""
+def send_letters(call: Call, stages: list[ApplicationStage], user_id: int | None = None) -> register.Delivery:
+    """Issue each stage's decision letter (numbered in reference order) and e-mail it to its lead's members."""
     letters = build_letters(call, stages, call.finalised_at)
-    members = _members({s.application.lead_id for s in stages})
-    link = url_for("awards.my_decisions", _external=True)
-    pdfs: dict[tuple[int, str], bytes] = {}
-    sent = 0
-    for stage in stages:
-        letter = letters[stage.id]
-        for member in members.get(stage.application.lead_id, []):
-            locale = member.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-            if (stage.id, locale) not in pdfs:
-                pdfs[stage.id, locale] = render_pdf(letter, locale)
-            mail.send(member.email, _l("Decision on your application %(reference)s", reference=letter.reference),
-                      "email/decision_letter.txt", locale=locale, attachment=(letter.file_name, pdfs[stage.id, locale]),
-                      member=member, letter=letter, link=link)
-            sent += 1
-    return sent
+    ordered = sorted(stages, key=lambda s: s.application.number)
+    issued = register.issue(call, LetterKind.decision, [(s, letters[s.id]) for s in ordered], user_id)
+    members = register.lead_members(s.application.lead_id for s in stages)
+    return register.email(issued, members, _subject, "email/decision_letter.txt",
+                          link=url_for("awards.my_decisions", _external=True))
+
+
+def _subject(letter: Letter):
+    return _l("Decision on your application %(reference)s", reference=letter.reference)
 
 
 # What applicants see --------------------------------------------------------------------------------
@@ -159,4 +157,11 @@ def applicant_letter(user: User, application_id: int) -> Letter | None:
     call = load_call(application.call_id)
     if call.finalised_at is None:
         return None
-    return one_letter(call, application.id, call.finalised_at)
+    return final_letter(call, application.id)
+
+
+def final_letter(call: Call, application_id: int) -> Letter | None:
+    """The decision letter of a finalised call's application as issued (a call finalised before letters were
+    kept in the register, or imported decided, gets it built from the decisions, unnumbered)."""
+    row = register.latest(call.id, application_id, LetterKind.decision)
+    return register.letter_of(row) if row is not None else one_letter(call, application_id, call.finalised_at)

@@ -1,27 +1,42 @@
-"""Decision letters: who gets one, what it says, and its PDF in the reader's language.
+"""Decision letters: who gets one, what it says and why, and its PDF in the reader's language.
 
 Every submitted application of a call gets a letter about its current stage (the full application
 if one was submitted, else the concept note), unless it was withdrawn. The data is gathered here in
 a fixed number of queries and handed to reports.letters, which renders it with the application's
-Jinja environment under the locale chosen by the caller (flask_babel.force_locale).
+Jinja environment under the locale chosen by the caller (grants.letters.register.render_pdf).
+
+The reason a letter gives is the true one (domain.md 5). When staff set the current decision (an
+override or a promotion that still stands), the letter gives their written justification and no
+budget reason. Otherwise it gives what the award walk found when it came to the application (kept
+on the stage by the ranking: the budget left then, where a strict walk stopped, a full reserve
+list, a request above the maximum grant), and says so when applications ranked lower were awarded,
+by the call's award rule or by staff. A reduced grant is told by how much, and why.
 """
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 
-from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from grants.awards.decisions import requested
 from grants.awards.overview import SCORED, submitted_stages
 from grants.awards.scores import StageScore, missed_thresholds, stage_scores
+from grants.awards.services import active_overrides
 from grants.extensions import db
-from grants.models import Application, ApplicationStage, Call, Stage, StageStatus
-from reports.letters import Letter, MissedThreshold, SectionScore, letter_pdf
+from grants.letters.register import complaint_by
+from grants.models import Application, ApplicationStage, Call, DecisionOverride, Stage, StageStatus
+from grants.settings.services import letterhead
+from reports.letters import Letter, Letterhead, MissedThreshold, Reason, SectionScore
 
 S = StageStatus
 UNDECIDED = (S.submitted, S.admissible, S.evaluated)
+RANKED = (S.awarded, S.reserve, S.not_selected, S.shortlisted, S.not_shortlisted)
+CHOSEN = (S.awarded, S.shortlisted)  # what a ranked application hopes for
+# the status the walk's reason leads to (grants.rules.ranking.Turn.why)
+WALKED = {"fits": S.awarded, "above_max": S.not_selected, "does_not_fit": S.reserve, "after_stop": S.reserve}
 
 
 def letter_stages(call: Call, application_id: int | None = None) -> list[ApplicationStage]:
@@ -47,41 +62,110 @@ def reserve_positions(call: Call) -> dict[int, int]:
     return positions
 
 
-def build_letters(call: Call, stages: list[ApplicationStage], date: datetime) -> dict[int, Letter]:
-    """Stage id -> its letter's data."""
+@dataclass(frozen=True)
+class _Ranked:
+    """A ranked stage of the call as it stands: enough to tell who was chosen below it, and how."""
+
+    id: int
+    group: tuple  # (stage kind, lot id): one ranking
+    rank: int
+    status: StageStatus
+    by_staff: bool
+
+
+class _Rankings:
+    """The call's rankings as decided, and the staff decisions that still stand (two queries)."""
+
+    def __init__(self, call: Call) -> None:
+        self.latest: dict[int, DecisionOverride] = {}
+        for override in db.session.scalars(active_overrides(call.id).order_by(DecisionOverride.at,
+                                                                               DecisionOverride.id)):
+            self.latest[override.stage_id] = override
+        rows = db.session.execute(
+            select(ApplicationStage.id, ApplicationStage.stage, Application.lot_id, ApplicationStage.rank,
+                   ApplicationStage.status, ApplicationStage.awarded_amount)
+            .join(ApplicationStage.application)
+            .where(Application.call_id == call.id, ApplicationStage.rank.is_not(None),
+                   ApplicationStage.status.in_(RANKED)))
+        self.groups: dict[tuple, list[_Ranked]] = defaultdict(list)
+        for stage_id, kind, lot_id, rank, status, amount in rows:
+            self.groups[kind, lot_id].append(_Ranked(stage_id, (kind, lot_id), rank, status,
+                                                     self._by_staff(stage_id, status, amount)))
+
+    def _by_staff(self, stage_id: int, status: StageStatus, amount: Decimal | None) -> bool:
+        override = self.latest.get(stage_id)
+        return override is not None and override.to_status is status and override.to_amount == amount
+
+    def size(self, stage: ApplicationStage) -> int | None:
+        group = self.groups.get((stage.stage, stage.application.lot_id), [])
+        return max((r.rank for r in group), default=None)
+
+    def reason(self, call: Call, stage: ApplicationStage) -> Reason:
+        if stage.rank is None or stage.status not in RANKED:
+            return Reason()
+        if self._by_staff(stage.id, stage.status, stage.awarded_amount):
+            return Reason(by_staff=True, justification=self.latest[stage.id].justification)
+        lower = [r for r in self.groups.get((stage.stage, stage.application.lot_id), [])
+                 if r.rank > stage.rank and r.status in CHOSEN]
+        flags = {"lower_chosen_by_rule": any(not r.by_staff for r in lower),
+                 "lower_chosen_by_staff": any(r.by_staff for r in lower)}
+        turn = stage.award_turn
+        if stage.stage is not Stage.full_application or not turn or _walked(turn) is not stage.status:
+            return Reason(**flags)  # no walk to tell of (or settings changed since): no budget reason is claimed
+        lot = next((lot for lot in call.lots if lot.id == stage.application.lot_id), None)
+        left = lot.budget - lot.awarded_total if lot else call.total_budget - call.awarded_total
+        return Reason(why=turn["why"], remaining=Decimal(turn["remaining"]), stop_rank=turn.get("stop_rank"),
+                      reserve_full=bool(turn.get("reserve_full")), reserve_list_length=call.reserve_list_length,
+                      max_grant=call.grant_max, left=left, **flags)
+
+
+def _walked(turn: dict) -> StageStatus | None:
+    return S.not_selected if turn.get("reserve_full") else WALKED.get(turn.get("why"))
+
+
+def build_letters(call: Call, stages: list[ApplicationStage], date: datetime,
+                  head: Letterhead | None = None) -> dict[int, Letter]:
+    """Stage id -> its letter's data (not numbered: grants.letters.register numbers the letters it issues)."""
     scores = stage_scores(call, [s for s in stages if s.status in SCORED])
     positions = reserve_positions(call) if any(s.status is S.reserve for s in stages) else {}
-    return {s.id: _letter(call, s, scores.get(s.id), positions.get(s.id), date) for s in stages}
+    rankings = _Rankings(call)
+    head = head if head is not None else letterhead()
+    return {s.id: _letter(call, s, scores.get(s.id), positions.get(s.id), date, rankings, head) for s in stages}
 
 
 def _letter(call: Call, stage: ApplicationStage, score: StageScore | None, position: int | None,
-            date: datetime) -> Letter:
+            date: datetime, rankings: _Rankings, head: Letterhead) -> Letter:
     app = stage.application
     kept = stage.submitted_version or {}  # as submitted: a later rename of the lead never reaches the letter
     lead = kept.get("lead") or {"name": app.lead.name, "country": app.lead.country}
+    lots = {lot.id: lot for lot in call.lots}
     grid = call.grid_for(stage.stage)
     final = score.final if score else None
     sections = tuple(SectionScore(s.code, s.title, final.sections[s.code], s.max_score, s.threshold, s.title_tr)
                      for s in grid.sections) if final else ()
     missed = tuple(MissedThreshold(m.section, m.title, m.score, m.threshold, m.title_tr)
                    for m in missed_thresholds(call, stage.stage, score)) if stage.status is S.below_threshold else ()
+    lot = lots.get(app.lot_id)
     return Letter(
         call_reference=call.reference, call_title=call.title, currency=call.currency, timezone=call.timezone,
         date=date, reference=app.reference, title=kept.get("title", app.title), lead_name=lead["name"],
-        lead_country=lead["country"],
+        lead_country=lead["country"], lead_address=app.lead.address or "",
+        lot_name=f"{lot.code} – {lot.name}" if lot else "",
         stage=stage.stage.value, outcome=stage.status.value, requested_grant=requested(stage),
         awarded_amount=stage.awarded_amount, total=final.total if final else None,
         max_total=grid.max_total if final else None, pass_threshold=grid.pass_threshold if final else None,
         sections=sections, missed=missed, reserve_position=position,
-        inadmissible_reasons=tuple(stage.inadmissible_reasons or ()))
+        rank=stage.rank if stage.status in RANKED else None,
+        ranked=rankings.size(stage) if stage.status in RANKED else None,
+        inadmissible_reasons=tuple(stage.inadmissible_reasons or ()),
+        reason=rankings.reason(call, stage), letterhead=head,
+        complaint_days=call.complaint_days, complaint_by=complaint_by(call, date))
 
 
-def one_letter(call: Call, application_id: int, date: datetime) -> Letter | None:
-    """The letter of one application of the call, if it gets one and has a decision."""
+def one_letter(call: Call, application_id: int, date: datetime, draft: bool = False) -> Letter | None:
+    """The letter of one application of the call, if it gets one and has a decision (not numbered; with
+    `draft`, a preview that says so)."""
     stages = [s for s in letter_stages(call, application_id) if s.status not in UNDECIDED]
-    return build_letters(call, stages, date)[stages[0].id] if stages else None
-
-
-def render_pdf(letter: Letter, locale: str) -> bytes:
-    with force_locale(locale):
-        return letter_pdf(current_app.jinja_env, letter, locale)
+    if not stages:
+        return None
+    return replace(build_letters(call, stages, date)[stages[0].id], draft=draft)

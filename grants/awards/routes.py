@@ -13,9 +13,9 @@ from grants.auth.loaders import role_required
 from grants.awards.decisions import decision_stage, next_reserve, override, promote_reserve, requested
 from grants.awards.errors import DecisionRefused, RankingError
 from grants.awards.filters import FILTERS
-from grants.awards.finalise import applicant_letter, finalise, organisation_decisions, summary
+from grants.awards.finalise import applicant_letter, final_letter, finalise, organisation_decisions, summary
 from grants.awards.forms import ComputeForm, OverrideForm, PromoteForm
-from grants.awards.letters import one_letter, render_pdf
+from grants.awards.letters import one_letter
 from grants.awards.overview import load_call, waiting_reason
 from grants.awards.ranking_page import ranking_page
 from grants.awards.services import rank_call
@@ -23,6 +23,7 @@ from grants.calls.fields import issue_text
 from grants.extensions import db
 from grants.i18n import money
 from grants.jobs import commit
+from grants.letters.register import Delivery, render_pdf
 from grants.models import Call, StageStatus
 from grants.models.base import now_utc
 from reports.letters import Letter
@@ -141,24 +142,39 @@ def finalise_call(call_id: int):
     form = FlaskForm()
     if form.validate_on_submit():
         try:
-            sent = finalise(call.id, current_user.id)
+            delivery = finalise(call.id, current_user.id)
         except RankingError as error:
             _refused(error, form)
         else:
             commit()
-            flash(ngettext("The decisions of call %(reference)s are final. %(num)d e-mail with the decision letter "
-                           "was queued.", "The decisions of call %(reference)s are final. %(num)d e-mails with the "
-                           "decision letter were queued.", sent, reference=call.reference), "success")
-            return redirect(url_for(".ranking", call_id=call_id))
+            flash(_("The decisions of call %(reference)s are final.", reference=call.reference) + " "
+                  + told_text(delivery), "success" if not delivery.not_told else "warning")
+            return redirect(url_for("letters.index", call_id=call_id))
     return render_template("awards/finalise.html", call=call, summary=summary(call), form=form), \
         400 if form.is_submitted() else 200
+
+
+def told_text(delivery: Delivery) -> str:
+    """How many applicants were told by e-mail, and how many letters are left to send another way: exact counts."""
+    told, left = len(delivery.told), len(delivery.not_told)
+    text = (ngettext("%(num)d applicant was told by e-mail.", "%(num)d applicants were told by e-mail.", told)
+            if told else _("Nobody was told by e-mail."))
+    if left:
+        text += " " + ngettext(
+            "%(num)d letter is to be sent by post or registered e-mail: its applicant has no verified member "
+            "who can receive e-mail (listed below).",
+            "%(num)d letters are to be sent by post or registered e-mail: their applicants have no verified "
+            "member who can receive e-mail (listed below).", left)
+    return text
 
 
 @bp.get("/staff/calls/<int:call_id>/letters/<int:application_id>.pdf")
 @role_required("staff")
 def letter_preview(call_id: int, application_id: int):
+    """The application's decision letter: as issued once the call is final, else as it would be now."""
     call = _call(call_id)
-    letter = one_letter(call, application_id, call.finalised_at or now_utc())
+    letter = (final_letter(call, application_id) if call.finalised_at
+              else one_letter(call, application_id, now_utc(), draft=True))
     if letter is None:
         abort(404)
     return _pdf(letter, as_attachment=False)

@@ -43,7 +43,7 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.rules import scoring
-from grants.rules.ranking import Candidate, award_walk, rank_by_lot, shortlist
+from grants.rules.ranking import Candidate, Turn, rank_by_lot, shortlist, walk_turns
 from grants.rules.transitions import InvalidTransition, check_stage_transition
 
 POINTS = Decimal("0.0001")  # the precision final scores are stored with (Numeric(10, 4))
@@ -177,7 +177,7 @@ class _Plan:
     """The stages' new status, final score, rank and awarded amount, checked move by move against the
     status machine and written in one UPDATE at the end (a flush would send one per changed row)."""
 
-    FIELDS = ("status", "final_score", "rank", "awarded_amount")
+    FIELDS = ("status", "final_score", "rank", "awarded_amount", "award_turn")
 
     def __init__(self) -> None:
         self.stages: dict[int, ApplicationStage] = {}
@@ -252,7 +252,8 @@ def _score(call: Call, kind: Stage, stages: list[ApplicationStage], assignments:
             continue
         score = _points(final.total)
         if not scoring.passes(grid, final):
-            plan.decide(stage, S.below_threshold, final_score=score, rank=None, awarded_amount=None)
+            plan.decide(stage, S.below_threshold, final_score=score, rank=None, awarded_amount=None,
+                        award_turn=None)
             ranking.below_threshold.append(app.reference)
             continue
         plan.decide(stage, S.evaluated if stage.status is S.admissible else stage.status, final_score=score)
@@ -274,15 +275,23 @@ def _requested(stage: ApplicationStage) -> Decimal:
 
 def _award(call: Call, ranked: list[Candidate], budget: Decimal, by_ref: dict[str, ApplicationStage],
            plan: _Plan) -> list[Row]:
-    outcomes = award_walk(ranked, budget, call.award_rule.value, call.reserve_list_length, call.grant_max)
+    turns = walk_turns(ranked, budget, call.award_rule.value, call.reserve_list_length, call.grant_max)
     rows, cumulative = [], ZERO
-    for candidate, outcome in zip(ranked, outcomes, strict=True):
+    for candidate, turn in zip(ranked, turns, strict=True):
+        outcome = turn.outcome
         status = StageStatus(outcome.status)
-        plan.decide(by_ref[outcome.ref], status, rank=outcome.rank, awarded_amount=outcome.awarded_amount)
+        plan.decide(by_ref[outcome.ref], status, rank=outcome.rank, awarded_amount=outcome.awarded_amount,
+                    award_turn=_turn_json(turn))
         cumulative += outcome.awarded_amount or ZERO
         rows.append(Row(outcome.rank, outcome.ref, _points(candidate.final_total), candidate.requested_grant,
                         cumulative, status, outcome.awarded_amount))
     return rows
+
+
+def _turn_json(turn: Turn) -> dict:
+    """Why the walk decided so, kept on the stage for its decision letter (grants.awards.letters)."""
+    return {"why": turn.why, "remaining": str(turn.remaining), "stop_rank": turn.stop_rank,
+            "reserve_full": turn.reserve_full}
 
 
 def _shortlist(call: Call, ranked: list[Candidate], budget: Decimal, by_ref: dict[str, ApplicationStage],
@@ -291,7 +300,7 @@ def _shortlist(call: Call, ranked: list[Candidate], budget: Decimal, by_ref: dic
     rows = []
     for position, candidate in enumerate(ranked, start=1):
         status = S.shortlisted if candidate.ref in chosen else S.not_shortlisted
-        plan.decide(by_ref[candidate.ref], status, rank=position, awarded_amount=None)
+        plan.decide(by_ref[candidate.ref], status, rank=position, awarded_amount=None, award_turn=None)
         rows.append(Row(position, candidate.ref, _points(candidate.final_total), candidate.requested_grant, None,
                         status, None))
     return rows

@@ -33,6 +33,7 @@ from grants.models import (
     Evaluation,
     Grid,
     GridSection,
+    IssuedLetter,
     Lot,
     Organisation,
     OrganisationType,
@@ -90,6 +91,7 @@ def delete_call(call: Call) -> None:
     evaluations = select(Evaluation.id).where(Evaluation.assignment_id.in_(assignments))
     sections = select(GridSection.id).join(Grid).where(Grid.call_id == call.id)
     for statement in (
+        delete(IssuedLetter).where(IssuedLetter.call_id == call.id),
         delete(Score).where(Score.evaluation_id.in_(evaluations)),
         delete(SectionComment).where(SectionComment.evaluation_id.in_(evaluations)),
         delete(Evaluation).where(Evaluation.assignment_id.in_(assignments)),

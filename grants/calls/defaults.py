@@ -36,6 +36,7 @@ CALL_DEFAULTS: dict = {
     "reserve_list_length": None,
     "award_rule": "strict",
     "shortlist_ratio": Decimal("2.0"),
+    "complaint_days": 30,
 }
 
 def _section(code: str, title: tuple[str, str], threshold: str | None, criteria: list[dict]) -> dict:

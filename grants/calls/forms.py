@@ -53,6 +53,7 @@ LABELS = {
     "discrepancy_threshold": _l("Discrepancy threshold (points)"),
     "reserve_list_length": _l("Reserve-list length"), "award_rule": _l("Award rule"),
     "shortlist_ratio": _l("Shortlist ratio"),
+    "complaint_days": _l("Days to complain after a decision letter"),
 }
 
 
@@ -111,4 +112,5 @@ class CallForm(FlaskForm):
         SelectChoice("strict", _l("Strict: the first application that does not fit and all below it go to the reserve list")),
         SelectChoice("fill", _l("Fill: skip an application that does not fit and go on with the next one that fits"))])
     shortlist_ratio = DecimalText(LABELS["shortlist_ratio"], [_required()], cents=False)
+    complaint_days = IntegerField(LABELS["complaint_days"], [_required()])
     save = SubmitField(_l("Save call"))

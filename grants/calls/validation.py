@@ -26,6 +26,7 @@ LOT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 CENT = Decimal("0.01")
 MONEY_LIMIT = Decimal("1000000000000")  # Numeric(14, 2)
 COUNT_LIMIT = 1_000_000
+COMPLAINT_DAYS_LIMIT = 365
 NAME_LENGTH = 200
 MONEY_FIELDS = ("total_budget", "grant_min", "grant_max")
 RATE_FIELDS = ("min_rate", "max_rate", "indirect_rate", "contingency_rate")
@@ -135,6 +136,10 @@ def check_counts(s: dict) -> list[Issue]:
     else a third evaluator could never be called."""
     issues = [Issue(name, N_("Enter a whole number from %(min)s to %(max)s."), {"min": least, "max": COUNT_LIMIT})
               for name, least in COUNTS if s.get(name) is not None and not least <= s[name] <= COUNT_LIMIT]
+    days = s.get("complaint_days")
+    if days is not None and not 1 <= days <= COMPLAINT_DAYS_LIMIT:
+        issues.append(Issue("complaint_days", N_("Enter a whole number of days from 1 to %(max)s."),
+                            {"max": COMPLAINT_DAYS_LIMIT}))
     discrepancy, grid_max = s.get("discrepancy_threshold"), s.get("grid_max")
     if discrepancy is not None and (not 0 <= discrepancy < COUNT_LIMIT or discrepancy != discrepancy.quantize(CENT)):
         issues.append(Issue("discrepancy_threshold", N_("Enter a number of points of at least 0, with at most 2 decimals.")))

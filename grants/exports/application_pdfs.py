@@ -18,9 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.utils import secure_filename
 
-from grants.awards.letters import UNDECIDED, build_letters, letter_stages, render_pdf
+from grants.awards.letters import UNDECIDED, build_letters, letter_stages
 from grants.exports.call_data import application_ids, load_call
 from grants.extensions import db
+from grants.letters.register import decision_letters as decision_letters_issued
+from grants.letters.register import letter_of, render_pdf
 from grants.models import Application, Call, Partner
 from grants.submission.services import receipt_for, stage_of
 from reports.application_summary import ApplicationSummary, summary_pdf
@@ -51,9 +53,11 @@ def decision_letters(call: Call) -> dict[int, Letter]:
     """Application id -> its decision letter, once the call's decisions are final (none before)."""
     if call.finalised_at is None:
         return {}
-    stages = [s for s in letter_stages(call) if s.status not in UNDECIDED]
-    letters = build_letters(call, stages, call.finalised_at)
-    return {s.application_id: letters[s.id] for s in stages}
+    issued = decision_letters_issued(call.id)  # as the applicants received them
+    stages = [s for s in letter_stages(call) if s.status not in UNDECIDED and s.application_id not in issued]
+    letters = build_letters(call, stages, call.finalised_at)  # a call finalised before letters were kept
+    return {s.application_id: letters[s.id] for s in stages} | {
+        application_id: letter_of(row) for application_id, row in issued.items()}
 
 
 def submitted(ids: list[int]) -> Iterator[Application]:

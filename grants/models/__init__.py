@@ -15,13 +15,15 @@ from grants.models.decisions import DecisionOverride
 from grants.models.evaluation import Assignment, CallEvaluator, ConflictStatus, Evaluation, Score, SectionComment
 from grants.models.invitations import PartnerInvitation
 from grants.models.jobs import JobStatus, MailStatus, OutboxMessage, ReportJob
+from grants.models.letters import Authority, IssuedLetter, LetterKind
 from grants.models.organisations import Organisation, OrganisationType
 from grants.models.users import Role, User, UserSession
 
 __all__ = [
-    "Application", "ApplicationStage", "Assignment", "Attachment", "AttachmentKind", "AuditEvent",
+    "Application", "ApplicationStage", "Assignment", "Attachment", "AttachmentKind", "AuditEvent", "Authority",
     "AwardRule", "BudgetLine", "Call", "CallEvaluator", "CallStatus", "ConflictStatus", "Criterion",
-    "DecisionOverride", "Evaluation", "Grid", "GridSection", "JobStatus", "Lot", "MailStatus",
+    "DecisionOverride", "Evaluation", "Grid", "GridSection", "IssuedLetter", "JobStatus", "LetterKind", "Lot",
+    "MailStatus",
     "Organisation", "OrganisationType", "OutboxMessage", "Partner", "PartnerInvitation", "PartnerStatus", "Procedure",
     "ReportJob", "Role", "Score", "SectionComment", "Stage", "StageStatus", "User", "UserSession",
 ]

@@ -119,6 +119,9 @@ class ApplicationStage(Base):
     final_score: Mapped[Points | None]
     rank: Mapped[int | None]
     awarded_amount: Mapped[Money | None]
+    # why the award walk decided as it did (grants.rules.ranking.Turn as JSON: why, remaining, stop_rank,
+    # reserve_full), kept by the ranking for the decision letter; None for stages it did not walk
+    award_turn: Mapped[dict[str, Any] | None]
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[Timestamp] = mapped_column(default=now_utc, onupdate=now_utc)
 

@@ -54,6 +54,8 @@ class Call(Base):
             name="concept_note_deadline_order",
         ),
         CheckConstraint("next_number >= 1", name="next_number_positive"),
+        CheckConstraint("next_letter_number >= 1", name="next_letter_number_positive"),
+        CheckConstraint("complaint_days >= 1", name="complaint_days_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,8 +98,11 @@ class Call(Base):
     award_rule: Mapped[AwardRule] = enum_column(AwardRule, default=AwardRule.strict)
     shortlist_ratio: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("2.0"))
     evaluation_due_at: Mapped[Timestamp | None]  # when evaluators are asked to have submitted (set by staff)
+    complaint_days: Mapped[int] = mapped_column(default=30, server_default="30")  # to complain after a letter
+
 
     next_number: Mapped[int] = mapped_column(default=1)  # reference counter, updated atomically
+    next_letter_number: Mapped[int] = mapped_column(default=1, server_default="1")  # letter counter, likewise
     created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     updated_at: Mapped[Timestamp] = mapped_column(default=now_utc, onupdate=now_utc)
     published_at: Mapped[Timestamp | None]

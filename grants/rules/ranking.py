@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-__all__ = ["Candidate", "Outcome", "award_walk", "rank", "rank_by_lot", "shortlist"]
+__all__ = ["Candidate", "Outcome", "Turn", "award_walk", "rank", "rank_by_lot", "shortlist", "walk_turns"]
 
 AwardRule = Literal["strict", "fill"]
 
@@ -62,6 +62,60 @@ def rank_by_lot(candidates: Iterable[Candidate]) -> dict[str | None, list[Candid
     return {lot: rank(items) for lot, items in lots.items()}
 
 
+@dataclass(frozen=True)
+class Turn:
+    """What the walk found when it came to one application: its outcome and why.
+
+    `why` is "fits" (awarded), "above_max" (request above the maximum grant, or not positive),
+    "does_not_fit" (the budget left, `remaining`, is less than the request) or "after_stop" (a strict
+    walk had stopped at `stop_rank`, the first that did not fit, with `remaining` left then).
+    `reserve_full`: not selected because the reserve list already held its length.
+    """
+
+    outcome: Outcome
+    why: Literal["fits", "above_max", "does_not_fit", "after_stop"]
+    remaining: Decimal  # the lot's budget left when the walk came to it (after_stop: when it stopped)
+    stop_rank: int | None = None
+    reserve_full: bool = False
+
+
+def walk_turns(
+    ranked: Sequence[Candidate],
+    lot_budget: Decimal,
+    rule: AwardRule,
+    reserve_list_length: int | None,
+    max_grant: Decimal,
+) -> list[Turn]:
+    """The award walk (see `award_walk`), one Turn per candidate in rank order, with the reason of each outcome."""
+    if rule not in ("strict", "fill"):
+        raise ValueError(f"unknown award rule {rule!r}")
+    remaining = lot_budget
+    stop: tuple[int, Decimal] | None = None  # strict: where the walk stopped, and the budget left then
+    reserves = 0
+    turns = []
+    for position, c in enumerate(ranked, start=1):
+        if c.requested_grant > max_grant or c.requested_grant <= 0:
+            turns.append(Turn(Outcome(c.ref, position, "not_selected", None), "above_max", remaining))
+            continue
+        if stop is None and c.requested_grant <= remaining:
+            remaining -= c.requested_grant
+            turns.append(Turn(Outcome(c.ref, position, "awarded", c.requested_grant), "fits", remaining))
+            continue
+        if stop is not None:
+            why, left, stop_rank = "after_stop", stop[1], stop[0]
+        else:
+            why, left, stop_rank = "does_not_fit", remaining, None
+            if rule == "strict":
+                stop = (position, remaining)
+        if reserve_list_length is None or reserves < reserve_list_length:
+            reserves += 1
+            turns.append(Turn(Outcome(c.ref, position, "reserve", None), why, left, stop_rank))
+        else:
+            turns.append(Turn(Outcome(c.ref, position, "not_selected", None), why, left, stop_rank,
+                              reserve_full=True))
+    return turns
+
+
 def award_walk(
     ranked: Sequence[Candidate],
     lot_budget: Decimal,
@@ -79,27 +133,7 @@ def award_walk(
     override): it is not_selected, does not go on the reserve list, and does not stop a strict
     walk, since the reason is not the lot's budget. So is a request of zero or less.
     """
-    if rule not in ("strict", "fill"):
-        raise ValueError(f"unknown award rule {rule!r}")
-    remaining = lot_budget
-    stopped = False
-    reserves = 0
-    outcomes = []
-    for position, c in enumerate(ranked, start=1):
-        if c.requested_grant > max_grant or c.requested_grant <= 0:
-            outcomes.append(Outcome(c.ref, position, "not_selected", None))
-            continue
-        if not stopped and c.requested_grant <= remaining:
-            remaining -= c.requested_grant
-            outcomes.append(Outcome(c.ref, position, "awarded", c.requested_grant))
-            continue
-        stopped = stopped or rule == "strict"
-        if reserve_list_length is None or reserves < reserve_list_length:
-            reserves += 1
-            outcomes.append(Outcome(c.ref, position, "reserve", None))
-        else:
-            outcomes.append(Outcome(c.ref, position, "not_selected", None))
-    return outcomes
+    return [turn.outcome for turn in walk_turns(ranked, lot_budget, rule, reserve_list_length, max_grant)]
 
 
 def shortlist(ranked: Sequence[Candidate], lot_budget: Decimal, ratio: Decimal) -> set[str]:

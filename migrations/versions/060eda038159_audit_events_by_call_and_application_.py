@@ -6,7 +6,7 @@ from their object where it still exists; an event whose object is gone (an assig
 keeps none. An evaluator who declares a conflict of interest now says what it is (conflict_reason).
 
 Revision ID: 060eda038159
-Revises: a216e15cc30f
+Revises: d2ba5220db2c
 Create Date: 2026-12-07 06:09:07.088562
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '060eda038159'
-down_revision = 'a216e15cc30f'
+down_revision = 'd2ba5220db2c'
 branch_labels = None
 depends_on = None
 

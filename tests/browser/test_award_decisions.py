@@ -11,7 +11,7 @@ import grants
 from grants.bundle import import_bundle, load
 from grants.models import Application
 from tests.browser.helpers import log_in, log_out
-from tests.factories import make_user
+from tests.factories import make_authority, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +25,7 @@ def test_staff_decide_and_the_applicant_downloads_the_letter(page, live_db, live
     lead = live_db.session.scalar(select(Application).where(Application.reference == "TTGS-DEMO-0029")).lead
     make_user("staff", email="staff@example.org", name="Selin Staff")
     make_user(organisation=lead, email="aydin@example.org")
+    make_authority()
     live_db.session.commit()
 
     log_in(page, "staff@example.org")

@@ -10,10 +10,16 @@ from sqlalchemy import select
 from grants.admissibility.services import MANUAL_CHECKS
 from grants.models import Assignment, AttachmentKind, AuditEvent, OutboxMessage, StageStatus
 from tests.conftest import _CSRF as CSRF
-from tests.factories import make_call, make_org, make_user
+from tests.factories import make_authority, make_call, make_org, make_user
 from tests.integration.submission_support import ready_application, text
 
 ALL_TICKED = {f"manual_{item.key}": "y" for item in MANUAL_CHECKS}
+
+
+@pytest.fixture(autouse=True)
+def authority(db):
+    """Letter settings given: letters can be issued."""
+    return make_authority()
 
 
 @pytest.fixture

@@ -20,10 +20,16 @@ from grants.models import (
     OutboxMessage,
     StageStatus,
 )
-from tests.factories import make_call, make_org, make_user
+from tests.factories import make_authority, make_call, make_org, make_user
 from tests.integration.test_awards_decisions import WHY, demo, override_url, stage, text  # noqa: F401
 from tests.integration.test_awards_rank import add_application
 from tests.integration.test_mail_smtp import smtp  # noqa: F401  (the fixture)
+
+
+@pytest.fixture(autouse=True)
+def authority(db):
+    """Letter settings given: letters can be issued."""
+    return make_authority()
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +62,8 @@ def test_confirmation_page_counts_outcomes_and_budget_and_previews_a_letter(clie
         assert shown in html
     preview = client.get(f"/staff/calls/{demo.id}/letters/{lead_application(db, 'TTGS-DEMO-0029')}.pdf")
     assert preview.mimetype == "application/pdf" and "97.00" in pdf_text(preview.data)
+    assert "Preview: this letter is not issued yet." in " ".join(pdf_text(preview.data).split())
+    assert "Number:" not in pdf_text(preview.data)
     assert demo.finalised_at is None
 
 
@@ -74,7 +82,8 @@ def test_finalise_locks_the_decisions_and_emails_every_letter(client, db, login_
         make_user(organisation=org, email=email)
     staff = login_as("staff")
     page = finalise(post, demo, follow_redirects=True)
-    assert "The decisions of call TTGS-DEMO are final. 5 e-mails with the decision letter were queued." in text(page)
+    assert ("The decisions of call TTGS-DEMO are final. 4 applicants were told by e-mail. 42 letters are to be "
+            "sent by post or registered e-mail") in text(page)
 
     db.session.expire_all()
     assert demo.status is CallStatus.decided and demo.finalised_at and demo.finalised_by_id == staff.id

@@ -28,7 +28,7 @@ def form_data(**over) -> dict:
         "partner_countries": "AT BE DE", "partner_types": ["municipality", "local_authority"],
         "partners_min": "1", "partners_max": "3", "country_groups": "TR\nAT BE DE",
         "max_applications_per_lead": "1", "evaluators_per_application": "2", "discrepancy_threshold": "20",
-        "reserve_list_length": "", "award_rule": "strict", "shortlist_ratio": "2.0",
+        "reserve_list_length": "", "award_rule": "strict", "shortlist_ratio": "2.0", "complaint_days": "30",
     }
     data.update(over)
     return {k: v for k, v in data.items() if v is not None}
@@ -62,6 +62,7 @@ def test_call_created_with_two_lots_decimal_values_and_utc_times(client, staff, 
     assert call.country_groups == [["TR"], ["AT", "BE", "DE"]]
     assert call.lead_types == ["municipality", "governorate"]
     assert call.reserve_list_length is None
+    assert call.complaint_days == 30
     assert [g.stage for g in call.grids] == [Stage.full_application]
     assert call.grid_for(Stage.full_application).max_total == 100
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "call.created")).after["reference"] == "TTGS-2030"
@@ -107,6 +108,8 @@ def test_restricted_call_gets_both_default_grids(client, staff, post, db):
     ({"partner_types": None}, "Choose at least one"),
     ({"title": ""}, "Enter a value"),
     ({"lots-1-code": "LOT1"}, "codes must be unique"),
+    ({"complaint_days": "0"}, "Days to complain after a decision letter: Enter a whole number of days from 1 to 365"),
+    ({"complaint_days": "400"}, "Enter a whole number of days from 1 to 365"),
 ])
 def test_invalid_input_is_refused_with_a_message_and_kept(client, staff, post, db, over, message):
     response = post(NEW, form_data(**over))

@@ -13,7 +13,7 @@ from grants.models import Assignment, Evaluation
 from tests.factories import make_call, make_user
 from tests.integration.test_awards_rank import add_application
 
-BEFORE = "a216e15cc30f"  # the revision before audit events had a call and an application
+BEFORE = "d2ba5220db2c"  # the revision before audit events had a call and an application
 
 
 def test_older_events_get_the_call_and_application_of_their_object(tmp_path):

@@ -22,7 +22,7 @@ from grants.models import (
     StageStatus,
 )
 from grants.models.base import now_utc
-from tests.factories import make_user
+from tests.factories import make_authority, make_user
 from tests.integration.submission_support import submit
 from tests.integration.test_admissibility_check import decide
 from tests.integration.test_awards_rank import add_application
@@ -36,6 +36,12 @@ from tests.integration.test_restricted_flow import (
 )
 
 WHY = "The committee re-read the concept note at its meeting."
+
+
+@pytest.fixture(autouse=True)
+def authority(db):
+    """Letter settings given: letters can be issued."""
+    return make_authority()
 
 
 def score_full_application(stage, call, score: int) -> None:

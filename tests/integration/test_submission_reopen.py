@@ -18,7 +18,7 @@ from grants.models import Application, ApplicationStage, AuditEvent, OutboxMessa
 from grants.submission import reopen as reopen_service
 from grants.submission import services
 from grants.submission.versions import keep_submitted_version
-from tests.factories import make_call, make_org, make_user
+from tests.factories import make_authority, make_call, make_org, make_user
 from tests.integration.submission_support import partner_member, ready_application, submit, text
 from tests.integration.test_awards_decisions import demo  # noqa: F401  (the fixture)
 
@@ -240,6 +240,7 @@ def test_a_decision_letter_names_the_lead_as_it_was_submitted(app, client, login
     submitted_name = application.lead.name
     keep_submitted_version(application, stage)  # the demo's applications are imported, not submitted here
     application.lead.name = "Renamed after submission"
+    make_authority()
     db.session.commit()
     login_as("staff")
     assert post(f"/staff/calls/{demo.id}/finalise").status_code == 302
@@ -275,6 +276,7 @@ def test_a_reopening_taken_meanwhile_wins_over_the_staff_s_check(app, submitted,
     """The check read 'submitted'; the lead reopened it before the decision was written: nothing is recorded."""
     from grants.admissibility import services as admissibility
     stage = stage_of(submitted)
+    make_authority()
     assert admissibility.locked_reason(stage) is None  # the staff's page was opened while it was submitted
     db.session.execute(update(ApplicationStage).where(ApplicationStage.id == stage.id)
                        .values(status=StageStatus.draft, reopened_at=stage.submitted_at, submitted_at=None)

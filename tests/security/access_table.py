@@ -58,7 +58,7 @@ assert all(len(answers) == len(ROLES) for answers in CLASSES.values())
 ARGUMENTS = {"call_id": "call", "application_id": "application", "stage_id": "stage", "assignment_id": "assignment",
              "member_id": "member", "attachment_id": "attachment", "org_id": "lead_org", "user_id": "pending_user",
              "message_id": "message", "job_id": "job", "partner_id": "draft_partner", "token": "token",
-             "reference": "reference", "invitation_id": "draft_invitation"}
+             "reference": "reference", "invitation_id": "draft_invitation", "letter_id": "letter"}
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
 DRAFT = {"application_id": "draft"}
 JUSTIFIED = {"justification": "The committee agreed on this at its meeting of 20 November."}
@@ -198,6 +198,15 @@ ROUTES: dict[str, Route] = {
     "awards.letter_preview": Route("staff"),
     "awards.my_decisions": Route("applicant_role"),
     "awards.letter": Route("lead_decision"),
+    "letters.index": Route("staff"),
+    "letters.download": Route("staff"),
+    "letters.posted": Route(post="staff", data={"post_reference": "RR123456789TR"}),
+    # settings (staff)
+    "settings.letters": Route("staff", data={
+        "name_en": "Directorate for EU Affairs", "name_tr": "Avrupa Birliği Başkanlığı", "address": "Ankara",
+        "signatory_name": "Deniz Yılmaz", "signatory_title_en": "Head of Department",
+        "signatory_title_tr": "Daire Başkanı"}),
+    "settings.logo": Route("staff"),
     "restricted.invite": Route("staff", args={"call_id": "restricted_call"}),
     "restricted.change_shortlist": Route("staff", args={"call_id": "restricted_call", "stage_id": "concept_note"},
                                          data=JUSTIFIED),

@@ -2,9 +2,10 @@
 
 - call "main" (open, decided and final): application "sub" led by the applicant's organisation with the
   partner's organisation as confirmed partner, submitted, admissible, scored by the assigned evaluator
-  (declared free of conflict, evaluation submitted), ranked and awarded, with an override; beside it an
-  inadmissible and a withdrawn application of other organisations; the evaluator pool holds both
-  evaluators (declarations signed); a finished and a failed export job; an e-mail in the outbox;
+  (declared free of conflict, evaluation submitted), ranked and awarded, with an override, and its decision
+  letter issued; beside it an inadmissible and a withdrawn application of other organisations; the evaluator
+  pool holds both evaluators (declarations signed); a finished and a failed export job; an e-mail in the
+  outbox; the letter settings, with a logo;
 - call "open" (published, accepting submissions): application "draft" of the same lead, the same partner
   proposed and not yet confirmed, one uploaded annex;
 - call "restricted": one concept note, ranked and shortlisted;
@@ -25,18 +26,22 @@ from pathlib import Path
 
 from grants.auth.tokens import password_token
 from grants.awards import rank_call
+from grants.awards.letters import build_letters
 from grants.extensions import db
+from grants.letters import register
 from grants.models import (
     Application,
     Assignment,
     Attachment,
     AttachmentKind,
+    Authority,
     CallEvaluator,
     CallStatus,
     ConflictStatus,
     DecisionOverride,
     Evaluation,
     JobStatus,
+    LetterKind,
     MailStatus,
     OutboxMessage,
     Partner,
@@ -51,7 +56,7 @@ from grants.models import (
 from grants.models.base import now_utc
 from grants.partners import pending
 from grants.submission import storage
-from tests.factories import make_application, make_call, make_org, make_user
+from tests.factories import make_application, make_call, make_org, make_user, png_bytes
 from tests.integration.submission_support import PDF, ready_application
 from tests.integration.test_awards_rank import add_application
 from tests.integration.test_restricted_flow import restricted_call
@@ -148,10 +153,29 @@ def _main_call(world: World, orgs: dict, text: Text, upload_dir: Path) -> None:
                                     to_amount=stage.awarded_amount, user_id=users["staff"].id,
                                     justification=text("override.justification", "Confirmed by the committee.")))
     call.status, call.finalised_at, call.finalised_by_id = CallStatus.decided, now_utc(), users["staff"].id
+    letter = _letters(call, stage, users["staff"].id, text, upload_dir)
     pool = {m.user_id: m.id for m in db.session.query(CallEvaluator).filter_by(call_id=call.id)}
     world.ids |= {"call": call.id, "reference": call.reference, "application": sub.id, "stage": stage.id,
                   "lot": call.lots[0].id, "assignment": assignment.id, "member": pool[users["other_evaluator"].id],
-                  "attachment": sub.attachments[0].id, "inadmissible": inadmissible.id}
+                  "attachment": sub.attachments[0].id, "inadmissible": inadmissible.id, "letter": letter}
+
+
+def _letters(call, stage, staff_id: int, text: Text, upload_dir: Path) -> int:
+    """The letter settings (with a logo), and the decision letter of the stage, issued; its register id."""
+    db.session.add(Authority(
+        id=1, name_en=text("authority.name_en", "Directorate for EU Affairs"),
+        name_tr=text("authority.name_tr", "Avrupa Birliği Başkanlığı"),
+        address=text("authority.address", "2082. Cadde No: 4, Ankara"),
+        signatory_name=text("authority.signatory_name", "Deniz Yılmaz"),
+        signatory_title_en=text("authority.signatory_title_en", "Head of Department"),
+        signatory_title_tr=text("authority.signatory_title_tr", "Daire Başkanı"),
+        complaints_body_en=text("authority.complaints_body_en", ""), complaints_body_tr=text("authority.complaints_body_tr", ""),
+        complaints_address=text("authority.complaints_address", ""),
+        logo_file=storage.save(png_bytes(), str(upload_dir / "letterhead")), logo_type="image/png"))
+    db.session.flush()
+    letters = build_letters(call, [stage], call.finalised_at)
+    ((row, _letter),) = register.issue(call, LetterKind.decision, [(stage, letters[stage.id])], staff_id)
+    return row.id
 
 
 def _open_call(world: World, orgs: dict, text: Text, upload_dir: Path) -> None:

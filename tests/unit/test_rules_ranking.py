@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grants.rules.ranking import Candidate, award_walk, rank, rank_by_lot, shortlist
+from grants.rules.ranking import Candidate, award_walk, rank, rank_by_lot, shortlist, walk_turns
 
 T0 = datetime(2018, 3, 1, 12, 0, tzinfo=UTC)
 MAX = D("130000")
@@ -168,3 +168,44 @@ def test_shortlist_is_the_shortest_sufficient_head(items, budget, ratio):
     target = D(ratio) * budget
     assert total >= target or len(chosen) == len(ranked)
     assert not head or total - head[-1].requested_grant < target
+
+
+def turns(grants, budget, rule, length=None, max_grant=MAX):
+    ranked = [cand(f"r{i}", grant=g) for i, g in enumerate(grants, 1)]
+    return [(t.outcome.status, t.why, t.remaining, t.stop_rank, t.reserve_full)
+            for t in walk_turns(ranked, D(budget), rule, length, D(max_grant))]
+
+
+def test_each_turn_of_a_fill_walk_says_why_with_the_budget_left_then():
+    assert turns(["120", "100", "60", "200"], "200", "fill", max_grant="150") == [
+        ("awarded", "fits", D("80"), None, False),  # left after it
+        ("reserve", "does_not_fit", D("80"), None, False),  # 80 left at its turn: less than 100
+        ("awarded", "fits", D("20"), None, False),
+        ("not_selected", "above_max", D("20"), None, False),
+    ]
+
+
+def test_a_strict_walk_tells_where_it_stopped_and_when_the_reserve_list_was_full():
+    assert turns(["120", "100", "60", "50"], "200", "strict", length=2) == [
+        ("awarded", "fits", D("80"), None, False),
+        ("reserve", "does_not_fit", D("80"), None, False),
+        ("reserve", "after_stop", D("80"), 2, False),  # it would fit, but the walk stopped at rank 2
+        ("not_selected", "after_stop", D("80"), 2, True),
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 200), min_size=1, max_size=12), st.integers(0, 600), st.sampled_from(["strict", "fill"]),
+       st.one_of(st.none(), st.integers(0, 4)))
+def test_the_turns_are_the_walk_and_each_reason_fits_its_outcome(grants, budget, rule, length):
+    ranked = [cand(f"r{i}", grant=g) for i, g in enumerate(grants, 1)]
+    found = walk_turns(ranked, D(budget), rule, length, D(150))
+    assert [t.outcome for t in found] == award_walk(ranked, D(budget), rule, length, D(150))
+    for candidate, turn in zip(ranked, found, strict=True):
+        expected = {"fits": "awarded", "above_max": "not_selected"}.get(turn.why)
+        if expected:
+            assert turn.outcome.status == expected
+        else:
+            assert turn.outcome.status == ("not_selected" if turn.reserve_full else "reserve")
+        if turn.why == "does_not_fit":
+            assert turn.remaining < candidate.requested_grant  # the letter's claim is true

@@ -1,0 +1,74 @@
+"""Staff pages of a call's letters: the register, the letters to send by post, a letter's PDF."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from grants.auth.loaders import role_required
+from grants.extensions import db
+from grants.i18n import local_time
+from grants.jobs import commit
+from grants.letters import register
+from grants.letters.forms import PostedForm
+from grants.models import Call
+
+bp = Blueprint("letters", __name__, url_prefix="/staff/calls/<int:call_id>/letters")
+
+
+def _call(call_id: int) -> Call:
+    call = db.session.get(Call, call_id)
+    if call is None:
+        abort(404)
+    return call
+
+
+@bp.get("")
+@role_required("staff")
+def index(call_id: int):
+    call = _call(call_id)
+    page = register.register_page(call.id, request.args.get("page", 1, type=int))
+    return render_template("letters/index.html", call=call, page=page, to_post=register.to_post(call.id),
+                           letter_of=register.letter_of, form=PostedForm())
+
+
+@bp.get("/issued/<int:letter_id>.pdf")
+@role_required("staff")
+def download(call_id: int, letter_id: int):
+    row = register.issued_letter(call_id, letter_id)
+    if row is None:
+        abort(404)
+    lang = request.args.get("lang") or str(get_locale())
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    letter = register.letter_of(row)
+    data = register.render_pdf(letter, lang)
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{letter.file_name[:-4]}-{lang}.pdf")
+
+
+@bp.post("/issued/<int:letter_id>/posted")
+@role_required("staff")
+def posted(call_id: int, letter_id: int):
+    row = register.issued_letter(call_id, letter_id)
+    if row is None:
+        abort(404)
+    call = _call(call_id)
+    form = PostedForm()
+    if row.posted_at is not None:
+        flash(_("Letter %(number)s was already recorded as sent on %(date)s.", number=register.letter_of(row).number,
+                date=local_time(row.posted_at, call.timezone)), "info")
+    elif not form.validate():
+        flash(_("Letter %(number)s: %(problem)s", number=register.letter_of(row).number,
+                problem="; ".join(e for errors in form.errors.values() for e in errors)), "error")
+    else:
+        register.record_posted(row, form.post_reference.data or "", current_user.id)
+        commit()
+        flash(_("Letter %(number)s is recorded as sent by post or registered e-mail.",
+                number=register.letter_of(row).number), "success")
+    if request.args.get("back") == "admissibility":
+        return redirect(url_for("admissibility.index", call_id=call_id))
+    return redirect(url_for(".index", call_id=call_id))

@@ -1,0 +1,50 @@
+"""Staff page for the letter settings: the authority's name, address and logo, the signatory, complaints."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from grants.auth.loaders import role_required
+from grants.extensions import db
+from grants.jobs import commit
+from grants.settings import services
+from grants.settings.forms import LetterSettingsForm
+from grants.submission import storage
+
+bp = Blueprint("settings", __name__, url_prefix="/staff/settings")
+
+
+@bp.route("/letters", methods=["GET", "POST"])
+@role_required("staff")
+def letters():
+    row = services.authority()
+    form = LetterSettingsForm(obj=row) if request.method == "GET" else LetterSettingsForm()
+    if form.validate_on_submit():
+        try:
+            logo = services.read_logo(form.logo.data) if form.logo.data else None
+            services.save({name: form[name].data for name in form.TEXT_FIELDS}, logo, form.remove_logo.data,
+                          current_user.id)
+        except storage.UploadRefused as refused:
+            db.session.rollback()
+            form.logo.errors.append(_(refused.message, **refused.params))
+        else:
+            commit()
+            flash(_("The letter settings were saved. Letters issued from now on use them; letters already "
+                    "issued keep what they said."), "success")
+            return redirect(url_for(".letters"))
+    row = services.authority()
+    return render_template("settings/letters.html", form=form, row=row, missing=services.missing(row),
+                           limit=services.logo_limit()), 400 if form.is_submitted() else 200
+
+
+@bp.get("/letters/logo")
+@role_required("staff")
+def logo():
+    row = services.authority()
+    data = services.logo_bytes(row.logo_file if row else None)
+    if data is None:
+        abort(404)
+    return send_file(io.BytesIO(data), mimetype=row.logo_type, max_age=0)
