@@ -125,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.admin.routes import bp as admin_bp
     from grants.admissibility.routes import bp as admissibility_bp
     from grants.applications.routes import bp as applications_bp
+    from grants.auditlog.routes import bp as auditlog_bp
     from grants.auth.routes import bp as auth_bp
     from grants.awards.restricted_routes import bp as restricted_bp
     from grants.awards.routes import bp as awards_bp
@@ -155,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(letters_bp)
+    app.register_blueprint(auditlog_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -79,7 +79,10 @@ def bundle_import(path: Path, replace: bool) -> None:
 @bundle_cli.command("export")
 @click.argument("reference")
 @click.argument("path")
-def bundle_export(reference: str, path: str) -> None:
+@click.option("--format-version", type=click.Choice(["1", "2"]), default="2", show_default=True,
+              help="Bundle format: 2 adds the overrides and the declarations of impartiality and conflict of "
+                   "interest to what version 1 holds.")
+def bundle_export(reference: str, path: str, format_version: str) -> None:
     """Export the call REFERENCE as a bundle to PATH ("-" for standard output)."""
     from grants.bundle import BundleError, dumps, export_bundle
     from grants.models import Call
@@ -88,7 +91,7 @@ def bundle_export(reference: str, path: str) -> None:
     if call is None:
         raise click.ClickException(f"There is no call with reference {reference}.")
     try:
-        text = dumps(export_bundle(call))
+        text = dumps(export_bundle(call, int(format_version)))
     except BundleError as error:
         raise click.ClickException(f"{reference} cannot be exported:\n" + "\n".join(f"  {p}" for p in error.problems))
     if path == "-":

@@ -42,6 +42,36 @@ class Member:
     name: str
     organisation: str
     signed_at: datetime | None  # the call's declaration of impartiality and confidentiality
+    no_conflict: int = 0  # applications they declared no conflict of interest with
+    conflicts: int = 0  # ... and a conflict
+
+
+@dataclass(frozen=True)
+class Override:
+    """A decision staff changed by hand, with the written justification."""
+
+    stage: str
+    reference: str
+    from_status: str
+    from_amount: Decimal | None
+    to_status: str
+    to_amount: Decimal | None
+    justification: str
+    by: str
+    at: datetime
+    discarded_at: datetime | None  # a later ranking discarded it: it no longer stands
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """An evaluator's declaration of conflict of interest on one application."""
+
+    reference: str
+    stage: str
+    evaluator: str
+    conflict: bool
+    declared_at: datetime | None  # None: not known (a call imported from a version-1 bundle)
+    reason: str | None  # what the conflict is
 
 
 @dataclass(frozen=True)
@@ -76,6 +106,7 @@ class Row:
     awarded: Decimal | None = None
     missed: tuple[MissedThreshold, ...] = ()  # below threshold: what it missed
     reasons: tuple[str, ...] = ()  # inadmissible: the staff's reasons; withdrawn: the applicant's
+    changed: str | None = None  # the justification of the override its decision stands on, if staff changed it
 
 
 @dataclass(frozen=True)
@@ -117,6 +148,16 @@ class EvaluationReport:
     tables: tuple[LotTable, ...]
     not_funded: tuple[Row, ...]
     charts: dict[str, list[Tally]] = field(default_factory=dict)  # "lot", "country", "region" -> tallies
+    overrides: tuple[Override, ...] = ()  # oldest first, the discarded ones too
+    declarations: tuple[Declaration, ...] = ()  # per application, in the order they were made
+
+    @property
+    def conflicts(self) -> list[Declaration]:
+        return [d for d in self.declarations if d.conflict]
+
+    @property
+    def no_conflicts(self) -> list[Declaration]:
+        return [d for d in self.declarations if not d.conflict]
 
     @property
     def not_funded_groups(self) -> list[tuple[str, str, list[Row]]]:

@@ -4,7 +4,8 @@
 data to grants.rules and writes back final score, status, rank and awarded amount, and the call's
 and lots' awarded totals (which the database keeps within budget). Running it again gives the same
 result. A stage whose evaluations are not all in, or that needs one more evaluator (discrepancy),
-keeps its status and is reported. The caller commits; one audit event per run.
+keeps its status and is reported. The caller commits; one audit event per run, and one per stage
+whose decision (status, final score, rank or amount) the run changes.
 
 Ranking again recomputes every decision from the scores, so it would silently undo the decisions
 staff changed by hand (grants.awards.decisions). It is refused while the call has such overrides,
@@ -23,7 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from grants.audit import record
+from grants.audit import Event, record, record_all
 from grants.awards.decisions import release_withdrawn
 from grants.awards.errors import RankingError
 from grants.awards.invitations import invitations_sent
@@ -105,7 +106,7 @@ def rank_call(call_id: int, user_id: int | None = None, discard_overrides: bool 
         if of_kind:
             _rank_stage(call, kind, of_kind, assignments, ranking, plan)
     try:
-        plan.write()
+        plan.write(call, user_id)
         db.session.flush()
     except IntegrityError as error:
         raise RankingError(N_("The database refused the decisions of call %(reference)s: %(error)s"),
@@ -196,15 +197,20 @@ class _Plan:
         self.stages[stage.id] = stage
         self.values.setdefault(stage.id, {}).update(values, status=status)
 
-    def write(self) -> None:
-        rows = []
+    def write(self, call: Call, user_id: int | None) -> None:
+        """One UPDATE of the changed stages, and one audit event per changed stage (one INSERT of them all)."""
+        rows, events = [], []
         for stage_id, values in self.values.items():
             stage = self.stages[stage_id]
             row = {f: values.get(f, getattr(stage, f)) for f in self.FIELDS}
             if any(row[f] != getattr(stage, f) for f in self.FIELDS):
                 rows.append({"id": stage_id, **row, "updated_at": now_utc()})
+                events.append(Event(stage, call.id, stage.application_id,
+                                    before={"stage": stage.stage, **{f: getattr(stage, f) for f in self.FIELDS}},
+                                    after={"stage": stage.stage, "reference": stage.application.reference, **row}))
         if rows:  # ORM bulk UPDATE by primary key: one executemany; the session's objects follow
             db.session.execute(update(ApplicationStage), rows)
+            record_all("application.ranked", events, user_id=user_id)
 
 
 # Ranking and deciding ---------------------------------------------------------------------------

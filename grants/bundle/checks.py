@@ -29,6 +29,7 @@ _LENGTHS = [
     (("applications", "*", "acronym"), Application.acronym), (("applications", "*", "theme"), Application.theme),
     (("applications", "*", "budget", "lines", "*", "description"), BudgetLine.description),
     (("applications", "*", "budget", "lines", "*", "unit"), BudgetLine.unit),
+    (("staff", "*", "name"), User.name), (("staff", "*", "email"), User.email),
 ]
 
 
@@ -43,6 +44,8 @@ def check(data: dict) -> list[str]:
     evaluators = _evaluators(data["evaluators"], orgs, problems)
     _applications(data["applications"], call, grids, lots, orgs, evaluators, problems)
     _lengths(data, problems)
+    if data["version"] >= 2:
+        _records(data, evaluators, problems)
     return problems
 
 
@@ -248,3 +251,64 @@ def _select(node: Any, selector: tuple[str, ...], path: str) -> Iterator[tuple[s
             yield from _select(item, rest, f"{path}.{key}")
     elif isinstance(node, dict) and node.get(head) is not None:
         yield from _select(node[head], rest, f"{path}.{head}")
+
+
+# Version 2: the record of the selection --------------------------------------------------------------
+
+def _records(data: dict, evaluators: set, problems: list[str]) -> None:
+    """Staff, overrides, signatures and declarations refer to what the bundle holds, once each."""
+    stages = {(a["reference"], name): a[name] for a in data["applications"]
+              for name in ("concept_note", "full_application") if a.get(name)}
+    staff = _unique(((f"$.staff[{i}].key", s["key"]) for i, s in enumerate(data["staff"])), "staff key", problems)
+    _unique(((f"$.staff[{i}].email", s["email"].lower()) for i, s in enumerate(data["staff"])), "e-mail", problems)
+    emails = {e["email"].lower() for e in data["evaluators"]}
+    for i, member in enumerate(data["staff"]):
+        if member["key"] in evaluators:
+            problems.append(f"$.staff[{i}].key: '{member['key']}' is also an evaluator's key")
+        if member["email"].lower() in emails:
+            problems.append(f"$.staff[{i}].email: '{member['email']}' is also an evaluator's e-mail")
+    for i, item in enumerate(data["overrides"]):
+        path = f"$.overrides[{i}]"
+        _stage_of(stages, item, path, problems)
+        if item["by"] not in staff:
+            problems.append(f"{path}.by: unknown staff member '{item['by']}'")
+        _time(item["at"], f"{path}.at", problems)
+        _time(item.get("discarded_at"), f"{path}.discarded_at", problems)
+    _unique(((f"$.impartiality[{i}].evaluator", s["evaluator"]) for i, s in enumerate(data["impartiality"])),
+            "signature of an evaluator", problems)
+    for i, signature in enumerate(data["impartiality"]):
+        if signature["evaluator"] not in evaluators:
+            problems.append(f"$.impartiality[{i}].evaluator: unknown evaluator '{signature['evaluator']}'")
+        _time(signature["signed_at"], f"$.impartiality[{i}].signed_at", problems)
+    _declarations(data["declarations"], stages, evaluators, problems)
+
+
+def _stage_of(stages: dict, item: dict, path: str, problems: list[str]) -> dict | None:
+    stage = stages.get((item["application"], item["stage"]))
+    if stage is None:
+        problems.append(f"{path}.application: no application '{item['application']}' with a {item['stage']} stage")
+    return stage
+
+
+def _declarations(items: list[dict], stages: dict, evaluators: set, problems: list[str]) -> None:
+    """A declaration of no conflict goes with the evaluator's evaluation of the stage; a conflict ended the
+    assignment, so it goes with none; and one declaration per evaluator and stage."""
+    _unique(((f"$.declarations[{i}]", (d["evaluator"], d["application"], d["stage"])) for i, d in enumerate(items)),
+            "declaration (evaluator, application, stage)", problems)
+    for i, item in enumerate(items):
+        path = f"$.declarations[{i}]"
+        if item["evaluator"] not in evaluators:
+            problems.append(f"{path}.evaluator: unknown evaluator '{item['evaluator']}'")
+        _time(item.get("declared_at"), f"{path}.declared_at", problems)
+        stage = _stage_of(stages, item, path, problems)
+        if stage is None:
+            continue
+        evaluated = any(e["evaluator"] == item["evaluator"] for e in stage.get("evaluations", []))
+        if item["declaration"] == "no_conflict" and not evaluated:
+            problems.append(f"{path}.declaration: '{item['evaluator']}' declared no conflict but has no evaluation "
+                            f"of {item['application']} ({item['stage']})")
+        if item["declaration"] == "conflict" and evaluated:
+            problems.append(f"{path}.declaration: '{item['evaluator']}' declared a conflict but evaluates "
+                            f"{item['application']} ({item['stage']})")
+        if item["declaration"] == "no_conflict" and item.get("reason") is not None:
+            problems.append(f"{path}.reason: a declaration of no conflict has no reason")

@@ -1,6 +1,7 @@
-"""Writing a call as a bundle: keys in the schema's order, numbers and times in the canonical
-forms of formats.py, validated against the schema before anyone sees it. Reads only: an
-organisation or user without a bundle key is written as "org-<id>" / "user-<id>", not given one."""
+"""Writing a call as a bundle (version 2 by default; version 1 on request): keys in the schema's order,
+numbers and times in the canonical forms of formats.py, validated against the schema before anyone sees
+it; the record of the selection that version 2 adds comes from records.py. Reads only: an organisation
+or user without a bundle key is written as "org-<id>" / "user-<id>", not given one."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants.bundle import formats as f
-from grants.bundle.validate import BundleError, schema_problems
+from grants.bundle import records
+from grants.bundle.validate import LATEST, SCHEMAS, BundleError, schema_problems
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -34,8 +36,12 @@ def dumps(bundle: dict) -> str:
     return json.dumps(bundle, ensure_ascii=False, indent=1)
 
 
-def export_bundle(call: Call) -> dict:
-    """The call's bundle: its applications that have a reference (drafts have none), in number order."""
+def export_bundle(call: Call, version: int = LATEST) -> dict:
+    """The call's bundle in the format version given (the latest by default): its applications that have a
+    reference (drafts have none), in number order; from version 2 on, with the record of the selection."""
+    if version not in SCHEMAS:
+        raise BundleError([f"$.version: {version} is not a bundle version this installation writes "
+                           f"({', '.join(map(str, SCHEMAS))})"])
     apps = db.session.scalars(
         select(Application).where(Application.call_id == call.id, Application.reference.is_not(None))
         .options(selectinload(Application.lot), selectinload(Application.lead), selectinload(Application.stages),
@@ -44,16 +50,19 @@ def export_bundle(call: Call) -> dict:
         .order_by(Application.number, Application.id)
     ).all()
     evaluations = _evaluations(apps)
-    evaluators = _evaluators(call, evaluations)
+    declared = records.declarations(apps, _user_key) if version >= 2 else []
+    evaluators = _evaluators(call, evaluations, [d.evaluator for d in declared])
     criteria = _criteria(call)
     bundle = {
-        "format": "call-bundle", "version": 1, "call": _call(call),
+        "format": "call-bundle", "version": version, "call": _call(call),
         "organisations": [_organisation(o) for o in _organisations(apps, evaluators)],
         "evaluators": [{"key": _user_key(u), "name": u.name, "email": u.email,
                         "organisation": _org_key(u.organisation) if u.organisation else None} for u in evaluators],
         "applications": [_application(app, call.timezone, criteria, evaluations) for app in apps],
     }
-    problems = schema_problems(bundle)
+    if version >= 2:
+        bundle.update(records.export_records(call, declared, _user_key))
+    problems = schema_problems(bundle, version)
     if problems:
         raise BundleError(problems)
     return bundle
@@ -83,8 +92,8 @@ def _evaluations(apps: list[Application]) -> dict[int, list[Assignment]]:
     return by_stage
 
 
-def _evaluators(call: Call, evaluations: dict[int, list[Assignment]]) -> list[User]:
-    """The call's pool, then anyone who evaluated without being in it."""
+def _evaluators(call: Call, evaluations: dict[int, list[Assignment]], declarants: list[User]) -> list[User]:
+    """The call's pool, then anyone who evaluated, or declared a conflict of interest, without being in it."""
     pool = list(db.session.scalars(
         select(User).join(CallEvaluator, CallEvaluator.user_id == User.id).where(CallEvaluator.call_id == call.id)
         .options(selectinload(User.organisation)).order_by(CallEvaluator.id)
@@ -93,7 +102,8 @@ def _evaluators(call: Call, evaluations: dict[int, list[Assignment]]) -> list[Us
         for assignment in assignments:
             if assignment.evaluator not in pool:
                 pool.append(assignment.evaluator)
-    return pool
+    listed = set(pool)
+    return pool + [user for user in dict.fromkeys(declarants) if user not in listed]
 
 
 def _organisations(apps: list[Application], evaluators: list[User]) -> list[Organisation]:

@@ -1,8 +1,11 @@
-"""Loading a bundle into the database as one unit of work: the caller commits, or rolls back on
-any error (BundleError or other), so that nothing is ever half-imported."""
+"""Loading a bundle (version 1 or 2) into the database as one unit of work: the caller commits, or rolls
+back on any error (BundleError or other), so that nothing is ever half-imported. Version 2's record of
+the selection (overrides, signatures, declarations) is read with records.py."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select
@@ -10,6 +13,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from grants.audit import record
 from grants.bundle.formats import parse_decimal, parse_time
+from grants.bundle.records import Records, add_overrides, ended_assignment, staff_users
 from grants.bundle.validate import BundleError, problems
 from grants.calls.defaults import CALL_DEFAULTS
 from grants.extensions import db
@@ -56,16 +60,21 @@ def import_bundle(data: dict, replace: bool = False) -> Call:
     existing = db.session.scalar(select(Call).where(Call.reference == reference))
     if existing is not None and not replace:
         raise BundleError([f"$.call.reference: a call '{reference}' already exists (use --replace to replace it)"])
+    kept = Records(data)
     try:
         orgs = _organisations(data["organisations"])
         users = _evaluators(data["evaluators"], orgs)
+        staff = staff_users(kept.staff_items)
         if existing is not None:
             delete_call(existing)
         call = _call(data["call"])
         db.session.add(call)
         db.session.flush()
-        db.session.add_all(CallEvaluator(call_id=call.id, user_id=user.id) for user in users.values())
-        _applications(data["applications"], call, orgs, users)
+        db.session.add_all(CallEvaluator(call_id=call.id, user_id=user.id, impartiality_signed_at=kept.signed.get(key))
+                           for key, user in users.items())
+        stages = _applications(data["applications"], call, orgs, users, kept)
+        db.session.flush()
+        add_overrides(kept, stages, staff)
         db.session.flush()
     except (IntegrityError, DataError) as error:
         raise BundleError([f"$: the database refused the bundle: {error.orig}"]) from error
@@ -187,8 +196,11 @@ def _grid(stage: Stage, item: dict) -> Grid:
                 tie_break_section=item["tie_break_section"], sections=sections)
 
 
-def _applications(items: list[dict], call: Call, orgs: dict[str, Organisation], users: dict[str, User]) -> None:
+def _applications(items: list[dict], call: Call, orgs: dict[str, Organisation], users: dict[str, User],
+                  kept: Records) -> dict[tuple[str, str], ApplicationStage]:
+    """Add the applications; their stages by (reference, stage name)."""
     lots = {lot.code: lot for lot in call.lots}
+    stages = {}
     criteria = {grid.stage.value: {c.code: c.id for s in grid.sections for c in s.criteria} for grid in call.grids}
     awarded: dict[str | None, Decimal] = defaultdict(Decimal)
     numbers = []
@@ -206,7 +218,12 @@ def _applications(items: list[dict], call: Call, orgs: dict[str, Organisation], 
         )
         for name in ("concept_note", "full_application"):
             if item.get(name):
-                app.stages.append(_stage(name, item[name], users, criteria[name], call.evaluators_per_application))
+                stage = _stage(name, item[name], users, criteria[name], call.evaluators_per_application,
+                               lambda key, name=name: kept.conflict_of(item["reference"], name, key))
+                for declared in kept.conflicts(item["reference"], name):
+                    db.session.add(ended_assignment(declared, stage, users[declared["evaluator"]]))
+                app.stages.append(stage)
+                stages[(item["reference"], name)] = stage
                 awarded[item.get("lot")] += parse_decimal(item[name].get("awarded_amount")) or 0
         numbers.append(number)
         db.session.add(app)
@@ -214,6 +231,7 @@ def _applications(items: list[dict], call: Call, orgs: dict[str, Organisation], 
     call.awarded_total = sum(awarded.values(), Decimal("0.00"))
     for code, lot in lots.items():
         lot.awarded_total = awarded[code]
+    return stages
 
 
 def _partner(position: int, item: dict, orgs: dict[str, Organisation]) -> Partner:
@@ -228,8 +246,8 @@ def _budget_line(position: int, item: dict, orgs: dict[str, Organisation]) -> Bu
                       unit_cost=Decimal(item["unit_cost"]), organisation_id=orgs[item["organisation"]].id)
 
 
-def _stage(name: str, item: dict, users: dict[str, User], criteria: dict[str, int],
-           per_application: int) -> ApplicationStage:
+def _stage(name: str, item: dict, users: dict[str, User], criteria: dict[str, int], per_application: int,
+           declared: Callable[[str], tuple[ConflictStatus, datetime | None]]) -> ApplicationStage:
     stage = ApplicationStage(
         stage=Stage(name), status=StageStatus(item["status"]), submitted_at=parse_time(item.get("submitted_at")),
         requested_grant=parse_decimal(item.get("requested_grant")),
@@ -239,9 +257,10 @@ def _stage(name: str, item: dict, users: dict[str, User], criteria: dict[str, in
     if stage.submitted_at is not None:  # a bundle holds the one submission each stage counts
         stage.first_submitted_at, stage.submissions = stage.submitted_at, 1
     for k, evaluation in enumerate(item.get("evaluations", [])):
+        conflict, declared_at = declared(evaluation["evaluator"])
         # evaluators beyond the call's number per application were the extra one after a discrepancy
         db.session.add(Assignment(stage=stage, evaluator_id=users[evaluation["evaluator"]].id,
-                                  extra=k >= per_application, conflict=ConflictStatus.no_conflict,
+                                  extra=k >= per_application, conflict=conflict, conflict_declared_at=declared_at,
                                   evaluation=_evaluation(evaluation, criteria)))
     return stage
 

@@ -1,4 +1,5 @@
-"""Reading and validating a bundle: JSON, then the JSON Schema, then the meaning (checks.py)."""
+"""Reading and validating a bundle: JSON, then the JSON Schema of its version (1 or 2), then the meaning
+(checks.py)."""
 from __future__ import annotations
 
 import json
@@ -13,7 +14,9 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "data" / "call-bundle.schema.json"
+DATA = Path(__file__).resolve().parent.parent / "data"
+SCHEMAS = {1: DATA / "call-bundle.schema.json", 2: DATA / "call-bundle.v2.schema.json"}  # version -> schema
+LATEST = max(SCHEMAS)
 _MAX_MESSAGE = 240
 
 
@@ -26,13 +29,20 @@ class BundleError(Exception):
 
 
 @cache
-def validator() -> Draft202012Validator:
+def validator(version: int = 1) -> Draft202012Validator:
     # imported here: jsonschema's optional format packages take seconds to import, and most
     # commands and requests never validate a bundle
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = json.loads(SCHEMAS[version].read_text(encoding="utf-8"))
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def version_of(data: Any) -> int:
+    """The format version the bundle says it has, if this installation reads it; else 1, whose schema then
+    names what is wrong ("version": 1 expected)."""
+    version = data.get("version") if isinstance(data, dict) else None
+    return version if isinstance(version, int) and not isinstance(version, bool) and version in SCHEMAS else 1
 
 
 def load(path: str | Path) -> Any:
@@ -50,8 +60,15 @@ def parse(text: str) -> Any:
         raise BundleError([f"$: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"]) from error
 
 
-def schema_problems(data: Any) -> list[str]:
-    return [f"{leaf.json_path}: {_message(leaf)}" for error in validator().iter_errors(data) for leaf in _leaves(error)]
+def schema_problems(data: Any, version: int | None = None) -> list[str]:
+    """The bundle's problems of shape, against the schema of its version (or of the version given)."""
+    version = version_of(data) if version is None else version
+    found = [f"{leaf.json_path}: {_message(leaf)}"
+             for error in validator(version).iter_errors(data) for leaf in _leaves(error)]
+    if isinstance(data, dict) and "version" in data and version_of(data) != data["version"]:
+        found.insert(0, f"$.version: {data['version']!r} is not a bundle version this installation reads "
+                        f"({', '.join(map(str, SCHEMAS))})")
+    return found
 
 
 def problems(data: Any) -> list[str]:

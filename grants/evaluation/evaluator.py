@@ -60,8 +60,9 @@ def my_assignment(user: User, assignment_id: int) -> Assignment:
     return assignment
 
 
-def declare_conflict(assignment: Assignment, conflict: bool) -> None:
-    """Record the evaluator's declaration; a conflict ends the assignment and the application is reassigned.
+def declare_conflict(assignment: Assignment, conflict: bool, reason: str = "") -> None:
+    """Record the evaluator's declaration (a conflict with what it is); a conflict ends the assignment and the
+    application is reassigned.
 
     One conditional UPDATE (still this evaluator's, still undeclared): a staff rebalance moving the
     assignment at the same moment either moved it first (then it is no longer theirs: 404) or finds it
@@ -71,7 +72,8 @@ def declare_conflict(assignment: Assignment, conflict: bool) -> None:
     evaluator_id, before = assignment.evaluator_id, {"conflict": assignment.conflict}
     declared_at = now_utc()
     values = {"conflict": ConflictStatus.conflict if conflict else ConflictStatus.no_conflict,
-              "conflict_declared_at": declared_at, "ended_at": declared_at if conflict else None}
+              "conflict_declared_at": declared_at, "ended_at": declared_at if conflict else None,
+              "conflict_reason": (reason.strip() or None) if conflict else None}
     declared = db.session.execute(
         update(Assignment).where(Assignment.id == assignment.id, Assignment.evaluator_id == evaluator_id,
                                  Assignment.conflict == ConflictStatus.undeclared, Assignment.ended_at.is_(None))
@@ -82,6 +84,7 @@ def declare_conflict(assignment: Assignment, conflict: bool) -> None:
     if not declared:
         return  # declared meanwhile (a second click)
     record("evaluation.conflict_declared", assignment, before=before,
-           after={"conflict": assignment.conflict, "ended_at": assignment.ended_at})
+           after={"conflict": assignment.conflict, "ended_at": assignment.ended_at,
+                  "reason": assignment.conflict_reason, "evaluator_id": assignment.evaluator_id})
     if conflict:  # the application goes to another evaluator at once, if the pool has one
         settle(assignment.stage)

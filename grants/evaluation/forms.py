@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from grants.i18n import lazy_gettext as _l
 
@@ -34,6 +34,13 @@ class ConflictForm(FlaskForm):
         SelectChoice("no_conflict", _l("No conflict: I have no conflict of interest with this application")),
         SelectChoice("conflict", _l("I have a conflict of interest"))],
         validators=[InputRequired(message=_l("Choose one of the two declarations."))])
+    # kept with the declaration in the call's record (evaluation report, workbook, bundle)
+    reason = TextAreaField(_l("Your conflict of interest (if you declare one)"), validators=[Length(max=2000)])
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        field.data = (field.data or "").strip()
+        if self.declaration.data == "conflict" and not field.data:
+            raise ValidationError(_l("Say what links you to the lead applicant or a partner."))
 
 
 class RebalanceForm(FlaskForm):

@@ -213,7 +213,7 @@ def assignment(assignment_id: int):
     form = ConflictForm()
     if assignment.conflict is ConflictStatus.undeclared and form.validate_on_submit():
         conflict = form.declaration.data == "conflict"
-        ev.declare_conflict(assignment, conflict)
+        ev.declare_conflict(assignment, conflict, form.reason.data or "")
         commit()
         if conflict:
             flash(_("You declared a conflict of interest: this application was withdrawn from you."), "success")

@@ -1,9 +1,10 @@
 """The evaluation report of a call (PDF), for ministry staff, in English or Turkish.
 
 The data is what the ranking page shows (grants.awards.overview: the stored decisions and the final
-scores from grants.awards.scores), plus the call's settings, its evaluator pool and tallies per lot,
-country and region for the charts; all of it loaded in a fixed number of queries whatever the
-number of applications. reports.evaluation_report renders it with the application's Jinja
+scores from grants.awards.scores, and every decision staff changed by hand with its justification),
+plus the call's settings, its evaluator pool with their declarations of impartiality and of conflict
+of interest, and tallies per lot, country and region for the charts; all of it loaded in a fixed
+number of queries whatever the number of applications. reports.evaluation_report renders it with the application's Jinja
 environment under the requested locale.
 """
 from __future__ import annotations
@@ -14,24 +15,35 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from grants.auth.choices import country_name
-from grants.awards.overview import Line, Overview, overview
+from grants.awards.overview import Change, Line, Overview, overview
 from grants.calls.filters import shown_settings
 from grants.calls.forms import LABELS
 from grants.exports.call_data import load_call
 from grants.extensions import db
 from grants.i18n import localized, name_order
-from grants.models import Call, CallEvaluator, Organisation, User
+from grants.models import (
+    Application,
+    ApplicationStage,
+    Assignment,
+    Call,
+    CallEvaluator,
+    ConflictStatus,
+    Organisation,
+    User,
+)
 from grants.models.base import now_utc
 from reports.charts import Tally, top
 from reports.evaluation_report import (
     NOT_FUNDED,
+    Declaration,
     EvaluationReport,
     LotFigure,
     LotTable,
     Member,
+    Override,
     Row,
     Timeline,
     not_funded_order,
@@ -62,6 +74,8 @@ def evaluation_report(call: Call, view: Overview) -> EvaluationReport:
     """The report's plain data, worded in the current locale."""
     lines = [line for table in view.tables for line in table.lines]
     lines += view.below_threshold + view.inadmissible + view.withdrawn + view.waiting
+    changed = {c.override.stage_id: c.override.justification for c in view.changes  # the latest standing one
+               if c.override.discarded_at is None}
     statuses: dict[str, list[str]] = {}
     for line in lines:
         statuses.setdefault(line.stage.stage.value, []).append(line.stage.status.value)
@@ -70,13 +84,14 @@ def evaluation_report(call: Call, view: Overview) -> EvaluationReport:
         figures=_figures(call), lots=tuple(LotFigure(lot.code, lot.name, lot.budget) for lot in call.lots),
         timeline=Timeline(call.opens_at, call.concept_note_deadline, call.deadline, call.evaluation_due_at,
                           call.finalised_at),
-        committee=committee(call),
+        committee=committee(call), overrides=tuple(_override(c) for c in view.changes),
+        declarations=declarations(call),
         counts={stage: stage_counts(stage, found) for stage, found in sorted(statuses.items())},
         tables=tuple(LotTable(t.kind.value, f"{t.lot.code} – {t.lot.name}" if t.lot else "", t.budget,
                               t.awarded_total, tuple((s.code, localized(s)) for s in t.sections),
-                              tuple(_row(line, [s.code for s in t.sections]) for line in t.lines))
+                              tuple(_row(line, changed, [s.code for s in t.sections]) for line in t.lines))
                      for t in view.tables),
-        not_funded=tuple(sorted((_row(line) for line in lines if line.stage.status.value in NOT_FUNDED),
+        not_funded=tuple(sorted((_row(line, changed) for line in lines if line.stage.status.value in NOT_FUNDED),
                                 key=not_funded_order)),
         charts=_charts(call, lines))
 
@@ -95,17 +110,47 @@ def _figures(call: Call) -> tuple[tuple[str, str], ...]:
 
 
 def committee(call: Call) -> tuple[Member, ...]:
-    """The evaluators of the call's pool, by name, with their organisation (one query)."""
+    """The evaluators of the call's pool, by name, with their organisation and how many declarations of no
+    conflict and of a conflict they made (one query)."""
+    declared = (select(Assignment.evaluator_id,
+                       func.count().filter(Assignment.conflict == ConflictStatus.no_conflict).label("free"),
+                       func.count().filter(Assignment.conflict == ConflictStatus.conflict).label("conflicts"))
+                .join(ApplicationStage, Assignment.stage_id == ApplicationStage.id)
+                .join(Application, ApplicationStage.application_id == Application.id)
+                .where(Application.call_id == call.id).group_by(Assignment.evaluator_id).subquery())
     rows = db.session.execute(
-        select(User.name, Organisation.name, CallEvaluator.impartiality_signed_at)
+        select(User.name, Organisation.name, CallEvaluator.impartiality_signed_at, declared.c.free,
+               declared.c.conflicts)
         .join(User, CallEvaluator.user_id == User.id)
         .outerjoin(Organisation, User.organisation_id == Organisation.id)
+        .outerjoin(declared, declared.c.evaluator_id == User.id)
         .where(CallEvaluator.call_id == call.id).order_by(User.id))
-    return tuple(sorted((Member(name, organisation or "", signed) for name, organisation, signed in rows),
-                        key=lambda m: name_order(m.name)))
+    return tuple(sorted((Member(name, organisation or "", signed, free or 0, conflicts or 0)
+                         for name, organisation, signed, free, conflicts in rows), key=lambda m: name_order(m.name)))
 
 
-def _row(line: Line, sections: Sequence[str] = ()) -> Row:
+def declarations(call: Call) -> tuple[Declaration, ...]:
+    """Every declaration of conflict of interest on the call's applications, per application and stage in
+    the order they were made (one query)."""
+    rows = db.session.execute(
+        select(Application.reference, ApplicationStage.stage, User.name, Assignment.conflict,
+               Assignment.conflict_declared_at, Assignment.conflict_reason)
+        .join(ApplicationStage, Assignment.stage_id == ApplicationStage.id)
+        .join(Application, ApplicationStage.application_id == Application.id)
+        .join(User, Assignment.evaluator_id == User.id)
+        .where(Application.call_id == call.id, Assignment.conflict != ConflictStatus.undeclared)
+        .order_by(Application.number, ApplicationStage.stage, Assignment.conflict_declared_at, User.name, User.id))
+    return tuple(Declaration(reference, stage.value, name, conflict is ConflictStatus.conflict, at, reason)
+                 for reference, stage, name, conflict, at, reason in rows)
+
+
+def _override(change: Change) -> Override:
+    o = change.override
+    return Override(change.kind.value, change.reference, o.from_status.value, o.from_amount, o.to_status.value,
+                    o.to_amount, o.justification, o.user.name, o.at, o.discarded_at)
+
+
+def _row(line: Line, changed: dict[int, str], sections: Sequence[str] = ()) -> Row:
     stage, app = line.stage, line.application
     reasons = tuple(stage.inadmissible_reasons or ()) if stage.status.value == "inadmissible" else (
         (stage.withdrawn_reason,) if stage.status.value == "withdrawn" and stage.withdrawn_reason else ())
@@ -113,7 +158,7 @@ def _row(line: Line, sections: Sequence[str] = ()) -> Row:
                outcome=stage.status.value, requested=line.requested, rank=stage.rank, total=stage.final_score,
                sections=tuple(line.sections.get(code) for code in sections), awarded=stage.awarded_amount,
                missed=tuple(MissedThreshold(m.section, localized(m), m.score, m.threshold) for m in line.missed),
-               reasons=reasons)
+               reasons=reasons, changed=changed.get(stage.id))
 
 
 def _charts(call: Call, lines: list[Line]) -> dict[str, list[Tally]]:

@@ -1,5 +1,6 @@
-"""The call's workbook (domain.md 6): Applications, Partners, Budget lines, Evaluations, Ranking, Awards
-and a Summary by lot, country, region and theme.
+"""The call's workbook (domain.md 6): Applications, Partners, Budget lines, Evaluations, Ranking, Awards,
+a Summary by lot, country, region and theme, and the record of the selection: Changed decisions (every
+override: who, when, from, to, justification) and Declarations (impartiality, conflicts of interest).
 
 One walk over the applications in batches writes the first four sheets (and keeps the section scores
 of the ranked stages and the running summary), then the ranking is read in rank order, page by page.
@@ -14,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.exports import call_data
+from grants.exports import workbook_records as records
 from grants.exports import workbook_sheets as sheets
 from grants.exports.call_data import Lead
 from grants.extensions import db
@@ -43,13 +45,17 @@ def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path
            "evaluations": book.sheet(_("Evaluations"), sheets.evaluation_columns()),
            "ranking": book.sheet(_("Ranking"), sheets.ranking_columns(codes)),
            "awards": book.sheet(_("Awards"), sheets.award_columns()),
-           "summary": book.sheet(_("Summary"), sheets.summary_columns())}
+           "summary": book.sheet(_("Summary"), sheets.summary_columns()),
+           "overrides": book.sheet(_("Changed decisions"), records.override_columns(zone)),
+           "declarations": book.sheet(_("Declarations"), records.declaration_columns(zone))}
     summary, labels = Summary(call), sheets.Labels()
     sections = _walk(call, labels, out, summary, progress)
     _write_ranking(call, labels, out["ranking"], codes, sections)
     progress(85)
     _write_awards(call, labels, out["awards"])
     _write_summary(summary, labels, out["summary"])
+    records.write_overrides(call, labels, out["overrides"])
+    records.write_declarations(call, labels, out["declarations"])
     for sheet in out.values():
         sheet.close()
     progress(90)

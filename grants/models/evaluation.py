@@ -42,6 +42,7 @@ class Assignment(Base):
     extra: Mapped[bool] = mapped_column(default=False)  # the one more evaluator after a discrepancy
     conflict: Mapped[ConflictStatus] = enum_column(ConflictStatus, default=ConflictStatus.undeclared)
     conflict_declared_at: Mapped[Timestamp | None]
+    conflict_reason: Mapped[str | None] = mapped_column(Text)  # what the declared conflict is, in the evaluator's words
     ended_at: Mapped[Timestamp | None]  # a declared conflict ends the assignment
 
     stage = relationship("ApplicationStage")

@@ -82,6 +82,7 @@ def test_evaluator_scores_another_declares_a_conflict_and_staff_see_the_final(pa
     page.get_by_role("link", name=re.compile("TTGS-EVAL")).click()
     page.get_by_role("link", name=second.reference).click()
     page.get_by_label("I have a conflict of interest").check()
+    page.get_by_label("Your conflict of interest (if you declare one)").fill("I advised the lead municipality last year.")
     page.get_by_role("button", name="Send my declaration").click()
     expect(page.get_by_role("status").first).to_contain_text("You declared a conflict of interest")
     expect(page.get_by_role("link", name=second.reference)).to_have_count(0)

@@ -51,6 +51,6 @@ def test_staff_request_watch_and_download_the_workbook(page, live_db, live_app, 
     download.value.save_as(path)
     book = load_workbook(path)
     assert book.sheetnames == ["Applications", "Partners", "Budget lines", "Evaluations", "Ranking", "Awards",
-                               "Summary"]
+                               "Summary", "Changed decisions", "Declarations"]
     awarded = [r[10] for r in book["Awards"].iter_rows(min_row=2, values_only=True)]
     assert sum(Decimal(str(a)) for a in awarded) == Decimal("2572766")

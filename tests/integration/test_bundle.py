@@ -1,5 +1,6 @@
-"""Call bundles through the CLI: import loads exactly what the file says, export reproduces it,
---replace swaps a call whole, and any failure leaves the database as it was."""
+"""Call bundles through the CLI: import loads exactly what the file says, export reproduces it (version 2:
+version 1's fields unchanged, plus the record of the selection), --replace swaps a call whole, and any
+failure leaves the database as it was."""
 from __future__ import annotations
 
 import json
@@ -46,6 +47,14 @@ def small(count: int = 4) -> dict:
     used = {a["lead"] for a in apps} | {p["organisation"] for a in apps for p in a["partners"]}
     data["organisations"] = [o for o in data["organisations"] if o["key"] in used]
     return data
+
+
+RECORD = ("staff", "overrides", "impartiality", "declarations")  # what version 2 adds to version 1
+
+
+def version_1(bundle: dict) -> dict:
+    """A version-2 bundle without what version 2 adds: a version-1 bundle."""
+    return {**{k: v for k, v in bundle.items() if k not in RECORD}, "version": 1}
 
 
 def write(tmp_path: Path, data: dict | str, name: str = "bundle.json") -> str:
@@ -96,14 +105,23 @@ def test_import_loads_the_example_as_given_and_export_gives_it_back(cli, db, tmp
 
     out = tmp_path / "out.json"
     assert cli("bundle", "export", "TTGS-DEMO", str(out)).exit_code == 0
-    assert json.loads(out.read_text(encoding="utf-8")) == example()
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert exported["version"] == 2 and version_1(exported) == example()
+    # a version-1 bundle says nothing of declarations: its evaluations count as declared free of conflict
+    assert (exported["staff"], exported["overrides"], exported["impartiality"]) == ([], [], [])
+    assert len(exported["declarations"]) == 92
+    assert {(d["declaration"], d["declared_at"], d["reason"]) for d in exported["declarations"]} == {
+        ("no_conflict", None, None)}
+
+    assert cli("bundle", "export", "--format-version", "1", "TTGS-DEMO", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8").rstrip("\n") == EXAMPLE.read_text(encoding="utf-8").rstrip("\n")
 
 
 def test_export_to_stdout(cli, db, tmp_path):
     cli("bundle", "import", write(tmp_path, small()))
     result = cli("bundle", "export", "TTGS-DEMO", "-")
     assert result.exit_code == 0
-    assert json.loads(result.output) == small()
+    assert version_1(json.loads(result.output)) == small()
 
 
 def test_export_of_unknown_call_fails(cli, db, tmp_path):
@@ -140,7 +158,7 @@ def test_awards_and_lots_set_the_awarded_totals(cli, db, tmp_path):
     assert call.awarded_total == Decimal("400000.00")
     assert {lot.code: lot.awarded_total for lot in call.lots} == {"A": Decimal("300000.00"), "B": Decimal("100000.00")}
     result = cli("bundle", "export", "TTGS-DEMO", "-")
-    assert json.loads(result.output) == data
+    assert version_1(json.loads(result.output)) == data
 
 
 def test_existing_reference_is_refused_without_replace(cli, db, tmp_path):
@@ -251,7 +269,10 @@ def test_export_import_export_is_stable(cli, db, tmp_path):
     assert first.exit_code == 0, first.output
     bundle = json.loads(first.output)
     assert [o["key"] for o in bundle["organisations"]] == [f"org-{lead.id}", f"org-{partner.id}"]
-    assert [e["key"] for e in bundle["evaluators"]] == [f"user-{evaluator.id}"]
+    # the evaluator who declared a conflict is named: their declaration is part of the record
+    assert [e["key"] for e in bundle["evaluators"]] == [f"user-{evaluator.id}", f"user-{conflicted.id}"]
+    assert [(d["evaluator"], d["declaration"]) for d in bundle["declarations"]] == [
+        (f"user-{evaluator.id}", "no_conflict"), (f"user-{conflicted.id}", "conflict")]
     stage = bundle["applications"][0]["full_application"]
     assert stage["submitted_at"] == "2030-03-01T15:30:15.123456+03:00" and stage["final_score"] == "61.3333"
     assert [s["criterion"] for s in stage["evaluations"][0]["scores"]][:2] == ["1.1", "1.2"]  # grid order

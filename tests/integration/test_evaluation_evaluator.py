@@ -76,9 +76,13 @@ def test_conflict_ends_assignment_and_reassigns_at_once(db, login_as, client, po
     db.session.add(CallEvaluator(call_id=call.id, user_id=other.id))
     db.session.commit()
     url = f"/evaluation/assignments/{assignment.id}"
-    assert post(url, {"declaration": "conflict"}).status_code == 302
+    refused = post(url, {"declaration": "conflict", "reason": "  "})
+    assert refused.status_code == 200 and "Say what links you to the lead applicant or a partner." in refused.get_data(as_text=True)
+    assert db.session.get(Assignment, assignment.id).conflict is ConflictStatus.undeclared
+    assert post(url, {"declaration": "conflict", "reason": "My sister is the mayor's adviser."}).status_code == 302
     ended = db.session.get(Assignment, assignment.id)
     assert ended.conflict is ConflictStatus.conflict and ended.ended_at is not None
+    assert ended.conflict_reason == "My sister is the mayor's adviser."
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluation.conflict_declared"))
     assert client.get(url).status_code == 404
     assert application.title not in client.get(f"/evaluation/calls/{call.id}").get_data(as_text=True)
@@ -90,7 +94,8 @@ def test_conflict_ends_assignment_and_reassigns_at_once(db, login_as, client, po
 def test_conflict_without_anyone_left_waits_for_staff(db, login_as, client, post):
     evaluator = login_as("evaluator")
     call, application, assignment = _setup(db, evaluator)
-    assert post(f"/evaluation/assignments/{assignment.id}", {"declaration": "conflict"}).status_code == 302
+    assert post(f"/evaluation/assignments/{assignment.id}",
+                {"declaration": "conflict", "reason": "I worked for the lead until May."}).status_code == 302
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluation.no_evaluator_available"))
     login_as("staff")
     pool = f"/staff/calls/{call.id}/evaluators"

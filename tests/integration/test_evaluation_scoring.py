@@ -218,7 +218,7 @@ def test_extra_evaluator_conflict_brings_a_replacement_and_staff_assign_extra_by
     db.session.add(CallEvaluator(call_id=call.id, user_id=fourth.id, impartiality_signed_at=now_utc()))
     db.session.commit()
     login_as(user=third)
-    post(f"/evaluation/assignments/{extra.id}", {"declaration": "conflict"})
+    post(f"/evaluation/assignments/{extra.id}", {"declaration": "conflict", "reason": "I know the partner's mayor."})
     replacement = db.session.scalar(select(Assignment).where(Assignment.evaluator_id == fourth.id))
     assert replacement is not None and replacement.extra
 

@@ -30,8 +30,8 @@ from tests.integration.export_dataset import ranked_call
 from tests.integration.test_awards_decisions import demo  # noqa: F401  (the fixture)
 from tests.integration.test_awards_rank import add_application
 
-TOC = ["The call", "Evaluation committee", "Timeline", "Applications per stage", "Ranking", "Awards", "Reserve list",
-       "Applications not funded", "Charts"]
+TOC = ["The call", "Evaluation committee", "Timeline", "Applications per stage", "Declarations of conflict of interest",
+       "Ranking", "Awards", "Reserve list", "Applications not funded", "Decisions changed by staff", "Charts"]
 
 
 def report(call_id: int, tmp_path: Path, locale: str = "en") -> tuple[str, PdfReader, list[int]]:
@@ -88,10 +88,12 @@ def test_contents_page_numbers_running_headers_and_tags(db, demo, tmp_path):  # 
     pages = [page.extract_text() for page in reader.pages]
     total = len(pages)
     contents = pages[1]
+    starts = {}
     for title in TOC:
         found = re.search(re.escape(title) + r"\s*\.+\s*(\d+)", contents)
         assert found, title
-        page = pages[int(found.group(1)) - 1]
+        starts[title] = int(found.group(1))
+        page = pages[starts[title] - 1]
         assert title in page.replace("TTGS-DEMO – Evaluation report", "")  # the heading, not only the header
     for number, page in enumerate(pages[1:], start=2):
         assert f"{number} / {total}" in page and "TTGS-DEMO – Evaluation report" in page
@@ -99,7 +101,8 @@ def test_contents_page_numbers_running_headers_and_tags(db, demo, tmp_path):  # 
     assert reader.metadata.title == "Evaluation report – TTGS-DEMO"
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en" and "/StructTreeRoot" in root
-    assert reader.pages[4].mediabox.width > reader.pages[4].mediabox.height  # the ranking is printed landscape
+    ranking = reader.pages[starts["Ranking"] - 1]
+    assert ranking.mediabox.width > ranking.mediabox.height  # the ranking is printed landscape
 
 
 def test_the_report_in_turkish(db, demo, tmp_path):  # noqa: F811

@@ -27,7 +27,8 @@ from tests.conftest import count_queries
 from tests.factories import make_application
 from tests.integration.exports_support import awarded_stages, exact, ranked_example
 
-SHEETS = ["Applications", "Partners", "Budget lines", "Evaluations", "Ranking", "Awards", "Summary"]
+SHEETS = ["Applications", "Partners", "Budget lines", "Evaluations", "Ranking", "Awards", "Summary", "Changed decisions",
+          "Declarations"]
 MONEY = '#,##0.00 "EUR"'
 STATUS = {"awarded": "Awarded", "reserve": "Reserve list", "not_selected": "Not selected",
           "below_threshold": "Below threshold", "inadmissible": "Inadmissible", "withdrawn": "Withdrawn"}

@@ -186,7 +186,8 @@ ROUTES: dict[str, Route] = {
     "evaluation.home": Route("evaluator"),
     "evaluation.declaration": Route("evaluator", ok=ELSEWHERE, data={"accept": "y"}),
     "evaluation.call": Route("evaluator"),
-    "evaluation.assignment": Route("assigned_evaluator", data={"declaration": "conflict"}),
+    "evaluation.assignment": Route("assigned_evaluator", data={"declaration": "conflict",
+                                                              "reason": "I advise the lead municipality."}),
     "scoring.score": Route("assigned_evaluator", data={"action": "save"}),
     # ranking, decisions and letters
     "awards.ranking": Route("staff"),
@@ -216,4 +217,6 @@ ROUTES: dict[str, Route] = {
     "exports.request_kind": Route(post="staff"),
     "exports.retry_job": Route(post="staff", args={"job_id": "failed_job"}),
     "exports.download": Route("staff_files"),
+    # the audit log (staff)
+    "auditlog.index": Route("staff"),
 }
