@@ -108,6 +108,7 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "restricted.change_shortlist": (Visit(),),
     # reports and exports (staff)
     "exports.index": (Visit(),),
+    "auditlog.index": (Visit(), Visit(query={"application": "NO-SUCH-1", "user": "staff"})),  # and a refused filter
     "exports.call_exports": (Visit(),),
 }
 
