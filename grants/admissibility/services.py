@@ -1,6 +1,6 @@
 """The admissibility and eligibility check: automatic checks, manual checks, the decision.
 
-The automatic checks are the submission conditions (grants.submission.checks) evaluated on the
+The automatic checks are the submission conditions (grants.rules.submission) evaluated on the
 submitted application at its submission time, so "the call accepts submissions now" becomes
 "submitted before the deadline". The decision issues a letter (numbered in the call's register,
 grants.letters.register) that is e-mailed to the lead's members; when the lead has nobody who can
@@ -35,9 +35,9 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.rules.budget import compute_totals
+from grants.rules.submission import DURATION, Blocker, check_submission
 from grants.rules.transitions import check_stage_transition
 from grants.settings.services import letterhead, missing
-from grants.submission.checks import DURATION, Blocker, check_submission
 from grants.submission.routes import blocker_text
 from grants.submission.services import facts_for
 from reports.letters import Letter

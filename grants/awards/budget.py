@@ -18,9 +18,9 @@ from decimal import Decimal
 from sqlalchemy import Numeric, literal, select, update
 
 from grants.awards.errors import BudgetRefused, DecisionRefused
-from grants.calls.validation import N_, Amount
 from grants.extensions import db
 from grants.models import ApplicationStage, Call, Lot
+from grants.rules.problems import N_, Amount
 
 ZERO = Decimal("0.00")
 

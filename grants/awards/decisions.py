@@ -16,9 +16,9 @@ from grants.audit import record
 from grants.awards.budget import ZERO, set_award
 from grants.awards.errors import BelowMinimumGrant, DecisionRefused
 from grants.awards.invitations import invitations_sent
-from grants.calls.validation import N_, Amount
 from grants.extensions import db
 from grants.models import Application, ApplicationStage, Call, DecisionOverride, Lot, Stage, StageStatus
+from grants.rules.problems import N_, Amount
 from grants.rules.transitions import check_stage_transition
 
 S = StageStatus

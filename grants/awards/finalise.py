@@ -24,7 +24,6 @@ from grants.awards.decisions import lock_call, release_withdrawn
 from grants.awards.errors import DecisionRefused
 from grants.awards.letters import UNDECIDED, build_letters, letter_stages, one_letter
 from grants.awards.overview import load_call
-from grants.calls.validation import N_
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.letters import register
@@ -40,6 +39,7 @@ from grants.models import (
     User,
 )
 from grants.models.base import now_utc
+from grants.rules.problems import N_
 from grants.rules.transitions import InvalidTransition, check_call_transition
 from grants.settings.services import missing as missing_settings
 from reports.letters import Letter

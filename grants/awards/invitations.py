@@ -18,7 +18,6 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from grants import mail
 from grants.audit import record
 from grants.awards.errors import DecisionRefused
-from grants.calls.validation import N_
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import (
@@ -33,6 +32,7 @@ from grants.models import (
     User,
 )
 from grants.models.base import now_utc
+from grants.rules.problems import N_
 
 now = now_utc  # the module's clock, read at the moment of the request: tests patch it
 

@@ -17,11 +17,11 @@ from grants.awards.errors import RankingError
 from grants.awards.forms import ShortlistForm
 from grants.awards.overview import load_call
 from grants.calls.fields import issue_text
-from grants.calls.validation import Issue
 from grants.extensions import db
 from grants.i18n import local_time
 from grants.jobs import commit
 from grants.models import Call, Procedure
+from grants.rules.problems import Issue
 
 bp = Blueprint("restricted", __name__)
 

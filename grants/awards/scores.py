@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants.awards.errors import RankingError
-from grants.calls.validation import N_
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -27,6 +26,7 @@ from grants.models import (
     Stage,
 )
 from grants.rules import scoring
+from grants.rules.problems import N_
 
 
 class Progress(enum.Enum):

@@ -29,7 +29,6 @@ from grants.awards.decisions import release_withdrawn
 from grants.awards.errors import RankingError
 from grants.awards.invitations import invitations_sent
 from grants.awards.scores import Progress, Sheet, grid_rules, load_sheets, sheets_score
-from grants.calls.validation import N_
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -43,6 +42,7 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.rules import scoring
+from grants.rules.problems import N_
 from grants.rules.ranking import Candidate, Turn, rank_by_lot, shortlist, walk_turns
 from grants.rules.transitions import InvalidTransition, check_stage_transition
 

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from wtforms import FieldList, FormField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from grants.calls.validation import Amount, InputError, Issue, Moment, parse_codes, parse_groups, parse_lines
 from grants.i18n import local_time, money
+from grants.rules.call_settings import parse_codes, parse_groups, parse_lines
 from grants.rules.numbers import parse_number, show_number
+from grants.rules.problems import Amount, InputError, Issue, Moment
 
 
 def issue_text(issue: Issue | InputError) -> str:

@@ -1,4 +1,4 @@
-"""The staff form for a call's settings (input only; the rules live in grants.calls.validation)."""
+"""The staff form for a call's settings (input only; the rules live in grants.rules.call_settings)."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

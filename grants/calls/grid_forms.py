@@ -17,8 +17,8 @@ from wtforms import (
 )
 
 from grants.calls.fields import DecimalText
-from grants.calls.grid_validation import CriterionDraft, GridDraft, SectionDraft
 from grants.i18n import lazy_gettext as _l
+from grants.rules.grids import CriterionDraft, GridDraft, SectionDraft
 
 
 def _strip(value: str | None) -> str | None:

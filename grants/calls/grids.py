@@ -7,8 +7,8 @@ description and description_tr (`title` and `description` in English, the `_tr` 
 """
 from __future__ import annotations
 
-from grants.calls.grid_validation import GridDraft
 from grants.models import Criterion, Grid, GridSection, Stage
+from grants.rules.grids import GridDraft
 
 
 def build_sections(definition: dict) -> list[GridSection]:

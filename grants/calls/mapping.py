@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from grants.calls.defaults import CALL_DEFAULTS, FULL_APPLICATION_GRID, default_discrepancy
 from grants.calls.forms import LABELS, CallForm
 from grants.calls.grids import grid_max
-from grants.calls.validation import InputError, Issue, LotDraft, local_to_utc, zone
 from grants.models import Call
+from grants.rules.call_settings import LotDraft, local_to_utc, zone
+from grants.rules.problems import InputError, Issue
 
 SETTING_FIELDS = tuple(name for name in LABELS if name != "lots")
 TIME_FIELDS = ("opens_at", "concept_note_deadline", "deadline")

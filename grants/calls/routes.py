@@ -13,7 +13,6 @@ from grants.calls.fields import attach, flat_errors, issue_text
 from grants.calls.filters import FILTERS, STATUS_LABELS, shown_settings
 from grants.calls.forms import LABELS
 from grants.calls.grid_forms import add_rows, grid_draft, grid_form
-from grants.calls.grid_validation import check_grid
 from grants.calls.grids import grid_definition
 from grants.calls.mapping import FROZEN_FIELDS, call_form, settings_from_form
 from grants.calls.services import (
@@ -27,9 +26,10 @@ from grants.calls.services import (
     staff_calls,
     update_call,
 )
-from grants.calls.validation import check_call
 from grants.jobs import commit
 from grants.models import Call, Procedure, Stage
+from grants.rules.call_settings import check_call
+from grants.rules.grids import check_grid
 from grants.rules.transitions import InvalidTransition, allowed_call_transitions
 
 bp = Blueprint("calls", __name__)

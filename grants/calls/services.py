@@ -13,10 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from grants.audit import record
 from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
-from grants.calls.grid_validation import GridDraft, check_grid
 from grants.calls.grids import build_grid, build_sections, grid_definition
 from grants.calls.mapping import FROZEN_FIELDS, SETTING_FIELDS
-from grants.calls.validation import N_, Issue, LotDraft, check_call, check_deadlines_not_earlier, check_publishable
 from grants.extensions import db
 from grants.i18n import local_time
 from grants.models import (
@@ -32,6 +30,9 @@ from grants.models import (
     Stage,
 )
 from grants.models.base import now_utc
+from grants.rules.call_settings import LotDraft, check_call, check_deadlines_not_earlier, check_publishable
+from grants.rules.grids import GridDraft, check_grid
+from grants.rules.problems import N_, Issue
 from grants.rules.transitions import check_call_transition
 
 EDITABLE_STATUSES = (CallStatus.draft, CallStatus.published, CallStatus.evaluation)

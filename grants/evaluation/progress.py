@@ -17,7 +17,6 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from grants.audit import record
 from grants.awards.scores import Progress, StageScore, grid_rules, stage_scores
-from grants.calls.validation import N_, InputError, local_to_utc
 from grants.extensions import db
 from grants.i18n import name_order
 from grants.models import (
@@ -35,6 +34,8 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.rules import scoring
+from grants.rules.call_settings import local_to_utc
+from grants.rules.problems import N_, InputError
 
 S = StageStatus
 # stages admissible and beyond: they have evaluators or need them

@@ -10,13 +10,13 @@ from flask_sqlalchemy.pagination import Pagination
 from grants.auth.loaders import role_required
 from grants.awards.overview import load_call
 from grants.calls.fields import issue_text
-from grants.calls.validation import InputError
 from grants.evaluation.progress import SORTS, progress, set_due_date, sort_rows
 from grants.evaluation.progress_forms import DueDateForm
 from grants.evaluation.side_by_side import application_scores, stage_of
 from grants.jobs import commit
 from grants.models import Call
 from grants.models.base import now_utc
+from grants.rules.problems import InputError
 
 bp = Blueprint("evaluation_progress", __name__)
 PER_PAGE = 50

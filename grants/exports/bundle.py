@@ -5,9 +5,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grants.bundle import BundleError, dumps, export_bundle
-from grants.calls.validation import N_
 from grants.exports.call_data import load_call
 from grants.exports.kinds import ExportError
+from grants.rules.problems import N_
 
 
 def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path) -> str:

@@ -15,7 +15,6 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, selectinload
 
-from grants.calls.validation import N_
 from grants.exports.kinds import ExportError
 from grants.exports.submitted_versions import as_submitted
 from grants.extensions import db
@@ -37,6 +36,7 @@ from grants.models import (
     User,
 )
 from grants.rules import scoring
+from grants.rules.problems import N_
 
 BATCH = 500
 

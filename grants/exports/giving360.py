@@ -16,12 +16,12 @@ from babel import Locale
 from flask import current_app
 from sqlalchemy import select
 
-from grants.calls.validation import N_
 from grants.exports.call_data import Lead, load_call
 from grants.exports.kinds import ExportError
 from grants.extensions import db
 from grants.models import Application, ApplicationStage, Call, Stage, StageStatus
 from grants.models.base import now_utc
+from grants.rules.problems import N_
 from reports import giving360
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "data"

@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
 from grants.audit import record
-from grants.calls.validation import N_
 from grants.exports.kinds import KINDS, ExportError
 from grants.exports.lost import lost_reason
 from grants.extensions import db
@@ -34,6 +33,7 @@ from grants.jobs import QueueUnavailable, defer, enqueue, queued
 from grants.mail import RESEND_AFTER
 from grants.models import JobStatus, ReportJob
 from grants.models.base import now_utc
+from grants.rules.problems import N_
 
 log = logging.getLogger(__name__)
 TIMEOUT = 60 * 60  # seconds rq lets one export run: a call of 10,000 applications takes minutes

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from grants.calls.validation import N_
 from grants.exports.call_data import load_call
 from grants.exports.kinds import ExportError
 from grants.letters import register
+from grants.rules.problems import N_
 
 
 def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path) -> str:

@@ -18,7 +18,7 @@ from grants.auth.services import acting_members
 from grants.i18n import lazy_gettext as _l
 from grants.models import Application, Partner, PartnerStatus, User
 from grants.models.base import now_utc
-from grants.partners.rules import BudgetSummary, budget_summary
+from grants.partners.presenters import BudgetSummary, budget_summary
 from grants.partners.services import PARTNER_FIELDS, Refused, tell_lead
 from grants.rules import confirmation
 from grants.rules.confirmation import Change

@@ -22,7 +22,7 @@ from grants.partners.forms import (
     RoleForm,
     SearchForm,
 )
-from grants.partners.rules import budget_summary, describe_change, partnership_problems
+from grants.partners.presenters import budget_summary, describe_change, partnership_problems
 
 bp = Blueprint("partners", __name__)
 bp.add_app_template_global(describe_change, "describe_change")

@@ -14,7 +14,7 @@ from grants.auth.services import acting_members
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import Application, Call, CallStatus, Organisation, OrganisationType, User
-from grants.partners.rules import eligibility_rules
+from grants.partners.presenters import eligibility_rules
 from grants.partners.services import Refused
 from grants.rules.eligibility import Party, is_eligible_partner
 from grants.rules.text import fold

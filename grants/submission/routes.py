@@ -14,11 +14,11 @@ from grants.extensions import db
 from grants.i18n import local_time
 from grants.jobs import commit
 from grants.models import Application
-from grants.partners.rules import describe
+from grants.partners.presenters import describe
 from grants.rules.budget import BudgetTotals, compute_totals, line_total
+from grants.rules.submission import Blocker
 from grants.rules.transitions import InvalidTransition
 from grants.submission import services
-from grants.submission.checks import Blocker
 from grants.submission.forms import WithdrawForm
 from grants.submission.reopen import may_reopen
 from grants.submission.versions import is_reopened

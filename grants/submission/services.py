@@ -32,8 +32,8 @@ from grants.models import (
 from grants.models.base import now_utc
 from grants.partners.pending import awaiting_registration
 from grants.rules.eligibility import Party
+from grants.rules.submission import REQUIRED_FIELDS, Blocker, PartnerFacts, SubmissionFacts, check_submission
 from grants.rules.transitions import allowed_stage_transitions, check_stage_transition
-from grants.submission.checks import REQUIRED_FIELDS, Blocker, PartnerFacts, SubmissionFacts, check_submission
 from grants.submission.versions import keep_submitted_version, submitted_receipt
 from reports.receipt import Receipt
 

@@ -13,8 +13,8 @@ import secrets
 import unicodedata
 import zipfile
 
-from grants.calls.validation import N_
 from grants.i18n import file_size
+from grants.rules.problems import N_
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 PROGRAM_HEADERS = (

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from grants.models import AttachmentKind, OrganisationType, PartnerStatus, StageStatus
-from grants.submission.checks import REQUIRED_FIELDS
+from grants.rules.submission import REQUIRED_FIELDS
 from tests.factories import make_application, make_call
 from tests.integration.submission_support import check_url, ready_application, submit, text
 

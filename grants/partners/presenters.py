@@ -1,4 +1,5 @@
-"""The domain rules applied to stored calls and applications: eligibility, partnership problems, budget share."""
+"""The partnership and budget-share rules presented for stored calls and applications: the adapters from the
+models to grants.rules.eligibility and budget, and the problems worded for the partnership pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass

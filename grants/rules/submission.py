@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from grants.calls.validation import N_
-from grants.rules.budget import BudgetLimits, BudgetLine, check_budget, compute_totals
-from grants.rules.eligibility import EligibilityRules, Party, check_applications_per_lead, check_partnership
-from grants.rules.problems import Problem
+from .budget import BudgetLimits, BudgetLine, check_budget, compute_totals
+from .eligibility import EligibilityRules, Party, check_applications_per_lead, check_partnership
+from .problems import N_, Problem
 
 REQUIRED_FIELDS = {
     "title": N_("Enter the project title."),

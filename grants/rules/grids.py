@@ -1,14 +1,15 @@
 """Rules an evaluation grid must follow (domain.md 4): pure functions over plain drafts, no Flask.
 
 Issues name WTForms fields (`sections-1-threshold`, `sections-0-criteria-2-weight`) as in
-grants.calls.validation.
+grants.rules.call_settings.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from grants.calls.validation import CENT, N_, Issue
+from .call_settings import CENT
+from .problems import N_, Issue
 
 CODE_LENGTH = 16
 TITLE_LENGTH = 200

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale
 from babel.numbers import list_currencies
 
-from grants.rules.problems import N_, Amount, InputError, Issue, Moment  # noqa: F401  (the message kit, re-exported)
+from .problems import N_, Amount, InputError, Issue, Moment
 
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")

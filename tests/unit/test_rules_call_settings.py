@@ -1,4 +1,4 @@
-"""The call and grid rules as pure functions (grants.calls.validation, grants.calls.grid_validation)."""
+"""The call and grid rules as pure functions (grants.rules.call_settings, grants.rules.grids)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -6,9 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.calls.grid_validation import CriterionDraft, GridDraft, SectionDraft, check_grid
-from grants.calls.validation import (
-    InputError,
+from grants.rules.call_settings import (
     LotDraft,
     check_call,
     check_lots,
@@ -17,6 +15,8 @@ from grants.calls.validation import (
     parse_codes,
     parse_groups,
 )
+from grants.rules.grids import CriterionDraft, GridDraft, SectionDraft, check_grid
+from grants.rules.problems import InputError
 
 T0 = datetime(2030, 1, 10, 6, 0, tzinfo=UTC)
 
