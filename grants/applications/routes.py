@@ -49,7 +49,7 @@ from grants.applications.services import (
     start_application,
 )
 from grants.applications.services import discard as discard_draft
-from grants.applications.tasks import task_list
+from grants.applications.task_list import task_list
 from grants.auth.loaders import role_required
 from grants.calls.fields import flat_errors
 from grants.calls.services import get_call

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.applications.tasks import TaskStatus, task_list
+from grants.applications.task_list import TaskStatus, task_list
 from grants.models import Application, ApplicationStage, Attachment, AttachmentKind, PartnerStatus, Stage
 from tests.factories import make_application, make_call, make_org, make_user
 
