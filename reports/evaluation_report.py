@@ -20,19 +20,21 @@ from pathlib import Path
 from jinja2 import Environment
 from weasyprint import CSS, HTML
 
+from grants.rules import transitions
 from reports.charts import Tally, bar_chart
 from reports.letters import MissedThreshold
 
 TEMPLATE = "reports/evaluation_report.html"
 STYLES = Path(__file__).resolve().parent.parent / "templates" / "reports" / "evaluation_report.css"
 
-DECIDED = {"shortlisted", "not_shortlisted", "awarded", "reserve", "not_selected"}
-EVALUATED = DECIDED | {"evaluated", "below_threshold"}
-ADMISSIBLE = EVALUATED | {"admissible"}
-PENDING = {"submitted", "admissible", "evaluated"}  # no decision yet
+# the report receives statuses as their values
+DECIDED = {status.value for status in transitions.DECIDED}
+EVALUATED = {status.value for status in transitions.SCORED}
+ADMISSIBLE = {status.value for status in transitions.IN_EVALUATION}
+PENDING = {status.value for status in transitions.UNDECIDED}  # no decision yet
 OUTCOMES = {"concept_note": ("shortlisted", "not_shortlisted"),
             "full_application": ("awarded", "reserve", "not_selected")}
-NOT_FUNDED = ("inadmissible", "below_threshold", "not_shortlisted", "not_selected", "withdrawn")
+NOT_FUNDED = tuple(status.value for status in transitions.NOT_FUNDED)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,10 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from jinja2 import Environment
 from weasyprint import HTML
 
+from grants.rules import transitions
+
 TEMPLATES = {"decision": "reports/decision_letter.html", "admissibility": "reports/admissibility_letter.html"}
-ADVERSE = ("reserve", "not_selected", "below_threshold", "inadmissible", "not_shortlisted")
+ADVERSE = {status.value for status in transitions.ADVERSE}  # letters receive statuses as their values
 
 
 @dataclass(frozen=True)

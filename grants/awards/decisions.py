@@ -19,11 +19,9 @@ from grants.awards.invitations import invitations_sent
 from grants.extensions import db
 from grants.models import Application, ApplicationStage, Call, DecisionOverride, Lot, Stage, StageStatus
 from grants.rules.problems import N_, Amount
-from grants.rules.transitions import check_stage_transition
+from grants.rules.transitions import AWARD_DECISIONS, SHORTLIST_DECISIONS, check_stage_transition
 
 S = StageStatus
-DECISIONS = (S.awarded, S.reserve, S.not_selected)
-SHORTLIST = (S.shortlisted, S.not_shortlisted)
 JUSTIFICATION_MIN = 20
 
 
@@ -52,7 +50,7 @@ def decision_stage(call_id: int, stage_id: int) -> ApplicationStage | None:
     return db.session.scalar(
         select(ApplicationStage).join(ApplicationStage.application)
         .where(ApplicationStage.id == stage_id, Application.call_id == call_id,
-               ApplicationStage.stage == Stage.full_application, ApplicationStage.status.in_(DECISIONS))
+               ApplicationStage.stage == Stage.full_application, ApplicationStage.status.in_(AWARD_DECISIONS))
         .options(contains_eager(ApplicationStage.application)))
 
 
@@ -84,7 +82,7 @@ def override(call_id: int, stage_id: int, status: StageStatus, amount: Decimal |
     `below_minimum`: staff confirmed it, and the audit event says so."""
     call = lock_call(call_id)
     stage = decision_stage(call.id, stage_id)
-    if stage is None or status not in DECISIONS:
+    if stage is None or status not in AWARD_DECISIONS:
         raise DecisionRefused(N_("Only an awarded, reserve or not selected application can be moved, and only "
                                  "to one of those."))
     justification = _justified(justification)
@@ -117,7 +115,7 @@ def shortlist_stage(call_id: int, stage_id: int) -> ApplicationStage | None:
     return db.session.scalar(
         select(ApplicationStage).join(ApplicationStage.application)
         .where(ApplicationStage.id == stage_id, Application.call_id == call_id,
-               ApplicationStage.stage == Stage.concept_note, ApplicationStage.status.in_(SHORTLIST))
+               ApplicationStage.stage == Stage.concept_note, ApplicationStage.status.in_(SHORTLIST_DECISIONS))
         .options(contains_eager(ApplicationStage.application)))
 
 

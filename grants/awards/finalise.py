@@ -22,7 +22,7 @@ from grants.applications.access import is_lead_member
 from grants.audit import record
 from grants.awards.decisions import lock_call, release_withdrawn
 from grants.awards.errors import DecisionRefused
-from grants.awards.letters import UNDECIDED, build_letters, letter_stages, one_letter
+from grants.awards.letters import build_letters, letter_stages, one_letter
 from grants.awards.overview import load_call
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
@@ -40,13 +40,13 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.rules.problems import N_
-from grants.rules.transitions import InvalidTransition, check_call_transition
+from grants.rules.transitions import UNDECIDED, InvalidTransition, check_call_transition, in_order
 from grants.settings.services import missing as missing_settings
 from reports.letters import Letter
 
 S = StageStatus
 SHOWN_ORDER = (S.awarded, S.reserve, S.not_selected, S.shortlisted, S.not_shortlisted, S.below_threshold,
-               S.inadmissible, *UNDECIDED)
+               S.inadmissible, *in_order(UNDECIDED))
 
 
 @dataclass

@@ -33,11 +33,11 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.rules.problems import N_
+from grants.rules.transitions import UNDECIDED
 
 now = now_utc  # the module's clock, read at the moment of the request: tests patch it
 
 S = StageStatus
-WAITING = (S.submitted, S.admissible, S.evaluated)  # a concept note without its outcome yet
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def invitations(call: Call) -> Invitations:
     shortlisted = [s for s in notes if s.status is S.shortlisted]
     return Invitations([s for s in shortlisted if s.application.stage(Stage.full_application) is None],
                        [s for s in shortlisted if s.application.stage(Stage.full_application) is not None],
-                       [s.application.reference for s in notes if s.status in WAITING])
+                       [s.application.reference for s in notes if s.status in UNDECIDED])
 
 
 @dataclass(frozen=True)

@@ -22,19 +22,17 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from grants.awards.decisions import requested
-from grants.awards.overview import SCORED, submitted_stages
+from grants.awards.overview import submitted_stages
 from grants.awards.scores import StageScore, missed_thresholds, stage_scores
 from grants.awards.services import active_overrides
 from grants.extensions import db
 from grants.letters.register import complaint_by
 from grants.models import Application, ApplicationStage, Call, DecisionOverride, Stage, StageStatus
+from grants.rules.transitions import CHOSEN, DECIDED, IN_EVALUATION, UNDECIDED
 from grants.settings.services import letterhead
 from reports.letters import Letter, Letterhead, MissedThreshold, Reason, SectionScore
 
 S = StageStatus
-UNDECIDED = (S.submitted, S.admissible, S.evaluated)
-RANKED = (S.awarded, S.reserve, S.not_selected, S.shortlisted, S.not_shortlisted)
-CHOSEN = (S.awarded, S.shortlisted)  # what a ranked application hopes for
 # the status the walk's reason leads to (grants.rules.ranking.Turn.why)
 WALKED = {"fits": S.awarded, "above_max": S.not_selected, "does_not_fit": S.reserve, "after_stop": S.reserve}
 
@@ -86,7 +84,7 @@ class _Rankings:
                    ApplicationStage.status, ApplicationStage.awarded_amount)
             .join(ApplicationStage.application)
             .where(Application.call_id == call.id, ApplicationStage.rank.is_not(None),
-                   ApplicationStage.status.in_(RANKED)))
+                   ApplicationStage.status.in_(DECIDED)))
         self.groups: dict[tuple, list[_Ranked]] = defaultdict(list)
         for stage_id, kind, lot_id, rank, status, amount in rows:
             self.groups[kind, lot_id].append(_Ranked(stage_id, (kind, lot_id), rank, status,
@@ -101,7 +99,7 @@ class _Rankings:
         return max((r.rank for r in group), default=None)
 
     def reason(self, call: Call, stage: ApplicationStage) -> Reason:
-        if stage.rank is None or stage.status not in RANKED:
+        if stage.rank is None or stage.status not in DECIDED:
             return Reason()
         if self._by_staff(stage.id, stage.status, stage.awarded_amount):
             return Reason(by_staff=True, justification=self.latest[stage.id].justification)
@@ -126,7 +124,7 @@ def _walked(turn: dict) -> StageStatus | None:
 def build_letters(call: Call, stages: list[ApplicationStage], date: datetime,
                   head: Letterhead | None = None) -> dict[int, Letter]:
     """Stage id -> its letter's data (not numbered: grants.letters.register numbers the letters it issues)."""
-    scores = stage_scores(call, [s for s in stages if s.status in SCORED])
+    scores = stage_scores(call, [s for s in stages if s.status in IN_EVALUATION])
     positions = reserve_positions(call) if any(s.status is S.reserve for s in stages) else {}
     rankings = _Rankings(call)
     head = head if head is not None else letterhead()
@@ -155,8 +153,8 @@ def _letter(call: Call, stage: ApplicationStage, score: StageScore | None, posit
         awarded_amount=stage.awarded_amount, total=final.total if final else None,
         max_total=grid.max_total if final else None, pass_threshold=grid.pass_threshold if final else None,
         sections=sections, missed=missed, reserve_position=position,
-        rank=stage.rank if stage.status in RANKED else None,
-        ranked=rankings.size(stage) if stage.status in RANKED else None,
+        rank=stage.rank if stage.status in DECIDED else None,
+        ranked=rankings.size(stage) if stage.status in DECIDED else None,
         inadmissible_reasons=tuple(stage.inadmissible_reasons or ()),
         reason=rankings.reason(call, stage), letterhead=head,
         complaint_days=call.complaint_days, complaint_by=complaint_by(call, date))

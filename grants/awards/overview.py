@@ -31,13 +31,11 @@ from grants.models import (
     Stage,
     StageStatus,
 )
+from grants.rules.transitions import DECIDED, IN_EVALUATION, UNDECIDED, in_order
 
 S = StageStatus
-DECIDED = (S.awarded, S.reserve, S.not_selected, S.shortlisted, S.not_shortlisted)
-SCORED = (S.admissible, S.evaluated, S.below_threshold, *DECIDED)
-WAITING = (S.submitted, S.admissible, S.evaluated)  # not ranked yet
 # the lists of the applications set apart from the ranking, in the order the page shows them
-SET_APART = {**dict.fromkeys(WAITING, "waiting"), S.below_threshold: "below_threshold",
+SET_APART = {**dict.fromkeys(in_order(UNDECIDED), "waiting"), S.below_threshold: "below_threshold",
              S.inadmissible: "inadmissible", S.withdrawn: "withdrawn"}
 
 
@@ -154,7 +152,7 @@ def overview(call: Call) -> Overview:
     """Every submitted stage of the call, for the evaluation report (the ranking page shows pages of it:
     grants.awards.ranking_page)."""
     stages = submitted_stages(call)
-    scores = stage_scores(call, [s for s in stages if s.status in SCORED])
+    scores = stage_scores(call, [s for s in stages if s.status in IN_EVALUATION])
     result = Overview(call, changes=changes(call), shortlist_settled=shortlist_settled(call))
     overridden = result.overridden
     for kind in (Stage.concept_note, Stage.full_application):

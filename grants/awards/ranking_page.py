@@ -23,8 +23,6 @@ from grants.awards.budget import ZERO
 from grants.awards.decisions import requested
 from grants.awards.invitations import InvitationCounts, invitation_counts
 from grants.awards.overview import (
-    DECIDED,
-    SCORED,
     SET_APART,
     Decisions,
     Line,
@@ -35,6 +33,7 @@ from grants.awards.overview import (
 from grants.awards.scores import StageScore, missed_thresholds, stage_scores
 from grants.extensions import db
 from grants.models import Application, ApplicationStage, Call, Lot, Organisation, Procedure, Stage, StageStatus
+from grants.rules.transitions import DECIDED, IN_EVALUATION
 
 PER_PAGE = 50
 LISTS = tuple(dict.fromkeys(SET_APART.values()))  # waiting, below_threshold, inadmissible, withdrawn
@@ -155,7 +154,7 @@ def ranking_page(call: Call, args) -> RankingPage:
     wanted = {_group(t): result.positions[t.key] for t in tables if t.count}
     wanted.update({_list_group(key): result.positions[key] for key in LISTS if totals[key]})
     rows = _page_rows(call, wanted)
-    scores = stage_scores(call, [stage for group in rows.values() for stage, _sum in group if stage.status in SCORED],
+    scores = stage_scores(call, [stage for group in rows.values() for stage, _sum in group if stage.status in IN_EVALUATION],
                           by_id=True)
     overridden = result.overridden
     for table in tables:

@@ -44,13 +44,12 @@ from grants.models.base import now_utc
 from grants.rules import scoring
 from grants.rules.problems import N_
 from grants.rules.ranking import Candidate, Turn, rank_by_lot, shortlist, walk_turns
-from grants.rules.transitions import InvalidTransition, check_stage_transition
+from grants.rules.transitions import RANKABLE, InvalidTransition, check_stage_transition
 
 POINTS = Decimal("0.0001")  # the precision final scores are stored with (Numeric(10, 4))
 ZERO = Decimal("0.00")
 S = StageStatus
 # stages whose outcome a ranking (re)computes; below_threshold is final and only reported
-RANKABLE = (S.admissible, S.evaluated, S.awarded, S.reserve, S.not_selected, S.shortlisted, S.not_shortlisted)
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def index():
 def show(call_id: int):
     call = _load(call_id)
     return render_template("calls/show.html", call=call, frozen=has_submissions(call),
-                           transitions=sorted(allowed_call_transitions(call.status)))
+                           transitions=sorted(status.value for status in allowed_call_transitions(call.status)))
 
 
 def _render_form(form, call: Call | None, frozen: bool, code: int = 200):

@@ -36,11 +36,9 @@ from grants.models.base import now_utc
 from grants.rules import scoring
 from grants.rules.call_settings import local_to_utc
 from grants.rules.problems import N_, InputError
+from grants.rules.transitions import IN_EVALUATION
 
 S = StageStatus
-# stages admissible and beyond: they have evaluators or need them
-EVALUATED = (S.admissible, S.evaluated, S.below_threshold, S.shortlisted, S.not_shortlisted, S.awarded,
-             S.reserve, S.not_selected)
 SORTS = ("spread", "final", "reference")
 
 
@@ -158,7 +156,7 @@ class ProgressView:
 def _stages(call: Call) -> list[ApplicationStage]:
     return list(db.session.scalars(
         select(ApplicationStage).join(ApplicationStage.application)
-        .where(Application.call_id == call.id, ApplicationStage.status.in_(EVALUATED))
+        .where(Application.call_id == call.id, ApplicationStage.status.in_(IN_EVALUATION))
         .options(contains_eager(ApplicationStage.application).joinedload(Application.lot))
         .order_by(Application.number, ApplicationStage.stage)))
 
@@ -171,7 +169,7 @@ def assignments_of(call: Call, stage_id: int | None = None) -> list[Assignment]:
                       selectinload(Assignment.evaluation).selectinload(Evaluation.scores))
              .order_by(Assignment.id))
     if stage_id is None:
-        return list(db.session.scalars(query.where(ApplicationStage.status.in_(EVALUATED))))
+        return list(db.session.scalars(query.where(ApplicationStage.status.in_(IN_EVALUATION))))
     query = query.where(Assignment.stage_id == stage_id).options(
         selectinload(Assignment.evaluation).selectinload(Evaluation.section_comments))
     return list(db.session.scalars(query))

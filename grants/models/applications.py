@@ -12,21 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grants.models.base import Base, Money, Points, Timestamp, enum_column, now_utc
 from grants.models.calls import Stage
 from grants.rules.text import fold
-
-
-class StageStatus(enum.Enum):
-    draft = "draft"
-    submitted = "submitted"
-    admissible = "admissible"
-    inadmissible = "inadmissible"
-    evaluated = "evaluated"
-    shortlisted = "shortlisted"
-    not_shortlisted = "not_shortlisted"
-    awarded = "awarded"
-    reserve = "reserve"
-    not_selected = "not_selected"
-    below_threshold = "below_threshold"
-    withdrawn = "withdrawn"
+from grants.rules.transitions import StageStatus
 
 
 class Application(Base):

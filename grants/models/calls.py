@@ -9,14 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.models.base import Base, Money, Points, Rate, Timestamp, enum_column, now_utc
-
-
-class CallStatus(enum.Enum):
-    draft = "draft"
-    published = "published"
-    evaluation = "evaluation"
-    decided = "decided"
-    closed = "closed"
+from grants.rules.transitions import CallStatus
 
 
 class Procedure(enum.Enum):

@@ -182,7 +182,7 @@ def may_withdraw(application: Application) -> bool:
     (a draft never submitted is discarded instead)."""
     stage = current_stage(application)
     return (stage is not None and application.number is not None and application.call.finalised_at is None
-            and StageStatus.withdrawn.value in allowed_stage_transitions(stage.status))
+            and StageStatus.withdrawn in allowed_stage_transitions(stage.status))
 
 
 def withdraw(application: Application, reason: str) -> Application:

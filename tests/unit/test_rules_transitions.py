@@ -5,6 +5,7 @@ import pytest
 from grants.rules.transitions import (
     STAGE_TRANSITIONS,
     InvalidTransition,
+    StageStatus,
     check_call_transition,
     check_stage_transition,
 )
@@ -64,7 +65,7 @@ def test_withdrawal_from_every_open_state(old):
 
 @pytest.mark.parametrize("old", ["inadmissible", "below_threshold", "withdrawn"])
 def test_terminal_states_go_nowhere(old):
-    assert STAGE_TRANSITIONS[old] == frozenset()
+    assert STAGE_TRANSITIONS[StageStatus(old)] == frozenset()
     with pytest.raises(InvalidTransition):
         check_stage_transition(old, "withdrawn")
 
@@ -78,3 +79,15 @@ def test_enum_members_are_accepted():
     check_stage_transition(Status.draft, Status.submitted)
     with pytest.raises(InvalidTransition):
         check_stage_transition(Status.withdrawn, Status.draft)
+
+
+def test_every_status_has_its_transitions_and_the_groups_hold_only_statuses():
+    from grants.rules import transitions as t
+
+    assert set(t.STAGE_TRANSITIONS) == set(StageStatus) and set(t.CALL_TRANSITIONS) == set(t.CallStatus)
+    assert t.DECIDED == t.AWARD_DECISIONS | t.SHORTLIST_DECISIONS and t.CHOSEN <= t.DECIDED
+    assert t.UNDECIDED.isdisjoint(t.DECIDED) and t.SCORED < t.IN_EVALUATION
+    assert t.in_order(t.UNDECIDED) == (StageStatus.submitted, StageStatus.admissible, StageStatus.evaluated)
+    # a decided stage only moves to another decision of its kind, or is withdrawn
+    for status in t.AWARD_DECISIONS:
+        assert t.STAGE_TRANSITIONS[status] <= t.AWARD_DECISIONS | {StageStatus.withdrawn}
