@@ -24,11 +24,11 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
-from grants.applications.labels import HEADING_LABELS
 from grants.applications.queries import SORTS, StaffFilters
 from grants.applications.services import LineInput
 from grants.calls.fields import DecimalText
 from grants.i18n import lazy_gettext as _l
+from grants.labels import HEADING_LABELS
 from grants.models import Application, Call, Procedure, Stage, StageStatus
 
 TEXT_LIMIT = 10000

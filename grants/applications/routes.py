@@ -37,7 +37,6 @@ from grants.applications.forms import (
     project_values,
     read_budget,
 )
-from grants.applications.labels import FILTERS
 from grants.applications.queries import SORTS, staff_page
 from grants.applications.queries import dashboard as dashboard_data
 from grants.applications.services import (
@@ -54,6 +53,7 @@ from grants.auth.loaders import role_required
 from grants.calls.fields import flat_errors
 from grants.calls.services import get_call
 from grants.jobs import commit
+from grants.labels import FILTERS
 from grants.models import Application, CallStatus, StageStatus
 from grants.models.base import now_utc
 from grants.submission.reopen import may_reopen

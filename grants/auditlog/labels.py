@@ -10,12 +10,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from grants.applications.labels import PARTNER_STATUS_LABELS, STAGE_LABELS
-from grants.applications.labels import STATUS_LABELS as APPLICATION_STATUS
 from grants.awards.filters import points
-from grants.calls.filters import STATUS_LABELS as CALL_STATUS
 from grants.i18n import lazy_gettext as _l
 from grants.i18n import local_time, money
+from grants.labels import CALL_STATUS_LABELS as CALL_STATUS
+from grants.labels import PARTNER_STATUS_LABELS, STAGE_LABELS
+from grants.labels import STATUS_LABELS as APPLICATION_STATUS
 
 ACTIONS = {
     # calls and grids

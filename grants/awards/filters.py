@@ -11,8 +11,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask_babel import get_locale
 
-from grants.applications.labels import application_status, stage_name
 from grants.i18n import display_zone
+from grants.labels import application_status, stage_name
 from grants.rules.scoring import display
 
 

@@ -12,17 +12,9 @@ from flask_babel import gettext as _
 
 from grants.calls.defaults import EU27
 from grants.calls.forms import PROCEDURE_LABELS, TYPE_LABELS
-from grants.i18n import lazy_gettext as _l
 from grants.i18n import money
+from grants.labels import call_status
 from grants.rules.numbers import show_rate
-
-STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "evaluation": _l("Evaluation"),
-                 "decided": _l("Decided"), "closed": _l("Closed")}
-
-
-def call_status(status) -> str:
-    value = getattr(status, "value", status)
-    return str(STATUS_LABELS.get(value, value))
 
 
 def remaining(deadline: datetime, now: datetime) -> tuple[int, int, int]:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from grants.auth.loaders import role_required
 from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
 from grants.calls.fields import attach, flat_errors, issue_text
-from grants.calls.filters import FILTERS, STATUS_LABELS, shown_settings
+from grants.calls.filters import FILTERS, shown_settings
 from grants.calls.forms import LABELS
 from grants.calls.grid_forms import add_rows, grid_draft, grid_form
 from grants.calls.grids import grid_definition
@@ -27,6 +27,7 @@ from grants.calls.services import (
     update_call,
 )
 from grants.jobs import commit
+from grants.labels import CALL_STATUS_LABELS as STATUS_LABELS
 from grants.models import Call, Procedure, Stage
 from grants.rules.call_settings import check_call
 from grants.rules.grids import check_grid

@@ -12,9 +12,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from grants.applications.budget import rule_line, saved_line_total
-from grants.applications.labels import HEADING_LABELS, application_status, heading_name, partner_status, stage_name
 from grants.auth.choices import organisation_type_label
 from grants.exports.call_data import AppData, CriterionInfo
+from grants.labels import HEADING_LABELS, application_status, heading_name, partner_status, stage_name
 from grants.models import OrganisationType, PartnerStatus, Stage, StageStatus
 from grants.rules.budget import compute_totals
 from reports.workbook import Column

@@ -1,4 +1,5 @@
-"""Names shown for application statuses, stages, budget headings and task states (translated)."""
+"""Names shown for the statuses of calls and applications (grants/rules/transitions.py declares them), stages,
+budget headings and task states (translated), in one place."""
 from __future__ import annotations
 
 from grants.i18n import lazy_gettext as _l
@@ -9,6 +10,8 @@ STATUS_LABELS = {
     "not_shortlisted": _l("Not shortlisted"), "awarded": _l("Awarded"), "reserve": _l("Reserve list"),
     "not_selected": _l("Not selected"), "below_threshold": _l("Below threshold"), "withdrawn": _l("Withdrawn"),
 }
+CALL_STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "evaluation": _l("Evaluation"),
+                      "decided": _l("Decided"), "closed": _l("Closed")}
 STAGE_LABELS = {"concept_note": _l("Concept note"), "full_application": _l("Full application")}
 PARTNER_STATUS_LABELS = {"proposed": _l("Proposed"), "confirmed": _l("Confirmed"), "declined": _l("Declined")}
 HEADING_LABELS = {
@@ -25,6 +28,10 @@ def _label(table: dict, value) -> str:
 
 def application_status(value) -> str:
     return _label(STATUS_LABELS, value)
+
+
+def call_status(value) -> str:
+    return _label(CALL_STATUS_LABELS, value)
 
 
 def stage_name(value) -> str:
