@@ -104,7 +104,10 @@ def _default_config() -> object:
 
 def register_extensions(app: Flask) -> None:
     from grants.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from flask_babel import gettext
+
     from grants.i18n import select_locale
+    from grants.rules.problems import N_
     from grants.models.base import render_migration_item
 
     db.init_app(app)
@@ -116,6 +119,8 @@ def register_extensions(app: Flask) -> None:
                    default_translation_directories=os.path.join(app.root_path, "translations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = N_("Please log in to access this page.")
+    login_manager.localize_callback = gettext  # in the visitor's language, like every other message
     login_manager.login_message_category = "info"
 
     from grants.auth.loaders import load_user  # noqa: F401  (registers the user loader)

@@ -134,3 +134,11 @@ def test_users_locale_is_used_after_login(client, db, post):
     _login(post, "tr@example.org")
     refresh()  # the test's app context outlives each request: forget the locale chosen before login
     assert '<html lang="tr">' in client.get("/").get_data(as_text=True)
+
+
+def test_the_log_in_prompt_speaks_the_visitors_language(client):
+    """A page that needs an account sends a Turkish visitor to log in with a Turkish prompt, not Flask-Login's
+    English default (seen by looking at the login page as a Turkish visitor)."""
+    response = client.get("/staff/calls/", headers={"Accept-Language": "tr"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Please log in" not in page and "Bu sayfayı görmek için giriş yapın." in page
