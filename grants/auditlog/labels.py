@@ -76,6 +76,7 @@ FIELDS = {
     "ended_at": _l("Assignment ended"), "signed_at": _l("Signed"), "finalised_at": _l("Finalised"),
     "awarded_total": _l("Awarded in total"), "title": _l("Title"), "active": _l("Active"), "role": _l("Role"),
     "email": _l("Email address"), "name": _l("Name"), "deadline": _l("Deadline"), "due_at": _l("Due"),
+    "applications": _l("Applications"), "replaced": _l("Replaced the call of the same reference"),
 }
 TEXTS = {"justification": _l("Justification"), "reason": _l("What the conflict is"), "reasons": _l("Reasons"),
          "error": _l("Error")}  # written by people (or the system): shown whole, on a line of their own

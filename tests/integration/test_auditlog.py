@@ -175,3 +175,12 @@ def test_a_ranking_records_each_decision_it_changes(db):
     rank_call(call.id)  # nothing changes: nothing recorded
     assert database.session.scalar(select(func.count()).select_from(AuditEvent)
                                    .where(AuditEvent.action == "application.ranked")) == 3
+
+
+def test_a_bundle_import_names_what_it_recorded(app):
+    """The import event's fields read as words, not as the keys the code wrote (seen on the demo's audit log)."""
+    from grants.auditlog.labels import changes
+
+    with app.test_request_context():
+        shown = changes(None, {"reference": "TTGS-DEMO", "applications": 48, "replaced": False}, "Europe/Istanbul")
+    assert [c.field for c in shown] == ["Reference", "Applications", "Replaced the call of the same reference"]
