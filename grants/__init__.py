@@ -103,12 +103,12 @@ def _default_config() -> object:
 
 
 def register_extensions(app: Flask) -> None:
-    from grants.extensions import babel, csrf, db, limiter, login_manager, migrate
     from flask_babel import gettext
 
+    from grants.extensions import babel, csrf, db, limiter, login_manager, migrate
     from grants.i18n import select_locale
-    from grants.rules.problems import N_
     from grants.models.base import render_migration_item
+    from grants.rules.problems import N_
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
