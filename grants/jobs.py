@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -22,6 +23,16 @@ from grants.extensions import db
 
 log = logging.getLogger(__name__)
 _KEY = "deferred_jobs"
+RESEND_AFTER = timedelta(seconds=30)  # younger pending work may still be on its way to the queue
+_RESENDERS: list[Callable[[], int]] = []
+
+
+def register_resender(resend: Callable[[], int]) -> Callable[[], int]:
+    """Declare a feature's pending-work resender (it queues again what rq lost and returns how many); used as
+    a decorator beside the job it resends, so that this module knows no feature."""
+    if resend not in _RESENDERS:
+        _RESENDERS.append(resend)
+    return resend
 
 
 def defer(func: Callable[..., Any], *args: Any, job_id: str | None = None, timeout: int | None = None) -> None:
@@ -90,9 +101,6 @@ def enqueue(func: Callable[..., Any], *args: Any, job_id: str | None = None, tim
 def resend_pending() -> int:
     """Queue again the pending work that rq does not have (never queued, or lost with Redis): queued
     e-mails and queued exports. Returns how many were sent; QueueUnavailable if Redis is still down."""
-    from grants.exports.jobs import resend_queued_exports
-    from grants.mail import resend_queued_mail
-
     if not current_app.config.get("REDIS_URL"):
         return 0
-    return resend_queued_mail() + resend_queued_exports()
+    return sum(resend() for resend in _RESENDERS)

@@ -5,7 +5,6 @@ import logging
 import mimetypes
 import secrets
 import smtplib
-from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -14,12 +13,11 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from grants.extensions import db
-from grants.jobs import defer
+from grants.jobs import RESEND_AFTER, defer, register_resender
 from grants.models import MailStatus, OutboxMessage
 from grants.models.base import now_utc
 
 log = logging.getLogger(__name__)
-RESEND_AFTER = timedelta(seconds=30)  # younger pending work may still be on its way to the queue
 
 
 def send(to: str, subject: str, template: str, locale: str | None = None,
@@ -44,6 +42,7 @@ def mail_job_id(message_id: int) -> str:
     return f"mail-{message_id}"
 
 
+@register_resender
 def resend_queued_mail() -> int:
     """Queue again the e-mails still waiting (for half a minute or more) that rq does not have."""
     from grants.jobs import enqueue, queued

@@ -29,8 +29,7 @@ from grants.audit import record
 from grants.exports.kinds import KINDS, ExportError
 from grants.exports.lost import lost_reason
 from grants.extensions import db
-from grants.jobs import QueueUnavailable, defer, enqueue, queued
-from grants.mail import RESEND_AFTER
+from grants.jobs import RESEND_AFTER, QueueUnavailable, defer, enqueue, queued, register_resender
 from grants.models import JobStatus, ReportJob
 from grants.models.base import now_utc
 from grants.rules.problems import N_
@@ -199,6 +198,7 @@ def _remove(job: ReportJob) -> None:
 
 # Jobs whose worker died -----------------------------------------------------------------------------
 
+@register_resender
 def resend_queued_exports() -> int:
     """Queue again the exports still waiting (for half a minute or more) that rq does not have: requested
     while Redis was down, or lost with it before a worker took them. QueueUnavailable if it still is."""

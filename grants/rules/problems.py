@@ -1,8 +1,9 @@
 """The problem record shared by the checks (budget, eligibility), and the message kit of the rules.
 
 `N_` marks an English message for extraction; `Issue` is a message on a form field with its
-%(name)s parameters; `InputError` is a value that cannot be read; `Amount` a money parameter and `Moment` a time
-parameter that the web layer formats for the reader's locale (a time in its zone, the zone named).
+%(name)s parameters; `InputError` is a value that cannot be read; `Refused` is the one base of every refusal of a
+use case; `Amount` a money parameter and `Moment` a time parameter that the web layer formats for the reader's
+locale (a time in its zone, the zone named).
 """
 from __future__ import annotations
 
@@ -78,3 +79,24 @@ class InputError(ValueError):
     def __init__(self, message: str, **params: object) -> None:
         super().__init__(message % params if params else message)
         self.message, self.params = message, params
+
+
+class Refused(Exception):
+    """A use case said no: the one base of every refusal. It carries issues (a message marked with `N_`,
+    its %(name)s params, the form field it belongs to or ''); the request boundary (grants/unit_of_work.py)
+    rolls back what the use case wrote and translates the issues once, onto the form or as messages.
+
+    `Refused(N_("..."), field="x", name=value)` makes one issue; `Refused(issues=[...])` several. A subclass
+    may set a default `field`.
+    """
+
+    field: str = ""
+
+    def __init__(self, message: str = "", *, field: str | None = None, issues: list[Issue] | None = None,
+                 **params: object) -> None:
+        if issues is None:
+            issues = [Issue(self.field if field is None else field, message, params)]
+        self.issues = list(issues)
+        first = self.issues[0] if self.issues else Issue("", message, params)
+        self.message, self.params, self.field = first.message, first.params, first.field
+        super().__init__("; ".join(str(issue) for issue in self.issues))

@@ -101,3 +101,21 @@ def test_the_sample_posts_change_something_when_the_role_may_send_them(app, db, 
         if snapshot(*stores) == before:
             ignored.append(f"{endpoint} as {role}: {response.status_code}, nothing changed")
     assert not ignored, "\n".join(ignored)
+
+
+def test_every_route_declares_the_class_the_table_gives_it(app):
+    """The policy is declared once, on the route (`grants.access.requires`); this table checks it."""
+    from grants.access import declared
+
+    wrong = []
+    for rule in app.url_map.iter_rules():
+        route = ROUTES.get(rule.endpoint)
+        if route is None:
+            continue
+        view = app.view_functions[rule.endpoint]
+        want = (route.get or route.post_class, route.post_class or route.get)
+        got = declared(view)
+        if got is None or (got[0] if route.get else got[1]) != want[0] or (
+                "POST" in rule.methods and got[1] != route.post_class):
+            wrong.append(f"{rule.endpoint}: declares {got}, the table says GET {route.get}, POST {route.post_class}")
+    assert not wrong, "\n".join(sorted(wrong))
