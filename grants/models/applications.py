@@ -78,7 +78,10 @@ def _refresh_title_key(mapper, connection, application: Application) -> None:
 
 
 class ApplicationStage(Base):
-    """One stage (concept note or full application) of an application, with its outcome."""
+    """One stage (concept note or full application) of an application, with its outcome.
+
+    Its status changes only through `grants.status.move_stage` (or, for many rows at once, a bulk UPDATE that
+    calls the same transition check), which checks the move and writes the audit event."""
 
     __tablename__ = "application_stage"
     __table_args__ = (

@@ -28,6 +28,8 @@ class Stage(enum.Enum):
 
 
 class Call(Base):
+    """A call for proposals. Its status changes only through `grants.status.move_call`."""
+
     __tablename__ = "call"
     __table_args__ = (
         CheckConstraint("total_budget >= 0", name="budget_positive"),
