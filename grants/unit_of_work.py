@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, g, redirect, render_template, request
+from flask import Flask, current_app, flash, g, has_request_context, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -32,6 +32,7 @@ from grants.security import safe_next
 log = logging.getLogger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _WROTE = "wrote"
+_GET_COMMITTED = "get_committed"
 
 
 class GetWrote(RuntimeError):
@@ -44,8 +45,13 @@ def _mark_written(session: Session, _context: Any) -> None:
 
 
 @event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.info.pop(_WROTE, None) and has_request_context() and request.method in SAFE_METHODS:
+        session.info[_GET_COMMITTED] = request.path
+
+
 @event.listens_for(Session, "after_soft_rollback")
-def _clear_written(session: Session, *_args: Any) -> None:
+def _rolled_back(session: Session, _previous: Any) -> None:
     session.info.pop(_WROTE, None)
 
 
@@ -55,6 +61,7 @@ def _start() -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()
     session.info.pop(_WROTE, None)
+    session.info.pop(_GET_COMMITTED, None)
 
 
 def wrote() -> bool:
@@ -111,10 +118,12 @@ def when_queue_unreachable(message: str) -> None:
 
 def _finish(response):
     if request.method in SAFE_METHODS:
-        if wrote():
+        committed = db.session().info.pop(_GET_COMMITTED, None)
+        if wrote() or committed:
             db.session.rollback()
-            log.error("GET %s wrote to the database; rolled back", request.path)
-            if current_app.testing and not current_app.config.get("ALLOW_GET_WRITES"):
+            log.error("%s %s wrote to the database%s", request.method, request.path,
+                      " (and committed)" if committed else "; rolled back")
+            if current_app.testing:
                 raise GetWrote(f"{request.method} {request.path} wrote to the database")
         return response
     if response.status_code >= 400:
