@@ -35,7 +35,7 @@ from grants.models import (
     User,
 )
 from grants.partners.confirmations import review_confirmations
-from grants.rules.eligibility import EligibilityRules, Party, is_eligible_lead
+from grants.rules.eligibility import is_eligible_lead
 from grants.rules.money import money
 
 QUANTITY = Decimal("0.0001")
@@ -48,14 +48,6 @@ class ApplicationRefused(Exception):
 
 
 # Starting ----------------------------------------------------------------------------------------
-
-def eligibility_rules(call: Call) -> EligibilityRules:
-    return EligibilityRules(lead_countries=call.lead_countries, lead_types=call.lead_types,
-                            partner_countries=call.partner_countries, partner_types=call.partner_types,
-                            partners_min=call.partners_min, partners_max=call.partners_max,
-                            country_groups=call.country_groups,
-                            max_applications_per_lead=call.max_applications_per_lead)
-
 
 def first_stage(call: Call) -> Stage:
     return Stage.concept_note if call.procedure is Procedure.restricted else Stage.full_application
@@ -105,7 +97,7 @@ def start_refusals(user: User, call: Call, now: datetime, others: int) -> list[s
         return [acting]
     reasons = [r for r in [_window_refusal(call, now)] if r]
     org = user.organisation
-    if not is_eligible_lead(Party(str(org.id), org.type.value, org.country), eligibility_rules(call)):
+    if not is_eligible_lead(org.party(), call.eligibility_rules()):
         if org.type.value not in call.lead_types:
             reasons.append(_("Your type of organisation may not lead an application in this call."))
         else:

@@ -42,7 +42,7 @@ def lock_call(call_id: int) -> Call:
 
 
 def requested(stage: ApplicationStage) -> Decimal:
-    return stage.requested_grant if stage.requested_grant is not None else stage.application.requested_grant
+    return stage.requested_grant_or_application  # kept for its importers; new code reads the property
 
 
 def decision_stage(call_id: int, stage_id: int) -> ApplicationStage | None:

@@ -117,6 +117,11 @@ class ApplicationStage(Base):
     application: Mapped[Application] = relationship(back_populates="stages")
 
     @property
+    def requested_grant_or_application(self) -> Decimal:
+        """The grant requested in this stage, as submitted; the application's (its draft) if the stage kept none."""
+        return self.requested_grant if self.requested_grant is not None else self.application.requested_grant
+
+    @property
     def last_submitted_at(self) -> datetime | None:
         """When it was last submitted: now, or before it was reopened (the kept version's time)."""
         if self.submitted_at is not None or not self.submitted_version:
