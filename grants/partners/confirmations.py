@@ -78,7 +78,7 @@ def _void(partner: Partner, changes: list[Change]) -> None:
            after={**snapshot(partner, PARTNER_FIELDS), "changes": [c.field for c in changes]})
     application = partner.application
     context = {"partner": partner, "changes": changes, "currency": application.call.currency}
-    for member in acting_members(partner.organisation):
+    for member in acting_members([partner.organisation_id]):
         mail.send(member.email, _l("Your partnership confirmation was voided"),
                   "email/partner_confirmation_voided.txt", locale=member.locale, member=member,
                   link=url_for("partners.invitation", partner_id=partner.id, _external=True),

@@ -103,7 +103,7 @@ def contact(sender: User, org: Organisation, message: str) -> None:
     """E-mail the message to the organisation's verified members (Refused when it has none)."""
     if not may_contact(sender, org):
         abort(404)
-    recipients = acting_members(org)
+    recipients = acting_members([org.id])
     if not recipients:
         raise Refused(_l("%(name)s has no verified member yet to receive messages.", name=org.name))
     reply = url_for("partners.profile", org_id=sender.organisation_id, _external=True)

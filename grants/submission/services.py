@@ -14,6 +14,7 @@ from grants.applications.access import current_stage
 from grants.applications.budget import rule_lines
 from grants.applications.services import first_stage, not_withdrawn
 from grants.audit import record
+from grants.auth.services import acting_members
 from grants.awards.decisions import release_withdrawn
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
@@ -23,11 +24,9 @@ from grants.models import (
     AttachmentKind,
     Call,
     CallStatus,
-    Organisation,
     Procedure,
     Stage,
     StageStatus,
-    User,
 )
 from grants.models.base import now_utc
 from grants.partners.pending import awaiting_registration
@@ -204,11 +203,7 @@ def withdraw(application: Application, reason: str) -> Application:
 def notify(application: Application, organisation_ids: list[int], subject, template: str, link: str,
            **context) -> None:
     """E-mail every member acting for the given organisations, each in their own language."""
-    members = db.session.scalars(
-        select(User).join(Organisation, User.organisation_id == Organisation.id).where(
-            User.organisation_id.in_(organisation_ids), User.member_verified_at.is_not(None),
-            User.active.is_(True), Organisation.verified_at.is_not(None)).order_by(User.id))
-    for member in members:
+    for member in acting_members(organisation_ids):
         mail.send(member.email, subject, template, locale=member.locale, member=member, application=application,
                   call=application.call, link=link, **context)
 
