@@ -1,4 +1,4 @@
-"""Staff decisions after the ranking: overrides, reserve promotions and shortlist changes (domain.md 5).
+"""Staff decisions after the ranking: overrides, reserve promotions and shortlist changes (docs/domain.md 5).
 
 Each use case locks the call's row first (one decision on a call at a time, and none once it is
 final), changes amounts only through grants.awards.budget.set_award, and keeps a DecisionOverride

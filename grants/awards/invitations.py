@@ -1,4 +1,4 @@
-"""Restricted calls: inviting the shortlisted lead applicants to submit a full application (domain.md 3, 5).
+"""Restricted calls: inviting the shortlisted lead applicants to submit a full application (docs/domain.md 3, 5).
 
 `invite` is the only way a full-application stage comes into being in a restricted call. It locks the
 call's row, refuses after the full-application deadline, once the call's decisions are final and while

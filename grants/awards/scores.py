@@ -109,7 +109,7 @@ def grid_rules(call: Call, kind: Stage) -> tuple[scoring.Grid, dict[int, str]]:
 
 
 def stage_score(call: Call, grid: scoring.Grid, codes: dict[int, str], assignments: list[Assignment]) -> StageScore:
-    """The stage's final score once every assigned evaluation is in and they agree (domain.md 4)."""
+    """The stage's final score once every assigned evaluation is in and they agree (docs/domain.md 4)."""
     return sheets_score(call, grid, codes, [sheet(a) for a in assignments])
 
 

@@ -19,7 +19,7 @@ class Application(Base):
     __tablename__ = "application"
     __table_args__ = (
         UniqueConstraint("call_id", "number"),
-        # one draft per lead and call: a double click on Start cannot make two (domain.md 3)
+        # one draft per lead and call: a double click on Start cannot make two (docs/domain.md 3)
         Index("uq_application_one_draft", "lead_id", "call_id", unique=True,
               sqlite_where=text("number IS NULL"), postgresql_where=text("number IS NULL")),
         CheckConstraint("indirect >= 0 AND contingency >= 0 AND requested_grant >= 0", name="amounts_positive"),
@@ -148,7 +148,7 @@ class Partner(Base):
     confirmed_at: Mapped[Timestamp | None]
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     declined_at: Mapped[Timestamp | None]
-    # what the partner's mandate covered when it confirmed (domain.md 3): its budget share and role
+    # what the partner's mandate covered when it confirmed (docs/domain.md 3): its budget share and role
     confirmed_share: Mapped[Money | None]
     confirmed_role: Mapped[str] = mapped_column(Text, default="")
     # everything its confirmation page showed (grants.rules.confirmation.terms); kept after a void, to say what changed

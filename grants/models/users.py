@@ -40,7 +40,7 @@ class User(UserMixin, Base):
 
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     # a user acts for the organisation only once a member verification is recorded and the
-    # organisation itself is verified (domain.md 1): see acts_for_organisation
+    # organisation itself is verified (docs/domain.md 1): see acts_for_organisation
     member_verified_at: Mapped[Timestamp | None]
     member_verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 

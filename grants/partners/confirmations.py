@@ -1,4 +1,4 @@
-"""A partner's confirmation covers what it read (domain.md 3): confirm, decline, and void what changed.
+"""A partner's confirmation covers what it read (docs/domain.md 3): confirm, decline, and void what changed.
 
 `review_confirmations(application)` is the one hook the save paths call after they changed the
 application (project, budget, a partner's role): every confirmation whose page no longer shows

@@ -1,4 +1,4 @@
-"""Partners who are not yet registered (domain.md 3): invite by e-mail, hold the place, register from the link.
+"""Partners who are not yet registered (docs/domain.md 3): invite by e-mail, hold the place, register from the link.
 
 The lead invites a partner authority by e-mail: a pending (unverified) organisation takes its place in
 the partnership. The e-mailed link carries a signed token naming the invitation and a random nonce;

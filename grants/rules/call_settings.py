@@ -1,4 +1,4 @@
-"""Rules a call's settings must follow (domain.md 2): pure functions over plain values, no Flask.
+"""Rules a call's settings must follow (docs/domain.md 2): pure functions over plain values, no Flask.
 
 A check returns a list of `Issue`: the form field it concerns (its WTForms name, e.g. `grant_max`
 or `lots-1-budget`), an English message marked with N_ for extraction, and the message's

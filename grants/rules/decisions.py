@@ -1,4 +1,4 @@
-"""When staff may not decide: the refusals of the decisions after the ranking (domain.md 5), as pure
+"""When staff may not decide: the refusals of the decisions after the ranking (docs/domain.md 5), as pure
 functions over plain data. Each answers None (go ahead) or the `Issue` the use case raises as its refusal;
 an issue's `field` names the form field it belongs to ("" for the form as a whole)."""
 from __future__ import annotations

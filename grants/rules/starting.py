@@ -1,4 +1,4 @@
-"""Who may start an application in a call (domain.md 1 and 3), as pure functions over plain data.
+"""Who may start an application in a call (docs/domain.md 1 and 3), as pure functions over plain data.
 
 A user starts an application for the organisation they act for: a verified organisation (not rejected, its
 verified identity unchanged), with their e-mail address confirmed and their membership verified. The call must
