@@ -94,7 +94,7 @@ class User(UserMixin, Base):
 
 class UserSession(Base):
     """A signed-in session, kept on the server: logging out, a password change or reset, and 'log out
-    everywhere' end it, whatever copies of the cookie exist (security-probe M1)."""
+    everywhere' end it, whatever copies of the cookie exist (docs/security.md M1)."""
 
     __tablename__ = "user_session"
 
