@@ -1,4 +1,4 @@
-"""Login timing (security probe M5): the login answer for an unknown address, a known address with a wrong
+"""Login timing (docs/security.md M5): the login answer for an unknown address, a known address with a wrong
 password and a right one, measured through the app's own test client on SQLite in memory. Writes its
 section of bench/BENCHMARKS.md. Run: .venv/bin/python -m bench.login_timing"""
 from __future__ import annotations

@@ -38,7 +38,7 @@ class AppRequest(Request):
 
 class App(Flask):
     """Flask, with external URLs (the links of e-mails) on the configured BASE_URL's scheme and host
-    whatever the request's Host header or scheme says (security-probe H1), bounded ids (L3)."""
+    whatever the request's Host header or scheme says (docs/security.md H1), bounded ids (L3)."""
 
     request_class = AppRequest
 
@@ -61,7 +61,7 @@ def canonical_address(app: Flask) -> None:
 
 def instance_secret(folder: str) -> str:
     """A random signing key made on first start and kept in the instance folder, readable by its owner only,
-    so that no installation signs its sessions with a key published in the source (security-probe M3)."""
+    so that no installation signs its sessions with a key published in the source (docs/security.md M3)."""
     path = os.path.join(folder, "secret_key")
     os.makedirs(folder, exist_ok=True)
     try:

@@ -53,7 +53,8 @@ def money(amount: Decimal | None, currency: str = "EUR") -> str:
 
 @lru_cache(maxsize=4096)
 def _currency(amount: Decimal, currency: str, locale: Locale) -> str:
-    """Babel's formatting, remembered: a long list repeats amounts, and formatting one takes babel ~12 µs."""
+    """Babel's formatting, remembered: a long list repeats amounts, and babel reads its locale data for each
+    (timings in bench/BENCHMARKS.md, "Money formatting")."""
     return format_currency(amount, currency, locale=locale)
 
 

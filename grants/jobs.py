@@ -1,12 +1,14 @@
 """Background jobs: rq when REDIS_URL is set, in-process otherwise.
 
-Services *defer* a job while they work; the job is sent only once the request's transaction has
-committed (``commit()``), so a worker never sees ids of rows that do not exist yet, and a rolled
-back request sends nothing.
+Services *defer* a job while they work; the job is sent only once the request's transaction has committed
+(``commit()``, which the request boundary grants/unit_of_work.py calls after the route), so a worker never sees
+ids of rows that do not exist yet, and a rolled back request sends nothing.
 
 Every job's work is also a row (an OutboxMessage, a ReportJob) that says whether it is done. When Redis
-cannot be reached the request still succeeds: the row stays pending and `resend_pending` sends it again
-(the worker does when it starts, the downloads page while someone watches, and `flask jobs resend`).
+cannot be reached the request still succeeds: the row stays pending, and `resend_pending` queues it again
+through the resenders that features declare with `register_resender` (grants.mail for e-mails,
+grants.exports.jobs for exports; the app factory imports both, with the blueprints). The worker calls it
+when it starts (`flask rq worker`), and `flask rq resend` on demand. This module imports no feature.
 """
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ def set_security_headers(response: Response) -> Response:
 
 
 # NUL (PostgreSQL text cannot hold it), lone surrogates and Unicode noncharacters (XML, so the workbook and
-# the PDFs, cannot): refused in any form or query value, never stored (security-probe M2, L2, L3b)
+# the PDFs, cannot): refused in any form or query value, never stored (docs/security.md M2, L2, L3b)
 UNSTORABLE = re.compile("[\x00\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]|[\U0001fffe\U0001ffff\U0002fffe"
                         "\U0002ffff\U0003fffe\U0003ffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]")
 

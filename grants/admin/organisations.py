@@ -74,7 +74,7 @@ def verify_organisation(actor: User, org: Organisation, seen: dict | None = None
             raise Refused(_l("This organisation was rejected or merged: it cannot be verified."))
         raise Refused(_l("The organisation changed while you were reading it. Check it again, then verify it."))
     record("verify", org, before=before, after=snapshot(org, ["verified_at", "verified_by_id", *IDENTITY_FIELDS]))
-    for member in acting_members(org):
+    for member in acting_members([org.id]):
         mail.send(member.email, _l("Your organisation was verified"), "email/organisation_verified.txt",
                   locale=member.locale, member=member, organisation=org,
                   link=url_for("auth.organisation", _external=True))
@@ -144,7 +144,7 @@ def _tell_merge(duplicate: Organisation, original: Organisation, moved: list[Use
             mail.send(user.email, _l("Your registration was merged into %(name)s", name=original.name),
                       "email/organisation_merged.txt", locale=user.locale, member=user, duplicate=duplicate,
                       organisation=original, link=link)
-    for member in acting_members(original):
+    for member in acting_members([original.id]):
         for user in moved:
             if user.active and user.email_confirmed:
                 mail.send(member.email, _l("A new member waits for verification"), "email/member_pending.txt",

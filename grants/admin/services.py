@@ -78,7 +78,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
 def readable_body(message: OutboxMessage) -> str:
     """The body as the outbox shows it, whatever its status: the token of every link that acts for its
     recipient is masked, so that no administrator can set someone's password or take their invitation
-    (security-probe L10). Without a mail server the whole message is in the server's log."""
+    (docs/security.md L10). Without a mail server the whole message is in the server's log."""
     return _TOKEN_LINK.sub(r"\1[…]", message.body)
 
 

@@ -1,1 +1,1 @@
-"""Staff administrative and eligibility check of submitted applications (domain.md 3)."""
+"""Staff administrative and eligibility check of submitted applications (docs/domain.md 3)."""

@@ -230,7 +230,7 @@ def result_letter(application: Application, stage: ApplicationStage, date: datet
         timezone=call.timezone, date=date, reference=application.reference, title=kept.get("title", application.title),
         lead_name=lead["name"], lead_country=lead["country"], lead_address=application.lead.address or "",
         lot_name=f"{lot.code} – {lot.name}" if lot else "", stage=stage.stage.value, outcome=stage.status.value,
-        requested_grant=stage.requested_grant if stage.requested_grant is not None else application.requested_grant,
+        requested_grant=stage.requested_grant_or_application,
         inadmissible_reasons=tuple(stage.inadmissible_reasons or ()), letterhead=letterhead(),
         complaint_days=call.complaint_days, complaint_by=register.complaint_by(call, date))
 

@@ -28,10 +28,7 @@ from grants.rules.budget import (
 
 
 def limits_of(call: Call) -> BudgetLimits:
-    return BudgetLimits(grant_min=call.grant_min, grant_max=call.grant_max, min_rate=call.min_rate,
-                        max_rate=call.max_rate, indirect_rate=call.indirect_rate,
-                        contingency_rate=call.contingency_rate, duration_min=call.duration_min,
-                        duration_max=call.duration_max, currency=call.currency)
+    return call.budget_limits()  # kept for the callers not yet changed to call the model
 
 
 def rule_line(heading: int, quantity: Decimal, unit_cost: Decimal, organisation_id: int) -> BudgetLine:
@@ -78,7 +75,7 @@ def budget_problems(lines: list[BudgetLine], totals: BudgetTotals, limits: Budge
 
 def budget_report(call: Call, lines: list[BudgetLine], indirect: Decimal, contingency: Decimal,
                   requested_grant: Decimal, names: dict[int, str]) -> BudgetReport:
-    limits = limits_of(call)
+    limits = call.budget_limits()
     totals = compute_totals(lines, indirect, contingency, requested_grant)
     problems = budget_problems(lines, totals, limits)
     found = shares_by_organisation(lines)

@@ -21,7 +21,6 @@ from grants.audit import record
 from grants.auth.services import acting_members
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
-from grants.i18n import local_time
 from grants.models import (
     Application,
     ApplicationStage,
@@ -35,8 +34,9 @@ from grants.models import (
     User,
 )
 from grants.partners.confirmations import review_confirmations
-from grants.rules.eligibility import EligibilityRules, Party, is_eligible_lead
+from grants.rules import starting
 from grants.rules.money import money
+from grants.unit_of_work import issue_text
 
 QUANTITY = Decimal("0.0001")
 
@@ -49,73 +49,32 @@ class ApplicationRefused(Exception):
 
 # Starting ----------------------------------------------------------------------------------------
 
-def eligibility_rules(call: Call) -> EligibilityRules:
-    return EligibilityRules(lead_countries=call.lead_countries, lead_types=call.lead_types,
-                            partner_countries=call.partner_countries, partner_types=call.partner_types,
-                            partners_min=call.partners_min, partners_max=call.partners_max,
-                            country_groups=call.country_groups,
-                            max_applications_per_lead=call.max_applications_per_lead)
-
-
 def first_stage(call: Call) -> Stage:
     return Stage.concept_note if call.procedure is Procedure.restricted else Stage.full_application
 
 
-def acting_refusal(user: User) -> str | None:
-    """Why the user cannot act for an organisation, or None when they can."""
+def _member(user: User) -> starting.Member:
     org = user.organisation
-    if org is None:
-        return _("Your account does not belong to an organisation. Register your local authority first.")
-    if org.rejected_at is not None:
-        return _("The programme staff rejected the registration of %(name)s: its members cannot act for it.",
-                 name=org.name)
-    if not org.verified and org.identity_changed_at is not None:
-        return _("The name, type, country or legal identifier of %(name)s changed since the programme staff "
-                 "verified it, so they must verify it again. Until then its applications cannot be started, "
-                 "changed or submitted.", name=org.name)
-    if not org.verified:
-        return _("%(name)s has not been verified by the programme staff yet: applications can be started once "
-                 "it is.", name=org.name)
-    if not user.email_confirmed:
-        return _("Confirm your e-mail address first, with the link we sent to %(email)s.", email=user.email)
-    if not user.acts_for_organisation:
-        return _("Your membership of %(name)s is waiting for verification by one of its members or by the "
-                 "programme staff.", name=org.name)
-    return None
+    return starting.Member(
+        email=user.email, email_confirmed=user.email_confirmed, member_verified=user.member_verified_at is not None,
+        active=user.active, organisation=org.name if org else None, verified=bool(org and org.verified),
+        rejected=bool(org and org.rejected_at is not None), identity_changed=bool(org and org.identity_changed_at))
 
 
-def _window_refusal(call: Call, now: datetime) -> str | None:
-    deadline = call.submission_deadline(first_stage(call))
-    if call.status is not CallStatus.published:
-        return _("The call %(reference)s is not open for applications.", reference=call.reference)
-    if now < call.opens_at:
-        return _("The call %(reference)s opens for applications on %(date)s.", reference=call.reference,
-                 date=local_time(call.opens_at, call.timezone))
-    if now >= deadline:
-        return _("The deadline of the call %(reference)s (%(date)s) has passed: no new application can be "
-                 "started.", reference=call.reference, date=local_time(deadline, call.timezone))
-    return None
+def acting_refusal(user: User) -> str | None:
+    """Why the user cannot act for an organisation, or None when they can (grants.rules.starting)."""
+    issue = starting.acting_refusal(_member(user))
+    return None if issue is None else issue_text(issue)
 
 
 def start_refusals(user: User, call: Call, now: datetime, others: int) -> list[str]:
-    """Every reason the user's organisation cannot start an application in the call; `others`: its
-    applications in the call that are not withdrawn."""
-    acting = acting_refusal(user)
-    if acting:
-        return [acting]
-    reasons = [r for r in [_window_refusal(call, now)] if r]
-    org = user.organisation
-    if not is_eligible_lead(Party(str(org.id), org.type.value, org.country), eligibility_rules(call)):
-        if org.type.value not in call.lead_types:
-            reasons.append(_("Your type of organisation may not lead an application in this call."))
-        else:
-            reasons.append(_("Organisations from %(country)s may not lead an application in this call.",
-                             country=org.country))
-    if others >= call.max_applications_per_lead:
-        reasons.append(_("Your organisation already has %(count)s application(s) in this call that are not "
-                         "withdrawn; a lead applicant may send at most %(limit)s.",
-                         count=others, limit=call.max_applications_per_lead))
-    return reasons
+    """Every reason the user's organisation cannot start an application in the call (grants.rules.starting), in
+    the user's language; `others`: its applications in the call that are not withdrawn."""
+    opening = starting.Opening(call.reference, call.status is CallStatus.published, call.opens_at,
+                               call.submission_deadline(first_stage(call)), call.timezone)
+    lead = user.organisation.party() if user.organisation else None
+    found = starting.start_refusals(_member(user), lead, opening, call.eligibility_rules(), others, now)
+    return [issue_text(issue) for issue in found]
 
 
 def not_withdrawn():
@@ -164,7 +123,7 @@ def may_discard(application: Application) -> bool:
 
 def notify_discarded(application: Application) -> None:
     for partner in application.partners:
-        for member in acting_members(partner.organisation):
+        for member in acting_members([partner.organisation_id]):
             mail.send(member.email, _l("A draft application you were proposed for was discarded"),
                       "email/application_discarded.txt", locale=member.locale, member=member,
                       application=application, partner=partner)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from grants.applications.budget import budget_problems, limits_of, partnership, rule_lines
+from grants.applications.budget import budget_problems, partnership, rule_lines
 from grants.models import Application, AttachmentKind, PartnerStatus
 from grants.rules.budget import compute_totals
 
@@ -59,7 +59,7 @@ def budget_status(application: Application) -> TaskStatus:
     totals = compute_totals(lines, *amounts)
     members = partnership(application)
     in_partnership = all(line.organisation_id in members for line in application.budget_lines)
-    return _state(started, in_partnership and not budget_problems(lines, totals, limits_of(application.call)))
+    return _state(started, in_partnership and not budget_problems(lines, totals, application.call.budget_limits()))
 
 
 def attachments_status(application: Application) -> TaskStatus:

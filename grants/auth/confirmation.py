@@ -88,7 +88,7 @@ def confirm_email(user: User) -> bool:
         tell_staff(_l("New registration to verify: %(name)s", name=org.name), "email/staff_new_registration.txt",
                    org, registrant=user)
     elif org is not None and org.verified and user.member_verified_at is None:
-        for member in acting_members(org):
+        for member in acting_members([org.id]):
             mail.send(member.email, _l("A new member waits for verification"), "email/member_pending.txt",
                       locale=member.locale, member=member, newcomer=user, organisation=org,
                       link=url_for("auth.organisation", _external=True))

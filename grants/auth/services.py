@@ -1,6 +1,8 @@
 """Account and organisation use cases: registration, login, passwords, member verification."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -161,8 +163,13 @@ def change_password(user: User, current: str, new: str) -> bool:
     return True
 
 
-def acting_members(org: Organisation) -> list[User]:
-    return [m for m in org.members if m.acts_for_organisation]
+def acting_members(organisation_ids: Iterable[int]) -> list[User]:
+    """The users acting for any of these organisations (User.acts_for_organisation), by id: the people to tell."""
+    ids = set(organisation_ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(User).where(User.organisation_id.in_(ids), User.acts_for_organisation)
+                                   .order_by(User.id)))
 
 
 def pending_members(org: Organisation) -> list[User]:

@@ -1,4 +1,4 @@
-"""Signed-in sessions kept on the server (security-probe M1, L6).
+"""Signed-in sessions kept on the server (docs/security.md M1, L6).
 
 Flask-Login keeps `<user id>:<session key>` in the signed session cookie and in the remember-me cookie; a
 request is signed in only while that key's row is open and not expired. Logging out ends the session; a

@@ -1,4 +1,4 @@
-"""Ranking and award decisions (domain.md 4 final score, 5 ranking and award)."""
+"""Ranking and award decisions (docs/domain.md 4 final score, 5 ranking and award)."""
 from grants.awards.errors import BudgetRefused, DecisionRefused, RankingError
 from grants.awards.services import LotRanking, Ranking, Row, rank_call
 

@@ -1,7 +1,7 @@
 """The one way an awarded amount changes after the ranking: `set_award`.
 
 Whatever anyone does, concurrently or not, the sum awarded in a lot never exceeds the lot's budget,
-nor any award the call's maximum grant (domain.md 5). The database enforces it: each change moves
+nor any award the call's maximum grant (docs/domain.md 5). The database enforces it: each change moves
 the call's and the lot's awarded totals by the difference in conditional UPDATEs whose WHERE
 re-checks the budget and the maximum grant against the rows as they are when the row lock is
 granted, and the CHECK constraints on `awarded_total <= budget` stand behind them. The stage's own

@@ -1,4 +1,4 @@
-"""Staff decisions after the ranking: overrides, reserve promotions and shortlist changes (domain.md 5).
+"""Staff decisions after the ranking: overrides, reserve promotions and shortlist changes (docs/domain.md 5).
 
 Each use case locks the call's row first (one decision on a call at a time, and none once it is
 final), changes amounts only through grants.awards.budget.set_award, and keeps a DecisionOverride
@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from grants.audit import record
-from grants.awards.budget import ZERO, set_award
+from grants.awards.budget import set_award
 from grants.awards.errors import BelowMinimumGrant, DecisionRefused
 from grants.awards.invitations import invitations_sent
 from grants.extensions import db
 from grants.models import Application, ApplicationStage, Call, DecisionOverride, Lot, Stage, StageStatus
-from grants.rules.problems import N_, Amount
+from grants.rules.decisions import BELOW_MINIMUM, award_refusal, unchanged_refusal
+from grants.rules.problems import N_, Amount, Issue
 from grants.rules.transitions import AWARD_DECISIONS, SHORTLIST_DECISIONS, check_stage_transition
 
 S = StageStatus
@@ -42,7 +43,7 @@ def lock_call(call_id: int) -> Call:
 
 
 def requested(stage: ApplicationStage) -> Decimal:
-    return stage.requested_grant if stage.requested_grant is not None else stage.application.requested_grant
+    return stage.requested_grant_or_application  # kept for its importers; new code reads the property
 
 
 def decision_stage(call_id: int, stage_id: int) -> ApplicationStage | None:
@@ -52,6 +53,12 @@ def decision_stage(call_id: int, stage_id: int) -> ApplicationStage | None:
         .where(ApplicationStage.id == stage_id, Application.call_id == call_id,
                ApplicationStage.stage == Stage.full_application, ApplicationStage.status.in_(AWARD_DECISIONS))
         .options(contains_eager(ApplicationStage.application)))
+
+
+def _refuse(issue: Issue | None) -> None:
+    """Raise the refusal a rule of grants.rules.decisions answered, if any."""
+    if issue is not None:
+        raise (BelowMinimumGrant if issue.field == BELOW_MINIMUM else DecisionRefused)(issue.message, **issue.params)
 
 
 def _justified(text: str) -> str:
@@ -88,18 +95,10 @@ def override(call_id: int, stage_id: int, status: StageStatus, amount: Decimal |
     justification = _justified(justification)
     if status is S.awarded:
         amount = requested(stage) if amount is None else amount
-        if not ZERO < amount <= requested(stage):
-            raise DecisionRefused(N_("Award an amount more than zero and at most the requested grant of "
-                                     "%(requested)s."), requested=Amount(requested(stage), call.currency))
-        if amount < call.grant_min and not below_minimum:
-            raise BelowMinimumGrant(N_("Tick this box to award %(amount)s, less than the call's minimum grant of "
-                                       "%(minimum)s, or award at least the minimum."),
-                                    amount=Amount(amount, call.currency), minimum=Amount(call.grant_min, call.currency))
+        _refuse(award_refusal(amount, requested(stage), call.grant_min, call.currency, below_minimum=below_minimum))
     else:
         amount = None
-    if status is stage.status and amount == stage.awarded_amount:
-        raise DecisionRefused(N_("%(reference)s already has this decision: nothing changes."),
-                              reference=stage.application.reference)
+    _refuse(unchanged_refusal(stage.application.reference, (stage.status, stage.awarded_amount), (status, amount)))
     if status is not stage.status:
         check_stage_transition(stage.status, status)
     before = (stage.status, stage.awarded_amount)

@@ -1,4 +1,4 @@
-"""Finalising a call's decisions, and what applicants see of them afterwards (domain.md 5).
+"""Finalising a call's decisions, and what applicants see of them afterwards (docs/domain.md 5).
 
 Finalising locks the decisions (overrides, promotions and ranking are refused from then on), moves
 the call to `decided`, issues every decision letter (numbered in the call's register of letters,

@@ -1,4 +1,4 @@
-"""Restricted calls: inviting the shortlisted lead applicants to submit a full application (domain.md 3, 5).
+"""Restricted calls: inviting the shortlisted lead applicants to submit a full application (docs/domain.md 3, 5).
 
 `invite` is the only way a full-application stage comes into being in a restricted call. It locks the
 call's row, refuses after the full-application deadline, once the call's decisions are final and while
@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from grants import mail
 from grants.audit import record
+from grants.auth.services import acting_members
 from grants.awards.errors import DecisionRefused
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
@@ -24,14 +25,13 @@ from grants.models import (
     Application,
     ApplicationStage,
     Call,
-    CallStatus,
-    Organisation,
     Procedure,
     Stage,
     StageStatus,
     User,
 )
 from grants.models.base import now_utc
+from grants.rules.decisions import invitation_refusal
 from grants.rules.problems import N_
 from grants.rules.transitions import UNDECIDED
 
@@ -93,17 +93,11 @@ def invitations_sent(call_id: int) -> bool:
 
 
 def refusal(call: Call, at) -> DecisionRefused | None:
-    """Why nobody can be invited now, or None; `deadline` parameters are datetimes (shown in the call's zone)."""
-    if call.procedure is not Procedure.restricted:
-        return DecisionRefused(N_("Call %(reference)s has no concept notes: only the leads of a restricted call "
-                                  "are invited to submit a full application."), reference=call.reference)
-    if call.finalised_at is not None or call.status in (CallStatus.decided, CallStatus.closed):
-        return DecisionRefused(N_("The decisions of call %(reference)s are final: nobody can be invited to "
-                                  "submit a full application any more."), reference=call.reference)
-    if at >= call.deadline:
-        return DecisionRefused(N_("The full-application deadline (%(deadline)s) has passed: nobody can be "
-                                  "invited to submit a full application any more."), deadline=call.deadline)
-    return None
+    """Why nobody can be invited now, or None (grants.rules.decisions.invitation_refusal); `deadline`
+    parameters are datetimes (shown in the call's zone)."""
+    issue = invitation_refusal(call.reference, restricted=call.procedure is Procedure.restricted, status=call.status,
+                               finalised=call.finalised_at is not None, deadline=call.deadline, at=at)
+    return None if issue is None else DecisionRefused(issue.message, **issue.params)
 
 
 def _lock(call_id: int) -> Call:
@@ -144,11 +138,7 @@ def _notify(call: Call, applications: list[Application]) -> None:
     """E-mail the members acting for each lead and partner organisation (one query for all of them)."""
     organisations = {a.id: [a.lead_id, *(p.organisation_id for p in a.partners)] for a in applications}
     members: dict[int, list[User]] = {}
-    for user in db.session.scalars(
-            select(User).join(Organisation, User.organisation_id == Organisation.id)
-            .where(User.organisation_id.in_({o for ids in organisations.values() for o in ids}),
-                   User.member_verified_at.is_not(None), User.active.is_(True),
-                   Organisation.verified_at.is_not(None)).order_by(User.id)):
+    for user in acting_members({o for ids in organisations.values() for o in ids}):
         members.setdefault(user.organisation_id, []).append(user)
     for application in applications:
         link = url_for("applications.show", application_id=application.id, _external=True)

@@ -5,7 +5,7 @@ if one was submitted, else the concept note), unless it was withdrawn. The data 
 a fixed number of queries and handed to reports.letters, which renders it with the application's
 Jinja environment under the locale chosen by the caller (grants.letters.register.render_pdf).
 
-The reason a letter gives is the true one (domain.md 5). When staff set the current decision (an
+The reason a letter gives is the true one (docs/domain.md 5). When staff set the current decision (an
 override or a promotion that still stands), the letter gives their written justification and no
 budget reason. Otherwise it gives what the award walk found when it came to the application (kept
 on the stage by the ranking: the budget left then, where a strict walk stopped, a full reserve

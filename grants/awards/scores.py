@@ -105,14 +105,11 @@ def grid_rules(call: Call, kind: Stage) -> tuple[scoring.Grid, dict[int, str]]:
     if grid is None:
         raise RankingError(N_("Call %(reference)s has no evaluation grid for the %(stage)s stage."),
                            reference=call.reference, stage=kind.value)
-    sections = [scoring.Section(s.code, s.threshold, [scoring.Criterion(c.code, c.weight) for c in s.criteria])
-                for s in grid.sections]
-    codes = {c.id: c.code for s in grid.sections for c in s.criteria}
-    return scoring.Grid(sections, grid.pass_threshold, grid.tie_break_section), codes
+    return grid.rules()
 
 
 def stage_score(call: Call, grid: scoring.Grid, codes: dict[int, str], assignments: list[Assignment]) -> StageScore:
-    """The stage's final score once every assigned evaluation is in and they agree (domain.md 4)."""
+    """The stage's final score once every assigned evaluation is in and they agree (docs/domain.md 4)."""
     return sheets_score(call, grid, codes, [sheet(a) for a in assignments])
 
 

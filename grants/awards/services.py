@@ -259,17 +259,12 @@ def _score(call: Call, kind: Stage, stages: list[ApplicationStage], assignments:
         candidates.append(Candidate(
             ref=app.reference, lot=lots.get(app.lot_id), final_total=final.total,
             tie_break_score=final.sections.get(grid.tie_break_section or ""), submitted_at=stage.submitted_at,
-            number=app.number, requested_grant=_requested(stage)))
+            number=app.number, requested_grant=stage.requested_grant_or_application))
     return candidates
 
 
 def _points(score: Decimal) -> Decimal:
     return score.quantize(POINTS, rounding=ROUND_HALF_UP)
-
-
-def _requested(stage: ApplicationStage) -> Decimal:
-    """The grant requested in this stage, as submitted; the application's if the stage kept none."""
-    return stage.requested_grant if stage.requested_grant is not None else stage.application.requested_grant
 
 
 def _award(call: Call, ranked: list[Candidate], budget: Decimal, by_ref: dict[str, ApplicationStage],

@@ -1,4 +1,4 @@
-"""Defaults for a new call: the TTGS settings and the two default evaluation grids (domain.md 2, 4).
+"""Defaults for a new call: the TTGS settings and the two default evaluation grids (docs/domain.md 2, 4).
 
 They pre-fill the staff form and can all be changed per call; nothing reads them as constants.
 """

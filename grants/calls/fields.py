@@ -42,7 +42,7 @@ class _Typed:
 
 class DecimalText(_Typed, StringField):
     """A number typed and shown as the user's locale writes it ('2.500,50' in Turkish), with at most
-    `places` decimals (domain.md 3, "Amounts as people type them")."""
+    `places` decimals (docs/domain.md 3, "Amounts as people type them")."""
 
     def __init__(self, *args, places: int = 2, cents: bool | None = None, **kw) -> None:
         super().__init__(*args, **kw)

@@ -17,7 +17,7 @@ from grants.rules.problems import InputError, Issue
 
 SETTING_FIELDS = tuple(name for name in LABELS if name != "lots")
 TIME_FIELDS = ("opens_at", "concept_note_deadline", "deadline")
-# Money and eligibility rules: they cannot change once an application has been submitted (domain.md 2).
+# Money and eligibility rules: they cannot change once an application has been submitted (docs/domain.md 2).
 # The reference too, as the submitted applications' references are built from it.
 FROZEN_FIELDS = (
     "reference", "currency", "procedure", "total_budget", "grant_min", "grant_max", "min_rate", "max_rate",

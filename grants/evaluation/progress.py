@@ -1,4 +1,4 @@
-"""Staff view of a call's evaluation (domain.md 4): how far it has gone, each evaluator's workload and the
+"""Staff view of a call's evaluation (docs/domain.md 4): how far it has gone, each evaluator's workload and the
 evaluators' totals side by side (one application's scores in full: grants.evaluation.side_by_side).
 
 Only submitted evaluations are shown with their numbers; a draft is "in progress". Everything is loaded

@@ -1,4 +1,4 @@
-"""Staff rebalance a call's assignments (domain.md 4, Assignment): a proposal to confirm, then the moves.
+"""Staff rebalance a call's assignments (docs/domain.md 4, Assignment): a proposal to confirm, then the moves.
 
 The proposal comes from grants.rules.rebalance over the call's live assignments: an assignment moves only
 while nobody has started it (its evaluator has declared nothing on it and saved no draft) and its

@@ -1,4 +1,4 @@
-"""An evaluator's scoring of one assignment (domain.md 4, Scoring).
+"""An evaluator's scoring of one assignment (docs/domain.md 4, Scoring).
 
 Every criterion gets a whole score 1..5 and a comment, every section at least one strength and one
 weakness. Whatever is valid is saved as a draft at once (the form saves as the evaluator goes);

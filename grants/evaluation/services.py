@@ -1,4 +1,4 @@
-"""Staff side of evaluation: the call's evaluator pool and the assignments (domain.md 4)."""
+"""Staff side of evaluation: the call's evaluator pool and the assignments (docs/domain.md 4)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict

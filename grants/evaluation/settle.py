@@ -1,4 +1,4 @@
-"""What happens to an application after an evaluation is submitted or an assignment ends (domain.md 4).
+"""What happens to an application after an evaluation is submitted or an assignment ends (docs/domain.md 4).
 
 - fewer live evaluators than the call asks for (a declared conflict): another one is assigned;
 - all evaluations in and the totals spread more than the discrepancy threshold: one more evaluator

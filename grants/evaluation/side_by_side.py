@@ -1,4 +1,4 @@
-"""One application's scores side by side, for staff (domain.md 4): per criterion each evaluator's score and
+"""One application's scores side by side, for staff (docs/domain.md 4): per criterion each evaluator's score and
 comment, section sums, strengths and weaknesses, totals, spread, and the final score with the evaluations it
 uses. Submitted evaluations only: a draft is listed as in progress, never with its numbers."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reports and exports of a call, built as background jobs (domain.md 6).
+"""Reports and exports of a call, built as background jobs (docs/domain.md 6).
 
 Every kind of export has a builder `build(call_id, locale, progress, path) -> file name` that runs in
 an application context, writes the file at `path`, calls `progress(percent)` between its queries

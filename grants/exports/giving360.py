@@ -1,4 +1,4 @@
-"""360Giving open data of a call: the grants awarded once its decisions are final (domain.md 6).
+"""360Giving open data of a call: the grants awarded once its decisions are final (docs/domain.md 6).
 
 Only a finalised call is published (decisions before that may still change): the full applications
 awarded, each with the amount awarded and the day the decisions were finalised (in the call's zone) as

@@ -1,4 +1,4 @@
-"""The call's workbook (domain.md 6): Applications, Partners, Budget lines, Evaluations, Ranking, Awards,
+"""The call's workbook (docs/domain.md 6): Applications, Partners, Budget lines, Evaluations, Ranking, Awards,
 a Summary by lot, country, region and theme, and the record of the selection: Changed decisions (every
 override: who, when, from, to, justification) and Declarations (impartiality, conflicts of interest).
 

@@ -24,8 +24,9 @@ from sqlalchemy.orm import joinedload
 
 from grants import mail
 from grants.audit import record
+from grants.auth.services import acting_members
 from grants.extensions import db
-from grants.models import Application, ApplicationStage, Call, IssuedLetter, LetterKind, Organisation, User
+from grants.models import Application, ApplicationStage, Call, IssuedLetter, LetterKind, User
 from grants.models.base import now_utc
 from grants.settings.services import logo_bytes
 from reports.letters import Letter, letter_from_json, letter_pdf, letter_to_json
@@ -80,12 +81,9 @@ def render_pdf(letter: Letter, locale: str) -> bytes:
 
 
 def lead_members(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
-    """Organisation id -> the users acting for it (verified members of a verified organisation)."""
+    """Organisation id -> the users acting for it (User.acts_for_organisation)."""
     members: dict[int, list[User]] = {}
-    for user in db.session.scalars(
-            select(User).join(Organisation, User.organisation_id == Organisation.id)
-            .where(User.organisation_id.in_(set(organisation_ids)), User.member_verified_at.is_not(None),
-                   User.active.is_(True), Organisation.verified_at.is_not(None)).order_by(User.id)):
+    for user in acting_members(organisation_ids):
         members.setdefault(user.organisation_id, []).append(user)
     return members
 

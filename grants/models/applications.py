@@ -19,7 +19,7 @@ class Application(Base):
     __tablename__ = "application"
     __table_args__ = (
         UniqueConstraint("call_id", "number"),
-        # one draft per lead and call: a double click on Start cannot make two (domain.md 3)
+        # one draft per lead and call: a double click on Start cannot make two (docs/domain.md 3)
         Index("uq_application_one_draft", "lead_id", "call_id", unique=True,
               sqlite_where=text("number IS NULL"), postgresql_where=text("number IS NULL")),
         CheckConstraint("indirect >= 0 AND contingency >= 0 AND requested_grant >= 0", name="amounts_positive"),
@@ -117,6 +117,11 @@ class ApplicationStage(Base):
     application: Mapped[Application] = relationship(back_populates="stages")
 
     @property
+    def requested_grant_or_application(self) -> Decimal:
+        """The grant requested in this stage, as submitted; the application's (its draft) if the stage kept none."""
+        return self.requested_grant if self.requested_grant is not None else self.application.requested_grant
+
+    @property
     def last_submitted_at(self) -> datetime | None:
         """When it was last submitted: now, or before it was reopened (the kept version's time)."""
         if self.submitted_at is not None or not self.submitted_version:
@@ -143,7 +148,7 @@ class Partner(Base):
     confirmed_at: Mapped[Timestamp | None]
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     declined_at: Mapped[Timestamp | None]
-    # what the partner's mandate covered when it confirmed (domain.md 3): its budget share and role
+    # what the partner's mandate covered when it confirmed (docs/domain.md 3): its budget share and role
     confirmed_share: Mapped[Money | None]
     confirmed_role: Mapped[str] = mapped_column(Text, default="")
     # everything its confirmation page showed (grants.rules.confirmation.terms); kept after a void, to say what changed

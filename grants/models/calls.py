@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.models.base import Base, Money, Points, Rate, Timestamp, enum_column, now_utc
+from grants.rules import budget, eligibility, scoring
 from grants.rules.transitions import CallStatus
 
 
@@ -115,6 +116,23 @@ class Call(Base):
     def submission_deadline(self, stage: Stage) -> datetime:
         return self.concept_note_deadline if stage is Stage.concept_note else self.deadline
 
+    def eligibility_rules(self) -> eligibility.EligibilityRules:
+        """Who may lead and partner in this call, as the plain data of grants.rules.eligibility."""
+        return eligibility.EligibilityRules(
+            lead_countries=self.lead_countries, lead_types=self.lead_types,
+            partner_countries=self.partner_countries, partner_types=self.partner_types,
+            partners_min=self.partners_min, partners_max=self.partners_max,
+            country_groups=self.country_groups, max_applications_per_lead=self.max_applications_per_lead,
+        )
+
+    def budget_limits(self) -> budget.BudgetLimits:
+        """The call's money and duration limits, as the plain data of grants.rules.budget."""
+        return budget.BudgetLimits(
+            grant_min=self.grant_min, grant_max=self.grant_max, min_rate=self.min_rate, max_rate=self.max_rate,
+            indirect_rate=self.indirect_rate, contingency_rate=self.contingency_rate,
+            duration_min=self.duration_min, duration_max=self.duration_max, currency=self.currency,
+        )
+
     def __repr__(self) -> str:
         return f"<Call {self.reference} {self.status.value}>"
 
@@ -158,6 +176,13 @@ class Grid(Base):
     sections: Mapped[list[GridSection]] = relationship(
         back_populates="grid", cascade="all, delete-orphan", order_by="GridSection.position"
     )
+
+    def rules(self) -> tuple[scoring.Grid, dict[int, str]]:
+        """The grid as the plain data of grants.rules.scoring, and criterion id -> criterion code."""
+        sections = [scoring.Section(s.code, s.threshold, [scoring.Criterion(c.code, c.weight) for c in s.criteria])
+                    for s in self.sections]
+        codes = {c.id: c.code for s in self.sections for c in s.criteria}
+        return scoring.Grid(sections, self.pass_threshold, self.tie_break_section), codes
 
 
 class GridSection(Base):

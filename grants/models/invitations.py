@@ -1,4 +1,4 @@
-"""Invitations of partner authorities that are not registered yet (domain.md 3)."""
+"""Invitations of partner authorities that are not registered yet (docs/domain.md 3)."""
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint

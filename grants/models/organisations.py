@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.models.base import Base, Timestamp, enum_column, now_utc
+from grants.rules.eligibility import Party
 from grants.rules.text import compact, fold
 
 IDENTITY_FIELDS = ("name", "type", "country", "legal_id")  # what staff verified: a change asks them again
@@ -74,6 +75,10 @@ class Organisation(Base):
     def closed(self) -> bool:
         """Rejected by staff, or merged into another organisation: nobody acts for it any more."""
         return self.rejected_at is not None or self.merged_into_id is not None
+
+    def party(self) -> Party:
+        """The organisation as a party to a partnership (grants.rules.eligibility): its id as text, type, country."""
+        return Party(key=str(self.id), type=self.type.value, country=self.country)
 
     def refresh_keys(self) -> None:
         self.name_key = fold(self.name)[:200]

@@ -4,11 +4,13 @@ from __future__ import annotations
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, event
+from sqlalchemy import ColumnElement, ForeignKey, String, and_, event, select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from grants.models.base import Base, Timestamp, enum_column, now_utc
+from grants.models.organisations import Organisation
 from grants.rules.text import fold
 
 
@@ -38,7 +40,7 @@ class User(UserMixin, Base):
 
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     # a user acts for the organisation only once a member verification is recorded and the
-    # organisation itself is verified (domain.md 1)
+    # organisation itself is verified (docs/domain.md 1): see acts_for_organisation
     member_verified_at: Mapped[Timestamp | None]
     member_verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
@@ -60,11 +62,20 @@ class User(UserMixin, Base):
             return True  # admin may do everything staff may
         return self.role.value in wanted
 
-    @property
+    @hybrid_property
     def acts_for_organisation(self) -> bool:
+        """An active member with a confirmed e-mail address and a recorded member verification, of a verified
+        organisation. The same condition in SQL below (`select(User).where(User.acts_for_organisation)`, as
+        grants.auth.services.acting_members does): change both together."""
         org = self.organisation
         return bool(org and org.verified and self.member_verified_at is not None and self.active
                     and self.email_confirmed)
+
+    @acts_for_organisation.inplace.expression
+    @classmethod
+    def _acts_for_organisation_sql(cls) -> ColumnElement[bool]:
+        return and_(cls.organisation_id.in_(select(Organisation.id).where(Organisation.verified_at.is_not(None))),
+                    cls.member_verified_at.is_not(None), cls.active.is_(True), cls.email_confirmed_at.is_not(None))
 
     @property
     def email_confirmed(self) -> bool:
@@ -83,7 +94,7 @@ class User(UserMixin, Base):
 
 class UserSession(Base):
     """A signed-in session, kept on the server: logging out, a password change or reset, and 'log out
-    everywhere' end it, whatever copies of the cookie exist (security-probe M1)."""
+    everywhere' end it, whatever copies of the cookie exist (docs/security.md M1)."""
 
     __tablename__ = "user_session"
 

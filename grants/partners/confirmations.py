@@ -1,4 +1,4 @@
-"""A partner's confirmation covers what it read (domain.md 3): confirm, decline, and void what changed.
+"""A partner's confirmation covers what it read (docs/domain.md 3): confirm, decline, and void what changed.
 
 `review_confirmations(application)` is the one hook the save paths call after they changed the
 application (project, budget, a partner's role): every confirmation whose page no longer shows
@@ -78,7 +78,7 @@ def _void(partner: Partner, changes: list[Change]) -> None:
            after={**snapshot(partner, PARTNER_FIELDS), "changes": [c.field for c in changes]})
     application = partner.application
     context = {"partner": partner, "changes": changes, "currency": application.call.currency}
-    for member in acting_members(partner.organisation):
+    for member in acting_members([partner.organisation_id]):
         mail.send(member.email, _l("Your partnership confirmation was voided"),
                   "email/partner_confirmation_voided.txt", locale=member.locale, member=member,
                   link=url_for("partners.invitation", partner_id=partner.id, _external=True),

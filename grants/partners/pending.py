@@ -1,4 +1,4 @@
-"""Partners who are not yet registered (domain.md 3): invite by e-mail, hold the place, register from the link.
+"""Partners who are not yet registered (docs/domain.md 3): invite by e-mail, hold the place, register from the link.
 
 The lead invites a partner authority by e-mail: a pending (unverified) organisation takes its place in
 the partnership. The e-mailed link carries a signed token naming the invitation and a random nonce;
@@ -206,7 +206,7 @@ def tell_verified(org: Organisation) -> None:
         application = partner.application
         if not is_editable(application):
             continue
-        for member in acting_members(org):
+        for member in acting_members([org.id]):
             mail.send(member.email, _l("%(lead)s invites you to partner its application", lead=application.lead.name),
                       "email/partner_invitation.txt", locale=member.locale, member=member, partner=partner,
                       application=application, link=url_for("partners.invitation", partner_id=partner.id,

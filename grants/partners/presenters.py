@@ -8,31 +8,18 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from grants.i18n import money
-from grants.models import Application, Call, Organisation, PartnerStatus
+from grants.models import Application, PartnerStatus
 from grants.rules import budget, eligibility
 from grants.rules.confirmation import Change
 from grants.rules.problems import Problem
-
-
-def eligibility_rules(call: Call) -> eligibility.EligibilityRules:
-    return eligibility.EligibilityRules(
-        lead_countries=call.lead_countries, lead_types=call.lead_types,
-        partner_countries=call.partner_countries, partner_types=call.partner_types,
-        partners_min=call.partners_min, partners_max=call.partners_max,
-        country_groups=call.country_groups, max_applications_per_lead=call.max_applications_per_lead,
-    )
-
-
-def party(org: Organisation) -> eligibility.Party:
-    return eligibility.Party(key=str(org.id), type=org.type.value, country=org.country)
 
 
 def partnership_problems(application: Application) -> list[str]:
     """What the partnership breaks in its call's rules, as sentences; declined partners do not count."""
     partners = [p.organisation for p in application.partners if p.status is not PartnerStatus.declined]
     names = {str(o.id): o.name for o in [application.lead, *partners]}
-    found = eligibility.check_partnership(party(application.lead), [party(o) for o in partners],
-                                          eligibility_rules(application.call))
+    found = eligibility.check_partnership(application.lead.party(), [o.party() for o in partners],
+                                          application.call.eligibility_rules())
     return [describe(problem, names) for problem in found]
 
 

@@ -14,9 +14,8 @@ from grants.auth.services import acting_members
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import Application, Call, CallStatus, Organisation, OrganisationType, User
-from grants.partners.presenters import eligibility_rules
 from grants.partners.services import Refused
-from grants.rules.eligibility import Party, is_eligible_partner
+from grants.rules.eligibility import is_eligible_partner
 from grants.rules.text import fold
 
 PER_PAGE = 20
@@ -40,7 +39,7 @@ class ProfileIndex:
             Organisation.id, Organisation.type, Organisation.country, Organisation.partner_themes)).all()
         spelling: dict[str, str] = {}
         self.by_theme: dict[str, set[int]] = {}
-        self.parties = {row.id: Party(key=str(row.id), type=row.type.value, country=row.country) for row in rows}
+        self.parties = {row.id: Organisation.party(row) for row in rows}  # the row has the columns party() reads
         for row in rows:
             for theme in row.partner_themes or []:
                 spelling.setdefault(theme.casefold(), theme)
@@ -48,7 +47,7 @@ class ProfileIndex:
         self.themes = sorted(spelling.values(), key=str.casefold)  # one spelling per theme, whatever its case
 
     def eligible(self, call: Call) -> set[int]:
-        rules = eligibility_rules(call)
+        rules = call.eligibility_rules()
         return {org_id for org_id, party in self.parties.items() if is_eligible_partner(party, rules)}
 
 
@@ -104,7 +103,7 @@ def contact(sender: User, org: Organisation, message: str) -> None:
     """E-mail the message to the organisation's verified members (Refused when it has none)."""
     if not may_contact(sender, org):
         abort(404)
-    recipients = acting_members(org)
+    recipients = acting_members([org.id])
     if not recipients:
         raise Refused(_l("%(name)s has no verified member yet to receive messages.", name=org.name))
     reply = url_for("partners.profile", org_id=sender.organisation_id, _external=True)

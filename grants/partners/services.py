@@ -27,7 +27,7 @@ class Refused(Exception):
 
 def tell_lead(application: Application, subject, template: str, **context) -> None:
     link = url_for("partners.partnership", application_id=application.id, _external=True)
-    for member in acting_members(application.lead):
+    for member in acting_members([application.lead_id]):
         mail.send(member.email, subject, template, locale=member.locale, member=member, link=link,
                   application=application, **context)
 
@@ -60,7 +60,7 @@ def propose_partner(application: Application, organisation_id: int, role: str) -
     application.partners.append(partner)
     db.session.flush()
     record("propose_partner", partner, after=snapshot(partner, PARTNER_FIELDS))
-    for member in acting_members(org):
+    for member in acting_members([org.id]):
         mail.send(member.email, _l("%(lead)s invites you to partner its application", lead=application.lead.name),
                   "email/partner_invitation.txt", locale=member.locale, member=member, partner=partner,
                   application=application, link=url_for("partners.invitation", partner_id=partner.id,
@@ -82,7 +82,7 @@ def remove_partner(application: Application, partner: Partner) -> None:
         raise Refused(_l("%(name)s still incurs %(count)s budget line(s): move or delete them on the budget "
                          "page first.", name=partner.organisation.name, count=lines))
     record("remove_partner", partner, before=snapshot(partner, PARTNER_FIELDS))
-    for member in acting_members(partner.organisation):
+    for member in acting_members([partner.organisation_id]):
         mail.send(member.email, _l("You are no longer a partner of an application"), "email/partner_removed.txt",
                   locale=member.locale, member=member, partner=partner, application=application)
     application.partners.remove(partner)

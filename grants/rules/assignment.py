@@ -1,4 +1,4 @@
-"""Balanced assignment of evaluators to applications (domain.md 4, Impartiality and Assignment)."""
+"""Balanced assignment of evaluators to applications (docs/domain.md 4, Impartiality and Assignment)."""
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,4 +1,4 @@
-"""Budget totals and the call's money limits (domain.md 2 and 3)."""
+"""Budget totals and the call's money limits (docs/domain.md 2 and 3)."""
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,4 @@
-"""Rules a call's settings must follow (domain.md 2): pure functions over plain values, no Flask.
+"""Rules a call's settings must follow (docs/domain.md 2): pure functions over plain values, no Flask.
 
 A check returns a list of `Issue`: the form field it concerns (its WTForms name, e.g. `grant_max`
 or `lots-1-budget`), an English message marked with N_ for extraction, and the message's
@@ -180,10 +180,20 @@ def check_timeline(s: dict) -> list[Issue]:
 
 
 def check_eligibility(s: dict) -> list[Issue]:
+    """Who may lead and partner: each list chosen, each country a real ISO code, each country group possible."""
+    return _check_chosen(s) + _check_country_lists(s) + _check_country_groups(s)
+
+
+def _check_chosen(s: dict) -> list[Issue]:
+    """Each list of countries and types that was read must name at least one."""
+    return [Issue(name, N_("Choose at least one."))
+            for name in ("lead_countries", "partner_countries", "lead_types", "partner_types")
+            if s.get(name) is not None and not s[name]]
+
+
+def _check_country_lists(s: dict) -> list[Issue]:
+    """The first code of each country list that is not two letters, else the first that names no country."""
     issues = []
-    for name in ("lead_countries", "partner_countries", "lead_types", "partner_types"):
-        if s.get(name) is not None and not s[name]:
-            issues.append(Issue(name, N_("Choose at least one.")))
     for name in ("lead_countries", "partner_countries"):
         bad = [c for c in s.get(name) or [] if not COUNTRY.match(c)]
         unknown = [c for c in s.get(name) or [] if COUNTRY.match(c) and c not in COUNTRIES]
@@ -193,6 +203,13 @@ def check_eligibility(s: dict) -> list[Issue]:
         elif unknown:
             issues.append(Issue(name, N_("'%(code)s' is not the code of a country (ISO 3166-1, e.g. TR, DE)."),
                                 {"code": unknown[0]}))
+    return issues
+
+
+def _check_country_groups(s: dict) -> list[Issue]:
+    """Each group (a line) made of country codes, with a country that may lead or partner: else no
+    partnership could ever meet it."""
+    issues = []
     allowed = set(s.get("lead_countries") or []) | set(s.get("partner_countries") or [])
     for number, group in enumerate(s.get("country_groups") or [], start=1):
         bad = [c for c in group if not COUNTRY.match(c) or c not in COUNTRIES]

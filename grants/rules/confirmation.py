@@ -1,4 +1,4 @@
-"""What a partner's confirmation covers (domain.md 3, "Partnership confirmation").
+"""What a partner's confirmation covers (docs/domain.md 3, "Partnership confirmation").
 
 A partner confirms what its confirmation page shows: the application's title, acronym, summary,
 objectives, lot and duration, the partner's role, the budget totals, its share and its own budget

@@ -1,4 +1,4 @@
-"""Who may lead and who may partner an application (domain.md 2, eligibility)."""
+"""Who may lead and who may partner an application (docs/domain.md 2, eligibility)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence

@@ -1,4 +1,4 @@
-"""Rules an evaluation grid must follow (domain.md 4): pure functions over plain drafts, no Flask.
+"""Rules an evaluation grid must follow (docs/domain.md 4): pure functions over plain drafts, no Flask.
 
 Issues name WTForms fields (`sections-1-threshold`, `sections-0-criteria-2-weight`) as in
 grants.rules.call_settings.

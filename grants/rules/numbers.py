@@ -1,4 +1,4 @@
-"""Numbers as people write them in their language (domain.md 3, "Amounts as people type them").
+"""Numbers as people write them in their language (docs/domain.md 3, "Amounts as people type them").
 
 Pure functions of a value and a locale code ('tr', 'en'), used by the forms, the pages and the PDF
 builders alike, so that what a page shows and what a user types back mean the same amount.

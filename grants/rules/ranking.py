@@ -1,4 +1,4 @@
-"""Ranking, the award walk and the shortlist (domain.md 5)."""
+"""Ranking, the award walk and the shortlist (docs/domain.md 5)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence

@@ -1,4 +1,4 @@
-"""Rebalancing the evaluators' loads of a call (domain.md 4, Assignment).
+"""Rebalancing the evaluators' loads of a call (docs/domain.md 4, Assignment).
 
 A call's loads drift apart: assignments made by hand, evaluators added to the pool late, conflicts
 declared. Rebalancing moves assignments that nobody has started from the busiest evaluators to the

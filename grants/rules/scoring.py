@@ -1,4 +1,4 @@
-"""Evaluation grids, scores and the final score (domain.md 4)."""
+"""Evaluation grids, scores and the final score (docs/domain.md 4)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -118,7 +118,7 @@ def final_scores(
     *,
     extra_evaluator: bool = False,
 ) -> FinalScore:
-    """Final total and section scores per domain.md 4.
+    """Final total and section scores per docs/domain.md 4.
 
     Call once every assigned evaluation is submitted. `extra_evaluator` says whether the one
     extra evaluator has already been assigned (and its evaluation is in `evaluations`):

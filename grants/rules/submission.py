@@ -1,4 +1,4 @@
-"""Whether an application may be submitted (domain.md 3): one pure function over plain data, no Flask.
+"""Whether an application may be submitted (docs/domain.md 3): one pure function over plain data, no Flask.
 
 `check_submission(facts, now)` returns every `Blocker`: a stable code, an English message marked
 with N_ and its %(name)s parameters (the web layer translates it and formats datetimes in the

@@ -1,4 +1,4 @@
-"""Status machines of calls and application stages (domain.md 2 and 3): the statuses, their groups and the
+"""Status machines of calls and application stages (docs/domain.md 2 and 3): the statuses, their groups and the
 transitions, declared once here in terms of the enums; models, services, pages and reports use these groups."""
 from __future__ import annotations
 

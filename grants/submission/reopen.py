@@ -1,4 +1,4 @@
-"""Reopening a submitted application to correct it before the deadline (domain.md 3).
+"""Reopening a submitted application to correct it before the deadline (docs/domain.md 3).
 
 The lead reopens the current stage: it becomes a draft again and keeps its reference; partner
 confirmations stay valid unless what they confirmed changes; staff still see the last submitted

@@ -11,9 +11,10 @@ from sqlalchemy import func, select, update
 
 from grants import mail
 from grants.applications.access import current_stage
-from grants.applications.budget import limits_of, rule_lines
-from grants.applications.services import eligibility_rules, first_stage, not_withdrawn
+from grants.applications.budget import rule_lines
+from grants.applications.services import first_stage, not_withdrawn
 from grants.audit import record
+from grants.auth.services import acting_members
 from grants.awards.decisions import release_withdrawn
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
@@ -23,15 +24,12 @@ from grants.models import (
     AttachmentKind,
     Call,
     CallStatus,
-    Organisation,
     Procedure,
     Stage,
     StageStatus,
-    User,
 )
 from grants.models.base import now_utc
 from grants.partners.pending import awaiting_registration
-from grants.rules.eligibility import Party
 from grants.rules.submission import REQUIRED_FIELDS, Blocker, PartnerFacts, SubmissionFacts, check_submission
 from grants.rules.transitions import allowed_stage_transitions, check_stage_transition
 from grants.submission.versions import keep_submitted_version, submitted_receipt
@@ -68,10 +66,6 @@ def is_submitted(application: Application) -> bool:
     return stage is not None and stage.submitted_at is not None
 
 
-def _party(org: Organisation) -> Party:
-    return Party(str(org.id), org.type.value, org.country)
-
-
 def other_applications(application: Application) -> int:
     """The lead's other applications in this call that are not withdrawn (drafts count)."""
     return db.session.scalar(select(func.count(Application.id)).where(
@@ -99,13 +93,13 @@ def facts_for(application: Application, stage: ApplicationStage) -> SubmissionFa
         has_lots=bool(call.lots),
         lot_chosen=application.lot_id is not None,
         fields={name: getattr(application, name) for name in REQUIRED_FIELDS},
-        lead=_party(application.lead),
-        partners=[PartnerFacts(_party(p.organisation), p.organisation.name, p.status.value,
+        lead=application.lead.party(),
+        partners=[PartnerFacts(p.organisation.party(), p.organisation.name, p.status.value,
                                p.organisation_id in statements, registered=not awaiting_registration(p.organisation),
                                verified=p.organisation.verified) for p in application.partners],
         has_declaration=any(a.kind is AttachmentKind.declaration for a in application.attachments),
-        rules=eligibility_rules(call),
-        limits=limits_of(call),
+        rules=call.eligibility_rules(),
+        limits=call.budget_limits(),
         lines=rule_lines(application),
         indirect=application.indirect,
         contingency=application.contingency,
@@ -209,11 +203,7 @@ def withdraw(application: Application, reason: str) -> Application:
 def notify(application: Application, organisation_ids: list[int], subject, template: str, link: str,
            **context) -> None:
     """E-mail every member acting for the given organisations, each in their own language."""
-    members = db.session.scalars(
-        select(User).join(Organisation, User.organisation_id == Organisation.id).where(
-            User.organisation_id.in_(organisation_ids), User.member_verified_at.is_not(None),
-            User.active.is_(True), Organisation.verified_at.is_not(None)).order_by(User.id))
-    for member in members:
+    for member in acting_members(organisation_ids):
         mail.send(member.email, subject, template, locale=member.locale, member=member, application=application,
                   call=application.call, link=link, **context)
 

@@ -1,6 +1,6 @@
 """submission history: first and last submission, reopening, submitted version
 
-A submitted application may be reopened for correction until the deadline (domain.md 3): the stage
+A submitted application may be reopened for correction until the deadline (docs/domain.md 3): the stage
 keeps when it was first and last submitted, how many times, whether it is reopened now, and what
 was submitted last (the receipt's data, as JSON). Stages submitted before this migration were never
 reopened: submitted once, at submitted_at; their submitted version is read from the application.

@@ -34,7 +34,7 @@ def test_text_typed_before_the_session_expired_can_be_put_back(page, live_db):
 
 
 def test_what_one_user_typed_is_never_offered_to_the_next(page, live_db):
-    """L7 (security-probe.md): kept input belongs to its user and goes at logout."""
+    """L7 (docs/security.md): kept input belongs to its user and goes at logout."""
     make_user(organisation=make_org("TR", name="Çankaya Municipality"), email="ayse@cankaya.example")
     make_user(organisation=make_org("TR", name="Bornova Municipality"), email="mehmet@bornova.example")
     live_db.session.commit()

@@ -1,4 +1,4 @@
-"""Amounts as people type them on the budget page (domain.md 3): Turkish grouping and decimals, never
+"""Amounts as people type them on the budget page (docs/domain.md 3): Turkish grouping and decimals, never
 silently reinterpreted; the live totals flag what they cannot read instead of dropping it."""
 from __future__ import annotations
 

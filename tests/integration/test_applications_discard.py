@@ -1,4 +1,4 @@
-"""One draft per lead per call (domain.md 3): Start twice leads to the same draft, the database refuses a
+"""One draft per lead per call (docs/domain.md 3): Start twice leads to the same draft, the database refuses a
 second one, and a draft that was never submitted can be discarded."""
 from __future__ import annotations
 

@@ -150,7 +150,7 @@ def test_a_mistyped_address_is_corrected_before_confirmation(client, db, post):
 
 
 def test_an_unknown_address_costs_a_password_check_too(app, db, monkeypatch):
-    """No timing oracle at login (security probe M5): an unknown address is checked against a dummy hash."""
+    """No timing oracle at login (docs/security.md M5): an unknown address is checked against a dummy hash."""
     from grants.auth import services
 
     checked = []

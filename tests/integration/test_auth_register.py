@@ -58,7 +58,7 @@ def test_password_confirmation_must_match(client, db, post):
 
 
 def test_an_address_with_an_account_gets_the_same_answer_and_its_owner_is_told(client, db, post):
-    """No user enumeration (security probe M5): the visitor sees what a new address sees; the owner is e-mailed."""
+    """No user enumeration (docs/security.md M5): the visitor sees what a new address sees; the owner is e-mailed."""
     new = post("/auth/register", {**ORG, **ACCOUNT, "email": "new@nilufer.bel.tr"})
     client.get("/auth/registered")
     owner = make_user("applicant", email="ayse@nilufer.bel.tr")

@@ -47,7 +47,7 @@ def test_totals_follow_every_change_of_an_award(db):
 
 
 def test_a_sub_cent_award_is_refused_and_nothing_moves(db):
-    """L4 (security-probe.md): 99,999.999 is neither stored nor added to the lot's and call's totals."""
+    """L4 (docs/security.md): 99,999.999 is neither stored nor added to the lot's and call's totals."""
     call = _call_with(1)
     [stage] = _stages(call)
     with pytest.raises(BudgetRefused) as refused:

@@ -1,4 +1,4 @@
-"""Once an application is submitted, a call's money and eligibility rules cannot change (domain.md 2)."""
+"""Once an application is submitted, a call's money and eligibility rules cannot change (docs/domain.md 2)."""
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Staff: a call's evaluator pool, automatic and manual assignment (domain.md 4)."""
+"""Staff: a call's evaluator pool, automatic and manual assignment (docs/domain.md 4)."""
 from __future__ import annotations
 
 from collections import Counter

@@ -1,4 +1,4 @@
-"""Evaluators score online: drafts, submission lock, final scores, the extra evaluator (domain.md 4)."""
+"""Evaluators score online: drafts, submission lock, final scores, the extra evaluator (docs/domain.md 4)."""
 from __future__ import annotations
 
 from decimal import Decimal

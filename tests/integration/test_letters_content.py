@@ -1,4 +1,4 @@
-"""What a decision letter says (issue 12.1, domain.md 5): the true reason of each decision (an override's
+"""What a decision letter says (issue 12.1, docs/domain.md 5): the true reason of each decision (an override's
 justification, a reduction by how much and why, what the award walk found, awards below it), and the
 official parts a ministry's letter carries (letterhead and logo, number, date, addressee, signatory, how and
 by when to complain), in English and in Turkish."""

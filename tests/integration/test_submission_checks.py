@@ -1,4 +1,4 @@
-"""Every submission condition (domain.md 3): the check page lists the problem with a link to fix it,
+"""Every submission condition (docs/domain.md 3): the check page lists the problem with a link to fix it,
 and the submit POST is refused with the full list; nothing is numbered."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""H1 (security-probe.md): e-mailed links are built from the configured BASE_URL, never from the request's
+"""H1 (docs/security.md): e-mailed links are built from the configured BASE_URL, never from the request's
 Host header; in production a request for another host is refused."""
 from __future__ import annotations
 

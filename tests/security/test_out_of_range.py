@@ -1,4 +1,4 @@
-"""L3 (security-probe.md): ids and page numbers no column can hold (a 25-digit id) answer 404 or the first
+"""L3 (docs/security.md): ids and page numbers no column can hold (a 25-digit id) answer 404 or the first
 page, never a server error, on every route, for staff and for an applicant, on SQLite and PostgreSQL."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""M1 and L6 (security-probe.md): a session ends on the server when it should, whatever copies of its cookies
+"""M1 and L6 (docs/security.md): a session ends on the server when it should, whatever copies of its cookies
 exist; logging in starts a fresh session."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""M2, L2, L3b (security-probe.md): NUL bytes and characters that XML cannot hold are refused at input with a
+"""M2, L2, L3b (docs/security.md): NUL bytes and characters that XML cannot hold are refused at input with a
 message naming the field, never a server error (PostgreSQL cannot store NUL), and no login limit is dodged
 with them; text already stored with them cannot make the workbook fail."""
 from __future__ import annotations

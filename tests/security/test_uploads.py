@@ -1,4 +1,4 @@
-"""L1 (security-probe.md): office files are looked inside (programs, the EICAR test file, zip bombs), PDFs with
+"""L1 (docs/security.md): office files are looked inside (programs, the EICAR test file, zip bombs), PDFs with
 scripts or actions are refused, and a stored file is served with the extension of what it really is."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Text users typed comes out inert everywhere (issue 7, security suite; domain.md 6).
+"""Text users typed comes out inert everywhere (issue 7, security suite; docs/domain.md 6).
 
 Every free-text field of the shared world holds a payload naming its field: an HTML tag that would run,
 an attribute break-out, and a spreadsheet formula. Every page each role may open must show the payloads

@@ -1,4 +1,4 @@
-"""Amounts as people type them (domain.md 3): read in the user's locale, never silently reinterpreted."""
+"""Amounts as people type them (docs/domain.md 3): read in the user's locale, never silently reinterpreted."""
 from decimal import Decimal
 
 import pytest

@@ -1,4 +1,4 @@
-"""The balanced assignment rule (domain.md 4)."""
+"""The balanced assignment rule (docs/domain.md 4)."""
 from __future__ import annotations
 
 from collections import Counter

@@ -31,7 +31,7 @@ def test_a_call_cannot_skip_go_back_or_stay(old, new):
 
 ALLOWED = [
     ("draft", "submitted"), ("submitted", "admissible"), ("submitted", "inadmissible"),
-    ("submitted", "draft"),  # the lead reopens it to correct it before the deadline (domain.md 3)
+    ("submitted", "draft"),  # the lead reopens it to correct it before the deadline (docs/domain.md 3)
     ("admissible", "evaluated"), ("admissible", "below_threshold"),
     ("evaluated", "awarded"), ("evaluated", "reserve"), ("evaluated", "not_selected"),
     ("evaluated", "shortlisted"), ("evaluated", "not_shortlisted"),
