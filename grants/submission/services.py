@@ -14,7 +14,7 @@ from grants.applications.access import current_stage
 from grants.applications.budget import limits_of, rule_lines
 from grants.applications.services import eligibility_rules, first_stage, not_withdrawn
 from grants.audit import record
-from grants.awards.decisions import release_withdrawn
+from grants.awards.services.decisions import release_withdrawn
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import (

@@ -104,8 +104,8 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "awards.my_decisions": (Visit(),),
     "letters.index": (Visit(),),
     "settings.letters": (Visit(),),
-    "restricted.invite": (Visit(),),
-    "restricted.change_shortlist": (Visit(),),
+    "awards.invite": (Visit(),),
+    "awards.change_shortlist": (Visit(),),
     # reports and exports (staff)
     "exports.index": (Visit(),),
     "auditlog.index": (Visit(), Visit(query={"application": "NO-SUCH-1", "user": "staff"})),  # and a refused filter

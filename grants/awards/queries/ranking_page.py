@@ -19,15 +19,15 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Numeric, case, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import joinedload, load_only
 
-from grants.awards.budget import ZERO
-from grants.awards.decisions import requested
-from grants.awards.invitations import InvitationCounts, invitation_counts
-from grants.awards.overview import (
+from grants.awards.queries.invitations import InvitationCounts, invitation_counts
+from grants.awards.queries.overview import (
     SET_APART,
+    ZERO,
     Decisions,
     Line,
     Table,
     changes,
+    requested,
     shortlist_settled,
 )
 from grants.awards.scores import StageScore, missed_thresholds, stage_scores
