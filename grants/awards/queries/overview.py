@@ -1,5 +1,6 @@
 """A call's decisions as the ranking page and the evaluation report show them, read from the stored decisions
-in a fixed number of queries (the ranking page shows one table of it at a time: grants.awards.queries.ranking_page).
+in a fixed number of queries (the ranking page shows one table of it at a time:
+grants.awards.queries.ranking_page).
 
 Per stage (concept notes, full applications) and lot: the ranked applications with their final and
 section scores, requested grant, running total of the awards and the budget left after each, and
