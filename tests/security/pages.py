@@ -97,8 +97,9 @@ PAGES: dict[str, tuple[Visit, ...]] = {
                               Visit(args={"assignment_id": "open_assignment"})),
     "scoring.score": (Visit(args={"assignment_id": "open_assignment"}), Visit()),  # a draft, and one submitted
     # ranking and decisions
-    "awards.ranking": (Visit(), Visit(args={"call_id": "restricted_call"}),  # and two other tabs: a list, the changes
-                       Visit(query={"table": "withdrawn"}), Visit(query={"table": "changes"})),
+    "awards.ranking": (Visit(), Visit(args={"call_id": "restricted_call"}),  # and its other tabs: the lists, the changes
+                       Visit(query={"table": "inadmissible"}), Visit(query={"table": "withdrawn"}),
+                       Visit(query={"table": "changes"})),
     "awards.override_decision": (Visit(),),
     "awards.promote": (Visit(query={"lot": "lot"}),),
     "awards.finalise_call": (Visit(),),
