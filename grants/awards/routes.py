@@ -25,14 +25,14 @@ from grants.awards.queries import invitations as invitation_plan
 from grants.awards.queries.decisions import next_reserve, organisation_decisions, summary
 from grants.awards.queries.letters import final_letter, one_letter
 from grants.awards.queries.overview import requested, waiting_reason
-from grants.awards.queries.ranking_page import ranking_page
+from grants.awards.queries.ranking_page import ranking_page, tab_of, table_key
 from grants.awards.services import invitations
 from grants.awards.services.decisions import override, override_shortlist, promote_reserve
 from grants.awards.services.finalise import finalise
 from grants.awards.services.ranking import rank_call
 from grants.i18n import money
 from grants.letters.register import Delivery, render_pdf
-from grants.models import StageStatus
+from grants.models import Stage, StageStatus
 from grants.models.base import now_utc
 from grants.unit_of_work import issue_text, refusals
 from reports.letters import Letter
@@ -87,7 +87,7 @@ def override_decision(call_id: int, stage_id: int):
                      current_user.id, below_minimum=form.below_minimum.data)
         if outcome.ok:
             flash(_("The decision on %(reference)s was changed.", reference=stage.application.reference), "success")
-            return redirect(url_for(".ranking", call_id=call_id))
+            return redirect(url_for(".ranking", call_id=call_id, table=tab_of(call, stage)))
     return render_template("awards/override.html", call=call, stage=stage, requested=requested(stage),
                            form=form), _answered(form)
 
@@ -108,7 +108,7 @@ def promote(call_id: int):
             promote_reserve(call.id, lot_id, form.justification.data, current_user.id)
         if outcome.ok:
             flash(_("The first reserve application that fits was awarded."), "success")
-            return redirect(url_for(".ranking", call_id=call_id))
+            return redirect(url_for(".ranking", call_id=call_id, table=table_key(Stage.full_application, lot)))
     return render_template("awards/promote.html", call=call, lot=lot, promotion=next_reserve(call, lot_id),
                            form=form, requested=requested), _answered(form)
 
@@ -203,6 +203,6 @@ def change_shortlist(call_id: int, stage_id: int):
         if outcome.ok:
             flash(_("The shortlist decision on %(reference)s was changed.", reference=stage.application.reference),
                   "success")
-            return redirect(url_for(".ranking", call_id=call_id))
+            return redirect(url_for(".ranking", call_id=call_id, table=tab_of(call, stage)))
     return render_template("awards/shortlist.html", call=call, stage=stage, form=form,
                            sent=invitation_plan.invitations_sent(call.id)), _answered(form)

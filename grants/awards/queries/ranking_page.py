@@ -144,6 +144,11 @@ def table_key(kind: Stage, lot: Lot | None) -> str:
     return f"{kind.value}-{lot.code}" if lot else kind.value
 
 
+def tab_of(call: Call, stage: ApplicationStage) -> str:
+    """The key of the ranking tab that shows the stage."""
+    return table_key(stage.stage, next((lot for lot in call.lots if lot.id == stage.application.lot_id), None))
+
+
 def ranking_page(call: Call, args: Mapping) -> RankingPage:
     """The tabs of the call's ranking page and the page of the table the query string `args` asks for."""
     counts = _counts(call)
