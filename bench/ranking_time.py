@@ -1,4 +1,4 @@
-"""Time the ranking and award computation (grants.awards.services.rank_call) of a generated call.
+"""Time the ranking and award computation (grants.awards.services.ranking.rank_call) of a generated call.
 
 The generated call is already decided; its finalisation is lifted inside a transaction that is rolled
 back, so the database is left as it was. Prints one JSON line: seconds per run and the counts.
@@ -14,7 +14,7 @@ import time
 from sqlalchemy import select
 
 from grants import create_app
-from grants.awards.services import rank_call
+from grants.awards.services.ranking import rank_call
 from grants.extensions import db
 from grants.models import Call, CallStatus
 

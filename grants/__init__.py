@@ -132,7 +132,6 @@ def register_blueprints(app: Flask) -> None:
     from grants.applications.routes import bp as applications_bp
     from grants.auditlog.routes import bp as auditlog_bp
     from grants.auth.routes import bp as auth_bp
-    from grants.awards.restricted_routes import bp as restricted_bp
     from grants.awards.routes import bp as awards_bp
     from grants.calls.routes import bp as calls_bp
     from grants.evaluation.progress_routes import bp as evaluation_progress_bp
@@ -153,7 +152,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(partners_bp)
     app.register_blueprint(submission_bp)
     app.register_blueprint(awards_bp)
-    app.register_blueprint(restricted_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(scoring_bp)
     app.register_blueprint(evaluation_progress_bp)

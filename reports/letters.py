@@ -67,7 +67,7 @@ class Letterhead:
 
 @dataclass(frozen=True)
 class Reason:
-    """Why the decision is what it is, as far as the letter tells it (grants.awards.letters works it out).
+    """Why the decision is what it is, as far as the letter tells it (grants.awards.queries.letters works it out).
 
     When staff set the current decision (an override or a promotion), `by_staff` and their written
     `justification`. Otherwise, for a decision of the award walk, the walk's reason `why` (fits,

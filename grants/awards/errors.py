@@ -1,13 +1,12 @@
-"""Typed refusals of the ranking and award decisions, each with a message marked for translation."""
+"""Typed refusals of the ranking and award decisions: each a `Refused` (grants.rules.problems) with a message
+marked for translation and its %(name)s params, shown by the request boundary (grants/unit_of_work.py)."""
 from __future__ import annotations
 
+from grants.rules.problems import Refused
 
-class RankingError(Exception):
-    """A refusal to rank: `message` (marked for translation) with its %(name)s `params`."""
 
-    def __init__(self, message: str, **params: object) -> None:
-        self.message, self.params = message, params
-        super().__init__(message % params if params else message)
+class RankingError(Refused):
+    """A refusal to rank, or of any decision of the call."""
 
 
 class DecisionRefused(RankingError):

@@ -1,11 +1,11 @@
-"""Forms of the award pages (input only; the rules live in grants.awards.decisions)."""
+"""Forms of the award pages (input only; the rules live in grants.awards.services.decisions)."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from grants.awards.decisions import JUSTIFICATION_MIN
+from grants.awards.services.decisions import JUSTIFICATION_MIN
 from grants.calls.fields import DecimalText
 from grants.i18n import lazy_gettext as _l
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 
 from grants.auth.loaders import role_required
-from grants.awards.overview import load_call
+from grants.awards.queries.overview import load_call
 from grants.calls.fields import issue_text
 from grants.evaluation.progress import SORTS, progress, set_due_date, sort_rows
 from grants.evaluation.progress_forms import DueDateForm

@@ -2,7 +2,7 @@
 
 Per application, under its reference: `summary.pdf` (the application as submitted, with its current
 status) and, once the call's decisions are final, `decision-letter.pdf` (the letter the applicant
-received, grants.awards.letters). Applications are loaded in batches of a fixed number of queries
+received, grants.awards.queries.letters). Applications are loaded in batches of a fixed number of queries
 and each PDF goes into the archive on disk as soon as it is made, so memory stays flat whatever the
 number of applications.
 """
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.utils import secure_filename
 
-from grants.awards.letters import build_letters, letter_stages
+from grants.awards.queries.letters import build_letters, letter_stages
 from grants.exports.call_data import application_ids, load_call
 from grants.extensions import db
 from grants.letters.register import decision_letters as decision_letters_issued

@@ -1,6 +1,6 @@
 """The evaluation report of a call (PDF), for ministry staff, in English or Turkish.
 
-The data is what the ranking page shows (grants.awards.overview: the stored decisions and the final
+The data is what the ranking page shows (grants.awards.queries.overview: the stored decisions and the final
 scores from grants.awards.scores, and every decision staff changed by hand with its justification),
 plus the call's settings, its evaluator pool with their declarations of impartiality and of conflict
 of interest, and tallies per lot, country and region for the charts; all of it loaded in a fixed
@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from grants.auth.choices import country_name
-from grants.awards.overview import Change, Line, Overview, overview
+from grants.awards.queries.overview import Change, Line, Overview, overview
 from grants.calls.filters import shown_settings
 from grants.calls.forms import LABELS
 from grants.exports.call_data import load_call

@@ -6,7 +6,7 @@ application references: no gaps, no duplicates, also under concurrency; a rolled
 its numbers back), and keeps what it says. It is then e-mailed, as a PDF in each member's language,
 to every member acting for the lead organisation (a verified member of a verified organisation).
 A letter e-mailed to nobody is to be sent by post or registered e-mail: staff download it and
-record when it went. The caller commits.
+record when it went. The caller's unit of work commits (a request's: grants/unit_of_work.py).
 """
 from __future__ import annotations
 

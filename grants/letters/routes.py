@@ -8,10 +8,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from grants.auth.loaders import role_required
+from grants.access import load_or_404, requires
 from grants.extensions import db
 from grants.i18n import local_time
-from grants.jobs import commit
 from grants.letters import register
 from grants.letters.forms import PostedForm
 from grants.models import Call
@@ -20,14 +19,11 @@ bp = Blueprint("letters", __name__, url_prefix="/staff/calls/<int:call_id>/lette
 
 
 def _call(call_id: int) -> Call:
-    call = db.session.get(Call, call_id)
-    if call is None:
-        abort(404)
-    return call
+    return load_or_404(db.session.get(Call, call_id))
 
 
 @bp.get("")
-@role_required("staff")
+@requires("staff")
 def index(call_id: int):
     call = _call(call_id)
     page = register.register_page(call.id, request.args.get("page", 1, type=int))
@@ -36,11 +32,9 @@ def index(call_id: int):
 
 
 @bp.get("/issued/<int:letter_id>.pdf")
-@role_required("staff")
+@requires("staff")
 def download(call_id: int, letter_id: int):
-    row = register.issued_letter(call_id, letter_id)
-    if row is None:
-        abort(404)
+    row = load_or_404(register.issued_letter(call_id, letter_id))
     lang = request.args.get("lang") or str(get_locale())
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)
@@ -51,24 +45,21 @@ def download(call_id: int, letter_id: int):
 
 
 @bp.post("/issued/<int:letter_id>/posted")
-@role_required("staff")
+@requires("staff")
 def posted(call_id: int, letter_id: int):
-    row = register.issued_letter(call_id, letter_id)
-    if row is None:
-        abort(404)
+    row = load_or_404(register.issued_letter(call_id, letter_id))
     call = _call(call_id)
     form = PostedForm()
+    number = register.letter_of(row).number
     if row.posted_at is not None:
-        flash(_("Letter %(number)s was already recorded as sent on %(date)s.", number=register.letter_of(row).number,
+        flash(_("Letter %(number)s was already recorded as sent on %(date)s.", number=number,
                 date=local_time(row.posted_at, call.timezone)), "info")
     elif not form.validate():
-        flash(_("Letter %(number)s: %(problem)s", number=register.letter_of(row).number,
+        flash(_("Letter %(number)s: %(problem)s", number=number,
                 problem="; ".join(e for errors in form.errors.values() for e in errors)), "error")
     else:
         register.record_posted(row, form.post_reference.data or "", current_user.id)
-        commit()
-        flash(_("Letter %(number)s is recorded as sent by post or registered e-mail.",
-                number=register.letter_of(row).number), "success")
+        flash(_("Letter %(number)s is recorded as sent by post or registered e-mail.", number=number), "success")
     if request.args.get("back") == "admissibility":
         return redirect(url_for("admissibility.index", call_id=call_id))
     return redirect(url_for(".index", call_id=call_id))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from .problems import N_, Amount, Issue
+from .problems import N_, Amount, Issue, Moment
 from .transitions import CallStatus, StageStatus
 
 __all__ = ["BELOW_MINIMUM", "award_refusal", "invitation_refusal", "unchanged_refusal"]
@@ -16,7 +16,7 @@ FINAL = frozenset({CallStatus.decided, CallStatus.closed})
 
 
 def invitation_refusal(reference: str, *, restricted: bool, status: CallStatus, finalised: bool,
-                       deadline: datetime, at: datetime) -> Issue | None:
+                       deadline: datetime, zone: str, at: datetime) -> Issue | None:
     """Why nobody of the call can be invited to submit a full application at `at`, or None: only a restricted
     call invites, not once its decisions are final, and not from its (full-application) deadline on."""
     if not restricted:
@@ -27,7 +27,7 @@ def invitation_refusal(reference: str, *, restricted: bool, status: CallStatus, 
                             "full application any more."), {"reference": reference})
     if at >= deadline:
         return Issue("", N_("The full-application deadline (%(deadline)s) has passed: nobody can be invited to "
-                            "submit a full application any more."), {"deadline": deadline})
+                            "submit a full application any more."), {"deadline": Moment(deadline, zone)})
     return None
 
 

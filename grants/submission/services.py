@@ -15,7 +15,7 @@ from grants.applications.budget import rule_lines
 from grants.applications.services import first_stage, not_withdrawn
 from grants.audit import record
 from grants.auth.services import acting_members
-from grants.awards.decisions import release_withdrawn
+from grants.awards.services.decisions import release_withdrawn
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import (

@@ -44,6 +44,8 @@ def test_staff_decide_and_the_applicant_downloads_the_letter(page, live_db, live
     page.get_by_label("Justification").fill(WHY)
     page.get_by_role("button", name="Change the decision").click()
     expect(page.get_by_role("status").first).to_contain_text("The decision on TTGS-DEMO-0029 was changed.")
+    page.get_by_role("navigation", name="Tables of the ranking").get_by_role(
+        "link", name="Decisions changed by staff").click()  # their tab
     changes = page.get_by_role("region", name="Decisions changed by staff")
     expect(changes).to_contain_text(WHY)
     expect(changes).to_contain_text("Selin Staff")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from grants.awards.decisions import override, promote_reserve
+from grants.awards.services.decisions import override, promote_reserve
 from grants.extensions import db
 from grants.models import (
     Application,

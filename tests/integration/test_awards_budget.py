@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from grants.awards import BudgetRefused, DecisionRefused
-from grants.awards.budget import set_award
+from grants.awards.services._budget import set_award
 from grants.bundle.import_ import delete_call
 from grants.extensions import db as database
 from grants.models import Application, ApplicationStage, Call, Lot, Organisation

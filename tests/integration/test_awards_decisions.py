@@ -88,6 +88,8 @@ def test_compute_and_show_the_ranking_with_the_applications_set_apart(client, db
                   "Awarded"):
         assert shown in first
     assert "Budget €2,600,000.00, awarded €2,572,766.00, left €27,234.00." in html
+    html += "".join(text(client.get(f"/staff/calls/{call.id}/ranking?table={key}"))
+                    for key in ("below_threshold", "inadmissible", "withdrawn"))  # the lists set apart: their tabs
     assert "Section 1 Financial and operational capacity: 11.00 of at least 12.00" in html  # 0002 below threshold
     assert "Total: 36.00 of at least 50.00" in html  # 0011
     assert "Partnership statement missing" in html and "TTGS-DEMO-0038" in html  # inadmissible, withdrawn
@@ -144,7 +146,8 @@ def test_award_a_reduced_amount_with_a_justification(client, db, login_as, post,
     override = db.session.scalar(select(DecisionOverride))
     assert (override.from_amount, override.to_amount, override.user_id) == (D("75000.00"), D("70000.00"), staff.id)
     assert events(db, "decision.overridden") == 1
-    html = text(page)[text(page).index("Decisions changed by staff"):]
+    changes = text(client.get(f"/staff/calls/{demo.id}/ranking?table=changes"))  # their tab
+    html = changes[changes.index("Decisions changed by staff"):]
     assert WHY in html and "Selin Staff" in html and "€70,000.00" in html
     assert "changed by staff" in text(page)
 
@@ -243,7 +246,8 @@ def test_ranking_again_keeps_overrides_unless_staff_discard_them(client, db, log
     override = db.session.scalar(select(DecisionOverride))
     assert override.discarded_at is not None  # kept for the record
     assert events(db, "call.overrides_discarded") == 1
-    assert "discarded by a new ranking" in text(page) and WHY in text(page)
+    changes = text(client.get(f"{ranking}?table=changes"))  # their tab
+    assert "discarded by a new ranking" in changes and WHY in changes
     for reference, expected in EXPECTED.items():
         assert stage(db, reference).status.value == expected["status"]
 

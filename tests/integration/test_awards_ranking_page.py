@@ -1,6 +1,6 @@
-"""The staff ranking page a page at a time: 50 rows per ranked table and per list of the applications set apart,
-each paged by its own query parameter; running totals and section scores of the rows shown; a fixed number
-of queries whatever the number of applications."""
+"""The staff ranking page one table at a time (a tab per ranking and per list of the applications set apart, each
+chosen by `?table=`), a page at a time: 50 rows per table, each paged by its own query parameter; running totals
+and section scores of the rows shown; a fixed number of queries whatever the number of applications."""
 from __future__ import annotations
 
 import re
@@ -50,6 +50,11 @@ def page(client, call: Call, query: str = "") -> str:
     return response.get_data(as_text=True)
 
 
+def tab(client, call: Call, key: str, query: str = "") -> str:
+    """The page showing the table or list `key` (its tab), with the query string `query` (`&...`)."""
+    return page(client, call, f"?table={key}{query}")
+
+
 def section(html: str, key: str) -> str:
     """The HTML of the table or list whose section has this id."""
     start = html.index(f'id="{key}"')
@@ -73,8 +78,10 @@ def test_the_page_takes_the_same_queries_for_10_and_120_applications(client, db,
         with count_queries(db.engine) as statements:
             html = page(client, call)
         assert len(rows(section(html, "full_application-LOT1"))) == min(size // 2, 50)
+        with count_queries(db.engine) as withdrawn:
+            html = tab(client, call, "withdrawn")
         assert len(rows(section(html, "withdrawn"))) == min(size, 50)
-        counts.append(len(statements))
+        counts.append((len(statements), len(withdrawn)))
     assert counts[0] == counts[1], counts
 
 
@@ -94,7 +101,7 @@ def test_page_two_shows_ranks_51_to_100_and_the_running_total_goes_on(client, db
     # every award of the first 100 fits the budget; the rest are on the reserve list, from page 3 on
     assert {row[12].partition("€")[0] for row in shown} == {"Awarded"}
     assert "Promote the first reserve application that fits" in table
-    assert f'href="/staff/calls/{call.id}/ranking?full_application=3#full_application"' in table
+    assert f'href="/staff/calls/{call.id}/ranking?table=full_application&amp;full_application=3#full_application"' in table
 
 
 def test_the_section_scores_shown_on_page_two_are_the_rules(client, db, login_as):
@@ -115,18 +122,20 @@ def test_each_table_and_list_keeps_its_page_while_another_turns(client, db, logi
     call = ranked_call("PAGES-3", 120, lots=2, apart=True)
     db.session.commit()
     login_as("staff")
-    html = page(client, call, "?full_application-LOT1=2&below_threshold=3")
+    query = "&full_application-LOT1=2&below_threshold=3"
+    html = tab(client, call, "full_application-LOT1", query)
     assert [row[0] for row in rows(section(html, "full_application-LOT1"))] == [str(r) for r in range(51, 61)]
+    html = tab(client, call, "full_application-LOT2", query)
     assert [row[0] for row in rows(section(html, "full_application-LOT2"))][:2] == ["1", "2"]
-    below = section(html, "below_threshold")
+    below = section(tab(client, call, "below_threshold", query), "below_threshold")
     assert "120 applications." in below and "Rows 101 to 120 of 120." in below and len(rows(below)) == 20
     assert all("Total: 40.00 of at least 50.00" in row[4] for row in rows(below))  # the thresholds missed
     link = re.search(r'href="([^"]*)"[^>]*>2</a>', section(html, "full_application-LOT2")).group(1)
     url = urlsplit(unescape(link))
     assert (url.path, url.fragment) == (f"/staff/calls/{call.id}/ranking", "full_application-LOT2")
-    assert parse_qs(url.query) == {"full_application-LOT1": ["2"], "full_application-LOT2": ["2"],
-                                   "below_threshold": ["3"]}
-    waiting = section(html, "waiting")
+    assert parse_qs(url.query) == {"table": ["full_application-LOT2"], "full_application-LOT1": ["2"],
+                                   "full_application-LOT2": ["2"], "below_threshold": ["3"]}
+    waiting = section(tab(client, call, "waiting", query), "waiting")
     assert "Evaluations missing" in waiting and len(rows(waiting)) == 50
 
 
@@ -140,7 +149,8 @@ def test_a_page_beyond_the_last_or_not_a_number_shows_the_nearest(client, db, lo
 
 
 def test_final_scores_are_computed_for_the_rows_shown_only(client, db, login_as, monkeypatch):
-    from grants.awards import ranking_page, scores
+    from grants.awards import scores
+    from grants.awards.queries import ranking_page
 
     call = ranked_call("PAGES-5", 70, apart=True)
     db.session.commit()
@@ -148,9 +158,12 @@ def test_final_scores_are_computed_for_the_rows_shown_only(client, db, login_as,
     loaded = []
     monkeypatch.setattr(ranking_page, "stage_scores", lambda call, stages, by_id: loaded.append(
         ({s.id for s in stages}, by_id)) or scores.stage_scores(call, stages, by_id=by_id))
-    html = page(client, call, "?full_application=2&below_threshold=2")
-    references = [row[1] for row in rows(section(html, "full_application"))]
-    references += [row[0] for key in ("below_threshold", "waiting") for row in rows(section(html, key))]
+    query = "&full_application=2&below_threshold=2"
+    references = [row[1] for row in rows(section(tab(client, call, "full_application", query), "full_application"))]
+    references += [row[0] for key in ("below_threshold", "waiting")
+                   for row in rows(section(tab(client, call, key, query), key))]
     stage_ids = set(db.session.scalars(select(ApplicationStage.id).join(ApplicationStage.application)
                                        .where(Application.reference.in_(references))))
-    assert len(references) == 20 + 20 + 50 and loaded == [(stage_ids, True)]  # by id: not the whole call's
+    # by id, and for the rows shown only (not the whole call's): each tab's rows
+    assert len(references) == 20 + 20 + 50 and {by_id for _ids, by_id in loaded} == {True}
+    assert set().union(*(ids for ids, _by_id in loaded)) == stage_ids

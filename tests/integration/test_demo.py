@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from grants.awards.finalise import finalise
+from grants.awards.services.finalise import finalise
 from grants.demo import lead_email
 from grants.demo_data import TURKISH
 from grants.models import (

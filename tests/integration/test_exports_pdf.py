@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from grants.awards import rank_call
-from grants.awards.overview import load_call, overview
+from grants.awards.queries.overview import load_call, overview
 from grants.exports.application_pdfs import build as build_zip
 from grants.exports.evaluation_report import build, evaluation_report
 from grants.exports.kinds import ExportError

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from flask_babel import force_locale
 
-from grants.awards.letters import build_letters
+from grants.awards.queries.letters import build_letters
 from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
 from grants.exports import call_data
 from grants.models import Stage

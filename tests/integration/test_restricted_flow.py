@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from grants.applications.services import LineInput, save_budget
-from grants.awards import invitations
+from grants.awards.services import invitations
 from grants.extensions import db as database
 from grants.i18n import local_time
 from grants.models import Application, ApplicationStage, AuditEvent, Call, OutboxMessage, Stage, StageStatus

@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
-from grants.awards.letters import letter_stages
-from grants.awards.overview import submitted_stages
+from grants.awards.queries.letters import letter_stages
+from grants.awards.queries.overview import submitted_stages
 from grants.calls.services import has_submissions
 from grants.models import Application, ApplicationStage, AuditEvent, OutboxMessage, Stage, StageStatus
 from grants.submission import reopen as reopen_service

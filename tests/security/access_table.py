@@ -207,8 +207,8 @@ ROUTES: dict[str, Route] = {
         "signatory_name": "Deniz Yılmaz", "signatory_title_en": "Head of Department",
         "signatory_title_tr": "Daire Başkanı"}),
     "settings.logo": Route("staff"),
-    "restricted.invite": Route("staff", args={"call_id": "restricted_call"}),
-    "restricted.change_shortlist": Route("staff", args={"call_id": "restricted_call", "stage_id": "concept_note"},
+    "awards.invite": Route("staff", args={"call_id": "restricted_call"}),
+    "awards.change_shortlist": Route("staff", args={"call_id": "restricted_call", "stage_id": "concept_note"},
                                          data=JUSTIFIED),
     # reports and exports (staff)
     "exports.index": Route("staff"),

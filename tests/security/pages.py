@@ -97,15 +97,17 @@ PAGES: dict[str, tuple[Visit, ...]] = {
                               Visit(args={"assignment_id": "open_assignment"})),
     "scoring.score": (Visit(args={"assignment_id": "open_assignment"}), Visit()),  # a draft, and one submitted
     # ranking and decisions
-    "awards.ranking": (Visit(), Visit(args={"call_id": "restricted_call"})),
+    "awards.ranking": (Visit(), Visit(args={"call_id": "restricted_call"}),  # and its other tabs: the lists, the changes
+                       Visit(query={"table": "inadmissible"}), Visit(query={"table": "withdrawn"}),
+                       Visit(query={"table": "changes"})),
     "awards.override_decision": (Visit(),),
     "awards.promote": (Visit(query={"lot": "lot"}),),
     "awards.finalise_call": (Visit(),),
     "awards.my_decisions": (Visit(),),
     "letters.index": (Visit(),),
     "settings.letters": (Visit(),),
-    "restricted.invite": (Visit(),),
-    "restricted.change_shortlist": (Visit(),),
+    "awards.invite": (Visit(),),
+    "awards.change_shortlist": (Visit(),),
     # reports and exports (staff)
     "exports.index": (Visit(),),
     "auditlog.index": (Visit(), Visit(query={"application": "NO-SUCH-1", "user": "staff"})),  # and a refused filter

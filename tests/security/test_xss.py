@@ -68,6 +68,10 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
+# pages that show one table at a time (a tab each): the query strings that show their other tables
+TABS = {"awards.ranking": ("?table=inadmissible", "?table=withdrawn", "?table=changes")}
+
+
 def crawl(app, world, typed: Payloads, roles=ROLES) -> tuple[list[str], dict[str, set[str]]]:
     """Open every HTML page each role may open: the payloads found unescaped, and which role saw which field."""
     unescaped, seen_by = [], {}
@@ -76,13 +80,14 @@ def crawl(app, world, typed: Payloads, roles=ROLES) -> tuple[list[str], dict[str
         for rule in rules(app, "GET"):
             if expected(ROUTES[rule.endpoint], role) != 200:
                 continue
-            response = client.get(url(app, rule, world))
-            if response.mimetype != "text/html":
-                continue
-            body = response.get_data(as_text=True)
-            unescaped += [f"{rule.endpoint} as {role}: {raw}" for raw in RAW if raw in body]
-            for key in typed.shown(body):
-                seen_by.setdefault(key, set()).add(role)
+            for query in ("", *TABS.get(rule.endpoint, ())):
+                response = client.get(url(app, rule, world) + query)
+                if response.mimetype != "text/html":
+                    continue
+                body = response.get_data(as_text=True)
+                unescaped += [f"{rule.endpoint} as {role}: {raw}" for raw in RAW if raw in body]
+                for key in typed.shown(body):
+                    seen_by.setdefault(key, set()).add(role)
     return unescaped, seen_by
 
 

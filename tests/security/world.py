@@ -26,7 +26,7 @@ from pathlib import Path
 
 from grants.auth.tokens import password_token
 from grants.awards import rank_call
-from grants.awards.letters import build_letters
+from grants.awards.queries.letters import build_letters
 from grants.extensions import db
 from grants.letters import register
 from grants.models import (

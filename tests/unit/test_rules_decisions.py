@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from grants.rules.decisions import BELOW_MINIMUM, award_refusal, invitation_refusal, unchanged_refusal
-from grants.rules.problems import Amount
+from grants.rules.problems import Amount, Moment
 from grants.rules.transitions import CallStatus, StageStatus
 
 DEADLINE = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -13,7 +13,7 @@ DEADLINE = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
 def invitation(at=DEADLINE - timedelta(days=1), restricted=True, status=CallStatus.evaluation, finalised=False):
     return invitation_refusal("TTGS-1", restricted=restricted, status=status, finalised=finalised,
-                              deadline=DEADLINE, at=at)
+                              deadline=DEADLINE, zone="Europe/Istanbul", at=at)
 
 
 def test_a_restricted_call_before_its_deadline_may_invite():
@@ -35,7 +35,7 @@ def test_final_decisions_invite_nobody(status, finalised):
 
 def test_from_the_deadline_on_nobody_is_invited():
     issue = invitation(at=DEADLINE)
-    assert "deadline" in issue.message and issue.params == {"deadline": DEADLINE}
+    assert "deadline" in issue.message and issue.params == {"deadline": Moment(DEADLINE, "Europe/Istanbul")}
     assert invitation(at=DEADLINE + timedelta(days=3)).message == issue.message
 
 

@@ -1,5 +1,6 @@
 """A call's decisions as the ranking page and the evaluation report show them, read from the stored decisions
-in a fixed number of queries (the page shows pages of it: grants.awards.ranking_page).
+in a fixed number of queries (the ranking page shows one table of it at a time:
+grants.awards.queries.ranking_page).
 
 Per stage (concept notes, full applications) and lot: the ranked applications with their final and
 section scores, requested grant, running total of the awards and the budget left after each, and
@@ -14,9 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from grants.awards.budget import ZERO
-from grants.awards.decisions import requested
-from grants.awards.invitations import invitations_sent
+from grants.awards.queries.invitations import invitations_sent
 from grants.awards.scores import Missed, Progress, StageScore, missed_thresholds, stage_scores
 from grants.extensions import db
 from grants.models import (
@@ -34,6 +33,7 @@ from grants.models import (
 from grants.rules.transitions import DECIDED, IN_EVALUATION, UNDECIDED, in_order
 
 S = StageStatus
+ZERO = Decimal("0.00")
 # the lists of the applications set apart from the ranking, in the order the page shows them
 SET_APART = {**dict.fromkeys(in_order(UNDECIDED), "waiting"), S.below_threshold: "below_threshold",
              S.inadmissible: "inadmissible", S.withdrawn: "withdrawn"}
@@ -114,6 +114,11 @@ class Overview(Decisions):
     waiting: list[Line] = field(default_factory=list)  # not ranked yet: line.score says why (None: not checked)
 
 
+def requested(stage: ApplicationStage) -> Decimal:
+    """The grant requested in this stage, as submitted; the application's if the stage kept none."""
+    return stage.requested_grant_or_application
+
+
 def load_call(call_id: int) -> Call | None:
     return db.session.scalar(
         select(Call).where(Call.id == call_id)
@@ -144,13 +149,21 @@ def changes(call: Call) -> list[Change]:
         .options(joinedload(DecisionOverride.user)).order_by(DecisionOverride.at, DecisionOverride.id))]
 
 
+def active_overrides(call_id: int, kinds: tuple[Stage, ...] = tuple(Stage)):
+    """The call's overrides (of stages of the given kinds) that still stand (not discarded by a later ranking)."""
+    return (select(DecisionOverride).join(ApplicationStage, DecisionOverride.stage_id == ApplicationStage.id)
+            .join(Application, ApplicationStage.application_id == Application.id)
+            .where(Application.call_id == call_id, DecisionOverride.discarded_at.is_(None),
+                   ApplicationStage.stage.in_(kinds)))
+
+
 def shortlist_settled(call: Call) -> bool:
     return call.procedure is Procedure.restricted and invitations_sent(call.id)
 
 
 def overview(call: Call) -> Overview:
-    """Every submitted stage of the call, for the evaluation report (the ranking page shows pages of it:
-    grants.awards.ranking_page)."""
+    """Every submitted stage of the call, for the evaluation report (the ranking page shows
+    one table of it at a time: grants.awards.queries.ranking_page)."""
     stages = submitted_stages(call)
     scores = stage_scores(call, [s for s in stages if s.status in IN_EVALUATION])
     result = Overview(call, changes=changes(call), shortlist_settled=shortlist_settled(call))

@@ -21,13 +21,13 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from grants.awards.decisions import requested
-from grants.awards.overview import submitted_stages
+from grants.applications.access import is_lead_member
+from grants.awards.queries.overview import active_overrides, load_call, requested, submitted_stages
 from grants.awards.scores import StageScore, missed_thresholds, stage_scores
-from grants.awards.services import active_overrides
 from grants.extensions import db
+from grants.letters import register
 from grants.letters.register import complaint_by
-from grants.models import Application, ApplicationStage, Call, DecisionOverride, Stage, StageStatus
+from grants.models import Application, ApplicationStage, Call, DecisionOverride, LetterKind, Stage, StageStatus, User
 from grants.rules.transitions import CHOSEN, DECIDED, IN_EVALUATION, UNDECIDED
 from grants.settings.services import letterhead
 from reports.letters import Letter, Letterhead, MissedThreshold, Reason, SectionScore
@@ -167,3 +167,21 @@ def one_letter(call: Call, application_id: int, date: datetime, draft: bool = Fa
     if not stages:
         return None
     return replace(build_letters(call, stages, date)[stages[0].id], draft=draft)
+
+
+def applicant_letter(user: User, application_id: int) -> Letter | None:
+    """The decision letter of an application, for a member of its lead organisation once the call is final."""
+    application = db.session.get(Application, application_id)
+    if application is None or not is_lead_member(user, application):
+        return None
+    call = load_call(application.call_id)
+    if call.finalised_at is None:
+        return None
+    return final_letter(call, application.id)
+
+
+def final_letter(call: Call, application_id: int) -> Letter | None:
+    """The decision letter of a finalised call's application as issued (a call finalised before letters were
+    kept in the register, or imported decided, gets it built from the decisions, unnumbered)."""
+    row = register.latest(call.id, application_id, LetterKind.decision)
+    return register.letter_of(row) if row is not None else one_letter(call, application_id, call.finalised_at)

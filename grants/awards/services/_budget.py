@@ -9,7 +9,8 @@ amount is claimed the same way (it must still be what the caller read), so two c
 application cannot both count.
 
 Rows are locked in one order, call then lot, as `rank_call` (which locks the call first) does.
-A refusal raises BudgetRefused after some rows may have been updated: the caller rolls back.
+A refusal raises BudgetRefused after some rows may have been updated: the request rolls back
+(grants/unit_of_work.py).
 """
 from __future__ import annotations
 

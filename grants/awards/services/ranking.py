@@ -4,14 +4,14 @@
 data to grants.rules and writes back final score, status, rank and awarded amount, and the call's
 and lots' awarded totals (which the database keeps within budget). Running it again gives the same
 result. A stage whose evaluations are not all in, or that needs one more evaluator (discrepancy),
-keeps its status and is reported. The caller commits; one audit event per run, and one per stage
+keeps its status and is reported. The request commits; one audit event per run, and one per stage
 whose decision (status, final score, rank or amount) the run changes.
 
 Ranking again recomputes every decision from the scores, so it would silently undo the decisions
-staff changed by hand (grants.awards.decisions). It is refused while the call has such overrides,
+staff changed by hand (grants.awards.services.decisions). It is refused while the call has such overrides,
 unless the caller asks to discard them: they are then marked discarded (kept, with who and why, for
 the record; one audit event) and the ranking proceeds. In a restricted call, once the shortlisted leads
-were invited (grants.awards.invitations), the concept notes' outcomes and their overrides are settled:
+were invited (grants.awards.services.invitations), the concept notes' outcomes and their overrides are settled:
 ranking again leaves them as they are.
 """
 from __future__ import annotations
@@ -25,10 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from grants.audit import Event, record, record_all
-from grants.awards.decisions import release_withdrawn
 from grants.awards.errors import RankingError
-from grants.awards.invitations import invitations_sent
+from grants.awards.queries.invitations import invitations_sent
+from grants.awards.queries.overview import active_overrides
 from grants.awards.scores import Progress, Sheet, grid_rules, load_sheets, sheets_score
+from grants.awards.services.decisions import release_withdrawn
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -135,14 +136,6 @@ def _load_stages(call: Call) -> list[ApplicationStage]:
             Application.call_id, Application.lot_id, Application.number, Application.reference,
             Application.requested_grant))
         .order_by(Application.number, ApplicationStage.id)))
-
-
-def active_overrides(call_id: int, kinds: tuple[Stage, ...] = tuple(Stage)):
-    """The call's overrides (of stages of the given kinds) that still stand (not discarded by a later ranking)."""
-    return (select(DecisionOverride).join(ApplicationStage, DecisionOverride.stage_id == ApplicationStage.id)
-            .join(Application, ApplicationStage.application_id == Application.id)
-            .where(Application.call_id == call_id, DecisionOverride.discarded_at.is_(None),
-                   ApplicationStage.stage.in_(kinds)))
 
 
 def _settle_overrides(call: Call, kinds: tuple[Stage, ...], discard: bool, user_id: int | None) -> None:
@@ -283,7 +276,7 @@ def _award(call: Call, ranked: list[Candidate], budget: Decimal, by_ref: dict[st
 
 
 def _turn_json(turn: Turn) -> dict:
-    """Why the walk decided so, kept on the stage for its decision letter (grants.awards.letters)."""
+    """Why the walk decided so, kept on the stage for its decision letter (grants.awards.queries.letters)."""
     return {"why": turn.why, "remaining": str(turn.remaining), "stop_rank": turn.stop_rank,
             "reserve_full": turn.reserve_full}
 
