@@ -12,7 +12,6 @@ from flask_wtf import FlaskForm
 from grants.auth.loaders import role_required
 from grants.awards.decisions import decision_stage, next_reserve, override, promote_reserve, requested
 from grants.awards.errors import DecisionRefused, RankingError
-from grants.awards.filters import FILTERS
 from grants.awards.finalise import applicant_letter, final_letter, finalise, organisation_decisions, summary
 from grants.awards.forms import ComputeForm, OverrideForm, PromoteForm
 from grants.awards.letters import one_letter
@@ -29,8 +28,6 @@ from grants.models.base import now_utc
 from reports.letters import Letter
 
 bp = Blueprint("awards", __name__)
-for _name, _filter in FILTERS.items():
-    bp.add_app_template_filter(_filter, _name)
 
 
 def _call(call_id: int) -> Call:
