@@ -176,13 +176,13 @@ def register_commands(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from grants.exports.worker import start_on_request
-    from grants.i18n import register_template_helpers
     from grants.security import hide_server_version, refuse_unstorable_input, set_security_headers
+    from grants.templating import register as register_templating
     from grants.unit_of_work import init_app as unit_of_work
 
     hide_server_version()
     unit_of_work(app)
-    register_template_helpers(app)
+    register_templating(app)
     app.before_request(refuse_unstorable_input)
     app.after_request(set_security_headers)
     start_on_request(app)

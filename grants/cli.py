@@ -47,12 +47,18 @@ def resend() -> None:
 
 
 def _resend() -> None:
+    """Queue again what waits, and store as failed the exports whose worker is gone (pages only show them so)."""
+    from grants.exports.jobs import settle_lost
     from grants.jobs import QueueUnavailable, resend_pending
 
     try:
         click.echo(f"Queued again: {resend_pending()} waiting job(s).")
     except QueueUnavailable as error:
         raise click.ClickException(f"The job queue is unreachable: {error}") from error
+    lost = settle_lost()
+    db.session.commit()
+    if lost:
+        click.echo(f"Marked failed: {lost} export(s) whose worker is gone (staff can retry them).")
 
 
 @bundle_cli.command("import")

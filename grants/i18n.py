@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency, format_decimal
-from flask import Flask, current_app, has_request_context, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale, gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -91,15 +91,3 @@ def localized(row: object, name: str = "title") -> str:
     """A text kept in English (`row.title`) and Turkish (`row.title_tr`), such as a grid's section or criterion
     (`title`, `description`), in the current language, else in the other one."""
     return in_language(getattr(row, name), getattr(row, f"{name}_tr", ""), get_locale())
-
-
-def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters["money"] = money
-    app.jinja_env.filters["number"] = number
-    app.jinja_env.filters["local_time"] = local_time
-    app.jinja_env.filters["file_size"] = file_size
-    app.jinja_env.filters["localized"] = localized
-
-    @app.context_processor
-    def inject_locale() -> dict:
-        return {"current_locale": str(get_locale()), "language_names": LANGUAGE_NAMES}

@@ -8,12 +8,14 @@ A use case refuses with `Refused` (grants/rules/problems.py). A route that shows
 the call in `refusals(form)`; one that does not lets it escape, and the handler here rolls back, shows it as a
 message and sends the user back to the page they came from.
 
-A GET never writes: what a GET changed is rolled back, and under tests it is an error.
+A GET never writes: what a GET changed is rolled back, and under tests it is an error. The one kind of GET that
+acts is a signed link e-mailed to its owner (confirm your address): its view is marked `@link_action`, and the
+boundary treats it as a changing request.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -87,10 +89,29 @@ def issue_text(issue: Any) -> str:
     return translate(issue)
 
 
+def _field(form: Any, name: str) -> Any:
+    """The input of `form` named `name`: a field, or a row's field in a list of subforms ('lots-1-budget'); not
+    a list itself (its issue goes among the form's errors, as its rows show only their own)."""
+    if form is None or not name:
+        return None
+    if not hasattr(form, "_fields"):
+        return getattr(form, name, None)
+    return next((field for field in _inputs(form) if field.name == name), None)
+
+
+def _inputs(form: Any) -> Iterator[Any]:
+    for field in form if hasattr(form, "_fields") else ():
+        for entry in getattr(field, "entries", [field]):
+            if hasattr(entry, "form") and hasattr(entry.form, "_fields"):
+                yield from _inputs(entry.form)
+            else:
+                yield entry
+
+
 def show(refused: Refused, form: Any = None) -> None:
     """Each issue of a refusal on the form field it names, else among the form's errors, else as a message."""
     for issue in refused.issues:
-        field = getattr(form, issue.field, None) if form is not None and issue.field else None
+        field = _field(form, issue.field)
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, issue_text(issue)]
         elif form is not None:
@@ -111,13 +132,28 @@ def refusals(form: Any = None) -> Iterator[Outcome]:
         outcome.refused = refused
 
 
+def link_action(view: Callable) -> Callable:
+    """Mark a view whose GET follows a signed link e-mailed to the user and does what it says (confirming an
+    address): e-mail clients open links with a GET, so this GET writes and is committed like a POST."""
+    view.link_action = True  # type: ignore[attr-defined]
+    return view
+
+
+def _changes(req) -> bool:
+    """Whether this request may change something: any method but GET, HEAD and OPTIONS, and a link action."""
+    if req.method not in SAFE_METHODS:
+        return True
+    view = current_app.view_functions.get(req.endpoint or "")
+    return req.method == "GET" and getattr(view, "link_action", False)
+
+
 def when_queue_unreachable(message: str) -> None:
     """The warning to show if the jobs of this request cannot be queued (Redis down); the work is kept."""
     g.queue_unreachable_message = message
 
 
 def _finish(response):
-    if request.method in SAFE_METHODS:
+    if not _changes(request):
         committed = db.session().info.pop(_GET_COMMITTED, None)
         if wrote() or committed:
             db.session.rollback()

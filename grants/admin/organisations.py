@@ -15,18 +15,16 @@ from grants.models import Application, Attachment, BudgetLine, Organisation, Org
 from grants.models.base import now_utc
 from grants.models.organisations import IDENTITY_FIELDS
 from grants.partners import pending
+from grants.rules import problems
+from grants.rules.problems import N_
 from grants.rules.text import compact, fold
 
 PER_PAGE = 50
 ORG_STATUSES = ("all", "unverified", "verified", "closed")
 
 
-class Refused(Exception):
+class Refused(problems.Refused):
     """Staff may not do this to the organisation now; the message says why."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def _open():
@@ -57,12 +55,12 @@ def verify_organisation(actor: User, org: Organisation, seen: dict | None = None
     if org.verified:
         return
     if pending.awaiting_registration(org):
-        raise Refused(_l("Nobody has registered %(name)s yet: it was invited as a partner. It can be verified once "
-                         "its contact person has registered and completed its details.", name=org.name))
+        raise Refused(N_("Nobody has registered %(name)s yet: it was invited as a partner. It can be verified once "
+                         "its contact person has registered and completed its details."), name=org.name)
     query = update(Organisation).where(Organisation.id == org.id, Organisation.verified_at.is_(None), _open())
     if seen:
         if seen.get("type") not in OrganisationType._value2member_map_:
-            raise Refused(_l("The organisation changed while you were reading it. Check it again, then verify it."))
+            raise Refused(N_("The organisation changed while you were reading it. Check it again, then verify it."))
         query = query.where(*(getattr(Organisation, field) == (OrganisationType(seen[field]) if field == "type"
                                                                   else seen.get(field, "")) for field in IDENTITY_FIELDS))
     before = snapshot(org, ["verified_at", "identity_changed_at", "identity_changes"])
@@ -71,8 +69,8 @@ def verify_organisation(actor: User, org: Organisation, seen: dict | None = None
     db.session.refresh(org)
     if done.rowcount == 0:
         if org.closed:
-            raise Refused(_l("This organisation was rejected or merged: it cannot be verified."))
-        raise Refused(_l("The organisation changed while you were reading it. Check it again, then verify it."))
+            raise Refused(N_("This organisation was rejected or merged: it cannot be verified."))
+        raise Refused(N_("The organisation changed while you were reading it. Check it again, then verify it."))
     record("verify", org, before=before, after=snapshot(org, ["verified_at", "verified_by_id", *IDENTITY_FIELDS]))
     for member in acting_members([org.id]):
         mail.send(member.email, _l("Your organisation was verified"), "email/organisation_verified.txt",
@@ -89,7 +87,7 @@ def reject_organisation(actor: User, org: Organisation, reason: str) -> None:
                               .execution_options(synchronize_session=False))
     db.session.refresh(org)
     if done.rowcount == 0:
-        raise Refused(_l("Only an unverified organisation that is not rejected or merged can be rejected."))
+        raise Refused(N_("Only an unverified organisation that is not rejected or merged can be rejected."))
     record("reject", org, before={"rejected_at": None},
            after=snapshot(org, ["rejected_at", "rejected_by_id", "rejection_reason"]))
     for member in org.members:
@@ -115,14 +113,15 @@ def merge_organisation(actor: User, duplicate: Organisation, original: Organisat
     application (those would be lost or stranded): staff then sort them out first.
     """
     if original.id not in {o.id for o in duplicates(duplicate)}:
-        raise Refused(_l("Merge only into an organisation with the same name or legal identifier."))
+        raise Refused(N_("Merge only into an organisation with the same name or legal identifier."))
     done = db.session.execute(update(Organisation).where(Organisation.id == duplicate.id, _open())
                               .values(merged_into_id=original.id, verified_at=None, verified_by_id=None)
                               .execution_options(synchronize_session=False))
-    if done.rowcount == 0 or _holdings(duplicate):  # counted once closed: no application can start since; the caller rolls back
-        raise Refused(_l("%(name)s takes part in applications, so merging it would lose them. Withdraw or move "
-                         "them first, or reject the registration instead.", name=duplicate.name)
-                      if done.rowcount else _l("This organisation was already rejected or merged."))
+    if done.rowcount == 0:
+        raise Refused(N_("This organisation was already rejected or merged."))
+    if _holdings(duplicate):  # counted once closed: no application can start since; the refusal rolls back
+        raise Refused(N_("%(name)s takes part in applications, so merging it would lose them. Withdraw or move "
+                         "them first, or reject the registration instead."), name=duplicate.name)
     moved = list(db.session.scalars(select(User).where(User.organisation_id == duplicate.id).order_by(User.id)))
     db.session.execute(update(User).where(User.organisation_id == duplicate.id)
                        .values(organisation_id=original.id, member_verified_at=None, member_verified_by_id=None)

@@ -1,36 +1,33 @@
 """Administration: verify organisations and members, invite users, manage roles, read the outbox."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from grants import jobs
+from grants.access import load_or_404, requires
 from grants.admin import organisations as organisations_
 from grants.admin import services
 from grants.admin.forms import ROLE_LABELS, InviteForm, RejectForm, RoleForm, role_choices, role_label
 from grants.auth import services as accounts
+from grants.auth.access import pending_member
 from grants.auth.identity import IDENTITY_LABELS, duplicates, with_duplicates
-from grants.auth.loaders import role_required
 from grants.extensions import db
 from grants.models import Organisation, OutboxMessage, Role, User
 from grants.models.organisations import IDENTITY_FIELDS
 from grants.partners import pending
+from grants.unit_of_work import refusals
 
 bp = Blueprint("admin", __name__)
-bp.add_app_template_filter(role_label, "role_label")
 
 
 def _get(model: type, object_id: int):
-    found = db.session.get(model, object_id)
-    if found is None:
-        abort(404)
-    return found
+    return load_or_404(db.session.get(model, object_id))
 
 
 @bp.get("/organisations")
-@role_required("staff")
+@requires("staff")
 def organisations():
     status = request.args.get("status", "all")
     if status not in organisations_.ORG_STATUSES:
@@ -49,83 +46,66 @@ def _organisation_page(org: Organisation, reject_form: RejectForm | None = None,
 
 
 @bp.get("/organisations/<int:org_id>")
-@role_required("staff")
+@requires("staff")
 def organisation(org_id: int):
     return _organisation_page(_get(Organisation, org_id))
 
 
-def _refused(org: Organisation, refusal: organisations_.Refused):
-    db.session.rollback()
-    flash(str(refusal.message), "error")
-    return redirect(url_for("admin.organisation", org_id=org.id))
-
-
 @bp.post("/organisations/<int:org_id>/verify")
-@role_required("staff")
+@requires("staff")
 def verify_organisation(org_id: int):
     org = _get(Organisation, org_id)
     seen = {field: request.form[field] for field in IDENTITY_FIELDS if field in request.form} or None
-    try:
+    with refusals() as outcome:
         organisations_.verify_organisation(current_user, org, seen)
-    except organisations_.Refused as refusal:
-        return _refused(org, refusal)
-    jobs.commit()
-    flash(_("%(name)s is verified.", name=org.name), "success")
+    if outcome.ok:
+        flash(_("%(name)s is verified.", name=org.name), "success")
     return redirect(url_for("admin.organisation", org_id=org.id))
 
 
 @bp.post("/organisations/<int:org_id>/reject")
-@role_required("staff")
+@requires("staff")
 def reject_organisation(org_id: int):
     org = _get(Organisation, org_id)
     form = RejectForm()
     if not form.validate_on_submit():
         return _organisation_page(org, form, 400)
-    try:
+    with refusals() as outcome:
         organisations_.reject_organisation(current_user, org, form.reason.data)
-    except organisations_.Refused as refusal:
-        return _refused(org, refusal)
-    jobs.commit()
-    flash(_("The registration of %(name)s is rejected; its users were told why.", name=org.name), "success")
+    if outcome.ok:
+        flash(_("The registration of %(name)s is rejected; its users were told why.", name=org.name), "success")
     return redirect(url_for("admin.organisation", org_id=org.id))
 
 
 @bp.post("/organisations/<int:org_id>/merge")
-@role_required("staff")
+@requires("staff")
 def merge_organisation(org_id: int):
     org = _get(Organisation, org_id)
-    original = db.session.get(Organisation, request.form.get("into", type=int) or 0)
-    if original is None:
-        abort(404)
-    try:
+    original = _get(Organisation, request.form.get("into", type=int) or 0)
+    with refusals() as outcome:
         moved = organisations_.merge_organisation(current_user, org, original)
-    except organisations_.Refused as refusal:
-        return _refused(org, refusal)
-    jobs.commit()
+    if not outcome.ok:
+        return redirect(url_for("admin.organisation", org_id=org.id))
     flash(_("%(name)s is merged into %(original)s: %(count)d user(s) moved there, to be verified as its members.",
             name=org.name, original=original.name, count=len(moved)), "success")
     return redirect(url_for("admin.organisation", org_id=original.id))
 
 
 @bp.post("/organisations/<int:org_id>/members/<int:user_id>/verify")
-@role_required("staff")
+@requires("staff")
 def verify_member(org_id: int, user_id: int):
     org = _get(Organisation, org_id)
-    try:
-        member = accounts.verify_member(current_user, org, user_id)
-    except LookupError:
-        abort(404)
-    except accounts.NotConfirmed:
-        flash(_("This person has not confirmed their e-mail address yet. Verify them once they have."), "error")
-        return redirect(url_for("admin.organisation", org_id=org.id))
-    jobs.commit()
-    flash(_("%(name)s is verified as a member of %(organisation)s.", name=member.name, organisation=org.name),
-          "success")
+    member = pending_member(org, user_id)
+    with refusals() as outcome:  # not confirmed yet
+        accounts.verify_member(current_user, org, member)
+    if outcome.ok:
+        flash(_("%(name)s is verified as a member of %(organisation)s.", name=member.name, organisation=org.name),
+              "success")
     return redirect(url_for("admin.organisation", org_id=org.id))
 
 
 @bp.get("/users")
-@role_required("staff")
+@requires("staff")
 def users():
     q = request.args.get("q", "").replace("\x00", "")[:200]
     role = request.args.get("role", "")
@@ -134,72 +114,62 @@ def users():
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
-@role_required("staff")
+@requires("staff")
 def invite():
     form = InviteForm()
     form.role.choices = [SelectChoice("", _("Choose a role"))] + role_choices(services.invitable_roles(current_user))
     if form.validate_on_submit():
-        try:
+        with refusals(form) as outcome:  # the address has an account
             user = services.invite_user(current_user, form.name.data, form.email.data, Role(form.role.data))
-        except accounts.EmailTaken:
-            form.email.errors.append(_("An account with this email address already exists."))
-        else:
-            jobs.commit()
+        if outcome.ok:
             flash(_("We sent an invitation to %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.user", user_id=user.id))
     return render_template("admin/invite.html", form=form)
 
 
 @bp.get("/users/<int:user_id>")
-@role_required("staff")
+@requires("staff")
 def user(user_id: int):
     found = _get(User, user_id)
     return render_template("admin/user.html", user=found, role_form=RoleForm(role=found.role.value))
 
 
 @bp.post("/users/<int:user_id>/role")
-@role_required("admin")
+@requires("admin")
 def change_role(user_id: int):
     found = _get(User, user_id)
     form = RoleForm()
     if not form.validate_on_submit():
         return render_template("admin/user.html", user=found, role_form=form), 400
-    try:
+    with refusals() as outcome:  # one's own role
         services.change_role(current_user, found, Role(form.role.data))
-    except services.NotAllowed:
-        flash(_("You cannot change your own role."), "error")
-        return redirect(url_for("admin.user", user_id=found.id))
-    jobs.commit()
-    flash(_("%(name)s is now: %(role)s.", name=found.name, role=role_label(found.role)), "success")
+    if outcome.ok:
+        flash(_("%(name)s is now: %(role)s.", name=found.name, role=role_label(found.role)), "success")
     return redirect(url_for("admin.user", user_id=found.id))
 
 
 @bp.post("/users/<int:user_id>/active")
-@role_required("admin")
+@requires("admin")
 def set_active(user_id: int):
     found = _get(User, user_id)
     active = request.form.get("active") == "1"
-    try:
+    with refusals() as outcome:  # one's own account
         services.set_active(current_user, found, active)
-    except services.NotAllowed:
-        flash(_("You cannot deactivate your own account."), "error")
-        return redirect(url_for("admin.user", user_id=found.id))
-    jobs.commit()
-    if active:
+    if outcome.ok and active:
         flash(_("%(name)s can log in again.", name=found.name), "success")
-    else:
+    elif outcome.ok:
         flash(_("%(name)s can no longer log in.", name=found.name), "success")
     return redirect(url_for("admin.user", user_id=found.id))
 
 
 @bp.get("/outbox")
-@role_required("admin")
+@requires("admin")
 def outbox():
     return render_template("admin/outbox.html", page=services.outbox_page())
 
 
 @bp.get("/outbox/<int:message_id>")
-@role_required("admin")
+@requires("admin")
 def outbox_message(message_id: int):
     message = _get(OutboxMessage, message_id)
     return render_template("admin/outbox_message.html", message=message, body=services.readable_body(message))

@@ -14,6 +14,7 @@ from grants.auth.services import add_user, password_link
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import Organisation, OutboxMessage, Role, User
+from grants.rules.problems import N_, Refused
 from grants.rules.text import fold
 
 PER_PAGE = 50
@@ -21,7 +22,7 @@ PER_PAGE = 50
 _TOKEN_LINK = re.compile(r"(/auth/password/|/auth/confirm/|/partners/register/)[\w.~-]+")
 
 
-class NotAllowed(Exception):
+class NotAllowed(Refused):
     """The acting user may not do this (e.g. invite an admin, or change their own account)."""
 
 
@@ -48,7 +49,7 @@ def invitable_roles(actor: User) -> list[Role]:
 def invite_user(actor: User, name: str, email: str, role: Role) -> User:
     """Create an account without a password and e-mail its owner a link to choose one."""
     if role not in invitable_roles(actor):
-        raise NotAllowed(role)
+        raise NotAllowed(N_("You do not have permission to do that."), field="role")
     user = add_user(User(name=name, email=email, role=role))
     record("invite", user, after=snapshot(user, ["email", "name", "role"]))
     mail.send(user.email, _l("You are invited to TWIN Grants"), "email/invitation.txt", user=user, inviter=actor,
@@ -58,7 +59,7 @@ def invite_user(actor: User, name: str, email: str, role: Role) -> User:
 
 def change_role(actor: User, user: User, role: Role) -> None:
     if user.id == actor.id:
-        raise NotAllowed("own role")
+        raise NotAllowed(N_("You cannot change your own role."))
     if user.role is role:
         return
     before = snapshot(user, ["role"])
@@ -68,7 +69,7 @@ def change_role(actor: User, user: User, role: Role) -> None:
 
 def set_active(actor: User, user: User, active: bool) -> None:
     if user.id == actor.id:
-        raise NotAllowed("own account")
+        raise NotAllowed(N_("You cannot deactivate your own account."))
     if user.active is active:
         return
     user.active = active

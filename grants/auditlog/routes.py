@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from wtforms import SelectChoice
 
+from grants.access import requires
 from grants.auditlog import labels, queries
 from grants.auditlog.forms import FilterForm
-from grants.auth.loaders import role_required
 from grants.i18n import display_zone
 from grants.i18n import lazy_gettext as _l
 
@@ -15,7 +15,7 @@ bp = Blueprint("auditlog", __name__)
 
 
 @bp.get("/staff/audit")
-@role_required("staff")
+@requires("staff")
 def index():
     form = FilterForm(request.args)
     calls = queries.calls()

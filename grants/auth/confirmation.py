@@ -19,6 +19,9 @@ from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import User
 from grants.models.base import now_utc
+from grants.rules.problems import N_
+
+TAKEN = N_("An account with this email address already exists. Log in instead.")
 
 
 def next_steps() -> dict:
@@ -55,14 +58,14 @@ def correct_address(user: User, email: str) -> None:
     if user.email_confirmed or email == user.email:
         return
     if find_user(email) is not None:
-        raise EmailTaken(email)
+        raise EmailTaken(TAKEN)
     before = {"email": user.email}
     try:
         with db.session.begin_nested():
             user.email = email
             db.session.flush()
     except IntegrityError as exc:
-        raise EmailTaken(email) from exc
+        raise EmailTaken(TAKEN) from exc
     record("correct_email", user, before=before, after={"email": email}, user_id=user.id)
     send_confirmation(user)
 

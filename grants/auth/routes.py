@@ -1,14 +1,15 @@
 """Accounts: log in and out, register, reset a password, and the user's own organisation."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, logout_user
 
-from grants import jobs
+from grants.access import requires
 from grants.audit import record
 from grants.auth import confirmation, services, sessions
-from grants.auth.choices import country_name, organisation_type_label
+from grants.auth.access import can_manage, managed_organisation, own_organisation, pending_member
+from grants.auth.choices import country_name
 from grants.auth.confirmation import confirm_email as confirm_email_of
 from grants.auth.confirmation import is_registrant, next_steps, send_confirmation
 from grants.auth.forms import (
@@ -24,13 +25,12 @@ from grants.auth.forms import (
 from grants.auth.forms import _email as normalised_email
 from grants.auth.identity import duplicates_of
 from grants.auth.tokens import user_for_email_token, user_for_token
-from grants.extensions import db, limiter
+from grants.extensions import limiter
 from grants.models import Role
 from grants.security import safe_next as _safe_next
+from grants.unit_of_work import link_action, refusals
 
 bp = Blueprint("auth", __name__)
-bp.add_app_template_filter(country_name, "country_name")
-bp.add_app_template_filter(organisation_type_label, "organisation_type")
 
 
 def safe_next(target: str | None) -> str:
@@ -48,22 +48,22 @@ def _account_key() -> str:
 # failed attempts on one account from any number of addresses (a distributed guess), counted apart
 @limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"], key_func=_account_key,
                deduct_when=lambda response: response.status_code != 302)
+@requires("anonymous_only", post="public")
 def login():
+    """A failed log-in writes nothing: it answers 200 with the form and its error (the rate limits count it)."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
+        user = None
+        with refusals(form) as outcome:  # a deactivated account
             user = services.authenticate(form.email.data, form.password.data)
-        except services.AccountInactive:
-            form.form_errors.append(_("This account has been deactivated. Contact the programme staff."))
-            return render_template("auth/login.html", form=form), 200
-        if user is None:
+        if outcome.ok and user is None:
             form.form_errors.append(_("The email address or password is not correct."))
+        if user is None:
             return render_template("auth/login.html", form=form), 200
         sessions.start(user, remember=form.remember.data)
         services.record_login(user)
-        jobs.commit()
         if _must_confirm(user):
             return redirect(url_for("auth.confirm_email"))
         return redirect(safe_next(request.args.get("next")))
@@ -71,11 +71,11 @@ def login():
 
 
 @bp.post("/logout")
+@requires("public")
 def logout():
     if current_user.is_authenticated:
         record("logout", current_user._get_current_object())
         sessions.end_this(current_user)
-        jobs.commit()
         logout_user()
         flash(_("You have logged out."), "success")
     return redirect(url_for("public.index"))
@@ -94,13 +94,13 @@ def _flag_duplicates(name: str, legal_id: str, exclude: int | None = None) -> No
 def _registered(email: str, registrant: bool):
     """The same answer whether the address was new or already had an account (whose owner is e-mailed instead):
     the page says where the link went; nobody learns which addresses have accounts."""
-    jobs.commit()
     session["registered"] = {"email": email, "registrant": registrant}
     return redirect(url_for("auth.registered"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
+@requires("anonymous_only")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("public.index"))
@@ -108,7 +108,7 @@ def register():
     if form.validate_on_submit():
         try:
             user = services.register_organisation(form.data, form.full_name.data, form.email.data, form.password.data)
-        except services.EmailTaken:
+        except services.EmailTaken:  # answered as if it were new: its owner is told, not the visitor
             confirmation.tell_owner(form.email.data)
             exclude = None
         else:
@@ -120,6 +120,7 @@ def register():
 
 
 @bp.get("/registered")
+@requires("public")
 def registered():
     """After registering or joining: check your inbox, and what happens next."""
     shown = session.get("registered")
@@ -131,6 +132,7 @@ def registered():
 
 @bp.route("/join", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])  # no listing by searches
+@requires("anonymous_only")
 def join():
     if current_user.is_authenticated:
         return redirect(url_for("public.index"))
@@ -139,17 +141,16 @@ def join():
     chosen = services.joinable(form.organisation_id.data) if form.is_submitted() else None
     searching = "search" in request.form
     if not searching and form.validate_on_submit():
-        try:
-            if chosen is None:
-                raise LookupError(form.organisation_id.data)
-            user = services.register_member(chosen.id, form.full_name.data, form.email.data, form.password.data)
-        except LookupError:
+        if chosen is None:
             form.organisation_id.errors.append(_("Search for your organisation and choose it from the results."))
-        except services.EmailTaken:
-            confirmation.tell_owner(form.email.data)
-            return _registered(form.email.data, registrant=False)
         else:
-            send_confirmation(user)
+            try:
+                user = services.register_member(chosen.id, form.full_name.data, form.email.data,
+                                                form.password.data)
+            except services.EmailTaken:  # answered as if it were new: its owner is told, not the visitor
+                confirmation.tell_owner(form.email.data)
+            else:
+                send_confirmation(user)
             return _registered(form.email.data, registrant=False)
     results = services.joinable_organisations(q)
     if chosen is not None and all(org.id != chosen.id for org in results):
@@ -159,7 +160,7 @@ def join():
 
 
 @bp.get("/confirm")
-@login_required
+@requires("signed_in")
 def confirm_email():
     """The page an account sees until its address is confirmed, with the link sent again on request."""
     if current_user.email_confirmed:
@@ -169,7 +170,7 @@ def confirm_email():
 
 
 @bp.post("/confirm/address")
-@login_required
+@requires("signed_in")
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def correct_address():
     """A mistyped address, corrected before it is confirmed: the link goes to the new one."""
@@ -177,39 +178,36 @@ def correct_address():
         return redirect(url_for("public.index"))
     form = ChangeEmailForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as outcome:  # another account has the address
             confirmation.correct_address(current_user._get_current_object(), form.email.data)
-        except services.EmailTaken:
-            form.email.errors.append(_("An account with this email address already exists. Log in instead."))
-        else:
-            jobs.commit()
+        if outcome.ok:
             flash(_("We sent a link to %(email)s: open it to confirm your address.", email=form.email.data),
                   "success")
             return redirect(url_for("auth.confirm_email"))
-    db.session.rollback()
     return render_template("auth/confirm_email.html", registrant=is_registrant(current_user), form=form,
                            **next_steps()), 400
 
 
 @bp.post("/confirm")
-@login_required
+@requires("signed_in")
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def resend_confirmation():
     if not current_user.email_confirmed:
         send_confirmation(current_user._get_current_object())
-        jobs.commit()
         flash(_("We sent a new link to %(email)s. Earlier links keep working until they expire.",
                 email=current_user.email), "success")
     return redirect(url_for("auth.confirm_email"))
 
 
 @bp.get("/confirm/<token>")
+@link_action
+@requires("public")
 def confirm_email_link(token: str):
+    """The link e-mailed to the address: opening it confirms the address (a GET that writes, as links do)."""
     user = user_for_email_token(token)
     if user is None:
         return render_template("auth/token_invalid.html", confirm=True), 400
     confirm_email_of(user)
-    jobs.commit()
     flash(_("Your e-mail address %(email)s is confirmed.", email=user.email), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("auth.organisation" if user.organisation_id else "public.index"))
@@ -238,24 +236,23 @@ def _confirm_email_first():
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@requires("public")
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        jobs.commit()
         flash(_("If the address is known, we sent a link to it. The link works once, for a limited time."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@login_required
+@requires("signed_in")
 def account():
     """The signed-in user's password, and 'log out everywhere' (security-probe M1)."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if services.change_password(current_user, form.current.data, form.password.data):
-            jobs.commit()
             flash(_("Your password was changed. Every other session of your account has ended."), "success")
             return redirect(url_for("auth.account"))
         form.current.errors.append(_("This is not your current password."))
@@ -263,11 +260,10 @@ def account():
 
 
 @bp.post("/account/sessions/end")
-@login_required
+@requires("signed_in")
 def end_sessions():
     ended = sessions.end_all(current_user)
     record("logout_everywhere", current_user._get_current_object(), after={"sessions_ended": ended})
-    jobs.commit()
     logout_user()
     flash(_("You are logged out everywhere: on every device and browser where your account was signed in."),
           "success")
@@ -275,6 +271,7 @@ def end_sessions():
 
 
 @bp.route("/password/<token>", methods=["GET", "POST"])
+@requires("public")
 def set_password(token: str):
     user = user_for_token(token)
     if user is None:
@@ -282,7 +279,6 @@ def set_password(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
-        jobs.commit()
         if current_user.is_authenticated:
             logout_user()
         flash(_("Your password is saved. You can log in with it now."), "success")
@@ -291,19 +287,14 @@ def set_password(token: str):
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
-@login_required
+@requires("organisation_page", post="organisation_profile")
 def organisation():
-    org = current_user.organisation
-    if org is None:
-        abort(404)
-    manage = services.can_manage(current_user, org)
+    org = managed_organisation(current_user) if request.method == "POST" else own_organisation(current_user)
+    manage = can_manage(current_user, org)
     form = ProfileForm(data=services.profile_data(org))
     if form.is_submitted():
-        if not manage:
-            abort(403)
         if form.validate():
             changes = services.update_profile(org, form.data)
-            jobs.commit()
             if changes:
                 flash(_("The profile is saved. You changed what programme staff verified (%(fields)s), so they "
                         "must verify the organisation again. Until they do, its members cannot start, edit or "
@@ -318,20 +309,12 @@ def organisation():
 
 
 @bp.post("/organisation/members/<int:user_id>/verify")
-@login_required
+@requires("organisation_manager")
 def verify_member(user_id: int):
-    org = current_user.organisation
-    if org is None:
-        abort(404)
-    if not services.can_manage(current_user, org):
-        abort(403)
-    try:
-        member = services.verify_member(current_user, org, user_id)
-    except LookupError:
-        abort(404)
-    except services.NotConfirmed:
-        flash(_("This person has not confirmed their e-mail address yet. Verify them once they have."), "error")
-        return redirect(url_for("auth.organisation"))
-    jobs.commit()
-    flash(_("%(name)s can now act for %(organisation)s.", name=member.name, organisation=org.name), "success")
+    org = managed_organisation(current_user)
+    member = pending_member(org, user_id)
+    with refusals() as outcome:  # not confirmed yet
+        services.verify_member(current_user, org, member)
+    if outcome.ok:
+        flash(_("%(name)s can now act for %(organisation)s.", name=member.name, organisation=org.name), "success")
     return redirect(url_for("auth.organisation"))

@@ -18,6 +18,7 @@ from grants.i18n import lazy_gettext as _l
 from grants.models import Organisation, OrganisationType, Role, User
 from grants.models.base import now_utc
 from grants.models.organisations import IDENTITY_FIELDS
+from grants.rules.problems import N_, Refused
 from grants.rules.text import fold
 
 ORG_FIELDS = ["name", "type", "country", "region", "population", "legal_id", "address"]
@@ -28,16 +29,29 @@ JOIN_RESULTS = 10
 _NO_USER_HASH = generate_password_hash("no such account")  # checked when the address is unknown: same time
 
 
-class EmailTaken(Exception):
+class EmailTaken(Refused):
     """Another account already uses this e-mail address."""
 
+    field = "email"
 
-class AccountInactive(Exception):
+    def __init__(self, message: str = N_("An account with this email address already exists."), **kw: object) -> None:
+        super().__init__(message, **kw)
+
+
+class AccountInactive(Refused):
     """The password is right but the account is deactivated."""
 
+    def __init__(self, message: str = N_("This account has been deactivated. Contact the programme staff."),
+                 **kw: object) -> None:
+        super().__init__(message, **kw)
 
-class NotConfirmed(Exception):
+
+class NotConfirmed(Refused):
     """The member has not confirmed their e-mail address yet, so cannot be verified."""
+
+    def __init__(self, message: str = N_("This person has not confirmed their e-mail address yet. Verify them once "
+                                         "they have."), **kw: object) -> None:
+        super().__init__(message, **kw)
 
 
 def find_user(email: str) -> User | None:
@@ -48,13 +62,13 @@ def add_user(user: User) -> User:
     """Insert a new user, refusing (EmailTaken) an address already in use, even under a race."""
     user.email = user.email.strip().lower()
     if find_user(user.email) is not None:
-        raise EmailTaken(user.email)
+        raise EmailTaken()
     try:
         with db.session.begin_nested():
             db.session.add(user)
             db.session.flush()
     except IntegrityError as exc:
-        raise EmailTaken(user.email) from exc
+        raise EmailTaken() from exc
     return user
 
 
@@ -119,7 +133,7 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password):
         return None
     if not user.active:
-        raise AccountInactive(email)
+        raise AccountInactive()
     return user
 
 
@@ -177,20 +191,11 @@ def pending_members(org: Organisation) -> list[User]:
                                                  User.active.is_(True)).order_by(User.created_at)).all()
 
 
-def can_manage(user: User, org: Organisation) -> bool:
-    """Staff manage every organisation; an applicant manages the one they verifiably act for."""
-    if user.has_role("staff"):
-        return True
-    return user.role is Role.applicant and user.organisation_id == org.id and user.acts_for_organisation
-
-
-def verify_member(actor: User, org: Organisation, member_id: int) -> User:
-    """Mark a pending member as verified; LookupError if they are not a pending member of org."""
-    member = db.session.get(User, member_id)
-    if member is None or member.organisation_id != org.id or member.member_verified_at is not None or org.closed:
-        raise LookupError(member_id)
+def verify_member(actor: User, org: Organisation, member: User) -> User:
+    """Mark a pending member of org (grants.auth.access.pending_member) as verified, once their address is
+    confirmed (NotConfirmed before)."""
     if not member.email_confirmed:
-        raise NotConfirmed(member_id)
+        raise NotConfirmed()
     member.member_verified_at = now_utc()
     member.member_verified_by_id = actor.id
     record("verify_member", member, before={"member_verified_at": None},

@@ -1,4 +1,4 @@
-"""Template filters of the award pages and letters, registered app-wide by the awards blueprint."""
+"""Template filters of the award pages and letters (registered by grants/templating.py)."""
 from __future__ import annotations
 
 from datetime import date, datetime

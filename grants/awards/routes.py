@@ -19,7 +19,6 @@ from grants.awards.access import (
     restricted_call_or_404,
     shortlist_stage_or_404,
 )
-from grants.awards.filters import FILTERS
 from grants.awards.forms import ComputeForm, OverrideForm, PromoteForm, ShortlistForm
 from grants.awards.queries import invitations as invitation_plan
 from grants.awards.queries.decisions import next_reserve, organisation_decisions, summary
@@ -38,8 +37,6 @@ from grants.unit_of_work import issue_text, refusals
 from reports.letters import Letter
 
 bp = Blueprint("awards", __name__)
-for _name, _filter in FILTERS.items():
-    bp.add_app_template_filter(_filter, _name)
 
 
 def _pdf(letter: Letter, as_attachment: bool):

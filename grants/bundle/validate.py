@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grants.bundle.checks import check
+from grants.rules.problems import Issue, Refused
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -20,12 +21,16 @@ LATEST = max(SCHEMAS)
 _MAX_MESSAGE = 240
 
 
-class BundleError(Exception):
-    """A bundle that cannot be imported or exported, with every problem found (each with its JSON path)."""
+class BundleError(Refused):
+    """A bundle that cannot be imported or exported, with every problem found (each with its JSON path; in
+    English, for the operator of the command line)."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+        super().__init__(issues=[Issue("", problem) for problem in self.problems])
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
 
 
 @cache

@@ -1,4 +1,4 @@
-"""Template filters for calls, registered app-wide by the calls blueprint (public pages use them too)."""
+"""Template filters for calls (registered by grants/templating.py; public pages use them too)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from grants.calls.defaults import EU27
 from grants.calls.forms import PROCEDURE_LABELS, TYPE_LABELS
 from grants.i18n import money
-from grants.labels import call_status
 from grants.rules.numbers import show_rate
 
 
@@ -74,5 +73,3 @@ def shown_settings(call) -> dict[str, str]:
     shown["procedure"] = str(PROCEDURE_LABELS[call.procedure.value])
     return shown
 
-
-FILTERS = {"call_status": call_status, "time_left": time_left, "rate_percent": rate_percent, "org_types": org_types, "countries": countries}

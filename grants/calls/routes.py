@@ -2,21 +2,21 @@
 from __future__ import annotations
 
 from functools import cache
+from types import SimpleNamespace
 from zoneinfo import available_timezones
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from grants.auth.loaders import role_required
+from grants.access import load_or_404, requires
 from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
 from grants.calls.fields import attach, flat_errors, issue_text
-from grants.calls.filters import FILTERS, shown_settings
+from grants.calls.filters import shown_settings
 from grants.calls.forms import LABELS
 from grants.calls.grid_forms import add_rows, grid_draft, grid_form
 from grants.calls.grids import grid_definition
 from grants.calls.mapping import FROZEN_FIELDS, call_form, settings_from_form
 from grants.calls.services import (
-    CallRefused,
     change_status,
     create_call,
     get_call,
@@ -26,16 +26,14 @@ from grants.calls.services import (
     staff_calls,
     update_call,
 )
-from grants.jobs import commit
 from grants.labels import CALL_STATUS_LABELS as STATUS_LABELS
 from grants.models import Call, Procedure, Stage
 from grants.rules.call_settings import check_call
 from grants.rules.grids import check_grid
-from grants.rules.transitions import InvalidTransition, allowed_call_transitions
+from grants.rules.transitions import allowed_call_transitions
+from grants.unit_of_work import refusals
 
 bp = Blueprint("calls", __name__)
-for _name, _filter in FILTERS.items():
-    bp.add_app_template_filter(_filter, _name)
 
 
 @cache
@@ -44,20 +42,17 @@ def zone_names() -> list[str]:
 
 
 def _load(call_id: int) -> Call:
-    call = get_call(call_id)
-    if call is None:
-        abort(404)
-    return call
+    return load_or_404(get_call(call_id))
 
 
 @bp.get("/")
-@role_required("staff")
+@requires("staff")
 def index():
     return render_template("calls/index.html", rows=staff_calls())
 
 
 @bp.get("/<int:call_id>")
-@role_required("staff")
+@requires("staff")
 def show(call_id: int):
     call = _load(call_id)
     return render_template("calls/show.html", call=call, frozen=has_submissions(call),
@@ -75,11 +70,10 @@ def _save(form, action) -> Call | None:
     valid = form.validate()
     settings, lots, issues = settings_from_form(form)
     if valid and not issues:
-        try:
-            return action(settings, lots)
-        except CallRefused as refused:
-            attach(form, refused.issues)
-            return None
+        saved = None
+        with refusals(form):
+            saved = action(settings, lots)
+        return saved
     attach(form, issues + check_call(settings, lots))
     return None
 
@@ -99,19 +93,18 @@ def _edit_call(call: Call | None):
         saved = _save(form, lambda settings, lots: update_call(call, settings, lots))
     if saved is None:
         return _render_form(form, call, frozen, 400)
-    commit()
     flash(_("Call %(reference)s saved.", reference=saved.reference), "success")
     return redirect(url_for("calls.show", call_id=saved.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required("staff")
+@requires("staff")
 def new():
     return _edit_call(None)
 
 
 @bp.route("/<int:call_id>/edit", methods=["GET", "POST"])
-@role_required("staff")
+@requires("staff")
 def edit(call_id: int):
     return _edit_call(_load(call_id))
 
@@ -127,7 +120,7 @@ def _stage(call: Call, name: str) -> Stage:
 
 
 @bp.route("/<int:call_id>/grids/<stage_name>", methods=["GET", "POST"])
-@role_required("staff")
+@requires("staff")
 def grid(call_id: int, stage_name: str):
     call = _load(call_id)
     stage = _stage(call, stage_name)
@@ -139,13 +132,11 @@ def grid(call_id: int, stage_name: str):
     code = 200
     if posted and not add_rows(form):
         if form.validate():
-            try:
+            with refusals(form) as outcome:
                 save_grid(call, stage, grid_draft(form))
-                commit()
+            if outcome.ok:
                 flash(_("Evaluation grid saved."), "success")
                 return redirect(url_for("calls.show", call_id=call.id))
-            except CallRefused as refused:
-                attach(form, refused.issues)
         else:
             attach(form, check_grid(grid_draft(form)))
         code = 400
@@ -156,21 +147,21 @@ def grid(call_id: int, stage_name: str):
 
 
 @bp.post("/<int:call_id>/status")
-@role_required("staff")
+@requires("staff")
 def status(call_id: int):
     call = _load(call_id)
     target = request.form.get("status", "")
-    try:
+    with refusals(SimpleNamespace(form_errors=[])) as outcome:  # the page has no form: flashed below, by setting
         change_status(call, target)
-    except InvalidTransition as refused:
-        flash(_("A call cannot go from %(old)s to %(new)s.", old=STATUS_LABELS.get(refused.old, refused.old),
-                new=STATUS_LABELS.get(refused.new, refused.new)), "error")
-    except CallRefused as refused:
-        for issue in refused.issues:
-            label = LABELS.get(issue.field)
-            text = issue_text(issue)
-            flash(_("%(field)s: %(message)s", field=label, message=text) if label else text, "error")
-    else:
-        commit()
+    if outcome.ok:
         flash(_("The call is now: %(status)s.", status=STATUS_LABELS[target]), "success")
+    else:
+        for issue in outcome.refused.issues:
+            flash(_labelled(issue), "error")
     return redirect(url_for("calls.show", call_id=call.id))
+
+
+def _labelled(issue) -> str:
+    """A refused setting's message named by its label ('Full-application deadline: This deadline has passed')."""
+    label, text = LABELS.get(issue.field), issue_text(issue)
+    return _("%(field)s: %(message)s", field=label, message=text) if label else text

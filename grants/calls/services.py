@@ -1,8 +1,7 @@
 """Calls use cases: list, create, edit (with the freeze rule), grids, status changes, public lists.
 
-Services flush and audit; the route commits once. Refusals are typed: `CallRefused` carries the
-issues (field, message) for the form, `InvalidTransition` (grants.rules.transitions) a refused
-status change.
+Services flush and audit; the request boundary (grants/unit_of_work.py) commits. Every refusal is a
+`CallRefused` (a `Refused`) carrying the issues (field, message) for the form, a refused status change too.
 """
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from grants.calls.grids import build_grid, build_sections, grid_definition
 from grants.calls.mapping import FROZEN_FIELDS, SETTING_FIELDS
 from grants.extensions import db
 from grants.i18n import local_time
+from grants.labels import CALL_STATUS_LABELS
 from grants.models import (
     Application,
     ApplicationStage,
@@ -32,16 +32,18 @@ from grants.models import (
 from grants.models.base import now_utc
 from grants.rules.call_settings import LotDraft, check_call, check_deadlines_not_earlier, check_publishable
 from grants.rules.grids import GridDraft, check_grid
-from grants.rules.problems import N_, Issue
-from grants.rules.transitions import check_call_transition
+from grants.rules.problems import N_, Issue, Refused
+from grants.rules.transitions import InvalidTransition, check_call_transition
+from grants.status import move_call
 
 EDITABLE_STATUSES = (CallStatus.draft, CallStatus.published, CallStatus.evaluation)
 
 
-class CallRefused(Exception):
+class CallRefused(Refused):
+    """A call's settings, grid or status change refused: one issue per setting concerned."""
+
     def __init__(self, issues: list[Issue]) -> None:
-        super().__init__("; ".join(str(i) for i in issues))
-        self.issues = issues
+        super().__init__(issues=issues)
 
 
 class SettingsFrozen(CallRefused):
@@ -168,21 +170,10 @@ def create_call(settings: dict, lots: list[LotDraft]) -> Call:
 
 def update_call(call: Call, settings: dict, lots: list[LotDraft] | None) -> Call:
     """Change a call's settings; keys absent from `settings` (and lots None) stay as they are."""
-    if call.status not in EDITABLE_STATUSES:
-        raise CallRefused([Issue("", N_("A decided or closed call cannot be edited."))])
     current = settings_of(call)
-    if has_submissions(call):
-        changed = [name for name in FROZEN_FIELDS if name in settings and settings[name] != current[name]]
-        if lots is not None and _rows(lots) != _rows(lots_of(call)):
-            changed.append("lots")
-        if changed:
-            raise SettingsFrozen(changed)
+    _refuse_frozen(call, current, settings, lots)
     merged = {**current, **settings}
-    issues = check_call({**merged, "grid_max": grid_max(call)}, lots if lots is not None else lots_of(call))
-    issues += _reference_taken(settings.get("reference"), call)
-    issues += _removed_lots_in_use(call, lots) if lots is not None else []
-    if call.status is not CallStatus.draft:
-        issues += check_deadlines_not_earlier(current, merged)
+    issues = _update_issues(call, current, merged, settings, lots)
     if issues:
         raise CallRefused(issues)
     before = _state(call)
@@ -190,33 +181,75 @@ def update_call(call: Call, settings: dict, lots: list[LotDraft] | None) -> Call
     if lots is not None:
         _apply_lots(call, lots)
     db.session.flush()
+    _record_update(call, before)
+    return call
+
+
+def _refuse_frozen(call: Call, current: dict, settings: dict, lots: list[LotDraft] | None) -> None:
+    """A decided or closed call does not change; once applications were submitted, nor do its frozen settings."""
+    if call.status not in EDITABLE_STATUSES:
+        raise CallRefused([Issue("", N_("A decided or closed call cannot be edited."))])
+    if not has_submissions(call):
+        return
+    changed = [name for name in FROZEN_FIELDS if name in settings and settings[name] != current[name]]
+    if lots is not None and _rows(lots) != _rows(lots_of(call)):
+        changed.append("lots")
+    if changed:
+        raise SettingsFrozen(changed)
+
+
+def _update_issues(call: Call, current: dict, merged: dict, settings: dict,
+                   lots: list[LotDraft] | None) -> list[Issue]:
+    """What is wrong with the call as it would be: its settings, its reference, lots still in use, and (once
+    published) a deadline moved earlier."""
+    issues = check_call({**merged, "grid_max": grid_max(call)}, lots if lots is not None else lots_of(call))
+    issues += _reference_taken(settings.get("reference"), call)
+    issues += _removed_lots_in_use(call, lots) if lots is not None else []
+    if call.status is not CallStatus.draft:
+        issues += check_deadlines_not_earlier(current, merged)
+    return issues
+
+
+def _record_update(call: Call, before: dict) -> None:
     after = _state(call)
     changed_keys = [k for k in after if after[k] != before[k]]
     if changed_keys:
         record("call.updated", call, before={k: before[k] for k in changed_keys},
                after={k: after[k] for k in changed_keys})
-    return call
 
 
 def change_status(call: Call, target: str) -> None:
-    """Move a call along draft -> published -> evaluation -> decided -> closed, or refuse."""
-    check_call_transition(call.status, target)
+    """Move a call along draft -> published -> evaluation -> decided -> closed, or refuse (CallRefused)."""
+    new = _next_status(call, target)
     now = now_utc()
-    if target == CallStatus.published.value:
+    if new is CallStatus.published:
         issues = check_publishable(settings_of(call), lots_of(call), {g.stage.value for g in call.grids}, now)
         if issues:
             raise CallRefused(issues)
         call.published_at = now
-    elif target == CallStatus.evaluation.value:
-        first = call.concept_note_deadline if call.procedure is Procedure.restricted else call.deadline
-        if now < first:
-            raise CallRefused([Issue("", N_("Submissions are open until %(deadline)s; the call can go to "
-                                            "evaluation only after that."),
-                                     {"deadline": local_time(first, call.timezone)})])
-    before = {"status": call.status.value}
-    call.status = CallStatus(target)
+    elif new is CallStatus.evaluation:
+        _refuse_open_submissions(call, now)
+    move_call(call, new, action="call.status_changed")
     db.session.flush()
-    record("call.status_changed", call, before=before, after={"status": target})
+
+
+def _next_status(call: Call, target: str) -> CallStatus:
+    """The status `target` names, if the call may move there."""
+    try:
+        check_call_transition(call.status, target)
+    except InvalidTransition as refused:
+        raise CallRefused([Issue("", N_("A call cannot go from %(old)s to %(new)s."), {
+            "old": CALL_STATUS_LABELS.get(refused.old, refused.old),
+            "new": CALL_STATUS_LABELS.get(refused.new, refused.new)})]) from None
+    return CallStatus(target)
+
+
+def _refuse_open_submissions(call: Call, now: datetime) -> None:
+    first = call.concept_note_deadline if call.procedure is Procedure.restricted else call.deadline
+    if now < first:
+        raise CallRefused([Issue("", N_("Submissions are open until %(deadline)s; the call can go to "
+                                        "evaluation only after that."),
+                                 {"deadline": local_time(first, call.timezone)})])
 
 
 def grid_locked(call: Call, stage: Stage) -> bool:

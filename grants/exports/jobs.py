@@ -52,7 +52,10 @@ def request_export(call_id: int, kind: str, locale: str, user_id: int | None) ->
 
 
 def retry(job: ReportJob, user_id: int | None) -> None:
-    """Run a failed job again, from the start; the caller commits."""
+    """Run a failed job again, from the start (one whose worker is lost is first stored failed); the caller
+    commits."""
+    if job.status in PENDING:
+        settle_lost([job])
     if job.status is not JobStatus.failed:
         raise ExportError(N_("Only a failed export can be retried."))
     before = {"status": job.status, "error": job.error}
@@ -211,6 +214,15 @@ def resend_queued_exports() -> int:
     return len(missing)
 
 
+def _stale(job: ReportJob, limit: datetime) -> bool:
+    return bool(job.status is JobStatus.running and job.claimed_by and job.heartbeat_at is not None
+                and job.heartbeat_at < limit)
+
+
+def _stale_reason() -> str:
+    return _("The application stopped while making this export (it was restarted or ended). Retry it.")
+
+
 def fail_stale(now: datetime | None = None) -> int:
     """Mark failed the jobs left running by a worker thread that stopped beating (its process ended: a
     restart, a crash), so that staff can retry them; how many. The caller commits."""
@@ -221,7 +233,7 @@ def fail_stale(now: datetime | None = None) -> int:
     failed = 0
     for job in stale:
         with force_locale(job.params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            reason = _("The application stopped while making this export (it was restarted or ended). Retry it.")
+            reason = _stale_reason()
         changed = db.session.execute(  # unless its worker beat or finished meanwhile
             update(ReportJob).where(ReportJob.id == job.id, ReportJob.status == JobStatus.running,
                                     ReportJob.heartbeat_at < limit)
@@ -235,32 +247,53 @@ def fail_stale(now: datetime | None = None) -> int:
     return failed
 
 
-def settle_lost(jobs: list[ReportJob]) -> bool:
-    """Without Redis: mark failed the running jobs whose worker thread is gone (fail_stale). With rq: queue
-    again the waiting jobs rq does not have, and mark failed the running ones whose rq job is gone, failed,
-    stopped or over without a result, so that staff can retry them. Whether any job changed; the caller
-    commits. While Redis is unreachable nothing is decided."""
+def lost_reasons(jobs: list[ReportJob]) -> dict[int, str]:
+    """Why each pending job of `jobs` will never finish, by id, in the reader's language; reads only.
+
+    Without Redis: a running job whose worker thread stopped beating. With rq: a job rq no longer has, or
+    that failed, stopped or ended without a result, or whose worker is no longer alive (a waiting job rq
+    does not have is not lost: it is queued again). While Redis is unreachable nothing is decided."""
     pending = [job for job in jobs if job.status in PENDING and job.rq_id]
     if not pending:
-        return False
+        return {}
     if not current_app.config.get("REDIS_URL"):
-        return any(job.claimed_by for job in pending) and fail_stale() > 0
+        limit = now_utc() - STALE
+        return {job.id: _stale_reason() for job in pending if _stale(job, limit)}
     try:
-        resend_queued_exports()
-        return _fail_lost(pending)
+        reasons = {job.id: _rq_lost(job) for job in pending}
     except (QueueUnavailable, RedisError):
         log.warning("The job queue is unreachable: pending exports are left as they are")
-        return False
+        return {}
+    return {job_id: reason for job_id, reason in reasons.items() if reason}
 
 
-def _fail_lost(pending: list[ReportJob]) -> bool:
-    settled = False
-    for job in pending:
-        if job.status is JobStatus.queued and not queued(job.rq_id):
-            continue  # not lost: waiting to be queued again
-        reason = lost_reason(job.rq_id)
-        if reason is None:
-            continue
+def _rq_lost(job: ReportJob) -> str | None:
+    if job.status is JobStatus.queued and not queued(job.rq_id):
+        return None  # not lost: waiting to be queued again
+    return lost_reason(job.rq_id)
+
+
+def resend_waiting(jobs: list[ReportJob]) -> None:
+    """With rq, hand the queue again the waiting jobs it lost (requested while Redis was down, or lost with it):
+    the downloads page does while someone watches it. Nothing is written to the database."""
+    if not current_app.config.get("REDIS_URL") or not any(job.status is JobStatus.queued for job in jobs):
+        return
+    try:
+        resend_queued_exports()
+    except (QueueUnavailable, RedisError):
+        log.warning("The job queue is unreachable: waiting exports stay waiting")
+
+
+def settle_lost(jobs: list[ReportJob] | None = None) -> int:
+    """Store as failed (audited 'export.lost') the pending jobs of `jobs` (default: all) whose worker is lost,
+    so that staff can retry them; how many. The caller commits."""
+    if jobs is None:
+        jobs = list(db.session.scalars(select(ReportJob).where(ReportJob.status.in_(PENDING))))
+    if not current_app.config.get("REDIS_URL"):
+        return fail_stale() if any(job.claimed_by for job in jobs if job.status in PENDING) else 0
+    settled = 0
+    for job_id, reason in lost_reasons(jobs).items():
+        job = db.session.get(ReportJob, job_id)
         changed = db.session.execute(  # unless the worker finished it meanwhile
             update(ReportJob).where(ReportJob.id == job.id, ReportJob.status.in_(PENDING))
             .values(status=JobStatus.failed, error=reason, finished_at=now_utc())
@@ -268,6 +301,6 @@ def _fail_lost(pending: list[ReportJob]) -> bool:
         if changed:
             record("export.lost", job, before={"status": job.status}, after={"status": JobStatus.failed,
                                                                                "error": reason})
-            settled = True
+            settled += 1
         db.session.refresh(job)
     return settled

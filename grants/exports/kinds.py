@@ -12,17 +12,15 @@ from pathlib import Path
 
 from grants.i18n import LazyText
 from grants.i18n import lazy_gettext as _l
+from grants.rules.problems import Refused
 
 Progress = Callable[[int], None]
 Builder = Callable[[int, str, Progress, Path], str]
 
 
-class ExportError(Exception):
-    """A refusal to build an export: `message` (marked for translation) with its %(name)s `params`."""
-
-    def __init__(self, message: str, **params: object) -> None:
-        self.message, self.params = message, params
-        super().__init__(message % params if params else message)
+class ExportError(Refused):
+    """A refusal to build (or make again) an export: `message` (marked for translation) with its %(name)s
+    `params`."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import select
 
+from grants.access import load_or_404, requires
 from grants.calls.services import public_call, public_calls
 from grants.extensions import db
 from grants.models.base import now_utc
@@ -14,6 +15,7 @@ bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@requires("public")
 def index():
     now = now_utc()
     open_calls, upcoming = public_calls(now)
@@ -21,14 +23,14 @@ def index():
 
 
 @bp.get("/calls/<reference>")
+@requires("public")
 def call(reference: str):
-    found = public_call(reference)
-    if found is None:
-        abort(404)
+    found = load_or_404(public_call(reference))
     return render_template("public/call.html", call=found, now=now_utc())
 
 
 @bp.post("/language")
+@requires("public")
 def set_language():
     lang = request.form.get("lang", "")
     if lang not in current_app.config["LANGUAGES"]:
@@ -36,11 +38,11 @@ def set_language():
     session["lang"] = lang
     if current_user.is_authenticated:
         current_user.locale = lang  # remembered for the next visit and for e-mails
-        db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for("public.index")))
 
 
 @bp.get("/health")
+@requires("public")
 def health():
     """For load balancers and monitoring: the app answers and reaches its database (503 otherwise, by the
     database error handler). Also the trivial route the load benchmarks compare pages with."""

@@ -7,31 +7,25 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from grants.auth.loaders import role_required
-from grants.extensions import db
-from grants.jobs import commit
+from grants.access import requires
 from grants.settings import services
 from grants.settings.forms import LetterSettingsForm
-from grants.submission import storage
+from grants.unit_of_work import refusals
 
 bp = Blueprint("settings", __name__, url_prefix="/staff/settings")
 
 
 @bp.route("/letters", methods=["GET", "POST"])
-@role_required("staff")
+@requires("staff")
 def letters():
     row = services.authority()
     form = LetterSettingsForm(obj=row) if request.method == "GET" else LetterSettingsForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as outcome:  # a logo too large, or not an image
             logo = services.read_logo(form.logo.data) if form.logo.data else None
             services.save({name: form[name].data for name in form.TEXT_FIELDS}, logo, form.remove_logo.data,
                           current_user.id)
-        except storage.UploadRefused as refused:
-            db.session.rollback()
-            form.logo.errors.append(_(refused.message, **refused.params))
-        else:
-            commit()
+        if outcome.ok:
             flash(_("The letter settings were saved. Letters issued from now on use them; letters already "
                     "issued keep what they said."), "success")
             return redirect(url_for(".letters"))
@@ -41,7 +35,7 @@ def letters():
 
 
 @bp.get("/letters/logo")
-@role_required("staff")
+@requires("staff")
 def logo():
     row = services.authority()
     data = services.logo_bytes(row.logo_file if row else None)

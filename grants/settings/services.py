@@ -15,6 +15,7 @@ from grants.audit import record, snapshot
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import Authority
+from grants.rules.problems import Refused
 from grants.submission import storage
 from reports.letters import Letterhead
 
@@ -68,9 +69,15 @@ def _row() -> Authority:
     return row
 
 
+class LogoRefused(Refused):
+    """The logo is too large or not a PNG or JPEG image (by its content)."""
+
+    field = "logo"
+
+
 def save(values: dict[str, str], logo: bytes | None, remove_logo: bool, user_id: int) -> Authority:
-    """Store the settings (and the logo, checked by content); storage.UploadRefused for a bad logo."""
-    logo_type = storage.check_content(logo, LOGO_TYPES) if logo else None
+    """Store the settings (and the logo, checked by content); LogoRefused for a bad logo."""
+    logo_type = _checked(lambda: storage.check_content(logo, LOGO_TYPES)) if logo else None
     row = _row()
     before = snapshot(row, list(FIELDS))
     for name, value in values.items():
@@ -104,6 +111,14 @@ def logo_limit() -> str:
 
 
 def read_logo(stream) -> bytes:
-    return storage.read_limited(stream, LOGO_MAX_BYTES)
+    """The uploaded logo's bytes (LogoRefused beyond LOGO_MAX_BYTES)."""
+    return _checked(lambda: storage.read_limited(stream, LOGO_MAX_BYTES))
+
+
+def _checked(check):
+    try:
+        return check()
+    except storage.UploadRefused as refused:
+        raise LogoRefused(refused.message, **refused.params) from None
 
 

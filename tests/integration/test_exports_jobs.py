@@ -149,8 +149,8 @@ def test_through_rq_and_a_lost_running_job_is_failed_then_retried(app, client, d
     job_of(db).status = JobStatus.running  # ... while a worker had it
     db.session.commit()
     page = client.get("/staff/exports").get_data(as_text=True)
-    assert "The job queue no longer has this export" in page
-    assert job_of(db).status is JobStatus.failed
+    assert "The job queue no longer has this export" in page and "Retry" in page  # shown failed
+    assert job_of(db).status is JobStatus.running  # a GET writes nothing: the retry stores it failed first
     first = job.rq_id
     client.post(f"/staff/exports/{job.id}/retry", data={"csrf_token": _token(client)})
     job = job_of(db)
@@ -175,7 +175,11 @@ def test_a_job_started_by_a_dead_worker_is_failed(app, client, db, login_as, mon
     job_of(db).status = JobStatus.running
     db.session.commit()
     assert "no longer alive" in client.get("/staff/exports").get_data(as_text=True)
+    assert job_of(db).status is JobStatus.running  # shown failed; a GET writes nothing
+    result = app.test_cli_runner().invoke(args=["rq", "resend"])  # what the worker does when it starts
+    assert "Marked failed: 1 export(s) whose worker is gone" in result.output, result.output
     assert job_of(db).status is JobStatus.failed
+    assert actions(db, job) == ["export.requested", "export.lost"]
     q.empty()
 
 

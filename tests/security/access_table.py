@@ -4,7 +4,7 @@ A new route must be added here (test_route_matrix fails until it is). The answer
 grants/auth/loaders.py (role decorators: anonymous users are sent to log in, other roles get 403),
 grants/applications/access.py (objects the user may not see answer 404; a lead-only page seen by a partner
 answers 403), grants/evaluation/evaluator.py (an evaluator's own pool and active assignments; 404 for others)
-and grants/exports/routes.py (report files answer 404 to anyone but staff, signed in or not).
+and grants/exports/access.py (report files answer 404 to anyone but staff, signed in or not).
 
 GET routes are opened by every role and must give the class's answer; POST routes are sent by every role
 with a valid CSRF token and the route's sample data: a role the class refuses must get the class's refusal
