@@ -8,14 +8,13 @@ A use case refuses with `Refused` (grants/rules/problems.py). A route that shows
 the call in `refusals(form)`; one that does not lets it escape, and the handler here rolls back, shows it as a
 message and sends the user back to the page they came from.
 
-A GET never writes: what a GET changed is rolled back, and under tests it is an error. The one kind of GET that
-acts is a signed link e-mailed to its owner (confirm your address): its view is marked `@link_action`, and the
-boundary treats it as a changing request.
+A GET never writes: what a GET changed is rolled back, and under tests it is an error. (A link e-mailed to
+confirm something opens a page whose button POSTs.)
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -132,28 +131,13 @@ def refusals(form: Any = None) -> Iterator[Outcome]:
         outcome.refused = refused
 
 
-def link_action(view: Callable) -> Callable:
-    """Mark a view whose GET follows a signed link e-mailed to the user and does what it says (confirming an
-    address): e-mail clients open links with a GET, so this GET writes and is committed like a POST."""
-    view.link_action = True  # type: ignore[attr-defined]
-    return view
-
-
-def _changes(req) -> bool:
-    """Whether this request may change something: any method but GET, HEAD and OPTIONS, and a link action."""
-    if req.method not in SAFE_METHODS:
-        return True
-    view = current_app.view_functions.get(req.endpoint or "")
-    return req.method == "GET" and getattr(view, "link_action", False)
-
-
 def when_queue_unreachable(message: str) -> None:
     """The warning to show if the jobs of this request cannot be queued (Redis down); the work is kept."""
     g.queue_unreachable_message = message
 
 
 def _finish(response):
-    if not _changes(request):
+    if request.method in SAFE_METHODS:
         committed = db.session().info.pop(_GET_COMMITTED, None)
         if wrote() or committed:
             db.session.rollback()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from flask_wtf import FlaskForm
 
 from grants.access import requires
 from grants.audit import record
@@ -28,7 +29,7 @@ from grants.auth.tokens import user_for_email_token, user_for_token
 from grants.extensions import limiter
 from grants.models import Role
 from grants.security import safe_next as _safe_next
-from grants.unit_of_work import link_action, refusals
+from grants.unit_of_work import refusals
 
 bp = Blueprint("auth", __name__)
 
@@ -199,16 +200,20 @@ def resend_confirmation():
     return redirect(url_for("auth.confirm_email"))
 
 
-@bp.get("/confirm/<token>")
-@link_action
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
 @requires("public")
 def confirm_email_link(token: str):
-    """The link e-mailed to the address: opening it confirms the address (a GET that writes, as links do)."""
+    """The link e-mailed to the address opens a page whose button confirms it: a GET never writes, so that a
+    mail scanner that follows links confirms nothing."""
     user = user_for_email_token(token)
     if user is None:
         return render_template("auth/token_invalid.html", confirm=True), 400
-    confirm_email_of(user)
-    flash(_("Your e-mail address %(email)s is confirmed.", email=user.email), "success")
+    form = FlaskForm()
+    if not user.email_confirmed and not form.validate_on_submit():
+        return render_template("auth/confirm_link.html", email=user.email, form=form)
+    if not user.email_confirmed:
+        confirm_email_of(user)
+        flash(_("Your e-mail address %(email)s is confirmed.", email=user.email), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("auth.organisation" if user.organisation_id else "public.index"))
     return redirect(url_for("auth.login"))

@@ -73,7 +73,7 @@ def test_a_duplicate_registration_is_flagged_to_the_user_and_to_staff(client, db
            "Nilüfer Belediyesi" in page.get_data(as_text=True)
     user = db.session.scalar(select(User).where(User.email == ACCOUNT["email"]))
     link = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.to == user.email))
-    client.get(link[link.index("/auth/confirm/"):].split()[0])
+    post(link[link.index("/auth/confirm/"):].split()[0])
     notice = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == staff.email))
     assert "Possible duplicate" in notice.body and original.name in notice.body
 
