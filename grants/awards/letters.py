@@ -23,8 +23,8 @@ from sqlalchemy import select
 
 from grants.awards.decisions import requested
 from grants.awards.overview import submitted_stages
-from grants.awards.scores import StageScore, missed_thresholds, stage_scores
 from grants.awards.services import active_overrides
+from grants.evaluation.scores import StageScore, missed_thresholds, stage_scores
 from grants.extensions import db
 from grants.letters.register import complaint_by
 from grants.models import Application, ApplicationStage, Call, DecisionOverride, Stage, StageStatus

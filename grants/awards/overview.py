@@ -17,7 +17,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from grants.awards.budget import ZERO
 from grants.awards.decisions import requested
 from grants.awards.invitations import invitations_sent
-from grants.awards.scores import Missed, Progress, StageScore, missed_thresholds, stage_scores
+from grants.evaluation.scores import Missed, Progress, StageScore, missed_thresholds, stage_scores
 from grants.extensions import db
 from grants.models import (
     Application,

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import func, select
 
 from grants.awards import rank_call
-from grants.awards.scores import grid_rules
+from grants.evaluation.scores import grid_rules
 from grants.models import Application, ApplicationStage, Call, Stage, StageStatus
 from grants.rules import scoring
 from tests.conftest import count_queries
