@@ -117,9 +117,10 @@ def _fill(bind) -> None:
         totals.append({"stage_id": stage_id, "total": _points(final.total), "settled_at": at})
         sections += [{"stage_id": stage_id, "section": code, "score": _points(value)}
                      for code, value in final.sections.items()]
-    stage_final = sa.table("stage_final", sa.column("stage_id"), sa.column("total"),
+    stage_final = sa.table("stage_final", sa.column("stage_id", sa.Integer), sa.column("total", sa.Numeric(10, 4)),
                            sa.column("settled_at", sa.DateTime(timezone=True)))
-    section_final = sa.table("section_final", sa.column("stage_id"), sa.column("section"), sa.column("score"))
+    section_final = sa.table("section_final", sa.column("stage_id", sa.Integer), sa.column("section", sa.String),
+                             sa.column("score", sa.Numeric(10, 4)))
     if totals:
         op.bulk_insert(stage_final, totals)
         op.bulk_insert(section_final, sections)

@@ -140,7 +140,8 @@ def test_a_page_beyond_the_last_or_not_a_number_shows_the_nearest(client, db, lo
 
 
 def test_final_scores_are_computed_for_the_rows_shown_only(client, db, login_as, monkeypatch):
-    from grants.awards import ranking_page, scores
+    from grants.awards import ranking_page
+    from grants.evaluation import scores
 
     call = ranked_call("PAGES-5", 70, apart=True)
     db.session.commit()

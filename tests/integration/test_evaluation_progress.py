@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from grants.evaluation.queries.progress import progress
-from grants.evaluation.services.settle import settle_scores
 from grants.evaluation.scores import grid_rules
+from grants.evaluation.services.settle import settle_scores
 from grants.models import (
     Assignment,
     AuditEvent,
