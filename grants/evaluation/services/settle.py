@@ -79,12 +79,16 @@ def settle(stage: ApplicationStage) -> list[Assignment]:
 
 
 def _decide(stage: ApplicationStage, grid: scoring.Grid, final: scoring.FinalScore) -> None:
-    status = StageStatus.evaluated if scoring.passes(grid, final) else StageStatus.below_threshold
+    """Evaluated or below the thresholds, judged on the final as stored (what the ranking reads)."""
+    stored = scoring.FinalScore(final.totals, points(final.total), {k: points(v) for k, v in final.sections.items()},
+                                final.used)
+    missed = scoring.failed_thresholds(grid, stored)
     before = {"final_score": stage.final_score}
-    stage.final_score = points(final.total)
-    move_stage(stage, status, action="evaluation.final_score", before=before, after={
-        "final_score": stage.final_score, "totals": list(final.totals), "used": list(final.used),
-        "sections": final.sections, "missed": scoring.failed_thresholds(grid, final)})
+    stage.final_score = stored.total
+    move_stage(stage, StageStatus.below_threshold if missed else StageStatus.evaluated,
+               action="evaluation.final_score", before=before, after={
+                   "final_score": stage.final_score, "totals": list(final.totals), "used": list(final.used),
+                   "sections": final.sections, "missed": missed})
     db.session.flush()
 
 
