@@ -134,9 +134,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.auth.routes import bp as auth_bp
     from grants.awards.routes import bp as awards_bp
     from grants.calls.routes import bp as calls_bp
-    from grants.evaluation.progress_routes import bp as evaluation_progress_bp
     from grants.evaluation.routes import bp as evaluation_bp
-    from grants.evaluation.score_routes import bp as scoring_bp
     from grants.exports.routes import bp as exports_bp
     from grants.letters.routes import bp as letters_bp
     from grants.partners.routes import bp as partners_bp
@@ -153,8 +151,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(submission_bp)
     app.register_blueprint(awards_bp)
     app.register_blueprint(evaluation_bp)
-    app.register_blueprint(scoring_bp)
-    app.register_blueprint(evaluation_progress_bp)
     app.register_blueprint(admissibility_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(settings_bp)

@@ -114,6 +114,7 @@ def calls_rank(reference: str, discard_overrides: bool) -> None:
     """Rank the call REFERENCE per lot and propose its awards (or shortlist), then print the ranking."""
     from grants.awards import RankingError, rank_call
     from grants.models import Call
+    from grants.rules.problems import Refused
 
     call_id = db.session.scalar(select(Call.id).where(Call.reference == reference))
     if call_id is None:
@@ -121,13 +122,40 @@ def calls_rank(reference: str, discard_overrides: bool) -> None:
     try:
         ranking = rank_call(call_id, discard_overrides=discard_overrides)
         db.session.commit()
-    except RankingError as error:
+    except (RankingError, Refused) as error:
         db.session.rollback()
         raise click.ClickException(str(error))
     except BaseException:
         db.session.rollback()
         raise
     _echo_ranking(ranking)
+
+
+@calls_cli.command("settle-scores")
+@click.argument("reference")
+def calls_settle_scores(reference: str) -> None:
+    """Compute again and store the final scores of the call REFERENCE from its evaluations (the repair step,
+    e.g. after evaluations were changed outside the application); statuses and decisions are left as they are:
+    `calls rank` decides from the stored scores."""
+    from grants.evaluation.scores import Progress
+    from grants.evaluation.services.settle import settle_scores
+    from grants.models import Call
+    from grants.rules.problems import Refused
+
+    call = db.session.scalar(select(Call).where(Call.reference == reference))
+    if call is None:
+        raise click.ClickException(f"There is no call with reference {reference}.")
+    try:
+        scores = settle_scores(call)
+        db.session.commit()
+    except Refused as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    except BaseException:
+        db.session.rollback()
+        raise
+    scored = sum(1 for score in scores.values() if score.progress is Progress.scored)
+    click.echo(f"Stored the final scores of {scored} of {len(scores)} evaluated application stage(s) of {reference}.")
 
 
 _RANK_ROW = "{:>4}  {:<20} {:>6}  {:>12}  {:>12}  {:<15} {:>12}"

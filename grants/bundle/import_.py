@@ -1,6 +1,7 @@
 """Loading a bundle (version 1 or 2) into the database as one unit of work: the caller commits, or rolls
 back on any error (BundleError or other), so that nothing is ever half-imported. Version 2's record of
-the selection (overrides, signatures, declarations) is read with records.py."""
+the selection (overrides, signatures, declarations) is read with records.py. The final scores of the imported
+evaluations are stored as evaluation stores them (grants.evaluation.services.settle.settle_scores)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -16,6 +17,7 @@ from grants.bundle.formats import parse_decimal, parse_time
 from grants.bundle.records import Records, add_overrides, ended_assignment, staff_users
 from grants.bundle.validate import BundleError, problems
 from grants.calls.defaults import CALL_DEFAULTS
+from grants.evaluation.services.settle import settle_scores
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -44,7 +46,9 @@ from grants.models import (
     Role,
     Score,
     SectionComment,
+    SectionFinal,
     Stage,
+    StageFinal,
     StageStatus,
     User,
 )
@@ -76,6 +80,7 @@ def import_bundle(data: dict, replace: bool = False) -> Call:
         db.session.flush()
         add_overrides(kept, stages, staff)
         db.session.flush()
+        settle_scores(call)
     except (IntegrityError, DataError) as error:
         raise BundleError([f"$: the database refused the bundle: {error.orig}"]) from error
     record("call.imported", call, after={"reference": reference, "applications": len(data["applications"]),
@@ -92,6 +97,8 @@ def delete_call(call: Call) -> None:
     sections = select(GridSection.id).join(Grid).where(Grid.call_id == call.id)
     for statement in (
         delete(IssuedLetter).where(IssuedLetter.call_id == call.id),
+        delete(SectionFinal).where(SectionFinal.stage_id.in_(stages)),
+        delete(StageFinal).where(StageFinal.stage_id.in_(stages)),
         delete(Score).where(Score.evaluation_id.in_(evaluations)),
         delete(SectionComment).where(SectionComment.evaluation_id.in_(evaluations)),
         delete(Evaluation).where(Evaluation.assignment_id.in_(assignments)),

@@ -2,9 +2,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from grants.calls.forms import TIME_FORMATS
 from grants.i18n import lazy_gettext as _l
 
 
@@ -47,3 +56,7 @@ class RebalanceForm(FlaskForm):
     """The confirmation of a rebalancing proposal: the fingerprint of the assignments it was made from."""
 
     fingerprint = HiddenField(validators=[DataRequired(message=_l("Review the proposal, then confirm it."))])
+
+
+class DueDateForm(FlaskForm):
+    due_at = DateTimeLocalField(_l("Evaluations due by"), [Optional()], format=TIME_FORMATS)

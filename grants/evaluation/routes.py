@@ -1,40 +1,65 @@
-"""Evaluation pages: staff manage a call's evaluator pool and assignments; evaluators declare and read."""
+"""Evaluation pages: staff manage a call's evaluator pool and assignments and follow its progress; evaluators
+declare, read and score.
+
+Thin: load (grants.evaluation.access), validate (forms), call a use case (services), show (queries). The
+request boundary (grants.unit_of_work) commits a POST that answers below 400 and rolls back anything else.
+"""
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
+from grants.access import requires
 from grants.applications.budget import application_report
-from grants.auth.loaders import role_required
-from grants.evaluation import evaluator as ev
-from grants.evaluation.forms import AddEvaluatorForm, ConflictForm, ImpartialityForm, ManualAssignForm, RebalanceForm
-from grants.evaluation.rebalance import ProposalChanged, apply, propose
-from grants.evaluation.services import (
-    AssignmentRefused,
+from grants.evaluation.access import (
+    call_or_404,
+    membership,
+    my_assignment,
+    scoring_grid_or_404,
+    stage_or_404,
+)
+from grants.evaluation.forms import (
+    AddEvaluatorForm,
+    ConflictForm,
+    DueDateForm,
+    ImpartialityForm,
+    ManualAssignForm,
+    RebalanceForm,
+)
+from grants.evaluation.queries.evaluator import my_assignments, my_calls
+from grants.evaluation.queries.pool import pool_view
+from grants.evaluation.queries.progress import SORTS, progress, sort_rows
+from grants.evaluation.queries.side_by_side import application_scores
+from grants.evaluation.services import scoring
+from grants.evaluation.services.declarations import declare_conflict, sign_declaration
+from grants.evaluation.services.pool import (
     add_evaluator,
     auto_assign,
     manual_assign,
-    pool_view,
     remove_assignment,
     remove_evaluator,
+    set_due_date,
 )
-from grants.extensions import db
-from grants.jobs import commit
+from grants.evaluation.services.rebalance import ProposalChanged, apply, propose
+from grants.i18n import lazy_gettext as _l
 from grants.models import Call, ConflictStatus
+from grants.models.base import now_utc
+from grants.unit_of_work import refusals
+from grants.unit_of_work import show as show_refusal
 
 bp = Blueprint("evaluation", __name__)
+PER_PAGE = 50
+SCORE_LABELS = {1: _l("very poor"), 2: _l("poor"), 3: _l("adequate"), 4: _l("good"), 5: _l("very good")}
 
 
-def _call(call_id: int) -> Call:
-    call = db.session.get(Call, call_id)
-    if call is None:
-        abort(404)
-    return call
-
+# Staff: the pool and the assignments ------------------------------------------------------------
 
 def _blank() -> SelectChoice:
     return SelectChoice("", _("Choose…"))
@@ -56,55 +81,45 @@ def _pool_page(call: Call, add_form: AddEvaluatorForm | None = None,
 
 
 def _done(call: Call, message: str):
-    commit()
     flash(message, "success")
     return redirect(url_for(".pool", call_id=call.id))
 
 
-def _refused(call: Call, error: AssignmentRefused):
-    db.session.rollback()
-    flash(str(error), "error")
-    return redirect(url_for(".pool", call_id=call.id))
-
-
 @bp.get("/staff/calls/<int:call_id>/evaluators")
-@role_required("staff")
+@requires("staff")
 def pool(call_id: int):
-    return _pool_page(_call(call_id))
+    return _pool_page(call_or_404(call_id))
 
 
 @bp.post("/staff/calls/<int:call_id>/evaluators/add")
-@role_required("staff")
+@requires("staff")
 def add(call_id: int):
-    call, form = _call(call_id), AddEvaluatorForm()
+    call, form = call_or_404(call_id), AddEvaluatorForm()
     if not form.validate():
         return _pool_page(call, add_form=form, status=400)
-    try:
+    with refusals(form) as outcome:
         add_evaluator(call, form.user_id.data)
-    except AssignmentRefused as error:
-        db.session.rollback()
-        form.user_id.errors = [str(error)]
+    if not outcome.ok:
         return _pool_page(call, add_form=form, status=400)
     return _done(call, _("The evaluator was added to the pool."))
 
 
 @bp.post("/staff/calls/<int:call_id>/evaluators/<int:member_id>/remove")
-@role_required("staff")
+@requires("staff")
 def remove(call_id: int, member_id: int):
-    call = _call(call_id)
-    try:
+    call = call_or_404(call_id)
+    with refusals() as outcome:
         remove_evaluator(call, member_id)
-    except AssignmentRefused as error:
-        return _refused(call, error)
+    if not outcome.ok:
+        return redirect(url_for(".pool", call_id=call.id))
     return _done(call, _("The evaluator was removed from the pool."))
 
 
 @bp.post("/staff/calls/<int:call_id>/evaluators/assign")
-@role_required("staff")
+@requires("staff")
 def assign_automatically(call_id: int):
-    call = _call(call_id)
+    call = call_or_404(call_id)
     count, understaffed = auto_assign(call, current_user)
-    commit()
     flash(_("%(count)d new assignments were made.", count=count), "success")
     if understaffed:
         flash(_("Not enough eligible evaluators for: %(refs)s. Add evaluators to the pool.",
@@ -113,10 +128,10 @@ def assign_automatically(call_id: int):
 
 
 @bp.route("/staff/calls/<int:call_id>/evaluators/rebalance", methods=["GET", "POST"])
-@role_required("staff")
+@requires("staff")
 def rebalance(call_id: int):
     """Show the moves that balance the evaluators' loads; make them once staff confirm."""
-    call, form = _call(call_id), RebalanceForm()
+    call, form = call_or_404(call_id), RebalanceForm()
     if request.method == "GET":
         return _rebalance_page(call, propose(call), form, 200)
     if not form.validate():  # shown above the proposal: the hidden fields have nothing to link to
@@ -124,15 +139,14 @@ def rebalance(call_id: int):
             form.form_errors.extend(field.errors)
             field.errors = []
         return _rebalance_page(call, propose(call), form, 400)
-    try:
+    with refusals(form) as outcome:
         proposal = apply(call, current_user, form.fingerprint.data)
-    except ProposalChanged as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
-        return _rebalance_page(call, error.proposal, form, 409)
-    except AssignmentRefused as error:
-        return _refused(call, error)
-    commit()
+    if isinstance(outcome.refused, ProposalChanged):  # rolled back: the new proposal, from what is there now
+        call = call_or_404(call_id)
+        return _rebalance_page(call, propose(call), form, 409)
+    if not outcome.ok:  # nothing to move: said on the pool page
+        show_refusal(outcome.refused)
+        return redirect(url_for(".pool", call_id=call_id))
     result = proposal.result
     flash(ngettext("%(num)d assignment was moved: the evaluators now have %(low)d to %(high)d assignments each.",
                    "%(num)d assignments were moved: the evaluators now have %(low)d to %(high)d assignments each.",
@@ -147,74 +161,130 @@ def _rebalance_page(call: Call, proposal, form: RebalanceForm, status: int):
 
 
 @bp.post("/staff/calls/<int:call_id>/assignments")
-@role_required("staff")
+@requires("staff")
 def assign_manually(call_id: int):
-    call, form = _call(call_id), ManualAssignForm()
+    call, form = call_or_404(call_id), ManualAssignForm()
     if not form.validate():
         return _pool_page(call, assign_form=form, status=400)
-    try:
+    with refusals(form) as outcome:
         manual_assign(call, form.stage_id.data, form.evaluator_id.data, current_user)
-    except AssignmentRefused as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
+    if not outcome.ok:
         return _pool_page(call, assign_form=form, status=400)
     return _done(call, _("The evaluator was assigned."))
 
 
 @bp.post("/staff/calls/<int:call_id>/assignments/<int:assignment_id>/remove")
-@role_required("staff")
+@requires("staff")
 def unassign(call_id: int, assignment_id: int):
-    call = _call(call_id)
-    try:
+    call = call_or_404(call_id)
+    with refusals() as outcome:
         remove_assignment(call, assignment_id)
-    except AssignmentRefused as error:
-        return _refused(call, error)
+    if not outcome.ok:
+        return redirect(url_for(".pool", call_id=call.id))
     return _done(call, _("The assignment was removed."))
 
 
+# Staff: progress, the evaluators' totals side by side, one application's scores ---------------------
+
+class ListPage(Pagination):
+    """A page of rows already loaded and sorted in Python (the pager of templates/macros/pager.html)."""
+
+    def _query_items(self) -> list:
+        start = (self.page - 1) * self.per_page
+        return self._query_args["rows"][start:start + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
+def _due_form(call: Call) -> DueDateForm:
+    due = call.evaluation_due_at
+    local = due.astimezone(ZoneInfo(call.timezone)).replace(tzinfo=None) if due else None
+    return DueDateForm(formdata=None, data={"due_at": local})
+
+
+def _progress_page(call: Call, form: DueDateForm, status: int = 200):
+    sort = request.args.get("sort")
+    sort = sort if sort in SORTS else SORTS[0]
+    view = progress(call)
+    page = ListPage(per_page=PER_PAGE, error_out=False, rows=sort_rows(view.rows, sort))
+    columns = max([call.evaluators_per_application, *(len(row.sheets) for row in page.items)])
+    return render_template("evaluation/progress.html", call=call, view=view, page=page, sort=sort, sorts=SORTS,
+                           columns=columns, form=form), status
+
+
+@bp.get("/staff/calls/<int:call_id>/evaluation")
+@requires("staff")
+def show(call_id: int):
+    call = call_or_404(call_id)
+    return _progress_page(call, _due_form(call))
+
+
+@bp.post("/staff/calls/<int:call_id>/evaluation/due-date")
+@requires("staff")
+def due_date(call_id: int):
+    call, form = call_or_404(call_id), DueDateForm()
+    if form.validate():
+        with refusals(form) as outcome:
+            set_due_date(call, form.due_at.data, now_utc())
+        if outcome.ok:
+            flash(_("The evaluation due date was saved."), "success")
+            return redirect(url_for(".show", call_id=call.id))
+        call = call_or_404(call_id)  # rolled back: as it is stored
+    return _progress_page(call, form, 400)
+
+
+@bp.get("/staff/calls/<int:call_id>/evaluation/<int:stage_id>")
+@requires("staff")
+def scores(call_id: int, stage_id: int):
+    call = call_or_404(call_id)
+    stage = stage_or_404(call, stage_id)
+    return render_template("evaluation/scores.html", call=call, view=application_scores(call, stage))
+
+
+# Evaluators: their calls, the declarations, the application and its scoring -----------------------
+
 @bp.get("/evaluation")
-@role_required("evaluator")
+@requires("evaluator")
 def home():
-    return render_template("evaluation/home.html", rows=ev.my_calls(current_user))
+    return render_template("evaluation/home.html", rows=my_calls(current_user))
 
 
 @bp.route("/evaluation/calls/<int:call_id>/declaration", methods=["GET", "POST"])
-@role_required("evaluator")
+@requires("evaluator")
 def declaration(call_id: int):
-    member, call = ev.membership(current_user, call_id)
+    member, call = membership(current_user, call_id)
     if member.impartiality_signed_at is not None:
         return redirect(url_for(".call", call_id=call_id))
     form = ImpartialityForm()
     if form.validate_on_submit():
-        ev.sign_declaration(member)
-        commit()
+        sign_declaration(member)
         flash(_("You signed the declaration of impartiality and confidentiality."), "success")
         return redirect(url_for(".call", call_id=call_id))
     return render_template("evaluation/declaration.html", call=call, form=form)
 
 
 @bp.get("/evaluation/calls/<int:call_id>")
-@role_required("evaluator")
+@requires("evaluator")
 def call(call_id: int):
-    member, call = ev.membership(current_user, call_id)
+    member, call = membership(current_user, call_id)
     if member.impartiality_signed_at is None:
         return redirect(url_for(".declaration", call_id=call_id))
-    return render_template("evaluation/call.html", call=call,
-                           assignments=ev.my_assignments(current_user, call_id))
+    return render_template("evaluation/call.html", call=call, assignments=my_assignments(current_user, call_id))
 
 
 @bp.route("/evaluation/assignments/<int:assignment_id>", methods=["GET", "POST"])
-@role_required("evaluator")
+@requires("assigned_evaluator")
 def assignment(assignment_id: int):
-    assignment = ev.my_assignment(current_user, assignment_id)
-    member, call = ev.membership(current_user, assignment.stage.application.call_id)
+    assignment = my_assignment(current_user, assignment_id)
+    member, call = membership(current_user, assignment.stage.application.call_id)
     if member.impartiality_signed_at is None:
         return redirect(url_for(".declaration", call_id=member.call_id))
     form = ConflictForm()
     if assignment.conflict is ConflictStatus.undeclared and form.validate_on_submit():
         conflict = form.declaration.data == "conflict"
-        ev.declare_conflict(assignment, conflict, form.reason.data or "")
-        commit()
+        if not declare_conflict(assignment, conflict, form.reason.data or ""):
+            abort(404)  # moved to another evaluator meanwhile: no longer theirs
         if conflict:
             flash(_("You declared a conflict of interest: this application was withdrawn from you."), "success")
             return redirect(url_for(".call", call_id=member.call_id))
@@ -224,3 +294,54 @@ def assignment(assignment_id: int):
     report = application_report(application) if assignment.conflict is ConflictStatus.no_conflict else None
     return render_template("evaluation/assignment.html", call=call, assignment=assignment,
                            application=application, report=report, form=form)
+
+
+def _scoring_context(assignment_id: int):
+    """The user's assignment (declared free of conflict), its call and grid, or a redirect to what comes first."""
+    assignment = my_assignment(current_user, assignment_id)
+    member, call = membership(current_user, assignment.stage.application.call_id)
+    if member.impartiality_signed_at is None:
+        return redirect(url_for(".declaration", call_id=call.id))
+    if assignment.conflict is not ConflictStatus.no_conflict:
+        return redirect(url_for(".assignment", assignment_id=assignment.id))
+    return assignment, call, scoring_grid_or_404(call, assignment)
+
+
+def _score_page(assignment, call, grid, entry, problems=None, status=200):
+    return render_template(
+        "evaluation/score.html", assignment=assignment, call=call, grid=grid, entry=entry,
+        problems=problems or {}, unsaved=scoring.invalid_fields(grid, entry), sums=scoring.sums(grid, entry),
+        locked=assignment.evaluation is not None and assignment.evaluation.submitted_at is not None,
+        labels=SCORE_LABELS), status
+
+
+@bp.route("/evaluation/assignments/<int:assignment_id>/score", methods=["GET", "POST"])
+@requires("assigned_evaluator")
+def score(assignment_id: int):
+    context = _scoring_context(assignment_id)
+    if not isinstance(context, tuple):
+        return context
+    assignment, call, grid = context
+    if request.method == "GET":
+        return _score_page(assignment, call, grid, scoring.stored_entry(assignment.evaluation))
+    if not FlaskForm().validate():
+        abort(400)
+    entry = scoring.read_entry(request.form, grid)
+    action = request.form.get("action", "save")
+    with refusals() as outcome:  # EvaluationLocked: shown as a message
+        problems = scoring.save(assignment, grid, entry, submitting=action == "submit")
+    if not outcome.ok:
+        if request.headers.get("HX-Request"):  # an autosave that lost to "Submit and lock": show the locked page
+            return "", 204, {"HX-Redirect": url_for(".score", assignment_id=assignment.id)}
+        return _score_page(assignment, call, grid, scoring.stored_entry(assignment.evaluation), status=409)
+    if request.headers.get("HX-Request"):  # the autosave: the sums panel
+        return render_template("evaluation/_score_sums.html", grid=grid, sums=scoring.sums(grid, entry),
+                               unsaved=scoring.invalid_fields(grid, entry), assignment=assignment, call=call)
+    if problems:  # what is valid is kept (the request commits), the rest shown again with its errors
+        return _score_page(assignment, call, grid, entry, problems)
+    if action == "submit":
+        flash(_("Your evaluation of %(ref)s was submitted. It can no longer be changed.",
+                ref=assignment.stage.application.reference), "success")
+        return redirect(url_for(".call", call_id=call.id))
+    flash(_("Your draft was saved."), "success")
+    return redirect(url_for(".score", assignment_id=assignment.id))

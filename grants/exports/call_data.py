@@ -32,6 +32,7 @@ from grants.models import (
     Organisation,
     Partner,
     Score,
+    SectionFinal,
     Stage,
     User,
 )
@@ -48,6 +49,7 @@ class AppData:
     partners: list = field(default_factory=list)  # Rows of PARTNER_COLUMNS, in position order
     lines: list = field(default_factory=list)  # Rows of LINE_COLUMNS, in position order
     scores: dict = field(default_factory=dict)  # stage id -> {assignment id: [Rows of SCORE_COLUMNS]}
+    finals: dict = field(default_factory=dict)  # stage id -> {section code: its stored final score}
 
     def latest_stage(self):
         """The stage the application has reached: the last one submitted."""
@@ -116,6 +118,7 @@ def load_batch(ids: list[int]) -> list[AppData]:
                                    .order_by(BudgetLine.position, BudgetLine.id)):
         apps[line.application_id].lines.append(line)
     _attach_scores(apps)
+    _attach_finals(apps)
     for data in apps.values():
         as_submitted(data)  # a reopened application: its last submitted version, not the draft
     return list(apps.values())
@@ -160,17 +163,16 @@ def rule_grids(call: Call) -> dict[Stage, tuple[scoring.Grid, Decimal]]:
                       call.discrepancy_threshold) for g in call.grids}
 
 
+def _attach_finals(apps: dict[int, AppData]) -> None:
+    """The stored section finals of the applications' stages (grants.evaluation stores them)."""
+    owner = {stage.id: data for data in apps.values() for stage in data.stages}
+    rows = db.session.execute(select(SectionFinal.stage_id, SectionFinal.section, SectionFinal.score)
+                              .where(SectionFinal.stage_id.in_(list(owner))))
+    for stage_id, section, score in rows:
+        owner[stage_id].finals.setdefault(stage_id, {})[section] = score
+
+
 def section_finals(data: AppData, stage, grids: dict, info: dict[int, CriterionInfo]) -> dict[str, Decimal]:
-    """The stage's final section scores (the mean over the evaluations its final score uses), or {} while
+    """The stage's stored final section scores (the mean over the evaluations its final score uses), or {} while
     it has none (evaluations missing or in disagreement)."""
-    by_assignment = data.scores.get(stage.id)
-    if not by_assignment or stage.stage not in grids:
-        return {}
-    grid, threshold = grids[stage.stage]
-    evaluations = [{info[r.criterion_id].code: r.score for r in rows} for rows in by_assignment.values()]
-    extra = any(rows[0].extra for rows in by_assignment.values())
-    try:
-        final = scoring.final_scores(grid, evaluations, threshold, extra_evaluator=extra)
-    except (KeyError, ValueError):
-        return {}
-    return final.sections
+    return data.finals.get(stage.id, {})

@@ -1,7 +1,7 @@
 """The evaluation report of a call (PDF), for ministry staff, in English or Turkish.
 
 The data is what the ranking page shows (grants.awards.queries.overview: the stored decisions and the final
-scores from grants.awards.scores, and every decision staff changed by hand with its justification),
+scores from grants.evaluation.scores, and every decision staff changed by hand with its justification),
 plus the call's settings, its evaluator pool with their declarations of impartiality and of conflict
 of interest, and tallies per lot, country and region for the charts; all of it loaded in a fixed
 number of queries whatever the number of applications. reports.evaluation_report renders it with the application's Jinja

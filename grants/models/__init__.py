@@ -12,7 +12,16 @@ from grants.models.applications import (
 from grants.models.audit import AuditEvent
 from grants.models.calls import AwardRule, Call, CallStatus, Criterion, Grid, GridSection, Lot, Procedure, Stage
 from grants.models.decisions import DecisionOverride
-from grants.models.evaluation import Assignment, CallEvaluator, ConflictStatus, Evaluation, Score, SectionComment
+from grants.models.evaluation import (
+    Assignment,
+    CallEvaluator,
+    ConflictStatus,
+    Evaluation,
+    Score,
+    SectionComment,
+    SectionFinal,
+    StageFinal,
+)
 from grants.models.invitations import PartnerInvitation
 from grants.models.jobs import JobStatus, MailStatus, OutboxMessage, ReportJob
 from grants.models.letters import Authority, IssuedLetter, LetterKind
@@ -25,5 +34,6 @@ __all__ = [
     "DecisionOverride", "Evaluation", "Grid", "GridSection", "IssuedLetter", "JobStatus", "LetterKind", "Lot",
     "MailStatus",
     "Organisation", "OrganisationType", "OutboxMessage", "Partner", "PartnerInvitation", "PartnerStatus", "Procedure",
-    "ReportJob", "Role", "Score", "SectionComment", "Stage", "StageStatus", "User", "UserSession",
+    "ReportJob", "Role", "Score", "SectionComment", "SectionFinal", "Stage", "StageFinal", "StageStatus", "User",
+    "UserSession",
 ]

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.models.base import Base, Timestamp, enum_column, now_utc
+from grants.models.base import Base, Points, Timestamp, enum_column, now_utc
 
 
 class CallEvaluator(Base):
@@ -98,3 +98,32 @@ class SectionComment(Base):
     weaknesses: Mapped[str] = mapped_column(Text, default="")
 
     evaluation: Mapped[Evaluation] = relationship(back_populates="section_comments")
+
+
+class StageFinal(Base):
+    """A stage's final score, stored when evaluation decides it: the total and (SectionFinal) each section's,
+    the means over the evaluations the final uses (docs/domain.md 4), at the precision of `final_score`.
+
+    Written only by grants.evaluation.services.settle (when the evaluations settle a stage, by a bundle import
+    and by `flask calls settle-scores`); the ranking, letters, exports and pages read it. A stage whose
+    evaluations are missing or disagree has none."""
+
+    __tablename__ = "stage_final"
+    __table_args__ = (CheckConstraint("total >= 0", name="total_positive"),)
+
+    stage_id: Mapped[int] = mapped_column(ForeignKey("application_stage.id", ondelete="CASCADE"), primary_key=True)
+    total: Mapped[Points]
+    settled_at: Mapped[Timestamp] = mapped_column(default=now_utc)
+
+    sections: Mapped[list[SectionFinal]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class SectionFinal(Base):
+    """One section's final score of a stage (by the section's code in the stage's grid)."""
+
+    __tablename__ = "section_final"
+    __table_args__ = (CheckConstraint("score >= 0", name="score_positive"),)
+
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage_final.stage_id", ondelete="CASCADE"), primary_key=True)
+    section: Mapped[str] = mapped_column(String(16), primary_key=True)
+    score: Mapped[Points]

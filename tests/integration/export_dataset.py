@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 
 from grants.awards import rank_call
+from grants.evaluation.services.settle import settle_scores
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -96,6 +97,7 @@ def ranked_call(n: int, reference: str = "BIG-2026", seed: int = 6) -> Call:
         _insert(model, rows)
     call.next_number = n + 1
     db.session.flush()
+    settle_scores(call)  # rows written around evaluation: their final scores stored as a bundle import stores them
     rank_call(call.id)
     db.session.flush()
     return call

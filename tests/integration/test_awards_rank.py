@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 import grants
 from grants.awards import rank_call
+from grants.evaluation.services.settle import settle_scores
 from grants.extensions import db as database
 from grants.models import (
     Application,
@@ -110,7 +111,8 @@ def test_a_finalised_call_is_not_ranked_again(cli, db):
 def add_application(call: Call, scores: list[int], requested: str = "60000.00", lot=None,
                     stage: Stage = Stage.full_application, submitted: list[bool] | None = None) -> Application:
     """An admissible application with one evaluation per entry of `scores`, which gives that whole score
-    to every criterion of the stage's grid (the default full-application grid totals 20 x the score)."""
+    to every criterion of the stage's grid (the default full-application grid totals 20 x the score); its final
+    score stored as a bundle import stores it."""
     number = call.next_number
     call.next_number += 1
     app = Application(call=call, lot=lot, lead=make_org(), number=number, reference=f"{call.reference}-{number:04d}",
@@ -128,6 +130,7 @@ def add_application(call: Call, scores: list[int], requested: str = "60000.00", 
             evaluation=Evaluation(submitted_at=now_utc() if done else None,
                                   scores=[Score(criterion_id=c.id, score=given) for c in criteria])))
     database.session.flush()
+    settle_scores(call, [row])
     return app
 
 
@@ -199,6 +202,7 @@ def test_the_extra_evaluation_settles_a_discrepancy(db):
     app = add_application(call, [5, 3, 4])  # 100, 60, 80: both pairs equally close, so the mean of all three
     assignments = db.session.scalars(select(Assignment).order_by(Assignment.id)).all()
     assignments[-1].extra = True
+    settle_scores(call)  # the evaluations changed outside the application: their final score is settled again
     ranking = rank_call(call.id)
     assert ranking.needs_extra_evaluator == [] and app.stages[0].final_score == D("80")
     assert outcome(app) == ("awarded", 1, D("60000.00"))

@@ -8,8 +8,9 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
-from grants.awards.scores import grid_rules
-from grants.evaluation.progress import progress
+from grants.evaluation.queries.progress import progress
+from grants.evaluation.scores import grid_rules
+from grants.evaluation.services.settle import settle_scores
 from grants.models import (
     Assignment,
     AuditEvent,
@@ -65,6 +66,7 @@ class Calls:
         for item in evaluations:
             self.assign(stage, item)
         self.db.session.flush()
+        settle_scores(self.call, [stage])  # the final score stored, as evaluation stores it
         return app
 
     def assign(self, stage, item):
@@ -224,7 +226,7 @@ def test_missed_thresholds_are_listed(db, login_as, client):
 @pytest.fixture
 def november(monkeypatch):
     """The due-date page's clock: 20 November 2026, so that 1 December is ahead whatever today is."""
-    monkeypatch.setattr("grants.evaluation.progress_routes.now_utc", lambda: datetime(2026, 11, 20, 9, tzinfo=UTC))
+    monkeypatch.setattr("grants.evaluation.routes.now_utc", lambda: datetime(2026, 11, 20, 9, tzinfo=UTC))
 
 
 def test_due_date_is_set_in_the_calls_zone_and_audited(db, login_as, client, post, november):

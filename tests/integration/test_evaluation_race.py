@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from grants.bundle.import_ import delete_call
-from grants.evaluation import scoring
+from grants.evaluation.services import scoring
 from grants.extensions import db as _db
 from grants.models import (
     ApplicationStage,

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from grants.bundle.import_ import delete_call
-from grants.evaluation import rebalance as service
+from grants.evaluation.services import rebalance as service
 from grants.extensions import db as _db
 from grants.models import (
     Assignment,

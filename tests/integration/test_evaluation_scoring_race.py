@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from grants.bundle.import_ import delete_call
-from grants.evaluation import scoring
+from grants.evaluation.services import scoring
 from grants.extensions import db as _db
 from grants.models import AuditEvent, Call, Evaluation, Organisation, User
 from grants.models.base import now_utc

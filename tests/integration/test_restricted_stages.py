@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from grants.awards import rank_call
+from grants.evaluation.services.settle import settle_scores
 from grants.extensions import db as database
 from grants.models import (
     Assignment,
@@ -51,6 +52,8 @@ def score_full_application(stage, call, score: int) -> None:
         assignment.conflict = ConflictStatus.no_conflict
         assignment.evaluation = Evaluation(submitted_at=now_utc(),
                                            scores=[Score(criterion_id=c.id, score=score) for c in criteria])
+    database.session.flush()
+    settle_scores(call, [stage])  # the final score stored, as evaluation stores it
 
 
 def stage_assignments(stage) -> list[Assignment]:

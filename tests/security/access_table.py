@@ -3,7 +3,7 @@
 A new route must be added here (test_route_matrix fails until it is). The answers follow the rules of
 grants/auth/loaders.py (role decorators: anonymous users are sent to log in, other roles get 403),
 grants/applications/access.py (objects the user may not see answer 404; a lead-only page seen by a partner
-answers 403), grants/evaluation/evaluator.py (an evaluator's own pool and active assignments; 404 for others)
+answers 403), grants/evaluation/access.py (an evaluator's own pool and active assignments; 404 for others)
 and grants/exports/access.py (report files answer 404 to anyone but staff, signed in or not).
 
 GET routes are opened by every role and must give the class's answer; POST routes are sent by every role
@@ -179,16 +179,16 @@ ROUTES: dict[str, Route] = {
                                         data={"stage_id": "{stage}", "evaluator_id": "{other_evaluator}"}),
     "evaluation.unassign": Route(post="staff"),
     "evaluation.rebalance": Route("staff"),
-    "evaluation_progress.show": Route("staff"),
-    "evaluation_progress.due_date": Route(post="staff", data={"due_at": "2999-12-31T17:00"}),  # ahead whatever the clock
-    "evaluation_progress.scores": Route("staff"),
+    "evaluation.show": Route("staff"),
+    "evaluation.due_date": Route(post="staff", data={"due_at": "2999-12-31T17:00"}),  # ahead whatever the clock
+    "evaluation.scores": Route("staff"),
     # evaluation: evaluators (both have signed the call's declaration, so its page sends them on)
     "evaluation.home": Route("evaluator"),
     "evaluation.declaration": Route("evaluator", ok=ELSEWHERE, data={"accept": "y"}),
     "evaluation.call": Route("evaluator"),
     "evaluation.assignment": Route("assigned_evaluator", data={"declaration": "conflict",
                                                               "reason": "I advise the lead municipality."}),
-    "scoring.score": Route("assigned_evaluator", data={"action": "save"}),
+    "evaluation.score": Route("assigned_evaluator", data={"action": "save"}),
     # ranking, decisions and letters
     "awards.ranking": Route("staff"),
     "awards.compute": Route(post="staff", data={"discard_overrides": "y"}),

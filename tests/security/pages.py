@@ -88,14 +88,14 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     # evaluation
     "evaluation.pool": (Visit(),),
     "evaluation.rebalance": (Visit(),),
-    "evaluation_progress.show": (Visit(),),
-    "evaluation_progress.scores": (Visit(),),
+    "evaluation.show": (Visit(),),
+    "evaluation.scores": (Visit(),),
     "evaluation.home": (Visit(),),
     "evaluation.declaration": (Visit(args={"call_id": "restricted_call"}),),  # the main call's is signed
     "evaluation.call": (Visit(),),
     "evaluation.assignment": (Visit(), Visit(args={"assignment_id": "undeclared_assignment"}),  # its declaration
                               Visit(args={"assignment_id": "open_assignment"})),
-    "scoring.score": (Visit(args={"assignment_id": "open_assignment"}), Visit()),  # a draft, and one submitted
+    "evaluation.score": (Visit(args={"assignment_id": "open_assignment"}), Visit()),  # a draft, and one submitted
     # ranking and decisions
     "awards.ranking": (Visit(), Visit(args={"call_id": "restricted_call"}),  # and its other tabs: the lists, the changes
                        Visit(query={"table": "inadmissible"}), Visit(query={"table": "withdrawn"}),

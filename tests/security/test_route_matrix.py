@@ -81,7 +81,7 @@ EFFECTIVE = {  # in this order: an earlier one may leave nothing for a later one
     "applications.start": "outsider", "applications.project": "applicant", "applications.budget": "applicant",
     "partners.add_partner": "applicant", "partners.change_role": "applicant",
     "partners.decline": "partner", "partners.contact": "outsider", "submission.delete_attachment": "applicant",
-    "evaluation.remove": "staff", "evaluation_progress.due_date": "staff", "calls.status": "staff",
+    "evaluation.remove": "staff", "evaluation.due_date": "staff", "calls.status": "staff",
     "awards.change_shortlist": "staff", "exports.retry_job": "staff",
     "auth.organisation": "applicant",  # last: its sample renames the lead, which then waits for a new verification
 }

@@ -27,6 +27,7 @@ from pathlib import Path
 from grants.auth.tokens import password_token
 from grants.awards import rank_call
 from grants.awards.queries.letters import build_letters
+from grants.evaluation.services.settle import settle_scores
 from grants.extensions import db
 from grants.letters import register
 from grants.models import (
@@ -147,6 +148,7 @@ def _main_call(world: World, orgs: dict, text: Text, upload_dir: Path) -> None:
     withdrawn = make_application(call, lead=make_org("TR"), status="withdrawn")
     withdrawn.stages[0].withdrawn_reason = text("withdrawn.reason", "The council withdrew its support.")
     db.session.flush()
+    settle_scores(call)  # its evaluation was written as rows: its final score stored as evaluation stores it
     rank_call(call.id)
     db.session.add(DecisionOverride(stage_id=stage.id, from_status=StageStatus.awarded,
                                     to_status=StageStatus.awarded, from_amount=stage.awarded_amount,

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from grants.applications.access import is_lead_member
 from grants.awards.queries.overview import active_overrides, load_call, requested, submitted_stages
-from grants.awards.scores import StageScore, missed_thresholds, stage_scores
+from grants.evaluation.scores import StageScore, missed_thresholds, stage_scores
 from grants.extensions import db
 from grants.letters import register
 from grants.letters.register import complaint_by

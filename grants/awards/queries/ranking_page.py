@@ -31,7 +31,7 @@ from grants.awards.queries.overview import (
     requested,
     shortlist_settled,
 )
-from grants.awards.scores import StageScore, missed_thresholds, stage_scores
+from grants.evaluation.scores import StageScore, missed_thresholds, stage_scores
 from grants.extensions import db
 from grants.models import Application, ApplicationStage, Call, Lot, Organisation, Procedure, Stage, StageStatus
 from grants.rules.transitions import DECIDED, IN_EVALUATION

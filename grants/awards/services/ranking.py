@@ -1,6 +1,6 @@
 """Ranking a call: final scores, thresholds, the ranking per lot and the award walk or shortlist.
 
-`rank_call` loads the call's stages and live evaluations in a fixed number of queries, hands plain
+`rank_call` loads the call's stages and their stored final scores in a fixed number of queries, hands plain
 data to grants.rules and writes back final score, status, rank and awarded amount, and the call's
 and lots' awarded totals (which the database keeps within budget). Running it again gives the same
 result. A stage whose evaluations are not all in, or that needs one more evaluator (discrepancy),
@@ -28,8 +28,8 @@ from grants.audit import Event, record, record_all
 from grants.awards.errors import RankingError
 from grants.awards.queries.invitations import invitations_sent
 from grants.awards.queries.overview import active_overrides
-from grants.awards.scores import Progress, Sheet, grid_rules, load_sheets, sheets_score
 from grants.awards.services.decisions import release_withdrawn
+from grants.evaluation.scores import Progress, StageScore, grid_rules, stage_scores
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -99,12 +99,12 @@ def rank_call(call_id: int, user_id: int | None = None, discard_overrides: bool 
     release_withdrawn(call, user_id)  # the walk's totals below count only the stages it ranks
     before = {"awarded_total": call.awarded_total}
     stages = _load_stages(call)
-    assignments = load_sheets(call, RANKABLE)  # plain rows: 10,000 applications' scores in about a second
+    scores = stage_scores(call, stages)  # the stored final scores, and why the others have none yet
     ranking, plan = Ranking(call.reference), _Plan()
     for kind in kinds:
         of_kind = [s for s in stages if s.stage is kind]
         if of_kind:
-            _rank_stage(call, kind, of_kind, assignments, ranking, plan)
+            _rank_stage(call, kind, of_kind, scores, ranking, plan)
     try:
         plan.write(call, user_id)
         db.session.flush()
@@ -154,10 +154,8 @@ def _settle_overrides(call: Call, kinds: tuple[Stage, ...], discard: bool, user_
     record("call.overrides_discarded", call, after={"count": count}, user_id=user_id)
 
 
-def _final(call: Call, grid: scoring.Grid, codes: dict[int, str], stage: ApplicationStage,
-           assignments: list[Sheet], ranking: Ranking) -> scoring.FinalScore | None:
+def _final(stage: ApplicationStage, score: StageScore, ranking: Ranking) -> scoring.FinalScore | None:
     """The stage's final score, or None (reported) while evaluations are missing or disagree."""
-    score = sheets_score(call, grid, codes, assignments)
     if score.progress is Progress.missing:
         ranking.missing_evaluations.append(stage.application.reference)
     elif score.progress is Progress.needs_extra:
@@ -207,9 +205,9 @@ class _Plan:
 
 # Ranking and deciding ---------------------------------------------------------------------------
 
-def _rank_stage(call: Call, kind: Stage, stages: list[ApplicationStage], assignments: dict[int, list[Sheet]],
+def _rank_stage(call: Call, kind: Stage, stages: list[ApplicationStage], scores: dict[int, StageScore],
                 ranking: Ranking, plan: _Plan) -> None:
-    candidates = _score(call, kind, stages, assignments, ranking, plan)
+    candidates = _score(call, kind, stages, scores, ranking, plan)
     by_ref = {s.application.reference: s for s in stages}
     ranked = rank_by_lot(candidates)
     decide = _award if kind is Stage.full_application else _shortlist
@@ -225,10 +223,10 @@ def _rank_stage(call: Call, kind: Stage, stages: list[ApplicationStage], assignm
         call.awarded_total = sum((r.awarded_total for r in ranking.lots if r.stage is kind), ZERO)
 
 
-def _score(call: Call, kind: Stage, stages: list[ApplicationStage], assignments: dict[int, list[Sheet]],
+def _score(call: Call, kind: Stage, stages: list[ApplicationStage], scores: dict[int, StageScore],
            ranking: Ranking, plan: _Plan) -> list[Candidate]:
     """Final scores and thresholds: below_threshold, or evaluated and a candidate for the ranking."""
-    grid, codes = grid_rules(call, kind)
+    grid, _codes = grid_rules(call, kind)
     lots = {lot.id: lot.code for lot in call.lots}
     candidates = []
     for stage in stages:
@@ -239,7 +237,7 @@ def _score(call: Call, kind: Stage, stages: list[ApplicationStage], assignments:
         if lots and app.lot_id not in lots:
             raise RankingError(N_("%(reference)s has no lot, but call %(call)s has lots."),
                                reference=app.reference, call=call.reference)
-        final = _final(call, grid, codes, stage, assignments.get(stage.id, []), ranking)
+        final = _final(stage, scores[stage.id], ranking)
         if final is None:
             continue
         score = _points(final.total)

@@ -6,13 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
-
-from grants.awards.scores import Missed, StageScore, grid_rules, missed_thresholds, stage_scores
-from grants.evaluation.progress import assignments_of, beyond, live, section_sums, spread, submitted, total
-from grants.extensions import db
-from grants.models import Application, ApplicationStage, Assignment, Call, Grid
+from grants.evaluation.queries.progress import assignments_of, beyond, live, section_sums, spread, submitted, total
+from grants.evaluation.scores import Missed, StageScore, grid_rules, missed_thresholds, stage_score, stage_scores
+from grants.models import ApplicationStage, Assignment, Call, Grid
 
 
 @dataclass(frozen=True)
@@ -49,20 +45,14 @@ class ScoresView:
         return beyond(self.spread, self.threshold)
 
 
-def stage_of(call: Call, stage_id: int) -> ApplicationStage | None:
-    return db.session.scalar(
-        select(ApplicationStage).join(ApplicationStage.application)
-        .where(ApplicationStage.id == stage_id, Application.call_id == call.id,
-               ApplicationStage.submitted_at.is_not(None))
-        .options(contains_eager(ApplicationStage.application).joinedload(Application.lot)))
-
-
 def application_scores(call: Call, stage: ApplicationStage) -> ScoresView:
     active = [a for a in assignments_of(call, stage.id) if live(a)]
     score = stage_scores(call, [stage])[stage.id]
-    used = set(score.final.used) if score.final else set()
     rules = grid_rules(call, stage.stage)
-    # the final's `used` indexes the submitted evaluations in assignment order, as stage_scores lists them
+    # which evaluations the stored final is the mean of is not stored: the rule says it again from the evaluations
+    # shown; `used` indexes the submitted ones in assignment order
+    computed = stage_score(call, *rules, active).final if score.final else None
+    used = set(computed.used) if computed else set()
     columns = [Column(a, {s.criterion_id: s for s in a.evaluation.scores}, section_sums(rules, a.evaluation),
                       {c.section_id: c for c in a.evaluation.section_comments}, index in used)
                for index, a in enumerate(a for a in active if submitted(a))]

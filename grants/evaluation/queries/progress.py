@@ -2,8 +2,8 @@
 evaluators' totals side by side (one application's scores in full: grants.evaluation.side_by_side).
 
 Only submitted evaluations are shown with their numbers; a draft is "in progress". Everything is loaded
-in a fixed number of queries whatever the number of applications; final scores are
-grants.awards.scores', the arithmetic grants.rules.scoring's.
+in a fixed number of queries whatever the number of applications; final scores are the stored ones
+(grants.evaluation.scores), each evaluation's total grants.rules.scoring's.
 """
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from grants.audit import record
-from grants.awards.scores import Progress, StageScore, grid_rules, stage_scores
+from grants.evaluation.scores import Progress, StageScore, grid_rules, stage_scores
 from grants.extensions import db
 from grants.i18n import name_order
 from grants.models import (
@@ -34,8 +33,6 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.rules import scoring
-from grants.rules.call_settings import local_to_utc
-from grants.rules.problems import N_, InputError
 from grants.rules.transitions import IN_EVALUATION
 
 S = StageStatus
@@ -43,7 +40,7 @@ SORTS = ("spread", "final", "reference")
 
 
 def live(assignment: Assignment) -> bool:
-    """Not ended by a declared conflict (as grants.awards.scores counts them)."""
+    """Not ended by a declared conflict (as grants.evaluation.scores counts them)."""
     return assignment.ended_at is None and assignment.conflict is not ConflictStatus.conflict
 
 
@@ -255,17 +252,3 @@ def sort_rows(rows: list[Row], sort: str) -> list[Row]:
         return sorted(rows, key=number)
     value = (lambda r: r.final) if sort == "final" else (lambda r: r.spread)
     return sorted(rows, key=lambda r: (value(r) is None, -(value(r) or 0), *number(r)))
-
-
-def set_due_date(call: Call, local: datetime | None, now: datetime) -> None:
-    """When evaluators are asked to have submitted, typed in the call's zone (None: no due date); a new due date
-    is in the future."""
-    due = local_to_utc(local, call.timezone) if local is not None else None
-    if due == call.evaluation_due_at:
-        return
-    if due is not None and due <= now:
-        raise InputError(N_("This time has passed: evaluators cannot be asked to submit in the past."))
-    record("evaluation.due_date", call, before={"evaluation_due_at": call.evaluation_due_at},
-           after={"evaluation_due_at": due})
-    call.evaluation_due_at = due
-    db.session.flush()

@@ -13,19 +13,24 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from grants.audit import record
-from grants.evaluation.settle import settle
+from grants.evaluation.services.settle import settle
 from grants.extensions import db
 from grants.models import Assignment, Evaluation, Grid, Score, SectionComment, StageStatus
 from grants.models.base import now_utc
+from grants.rules.problems import N_, Refused
 from grants.rules.scoring import MAX_SCORE, MIN_SCORE
 
 MAX_TEXT = 5000  # characters per comment, strength or weakness
 
 
-class EvaluationLocked(Exception):
+class EvaluationLocked(Refused):
     """The evaluation was submitted, or the application left evaluation: nothing can change."""
+
+
+LOCKED = N_("Your evaluation was submitted and is locked: it cannot be changed.")
 
 
 @dataclass
@@ -155,7 +160,7 @@ def sums(grid: Grid, entry: Entry) -> Sums:
 def _check_open(assignment: Assignment) -> Evaluation:
     """The assignment's evaluation, open for changes. The assignment's row is locked first (PostgreSQL), so an
     autosave and "Submit and lock" of the same evaluation run one after the other, the second reading what the
-    first wrote; SQLite has one writer at a time, and the route retries a save that met a first insert."""
+    first wrote; SQLite has one writer at a time, and `save` makes again a save that met a first insert."""
     loaded = assignment.evaluation
     db.session.execute(select(Assignment.id).where(Assignment.id == assignment.id).with_for_update())
     for stale in [loaded, *loaded.scores, *loaded.section_comments] if loaded is not None else []:
@@ -163,9 +168,9 @@ def _check_open(assignment: Assignment) -> Evaluation:
     db.session.expire(assignment, ["evaluation"])
     evaluation = assignment.evaluation
     if evaluation is not None and evaluation.submitted_at is not None:
-        raise EvaluationLocked(_("Your evaluation was submitted and is locked: it cannot be changed."))
+        raise EvaluationLocked(LOCKED)
     if assignment.stage.status is not StageStatus.admissible or assignment.ended_at is not None:
-        raise EvaluationLocked(_("This application is no longer being evaluated: nothing can be changed."))
+        raise EvaluationLocked(N_("This application is no longer being evaluated: nothing can be changed."))
     if evaluation is None:
         evaluation = Evaluation(assignment=assignment)
         db.session.add(evaluation)
@@ -225,9 +230,23 @@ def submit(assignment: Assignment, grid: Grid, entry: Entry) -> dict[str, str]:
         update(Evaluation).where(Evaluation.id == evaluation.id, Evaluation.submitted_at.is_(None))
         .values(submitted_at=at).execution_options(synchronize_session=False)).rowcount
     if claimed != 1:  # submitted from another tab a moment ago
-        raise EvaluationLocked(_("Your evaluation was submitted and is locked: it cannot be changed."))
+        raise EvaluationLocked(LOCKED)
     evaluation.submitted_at = at
     record("evaluation.submitted", evaluation, before={"submitted_at": None},
            after={"assignment_id": assignment.id, "submitted_at": at, "total": sums(grid, entry).total})
     settle(assignment.stage)
     return {}
+
+
+def save(assignment: Assignment, grid: Grid, entry: Entry, *, submitting: bool = False) -> dict[str, str]:
+    """Save the entry as a draft, or submit it; return the fields not saved or missing, with their errors.
+
+    Two first saves of one evaluation at the same moment (SQLite lets both read "no evaluation yet"): the
+    second one's insert fails; this transaction, which had written nothing else, is rolled back and the save
+    made again, over the first one's rows."""
+    command = submit if submitting else save_draft
+    try:
+        return command(assignment, grid, entry)
+    except IntegrityError:
+        db.session.rollback()
+        return command(assignment, grid, entry)

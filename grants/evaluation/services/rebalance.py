@@ -13,22 +13,28 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from grants.audit import record
-from grants.evaluation.services import AssignmentRefused, _admissible_stages, _call_assignments, _pool
-from grants.evaluation.settle import notify_assigned, organisations
+from grants.evaluation.queries.pool import admissible_stages, call_assignments, pool_members
+from grants.evaluation.services.pool import AssignmentRefused
+from grants.evaluation.services.settle import notify_assigned, organisations
 from grants.extensions import db
 from grants.models import Assignment, Call, ConflictStatus, Evaluation, User
 from grants.models.base import now_utc
 from grants.rules.assignment import App, Ev
+from grants.rules.problems import N_
 from grants.rules.rebalance import Rebalance, Slot, rebalance
 
 
 class ProposalChanged(AssignmentRefused):
-    """The assignments changed since the proposal was shown: nothing was moved."""
+    """The assignments changed since the proposal was shown: nothing was moved (once rolled back: the caller
+    shows the new proposal)."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("The assignments changed since this proposal was made (an evaluator started one, "
+                            "or staff changed them): nothing was moved. Here is the new proposal."))
 
 
 @dataclass(frozen=True)
@@ -61,10 +67,10 @@ def _movable(assignment: Assignment, admissible: set[int]) -> bool:
 
 def propose(call: Call) -> Proposal:
     """The moves that bring the evaluators' loads as close together as the rules allow (nothing written)."""
-    stages = _admissible_stages(call.id)
+    stages = admissible_stages(call.id)
     admissible = {stage.id for stage in stages}
-    assignments = _call_assignments(call.id)
-    pool = _pool(call.id)
+    assignments = call_assignments(call.id)
+    pool = pool_members(call.id)
     live = [a for a in assignments if a.ended_at is None]
     slots = [Slot(a.id, a.stage_id, a.evaluator_id, _movable(a, admissible)) for a in live]
     conflicts = {(a.stage_id, a.evaluator_id) for a in assignments if a.ended_at is not None}
@@ -81,16 +87,17 @@ def propose(call: Call) -> Proposal:
 
 
 def apply(call: Call, actor: User, fingerprint: str) -> Proposal:
-    """Make the moves of the proposal staff confirmed (`fingerprint`); the caller commits.
+    """Make the moves of the proposal staff confirmed (`fingerprint`); the request commits.
 
-    ProposalChanged (with the new proposal in `proposal`) if the assignments changed since, or an
-    evaluator started one of those to move meanwhile; AssignmentRefused if there is nothing to move."""
+    ProposalChanged if the assignments changed since, or an evaluator started one of those to move meanwhile
+    (some moves may have been made: the caller rolls back); AssignmentRefused if there is nothing to move."""
     proposal = propose(call)
     if proposal.fingerprint != fingerprint:
-        raise _changed(proposal)
+        raise ProposalChanged
     result = proposal.result
     if not result.moves:
-        raise AssignmentRefused(_("No assignment can be moved: the loads are already as close as the rules allow."))
+        raise AssignmentRefused(N_("No assignment can be moved: the loads are already as close as the rules "
+                                   "allow."))
     now = now_utc()
     try:
         for move in result.moves:
@@ -102,9 +109,9 @@ def apply(call: Call, actor: User, fingerprint: str) -> Proposal:
                 .values(evaluator_id=move.target, assigned_by_id=actor.id, assigned_at=now)
                 .execution_options(synchronize_session=False)).rowcount
             if moved != 1:
-                raise _changed(propose_after_rollback(call))
+                raise ProposalChanged
     except IntegrityError:  # an assignment of the same evaluator to the application was made meanwhile
-        raise _changed(propose_after_rollback(call)) from None
+        raise ProposalChanged from None
     for move in result.moves:
         record("evaluation.reassign", db.session.get(Assignment, move.slot), before={"evaluator_id": move.source},
                after={"evaluator_id": move.target, "stage_id": move.application, "reason": "rebalance"})
@@ -114,15 +121,3 @@ def apply(call: Call, actor: User, fingerprint: str) -> Proposal:
     for user in db.session.scalars(select(User).where(User.id.in_(gained))):
         notify_assigned(user, call, gained[user.id])
     return proposal
-
-
-def propose_after_rollback(call: Call) -> Proposal:
-    db.session.rollback()
-    return propose(db.session.get(Call, call.id))
-
-
-def _changed(proposal: Proposal) -> ProposalChanged:
-    error = ProposalChanged(_("The assignments changed since this proposal was made (an evaluator started one, "
-                              "or staff changed them): nothing was moved. Here is the new proposal."))
-    error.proposal = proposal
-    return error

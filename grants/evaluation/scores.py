@@ -1,7 +1,11 @@
-"""Final scores of a call's stages from their live evaluations, shared by the ranking, its page and the letters.
+"""Final scores of a call's stages: evaluation's read model, which the ranking, its page, the letters and the
+exports read (docs/domain.md 4).
 
-Loading takes a fixed number of queries whatever the number of applications: the ranking loads the
-assignments as ORM objects, the pages (stage_scores) as plain rows; the arithmetic is grants.rules.scoring's.
+A stage's final score is stored when evaluation decides it (grants.evaluation.services.settle, models
+StageFinal and SectionFinal); `stage_scores` reads it. A stage without one is still waiting: its progress
+(evaluations missing, or disagreeing and waiting for one more evaluator) comes from its live assignments'
+sheets, loaded as plain rows in one query (`load_sheets`). The arithmetic is grants.rules.scoring's; the
+rule that turns sheets into a final (`sheets_score`) is used by the writer and for that progress only.
 """
 from __future__ import annotations
 
@@ -11,9 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from grants.awards.errors import RankingError
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -23,10 +25,16 @@ from grants.models import (
     ConflictStatus,
     Evaluation,
     Score,
+    SectionFinal,
     Stage,
+    StageFinal,
 )
 from grants.rules import scoring
-from grants.rules.problems import N_
+from grants.rules.problems import N_, Refused
+
+
+class NoGrid(Refused):
+    """The call has no evaluation grid for a stage it scores."""
 
 
 class Progress(enum.Enum):
@@ -39,22 +47,6 @@ class Progress(enum.Enum):
 class StageScore:
     progress: Progress
     final: scoring.FinalScore | None = None
-
-
-def load_assignments(call: Call, statuses: Iterable) -> dict[int, list[Assignment]]:
-    """Stage id -> its live assignments (not ended by a declared conflict), with evaluation and scores,
-    for the call's stages in the given statuses."""
-    rows = db.session.scalars(
-        select(Assignment).join(ApplicationStage, Assignment.stage_id == ApplicationStage.id)
-        .join(Application, ApplicationStage.application_id == Application.id)
-        .where(Application.call_id == call.id, ApplicationStage.status.in_(tuple(statuses)),
-               Assignment.ended_at.is_(None), Assignment.conflict != ConflictStatus.conflict)
-        .options(selectinload(Assignment.evaluation).selectinload(Evaluation.scores))
-        .order_by(Assignment.id))
-    by_stage: dict[int, list[Assignment]] = {}
-    for assignment in rows:
-        by_stage.setdefault(assignment.stage_id, []).append(assignment)
-    return by_stage
 
 
 @dataclass(frozen=True)
@@ -103,18 +95,19 @@ def grid_rules(call: Call, kind: Stage) -> tuple[scoring.Grid, dict[int, str]]:
     """The stage's grid as plain rule data, and criterion id -> code."""
     grid = call.grid_for(kind)
     if grid is None:
-        raise RankingError(N_("Call %(reference)s has no evaluation grid for the %(stage)s stage."),
-                           reference=call.reference, stage=kind.value)
+        raise NoGrid(N_("Call %(reference)s has no evaluation grid for the %(stage)s stage."),
+                     reference=call.reference, stage=kind.value)
     return grid.rules()
 
 
 def stage_score(call: Call, grid: scoring.Grid, codes: dict[int, str], assignments: list[Assignment]) -> StageScore:
-    """The stage's final score once every assigned evaluation is in and they agree (docs/domain.md 4)."""
+    """The stage's final score computed from its live assignments, once every assigned evaluation is in and they
+    agree (docs/domain.md 4); what grants.evaluation.services.settle stores."""
     return sheets_score(call, grid, codes, [sheet(a) for a in assignments])
 
 
 def sheets_score(call: Call, grid: scoring.Grid, codes: dict[int, str], sheets: list[Sheet]) -> StageScore:
-    """stage_score, from the live assignments' sheets."""
+    """stage_score, computed from the live assignments' sheets."""
     extra = any(s.extra for s in sheets)
     submitted = [s.scores for s in sheets if s.scores is not None]
     if len(submitted) < len(sheets) or len(sheets) < call.evaluators_per_application + extra:
@@ -151,14 +144,49 @@ def missed_thresholds(call: Call, kind: Stage, score: StageScore | None) -> list
             for code in scoring.failed_thresholds(grid, final)]
 
 
+def stored_finals(call: Call, statuses: Iterable = (), stage_ids: Iterable[int] | None = None
+                  ) -> dict[int, scoring.FinalScore]:
+    """Stage id -> its stored final score (total and sections; not the evaluations' totals), for the call's
+    stages in the given statuses, or for the given stages of the call only: one query."""
+    query = (select(StageFinal.stage_id, StageFinal.total, SectionFinal.section, SectionFinal.score)
+             .outerjoin(SectionFinal, SectionFinal.stage_id == StageFinal.stage_id))
+    if stage_ids is None:
+        query = (query.join(ApplicationStage, StageFinal.stage_id == ApplicationStage.id)
+                 .join(Application, ApplicationStage.application_id == Application.id)
+                 .where(Application.call_id == call.id, ApplicationStage.status.in_(tuple(statuses))))
+    else:
+        query = query.where(StageFinal.stage_id.in_(tuple(stage_ids)))
+    totals: dict[int, Decimal] = {}
+    sections: dict[int, dict[str, Decimal]] = {}
+    for stage_id, stored_total, section, score in db.session.execute(query):
+        totals[stage_id] = stored_total
+        if section is not None:
+            sections.setdefault(stage_id, {})[section] = score
+    return {stage_id: scoring.FinalScore(totals=(), total=value, sections=sections.get(stage_id, {}))
+            for stage_id, value in totals.items()}
+
+
 def stage_scores(call: Call, stages: Iterable[ApplicationStage], by_id: bool = False) -> dict[int, StageScore]:
-    """Stage id -> its score, for stages of one call, in one query: with `by_id` the assignments of these
-    stages only (a page of a call's stages), else those of every stage of the call in their statuses (for
-    most of the call's stages)."""
+    """Stage id -> its score, for stages of one call: the stored final, or the progress of a stage without one.
+
+    Two queries at most: the stored finals, then the sheets of the stages without one: with `by_id` the
+    assignments of these stages only (a page of a call's stages), else those of every stage of the call in
+    their statuses (for most of the call's stages)."""
     stages = list(stages)
     if not stages:
         return {}
-    sheets = (load_sheets(call, stage_ids=[s.id for s in stages]) if by_id
-              else load_sheets(call, {s.status for s in stages}))
-    grids = {kind: grid_rules(call, kind) for kind in {s.stage for s in stages}}
-    return {s.id: sheets_score(call, *grids[s.stage], sheets.get(s.id, [])) for s in stages}
+    finals = (stored_finals(call, stage_ids=[s.id for s in stages]) if by_id
+              else stored_finals(call, {s.status for s in stages}))
+    waiting = [s for s in stages if s.id not in finals]
+    scores = {s.id: StageScore(Progress.scored, finals[s.id]) for s in stages if s.id in finals}
+    if not waiting:
+        return scores
+    sheets = (load_sheets(call, stage_ids=[s.id for s in waiting]) if by_id
+              else load_sheets(call, {s.status for s in waiting}))
+    grids = {kind: grid_rules(call, kind) for kind in {s.stage for s in waiting}}
+    for stage in waiting:
+        score = sheets_score(call, *grids[stage.stage], sheets.get(stage.id, []))
+        # complete and agreeing, yet nothing stored: only data written around evaluation (before
+        # `flask calls settle-scores`) is so; it has no final score until settled
+        scores[stage.id] = score if score.progress is Progress.needs_extra else StageScore(Progress.missing)
+    return scores

@@ -3,8 +3,10 @@
 - fewer live evaluators than the call asks for (a declared conflict): another one is assigned;
 - all evaluations in and the totals spread more than the discrepancy threshold: one more evaluator
   is assigned and told (once: a replacement only if that evaluator declares a conflict);
-- all in and agreeing (or the extra one in): the final score is stored and the stage becomes
-  `evaluated` or `below_threshold`.
+- all in and agreeing (or the extra one in): the final score is stored (StageFinal, SectionFinal: the total
+  and each section's) and the stage becomes `evaluated` or `below_threshold`.
+`settle_scores` stores the final scores of many stages through the same writer without moving them: a
+bundle import, and `flask calls settle-scores` (which recomputes what was stored: the repair step).
 An evaluator is chosen by grants.rules.assignment (least loaded in the call; never of the
 application's organisations, never one who declared a conflict, never twice). When nobody is left,
 the stage waits for staff (the pool and progress pages show it).
@@ -15,12 +17,12 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from grants import mail
 from grants.audit import record
-from grants.awards.scores import Progress, grid_rules, stage_score
+from grants.evaluation.scores import Progress, StageScore, grid_rules, load_sheets, sheets_score, stage_score
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import (
@@ -30,12 +32,16 @@ from grants.models import (
     Call,
     CallEvaluator,
     Evaluation,
+    SectionFinal,
+    StageFinal,
     StageStatus,
     User,
 )
+from grants.models.base import now_utc
 from grants.rules import scoring
 from grants.rules.assignment import App, Ev, Understaffed, assign
-from grants.rules.transitions import check_stage_transition
+from grants.rules.transitions import RANKABLE
+from grants.status import move_stage
 
 POINTS = Decimal("0.0001")  # final scores are stored as Numeric(10, 4)
 
@@ -67,19 +73,63 @@ def settle(stage: ApplicationStage) -> list[Assignment]:
     if score.progress is Progress.needs_extra:
         return top_up(stage, everyone, extra=True)
     if score.progress is Progress.scored:
+        _store({stage.id: score})
         _decide(stage, grid, score.final)
     return []
 
 
 def _decide(stage: ApplicationStage, grid: scoring.Grid, final: scoring.FinalScore) -> None:
-    status = StageStatus.evaluated if scoring.passes(grid, final) else StageStatus.below_threshold
-    check_stage_transition(stage.status, status)
-    before = {"status": stage.status, "final_score": stage.final_score}
-    stage.status, stage.final_score = status, final.total.quantize(POINTS, rounding=ROUND_HALF_UP)
+    """Evaluated or below the thresholds, judged on the final as stored (what the ranking reads)."""
+    stored = scoring.FinalScore(final.totals, points(final.total), {k: points(v) for k, v in final.sections.items()},
+                                final.used)
+    missed = scoring.failed_thresholds(grid, stored)
+    before = {"final_score": stage.final_score}
+    stage.final_score = stored.total
+    move_stage(stage, StageStatus.below_threshold if missed else StageStatus.evaluated,
+               action="evaluation.final_score", before=before, after={
+                   "final_score": stage.final_score, "totals": list(final.totals), "used": list(final.used),
+                   "sections": final.sections, "missed": missed})
     db.session.flush()
-    record("evaluation.final_score", stage, before=before, after={
-        "status": status, "final_score": stage.final_score, "totals": list(final.totals),
-        "used": list(final.used), "sections": final.sections, "missed": scoring.failed_thresholds(grid, final)})
+
+
+def points(score: Decimal) -> Decimal:
+    """A final score at the precision it is stored with."""
+    return score.quantize(POINTS, rounding=ROUND_HALF_UP)
+
+
+def _store(scores: dict[int, StageScore]) -> None:
+    """The one writer of stored final scores: each stage's is replaced by the given one (none when it has no
+    final); one statement per table, whatever the number of stages."""
+    ids = list(scores)
+    db.session.execute(delete(SectionFinal).where(SectionFinal.stage_id.in_(ids)))
+    db.session.execute(delete(StageFinal).where(StageFinal.stage_id.in_(ids)))
+    finals = {stage_id: score.final for stage_id, score in scores.items() if score.final is not None}
+    if not finals:
+        return
+    at = now_utc()
+    db.session.execute(insert(StageFinal), [{"stage_id": stage_id, "total": points(final.total), "settled_at": at}
+                                            for stage_id, final in finals.items()])
+    db.session.execute(insert(SectionFinal), [
+        {"stage_id": stage_id, "section": code, "score": points(value)}
+        for stage_id, final in finals.items() for code, value in final.sections.items()])
+
+
+def settle_scores(call: Call, stages: list[ApplicationStage] | None = None) -> dict[int, StageScore]:
+    """Compute and store again the final scores of the call's stages that have evaluations (admissible and
+    beyond: `RANKABLE` and `below_threshold`), or of the given ones, from their live evaluations; no status
+    moves. A bundle import calls it for what it imported; `flask calls settle-scores` to repair."""
+    if stages is None:
+        stages = list(db.session.scalars(
+            select(ApplicationStage).join(ApplicationStage.application)
+            .where(Application.call_id == call.id,
+                   ApplicationStage.status.in_((*RANKABLE, StageStatus.below_threshold)))))
+    if not stages:
+        return {}
+    sheets = load_sheets(call, {s.status for s in stages})
+    grids = {kind: grid_rules(call, kind) for kind in {s.stage for s in stages}}
+    scores = {s.id: sheets_score(call, *grids[s.stage], sheets.get(s.id, [])) for s in stages}
+    _store(scores)
+    return scores
 
 
 def needs_extra(stage: ApplicationStage) -> bool:
