@@ -16,6 +16,7 @@ from flask_login import current_user
 from markupsafe import escape
 
 from grants.rules.numbers import show_size
+from grants.rules.problems import Amount, InputError, Issue, Moment
 from grants.rules.text import in_language, name_key
 
 LANGUAGE_NAMES = {"en": "English", "tr": "Türkçe"}
@@ -91,3 +92,17 @@ def localized(row: object, name: str = "title") -> str:
     """A text kept in English (`row.title`) and Turkish (`row.title_tr`), such as a grid's section or criterion
     (`title`, `description`), in the current language, else in the other one."""
     return in_language(getattr(row, name), getattr(row, f"{name}_tr", ""), get_locale())
+
+
+def issue_text(issue: Issue | InputError) -> str:
+    """An issue's message in the user's language, money and times formatted for the locale (a time in its
+    zone, the zone named)."""
+    return gettext(issue.message, **{k: _param(v) for k, v in issue.params.items()})
+
+
+def _param(value: object) -> object:
+    if isinstance(value, Amount):
+        return money(value.value, value.currency)
+    if isinstance(value, Moment):
+        return local_time(value.value, value.zone)
+    return value

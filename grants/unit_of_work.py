@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from grants import jobs
 from grants.extensions import db
+from grants.i18n import issue_text
 from grants.rules.problems import Refused
 from grants.security import safe_next
 
@@ -80,12 +81,6 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.refused is None
-
-
-def issue_text(issue: Any) -> str:
-    from grants.calls.fields import issue_text as translate
-
-    return translate(issue)
 
 
 def _field(form: Any, name: str) -> Any:

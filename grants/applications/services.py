@@ -20,6 +20,7 @@ from grants.applications.conflicts import Conflict, claim_version, form_key, las
 from grants.audit import record
 from grants.auth.services import acting_members
 from grants.extensions import db
+from grants.i18n import issue_text
 from grants.i18n import lazy_gettext as _l
 from grants.models import (
     Application,
@@ -36,7 +37,6 @@ from grants.models import (
 from grants.partners.confirmations import review_confirmations
 from grants.rules import starting
 from grants.rules.money import money
-from grants.unit_of_work import issue_text
 
 QUANTITY = Decimal("0.0001")
 

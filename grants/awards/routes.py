@@ -29,11 +29,11 @@ from grants.awards.services import invitations
 from grants.awards.services.decisions import override, override_shortlist, promote_reserve
 from grants.awards.services.finalise import finalise
 from grants.awards.services.ranking import rank_call
-from grants.i18n import money
+from grants.i18n import issue_text, money
 from grants.letters.register import Delivery, render_pdf
 from grants.models import Stage, StageStatus
 from grants.models.base import now_utc
-from grants.unit_of_work import issue_text, refusals
+from grants.unit_of_work import refusals
 from reports.letters import Letter
 
 bp = Blueprint("awards", __name__)

@@ -4,28 +4,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from wtforms import FieldList, FormField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from grants.i18n import local_time, money
+from grants.i18n import issue_text
 from grants.rules.call_settings import parse_codes, parse_groups, parse_lines
 from grants.rules.numbers import parse_number, show_number
-from grants.rules.problems import Amount, InputError, Issue, Moment
-
-
-def issue_text(issue: Issue | InputError) -> str:
-    """An issue's message in the user's language, money and times formatted for the locale (a time in its
-    zone, the zone named)."""
-    return _(issue.message, **{k: _param(v) for k, v in issue.params.items()})
-
-
-def _param(value: object) -> object:
-    if isinstance(value, Amount):
-        return money(value.value, value.currency)
-    if isinstance(value, Moment):
-        return local_time(value.value, value.zone)
-    return value
+from grants.rules.problems import InputError, Issue
 
 
 class _Typed:

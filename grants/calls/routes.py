@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from grants.access import load_or_404, requires
 from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
-from grants.calls.fields import attach, flat_errors, issue_text
+from grants.calls.fields import attach, flat_errors
 from grants.calls.filters import shown_settings
 from grants.calls.forms import LABELS
 from grants.calls.grid_forms import add_rows, grid_draft, grid_form
@@ -26,6 +26,7 @@ from grants.calls.services import (
     staff_calls,
     update_call,
 )
+from grants.i18n import issue_text
 from grants.labels import CALL_STATUS_LABELS as STATUS_LABELS
 from grants.models import Call, Procedure, Stage
 from grants.rules.call_settings import check_call

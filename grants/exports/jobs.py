@@ -14,10 +14,11 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
@@ -69,13 +70,22 @@ def in_thread() -> bool:
     return bool(current_app.config.get("JOBS_IN_THREAD")) and not current_app.config.get("REDIS_URL")
 
 
+_WAKERS: list[Callable[[Flask], None]] = []
+
+
+def wakes_thread(wake: Callable[[Flask], None]) -> Callable[[Flask], None]:
+    """Declare how the app's worker thread is woken (grants/exports/worker.py), so that this module need not
+    import the worker that imports it."""
+    _WAKERS[:] = [wake]
+    return wake
+
+
 def _schedule(job: ReportJob) -> None:
     job.rq_id = uuid.uuid4().hex  # a new id per run: a retry is a new rq job
     job.claimed_by = job.heartbeat_at = None
     if in_thread():
-        from grants.exports.worker import wake
-
-        defer(wake, current_app._get_current_object())  # the row is the queue: the thread takes it from there
+        for wake in _WAKERS:  # the row is the queue: the thread takes it from there
+            defer(wake, current_app._get_current_object())
     else:
         defer(run, job.id, job_id=job.rq_id, timeout=TIMEOUT)
 

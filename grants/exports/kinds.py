@@ -69,7 +69,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
             "elsewhere."), ".json"),
     Kind("application_pdfs", "grants.exports.application_pdfs:build", _l("Application PDFs (ZIP)"),
          _l("Every application's summary and decision letter as PDF files in one ZIP archive."), ".zip"),
-    Kind("letters_to_post", "grants.letters.exports:build", _l("Letters to send by post (PDF)"),
+    Kind("letters_to_post", "grants.exports.letters_to_post:build", _l("Letters to send by post (PDF)"),
          _l("Every letter that could not be e-mailed and is not yet recorded as sent, one after the other, to "
             "print and send by post."), ".pdf", choose_language=True),
 )}

@@ -115,6 +115,7 @@ def ensure_started(app: Flask) -> Worker:
     return worker
 
 
+@jobs.wakes_thread
 def wake(app: Flask) -> None:
     """A job is waiting (committed): the worker takes it now instead of at its next look."""
     ensure_started(app).wake()

@@ -260,7 +260,7 @@ def test_concurrent_letters_of_one_call_get_distinct_numbers_without_gaps(app):
 
 
 def test_the_letters_to_post_come_as_one_pdf_to_print(client, db, staff, post, tmp_path):
-    from grants.letters.exports import build
+    from grants.exports.letters_to_post import build
     from grants.models import ReportJob
 
     make_authority()

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from grants.calls.fields import issue_text
 from grants.calls.services import CallRefused, update_call
+from grants.i18n import issue_text
 from grants.models import JobStatus, MailStatus, OutboxMessage, ReportJob
 from tests.factories import make_call
 

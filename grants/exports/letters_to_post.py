@@ -1,4 +1,5 @@
-"""The letters waiting to be sent by post, as one PDF to print (an export job: grants.exports.kinds)."""
+"""The letters waiting to be sent by post, as one PDF to print (an export job: grants.exports.kinds; the letters
+themselves come from grants.letters.register)."""
 from __future__ import annotations
 
 import io
