@@ -15,13 +15,16 @@ from grants.rules.transitions import CallStatus, StageStatus, check_call_transit
 
 
 def move_stage(stage: ApplicationStage, new: StageStatus, *, action: str, user_id: int | None = None,
-               before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
+               before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+               on: Any = None) -> None:
     """Move `stage` to `new` (InvalidTransition if the table forbids it) and audit it as `action`; `before`
-    and `after` add to the recorded status what else the move changed."""
+    and `after` add to the recorded status what else the move changed; `on` is the object the event is
+    recorded on (default: the stage; the application where its events have always been recorded)."""
     old = stage.status
     check_stage_transition(old, new)
     stage.status = new
-    record(action, stage, {"status": old, **(before or {})}, {"status": new, **(after or {})}, user_id)
+    record(action, stage if on is None else on, {"status": old, **(before or {})}, {"status": new, **(after or {})},
+           user_id)
 
 
 def move_call(call: Call, new: CallStatus, *, action: str, user_id: int | None = None,

@@ -5,7 +5,7 @@ submitted application at its submission time, so "the call accepts submissions n
 "submitted before the deadline". The decision issues a letter (numbered in the call's register,
 grants.letters.register) that is e-mailed to the lead's members; when the lead has nobody who can
 receive it, the letter waits on the list of letters to send by post. Services flush and audit; the
-route commits once.
+request commits once (grants.unit_of_work).
 """
 from __future__ import annotations
 
@@ -35,10 +35,11 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.rules.budget import compute_totals
+from grants.rules.problems import N_, Refused
 from grants.rules.submission import DURATION, Blocker, check_submission
-from grants.rules.transitions import check_stage_transition
+from grants.rules.transitions import InvalidTransition, check_stage_transition
 from grants.settings.services import letterhead, missing
-from grants.submission.routes import blocker_text
+from grants.submission.presenters import blocker_text
 from grants.submission.services import facts_for
 from reports.letters import Letter
 
@@ -85,12 +86,10 @@ class Check:
         return not self.messages
 
 
-class DecisionRefused(Exception):
-    """The decision breaks a rule; `field` is the form field the message belongs to."""
+class DecisionRefused(Refused):
+    """The decision breaks a rule; on the decision field unless it names another (`further_reasons`)."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
+    field = "decision"
 
 
 def load_call(call_id: int) -> Call | None:
@@ -166,51 +165,75 @@ def manual_checks(ticked: set[str]) -> list[Check]:
             for item in MANUAL_CHECKS]
 
 
-def locked_reason(stage: ApplicationStage) -> str | None:
-    """Why the check of this stage can no longer be decided or changed; None while it can."""
+def _lock(stage: ApplicationStage) -> str | None:
+    """Why the check of this stage can no longer be decided or changed (a message marked with N_); None while
+    it can."""
     if stage.status not in CHECKED:
-        return _("This application is no longer at the check: its status is final for this step.")
+        return N_("This application is no longer at the check: its status is final for this step.")
     if stage.application.call.finalised_at is not None:
-        return _("The decisions of this call are final: the check can no longer change.")
+        return N_("The decisions of this call are final: the check can no longer change.")
     if db.session.scalar(select(exists().where(Assignment.stage_id == stage.id))):
-        return _("Evaluators have been assigned to this application: the check can no longer change.")
+        return N_("Evaluators have been assigned to this application: the check can no longer change.")
     return None
+
+
+def locked_reason(stage: ApplicationStage) -> str | None:
+    """Why the check of this stage can no longer be decided or changed, in the reader's language; None while
+    it can."""
+    lock = _lock(stage)
+    return _(lock) if lock else None
+
+
+SETTINGS_MISSING = N_("The letter that tells the lead applicant the result cannot be issued without these letter "
+                      "settings: %(names)s. Give them on the letter settings page first.")
 
 
 def settings_refusal() -> str | None:
-    """Why no result letter can be issued yet (letter settings missing); None when it can."""
+    """Why no result letter can be issued yet (letter settings missing), in the reader's language; None when
+    it can."""
+    absent = missing()
+    return _(SETTINGS_MISSING, names=", ".join(absent)) if absent else None
+
+
+def _refuse_locked(stage: ApplicationStage) -> None:
+    lock = _lock(stage)
+    if lock:
+        raise DecisionRefused(lock)
     absent = missing()
     if absent:
-        return _("The letter that tells the lead applicant the result cannot be issued without these letter "
-                 "settings: %(names)s. Give them on the letter settings page first.", names=", ".join(absent))
-    return None
+        raise DecisionRefused(SETTINGS_MISSING, names=", ".join(absent))
 
 
 def decide(stage: ApplicationStage, outcome: str, ticked: set[str], further: str,
            user_id: int | None = None) -> register.Delivery:
     """Record the check's outcome with its reasons, audit it, and issue the letter that tells the lead
-    applicant (e-mailed to its members, if it has any); how the lead was told."""
-    locked = locked_reason(stage) or settings_refusal()
-    if locked:
-        raise DecisionRefused("decision", locked)
+    applicant (e-mailed to its members, if it has any); how the lead was told.
+
+    A decision may change while the check may still change (no evaluator assigned, the call's decisions not
+    final): admissible and inadmissible then move to each other (grants.rules.transitions)."""
+    _refuse_locked(stage)
     unmet = [m for check in automatic_checks(stage) + manual_checks(ticked) for m in check.messages]
     new = StageStatus(outcome)
     if new is StageStatus.admissible and unmet:
-        raise DecisionRefused("decision", _("An application is admissible only when every check is met; "
-                                            "%(count)d not met.", count=len(unmet)))
+        raise DecisionRefused(N_("An application is admissible only when every check is met; %(count)d not met."),
+                              count=len(unmet))
     reasons = unmet + ([further] if further else []) if new is StageStatus.inadmissible else []
     if new is StageStatus.inadmissible and not reasons:
-        raise DecisionRefused("further_reasons", _("Every check is met: give at least one reason for "
-                                                   "finding the application inadmissible."))
-    check_stage_transition(StageStatus.submitted, new)  # changing a decision reopens the check first
+        raise DecisionRefused(N_("Every check is met: give at least one reason for finding the application "
+                                 "inadmissible."), field="further_reasons")
+    if new is not stage.status:  # the same outcome again only changes its reasons
+        try:
+            check_stage_transition(stage.status, new)
+        except InvalidTransition as error:
+            raise DecisionRefused(N_("This application cannot take that decision."), field="") from error
     before = {"status": stage.status, "reasons": list(stage.inadmissible_reasons or [])}
     db.session.flush()
     claimed = db.session.execute(  # still as read: not reopened by its lead nor decided by a colleague meanwhile
         update(ApplicationStage).where(ApplicationStage.id == stage.id, ApplicationStage.status == stage.status)
         .values(status=new, inadmissible_reasons=reasons).execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
-        raise DecisionRefused("decision", _("The application changed while you were checking it (its lead may "
-                                            "have reopened it to correct it): the check was not recorded."))
+        raise DecisionRefused(N_("The application changed while you were checking it (its lead may have reopened "
+                                 "it to correct it): the check was not recorded."))
     db.session.refresh(stage)
     application = stage.application
     record("application.admissibility_checked", application, before=before,
