@@ -17,8 +17,7 @@ from grants.i18n import local_time
 from grants.models import Application, AttachmentKind
 from grants.rules.budget import compute_totals, line_total
 from grants.rules.submission import Blocker
-from grants.submission import attachments, services, storage
-from grants.submission import bp
+from grants.submission import attachments, bp, services, storage
 from grants.submission import reopen as reopening
 from grants.submission.access import attachment_for, attachment_to_delete, lead_application
 from grants.submission.forms import UploadForm, WithdrawForm
