@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import url_for
 from flask_babel import gettext as _
 
-from grants.applications.budget import limits_of, problem_message
+from grants.applications.budget import problem_message
 from grants.i18n import local_time
 from grants.models import Application
 from grants.partners.presenters import describe
@@ -21,7 +21,7 @@ def blocker_text(blocker: Blocker, application: Application, totals: BudgetTotal
     """The blocker in the reader's language; eligibility and money problems read as on their own pages."""
     call = application.call
     if blocker.problem is not None and blocker.fix == "budget":
-        return problem_message(blocker.problem, totals, limits_of(call))
+        return problem_message(blocker.problem, totals, call.budget_limits())
     if blocker.problem is not None:
         names = {str(application.lead_id): application.lead.name}
         names |= {str(p.organisation_id): p.organisation.name for p in application.partners}

@@ -38,7 +38,7 @@ ALLOWED = [
     ("reserve", "awarded"), ("reserve", "not_selected"),
     ("awarded", "reserve"), ("awarded", "not_selected"),
     ("not_selected", "awarded"), ("not_selected", "reserve"),
-    # the admissibility check decided again while it may still change (domain.md 3, grants.admissibility)
+    # the admissibility check decided again while it may still change (docs/domain.md 3, grants.admissibility)
     ("admissible", "inadmissible"), ("inadmissible", "admissible"),
 ]
 
