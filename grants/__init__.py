@@ -140,7 +140,8 @@ def register_blueprints(app: Flask) -> None:
     from grants.partners.routes import bp as partners_bp
     from grants.public.routes import bp as public_bp
     from grants.settings.routes import bp as settings_bp
-    from grants.submission.routes import bp as submission_bp
+    from grants.submission import bp as submission_bp
+    from grants.submission import routes as _submission_routes  # noqa: F401  (its pages, on submission_bp)
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")

@@ -28,7 +28,7 @@ ROLES: dict[str, tuple[str, ...] | None] = {
     "organisation_page": (),
     "organisation_profile": (),
     "organisation_manager": (),
-    "contact_partner_org": ("applicant",),
+    "contact_partner_org": ("applicant", "staff"),  # staff pass the role check and get 404 (no organisation)
     "starts_application": (),
     "application": (),
     "application_or_reader": (),

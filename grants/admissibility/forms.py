@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from grants.admissibility.services import MANUAL_CHECKS
+from grants.admissibility.presenters import MANUAL_CHECKS
 from grants.i18n import lazy_gettext as _l
 
 REASON_LIMIT = 2000

@@ -1,31 +1,27 @@
 """Staff pages of the admissibility and eligibility check: the call's list, one application's checklist."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from grants.admissibility import services
+from grants.access import load_or_404, requires
+from grants.admissibility import presenters, queries, services
 from grants.admissibility.forms import DecisionForm
-from grants.auth.loaders import role_required
-from grants.extensions import db
-from grants.jobs import commit
 from grants.letters import register
 from grants.letters.forms import PostedForm
 from grants.models import LetterKind, StageStatus
-from grants.rules.transitions import InvalidTransition
+from grants.unit_of_work import refusals
 
 bp = Blueprint("admissibility", __name__, url_prefix="/staff/calls/<int:call_id>/admissibility")
 
 
 @bp.get("")
-@role_required("staff")
+@requires("staff")
 def index(call_id: int):
-    call = services.load_call(call_id)
-    if call is None:
-        abort(404)
-    rows, page, pages = services.stage_page(call, request.args.get("page", 1, type=int))
+    call = load_or_404(queries.load_call(call_id))
+    rows, page, pages = queries.stage_page(call, request.args.get("page", 1, type=int))
     return render_template("admissibility/index.html", call=call, rows=rows, page=page, pages=pages,
                            to_post=register.to_post(call.id, LetterKind.admissibility), letter_of=register.letter_of,
                            form=PostedForm())
@@ -37,35 +33,26 @@ def _initial(stage) -> dict:
         return {}
     data = {"decision": stage.status.value}
     if stage.status is StageStatus.admissible:
-        data |= {f"manual_{item.key}": True for item in services.MANUAL_CHECKS}
+        data |= {f"manual_{item.key}": True for item in presenters.MANUAL_CHECKS}
     return data
 
 
 @bp.route("/<int:stage_id>", methods=["GET", "POST"])
-@role_required("staff")
+@requires("staff")
 def check(call_id: int, stage_id: int):
-    stage = services.load_stage(call_id, stage_id)
-    if stage is None:
-        abort(404)
+    stage = load_or_404(queries.load_stage(call_id, stage_id))
     form = DecisionForm(data=None if request.method == "POST" else _initial(stage))
     if form.validate_on_submit():
-        try:
+        with refusals(form) as outcome:
             delivery = services.decide(stage, form.decision.data, form.ticked(), form.further_reasons.data,
                                        current_user.id)
-        except services.DecisionRefused as refused:
-            db.session.rollback()
-            form[refused.field].errors.append(refused.message)
-        except InvalidTransition:
-            db.session.rollback()
-            form.form_errors.append(_("This application cannot take that decision."))
-        else:
-            commit()
+        if outcome.ok:
             _flash_told(stage.application, delivery)
             return redirect(url_for(".index", call_id=call_id))
     return render_template("admissibility/check.html", call=stage.application.call, stage=stage, form=form,
-                           automatic=services.automatic_checks(stage), locked=services.locked_reason(stage),
-                           no_letter=services.settings_refusal(),
-                           manual=services.MANUAL_CHECKS), 400 if form.is_submitted() else 200
+                           automatic=presenters.automatic_checks(stage), locked=presenters.locked_reason(stage),
+                           no_letter=presenters.settings_refusal(),
+                           manual=presenters.MANUAL_CHECKS), 400 if form.is_submitted() else 200
 
 
 def _flash_told(application, delivery: register.Delivery) -> None:

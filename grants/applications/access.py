@@ -82,6 +82,15 @@ def get_application_for(user: User, application_id: int) -> Application:
     return application
 
 
+def get_application_to_discard(user: User, application_id: int) -> Application:
+    """The lead's members only (who act for it: a verified organisation); 404 for others. Whether the
+    application may still be discarded (never submitted) is the page's to say."""
+    application = _load(application_id)
+    if application is None or not is_lead_member(user, application):
+        abort(404)
+    return application
+
+
 def get_application_to_edit(user: User, application_id: int) -> Application:
     """The lead's members only; 404 for others. A lead member once it is no longer a draft (an old edit
     link) gets 403 with a page saying it is submitted, offering to reopen it while that is allowed."""

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from grants.applications.access import current_stage, invited_to_full_application
-from grants.applications.services import first_stage, start_refusals
+from grants.applications.services import first_stage, start_issues
 from grants.calls.services import public_calls
 from grants.extensions import db
 from grants.models import (
@@ -26,6 +26,7 @@ from grants.models import (
     StageStatus,
     User,
 )
+from grants.rules.problems import Issue
 from grants.rules.text import fold
 
 PAGE_SIZE = 50
@@ -53,7 +54,7 @@ class Row:
 class Dashboard:
     led: list[Row] = field(default_factory=list)
     partnered: list[Row] = field(default_factory=list)
-    calls: list[tuple[Call, list[str]]] = field(default_factory=list)  # open calls and why one cannot start
+    calls: list[tuple[Call, list[Issue]]] = field(default_factory=list)  # open calls and why one cannot start
 
 
 def dashboard(user: User, now: datetime) -> Dashboard:
@@ -72,7 +73,7 @@ def dashboard(user: User, now: datetime) -> Dashboard:
     others = Counter(a.call_id for a in led
                      if not any(s.status is StageStatus.withdrawn for s in a.stages))
     open_calls, _upcoming = public_calls(now)
-    calls = [(call, start_refusals(user, call, now, others[call.id])) for call in open_calls
+    calls = [(call, start_issues(user, call, now, others[call.id])) for call in open_calls
              if now < call.submission_deadline(first_stage(call))]
     return Dashboard(led=[Row(a, current_stage(a)) for a in led],
                      partnered=[Row(a, current_stage(a), p) for a, p in partnered], calls=calls)

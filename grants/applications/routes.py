@@ -1,13 +1,15 @@
 """Applicant pages (dashboard, start, task list, project, budget) and the staff list of submitted applications."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from grants.access import load_or_404, requires
 from grants.applications.access import (
     current_stage,
     get_application_for,
+    get_application_to_discard,
     get_application_to_edit,
     invited_to_full_application,
     is_editable,
@@ -40,8 +42,7 @@ from grants.applications.forms import (
 from grants.applications.queries import SORTS, staff_page
 from grants.applications.queries import dashboard as dashboard_data
 from grants.applications.services import (
-    ApplicationRefused,
-    acting_refusal,
+    acting_issue,
     may_discard,
     save_budget,
     save_project,
@@ -49,8 +50,7 @@ from grants.applications.services import (
 )
 from grants.applications.services import discard as discard_draft
 from grants.applications.task_list import task_list
-from grants.auth.loaders import role_required
-from grants.calls.fields import flat_errors
+from grants.calls.fields import flat_errors, issue_text
 from grants.calls.services import get_call
 from grants.jobs import commit
 from grants.labels import FILTERS
@@ -58,37 +58,33 @@ from grants.models import Application, CallStatus, StageStatus
 from grants.models.base import now_utc
 from grants.submission.reopen import may_reopen
 from grants.submission.services import may_withdraw, receipt_for
-from grants.submission.storage import remove as remove_file
 from grants.submission.versions import is_reopened
+from grants.unit_of_work import refusals
 
 bp = Blueprint("applications", __name__)
 for _name, _filter in FILTERS.items():
     bp.add_app_template_filter(_filter, _name)
 bp.add_app_template_filter(saved_line_total, "line_total")
+bp.add_app_template_filter(issue_text, "issue_text")
 
 MAX_BLANK_LINES = 20
 
 
 @bp.get("/applications")
-@login_required
+@requires("signed_in")
 def dashboard():
     return render_template("applications/dashboard.html", data=dashboard_data(current_user, now_utc()),
-                           refusal=acting_refusal(current_user))
+                           refusal=acting_issue(current_user))
 
 
 @bp.post("/applications/start/<int:call_id>")
-@login_required
+@requires("starts_application")
 def start(call_id: int):
-    call = get_call(call_id)
-    if call is None or call.status is CallStatus.draft:
-        abort(404)
-    try:
+    call = load_or_404(get_call(call_id), lambda call: call.status is not CallStatus.draft)
+    with refusals() as outcome:  # every reason the organisation cannot start one, as messages
         application, new = start_application(current_user, call, now_utc())
-    except ApplicationRefused as refused:
-        for reason in refused.reasons:
-            flash(reason, "error")
+    if not outcome.ok:
         return redirect(url_for(".dashboard"))
-    commit()
     if new:
         flash(_("Your application to %(call)s has been started. Complete each section below; your answers are "
                 "saved as you go.", call=call.reference), "success")
@@ -99,27 +95,22 @@ def start(call_id: int):
 
 
 @bp.route("/applications/<int:application_id>/discard", methods=["GET", "POST"])
-@login_required
+@requires("lead_draft")
 def discard(application_id: int):
     """Discard a never-submitted draft, after a confirmation page."""
-    application = get_application_for(current_user, application_id)
-    if not is_lead_member(current_user, application) or acting_refusal(current_user):
-        abort(404)
+    application = get_application_to_discard(current_user, application_id)
     if request.method == "GET" or not may_discard(application):
         return render_template("applications/discard.html", application=application,
                                discardable=may_discard(application)), 200 if request.method == "GET" else 409
     call = application.call
-    files = discard_draft(application)
-    commit()
-    for stored in files:
-        remove_file(current_app.config["UPLOAD_DIR"], stored)
+    discard_draft(application)  # its files go once the deletion is committed
     flash(_("The draft application was discarded. You may start a new one to %(call)s.", call=call.reference),
           "success")
     return redirect(url_for(".dashboard"))
 
 
 @bp.get("/applications/<int:application_id>")
-@login_required
+@requires("application")
 def show(application_id: int):
     application = get_application_for(current_user, application_id)
     lead_view = is_lead_member(current_user, application)
@@ -167,7 +158,7 @@ def _tell_voided(saved) -> None:
 
 
 @bp.route("/applications/<int:application_id>/project", methods=["GET", "POST"])
-@login_required
+@requires("lead_draft")
 def project(application_id: int):
     application = get_application_to_edit(current_user, application_id)
     if request.method == "GET":
@@ -184,7 +175,7 @@ def project(application_id: int):
         form.version.data = application.version
         return _render_project(application, form, 409, conflict=conflict, choices=choices, choose=True)
     saved = save_project(application, apply_project_choices(typed, choices), _loaded_version(form), present)
-    commit()
+    commit()  # the one route commit (with budget's): the valid fields are kept even when the page answers 400
     if is_autosave():
         return status(application, form, changed=saved.changed, errors=flat_errors(form), conflict=saved.conflict,
                       labels=_project_labels(form), voided=saved.voided)
@@ -245,7 +236,7 @@ def _line_ids(rows: list, lines: list) -> list[tuple[str, int]]:
 
 
 @bp.route("/applications/<int:application_id>/budget", methods=["GET", "POST"])
-@login_required
+@requires("lead_draft")
 def budget(application_id: int):
     application = get_application_to_edit(current_user, application_id)
     members = partnership(application)
@@ -267,7 +258,7 @@ def budget(application_id: int):
     rows, amounts = apply_budget_choices(application, rows, amounts, choices)
     saved, lines = save_budget(application, [row for _entry, row in rows], amounts, _loaded_version(form),
                                lambda change: budget_conflict(application, form, rows, change))
-    commit()
+    commit()  # as in project: the valid rows are kept even when the page answers 400 for the others
     if is_autosave():
         return status(application, form, changed=saved.changed, errors=flat_errors(form), conflict=saved.conflict,
                       labels=_budget_labels(application, form), line_ids=_line_ids(rows, lines), voided=saved.voided)
@@ -292,7 +283,7 @@ def budget(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/budget/preview")
-@login_required
+@requires("lead_draft")
 def budget_preview(application_id: int):
     """The totals and problems of the budget as typed, without saving (htmx swaps them into the page)."""
     application = get_application_to_edit(current_user, application_id)
@@ -310,11 +301,9 @@ def budget_preview(application_id: int):
 
 
 @bp.get("/staff/calls/<int:call_id>/applications")
-@role_required("staff")
+@requires("staff")
 def staff_list(call_id: int):
-    call = get_call(call_id)
-    if call is None:
-        abort(404)
+    call = load_or_404(get_call(call_id))
     filters = parse_staff_filters(call, request.args)
     return render_template("applications/staff_list.html", call=call, filters=filters,
                            page=staff_page(call, filters), statuses=list(StageStatus), sorts=list(SORTS))

@@ -1,8 +1,8 @@
 """Application use cases: start an application, save the project and the budget (a save from an older version
 is refused, see conflicts.py).
 
-Services flush and audit; the route commits once. A refused start raises `ApplicationRefused` with
-every reason in the user's language.
+Services flush and audit; the request commits once (grants.unit_of_work). A refused start raises
+`ApplicationRefused` with every reason (messages marked with N_, translated where they are shown).
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from flask_babel import gettext as _
+from flask import current_app
 from flask_login import current_user
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -20,8 +20,8 @@ from grants.applications.conflicts import Conflict, claim_version, form_key, las
 from grants.audit import record
 from grants.auth.services import acting_members
 from grants.extensions import db
-from grants.i18n import issue_text
 from grants.i18n import lazy_gettext as _l
+from grants.jobs import defer
 from grants.models import (
     Application,
     ApplicationStage,
@@ -37,14 +37,14 @@ from grants.models import (
 from grants.partners.confirmations import review_confirmations
 from grants.rules import starting
 from grants.rules.money import money
+from grants.rules.problems import N_, Issue, Refused
+from grants.submission.storage import remove as remove_file
 
 QUANTITY = Decimal("0.0001")
 
 
-class ApplicationRefused(Exception):
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons
+class ApplicationRefused(Refused):
+    """A start or a discard refused, with every reason (issues whose messages are marked with N_)."""
 
 
 # Starting ----------------------------------------------------------------------------------------
@@ -61,20 +61,18 @@ def _member(user: User) -> starting.Member:
         rejected=bool(org and org.rejected_at is not None), identity_changed=bool(org and org.identity_changed_at))
 
 
-def acting_refusal(user: User) -> str | None:
+def acting_issue(user: User) -> Issue | None:
     """Why the user cannot act for an organisation, or None when they can (grants.rules.starting)."""
-    issue = starting.acting_refusal(_member(user))
-    return None if issue is None else issue_text(issue)
+    return starting.acting_refusal(_member(user))
 
 
-def start_refusals(user: User, call: Call, now: datetime, others: int) -> list[str]:
-    """Every reason the user's organisation cannot start an application in the call (grants.rules.starting), in
-    the user's language; `others`: its applications in the call that are not withdrawn."""
+def start_issues(user: User, call: Call, now: datetime, others: int) -> list[Issue]:
+    """Every reason the user's organisation cannot start an application in the call (grants.rules.starting);
+    `others`: its applications in the call that are not withdrawn."""
     opening = starting.Opening(call.reference, call.status is CallStatus.published, call.opens_at,
                                call.submission_deadline(first_stage(call)), call.timezone)
     lead = user.organisation.party() if user.organisation else None
-    found = starting.start_refusals(_member(user), lead, opening, call.eligibility_rules(), others, now)
-    return [issue_text(issue) for issue in found]
+    return starting.start_refusals(_member(user), lead, opening, call.eligibility_rules(), others, now)
 
 
 def not_withdrawn():
@@ -98,12 +96,12 @@ def start_application(user: User, call: Call, now: datetime) -> tuple[Applicatio
     """(the application, whether it is new): the lead's draft in the call if it has one, so that a
     second click on Start, or two colleagues at once, lead to the same draft."""
     if user.organisation_id and (draft := open_draft(user.organisation_id, call.id)) is not None \
-            and acting_refusal(user) is None:
+            and acting_issue(user) is None:
         return draft, False
-    reasons = start_refusals(user, call, now, other_applications(user.organisation_id, call.id)
-                             if user.organisation_id else 0)
+    reasons = start_issues(user, call, now, other_applications(user.organisation_id, call.id)
+                           if user.organisation_id else 0)
     if reasons:
-        raise ApplicationRefused(reasons)
+        raise ApplicationRefused(issues=reasons)
     stage = first_stage(call)
     application = Application(call=call, lead=user.organisation, created_by_id=user.id, version=1)
     application.stages.append(ApplicationStage(stage=stage))
@@ -129,19 +127,19 @@ def notify_discarded(application: Application) -> None:
                       application=application, partner=partner)
 
 
-def discard(application: Application) -> list[str]:
+def discard(application: Application) -> None:
     """Delete a never-submitted draft with its partners, budget and attachments; partners proposed on it
-    are told. Returns the stored names of its files, to remove once the deletion is committed."""
+    are told. Its files are removed once the deletion is committed."""
     if not may_discard(application):
-        raise ApplicationRefused([_("This application was submitted: it can be withdrawn, not discarded.")])
-    files = [a.stored_name for a in application.attachments]
+        raise ApplicationRefused(N_("This application was submitted: it can be withdrawn, not discarded."))
+    for attachment in application.attachments:
+        defer(remove_file, current_app.config["UPLOAD_DIR"], attachment.stored_name)
     record("application.discarded", application, before={
         "call": application.call.reference, "title": application.title,
         "partners": [p.organisation_id for p in application.partners], "lines": len(application.budget_lines)})
     notify_discarded(application)
     db.session.delete(application)
     db.session.flush()
-    return files
 
 
 # Saving: a save from an older version is refused --------------------------------------------------

@@ -19,9 +19,10 @@ from grants.i18n import lazy_gettext as _l
 from grants.models import Application, Partner, PartnerStatus, User
 from grants.models.base import now_utc
 from grants.partners.presenters import BudgetSummary, budget_summary
-from grants.partners.services import PARTNER_FIELDS, Refused, tell_lead
+from grants.partners.services import CLOSED, PARTNER_FIELDS, Refused, tell_lead
 from grants.rules import confirmation
 from grants.rules.confirmation import Change
+from grants.rules.problems import N_
 
 UNRECORDED = [Change("application", None, None)]  # a confirmation kept no record of what it covered
 
@@ -101,9 +102,9 @@ def change_role(partner: Partner, role: str) -> bool:
 def confirm(actor: User, partner: Partner, summary: BudgetSummary, seen: str) -> None:
     application = partner.application
     if not is_editable(application):
-        raise Refused(_l("This application is no longer a draft: its partnership cannot change."))
+        raise Refused(CLOSED)
     if seen != fingerprint(partner, summary):
-        raise Refused(_l("The application changed while you were reading it. Read it again, then confirm."))
+        raise Refused(N_("The application changed while you were reading it. Read it again, then confirm."))
     before = snapshot(partner, PARTNER_FIELDS)
     partner.status = PartnerStatus.confirmed
     partner.confirmed_at, partner.confirmed_by_id, partner.declined_at = now_utc(), actor.id, None
@@ -119,7 +120,7 @@ def confirm(actor: User, partner: Partner, summary: BudgetSummary, seen: str) ->
 def decline(actor: User, partner: Partner, reason: str) -> None:
     application = partner.application
     if not is_editable(application):
-        raise Refused(_l("This application is no longer a draft: its partnership cannot change."))
+        raise Refused(CLOSED)
     before = snapshot(partner, PARTNER_FIELDS)
     partner.status = PartnerStatus.declined
     partner.declined_at = now_utc()

@@ -21,12 +21,11 @@ from sqlalchemy.exc import IntegrityError
 from grants import mail
 from grants.applications.access import is_editable
 from grants.audit import record, snapshot
-from grants.auth.services import ORG_FIELDS, USER_FIELDS, acting_members, add_user, find_user
+from grants.auth.services import ORG_FIELDS, USER_FIELDS, EmailTaken, acting_members, add_user, find_user
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import (
     Application,
-    BudgetLine,
     Organisation,
     OrganisationType,
     Partner,
@@ -36,7 +35,8 @@ from grants.models import (
     User,
 )
 from grants.models.base import now_utc
-from grants.partners.services import PARTNER_FIELDS, Refused, tell_lead
+from grants.partners.services import CLOSED, PARTNER_FIELDS, Refused, refuse_budget_lines, tell_lead
+from grants.rules.problems import N_
 
 _SALT = "grants.partner-invitation"
 INVITATION_FIELDS = ["email", "locale", "organisation_id", "partner_id", "sent_at", "accepted_at"]
@@ -84,16 +84,9 @@ def invitation_for_token(token: str) -> PartnerInvitation | None:
     return invitation
 
 
-def invitations_of(application: Application) -> dict[int, PartnerInvitation]:
-    """The application's invitations still waiting for registration, by partner id."""
-    rows = db.session.scalars(select(PartnerInvitation).where(
-        PartnerInvitation.application_id == application.id, PartnerInvitation.accepted_at.is_(None)))
-    return {invitation.partner_id: invitation for invitation in rows}
-
-
 def _refuse_closed(application: Application) -> None:
     if not is_editable(application):
-        raise Refused(_l("This application is no longer a draft: its partnership cannot change."))
+        raise Refused(CLOSED)
 
 
 def invite(actor: User, application: Application, data: dict) -> PartnerInvitation:
@@ -101,14 +94,14 @@ def invite(actor: User, application: Application, data: dict) -> PartnerInvitati
     _refuse_closed(application)
     email = data["email"].strip().lower()
     if find_user(email) is not None:
-        raise Refused(_l("Someone is already registered with this e-mail address, so there is nothing to invite. "
+        raise Refused(N_("Someone is already registered with this e-mail address, so there is nothing to invite. "
                          "Ask your contact which organisation they registered, then propose it from the list "
-                         "above once programme staff have verified it."))
+                         "above once programme staff have verified it."), field="email")
     duplicate = db.session.scalar(select(func.count(PartnerInvitation.id)).where(
         PartnerInvitation.application_id == application.id, PartnerInvitation.email == email))
     if duplicate:
-        raise Refused(_l("You already invited %(email)s to this application. Send the invitation again from its "
-                         "place in the partnership if the e-mail was lost.", email=email))
+        raise Refused(N_("You already invited %(email)s to this application. Send the invitation again from its "
+                         "place in the partnership if the e-mail was lost."), field="email", email=email)
     org = Organisation(name=data["name"], country=data["country"].upper(), type=OrganisationType(data["type"]))
     position = max((p.position for p in application.partners), default=-1) + 1
     partner = Partner(organisation=org, role=data["role"], position=position, status=PartnerStatus.proposed)
@@ -122,7 +115,8 @@ def invite(actor: User, application: Application, data: dict) -> PartnerInvitati
             db.session.flush()
     except IntegrityError as exc:  # the same invitation sent twice at once
         db.session.expire(application, ["partners"])
-        raise Refused(_l("You already invited %(email)s to this application.", email=email)) from exc
+        raise Refused(N_("You already invited %(email)s to this application."), field="email",
+                      email=email) from exc
     record("register_invited", org, after=snapshot(org, ORG_FIELDS))
     record("propose_partner", partner, after=snapshot(partner, PARTNER_FIELDS))
     record("invite_partner", invitation, after=snapshot(invitation, INVITATION_FIELDS))
@@ -153,11 +147,7 @@ def cancel(invitation: PartnerInvitation) -> None:
     application = invitation.partner.application
     _refuse_closed(application)
     org = invitation.organisation
-    lines = db.session.scalar(select(func.count(BudgetLine.id)).where(
-        BudgetLine.application_id == application.id, BudgetLine.organisation_id == org.id))
-    if lines:
-        raise Refused(_l("%(name)s still incurs %(count)s budget line(s): move or delete them on the budget "
-                         "page first.", name=org.name, count=lines))
+    refuse_budget_lines(application, org)
     record("cancel_partner_invitation", invitation, before=snapshot(invitation, INVITATION_FIELDS))
     record("remove_partner", invitation.partner, before=snapshot(invitation.partner, PARTNER_FIELDS))
     application.partners.remove(invitation.partner)
@@ -173,7 +163,7 @@ def cancel(invitation: PartnerInvitation) -> None:
 def register(invitation: PartnerInvitation, org_data: dict, name: str, password: str) -> User:
     """The invited contact person completes the pending organisation and becomes its first member.
 
-    EmailTaken when the address was registered meanwhile. The organisation stays unverified until staff verify it.
+    Refused when the address was registered meanwhile. The organisation stays unverified until staff verify it.
     """
     org = invitation.organisation
     before = snapshot(org, ORG_FIELDS)
@@ -186,7 +176,11 @@ def register(invitation: PartnerInvitation, org_data: dict, name: str, password:
     user = User(name=name, email=invitation.email, role=Role.applicant, organisation_id=org.id, member_verified_at=now,
                 email_confirmed_at=now, locale=invitation.locale)
     user.set_password(password)
-    add_user(user)
+    try:
+        add_user(user)
+    except EmailTaken as taken:
+        raise Refused(N_("An account with this e-mail address already exists. Log in instead, and ask the lead "
+                         "applicant to propose your organisation.")) from taken
     db.session.expire(org, ["members"])
     invitation.accepted_at, invitation.accepted_by_id, invitation.token_hash = now_utc(), user.id, None
     record("register", user, after=snapshot(user, USER_FIELDS), user_id=user.id)

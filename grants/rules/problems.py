@@ -70,7 +70,10 @@ class Issue:
     params: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return self.message % {k: str(v) for k, v in self.params.items()} if self.params else self.message
+        if not self.params:
+            return self.message
+        return self.message % {k: v if isinstance(v, int | float | Decimal) else str(v)  # %(n)d needs a number
+                               for k, v in self.params.items()}
 
 
 class InputError(ValueError):

@@ -73,23 +73,26 @@ CALL_TRANSITIONS: dict[CallStatus, frozenset[CallStatus]] = {
     C.closed: frozenset(),
 }
 
-# Withdrawal is allowed from every state that is not terminal. Whether the applicant may still
+# Withdrawal is allowed from every state but inadmissible and the terminal ones. Whether the applicant may still
 # withdraw (only until the call's decision is final) or only staff may record it (an awarded
 # project withdrawing after the decision) is a permission, checked by the caller.
-# inadmissible, below_threshold and withdrawn are terminal. Award and shortlist decisions can be
-# moved by staff overrides (with a justification, kept by the caller's audit log).
+# below_threshold and withdrawn are terminal. Award and shortlist decisions can be moved by staff
+# overrides (with a justification, kept by the caller's audit log). The admissibility check's outcome
+# (admissible or inadmissible) may be changed by staff while the check may still change: no evaluator
+# assigned and the call's decisions not final (a condition the caller checks, grants.admissibility).
+# Nothing else leads out of inadmissible: once the check is locked it is final.
 STAGE_TRANSITIONS: dict[StageStatus, frozenset[StageStatus]] = {
     S.draft: frozenset({S.submitted, S.withdrawn}),
     # submitted -> draft: the lead reopens it to correct it before the deadline, while no check has started
     S.submitted: frozenset({S.draft, S.admissible, S.inadmissible, S.withdrawn}),
-    S.admissible: frozenset({S.evaluated, S.below_threshold, S.withdrawn}),
+    S.admissible: frozenset({S.inadmissible, S.evaluated, S.below_threshold, S.withdrawn}),
     S.evaluated: DECIDED | {S.withdrawn},
     S.awarded: frozenset({S.reserve, S.not_selected, S.withdrawn}),
     S.reserve: frozenset({S.awarded, S.not_selected, S.withdrawn}),
     S.not_selected: frozenset({S.awarded, S.reserve, S.withdrawn}),
     S.shortlisted: frozenset({S.not_shortlisted, S.withdrawn}),
     S.not_shortlisted: frozenset({S.shortlisted, S.withdrawn}),
-    S.inadmissible: frozenset(),
+    S.inadmissible: frozenset({S.admissible}),  # the check decided again
     S.below_threshold: frozenset(),
     S.withdrawn: frozenset(),
 }

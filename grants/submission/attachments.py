@@ -1,15 +1,14 @@
-"""Attachment use cases: upload (declaration, partnership statements, annexes), delete, load for download.
+"""Attachment use cases: upload (declaration, partnership statements, annexes), delete; the stored file.
 
 The file is written when the upload is accepted; a replaced or deleted file is removed only
 after the request's commit (a deferred job), so a rolled-back request never loses a file.
 """
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from grants.applications.access import get_application_for, reads_as_evaluator
 from grants.audit import record
 from grants.extensions import db
 from grants.jobs import defer
@@ -64,12 +63,9 @@ def upload(application: Application, slot: str, file: FileStorage, user: User) -
     return attachment
 
 
-def delete(application: Application, attachment_id: int) -> Attachment:
-    attachment = next((a for a in application.attachments if a.id == attachment_id), None)
-    if attachment is None:
-        abort(404)
+def delete(application: Application, attachment: Attachment) -> None:
+    """Delete one of the application's attachments (grants.submission.access.attachment_to_delete)."""
     _remove(application, attachment, "attachment.deleted")
-    return attachment
 
 
 def _remove(application: Application, attachment: Attachment, action: str) -> None:
@@ -78,16 +74,6 @@ def _remove(application: Application, attachment: Attachment, action: str) -> No
     application.attachments.remove(attachment)
     db.session.flush()
     defer(storage.remove, _upload_dir(), attachment.stored_name)
-
-
-def attachment_for(user: User, attachment_id: int) -> Attachment:
-    """The attachment if the user may see its application; 404 otherwise."""
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        abort(404)
-    if not reads_as_evaluator(user, attachment.application_id):
-        get_application_for(user, attachment.application_id)
-    return attachment
 
 
 def file_path(attachment: Attachment) -> str:

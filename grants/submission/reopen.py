@@ -21,6 +21,7 @@ from grants.audit import record
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import Application, ApplicationStage, Call, Stage, StageStatus
+from grants.rules.problems import N_, Refused
 from grants.rules.transitions import check_stage_transition
 from grants.submission import services
 from grants.submission.versions import is_reopened
@@ -35,23 +36,21 @@ class Refusal(enum.Enum):
 
 
 MESSAGES = {
-    Refusal.not_submitted: _l("This application has not been submitted: there is nothing to reopen."),
-    Refusal.already_reopened: _l("This application is already reopened: correct it and submit it again "
+    Refusal.not_submitted: N_("This application has not been submitted: there is nothing to reopen."),
+    Refusal.already_reopened: N_("This application is already reopened: correct it and submit it again "
                                  "before the deadline."),
-    Refusal.withdrawn: _l("This application was withdrawn: it can no longer be reopened."),
-    Refusal.checked: _l("Programme staff have started checking this application: it can no longer be reopened."),
-    Refusal.deadline: _l("The deadline has passed: a submitted application can no longer be reopened."),
+    Refusal.withdrawn: N_("This application was withdrawn: it can no longer be reopened."),
+    Refusal.checked: N_("Programme staff have started checking this application: it can no longer be reopened."),
+    Refusal.deadline: N_("The deadline has passed: a submitted application can no longer be reopened."),
 }
 
 
-class ReopenRefused(Exception):
-    def __init__(self, refusal: Refusal) -> None:
-        super().__init__(refusal.value)
-        self.refusal = refusal
+class ReopenRefused(Refused):
+    """Why the stage cannot be reopened: `refusal`, and its message (MESSAGES)."""
 
-    @property
-    def message(self) -> str:
-        return str(MESSAGES[self.refusal])
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(MESSAGES[refusal])
+        self.refusal = refusal
 
 
 def refusal(application: Application) -> Refusal | None:

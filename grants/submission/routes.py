@@ -1,63 +1,40 @@
-"""Submission pages: check your answers, submit, confirmation, receipt, withdraw (attachments: attachment_routes)."""
+"""Submission pages: check your answers, submit, confirmation, receipt, withdraw, reopen, attachments."""
 from __future__ import annotations
 
-from datetime import datetime
+from contextlib import suppress
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from grants.applications.access import get_application_for, is_editable, is_lead_member
-from grants.applications.budget import limits_of, problem_message, rule_lines
-from grants.extensions import db
+from grants.access import requires
+from grants.applications.access import get_application_for, get_application_to_edit, is_editable, is_lead_member
+from grants.applications.budget import rule_lines
 from grants.i18n import local_time
-from grants.jobs import commit
-from grants.models import Application
-from grants.partners.presenters import describe
-from grants.rules.budget import BudgetTotals, compute_totals, line_total
+from grants.models import Application, AttachmentKind
+from grants.rules.budget import compute_totals, line_total
 from grants.rules.submission import Blocker
-from grants.rules.transitions import InvalidTransition
-from grants.submission import services
-from grants.submission.forms import WithdrawForm
-from grants.submission.reopen import may_reopen
-from grants.submission.versions import is_reopened
+from grants.submission import attachments, bp, services, storage
+from grants.submission import reopen as reopening
+from grants.submission.access import attachment_for, attachment_to_delete, lead_application
+from grants.submission.forms import UploadForm, WithdrawForm
+from grants.submission.presenters import blocker_text, fix_url
+from grants.submission.versions import is_reopened, submission_state
+from grants.unit_of_work import refusals
 from reports.receipt import build_receipt
 
-bp = Blueprint("submission", __name__)
 
-FIXES = {"project": "applications.project", "budget": "applications.budget",  # where each blocker is fixed
-         "partnership": "partners.partnership", "attachments": "submission.attachments"}
-
-
-def lead_application(application_id: int) -> Application:
-    """The application if the user acts for its lead: 404 for those who may not see it, 403 for partners."""
-    application = get_application_for(current_user, application_id)
-    if not is_lead_member(current_user, application):
-        abort(403)
-    return application
+@bp.app_template_global("submission_state")
+def _submission_state(application, stage) -> str | None:
+    """'reopened', 'lapsed' (reopened and not submitted again before the deadline) or None, for the pages."""
+    state = submission_state(application, stage, services.now())
+    return state.value if state else None
 
 
-def blocker_text(blocker: Blocker, application: Application, totals: BudgetTotals) -> str:
-    """The blocker in the reader's language; eligibility and money problems read as on their own pages."""
-    call = application.call
-    if blocker.problem is not None and blocker.fix == "budget":
-        return problem_message(blocker.problem, totals, limits_of(call))
-    if blocker.problem is not None:
-        names = {str(application.lead_id): application.lead.name}
-        names |= {str(p.organisation_id): p.organisation.name for p in application.partners}
-        return describe(blocker.problem, names)
-    params = {k: local_time(v, call.timezone) if isinstance(v, datetime) else v for k, v in blocker.params.items()}
-    return _(blocker.message, **params)
-
-
-def fix_url(fix: str, application: Application, anchor: str = "") -> str:
-    if fix == "call":
-        return url_for("public.call", reference=application.call.reference)
-    if fix == "dashboard":
-        return url_for("applications.dashboard")
-    return url_for(FIXES[fix], application_id=application.id, _anchor=anchor or None)
-
+# Check your answers, submit, confirmation, receipt ------------------------------------------------
 
 def _render_check(application: Application, blockers: list[Blocker], code: int = 200):
     lines = rule_lines(application)
@@ -72,7 +49,7 @@ def _render_check(application: Application, blockers: list[Blocker], code: int =
 
 
 @bp.get("/applications/<int:application_id>/check")
-@login_required
+@requires("application")
 def check(application_id: int):
     application = get_application_for(current_user, application_id)
     blockers = services.blockers_for(application) if is_editable(application) else []
@@ -80,24 +57,19 @@ def check(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/submit")
-@login_required
+@requires("lead_draft_submit")
 def submit(application_id: int):
-    application = lead_application(application_id)
-    try:
-        services.submit(application)
-    except services.AlreadySubmitted:
-        db.session.rollback()
-        flash(_("This application has already been submitted; it was not submitted again."), "info")
-        return redirect(url_for("submission.confirmation", application_id=application_id))
-    except services.SubmissionRefused as refused:
-        db.session.rollback()
-        return _render_check(application, refused.blockers, 400)
-    commit()
+    application = lead_application(current_user, application_id)
+    with refusals():  # submitted already (a second click): said, and its confirmation shown again
+        try:
+            services.submit(application)
+        except services.SubmissionRefused as refused:  # the page again with every blocker (400: rolled back)
+            return _render_check(application, refused.blockers, 400)
     return redirect(url_for("submission.confirmation", application_id=application_id))
 
 
 @bp.get("/applications/<int:application_id>/submitted")
-@login_required
+@requires("application")
 def confirmation(application_id: int):
     application = get_application_for(current_user, application_id)
     if is_reopened(services.stage_of(application)):  # a draft again: its page says what to do
@@ -107,11 +79,11 @@ def confirmation(application_id: int):
     lead = is_lead_member(current_user, application)
     return render_template("submission/confirmation.html", application=application, call=application.call,
                            stage=services.stage_of(application), lead=lead,
-                           reopenable=lead and may_reopen(application))
+                           reopenable=lead and reopening.may_reopen(application))
 
 
 @bp.get("/applications/<int:application_id>/receipt.pdf")
-@login_required
+@requires("application")
 def receipt(application_id: int):
     application = get_application_for(current_user, application_id)
     if not services.stage_of(application).last_submitted_at:
@@ -122,19 +94,18 @@ def receipt(application_id: int):
         "Cache-Control": "private, no-store"})
 
 
+# Withdraw, reopen ----------------------------------------------------------------------------------
+
 @bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
-@login_required
+@requires("lead")
 def withdraw(application_id: int):
-    application = lead_application(application_id)
+    application = lead_application(current_user, application_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as outcome:
             services.withdraw(application, form.reason.data)
-        except (services.WithdrawalRefused, InvalidTransition):
-            db.session.rollback()
-            flash(_("This application can no longer be withdrawn."), "error")
+        if not outcome.ok:
             return redirect(url_for("submission.withdraw", application_id=application_id))
-        commit()
         flash(_("The application was withdrawn. Your partners have been told."), "success")
         return redirect(url_for("applications.show", application_id=application_id))
     code = 400 if form.is_submitted() else 200
@@ -142,4 +113,99 @@ def withdraw(application_id: int):
                            stage=services.stage_of(application), withdrawable=services.may_withdraw(application)), code
 
 
-from grants.submission import attachment_routes, reopen_routes  # noqa: E402,F401  (register their pages on bp)
+@bp.route("/applications/<int:application_id>/reopen", methods=["GET", "POST"])
+@requires("lead")
+def reopen(application_id: int):
+    """GET explains what reopening means; POST reopens (once, however often it is clicked)."""
+    application = lead_application(current_user, application_id)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        with refusals() as outcome:
+            stage = reopening.reopen(application)
+        if outcome.ok:
+            deadline = application.call.submission_deadline(stage.stage)
+            flash(_("The application is reopened: correct it, then submit it again before %(deadline)s, or it will "
+                    "not count. Your partners have been told.",
+                    deadline=local_time(deadline, application.call.timezone)), "warning")
+        return redirect(url_for("applications.show", application_id=application_id))
+    stage = services.stage_of(application)
+    refusal = reopening.refusal(application)
+    return render_template("submission/reopen.html", application=application, call=application.call, stage=stage,
+                           form=form, refusal=_(reopening.MESSAGES[refusal]) if refusal else None,
+                           deadline=application.call.submission_deadline(stage.stage)), 400 if form.is_submitted() else 200
+
+
+# Attachments ---------------------------------------------------------------------------------------
+
+def _render_attachments(application, form: UploadForm, code: int = 200):
+    statements = {a.organisation_id: a for a in application.attachments
+                  if a.kind is AttachmentKind.partnership_statement}
+    return render_template(
+        "submission/attachments.html", application=application, form=form, statements=statements,
+        declaration=next((a for a in application.attachments if a.kind is AttachmentKind.declaration), None),
+        annexes=sorted((a for a in application.attachments if a.kind is AttachmentKind.annex), key=lambda a: a.id),
+        editable=is_lead_member(current_user, application) and is_editable(application),
+        limit=storage.human_size(current_app.config["UPLOAD_MAX_BYTES"]),
+    ), code
+
+
+def _documents(application) -> list[tuple[str, str]]:
+    """The select's choices: an empty placeholder first (a required select must start with one), then the slots."""
+    return [("", _("Choose…")), *attachments.slots(application)]
+
+
+@bp.route("/applications/<int:application_id>/attachments", methods=["GET", "POST"], endpoint="attachments")
+@requires("application", post="lead_draft")
+def attachments_page(application_id: int):
+    posted = request.method == "POST"
+    load = get_application_to_edit if posted else get_application_for
+    application = load(current_user, application_id)
+    form = UploadForm()
+    form.document.choices = _documents(application)
+    if not posted:
+        return _render_attachments(application, form)
+    if form.validate():
+        with refusals(form) as outcome:  # a refused file: said on the file field
+            attachment = attachments.upload(application, form.document.data, form.file.data, current_user)
+        if outcome.ok:
+            flash(_("%(name)s was uploaded.", name=attachment.original_name), "success")
+            return redirect(url_for("submission.attachments", application_id=application.id))
+    return _render_attachments(application, form, 400)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge):
+    """A file over the whole request's limit is refused before any view reads it: on the attachments page,
+    answer as for a file over the per-file limit, on the page, rather than with a bare error page."""
+    application = None
+    if request.endpoint == "submission.attachments" and request.view_args:
+        with suppress(HTTPException):
+            application = get_application_to_edit(current_user, request.view_args["application_id"])
+    if application is None:
+        return render_template("errors/error.html", code=413, message=_("The file is too large.")), 413
+    form = UploadForm(formdata=None)
+    form.document.choices = _documents(application)
+    form.file.errors = [_("The file is larger than the limit of %(size)s.",
+                          size=storage.human_size(current_app.config["UPLOAD_MAX_BYTES"]))]
+    return _render_attachments(application, form, 413)
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@requires("application_or_reader")
+def download(attachment_id: int):
+    attachment = attachment_for(current_user, attachment_id)
+    response = send_file(attachments.file_path(attachment), mimetype=attachment.content_type, as_attachment=True,
+                         download_name=storage.download_name(attachment.original_name, attachment.content_type),
+                         max_age=0, conditional=False, etag=False)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/attachments/<int:attachment_id>/delete")
+@requires("lead_draft")
+def delete_attachment(attachment_id: int):
+    application, attachment = attachment_to_delete(current_user, attachment_id)
+    attachments.delete(application, attachment)
+    flash(_("%(name)s was deleted.", name=attachment.original_name), "success")
+    return redirect(url_for("submission.attachments", application_id=application.id))

@@ -1,6 +1,6 @@
 """Submission use cases: check, submit (with the per-call reference number), withdraw.
 
-Services flush and audit; the route commits once. `now` is the one clock of this module, read
+Services flush and audit; the request commits once (grants.unit_of_work). `now` is the one clock of this module, read
 at the moment of the request: tests patch it. Refusals are typed: `SubmissionRefused` carries
 every blocker, `AlreadySubmitted` a second submission, `WithdrawalRefused` a late withdrawal.
 """
@@ -30,26 +30,36 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.partners.pending import awaiting_registration
+from grants.rules.problems import N_, Issue, Refused
 from grants.rules.submission import REQUIRED_FIELDS, Blocker, PartnerFacts, SubmissionFacts, check_submission
 from grants.rules.transitions import allowed_stage_transitions, check_stage_transition
+from grants.status import move_stage
 from grants.submission.versions import keep_submitted_version, submitted_receipt
 from reports.receipt import Receipt
 
 now = now_utc
 
 
-class SubmissionRefused(Exception):
+class SubmissionRefused(Refused):
+    """The application cannot be submitted now: `blockers` says every reason (the check page shows them)."""
+
     def __init__(self, blockers: list[Blocker]) -> None:
-        super().__init__("; ".join(str(b) for b in blockers))
+        super().__init__(issues=[Issue("", blocker.message, blocker.params) for blocker in blockers])
         self.blockers = blockers
 
 
-class AlreadySubmitted(Exception):
+class AlreadySubmitted(Refused):
     """The stage was submitted already: a second POST gets a message, not a second number."""
 
+    def __init__(self) -> None:
+        super().__init__(N_("This application has already been submitted; it was not submitted again."))
 
-class WithdrawalRefused(Exception):
+
+class WithdrawalRefused(Refused):
     """The decision is final, or the stage's status cannot move to withdrawn."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("This application can no longer be withdrawn."))
 
 
 def stage_of(application: Application) -> ApplicationStage:
@@ -182,17 +192,14 @@ def may_withdraw(application: Application) -> bool:
 def withdraw(application: Application, reason: str) -> Application:
     """Withdraw the current stage until a decision is final; partners are told."""
     stage = stage_of(application)
-    if application.call.finalised_at is not None or application.number is None:
+    if not may_withdraw(application):
         raise WithdrawalRefused()
-    check_stage_transition(stage.status, StageStatus.withdrawn)
-    before = {"status": stage.status}
-    stage.status = StageStatus.withdrawn
+    move_stage(stage, StageStatus.withdrawn, action="application.withdrawn", audited=application,
+               after={"stage": stage.stage, "reason": reason})
     stage.withdrawn_reason = reason
     db.session.flush()
     if stage.awarded_amount is not None:  # an award given up goes back to the lot's budget at once
         release_withdrawn(application.call, None, application.lot)
-    record("application.withdrawn", application, before=before,
-           after={"status": "withdrawn", "stage": stage.stage, "reason": reason})
     notify(application, [p.organisation_id for p in application.partners],
            _l("Application %(name)s was withdrawn", name=application.reference or application.title),
            "email/submission_withdrawn.txt", url_for("applications.show", application_id=application.id,

@@ -14,7 +14,7 @@ import unicodedata
 import zipfile
 
 from grants.i18n import file_size
-from grants.rules.problems import N_
+from grants.rules.problems import N_, Refused
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 PROGRAM_HEADERS = (
@@ -47,12 +47,10 @@ PDF_ACTIONS = ("/JavaScript", "/JS", "/Launch", "/OpenAction", "/AA", "/Embedded
 PDF_ACTION_NAME = re.compile(rb"/(JavaScript|JS|Launch|OpenAction|AA|EmbeddedFile|RichMedia)(?=[\s()<>\[\]{}/%])")
 
 
-class UploadRefused(Exception):
-    """A refused upload: an English message marked for translation, and its parameters."""
+class UploadRefused(Refused):
+    """A refused upload: an English message marked for translation, and its parameters; on the file field."""
 
-    def __init__(self, message: str, params: dict | None = None) -> None:
-        super().__init__(message)
-        self.message, self.params = message, params or {}
+    field = "file"
 
 
 def detect_type(data: bytes) -> str | None:
@@ -101,7 +99,7 @@ def check_content(data: bytes, allowed: tuple[str, ...]) -> str:
     if found not in allowed:
         types = ", ".join(TYPE_NAMES[t] for t in allowed)
         raise UploadRefused(N_("The file's content is not an accepted type (%(types)s), whatever its name says."),
-                            {"types": types})
+                            types=types)
     if data.startswith(b"PK\x03\x04"):
         _check_container(data)
     elif found == PDF:
@@ -165,7 +163,7 @@ def read_limited(stream, limit: int) -> bytes:
     """At most `limit` bytes of an upload; UploadRefused if there are more."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise UploadRefused(N_("The file is larger than the limit of %(size)s."), {"size": human_size(limit)})
+        raise UploadRefused(N_("The file is larger than the limit of %(size)s."), size=human_size(limit))
     return data
 
 

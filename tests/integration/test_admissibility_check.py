@@ -165,6 +165,22 @@ def test_a_decision_can_change_until_an_evaluator_is_assigned(client, staff, pos
     assert stage.status is StageStatus.admissible
 
 
+def test_a_decision_can_be_taken_again_either_way_and_its_reasons_changed(client, staff, post, db):
+    """admissible -> inadmissible and back are edges of the transition table; the same outcome again only
+    changes its reasons."""
+    _application, stage = submitted()
+    assert decide(post, stage, "admissible").status_code == 302
+    assert decide(post, stage, "inadmissible", "Unreadable annex.").status_code == 302
+    db.session.expire_all()
+    assert stage.status is StageStatus.inadmissible and stage.inadmissible_reasons == ["Unreadable annex."]
+    assert decide(post, stage, "inadmissible", "The annex is missing.").status_code == 302
+    db.session.expire_all()
+    assert stage.status is StageStatus.inadmissible and stage.inadmissible_reasons == ["The annex is missing."]
+    before = db.session.scalars(select(AuditEvent.before).where(
+        AuditEvent.action == "application.admissibility_checked").order_by(AuditEvent.id)).all()
+    assert [event["status"] for event in before] == ["submitted", "admissible", "inadmissible"]
+
+
 def test_the_applicant_sees_the_reasons_on_the_application_page(client, db, login_as):
     from tests.factories import make_application, make_call
 

@@ -38,6 +38,8 @@ ALLOWED = [
     ("reserve", "awarded"), ("reserve", "not_selected"),
     ("awarded", "reserve"), ("awarded", "not_selected"),
     ("not_selected", "awarded"), ("not_selected", "reserve"),
+    # the admissibility check decided again while it may still change (docs/domain.md 3, grants.admissibility)
+    ("admissible", "inadmissible"), ("inadmissible", "admissible"),
 ]
 
 
@@ -47,7 +49,7 @@ def test_allowed_stage_moves(old, new):
 
 
 @pytest.mark.parametrize(("old", "new"), [
-    ("draft", "admissible"), ("submitted", "evaluated"), ("inadmissible", "admissible"),
+    ("draft", "admissible"), ("submitted", "evaluated"), ("inadmissible", "evaluated"),
     ("admissible", "awarded"), ("below_threshold", "awarded"), ("withdrawn", "submitted"),
     ("admissible", "draft"), ("inadmissible", "draft"), ("withdrawn", "draft"),  # no reopening once checked
     ("awarded", "awarded"),
@@ -63,11 +65,25 @@ def test_withdrawal_from_every_open_state(old):
     check_stage_transition(old, "withdrawn")
 
 
-@pytest.mark.parametrize("old", ["inadmissible", "below_threshold", "withdrawn"])
+@pytest.mark.parametrize("old", ["below_threshold", "withdrawn"])
 def test_terminal_states_go_nowhere(old):
     assert STAGE_TRANSITIONS[StageStatus(old)] == frozenset()
     with pytest.raises(InvalidTransition):
         check_stage_transition(old, "withdrawn")
+
+
+def test_an_inadmissible_stage_only_goes_back_to_admissible_when_the_check_is_decided_again():
+    assert STAGE_TRANSITIONS[StageStatus.inadmissible] == frozenset({StageStatus.admissible})
+    for new in ("withdrawn", "draft", "submitted", "evaluated", "below_threshold", "inadmissible"):
+        with pytest.raises(InvalidTransition):
+            check_stage_transition("inadmissible", new)
+
+
+@pytest.mark.parametrize(("old", "new"), [("admissible", "inadmissible"), ("inadmissible", "admissible")])
+def test_the_check_s_outcome_moves_both_ways(old, new):
+    """The re-decision is an edge of the table, not a bypass through 'submitted'."""
+    assert StageStatus(new) in STAGE_TRANSITIONS[StageStatus(old)]
+    check_stage_transition(StageStatus(old), StageStatus(new))
 
 
 def test_enum_members_are_accepted():

@@ -1,25 +1,31 @@
-"""Partner search over the organisations' partner-search profiles, and contacting an organisation."""
+"""Partners read models (no writes): partner search over the organisations' partner-search profiles, the
+organisations a lead may still propose, the partnerships offered to an organisation, open invitations."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from grants import mail
 from grants.applications.access import is_editable
-from grants.audit import record
-from grants.auth.services import acting_members
 from grants.extensions import db
-from grants.i18n import lazy_gettext as _l
-from grants.models import Application, Call, CallStatus, Organisation, OrganisationType, User
-from grants.partners.services import Refused
+from grants.models import (
+    Application,
+    Call,
+    CallStatus,
+    Organisation,
+    OrganisationType,
+    Partner,
+    PartnerInvitation,
+    User,
+)
 from grants.rules.eligibility import is_eligible_partner
 from grants.rules.text import fold
 
 PER_PAGE = 20
 
+
+# Partner search ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Filters:
@@ -76,14 +82,6 @@ def search(filters: Filters, index: ProfileIndex, page: int):
                        error_out=False)
 
 
-def get_profile(org_id: int) -> Organisation:
-    """A verified organisation's public profile (never its members or their e-mail addresses)."""
-    org = db.session.get(Organisation, org_id)
-    if org is None or not org.verified:
-        abort(404)
-    return org
-
-
 def my_draft_applications(user: User, org: Organisation) -> list[Application]:
     """The user's organisation's draft applications to which `org` could still be invited."""
     if not user.acts_for_organisation or user.organisation_id == org.id:
@@ -95,22 +93,36 @@ def my_draft_applications(user: User, org: Organisation) -> list[Application]:
     return [a for a in applications if is_editable(a) and all(p.organisation_id != org.id for p in a.partners)]
 
 
-def may_contact(user: User, org: Organisation) -> bool:
-    return user.acts_for_organisation and user.organisation_id != org.id
+# Partnerships ---------------------------------------------------------------------------------------
+
+def organisation_choices(application: Application, q: str = "", include: int | None = None,
+                         limit: int = 50) -> list[Organisation]:
+    """Verified organisations the lead may still propose, by name, optionally matching `q`."""
+    taken = {application.lead_id, *(p.organisation_id for p in application.partners)}
+    query = select(Organisation).where(Organisation.verified_at.is_not(None), Organisation.id.not_in(taken))
+    if fold(q):
+        query = query.where(Organisation.name_key.contains(fold(q), autoescape=True))
+    found = list(db.session.scalars(query.order_by(Organisation.name, Organisation.id).limit(limit)))
+    if include and include not in taken and all(o.id != include for o in found):
+        extra = db.session.get(Organisation, include)
+        if extra is not None and extra.verified:
+            found.insert(0, extra)
+    return found
 
 
-def contact(sender: User, org: Organisation, message: str) -> None:
-    """E-mail the message to the organisation's verified members (Refused when it has none)."""
-    if not may_contact(sender, org):
-        abort(404)
-    recipients = acting_members([org.id])
-    if not recipients:
-        raise Refused(_l("%(name)s has no verified member yet to receive messages.", name=org.name))
-    reply = url_for("partners.profile", org_id=sender.organisation_id, _external=True)
-    for member in recipients:
-        mail.send(member.email, _l("%(organisation)s would like to talk about a partnership",
-                                   organisation=sender.organisation.name),
-                  "email/partner_contact.txt", locale=member.locale, member=member, sender=sender,
-                  organisation=org, message=message, link=reply)
-    record("contact_partner", org, after={"from_organisation_id": sender.organisation_id,
-                                          "recipients": len(recipients)})
+def invitations_for(user: User) -> list[Partner]:
+    """The partnerships offered to the organisation the user acts for, newest application first."""
+    if not user.acts_for_organisation:
+        return []
+    return list(db.session.scalars(
+        select(Partner).join(Partner.application).where(Partner.organisation_id == user.organisation_id)
+        .options(selectinload(Partner.application).selectinload(Application.lead),
+                 selectinload(Partner.application).selectinload(Application.call))
+        .order_by(Application.created_at.desc(), Partner.id)))
+
+
+def invitations_of(application: Application) -> dict[int, PartnerInvitation]:
+    """The application's invitations still waiting for registration, by partner id."""
+    rows = db.session.scalars(select(PartnerInvitation).where(
+        PartnerInvitation.application_id == application.id, PartnerInvitation.accepted_at.is_(None)))
+    return {invitation.partner_id: invitation for invitation in rows}

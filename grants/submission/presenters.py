@@ -1,0 +1,38 @@
+"""Submission blockers as the reader sees them: the sentence in their language and the page that fixes it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from grants.applications.budget import problem_message
+from grants.i18n import local_time
+from grants.models import Application
+from grants.partners.presenters import describe
+from grants.rules.budget import BudgetTotals
+from grants.rules.submission import Blocker
+
+FIXES = {"project": "applications.project", "budget": "applications.budget",  # where each blocker is fixed
+         "partnership": "partners.partnership", "attachments": "submission.attachments"}
+
+
+def blocker_text(blocker: Blocker, application: Application, totals: BudgetTotals) -> str:
+    """The blocker in the reader's language; eligibility and money problems read as on their own pages."""
+    call = application.call
+    if blocker.problem is not None and blocker.fix == "budget":
+        return problem_message(blocker.problem, totals, call.budget_limits())
+    if blocker.problem is not None:
+        names = {str(application.lead_id): application.lead.name}
+        names |= {str(p.organisation_id): p.organisation.name for p in application.partners}
+        return describe(blocker.problem, names)
+    params = {k: local_time(v, call.timezone) if isinstance(v, datetime) else v for k, v in blocker.params.items()}
+    return _(blocker.message, **params)
+
+
+def fix_url(fix: str, application: Application, anchor: str = "") -> str:
+    if fix == "call":
+        return url_for("public.call", reference=application.call.reference)
+    if fix == "dashboard":
+        return url_for("applications.dashboard")
+    return url_for(FIXES[fix], application_id=application.id, _anchor=anchor or None)
