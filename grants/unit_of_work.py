@@ -126,6 +126,12 @@ def refusals(form: Any = None) -> Iterator[Outcome]:
         outcome.refused = refused
 
 
+def keep_writes() -> None:
+    """This request saved part of what was sent (the valid fields) and answers 4xx for the rest: commit what
+    it saved anyway. Never for a 5xx."""
+    g.keep_writes = True
+
+
 def when_queue_unreachable(message: str) -> None:
     """The warning to show if the jobs of this request cannot be queued (Redis down); the work is kept."""
     g.queue_unreachable_message = message
@@ -141,7 +147,7 @@ def _finish(response):
             if current_app.testing:
                 raise GetWrote(f"{request.method} {request.path} wrote to the database")
         return response
-    if response.status_code >= 400:
+    if response.status_code >= 500 or (response.status_code >= 400 and not g.get("keep_writes")):
         if wrote():
             db.session.rollback()
         return response

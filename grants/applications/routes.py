@@ -52,14 +52,13 @@ from grants.applications.services import discard as discard_draft
 from grants.applications.task_list import task_list
 from grants.calls.fields import flat_errors, issue_text
 from grants.calls.services import get_call
-from grants.jobs import commit
 from grants.labels import FILTERS
 from grants.models import Application, CallStatus, StageStatus
 from grants.models.base import now_utc
 from grants.submission.reopen import may_reopen
 from grants.submission.services import may_withdraw, receipt_for
 from grants.submission.versions import is_reopened
-from grants.unit_of_work import refusals
+from grants.unit_of_work import keep_writes, refusals
 
 bp = Blueprint("applications", __name__)
 for _name, _filter in FILTERS.items():
@@ -175,7 +174,7 @@ def project(application_id: int):
         form.version.data = application.version
         return _render_project(application, form, 409, conflict=conflict, choices=choices, choose=True)
     saved = save_project(application, apply_project_choices(typed, choices), _loaded_version(form), present)
-    commit()  # the one route commit (with budget's): the valid fields are kept even when the page answers 400
+    keep_writes()  # the valid fields are kept even when the page answers 400 for the others
     if is_autosave():
         return status(application, form, changed=saved.changed, errors=flat_errors(form), conflict=saved.conflict,
                       labels=_project_labels(form), voided=saved.voided)
@@ -258,7 +257,7 @@ def budget(application_id: int):
     rows, amounts = apply_budget_choices(application, rows, amounts, choices)
     saved, lines = save_budget(application, [row for _entry, row in rows], amounts, _loaded_version(form),
                                lambda change: budget_conflict(application, form, rows, change))
-    commit()  # as in project: the valid rows are kept even when the page answers 400 for the others
+    keep_writes()  # as in project: the valid rows are kept even when the page answers 400 for the others
     if is_autosave():
         return status(application, form, changed=saved.changed, errors=flat_errors(form), conflict=saved.conflict,
                       labels=_budget_labels(application, form), line_ids=_line_ids(rows, lines), voided=saved.voided)

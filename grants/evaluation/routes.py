@@ -51,7 +51,7 @@ from grants.evaluation.services.rebalance import ProposalChanged, apply, propose
 from grants.i18n import lazy_gettext as _l
 from grants.models import Call, ConflictStatus
 from grants.models.base import now_utc
-from grants.unit_of_work import refusals
+from grants.unit_of_work import keep_writes, refusals
 from grants.unit_of_work import show as show_refusal
 
 bp = Blueprint("evaluation", __name__)
@@ -337,8 +337,9 @@ def score(assignment_id: int):
     if request.headers.get("HX-Request"):  # the autosave: the sums panel
         return render_template("evaluation/_score_sums.html", grid=grid, sums=scoring.sums(grid, entry),
                                unsaved=scoring.invalid_fields(grid, entry), assignment=assignment, call=call)
-    if problems:  # what is valid is kept (the request commits), the rest shown again with its errors
-        return _score_page(assignment, call, grid, entry, problems)
+    if problems:  # what is valid is kept, the rest shown again with its errors
+        keep_writes()
+        return _score_page(assignment, call, grid, entry, problems, status=400)
     if action == "submit":
         flash(_("Your evaluation of %(ref)s was submitted. It can no longer be changed.",
                 ref=assignment.stage.application.reference), "success")

@@ -85,8 +85,7 @@ def test_draft_keeps_valid_values_and_refuses_a_bad_score_with_input_kept(db, lo
     url = f"/evaluation/assignments/{assignment.id}/score"
     response = post(url, {f"score-{c11.id}": "4", f"comment-{c11.id}": "Long experience.",
                           f"score-{c12.id}": "7", f"comment-{c12.id}": "Typed and kept.", "action": "save"})
-    # 200, not 400: the valid values are kept, and the request boundary commits only an answer below 400
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Score for 1.2: give a whole number from 1 to 5." in page and "Typed and kept." in page
     scores = {s.criterion_id: s for s in db.session.scalars(select(Score))}
@@ -117,7 +116,7 @@ def test_submission_lists_everything_missing_and_does_not_lock(db, login_as, cli
     data = _form(call, {k: v for k, v in HIGH.items() if k != "3.1"}, strengths="")
     data[f"comment-{_criterion(call, '5.2').id}"] = ""
     response = post(f"/evaluation/assignments/{assignment.id}/score", {**data, "action": "submit"})
-    assert response.status_code == 200  # the draft is saved (see above), the submission refused
+    assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Score criterion 3.1." in page and "Write a comment for criterion 5.2." in page
     for code in ("1", "2", "3", "4", "5"):

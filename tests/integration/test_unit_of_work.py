@@ -16,7 +16,7 @@ from grants import create_app, jobs
 from grants.extensions import db
 from grants.models import AuditEvent
 from grants.rules.problems import N_, Refused
-from grants.unit_of_work import GetWrote, refusals, when_queue_unreachable
+from grants.unit_of_work import GetWrote, keep_writes, refusals, when_queue_unreachable
 
 SENT: list[str] = []
 
@@ -67,6 +67,12 @@ def app():
     def error_answer():
         _event("not kept")
         return "bad", 400
+
+    @app.post("/t/partial")
+    def partial():
+        _event("valid part")
+        keep_writes()
+        return "some fields refused", 400
 
     @app.post("/t/crash")
     def crash():
@@ -148,6 +154,11 @@ def test_an_error_answer_or_an_exception_rolls_back(app, client):
         app.testing, app.config["PROPAGATE_EXCEPTIONS"] = True, propagate
     assert _actions(app) == []
     assert SENT == []
+
+
+def test_a_partial_save_keeps_its_valid_part_while_answering_400(app, client):
+    assert client.post("/t/partial").status_code == 400
+    assert _actions(app) == ["valid part"]
 
 
 def test_a_get_that_writes_is_rolled_back_and_under_tests_an_error(app, client):
