@@ -1,7 +1,9 @@
 """Who may open what: every route of the application, its access class, and each class's answer per role.
 
-A new route must be added here (test_route_matrix fails until it is). The answers follow the rules of
-grants/auth/loaders.py (role decorators: anonymous users are sent to log in, other roles get 403),
+Each route declares its class on itself (grants.access.requires); this table checks the declared policy
+against the route map and against what each role is answered. A new route must be added here (test_route_matrix
+fails until it is). The answers follow the rules of grants/access.py (role classes: anonymous users are sent
+to log in, other roles get 403),
 grants/applications/access.py (objects the user may not see answer 404; a lead-only page seen by a partner
 answers 403), grants/evaluation/access.py (an evaluator's own pool and active assignments; 404 for others)
 and grants/exports/access.py (report files answer 404 to anyone but staff, signed in or not).
