@@ -134,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.auth.routes import bp as auth_bp
     from grants.awards.restricted_routes import bp as restricted_bp
     from grants.awards.routes import bp as awards_bp
+    from grants.calldocs.routes import bp as calldocs_bp
     from grants.calls.routes import bp as calls_bp
     from grants.evaluation.progress_routes import bp as evaluation_progress_bp
     from grants.evaluation.routes import bp as evaluation_bp
@@ -162,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(settings_bp)
     app.register_blueprint(letters_bp)
     app.register_blueprint(auditlog_bp)
+    app.register_blueprint(calldocs_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
