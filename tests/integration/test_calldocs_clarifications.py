@@ -68,8 +68,8 @@ def test_staff_publish_an_anonymous_answer_that_every_draft_holder_is_told_in_th
         client, db, login_as, post, clock):
     call = call_on_clock()
     lead = make_org("TR")
-    english = make_user(organisation=lead, email="en@lead.example")
-    turkish = make_user(organisation=lead, email="tr@lead.example", locale="tr")
+    make_user(organisation=lead, email="en@lead.example")
+    make_user(organisation=lead, email="tr@lead.example", locale="tr")
     make_application(call, lead=lead)
     make_application(call, lead=make_org("TR"), submitted=True, status="submitted")  # no draft: not told
     asker = make_user(name="Zeynep Asker", organisation=make_org("TR", name="Konya Metropolitan"))
