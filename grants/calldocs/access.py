@@ -18,7 +18,11 @@ def public_call(reference: str) -> Call:
                        lambda call: call.status is not CallStatus.draft)
 
 
-def public_document(call: Call, document_id: int) -> CallDocument:
+def document_to_download(reference: str, document_id: int, user) -> CallDocument:
+    """A document of a call the public sees (staff also download those of a draft call); 404 otherwise."""
+    call = load_or_404(db.session.scalar(select(Call).where(Call.reference == reference)),
+                       lambda call: call.status is not CallStatus.draft or (
+                           user.is_authenticated and user.has_role("staff")))
     return load_or_404(db.session.get(CallDocument, document_id), lambda document: document.call_id == call.id)
 
 

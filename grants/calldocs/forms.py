@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateTimeLocalField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from grants.calldocs.labels import KIND_LABELS, LANGUAGE_LABELS
 from grants.i18n import lazy_gettext as _l
@@ -35,12 +35,16 @@ class ReplaceForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    text = TextAreaField(_l("Your question"), [Length(max=QUESTION_LIMIT)], filters=[_strip])
+    text = TextAreaField(_l("Your question"), [DataRequired(message=_l("Enter your question.")),
+                                               Length(max=QUESTION_LIMIT)], filters=[_strip])
 
 
 class AnswerForm(FlaskForm):
-    public_text = TextAreaField(_l("Question as published"), [Length(max=QUESTION_LIMIT)], filters=[_strip])
-    answer = TextAreaField(_l("Answer"), [Length(max=ANSWER_LIMIT)], filters=[_strip])
+    public_text = TextAreaField(_l("Question as published"), [
+        DataRequired(message=_l("Enter the question as it is to be published.")), Length(max=QUESTION_LIMIT)],
+        filters=[_strip])
+    answer = TextAreaField(_l("Answer"), [DataRequired(message=_l("Enter the answer.")), Length(max=ANSWER_LIMIT)],
+                           filters=[_strip])
 
 
 class WindowsForm(FlaskForm):
@@ -51,7 +55,8 @@ class WindowsForm(FlaskForm):
 
 
 class CorrigendumForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for the corrigendum"), [Length(max=4000)], filters=[_strip])
+    reason = TextAreaField(_l("Reason for the corrigendum"), [
+        DataRequired(message=_l("Enter the reason for the corrigendum.")), Length(max=4000)], filters=[_strip])
     concept_note_deadline = DateTimeLocalField(_l("New concept-note deadline"), [Optional()], format=TIME_FORMATS)
     deadline = DateTimeLocalField(_l("New full-application deadline"), [Optional()], format=TIME_FORMATS)
     document = SelectField(_l("Document to replace"), choices=[], validate_choice=True, default="")

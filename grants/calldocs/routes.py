@@ -73,7 +73,7 @@ def remove_document(document_id: int):
 @bp.get("/calls/<reference>/documents/<int:document_id>")
 @requires("public")
 def download(reference: str, document_id: int):
-    document = access.public_document(access.public_call(reference), document_id)
+    document = access.document_to_download(reference, document_id, current_user)
     response = send_file(services.file_path(document), mimetype=document.content_type, as_attachment=True,
                          download_name=storage.download_name(document.original_name, document.content_type),
                          max_age=0, conditional=False, etag=False)

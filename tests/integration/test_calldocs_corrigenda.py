@@ -50,7 +50,7 @@ def open_call(db):
 
 
 def test_a_later_deadline_is_published_with_its_reason_on_the_call_page_and_told(client, db, login_as, post,
-                                                                                 clock, open_call):
+                                                                                 clock, open_call, app):
     call = open_call
     old = call.deadline
     before = windows(call)
@@ -67,8 +67,8 @@ def test_a_later_deadline_is_published_with_its_reason_on_the_call_page_and_told
     assert windows(call).questions_close == before.questions_close + timedelta(days=14)  # the windows follow
     assert audit_actions(db, call.id) == ["call.updated", "corrigendum.published"]
 
-    client.post("/auth/logout")
-    public = page(client.get(f"/calls/{call.reference}"))
+    anonymous = app.test_client()  # nobody signed in
+    public = page(anonymous.get(f"/calls/{call.reference}"))
     assert "Corrigendum 1 of" in public and "annex B was corrected" in public
     assert "Full-application deadline moved from" in public
     (told,) = mails(db)

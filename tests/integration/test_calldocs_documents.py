@@ -10,6 +10,7 @@ from sqlalchemy import select
 from grants.calldocs import services
 from grants.models import CallDocument, CallStatus, DocumentKind
 from grants.rules.clarifications import DocumentRefused
+from tests.conftest import sign_in
 from tests.factories import make_application, make_user
 from tests.integration.calldocs_support import audit_actions, call_on_clock, clock, page, upload, uploads  # noqa: F401
 from tests.integration.submission_support import EICAR, PDF, PNG, office_file
@@ -33,7 +34,7 @@ def send(post, call, kind="guidelines", language="en", data=PDF, name="Guideline
                 {"kind": kind, "language": language, "title": title, "file": upload(data, name)})
 
 
-def test_staff_upload_a_document_that_anyone_downloads_from_the_call_page(client, db, staff, post, uploads):
+def test_staff_upload_a_document_that_anyone_downloads_from_the_call_page(client, db, staff, post, uploads, app):
     call = call_on_clock()
     db.session.commit()
     assert send(post, call, name="Rehber.pdf", language="tr").status_code == 302
@@ -45,11 +46,11 @@ def test_staff_upload_a_document_that_anyone_downloads_from_the_call_page(client
     assert sorted(os.listdir(uploads)) == sorted([guidelines.stored_name, contract.stored_name])
     assert audit_actions(db, call.id) == ["call_document.uploaded", "call_document.uploaded"]
 
-    client.post("/auth/logout")
-    public = page(client.get(f"/calls/{call.reference}"))
+    anonymous = app.test_client()  # nobody signed in
+    public = page(anonymous.get(f"/calls/{call.reference}"))
     link = f"/calls/{call.reference}/documents/{guidelines.id}"
     assert link in public and "Guidelines for applicants (Turkish)" in public
-    response = client.get(link)
+    response = anonymous.get(link)
     assert response.status_code == 200 and response.data == PDF
     assert "attachment" in response.headers["Content-Disposition"] and "Rehber.pdf" in response.headers[
         "Content-Disposition"]
@@ -131,10 +132,13 @@ def test_a_draft_calls_documents_are_not_public(client, db, uploads, app):
         document = services.upload_document(call, "guidelines", "en", "", _file(PDF), user)
     db.session.commit()
     assert client.get(f"/calls/{call.reference}/documents/{document.id}").status_code == 404
+    sign_in(client, user)
+    assert client.get(f"/calls/{call.reference}/documents/{document.id}").status_code == 200  # staff see drafts
+    anonymous = app.test_client()
     call.status = CallStatus.published
     db.session.commit()
-    assert client.get(f"/calls/{call.reference}/documents/{document.id}").status_code == 200
-    assert client.get(f"/calls/{other.reference}/documents/{document.id}").status_code == 404  # not its call
+    assert anonymous.get(f"/calls/{call.reference}/documents/{document.id}").status_code == 200
+    assert anonymous.get(f"/calls/{other.reference}/documents/{document.id}").status_code == 404  # not its call
 
 
 def _file(data: bytes, name: str = "Guidelines.pdf"):
