@@ -204,18 +204,7 @@ def publish_corrigendum(call: Call, reason: str, deadlines: dict[str, datetime],
     corrigendum = Corrigendum(call_id=call.id, number=_next_number(call), reason=reason.strip(), published_at=now,
                               published_by_id=user.id)
     if deadlines:
-        corrigendum.old_deadline, corrigendum.old_concept_note_deadline = call.deadline, call.concept_note_deadline
-        try:
-            update_call(call, dict(deadlines), None)
-        except CallRefused as refused:
-            raise CorrigendumRefused(issues=refused.issues) from None
-        corrigendum.new_deadline = call.deadline if "deadline" in deadlines else None
-        corrigendum.new_concept_note_deadline = (call.concept_note_deadline if "concept_note_deadline" in deadlines
-                                                 else None)
-        if "deadline" not in deadlines:
-            corrigendum.old_deadline = None
-        if "concept_note_deadline" not in deadlines:
-            corrigendum.old_concept_note_deadline = None
+        _move_deadlines(call, corrigendum, deadlines)
     if document is not None and upload is not None:
         corrigendum.document_id, corrigendum.document_name = document.id, document.original_name
         before = _put_file(document, *upload, user)
@@ -228,6 +217,19 @@ def publish_corrigendum(call: Call, reason: str, deadlines: dict[str, datetime],
     _tell_drafts(call, _l("Corrigendum %(number)s to %(call)s", number=corrigendum.number, call=call.reference),
                  "email/calldocs_corrigendum.txt", corrigendum=corrigendum)
     return corrigendum
+
+
+def _move_deadlines(call: Call, corrigendum: Corrigendum, deadlines: dict[str, datetime]) -> None:
+    """Move the deadlines through the call settings service (its rules: never earlier once published, the
+    concept-note deadline before the full-application one...) and note each move on the corrigendum."""
+    before = {name: getattr(call, name) for name in deadlines}
+    try:
+        update_call(call, dict(deadlines), None)
+    except CallRefused as refused:
+        raise CorrigendumRefused(issues=refused.issues) from None
+    for name in deadlines:
+        setattr(corrigendum, f"old_{name}", before[name])
+        setattr(corrigendum, f"new_{name}", getattr(call, name))
 
 
 def _next_number(call: Call) -> int:
