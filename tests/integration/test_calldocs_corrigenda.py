@@ -148,3 +148,25 @@ def test_a_document_to_replace_needs_its_new_file(client, db, login_as, post, cl
     response = post(f"/staff/calls/{call.id}/corrigenda", {"reason": "New guidelines.", "document": str(document.id)})
     assert response.status_code == 400 and "Choose the new file of the document." in page(response)
     assert corrigenda(db, call) == []
+
+
+def test_the_call_page_reads_its_documents_and_corrigenda_in_constant_queries(client, db, uploads, app):
+    from tests.conftest import count_queries
+
+    def publications(n: int):
+        call = call_on_clock()
+        staff = make_user("staff")
+        with app.test_request_context():
+            for i in range(n):
+                document = services.upload_document(call, "other", "en", f"Annex {i}",
+                                                    FileStorage(stream=upload(PDF, "a.pdf")[0], filename="a.pdf"),
+                                                    staff)
+                db.session.add(Corrigendum(call_id=call.id, number=i + 1, reason=f"Change {i}", published_at=NOW,
+                                           document_id=document.id, document_name="old.pdf"))
+        db.session.commit()
+        with count_queries(db.engine) as statements:
+            html = page(client.get(f"/calls/{call.reference}"))
+        assert f"Change {n - 1}" in html
+        return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT"))
+
+    assert publications(1) == publications(6)
