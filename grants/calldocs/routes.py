@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -148,8 +149,8 @@ def answer(question_id: int):
             told = services.publish_answer(question, form.public_text.data, form.answer.data, current_user,
                                            now_utc())
         if outcome.ok:
-            flash(_("The answer is published on the call's questions and answers page; %(count)s applicants with "
-                    "a draft were told.", count=told), "success")
+            flash(_("The answer is published on the call's questions and answers page.") + " " + ngettext(
+                "%(num)d applicant was told by e-mail.", "%(num)d applicants were told by e-mail.", told), "success")
             return redirect(url_for("calldocs.questions", call_id=call.id))
     code = 400 if request.method == "POST" else 200
     return render_template("calldocs/answer.html", call=call, question=question, form=form,

@@ -72,7 +72,7 @@ def test_staff_publish_documents_answers_and_a_corrigendum_that_an_applicant_rea
     page.get_by_label("Question as published").fill("May a metropolitan district municipality lead?")
     page.get_by_label("Answer", exact=True).fill("Yes: section 2.1.1 of the guidelines lists it.")
     page.get_by_role("button", name="Publish the answer").click()
-    expect(page.get_by_text("1 applicants with a draft were told")).to_be_visible()
+    expect(page.get_by_text("1 applicant was told by e-mail.")).to_be_visible()
     page.get_by_role("link", name="Back to the call").click()
     page.get_by_role("link", name="Corrigenda").click()
     page.get_by_label("Reason for the corrigendum").fill("Two more weeks, as annex B was corrected.")
