@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from grants.rules.problems import N_, Issue, Moment, Refused
+from .problems import N_, Issue, Moment, Refused
 
 QUESTION_LIMIT = 4000
 ANSWER_LIMIT = 10000
