@@ -133,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.auditlog.routes import bp as auditlog_bp
     from grants.auth.routes import bp as auth_bp
     from grants.awards.routes import bp as awards_bp
+    from grants.calldocs.routes import bp as calldocs_bp
     from grants.calls.routes import bp as calls_bp
     from grants.evaluation.routes import bp as evaluation_bp
     from grants.exports.routes import bp as exports_bp
@@ -157,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(settings_bp)
     app.register_blueprint(letters_bp)
     app.register_blueprint(auditlog_bp)
+    app.register_blueprint(calldocs_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

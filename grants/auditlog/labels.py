@@ -25,6 +25,11 @@ ACTIONS = {
     "call.overrides_discarded": _l("Decisions changed by staff discarded by a new ranking"),
     "call.full_applications_invited": _l("Shortlisted applicants invited to send a full application"),
     "call.finalised": _l("Decisions finalised"),
+    # call documents, clarifications, corrigenda
+    "call_document.uploaded": _l("Call document uploaded"), "call_document.replaced": _l("Call document replaced"),
+    "call_document.removed": _l("Call document deleted"), "call_question.asked": _l("Question asked about the call"),
+    "call_question.published": _l("Answer published on the call's questions and answers"),
+    "corrigendum.published": _l("Corrigendum published"),
     # applications
     "application.started": _l("Application started"), "application.project_saved": _l("Project saved"),
     "application.budget_saved": _l("Budget saved"), "application.discarded": _l("Draft discarded"),

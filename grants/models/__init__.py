@@ -10,6 +10,7 @@ from grants.models.applications import (
     StageStatus,
 )
 from grants.models.audit import AuditEvent
+from grants.models.call_documents import CallDocument, CallQuestion, Corrigendum, DocumentKind
 from grants.models.calls import AwardRule, Call, CallStatus, Criterion, Grid, GridSection, Lot, Procedure, Stage
 from grants.models.decisions import DecisionOverride
 from grants.models.evaluation import (
@@ -30,8 +31,8 @@ from grants.models.users import Role, User, UserSession
 
 __all__ = [
     "Application", "ApplicationStage", "Assignment", "Attachment", "AttachmentKind", "AuditEvent", "Authority",
-    "AwardRule", "BudgetLine", "Call", "CallEvaluator", "CallStatus", "ConflictStatus", "Criterion",
-    "DecisionOverride", "Evaluation", "Grid", "GridSection", "IssuedLetter", "JobStatus", "LetterKind", "Lot",
+    "AwardRule", "BudgetLine", "Call", "CallDocument", "CallQuestion", "CallEvaluator", "CallStatus", "ConflictStatus", "Corrigendum", "Criterion",
+    "DecisionOverride", "DocumentKind", "Evaluation", "Grid", "GridSection", "IssuedLetter", "JobStatus", "LetterKind", "Lot",
     "MailStatus",
     "Organisation", "OrganisationType", "OutboxMessage", "Partner", "PartnerInvitation", "PartnerStatus", "Procedure",
     "ReportJob", "Role", "Score", "SectionComment", "SectionFinal", "Stage", "StageFinal", "StageStatus", "User",

@@ -52,6 +52,8 @@ class Call(Base):
         CheckConstraint("next_number >= 1", name="next_number_positive"),
         CheckConstraint("next_letter_number >= 1", name="next_letter_number_positive"),
         CheckConstraint("complaint_days >= 1", name="complaint_days_positive"),
+        CheckConstraint("answer_window_days >= 0 AND question_window_days > answer_window_days",
+                        name="clarification_windows"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +97,10 @@ class Call(Base):
     shortlist_ratio: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("2.0"))
     evaluation_due_at: Mapped[Timestamp | None]  # when evaluators are asked to have submitted (set by staff)
     complaint_days: Mapped[int] = mapped_column(default=30, server_default="30")  # to complain after a letter
+    # clarifications (domain.md 2): questions until this many days before the first deadline, answers published
+    # until this many days before it
+    question_window_days: Mapped[int] = mapped_column(default=21, server_default="21")
+    answer_window_days: Mapped[int] = mapped_column(default=11, server_default="11")
 
 
     next_number: Mapped[int] = mapped_column(default=1)  # reference counter, updated atomically

@@ -60,7 +60,8 @@ assert all(len(answers) == len(ROLES) for answers in CLASSES.values())
 ARGUMENTS = {"call_id": "call", "application_id": "application", "stage_id": "stage", "assignment_id": "assignment",
              "member_id": "member", "attachment_id": "attachment", "org_id": "lead_org", "user_id": "pending_user",
              "message_id": "message", "job_id": "job", "partner_id": "draft_partner", "token": "token",
-             "reference": "reference", "invitation_id": "draft_invitation", "letter_id": "letter"}
+             "reference": "reference", "invitation_id": "draft_invitation", "letter_id": "letter",
+             "document_id": "call_document", "question_id": "question"}
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
 DRAFT = {"application_id": "draft"}
 JUSTIFIED = {"justification": "The committee agreed on this at its meeting of 20 November."}
@@ -221,4 +222,18 @@ ROUTES: dict[str, Route] = {
     "exports.download": Route("staff_files"),
     # the audit log (staff)
     "auditlog.index": Route("staff"),
+    # a call's documents, clarifications and corrigenda (staff manage them; the public reads them)
+    "calldocs.documents": Route("staff", args={"call_id": "open_call"}, data={"kind": "guidelines", "language": "tr"}),
+    "calldocs.replace_document": Route(post="staff"),
+    "calldocs.remove_document": Route(post="staff"),
+    "calldocs.download": Route("public", args={"reference": "open_reference"}),
+    "calldocs.faq": Route("public", args={"reference": "open_reference"}),
+    "calldocs.ask": Route("signed_in", args={"reference": "open_reference"},
+                          data={"text": "May a university lead the application?"}),
+    "calldocs.questions": Route("staff", args={"call_id": "open_call"}),
+    "calldocs.windows": Route(post="staff", args={"call_id": "open_call"},
+                              data={"question_window_days": "20", "answer_window_days": "10"}),
+    "calldocs.answer": Route("staff", data={"public_text": "May a university lead?", "answer": "No: see 2.1.1."}),
+    "calldocs.corrigenda": Route("staff", args={"call_id": "open_call"},
+                                 data={"reason": "The deadline moves.", "deadline": "2099-01-01T12:00"}),
 }

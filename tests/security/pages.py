@@ -112,12 +112,20 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "exports.index": (Visit(),),
     "auditlog.index": (Visit(), Visit(query={"application": "NO-SUCH-1", "user": "staff"})),  # and a refused filter
     "exports.call_exports": (Visit(),),
+    # a call's documents, clarifications and corrigenda
+    "calldocs.documents": (Visit(), Visit(via="errors", status=400)),
+    "calldocs.questions": (Visit(),),
+    "calldocs.answer": (Visit(), Visit(via="errors", status=400)),
+    "calldocs.corrigenda": (Visit(), Visit(via="errors", status=400)),
+    "calldocs.faq": (Visit(),),
+    "calldocs.ask": (Visit(), Visit(roles=("applicant",), via="errors", status=400)),
 }
 
 # GET routes that are not pages, and why
 NOT_PAGES: dict[str, str] = {
     "public.health": "JSON for load balancers",
     "submission.download": "an uploaded PDF",
+    "calldocs.download": "a call document (PDF, DOCX, XLSX or ODT)",
     "submission.receipt": "a PDF",
     "awards.letter": "a PDF",
     "awards.letter_preview": "a PDF",

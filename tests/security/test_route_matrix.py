@@ -82,7 +82,8 @@ EFFECTIVE = {  # in this order: an earlier one may leave nothing for a later one
     "partners.add_partner": "applicant", "partners.change_role": "applicant",
     "partners.decline": "partner", "partners.contact": "outsider", "submission.delete_attachment": "applicant",
     "evaluation.remove": "staff", "evaluation.due_date": "staff", "calls.status": "staff",
-    "awards.change_shortlist": "staff", "exports.retry_job": "staff",
+    "awards.change_shortlist": "staff", "exports.retry_job": "staff", "calldocs.ask": "outsider",
+    "calldocs.answer": "staff",
     "auth.organisation": "applicant",  # last: its sample renames the lead, which then waits for a new verification
 }
 

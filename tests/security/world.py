@@ -36,10 +36,14 @@ from grants.models import (
     Attachment,
     AttachmentKind,
     Authority,
+    CallDocument,
     CallEvaluator,
+    CallQuestion,
     CallStatus,
     ConflictStatus,
+    Corrigendum,
     DecisionOverride,
+    DocumentKind,
     Evaluation,
     JobStatus,
     LetterKind,
@@ -194,9 +198,35 @@ def _open_call(world: World, orgs: dict, text: Text, upload_dir: Path) -> None:
                                    email="invited@esslingen.example", message=text("invited.message", "Join us."))
     db.session.add(invitation)
     db.session.flush()
-    world.ids |= {"open_call": call.id, "draft": draft.id, "draft_partner": draft.partners[0].id,
+    _call_publications(world, call.id, upload_dir, text)
+    world.ids |= {"open_call": call.id, "open_reference": call.reference, "draft": draft.id, "draft_partner": draft.partners[0].id,
                   "draft_attachment": draft.attachments[0].id, "draft_invitation": invitation.id,
                   "invitation_token": pending._new_token(invitation)}
+
+
+def _call_publications(world: World, call_id: int, upload_dir: Path, text: Text) -> None:
+    """The open call's documents (the declaration template, another document), a question waiting for its answer,
+    a published one, and a corrigendum that replaced the template."""
+    template = CallDocument(call_id=call_id, kind=DocumentKind.declaration_template, language="en",
+                            original_name=text("document.original_name", "declaration.pdf"),
+                            stored_name=storage.save(PDF, str(upload_dir / "call_documents")),
+                            content_type="application/pdf", size=len(PDF), version=2)
+    other = CallDocument(call_id=call_id, kind=DocumentKind.other, language="tr", title=text("document.title", "Bütçe"),
+                         original_name="butce.pdf", stored_name=storage.save(PDF, str(upload_dir / "call_documents")),
+                         content_type="application/pdf", size=len(PDF))
+    waiting = CallQuestion(call_id=call_id, asked_by_id=world.users["outsider"].id,
+                           text=text("question.text", "May a university lead the application?"),
+                           public_text=text("question.public_text", "May a university lead the application?"))
+    answered = CallQuestion(call_id=call_id, asked_by_id=world.users["applicant"].id, text="Is VAT eligible?",
+                            public_text=text("question.published_text", "Is VAT eligible?"),
+                            answer=text("question.answer", "Only where it cannot be recovered."),
+                            published_at=now_utc(), published_by_id=world.users["staff"].id)
+    db.session.add_all([template, other, waiting, answered])
+    db.session.flush()
+    db.session.add(Corrigendum(call_id=call_id, number=1, reason=text("corrigendum.reason", "A clause was unclear."),
+                               published_by_id=world.users["staff"].id, document_id=template.id,
+                               document_name="declaration-old.pdf"))
+    world.ids |= {"call_document": template.id, "question": waiting.id}
 
 
 def _restricted_call() -> dict:
