@@ -38,7 +38,7 @@ from grants.partners.confirmations import review_confirmations
 from grants.rules import starting
 from grants.rules.money import money
 from grants.rules.problems import N_, Issue, Refused
-from grants.submission.storage import remove as remove_file
+from grants.storage import remove as remove_file
 
 QUANTITY = Decimal("0.0001")
 
