@@ -98,10 +98,8 @@ def get_application_to_edit(user: User, application_id: int) -> Application:
     if application is None or not is_lead_member(user, application):
         abort(404)
     if not is_editable(application):
-        from grants.submission.reopen import may_reopen  # the submission package builds on this module
-        abort(make_response(render_template("submission/locked.html", application=application,
-                                            stage=current_stage(application),
-                                            reopenable=may_reopen(application)), 403))
+        abort(make_response(render_template("submission/locked.html", application=application,  # submission's
+                                            stage=current_stage(application)), 403))  # page: it says if reopenable
     return application
 
 

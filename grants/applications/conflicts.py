@@ -21,6 +21,14 @@ MINE, THEIRS = "mine", "theirs"
 
 
 @dataclass(frozen=True)
+class LineInput:
+    """One row of the budget form: `values` None when the row was invalid (a saved line then stays as it was)."""
+
+    line_id: int | None
+    values: dict | None
+
+
+@dataclass(frozen=True)
 class Change:
     """The last save of the application: who (None if unknown), when, and whether it was the same user."""
 
@@ -155,8 +163,6 @@ def apply_budget_choices(application: Application, rows: list, amounts: dict,
                          choices: dict[str, str | None]) -> tuple[list, dict]:
     """The rows and amounts to save once every difference is chosen: a line or amount where the user took
     theirs stays as saved (or stays removed); where they kept theirs, their line comes back on the page."""
-    from grants.applications.services import LineInput
-
     saved = {line.id: line for line in application.budget_lines}
     theirs = {key for key, choice in choices.items() if choice == THEIRS}
     out = []

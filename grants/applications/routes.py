@@ -55,9 +55,6 @@ from grants.calls.services import get_call
 from grants.labels import FILTERS
 from grants.models import Application, CallStatus, StageStatus
 from grants.models.base import now_utc
-from grants.submission.reopen import may_reopen
-from grants.submission.services import may_withdraw, receipt_for
-from grants.submission.versions import is_reopened
 from grants.unit_of_work import keep_writes, refusals
 
 bp = Blueprint("applications", __name__)
@@ -120,11 +117,8 @@ def show(application_id: int):
                            invited=invited_to_full_application(application),
                            editable=editable, tasks=task_list(application) if editable else [],
                            report=application_report(application), lead_view=lead_view,
-                           withdrawable=lead_view and may_withdraw(application),
                            discardable=lead_view and may_discard(application), now=now_utc(),
-                           reopenable=lead_view and may_reopen(application),
-                           # staff see the last submitted version while the lead corrects a reopened one
-                           version=receipt_for(application) if staff_view and is_reopened(stage) else None)
+                           staff_view=staff_view)  # the submission's part: submission_view in the template
 
 
 def _loaded_version(form) -> int | None:

@@ -16,7 +16,14 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from grants import mail
-from grants.applications.conflicts import Conflict, claim_version, form_key, last_change, project_conflict
+from grants.applications.conflicts import (  # noqa: F401  (LineInput: the budget form's rows, imported from here too)
+    Conflict,
+    LineInput,
+    claim_version,
+    form_key,
+    last_change,
+    project_conflict,
+)
 from grants.audit import record
 from grants.auth.services import acting_members
 from grants.extensions import db
@@ -34,11 +41,11 @@ from grants.models import (
     StageStatus,
     User,
 )
-from grants.partners.confirmations import review_confirmations
 from grants.rules import starting
 from grants.rules.money import money
 from grants.rules.problems import N_, Issue, Refused
-from grants.submission.storage import remove as remove_file
+from grants.signals import application_changed
+from grants.storage import remove as remove_file
 
 QUANTITY = Decimal("0.0001")
 
@@ -154,6 +161,11 @@ class Saved:
     voided: tuple[Partner, ...] = ()
 
 
+def _changed(application: Application) -> tuple[Partner, ...]:
+    """Tell the features that read the application (partners: the confirmations); the partners voided."""
+    return tuple(partner for _receiver, voided in application_changed.send(application) for partner in voided)
+
+
 def _refused(application: Application, make_conflict) -> Saved:
     db.session.expire_all()  # nothing was changed yet: reload what is saved now, to show beside what was typed
     change = last_change(application, current_user.id if current_user and current_user.is_authenticated else None)
@@ -179,15 +191,7 @@ def save_project(application: Application, values: dict, loaded_version: int | N
     db.session.flush()
     record("application.project_saved", application, before={**before, "version": application.version - 1},
            after={**changed, "version": application.version})
-    return Saved(True, None, tuple(review_confirmations(application)))
-
-
-@dataclass(frozen=True)
-class LineInput:
-    """One row of the budget form: `values` None when the row was invalid (a saved line then stays as it was)."""
-
-    line_id: int | None
-    values: dict | None
+    return Saved(True, None, _changed(application))
 
 
 def _line_state(line: BudgetLine) -> tuple:
@@ -252,4 +256,4 @@ def save_budget(application: Application, rows: list[LineInput], amounts: dict[s
     after = _budget_state(application)
     record("application.budget_saved", application, before={**before, "version": application.version - 1},
            after={**after, "version": application.version})
-    return Saved(True, None, tuple(review_confirmations(application))), saved_rows
+    return Saved(True, None, _changed(application)), saved_rows

@@ -1,7 +1,8 @@
 """A partner's confirmation covers what it read (docs/domain.md 3): confirm, decline, and void what changed.
 
 `review_confirmations(application)` is the one hook the save paths call after they changed the
-application (project, budget, a partner's role): every confirmation whose page no longer shows
+application (project, budget: through grants.signals.application_changed, since applications does not import
+partners; a partner's role): every confirmation whose page no longer shows
 what the partner confirmed is voided, and both sides are told what changed.
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ from grants.partners.services import CLOSED, PARTNER_FIELDS, Refused, tell_lead
 from grants.rules import confirmation
 from grants.rules.confirmation import Change
 from grants.rules.problems import N_
+from grants.signals import application_changed
 
 UNRECORDED = [Change("application", None, None)]  # a confirmation kept no record of what it covered
 
@@ -55,7 +57,8 @@ def fingerprint(partner: Partner, summary: BudgetSummary) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def review_confirmations(application: Application) -> list[Partner]:
+@application_changed.connect
+def review_confirmations(application: Application, **_) -> list[Partner]:
     """After a save: void each confirmation that no longer covers what its page shows; the partners voided."""
     confirmed = [p for p in application.partners if p.status is PartnerStatus.confirmed]
     if not confirmed:

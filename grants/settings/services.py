@@ -11,12 +11,12 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from grants import storage
 from grants.audit import record, snapshot
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import Authority
 from grants.rules.problems import Refused
-from grants.submission import storage
 from reports.letters import Letterhead
 
 LOGO_TYPES = ("image/png", "image/jpeg")

@@ -9,11 +9,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from grants import storage
 from grants.audit import record
 from grants.extensions import db
 from grants.jobs import defer
 from grants.models import Application, Attachment, AttachmentKind, User
-from grants.submission import storage
 
 PDF_ONLY = (storage.PDF,)
 DECLARATION, ANNEX, STATEMENT = "declaration", "annex", "statement-"

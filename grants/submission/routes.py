@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from grants import storage
 from grants.access import requires
 from grants.applications.access import get_application_for, get_application_to_edit, is_editable, is_lead_member
 from grants.applications.budget import rule_lines
@@ -17,11 +18,11 @@ from grants.i18n import local_time
 from grants.models import Application, AttachmentKind
 from grants.rules.budget import compute_totals, line_total
 from grants.rules.submission import Blocker
-from grants.submission import attachments, bp, services, storage
+from grants.submission import attachments, bp, services
 from grants.submission import reopen as reopening
 from grants.submission.access import attachment_for, attachment_to_delete, lead_application
 from grants.submission.forms import UploadForm, WithdrawForm
-from grants.submission.presenters import blocker_text, fix_url
+from grants.submission.presenters import blocker_text, fix_url, submission_view
 from grants.submission.versions import is_reopened, submission_state
 from grants.unit_of_work import refusals
 from reports.receipt import build_receipt
@@ -32,6 +33,9 @@ def _submission_state(application, stage) -> str | None:
     """'reopened', 'lapsed' (reopened and not submitted again before the deadline) or None, for the pages."""
     state = submission_state(application, stage, services.now())
     return state.value if state else None
+
+
+bp.add_app_template_global(submission_view, "submission_view")  # the application pages' submission part
 
 
 # Check your answers, submit, confirmation, receipt ------------------------------------------------

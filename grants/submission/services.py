@@ -15,7 +15,6 @@ from grants.applications.budget import rule_lines
 from grants.applications.services import first_stage, not_withdrawn
 from grants.audit import record
 from grants.auth.services import acting_members
-from grants.awards.services.decisions import release_withdrawn
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import (
@@ -33,6 +32,7 @@ from grants.partners.pending import awaiting_registration
 from grants.rules.problems import N_, Issue, Refused
 from grants.rules.submission import REQUIRED_FIELDS, Blocker, PartnerFacts, SubmissionFacts, check_submission
 from grants.rules.transitions import allowed_stage_transitions, check_stage_transition
+from grants.signals import stage_withdrawn
 from grants.status import move_stage
 from grants.submission.versions import keep_submitted_version, submitted_receipt
 from reports.receipt import Receipt
@@ -198,8 +198,7 @@ def withdraw(application: Application, reason: str) -> Application:
                after={"stage": stage.stage, "reason": reason})
     stage.withdrawn_reason = reason
     db.session.flush()
-    if stage.awarded_amount is not None:  # an award given up goes back to the lot's budget at once
-        release_withdrawn(application.call, None, application.lot)
+    stage_withdrawn.send(application, stage=stage)  # awards gives an award back to the lot's budget at once
     notify(application, [p.organisation_id for p in application.partners],
            _l("Application %(name)s was withdrawn", name=application.reference or application.title),
            "email/submission_withdrawn.txt", url_for("applications.show", application_id=application.id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from grants import storage
 from grants.models import (
     Assignment,
     Attachment,
@@ -14,7 +15,6 @@ from grants.models import (
     OutboxMessage,
 )
 from grants.models.base import now_utc
-from grants.submission import storage
 from tests.factories import make_application, make_call, make_user
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from grants import storage
 from grants.models import Attachment, AttachmentKind
-from grants.submission import storage
 from tests.factories import make_application, make_call, make_org
 from tests.integration.submission_support import (
     EICAR,

@@ -11,9 +11,9 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from sqlalchemy import select
 
+from grants import storage
 from grants.models import Attachment
-from grants.submission import storage
-from grants.submission.storage import ALL_TYPES, UploadRefused, check_content
+from grants.storage import ALL_TYPES, UploadRefused, check_content
 from tests.factories import make_application, make_call
 from tests.integration.submission_support import DOCX_TYPES, EICAR, PDF
 from tests.integration.test_submission_attachments import upload, uploads  # noqa: F401  (fixture)

@@ -24,6 +24,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from grants import storage
 from grants.auth.tokens import password_token
 from grants.awards import rank_call
 from grants.awards.queries.letters import build_letters
@@ -60,7 +61,6 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.partners import pending
-from grants.submission import storage
 from tests.factories import make_application, make_call, make_org, make_user, png_bytes
 from tests.integration.submission_support import PDF, ready_application
 from tests.integration.test_awards_rank import add_application

@@ -17,10 +17,11 @@ from grants.awards.queries.decisions import decision_stage, lot_of, next_reserve
 from grants.awards.queries.invitations import invitations_sent
 from grants.awards.services._budget import set_award
 from grants.extensions import db
-from grants.models import ApplicationStage, Call, DecisionOverride, Lot, StageStatus
+from grants.models import Application, ApplicationStage, Call, DecisionOverride, Lot, StageStatus
 from grants.rules.decisions import BELOW_MINIMUM, award_refusal, unchanged_refusal
 from grants.rules.problems import N_, Amount, Issue
 from grants.rules.transitions import AWARD_DECISIONS
+from grants.signals import stage_withdrawn
 from grants.status import move_stage
 
 S = StageStatus
@@ -127,6 +128,13 @@ def release_withdrawn(call: Call, user_id: int | None, lot: Lot | None = None) -
         set_award(call, stage, None)
         record("decision.released", stage.application, before={"awarded_amount": amount},
                after={"awarded_amount": None, "status": stage.status}, user_id=user_id)
+
+
+@stage_withdrawn.connect
+def release_on_withdrawal(application: Application, stage: ApplicationStage, **_) -> None:
+    """An award given up by a withdrawal goes back to the lot's budget at once (submission sends the signal)."""
+    if stage.awarded_amount is not None:
+        release_withdrawn(application.call, None, application.lot)
 
 
 def promote_reserve(call_id: int, lot_id: int | None, justification: str, user_id: int) -> DecisionOverride:

@@ -1,0 +1,52 @@
+"""The shape of the code (issue 15): no import circles, no feature importing another's routes, features
+importing downwards only. Read from the import graph that grimp builds of every import statement,
+those inside functions included."""
+from __future__ import annotations
+
+import grimp
+import pytest
+
+# The shared kernel (imported by any feature, importing none) and the features from the bottom up: a feature
+# may import the kernel and the features listed before it, never one after it.
+KERNEL = ("rules", "models", "extensions", "labels", "audit", "status", "access", "jobs", "mail", "security",
+          "storage", "signals", "i18n", "errors", "unit_of_work")
+FEATURES = ("auth", "settings", "letters", "calls", "applications", "partners", "submission", "admissibility",
+            "evaluation", "awards", "bundle", "exports", "auditlog", "admin", "public")
+TOP = ("", "cli", "demo", "demo_data", "templating")  # the factory and what it wires together: may import anything
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return grimp.build_graph("grants", include_external_packages=False, cache_dir=None)
+
+
+def _package(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def test_no_import_circles(graph):
+    circles = [(a, b) for a in graph.modules for b in graph.find_modules_directly_imported_by(a)
+               if a < b and graph.chain_exists(importer=b, imported=a)]
+    assert not circles, f"modules in an import circle: {circles[:10]}"
+
+
+def test_no_feature_imports_another_features_routes(graph):
+    wrong = [(a, b) for a in graph.modules for b in graph.find_modules_directly_imported_by(a)
+             if b.endswith(".routes") and _package(a) != _package(b) and a != "grants"]
+    assert not wrong, wrong
+
+
+def test_features_import_downwards_only(graph):
+    rank = {name: i for i, name in enumerate(FEATURES)}
+    wrong = []
+    for a in graph.modules:
+        for b in graph.find_modules_directly_imported_by(a):
+            pa, pb = _package(a), _package(b)
+            if pa == pb or pa in TOP:
+                continue
+            if pa in KERNEL and pb in rank:
+                wrong.append(f"{a} (kernel) imports {b} (feature)")
+            elif pa in rank and pb in rank and rank[pb] > rank[pa]:
+                wrong.append(f"{a} imports {b}, a feature above it")
+    assert not wrong, "\n".join(sorted(wrong))
