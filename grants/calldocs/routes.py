@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from grants import storage
 from grants.access import requires
 from grants.calldocs import access, queries, services
 from grants.calldocs.forms import AnswerForm, CorrigendumForm, DocumentForm, QuestionForm, ReplaceForm, WindowsForm
@@ -16,7 +17,6 @@ from grants.models import Call, CallStatus
 from grants.models.base import now_utc
 from grants.rules.call_settings import local_to_utc
 from grants.rules.problems import InputError
-from grants.submission import storage
 from grants.unit_of_work import refusals
 
 bp = Blueprint("calldocs", __name__)

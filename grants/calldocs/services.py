@@ -1,7 +1,7 @@
 """Use cases of a call's documents, clarifications and corrigenda. They flush and audit; the request boundary
 commits (grants/unit_of_work.py). Refusals are `Refused` subclasses (grants/rules/clarifications.py).
 
-Files are checked as applicants' attachments are (grants/submission/storage.py: size, real type from the
+Files are checked as applicants' attachments are (grants/storage.py: size, real type from the
 content, no program, script, macro or test virus); a replaced or removed file goes from the disk after the
 commit (a deferred job), so a rolled-back request never loses one.
 """
@@ -14,7 +14,7 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from grants import mail
+from grants import mail, storage
 from grants.audit import record
 from grants.calldocs.queries import draft_holders, locale_of, windows
 from grants.calls.services import CallRefused, update_call
@@ -32,7 +32,6 @@ from grants.rules.clarifications import (
     check_windows,
 )
 from grants.rules.problems import N_, Issue
-from grants.submission import storage
 
 DOCUMENT_TYPES = (storage.PDF, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -10,7 +10,7 @@ import pytest
 # may import the kernel and the features listed before it, never one after it.
 KERNEL = ("rules", "models", "extensions", "labels", "audit", "status", "access", "jobs", "mail", "security",
           "storage", "signals", "i18n", "errors", "unit_of_work")
-FEATURES = ("auth", "settings", "letters", "calls", "applications", "partners", "submission", "admissibility",
+FEATURES = ("auth", "settings", "letters", "calls", "calldocs", "applications", "partners", "submission", "admissibility",
             "evaluation", "awards", "bundle", "exports", "auditlog", "admin", "public")
 TOP = ("", "cli", "demo", "demo_data", "templating")  # the factory and what it wires together: may import anything
 
@@ -50,3 +50,10 @@ def test_features_import_downwards_only(graph):
             elif pa in rank and pb in rank and rank[pb] > rank[pa]:
                 wrong.append(f"{a} imports {b}, a feature above it")
     assert not wrong, "\n".join(sorted(wrong))
+
+
+def test_every_package_has_a_place_in_the_layers(graph):
+    """A new package must be placed (kernel, a feature at its level, or the top) for the test above to check it."""
+    placed = set(KERNEL) | set(FEATURES) | set(TOP) | {"translations", "data"}
+    unplaced = sorted({_package(m) for m in graph.modules} - placed)
+    assert not unplaced, f"packages with no place in the layers: {unplaced}"
