@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from grants.applications.access import current_stage, invited_to_full_application
 from grants.applications.services import first_stage, start_issues
-from grants.calls.services import public_calls
+from grants.calls.queries import public_calls
 from grants.extensions import db
 from grants.models import (
     Application,

@@ -51,7 +51,7 @@ from grants.applications.services import (
 from grants.applications.services import discard as discard_draft
 from grants.applications.task_list import task_list
 from grants.calls.fields import flat_errors, issue_text
-from grants.calls.services import get_call
+from grants.calls.queries import get_call
 from grants.labels import FILTERS
 from grants.models import Application, CallStatus, StageStatus
 from grants.models.base import now_utc

@@ -16,16 +16,8 @@ from grants.calls.forms import LABELS
 from grants.calls.grid_forms import add_rows, grid_draft, grid_form
 from grants.calls.grids import grid_definition
 from grants.calls.mapping import FROZEN_FIELDS, call_form, settings_from_form
-from grants.calls.services import (
-    change_status,
-    create_call,
-    get_call,
-    grid_locked,
-    has_submissions,
-    save_grid,
-    staff_calls,
-    update_call,
-)
+from grants.calls.queries import get_call, grid_locked, has_submissions, staff_calls
+from grants.calls.services import change_status, create_call, save_grid, update_call
 from grants.i18n import issue_text
 from grants.labels import CALL_STATUS_LABELS as STATUS_LABELS
 from grants.models import Call, Procedure, Stage

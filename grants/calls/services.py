@@ -1,4 +1,4 @@
-"""Calls use cases: list, create, edit (with the freeze rule), grids, status changes, public lists.
+"""Calls use cases: create, edit (with the freeze rule), grids, status changes (the reads: calls/queries.py).
 
 Services flush and audit; the request boundary (grants/unit_of_work.py) commits. Every refusal is a
 `CallRefused` (a `Refused`) carrying the issues (field, message) for the form, a refused status change too.
@@ -7,24 +7,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, select
 
 from grants.audit import record
 from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
 from grants.calls.grids import build_grid, build_sections, grid_definition
-from grants.calls.mapping import FROZEN_FIELDS, SETTING_FIELDS
+from grants.calls.mapping import FROZEN_FIELDS
+from grants.calls.queries import grid_locked, has_submissions, lots_of, rows_of, settings_of, state_of
 from grants.extensions import db
 from grants.i18n import local_time
 from grants.labels import CALL_STATUS_LABELS
 from grants.models import (
     Application,
-    ApplicationStage,
     AwardRule,
     Call,
     CallStatus,
     Grid,
-    GridSection,
     Lot,
     Procedure,
     Stage,
@@ -54,51 +52,6 @@ class SettingsFrozen(CallRefused):
         super().__init__([
             Issue(name, N_("The lots cannot change: applications have been submitted to this call.") if name == "lots"
                   else N_("This cannot change: applications have been submitted to this call.")) for name in fields])
-
-
-# Reading -----------------------------------------------------------------------------------------
-
-def staff_calls() -> list[tuple[Call, int, int]]:
-    """Every call with its number of applications and of submitted ones, in one query."""
-    applications = (select(func.count(Application.id)).where(Application.call_id == Call.id)
-                    .correlate(Call).scalar_subquery())
-    submitted = (select(func.count(func.distinct(Application.id)))
-                 .join(ApplicationStage, ApplicationStage.application_id == Application.id)
-                 .where(Application.call_id == Call.id, ApplicationStage.submitted_at.is_not(None))
-                 .correlate(Call).scalar_subquery())
-    rows = db.session.execute(select(Call, applications, submitted).order_by(Call.opens_at.desc(), Call.id))
-    return [tuple(row) for row in rows]
-
-
-def get_call(call_id: int) -> Call | None:
-    return db.session.get(Call, call_id)
-
-
-def has_submissions(call: Call, stage: Stage | None = None) -> bool:
-    """Whether any application of the call has a submitted stage (of `stage`, if given); one reopened for
-    correction counts: its lead may submit it again under the rules it was submitted under."""
-    condition = [Application.call_id == call.id,
-                 ApplicationStage.submitted_at.is_not(None) | ApplicationStage.reopened_at.is_not(None)]
-    if stage is not None:
-        condition.append(ApplicationStage.stage == stage)
-    return bool(db.session.scalar(select(exists().where(
-        ApplicationStage.application_id == Application.id, *condition))))
-
-
-def settings_of(call: Call) -> dict:
-    return {name: getattr(getattr(call, name), "value", getattr(call, name)) for name in SETTING_FIELDS}
-
-
-def lots_of(call: Call) -> list[LotDraft]:
-    return [LotDraft(lot.code, lot.name, list(lot.themes), lot.budget) for lot in call.lots]
-
-
-def _rows(lots: list[LotDraft]) -> list[tuple]:
-    return [(d.code, d.name, d.themes, d.budget) for d in lots]
-
-
-def _state(call: Call) -> dict:
-    return {**settings_of(call), "lots": _rows(lots_of(call))}
 
 
 # Writing -----------------------------------------------------------------------------------------
@@ -164,7 +117,7 @@ def create_call(settings: dict, lots: list[LotDraft]) -> Call:
     _apply_lots(call, lots)
     db.session.add(call)
     db.session.flush()
-    record("call.created", call, after=_state(call))
+    record("call.created", call, after=state_of(call))
     return call
 
 
@@ -176,7 +129,7 @@ def update_call(call: Call, settings: dict, lots: list[LotDraft] | None) -> Call
     issues = _update_issues(call, current, merged, settings, lots)
     if issues:
         raise CallRefused(issues)
-    before = _state(call)
+    before = state_of(call)
     _apply(call, {k: v for k, v in settings.items() if v != current[k]})
     if lots is not None:
         _apply_lots(call, lots)
@@ -192,7 +145,7 @@ def _refuse_frozen(call: Call, current: dict, settings: dict, lots: list[LotDraf
     if not has_submissions(call):
         return
     changed = [name for name in FROZEN_FIELDS if name in settings and settings[name] != current[name]]
-    if lots is not None and _rows(lots) != _rows(lots_of(call)):
+    if lots is not None and rows_of(lots) != rows_of(lots_of(call)):
         changed.append("lots")
     if changed:
         raise SettingsFrozen(changed)
@@ -211,7 +164,7 @@ def _update_issues(call: Call, current: dict, merged: dict, settings: dict,
 
 
 def _record_update(call: Call, before: dict) -> None:
-    after = _state(call)
+    after = state_of(call)
     changed_keys = [k for k in after if after[k] != before[k]]
     if changed_keys:
         record("call.updated", call, before={k: before[k] for k in changed_keys},
@@ -252,11 +205,6 @@ def _refuse_open_submissions(call: Call, now: datetime) -> None:
                                  {"deadline": local_time(first, call.timezone)})])
 
 
-def grid_locked(call: Call, stage: Stage) -> bool:
-    """A grid changes only before the evaluation and before anyone submitted to its stage."""
-    return call.status not in (CallStatus.draft, CallStatus.published) or has_submissions(call, stage)
-
-
 def save_grid(call: Call, stage: Stage, draft: GridDraft) -> Grid:
     if grid_locked(call, stage):
         raise CallRefused([Issue("", N_("This grid can no longer change: applications have been submitted "
@@ -279,22 +227,3 @@ def save_grid(call: Call, stage: Stage, draft: GridDraft) -> Grid:
     db.session.flush()
     record("grid.updated", grid, before=before, after=definition)
     return grid
-
-
-# Public ------------------------------------------------------------------------------------------
-
-def public_calls(now: datetime) -> tuple[list[Call], list[Call]]:
-    """Published calls accepting submissions now, and those that open later."""
-    calls = db.session.scalars(
-        select(Call).options(selectinload(Call.lots))
-        .where(Call.status == CallStatus.published, Call.deadline > now).order_by(Call.deadline)
-    ).all()
-    return [c for c in calls if c.opens_at <= now], [c for c in calls if c.opens_at > now]
-
-
-def public_call(reference: str) -> Call | None:
-    return db.session.scalar(
-        select(Call).options(selectinload(Call.lots),
-                             selectinload(Call.grids).selectinload(Grid.sections).selectinload(GridSection.criteria))
-        .where(Call.reference == reference, Call.status != CallStatus.draft)
-    )

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from grants.access import load_or_404, requires
-from grants.calls.services import public_call, public_calls
+from grants.calls.queries import public_call, public_calls
 from grants.extensions import db
 from grants.models.base import now_utc
 from grants.security import safe_next

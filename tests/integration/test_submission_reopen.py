@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from grants.awards.queries.letters import letter_stages
 from grants.awards.queries.overview import submitted_stages
-from grants.calls.services import has_submissions
+from grants.calls.queries import has_submissions
 from grants.models import Application, ApplicationStage, AuditEvent, OutboxMessage, Stage, StageStatus
 from grants.submission import reopen as reopen_service
 from grants.submission import services
