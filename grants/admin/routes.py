@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 
 from grants.access import load_or_404, requires
 from grants.admin import organisations as organisations_
-from grants.admin import services
+from grants.admin import queries, services
 from grants.admin.forms import ROLE_LABELS, InviteForm, RejectForm, RoleForm, role_choices, role_label
 from grants.auth import services as accounts
 from grants.auth.access import pending_member
@@ -40,7 +40,7 @@ def organisations():
 
 def _organisation_page(org: Organisation, reject_form: RejectForm | None = None, status: int = 200):
     merged_into = db.session.get(Organisation, org.merged_into_id) if org.merged_into_id else None
-    return render_template("admin/organisation.html", org=org, members=services.members(org),
+    return render_template("admin/organisation.html", org=org, members=queries.members(org),
                            duplicates=duplicates(org), merged_into=merged_into, labels=IDENTITY_LABELS,
                            reject_form=reject_form or RejectForm(), invited=pending.awaiting_registration(org)), status
 
@@ -109,7 +109,7 @@ def verify_member(org_id: int, user_id: int):
 def users():
     q = request.args.get("q", "").replace("\x00", "")[:200]
     role = request.args.get("role", "")
-    return render_template("admin/users.html", page=services.users_page(q, role), q=q, role=role,
+    return render_template("admin/users.html", page=queries.users_page(q, role), q=q, role=role,
                            roles=ROLE_LABELS)
 
 
@@ -117,7 +117,7 @@ def users():
 @requires("staff")
 def invite():
     form = InviteForm()
-    form.role.choices = [SelectChoice("", _("Choose a role"))] + role_choices(services.invitable_roles(current_user))
+    form.role.choices = [SelectChoice("", _("Choose a role"))] + role_choices(queries.invitable_roles(current_user))
     if form.validate_on_submit():
         with refusals(form) as outcome:  # the address has an account
             user = services.invite_user(current_user, form.name.data, form.email.data, Role(form.role.data))
@@ -165,11 +165,11 @@ def set_active(user_id: int):
 @bp.get("/outbox")
 @requires("admin")
 def outbox():
-    return render_template("admin/outbox.html", page=services.outbox_page())
+    return render_template("admin/outbox.html", page=queries.outbox_page())
 
 
 @bp.get("/outbox/<int:message_id>")
 @requires("admin")
 def outbox_message(message_id: int):
     message = _get(OutboxMessage, message_id)
-    return render_template("admin/outbox_message.html", message=message, body=services.readable_body(message))
+    return render_template("admin/outbox_message.html", message=message, body=queries.readable_body(message))
