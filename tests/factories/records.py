@@ -21,7 +21,7 @@ from grants.models import (
     User,
 )
 from tests.factories import make_user
-from tests.integration.exports_support import ranked_example
+from tests.factories.exports import ranked_example
 
 WHY_REDUCED = "Budget heading 3 duplicates equipment the regional development agency already funds."
 WHY_NOT_SELECTED = "Double funding: the same activities are funded under the EU Delegation's 2017 call."

@@ -63,3 +63,8 @@ def check_url(application: Application) -> str:
 
 def submit(post, application: Application, page: str | None = None, **kw):
     return post(f"/applications/{application.id}/submit", page=page or check_url(application), **kw)
+
+
+def upload(post, application, document: str, data: bytes, name: str, **kw):
+    url = f"/applications/{application.id}/attachments"
+    return post(url, {"document": document, "file": (io.BytesIO(data), name)}, **kw)

@@ -22,7 +22,7 @@ from grants.exports import evaluation_report, giving360, workbook
 from grants.models import User
 from grants.models.base import now_utc
 from reports.charts import Tally, bar_chart
-from tests.integration.test_auth_register import ACCOUNT, ORG
+from tests.factories.auth import ACCOUNT, ORG
 from tests.security.access_table import ROUTES
 from tests.security.support import client_for, csrf_token, expected, make_world, rules, url
 from tests.security.world import ROLES

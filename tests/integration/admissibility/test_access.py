@@ -6,7 +6,7 @@ import pytest
 from grants.extensions import db as _db
 from tests.conftest import count_queries
 from tests.factories import make_call, make_org
-from tests.integration.submission_support import ready_application, text
+from tests.factories.submission import ready_application, text
 
 
 def submitted(call):

@@ -7,13 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from grants.admissibility.services import MANUAL_CHECKS
 from grants.models import Assignment, AttachmentKind, AuditEvent, OutboxMessage, StageStatus
 from tests.conftest import _CSRF as CSRF
-from tests.factories import make_authority, make_call, make_org, make_user
-from tests.integration.submission_support import ready_application, text
-
-ALL_TICKED = {f"manual_{item.key}": "y" for item in MANUAL_CHECKS}
+from tests.factories import make_authority, make_call, make_user
+from tests.factories.admissibility import ALL_TICKED, decide, submitted, url
+from tests.factories.submission import text
 
 
 @pytest.fixture(autouse=True)
@@ -27,23 +25,9 @@ def staff(login_as):
     return login_as("staff")
 
 
-def submitted(call=None, **kw):
-    application = ready_application(make_org(), call=call, status="submitted", **kw)
-    return application, application.stages[0]
-
-
 def words(response) -> str:
     """The page's text without its tags, as a reader sees it."""
     return " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
-
-
-def url(stage) -> str:
-    return f"/staff/calls/{stage.application.call_id}/admissibility/{stage.id}"
-
-
-def decide(post, stage, decision: str, further: str = "", ticked: dict | None = None):
-    data = {**(ALL_TICKED if ticked is None else ticked), "decision": decision, "further_reasons": further}
-    return post(url(stage), data)
 
 
 def test_every_automatic_check_is_met_for_a_complete_application(client, staff, db):

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from grants.extensions import db as database
-from grants.models import Application, OutboxMessage, PartnerStatus
+from grants.models import OutboxMessage, PartnerStatus
 from tests.factories import make_application, make_call, make_org, make_user
+from tests.factories.applications import _form, _line, _reload, _url
 
 
 @pytest.fixture
@@ -23,33 +23,6 @@ def application(db, lead):
     application = make_application(make_call(), lead=lead.organisation, partners=[partner])
     db.session.commit()
     return application
-
-
-def _url(application) -> str:
-    return f"/applications/{application.id}/budget"
-
-
-def _reload(application) -> Application:
-    database.session.expire_all()
-    return database.session.get(Application, application.id)
-
-
-def _form(application, lines=None, **amounts) -> dict:
-    """The page's form as a browser would send it: the saved lines unless `lines` is given."""
-    if lines is None:
-        lines = [dict(line_id=str(b.id), heading=str(b.heading), description=b.description, unit=b.unit,
-                      quantity=str(b.quantity), unit_cost=str(b.unit_cost), organisation=str(b.organisation_id))
-                 for b in application.budget_lines]
-    data = {"version": str(application.version), "indirect": "7000.00", "contingency": "0",
-            "requested_grant": "90000.00", **amounts}
-    for i, line in enumerate(lines):
-        data |= {f"lines-{i}-{k}": v for k, v in line.items()}
-    return data
-
-
-def _line(org, description="Interpreters", heading="5", quantity="10", unit_cost="100.00", **kw) -> dict:
-    return dict(heading=heading, description=description, unit="day", quantity=quantity, unit_cost=unit_cost,
-                organisation=str(org.id), **kw)
 
 
 def test_page_shows_lines_totals_rate_and_shares(client, application):

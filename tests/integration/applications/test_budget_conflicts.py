@@ -11,8 +11,7 @@ import pytest
 from grants.extensions import db as database
 from grants.models import Application
 from tests.factories import make_application, make_call, make_org
-from tests.integration.test_applications_budget import _form, _line, _reload, _url
-from tests.integration.test_applications_project import autosave
+from tests.factories.applications import _form, _line, _reload, _url, autosave
 
 
 @pytest.fixture

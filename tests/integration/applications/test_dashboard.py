@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.conftest import count_queries
+from tests.conftest import count_queries, selects
 from tests.factories import make_application, make_call, make_org
-from tests.integration.test_public_calls import selects
 
 
 def test_lists_led_applications_with_status_reference_and_deadline(client, login_as, db):

@@ -10,7 +10,7 @@ from grants.applications import services
 from grants.extensions import db as database
 from grants.models import Application, AuditEvent, OutboxMessage
 from tests.factories import make_application, make_call, make_org, make_user
-from tests.integration.test_submission_attachments import PDF, upload, uploads  # noqa: F401  (fixture)
+from tests.factories.submission import PDF, upload
 
 
 def _drafts(org) -> list[Application]:

@@ -11,6 +11,7 @@ from grants.applications.services import save_project
 from grants.extensions import db as database
 from grants.models import Application
 from tests.factories import make_application, make_call, make_user
+from tests.factories.applications import autosave
 
 FIELDS = {"title": "Green twin towns", "acronym": "GTT", "theme": "environment", "summary": "Two towns.",
           "objectives": "Plans.", "activities": "Visits.", "expected_results": "Two plans.", "start_month": "1",
@@ -167,13 +168,6 @@ def test_of_two_saves_from_the_same_version_only_the_first_is_written(client, dr
     assert not second.changed and second.conflict.theirs == {"title": "First"}
     saved = _reload(draft)
     assert (saved.title, saved.version) == ("First", 2)
-
-
-def autosave(client, url: str, data: dict):
-    """What htmx sends while the user types: the page's form, marked as an autosave."""
-    page = client.get(url).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return client.post(url, data={**data, "autosave": "1", "csrf_token": token}, headers={"HX-Request": "true"})
 
 
 def _autosave(client, draft, data: dict):

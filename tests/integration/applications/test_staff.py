@@ -9,9 +9,8 @@ from sqlalchemy import insert, select
 
 from grants.models import Application, ApplicationStage, Stage, StageStatus
 from grants.models.base import now_utc
-from tests.conftest import count_queries
+from tests.conftest import count_queries, selects
 from tests.factories import make_application, make_call, make_org
-from tests.integration.test_public_calls import selects
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from grants.extensions import db as database
 from grants.models import Application, Assignment, AuditEvent, Evaluation
 from tests.conftest import count_queries
 from tests.factories import make_call, make_org, make_user
-from tests.integration.records_support import WHY_NOT_SELECTED, call_with_record, stage_of
-from tests.integration.test_awards_rank import add_application
+from tests.factories.awards import add_application
+from tests.factories.records import WHY_NOT_SELECTED, call_with_record, stage_of
 
 URL = "/staff/audit"
 

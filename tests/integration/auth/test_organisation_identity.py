@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from grants.models import AuditEvent, OutboxMessage, StageStatus
 from tests.factories import make_org, make_user
-from tests.integration.submission_support import ready_application
+from tests.factories.submission import ready_application
 
 PROFILE = {"name": "Nilüfer Belediyesi", "type": "municipality", "country": "TR", "region": "Bursa",
            "population": "500000", "legal_id": "TR-16-1", "address": "Nilüfer, Bursa"}

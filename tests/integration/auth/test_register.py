@@ -3,11 +3,7 @@ from sqlalchemy import func, select
 
 from grants.models import AuditEvent, MailStatus, Organisation, OrganisationType, OutboxMessage, User
 from tests.factories import make_org, make_user
-
-ORG = {"name": "Nilüfer Belediyesi", "type": "municipality", "country": "TR", "region": "Bursa",
-       "population": "500000", "legal_id": "TR-123", "address": "Nilüfer, Bursa"}
-ACCOUNT = {"full_name": "Ayşe Yılmaz", "email": "Ayse@Nilufer.bel.tr", "password": "long enough pw",
-           "confirm": "long enough pw"}
+from tests.factories.auth import ACCOUNT, ORG
 
 
 def test_registration_creates_unverified_organisation_and_verified_first_member(client, db, post):

@@ -1,9 +1,7 @@
 """The staff ranking page, overrides with a justification, reserve promotion and ranking again."""
 from __future__ import annotations
 
-import json
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -19,25 +17,7 @@ from grants.models import (
 )
 from tests.conftest import count_queries
 from tests.factories import make_call
-from tests.integration.test_awards_rank import EXAMPLE, add_application
-
-EXPECTED = json.loads((Path(__file__).parents[1] / "data" / "ttgs-demo.expected.json").read_text())
-WHY = "The evaluation committee agreed on this change at its meeting."
-
-
-@pytest.fixture
-def demo(app, db) -> Call:
-    """The example call, imported and ranked (27 awarded, 2,572,766.00 of 2,600,000.00)."""
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["bundle", "import", str(EXAMPLE)]).exit_code == 0
-    assert runner.invoke(args=["calls", "rank", "TTGS-DEMO"]).exit_code == 0
-    return db.session.scalar(select(Call).where(Call.reference == "TTGS-DEMO"))
-
-
-def stage(db, reference: str) -> ApplicationStage:
-    db.session.expire_all()
-    return db.session.scalar(select(ApplicationStage).join(ApplicationStage.application)
-                             .where(Application.reference == reference))
+from tests.factories.awards import EXAMPLE, EXPECTED, WHY, add_application, override_url, stage, text
 
 
 def awarded_sum(db, call: Call) -> D:
@@ -47,14 +27,6 @@ def awarded_sum(db, call: Call) -> D:
 
 def events(db, action: str) -> int:
     return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action))
-
-
-def override_url(call: Call, reference: str, db) -> str:
-    return f"/staff/calls/{call.id}/ranking/{stage(db, reference).id}/override"
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", ["applicant", "evaluator"])

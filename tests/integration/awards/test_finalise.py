@@ -21,9 +21,7 @@ from grants.models import (
     StageStatus,
 )
 from tests.factories import make_authority, make_call, make_org, make_user
-from tests.integration.test_awards_decisions import WHY, demo, override_url, stage, text  # noqa: F401
-from tests.integration.test_awards_rank import add_application
-from tests.integration.test_mail_smtp import smtp  # noqa: F401  (the fixture)
+from tests.factories.awards import WHY, add_application, override_url, stage, text
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from grants.models import Application, ApplicationStage, Call, Stage, StageStatu
 from grants.rules import scoring
 from tests.conftest import count_queries
 from tests.factories import make_call
-from tests.integration.test_awards_rank import add_application
+from tests.factories.awards import add_application
 
 S = StageStatus
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from grants.models import Call, Organisation, User
-from tests.integration.test_bundle import cli, count, small, write  # noqa: F401  (cli is a fixture)
+from tests.factories.bundle import count, small, write
 
 
 def _fa(data: dict, i: int) -> dict:

@@ -28,15 +28,8 @@ from grants.models import (
     User,
 )
 from tests.factories import make_user
-from tests.integration.records_support import (
-    CONFLICT,
-    WHY_NOT_SELECTED,
-    WHY_PROMOTED,
-    WHY_REDUCED,
-    call_with_record,
-    stage_of,
-)
-from tests.integration.test_bundle import RECORD, small, version_1
+from tests.factories.bundle import RECORD, small, version_1
+from tests.factories.records import CONFLICT, WHY_NOT_SELECTED, WHY_PROMOTED, WHY_REDUCED, call_with_record, stage_of
 
 DATA = Path(grants.__file__).parent / "data"
 ROOT = Path(grants.__file__).parents[1]

@@ -8,20 +8,8 @@ import pytest
 
 from grants.calls.mapping import FROZEN_FIELDS
 from grants.calls.services import CallRefused, SettingsFrozen, update_call
-from grants.extensions import db as database
-from grants.models import Application, ApplicationStage, Stage
-from grants.models.base import now_utc
-from tests.factories import make_call, make_org
-from tests.integration.test_calls_form import form_data
-
-
-def submit_application(call, submitted: bool = True) -> Application:
-    application = Application(call=call, lead=make_org(), title="Twinning for clean rivers")
-    application.stages.append(ApplicationStage(stage=Stage.full_application,
-                                               submitted_at=now_utc() if submitted else None))
-    database.session.add(application)
-    database.session.flush()
-    return application
+from tests.factories import make_call
+from tests.factories.calls import form_data, submit_application
 
 
 @pytest.fixture

@@ -6,23 +6,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from grants.calls.defaults import FULL_APPLICATION_GRID
 from grants.models import AuditEvent, Stage
 from tests.factories import make_call
-from tests.integration.test_calls_freeze import submit_application
-
-
-def grid_data(**over) -> dict:
-    data = {"pass_threshold": "50", "tie_break_section": "2"}
-    for s, section in enumerate(FULL_APPLICATION_GRID["sections"]):
-        data |= {f"sections-{s}-code": section["code"], f"sections-{s}-title": section["title"],
-                 f"sections-{s}-title_tr": section["title_tr"],
-                 f"sections-{s}-threshold": "" if section["threshold"] is None else str(section["threshold"])}
-        for c, criterion in enumerate(section["criteria"]):
-            data |= {f"sections-{s}-criteria-{c}-{name}": str(criterion[name])
-                     for name in ("code", "title", "title_tr", "description", "description_tr", "weight")}
-    data.update(over)
-    return data
+from tests.factories.calls import grid_data, submit_application
 
 
 @pytest.fixture

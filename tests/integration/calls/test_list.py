@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import count_queries
+from tests.conftest import count_queries, selects
 from tests.factories import make_call
-from tests.integration.test_calls_freeze import submit_application
-from tests.integration.test_public_calls import selects
+from tests.factories.calls import submit_application
 
 
 def test_every_call_listed_with_counts(client, login_as, db):

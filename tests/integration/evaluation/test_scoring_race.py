@@ -17,7 +17,7 @@ from grants.models import AuditEvent, Call, Evaluation, Organisation, User
 from grants.models.base import now_utc
 from tests.conftest import service_missing, sign_in
 from tests.factories import make_user
-from tests.integration.test_evaluation_scoring import HIGH, _form, _setup
+from tests.factories.evaluation import HIGH, _form, _setup
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

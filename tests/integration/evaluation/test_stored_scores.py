@@ -19,7 +19,7 @@ from grants.extensions import db as database
 from grants.models import ApplicationStage, Call, SectionFinal, StageFinal
 from grants.rules.transitions import RANKABLE, StageStatus
 from tests.factories import make_call
-from tests.integration.test_awards_rank import EXAMPLE, EXPECTED, add_application, outcome
+from tests.factories.awards import EXAMPLE, EXPECTED, add_application, outcome
 
 BEFORE = "060eda038159"  # the revision before final scores were stored
 

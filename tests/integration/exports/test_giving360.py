@@ -17,10 +17,10 @@ from referencing.jsonschema import DRAFT202012
 import grants
 from grants.exports import giving360
 from grants.exports.kinds import ExportError
-from tests.integration.exports_support import awarded_stages, exact, ranked_example
+from tests.factories.exports import awarded_stages, exact, ranked_example
 
 DATA = Path(grants.__file__).parent / "data"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "360giving"
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "schemas" / "360giving"
 FINALISED = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)  # 24 November in Istanbul
 
 

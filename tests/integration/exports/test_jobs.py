@@ -4,37 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from grants.exports.jobs import request_export
 from grants.exports.kinds import KINDS, Kind
-from grants.extensions import db as database
 from grants.jobs import commit
 from grants.models import AuditEvent, JobStatus, ReportJob
-from tests.integration.exports_support import ranked_example, use_export_dir
+from tests.factories.exports import STATE, ranked_example
 
-STATE: dict = {}
-
-
-def fake_build(call_id: int, locale: str, progress, path: Path) -> str:
-    """A builder that reports progress, then fails or writes its file as the test says."""
-    progress(40)
-    STATE["seen"] = database.session.scalar(select(ReportJob.progress).where(ReportJob.status == JobStatus.running))
-    STATE["locale"] = locale
-    if STATE.get("fail"):
-        raise ValueError("the data of call is broken")
-    path.write_text("made", encoding="utf-8")
-    return "../fake report.txt"
-
-
-@pytest.fixture(autouse=True)
-def files(app, tmp_path, monkeypatch):
-    STATE.clear()
-    monkeypatch.setitem(KINDS, "fake", Kind("fake", f"{__name__}:fake_build", "Fake report", "For tests", ".txt"))
-    return use_export_dir(app, tmp_path, monkeypatch)
+pytestmark = pytest.mark.usefixtures("files")  # the "fake" export kind
 
 
 def job_of(db, kind: str = "fake") -> ReportJob:

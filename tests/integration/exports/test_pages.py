@@ -10,7 +10,7 @@ from grants.jobs import commit
 from grants.models import JobStatus, ReportJob
 from tests.conftest import count_queries
 from tests.factories import make_call, make_org, make_user
-from tests.integration.exports_support import ranked_example, use_export_dir
+from tests.factories.exports import ranked_example, use_export_dir
 
 
 @pytest.fixture(autouse=True)

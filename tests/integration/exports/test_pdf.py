@@ -26,9 +26,8 @@ from grants.rules.scoring import display
 from reports.evaluation_report import render_report
 from tests.conftest import count_queries
 from tests.factories import make_application, make_call, make_org
-from tests.integration.export_dataset import ranked_call
-from tests.integration.test_awards_decisions import demo  # noqa: F401  (the fixture)
-from tests.integration.test_awards_rank import add_application
+from tests.factories.awards import add_application
+from tests.factories.export_dataset import ranked_call
 
 TOC = ["The call", "Evaluation committee", "Timeline", "Applications per stage", "Declarations of conflict of interest",
        "Ranking", "Awards", "Reserve list", "Applications not funded", "Decisions changed by staff", "Charts"]

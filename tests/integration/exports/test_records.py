@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 from grants.exports import workbook
 from grants.exports.evaluation_report import build as build_report
-from tests.integration.exports_support import exact, ranked_example
-from tests.integration.records_support import (
+from tests.factories.exports import exact, ranked_example
+from tests.factories.records import (
     CONFLICT,
     DECLARED,
     SIGNED,

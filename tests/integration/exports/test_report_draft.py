@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from grants.exports.evaluation_report import build
 from grants.models.base import now_utc
 from reports.evaluation_report import css_string
-from tests.integration.export_dataset import ranked_call
+from tests.factories.export_dataset import ranked_call
 
 MARKS = {"en": "DRAFT — not final", "tr": "TASLAK — kesin değil"}
 

@@ -25,7 +25,7 @@ from grants.models import (
 )
 from tests.conftest import count_queries
 from tests.factories import make_application
-from tests.integration.exports_support import awarded_stages, exact, ranked_example
+from tests.factories.exports import awarded_stages, exact, ranked_example
 
 SHEETS = ["Applications", "Partners", "Budget lines", "Evaluations", "Ranking", "Awards", "Summary", "Changed decisions",
           "Declarations"]

@@ -17,8 +17,7 @@ from sqlalchemy import select
 from grants.awards import rank_call
 from grants.models import Application, IssuedLetter, LetterKind
 from tests.factories import make_authority, make_call, make_user
-from tests.integration.test_awards_decisions import demo, override_url, text  # noqa: F401  (the fixture)
-from tests.integration.test_awards_rank import add_application
+from tests.factories.awards import add_application, override_url
 
 REDUCED = "The committee cut the study-visit costs it found excessive."
 DROPPED = "Double funding: the same activities are funded by the regional programme."

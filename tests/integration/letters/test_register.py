@@ -19,9 +19,9 @@ from grants.mail import attachment_bytes
 from grants.models import Application, AuditEvent, Call, IssuedLetter, LetterKind, OutboxMessage
 from tests.conftest import service_missing
 from tests.factories import make_authority, make_call, make_user
-from tests.integration.test_admissibility_check import ALL_TICKED, submitted
-from tests.integration.test_admissibility_check import decide as check
-from tests.integration.test_awards_decisions import demo, text  # noqa: F401  (the fixture)
+from tests.factories.admissibility import ALL_TICKED, submitted
+from tests.factories.admissibility import decide as check
+from tests.factories.awards import text
 
 
 @pytest.fixture(autouse=True)

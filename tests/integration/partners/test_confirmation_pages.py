@@ -146,7 +146,7 @@ def test_a_budget_change_tells_old_and_new_share(client, login_as, post, app):
 
 
 def test_a_project_autosave_that_changes_what_was_confirmed_says_so(client, login_as, post):
-    from tests.integration.test_applications_project import autosave
+    from tests.factories.applications import autosave
 
     application, partner, anna = setup()
     login_as(user=anna)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from grants.calls.filters import remaining
-from tests.conftest import count_queries
+from tests.conftest import count_queries, selects
 from tests.factories import make_call
 
 
@@ -73,11 +73,6 @@ def test_closed_call_page_says_so(client, db):
     make_call(reference="OLD-1", status="closed", opens_in=timedelta(days=-90), deadline_in=timedelta(days=-30))
     db.session.commit()
     assert "Closed for submissions." in client.get("/calls/OLD-1").get_data(as_text=True)
-
-
-def selects(statements: list[str]) -> int:
-    """SELECTs only: the test harness's SAVEPOINTs come and go with the session."""
-    return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT"))
 
 
 def _queries(client, db, n: int) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from grants.models import AuditEvent, Authority
 from tests.conftest import _CSRF as CSRF
 from tests.factories import png_bytes
-from tests.integration.submission_support import PDF
+from tests.factories.submission import PDF
 
 URL = "/staff/settings/letters"
 FORM = {"name_en": "Directorate for EU Affairs", "name_tr": "Avrupa Birliği Başkanlığı",

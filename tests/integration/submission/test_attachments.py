@@ -2,9 +2,7 @@
 safe download for viewers only, replace and delete while a draft."""
 from __future__ import annotations
 
-import io
 import os
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -12,23 +10,7 @@ from sqlalchemy import select
 from grants.models import Attachment, AttachmentKind
 from grants.submission import storage
 from tests.factories import make_application, make_call, make_org
-from tests.integration.submission_support import (
-    EICAR,
-    PDF,
-    PNG,
-    check_url,
-    office_file,
-    ready_application,
-    submit,
-    text,
-)
-
-
-@pytest.fixture
-def uploads(app, tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "files"
-    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(folder))
-    return folder
+from tests.factories.submission import EICAR, PDF, PNG, check_url, office_file, ready_application, submit, text, upload
 
 
 @pytest.fixture
@@ -41,11 +23,6 @@ def application(lead, db):
     application = make_application(make_call(), lead=lead.organisation)
     db.session.commit()
     return application
-
-
-def upload(post, application, document: str, data: bytes, name: str, **kw):
-    url = f"/applications/{application.id}/attachments"
-    return post(url, {"document": document, "file": (io.BytesIO(data), name)}, **kw)
 
 
 def stored(db, application) -> list[Attachment]:

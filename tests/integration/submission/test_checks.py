@@ -10,7 +10,7 @@ import pytest
 from grants.models import AttachmentKind, OrganisationType, PartnerStatus, StageStatus
 from grants.rules.submission import REQUIRED_FIELDS
 from tests.factories import make_application, make_call
-from tests.integration.submission_support import check_url, ready_application, submit, text
+from tests.factories.submission import check_url, ready_application, submit, text
 
 
 @pytest.fixture

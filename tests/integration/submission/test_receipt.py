@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.factories import make_call, make_org
-from tests.integration.submission_support import ready_application, submit
+from tests.factories.submission import ready_application, submit
 
 
 @pytest.fixture

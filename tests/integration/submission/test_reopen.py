@@ -19,8 +19,7 @@ from grants.submission import reopen as reopen_service
 from grants.submission import services
 from grants.submission.versions import keep_submitted_version
 from tests.factories import make_authority, make_call, make_org, make_user
-from tests.integration.submission_support import partner_member, ready_application, submit, text
-from tests.integration.test_awards_decisions import demo  # noqa: F401  (the fixture)
+from tests.factories.submission import partner_member, ready_application, submit, text
 
 
 @pytest.fixture

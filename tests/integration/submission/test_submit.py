@@ -22,7 +22,7 @@ from grants.models import (
 )
 from grants.submission import services
 from tests.factories import make_application, make_call, make_org, make_user
-from tests.integration.submission_support import check_url, partner_member, ready_application, submit, text
+from tests.factories.submission import check_url, partner_member, ready_application, submit, text
 
 
 @pytest.fixture

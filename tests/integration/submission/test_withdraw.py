@@ -7,7 +7,7 @@ from sqlalchemy import select
 from grants.models import AuditEvent, OutboxMessage, StageStatus
 from grants.models.base import now_utc
 from tests.factories import make_application
-from tests.integration.submission_support import partner_member, ready_application, submit, text
+from tests.factories.submission import partner_member, ready_application, submit, text
 
 
 @pytest.fixture

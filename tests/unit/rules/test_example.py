@@ -12,7 +12,7 @@ from grants.rules.eligibility import EligibilityRules, Party, check_partnership
 from grants.rules.ranking import Candidate, award_walk, rank_by_lot
 from grants.rules.scoring import Criterion, Grid, Section, display, final_scores, passes
 
-ROOT = Path(__file__).parents[2]
+ROOT = Path(__file__).parents[3]
 BUNDLE = json.loads((ROOT / "grants/data/ttgs-demo.bundle.json").read_text())
 EXPECTED = json.loads((ROOT / "tests/data/ttgs-demo.expected.json").read_text())
 CALL = BUNDLE["call"]

@@ -6,7 +6,7 @@ import pytest
 
 from grants.rules.money import money, rate
 
-RULES = Path(__file__).parents[2] / "grants" / "rules"
+RULES = Path(__file__).parents[3] / "grants" / "rules"
 
 
 @pytest.mark.parametrize(("value", "expected"), [
