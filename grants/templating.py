@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_locale
 
-from grants import labels
+from grants import clock, labels
 from grants.admin.forms import role_label
 from grants.applications.budget import saved_line_total
 from grants.auth.choices import country_name, organisation_type_label
@@ -17,7 +17,6 @@ from grants.calls.filters import countries, org_types, rate_percent, time_left
 from grants.exports.presenters import export_status
 from grants.i18n import LANGUAGE_NAMES, file_size, local_time, localized, money, number
 from grants.partners.presenters import describe_change
-from grants.submission import services as submission
 from grants.submission.versions import submission_state as state_of
 
 FILTERS = {
@@ -37,7 +36,7 @@ FILTERS = {
 
 def submission_state(application, stage) -> str | None:
     """'reopened', 'lapsed' (reopened and not submitted again before the deadline) or None, for the pages."""
-    state = state_of(application, stage, submission.now())
+    state = state_of(application, stage, clock.now())
     return state.value if state else None
 
 

@@ -201,3 +201,16 @@ def selects(statements: list[str]) -> int:
 def files(app, tmp_path, monkeypatch):
     """A "fake" export kind (tests.factories.exports.fake_build) and a temporary export folder."""
     return fake_exports(app, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def fixed_now(app):
+    """Fixes the application's clock (grants/clock.py) for this test: `fixed_now(moment)`, or
+    `fixed_now(function)` for a time that moves; the setting FIXED_NOW is restored afterwards."""
+    saved = app.config.get("FIXED_NOW")
+
+    def fix(moment) -> None:
+        app.config["FIXED_NOW"] = moment
+
+    yield fix
+    app.config["FIXED_NOW"] = saved

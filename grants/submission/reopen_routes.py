@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
+from grants import clock
 from grants.extensions import db
 from grants.i18n import local_time
 from grants.jobs import commit
@@ -18,7 +19,7 @@ from grants.submission.versions import submission_state
 @bp.app_template_global("submission_state")
 def _submission_state(application, stage) -> str | None:
     """'reopened', 'lapsed' (reopened and not submitted again before the deadline) or None, for the pages."""
-    state = submission_state(application, stage, services.now())
+    state = submission_state(application, stage, clock.now())
     return state.value if state else None
 
 

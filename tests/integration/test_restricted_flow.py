@@ -11,7 +11,6 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from grants.applications.services import LineInput, save_budget
-from grants.awards.services import invitations
 from grants.extensions import db as database
 from grants.i18n import local_time
 from grants.models import ApplicationStage, AuditEvent, Call, OutboxMessage, Stage, StageStatus
@@ -104,10 +103,10 @@ def test_the_lead_and_partner_members_are_told_in_their_own_language(client, db,
 
 
 @pytest.mark.parametrize("offset, accepted", [(timedelta(seconds=-1), True), (timedelta(0), False)])
-def test_invitations_are_refused_from_the_full_application_deadline(client, db, staff, post, call, monkeypatch,
+def test_invitations_are_refused_from_the_full_application_deadline(client, db, staff, post, call, fixed_now,
                                                                      offset, accepted):
     application = concept_note(call, rank=1)
-    monkeypatch.setattr(invitations, "now", lambda: call.deadline + offset)
+    fixed_now(call.deadline + offset)
     response = invite(post, call)
     assert response.status_code == (302 if accepted else 400)
     assert (full_stage(application) is not None) is accepted
@@ -209,9 +208,9 @@ def test_a_concept_note_not_invited_stays_read_only_and_shows_its_outcome(client
 
 @pytest.mark.parametrize("offset, accepted", [(timedelta(seconds=-1), True), (timedelta(0), False)])
 def test_the_full_application_is_submitted_against_its_deadline_with_the_same_reference(
-        client, db, post, invited, call, monkeypatch, offset, accepted):
+        client, db, post, invited, call, fixed_now, offset, accepted):
     reference, next_number = invited.reference, call.next_number
-    monkeypatch.setattr(submission, "now", lambda: call.deadline + offset)
+    fixed_now(call.deadline + offset)
     response = submit(post, invited)
     assert response.status_code == (302 if accepted else 400)
     stage = full_stage(invited)

@@ -224,9 +224,9 @@ def test_missed_thresholds_are_listed(db, login_as, client):
 
 
 @pytest.fixture
-def november(monkeypatch):
+def november(fixed_now):
     """The due-date page's clock: 20 November 2026, so that 1 December is ahead whatever today is."""
-    monkeypatch.setattr("grants.evaluation.routes.now_utc", lambda: datetime(2026, 11, 20, 9, tzinfo=UTC))
+    fixed_now(datetime(2026, 11, 20, 9, tzinfo=UTC))
 
 
 def test_due_date_is_set_in_the_calls_zone_and_audited(db, login_as, client, post, november):

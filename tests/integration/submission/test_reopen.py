@@ -16,7 +16,6 @@ from grants.awards.queries.overview import submitted_stages
 from grants.calls.services import has_submissions
 from grants.models import Application, ApplicationStage, AuditEvent, OutboxMessage, Stage, StageStatus
 from grants.submission import reopen as reopen_service
-from grants.submission import services
 from grants.submission.versions import keep_submitted_version
 from tests.factories import make_authority, make_call, make_org, make_user
 from tests.factories.submission import partner_member, ready_application, submit, text
@@ -144,9 +143,9 @@ def test_a_receipt_shows_the_organisations_as_they_were_at_submission(client, su
 
 
 def test_not_resubmitted_by_the_deadline_it_counts_as_not_submitted(client, login_as, lead, submitted, post, db,
-                                                                  monkeypatch):
+                                                                  fixed_now):
     reopen(post, submitted)
-    monkeypatch.setattr(services, "now", lambda: submitted.call.deadline + timedelta(seconds=1))
+    fixed_now(submitted.call.deadline + timedelta(seconds=1))
     late = "Not submitted: reopened and not resubmitted before the deadline"
     assert late in words(client.get("/applications")) and late in words(client.get(f"/applications/{submitted.id}"))
     assert "deadline" in text(submit(post, submitted))  # refused, as any late submission
@@ -159,12 +158,12 @@ def test_not_resubmitted_by_the_deadline_it_counts_as_not_submitted(client, logi
 
 
 @pytest.mark.parametrize("arrange, message", [
-    (lambda app, mp: mp.setattr(services, "now", lambda: app.call.deadline), "The deadline has passed"),
-    (lambda app, mp: setattr(app.stages[0], "status", StageStatus.withdrawn), "was withdrawn"),
-    (lambda app, mp: setattr(app.stages[0], "status", StageStatus.admissible), "started checking"),
+    (lambda app, fix: fix(app.call.deadline), "The deadline has passed"),
+    (lambda app, fix: setattr(app.stages[0], "status", StageStatus.withdrawn), "was withdrawn"),
+    (lambda app, fix: setattr(app.stages[0], "status", StageStatus.admissible), "started checking"),
 ], ids=["deadline", "withdrawn", "checked"])
-def test_reopening_is_refused_with_a_clear_message(client, submitted, post, db, monkeypatch, arrange, message):
-    arrange(submitted, monkeypatch)
+def test_reopening_is_refused_with_a_clear_message(client, submitted, post, db, fixed_now, arrange, message):
+    arrange(submitted, fixed_now)
     db.session.commit()
     status = stage_of(submitted).status
     assert message in text(client.get(f"/applications/{submitted.id}/reopen"))
@@ -192,13 +191,12 @@ def test_a_staff_decision_taken_meanwhile_wins_over_the_reopening(submitted, db)
         is StageStatus.admissible
 
 
-def test_a_reopening_racing_the_deadline_is_refused_by_the_update(submitted, db, monkeypatch):
+def test_a_reopening_racing_the_deadline_is_refused_by_the_update(submitted, db):
     """The first clock reading is a second before the deadline, the UPDATE's at the deadline: nothing reopens."""
     deadline = submitted.call.deadline
     readings = iter([deadline - timedelta(seconds=1), deadline, deadline])
-    monkeypatch.setattr(services, "now", lambda: next(readings))
     with pytest.raises(reopen_service.ReopenRefused) as refused:
-        reopen_service.reopen(submitted)
+        reopen_service.reopen(submitted, now=lambda: next(readings))
     assert refused.value.refusal is reopen_service.Refusal.deadline
     db.session.expire_all()
     assert stage_of(submitted).status is StageStatus.submitted
@@ -206,26 +204,26 @@ def test_a_reopening_racing_the_deadline_is_refused_by_the_update(submitted, db,
 
 @pytest.mark.parametrize("page", ["project", "budget"])
 def test_an_old_edit_link_says_the_application_is_submitted_and_offers_reopening(client, submitted, page,
-                                                                                 monkeypatch):
+                                                                                 fixed_now):
     response = client.get(f"/applications/{submitted.id}/{page}")
     assert response.status_code == 403
     assert "This application is submitted and can no longer be changed" in text(response)
     assert f"/applications/{submitted.id}/reopen" in response.get_data(as_text=True)
-    monkeypatch.setattr(services, "now", lambda: submitted.call.deadline)
+    fixed_now(submitted.call.deadline)
     late = client.get(f"/applications/{submitted.id}/{page}")
     assert "can no longer be changed" in text(late) and "/reopen" not in late.get_data(as_text=True)
 
 
-def test_a_concept_note_reopens_against_the_concept_note_deadline(client, lead, post, db, monkeypatch):
+def test_a_concept_note_reopens_against_the_concept_note_deadline(client, lead, post, db, fixed_now):
     call = make_call(procedure="restricted")
     application = ready_application(lead, call)
     application.stages[0].stage = Stage.concept_note
     db.session.commit()
     assert submit(post, application).status_code == 302
     db.session.expire_all()
-    monkeypatch.setattr(services, "now", lambda: call.concept_note_deadline)  # the full deadline is still ahead
+    fixed_now(call.concept_note_deadline)  # the full deadline is still ahead
     assert "The deadline has passed" in text(client.get(f"/applications/{application.id}/reopen"))
-    monkeypatch.setattr(services, "now", lambda: call.concept_note_deadline - timedelta(minutes=1))
+    fixed_now(call.concept_note_deadline - timedelta(minutes=1))
     assert reopen(post, application).status_code == 302
     db.session.expire_all()
     assert stage_of(application).status is StageStatus.draft and stage_of(application).stage.value == "concept_note"

@@ -92,10 +92,10 @@ def test_the_service_refuses_a_second_submission(app, lead, db):
 
 @pytest.mark.parametrize("offset, accepted", [(timedelta(seconds=-1), True), (timedelta(0), False),
                                               (timedelta(seconds=1), False)])
-def test_the_deadline_is_exclusive_by_the_servers_clock(client, lead, post, db, monkeypatch, offset, accepted):
+def test_the_deadline_is_exclusive_by_the_servers_clock(client, lead, post, db, fixed_now, offset, accepted):
     application = ready_application(lead)
     deadline = application.call.deadline
-    monkeypatch.setattr(services, "now", lambda: deadline + offset)
+    fixed_now(deadline + offset)
     response = submit(post, application)
     assert response.status_code == (302 if accepted else 400)
     db.session.expire_all()
@@ -104,12 +104,12 @@ def test_the_deadline_is_exclusive_by_the_servers_clock(client, lead, post, db, 
         assert "has passed: applications are no longer accepted" in text(response)
 
 
-def test_a_concept_note_is_refused_at_the_concept_note_deadline(client, lead, post, db, monkeypatch):
+def test_a_concept_note_is_refused_at_the_concept_note_deadline(client, lead, post, db, fixed_now):
     call = make_call(procedure="restricted")
     application = ready_application(lead, call)
     application.stages[0].stage = Stage.concept_note
     db.session.commit()
-    monkeypatch.setattr(services, "now", lambda: call.concept_note_deadline)
+    fixed_now(call.concept_note_deadline)
     response = submit(post, application)
     assert response.status_code == 400 and "The concept-note deadline" in text(response)
 
