@@ -18,7 +18,7 @@ def test_registration_creates_unverified_organisation_and_verified_first_member(
     assert not user.acts_for_organisation  # until staff verify the organisation
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "register")).all()
     assert len(actions) == 2
-    assert user.email_confirmed_at is None  # until the link sent to the address is opened (test_auth_confirm)
+    assert user.email_confirmed_at is None  # until the link sent to the address is opened (auth/test_confirm)
 
 
 def test_country_is_a_select_of_named_countries(client, db):
@@ -80,7 +80,7 @@ def test_join_existing_organisation_leaves_the_member_pending(client, db, post):
     user = db.session.scalar(select(User).where(User.email == "new@musterstadt.de"))
     assert user.organisation_id == org.id and user.member_verified_at is None
     assert not user.acts_for_organisation
-    # the colleague hears of the newcomer once the newcomer's address is confirmed (test_auth_confirm)
+    # the colleague hears of the newcomer once the newcomer's address is confirmed (auth/test_confirm)
     assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == colleague.email)) is None
     confirmation = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == "new@musterstadt.de"))
     assert confirmation.status is MailStatus.logged and "http://localhost/auth/confirm/" in confirmation.body
