@@ -8,16 +8,18 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_locale
 
-from grants import labels
+from grants import clock, labels
 from grants.admin.forms import role_label
 from grants.applications.budget import saved_line_total
 from grants.auth.choices import country_name, organisation_type_label
 from grants.awards import filters as awards
+from grants.calldocs import queries as calldocs_queries
+from grants.calldocs.helpers import attachment_templates, document_label, language_label
 from grants.calls.filters import countries, org_types, rate_percent, time_left
 from grants.exports.presenters import export_status
-from grants.i18n import LANGUAGE_NAMES, file_size, local_time, localized, money, number
+from grants.i18n import LANGUAGE_NAMES, file_size, issue_text, local_time, localized, money, number
 from grants.partners.presenters import describe_change
-from grants.submission import services as submission
+from grants.submission.presenters import submission_view
 from grants.submission.versions import submission_state as state_of
 
 FILTERS = {
@@ -32,16 +34,23 @@ FILTERS = {
     "countries": countries,
     # budget
     "line_total": saved_line_total,
+    # refusals and problems, in the reader's language
+    "issue_text": issue_text,
+    # call documents
+    "document_label": document_label, "document_language": language_label,
 }
 
 
 def submission_state(application, stage) -> str | None:
     """'reopened', 'lapsed' (reopened and not submitted again before the deadline) or None, for the pages."""
-    state = state_of(application, stage, submission.now())
+    state = state_of(application, stage, clock.now())
     return state.value if state else None
 
 
-GLOBALS = {"describe_change": describe_change, "submission_state": submission_state}
+GLOBALS = {"describe_change": describe_change, "submission_state": submission_state,
+           "submission_view": submission_view,  # the application pages' submission part
+           "call_documents": calldocs_queries.documents_of, "call_corrigenda": calldocs_queries.corrigenda_of,
+           "clarification_windows": calldocs_queries.windows, "attachment_templates": attachment_templates}
 
 
 def _locale() -> dict:

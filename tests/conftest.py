@@ -9,6 +9,7 @@ import os
 import re
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import g
@@ -23,6 +24,7 @@ from grants import create_app
 from grants.extensions import db as _db
 from grants.extensions import limiter
 from tests import factories
+from tests.factories.exports import fake_exports
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -166,9 +168,6 @@ def redis_url():
     return url
 
 
-
-
-
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -184,3 +183,34 @@ def post(client):
         return client.post(url, data={**(data or {}), "csrf_token": match.group(1)}, **kw)
 
     return _post
+
+
+@pytest.fixture
+def uploads(app, tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "files"
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(folder))
+    return folder
+
+
+def selects(statements: list[str]) -> int:
+    """SELECTs only: the test harness's SAVEPOINTs come and go with the session."""
+    return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT"))
+
+
+@pytest.fixture
+def files(app, tmp_path, monkeypatch):
+    """A "fake" export kind (tests.factories.exports.fake_build) and a temporary export folder."""
+    return fake_exports(app, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def fixed_now(app):
+    """Fixes the application's clock (grants/clock.py) for this test: `fixed_now(moment)`, or
+    `fixed_now(function)` for a time that moves; the setting FIXED_NOW is restored afterwards."""
+    saved = app.config.get("FIXED_NOW")
+
+    def fix(moment) -> None:
+        app.config["FIXED_NOW"] = moment
+
+    yield fix
+    app.config["FIXED_NOW"] = saved

@@ -16,7 +16,7 @@ from grants.applications.access import (
     is_lead_member,
     is_partner_member,
 )
-from grants.applications.budget import application_report, budget_report, partnership, rule_line, saved_line_total
+from grants.applications.budget import application_report, budget_report, partnership, rule_line
 from grants.applications.conflicts import (
     PROJECT_FIELDS,
     apply_budget_choices,
@@ -50,18 +50,13 @@ from grants.applications.services import (
 )
 from grants.applications.services import discard as discard_draft
 from grants.applications.task_list import task_list
-from grants.calls.fields import flat_errors, issue_text
+from grants.calls.fields import flat_errors
 from grants.calls.queries import get_call
-from grants.labels import FILTERS
 from grants.models import Application, CallStatus, StageStatus
 from grants.models.base import now_utc
 from grants.unit_of_work import keep_writes, refusals
 
 bp = Blueprint("applications", __name__)
-for _name, _filter in FILTERS.items():
-    bp.add_app_template_filter(_filter, _name)
-bp.add_app_template_filter(saved_line_total, "line_total")
-bp.add_app_template_filter(issue_text, "issue_text")
 
 MAX_BLANK_LINES = 20
 

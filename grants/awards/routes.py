@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from grants import clock
 from grants.access import load_or_404, requires
 from grants.awards.access import (
     call_or_404,
@@ -182,7 +183,7 @@ def invite(call_id: int):
             else:
                 flash(_("Every shortlisted applicant had been invited already: nobody was invited again."), "info")
             return redirect(url_for(".ranking", call_id=call_id))
-    refusal = invitation_plan.refusal(call, invitations.now())
+    refusal = invitation_plan.refusal(call, clock.now())
     return render_template("awards/invitations.html", call=call, plan=invitation_plan.invitations(call), form=form,
                            refusal=issue_text(refusal.issues[0]) if refusal and not form.form_errors else None), \
         _answered(form)

@@ -2,7 +2,7 @@
 call's documents, corrigenda and clarification dates without their routes changing: reads only."""
 from __future__ import annotations
 
-from flask import Blueprint, g
+from flask import g
 from flask_babel import get_locale
 
 from grants.calldocs import queries
@@ -27,11 +27,3 @@ def attachment_templates(call: Call, kind: str) -> list[CallDocument]:
         memo[key] = queries.template_for(call, AttachmentKind(kind), key[2])
     return memo[key]
 
-
-def register_helpers(bp: Blueprint) -> None:
-    bp.add_app_template_global(queries.documents_of, "call_documents")
-    bp.add_app_template_global(queries.corrigenda_of, "call_corrigenda")
-    bp.add_app_template_global(queries.windows, "clarification_windows")
-    bp.add_app_template_global(attachment_templates, "attachment_templates")
-    bp.add_app_template_filter(document_label, "document_label")
-    bp.add_app_template_filter(language_label, "document_language")

@@ -7,20 +7,17 @@ from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from grants import storage
+from grants import clock, storage
 from grants.access import requires
 from grants.calldocs import access, queries, services
 from grants.calldocs.forms import AnswerForm, CorrigendumForm, DocumentForm, QuestionForm, ReplaceForm, WindowsForm
-from grants.calldocs.helpers import register_helpers
 from grants.calldocs.labels import KIND_LABELS, LANGUAGE_LABELS
 from grants.models import Call, CallStatus
-from grants.models.base import now_utc
 from grants.rules.call_settings import local_to_utc
 from grants.rules.problems import InputError
 from grants.unit_of_work import refusals
 
 bp = Blueprint("calldocs", __name__)
-register_helpers(bp)
 
 
 # Documents (staff) -------------------------------------------------------------------------------
@@ -90,7 +87,7 @@ def download(reference: str, document_id: int):
 def faq(reference: str):
     call = access.public_call(reference)
     return render_template("calldocs/faq.html", call=call, answers=queries.published_answers(call),
-                           windows=queries.windows(call), now=now_utc())
+                           windows=queries.windows(call), now=clock.now())
 
 
 @bp.route("/calls/<reference>/questions/ask", methods=["GET", "POST"])
@@ -98,7 +95,7 @@ def faq(reference: str):
 def ask(reference: str):
     call = access.public_call(reference)
     form = QuestionForm()
-    now = now_utc()
+    now = clock.now()
     if request.method == "POST" and form.validate():
         with refusals(form) as outcome:
             services.ask(call, current_user, form.text.data, now)
@@ -114,7 +111,7 @@ def ask(reference: str):
 
 def _questions_page(call: Call, form: WindowsForm, code: int = 200):
     return render_template("calldocs/questions.html", call=call, questions=queries.questions_of(call),
-                           windows=queries.windows(call), form=form, now=now_utc()), code
+                           windows=queries.windows(call), form=form, now=clock.now()), code
 
 
 @bp.get("/staff/calls/<int:call_id>/questions")
@@ -147,14 +144,14 @@ def answer(question_id: int):
     if request.method == "POST" and form.validate():
         with refusals(form) as outcome:
             told = services.publish_answer(question, form.public_text.data, form.answer.data, current_user,
-                                           now_utc())
+                                           clock.now())
         if outcome.ok:
             flash(_("The answer is published on the call's questions and answers page.") + " " + ngettext(
                 "%(num)d applicant was told by e-mail.", "%(num)d applicants were told by e-mail.", told), "success")
             return redirect(url_for("calldocs.questions", call_id=call.id))
     code = 400 if request.method == "POST" else 200
     return render_template("calldocs/answer.html", call=call, question=question, form=form,
-                           windows=queries.windows(call), now=now_utc()), code
+                           windows=queries.windows(call), now=clock.now()), code
 
 
 # Corrigenda --------------------------------------------------------------------------------------
@@ -187,11 +184,11 @@ def corrigenda(call_id: int):
         if moved is not None:
             with refusals(form) as outcome:
                 corrigendum = services.publish_corrigendum(call, form.reason.data, moved, chosen,
-                                                           request.files.get("file"), current_user, now_utc())
+                                                           request.files.get("file"), current_user, clock.now())
             if outcome.ok:
                 flash(_("Corrigendum %(number)s is published on the call page.", number=corrigendum.number),
                       "success")
                 return redirect(url_for("calldocs.corrigenda", call_id=call.id))
     code = 400 if request.method == "POST" else 200
     return render_template("calldocs/corrigenda.html", call=call, form=form,
-                           corrigenda=queries.corrigenda_of(call), now=now_utc()), code
+                           corrigenda=queries.corrigenda_of(call), now=clock.now()), code

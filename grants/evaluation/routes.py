@@ -16,6 +16,7 @@ from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
+from grants import clock
 from grants.access import requires
 from grants.applications.budget import application_report
 from grants.evaluation.access import (
@@ -50,7 +51,6 @@ from grants.evaluation.services.pool import (
 from grants.evaluation.services.rebalance import ProposalChanged, apply, propose
 from grants.i18n import lazy_gettext as _l
 from grants.models import Call, ConflictStatus
-from grants.models.base import now_utc
 from grants.unit_of_work import keep_writes, refusals
 from grants.unit_of_work import show as show_refusal
 
@@ -226,7 +226,7 @@ def due_date(call_id: int):
     call, form = call_or_404(call_id), DueDateForm()
     if form.validate():
         with refusals(form) as outcome:
-            set_due_date(call, form.due_at.data, now_utc())
+            set_due_date(call, form.due_at.data, clock.now())
         if outcome.ok:
             flash(_("The evaluation due date was saved."), "success")
             return redirect(url_for(".show", call_id=call.id))

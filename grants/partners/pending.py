@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from grants import mail
+from grants import clock, mail
 from grants.applications.access import is_editable
 from grants.audit import record, snapshot
 from grants.auth.services import ORG_FIELDS, USER_FIELDS, EmailTaken, acting_members, add_user, find_user
@@ -42,10 +43,6 @@ _SALT = "grants.partner-invitation"
 INVITATION_FIELDS = ["email", "locale", "organisation_id", "partner_id", "sent_at", "accepted_at"]
 
 
-def clock():
-    return now_utc()
-
-
 def max_age() -> timedelta:
     return timedelta(seconds=current_app.config["PARTNER_INVITATION_MAX_AGE"])
 
@@ -62,12 +59,13 @@ def _new_token(invitation: PartnerInvitation) -> str:
     """A fresh link for the invitation: every earlier one stops working."""
     nonce = secrets.token_urlsafe(24)
     invitation.token_hash = _hash(nonce)
-    invitation.sent_at = clock()
+    invitation.sent_at = clock.now()
     return _serializer().dumps({"id": invitation.id, "n": nonce})
 
 
-def invitation_for_token(token: str) -> PartnerInvitation | None:
-    """The open invitation the token was made for, if it is genuine, the latest sent, unused and recent."""
+def invitation_for_token(token: str, *, now: Callable[[], datetime] = clock.now) -> PartnerInvitation | None:
+    """The open invitation the token was made for, if it is genuine, the latest sent, unused and recent
+    (by the clock `now`)."""
     try:
         data = _serializer().loads(token)
     except BadSignature:
@@ -79,7 +77,7 @@ def invitation_for_token(token: str) -> PartnerInvitation | None:
         return None
     if not secrets.compare_digest(invitation.token_hash, _hash(data["n"])):
         return None
-    if clock() >= invitation.sent_at + max_age():
+    if now() >= invitation.sent_at + max_age():
         return None
     return invitation
 

@@ -32,11 +32,10 @@ from grants.partners.forms import (
     RoleForm,
     SearchForm,
 )
-from grants.partners.presenters import budget_summary, describe_change, partnership_problems
+from grants.partners.presenters import budget_summary, partnership_problems
 from grants.unit_of_work import refusals
 
 bp = Blueprint("partners", __name__)
-bp.add_app_template_global(describe_change, "describe_change")
 CONTACT_LIMIT = "10 per hour"
 CHOICES = 50  # organisations listed at once in the partner drop-down; a search narrows them
 

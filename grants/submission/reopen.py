@@ -12,10 +12,13 @@ stages leaves it out, as not submitted; the last submission's time and content s
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import exists, select, update
 
+from grants import clock
 from grants.applications.access import current_stage
 from grants.audit import record
 from grants.extensions import db
@@ -53,8 +56,8 @@ class ReopenRefused(Refused):
         self.refusal = refusal
 
 
-def refusal(application: Application) -> Refusal | None:
-    """Why the lead may not reopen the current stage now; None when it may."""
+def refusal(application: Application, now: Callable[[], datetime] = clock.now) -> Refusal | None:
+    """Why the lead may not reopen the current stage now (by the clock `now`); None when it may."""
     stage = current_stage(application)
     if is_reopened(stage):
         return Refusal.already_reopened
@@ -65,7 +68,7 @@ def refusal(application: Application) -> Refusal | None:
     if stage.status is not StageStatus.submitted:
         return Refusal.checked
     call = application.call
-    if not services.accepts_submissions(call, stage) or services.now() >= call.submission_deadline(stage.stage):
+    if not services.accepts_submissions(call, stage) or now() >= call.submission_deadline(stage.stage):
         return Refusal.deadline
     return None
 
@@ -74,12 +77,13 @@ def may_reopen(application: Application) -> bool:
     return refusal(application) is None
 
 
-def reopen(application: Application) -> ApplicationStage:
-    """Make the submitted stage a draft again; the lead's and partners' members are told by e-mail."""
-    found = refusal(application)
+def reopen(application: Application, *, now: Callable[[], datetime] = clock.now) -> ApplicationStage:
+    """Make the submitted stage a draft again; the lead's and partners' members are told by e-mail.
+    The clock `now` is read twice: for the check, then for the conditional UPDATE."""
+    found = refusal(application, now)
     if found is not None:
         raise ReopenRefused(found)
-    at = services.now()
+    at = now()
     stage = current_stage(application)
     check_stage_transition(stage.status, StageStatus.draft)
     last_submitted = stage.submitted_at
@@ -93,7 +97,7 @@ def reopen(application: Application) -> ApplicationStage:
     ).rowcount
     if claimed != 1:  # reopened a moment ago, checked by staff, or the deadline passed meanwhile
         db.session.refresh(stage)
-        raise ReopenRefused(refusal(application) or Refusal.checked)
+        raise ReopenRefused(refusal(application, now) or Refusal.checked)
     db.session.refresh(stage)
     call = application.call
     record("application.reopened", application, before={"status": "submitted"},

@@ -22,21 +22,10 @@ from grants.submission import attachments, bp, services
 from grants.submission import reopen as reopening
 from grants.submission.access import attachment_for, attachment_to_delete, lead_application
 from grants.submission.forms import UploadForm, WithdrawForm
-from grants.submission.presenters import blocker_text, fix_url, submission_view
-from grants.submission.versions import is_reopened, submission_state
+from grants.submission.presenters import blocker_text, fix_url
+from grants.submission.versions import is_reopened
 from grants.unit_of_work import refusals
 from reports.receipt import build_receipt
-
-
-@bp.app_template_global("submission_state")
-def _submission_state(application, stage) -> str | None:
-    """'reopened', 'lapsed' (reopened and not submitted again before the deadline) or None, for the pages."""
-    state = submission_state(application, stage, services.now())
-    return state.value if state else None
-
-
-bp.add_app_template_global(submission_view, "submission_view")  # the application pages' submission part
-
 
 # Check your answers, submit, confirmation, receipt ------------------------------------------------
 

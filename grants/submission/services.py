@@ -1,7 +1,7 @@
 """Submission use cases: check, submit (with the per-call reference number), withdraw.
 
-Services flush and audit; the request commits once (grants.unit_of_work). `now` is the one clock of this module, read
-at the moment of the request: tests patch it. Refusals are typed: `SubmissionRefused` carries
+Services flush and audit; the request commits once (grants.unit_of_work). The time is read from the one clock,
+grants/clock.py, at the moment of the request. Refusals are typed: `SubmissionRefused` carries
 every blocker, `AlreadySubmitted` a second submission, `WithdrawalRefused` a late withdrawal.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import url_for
 from sqlalchemy import func, select, update
 
-from grants import mail
+from grants import clock, mail
 from grants.applications.access import current_stage
 from grants.applications.budget import rule_lines
 from grants.applications.services import first_stage, not_withdrawn
@@ -27,7 +27,6 @@ from grants.models import (
     Stage,
     StageStatus,
 )
-from grants.models.base import now_utc
 from grants.partners.pending import awaiting_registration
 from grants.rules.problems import N_, Issue, Refused
 from grants.rules.submission import REQUIRED_FIELDS, Blocker, PartnerFacts, SubmissionFacts, check_submission
@@ -36,8 +35,6 @@ from grants.signals import stage_withdrawn
 from grants.status import move_stage
 from grants.submission.versions import keep_submitted_version, submitted_receipt
 from reports.receipt import Receipt
-
-now = now_utc
 
 
 class SubmissionRefused(Refused):
@@ -120,7 +117,7 @@ def facts_for(application: Application, stage: ApplicationStage) -> SubmissionFa
 
 def blockers_for(application: Application) -> list[Blocker]:
     """Every reason the application cannot be submitted right now."""
-    return check_submission(facts_for(application, stage_of(application)), now())
+    return check_submission(facts_for(application, stage_of(application)), clock.now())
 
 
 def reference_for(call_reference: str, number: int) -> str:
@@ -143,7 +140,7 @@ def submit(application: Application) -> Application:
 
     A reopened stage submitted again keeps its reference; the stage counts its submissions and keeps
     the first one's time, and what is submitted now becomes the version staff and receipts see."""
-    at = now()
+    at = clock.now()
     stage = stage_of(application)
     if stage.status is not StageStatus.draft:
         raise AlreadySubmitted()

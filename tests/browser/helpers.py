@@ -33,3 +33,23 @@ CONTRAST_JS = """
     return s.outlineStyle === 'none' || parseFloat(s.outlineWidth) < 2 || ratio < 3
       ? `focus ring ${s.outlineStyle} ${s.outlineWidth} ${ratio.toFixed(2)}:1` : ''; };
 """
+
+
+def _sideways(page) -> int:
+    """How many CSS pixels the page is wider than the screen."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def _widest(page) -> list:
+    """The elements that stick out of the screen, to say what to fix."""
+    return page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right
+        > window.innerWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40))""")
+
+
+def _log_in(page, email: str) -> None:
+    """Logged in whatever the user's language (the menu is collapsed on a phone)."""
+    page.goto("/auth/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#password").press("Enter")
+    page.wait_for_url(lambda url: "/auth/login" not in url)

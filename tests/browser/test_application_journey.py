@@ -12,7 +12,7 @@ from grants.models import AttachmentKind
 from grants.models.base import now_utc
 from tests.browser.helpers import log_in, log_out
 from tests.factories import make_application, make_call, make_org, make_user
-from tests.integration.submission_support import attach
+from tests.factories.submission import attach
 
 pytestmark = pytest.mark.browser
 

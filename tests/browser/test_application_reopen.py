@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from grants.models import AttachmentKind
 from tests.browser.helpers import log_in, log_out
 from tests.factories import make_application, make_call, make_org, make_user
-from tests.integration.submission_support import attach
+from tests.factories.submission import attach
 
 pytestmark = pytest.mark.browser
 
@@ -82,8 +82,8 @@ def test_the_lead_reopens_corrects_and_submits_again_while_staff_see_the_submitt
 
 @pytest.mark.parametrize("locale", ["en", "tr"])
 def test_the_reopening_pages_fit_a_phone(page: Page, live_db, locale):
-    from tests.browser.test_phone_width import _log_in, _sideways, _widest
-    from tests.integration.submission_support import ready_application
+    from tests.browser.helpers import _log_in, _sideways, _widest
+    from tests.factories.submission import ready_application
     lead_org = make_org("TR", name="Nilüfer Belediyesi")
     make_user(organisation=lead_org, email="lead@nilufer.bel.tr", locale=locale)
     application = ready_application(lead_org, make_call(reference="TTGS-2026"),

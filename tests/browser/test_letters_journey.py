@@ -95,7 +95,7 @@ def test_staff_finalise_see_who_was_not_told_and_send_a_letter_by_post(page, liv
 def test_staff_record_a_check_nobody_can_receive_and_download_its_letter(page, live_db, live_app, tmp_path,
                                                                           monkeypatch):
     from tests.factories import make_authority, make_org
-    from tests.integration.submission_support import ready_application
+    from tests.factories.submission import ready_application
 
     monkeypatch.setitem(live_app.config, "UPLOAD_DIR", str(tmp_path))
     application = ready_application(make_org(name="Kars Belediyesi", address="Faikbey Mahallesi\n36100 Kars"),

@@ -14,8 +14,8 @@ from grants.exports import call_data
 from grants.models import Stage
 from reports.letters import render_letter
 from tests.factories import make_call, make_user
-from tests.integration.test_calls_grid import grid_data
-from tests.integration.test_evaluation_scoring import HIGH, _criterion, _setup, _submit
+from tests.factories.calls import grid_data
+from tests.factories.evaluation import HIGH, _criterion, _setup, _submit
 
 
 @pytest.mark.parametrize("grid", [FULL_APPLICATION_GRID, CONCEPT_NOTE_GRID])

@@ -1,46 +1,13 @@
 """E-mail through a real SMTP server (aiosmtpd on 127.0.0.1): a reset link that arrives and works."""
 import re
-import socket
-from email import message_from_bytes
-from email.policy import default
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from grants.models import MailStatus, OutboxMessage
 from tests.factories import make_user
+from tests.factories.mail import _free_port
 
 LINK = re.compile(r"http://localhost(/auth/password/\S+)")
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=default))
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    try:
-        yield inbox
-    finally:
-        app.config.update(saved)
-        controller.stop()
 
 
 def test_reset_mail_arrives_and_its_link_sets_the_password(client, db, post, smtp):

@@ -11,7 +11,7 @@ from grants.audit import record
 from grants.extensions import db
 from grants.models import Assignment, Evaluation
 from tests.factories import make_call, make_user
-from tests.integration.test_awards_rank import add_application
+from tests.factories.awards import add_application
 
 BEFORE = "d2ba5220db2c"  # the revision before audit events had a call and an application
 

@@ -3,66 +3,23 @@ deadline and finalised refusals, e-mails in each recipient's language, permissio
 completes the full application and submits it against the full-application deadline with the same reference."""
 from __future__ import annotations
 
-import html
-import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from grants.applications.services import LineInput, save_budget
-from grants.awards.services import invitations
 from grants.extensions import db as database
 from grants.i18n import local_time
-from grants.models import Application, ApplicationStage, AuditEvent, Call, OutboxMessage, Stage, StageStatus
+from grants.models import ApplicationStage, AuditEvent, Call, OutboxMessage, Stage, StageStatus
 from grants.models.base import now_utc
 from grants.submission import services as submission
 from tests.conftest import count_queries, sign_in
 from tests.factories import make_call, make_org, make_user
-from tests.integration.submission_support import ready_application, submit
-
-
-def text(response) -> str:
-    """The page's text without its tags, white space collapsed, as a reader sees it."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html.unescape(response.get_data(as_text=True))).split())
-
-
-def when(moment, call: Call) -> str:
-    """A time as the pages show it in the call's zone (white space collapsed like `text`)."""
-    return " ".join(local_time(moment, call.timezone).split())
-
-
-def restricted_call(**kw) -> Call:
-    """A restricted call in evaluation: concept notes closed 10 days ago, full applications due in 20 days."""
-    call = make_call(kw.pop("reference", None), procedure="restricted", status="evaluation",
-                     opens_in=timedelta(days=-40), deadline_in=timedelta(days=20), **kw)
-    call.concept_note_deadline = now_utc() - timedelta(days=10)
-    database.session.flush()
-    return call
-
-
-def concept_note(call: Call, status: str = "shortlisted", lead=None, rank: int | None = None, **kw) -> Application:
-    """A complete application (documents included) whose concept note was submitted and has `status`."""
-    application = ready_application(lead or make_org(), call, status=status, **kw)
-    note = application.stages[0]
-    note.stage, note.rank = Stage.concept_note, rank
-    database.session.commit()
-    return application
-
-
-def invite(post, call: Call, **kw):
-    return post(f"/staff/calls/{call.id}/invitations", **kw)
-
-
-def full_stage(application: Application) -> ApplicationStage | None:
-    database.session.expire_all()
-    return application.stage(Stage.full_application)
-
-
-def count(model, *where) -> int:
-    return database.session.scalar(select(func.count()).select_from(model).where(*where))
+from tests.factories.restricted import concept_note, count, full_stage, invite, restricted_call, text, when
+from tests.factories.submission import submit
 
 
 @pytest.fixture
@@ -146,10 +103,10 @@ def test_the_lead_and_partner_members_are_told_in_their_own_language(client, db,
 
 
 @pytest.mark.parametrize("offset, accepted", [(timedelta(seconds=-1), True), (timedelta(0), False)])
-def test_invitations_are_refused_from_the_full_application_deadline(client, db, staff, post, call, monkeypatch,
+def test_invitations_are_refused_from_the_full_application_deadline(client, db, staff, post, call, fixed_now,
                                                                      offset, accepted):
     application = concept_note(call, rank=1)
-    monkeypatch.setattr(invitations, "now", lambda: call.deadline + offset)
+    fixed_now(call.deadline + offset)
     response = invite(post, call)
     assert response.status_code == (302 if accepted else 400)
     assert (full_stage(application) is not None) is accepted
@@ -251,9 +208,9 @@ def test_a_concept_note_not_invited_stays_read_only_and_shows_its_outcome(client
 
 @pytest.mark.parametrize("offset, accepted", [(timedelta(seconds=-1), True), (timedelta(0), False)])
 def test_the_full_application_is_submitted_against_its_deadline_with_the_same_reference(
-        client, db, post, invited, call, monkeypatch, offset, accepted):
+        client, db, post, invited, call, fixed_now, offset, accepted):
     reference, next_number = invited.reference, call.next_number
-    monkeypatch.setattr(submission, "now", lambda: call.deadline + offset)
+    fixed_now(call.deadline + offset)
     response = submit(post, invited)
     assert response.status_code == (302 if accepted else 400)
     stage = full_stage(invited)

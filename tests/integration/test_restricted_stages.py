@@ -23,18 +23,12 @@ from grants.models import (
     StageStatus,
 )
 from grants.models.base import now_utc
+from tests.conftest import sign_in
 from tests.factories import make_authority, make_user
-from tests.integration.submission_support import submit
-from tests.integration.test_admissibility_check import decide
-from tests.integration.test_awards_rank import add_application
-from tests.integration.test_restricted_flow import (
-    concept_note,
-    full_stage,
-    invite,
-    restricted_call,
-    sign_in,
-    text,
-)
+from tests.factories.admissibility import decide
+from tests.factories.awards import add_application
+from tests.factories.restricted import concept_note, full_stage, invite, restricted_call, text
+from tests.factories.submission import submit
 
 WHY = "The committee re-read the concept note at its meeting."
 

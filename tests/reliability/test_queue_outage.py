@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from rq import SimpleWorker
 from rq.job import Job
 from rq.job import JobStatus as RqStatus
@@ -11,8 +12,9 @@ from sqlalchemy import select
 
 from grants.jobs import queue
 from grants.models import JobStatus, MailStatus, OutboxMessage, ReportJob
-from tests.integration.exports_support import ranked_example
-from tests.integration.test_exports_jobs import files  # noqa: F401  (autouse: the "fake" export kind)
+from tests.factories.exports import ranked_example
+
+pytestmark = pytest.mark.usefixtures("files")  # the "fake" export kind
 
 DOWN = "redis://127.0.0.1:9/0"  # nothing listens on the discard port: connection refused at once
 

@@ -4,5 +4,5 @@ pages, PDFs and spreadsheets (test_xss), the login rate limit (test_login_limit)
 (test_static_analysis).
 
 Uploads whose name lies about their content are refused by content, not by name: see
-tests/integration/test_submission_attachments.py (test_refused_files_say_why_and_store_nothing).
+tests/integration/submission/test_attachments.py (test_refused_files_say_why_and_store_nothing).
 """

@@ -1,7 +1,7 @@
 """Login brute force hits the limit (issue 7, security suite).
 
-tests/integration/test_auth.py shows the limit itself (5 a minute under TestConfig: the sixth attempt gets
-429, even with the right password) and tests/integration/test_auth_password.py the limit on reset e-mails.
+tests/integration/auth/test_auth.py shows the limit itself (5 a minute under TestConfig: the sixth attempt gets
+429, even with the right password) and tests/integration/auth/test_password.py the limit on reset e-mails.
 Here: the limit counts per client address, the refused attempt signs nobody in and records nothing, the 429
 answer is a whole page in the visitor's language, and the limit lifts once its minute has passed.
 """

@@ -15,8 +15,7 @@ from grants import storage
 from grants.models import Attachment
 from grants.storage import ALL_TYPES, UploadRefused, check_content
 from tests.factories import make_application, make_call
-from tests.integration.submission_support import DOCX_TYPES, EICAR, PDF
-from tests.integration.test_submission_attachments import upload, uploads  # noqa: F401  (fixture)
+from tests.factories.submission import DOCX_TYPES, EICAR, PDF, upload
 
 
 def _docx(*members: tuple[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:

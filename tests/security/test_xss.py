@@ -22,7 +22,7 @@ from grants.exports import evaluation_report, giving360, workbook
 from grants.models import User
 from grants.models.base import now_utc
 from reports.charts import Tally, bar_chart
-from tests.integration.test_auth_register import ACCOUNT, ORG
+from tests.factories.auth import ACCOUNT, ORG
 from tests.security.access_table import ROUTES
 from tests.security.support import client_for, csrf_token, expected, make_world, rules, url
 from tests.security.world import ROLES
@@ -191,7 +191,7 @@ def test_what_a_visitor_types_at_registration_comes_back_escaped(client, db, pos
     assert typed.shown(kept) == set(typed.numbers)  # everything typed is kept, escaped
     assert post("/auth/register", {**org, **account}, page="/auth/register").status_code == 302
     confirmed = db.session.scalar(select(User).where(User.email == account["email"].lower()))
-    confirmed.email_confirmed_at = now_utc()  # as the link e-mailed to the address does (test_auth_confirm)
+    confirmed.email_confirmed_at = now_utc()  # as the link e-mailed to the address does (auth/test_confirm)
     db.session.commit()
     post("/auth/login", {"email": confirmed.email, "password": account["password"]})
     page = client.get("/auth/organisation").get_data(as_text=True)

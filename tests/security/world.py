@@ -62,9 +62,9 @@ from grants.models import (
 from grants.models.base import now_utc
 from grants.partners import pending
 from tests.factories import make_application, make_call, make_org, make_user, png_bytes
-from tests.integration.submission_support import PDF, ready_application
-from tests.integration.test_awards_rank import add_application
-from tests.integration.test_restricted_flow import restricted_call
+from tests.factories.awards import add_application
+from tests.factories.restricted import restricted_call
+from tests.factories.submission import PDF, ready_application
 
 ROLES = ("anonymous", "outsider", "pending_member", "applicant", "partner", "assigned_evaluator", "other_evaluator",
          "staff", "admin")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import url_for
 from sqlalchemy import select
 
-from grants import mail
+from grants import clock, mail
 from grants.audit import record
 from grants.auth.services import acting_members
 from grants.awards.errors import DecisionRefused
@@ -20,10 +20,7 @@ from grants.awards.queries.invitations import invitations, refusal
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import Application, ApplicationStage, Call, Stage, StageStatus, User
-from grants.models.base import now_utc
 from grants.rules.problems import N_
-
-now = now_utc  # the module's clock, read at the moment of the request: tests patch it
 
 S = StageStatus
 
@@ -39,7 +36,7 @@ def _lock(call_id: int) -> Call:
 def invite(call_id: int, user_id: int) -> list[Application]:
     """Open a draft full application for each shortlisted concept note not invited yet; the applications."""
     call = _lock(call_id)
-    refused = refusal(call, now())
+    refused = refusal(call, clock.now())
     if refused is not None:
         raise refused
     plan = invitations(call)

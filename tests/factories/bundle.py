@@ -1,0 +1,44 @@
+"""Bundles for the import and export tests: a small one, version 1 of one, written to a file."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+import grants
+
+
+def small(count: int = 4) -> dict:
+    """The example cut to its first applications and the organisations they refer to."""
+    data = example()
+    data["applications"] = data["applications"][:count]
+    apps = data["applications"]
+    used = {a["lead"] for a in apps} | {p["organisation"] for a in apps for p in a["partners"]}
+    data["organisations"] = [o for o in data["organisations"] if o["key"] in used]
+    return data
+
+
+RECORD = ("staff", "overrides", "impartiality", "declarations")  # what version 2 adds to version 1
+
+
+def version_1(bundle: dict) -> dict:
+    """A version-2 bundle without what version 2 adds: a version-1 bundle."""
+    return {**{k: v for k, v in bundle.items() if k not in RECORD}, "version": 1}
+
+
+def write(tmp_path: Path, data: dict | str, name: str = "bundle.json") -> str:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def count(db, model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def example() -> dict:
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+EXAMPLE = Path(grants.__file__).parent / "data" / "ttgs-demo.bundle.json"

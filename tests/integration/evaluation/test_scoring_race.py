@@ -1,0 +1,100 @@
+"""An autosave and "Submit and lock" of one evaluation at the same moment, or two first saves (issue 12.3):
+never a server error; the evaluation ends submitted once, the save that lost is answered cleanly."""
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from grants.bundle.import_ import delete_call
+from grants.evaluation.services import scoring
+from grants.extensions import db as _db
+from grants.models import AuditEvent, Call, Evaluation, Organisation, User
+from grants.models.base import now_utc
+from tests.conftest import service_missing, sign_in
+from tests.factories import make_user
+from tests.factories.evaluation import HIGH, _form, _setup
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def test_a_save_that_met_a_first_insert_is_done_again_over_it(db, login_as, client, post, monkeypatch):
+    """SQLite lets both saves read 'no evaluation yet': the second one's insert fails; it is retried."""
+    evaluator = login_as("evaluator")
+    call, _, (assignment,) = _setup(db, [evaluator], per_application=1)
+    real, calls = scoring.save_draft, []
+
+    def first_insert_lost(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise IntegrityError("INSERT INTO evaluation", {}, Exception("UNIQUE constraint failed"))
+        return real(*args)
+
+    monkeypatch.setattr(scoring, "save_draft", first_insert_lost)
+    response = post(f"/evaluation/assignments/{assignment.id}/score", {**_form(call, HIGH), "action": "autosave"},
+                    headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Draft saved" in response.get_data(as_text=True) and len(calls) == 2
+    assert db.session.scalar(select(func.count(Evaluation.id))) == 1
+
+
+def test_an_autosave_after_submit_and_lock_leads_to_the_locked_page(db, login_as, client, post):
+    evaluator = login_as("evaluator")
+    call, _, (assignment,) = _setup(db, [evaluator], per_application=1)
+    url = f"/evaluation/assignments/{assignment.id}/score"
+    assert post(url, {**_form(call, HIGH), "action": "submit"}).status_code == 302
+    response = post(url, {**_form(call, HIGH), "action": "autosave"}, headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response.headers["HX-Redirect"] == url
+    assert "submitted and is locked" in client.get(url).get_data(as_text=True)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("first", ["autosave", "save"])
+def test_autosave_and_submit_at_the_same_moment_on_postgresql(app, first):
+    with app.app_context():
+        if _db.engine.dialect.name != "postgresql":
+            service_missing("PostgreSQL (DATABASE_URL)")
+        started = now_utc()
+        evaluator = make_user("evaluator")
+        _db.session.commit()
+        call, application, (assignment,) = _setup(_db, [evaluator], per_application=1)
+        call.reference = f"RACE-SC-{uuid.uuid4().hex[:6].upper()}"
+        _db.session.commit()
+        form, url = _form(call, HIGH), f"/evaluation/assignments/{assignment.id}/score"
+        ids = {"call": call.id, "user": evaluator.id, "assignment": assignment.id,
+               "orgs": [application.lead_id, *(p.organisation_id for p in application.partners)]}
+        _db.session.remove()
+    barrier, answers = threading.Barrier(2, timeout=30), []
+
+    def send(action: str) -> None:
+        with app.app_context():
+            client = app.test_client()
+            sign_in(client, _db.session.get(User, ids["user"]))
+            token = CSRF.search(client.get(url).get_data(as_text=True)).group(1)
+            headers = {"HX-Request": "true"} if action == "autosave" else {}
+            barrier.wait()
+            answers.append(client.post(url, data={**form, "action": action, "csrf_token": token},
+                                       headers=headers).status_code)
+
+    threads = [threading.Thread(target=send, args=(action,)) for action in (first, "submit")]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with app.app_context():
+            assert 500 not in answers and len(answers) == 2, answers
+            evaluation = _db.session.scalar(select(Evaluation).where(Evaluation.assignment_id == ids["assignment"]))
+            assert evaluation.submitted_at is not None
+            assert _db.session.scalar(select(func.count(AuditEvent.id)).where(
+                AuditEvent.action == "evaluation.submitted", AuditEvent.at >= started)) == 1
+    finally:
+        with app.app_context():
+            delete_call(_db.session.get(Call, ids["call"]))
+            _db.session.execute(delete(AuditEvent).where(AuditEvent.at >= started))
+            _db.session.execute(delete(User).where(User.id == ids["user"]))
+            _db.session.execute(delete(Organisation).where(Organisation.id.in_(ids["orgs"])))
+            _db.session.commit()
