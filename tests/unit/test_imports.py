@@ -9,7 +9,7 @@ import pytest
 # The shared kernel (imported by any feature, importing none) and the features from the bottom up: a feature
 # may import the kernel and the features listed before it, never one after it.
 KERNEL = ("rules", "models", "extensions", "labels", "audit", "status", "access", "jobs", "mail", "security",
-          "storage", "signals", "i18n", "errors", "unit_of_work")
+          "storage", "signals", "clock", "i18n", "errors", "unit_of_work")
 FEATURES = ("auth", "settings", "letters", "calls", "calldocs", "applications", "partners", "submission", "admissibility",
             "evaluation", "awards", "bundle", "exports", "auditlog", "admin", "public")
 TOP = ("", "cli", "demo", "demo_data", "templating")  # the factory and what it wires together: may import anything
