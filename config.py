@@ -1,4 +1,5 @@
 """Configuration: environment variables with safe development defaults."""
+
 from __future__ import annotations
 
 import os
@@ -15,13 +16,16 @@ def _bool(name: str, default: bool = False) -> bool:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY") or None  # unset: a random key kept in instance/secret_key
+    SECRET_KEY = (
+        os.environ.get("SECRET_KEY") or None
+    )  # unset: a random key kept in instance/secret_key
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'grants.sqlite'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
-    # Without REDIS_URL: exports are made by a worker thread of each app process, outside the request that
+    # Without REDIS_URL: exports are made by a worker thread of each app process, outside the
+    # request that
     # asked for them (grants/exports/worker.py); off, inside that request (the tests' default)
     JOBS_IN_THREAD = _bool("JOBS_IN_THREAD", True)
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
@@ -29,8 +33,11 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: limits are kept per process meanwhile
     RATELIMIT_SWALLOW_ERRORS = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
-    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "30 per hour")  # failed, per account
-    # registrations and searches of /auth/join, per address: no listing of organisations, no mail bombing
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get(
+        "LOGIN_ACCOUNT_RATE_LIMIT", "30 per hour"
+    )  # failed, per account
+    # registrations and searches of /auth/join, per address: no listing of organisations, no mail
+    # bombing
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
@@ -39,10 +46,13 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "grants@localhost")
-    # The canonical address of the app: every e-mailed link is built from it, never from the request's
+    # The canonical address of the app: every e-mailed link is built from it, never from the
+    # request's
     # Host header (which anyone can set). `make run` sets it for the address it serves.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
-    TRUSTED_HOSTS = None  # production: the BASE_URL's host and ALLOWED_HOSTS; other Host headers get 400
+    TRUSTED_HOSTS = (
+        None  # production: the BASE_URL's host and ALLOWED_HOSTS; other Host headers get 400
+    )
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -55,19 +65,32 @@ class Config:
     LANGUAGES = ["en", "tr"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    # the programme's IANA time zone: times that belong to no call (accounts, the outbox) are shown in it;
+    # the programme's IANA time zone: times that belong to no call (accounts, the outbox) are shown
+    # in it;
     # a call's times are shown in the call's own zone
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/Istanbul")
-    TOKEN_MAX_AGE = 60 * 60 * 24  # password reset, invitation and e-mail confirmation links, seconds
-    PARTNER_INVITATION_MAX_AGE = 60 * 60 * 24 * 30  # a partner authority's registration link, seconds
-    # what a newly registered organisation is told: staff verify it within about this many working days
+    TOKEN_MAX_AGE = (
+        60 * 60 * 24
+    )  # password reset, invitation and e-mail confirmation links, seconds
+    PARTNER_INVITATION_MAX_AGE = (
+        60 * 60 * 24 * 30
+    )  # a partner authority's registration link, seconds
+    # what a newly registered organisation is told: staff verify it within about this many working
+    # days
     VERIFICATION_WORKING_DAYS = int(os.environ.get("VERIFICATION_WORKING_DAYS", "3"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "files"))
-    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))  # per attached file
-    EXPORT_DIR = os.environ.get("EXPORT_DIR", str(INSTANCE_DIR / "exports"))  # report files, never under static/
-    # 360Giving: the publisher's prefix for grant (and recipient) identifiers, and the funder's org-id
+    UPLOAD_MAX_BYTES = int(
+        os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
+    )  # per attached file
+    EXPORT_DIR = os.environ.get(
+        "EXPORT_DIR", str(INSTANCE_DIR / "exports")
+    )  # report files, never under static/
+    # 360Giving: the publisher's prefix for grant (and recipient) identifiers, and the funder's
+    # org-id
     GIVING360_PREFIX = os.environ.get("GIVING360_PREFIX", "360G-twingrants")
-    GIVING360_FUNDER_ID = os.environ.get("GIVING360_FUNDER_ID", "XM-DAC-918")  # org-id.guide: EU institutions
+    GIVING360_FUNDER_ID = os.environ.get(
+        "GIVING360_FUNDER_ID", "XM-DAC-918"
+    )  # org-id.guide: EU institutions
     GIVING360_FUNDER_NAME = os.environ.get("GIVING360_FUNDER_NAME", "European Union")
 
 
@@ -81,8 +104,11 @@ class TestConfig(Config):
     LOGIN_ACCOUNT_RATE_LIMIT = "8 per hour"
     MAIL_SERVER = None
     REDIS_URL = None
-    JOBS_IN_THREAD = False  # a test that wants the worker thread turns it on (tests/integration/test_exports_thread.py)
-    EXPORT_DIR = str(Path(tempfile.gettempdir()) / "twin-grants-test-exports")  # made when first written
+    # a test that wants the worker thread turns it on (tests/integration/test_exports_thread.py)
+    JOBS_IN_THREAD = False
+    EXPORT_DIR = str(
+        Path(tempfile.gettempdir()) / "twin-grants-test-exports"
+    )  # made when first written
 
 
 class ProductionConfig(Config):
@@ -94,7 +120,11 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be set in production")
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         if not os.environ.get("BASE_URL"):
-            raise RuntimeError("BASE_URL must be set in production (e.g. https://grants.example.org)")
+            raise RuntimeError(
+                "BASE_URL must be set in production (e.g. https://grants.example.org)"
+            )
         self.BASE_URL = os.environ["BASE_URL"]
-        self.TRUSTED_HOSTS = [urlsplit(self.BASE_URL).hostname,
-                              *(h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip())]
+        self.TRUSTED_HOSTS = [
+            urlsplit(self.BASE_URL).hostname,
+            *(h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()),
+        ]

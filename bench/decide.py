@@ -1,5 +1,7 @@
-"""The generated call's decisions, computed with the domain rules: final scores (grants.rules.scoring),
-the ranking per lot and the award walk (grants.rules.ranking), then written in bulk."""
+"""The generated call's decisions, computed with the domain rules: final scores
+(grants.rules.scoring), the ranking per lot and the award walk (grants.rules.ranking), then written
+in bulk."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,9 +21,16 @@ class Decider:
     def __init__(self, call: Call) -> None:
         self.call = call
         grid = call.grids[0]
-        self.grid = scoring.Grid([scoring.Section(s.code, s.threshold, [scoring.Criterion(c.code, c.weight)
-                                                                        for c in s.criteria])
-                                  for s in grid.sections], grid.pass_threshold, grid.tie_break_section)
+        self.grid = scoring.Grid(
+            [
+                scoring.Section(
+                    s.code, s.threshold, [scoring.Criterion(c.code, c.weight) for c in s.criteria]
+                )
+                for s in grid.sections
+            ],
+            grid.pass_threshold,
+            grid.tie_break_section,
+        )
         self.lots = {lot.id: lot for lot in call.lots}
         self.candidates: list[Candidate] = []
         self.stage_of: dict[str, int] = {}
@@ -35,26 +44,58 @@ class Decider:
             return
         self.stage_of[app["reference"]] = stage_id
         self.values[stage_id] = {"status": StageStatus.evaluated, "final_score": score}
-        self.candidates.append(Candidate(
-            ref=app["reference"], lot=self.lots[app["lot_id"]].code, final_total=final.total,
-            tie_break_score=final.sections[self.grid.tie_break_section], submitted_at=app["updated_at"],
-            number=app["number"], requested_grant=app["requested_grant"]))
+        self.candidates.append(
+            Candidate(
+                ref=app["reference"],
+                lot=self.lots[app["lot_id"]].code,
+                final_total=final.total,
+                tie_break_score=final.sections[self.grid.tie_break_section],
+                submitted_at=app["updated_at"],
+                number=app["number"],
+                requested_grant=app["requested_grant"],
+            )
+        )
 
     def decide(self) -> None:
         ranked = rank_by_lot(self.candidates)
         call = self.call
         for lot in call.lots:
-            outcomes = award_walk(ranked.get(lot.code, []), lot.budget, call.award_rule.value,
-                                  call.reserve_list_length, call.grant_max)
+            outcomes = award_walk(
+                ranked.get(lot.code, []),
+                lot.budget,
+                call.award_rule.value,
+                call.reserve_list_length,
+                call.grant_max,
+            )
             for outcome in outcomes:
                 self.values[self.stage_of[outcome.ref]].update(
-                    status=StageStatus(outcome.status), rank=outcome.rank, awarded_amount=outcome.awarded_amount)
+                    status=StageStatus(outcome.status),
+                    rank=outcome.rank,
+                    awarded_amount=outcome.awarded_amount,
+                )
             lot.awarded_total = sum((o.awarded_amount for o in outcomes if o.awarded_amount), ZERO)
         call.awarded_total = sum((lot.awarded_total for lot in call.lots), ZERO)
         table = ApplicationStage.__table__
-        statement = (update(table).where(table.c.id == bindparam("stage_id"))
-                     .values(status=bindparam("new_status"), final_score=bindparam("new_score"),
-                             rank=bindparam("new_rank"), awarded_amount=bindparam("new_amount")))
-        db.session.execute(statement, [
-            {"stage_id": sid, "new_status": v["status"], "new_score": v["final_score"], "new_rank": v.get("rank"),
-             "new_amount": v.get("awarded_amount")} for sid, v in self.values.items()])
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("stage_id"))
+            .values(
+                status=bindparam("new_status"),
+                final_score=bindparam("new_score"),
+                rank=bindparam("new_rank"),
+                awarded_amount=bindparam("new_amount"),
+            )
+        )
+        db.session.execute(
+            statement,
+            [
+                {
+                    "stage_id": sid,
+                    "new_status": v["status"],
+                    "new_score": v["final_score"],
+                    "new_rank": v.get("rank"),
+                    "new_amount": v.get("awarded_amount"),
+                }
+                for sid, v in self.values.items()
+            ],
+        )

@@ -1,10 +1,13 @@
-"""Time the ranking and award computation (grants.awards.services.ranking.rank_call) of a generated call.
+"""Time the ranking and award computation (grants.awards.services.ranking.rank_call) of a generated
+call.
 
-The generated call is already decided; its finalisation is lifted inside a transaction that is rolled
-back, so the database is left as it was. Prints one JSON line: seconds per run and the counts.
+The generated call is already decided; its finalisation is lifted inside a transaction that is
+rolled back, so the database is left as it was. Prints one JSON line: seconds per run and the
+counts.
 
     DATABASE_URL=... .venv/bin/python -m bench.ranking_time BENCH-10000
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """TWIN-style grant-scheme management: the application factory."""
+
 from __future__ import annotations
 
 import logging
@@ -14,7 +15,8 @@ ID_LIMIT = 2**31 - 1  # the largest id the database holds (INTEGER on PostgreSQL
 
 
 class DatabaseId(IntegerConverter):
-    """The `int` of every route: a longer number (a 25-digit id) is no page (404), not a database overflow."""
+    """The `int` of every route: a longer number (a 25-digit id) is no page (404), not a database
+    overflow."""
 
     def __init__(self, url_map, *args, **kw) -> None:
         kw.setdefault("max", ID_LIMIT)
@@ -22,8 +24,8 @@ class DatabaseId(IntegerConverter):
 
 
 class Args(ImmutableMultiDict):
-    """Query and form values: an integer asked for with type=int that no column could hold (page=10**24)
-    reads as absent, so the caller's default applies."""
+    """Query and form values: an integer asked for with type=int that no column could hold
+    (page=10**24) reads as absent, so the caller's default applies."""
 
     def get(self, key, default=None, type=None):  # noqa: A002  (werkzeug's signature)
         value = super().get(key, default, type)
@@ -42,26 +44,35 @@ class App(Flask):
 
     request_class = AppRequest
 
-    def url_for(self, endpoint: str, *, _external: bool = False, _scheme: str | None = None, **values) -> str:
+    def url_for(
+        self, endpoint: str, *, _external: bool = False, _scheme: str | None = None, **values
+    ) -> str:
         if _external and _scheme is None:
             _scheme = self.config["PREFERRED_URL_SCHEME"]
         return super().url_for(endpoint, _external=_external, _scheme=_scheme, **values)
 
 
 def canonical_address(app: Flask) -> None:
-    """SERVER_NAME, the scheme and the root path from BASE_URL: Flask then builds every external URL on it,
-    in a request as in a job (Flask 3.1 no longer routes requests by SERVER_NAME; TRUSTED_HOSTS does)."""
+    """SERVER_NAME, the scheme and the root path from BASE_URL: Flask then builds every external URL
+    on it, in a request as in a job (Flask 3.1 no longer routes requests by SERVER_NAME;
+    TRUSTED_HOSTS does)."""
     base = urlsplit(app.config["BASE_URL"])
     if base.scheme not in {"http", "https"} or not base.netloc:
-        raise RuntimeError(f"BASE_URL must be an http(s) address such as https://grants.example.org, "
-                           f"not {app.config['BASE_URL']!r}")
-    app.config.update(SERVER_NAME=base.netloc, PREFERRED_URL_SCHEME=base.scheme,
-                      APPLICATION_ROOT=base.path.rstrip("/") or "/")
+        raise RuntimeError(
+            f"BASE_URL must be an http(s) address such as https://grants.example.org, "
+            f"not {app.config['BASE_URL']!r}"
+        )
+    app.config.update(
+        SERVER_NAME=base.netloc,
+        PREFERRED_URL_SCHEME=base.scheme,
+        APPLICATION_ROOT=base.path.rstrip("/") or "/",
+    )
 
 
 def instance_secret(folder: str) -> str:
-    """A random signing key made on first start and kept in the instance folder, readable by its owner only,
-    so that no installation signs its sessions with a key published in the source (docs/security.md M3)."""
+    """A random signing key made on first start and kept in the instance folder, readable by its
+    owner only, so that no installation signs its sessions with a key published in the source
+    (docs/security.md M3)."""
     path = os.path.join(folder, "secret_key")
     os.makedirs(folder, exist_ok=True)
     try:
@@ -75,8 +86,12 @@ def instance_secret(folder: str) -> str:
 
 
 def create_app(config: object | str | None = None) -> Flask:
-    app = App(__name__, template_folder="../templates", static_folder="../static",
-              instance_path=os.environ.get("INSTANCE_DIR") or None)
+    app = App(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=os.environ.get("INSTANCE_DIR") or None,
+    )
     app.config.from_object(config or _default_config())
     canonical_address(app)
     if not app.config.get("SECRET_KEY"):
@@ -111,12 +126,21 @@ def register_extensions(app: Flask) -> None:
     from grants.rules.problems import N_
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
-                     render_as_batch=True, compare_type=True, render_item=render_migration_item)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=os.path.join(app.root_path, "translations"))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=os.path.join(app.root_path, "translations"),
+    )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = N_("Please log in to access this page.")
@@ -142,7 +166,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.public.routes import bp as public_bp
     from grants.settings.routes import bp as settings_bp
     from grants.submission import bp as submission_bp
-    from grants.submission import routes as _submission_routes  # noqa: F401  (its pages, on submission_bp)
+    from grants.submission import routes as _routes  # noqa: F401  (its pages, on submission_bp)
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")

@@ -1,13 +1,15 @@
 """Who may do what, declared once: every route names its access class with `@requires(...)`.
 
-A class is a name the security test's access table (tests/security/access_table.py) knows, with the answer
-each role gets. Role classes are enforced here (anonymous users are sent to log in, a signed-in user without the
-role gets 403); object classes ("application", "lead", "assigned_evaluator"...) are enforced by the package's
-loaders (`<package>/access.py`), which the route calls with the signed-in user: an object the user may not see
-answers 404, as if it did not exist (flaskr's `get_post`), and 403 only where its existence is no secret.
+A class is a name the security test's access table (tests/security/access_table.py) knows, with the
+answer each role gets. Role classes are enforced here (anonymous users are sent to log in, a
+signed-in user without the role gets 403); object classes ("application", "lead",
+"assigned_evaluator"...) are enforced by the package's loaders (`<package>/access.py`), which the
+route calls with the signed-in user: an object the user may not see answers 404, as if it did not
+exist (flaskr's `get_post`), and 403 only where its existence is no secret.
 
 Services receive objects that were already checked and never call `abort`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,16 +21,21 @@ from flask_login import current_user, login_required
 
 T = TypeVar("T")
 
-# access class -> the roles it needs before any object check (None: no sign-in needed; (): any signed-in user)
+# access class -> the roles it needs before any object check (None: no sign-in needed; (): any
+# signed-in user)
 ROLES: dict[str, tuple[str, ...] | None] = {
     "public": None,
     "anonymous_only": None,
-    "staff_files": None,  # report files: 404 to anyone but staff, checked by the route (no login redirect)
+    # report files: 404 to anyone but staff, checked by the route (no login redirect)
+    "staff_files": None,
     "signed_in": (),
     "organisation_page": (),
     "organisation_profile": (),
     "organisation_manager": (),
-    "contact_partner_org": ("applicant", "staff"),  # staff pass the role check and get 404 (no organisation)
+    "contact_partner_org": (
+        "applicant",
+        "staff",
+    ),  # staff pass the role check and get 404 (no organisation)
     "starts_application": (),
     "application": (),
     "application_or_reader": (),
@@ -49,7 +56,8 @@ ROLES: dict[str, tuple[str, ...] | None] = {
 
 
 def requires(get: str, post: str | None = None) -> Callable[[Callable], Callable]:
-    """Declare a route's access class (for GET, and for POST if it differs) and enforce its roles."""
+    """Declare a route's access class (for GET, and for POST if it differs) and enforce its
+    roles."""
     for name in (get, post):
         if name is not None and name not in ROLES:
             raise ValueError(f"unknown access class {name!r}")

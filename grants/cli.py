@@ -1,4 +1,5 @@
 """Flask commands: call bundles, ranking, demo data, rq worker."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -23,7 +24,8 @@ calls_cli = AppGroup("calls", help="Rank calls and decide awards.")
 @rq_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
-    """Run an rq worker inside the application context: first the work left waiting while Redis was down.
+    """Run an rq worker inside the application context: first the work left waiting while Redis was
+    down.
 
     A SimpleWorker runs each job in this process: a forked work horse would share the database
     connections of the pool with its parent."""
@@ -32,7 +34,9 @@ def worker(burst: bool) -> None:
     from grants.jobs import queue
 
     if not current_app.config.get("REDIS_URL"):
-        raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker is needed.")
+        raise click.ClickException(
+            "REDIS_URL is not set: jobs run in-process, no worker is needed."
+        )
     _resend()
     q = queue()
     SimpleWorker([q], connection=q.connection).work(burst=burst)
@@ -40,14 +44,18 @@ def worker(burst: bool) -> None:
 
 @rq_cli.command("resend")
 def resend() -> None:
-    """Queue again the e-mails and exports still waiting that the queue does not have (after Redis was down)."""
+    """Queue again the e-mails and exports still waiting that the queue does not have (after Redis
+    was down)."""
     if not current_app.config.get("REDIS_URL"):
-        raise click.ClickException("REDIS_URL is not set: jobs run in-process, nothing waits for a queue.")
+        raise click.ClickException(
+            "REDIS_URL is not set: jobs run in-process, nothing waits for a queue."
+        )
     _resend()
 
 
 def _resend() -> None:
-    """Queue again what waits, and store as failed the exports whose worker is gone (pages only show them so)."""
+    """Queue again what waits, and store as failed the exports whose worker is gone (pages only show
+    them so)."""
     from grants.exports.jobs import settle_lost
     from grants.jobs import QueueUnavailable, resend_pending
 
@@ -63,7 +71,9 @@ def _resend() -> None:
 
 @bundle_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--replace", is_flag=True, help="Replace the call of the same reference and everything of it.")
+@click.option(
+    "--replace", is_flag=True, help="Replace the call of the same reference and everything of it."
+)
 def bundle_import(path: Path, replace: bool) -> None:
     """Import the call bundle PATH: all of it in one transaction, or nothing."""
     from grants.bundle import BundleError, import_bundle, load
@@ -74,20 +84,29 @@ def bundle_import(path: Path, replace: bool) -> None:
         db.session.commit()
     except BundleError as error:
         db.session.rollback()
-        raise click.ClickException(f"{path} was not imported:\n" + "\n".join(f"  {p}" for p in error.problems))
+        raise click.ClickException(
+            f"{path} was not imported:\n" + "\n".join(f"  {p}" for p in error.problems)
+        )
     except BaseException:
         db.session.rollback()
         raise
-    count = db.session.scalar(select(func.count()).select_from(Application).where(Application.call_id == call.id))
+    count = db.session.scalar(
+        select(func.count()).select_from(Application).where(Application.call_id == call.id)
+    )
     click.echo(f"Imported call {call.reference} with {count} applications.")
 
 
 @bundle_cli.command("export")
 @click.argument("reference")
 @click.argument("path")
-@click.option("--format-version", type=click.Choice(["1", "2"]), default="2", show_default=True,
-              help="Bundle format: 2 adds the overrides and the declarations of impartiality and conflict of "
-                   "interest to what version 1 holds.")
+@click.option(
+    "--format-version",
+    type=click.Choice(["1", "2"]),
+    default="2",
+    show_default=True,
+    help="Bundle format: 2 adds the overrides and the declarations of impartiality and conflict of "
+    "interest to what version 1 holds.",
+)
 def bundle_export(reference: str, path: str, format_version: str) -> None:
     """Export the call REFERENCE as a bundle to PATH ("-" for standard output)."""
     from grants.bundle import BundleError, dumps, export_bundle
@@ -99,7 +118,9 @@ def bundle_export(reference: str, path: str, format_version: str) -> None:
     try:
         text = dumps(export_bundle(call, int(format_version)))
     except BundleError as error:
-        raise click.ClickException(f"{reference} cannot be exported:\n" + "\n".join(f"  {p}" for p in error.problems))
+        raise click.ClickException(
+            f"{reference} cannot be exported:\n" + "\n".join(f"  {p}" for p in error.problems)
+        )
     if path == "-":
         click.echo(text)
     else:
@@ -111,7 +132,8 @@ def bundle_export(reference: str, path: str, format_version: str) -> None:
 @click.argument("reference")
 @click.option("--discard-overrides", is_flag=True, help="Discard staff overrides and rank again.")
 def calls_rank(reference: str, discard_overrides: bool) -> None:
-    """Rank the call REFERENCE per lot and propose its awards (or shortlist), then print the ranking."""
+    """Rank the call REFERENCE per lot and propose its awards (or shortlist), then print the
+    ranking."""
     from grants.awards import RankingError, rank_call
     from grants.models import Call
     from grants.rules.problems import Refused
@@ -134,9 +156,9 @@ def calls_rank(reference: str, discard_overrides: bool) -> None:
 @calls_cli.command("settle-scores")
 @click.argument("reference")
 def calls_settle_scores(reference: str) -> None:
-    """Compute again and store the final scores of the call REFERENCE from its evaluations (the repair step,
-    e.g. after evaluations were changed outside the application); statuses and decisions are left as they are:
-    `calls rank` decides from the stored scores."""
+    """Compute again and store the final scores of the call REFERENCE from its evaluations (the
+    repair step, e.g. after evaluations were changed outside the application); statuses and
+    decisions are left as they are: `calls rank` decides from the stored scores."""
     from grants.evaluation.scores import Progress
     from grants.evaluation.services.settle import settle_scores
     from grants.models import Call
@@ -155,7 +177,10 @@ def calls_settle_scores(reference: str) -> None:
         db.session.rollback()
         raise
     scored = sum(1 for score in scores.values() if score.progress is Progress.scored)
-    click.echo(f"Stored the final scores of {scored} of {len(scores)} evaluated application stage(s) of {reference}.")
+    click.echo(
+        f"Stored the final scores of {scored} of {len(scores)} evaluated application stage(s) of "
+        f"{reference}."
+    )
 
 
 _RANK_ROW = "{:>4}  {:<20} {:>6}  {:>12}  {:>12}  {:<15} {:>12}"
@@ -173,23 +198,50 @@ def _echo_ranking(ranking: Ranking) -> None:
         stage = "Concept notes" if lot.stage.value == "concept_note" else "Full applications"
         where = f"lot {lot.lot} {lot.name}" if lot.lot else "whole call"
         click.echo(f"\n{ranking.reference}, {stage}, {where} (budget {_amount(lot.budget)})")
-        click.echo(_RANK_ROW.format("Rank", "Reference", "Score", "Requested", "Cumulative", "Status", "Awarded"))
+        click.echo(
+            _RANK_ROW.format(
+                "Rank", "Reference", "Score", "Requested", "Cumulative", "Status", "Awarded"
+            )
+        )
         for row in lot.rows:
-            click.echo(_RANK_ROW.format(row.rank, row.reference, str(display(row.final_score)),
-                                        _amount(row.requested_grant), _amount(row.cumulative_awarded),
-                                        row.status.value, _amount(row.awarded_amount)))
+            click.echo(
+                _RANK_ROW.format(
+                    row.rank,
+                    row.reference,
+                    str(display(row.final_score)),
+                    _amount(row.requested_grant),
+                    _amount(row.cumulative_awarded),
+                    row.status.value,
+                    _amount(row.awarded_amount),
+                )
+            )
         if lot.stage.value == "full_application":
             click.echo(f"Awarded {_amount(lot.awarded_total)} of {_amount(lot.budget)}.")
     click.echo(f"\nBelow threshold: {len(ranking.below_threshold)}.")
-    click.echo("Waiting for an extra evaluator: " + (", ".join(ranking.needs_extra_evaluator) or "none")
-               + ". Missing evaluations: " + (", ".join(ranking.missing_evaluations) or "none") + ".")
+    click.echo(
+        "Waiting for an extra evaluator: "
+        + (", ".join(ranking.needs_extra_evaluator) or "none")
+        + ". Missing evaluations: "
+        + (", ".join(ranking.missing_evaluations) or "none")
+        + "."
+    )
 
 
 @click.command("demo")
-@click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Where the app is served.")
+@click.option(
+    "--url", default="http://127.0.0.1:5000", show_default=True, help="Where the app is served."
+)
 def demo(url: str) -> None:
     """Load the demo accounts and calls (safe to run again: existing data is kept)."""
-    from grants.demo import ACCOUNTS, EVALUATION_CALL, EXAMPLE_CALL, LEAD_DOMAIN, OPEN_CALL, PASSWORD, load_demo
+    from grants.demo import (
+        ACCOUNTS,
+        EVALUATION_CALL,
+        EXAMPLE_CALL,
+        LEAD_DOMAIN,
+        OPEN_CALL,
+        PASSWORD,
+        load_demo,
+    )
 
     try:
         load_demo()
@@ -197,15 +249,25 @@ def demo(url: str) -> None:
     except BaseException:
         db.session.rollback()
         raise
-    click.echo(f"Demo data loaded (data already there is kept; `make clean` starts afresh). Open {url} and log in "
-               f"with one of these accounts (password: {PASSWORD}):")
+    click.echo(
+        f"Demo data loaded (data already there is kept; `make clean` starts afresh). Open {url} "
+        f"and log in "
+        f"with one of these accounts (password: {PASSWORD}):"
+    )
     for email, what in ACCOUNTS:
         click.echo(f"  {email:<26} {what}")
-    click.echo(f"Calls: {OPEN_CALL} (open for submissions), the example call {EXAMPLE_CALL} (48 applications) and "
-               f"{EVALUATION_CALL} (in evaluation).")
-    click.echo(f"Each lead municipality of {EXAMPLE_CALL} has a project officer who receives its decision letter, "
-               f"e.g. kadikoy@{LEAD_DOMAIN}; the assessors are assessor1@example.org to assessor12@example.org. "
-               f"Same password.")
+    click.echo(
+        f"Calls: {OPEN_CALL} (open for submissions), the example call {EXAMPLE_CALL} (48 "
+        f"applications) and "
+        f"{EVALUATION_CALL} (in evaluation)."
+    )
+    click.echo(
+        f"Each lead municipality of {EXAMPLE_CALL} has a project officer who receives its decision "
+        f"letter, "
+        f"e.g. kadikoy@{LEAD_DOMAIN}; the assessors are assessor1@example.org to "
+        f"assessor12@example.org. "
+        f"Same password."
+    )
 
 
 def register(app: Flask) -> None:

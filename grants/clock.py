@@ -5,6 +5,7 @@
 `fixed_now` fixture), never by replacing a module's function. A service that a test calls directly
 takes the clock as a keyword, `now=clock.now` by default. Models' column defaults keep `now_utc`.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

@@ -3,6 +3,7 @@ applications from grants/data/ttgs-demo.bundle.json, told as real municipalities
 (grants.demo_data), each lead municipality with a verified user who receives its decision letter.
 Safe to load again: accounts and organisations are found by e-mail and key, the open call is kept,
 the example call replaced."""
+
 from __future__ import annotations
 
 import copy
@@ -17,7 +18,15 @@ from sqlalchemy import select
 from grants.bundle import import_bundle, load
 from grants.calls.defaults import CALL_DEFAULTS, FULL_APPLICATION_GRID, default_discrepancy
 from grants.calls.grids import add_missing_text, build_grid
-from grants.demo_data import ACTIVITIES, EUROPEAN, OBJECTIVES, PROJECTS, RESULTS, TURKISH, officer_name
+from grants.demo_data import (
+    ACTIVITIES,
+    EUROPEAN,
+    OBJECTIVES,
+    PROJECTS,
+    RESULTS,
+    TURKISH,
+    officer_name,
+)
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -43,28 +52,64 @@ PASSWORD = "demo-password-2026"
 BUNDLE = Path(__file__).resolve().parent / "data" / "ttgs-demo.bundle.json"
 OPEN_CALL = "TTGS-2026"
 EXAMPLE_CALL = "TTGS-DEMO"  # the reference in the bundle
-EVALUATION_CALL = "TTGS-EVAL"  # ten of the example's applications, submitted and admissible, not yet scored
+EVALUATION_CALL = (
+    "TTGS-EVAL"  # ten of the example's applications, submitted and admissible, not yet scored
+)
 
 _ORGANISATIONS = {
-    "demo-tr-cankaya": {"name": "Çankaya Belediyesi", "type": "municipality", "country": "TR", "region": "Ankara",
-                        "population": 925828, "legal_id": "TR-DEMO-0001"},
-    "demo-de-esslingen": {"name": "Stadt Esslingen am Neckar", "type": "municipality", "country": "DE",
-                          "region": "Stuttgart", "population": 94000, "legal_id": "DE-DEMO-0001",
-                          "seeking_partner": True, "partner_themes": ["culture", "youth"],
-                          "partner_description": "A twin town in Türkiye for youth exchanges and a joint "
-                                                 "culture festival.",
-                          "partner_languages": ["de", "en"]},
+    "demo-tr-cankaya": {
+        "name": "Çankaya Belediyesi",
+        "type": "municipality",
+        "country": "TR",
+        "region": "Ankara",
+        "population": 925828,
+        "legal_id": "TR-DEMO-0001",
+    },
+    "demo-de-esslingen": {
+        "name": "Stadt Esslingen am Neckar",
+        "type": "municipality",
+        "country": "DE",
+        "region": "Stuttgart",
+        "population": 94000,
+        "legal_id": "DE-DEMO-0001",
+        "seeking_partner": True,
+        "partner_themes": ["culture", "youth"],
+        "partner_description": "A twin town in Türkiye for youth exchanges and a joint "
+        "culture festival.",
+        "partner_languages": ["de", "en"],
+    },
 }
 # e-mail, name, role, organisation key, what the account shows
 _USERS = [
     ("admin@example.org", "Ada Admin", Role.admin, None, "administrator: users, roles, outbox"),
-    ("staff@example.org", "Selin Staff", Role.staff, None, "programme staff: calls, checks, awards"),
-    ("evaluator@example.org", "Emre Evaluator", Role.evaluator, None,
-     f"evaluator: ten applications of {EVALUATION_CALL} to score (sign the declaration first)"),
-    ("applicant@example.org", "Ayşe Applicant", Role.applicant, "demo-tr-cankaya",
-     "applicant, Çankaya Belediyesi (TR)"),
-    ("partner@example.org", "Paul Partner", Role.applicant, "demo-de-esslingen",
-     "applicant, Stadt Esslingen (DE), seeking a partner"),
+    (
+        "staff@example.org",
+        "Selin Staff",
+        Role.staff,
+        None,
+        "programme staff: calls, checks, awards",
+    ),
+    (
+        "evaluator@example.org",
+        "Emre Evaluator",
+        Role.evaluator,
+        None,
+        f"evaluator: ten applications of {EVALUATION_CALL} to score (sign the declaration first)",
+    ),
+    (
+        "applicant@example.org",
+        "Ayşe Applicant",
+        Role.applicant,
+        "demo-tr-cankaya",
+        "applicant, Çankaya Belediyesi (TR)",
+    ),
+    (
+        "partner@example.org",
+        "Paul Partner",
+        Role.applicant,
+        "demo-de-esslingen",
+        "applicant, Stadt Esslingen (DE), seeking a partner",
+    ),
 ]
 ACCOUNTS = [(email, what) for email, _, _, _, what in _USERS]
 LEAD_DOMAIN = "belediye.example"  # reserved for examples: no message reaches a real municipality
@@ -77,14 +122,19 @@ def load_demo() -> None:
     call = _open_call()
     db.session.flush()
     evaluator = users["evaluator@example.org"]
-    in_pool = db.session.scalar(select(CallEvaluator).where(CallEvaluator.call_id == call.id,
-                                                            CallEvaluator.user_id == evaluator.id))
+    in_pool = db.session.scalar(
+        select(CallEvaluator).where(
+            CallEvaluator.call_id == call.id, CallEvaluator.user_id == evaluator.id
+        )
+    )
     if in_pool is None:
         db.session.add(CallEvaluator(call_id=call.id, user_id=evaluator.id))
     bundle = recognisable(load(BUNDLE))
     calls = [import_bundle(bundle, replace=True), _evaluation_call(bundle, evaluator)]
     db.session.flush()
-    password_hash = users["applicant@example.org"].password_hash  # one hash of the demo password for everyone
+    password_hash = users[
+        "applicant@example.org"
+    ].password_hash  # one hash of the demo password for everyone
     _lead_users(bundle, password_hash)
     _assessors_log_in(bundle, password_hash)
     for call in calls:
@@ -97,11 +147,17 @@ def load_demo() -> None:
 def _authority() -> None:
     """A letterhead and signatory for the demo's letters, unless staff have set their own."""
     if db.session.get(Authority, 1) is None:
-        db.session.add(Authority(
-            id=1, name_en="Directorate for EU Affairs (demo)", name_tr="Avrupa Birliği Başkanlığı (demo)",
-            address="Örnek Mahallesi 2082. Cadde No: 4\n06510 Çankaya / Ankara\nTürkiye",
-            signatory_name="Deniz Yılmaz", signatory_title_en="Head of the Department for Financial Cooperation",
-            signatory_title_tr="Mali İşbirliği Dairesi Başkanı"))
+        db.session.add(
+            Authority(
+                id=1,
+                name_en="Directorate for EU Affairs (demo)",
+                name_tr="Avrupa Birliği Başkanlığı (demo)",
+                address="Örnek Mahallesi 2082. Cadde No: 4\n06510 Çankaya / Ankara\nTürkiye",
+                signatory_name="Deniz Yılmaz",
+                signatory_title_en="Head of the Department for Financial Cooperation",
+                signatory_title_tr="Mali İşbirliği Dairesi Başkanı",
+            )
+        )
 
 
 def lead_email(short_name: str) -> str:
@@ -110,16 +166,22 @@ def lead_email(short_name: str) -> str:
 
 
 def recognisable(bundle: dict) -> dict:
-    """The example bundle with real authorities and projects in place of its placeholders ("Mersin Belediyesi 1",
-    "Commune 1", "Twinning project 1"); amounts, scores, dates and references are left as they are."""
+    """The example bundle with real authorities and projects in place of its placeholders ("Mersin
+    Belediyesi 1", "Commune 1", "Twinning project 1"); amounts, scores, dates and references are
+    left as they are."""
     data = copy.deepcopy(bundle)
-    data["call"].update(title="Town Twinning between Türkiye and the EU 2018",
-                        description="Joint projects of a Turkish municipality and a local authority of an EU member "
-                                    "state: grants of EUR 60,000 to 130,000 for 12 to 24 months.")
+    data["call"].update(
+        title="Town Twinning between Türkiye and the EU 2018",
+        description="Joint projects of a Turkish municipality and a local authority of an EU "
+        "member "
+        "state: grants of EUR 60,000 to 130,000 for 12 to 24 months.",
+    )
     turkish, european = iter(TURKISH), {country: iter(rows) for country, rows in EUROPEAN.items()}
     short = {}
     for org in data["organisations"]:
-        name, official, region, population = next(turkish if org["country"] == "TR" else european[org["country"]])
+        name, official, region, population = next(
+            turkish if org["country"] == "TR" else european[org["country"]]
+        )
         org.update(name=official, region=region, population=population)
         short[org["key"]] = name
     used: Counter[str] = Counter()
@@ -128,22 +190,34 @@ def recognisable(bundle: dict) -> dict:
         projects = PROJECTS[app["theme"]]
         title, stem, summary = projects[used[app["theme"]] % len(projects)]
         used[app["theme"]] += 1
-        app.update(title=title.format(**names), summary=summary.format(**names),
-                   acronym=f"{stem}-{fold(names['tr'])[:3].upper()}")
+        app.update(
+            title=title.format(**names),
+            summary=summary.format(**names),
+            acronym=f"{stem}-{fold(names['tr'])[:3].upper()}",
+        )
     return data
 
 
 def _lead_users(bundle: dict, password_hash: str) -> None:
-    """A verified project officer (Turkish) for every lead municipality, so that finalising sends its letter."""
+    """A verified project officer (Turkish) for every lead municipality, so that finalising sends
+    its letter."""
     leads = {app["lead"] for app in bundle["applications"]}
-    orgs = {o.key: o for o in db.session.scalars(select(Organisation).where(Organisation.key.in_(leads)))}
+    orgs = {
+        o.key: o
+        for o in db.session.scalars(select(Organisation).where(Organisation.key.in_(leads)))
+    }
     turkish = [org for org in bundle["organisations"] if org["country"] == "TR"]
     for index, item in enumerate(turkish):
         if item["key"] not in orgs:
             continue
         email = lead_email(TURKISH[index][0])
         user = db.session.scalar(select(User).where(User.email == email)) or User(email=email)
-        user.name, user.role, user.active, user.locale = officer_name(index), Role.applicant, True, "tr"
+        user.name, user.role, user.active, user.locale = (
+            officer_name(index),
+            Role.applicant,
+            True,
+            "tr",
+        )
         user.organisation = orgs[item["key"]]
         user.member_verified_at = user.member_verified_at or now_utc()
         user.email_confirmed_at = user.email_confirmed_at or now_utc()
@@ -152,7 +226,8 @@ def _lead_users(bundle: dict, password_hash: str) -> None:
 
 
 def _assessors_log_in(bundle: dict, password_hash: str) -> None:
-    """The example's assessors log in with the demo password (the bundle brings them without one)."""
+    """The example's assessors log in with the demo password (the bundle brings them without
+    one)."""
     emails = [item["email"].lower() for item in bundle["evaluators"]]
     for user in db.session.scalars(select(User).where(User.email.in_(emails))):
         user.password_hash = password_hash
@@ -160,38 +235,59 @@ def _assessors_log_in(bundle: dict, password_hash: str) -> None:
 
 
 def _narratives(call: Call) -> None:
-    """The narrative a full application has (the bundle carries the summary only) and its start month."""
-    short = {official: name for rows in (TURKISH, *EUROPEAN.values()) for name, official, *_rest in rows}
+    """The narrative a full application has (the bundle carries the summary only) and its start
+    month."""
+    short = {
+        official: name for rows in (TURKISH, *EUROPEAN.values()) for name, official, *_rest in rows
+    }
     for app in db.session.scalars(select(Application).where(Application.call_id == call.id)):
-        names = {"tr": short.get(app.lead.name, app.lead.name),
-                 "eu": short.get(app.partners[0].organisation.name, "") if app.partners else ""}
+        names = {
+            "tr": short.get(app.lead.name, app.lead.name),
+            "eu": short.get(app.partners[0].organisation.name, "") if app.partners else "",
+        }
         app.objectives, app.activities = OBJECTIVES.format(**names), ACTIVITIES.format(**names)
         app.expected_results, app.start_month = RESULTS.format(**names), 1
 
 
 def _evaluation_call(bundle: dict, evaluator: User) -> Call:
-    """A call in evaluation: ten of the example's applications, admissible, each assigned to the demo
-    evaluator and to one of the example's assessors; replaced on every load, so it starts unscored."""
+    """A call in evaluation: ten of the example's applications, admissible, each assigned to the
+    demo evaluator and to one of the example's assessors; replaced on every load, so it starts
+    unscored."""
     data = copy.deepcopy(bundle)
-    data["call"].update(reference=EVALUATION_CALL, title="Town Twinning 2025: evaluation in progress",
-                        status="evaluation")
+    data["call"].update(
+        reference=EVALUATION_CALL,
+        title="Town Twinning 2025: evaluation in progress",
+        status="evaluation",
+    )
     data["applications"] = data["applications"][:10]
     for application in data["applications"]:
         application["reference"] = application["reference"].replace(EXAMPLE_CALL, EVALUATION_CALL)
         stage = application["full_application"]
-        stage.update(status="admissible", evaluations=[], final_score=None, rank=None, awarded_amount=None)
+        stage.update(
+            status="admissible", evaluations=[], final_score=None, rank=None, awarded_amount=None
+        )
     call = import_bundle(data, replace=True)
     assessor = db.session.scalar(select(User).where(User.email == data["evaluators"][0]["email"]))
-    db.session.add(CallEvaluator(call_id=call.id, user_id=evaluator.id))  # the example's assessors are in already
-    stages = db.session.scalars(select(ApplicationStage).join(ApplicationStage.application)
-                                .where(Application.call_id == call.id))
-    db.session.add_all(Assignment(stage_id=stage.id, evaluator_id=user.id)
-                       for stage in stages for user in (evaluator, assessor))
+    db.session.add(
+        CallEvaluator(call_id=call.id, user_id=evaluator.id)
+    )  # the example's assessors are in already
+    stages = db.session.scalars(
+        select(ApplicationStage)
+        .join(ApplicationStage.application)
+        .where(Application.call_id == call.id)
+    )
+    db.session.add_all(
+        Assignment(stage_id=stage.id, evaluator_id=user.id)
+        for stage in stages
+        for user in (evaluator, assessor)
+    )
     return call
 
 
 def _organisation(key: str, fields: dict) -> Organisation:
-    org = db.session.scalar(select(Organisation).where(Organisation.key == key)) or Organisation(key=key)
+    org = db.session.scalar(select(Organisation).where(Organisation.key == key)) or Organisation(
+        key=key
+    )
     for name, value in fields.items():
         setattr(org, name, OrganisationType(value) if name == "type" else value)
     org.verified_at = org.verified_at or now_utc()
@@ -210,7 +306,8 @@ def _user(email: str, name: str, role: Role, org: Organisation | None) -> User:
 
 
 def _open_call() -> Call:
-    """The open call, created once: opened yesterday, closing in about 60 days at 17:00 in its time zone."""
+    """The open call, created once: opened yesterday, closing in about 60 days at 17:00 in its time
+    zone."""
     call = db.session.scalar(select(Call).where(Call.reference == OPEN_CALL))
     if call is not None:
         return call
@@ -223,16 +320,37 @@ def _open_call() -> Call:
     half = (total / 2).quantize(Decimal("0.01"))
     settings.pop("procedure")
     call = Call(
-        reference=OPEN_CALL, title="Town Twinning between Türkiye and the EU 2026",
-        description="Joint projects of a Turkish local authority and a local authority of an EU member state: "
-                    "grants of EUR 60,000 to 130,000 for 12 to 24 months.",
-        status=CallStatus.published, procedure=Procedure.open, award_rule=AwardRule(settings.pop("award_rule")),
-        themes=["environment", "culture", "youth", "tourism"], total_budget=total,
-        opens_at=now - timedelta(days=1), deadline=datetime.combine(closing_day, time(17, 0), tzinfo=zone),
-        published_at=now, discrepancy_threshold=default_discrepancy(grid.max_total), grids=[grid],
-        lots=[Lot(position=0, code="LOT1", name="Environment and climate", themes=["environment"], budget=half),
-              Lot(position=1, code="LOT2", name="Culture, youth and tourism", themes=["culture", "youth", "tourism"],
-                  budget=total - half)],
+        reference=OPEN_CALL,
+        title="Town Twinning between Türkiye and the EU 2026",
+        description="Joint projects of a Turkish local authority and a local authority of an EU "
+        "member state: "
+        "grants of EUR 60,000 to 130,000 for 12 to 24 months.",
+        status=CallStatus.published,
+        procedure=Procedure.open,
+        award_rule=AwardRule(settings.pop("award_rule")),
+        themes=["environment", "culture", "youth", "tourism"],
+        total_budget=total,
+        opens_at=now - timedelta(days=1),
+        deadline=datetime.combine(closing_day, time(17, 0), tzinfo=zone),
+        published_at=now,
+        discrepancy_threshold=default_discrepancy(grid.max_total),
+        grids=[grid],
+        lots=[
+            Lot(
+                position=0,
+                code="LOT1",
+                name="Environment and climate",
+                themes=["environment"],
+                budget=half,
+            ),
+            Lot(
+                position=1,
+                code="LOT2",
+                name="Culture, youth and tourism",
+                themes=["culture", "youth", "tourism"],
+                budget=total - half,
+            ),
+        ],
         **settings,
     )
     db.session.add(call)

@@ -1,4 +1,5 @@
 """Language selection and locale-aware formatting of money and times."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -39,13 +40,17 @@ def lazy_gettext(string: str, **variables: object) -> LazyText:
 
 def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
-    if not has_request_context():  # a job or command: the default, unless it forces one (force_locale)
+    if (
+        not has_request_context()
+    ):  # a job or command: the default, unless it forces one (force_locale)
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in supported:
         return current_user.locale
     if session.get("lang") in supported:
         return session["lang"]
-    return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return (
+        request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def money(amount: Decimal | None, currency: str = "EUR") -> str:
@@ -54,8 +59,8 @@ def money(amount: Decimal | None, currency: str = "EUR") -> str:
 
 @lru_cache(maxsize=4096)
 def _currency(amount: Decimal, currency: str, locale: Locale) -> str:
-    """Babel's formatting, remembered: a long list repeats amounts, and babel reads its locale data for each
-    (timings in bench/BENCHMARKS.md, "Money formatting")."""
+    """Babel's formatting, remembered: a long list repeats amounts, and babel reads its locale data
+    for each (timings in bench/BENCHMARKS.md, "Money formatting")."""
     return format_currency(amount, currency, locale=locale)
 
 
@@ -68,8 +73,8 @@ def file_size(size: int | None) -> str:
 
 
 def name_order(name: str | None) -> tuple:
-    """How the current reader expects a name sorted: 'Evaluator 2' before 'Evaluator 10', and in Turkish
-    the Turkish alphabet (Cem, Çelik, Demir)."""
+    """How the current reader expects a name sorted: 'Evaluator 2' before 'Evaluator 10', and in
+    Turkish the Turkish alphabet (Cem, Çelik, Demir)."""
     return name_key(name, get_locale())
 
 
@@ -79,8 +84,9 @@ def display_zone() -> str:
 
 
 def local_time(moment: datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
-    """A time shown in the given IANA zone (a call's), with the zone named (e.g. 'Europe/Istanbul'); a time
-    that belongs to no call (an account's, an e-mail's) in the programme's zone, the setting TIMEZONE."""
+    """A time shown in the given IANA zone (a call's), with the zone named (e.g. 'Europe/Istanbul');
+    a time that belongs to no call (an account's, an e-mail's) in the programme's zone, the setting
+    TIMEZONE."""
     if moment is None:
         return "–"
     tz = tz or display_zone()
@@ -89,14 +95,14 @@ def local_time(moment: datetime | None, tz: str | None = None, fmt: str = "mediu
 
 
 def localized(row: object, name: str = "title") -> str:
-    """A text kept in English (`row.title`) and Turkish (`row.title_tr`), such as a grid's section or criterion
-    (`title`, `description`), in the current language, else in the other one."""
+    """A text kept in English (`row.title`) and Turkish (`row.title_tr`), such as a grid's section
+    or criterion (`title`, `description`), in the current language, else in the other one."""
     return in_language(getattr(row, name), getattr(row, f"{name}_tr", ""), get_locale())
 
 
 def issue_text(issue: Issue | InputError) -> str:
-    """An issue's message in the user's language, money and times formatted for the locale (a time in its
-    zone, the zone named)."""
+    """An issue's message in the user's language, money and times formatted for the locale (a time
+    in its zone, the zone named)."""
     return gettext(issue.message, **{k: _param(v) for k, v in issue.params.items()})
 
 

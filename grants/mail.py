@@ -1,4 +1,5 @@
 """E-mail: every message is kept in the outbox and delivered by a background job."""
+
 from __future__ import annotations
 
 import logging
@@ -20,8 +21,14 @@ from grants.models.base import now_utc
 log = logging.getLogger(__name__)
 
 
-def send(to: str, subject: str, template: str, locale: str | None = None,
-         attachment: tuple[str, bytes] | None = None, **context) -> OutboxMessage:
+def send(
+    to: str,
+    subject: str,
+    template: str,
+    locale: str | None = None,
+    attachment: tuple[str, bytes] | None = None,
+    **context,
+) -> OutboxMessage:
     """Render a text template in the recipient's language and queue it for delivery after commit.
 
     `attachment` (file name, content) is stored under UPLOAD_DIR/outbox/ and sent with the message.
@@ -47,8 +54,12 @@ def resend_queued_mail() -> int:
     """Queue again the e-mails still waiting (for half a minute or more) that rq does not have."""
     from grants.jobs import enqueue, queued
 
-    waiting = db.session.scalars(select(OutboxMessage.id).where(
-        OutboxMessage.status == MailStatus.queued, OutboxMessage.created_at < now_utc() - RESEND_AFTER)).all()
+    waiting = db.session.scalars(
+        select(OutboxMessage.id).where(
+            OutboxMessage.status == MailStatus.queued,
+            OutboxMessage.created_at < now_utc() - RESEND_AFTER,
+        )
+    ).all()
     missing = [mid for mid in waiting if not queued(mail_job_id(mid))]
     for message_id in missing:
         enqueue(deliver, message_id, job_id=mail_job_id(message_id))
@@ -105,5 +116,9 @@ def attachment_bytes(message: OutboxMessage) -> bytes:
 def _attach(email: EmailMessage, message: OutboxMessage) -> None:
     kind = mimetypes.guess_type(message.attachment_name)[0] or "application/octet-stream"
     maintype, subtype = kind.split("/", 1)
-    email.add_attachment(attachment_bytes(message), maintype=maintype, subtype=subtype,
-                         filename=message.attachment_name)
+    email.add_attachment(
+        attachment_bytes(message),
+        maintype=maintype,
+        subtype=subtype,
+        filename=message.attachment_name,
+    )

@@ -1,36 +1,64 @@
 """The only writers of a status: `move_stage` for an application stage, `move_call` for a call.
 
-Each checks the move against the transition table (grants/rules/transitions.py), sets the status and writes the
-audit event, in the caller's unit of work. Bulk writers that change many rows in one UPDATE (the ranking, the
-conditional submission) call the same `check_stage_transition` for every row and write their events with
-`audit.record_all`.
+Each checks the move against the transition table (grants/rules/transitions.py), sets the status and
+writes the audit event, in the caller's unit of work. Bulk writers that change many rows in one
+UPDATE (the ranking, the conditional submission) call the same `check_stage_transition` for every
+row and write their events with `audit.record_all`.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 from grants.audit import record
 from grants.models import ApplicationStage, Call
-from grants.rules.transitions import CallStatus, StageStatus, check_call_transition, check_stage_transition
+from grants.rules.transitions import (
+    CallStatus,
+    StageStatus,
+    check_call_transition,
+    check_stage_transition,
+)
 
 
-def move_stage(stage: ApplicationStage, new: StageStatus, *, action: str, user_id: int | None = None,
-               before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-               audited: Any = None) -> None:
-    """Move `stage` to `new` (InvalidTransition if the table forbids it) and audit it as `action`; `before`
-    and `after` add to the recorded status what else the move changed; `audited` is the object the event is
-    about when it is not the stage (a staff decision is recorded on its application)."""
+def move_stage(
+    stage: ApplicationStage,
+    new: StageStatus,
+    *,
+    action: str,
+    user_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    audited: Any = None,
+) -> None:
+    """Move `stage` to `new` (InvalidTransition if the table forbids it) and audit it as `action`;
+    `before` and `after` add to the recorded status what else the move changed; `audited` is the
+    object the event is about when it is not the stage (a staff decision is recorded on its
+    application)."""
     old = stage.status
     check_stage_transition(old, new)
     stage.status = new
-    record(action, stage if audited is None else audited, {"status": old, **(before or {})},
-           {"status": new, **(after or {})}, user_id)
+    record(
+        action,
+        stage if audited is None else audited,
+        {"status": old, **(before or {})},
+        {"status": new, **(after or {})},
+        user_id,
+    )
 
 
-def move_call(call: Call, new: CallStatus, *, action: str, user_id: int | None = None,
-              before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
+def move_call(
+    call: Call,
+    new: CallStatus,
+    *,
+    action: str,
+    user_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
     """Move `call` to `new` (InvalidTransition if the table forbids it) and audit it as `action`."""
     old = call.status
     check_call_transition(old, new)
     call.status = new
-    record(action, call, {"status": old, **(before or {})}, {"status": new, **(after or {})}, user_id)
+    record(
+        action, call, {"status": old, **(before or {})}, {"status": new, **(after or {})}, user_id
+    )

@@ -1,8 +1,10 @@
-"""Every Jinja filter and global of the pages and e-mails, registered once by the app factory (grants/__init__.py).
+"""Every Jinja filter and global of the pages and e-mails, registered once by the app factory
+(grants/__init__.py).
 
-The documents (reports/) are rendered with the environment they are given: the app's, with these filters, or
-one of their own (reports/receipt.py).
+The documents (reports/) are rendered with the environment they are given: the app's, with these
+filters, or one of their own (reports/receipt.py).
 """
+
 from __future__ import annotations
 
 from flask import Flask
@@ -24,33 +26,53 @@ from grants.submission.versions import submission_state as state_of
 
 FILTERS = {
     # numbers, money and times, for the reader's locale (and a call's zone)
-    "money": money, "number": number, "local_time": local_time, "file_size": file_size, "localized": localized,
-    "points": awards.points, "local_date": awards.local_date, "long_date": awards.long_date,
-    "rate_percent": rate_percent, "time_left": time_left,
+    "money": money,
+    "number": number,
+    "local_time": local_time,
+    "file_size": file_size,
+    "localized": localized,
+    "points": awards.points,
+    "local_date": awards.local_date,
+    "long_date": awards.long_date,
+    "rate_percent": rate_percent,
+    "time_left": time_left,
     # names of statuses and kinds (grants/labels.py and the features' own)
-    **labels.FILTERS, "call_status": labels.call_status, "outcome": labels.application_status,
-    "stage_label": labels.stage_name, "export_status": export_status, "role_label": role_label,
-    "country_name": country_name, "organisation_type": organisation_type_label, "org_types": org_types,
+    **labels.FILTERS,
+    "call_status": labels.call_status,
+    "outcome": labels.application_status,
+    "stage_label": labels.stage_name,
+    "export_status": export_status,
+    "role_label": role_label,
+    "country_name": country_name,
+    "organisation_type": organisation_type_label,
+    "org_types": org_types,
     "countries": countries,
     # budget
     "line_total": saved_line_total,
     # refusals and problems, in the reader's language
     "issue_text": issue_text,
     # call documents
-    "document_label": document_label, "document_language": language_label,
+    "document_label": document_label,
+    "document_language": language_label,
 }
 
 
 def submission_state(application, stage) -> str | None:
-    """'reopened', 'lapsed' (reopened and not submitted again before the deadline) or None, for the pages."""
+    """'reopened', 'lapsed' (reopened and not submitted again before the deadline) or None, for the
+    pages."""
     state = state_of(application, stage, clock.now())
     return state.value if state else None
 
 
-GLOBALS = {"describe_change": describe_change, "submission_state": submission_state,
-           "submission_view": submission_view,  # the application pages' submission part
-           "call_documents": calldocs_queries.documents_of, "call_corrigenda": calldocs_queries.corrigenda_of,
-           "clarification_windows": calldocs_queries.windows, "attachment_templates": attachment_templates}
+GLOBALS = {
+    "describe_change": describe_change,
+    "submission_state": submission_state,
+    "submission_view": submission_view,  # the application pages' submission part
+    "call_documents": calldocs_queries.documents_of,
+    "call_corrigenda": calldocs_queries.corrigenda_of,
+    "clarification_windows": calldocs_queries.windows,
+    "attachment_templates": attachment_templates,
+}
 
 
 def _locale() -> dict:

@@ -1,16 +1,17 @@
 """The request boundary: one unit of work per request.
 
-A request that changes something (POST, PUT, PATCH, DELETE) and answers below 400 is committed here, after the
-route, and the jobs its services deferred are sent then (`jobs.commit`); any other answer, and any exception,
-rolls back. Routes never commit or roll back themselves.
+A request that changes something (POST, PUT, PATCH, DELETE) and answers below 400 is committed here,
+after the route, and the jobs its services deferred are sent then (`jobs.commit`); any other answer,
+and any exception, rolls back. Routes never commit or roll back themselves.
 
-A use case refuses with `Refused` (grants/rules/problems.py). A route that shows the refusal on its form wraps
-the call in `refusals(form)`; one that does not lets it escape, and the handler here rolls back, shows it as a
-message and sends the user back to the page they came from.
+A use case refuses with `Refused` (grants/rules/problems.py). A route that shows the refusal on its
+form wraps the call in `refusals(form)`; one that does not lets it escape, and the handler here
+rolls back, shows it as a message and sends the user back to the page they came from.
 
-A GET never writes: what a GET changed is rolled back, and under tests it is an error. (A link e-mailed to
-confirm something opens a page whose button POSTs.)
+A GET never writes: what a GET changed is rolled back, and under tests it is an error. (A link
+e-mailed to confirm something opens a page whose button POSTs.)
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,7 +21,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, g, has_request_context, redirect, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+)
 from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -38,7 +48,8 @@ _GET_COMMITTED = "get_committed"
 
 
 class GetWrote(RuntimeError):
-    """A GET request changed the database (only raised under tests; in production it is rolled back)."""
+    """A GET request changed the database (only raised under tests; in production it is rolled
+    back)."""
 
 
 @event.listens_for(Session, "after_flush")
@@ -58,7 +69,8 @@ def _rolled_back(session: Session, _previous: Any) -> None:
 
 
 def _start() -> None:
-    """Start counting this request's writes (a test's own pending rows, flushed first, are not the request's)."""
+    """Start counting this request's writes (a test's own pending rows, flushed first, are not the
+    request's)."""
     session = db.session()
     if session.new or session.dirty or session.deleted:
         session.flush()
@@ -84,8 +96,9 @@ class Outcome:
 
 
 def _field(form: Any, name: str) -> Any:
-    """The input of `form` named `name`: a field, or a row's field in a list of subforms ('lots-1-budget'); not
-    a list itself (its issue goes among the form's errors, as its rows show only their own)."""
+    """The input of `form` named `name`: a field, or a row's field in a list of subforms
+    ('lots-1-budget'); not a list itself (its issue goes among the form's errors, as its rows show
+    only their own)."""
     if form is None or not name:
         return None
     if not hasattr(form, "_fields"):
@@ -103,7 +116,8 @@ def _inputs(form: Any) -> Iterator[Any]:
 
 
 def show(refused: Refused, form: Any = None) -> None:
-    """Each issue of a refusal on the form field it names, else among the form's errors, else as a message."""
+    """Each issue of a refusal on the form field it names, else among the form's errors, else as a
+    message."""
     for issue in refused.issues:
         field = _field(form, issue.field)
         if field is not None and hasattr(field, "errors"):
@@ -116,7 +130,8 @@ def show(refused: Refused, form: Any = None) -> None:
 
 @contextmanager
 def refusals(form: Any = None) -> Iterator[Outcome]:
-    """Run a use case; a refusal rolls back what it wrote and is shown on `form` (or as a message)."""
+    """Run a use case; a refusal rolls back what it wrote and is shown on `form` (or as a
+    message)."""
     outcome = Outcome()
     try:
         yield outcome
@@ -127,13 +142,14 @@ def refusals(form: Any = None) -> Iterator[Outcome]:
 
 
 def keep_writes() -> None:
-    """This request saved part of what was sent (the valid fields) and answers 4xx for the rest: commit what
-    it saved anyway. Never for a 5xx."""
+    """This request saved part of what was sent (the valid fields) and answers 4xx for the rest:
+    commit what it saved anyway. Never for a 5xx."""
     g.keep_writes = True
 
 
 def when_queue_unreachable(message: str) -> None:
-    """The warning to show if the jobs of this request cannot be queued (Redis down); the work is kept."""
+    """The warning to show if the jobs of this request cannot be queued (Redis down); the work is
+    kept."""
     g.queue_unreachable_message = message
 
 
@@ -142,8 +158,12 @@ def _finish(response):
         committed = db.session().info.pop(_GET_COMMITTED, None)
         if wrote() or committed:
             db.session.rollback()
-            log.error("%s %s wrote to the database%s", request.method, request.path,
-                      " (and committed)" if committed else "; rolled back")
+            log.error(
+                "%s %s wrote to the database%s",
+                request.method,
+                request.path,
+                " (and committed)" if committed else "; rolled back",
+            )
             if current_app.testing:
                 raise GetWrote(f"{request.method} {request.path} wrote to the database")
         return response
@@ -152,9 +172,15 @@ def _finish(response):
             db.session.rollback()
         return response
     if not jobs.commit():
-        flash(g.get("queue_unreachable_message") or _(
-            "Saved, but the job queue cannot be reached right now: what was to be sent is kept and goes as "
-            "soon as the queue is back."), "warning")
+        flash(
+            g.get("queue_unreachable_message")
+            or _(
+                "Saved, but the job queue cannot be reached right now: what was to be sent is kept "
+                "and goes as "
+                "soon as the queue is back."
+            ),
+            "warning",
+        )
     return response
 
 
@@ -164,7 +190,9 @@ def _refused(refused: Refused):
     back = _same_site(request.referrer)
     if back and request.method not in SAFE_METHODS:
         return redirect(back)
-    return render_template("errors/error.html", code=409, message="; ".join(map(issue_text, refused.issues))), 409
+    return render_template(
+        "errors/error.html", code=409, message="; ".join(map(issue_text, refused.issues))
+    ), 409
 
 
 def _same_site(referrer: str | None) -> str | None:

@@ -1,11 +1,12 @@
 """The summary of a submitted application (PDF), from plain data.
 
-What the applicant submitted last: the receipt's data (reference, call, lot, partnership, project with
-all its text, budget and attachments; reports.receipt), kept at submission. Rendered from
+What the applicant submitted last: the receipt's data (reference, call, lot, partnership, project
+with all its text, budget and attachments; reports.receipt), kept at submission. Rendered from
 templates/reports/application_summary.html with the Jinja environment the caller passes in (the
 application's own, whose gettext and filters follow the locale chosen with
 flask_babel.force_locale). This module imports no Flask and touches no database.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

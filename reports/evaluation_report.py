@@ -7,6 +7,7 @@ passes in: the application's own, whose gettext and filters (`money`, `points`, 
 numbers, table of contents) are in evaluation_report.css next to the template. This module imports
 no Flask and touches no database.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -32,8 +33,10 @@ DECIDED = {status.value for status in transitions.DECIDED}
 EVALUATED = {status.value for status in transitions.SCORED}
 ADMISSIBLE = {status.value for status in transitions.IN_EVALUATION}
 PENDING = {status.value for status in transitions.UNDECIDED}  # no decision yet
-OUTCOMES = {"concept_note": ("shortlisted", "not_shortlisted"),
-            "full_application": ("awarded", "reserve", "not_selected")}
+OUTCOMES = {
+    "concept_note": ("shortlisted", "not_shortlisted"),
+    "full_application": ("awarded", "reserve", "not_selected"),
+}
 NOT_FUNDED = tuple(status.value for status in transitions.NOT_FUNDED)
 
 
@@ -108,7 +111,9 @@ class Row:
     awarded: Decimal | None = None
     missed: tuple[MissedThreshold, ...] = ()  # below threshold: what it missed
     reasons: tuple[str, ...] = ()  # inadmissible: the staff's reasons; withdrawn: the applicant's
-    changed: str | None = None  # the justification of the override its decision stands on, if staff changed it
+    changed: str | None = (
+        None  # the justification of the override its decision stands on, if staff changed it
+    )
 
 
 @dataclass(frozen=True)
@@ -142,14 +147,18 @@ class EvaluationReport:
     currency: str
     timezone: str
     date: datetime  # when the report was made
-    figures: tuple[tuple[str, str], ...]  # (label, value) of the call's settings, in the reader's language
+    figures: tuple[
+        tuple[str, str], ...
+    ]  # (label, value) of the call's settings, in the reader's language
     lots: tuple[LotFigure, ...]
     timeline: Timeline
     committee: tuple[Member, ...]
     counts: dict[str, dict[str, int]]  # stage -> count name -> applications (see stage_counts)
     tables: tuple[LotTable, ...]
     not_funded: tuple[Row, ...]
-    charts: dict[str, list[Tally]] = field(default_factory=dict)  # "lot", "country", "region" -> tallies
+    charts: dict[str, list[Tally]] = field(
+        default_factory=dict
+    )  # "lot", "country", "region" -> tallies
     overrides: tuple[Override, ...] = ()  # oldest first, the discarded ones too
     declarations: tuple[Declaration, ...] = ()  # per application, in the order they were made
 
@@ -164,8 +173,12 @@ class EvaluationReport:
     @property
     def not_funded_groups(self) -> list[tuple[str, str, list[Row]]]:
         """(stage, outcome, rows) in the order of not_funded (see not_funded_order)."""
-        return [(stage, outcome, list(rows))
-                for (stage, outcome), rows in groupby(self.not_funded, key=lambda r: (r.stage, r.outcome))]
+        return [
+            (stage, outcome, list(rows))
+            for (stage, outcome), rows in groupby(
+                self.not_funded, key=lambda r: (r.stage, r.outcome)
+            )
+        ]
 
     @property
     def stages(self) -> list[str]:
@@ -174,9 +187,20 @@ class EvaluationReport:
     @property
     def count_names(self) -> list[str]:
         """The rows of the counts table: every count that one of the stages has."""
-        names = ["submitted", "admissible", "inadmissible", "evaluated", "below_threshold",
-                 *(n for s in ("concept_note", "full_application") if s in self.counts for n in OUTCOMES[s]),
-                 "withdrawn"]
+        names = [
+            "submitted",
+            "admissible",
+            "inadmissible",
+            "evaluated",
+            "below_threshold",
+            *(
+                n
+                for s in ("concept_note", "full_application")
+                if s in self.counts
+                for n in OUTCOMES[s]
+            ),
+            "withdrawn",
+        ]
         return names + (["pending"] if any(c["pending"] for c in self.counts.values()) else [])
 
 
@@ -187,14 +211,21 @@ def stage_counts(stage: str, statuses: Iterable[str]) -> dict[str, int]:
     def among(group: Iterable[str]) -> int:
         return sum(found[s] for s in group)
 
-    return {"submitted": found.total(), "admissible": among(ADMISSIBLE), "inadmissible": found["inadmissible"],
-            "evaluated": among(EVALUATED), "below_threshold": found["below_threshold"],
-            **{s: found[s] for s in OUTCOMES[stage]}, "withdrawn": found["withdrawn"], "pending": among(PENDING)}
+    return {
+        "submitted": found.total(),
+        "admissible": among(ADMISSIBLE),
+        "inadmissible": found["inadmissible"],
+        "evaluated": among(EVALUATED),
+        "below_threshold": found["below_threshold"],
+        **{s: found[s] for s in OUTCOMES[stage]},
+        "withdrawn": found["withdrawn"],
+        "pending": among(PENDING),
+    }
 
 
 def not_funded_order(row: Row) -> tuple[str, int]:
-    """Rejected applications grouped by stage and outcome, in NOT_FUNDED order (a stable sort keeps each
-    group in the order given: rank, then number)."""
+    """Rejected applications grouped by stage and outcome, in NOT_FUNDED order (a stable sort keeps
+    each group in the order given: rank, then number)."""
     return row.stage, NOT_FUNDED.index(row.outcome)
 
 
@@ -204,23 +235,34 @@ def render_report(env: Environment, report: EvaluationReport, lang: str = "en") 
 
 
 def css_string(text: str) -> str:
-    """`text` as a quoted CSS string (for `content`): quotes, backslashes and line breaks escaped."""
+    """`text` as a quoted CSS string (for `content`): quotes, backslashes and line breaks
+    escaped."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("\r", "")
     return f'"{escaped}"'
 
 
 def mark_style(mark: str) -> CSS:
-    """`mark` (e.g. "DRAFT — not final") at the top of every page, the cover and landscape pages too."""
-    return CSS(string="@page { @top-center { content: %s; color: #b00020; font-weight: bold; font-size: 9pt;"
-                      " letter-spacing: 0.4pt; } } @page :first { @top-center { font-size: 16pt; } }"
-                      % css_string(mark))
+    """`mark` (e.g. "DRAFT — not final") at the top of every page, the cover and landscape pages
+    too."""
+    return CSS(
+        string="@page { @top-center { content: %s; color: #b00020; font-weight: bold; font-size: "
+        "9pt;"
+        " letter-spacing: 0.4pt; } } @page :first { @top-center { font-size: 16pt; } }"
+        % css_string(mark)
+    )
 
 
-def write_report(env: Environment, report: EvaluationReport, path: Path, lang: str = "en",
-                 laid_out: Callable[[], None] = lambda: None, mark: str | None = None) -> None:
+def write_report(
+    env: Environment,
+    report: EvaluationReport,
+    path: Path,
+    lang: str = "en",
+    laid_out: Callable[[], None] = lambda: None,
+    mark: str | None = None,
+) -> None:
     """Write the report at `path` as a tagged PDF whose title and language are set; `laid_out` is
-    called between the layout (the long part) and the writing. `mark`: a text in the top margin of every
-    page (a report made before the decisions are final says it is a draft)."""
+    called between the layout (the long part) and the writing. `mark`: a text in the top margin of
+    every page (a report made before the decisions are final says it is a draft)."""
     styles = [CSS(filename=STYLES), *([mark_style(mark)] if mark else [])]
     document = HTML(string=render_report(env, report, lang)).render(stylesheets=styles)
     laid_out()

@@ -1,4 +1,5 @@
-"""360Giving Data Standard (1.4): awarded grants as a JSON package, its flat CSV form, and validation.
+"""360Giving Data Standard (1.4): awarded grants as a JSON package, its flat CSV form, and
+validation.
 
 Data in, text out: the caller gives plain grant records, the funder and the schema directory.
 Identifiers follow the 360Giving rules: a grant is "<publisher prefix>-<reference>"; an organisation
@@ -6,6 +7,7 @@ without an identifier in a recognised register gets "<publisher prefix>-ORG-<int
 funder is an org-id (https://org-id.guide) identifier. The CSV has one row per grant and the
 standard's flattened column titles ("Recipient Org:Identifier"...), read from the schema itself.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,13 +23,29 @@ PACKAGE_SCHEMA = "360-giving-package-schema.json"
 GRANT_SCHEMA = "360-giving-schema.json"
 VERSION = "1.4"
 # one-item arrays are rolled up into the grant's row, as the standard's spreadsheet template does
-COLUMNS = (("id",), ("title",), ("description",), ("currency",), ("amountAppliedFor",), ("amountAwarded",),
-           ("awardDate",), ("plannedDates", "duration"), ("recipientOrganization", "id"),
-           ("recipientOrganization", "name"), ("recipientOrganization", "streetAddress"),
-           ("recipientOrganization", "addressRegion"), ("recipientOrganization", "addressCountry"),
-           ("beneficiaryLocation", "name"), ("beneficiaryLocation", "countryCode"), ("fundingOrganization", "id"),
-           ("fundingOrganization", "name"), ("grantProgramme", "code"), ("grantProgramme", "title"),
-           ("fromOpenCall",), ("dateModified",))
+COLUMNS = (
+    ("id",),
+    ("title",),
+    ("description",),
+    ("currency",),
+    ("amountAppliedFor",),
+    ("amountAwarded",),
+    ("awardDate",),
+    ("plannedDates", "duration"),
+    ("recipientOrganization", "id"),
+    ("recipientOrganization", "name"),
+    ("recipientOrganization", "streetAddress"),
+    ("recipientOrganization", "addressRegion"),
+    ("recipientOrganization", "addressCountry"),
+    ("beneficiaryLocation", "name"),
+    ("beneficiaryLocation", "countryCode"),
+    ("fundingOrganization", "id"),
+    ("fundingOrganization", "name"),
+    ("grantProgramme", "code"),
+    ("grantProgramme", "title"),
+    ("fromOpenCall",),
+    ("dateModified",),
+)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -60,32 +78,51 @@ class Grant:
 
 
 def number(amount: Decimal) -> int | float:
-    """A JSON number for an amount of at most 15 significant digits (Numeric(14, 2)): its shortest float
-    form prints back exactly the same decimal digits, so nothing is rounded."""
+    """A JSON number for an amount of at most 15 significant digits (Numeric(14, 2)): its shortest
+    float form prints back exactly the same decimal digits, so nothing is rounded."""
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
 def grant(record: Grant, funder: Funder) -> dict:
-    recipient = {"id": f"{funder.prefix}-ORG-{record.recipient_id}", "name": record.recipient_name,
-                 "streetAddress": record.recipient_address, "addressRegion": record.recipient_region,
-                 "addressCountry": record.recipient_country_name}
-    location = {"name": record.recipient_region or record.recipient_name, "countryCode": record.recipient_country}
-    out = {"id": f"{funder.prefix}-{record.reference}", "title": record.title,
-           "description": record.description or record.title, "currency": record.currency,
-           "amountAppliedFor": number(record.requested), "amountAwarded": number(record.awarded),
-           "awardDate": record.award_date.isoformat(),
-           "plannedDates": [{"duration": record.duration_months}] if record.duration_months else None,
-           "recipientOrganization": [{k: v for k, v in recipient.items() if v}],
-           "beneficiaryLocation": [location],
-           "fundingOrganization": [{"id": funder.id, "name": funder.name}],
-           "grantProgramme": [{"code": record.programme_code, "title": record.programme_title}],
-           "fromOpenCall": "Yes", "dateModified": record.modified.isoformat()}
+    recipient = {
+        "id": f"{funder.prefix}-ORG-{record.recipient_id}",
+        "name": record.recipient_name,
+        "streetAddress": record.recipient_address,
+        "addressRegion": record.recipient_region,
+        "addressCountry": record.recipient_country_name,
+    }
+    location = {
+        "name": record.recipient_region or record.recipient_name,
+        "countryCode": record.recipient_country,
+    }
+    out = {
+        "id": f"{funder.prefix}-{record.reference}",
+        "title": record.title,
+        "description": record.description or record.title,
+        "currency": record.currency,
+        "amountAppliedFor": number(record.requested),
+        "amountAwarded": number(record.awarded),
+        "awardDate": record.award_date.isoformat(),
+        "plannedDates": [{"duration": record.duration_months}] if record.duration_months else None,
+        "recipientOrganization": [{k: v for k, v in recipient.items() if v}],
+        "beneficiaryLocation": [location],
+        "fundingOrganization": [{"id": funder.id, "name": funder.name}],
+        "grantProgramme": [{"code": record.programme_code, "title": record.programme_title}],
+        "fromOpenCall": "Yes",
+        "dateModified": record.modified.isoformat(),
+    }
     return {k: v for k, v in out.items() if v is not None}
 
 
 def package(grants: list[dict], funder: Funder, title: str, identifier: str, issued: date) -> dict:
-    return {"grants": grants, "version": VERSION, "title": title, "identifier": f"{funder.prefix}-{identifier}",
-            "issued": issued.isoformat(), "publisher": {"identifier": funder.id, "name": funder.name}}
+    return {
+        "grants": grants,
+        "version": VERSION,
+        "title": title,
+        "identifier": f"{funder.prefix}-{identifier}",
+        "issued": issued.isoformat(),
+        "publisher": {"identifier": funder.id, "name": funder.name},
+    }
 
 
 def dumps(data: dict) -> str:
@@ -94,22 +131,29 @@ def dumps(data: dict) -> str:
 
 @cache
 def _schemas(directory: Path) -> tuple[dict, dict]:
-    return tuple(json.loads((directory / name).read_text(encoding="utf-8")) for name in (PACKAGE_SCHEMA, GRANT_SCHEMA))
+    return tuple(
+        json.loads((directory / name).read_text(encoding="utf-8"))
+        for name in (PACKAGE_SCHEMA, GRANT_SCHEMA)
+    )
 
 
 def problems(data: dict, directory: Path) -> list[str]:
-    """Where the package breaks the schemas. The package refers to the grant schema by the URL of an earlier
-    release (1.4.2); both that URL and the grant schema's own are resolved to the copy in `directory`."""
+    """Where the package breaks the schemas. The package refers to the grant schema by the URL of an
+    earlier release (1.4.2); both that URL and the grant schema's own are resolved to the copy in
+    `directory`."""
     from jsonschema import Draft202012Validator
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
     package_schema, grant_schema = _schemas(directory)
-    resource = DRAFT202012.create_resource(grant_schema)  # its "$schema" (http://) is not one referencing knows
+    resource = DRAFT202012.create_resource(
+        grant_schema
+    )  # its "$schema" (http://) is not one referencing knows
     refs = {package_schema["properties"]["grants"]["items"]["$ref"], grant_schema["$id"]}
     registry = Registry().with_resources((ref, resource) for ref in refs)
-    validator = Draft202012Validator(package_schema, registry=registry,
-                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = Draft202012Validator(
+        package_schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
     return [f"{error.json_path}: {error.message[:240]}" for error in validator.iter_errors(data)]
 
 
@@ -134,8 +178,8 @@ def _resolve(schema: dict, node: dict) -> dict:
 
 
 def csv_text(data: dict, directory: Path) -> str:
-    """The grants as CSV: the standard's titles, one row per grant; text that a spreadsheet would run as a
-    formula is prefixed with a quote."""
+    """The grants as CSV: the standard's titles, one row per grant; text that a spreadsheet would
+    run as a formula is prefixed with a quote."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(titles(directory))

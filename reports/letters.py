@@ -1,14 +1,15 @@
 """Official letters (PDF) from plain data: the decision letter and the admissibility letter.
 
 A letter is rendered from templates/reports/decision_letter.html or admissibility_letter.html with
-a Jinja environment the caller passes in: the application's own, whose gettext and `money`, `points`,
-`local_date` and `country_name` filters follow the locale active while rendering (the caller chooses
-it, e.g. with flask_babel.force_locale). The letterhead's logo comes in as bytes. This module imports
-no Flask and touches no database.
+a Jinja environment the caller passes in: the application's own, whose gettext and `money`,
+`points`, `local_date` and `country_name` filters follow the locale active while rendering (the
+caller chooses it, e.g. with flask_babel.force_locale). The letterhead's logo comes in as bytes.
+This module imports no Flask and touches no database.
 
 `letter_to_json` / `letter_from_json` keep a letter as JSON-safe data, for the register of issued
 letters: a copy printed later says exactly what the letter said when it was issued.
 """
+
 from __future__ import annotations
 
 import base64
@@ -24,14 +25,21 @@ from weasyprint import HTML
 
 from grants.rules import transitions
 
-TEMPLATES = {"decision": "reports/decision_letter.html", "admissibility": "reports/admissibility_letter.html"}
-ADVERSE = {status.value for status in transitions.ADVERSE}  # letters receive statuses as their values
+TEMPLATES = {
+    "decision": "reports/decision_letter.html",
+    "admissibility": "reports/admissibility_letter.html",
+}
+ADVERSE = {
+    status.value for status in transitions.ADVERSE
+}  # letters receive statuses as their values
 
 
 @dataclass(frozen=True)
 class SectionScore:
     code: str
-    title: str  # in English; `title_tr` in Turkish (the letter shows its language's, else the other)
+    title: (
+        str  # in English; `title_tr` in Turkish (the letter shows its language's, else the other)
+    )
     score: Decimal  # the section's final score
     maximum: int
     threshold: Decimal | None
@@ -67,13 +75,14 @@ class Letterhead:
 
 @dataclass(frozen=True)
 class Reason:
-    """Why the decision is what it is, as far as the letter tells it (grants.awards.queries.letters works it out).
+    """Why the decision is what it is, as far as the letter tells it (grants.awards.queries.letters
+    works it out).
 
     When staff set the current decision (an override or a promotion), `by_staff` and their written
     `justification`. Otherwise, for a decision of the award walk, the walk's reason `why` (fits,
-    above_max, does_not_fit, after_stop), the budget `remaining` then, the `stop_rank` of a strict walk,
-    and whether the reserve list was full; the budget `left` now; and whether applications ranked lower
-    were awarded (or shortlisted), by the award rule or by staff.
+    above_max, does_not_fit, after_stop), the budget `remaining` then, the `stop_rank` of a strict
+    walk, and whether the reserve list was full; the budget `left` now; and whether applications
+    ranked lower were awarded (or shortlisted), by the award rule or by staff.
     """
 
     by_staff: bool = False
@@ -101,9 +110,13 @@ class Letter:
     lead_name: str
     lead_country: str
     stage: str  # concept_note or full_application
-    outcome: str  # the stage's status: awarded, reserve, not_selected, below_threshold, inadmissible...
+    outcome: (
+        str  # the stage's status: awarded, reserve, not_selected, below_threshold, inadmissible...
+    )
     requested_grant: Decimal
-    kind: str = "decision"  # or "admissibility": the result of the administrative and eligibility check
+    kind: str = (
+        "decision"  # or "admissibility": the result of the administrative and eligibility check
+    )
     number: str | None = None  # e.g. TTGS-2027/L/007; None when not issued
     draft: bool = False  # a preview of a letter not issued yet (it says so)
     lead_address: str = ""
@@ -130,16 +143,22 @@ class Letter:
 
     @property
     def reduced(self) -> bool:
-        return (self.outcome == "awarded" and self.awarded_amount is not None
-                and self.awarded_amount < self.requested_grant)
+        return (
+            self.outcome == "awarded"
+            and self.awarded_amount is not None
+            and self.awarded_amount < self.requested_grant
+        )
 
     @property
     def adverse(self) -> bool:
-        """A decision the applicant may complain about: a refusal, or a grant less than requested."""
+        """A decision the applicant may complain about: a refusal, or a grant less than
+        requested."""
         return self.outcome in ADVERSE or self.reduced
 
 
-def render_letter(env: Environment, letter: Letter, lang: str = "en", logo: bytes | None = None) -> str:
+def render_letter(
+    env: Environment, letter: Letter, lang: str = "en", logo: bytes | None = None
+) -> str:
     """The letter as HTML (user text escaped by the environment's autoescape)."""
     source = None
     if logo and letter.letterhead.logo_type:
@@ -147,15 +166,20 @@ def render_letter(env: Environment, letter: Letter, lang: str = "en", logo: byte
     return env.get_template(TEMPLATES[letter.kind]).render(letter=letter, lang=lang, logo=source)
 
 
-def letter_pdf(env: Environment, letter: Letter, lang: str = "en", logo: bytes | None = None) -> bytes:
+def letter_pdf(
+    env: Environment, letter: Letter, lang: str = "en", logo: bytes | None = None
+) -> bytes:
     """A tagged PDF whose title and language are set."""
     return HTML(string=render_letter(env, letter, lang, logo)).write_pdf(pdf_tags=True)
 
 
 # Keeping a letter as JSON -------------------------------------------------------------------------
 
+
 def letter_to_json(letter: Letter) -> dict:
-    """The letter as JSON-safe data: amounts as strings (never floats), times in ISO 8601 with offset."""
+    """The letter as JSON-safe data: amounts as strings (never floats), times in ISO 8601 with
+    offset."""
+
     def plain(value: Any) -> Any:
         if isinstance(value, dict):
             return {k: plain(v) for k, v in value.items()}
@@ -166,6 +190,7 @@ def letter_to_json(letter: Letter) -> dict:
         if isinstance(value, date):  # datetimes too
             return value.isoformat()
         return value
+
     return plain(dataclasses.asdict(letter))
 
 
@@ -177,7 +202,9 @@ def letter_from_json(data: dict) -> Letter:
 def _revive(cls: type, data: dict) -> Any:
     hints = get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{name: _value(hints[name], value) for name, value in data.items() if name in known})
+    return cls(
+        **{name: _value(hints[name], value) for name, value in data.items() if name in known}
+    )
 
 
 def _value(hint: Any, value: Any) -> Any:

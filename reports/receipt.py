@@ -7,6 +7,7 @@ the staff's view of a reopened application never show the draft being corrected 
 The print template `templates/reports/receipt.html` is rendered by a Jinja environment of its
 own (autoescaped, with the caller's translations), so no Flask application or request is needed.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
@@ -98,7 +99,9 @@ _AMOUNTS = ("quantity", "unit_cost", "total")
 
 
 def receipt_to_json(receipt: Receipt) -> dict:
-    """The receipt as JSON-safe data: amounts as strings (never floats), times in ISO 8601 with offset."""
+    """The receipt as JSON-safe data: amounts as strings (never floats), times in ISO 8601 with
+    offset."""
+
     def plain(value):
         if isinstance(value, dict):
             return {k: plain(v) for k, v in value.items()}
@@ -109,11 +112,13 @@ def receipt_to_json(receipt: Receipt) -> dict:
         if isinstance(value, datetime):
             return value.isoformat()
         return value
+
     return plain(asdict(receipt))
 
 
 def receipt_from_json(data: dict) -> Receipt:
     """The receipt kept by `receipt_to_json`, with its Decimals and aware datetimes back."""
+
     def when(value: str | None) -> datetime | None:
         return None if value is None else datetime.fromisoformat(value)
 
@@ -125,37 +130,63 @@ def receipt_from_json(data: dict) -> Receipt:
     values.update({k: when(data.get(k)) for k in _TIMES})
     values["lead"] = party(data["lead"])
     values["partners"] = [party(p) for p in data["partners"]]
-    values["lines"] = [ReceiptLine(**{k: Decimal(v) if k in _AMOUNTS else v for k, v in line.items()})
-                       for line in data["lines"]]
+    values["lines"] = [
+        ReceiptLine(**{k: Decimal(v) if k in _AMOUNTS else v for k, v in line.items()})
+        for line in data["lines"]
+    ]
     totals = data["totals"]
-    values["totals"] = BudgetTotals(**{k: None if v is None else Decimal(v) for k, v in totals.items()})
+    values["totals"] = BudgetTotals(
+        **{k: None if v is None else Decimal(v) for k, v in totals.items()}
+    )
     values["files"] = [ReceiptFile(**f) for f in data["files"]]
     return Receipt(**values)
 
 
-def build_receipt(receipt: Receipt, locale: str = "en", translations: NullTranslations | None = None) -> bytes:
+def build_receipt(
+    receipt: Receipt, locale: str = "en", translations: NullTranslations | None = None
+) -> bytes:
     """The receipt as a tagged PDF whose title and language are set."""
     from weasyprint import HTML
 
-    html = _environment(locale, translations).get_template("reports/receipt.html").render(r=receipt, lang=locale)
+    html = (
+        _environment(locale, translations)
+        .get_template("reports/receipt.html")
+        .render(r=receipt, lang=locale)
+    )
     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_tags=True)
 
 
 # the budget headings as the application pages name them (their msgids are in the catalog)
-HEADINGS = {1: "1 Human resources", 2: "2 Travel", 3: "3 Equipment and supplies", 4: "4 Local office",
-            5: "5 Other costs and services", 6: "6 Other"}
+HEADINGS = {
+    1: "1 Human resources",
+    2: "2 Travel",
+    3: "3 Equipment and supplies",
+    4: "4 Local office",
+    5: "5 Other costs and services",
+    6: "6 Other",
+}
 
 
 def _environment(locale: str, translations: NullTranslations | None) -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                      extensions=["jinja2.ext.i18n"])
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+    )
     translations = translations or NullTranslations()
     env.install_gettext_translations(translations, newstyle=True)
-    env.filters["heading_name"] = lambda heading: translations.gettext(HEADINGS.get(heading, str(heading)))
+    env.filters["heading_name"] = lambda heading: translations.gettext(
+        HEADINGS.get(heading, str(heading))
+    )
     env.filters["money"] = lambda amount, currency: format_currency(amount, currency, locale=locale)
     env.filters["number"] = lambda value: format_decimal(value, locale=locale)
     env.filters["rate_percent"] = lambda value: show_rate(value, locale)
     env.filters["file_size"] = lambda size: show_size(size, locale)
-    env.filters["local_time"] = lambda moment, tz: "–" if moment is None else (
-        f"{format_datetime(moment, format='medium', tzinfo=ZoneInfo(tz), locale=locale)} ({tz})")
+    env.filters["local_time"] = lambda moment, tz: (
+        "–"
+        if moment is None
+        else (
+            f"{format_datetime(moment, format='medium', tzinfo=ZoneInfo(tz), locale=locale)} ({tz})"
+        )
+    )
     return env

@@ -7,6 +7,7 @@ are dates, and text is text. Text that a spreadsheet would run as a formula (it 
 @, tab or carriage return) is written as an inline string with Excel's quote prefix: shown as typed,
 never evaluated, not even after the cell is edited.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,10 +26,17 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # what an XML sheet cannot hold: control characters, lone surrogates and the noncharacters (L2)
-ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]|[\U0001fffe-\U0001ffff]")
+ILLEGAL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]|[\U0001fffe-\U0001ffff]"
+)
 MAX_TEXT = 32767  # characters in one cell
-FORMATS = {"money": '#,##0.00 "{currency}"', "score": "0.00", "percent": "0.00%", "quantity": "#,##0.####",
-           "datetime": "yyyy-mm-dd hh:mm"}  # whole numbers and text keep Excel's General format
+FORMATS = {
+    "money": '#,##0.00 "{currency}"',
+    "score": "0.00",
+    "percent": "0.00%",
+    "quantity": "#,##0.####",
+    "datetime": "yyyy-mm-dd hh:mm",
+}  # whole numbers and text keep Excel's General format
 
 
 @dataclass(frozen=True)
@@ -48,9 +56,10 @@ def clean(text: str) -> str:
 
 
 def print_setup(ws) -> None:
-    """How every sheet prints: landscape A4, all columns on the page's width (as many pages down as the rows
-    need), the header row repeated on each page. In write-only mode the sheet's properties (fit to page) are
-    written with its first row, so this runs before it (Sheet.__init__, the one way a sheet is made)."""
+    """How every sheet prints: landscape A4, all columns on the page's width (as many pages down as
+    the rows need), the header row repeated on each page. In write-only mode the sheet's properties
+    (fit to page) are written with its first row, so this runs before it (Sheet.__init__, the one
+    way a sheet is made)."""
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = 9  # A4

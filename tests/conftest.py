@@ -3,6 +3,7 @@
 SQLite in memory by default; PostgreSQL when DATABASE_URL says so; a real Redis when REDIS_URL is
 set. With REQUIRE_SERVICES=1 (CI) a missing service fails the run instead of skipping.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,7 +38,10 @@ def service_missing(what: str) -> None:
 
 class _Config(TestConfig):
     if TestConfig.SQLALCHEMY_DATABASE_URI == "sqlite://":
-        SQLALCHEMY_ENGINE_OPTIONS = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False, "isolation_level": None}}
+        SQLALCHEMY_ENGINE_OPTIONS = {
+            "poolclass": StaticPool,
+            "connect_args": {"check_same_thread": False, "isolation_level": None},
+        }
     else:  # the concurrency drills hold 20 connections at once
         SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
 
@@ -72,8 +76,8 @@ def app():
 
 
 def _sqlite_savepoints(engine) -> None:
-    """pysqlite's own transaction handling breaks SAVEPOINT: with isolation_level=None (connect_args)
-    SQLAlchemy emits BEGIN itself."""
+    """pysqlite's own transaction handling breaks SAVEPOINT: with isolation_level=None
+    (connect_args) SQLAlchemy emits BEGIN itself."""
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
@@ -89,7 +93,8 @@ def db(app):
         original = _db.session
         # a plain Session: Flask-SQLAlchemy's own would pick the engine, not this connection
         _db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id,
         )
         limiter.reset()
         try:
@@ -107,8 +112,8 @@ def client(app, db):
 
 
 def sign_in(client, user, **context) -> None:
-    """Put a signed-in session of the user (an open server-side session, as a login makes) on the client;
-    `context`: test_request_context arguments, e.g. base_url."""
+    """Put a signed-in session of the user (an open server-side session, as a login makes) on the
+    client; `context`: test_request_context arguments, e.g. base_url."""
     from grants.models import UserSession
     from grants.models.base import now_utc
 
@@ -173,10 +178,13 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 @pytest.fixture
 def post(client):
-    """POST a form as a browser would: first GET the page (default: the same URL) for its CSRF token."""
+    """POST a form as a browser would: first GET the page (default: the same URL) for its CSRF
+    token."""
 
     def _post(url: str, data: dict | None = None, page: str | None = None, **kw):
-        g.pop("csrf_token", None)  # Flask-WTF caches it on g, which outlives requests in these tests
+        g.pop(
+            "csrf_token", None
+        )  # Flask-WTF caches it on g, which outlives requests in these tests
         html = client.get(page or url).get_data(as_text=True)
         match = _CSRF.search(html)
         assert match, f"no CSRF token on {page or url}"

@@ -1,4 +1,5 @@
 """Administration: verify organisations and members, invite users, manage roles, read the outbox."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -9,7 +10,14 @@ from wtforms import SelectChoice
 from grants.access import load_or_404, requires
 from grants.admin import organisations as organisations_
 from grants.admin import queries, services
-from grants.admin.forms import ROLE_LABELS, InviteForm, RejectForm, RoleForm, role_choices, role_label
+from grants.admin.forms import (
+    ROLE_LABELS,
+    InviteForm,
+    RejectForm,
+    RoleForm,
+    role_choices,
+    role_label,
+)
 from grants.auth import services as accounts
 from grants.auth.access import pending_member
 from grants.auth.identity import IDENTITY_LABELS, duplicates, with_duplicates
@@ -34,15 +42,27 @@ def organisations():
         status = "all"
     q = request.args.get("q", "").replace("\x00", "")[:200]
     page = organisations_.organisations_page(status, q)
-    return render_template("admin/organisations.html", page=page, status=status, q=q,
-                           duplicated=with_duplicates([org.id for org in page.items]))
+    return render_template(
+        "admin/organisations.html",
+        page=page,
+        status=status,
+        q=q,
+        duplicated=with_duplicates([org.id for org in page.items]),
+    )
 
 
 def _organisation_page(org: Organisation, reject_form: RejectForm | None = None, status: int = 200):
     merged_into = db.session.get(Organisation, org.merged_into_id) if org.merged_into_id else None
-    return render_template("admin/organisation.html", org=org, members=queries.members(org),
-                           duplicates=duplicates(org), merged_into=merged_into, labels=IDENTITY_LABELS,
-                           reject_form=reject_form or RejectForm(), invited=pending.awaiting_registration(org)), status
+    return render_template(
+        "admin/organisation.html",
+        org=org,
+        members=queries.members(org),
+        duplicates=duplicates(org),
+        merged_into=merged_into,
+        labels=IDENTITY_LABELS,
+        reject_form=reject_form or RejectForm(),
+        invited=pending.awaiting_registration(org),
+    ), status
 
 
 @bp.get("/organisations/<int:org_id>")
@@ -55,7 +75,9 @@ def organisation(org_id: int):
 @requires("staff")
 def verify_organisation(org_id: int):
     org = _get(Organisation, org_id)
-    seen = {field: request.form[field] for field in IDENTITY_FIELDS if field in request.form} or None
+    seen = {
+        field: request.form[field] for field in IDENTITY_FIELDS if field in request.form
+    } or None
     with refusals() as outcome:
         organisations_.verify_organisation(current_user, org, seen)
     if outcome.ok:
@@ -73,7 +95,10 @@ def reject_organisation(org_id: int):
     with refusals() as outcome:
         organisations_.reject_organisation(current_user, org, form.reason.data)
     if outcome.ok:
-        flash(_("The registration of %(name)s is rejected; its users were told why.", name=org.name), "success")
+        flash(
+            _("The registration of %(name)s is rejected; its users were told why.", name=org.name),
+            "success",
+        )
     return redirect(url_for("admin.organisation", org_id=org.id))
 
 
@@ -86,8 +111,16 @@ def merge_organisation(org_id: int):
         moved = organisations_.merge_organisation(current_user, org, original)
     if not outcome.ok:
         return redirect(url_for("admin.organisation", org_id=org.id))
-    flash(_("%(name)s is merged into %(original)s: %(count)d user(s) moved there, to be verified as its members.",
-            name=org.name, original=original.name, count=len(moved)), "success")
+    flash(
+        _(
+            "%(name)s is merged into %(original)s: %(count)d user(s) moved there, to be verified "
+            "as its members.",
+            name=org.name,
+            original=original.name,
+            count=len(moved),
+        ),
+        "success",
+    )
     return redirect(url_for("admin.organisation", org_id=original.id))
 
 
@@ -99,8 +132,14 @@ def verify_member(org_id: int, user_id: int):
     with refusals() as outcome:  # not confirmed yet
         accounts.verify_member(current_user, org, member)
     if outcome.ok:
-        flash(_("%(name)s is verified as a member of %(organisation)s.", name=member.name, organisation=org.name),
-              "success")
+        flash(
+            _(
+                "%(name)s is verified as a member of %(organisation)s.",
+                name=member.name,
+                organisation=org.name,
+            ),
+            "success",
+        )
     return redirect(url_for("admin.organisation", org_id=org.id))
 
 
@@ -109,18 +148,23 @@ def verify_member(org_id: int, user_id: int):
 def users():
     q = request.args.get("q", "").replace("\x00", "")[:200]
     role = request.args.get("role", "")
-    return render_template("admin/users.html", page=queries.users_page(q, role), q=q, role=role,
-                           roles=ROLE_LABELS)
+    return render_template(
+        "admin/users.html", page=queries.users_page(q, role), q=q, role=role, roles=ROLE_LABELS
+    )
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
 @requires("staff")
 def invite():
     form = InviteForm()
-    form.role.choices = [SelectChoice("", _("Choose a role"))] + role_choices(queries.invitable_roles(current_user))
+    form.role.choices = [SelectChoice("", _("Choose a role"))] + role_choices(
+        queries.invitable_roles(current_user)
+    )
     if form.validate_on_submit():
         with refusals(form) as outcome:  # the address has an account
-            user = services.invite_user(current_user, form.name.data, form.email.data, Role(form.role.data))
+            user = services.invite_user(
+                current_user, form.name.data, form.email.data, Role(form.role.data)
+            )
         if outcome.ok:
             flash(_("We sent an invitation to %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.user", user_id=user.id))
@@ -144,7 +188,9 @@ def change_role(user_id: int):
     with refusals() as outcome:  # one's own role
         services.change_role(current_user, found, Role(form.role.data))
     if outcome.ok:
-        flash(_("%(name)s is now: %(role)s.", name=found.name, role=role_label(found.role)), "success")
+        flash(
+            _("%(name)s is now: %(role)s.", name=found.name, role=role_label(found.role)), "success"
+        )
     return redirect(url_for("admin.user", user_id=found.id))
 
 
@@ -172,4 +218,6 @@ def outbox():
 @requires("admin")
 def outbox_message(message_id: int):
     message = _get(OutboxMessage, message_id)
-    return render_template("admin/outbox_message.html", message=message, body=queries.readable_body(message))
+    return render_template(
+        "admin/outbox_message.html", message=message, body=queries.readable_body(message)
+    )

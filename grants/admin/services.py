@@ -1,4 +1,6 @@
-"""Administration use cases: invite users, change their role, (de)activate them (the reads: admin/queries.py)."""
+"""Administration use cases: invite users, change their role, (de)activate them (the reads:
+admin/queries.py)."""
+
 from __future__ import annotations
 
 from grants import mail
@@ -21,8 +23,15 @@ def invite_user(actor: User, name: str, email: str, role: Role) -> User:
         raise NotAllowed(N_("You do not have permission to do that."), field="role")
     user = add_user(User(name=name, email=email, role=role))
     record("invite", user, after=snapshot(user, ["email", "name", "role"]))
-    mail.send(user.email, _l("You are invited to TWIN Grants"), "email/invitation.txt", user=user, inviter=actor,
-              role=ROLE_LABELS[role], **password_link(user))
+    mail.send(
+        user.email,
+        _l("You are invited to TWIN Grants"),
+        "email/invitation.txt",
+        user=user,
+        inviter=actor,
+        role=ROLE_LABELS[role],
+        **password_link(user),
+    )
     return user
 
 
@@ -42,6 +51,9 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if user.active is active:
         return
     user.active = active
-    record("reactivate" if active else "deactivate", user, before={"active": not active}, after={"active": active})
-
-
+    record(
+        "reactivate" if active else "deactivate",
+        user,
+        before={"active": not active},
+        after={"active": active},
+    )

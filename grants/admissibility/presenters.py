@@ -1,5 +1,6 @@
 """The admissibility check as staff read it: the automatic checks (the submission conditions at the
 submission time), the manual checks, and why the check is locked, in the reader's language."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -28,20 +29,35 @@ class ManualCheck:
 
 
 MANUAL_CHECKS = (
-    ManualCheck("declaration_signed", _l("Declaration signed by the legal representative"),
-                _l("The declaration is not signed by the lead applicant's legal representative.")),
-    ManualCheck("statements_signed", _l("Partnership statements signed"),
-                _l("The partnership statements are not all signed.")),
-    ManualCheck("lead_legal_status", _l("Legal status of the lead verified"),
-                _l("The legal status of the lead applicant could not be verified.")),
-    ManualCheck("documents_legible", _l("Documents legible and complete"),
-                _l("The documents are not all legible and complete.")),
+    ManualCheck(
+        "declaration_signed",
+        _l("Declaration signed by the legal representative"),
+        _l("The declaration is not signed by the lead applicant's legal representative."),
+    ),
+    ManualCheck(
+        "statements_signed",
+        _l("Partnership statements signed"),
+        _l("The partnership statements are not all signed."),
+    ),
+    ManualCheck(
+        "lead_legal_status",
+        _l("Legal status of the lead verified"),
+        _l("The legal status of the lead applicant could not be verified."),
+    ),
+    ManualCheck(
+        "documents_legible",
+        _l("Documents legible and complete"),
+        _l("The documents are not all legible and complete."),
+    ),
 )
 
 AUTOMATIC_CHECKS = (
     ("deadline", _l("Submitted before the deadline")),
     ("complete", _l("Required information given")),
-    ("documents", _l("Documents complete: the declaration and a partnership statement per partner")),
+    (
+        "documents",
+        _l("Documents complete: the declaration and a partnership statement per partner"),
+    ),
     ("eligibility", _l("Lead and partners eligible")),
     ("budget", _l("Budget and duration within the call's limits")),
     ("confirmed", _l("Partners confirmed")),
@@ -58,6 +74,7 @@ class Check:
     def met(self) -> bool:
         return not self.messages
 
+
 def _group(blocker: Blocker) -> str:
     if blocker.fix == "call":
         return "deadline"
@@ -73,10 +90,16 @@ def _group(blocker: Blocker) -> str:
 def _deadline_text(blocker: Blocker, stage: ApplicationStage, zone: str) -> str:
     submitted = local_time(stage.submitted_at, zone)
     if blocker.code == "call_not_yet_open":
-        return _("Submitted on %(submitted)s, before the call opened (%(opens)s).", submitted=submitted,
-                 opens=local_time(blocker.params["opens"], zone))
-    return _("Submitted on %(submitted)s, not before the deadline (%(deadline)s).", submitted=submitted,
-             deadline=local_time(blocker.params["deadline"], zone))
+        return _(
+            "Submitted on %(submitted)s, before the call opened (%(opens)s).",
+            submitted=submitted,
+            opens=local_time(blocker.params["opens"], zone),
+        )
+    return _(
+        "Submitted on %(submitted)s, not before the deadline (%(deadline)s).",
+        submitted=submitted,
+        deadline=local_time(blocker.params["deadline"], zone),
+    )
 
 
 def automatic_checks(stage: ApplicationStage) -> list[Check]:
@@ -84,34 +107,46 @@ def automatic_checks(stage: ApplicationStage) -> list[Check]:
     application = stage.application
     facts = replace(facts_for(application, stage), call_published=True)
     at: datetime = stage.submitted_at
-    totals = compute_totals(rule_lines(application), application.indirect, application.contingency,
-                            application.requested_grant)
+    totals = compute_totals(
+        rule_lines(application),
+        application.indirect,
+        application.contingency,
+        application.requested_grant,
+    )
     messages: dict[str, list[str]] = {key: [] for key, _label in AUTOMATIC_CHECKS}
     for blocker in check_submission(facts, at):
         group = _group(blocker)
-        text = (_deadline_text(blocker, stage, application.call.timezone) if group == "deadline"
-                else blocker_text(blocker, application, totals))
+        text = (
+            _deadline_text(blocker, stage, application.call.timezone)
+            if group == "deadline"
+            else blocker_text(blocker, application, totals)
+        )
         messages[group].append(text)
     return [Check(key, str(label), messages[key]) for key, label in AUTOMATIC_CHECKS]
 
 
 def manual_checks(ticked: set[str]) -> list[Check]:
-    return [Check(item.key, str(item.label), [] if item.key in ticked else [str(item.unmet)])
-            for item in MANUAL_CHECKS]
+    return [
+        Check(item.key, str(item.label), [] if item.key in ticked else [str(item.unmet)])
+        for item in MANUAL_CHECKS
+    ]
+
 
 def locked_reason(stage: ApplicationStage) -> str | None:
-    """Why the check of this stage can no longer be decided or changed, in the reader's language; None while
-    it can."""
+    """Why the check of this stage can no longer be decided or changed, in the reader's language;
+    None while it can."""
     found = lock(stage)
     return _(found) if found else None
 
 
-SETTINGS_MISSING = N_("The letter that tells the lead applicant the result cannot be issued without these letter "
-                      "settings: %(names)s. Give them on the letter settings page first.")
+SETTINGS_MISSING = N_(
+    "The letter that tells the lead applicant the result cannot be issued without these letter "
+    "settings: %(names)s. Give them on the letter settings page first."
+)
 
 
 def settings_refusal() -> str | None:
-    """Why no result letter can be issued yet (letter settings missing), in the reader's language; None when
-    it can."""
+    """Why no result letter can be issued yet (letter settings missing), in the reader's language;
+    None when it can."""
     absent = missing()
     return _(SETTINGS_MISSING, names=", ".join(absent)) if absent else None

@@ -1,12 +1,21 @@
-"""Read models of the admissibility check (no writes): the call's submitted stages, one stage with what
-its checks read, and whether its check may still change."""
+"""Read models of the admissibility check (no writes): the call's submitted stages, one stage with
+what its checks read, and whether its check may still change."""
+
 from __future__ import annotations
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from grants.extensions import db
-from grants.models import Application, ApplicationStage, Assignment, Call, Organisation, Partner, StageStatus
+from grants.models import (
+    Application,
+    ApplicationStage,
+    Assignment,
+    Call,
+    Organisation,
+    Partner,
+    StageStatus,
+)
 from grants.rules.problems import N_
 
 PAGE_SIZE = 50
@@ -17,40 +26,63 @@ def load_call(call_id: int) -> Call | None:
     return db.session.get(Call, call_id)
 
 
-def stage_page(call: Call, page: int) -> tuple[list[tuple[ApplicationStage, Application, Organisation]], int, int]:
+def stage_page(
+    call: Call, page: int
+) -> tuple[list[tuple[ApplicationStage, Application, Organisation]], int, int]:
     """One page of the call's submitted stages with their check status: rows, page, pages."""
-    where = (Application.call_id == call.id, ApplicationStage.status.in_(CHECKED),
-             ApplicationStage.submitted_at.is_not(None))
-    total = db.session.scalar(select(func.count(ApplicationStage.id)).join(ApplicationStage.application).where(*where))
+    where = (
+        Application.call_id == call.id,
+        ApplicationStage.status.in_(CHECKED),
+        ApplicationStage.submitted_at.is_not(None),
+    )
+    total = db.session.scalar(
+        select(func.count(ApplicationStage.id)).join(ApplicationStage.application).where(*where)
+    )
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     rows = db.session.execute(
-        select(ApplicationStage, Application, Organisation).join(ApplicationStage.application)
-        .join(Organisation, Organisation.id == Application.lead_id).where(*where)
+        select(ApplicationStage, Application, Organisation)
+        .join(ApplicationStage.application)
+        .join(Organisation, Organisation.id == Application.lead_id)
+        .where(*where)
         .order_by(Application.number, ApplicationStage.stage, ApplicationStage.id)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
     return [tuple(r) for r in rows], page, pages
 
 
 def load_stage(call_id: int, stage_id: int) -> ApplicationStage | None:
     """A submitted stage of the call, with what its checks read; None for anything else."""
     return db.session.scalar(
-        select(ApplicationStage).join(ApplicationStage.application)
-        .where(ApplicationStage.id == stage_id, Application.call_id == call_id,
-               ApplicationStage.submitted_at.is_not(None))
-        .options(joinedload(ApplicationStage.application).options(
-            joinedload(Application.call), joinedload(Application.lead),
-            selectinload(Application.partners).joinedload(Partner.organisation),
-            selectinload(Application.attachments), selectinload(Application.budget_lines))))
+        select(ApplicationStage)
+        .join(ApplicationStage.application)
+        .where(
+            ApplicationStage.id == stage_id,
+            Application.call_id == call_id,
+            ApplicationStage.submitted_at.is_not(None),
+        )
+        .options(
+            joinedload(ApplicationStage.application).options(
+                joinedload(Application.call),
+                joinedload(Application.lead),
+                selectinload(Application.partners).joinedload(Partner.organisation),
+                selectinload(Application.attachments),
+                selectinload(Application.budget_lines),
+            )
+        )
+    )
 
 
 def lock(stage: ApplicationStage) -> str | None:
-    """Why the check of this stage can no longer be decided or changed (a message marked with N_); None while
-    it can."""
+    """Why the check of this stage can no longer be decided or changed (a message marked with N_);
+    None while it can."""
     if stage.status not in CHECKED:
         return N_("This application is no longer at the check: its status is final for this step.")
     if stage.application.call.finalised_at is not None:
         return N_("The decisions of this call are final: the check can no longer change.")
     if db.session.scalar(select(exists().where(Assignment.stage_id == stage.id))):
-        return N_("Evaluators have been assigned to this application: the check can no longer change.")
+        return N_(
+            "Evaluators have been assigned to this application: the check can no longer change."
+        )
     return None

@@ -1,10 +1,12 @@
-"""Two tabs or two colleagues on one page: a save made from an older version of the application is refused.
+"""Two tabs or two colleagues on one page: a save made from an older version of the application is
+refused.
 
 The version the page was loaded with is checked in the UPDATE's WHERE, so of two saves from the same
-version only the first writes anything. The refused page keeps what its user typed and shows, field by
-field (line by line for the budget), what is saved now, by whom and when; the user then chooses per
-difference ("mine" or "theirs") and saves again against the new version.
+version only the first writes anything. The refused page keeps what its user typed and shows, field
+by field (line by line for the budget), what is saved now, by whom and when; the user then chooses
+per difference ("mine" or "theirs") and saves again against the new version.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,7 +24,8 @@ MINE, THEIRS = "mine", "theirs"
 
 @dataclass(frozen=True)
 class LineInput:
-    """One row of the budget form: `values` None when the row was invalid (a saved line then stays as it was)."""
+    """One row of the budget form: `values` None when the row was invalid (a saved line then stays
+    as it was)."""
 
     line_id: int | None
     values: dict | None
@@ -30,7 +33,8 @@ class LineInput:
 
 @dataclass(frozen=True)
 class Change:
-    """The last save of the application: who (None if unknown), when, and whether it was the same user."""
+    """The last save of the application: who (None if unknown), when, and whether it was the same
+    user."""
 
     name: str | None
     at: datetime | None
@@ -39,8 +43,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Conflict:
-    """A refused save: the last change, and what is saved now for each key that differs from the page
-    ("title", "indirect", "line-12"; a line's value is None when they removed it)."""
+    """A refused save: the last change, and what is saved now for each key that differs from the
+    page ("title", "indirect", "line-12"; a line's value is None when they removed it)."""
 
     change: Change
     theirs: dict[str, object] = field(default_factory=dict)
@@ -52,34 +56,49 @@ class Conflict:
 
 
 def claim_version(application: Application, loaded_version: int | None) -> bool:
-    """Bump the version if it is still the one the page was loaded with; False (nothing written) otherwise.
+    """Bump the version if it is still the one the page was loaded with; False (nothing written)
+    otherwise.
 
-    The conditional UPDATE also serialises concurrent saves on PostgreSQL (row lock until the commit).
+    The conditional UPDATE also serialises concurrent saves on PostgreSQL (row lock until the
+    commit).
     """
     table = Application.__table__
     claimed = db.session.execute(
-        update(table).where(table.c.id == application.id, table.c.version == (loaded_version or 0))
-        .values(version=table.c.version + 1)).rowcount
+        update(table)
+        .where(table.c.id == application.id, table.c.version == (loaded_version or 0))
+        .values(version=table.c.version + 1)
+    ).rowcount
     db.session.refresh(application, ["version"])
     return bool(claimed)
 
 
 def last_change(application: Application, user_id: int | None) -> Change:
     event = db.session.scalar(
-        select(AuditEvent).options(joinedload(AuditEvent.user))
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.user))
         .where(AuditEvent.object_type == "Application", AuditEvent.object_id == str(application.id))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
     if event is None:
         return Change(None, None, False)
-    return Change(event.user.name if event.user else None, event.at,
-                  user_id is not None and event.user_id == user_id)
+    return Change(
+        event.user.name if event.user else None,
+        event.at,
+        user_id is not None and event.user_id == user_id,
+    )
 
 
 def read_choices(formdata) -> dict[str, str | None]:
-    """The differences the page showed (hidden `conflicts`) and the user's choice for each, None if not made."""
+    """The differences the page showed (hidden `conflicts`) and the user's choice for each, None if
+    not made."""
     keys = [key for key in (formdata.get("conflicts") or "").split(",") if key]
-    return {key: formdata.get(f"choice-{key}") if formdata.get(f"choice-{key}") in (MINE, THEIRS) else None
-            for key in keys}
+    return {
+        key: formdata.get(f"choice-{key}")
+        if formdata.get(f"choice-{key}") in (MINE, THEIRS)
+        else None
+        for key in keys
+    }
 
 
 def unresolved(choices: dict[str, str | None]) -> list[str]:
@@ -88,8 +107,18 @@ def unresolved(choices: dict[str, str | None]) -> list[str]:
 
 # Project ------------------------------------------------------------------------------------------
 
-PROJECT_FIELDS = ("lot_id", "title", "acronym", "theme", "summary", "objectives", "activities", "expected_results",
-                  "start_month", "duration_months")
+PROJECT_FIELDS = (
+    "lot_id",
+    "title",
+    "acronym",
+    "theme",
+    "summary",
+    "objectives",
+    "activities",
+    "expected_results",
+    "start_month",
+    "duration_months",
+)
 
 
 def form_key(name: str) -> str:
@@ -97,9 +126,12 @@ def form_key(name: str) -> str:
     return "lot" if name == "lot_id" else name
 
 
-def project_conflict(application: Application, typed: dict, present: set[str], change: Change) -> Conflict:
-    """What is saved now for each project field that differs from the page: `typed` holds the valid fields
-    as the service saves them, `present` the form's fields (those not in `typed` were invalid)."""
+def project_conflict(
+    application: Application, typed: dict, present: set[str], change: Change
+) -> Conflict:
+    """What is saved now for each project field that differs from the page: `typed` holds the valid
+    fields as the service saves them, `present` the form's fields (those not in `typed` were
+    invalid)."""
     theirs = {}
     for name in PROJECT_FIELDS:
         key = form_key(name)
@@ -113,7 +145,9 @@ def project_conflict(application: Application, typed: dict, present: set[str], c
 
 def apply_project_choices(values: dict, choices: dict[str, str | None]) -> dict:
     """The values to save: a field where the user took theirs is left as saved."""
-    dropped = {"lot_id" if key == "lot" else key for key, choice in choices.items() if choice != MINE}
+    dropped = {
+        "lot_id" if key == "lot" else key for key, choice in choices.items() if choice != MINE
+    }
     return {name: value for name, value in values.items() if name not in dropped}
 
 
@@ -133,8 +167,8 @@ def _line_differs(values: dict | None, line: BudgetLine) -> bool:
 
 
 def budget_conflict(application: Application, form, rows: list, change: Change) -> Conflict:
-    """What is saved now for each line and amount that differs from the page. `rows`: (form row, LineInput)
-    of the rows kept (neither removed nor blank); a row left out removes its line."""
+    """What is saved now for each line and amount that differs from the page. `rows`: (form row,
+    LineInput) of the rows kept (neither removed nor blank); a row left out removes its line."""
     saved = {line.id: line for line in application.budget_lines}
     kept = {id(entry): row for entry, row in rows}
     theirs: dict[str, object] = {}
@@ -159,10 +193,12 @@ def budget_conflict(application: Application, form, rows: list, change: Change) 
     return Conflict(change, theirs, added)
 
 
-def apply_budget_choices(application: Application, rows: list, amounts: dict,
-                         choices: dict[str, str | None]) -> tuple[list, dict]:
-    """The rows and amounts to save once every difference is chosen: a line or amount where the user took
-    theirs stays as saved (or stays removed); where they kept theirs, their line comes back on the page."""
+def apply_budget_choices(
+    application: Application, rows: list, amounts: dict, choices: dict[str, str | None]
+) -> tuple[list, dict]:
+    """The rows and amounts to save once every difference is chosen: a line or amount where the user
+    took theirs stays as saved (or stays removed); where they kept theirs, their line comes back on
+    the page."""
     saved = {line.id: line for line in application.budget_lines}
     theirs = {key for key, choice in choices.items() if choice == THEIRS}
     out = []
@@ -173,9 +209,14 @@ def apply_budget_choices(application: Application, rows: list, amounts: dict,
                 out.append((entry, LineInput(row.line_id, None)))
             continue
         if row.line_id is not None and row.line_id not in saved:
-            row = LineInput(None, row.values)  # kept although they removed it: saved again as a new line
+            row = LineInput(
+                None, row.values
+            )  # kept although they removed it: saved again as a new line
         out.append((entry, row))
     present = {row.line_id for _entry, row in out}
-    out += [(None, LineInput(line.id, None)) for line in application.budget_lines
-            if f"line-{line.id}" in theirs and line.id not in present]
+    out += [
+        (None, LineInput(line.id, None))
+        for line in application.budget_lines
+        if f"line-{line.id}" in theirs and line.id not in present
+    ]
     return out, {name: value for name, value in amounts.items() if name not in theirs}

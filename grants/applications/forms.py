@@ -1,8 +1,11 @@
-"""Forms for the project and budget pages (input only). Every field keeps what was typed, valid or not.
+"""Forms for the project and budget pages (input only). Every field keeps what was typed, valid or
+not.
 
-A draft may be incomplete, so nothing is required here: the checks are about form (a number, a range,
-a choice); `project_values` and `read_budget` return only the values that passed, which the service saves.
+A draft may be incomplete, so nothing is required here: the checks are about form (a number, a
+range, a choice); `project_values` and `read_budget` return only the values that passed, which the
+service saves.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -76,9 +79,13 @@ class ProjectForm(Form):
     summary = TextAreaField(_l("Summary"), [_MaxLength(5000)], filters=[_strip])
     objectives = TextAreaField(_l("Objectives"), [_MaxLength(TEXT_LIMIT)], filters=[_strip])
     activities = TextAreaField(_l("Activities"), [_MaxLength(TEXT_LIMIT)], filters=[_strip])
-    expected_results = TextAreaField(_l("Expected results"), [_MaxLength(TEXT_LIMIT)], filters=[_strip])
-    start_month = WholeNumber(_l("Start month"), [Optional(), NumberRange(
-        1, 12, message=_l("Enter a month from %(min)s to %(max)s."))])
+    expected_results = TextAreaField(
+        _l("Expected results"), [_MaxLength(TEXT_LIMIT)], filters=[_strip]
+    )
+    start_month = WholeNumber(
+        _l("Start month"),
+        [Optional(), NumberRange(1, 12, message=_l("Enter a month from %(min)s to %(max)s."))],
+    )
     duration_months = WholeNumber(_l("Duration (months)"))
     save_continue = SubmitField(_l("Save and continue"))
     save_draft = SubmitField(_l("Save as draft"))
@@ -92,53 +99,96 @@ class FreeThemeProjectForm(ProjectForm):
 
 def theme_choices(application: Application) -> list[str]:
     """The call's themes and its lots' themes, each once."""
-    themes = list(application.call.themes) + [t for lot in application.call.lots for t in lot.themes]
+    themes = list(application.call.themes) + [
+        t for lot in application.call.lots for t in lot.themes
+    ]
     return list(dict.fromkeys(themes))
 
 
 def project_form(application: Application, formdata=None) -> ProjectForm:
     call = application.call
-    data = {name: getattr(application, name) for name in (
-        "title", "acronym", "theme", "summary", "objectives", "activities", "expected_results", "start_month",
-        "duration_months")}
+    data = {
+        name: getattr(application, name)
+        for name in (
+            "title",
+            "acronym",
+            "theme",
+            "summary",
+            "objectives",
+            "activities",
+            "expected_results",
+            "start_month",
+            "duration_months",
+        )
+    }
     data |= {"version": application.version, "lot": str(application.lot_id or "")}
     themes = theme_choices(application)
     form = (ProjectForm if themes else FreeThemeProjectForm)(formdata=formdata, data=data)
     if themes:
-        form.theme.choices = [SelectChoice("", _("Choose a theme"))] + [SelectChoice(t, t) for t in themes]
+        form.theme.choices = [SelectChoice("", _("Choose a theme"))] + [
+            SelectChoice(t, t) for t in themes
+        ]
     if call.lots:
         form.lot.choices = [SelectChoice("", _("Choose a lot"))] + [
-            SelectChoice(str(lot.id), f"{lot.code} – {lot.name}") for lot in call.lots]
+            SelectChoice(str(lot.id), f"{lot.code} – {lot.name}") for lot in call.lots
+        ]
     else:
         del form.lot
-    form.duration_months.validators = [Optional(), NumberRange(
-        call.duration_min, call.duration_max,
-        message=_l("Enter a duration from %(min)s to %(max)s months: the call's limits."))]
+    form.duration_months.validators = [
+        Optional(),
+        NumberRange(
+            call.duration_min,
+            call.duration_max,
+            message=_l("Enter a duration from %(min)s to %(max)s months: the call's limits."),
+        ),
+    ]
     return form
 
 
 def project_values(form: ProjectForm, application: Application) -> dict:
     """The valid fields, ready to save; the lot's themes bind the theme when the lot lists some."""
-    names = ("title", "acronym", "theme", "summary", "objectives", "activities", "expected_results",
-             "start_month", "duration_months")
-    values = {name: form[name].data or ("" if name not in ("start_month", "duration_months") else None)
-              for name in names if not form[name].errors}
+    names = (
+        "title",
+        "acronym",
+        "theme",
+        "summary",
+        "objectives",
+        "activities",
+        "expected_results",
+        "start_month",
+        "duration_months",
+    )
+    values = {
+        name: form[name].data or ("" if name not in ("start_month", "duration_months") else None)
+        for name in names
+        if not form[name].errors
+    }
     if "lot" in form and not form.lot.errors:
         values["lot_id"] = int(form.lot.data) if form.lot.data else None
         lot = next((lot for lot in application.call.lots if lot.id == values["lot_id"]), None)
         if lot and lot.themes and values.get("theme") and values["theme"] not in lot.themes:
-            form.theme.errors.append(_("Choose one of the themes of lot %(lot)s: %(themes)s.", lot=lot.name,
-                                       themes=", ".join(lot.themes)))
+            form.theme.errors.append(
+                _(
+                    "Choose one of the themes of lot %(lot)s: %(themes)s.",
+                    lot=lot.name,
+                    themes=", ".join(lot.themes),
+                )
+            )
             del values["theme"]
     return values
 
 
 # Budget ------------------------------------------------------------------------------------------
 
+
 class LineForm(Form):
     line_id = HiddenField()
-    heading = SelectField(_l("Heading"), validate_choice=False, choices=[SelectChoice("", _l("Choose a heading"))] + [
-        SelectChoice(str(number), label) for number, label in HEADING_LABELS.items()])
+    heading = SelectField(
+        _l("Heading"),
+        validate_choice=False,
+        choices=[SelectChoice("", _l("Choose a heading"))]
+        + [SelectChoice(str(number), label) for number, label in HEADING_LABELS.items()],
+    )
     description = StringField(_l("Description"), filters=[_strip])
     unit = StringField(_l("Unit"), filters=[_strip])
     quantity = DecimalText(_l("Quantity"), places=4)
@@ -147,8 +197,12 @@ class LineForm(Form):
     remove = BooleanField(_l("Remove"))
 
     def is_blank(self) -> bool:
-        typed = [self.description.data, self.unit.data, self.heading.data,
-                 *(f.raw_data[0] if f.raw_data else "" for f in (self.quantity, self.unit_cost))]
+        typed = [
+            self.description.data,
+            self.unit.data,
+            self.heading.data,
+            *(f.raw_data[0] if f.raw_data else "" for f in (self.quantity, self.unit_cost)),
+        ]
         return not any(typed)
 
 
@@ -164,41 +218,64 @@ class BudgetForm(Form):
 
 
 def _line_data(line) -> dict:
-    return {"line_id": line.id, "heading": str(line.heading), "description": line.description, "unit": line.unit,
-            "quantity": line.quantity.normalize(), "unit_cost": line.unit_cost, "organisation": str(line.organisation_id)}
+    return {
+        "line_id": line.id,
+        "heading": str(line.heading),
+        "description": line.description,
+        "unit": line.unit,
+        "quantity": line.quantity.normalize(),
+        "unit_cost": line.unit_cost,
+        "organisation": str(line.organisation_id),
+    }
 
 
 def budget_form(application: Application, members: dict[int, str], formdata=None) -> BudgetForm:
-    data = {"version": application.version, **{name: getattr(application, name) for name in AMOUNTS},
-            "lines": [_line_data(line) for line in application.budget_lines]}
+    data = {
+        "version": application.version,
+        **{name: getattr(application, name) for name in AMOUNTS},
+        "lines": [_line_data(line) for line in application.budget_lines],
+    }
     form = BudgetForm(formdata=formdata, data=data)
     if formdata is None:
         form.lines.append_entry()
-    outside = {str(line.organisation_id): line.organisation.name for line in application.budget_lines
-               if line.organisation_id not in members}
+    outside = {
+        str(line.organisation_id): line.organisation.name
+        for line in application.budget_lines
+        if line.organisation_id not in members
+    }
     set_choices(form, members, outside)
     return form
 
 
 def set_choices(form: BudgetForm, members: dict[int, str], outside: dict[str, str]) -> None:
-    """The partnership's organisations; a saved line of an organisation that left it keeps showing that one,
-    marked, so that nothing is reassigned silently (saving it asks for a member)."""
+    """The partnership's organisations; a saved line of an organisation that left it keeps showing
+    that one, marked, so that nothing is reassigned silently (saving it asks for a member)."""
     choices = [SelectChoice(str(org_id), name) for org_id, name in members.items()]
     for entry in form.lines:
         current = entry.form.organisation.data
-        extra = [SelectChoice(current, _("%(name)s (no longer in the partnership)", name=outside[current]))] \
-            if current in outside else []
+        extra = (
+            [
+                SelectChoice(
+                    current, _("%(name)s (no longer in the partnership)", name=outside[current])
+                )
+            ]
+            if current in outside
+            else []
+        )
         entry.form.organisation.choices = choices + extra
 
 
 def add_blank_line(form: BudgetForm, members: dict[int, str], line=None) -> None:
     """A blank row, or one showing a saved line."""
     form.lines.append_entry(_line_data(line) if line is not None else None)
-    form.lines[-1].form.organisation.choices = [SelectChoice(str(org_id), name) for org_id, name in members.items()]
+    form.lines[-1].form.organisation.choices = [
+        SelectChoice(str(org_id), name) for org_id, name in members.items()
+    ]
 
 
 def _number(field, places: int, limit: Decimal, blank: Decimal | None = None) -> Decimal | None:
-    """The field's value if it is a number of 0 or more with at most `places` decimals; else an error on it."""
+    """The field's value if it is a number of 0 or more with at most `places` decimals; else an
+    error on it."""
     if field.errors:
         return None
     value = field.data if field.data is not None else blank
@@ -232,13 +309,21 @@ def _line_values(f: LineForm, members: dict[int, str]) -> dict | None:
         f.organisation.errors.append(_("Choose an organisation of the partnership."))
     if any(field.errors for field in f):
         return None
-    return {"heading": heading, "description": f.description.data, "unit": f.unit.data or "",
-            "quantity": quantity, "unit_cost": unit_cost, "organisation_id": organisation}
+    return {
+        "heading": heading,
+        "description": f.description.data,
+        "unit": f.unit.data or "",
+        "quantity": quantity,
+        "unit_cost": unit_cost,
+        "organisation_id": organisation,
+    }
 
 
-def read_budget(form: BudgetForm, members: dict[int, str]) -> tuple[list[tuple[object, LineInput]], dict]:
-    """(form row, input) for each row to keep, and the valid amounts. Removed and blank rows are left out,
-    so the service deletes their lines."""
+def read_budget(
+    form: BudgetForm, members: dict[int, str]
+) -> tuple[list[tuple[object, LineInput]], dict]:
+    """(form row, input) for each row to keep, and the valid amounts. Removed and blank rows are
+    left out, so the service deletes their lines."""
     rows = []
     for entry in form.lines:
         f = entry.form
@@ -247,12 +332,17 @@ def read_budget(form: BudgetForm, members: dict[int, str]) -> tuple[list[tuple[o
         # str(): a row posted without its line_id keeps the saved line's id, an int
         line_id = int(f.line_id.data) if str(f.line_id.data or "").isdigit() else None
         rows.append((entry, LineInput(line_id, _line_values(f, members))))
-    amounts = {name: value for name in AMOUNTS
-               if (value := _number(form[name], 2, MONEY_LIMIT, blank=Decimal("0.00"))) is not None}
+    amounts = {
+        name: value
+        for name in AMOUNTS
+        if (value := _number(form[name], 2, MONEY_LIMIT, blank=Decimal("0.00"))) is not None
+    }
     return rows, amounts
 
 
-# Staff list filters --------------------------------------------------------------------------------
+# Staff list filters
+# --------------------------------------------------------------------------------
+
 
 def parse_staff_filters(call: Call, args) -> StaffFilters:
     """The staff list's query string; anything unknown falls back to the default."""

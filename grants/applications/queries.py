@@ -1,7 +1,9 @@
 """Read-only lists: the applicant's dashboard and the staff list of a call's submitted applications.
 
-Each list costs a fixed number of queries whatever the number of rows (eager loads and one page query).
+Each list costs a fixed number of queries whatever the number of rows (eager loads and one page
+query).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -34,6 +36,7 @@ PAGE_SIZE = 50
 
 # Dashboard ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Row:
     application: Application
@@ -54,32 +57,58 @@ class Row:
 class Dashboard:
     led: list[Row] = field(default_factory=list)
     partnered: list[Row] = field(default_factory=list)
-    calls: list[tuple[Call, list[Issue]]] = field(default_factory=list)  # open calls and why one cannot start
+    calls: list[tuple[Call, list[Issue]]] = field(
+        default_factory=list
+    )  # open calls and why one cannot start
 
 
 def dashboard(user: User, now: datetime) -> Dashboard:
     if not user.acts_for_organisation:
         return Dashboard()
     org_id = user.organisation_id
-    led = db.session.scalars(
-        select(Application).where(Application.lead_id == org_id)
-        .options(joinedload(Application.call), joinedload(Application.stages))
-        .order_by(Application.created_at.desc(), Application.id.desc())).unique().all()
-    partnered = db.session.execute(
-        select(Application, Partner).join(Partner, Partner.application_id == Application.id)
-        .where(Partner.organisation_id == org_id)
-        .options(joinedload(Application.call), joinedload(Application.lead), joinedload(Application.stages))
-        .order_by(Application.created_at.desc(), Application.id.desc())).unique().all()
-    others = Counter(a.call_id for a in led
-                     if not any(s.status is StageStatus.withdrawn for s in a.stages))
+    led = (
+        db.session.scalars(
+            select(Application)
+            .where(Application.lead_id == org_id)
+            .options(joinedload(Application.call), joinedload(Application.stages))
+            .order_by(Application.created_at.desc(), Application.id.desc())
+        )
+        .unique()
+        .all()
+    )
+    partnered = (
+        db.session.execute(
+            select(Application, Partner)
+            .join(Partner, Partner.application_id == Application.id)
+            .where(Partner.organisation_id == org_id)
+            .options(
+                joinedload(Application.call),
+                joinedload(Application.lead),
+                joinedload(Application.stages),
+            )
+            .order_by(Application.created_at.desc(), Application.id.desc())
+        )
+        .unique()
+        .all()
+    )
+    others = Counter(
+        a.call_id for a in led if not any(s.status is StageStatus.withdrawn for s in a.stages)
+    )
     open_calls, _upcoming = public_calls(now)
-    calls = [(call, start_issues(user, call, now, others[call.id])) for call in open_calls
-             if now < call.submission_deadline(first_stage(call))]
-    return Dashboard(led=[Row(a, current_stage(a)) for a in led],
-                     partnered=[Row(a, current_stage(a), p) for a, p in partnered], calls=calls)
+    calls = [
+        (call, start_issues(user, call, now, others[call.id]))
+        for call in open_calls
+        if now < call.submission_deadline(first_stage(call))
+    ]
+    return Dashboard(
+        led=[Row(a, current_stage(a)) for a in led],
+        partnered=[Row(a, current_stage(a), p) for a, p in partnered],
+        calls=calls,
+    )
 
 
-# Staff list ----------------------------------------------------------------------------------------
+# Staff list
+# ----------------------------------------------------------------------------------------
 
 SORTS = {
     "reference": lambda: Application.number,
@@ -110,30 +139,39 @@ class StaffPage:
     countries: list[str]
 
 
-# submitted, or reopened by the lead after a submission: staff see the version last submitted (marked as such)
+# submitted, or reopened by the lead after a submission: staff see the version last submitted
+# (marked as such)
 _SUBMITTED = ApplicationStage.submitted_at.is_not(None) | ApplicationStage.reopened_at.is_not(None)
 
 
 def _submitted(call: Call, filters: StaffFilters) -> Select:
-    query = (select(Application).join(ApplicationStage, ApplicationStage.application_id == Application.id)
-             .join(Organisation, Organisation.id == Application.lead_id)
-             .where(Application.call_id == call.id, ApplicationStage.stage == filters.stage, _SUBMITTED))
+    query = (
+        select(Application)
+        .join(ApplicationStage, ApplicationStage.application_id == Application.id)
+        .join(Organisation, Organisation.id == Application.lead_id)
+        .where(Application.call_id == call.id, ApplicationStage.stage == filters.stage, _SUBMITTED)
+    )
     if filters.status is not None:
         query = query.where(ApplicationStage.status == filters.status)
     if filters.lot_id is not None:
         query = query.where(Application.lot_id == filters.lot_id)
     if filters.country:
         query = query.where(Organisation.country == filters.country)
-    if filters.text:  # title and lead's name whatever the case and the Turkish or accented letters (folded keys)
+    if (
+        filters.text
+    ):  # title and lead's name whatever the case and the Turkish or accented letters (folded keys)
         folded = fold(filters.text) or filters.text
-        query = query.where(Application.title_key.contains(folded, autoescape=True)
-                            | Application.reference.icontains(filters.text, autoescape=True)
-                            | Organisation.name_key.contains(folded, autoescape=True))
+        query = query.where(
+            Application.title_key.contains(folded, autoescape=True)
+            | Application.reference.icontains(filters.text, autoescape=True)
+            | Organisation.name_key.contains(folded, autoescape=True)
+        )
     return query
 
 
 def staff_page(call: Call, filters: StaffFilters) -> StaffPage:
-    """One page of the call's submitted applications: a count, the page's rows, the lead countries."""
+    """One page of the call's submitted applications: a count, the page's rows, the lead
+    countries."""
     query = _submitted(call, filters)
     total = db.session.scalar(query.with_only_columns(func.count(Application.id)).order_by(None))
     pages = max(1, -(-total // PAGE_SIZE))
@@ -143,10 +181,16 @@ def staff_page(call: Call, filters: StaffFilters) -> StaffPage:
     rows = db.session.execute(
         query.outerjoin(Lot, Lot.id == Application.lot_id)
         .with_only_columns(Application, ApplicationStage, Organisation, Lot)
-        .order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+        .order_by(*order)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
     countries = db.session.scalars(
-        select(Organisation.country).join(Application, Application.lead_id == Organisation.id)
+        select(Organisation.country)
+        .join(Application, Application.lead_id == Organisation.id)
         .join(ApplicationStage, ApplicationStage.application_id == Application.id)
         .where(Application.call_id == call.id, _SUBMITTED)
-        .distinct().order_by(Organisation.country)).all()
+        .distinct()
+        .order_by(Organisation.country)
+    ).all()
     return StaffPage([tuple(r) for r in rows], total, page, pages, countries)

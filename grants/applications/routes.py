@@ -1,4 +1,6 @@
-"""Applicant pages (dashboard, start, task list, project, budget) and the staff list of submitted applications."""
+"""Applicant pages (dashboard, start, task list, project, budget) and the staff list of submitted
+applications."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -64,8 +66,11 @@ MAX_BLANK_LINES = 20
 @bp.get("/applications")
 @requires("signed_in")
 def dashboard():
-    return render_template("applications/dashboard.html", data=dashboard_data(current_user, now_utc()),
-                           refusal=acting_issue(current_user))
+    return render_template(
+        "applications/dashboard.html",
+        data=dashboard_data(current_user, now_utc()),
+        refusal=acting_issue(current_user),
+    )
 
 
 @bp.post("/applications/start/<int:call_id>")
@@ -77,11 +82,25 @@ def start(call_id: int):
     if not outcome.ok:
         return redirect(url_for(".dashboard"))
     if new:
-        flash(_("Your application to %(call)s has been started. Complete each section below; your answers are "
-                "saved as you go.", call=call.reference), "success")
+        flash(
+            _(
+                "Your application to %(call)s has been started. Complete each section below; your "
+                "answers are "
+                "saved as you go.",
+                call=call.reference,
+            ),
+            "success",
+        )
     else:
-        flash(_("Your organisation already has a draft application to %(call)s: here it is. A lead has one draft "
-                "per call at a time; discard it to start afresh.", call=call.reference), "info")
+        flash(
+            _(
+                "Your organisation already has a draft application to %(call)s: here it is. A lead "
+                "has one draft "
+                "per call at a time; discard it to start afresh.",
+                call=call.reference,
+            ),
+            "info",
+        )
     return redirect(url_for(".show", application_id=application.id))
 
 
@@ -91,12 +110,20 @@ def discard(application_id: int):
     """Discard a never-submitted draft, after a confirmation page."""
     application = get_application_to_discard(current_user, application_id)
     if request.method == "GET" or not may_discard(application):
-        return render_template("applications/discard.html", application=application,
-                               discardable=may_discard(application)), 200 if request.method == "GET" else 409
+        return render_template(
+            "applications/discard.html",
+            application=application,
+            discardable=may_discard(application),
+        ), 200 if request.method == "GET" else 409
     call = application.call
     discard_draft(application)  # its files go once the deletion is committed
-    flash(_("The draft application was discarded. You may start a new one to %(call)s.", call=call.reference),
-          "success")
+    flash(
+        _(
+            "The draft application was discarded. You may start a new one to %(call)s.",
+            call=call.reference,
+        ),
+        "success",
+    )
     return redirect(url_for(".dashboard"))
 
 
@@ -108,12 +135,19 @@ def show(application_id: int):
     editable = lead_view and is_editable(application)
     stage = current_stage(application)
     staff_view = not lead_view and not is_partner_member(current_user, application)
-    return render_template("applications/show.html", application=application, stage=stage,
-                           invited=invited_to_full_application(application),
-                           editable=editable, tasks=task_list(application) if editable else [],
-                           report=application_report(application), lead_view=lead_view,
-                           discardable=lead_view and may_discard(application), now=now_utc(),
-                           staff_view=staff_view)  # the submission's part: submission_view in the template
+    return render_template(
+        "applications/show.html",
+        application=application,
+        stage=stage,
+        invited=invited_to_full_application(application),
+        editable=editable,
+        tasks=task_list(application) if editable else [],
+        report=application_report(application),
+        lead_view=lead_view,
+        discardable=lead_view and may_discard(application),
+        now=now_utc(),
+        staff_view=staff_view,
+    )  # the submission's part: submission_view in the template
 
 
 def _loaded_version(form) -> int | None:
@@ -129,20 +163,36 @@ def _conflict_context(application: Application, kw: dict) -> dict:
 
 def _render_project(application: Application, form, code: int = 200, **kw):
     kw = _conflict_context(application, kw)
-    return render_template("applications/project.html", application=application, form=form,
-                           errors=flat_errors(form), **kw), code
+    return render_template(
+        "applications/project.html",
+        application=application,
+        form=form,
+        errors=flat_errors(form),
+        **kw,
+    ), code
 
 
 def _project_labels(form) -> dict[str, str]:
-    return {form_key(name): form[form_key(name)].label.text for name in PROJECT_FIELDS if form_key(name) in form}
+    return {
+        form_key(name): form[form_key(name)].label.text
+        for name in PROJECT_FIELDS
+        if form_key(name) in form
+    }
 
 
 def _tell_voided(saved) -> None:
-    """The save changed what partners had confirmed (grants.partners.confirmations.review_confirmations)."""
+    """The save changed what partners had confirmed
+    (grants.partners.confirmations.review_confirmations)."""
     if saved.voided:
-        flash(_("What %(names)s confirmed has changed, so the confirmation is void and must be given again. We "
-                "e-mailed them what changed.", names=", ".join(p.organisation.name for p in saved.voided)),
-              "warning")
+        flash(
+            _(
+                "What %(names)s confirmed has changed, so the confirmation is void and must be "
+                "given again. We "
+                "e-mailed them what changed.",
+                names=", ".join(p.organisation.name for p in saved.voided),
+            ),
+            "warning",
+        )
 
 
 @bp.route("/applications/<int:application_id>/project", methods=["GET", "POST"])
@@ -156,17 +206,34 @@ def project(application_id: int):
     typed = project_values(form, application)
     present = {form_key(name) for name in PROJECT_FIELDS if form_key(name) in form}
     choices = read_choices(request.form)
-    if choices and (is_autosave() or unresolved(choices)):  # saved only by a Save button, once all is chosen
-        conflict = project_conflict(application, typed, present, last_change(application, current_user.id))
+    if choices and (
+        is_autosave() or unresolved(choices)
+    ):  # saved only by a Save button, once all is chosen
+        conflict = project_conflict(
+            application, typed, present, last_change(application, current_user.id)
+        )
         if is_autosave():
-            return status(application, form, conflict=conflict, choosing=True, labels=_project_labels(form))
+            return status(
+                application, form, conflict=conflict, choosing=True, labels=_project_labels(form)
+            )
         form.version.data = application.version
-        return _render_project(application, form, 409, conflict=conflict, choices=choices, choose=True)
-    saved = save_project(application, apply_project_choices(typed, choices), _loaded_version(form), present)
+        return _render_project(
+            application, form, 409, conflict=conflict, choices=choices, choose=True
+        )
+    saved = save_project(
+        application, apply_project_choices(typed, choices), _loaded_version(form), present
+    )
     keep_writes()  # the valid fields are kept even when the page answers 400 for the others
     if is_autosave():
-        return status(application, form, changed=saved.changed, errors=flat_errors(form), conflict=saved.conflict,
-                      labels=_project_labels(form), voided=saved.voided)
+        return status(
+            application,
+            form,
+            changed=saved.changed,
+            errors=flat_errors(form),
+            conflict=saved.conflict,
+            labels=_project_labels(form),
+            voided=saved.voided,
+        )
     form.version.data = application.version
     _tell_voided(saved)
     if saved.conflict:
@@ -187,14 +254,27 @@ def project(application_id: int):
 
 def _render_budget(application: Application, form, code: int = 200, **kw):
     kw = _conflict_context(application, kw)
-    return render_template("applications/budget.html", application=application, form=form,
-                           errors=flat_errors(form), report=application_report(application), **kw), code
+    return render_template(
+        "applications/budget.html",
+        application=application,
+        form=form,
+        errors=flat_errors(form),
+        report=application_report(application),
+        **kw,
+    ), code
 
 
-def _redisplay_budget(application: Application, form, members: dict[int, str], rows: list, lines: list,
-                      code: int = 400, **kw):
-    """The form as typed: rows now saved carry their line's id, removed rows are gone, and a saved line that
-    is on no row (one the user chose to keep from someone else) is added."""
+def _redisplay_budget(
+    application: Application,
+    form,
+    members: dict[int, str],
+    rows: list,
+    lines: list,
+    code: int = 400,
+    **kw,
+):
+    """The form as typed: rows now saved carry their line's id, removed rows are gone, and a saved
+    line that is on no row (one the user chose to keep from someone else) is added."""
     for (entry, _row), line in zip(rows, lines):
         if entry is not None and line is not None:
             entry.form.line_id.data = line.id
@@ -218,9 +298,13 @@ def _budget_labels(application: Application, form) -> dict[str, str]:
 
 
 def _line_ids(rows: list, lines: list) -> list[tuple[str, int]]:
-    """(hidden input id, saved line id) of each row now saved, for the autosave to put in the page."""
-    return [(entry.form.line_id.id, line.id) for (entry, _row), line in zip(rows, lines)
-            if entry is not None and line is not None]
+    """(hidden input id, saved line id) of each row now saved, for the autosave to put in the
+    page."""
+    return [
+        (entry.form.line_id.id, line.id)
+        for (entry, _row), line in zip(rows, lines)
+        if entry is not None and line is not None
+    ]
 
 
 @bp.route("/applications/<int:application_id>/budget", methods=["GET", "POST"])
@@ -237,19 +321,45 @@ def budget(application_id: int):
     form.validate()
     rows, amounts = read_budget(form, members)
     choices = read_choices(request.form)
-    if choices and (is_autosave() or unresolved(choices)):  # saved only by a Save button, once all is chosen
-        conflict = budget_conflict(application, form, rows, last_change(application, current_user.id))
+    if choices and (
+        is_autosave() or unresolved(choices)
+    ):  # saved only by a Save button, once all is chosen
+        conflict = budget_conflict(
+            application, form, rows, last_change(application, current_user.id)
+        )
         if is_autosave():
-            return status(application, form, conflict=conflict, choosing=True, labels=_budget_labels(application, form))
+            return status(
+                application,
+                form,
+                conflict=conflict,
+                choosing=True,
+                labels=_budget_labels(application, form),
+            )
         form.version.data = application.version
-        return _render_budget(application, form, 409, conflict=conflict, choices=choices, choose=True)
+        return _render_budget(
+            application, form, 409, conflict=conflict, choices=choices, choose=True
+        )
     rows, amounts = apply_budget_choices(application, rows, amounts, choices)
-    saved, lines = save_budget(application, [row for _entry, row in rows], amounts, _loaded_version(form),
-                               lambda change: budget_conflict(application, form, rows, change))
-    keep_writes()  # as in project: the valid rows are kept even when the page answers 400 for the others
+    saved, lines = save_budget(
+        application,
+        [row for _entry, row in rows],
+        amounts,
+        _loaded_version(form),
+        lambda change: budget_conflict(application, form, rows, change),
+    )
+    # as in project: the valid rows are kept even when the page answers 400 for the others
+    keep_writes()
     if is_autosave():
-        return status(application, form, changed=saved.changed, errors=flat_errors(form), conflict=saved.conflict,
-                      labels=_budget_labels(application, form), line_ids=_line_ids(rows, lines), voided=saved.voided)
+        return status(
+            application,
+            form,
+            changed=saved.changed,
+            errors=flat_errors(form),
+            conflict=saved.conflict,
+            labels=_budget_labels(application, form),
+            line_ids=_line_ids(rows, lines),
+            voided=saved.voided,
+        )
     if saved.conflict:
         form.version.data = application.version
         return _render_budget(application, form, 409, conflict=saved.conflict)
@@ -257,14 +367,29 @@ def budget(application_id: int):
     if flat_errors(form):
         return _redisplay_budget(application, form, members, rows, lines, saved=saved.changed)
     remember_saved()
-    flash(_("Budget saved.") if saved.changed else _("There was nothing new to save: the budget was already saved."),
-          "success" if saved.changed else "info")
+    flash(
+        _("Budget saved.")
+        if saved.changed
+        else _("There was nothing new to save: the budget was already saved."),
+        "success" if saved.changed else "info",
+    )
     if form.add_line.data:
-        blank = min(sum(1 for entry in form.lines if entry.form.is_blank() and not entry.form.remove.data) + 1,
-                    MAX_BLANK_LINES)
-        new_row = len(application.budget_lines) + blank - 1  # the page opens with focus in it (WCAG 2.4.3)
-        return redirect(url_for(".budget", application_id=application.id, blank=blank,
-                                _anchor=f"lines-{new_row}-heading"))
+        blank = min(
+            sum(1 for entry in form.lines if entry.form.is_blank() and not entry.form.remove.data)
+            + 1,
+            MAX_BLANK_LINES,
+        )
+        new_row = (
+            len(application.budget_lines) + blank - 1
+        )  # the page opens with focus in it (WCAG 2.4.3)
+        return redirect(
+            url_for(
+                ".budget",
+                application_id=application.id,
+                blank=blank,
+                _anchor=f"lines-{new_row}-heading",
+            )
+        )
     if form.save_continue.data:
         return redirect(url_for(".show", application_id=application.id))
     return redirect(url_for(".budget", application_id=application.id))
@@ -273,19 +398,31 @@ def budget(application_id: int):
 @bp.post("/applications/<int:application_id>/budget/preview")
 @requires("lead_draft")
 def budget_preview(application_id: int):
-    """The totals and problems of the budget as typed, without saving (htmx swaps them into the page)."""
+    """The totals and problems of the budget as typed, without saving (htmx swaps them into the
+    page)."""
     application = get_application_to_edit(current_user, application_id)
     members = partnership(application)
     form = budget_form(application, members, request.form)
     form.validate()
     rows, amounts = read_budget(form, members)
-    lines = [rule_line(v["heading"], v["quantity"], v["unit_cost"], v["organisation_id"])
-             for _entry, row in rows if (v := row.values) is not None]
+    lines = [
+        rule_line(v["heading"], v["quantity"], v["unit_cost"], v["organisation_id"])
+        for _entry, row in rows
+        if (v := row.values) is not None
+    ]
     figures = {name: amounts.get(name, getattr(application, name)) for name in AMOUNTS}
     report = budget_report(application.call, lines, names=members, **figures)
-    kept = {form[name].id: figures[name] for name in AMOUNTS if name not in amounts}  # unread: the saved figure
-    return render_template("applications/_budget_figures.html", application=application, report=report,
-                           preview=True, unread=flat_errors(form), kept=kept)
+    kept = {
+        form[name].id: figures[name] for name in AMOUNTS if name not in amounts
+    }  # unread: the saved figure
+    return render_template(
+        "applications/_budget_figures.html",
+        application=application,
+        report=report,
+        preview=True,
+        unread=flat_errors(form),
+        kept=kept,
+    )
 
 
 @bp.get("/staff/calls/<int:call_id>/applications")
@@ -293,5 +430,11 @@ def budget_preview(application_id: int):
 def staff_list(call_id: int):
     call = load_or_404(get_call(call_id))
     filters = parse_staff_filters(call, request.args)
-    return render_template("applications/staff_list.html", call=call, filters=filters,
-                           page=staff_page(call, filters), statuses=list(StageStatus), sorts=list(SORTS))
+    return render_template(
+        "applications/staff_list.html",
+        call=call,
+        filters=filters,
+        page=staff_page(call, filters),
+        statuses=list(StageStatus),
+        sorts=list(SORTS),
+    )

@@ -1,9 +1,10 @@
-"""Application use cases: start an application, save the project and the budget (a save from an older version
-is refused, see conflicts.py).
+"""Application use cases: start an application, save the project and the budget (a save from an
+older version is refused, see conflicts.py).
 
 Services flush and audit; the request commits once (grants.unit_of_work). A refused start raises
 `ApplicationRefused` with every reason (messages marked with N_, translated where they are shown).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,9 +17,9 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from grants import mail
-from grants.applications.conflicts import (  # noqa: F401  (LineInput: the budget form's rows, imported from here too)
+from grants.applications.conflicts import (
     Conflict,
-    LineInput,
+    LineInput,  # noqa: F401  (the budget form's rows, imported from here too)
     claim_version,
     form_key,
     last_change,
@@ -51,10 +52,12 @@ QUANTITY = Decimal("0.0001")
 
 
 class ApplicationRefused(Refused):
-    """A start or a discard refused, with every reason (issues whose messages are marked with N_)."""
+    """A start or a discard refused, with every reason (issues whose messages are marked with
+    N_)."""
 
 
 # Starting ----------------------------------------------------------------------------------------
+
 
 def first_stage(call: Call) -> Stage:
     return Stage.concept_note if call.procedure is Procedure.restricted else Stage.full_application
@@ -63,50 +66,82 @@ def first_stage(call: Call) -> Stage:
 def _member(user: User) -> starting.Member:
     org = user.organisation
     return starting.Member(
-        email=user.email, email_confirmed=user.email_confirmed, member_verified=user.member_verified_at is not None,
-        active=user.active, organisation=org.name if org else None, verified=bool(org and org.verified),
-        rejected=bool(org and org.rejected_at is not None), identity_changed=bool(org and org.identity_changed_at))
+        email=user.email,
+        email_confirmed=user.email_confirmed,
+        member_verified=user.member_verified_at is not None,
+        active=user.active,
+        organisation=org.name if org else None,
+        verified=bool(org and org.verified),
+        rejected=bool(org and org.rejected_at is not None),
+        identity_changed=bool(org and org.identity_changed_at),
+    )
 
 
 def acting_issue(user: User) -> Issue | None:
-    """Why the user cannot act for an organisation, or None when they can (grants.rules.starting)."""
+    """Why the user cannot act for an organisation, or None when they can
+    (grants.rules.starting)."""
     return starting.acting_refusal(_member(user))
 
 
 def start_issues(user: User, call: Call, now: datetime, others: int) -> list[Issue]:
-    """Every reason the user's organisation cannot start an application in the call (grants.rules.starting);
-    `others`: its applications in the call that are not withdrawn."""
-    opening = starting.Opening(call.reference, call.status is CallStatus.published, call.opens_at,
-                               call.submission_deadline(first_stage(call)), call.timezone)
+    """Every reason the user's organisation cannot start an application in the call
+    (grants.rules.starting); `others`: its applications in the call that are not withdrawn."""
+    opening = starting.Opening(
+        call.reference,
+        call.status is CallStatus.published,
+        call.opens_at,
+        call.submission_deadline(first_stage(call)),
+        call.timezone,
+    )
     lead = user.organisation.party() if user.organisation else None
-    return starting.start_refusals(_member(user), lead, opening, call.eligibility_rules(), others, now)
+    return starting.start_refusals(
+        _member(user), lead, opening, call.eligibility_rules(), others, now
+    )
 
 
 def not_withdrawn():
     """Condition on Application: none of its stages is withdrawn."""
-    return ~exists().where(ApplicationStage.application_id == Application.id,
-                           ApplicationStage.status == StageStatus.withdrawn)
+    return ~exists().where(
+        ApplicationStage.application_id == Application.id,
+        ApplicationStage.status == StageStatus.withdrawn,
+    )
 
 
 def other_applications(org_id: int, call_id: int) -> int:
-    return db.session.scalar(select(func.count(Application.id)).where(
-        Application.lead_id == org_id, Application.call_id == call_id, not_withdrawn()))
+    return db.session.scalar(
+        select(func.count(Application.id)).where(
+            Application.lead_id == org_id, Application.call_id == call_id, not_withdrawn()
+        )
+    )
 
 
 def open_draft(org_id: int, call_id: int) -> Application | None:
-    """The lead's never-submitted draft in the call: there is at most one (uq_application_one_draft)."""
-    return db.session.scalar(select(Application).where(
-        Application.lead_id == org_id, Application.call_id == call_id, Application.number.is_(None)))
+    """The lead's never-submitted draft in the call: there is at most one
+    (uq_application_one_draft)."""
+    return db.session.scalar(
+        select(Application).where(
+            Application.lead_id == org_id,
+            Application.call_id == call_id,
+            Application.number.is_(None),
+        )
+    )
 
 
 def start_application(user: User, call: Call, now: datetime) -> tuple[Application, bool]:
     """(the application, whether it is new): the lead's draft in the call if it has one, so that a
     second click on Start, or two colleagues at once, lead to the same draft."""
-    if user.organisation_id and (draft := open_draft(user.organisation_id, call.id)) is not None \
-            and acting_issue(user) is None:
+    if (
+        user.organisation_id
+        and (draft := open_draft(user.organisation_id, call.id)) is not None
+        and acting_issue(user) is None
+    ):
         return draft, False
-    reasons = start_issues(user, call, now, other_applications(user.organisation_id, call.id)
-                           if user.organisation_id else 0)
+    reasons = start_issues(
+        user,
+        call,
+        now,
+        other_applications(user.organisation_id, call.id) if user.organisation_id else 0,
+    )
     if reasons:
         raise ApplicationRefused(issues=reasons)
     stage = first_stage(call)
@@ -115,35 +150,53 @@ def start_application(user: User, call: Call, now: datetime) -> tuple[Applicatio
     try:
         with db.session.begin_nested():
             db.session.add(application)
-    except IntegrityError:  # the same Start at the same moment: the one draft the other request made
+    except (
+        IntegrityError
+    ):  # the same Start at the same moment: the one draft the other request made
         return open_draft(user.organisation_id, call.id), False
     record("application.started", application, after={"call": call.reference, "stage": stage.value})
     return application, True
 
 
 def may_discard(application: Application) -> bool:
-    """A draft that was never submitted can be discarded; once submitted, it is withdrawn instead."""
+    """A draft that was never submitted can be discarded; once submitted, it is withdrawn
+    instead."""
     return application.number is None
 
 
 def notify_discarded(application: Application) -> None:
     for partner in application.partners:
         for member in acting_members([partner.organisation_id]):
-            mail.send(member.email, _l("A draft application you were proposed for was discarded"),
-                      "email/application_discarded.txt", locale=member.locale, member=member,
-                      application=application, partner=partner)
+            mail.send(
+                member.email,
+                _l("A draft application you were proposed for was discarded"),
+                "email/application_discarded.txt",
+                locale=member.locale,
+                member=member,
+                application=application,
+                partner=partner,
+            )
 
 
 def discard(application: Application) -> None:
-    """Delete a never-submitted draft with its partners, budget and attachments; partners proposed on it
-    are told. Its files are removed once the deletion is committed."""
+    """Delete a never-submitted draft with its partners, budget and attachments; partners proposed
+    on it are told. Its files are removed once the deletion is committed."""
     if not may_discard(application):
-        raise ApplicationRefused(N_("This application was submitted: it can be withdrawn, not discarded."))
+        raise ApplicationRefused(
+            N_("This application was submitted: it can be withdrawn, not discarded.")
+        )
     for attachment in application.attachments:
         defer(remove_file, current_app.config["UPLOAD_DIR"], attachment.stored_name)
-    record("application.discarded", application, before={
-        "call": application.call.reference, "title": application.title,
-        "partners": [p.organisation_id for p in application.partners], "lines": len(application.budget_lines)})
+    record(
+        "application.discarded",
+        application,
+        before={
+            "call": application.call.reference,
+            "title": application.title,
+            "partners": [p.organisation_id for p in application.partners],
+            "lines": len(application.budget_lines),
+        },
+    )
     notify_discarded(application)
     db.session.delete(application)
     db.session.flush()
@@ -151,10 +204,11 @@ def discard(application: Application) -> None:
 
 # Saving: a save from an older version is refused --------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Saved:
-    """`changed`: something was written; `conflict`: refused (nothing written) because the application was
-    saved since the page was loaded."""
+    """`changed`: something was written; `conflict`: refused (nothing written) because the
+    application was saved since the page was loaded."""
 
     changed: bool
     conflict: Conflict | None = None
@@ -162,51 +216,88 @@ class Saved:
 
 
 def _changed(application: Application) -> tuple[Partner, ...]:
-    """Tell the features that read the application (partners: the confirmations); the partners voided."""
-    return tuple(partner for _receiver, voided in application_changed.send(application) for partner in voided)
+    """Tell the features that read the application (partners: the confirmations); the partners
+    voided."""
+    return tuple(
+        partner for _receiver, voided in application_changed.send(application) for partner in voided
+    )
 
 
 def _refused(application: Application, make_conflict) -> Saved:
-    db.session.expire_all()  # nothing was changed yet: reload what is saved now, to show beside what was typed
-    change = last_change(application, current_user.id if current_user and current_user.is_authenticated else None)
+    # nothing was changed yet: reload what is saved now, to show beside what was typed
+    db.session.expire_all()
+    change = last_change(
+        application, current_user.id if current_user and current_user.is_authenticated else None
+    )
     return Saved(False, make_conflict(change))
 
 
-def save_project(application: Application, values: dict, loaded_version: int | None,
-                 present: set[str] | None = None) -> Saved:
-    """Save the given project fields (those that were valid); nothing to do when none changed. Refused,
-    with nothing written, when the application is no longer at `loaded_version`; `present` names the page's
-    fields, whose differences the conflict then lists."""
+def save_project(
+    application: Application,
+    values: dict,
+    loaded_version: int | None,
+    present: set[str] | None = None,
+) -> Saved:
+    """Save the given project fields (those that were valid); nothing to do when none changed.
+    Refused, with nothing written, when the application is no longer at `loaded_version`; `present`
+    names the page's fields, whose differences the conflict then lists."""
     changed = {name: value for name, value in values.items() if getattr(application, name) != value}
     if not changed:
         return Saved(False)
     if not claim_version(application, loaded_version):
-        return _refused(application, lambda change: project_conflict(
-            application, values, present if present is not None else {form_key(n) for n in values}, change))
+        return _refused(
+            application,
+            lambda change: project_conflict(
+                application,
+                values,
+                present if present is not None else {form_key(n) for n in values},
+                change,
+            ),
+        )
     before = {name: getattr(application, name) for name in changed}
     for name, value in changed.items():
         setattr(application, name, value)
     if "lot_id" in changed:
-        application.lot = next((lot for lot in application.call.lots if lot.id == changed["lot_id"]), None)
+        application.lot = next(
+            (lot for lot in application.call.lots if lot.id == changed["lot_id"]), None
+        )
     db.session.flush()
-    record("application.project_saved", application, before={**before, "version": application.version - 1},
-           after={**changed, "version": application.version})
+    record(
+        "application.project_saved",
+        application,
+        before={**before, "version": application.version - 1},
+        after={**changed, "version": application.version},
+    )
     return Saved(True, None, _changed(application))
 
 
 def _line_state(line: BudgetLine) -> tuple:
-    return (line.heading, line.description, line.unit, Decimal(line.quantity).quantize(QUANTITY),
-            money(line.unit_cost), line.organisation_id)
+    return (
+        line.heading,
+        line.description,
+        line.unit,
+        Decimal(line.quantity).quantize(QUANTITY),
+        money(line.unit_cost),
+        line.organisation_id,
+    )
 
 
 def _budget_state(application: Application) -> dict:
-    return {"lines": sorted((_line_state(line) for line in application.budget_lines), key=repr),
-            **{name: money(getattr(application, name)) for name in ("indirect", "contingency", "requested_grant")}}
+    return {
+        "lines": sorted((_line_state(line) for line in application.budget_lines), key=repr),
+        **{
+            name: money(getattr(application, name))
+            for name in ("indirect", "contingency", "requested_grant")
+        },
+    }
 
 
-def _plan(application: Application, rows: list[LineInput]) -> list[tuple[BudgetLine | None, dict | None]]:
-    """For each row: the saved line it edits (each saved line once, even if a row names it twice) and the
-    values to write (None: the saved line stays as it was, or an invalid new row is not saved)."""
+def _plan(
+    application: Application, rows: list[LineInput]
+) -> list[tuple[BudgetLine | None, dict | None]]:
+    """For each row: the saved line it edits (each saved line once, even if a row names it twice)
+    and the values to write (None: the saved line stays as it was, or an invalid new row is not
+    saved)."""
     existing = {line.id: line for line in application.budget_lines}
     return [(existing.pop(row.line_id, None), row.values) for row in rows]
 
@@ -215,22 +306,39 @@ def _planned_state(application: Application, plan: list, amounts: dict[str, Deci
     lines = []
     for line, values in plan:
         if values is not None:
-            lines.append((values["heading"], values["description"], values["unit"],
-                          Decimal(values["quantity"]).quantize(QUANTITY), money(values["unit_cost"]),
-                          values["organisation_id"]))
+            lines.append(
+                (
+                    values["heading"],
+                    values["description"],
+                    values["unit"],
+                    Decimal(values["quantity"]).quantize(QUANTITY),
+                    money(values["unit_cost"]),
+                    values["organisation_id"],
+                )
+            )
         elif line is not None:
             lines.append(_line_state(line))
-    return {"lines": sorted(lines, key=repr),
-            **{name: money(amounts.get(name, getattr(application, name)))
-               for name in ("indirect", "contingency", "requested_grant")}}
+    return {
+        "lines": sorted(lines, key=repr),
+        **{
+            name: money(amounts.get(name, getattr(application, name)))
+            for name in ("indirect", "contingency", "requested_grant")
+        },
+    }
 
 
-def save_budget(application: Application, rows: list[LineInput], amounts: dict[str, Decimal],
-                loaded_version: int | None, conflict_of=None) -> tuple[Saved, list[BudgetLine | None]]:
-    """The posted rows replace the budget (lines not posted go); returns the line saved for each row.
+def save_budget(
+    application: Application,
+    rows: list[LineInput],
+    amounts: dict[str, Decimal],
+    loaded_version: int | None,
+    conflict_of=None,
+) -> tuple[Saved, list[BudgetLine | None]]:
+    """The posted rows replace the budget (lines not posted go); returns the line saved for each
+    row.
 
-    Refused, with nothing written, when the application is no longer at `loaded_version`; `conflict_of(change)`
-    then makes the conflict the page shows (default: who and when only).
+    Refused, with nothing written, when the application is no longer at `loaded_version`;
+    `conflict_of(change)` then makes the conflict the page shows (default: who and when only).
     """
     before = _budget_state(application)
     plan = _plan(application, rows)
@@ -254,6 +362,10 @@ def save_budget(application: Application, rows: list[LineInput], amounts: dict[s
         setattr(application, name, value)
     db.session.flush()
     after = _budget_state(application)
-    record("application.budget_saved", application, before={**before, "version": application.version - 1},
-           after={**after, "version": application.version})
+    record(
+        "application.budget_saved",
+        application,
+        before={**before, "version": application.version - 1},
+        after={**after, "version": application.version},
+    )
     return Saved(True, None, _changed(application)), saved_rows

@@ -1,5 +1,6 @@
-"""The task list: each section's state computed from the application alone (no request, no queries of its own
-beyond the application's loaded relationships)."""
+"""The task list: each section's state computed from the application alone (no request, no queries
+of its own beyond the application's loaded relationships)."""
+
 from __future__ import annotations
 
 import enum
@@ -9,8 +10,17 @@ from grants.applications.budget import budget_problems, partnership, rule_lines
 from grants.models import Application, AttachmentKind, PartnerStatus
 from grants.rules.budget import compute_totals
 
-PROJECT_FIELDS = ("title", "acronym", "theme", "summary", "objectives", "activities", "expected_results",
-                  "start_month", "duration_months")
+PROJECT_FIELDS = (
+    "title",
+    "acronym",
+    "theme",
+    "summary",
+    "objectives",
+    "activities",
+    "expected_results",
+    "start_month",
+    "duration_months",
+)
 
 
 class TaskStatus(enum.Enum):
@@ -59,17 +69,26 @@ def budget_status(application: Application) -> TaskStatus:
     totals = compute_totals(lines, *amounts)
     members = partnership(application)
     in_partnership = all(line.organisation_id in members for line in application.budget_lines)
-    return _state(started, in_partnership and not budget_problems(lines, totals, application.call.budget_limits()))
+    return _state(
+        started,
+        in_partnership and not budget_problems(lines, totals, application.call.budget_limits()),
+    )
 
 
 def attachments_status(application: Application) -> TaskStatus:
     attachments = application.attachments
     declaration = any(a.kind is AttachmentKind.declaration for a in attachments)
-    statements = {a.organisation_id for a in attachments if a.kind is AttachmentKind.partnership_statement}
+    statements = {
+        a.organisation_id for a in attachments if a.kind is AttachmentKind.partnership_statement
+    }
     every_partner = all(p.organisation_id in statements for p in application.partners)
     return _state(bool(attachments), declaration and every_partner)
 
 
 def task_list(application: Application) -> list[Task]:
-    return [Task("project", project_status(application)), Task("partnership", partnership_status(application)),
-            Task("budget", budget_status(application)), Task("attachments", attachments_status(application))]
+    return [
+        Task("project", project_status(application)),
+        Task("partnership", partnership_status(application)),
+        Task("budget", budget_status(application)),
+        Task("attachments", attachments_status(application)),
+    ]

@@ -1,1 +1,2 @@
-"""The staff audit-log page: every audit event (grants.audit), filtered by call, application, user and days."""
+"""The staff audit-log page: every audit event (grants.audit), filtered by call, application, user
+and days."""

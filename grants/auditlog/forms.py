@@ -1,4 +1,6 @@
-"""The audit log's filters (input only; read from the query string, so a filtered page has its own address)."""
+"""The audit log's filters (input only; read from the query string, so a filtered page has its own
+address)."""
+
 from __future__ import annotations
 
 from wtforms import DateField, Form, SelectField, StringField
@@ -15,7 +17,8 @@ def _int_or_none(value):
 
 
 class Day(DateField):
-    """A day typed as the browser's date picker sends it (2026-12-07), with a message that says so."""
+    """A day typed as the browser's date picker sends it (2026-12-07), with a message that says
+    so."""
 
     def process_formdata(self, valuelist) -> None:
         try:
@@ -26,10 +29,16 @@ class Day(DateField):
 
 class FilterForm(Form):
     call = SelectField(_l("Call"), coerce=_int_or_none, validate_choice=False)
-    application = StringField(_l("Application reference"), validators=[Length(max=40)],
-                              filters=[lambda text: (text or "").strip().upper()])
-    user = StringField(_l("Who (name or email address)"), validators=[Length(max=200)],
-                       filters=[lambda text: (text or "").replace("\x00", "").strip()])
+    application = StringField(
+        _l("Application reference"),
+        validators=[Length(max=40)],
+        filters=[lambda text: (text or "").strip().upper()],
+    )
+    user = StringField(
+        _l("Who (name or email address)"),
+        validators=[Length(max=200)],
+        filters=[lambda text: (text or "").replace("\x00", "").strip()],
+    )
     since = Day(_l("From (day)"), validators=[Optional()])
     until = Day(_l("To (day, included)"), validators=[Optional()])
 

@@ -1,5 +1,7 @@
-"""How the audit log words an event: what happened (its action, translated), and what changed (each field of
-its before/after, with statuses named in the reader's language and times in the event's zone)."""
+"""How the audit log words an event: what happened (its action, translated), and what changed (each
+field of its before/after, with statuses named in the reader's language and times in the event's
+zone)."""
+
 from __future__ import annotations
 
 import json
@@ -19,82 +21,156 @@ from grants.labels import STATUS_LABELS as APPLICATION_STATUS
 
 ACTIONS = {
     # calls and grids
-    "call.created": _l("Call created"), "call.updated": _l("Call settings changed"),
-    "call.status_changed": _l("Call status changed"), "call.imported": _l("Call imported from a bundle"),
-    "grid.updated": _l("Evaluation grid changed"), "call.ranked": _l("Ranking computed"),
+    "call.created": _l("Call created"),
+    "call.updated": _l("Call settings changed"),
+    "call.status_changed": _l("Call status changed"),
+    "call.imported": _l("Call imported from a bundle"),
+    "grid.updated": _l("Evaluation grid changed"),
+    "call.ranked": _l("Ranking computed"),
     "call.overrides_discarded": _l("Decisions changed by staff discarded by a new ranking"),
-    "call.full_applications_invited": _l("Shortlisted applicants invited to send a full application"),
+    "call.full_applications_invited": _l(
+        "Shortlisted applicants invited to send a full application"
+    ),
     "call.finalised": _l("Decisions finalised"),
     # call documents, clarifications, corrigenda
-    "call_document.uploaded": _l("Call document uploaded"), "call_document.replaced": _l("Call document replaced"),
-    "call_document.removed": _l("Call document deleted"), "call_question.asked": _l("Question asked about the call"),
+    "call_document.uploaded": _l("Call document uploaded"),
+    "call_document.replaced": _l("Call document replaced"),
+    "call_document.removed": _l("Call document deleted"),
+    "call_question.asked": _l("Question asked about the call"),
     "call_question.published": _l("Answer published on the call's questions and answers"),
     "corrigendum.published": _l("Corrigendum published"),
     # applications
-    "application.started": _l("Application started"), "application.project_saved": _l("Project saved"),
-    "application.budget_saved": _l("Budget saved"), "application.discarded": _l("Draft discarded"),
-    "application.submitted": _l("Application submitted"), "application.resubmitted": _l("Application submitted again"),
-    "application.reopened": _l("Application reopened for correction"), "application.withdrawn": _l("Application withdrawn"),
+    "application.started": _l("Application started"),
+    "application.project_saved": _l("Project saved"),
+    "application.budget_saved": _l("Budget saved"),
+    "application.discarded": _l("Draft discarded"),
+    "application.submitted": _l("Application submitted"),
+    "application.resubmitted": _l("Application submitted again"),
+    "application.reopened": _l("Application reopened for correction"),
+    "application.withdrawn": _l("Application withdrawn"),
     "application.admissibility_checked": _l("Administrative and eligibility check recorded"),
     "application.invited_to_full_application": _l("Invited to send a full application"),
     "application.ranked": _l("Decision proposed by the ranking"),
-    "attachment.uploaded": _l("Attachment uploaded"), "attachment.deleted": _l("Attachment deleted"),
+    "attachment.uploaded": _l("Attachment uploaded"),
+    "attachment.deleted": _l("Attachment deleted"),
     "attachment.replaced": _l("Attachment replaced"),
     # decisions
-    "decision.overridden": _l("Decision changed by staff"), "decision.promoted": _l("Promoted from the reserve list"),
+    "decision.overridden": _l("Decision changed by staff"),
+    "decision.promoted": _l("Promoted from the reserve list"),
     "decision.released": _l("Award of a withdrawn application given back to the budget"),
     "shortlist.overridden": _l("Shortlist changed by staff"),
     # evaluation
-    "evaluation.pool_add": _l("Evaluator added to the pool"), "evaluation.pool_remove": _l("Evaluator removed from the pool"),
+    "evaluation.pool_add": _l("Evaluator added to the pool"),
+    "evaluation.pool_remove": _l("Evaluator removed from the pool"),
     "evaluation.impartiality_signed": _l("Declaration of impartiality and confidentiality signed"),
-    "evaluation.assign": _l("Evaluator assigned"), "evaluation.unassign": _l("Assignment removed"),
+    "evaluation.assign": _l("Evaluator assigned"),
+    "evaluation.unassign": _l("Assignment removed"),
     "evaluation.auto_assign": _l("Evaluators assigned automatically"),
     "evaluation.conflict_declared": _l("Conflict of interest declared or ruled out"),
-    "evaluation.draft_saved": _l("Evaluation draft saved"), "evaluation.submitted": _l("Evaluation submitted"),
+    "evaluation.draft_saved": _l("Evaluation draft saved"),
+    "evaluation.submitted": _l("Evaluation submitted"),
     "evaluation.final_score": _l("Final score settled"),
     "evaluation.no_evaluator_available": _l("No evaluator left to assign"),
     "evaluation.due_date": _l("Evaluation due date set"),
     # partners
-    "propose_partner": _l("Partner proposed"), "remove_partner": _l("Partner removed"),
-    "change_partner_role": _l("Partner's role changed"), "confirm_partnership": _l("Partnership confirmed"),
-    "decline_partnership": _l("Partnership declined"), "void_confirmation": _l("Partner's confirmation voided"),
-    "invite_partner": _l("Partner authority invited"), "resend_partner_invitation": _l("Partner invitation sent again"),
+    "propose_partner": _l("Partner proposed"),
+    "remove_partner": _l("Partner removed"),
+    "change_partner_role": _l("Partner's role changed"),
+    "confirm_partnership": _l("Partnership confirmed"),
+    "decline_partnership": _l("Partnership declined"),
+    "void_confirmation": _l("Partner's confirmation voided"),
+    "invite_partner": _l("Partner authority invited"),
+    "resend_partner_invitation": _l("Partner invitation sent again"),
     "cancel_partner_invitation": _l("Partner invitation cancelled"),
-    "accept_partner_invitation": _l("Partner invitation accepted"), "contact_partner": _l("Partner contacted"),
+    "accept_partner_invitation": _l("Partner invitation accepted"),
+    "contact_partner": _l("Partner contacted"),
     # organisations and accounts
-    "register": _l("Registered"), "register_invited": _l("Invited partner registered"), "update": _l("Profile changed"),
-    "identity_changed": _l("Organisation's identity changed"), "verify": _l("Organisation verified"),
-    "reject": _l("Registration rejected"), "merge": _l("Duplicate organisation merged"),
-    "merge_in": _l("Duplicate organisation merged into this one"), "delete_invited": _l("Invited organisation deleted"),
-    "verify_member": _l("Member verified"), "invite": _l("User invited"), "change_role": _l("Role changed"),
-    "deactivate": _l("Account deactivated"), "reactivate": _l("Account reactivated"),
-    "login": _l("Logged in"), "logout": _l("Logged out"), "logout_everywhere": _l("Logged out everywhere"),
-    "confirm_email": _l("Email address confirmed"), "correct_email": _l("Email address corrected"),
-    "change_password": _l("Password changed"), "set_password": _l("Password set"),
+    "register": _l("Registered"),
+    "register_invited": _l("Invited partner registered"),
+    "update": _l("Profile changed"),
+    "identity_changed": _l("Organisation's identity changed"),
+    "verify": _l("Organisation verified"),
+    "reject": _l("Registration rejected"),
+    "merge": _l("Duplicate organisation merged"),
+    "merge_in": _l("Duplicate organisation merged into this one"),
+    "delete_invited": _l("Invited organisation deleted"),
+    "verify_member": _l("Member verified"),
+    "invite": _l("User invited"),
+    "change_role": _l("Role changed"),
+    "deactivate": _l("Account deactivated"),
+    "reactivate": _l("Account reactivated"),
+    "login": _l("Logged in"),
+    "logout": _l("Logged out"),
+    "logout_everywhere": _l("Logged out everywhere"),
+    "confirm_email": _l("Email address confirmed"),
+    "correct_email": _l("Email address corrected"),
+    "change_password": _l("Password changed"),
+    "set_password": _l("Password set"),
     # exports
-    "export.requested": _l("Export requested"), "export.finished": _l("Export made"),
-    "export.failed": _l("Export failed"), "export.lost": _l("Export lost"), "export.retried": _l("Export retried"),
+    "export.requested": _l("Export requested"),
+    "export.finished": _l("Export made"),
+    "export.failed": _l("Export failed"),
+    "export.lost": _l("Export lost"),
+    "export.retried": _l("Export retried"),
 }
 FIELDS = {
-    "status": _l("Status"), "awarded_amount": _l("Awarded amount"), "final_score": _l("Final score"),
-    "rank": _l("Rank"), "stage": _l("Stage"), "reference": _l("Reference"), "conflict": _l("Conflict of interest"),
-    "ended_at": _l("Assignment ended"), "signed_at": _l("Signed"), "finalised_at": _l("Finalised"),
-    "awarded_total": _l("Awarded in total"), "title": _l("Title"), "active": _l("Active"), "role": _l("Role"),
-    "email": _l("Email address"), "name": _l("Name"), "deadline": _l("Deadline"), "due_at": _l("Due"),
-    "applications": _l("Applications"), "replaced": _l("Replaced the call of the same reference"),
+    "status": _l("Status"),
+    "awarded_amount": _l("Awarded amount"),
+    "final_score": _l("Final score"),
+    "rank": _l("Rank"),
+    "stage": _l("Stage"),
+    "reference": _l("Reference"),
+    "conflict": _l("Conflict of interest"),
+    "ended_at": _l("Assignment ended"),
+    "signed_at": _l("Signed"),
+    "finalised_at": _l("Finalised"),
+    "awarded_total": _l("Awarded in total"),
+    "title": _l("Title"),
+    "active": _l("Active"),
+    "role": _l("Role"),
+    "email": _l("Email address"),
+    "name": _l("Name"),
+    "deadline": _l("Deadline"),
+    "due_at": _l("Due"),
+    "applications": _l("Applications"),
+    "replaced": _l("Replaced the call of the same reference"),
 }
-TEXTS = {"justification": _l("Justification"), "reason": _l("What the conflict is"), "reasons": _l("Reasons"),
-         "error": _l("Error")}  # written by people (or the system): shown whole, on a line of their own
+TEXTS = {
+    "justification": _l("Justification"),
+    "reason": _l("What the conflict is"),
+    "reasons": _l("Reasons"),
+    "error": _l("Error"),
+}  # written by people (or the system): shown whole, on a line of their own
 VALUES = {
-    **APPLICATION_STATUS, **CALL_STATUS, **PARTNER_STATUS_LABELS, **STAGE_LABELS,
-    "queued": _l("Waiting"), "running": _l("Running"), "finished": _l("Done"), "failed": _l("Failed"),
-    "undeclared": _l("Not declared"), "no_conflict": _l("No conflict of interest"),
+    **APPLICATION_STATUS,
+    **CALL_STATUS,
+    **PARTNER_STATUS_LABELS,
+    **STAGE_LABELS,
+    "queued": _l("Waiting"),
+    "running": _l("Running"),
+    "finished": _l("Done"),
+    "failed": _l("Failed"),
+    "undeclared": _l("Not declared"),
+    "no_conflict": _l("No conflict of interest"),
     "conflict": _l("Conflict of interest"),
 }
-OBJECTS = {"User": _l("User"), "Organisation": _l("Organisation"), "ReportJob": _l("Export"), "Call": _l("Call"),
-           "Grid": _l("Evaluation grid"), "CallEvaluator": _l("Evaluator of the call")}
+OBJECTS = {
+    "User": _l("User"),
+    "Organisation": _l("Organisation"),
+    "ReportJob": _l("Export"),
+    "Call": _l("Call"),
+    "Grid": _l("Evaluation grid"),
+    "CallEvaluator": _l("Evaluator of the call"),
+}
 NAMED = {"status", "stage", "conflict"}  # fields whose values are named in VALUES
-MONEY = {"awarded_amount", "awarded_total", "requested_grant", "from_amount", "to_amount", "total_budget"}
+MONEY = {
+    "awarded_amount",
+    "awarded_total",
+    "requested_grant",
+    "from_amount",
+    "to_amount",
+    "total_budget",
+}
 SCORES = {"final_score"}
 LONGEST = 160  # characters of a value shown
 
@@ -116,12 +192,21 @@ def object_label(object_type: str, object_id: str | None) -> str:
     return f"{name} {object_id}" if object_id else name
 
 
-def changes(before: dict | None, after: dict | None, zone: str, currency: str = "EUR") -> list[Change]:
-    """The fields the event recorded, the ones that changed first; texts people wrote come apart (texts())."""
+def changes(
+    before: dict | None, after: dict | None, zone: str, currency: str = "EUR"
+) -> list[Change]:
+    """The fields the event recorded, the ones that changed first; texts people wrote come apart
+    (texts())."""
     before, after = before or {}, after or {}
     keys = [k for k in dict.fromkeys([*before, *after]) if k not in TEXTS]
-    shown = [Change(_field(k), _value(k, before[k], zone, currency) if k in before else None,
-                    _value(k, after[k], zone, currency) if k in after else None) for k in keys]
+    shown = [
+        Change(
+            _field(k),
+            _value(k, before[k], zone, currency) if k in before else None,
+            _value(k, after[k], zone, currency) if k in after else None,
+        )
+        for k in keys
+    ]
     return sorted(shown, key=lambda c: c.before is None or c.before == c.after)
 
 
@@ -130,7 +215,9 @@ def texts(before: dict | None, after: dict | None) -> list[tuple[str, str]]:
     for key, label in TEXTS.items():
         value = (after or {}).get(key) or (before or {}).get(key)
         if value:
-            found.append((str(label), "; ".join(map(str, value)) if isinstance(value, list) else str(value)))
+            found.append(
+                (str(label), "; ".join(map(str, value)) if isinstance(value, list) else str(value))
+            )
     return found
 
 

@@ -1,6 +1,7 @@
 """The audit log's read model: a page of events, newest first, with who made each, and the call and
-application it concerns; filtered by call, application, user and a range of days. A page costs the same
-few queries whatever the number of events (the filters use the indexes of audit_event)."""
+application it concerns; filtered by call, application, user and a range of days. A page costs the
+same few queries whatever the number of events (the filters use the indexes of audit_event)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,18 +30,27 @@ class Filters:
 
 def calls() -> list[tuple[int, str, str, str]]:
     """(id, reference, title, time zone) of every call, newest first."""
-    return [tuple(row) for row in db.session.execute(
-        select(Call.id, Call.reference, Call.title, Call.timezone).order_by(Call.created_at.desc(), Call.id.desc()))]
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(Call.id, Call.reference, Call.title, Call.timezone).order_by(
+                Call.created_at.desc(), Call.id.desc()
+            )
+        )
+    ]
 
 
 def application_by_reference(reference: str) -> tuple[int, int] | None:
     """(id, call id) of the application with that reference."""
-    row = db.session.execute(select(Application.id, Application.call_id)
-                             .where(Application.reference == reference)).first()
+    row = db.session.execute(
+        select(Application.id, Application.call_id).where(Application.reference == reference)
+    ).first()
     return tuple(row) if row else None
 
 
-def day_range(since: date | None, until: date | None, zone: str) -> tuple[datetime | None, datetime | None]:
+def day_range(
+    since: date | None, until: date | None, zone: str
+) -> tuple[datetime | None, datetime | None]:
     """The UTC bounds of the days from `since` to `until` (included), as days of the zone."""
     tz = ZoneInfo(zone)
     start = datetime.combine(since, time(), tz) if since else None
@@ -49,19 +59,31 @@ def day_range(since: date | None, until: date | None, zone: str) -> tuple[dateti
 
 
 def events_page(filters: Filters, page: int) -> Pagination:
-    """Events with who made each, and the call and application they concern (loaded with the page)."""
-    query = (select(AuditEvent)
-             .options(joinedload(AuditEvent.call).load_only(Call.reference, Call.timezone, Call.currency),
-                      joinedload(AuditEvent.application).load_only(Application.reference))
-             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    """Events with who made each, and the call and application they concern (loaded with the
+    page)."""
+    query = (
+        select(AuditEvent)
+        .options(
+            joinedload(AuditEvent.call).load_only(Call.reference, Call.timezone, Call.currency),
+            joinedload(AuditEvent.application).load_only(Application.reference),
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
     if filters.call_id is not None:
         query = query.where(AuditEvent.call_id == filters.call_id)
     if filters.application_id is not None:
         query = query.where(AuditEvent.application_id == filters.application_id)
     if filters.user:
-        query = query.join(AuditEvent.user).options(contains_eager(AuditEvent.user)).where(
-            or_(User.email.contains(filters.user.lower(), autoescape=True),
-                User.name_key.contains(fold(filters.user) or filters.user, autoescape=True)))
+        query = (
+            query.join(AuditEvent.user)
+            .options(contains_eager(AuditEvent.user))
+            .where(
+                or_(
+                    User.email.contains(filters.user.lower(), autoescape=True),
+                    User.name_key.contains(fold(filters.user) or filters.user, autoescape=True),
+                )
+            )
+        )
     else:
         query = query.options(joinedload(AuditEvent.user))
     if filters.since is not None:

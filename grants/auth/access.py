@@ -1,8 +1,10 @@
 """Who may act on the signed-in user's organisation: its page, its profile, its pending members.
 
-Every member sees their organisation's page (404 without one); those who act for it (and staff) change its
-profile and verify its pending members (403 for the other members, whose organisation is no secret to them).
+Every member sees their organisation's page (404 without one); those who act for it (and staff)
+change its profile and verify its pending members (403 for the other members, whose organisation is
+no secret to them).
 """
+
 from __future__ import annotations
 
 from flask import abort
@@ -16,7 +18,11 @@ def can_manage(user: User, org: Organisation) -> bool:
     """Staff manage every organisation; an applicant manages the one they verifiably act for."""
     if user.has_role("staff"):
         return True
-    return user.role is Role.applicant and user.organisation_id == org.id and user.acts_for_organisation
+    return (
+        user.role is Role.applicant
+        and user.organisation_id == org.id
+        and user.acts_for_organisation
+    )
 
 
 def own_organisation(user: User) -> Organisation:
@@ -25,7 +31,8 @@ def own_organisation(user: User) -> Organisation:
 
 
 def managed_organisation(user: User) -> Organisation:
-    """The user's organisation, if they may manage it (404 without one, 403 for a member who may not)."""
+    """The user's organisation, if they may manage it (404 without one, 403 for a member who may
+    not)."""
     org = own_organisation(user)
     if not can_manage(user, org):
         abort(403)
@@ -33,6 +40,13 @@ def managed_organisation(user: User) -> Organisation:
 
 
 def pending_member(org: Organisation, member_id: int) -> User:
-    """A member of `org` still to be verified (404 for anyone else, and once the organisation is closed)."""
-    return load_or_404(db.session.get(User, member_id), lambda member: (
-        member.organisation_id == org.id and member.member_verified_at is None and not org.closed))
+    """A member of `org` still to be verified (404 for anyone else, and once the organisation is
+    closed)."""
+    return load_or_404(
+        db.session.get(User, member_id),
+        lambda member: (
+            member.organisation_id == org.id
+            and member.member_verified_at is None
+            and not org.closed
+        ),
+    )

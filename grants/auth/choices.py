@@ -1,4 +1,5 @@
 """Choices shown in organisation forms: countries (ISO 3166-1 alpha-2) and organisation types."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -11,7 +12,23 @@ from grants.i18n import lazy_gettext as _l
 from grants.models import OrganisationType
 
 # CLDR territories with two letters that are not ISO 3166-1 countries
-_NOT_ISO = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
+_NOT_ISO = {
+    "AC",
+    "CP",
+    "CQ",
+    "DG",
+    "EA",
+    "EU",
+    "EZ",
+    "IC",
+    "QO",
+    "TA",
+    "UN",
+    "XA",
+    "XB",
+    "XK",
+    "ZZ",
+}
 
 ORGANISATION_TYPE_LABELS = {
     OrganisationType.municipality: _l("Municipality"),

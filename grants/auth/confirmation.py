@@ -1,9 +1,12 @@
-"""Confirming an account's e-mail address by a signed link, and what a confirmed registration sets going.
+"""Confirming an account's e-mail address by a signed link, and what a confirmed registration sets
+going.
 
-A registered account cannot act (start or edit applications, confirm partnerships, be verified as a member)
-until its owner opens the link sent to the address (User.acts_for_organisation). Once confirmed, a new
-organisation's registration is announced to staff, and a newcomer to an organisation to its members.
+A registered account cannot act (start or edit applications, confirm partnerships, be verified as a
+member) until its owner opens the link sent to the address (User.acts_for_organisation). Once
+confirmed, a new organisation's registration is announced to staff, and a newcomer to an
+organisation to its members.
 """
+
 from __future__ import annotations
 
 from flask import current_app, url_for
@@ -26,15 +29,25 @@ TAKEN = N_("An account with this email address already exists. Log in instead.")
 
 def next_steps() -> dict:
     """What the registering user is told about the weeks ahead (e-mail and pages share it)."""
-    return {"days": current_app.config["VERIFICATION_WORKING_DAYS"],
-            "hours": current_app.config["TOKEN_MAX_AGE"] // 3600}
+    return {
+        "days": current_app.config["VERIFICATION_WORKING_DAYS"],
+        "hours": current_app.config["TOKEN_MAX_AGE"] // 3600,
+    }
 
 
 def send_confirmation(user: User) -> None:
     link = url_for("auth.confirm_email_link", token=email_token(user), _external=True)
-    mail.send(user.email, _l("Confirm your e-mail address"), "email/confirm_email.txt", locale=user.locale,
-              user=user, organisation=user.organisation, registrant=is_registrant(user), link=link,
-              **next_steps())
+    mail.send(
+        user.email,
+        _l("Confirm your e-mail address"),
+        "email/confirm_email.txt",
+        locale=user.locale,
+        user=user,
+        organisation=user.organisation,
+        registrant=is_registrant(user),
+        link=link,
+        **next_steps(),
+    )
 
 
 def is_registrant(user: User) -> bool:
@@ -44,17 +57,25 @@ def is_registrant(user: User) -> bool:
 
 
 def tell_owner(email: str) -> None:
-    """Someone registered with an address that has an account already: tell its owner, not the visitor."""
+    """Someone registered with an address that has an account already: tell its owner, not the
+    visitor."""
     owner = find_user(email)
     if owner is not None and owner.active:
-        mail.send(owner.email, _l("Someone tried to register with your e-mail address"),
-                  "email/registration_address_taken.txt", locale=owner.locale, user=owner,
-                  login=url_for("auth.login", _external=True), reset=url_for("auth.reset_request", _external=True))
+        mail.send(
+            owner.email,
+            _l("Someone tried to register with your e-mail address"),
+            "email/registration_address_taken.txt",
+            locale=owner.locale,
+            user=owner,
+            login=url_for("auth.login", _external=True),
+            reset=url_for("auth.reset_request", _external=True),
+        )
 
 
 def correct_address(user: User, email: str) -> None:
-    """Replace a mistyped address before it is confirmed (EmailTaken if another account has it); links sent to
-    the earlier address stop working, since a token names the address it was sent to."""
+    """Replace a mistyped address before it is confirmed (EmailTaken if another account has it);
+    links sent to the earlier address stop working, since a token names the address it was sent
+    to."""
     if user.email_confirmed or email == user.email:
         return
     if find_user(email) is not None:
@@ -72,27 +93,48 @@ def correct_address(user: User, email: str) -> None:
 
 def mark_confirmed(user: User) -> bool:
     """Record the confirmation once (a conditional UPDATE: two clicks on the link confirm once)."""
-    done = db.session.execute(update(User).where(User.id == user.id, User.email_confirmed_at.is_(None))
-                              .values(email_confirmed_at=now_utc()).execution_options(synchronize_session=False))
+    done = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.email_confirmed_at.is_(None))
+        .values(email_confirmed_at=now_utc())
+        .execution_options(synchronize_session=False)
+    )
     db.session.refresh(user)
     if done.rowcount == 0:
         return False
-    record("confirm_email", user, before={"email_confirmed_at": None},
-           after={"email_confirmed_at": user.email_confirmed_at, "email": user.email}, user_id=user.id)
+    record(
+        "confirm_email",
+        user,
+        before={"email_confirmed_at": None},
+        after={"email_confirmed_at": user.email_confirmed_at, "email": user.email},
+        user_id=user.id,
+    )
     return True
 
 
 def confirm_email(user: User) -> bool:
-    """Confirm the address and tell whoever must now act: staff for a new organisation, members for a newcomer."""
+    """Confirm the address and tell whoever must now act: staff for a new organisation, members for
+    a newcomer."""
     if not mark_confirmed(user):
         return False
     org = user.organisation
     if is_registrant(user):
-        tell_staff(_l("New registration to verify: %(name)s", name=org.name), "email/staff_new_registration.txt",
-                   org, registrant=user)
+        tell_staff(
+            _l("New registration to verify: %(name)s", name=org.name),
+            "email/staff_new_registration.txt",
+            org,
+            registrant=user,
+        )
     elif org is not None and org.verified and user.member_verified_at is None:
         for member in acting_members([org.id]):
-            mail.send(member.email, _l("A new member waits for verification"), "email/member_pending.txt",
-                      locale=member.locale, member=member, newcomer=user, organisation=org,
-                      link=url_for("auth.organisation", _external=True))
+            mail.send(
+                member.email,
+                _l("A new member waits for verification"),
+                "email/member_pending.txt",
+                locale=member.locale,
+                member=member,
+                newcomer=user,
+                organisation=org,
+                link=url_for("auth.organisation", _external=True),
+            )
     return True

@@ -1,7 +1,17 @@
 """Accounts: log in and out, register, reset a password, and the user's own organisation."""
+
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
@@ -40,18 +50,24 @@ def safe_next(target: str | None) -> str:
 
 
 def _account_key() -> str:
-    """The account as login looks it up (the form's own filter): no spelling of an address counts apart (M2)."""
+    """The account as login looks it up (the form's own filter): no spelling of an address counts
+    apart (M2)."""
     return "login-account:" + (normalised_email(request.form.get("email")) or "")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 # failed attempts on one account from any number of addresses (a distributed guess), counted apart
-@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"], key_func=_account_key,
-               deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=lambda response: response.status_code != 302,
+)
 @requires("anonymous_only", post="public")
 def login():
-    """A failed log-in writes nothing: it answers 200 with the form and its error (the rate limits count it)."""
+    """A failed log-in writes nothing: it answers 200 with the form and its error (the rate limits
+    count it)."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
@@ -83,18 +99,27 @@ def logout():
 
 
 def _flag_duplicates(name: str, legal_id: str, exclude: int | None = None) -> None:
-    """Warn that another organisation already has this name or legal identifier (staff see it too)."""
+    """Warn that another organisation already has this name or legal identifier (staff see it
+    too)."""
     found = duplicates_of(name, legal_id, exclude=exclude)
     if found:
-        flash(_("Another organisation is already registered with the same name or legal identifier: %(names)s. "
-                "If it is yours, programme staff will merge your registration into it, and you will then be a "
-                "member of it.", names="; ".join(f"{o.name} ({country_name(o.country)})" for o in found)),
-              "warning")
+        flash(
+            _(
+                "Another organisation is already registered with the same name or legal "
+                "identifier: %(names)s. "
+                "If it is yours, programme staff will merge your registration into it, and you "
+                "will then be a "
+                "member of it.",
+                names="; ".join(f"{o.name} ({country_name(o.country)})" for o in found),
+            ),
+            "warning",
+        )
 
 
 def _registered(email: str, registrant: bool):
-    """The same answer whether the address was new or already had an account (whose owner is e-mailed instead):
-    the page says where the link went; nobody learns which addresses have accounts."""
+    """The same answer whether the address was new or already had an account (whose owner is
+    e-mailed instead): the page says where the link went; nobody learns which addresses have
+    accounts."""
     session["registered"] = {"email": email, "registrant": registrant}
     return redirect(url_for("auth.registered"))
 
@@ -108,8 +133,12 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_organisation(form.data, form.full_name.data, form.email.data, form.password.data)
-        except services.EmailTaken:  # answered as if it were new: its owner is told, not the visitor
+            user = services.register_organisation(
+                form.data, form.full_name.data, form.email.data, form.password.data
+            )
+        except (
+            services.EmailTaken
+        ):  # answered as if it were new: its owner is told, not the visitor
             confirmation.tell_owner(form.email.data)
             exclude = None
         else:
@@ -127,12 +156,18 @@ def registered():
     shown = session.get("registered")
     if current_user.is_authenticated or not isinstance(shown, dict):
         return redirect(url_for("public.index"))
-    return render_template("auth/registered.html", email=shown.get("email", ""),
-                           registrant=bool(shown.get("registrant")), **next_steps())
+    return render_template(
+        "auth/registered.html",
+        email=shown.get("email", ""),
+        registrant=bool(shown.get("registrant")),
+        **next_steps(),
+    )
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])  # no listing by searches
+@limiter.limit(
+    lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"]
+)  # no listing by searches
 @requires("anonymous_only")
 def join():
     if current_user.is_authenticated:
@@ -143,12 +178,17 @@ def join():
     searching = "search" in request.form
     if not searching and form.validate_on_submit():
         if chosen is None:
-            form.organisation_id.errors.append(_("Search for your organisation and choose it from the results."))
+            form.organisation_id.errors.append(
+                _("Search for your organisation and choose it from the results.")
+            )
         else:
             try:
-                user = services.register_member(chosen.id, form.full_name.data, form.email.data,
-                                                form.password.data)
-            except services.EmailTaken:  # answered as if it were new: its owner is told, not the visitor
+                user = services.register_member(
+                    chosen.id, form.full_name.data, form.email.data, form.password.data
+                )
+            except (
+                services.EmailTaken
+            ):  # answered as if it were new: its owner is told, not the visitor
                 confirmation.tell_owner(form.email.data)
             else:
                 send_confirmation(user)
@@ -156,18 +196,30 @@ def join():
     results = services.joinable_organisations(q)
     if chosen is not None and all(org.id != chosen.id for org in results):
         results.insert(0, chosen)
-    return render_template("auth/join.html", form=form, q=q, results=results, chosen=chosen,
-                           searched=bool(q), min_search=services.JOIN_MIN_SEARCH)
+    return render_template(
+        "auth/join.html",
+        form=form,
+        q=q,
+        results=results,
+        chosen=chosen,
+        searched=bool(q),
+        min_search=services.JOIN_MIN_SEARCH,
+    )
 
 
 @bp.get("/confirm")
 @requires("signed_in")
 def confirm_email():
-    """The page an account sees until its address is confirmed, with the link sent again on request."""
+    """The page an account sees until its address is confirmed, with the link sent again on
+    request."""
     if current_user.email_confirmed:
         return redirect(url_for("public.index"))
-    return render_template("auth/confirm_email.html", registrant=is_registrant(current_user),
-                           form=ChangeEmailForm(email=current_user.email), **next_steps())
+    return render_template(
+        "auth/confirm_email.html",
+        registrant=is_registrant(current_user),
+        form=ChangeEmailForm(email=current_user.email),
+        **next_steps(),
+    )
 
 
 @bp.post("/confirm/address")
@@ -182,11 +234,17 @@ def correct_address():
         with refusals(form) as outcome:  # another account has the address
             confirmation.correct_address(current_user._get_current_object(), form.email.data)
         if outcome.ok:
-            flash(_("We sent a link to %(email)s: open it to confirm your address.", email=form.email.data),
-                  "success")
+            flash(
+                _(
+                    "We sent a link to %(email)s: open it to confirm your address.",
+                    email=form.email.data,
+                ),
+                "success",
+            )
             return redirect(url_for("auth.confirm_email"))
-    return render_template("auth/confirm_email.html", registrant=is_registrant(current_user), form=form,
-                           **next_steps()), 400
+    return render_template(
+        "auth/confirm_email.html", registrant=is_registrant(current_user), form=form, **next_steps()
+    ), 400
 
 
 @bp.post("/confirm")
@@ -195,16 +253,21 @@ def correct_address():
 def resend_confirmation():
     if not current_user.email_confirmed:
         send_confirmation(current_user._get_current_object())
-        flash(_("We sent a new link to %(email)s. Earlier links keep working until they expire.",
-                email=current_user.email), "success")
+        flash(
+            _(
+                "We sent a new link to %(email)s. Earlier links keep working until they expire.",
+                email=current_user.email,
+            ),
+            "success",
+        )
     return redirect(url_for("auth.confirm_email"))
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 @requires("public")
 def confirm_email_link(token: str):
-    """The link e-mailed to the address opens a page whose button confirms it: a GET never writes, so that a
-    mail scanner that follows links confirms nothing."""
+    """The link e-mailed to the address opens a page whose button confirms it: a GET never writes,
+    so that a mail scanner that follows links confirms nothing."""
     user = user_for_email_token(token)
     if user is None:
         return render_template("auth/token_invalid.html", confirm=True), 400
@@ -219,22 +282,33 @@ def confirm_email_link(token: str):
     return redirect(url_for("auth.login"))
 
 
-# pages an applicant whose address is not confirmed may still open: the rest send them to confirm it first
-_BEFORE_CONFIRMATION = {"auth.confirm_email", "auth.resend_confirmation", "auth.confirm_email_link", "auth.logout",
-                        "auth.correct_address",
-                        "auth.set_password", "static"}
+# pages an applicant whose address is not confirmed may still open: the rest send them to confirm it
+# first
+_BEFORE_CONFIRMATION = {
+    "auth.confirm_email",
+    "auth.resend_confirmation",
+    "auth.confirm_email_link",
+    "auth.logout",
+    "auth.correct_address",
+    "auth.set_password",
+    "static",
+}
 
 
 def _must_confirm(user) -> bool:
-    """A registered applicant whose address is not confirmed yet (staff and evaluators confirm theirs by setting
-    their password through the link of their invitation)."""
+    """A registered applicant whose address is not confirmed yet (staff and evaluators confirm
+    theirs by setting their password through the link of their invitation)."""
     return user.role is Role.applicant and not user.email_confirmed
 
 
 @bp.before_app_request
 def _confirm_email_first():
-    if (current_user.is_authenticated and _must_confirm(current_user) and request.endpoint not in _BEFORE_CONFIRMATION
-            and not (request.endpoint or "").startswith("public.")):
+    if (
+        current_user.is_authenticated
+        and _must_confirm(current_user)
+        and request.endpoint not in _BEFORE_CONFIRMATION
+        and not (request.endpoint or "").startswith("public.")
+    ):
         return redirect(url_for("auth.confirm_email"))
     return None
 
@@ -246,7 +320,13 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        flash(_("If the address is known, we sent a link to it. The link works once, for a limited time."), "info")
+        flash(
+            _(
+                "If the address is known, we sent a link to it. The link works once, for a limited "
+                "time."
+            ),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
 
@@ -258,7 +338,10 @@ def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if services.change_password(current_user, form.current.data, form.password.data):
-            flash(_("Your password was changed. Every other session of your account has ended."), "success")
+            flash(
+                _("Your password was changed. Every other session of your account has ended."),
+                "success",
+            )
             return redirect(url_for("auth.account"))
         form.current.errors.append(_("This is not your current password."))
     return render_template("auth/account.html", form=form), 400 if form.errors else 200
@@ -270,8 +353,13 @@ def end_sessions():
     ended = sessions.end_all(current_user)
     record("logout_everywhere", current_user._get_current_object(), after={"sessions_ended": ended})
     logout_user()
-    flash(_("You are logged out everywhere: on every device and browser where your account was signed in."),
-          "success")
+    flash(
+        _(
+            "You are logged out everywhere: on every device and browser where your account was "
+            "signed in."
+        ),
+        "success",
+    )
     return redirect(url_for("auth.login"))
 
 
@@ -294,23 +382,36 @@ def set_password(token: str):
 @bp.route("/organisation", methods=["GET", "POST"])
 @requires("organisation_page", post="organisation_profile")
 def organisation():
-    org = managed_organisation(current_user) if request.method == "POST" else own_organisation(current_user)
+    org = (
+        managed_organisation(current_user)
+        if request.method == "POST"
+        else own_organisation(current_user)
+    )
     manage = can_manage(current_user, org)
     form = ProfileForm(data=services.profile_data(org))
     if form.is_submitted():
         if form.validate():
             changes = services.update_profile(org, form.data)
             if changes:
-                flash(_("The profile is saved. You changed what programme staff verified (%(fields)s), so they "
-                        "must verify the organisation again. Until they do, its members cannot start, edit or "
+                flash(
+                    _(
+                        "The profile is saved. You changed what programme staff verified "
+                        "(%(fields)s), so they "
+                        "must verify the organisation again. Until they do, its members cannot "
+                        "start, edit or "
                         "submit applications; staff have been told.",
-                        fields=", ".join(str(form[field].label.text) for field in changes)), "warning")
+                        fields=", ".join(str(form[field].label.text) for field in changes),
+                    ),
+                    "warning",
+                )
             else:
                 flash(_("The organisation's profile is saved."), "success")
             _flag_duplicates(org.name, org.legal_id, exclude=org.id)
             return redirect(url_for("auth.organisation"))
     pending = services.pending_members(org) if manage else []
-    return render_template("auth/organisation.html", org=org, form=form, manage=manage, pending=pending)
+    return render_template(
+        "auth/organisation.html", org=org, form=form, manage=manage, pending=pending
+    )
 
 
 @bp.post("/organisation/members/<int:user_id>/verify")
@@ -321,5 +422,12 @@ def verify_member(user_id: int):
     with refusals() as outcome:  # not confirmed yet
         services.verify_member(current_user, org, member)
     if outcome.ok:
-        flash(_("%(name)s can now act for %(organisation)s.", name=member.name, organisation=org.name), "success")
+        flash(
+            _(
+                "%(name)s can now act for %(organisation)s.",
+                name=member.name,
+                organisation=org.name,
+            ),
+            "success",
+        )
     return redirect(url_for("auth.organisation"))

@@ -1,4 +1,5 @@
 """Account and organisation use cases: registration, login, passwords, member verification."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -22,11 +23,18 @@ from grants.rules.problems import N_, Refused
 from grants.rules.text import fold
 
 ORG_FIELDS = ["name", "type", "country", "region", "population", "legal_id", "address"]
-PROFILE_FIELDS = ORG_FIELDS + ["seeking_partner", "partner_themes", "partner_description", "partner_languages"]
+PROFILE_FIELDS = ORG_FIELDS + [
+    "seeking_partner",
+    "partner_themes",
+    "partner_description",
+    "partner_languages",
+]
 USER_FIELDS = ["email", "name", "role", "organisation_id", "member_verified_at"]
 JOIN_MIN_SEARCH = 3  # letters typed before the join page offers organisations
 JOIN_RESULTS = 10
-_NO_USER_HASH = generate_password_hash("no such account")  # checked when the address is unknown: same time
+_NO_USER_HASH = generate_password_hash(
+    "no such account"
+)  # checked when the address is unknown: same time
 
 
 class EmailTaken(Refused):
@@ -34,23 +42,33 @@ class EmailTaken(Refused):
 
     field = "email"
 
-    def __init__(self, message: str = N_("An account with this email address already exists."), **kw: object) -> None:
+    def __init__(
+        self, message: str = N_("An account with this email address already exists."), **kw: object
+    ) -> None:
         super().__init__(message, **kw)
 
 
 class AccountInactive(Refused):
     """The password is right but the account is deactivated."""
 
-    def __init__(self, message: str = N_("This account has been deactivated. Contact the programme staff."),
-                 **kw: object) -> None:
+    def __init__(
+        self,
+        message: str = N_("This account has been deactivated. Contact the programme staff."),
+        **kw: object,
+    ) -> None:
         super().__init__(message, **kw)
 
 
 class NotConfirmed(Refused):
     """The member has not confirmed their e-mail address yet, so cannot be verified."""
 
-    def __init__(self, message: str = N_("This person has not confirmed their e-mail address yet. Verify them once "
-                                         "they have."), **kw: object) -> None:
+    def __init__(
+        self,
+        message: str = N_(
+            "This person has not confirmed their e-mail address yet. Verify them once they have."
+        ),
+        **kw: object,
+    ) -> None:
         super().__init__(message, **kw)
 
 
@@ -82,7 +100,9 @@ def _organisation_values(data: dict) -> dict:
 def register_organisation(org_data: dict, name: str, email: str, password: str) -> User:
     """A local authority registers itself (unverified) and its first user, a verified member."""
     org = Organisation(**_organisation_values(org_data))
-    user = User(name=name, email=email, role=Role.applicant, organisation=org, member_verified_at=now_utc())
+    user = User(
+        name=name, email=email, role=Role.applicant, organisation=org, member_verified_at=now_utc()
+    )
     user.set_password(password)
     add_user(user)
     record("register", org, after=snapshot(org, ORG_FIELDS), user_id=user.id)
@@ -91,18 +111,25 @@ def register_organisation(org_data: dict, name: str, email: str, password: str) 
 
 
 def _joinable():
-    return select(Organisation).where(Organisation.verified_at.is_not(None), Organisation.rejected_at.is_(None),
-                                      Organisation.merged_into_id.is_(None))
+    return select(Organisation).where(
+        Organisation.verified_at.is_not(None),
+        Organisation.rejected_at.is_(None),
+        Organisation.merged_into_id.is_(None),
+    )
 
 
 def joinable_organisations(q: str) -> list[Organisation]:
-    """Verified organisations whose name holds the search (at least JOIN_MIN_SEARCH letters), a few at a time:
-    the join page never lists every organisation."""
+    """Verified organisations whose name holds the search (at least JOIN_MIN_SEARCH letters), a few
+    at a time: the join page never lists every organisation."""
     needle = fold(q)
     if len(needle.replace(" ", "")) < JOIN_MIN_SEARCH:
         return []
     query = _joinable().where(Organisation.name_key.contains(needle, autoescape=True))
-    return list(db.session.scalars(query.order_by(Organisation.name, Organisation.country).limit(JOIN_RESULTS)))
+    return list(
+        db.session.scalars(
+            query.order_by(Organisation.name, Organisation.country).limit(JOIN_RESULTS)
+        )
+    )
 
 
 def joinable(organisation_id: int | None) -> Organisation | None:
@@ -112,8 +139,8 @@ def joinable(organisation_id: int | None) -> Organisation | None:
 
 
 def register_member(organisation_id: int, name: str, email: str, password: str) -> User:
-    """A person joins an existing verified organisation; once their address is confirmed, a verified member or
-    staff verifies them (confirmation.py tells the members)."""
+    """A person joins an existing verified organisation; once their address is confirmed, a verified
+    member or staff verifies them (confirmation.py tells the members)."""
     org = joinable(organisation_id)
     if org is None:
         raise LookupError(organisation_id)
@@ -128,7 +155,9 @@ def authenticate(email: str, password: str) -> User | None:
     """The user with these credentials (AccountInactive if deactivated), or None."""
     user = find_user(email)
     if user is None:
-        check_password_hash(_NO_USER_HASH, password)  # as long as a wrong password: no timing oracle
+        check_password_hash(
+            _NO_USER_HASH, password
+        )  # as long as a wrong password: no timing oracle
         return None
     if not user.check_password(password):
         return None
@@ -147,20 +176,30 @@ def request_password_reset(email: str) -> None:
     user = find_user(email)
     if user is None or not user.active:
         return
-    mail.send(user.email, _l("Reset your password"), "email/password_reset.txt", locale=user.locale, user=user,
-              **password_link(user))
+    mail.send(
+        user.email,
+        _l("Reset your password"),
+        "email/password_reset.txt",
+        locale=user.locale,
+        user=user,
+        **password_link(user),
+    )
 
 
 def password_link(user: User) -> dict:
     """The e-mail context for a single-use link to set the user's password."""
-    return {"link": url_for("auth.set_password", token=password_token(user), _external=True),
-            "hours": current_app.config["TOKEN_MAX_AGE"] // 3600}
+    return {
+        "link": url_for("auth.set_password", token=password_token(user), _external=True),
+        "hours": current_app.config["TOKEN_MAX_AGE"] // 3600,
+    }
 
 
 def set_password(user: User, password: str) -> None:
     """Set the password from an e-mailed link, which also proves the address reaches its owner."""
     user.set_password(password)
-    ended = sessions.end_all(user)  # whoever held a session of this account before the reset holds none now
+    ended = sessions.end_all(
+        user
+    )  # whoever held a session of this account before the reset holds none now
     after = {"sessions_ended": ended} if ended else {}
     if user.email_confirmed_at is None:
         user.email_confirmed_at = now_utc()
@@ -169,39 +208,67 @@ def set_password(user: User, password: str) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> bool:
-    """A signed-in user's new password, given the current one; every other session of theirs ends."""
+    """A signed-in user's new password, given the current one; every other session of theirs
+    ends."""
     if not user.check_password(current):
         return False
     user.set_password(new)
-    record("change_password", user, user_id=user.id, after={"other_sessions_ended": sessions.end_others(user)})
+    record(
+        "change_password",
+        user,
+        user_id=user.id,
+        after={"other_sessions_ended": sessions.end_others(user)},
+    )
     return True
 
 
 def acting_members(organisation_ids: Iterable[int]) -> list[User]:
-    """The users acting for any of these organisations (User.acts_for_organisation), by id: the people to tell."""
+    """The users acting for any of these organisations (User.acts_for_organisation), by id: the
+    people to tell."""
     ids = set(organisation_ids)
     if not ids:
         return []
-    return list(db.session.scalars(select(User).where(User.organisation_id.in_(ids), User.acts_for_organisation)
-                                   .order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.organisation_id.in_(ids), User.acts_for_organisation)
+            .order_by(User.id)
+        )
+    )
 
 
 def pending_members(org: Organisation) -> list[User]:
-    return db.session.scalars(select(User).where(User.organisation_id == org.id, User.member_verified_at.is_(None),
-                                                 User.active.is_(True)).order_by(User.created_at)).all()
+    return db.session.scalars(
+        select(User)
+        .where(
+            User.organisation_id == org.id, User.member_verified_at.is_(None), User.active.is_(True)
+        )
+        .order_by(User.created_at)
+    ).all()
 
 
 def verify_member(actor: User, org: Organisation, member: User) -> User:
-    """Mark a pending member of org (grants.auth.access.pending_member) as verified, once their address is
-    confirmed (NotConfirmed before)."""
+    """Mark a pending member of org (grants.auth.access.pending_member) as verified, once their
+    address is confirmed (NotConfirmed before)."""
     if not member.email_confirmed:
         raise NotConfirmed()
     member.member_verified_at = now_utc()
     member.member_verified_by_id = actor.id
-    record("verify_member", member, before={"member_verified_at": None},
-           after=snapshot(member, ["member_verified_at", "member_verified_by_id"]))
-    mail.send(member.email, _l("Your membership was verified"), "email/member_verified.txt", locale=member.locale,
-              member=member, organisation=org, link=url_for("auth.login", _external=True))
+    record(
+        "verify_member",
+        member,
+        before={"member_verified_at": None},
+        after=snapshot(member, ["member_verified_at", "member_verified_by_id"]),
+    )
+    mail.send(
+        member.email,
+        _l("Your membership was verified"),
+        "email/member_verified.txt",
+        locale=member.locale,
+        member=member,
+        organisation=org,
+        link=url_for("auth.login", _external=True),
+    )
     return member
 
 
@@ -219,7 +286,8 @@ def profile_data(org: Organisation) -> dict:
 
 
 def update_profile(org: Organisation, data: dict) -> dict:
-    """Save the profile; the identity changes that send a verified organisation back to staff (identity.py)."""
+    """Save the profile; the identity changes that send a verified organisation back to staff
+    (identity.py)."""
     before = snapshot(org, PROFILE_FIELDS)
     for field, value in _organisation_values(data).items():
         setattr(org, field, value)

@@ -3,6 +3,7 @@
 A token names the user and a fingerprint of their current password hash: once the password
 changes, every earlier link stops working, so each link is single-use.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,7 +50,8 @@ def email_token(user: User) -> str:
 
 
 def user_for_email_token(token: str) -> User | None:
-    """The active user whose address the token was sent to, if genuine and recent (and the address unchanged)."""
+    """The active user whose address the token was sent to, if genuine and recent (and the address
+    unchanged)."""
     try:
         data = _serializer(_EMAIL_SALT).loads(token, max_age=current_app.config["TOKEN_MAX_AGE"])
     except BadSignature:  # also SignatureExpired

@@ -1,4 +1,6 @@
-"""Loaders of the award pages: the object asked for, or 404 as if it did not exist (grants/access.py)."""
+"""Loaders of the award pages: the object asked for, or 404 as if it did not exist
+(grants/access.py)."""
+
 from __future__ import annotations
 
 from grants.access import load_or_404

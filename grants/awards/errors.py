@@ -1,5 +1,7 @@
-"""Typed refusals of the ranking and award decisions: each a `Refused` (grants.rules.problems) with a message
-marked for translation and its %(name)s params, shown by the request boundary (grants/unit_of_work.py)."""
+"""Typed refusals of the ranking and award decisions: each a `Refused` (grants.rules.problems) with
+a message marked for translation and its %(name)s params, shown by the request boundary
+(grants/unit_of_work.py)."""
+
 from __future__ import annotations
 
 from grants.rules.problems import Refused
@@ -14,10 +16,12 @@ class DecisionRefused(RankingError):
 
 
 class BelowMinimumGrant(DecisionRefused):
-    """An award below the call's minimum grant that staff did not confirm; `field` is the confirmation box."""
+    """An award below the call's minimum grant that staff did not confirm; `field` is the
+    confirmation box."""
 
     field = "below_minimum"
 
 
 class BudgetRefused(DecisionRefused):
-    """An award the database refused: above the lot's remaining budget or the call's maximum grant."""
+    """An award the database refused: above the lot's remaining budget or the call's maximum
+    grant."""

@@ -1,4 +1,5 @@
 """Template filters of the award pages and letters (registered by grants/templating.py)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -28,9 +29,13 @@ def _points(value: Decimal, locale: Locale) -> str:
 
 
 def local_date(moment: datetime, tz: str | None = None) -> str:
-    """The day of a moment in the given IANA zone (a call's; else the programme's), written out for the locale."""
-    return format_date(moment.astimezone(ZoneInfo(tz or display_zone())).date(), format="long",
-                       locale=str(get_locale()))
+    """The day of a moment in the given IANA zone (a call's; else the programme's), written out for
+    the locale."""
+    return format_date(
+        moment.astimezone(ZoneInfo(tz or display_zone())).date(),
+        format="long",
+        locale=str(get_locale()),
+    )
 
 
 def long_date(day: date) -> str:
@@ -38,4 +43,10 @@ def long_date(day: date) -> str:
     return format_date(day, format="long", locale=str(get_locale()))
 
 
-FILTERS = {"points": points, "local_date": local_date, "long_date": long_date, "outcome": application_status, "stage_label": stage_name}
+FILTERS = {
+    "points": points,
+    "local_date": local_date,
+    "long_date": long_date,
+    "outcome": application_status,
+    "stage_label": stage_name,
+}

@@ -1,5 +1,6 @@
-"""Staff pages for the ranking, the award decisions, a restricted call's shortlist and invitations; the
-applicants' decisions and letters."""
+"""Staff pages for the ranking, the award decisions, a restricted call's shortlist and invitations;
+the applicants' decisions and letters."""
+
 from __future__ import annotations
 
 import io
@@ -42,8 +43,12 @@ bp = Blueprint("awards", __name__)
 
 def _pdf(letter: Letter, as_attachment: bool):
     data = render_pdf(letter, str(get_locale()))
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=as_attachment,
-                     download_name=letter.file_name)
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=as_attachment,
+        download_name=letter.file_name,
+    )
 
 
 def _answered(form: FlaskForm) -> int:
@@ -55,8 +60,13 @@ def _answered(form: FlaskForm) -> int:
 @requires("staff")
 def ranking(call_id: int):
     call = call_or_404(call_id)
-    return render_template("awards/ranking.html", call=call, view=ranking_page(call, request.args),
-                           form=ComputeForm(), waiting_reason=waiting_reason)
+    return render_template(
+        "awards/ranking.html",
+        call=call,
+        view=ranking_page(call, request.args),
+        form=ComputeForm(),
+        waiting_reason=waiting_reason,
+    )
 
 
 @bp.post("/staff/calls/<int:call_id>/ranking/compute")
@@ -77,17 +87,33 @@ def override_decision(call_id: int, stage_id: int):
     call = call_or_404(call_id)
     stage = decision_stage_or_404(call, stage_id)
     form = OverrideForm(outcome=stage.status.value, amount=stage.awarded_amount)
-    form.below_minimum.label.text = _("I confirm an award below the call's minimum grant of %(minimum)s",
-                                      minimum=money(call.grant_min, call.currency))
+    form.below_minimum.label.text = _(
+        "I confirm an award below the call's minimum grant of %(minimum)s",
+        minimum=money(call.grant_min, call.currency),
+    )
     if form.validate_on_submit():
         with refusals(form) as outcome:
-            override(call.id, stage.id, StageStatus(form.outcome.data), form.amount.data, form.justification.data,
-                     current_user.id, below_minimum=form.below_minimum.data)
+            override(
+                call.id,
+                stage.id,
+                StageStatus(form.outcome.data),
+                form.amount.data,
+                form.justification.data,
+                current_user.id,
+                below_minimum=form.below_minimum.data,
+            )
         if outcome.ok:
-            flash(_("The decision on %(reference)s was changed.", reference=stage.application.reference), "success")
+            flash(
+                _(
+                    "The decision on %(reference)s was changed.",
+                    reference=stage.application.reference,
+                ),
+                "success",
+            )
             return redirect(url_for(".ranking", call_id=call_id, table=tab_of(call, stage)))
-    return render_template("awards/override.html", call=call, stage=stage, requested=requested(stage),
-                           form=form), _answered(form)
+    return render_template(
+        "awards/override.html", call=call, stage=stage, requested=requested(stage), form=form
+    ), _answered(form)
 
 
 def _lot_id(text: str | None) -> int | None:
@@ -106,9 +132,17 @@ def promote(call_id: int):
             promote_reserve(call.id, lot_id, form.justification.data, current_user.id)
         if outcome.ok:
             flash(_("The first reserve application that fits was awarded."), "success")
-            return redirect(url_for(".ranking", call_id=call_id, table=table_key(Stage.full_application, lot)))
-    return render_template("awards/promote.html", call=call, lot=lot, promotion=next_reserve(call, lot_id),
-                           form=form, requested=requested), _answered(form)
+            return redirect(
+                url_for(".ranking", call_id=call_id, table=table_key(Stage.full_application, lot))
+            )
+    return render_template(
+        "awards/promote.html",
+        call=call,
+        lot=lot,
+        promotion=next_reserve(call, lot_id),
+        form=form,
+        requested=requested,
+    ), _answered(form)
 
 
 @bp.route("/staff/calls/<int:call_id>/finalise", methods=["GET", "POST"])
@@ -120,33 +154,53 @@ def finalise_call(call_id: int):
         with refusals(form) as outcome:
             delivery = finalise(call.id, current_user.id)
         if outcome.ok:
-            flash(_("The decisions of call %(reference)s are final.", reference=call.reference) + " "
-                  + told_text(delivery), "success" if not delivery.not_told else "warning")
+            flash(
+                _("The decisions of call %(reference)s are final.", reference=call.reference)
+                + " "
+                + told_text(delivery),
+                "success" if not delivery.not_told else "warning",
+            )
             return redirect(url_for("letters.index", call_id=call_id))
-    return render_template("awards/finalise.html", call=call, summary=summary(call), form=form), _answered(form)
+    return render_template(
+        "awards/finalise.html", call=call, summary=summary(call), form=form
+    ), _answered(form)
 
 
 def told_text(delivery: Delivery) -> str:
-    """How many applicants were told by e-mail, and how many letters are left to send another way: exact counts."""
+    """How many applicants were told by e-mail, and how many letters are left to send another way:
+    exact counts."""
     told, left = len(delivery.told), len(delivery.not_told)
-    text = (ngettext("%(num)d applicant was told by e-mail.", "%(num)d applicants were told by e-mail.", told)
-            if told else _("Nobody was told by e-mail."))
+    text = (
+        ngettext(
+            "%(num)d applicant was told by e-mail.", "%(num)d applicants were told by e-mail.", told
+        )
+        if told
+        else _("Nobody was told by e-mail.")
+    )
     if left:
         text += " " + ngettext(
-            "%(num)d letter is to be sent by post or registered e-mail: its applicant has no verified member "
+            "%(num)d letter is to be sent by post or registered e-mail: its applicant has no "
+            "verified member "
             "who can receive e-mail (listed below).",
-            "%(num)d letters are to be sent by post or registered e-mail: their applicants have no verified "
-            "member who can receive e-mail (listed below).", left)
+            "%(num)d letters are to be sent by post or registered e-mail: their applicants have no "
+            "verified "
+            "member who can receive e-mail (listed below).",
+            left,
+        )
     return text
 
 
 @bp.get("/staff/calls/<int:call_id>/letters/<int:application_id>.pdf")
 @requires("staff")
 def letter_preview(call_id: int, application_id: int):
-    """The application's decision letter: as issued once the call is final, else as it would be now."""
+    """The application's decision letter: as issued once the call is final, else as it would be
+    now."""
     call = call_or_404(call_id)
-    letter = (final_letter(call, application_id) if call.finalised_at
-              else one_letter(call, application_id, now_utc(), draft=True))
+    letter = (
+        final_letter(call, application_id)
+        if call.finalised_at
+        else one_letter(call, application_id, now_utc(), draft=True)
+    )
     return _pdf(load_or_404(letter), as_attachment=False)
 
 
@@ -164,8 +218,11 @@ def letter(application_id: int):
     return _pdf(decision_letter_or_404(current_user, application_id), as_attachment=True)
 
 
-# A restricted call after the concept-note ranking: shortlist changes and the invitations to submit a full
-# application ------------------------------------------------------------------------------------------
+# A restricted call after the concept-note ranking: shortlist changes and the invitations to submit
+# a full
+# application
+# ------------------------------------------------------------------------------------------
+
 
 @bp.route("/staff/calls/<int:call_id>/invitations", methods=["GET", "POST"])
 @requires("staff")
@@ -177,16 +234,31 @@ def invite(call_id: int):
             invited = invitations.invite(call.id, current_user.id)
         if outcome.ok:
             if invited:
-                flash(ngettext("%(num)d lead applicant was invited to submit a full application.",
-                               "%(num)d lead applicants were invited to submit a full application.",
-                               len(invited)), "success")
+                flash(
+                    ngettext(
+                        "%(num)d lead applicant was invited to submit a full application.",
+                        "%(num)d lead applicants were invited to submit a full application.",
+                        len(invited),
+                    ),
+                    "success",
+                )
             else:
-                flash(_("Every shortlisted applicant had been invited already: nobody was invited again."), "info")
+                flash(
+                    _(
+                        "Every shortlisted applicant had been invited already: nobody was invited "
+                        "again."
+                    ),
+                    "info",
+                )
             return redirect(url_for(".ranking", call_id=call_id))
     refusal = invitation_plan.refusal(call, clock.now())
-    return render_template("awards/invitations.html", call=call, plan=invitation_plan.invitations(call), form=form,
-                           refusal=issue_text(refusal.issues[0]) if refusal and not form.form_errors else None), \
-        _answered(form)
+    return render_template(
+        "awards/invitations.html",
+        call=call,
+        plan=invitation_plan.invitations(call),
+        form=form,
+        refusal=issue_text(refusal.issues[0]) if refusal and not form.form_errors else None,
+    ), _answered(form)
 
 
 @bp.route("/staff/calls/<int:call_id>/shortlist/<int:stage_id>", methods=["GET", "POST"])
@@ -199,8 +271,18 @@ def change_shortlist(call_id: int, stage_id: int):
         with refusals(form) as outcome:
             override_shortlist(call.id, stage.id, form.justification.data, current_user.id)
         if outcome.ok:
-            flash(_("The shortlist decision on %(reference)s was changed.", reference=stage.application.reference),
-                  "success")
+            flash(
+                _(
+                    "The shortlist decision on %(reference)s was changed.",
+                    reference=stage.application.reference,
+                ),
+                "success",
+            )
             return redirect(url_for(".ranking", call_id=call_id, table=tab_of(call, stage)))
-    return render_template("awards/shortlist.html", call=call, stage=stage, form=form,
-                           sent=invitation_plan.invitations_sent(call.id)), _answered(form)
+    return render_template(
+        "awards/shortlist.html",
+        call=call,
+        stage=stage,
+        form=form,
+        sent=invitation_plan.invitations_sent(call.id),
+    ), _answered(form)

@@ -6,6 +6,7 @@ scores, thresholds and quantities without trailing zeros ("20", "12", "61.5"), e
 (2 places at least, "65.00") and the shortlist ratio (1 place at least, "2.0"). Times are ISO 8601
 with the offset of the call's time zone.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

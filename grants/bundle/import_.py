@@ -1,7 +1,9 @@
-"""Loading a bundle (version 1 or 2) into the database as one unit of work: the caller commits, or rolls
-back on any error (BundleError or other), so that nothing is ever half-imported. Version 2's record of
-the selection (overrides, signatures, declarations) is read with records.py. The final scores of the imported
-evaluations are stored as evaluation stores them (grants.evaluation.services.settle.settle_scores)."""
+"""Loading a bundle (version 1 or 2) into the database as one unit of work: the caller commits, or
+rolls back on any error (BundleError or other), so that nothing is ever half-imported. Version 2's
+record of the selection (overrides, signatures, declarations) is read with records.py. The final
+scores of the imported evaluations are stored as evaluation stores them
+(grants.evaluation.services.settle.settle_scores)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -56,14 +58,17 @@ from grants.models.base import now_utc
 
 
 def import_bundle(data: dict, replace: bool = False) -> Call:
-    """Load a bundle (parsed JSON); with `replace`, an existing call of that reference is deleted first."""
+    """Load a bundle (parsed JSON); with `replace`, an existing call of that reference is deleted
+    first."""
     found = problems(data)
     if found:
         raise BundleError(found)
     reference = data["call"]["reference"]
     existing = db.session.scalar(select(Call).where(Call.reference == reference))
     if existing is not None and not replace:
-        raise BundleError([f"$.call.reference: a call '{reference}' already exists (use --replace to replace it)"])
+        raise BundleError(
+            [f"$.call.reference: a call '{reference}' already exists (use --replace to replace it)"]
+        )
     kept = Records(data)
     try:
         orgs = _organisations(data["organisations"])
@@ -74,8 +79,12 @@ def import_bundle(data: dict, replace: bool = False) -> Call:
         call = _call(data["call"])
         db.session.add(call)
         db.session.flush()
-        db.session.add_all(CallEvaluator(call_id=call.id, user_id=user.id, impartiality_signed_at=kept.signed.get(key))
-                           for key, user in users.items())
+        db.session.add_all(
+            CallEvaluator(
+                call_id=call.id, user_id=user.id, impartiality_signed_at=kept.signed.get(key)
+            )
+            for key, user in users.items()
+        )
         stages = _applications(data["applications"], call, orgs, users, kept)
         db.session.flush()
         add_overrides(kept, stages, staff)
@@ -83,8 +92,15 @@ def import_bundle(data: dict, replace: bool = False) -> Call:
         settle_scores(call)
     except (IntegrityError, DataError) as error:
         raise BundleError([f"$: the database refused the bundle: {error.orig}"]) from error
-    record("call.imported", call, after={"reference": reference, "applications": len(data["applications"]),
-                                         "replaced": existing is not None})
+    record(
+        "call.imported",
+        call,
+        after={
+            "reference": reference,
+            "applications": len(data["applications"]),
+            "replaced": existing is not None,
+        },
+    )
     return call
 
 
@@ -124,12 +140,18 @@ def delete_call(call: Call) -> None:
 def _organisations(items: list[dict]) -> dict[str, Organisation]:
     """Key -> organisation: the existing one of that key, updated, or a new one; all verified."""
     keys = [item["key"] for item in items]
-    existing = {o.key: o for o in db.session.scalars(select(Organisation).where(Organisation.key.in_(keys)))}
+    existing = {
+        o.key: o for o in db.session.scalars(select(Organisation).where(Organisation.key.in_(keys)))
+    }
     now = now_utc()
     orgs = {}
     for item in items:
         org = existing.get(item["key"]) or Organisation(key=item["key"])
-        org.name, org.type, org.country = item["name"], OrganisationType(item["type"]), item["country"]
+        org.name, org.type, org.country = (
+            item["name"],
+            OrganisationType(item["type"]),
+            item["country"],
+        )
         for field in ("region", "population", "legal_id"):
             if field in item:
                 setattr(org, field, item[field])
@@ -141,21 +163,37 @@ def _organisations(items: list[dict]) -> dict[str, Organisation]:
 
 def _evaluators(items: list[dict], orgs: dict[str, Organisation]) -> dict[str, User]:
     """Key -> evaluator, matched by key then by e-mail, or created (active, without a password)."""
-    by_key = {u.key: u for u in db.session.scalars(select(User).where(User.key.in_([i["key"] for i in items])))}
+    by_key = {
+        u.key: u
+        for u in db.session.scalars(select(User).where(User.key.in_([i["key"] for i in items])))
+    }
     emails = [i["email"].lower() for i in items]
-    by_email = {u.email.lower(): u for u in db.session.scalars(select(User).where(func.lower(User.email).in_(emails)))}
+    by_email = {
+        u.email.lower(): u
+        for u in db.session.scalars(select(User).where(func.lower(User.email).in_(emails)))
+    }
     found, users = [], {}
     for i, item in enumerate(items):
         user, same_email = by_key.get(item["key"]), by_email.get(item["email"].lower())
         if user is None:
             user = same_email
         elif same_email is not None and same_email is not user:
-            found.append(f"$.evaluators[{i}].email: '{item['email']}' belongs to another user than '{item['key']}'")
+            found.append(
+                f"$.evaluators[{i}].email: '{item['email']}' belongs to another user than "
+                f"'{item['key']}'"
+            )
         if user is not None and user.role is not Role.evaluator:
-            found.append(f"$.evaluators[{i}].email: '{item['email']}' is a {user.role.value} user, not an evaluator")
+            found.append(
+                f"$.evaluators[{i}].email: '{item['email']}' is a {user.role.value} user, not an "
+                f"evaluator"
+            )
         if user is not None and user.key not in (None, item["key"]):
-            found.append(f"$.evaluators[{i}].email: '{item['email']}' is the evaluator with key '{user.key}'")
-        user = user or User(email=item["email"].lower(), role=Role.evaluator, active=True)  # as auth stores it
+            found.append(
+                f"$.evaluators[{i}].email: '{item['email']}' is the evaluator with key '{user.key}'"
+            )
+        user = user or User(
+            email=item["email"].lower(), role=Role.evaluator, active=True
+        )  # as auth stores it
         user.key, user.name = item["key"], item["name"]
         user.organisation = orgs[item["organisation"]] if item.get("organisation") else None
         users[item["key"]] = user
@@ -166,67 +204,130 @@ def _evaluators(items: list[dict], orgs: dict[str, Organisation]) -> dict[str, U
 
 
 def _call(item: dict) -> Call:
-    grant, caps, rules, ev = item["grant"], item["cost_caps"], item["eligibility"], item["evaluation"]
+    grant, caps, rules, ev = (
+        item["grant"],
+        item["cost_caps"],
+        item["eligibility"],
+        item["evaluation"],
+    )
     ratio = ev.get("shortlist_ratio")
     return Call(
-        reference=item["reference"], title=item["title"], description=item.get("description", ""),
-        currency=item["currency"], timezone=item["timezone"], procedure=Procedure(item["procedure"]),
-        status=CallStatus(item["status"]), themes=item.get("themes", []),
-        opens_at=parse_time(item["opens_at"]), deadline=parse_time(item["deadline"]),
+        reference=item["reference"],
+        title=item["title"],
+        description=item.get("description", ""),
+        currency=item["currency"],
+        timezone=item["timezone"],
+        procedure=Procedure(item["procedure"]),
+        status=CallStatus(item["status"]),
+        themes=item.get("themes", []),
+        opens_at=parse_time(item["opens_at"]),
+        deadline=parse_time(item["deadline"]),
         concept_note_deadline=parse_time(item.get("concept_note_deadline")),
-        total_budget=Decimal(item["total_budget"]), grant_min=Decimal(grant["min"]), grant_max=Decimal(grant["max"]),
-        min_rate=Decimal(grant["min_rate"]), max_rate=Decimal(grant["max_rate"]),
-        duration_min=item["duration_months"]["min"], duration_max=item["duration_months"]["max"],
-        indirect_rate=Decimal(caps["indirect_rate"]), contingency_rate=Decimal(caps["contingency_rate"]),
-        lead_countries=rules["lead"]["countries"], lead_types=rules["lead"]["organisation_types"],
-        partner_countries=rules["partner"]["countries"], partner_types=rules["partner"]["organisation_types"],
-        partners_min=rules["partners"]["min"], partners_max=rules["partners"]["max"],
-        country_groups=rules["country_groups"], max_applications_per_lead=rules["max_applications_per_lead"],
+        total_budget=Decimal(item["total_budget"]),
+        grant_min=Decimal(grant["min"]),
+        grant_max=Decimal(grant["max"]),
+        min_rate=Decimal(grant["min_rate"]),
+        max_rate=Decimal(grant["max_rate"]),
+        duration_min=item["duration_months"]["min"],
+        duration_max=item["duration_months"]["max"],
+        indirect_rate=Decimal(caps["indirect_rate"]),
+        contingency_rate=Decimal(caps["contingency_rate"]),
+        lead_countries=rules["lead"]["countries"],
+        lead_types=rules["lead"]["organisation_types"],
+        partner_countries=rules["partner"]["countries"],
+        partner_types=rules["partner"]["organisation_types"],
+        partners_min=rules["partners"]["min"],
+        partners_max=rules["partners"]["max"],
+        country_groups=rules["country_groups"],
+        max_applications_per_lead=rules["max_applications_per_lead"],
         evaluators_per_application=ev["evaluators_per_application"],
-        discrepancy_threshold=Decimal(ev["discrepancy_threshold"]), reserve_list_length=ev.get("reserve_list_length"),
+        discrepancy_threshold=Decimal(ev["discrepancy_threshold"]),
+        reserve_list_length=ev.get("reserve_list_length"),
         award_rule=AwardRule(ev["award_rule"]),
         shortlist_ratio=CALL_DEFAULTS["shortlist_ratio"] if ratio is None else Decimal(ratio),
-        lots=[Lot(position=i, code=lot["code"], name=lot["name"], themes=lot.get("themes", []),
-                  budget=Decimal(lot["budget"])) for i, lot in enumerate(item["lots"])],
+        lots=[
+            Lot(
+                position=i,
+                code=lot["code"],
+                name=lot["name"],
+                themes=lot.get("themes", []),
+                budget=Decimal(lot["budget"]),
+            )
+            for i, lot in enumerate(item["lots"])
+        ],
         grids=[_grid(Stage(stage), grid) for stage, grid in ev["grids"].items()],
     )
 
 
 def _grid(stage: Stage, item: dict) -> Grid:
     sections = [
-        GridSection(position=i, code=s["code"], title=s["title"], threshold=parse_decimal(s.get("threshold")),
-                    criteria=[Criterion(position=j, code=c["code"], title=c["title"], weight=c["weight"])
-                              for j, c in enumerate(s["criteria"])])
+        GridSection(
+            position=i,
+            code=s["code"],
+            title=s["title"],
+            threshold=parse_decimal(s.get("threshold")),
+            criteria=[
+                Criterion(position=j, code=c["code"], title=c["title"], weight=c["weight"])
+                for j, c in enumerate(s["criteria"])
+            ],
+        )
         for i, s in enumerate(item["sections"])
     ]
-    return Grid(stage=stage, max_total=item["max_total"], pass_threshold=Decimal(item["pass_threshold"]),
-                tie_break_section=item["tie_break_section"], sections=sections)
+    return Grid(
+        stage=stage,
+        max_total=item["max_total"],
+        pass_threshold=Decimal(item["pass_threshold"]),
+        tie_break_section=item["tie_break_section"],
+        sections=sections,
+    )
 
 
-def _applications(items: list[dict], call: Call, orgs: dict[str, Organisation], users: dict[str, User],
-                  kept: Records) -> dict[tuple[str, str], ApplicationStage]:
+def _applications(
+    items: list[dict],
+    call: Call,
+    orgs: dict[str, Organisation],
+    users: dict[str, User],
+    kept: Records,
+) -> dict[tuple[str, str], ApplicationStage]:
     """Add the applications; their stages by (reference, stage name)."""
     lots = {lot.code: lot for lot in call.lots}
     stages = {}
-    criteria = {grid.stage.value: {c.code: c.id for s in grid.sections for c in s.criteria} for grid in call.grids}
+    criteria = {
+        grid.stage.value: {c.code: c.id for s in grid.sections for c in s.criteria}
+        for grid in call.grids
+    }
     awarded: dict[str | None, Decimal] = defaultdict(Decimal)
     numbers = []
     for item in items:
         number = int(item["reference"].removeprefix(call.reference + "-"))
         budget = item["budget"]
         app = Application(
-            call_id=call.id, lot_id=lots[item["lot"]].id if item.get("lot") else None, lead_id=orgs[item["lead"]].id,
-            number=number, reference=item["reference"], title=item["title"], acronym=item.get("acronym", ""),
-            theme=item.get("theme", ""), summary=item.get("summary", ""), duration_months=item["duration_months"],
-            indirect=Decimal(budget["indirect"]), contingency=Decimal(budget["contingency"]),
+            call_id=call.id,
+            lot_id=lots[item["lot"]].id if item.get("lot") else None,
+            lead_id=orgs[item["lead"]].id,
+            number=number,
+            reference=item["reference"],
+            title=item["title"],
+            acronym=item.get("acronym", ""),
+            theme=item.get("theme", ""),
+            summary=item.get("summary", ""),
+            duration_months=item["duration_months"],
+            indirect=Decimal(budget["indirect"]),
+            contingency=Decimal(budget["contingency"]),
             requested_grant=Decimal(budget["requested_grant"]),
             partners=[_partner(j, p, orgs) for j, p in enumerate(item["partners"])],
             budget_lines=[_budget_line(j, line, orgs) for j, line in enumerate(budget["lines"])],
         )
         for name in ("concept_note", "full_application"):
             if item.get(name):
-                stage = _stage(name, item[name], users, criteria[name], call.evaluators_per_application,
-                               lambda key, name=name: kept.conflict_of(item["reference"], name, key))
+                stage = _stage(
+                    name,
+                    item[name],
+                    users,
+                    criteria[name],
+                    call.evaluators_per_application,
+                    lambda key, name=name: kept.conflict_of(item["reference"], name, key),
+                )
                 for declared in kept.conflicts(item["reference"], name):
                     db.session.add(ended_assignment(declared, stage, users[declared["evaluator"]]))
                 app.stages.append(stage)
@@ -243,32 +344,59 @@ def _applications(items: list[dict], call: Call, orgs: dict[str, Organisation], 
 
 def _partner(position: int, item: dict, orgs: dict[str, Organisation]) -> Partner:
     confirmed_at = parse_time(item.get("confirmed_at"))
-    return Partner(position=position, organisation_id=orgs[item["organisation"]].id, confirmed_at=confirmed_at,
-                   status=PartnerStatus.confirmed if confirmed_at else PartnerStatus.proposed)
+    return Partner(
+        position=position,
+        organisation_id=orgs[item["organisation"]].id,
+        confirmed_at=confirmed_at,
+        status=PartnerStatus.confirmed if confirmed_at else PartnerStatus.proposed,
+    )
 
 
 def _budget_line(position: int, item: dict, orgs: dict[str, Organisation]) -> BudgetLine:
-    return BudgetLine(position=position, heading=item["heading"], description=item["description"],
-                      unit=item.get("unit", ""), quantity=Decimal(item["quantity"]),
-                      unit_cost=Decimal(item["unit_cost"]), organisation_id=orgs[item["organisation"]].id)
+    return BudgetLine(
+        position=position,
+        heading=item["heading"],
+        description=item["description"],
+        unit=item.get("unit", ""),
+        quantity=Decimal(item["quantity"]),
+        unit_cost=Decimal(item["unit_cost"]),
+        organisation_id=orgs[item["organisation"]].id,
+    )
 
 
-def _stage(name: str, item: dict, users: dict[str, User], criteria: dict[str, int], per_application: int,
-           declared: Callable[[str], tuple[ConflictStatus, datetime | None]]) -> ApplicationStage:
+def _stage(
+    name: str,
+    item: dict,
+    users: dict[str, User],
+    criteria: dict[str, int],
+    per_application: int,
+    declared: Callable[[str], tuple[ConflictStatus, datetime | None]],
+) -> ApplicationStage:
     stage = ApplicationStage(
-        stage=Stage(name), status=StageStatus(item["status"]), submitted_at=parse_time(item.get("submitted_at")),
+        stage=Stage(name),
+        status=StageStatus(item["status"]),
+        submitted_at=parse_time(item.get("submitted_at")),
         requested_grant=parse_decimal(item.get("requested_grant")),
-        inadmissible_reasons=item.get("inadmissible_reasons", []), final_score=parse_decimal(item.get("final_score")),
-        rank=item.get("rank"), awarded_amount=parse_decimal(item.get("awarded_amount")),
+        inadmissible_reasons=item.get("inadmissible_reasons", []),
+        final_score=parse_decimal(item.get("final_score")),
+        rank=item.get("rank"),
+        awarded_amount=parse_decimal(item.get("awarded_amount")),
     )
     if stage.submitted_at is not None:  # a bundle holds the one submission each stage counts
         stage.first_submitted_at, stage.submissions = stage.submitted_at, 1
     for k, evaluation in enumerate(item.get("evaluations", [])):
         conflict, declared_at = declared(evaluation["evaluator"])
         # evaluators beyond the call's number per application were the extra one after a discrepancy
-        db.session.add(Assignment(stage=stage, evaluator_id=users[evaluation["evaluator"]].id,
-                                  extra=k >= per_application, conflict=conflict, conflict_declared_at=declared_at,
-                                  evaluation=_evaluation(evaluation, criteria)))
+        db.session.add(
+            Assignment(
+                stage=stage,
+                evaluator_id=users[evaluation["evaluator"]].id,
+                extra=k >= per_application,
+                conflict=conflict,
+                conflict_declared_at=declared_at,
+                evaluation=_evaluation(evaluation, criteria),
+            )
+        )
     return stage
 
 
@@ -277,7 +405,14 @@ def _evaluation(item: dict, criteria: dict[str, int]) -> Evaluation | None:
     if submitted_at is None and not item["scores"]:
         return None
     return Evaluation(
-        started_at=submitted_at or now_utc(), submitted_at=submitted_at,
-        scores=[Score(criterion_id=criteria[s["criterion"]], score=s["score"], comment=s.get("comment", ""))
-                for s in item["scores"]],
+        started_at=submitted_at or now_utc(),
+        submitted_at=submitted_at,
+        scores=[
+            Score(
+                criterion_id=criteria[s["criterion"]],
+                score=s["score"],
+                comment=s.get("comment", ""),
+            )
+            for s in item["scores"]
+        ],
     )

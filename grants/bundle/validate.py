@@ -1,5 +1,6 @@
-"""Reading and validating a bundle: JSON, then the JSON Schema of its version (1 or 2), then the meaning
-(checks.py)."""
+"""Reading and validating a bundle: JSON, then the JSON Schema of its version (1 or 2), then the
+meaning (checks.py)."""
+
 from __future__ import annotations
 
 import json
@@ -16,14 +17,17 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-SCHEMAS = {1: DATA / "call-bundle.schema.json", 2: DATA / "call-bundle.v2.schema.json"}  # version -> schema
+SCHEMAS = {
+    1: DATA / "call-bundle.schema.json",
+    2: DATA / "call-bundle.v2.schema.json",
+}  # version -> schema
 LATEST = max(SCHEMAS)
 _MAX_MESSAGE = 240
 
 
 class BundleError(Refused):
-    """A bundle that cannot be imported or exported, with every problem found (each with its JSON path; in
-    English, for the operator of the command line)."""
+    """A bundle that cannot be imported or exported, with every problem found (each with its JSON
+    path; in English, for the operator of the command line)."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
@@ -44,10 +48,14 @@ def validator(version: int = 1) -> Draft202012Validator:
 
 
 def version_of(data: Any) -> int:
-    """The format version the bundle says it has, if this installation reads it; else 1, whose schema then
-    names what is wrong ("version": 1 expected)."""
+    """The format version the bundle says it has, if this installation reads it; else 1, whose
+    schema then names what is wrong ("version": 1 expected)."""
     version = data.get("version") if isinstance(data, dict) else None
-    return version if isinstance(version, int) and not isinstance(version, bool) and version in SCHEMAS else 1
+    return (
+        version
+        if isinstance(version, int) and not isinstance(version, bool) and version in SCHEMAS
+        else 1
+    )
 
 
 def load(path: str | Path) -> Any:
@@ -62,17 +70,26 @@ def parse(text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise BundleError([f"$: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"]) from error
+        raise BundleError(
+            [f"$: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"]
+        ) from error
 
 
 def schema_problems(data: Any, version: int | None = None) -> list[str]:
-    """The bundle's problems of shape, against the schema of its version (or of the version given)."""
+    """The bundle's problems of shape, against the schema of its version (or of the version
+    given)."""
     version = version_of(data) if version is None else version
-    found = [f"{leaf.json_path}: {_message(leaf)}"
-             for error in validator(version).iter_errors(data) for leaf in _leaves(error)]
+    found = [
+        f"{leaf.json_path}: {_message(leaf)}"
+        for error in validator(version).iter_errors(data)
+        for leaf in _leaves(error)
+    ]
     if isinstance(data, dict) and "version" in data and version_of(data) != data["version"]:
-        found.insert(0, f"$.version: {data['version']!r} is not a bundle version this installation reads "
-                        f"({', '.join(map(str, SCHEMAS))})")
+        found.insert(
+            0,
+            f"$.version: {data['version']!r} is not a bundle version this installation reads "
+            f"({', '.join(map(str, SCHEMAS))})",
+        )
     return found
 
 
@@ -82,8 +99,13 @@ def problems(data: Any) -> list[str]:
 
 
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:
-    """The errors that tell what is wrong: through "oneOf" (a value or null) into the value's own errors."""
-    telling = [e for e in error.context or [] if e.validator != "type"] if error.validator == "oneOf" else []
+    """The errors that tell what is wrong: through "oneOf" (a value or null) into the value's own
+    errors."""
+    telling = (
+        [e for e in error.context or [] if e.validator != "type"]
+        if error.validator == "oneOf"
+        else []
+    )
     if not telling:
         yield error
     for inner in telling:

@@ -1,5 +1,7 @@
-"""Template helpers, so that pages of other packages (the public call page, the applicant's attachments) show a
-call's documents, corrigenda and clarification dates without their routes changing: reads only."""
+"""Template helpers, so that pages of other packages (the public call page, the applicant's
+attachments) show a call's documents, corrigenda and clarification dates without their routes
+changing: reads only."""
+
 from __future__ import annotations
 
 from flask import g
@@ -19,11 +21,10 @@ def language_label(document: CallDocument) -> str:
 
 
 def attachment_templates(call: Call, kind: str) -> list[CallDocument]:
-    """The templates the required attachment of this kind follows, the reader's language first (read once per
-    request and kind: a page lists a statement per partner)."""
+    """The templates the required attachment of this kind follows, the reader's language first (read
+    once per request and kind: a page lists a statement per partner)."""
     memo = g.setdefault("calldocs_templates", {})
     key = (call.id, kind, str(get_locale()))
     if key not in memo:
         memo[key] = queries.template_for(call, AttachmentKind(kind), key[2])
     return memo[key]
-

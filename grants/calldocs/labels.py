@@ -1,4 +1,5 @@
 """How the documents' kinds and languages are named, in the reader's language."""
+
 from __future__ import annotations
 
 from grants.i18n import lazy_gettext as _l

@@ -1,4 +1,6 @@
-"""Reads: a call's documents, FAQ, questions and corrigenda, its clarification windows, who has a draft in it."""
+"""Reads: a call's documents, FAQ, questions and corrigenda, its clarification windows, who has a
+draft in it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,8 +31,12 @@ KIND_ORDER = list(DocumentKind)
 
 def documents_of(call: Call) -> list[CallDocument]:
     """The call's documents: by kind (guidelines first), then language, then title."""
-    documents = db.session.scalars(select(CallDocument).where(CallDocument.call_id == call.id)).all()
-    return sorted(documents, key=lambda d: (KIND_ORDER.index(d.kind), d.language, d.title.casefold(), d.id))
+    documents = db.session.scalars(
+        select(CallDocument).where(CallDocument.call_id == call.id)
+    ).all()
+    return sorted(
+        documents, key=lambda d: (KIND_ORDER.index(d.kind), d.language, d.title.casefold(), d.id)
+    )
 
 
 def template_for(call: Call, kind: AttachmentKind, locale: str) -> list[CallDocument]:
@@ -38,27 +44,41 @@ def template_for(call: Call, kind: AttachmentKind, locale: str) -> list[CallDocu
     template = TEMPLATE_OF.get(kind)
     if template is None:
         return []
-    found = db.session.scalars(select(CallDocument).where(CallDocument.call_id == call.id,
-                                                          CallDocument.kind == template)).all()
+    found = db.session.scalars(
+        select(CallDocument).where(CallDocument.call_id == call.id, CallDocument.kind == template)
+    ).all()
     return sorted(found, key=lambda d: (d.language != locale, d.language))
 
 
 def published_answers(call: Call) -> list[CallQuestion]:
-    return list(db.session.scalars(select(CallQuestion).where(
-        CallQuestion.call_id == call.id, CallQuestion.published_at.is_not(None))
-        .order_by(CallQuestion.published_at, CallQuestion.id)))
+    return list(
+        db.session.scalars(
+            select(CallQuestion)
+            .where(CallQuestion.call_id == call.id, CallQuestion.published_at.is_not(None))
+            .order_by(CallQuestion.published_at, CallQuestion.id)
+        )
+    )
 
 
 def questions_of(call: Call) -> list[CallQuestion]:
     """Every question of the call, those waiting for an answer first, oldest first."""
-    return list(db.session.scalars(select(CallQuestion).where(CallQuestion.call_id == call.id)
-                                   .order_by(CallQuestion.published_at.is_not(None), CallQuestion.asked_at,
-                                             CallQuestion.id)))
+    return list(
+        db.session.scalars(
+            select(CallQuestion)
+            .where(CallQuestion.call_id == call.id)
+            .order_by(
+                CallQuestion.published_at.is_not(None), CallQuestion.asked_at, CallQuestion.id
+            )
+        )
+    )
 
 
 def corrigenda_of(call: Call) -> list[Corrigendum]:
-    return list(db.session.scalars(select(Corrigendum).where(Corrigendum.call_id == call.id)
-                                   .order_by(Corrigendum.number)))
+    return list(
+        db.session.scalars(
+            select(Corrigendum).where(Corrigendum.call_id == call.id).order_by(Corrigendum.number)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -72,19 +92,33 @@ class Windows:
 
 def windows(call: Call) -> Windows:
     first = first_deadline(call.concept_note_deadline, call.deadline)
-    return Windows(questions_close(first, call.question_window_days, call.timezone),
-                   answers_due(first, call.answer_window_days, call.timezone))
+    return Windows(
+        questions_close(first, call.question_window_days, call.timezone),
+        answers_due(first, call.answer_window_days, call.timezone),
+    )
 
 
 def draft_holders(call: Call) -> list[User]:
-    """Who has a draft in the call: the members acting for the lead organisation of an application with a stage
-    not yet submitted (a draft, or reopened for correction), each once."""
-    drafts = (select(Application.lead_id).join(ApplicationStage, ApplicationStage.application_id == Application.id)
-              .where(Application.call_id == call.id, ApplicationStage.status == StageStatus.draft))
-    return list(db.session.scalars(
-        select(User).join(Organisation, User.organisation_id == Organisation.id)
-        .where(User.organisation_id.in_(drafts), User.member_verified_at.is_not(None), User.active.is_(True),
-               Organisation.verified_at.is_not(None)).order_by(User.id)))
+    """Who has a draft in the call: the members acting for the lead organisation of an application
+    with a stage not yet submitted (a draft, or reopened for correction), each once."""
+    drafts = (
+        select(Application.lead_id)
+        .join(ApplicationStage, ApplicationStage.application_id == Application.id)
+        .where(Application.call_id == call.id, ApplicationStage.status == StageStatus.draft)
+    )
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Organisation, User.organisation_id == Organisation.id)
+            .where(
+                User.organisation_id.in_(drafts),
+                User.member_verified_at.is_not(None),
+                User.active.is_(True),
+                Organisation.verified_at.is_not(None),
+            )
+            .order_by(User.id)
+        )
+    )
 
 
 def locale_of(user: User) -> str:

@@ -1,7 +1,18 @@
-"""Pages of a call's documents, clarifications and corrigenda: staff manage them, everyone reads them."""
+"""Pages of a call's documents, clarifications and corrigenda: staff manage them, everyone reads
+them."""
+
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -10,7 +21,14 @@ from wtforms import SelectChoice
 from grants import clock, storage
 from grants.access import requires
 from grants.calldocs import access, queries, services
-from grants.calldocs.forms import AnswerForm, CorrigendumForm, DocumentForm, QuestionForm, ReplaceForm, WindowsForm
+from grants.calldocs.forms import (
+    AnswerForm,
+    CorrigendumForm,
+    DocumentForm,
+    QuestionForm,
+    ReplaceForm,
+    WindowsForm,
+)
 from grants.calldocs.labels import KIND_LABELS, LANGUAGE_LABELS
 from grants.models import Call, CallStatus
 from grants.rules.call_settings import local_to_utc
@@ -22,12 +40,19 @@ bp = Blueprint("calldocs", __name__)
 
 # Documents (staff) -------------------------------------------------------------------------------
 
+
 def _documents_page(call: Call, form: DocumentForm, code: int = 200):
     documents = queries.documents_of(call)
-    return render_template("calldocs/documents.html", call=call, form=form, documents=documents,
-                           replace_forms={d.id: ReplaceForm(prefix=f"doc{d.id}") for d in documents},
-                           kinds=KIND_LABELS, languages=LANGUAGE_LABELS,
-                           limit=storage.human_size(current_app.config["UPLOAD_MAX_BYTES"])), code
+    return render_template(
+        "calldocs/documents.html",
+        call=call,
+        form=form,
+        documents=documents,
+        replace_forms={d.id: ReplaceForm(prefix=f"doc{d.id}") for d in documents},
+        kinds=KIND_LABELS,
+        languages=LANGUAGE_LABELS,
+        limit=storage.human_size(current_app.config["UPLOAD_MAX_BYTES"]),
+    ), code
 
 
 @bp.route("/staff/calls/<int:call_id>/documents", methods=["GET", "POST"])
@@ -39,8 +64,14 @@ def documents(call_id: int):
         return _documents_page(call, form)
     if form.validate():
         with refusals(form) as outcome:
-            document = services.upload_document(call, form.kind.data, form.language.data, form.title.data,
-                                                request.files.get("file"), current_user)
+            document = services.upload_document(
+                call,
+                form.kind.data,
+                form.language.data,
+                form.title.data,
+                request.files.get("file"),
+                current_user,
+            )
         if outcome.ok:
             flash(_("%(name)s was uploaded.", name=document.original_name), "success")
             return redirect(url_for("calldocs.documents", call_id=call.id))
@@ -68,13 +99,20 @@ def remove_document(document_id: int):
 
 # Documents (public) ------------------------------------------------------------------------------
 
+
 @bp.get("/calls/<reference>/documents/<int:document_id>")
 @requires("public")
 def download(reference: str, document_id: int):
     document = access.document_to_download(reference, document_id, current_user)
-    response = send_file(services.file_path(document), mimetype=document.content_type, as_attachment=True,
-                         download_name=storage.download_name(document.original_name, document.content_type),
-                         max_age=0, conditional=False, etag=False)
+    response = send_file(
+        services.file_path(document),
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=storage.download_name(document.original_name, document.content_type),
+        max_age=0,
+        conditional=False,
+        etag=False,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-cache"  # a replaced document is not served from a cache
     return response
@@ -82,12 +120,18 @@ def download(reference: str, document_id: int):
 
 # Clarifications ----------------------------------------------------------------------------------
 
+
 @bp.get("/calls/<reference>/questions")
 @requires("public")
 def faq(reference: str):
     call = access.public_call(reference)
-    return render_template("calldocs/faq.html", call=call, answers=queries.published_answers(call),
-                           windows=queries.windows(call), now=clock.now())
+    return render_template(
+        "calldocs/faq.html",
+        call=call,
+        answers=queries.published_answers(call),
+        windows=queries.windows(call),
+        now=clock.now(),
+    )
 
 
 @bp.route("/calls/<reference>/questions/ask", methods=["GET", "POST"])
@@ -100,18 +144,35 @@ def ask(reference: str):
         with refusals(form) as outcome:
             services.ask(call, current_user, form.text.data, now)
         if outcome.ok:
-            flash(_("Your question was sent. Staff publish the answers on the call's questions and answers page; "
-                    "no question is answered individually."), "success")
+            flash(
+                _(
+                    "Your question was sent. Staff publish the answers on the call's questions and "
+                    "answers page; "
+                    "no question is answered individually."
+                ),
+                "success",
+            )
             return redirect(url_for("calldocs.faq", reference=call.reference))
     code = 400 if request.method == "POST" else 200
     windows = queries.windows(call)
-    return render_template("calldocs/ask.html", call=call, form=form, windows=windows,
-                           open=call.status is CallStatus.published and windows.accepts_questions(now)), code
+    return render_template(
+        "calldocs/ask.html",
+        call=call,
+        form=form,
+        windows=windows,
+        open=call.status is CallStatus.published and windows.accepts_questions(now),
+    ), code
 
 
 def _questions_page(call: Call, form: WindowsForm, code: int = 200):
-    return render_template("calldocs/questions.html", call=call, questions=queries.questions_of(call),
-                           windows=queries.windows(call), form=form, now=clock.now()), code
+    return render_template(
+        "calldocs/questions.html",
+        call=call,
+        questions=queries.questions_of(call),
+        windows=queries.windows(call),
+        form=form,
+        now=clock.now(),
+    ), code
 
 
 @bp.get("/staff/calls/<int:call_id>/questions")
@@ -143,18 +204,34 @@ def answer(question_id: int):
     form = AnswerForm(obj=question)
     if request.method == "POST" and form.validate():
         with refusals(form) as outcome:
-            told = services.publish_answer(question, form.public_text.data, form.answer.data, current_user,
-                                           clock.now())
+            told = services.publish_answer(
+                question, form.public_text.data, form.answer.data, current_user, clock.now()
+            )
         if outcome.ok:
-            flash(_("The answer is published on the call's questions and answers page.") + " " + ngettext(
-                "%(num)d applicant was told by e-mail.", "%(num)d applicants were told by e-mail.", told), "success")
+            flash(
+                _("The answer is published on the call's questions and answers page.")
+                + " "
+                + ngettext(
+                    "%(num)d applicant was told by e-mail.",
+                    "%(num)d applicants were told by e-mail.",
+                    told,
+                ),
+                "success",
+            )
             return redirect(url_for("calldocs.questions", call_id=call.id))
     code = 400 if request.method == "POST" else 200
-    return render_template("calldocs/answer.html", call=call, question=question, form=form,
-                           windows=queries.windows(call), now=clock.now()), code
+    return render_template(
+        "calldocs/answer.html",
+        call=call,
+        question=question,
+        form=form,
+        windows=queries.windows(call),
+        now=clock.now(),
+    ), code
 
 
 # Corrigenda --------------------------------------------------------------------------------------
+
 
 def _deadlines(form: CorrigendumForm, call: Call) -> dict | None:
     """The deadlines the form moves, in UTC; None (errors on the form) if a time cannot be read."""
@@ -167,7 +244,9 @@ def _deadlines(form: CorrigendumForm, call: Call) -> dict | None:
             moved[name] = local_to_utc(value, call.timezone)
         except InputError as error:
             form[name].errors = [*form[name].errors, _(error.message, **error.params)]
-    return None if any(form[name].errors for name in ("concept_note_deadline", "deadline")) else moved
+    return (
+        None if any(form[name].errors for name in ("concept_note_deadline", "deadline")) else moved
+    )
 
 
 @bp.route("/staff/calls/<int:call_id>/corrigenda", methods=["GET", "POST"])
@@ -177,18 +256,37 @@ def corrigenda(call_id: int):
     form = CorrigendumForm()
     documents = queries.documents_of(call)
     form.document.choices = [SelectChoice("", _("No document"))] + [
-        SelectChoice(str(d.id), f"{d.title or KIND_LABELS[d.kind]} ({LANGUAGE_LABELS[d.language]})") for d in documents]
+        SelectChoice(str(d.id), f"{d.title or KIND_LABELS[d.kind]} ({LANGUAGE_LABELS[d.language]})")
+        for d in documents
+    ]
     if request.method == "POST" and form.validate():
         moved = _deadlines(form, call)
         chosen = next((d for d in documents if str(d.id) == form.document.data), None)
         if moved is not None:
             with refusals(form) as outcome:
-                corrigendum = services.publish_corrigendum(call, form.reason.data, moved, chosen,
-                                                           request.files.get("file"), current_user, clock.now())
+                corrigendum = services.publish_corrigendum(
+                    call,
+                    form.reason.data,
+                    moved,
+                    chosen,
+                    request.files.get("file"),
+                    current_user,
+                    clock.now(),
+                )
             if outcome.ok:
-                flash(_("Corrigendum %(number)s is published on the call page.", number=corrigendum.number),
-                      "success")
+                flash(
+                    _(
+                        "Corrigendum %(number)s is published on the call page.",
+                        number=corrigendum.number,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("calldocs.corrigenda", call_id=call.id))
     code = 400 if request.method == "POST" else 200
-    return render_template("calldocs/corrigenda.html", call=call, form=form,
-                           corrigenda=queries.corrigenda_of(call), now=clock.now()), code
+    return render_template(
+        "calldocs/corrigenda.html",
+        call=call,
+        form=form,
+        corrigenda=queries.corrigenda_of(call),
+        now=clock.now(),
+    ), code

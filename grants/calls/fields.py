@@ -1,4 +1,6 @@
-"""Form fields for call settings that keep what the user typed and read values as Decimal, never float."""
+"""Form fields for call settings that keep what the user typed and read values as Decimal, never
+float."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -31,11 +33,16 @@ class DecimalText(_Typed, StringField):
 
     def __init__(self, *args, places: int = 2, cents: bool | None = None, **kw) -> None:
         super().__init__(*args, **kw)
-        self.places, self.cents = places, cents  # cents: money always shows its 2 decimals; points do not
+        self.places, self.cents = (
+            places,
+            cents,
+        )  # cents: money always shows its 2 decimals; points do not
 
     def process_formdata(self, valuelist: list[str]) -> None:
         try:
-            self.data = parse_number(valuelist[0] if valuelist else "", str(get_locale()), self.places)
+            self.data = parse_number(
+                valuelist[0] if valuelist else "", str(get_locale()), self.places
+            )
         except InputError as error:
             self.data = None
             raise ValueError(issue_text(error)) from None
@@ -106,7 +113,9 @@ def leaves(form, prefix: str = ""):
         if isinstance(f, FieldList):
             for index, entry in enumerate(f):
                 row = f"{prefix}{f.label.text} {index + 1} – "
-                yield from leaves(entry.form, row) if isinstance(entry, FormField) else [(entry, row)]
+                yield from (
+                    leaves(entry.form, row) if isinstance(entry, FormField) else [(entry, row)]
+                )
         elif isinstance(f, FormField):
             yield from leaves(f.form, prefix)
         else:

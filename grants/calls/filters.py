@@ -1,4 +1,5 @@
 """Template filters for calls (registered by grants/templating.py; public pages use them too)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -61,15 +62,29 @@ def countries(codes: Iterable[str]) -> str:
 def shown_settings(call) -> dict[str, str]:
     """A call's money and eligibility settings as read-only text."""
     cur = call.currency
-    shown = {name: money(getattr(call, name), cur) for name in ("total_budget", "grant_min", "grant_max")}
-    shown |= {name: rate_percent(getattr(call, name))
-              for name in ("min_rate", "max_rate", "indirect_rate", "contingency_rate")}
-    shown |= {name: str(getattr(call, name)) for name in (
-        "reference", "currency", "duration_min", "duration_max", "partners_min", "partners_max",
-        "max_applications_per_lead")}
-    shown |= {name: " ".join(getattr(call, name)) for name in ("lead_countries", "partner_countries")}
+    shown = {
+        name: money(getattr(call, name), cur) for name in ("total_budget", "grant_min", "grant_max")
+    }
+    shown |= {
+        name: rate_percent(getattr(call, name))
+        for name in ("min_rate", "max_rate", "indirect_rate", "contingency_rate")
+    }
+    shown |= {
+        name: str(getattr(call, name))
+        for name in (
+            "reference",
+            "currency",
+            "duration_min",
+            "duration_max",
+            "partners_min",
+            "partners_max",
+            "max_applications_per_lead",
+        )
+    }
+    shown |= {
+        name: " ".join(getattr(call, name)) for name in ("lead_countries", "partner_countries")
+    }
     shown |= {name: org_types(getattr(call, name)) for name in ("lead_types", "partner_types")}
     shown["country_groups"] = " / ".join(" ".join(group) for group in call.country_groups)
     shown["procedure"] = str(PROCEDURE_LABELS[call.procedure.value])
     return shown
-

@@ -1,4 +1,6 @@
-"""The staff form for a call's settings (input only; the rules live in grants.rules.call_settings)."""
+"""The staff form for a call's settings (input only; the rules live in
+grants.rules.call_settings)."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -31,27 +33,45 @@ from grants.i18n import lazy_gettext as _l
 from grants.models import OrganisationType
 
 TYPE_LABELS = {t.value: label for t, label in ORGANISATION_TYPE_LABELS.items()}
-PROCEDURE_LABELS = {"open": _l("Open: full applications only"),
-                    "restricted": _l("Restricted: concept note first")}
+PROCEDURE_LABELS = {
+    "open": _l("Open: full applications only"),
+    "restricted": _l("Restricted: concept note first"),
+}
 TYPE_CHOICES = [SelectChoice(t.value, TYPE_LABELS[t.value]) for t in OrganisationType]
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 LABELS = {
-    "reference": _l("Reference"), "title": _l("Title"), "description": _l("Description"),
-    "themes": _l("Themes"), "currency": _l("Currency"), "timezone": _l("Time zone"),
-    "procedure": _l("Procedure"), "opens_at": _l("Opens at"),
-    "concept_note_deadline": _l("Concept-note deadline"), "deadline": _l("Full-application deadline"),
-    "total_budget": _l("Total budget"), "lots": _l("Lot"), "grant_min": _l("Minimum grant"),
-    "grant_max": _l("Maximum grant"), "min_rate": _l("Minimum grant rate (%)"),
-    "max_rate": _l("Maximum grant rate (%)"), "duration_min": _l("Minimum duration (months)"),
-    "duration_max": _l("Maximum duration (months)"), "indirect_rate": _l("Indirect costs cap (% of direct costs)"),
+    "reference": _l("Reference"),
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "themes": _l("Themes"),
+    "currency": _l("Currency"),
+    "timezone": _l("Time zone"),
+    "procedure": _l("Procedure"),
+    "opens_at": _l("Opens at"),
+    "concept_note_deadline": _l("Concept-note deadline"),
+    "deadline": _l("Full-application deadline"),
+    "total_budget": _l("Total budget"),
+    "lots": _l("Lot"),
+    "grant_min": _l("Minimum grant"),
+    "grant_max": _l("Maximum grant"),
+    "min_rate": _l("Minimum grant rate (%)"),
+    "max_rate": _l("Maximum grant rate (%)"),
+    "duration_min": _l("Minimum duration (months)"),
+    "duration_max": _l("Maximum duration (months)"),
+    "indirect_rate": _l("Indirect costs cap (% of direct costs)"),
     "contingency_rate": _l("Contingency reserve cap (% of direct costs)"),
-    "lead_countries": _l("Lead applicant countries"), "lead_types": _l("Lead applicant types"),
-    "partner_countries": _l("Partner countries"), "partner_types": _l("Partner types"),
-    "partners_min": _l("Minimum number of partners"), "partners_max": _l("Maximum number of partners"),
-    "country_groups": _l("Country groups"), "max_applications_per_lead": _l("Applications per lead applicant"),
+    "lead_countries": _l("Lead applicant countries"),
+    "lead_types": _l("Lead applicant types"),
+    "partner_countries": _l("Partner countries"),
+    "partner_types": _l("Partner types"),
+    "partners_min": _l("Minimum number of partners"),
+    "partners_max": _l("Maximum number of partners"),
+    "country_groups": _l("Country groups"),
+    "max_applications_per_lead": _l("Applications per lead applicant"),
     "evaluators_per_application": _l("Evaluators per application"),
     "discrepancy_threshold": _l("Discrepancy threshold (points)"),
-    "reserve_list_length": _l("Reserve-list length"), "award_rule": _l("Award rule"),
+    "reserve_list_length": _l("Reserve-list length"),
+    "award_rule": _l("Award rule"),
     "shortlist_ratio": _l("Shortlist ratio"),
     "complaint_days": _l("Days to complain after a decision letter"),
 }
@@ -69,19 +89,36 @@ class LotForm(Form):
     remove = BooleanField(_l("Remove this lot"))
 
     def is_blank(self) -> bool:
-        return not (self.code.data or self.name.data or self.themes.data or (self.budget.raw_data or [""])[0])
+        return not (
+            self.code.data
+            or self.name.data
+            or self.themes.data
+            or (self.budget.raw_data or [""])[0]
+        )
 
 
 class CallForm(FlaskForm):
-    reference = StringField(LABELS["reference"], [_required(), Length(max=32)], filters=[lambda v: v.strip() if v else v])
+    reference = StringField(
+        LABELS["reference"],
+        [_required(), Length(max=32)],
+        filters=[lambda v: v.strip() if v else v],
+    )
     title = StringField(LABELS["title"], [_required(), Length(max=300)])
     description = TextAreaField(LABELS["description"])
     themes = LinesField(LABELS["themes"])
-    currency = StringField(LABELS["currency"], [_required()], filters=[lambda v: v.strip().upper() if v else v])
-    timezone = StringField(LABELS["timezone"], [_required()], filters=[lambda v: v.strip() if v else v])
-    procedure = RadioField(LABELS["procedure"], choices=[SelectChoice(k, v) for k, v in PROCEDURE_LABELS.items()])
+    currency = StringField(
+        LABELS["currency"], [_required()], filters=[lambda v: v.strip().upper() if v else v]
+    )
+    timezone = StringField(
+        LABELS["timezone"], [_required()], filters=[lambda v: v.strip() if v else v]
+    )
+    procedure = RadioField(
+        LABELS["procedure"], choices=[SelectChoice(k, v) for k, v in PROCEDURE_LABELS.items()]
+    )
     opens_at = DateTimeLocalField(LABELS["opens_at"], [_required()], format=TIME_FORMATS)
-    concept_note_deadline = DateTimeLocalField(LABELS["concept_note_deadline"], [Optional()], format=TIME_FORMATS)
+    concept_note_deadline = DateTimeLocalField(
+        LABELS["concept_note_deadline"], [Optional()], format=TIME_FORMATS
+    )
     deadline = DateTimeLocalField(LABELS["deadline"], [_required()], format=TIME_FORMATS)
 
     total_budget = DecimalText(LABELS["total_budget"], [_required()])
@@ -97,9 +134,13 @@ class CallForm(FlaskForm):
     contingency_rate = PercentText(LABELS["contingency_rate"], [_required()])
 
     lead_countries = CodesField(LABELS["lead_countries"])
-    lead_types = MultiCheckboxField(LABELS["lead_types"], choices=TYPE_CHOICES, validate_choice=True)
+    lead_types = MultiCheckboxField(
+        LABELS["lead_types"], choices=TYPE_CHOICES, validate_choice=True
+    )
     partner_countries = CodesField(LABELS["partner_countries"])
-    partner_types = MultiCheckboxField(LABELS["partner_types"], choices=TYPE_CHOICES, validate_choice=True)
+    partner_types = MultiCheckboxField(
+        LABELS["partner_types"], choices=TYPE_CHOICES, validate_choice=True
+    )
     partners_min = IntegerField(LABELS["partners_min"], [_required()])
     partners_max = IntegerField(LABELS["partners_max"], [_required()])
     country_groups = GroupsField(LABELS["country_groups"])
@@ -108,9 +149,25 @@ class CallForm(FlaskForm):
     evaluators_per_application = IntegerField(LABELS["evaluators_per_application"], [_required()])
     discrepancy_threshold = DecimalText(LABELS["discrepancy_threshold"], [_required()], cents=False)
     reserve_list_length = IntegerField(LABELS["reserve_list_length"], [Optional()])
-    award_rule = RadioField(LABELS["award_rule"], choices=[
-        SelectChoice("strict", _l("Strict: the first application that does not fit and all below it go to the reserve list")),
-        SelectChoice("fill", _l("Fill: skip an application that does not fit and go on with the next one that fits"))])
+    award_rule = RadioField(
+        LABELS["award_rule"],
+        choices=[
+            SelectChoice(
+                "strict",
+                _l(
+                    "Strict: the first application that does not fit and all below it go to the "
+                    "reserve list"
+                ),
+            ),
+            SelectChoice(
+                "fill",
+                _l(
+                    "Fill: skip an application that does not fit and go on with the next one that "
+                    "fits"
+                ),
+            ),
+        ],
+    )
     shortlist_ratio = DecimalText(LABELS["shortlist_ratio"], [_required()], cents=False)
     complaint_days = IntegerField(LABELS["complaint_days"], [_required()])
     save = SubmitField(_l("Save call"))

@@ -1,4 +1,6 @@
-"""The grid editor form: sections with their criteria, rows added by buttons (no JavaScript needed)."""
+"""The grid editor form: sections with their criteria, rows added by buttons (no JavaScript
+needed)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -31,12 +33,19 @@ class CriterionForm(Form):
     title_tr = StringField(_l("Title in Turkish"), filters=[_strip])
     description = TextAreaField(_l("Guidance in English"), filters=[_strip])
     description_tr = TextAreaField(_l("Guidance in Turkish"), filters=[_strip])
-    weight = SelectField(_l("Weight"), choices=[SelectChoice(w, str(w)) for w in range(1, 6)], coerce=int, default=1)
+    weight = SelectField(
+        _l("Weight"), choices=[SelectChoice(w, str(w)) for w in range(1, 6)], coerce=int, default=1
+    )
     remove = BooleanField(_l("Remove"))
 
     def is_blank(self) -> bool:
-        return not (self.code.data or self.title.data or self.title_tr.data or self.description.data
-                    or self.description_tr.data)
+        return not (
+            self.code.data
+            or self.title.data
+            or self.title_tr.data
+            or self.description.data
+            or self.description_tr.data
+        )
 
 
 class SectionForm(Form):
@@ -49,9 +58,14 @@ class SectionForm(Form):
     remove = BooleanField(_l("Remove this section"))
 
     def is_blank(self) -> bool:
-        return not (self.code.data or self.title.data or self.title_tr.data
-                    or self.threshold.raw_data and self.threshold.raw_data[0]
-                    or any(not c.form.is_blank() for c in self.criteria))
+        return not (
+            self.code.data
+            or self.title.data
+            or self.title_tr.data
+            or self.threshold.raw_data
+            and self.threshold.raw_data[0]
+            or any(not c.form.is_blank() for c in self.criteria)
+        )
 
 
 class GridForm(FlaskForm):
@@ -63,8 +77,11 @@ class GridForm(FlaskForm):
 
 
 def grid_form(definition: dict, formdata: Mapping | None) -> GridForm:
-    data = {"pass_threshold": definition["pass_threshold"], "tie_break_section": definition["tie_break_section"],
-            "sections": definition["sections"]}
+    data = {
+        "pass_threshold": definition["pass_threshold"],
+        "tie_break_section": definition["tie_break_section"],
+        "sections": definition["sections"],
+    }
     return GridForm(data=data) if formdata is None else GridForm(formdata=formdata, data=data)
 
 
@@ -82,19 +99,38 @@ def add_rows(form: GridForm) -> bool:
 
 
 def grid_draft(form: GridForm) -> GridDraft:
-    """The grid as typed, without removed and blank rows; each row keeps its form name for errors."""
+    """The grid as typed, without removed and blank rows; each row keeps its form name for
+    errors."""
     sections = []
     for entry in form.sections:
         s = entry.form
         if s.remove.data or s.is_blank():
             continue
-        criteria = [CriterionDraft(code=c.form.code.data or "", title=c.form.title.data or "",
-                                   title_tr=c.form.title_tr.data or "", weight=c.form.weight.data,
-                                   description=c.form.description.data or "",
-                                   description_tr=c.form.description_tr.data or "", key=c.name)
-                    for c in s.criteria if not c.form.remove.data and not c.form.is_blank()]
-        sections.append(SectionDraft(code=s.code.data or "", title=s.title.data or "",
-                                     title_tr=s.title_tr.data or "", threshold=s.threshold.data,
-                                     criteria=criteria, key=entry.name))
-    return GridDraft(sections=sections, pass_threshold=form.pass_threshold.data,
-                     tie_break_section=form.tie_break_section.data or "")
+        criteria = [
+            CriterionDraft(
+                code=c.form.code.data or "",
+                title=c.form.title.data or "",
+                title_tr=c.form.title_tr.data or "",
+                weight=c.form.weight.data,
+                description=c.form.description.data or "",
+                description_tr=c.form.description_tr.data or "",
+                key=c.name,
+            )
+            for c in s.criteria
+            if not c.form.remove.data and not c.form.is_blank()
+        ]
+        sections.append(
+            SectionDraft(
+                code=s.code.data or "",
+                title=s.title.data or "",
+                title_tr=s.title_tr.data or "",
+                threshold=s.threshold.data,
+                criteria=criteria,
+                key=entry.name,
+            )
+        )
+    return GridDraft(
+        sections=sections,
+        pass_threshold=form.pass_threshold.data,
+        tie_break_section=form.tie_break_section.data or "",
+    )

@@ -5,6 +5,7 @@ title, title_tr, threshold and criteria; a criterion a dict of code, title, titl
 description and description_tr (`title` and `description` in English, the `_tr` ones in Turkish; the
 `_tr` keys and `description` may be left out).
 """
+
 from __future__ import annotations
 
 from grants.models import Criterion, Grid, GridSection, Stage
@@ -12,14 +13,28 @@ from grants.rules.grids import GridDraft
 
 
 def build_sections(definition: dict) -> list[GridSection]:
-    return [GridSection(position=s_pos, code=s["code"], title=s["title"], title_tr=s.get("title_tr", ""),
-                        threshold=s["threshold"],
-                        criteria=[Criterion(position=c_pos, code=c["code"], title=c["title"],
-                                            title_tr=c.get("title_tr", ""), weight=c["weight"],
-                                            description=c.get("description", ""),
-                                            description_tr=c.get("description_tr", ""))
-                                  for c_pos, c in enumerate(s["criteria"])])
-            for s_pos, s in enumerate(definition["sections"])]
+    return [
+        GridSection(
+            position=s_pos,
+            code=s["code"],
+            title=s["title"],
+            title_tr=s.get("title_tr", ""),
+            threshold=s["threshold"],
+            criteria=[
+                Criterion(
+                    position=c_pos,
+                    code=c["code"],
+                    title=c["title"],
+                    title_tr=c.get("title_tr", ""),
+                    weight=c["weight"],
+                    description=c.get("description", ""),
+                    description_tr=c.get("description_tr", ""),
+                )
+                for c_pos, c in enumerate(s["criteria"])
+            ],
+        )
+        for s_pos, s in enumerate(definition["sections"])
+    ]
 
 
 def grid_max(definition: dict) -> int:
@@ -27,8 +42,13 @@ def grid_max(definition: dict) -> int:
 
 
 def build_grid(stage: Stage, definition: dict) -> Grid:
-    return Grid(stage=stage, max_total=grid_max(definition), pass_threshold=definition["pass_threshold"],
-                tie_break_section=definition["tie_break_section"], sections=build_sections(definition))
+    return Grid(
+        stage=stage,
+        max_total=grid_max(definition),
+        pass_threshold=definition["pass_threshold"],
+        tie_break_section=definition["tie_break_section"],
+        sections=build_sections(definition),
+    )
 
 
 def grid_definition(grid: Grid | GridDraft) -> dict:
@@ -36,17 +56,33 @@ def grid_definition(grid: Grid | GridDraft) -> dict:
     return {
         "pass_threshold": grid.pass_threshold,
         "tie_break_section": grid.tie_break_section,
-        "sections": [{"code": s.code, "title": s.title, "title_tr": s.title_tr, "threshold": s.threshold,
-                      "criteria": [{"code": c.code, "title": c.title, "title_tr": c.title_tr, "weight": c.weight,
-                                    "description": c.description, "description_tr": c.description_tr}
-                                   for c in s.criteria]}
-                     for s in grid.sections],
+        "sections": [
+            {
+                "code": s.code,
+                "title": s.title,
+                "title_tr": s.title_tr,
+                "threshold": s.threshold,
+                "criteria": [
+                    {
+                        "code": c.code,
+                        "title": c.title,
+                        "title_tr": c.title_tr,
+                        "weight": c.weight,
+                        "description": c.description,
+                        "description_tr": c.description_tr,
+                    }
+                    for c in s.criteria
+                ],
+            }
+            for s in grid.sections
+        ],
     }
 
 
 def add_missing_text(grid: Grid, definition: dict) -> None:
-    """Fill what a grid lacks (a Turkish title, guidance) from a definition's section and criterion of the same
-    code, such as the default grid's for a grid imported in English only; text already there stays."""
+    """Fill what a grid lacks (a Turkish title, guidance) from a definition's section and criterion
+    of the same code, such as the default grid's for a grid imported in English only; text already
+    there stays."""
     texts = {s["code"]: s for s in definition["sections"]}
     texts |= {c["code"]: c for s in definition["sections"] for c in s["criteria"]}
     rows = [*grid.sections, *(c for s in grid.sections for c in s.criteria)]

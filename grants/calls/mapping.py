@@ -3,6 +3,7 @@
 Settings are a dict keyed by Call attribute names, with plain values (Decimal, int, str, lists,
 UTC datetimes); lots are `LotDraft`s. Times are typed in the call's zone and stored in UTC.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -17,12 +18,29 @@ from grants.rules.problems import InputError, Issue
 
 SETTING_FIELDS = tuple(name for name in LABELS if name != "lots")
 TIME_FIELDS = ("opens_at", "concept_note_deadline", "deadline")
-# Money and eligibility rules: they cannot change once an application has been submitted (docs/domain.md 2).
+# Money and eligibility rules: they cannot change once an application has been submitted
+# (docs/domain.md 2).
 # The reference too, as the submitted applications' references are built from it.
 FROZEN_FIELDS = (
-    "reference", "currency", "procedure", "total_budget", "grant_min", "grant_max", "min_rate", "max_rate",
-    "duration_min", "duration_max", "indirect_rate", "contingency_rate", "lead_countries", "lead_types",
-    "partner_countries", "partner_types", "partners_min", "partners_max", "country_groups",
+    "reference",
+    "currency",
+    "procedure",
+    "total_budget",
+    "grant_min",
+    "grant_max",
+    "min_rate",
+    "max_rate",
+    "duration_min",
+    "duration_max",
+    "indirect_rate",
+    "contingency_rate",
+    "lead_countries",
+    "lead_types",
+    "partner_countries",
+    "partner_types",
+    "partners_min",
+    "partners_max",
+    "country_groups",
     "max_applications_per_lead",
 )
 
@@ -44,8 +62,10 @@ def call_data(call: Call) -> dict:
     for name in TIME_FIELDS:
         if data[name] is not None:
             data[name] = data[name].astimezone(tz).replace(tzinfo=None)
-    data["lots"] = [{"code": lot.code, "name": lot.name, "themes": lot.themes, "budget": lot.budget}
-                    for lot in call.lots]
+    data["lots"] = [
+        {"code": lot.code, "name": lot.name, "themes": lot.themes, "budget": lot.budget}
+        for lot in call.lots
+    ]
     return data
 
 
@@ -68,15 +88,25 @@ def call_form(call: Call | None, frozen: bool, formdata: Mapping | None) -> Call
 
 
 def lot_drafts(form: CallForm) -> list[LotDraft]:
-    return [LotDraft(code=(e.form.code.data or "").strip(), name=(e.form.name.data or "").strip(),
-                     themes=e.form.themes.data or [], budget=e.form.budget.data, key=e.name)
-            for e in form.lots if not e.form.remove.data and not e.form.is_blank()]
+    return [
+        LotDraft(
+            code=(e.form.code.data or "").strip(),
+            name=(e.form.name.data or "").strip(),
+            themes=e.form.themes.data or [],
+            budget=e.form.budget.data,
+            key=e.name,
+        )
+        for e in form.lots
+        if not e.form.remove.data and not e.form.is_blank()
+    ]
 
 
 def settings_from_form(form: CallForm) -> tuple[dict, list[LotDraft] | None, list[Issue]]:
     """The settings the form holds (fields that could not be read are left out), the lots (None
     when the form has none to change), and the problems met converting local times to UTC."""
-    settings = {name: form[name].data for name in SETTING_FIELDS if name in form and not form[name].errors}
+    settings = {
+        name: form[name].data for name in SETTING_FIELDS if name in form and not form[name].errors
+    }
     issues = []
     tz_name = settings.get("timezone")
     for name in TIME_FIELDS:

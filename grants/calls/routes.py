@@ -1,4 +1,5 @@
 """Staff pages for calls for proposals: list, create and edit, evaluation grids, status changes."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -48,14 +49,26 @@ def index():
 @requires("staff")
 def show(call_id: int):
     call = _load(call_id)
-    return render_template("calls/show.html", call=call, frozen=has_submissions(call),
-                           transitions=sorted(status.value for status in allowed_call_transitions(call.status)))
+    return render_template(
+        "calls/show.html",
+        call=call,
+        frozen=has_submissions(call),
+        transitions=sorted(status.value for status in allowed_call_transitions(call.status)),
+    )
 
 
 def _render_form(form, call: Call | None, frozen: bool, code: int = 200):
-    return render_template("calls/form.html", form=form, call=call, frozen=frozen, errors=flat_errors(form),
-                           zones=zone_names(), frozen_fields=FROZEN_FIELDS, form_labels=LABELS,
-                           shown=shown_settings(call) if frozen else {}), code
+    return render_template(
+        "calls/form.html",
+        form=form,
+        call=call,
+        frozen=frozen,
+        errors=flat_errors(form),
+        zones=zone_names(),
+        frozen_fields=FROZEN_FIELDS,
+        form_labels=LABELS,
+        shown=shown_settings(call) if frozen else {},
+    ), code
 
 
 def _save(form, action) -> Call | None:
@@ -118,8 +131,11 @@ def grid(call_id: int, stage_name: str):
     call = _load(call_id)
     stage = _stage(call, stage_name)
     existing = call.grid_for(stage)
-    definition = grid_definition(existing) if existing is not None else (
-        CONCEPT_NOTE_GRID if stage is Stage.concept_note else FULL_APPLICATION_GRID)
+    definition = (
+        grid_definition(existing)
+        if existing is not None
+        else (CONCEPT_NOTE_GRID if stage is Stage.concept_note else FULL_APPLICATION_GRID)
+    )
     posted = request.method == "POST"
     form = grid_form(definition, request.form if posted else None)
     code = 200
@@ -134,9 +150,17 @@ def grid(call_id: int, stage_name: str):
             attach(form, check_grid(grid_draft(form)))
         code = 400
     draft = grid_draft(form)
-    return render_template("calls/grid.html", call=call, stage=stage, form=form, errors=flat_errors(form),
-                           maxima={s.key: s.max_score for s in draft.sections}, total=draft.max_total,
-                           locked=grid_locked(call, stage), grid=existing), code
+    return render_template(
+        "calls/grid.html",
+        call=call,
+        stage=stage,
+        form=form,
+        errors=flat_errors(form),
+        maxima={s.key: s.max_score for s in draft.sections},
+        total=draft.max_total,
+        locked=grid_locked(call, stage),
+        grid=existing,
+    ), code
 
 
 @bp.post("/<int:call_id>/status")
@@ -144,7 +168,9 @@ def grid(call_id: int, stage_name: str):
 def status(call_id: int):
     call = _load(call_id)
     target = request.form.get("status", "")
-    with refusals(SimpleNamespace(form_errors=[])) as outcome:  # the page has no form: flashed below, by setting
+    with refusals(
+        SimpleNamespace(form_errors=[])
+    ) as outcome:  # the page has no form: flashed below, by setting
         change_status(call, target)
     if outcome.ok:
         flash(_("The call is now: %(status)s.", status=STATUS_LABELS[target]), "success")
@@ -155,6 +181,7 @@ def status(call_id: int):
 
 
 def _labelled(issue) -> str:
-    """A refused setting's message named by its label ('Full-application deadline: This deadline has passed')."""
+    """A refused setting's message named by its label ('Full-application deadline: This deadline has
+    passed')."""
     label, text = LABELS.get(issue.field), issue_text(issue)
     return _("%(field)s: %(message)s", field=label, message=text) if label else text

@@ -1,1 +1,2 @@
-"""Evaluation: the evaluator pool, declarations of impartiality and conflicts, assignments (docs/domain.md 4)."""
+"""Evaluation: the evaluator pool, declarations of impartiality and conflicts, assignments
+(docs/domain.md 4)."""

@@ -1,4 +1,5 @@
 """Forms of the evaluation pages (input only; the rules live in grants.evaluation.services)."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -22,29 +23,52 @@ def _int_or_none(value):
 
 
 class AddEvaluatorForm(FlaskForm):
-    user_id = SelectField(_l("Evaluator"), coerce=_int_or_none, validate_choice=False,
-                          validators=[InputRequired(message=_l("Choose an evaluator."))])
+    user_id = SelectField(
+        _l("Evaluator"),
+        coerce=_int_or_none,
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Choose an evaluator."))],
+    )
 
 
 class ManualAssignForm(FlaskForm):
-    stage_id = SelectField(_l("Application"), coerce=_int_or_none, validate_choice=False,
-                           validators=[InputRequired(message=_l("Choose an application."))])
-    evaluator_id = SelectField(_l("Evaluator"), coerce=_int_or_none, validate_choice=False,
-                               validators=[InputRequired(message=_l("Choose an evaluator."))])
+    stage_id = SelectField(
+        _l("Application"),
+        coerce=_int_or_none,
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Choose an application."))],
+    )
+    evaluator_id = SelectField(
+        _l("Evaluator"),
+        coerce=_int_or_none,
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Choose an evaluator."))],
+    )
 
 
 class ImpartialityForm(FlaskForm):
-    accept = BooleanField(_l("I have read this declaration and I sign it."),
-                          validators=[DataRequired(message=_l("Tick the box to sign the declaration."))])
+    accept = BooleanField(
+        _l("I have read this declaration and I sign it."),
+        validators=[DataRequired(message=_l("Tick the box to sign the declaration."))],
+    )
 
 
 class ConflictForm(FlaskForm):
-    declaration = RadioField(_l("Conflict of interest"), choices=[
-        SelectChoice("no_conflict", _l("No conflict: I have no conflict of interest with this application")),
-        SelectChoice("conflict", _l("I have a conflict of interest"))],
-        validators=[InputRequired(message=_l("Choose one of the two declarations."))])
+    declaration = RadioField(
+        _l("Conflict of interest"),
+        choices=[
+            SelectChoice(
+                "no_conflict",
+                _l("No conflict: I have no conflict of interest with this application"),
+            ),
+            SelectChoice("conflict", _l("I have a conflict of interest")),
+        ],
+        validators=[InputRequired(message=_l("Choose one of the two declarations."))],
+    )
     # kept with the declaration in the call's record (evaluation report, workbook, bundle)
-    reason = TextAreaField(_l("Your conflict of interest (if you declare one)"), validators=[Length(max=2000)])
+    reason = TextAreaField(
+        _l("Your conflict of interest (if you declare one)"), validators=[Length(max=2000)]
+    )
 
     def validate_reason(self, field: TextAreaField) -> None:
         field.data = (field.data or "").strip()
@@ -53,9 +77,12 @@ class ConflictForm(FlaskForm):
 
 
 class RebalanceForm(FlaskForm):
-    """The confirmation of a rebalancing proposal: the fingerprint of the assignments it was made from."""
+    """The confirmation of a rebalancing proposal: the fingerprint of the assignments it was made
+    from."""
 
-    fingerprint = HiddenField(validators=[DataRequired(message=_l("Review the proposal, then confirm it."))])
+    fingerprint = HiddenField(
+        validators=[DataRequired(message=_l("Review the proposal, then confirm it."))]
+    )
 
 
 class DueDateForm(FlaskForm):

@@ -1,9 +1,11 @@
-"""Evaluation pages: staff manage a call's evaluator pool and assignments and follow its progress; evaluators
-declare, read and score.
+"""Evaluation pages: staff manage a call's evaluator pool and assignments and follow its progress;
+evaluators declare, read and score.
 
-Thin: load (grants.evaluation.access), validate (forms), call a use case (services), show (queries). The
-request boundary (grants.unit_of_work) commits a POST that answers below 400 and rolls back anything else.
+Thin: load (grants.evaluation.access), validate (forms), call a use case (services), show (queries).
+The request boundary (grants.unit_of_work) commits a POST that answers below 400 and rolls back
+anything else.
 """
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -56,28 +58,51 @@ from grants.unit_of_work import show as show_refusal
 
 bp = Blueprint("evaluation", __name__)
 PER_PAGE = 50
-SCORE_LABELS = {1: _l("very poor"), 2: _l("poor"), 3: _l("adequate"), 4: _l("good"), 5: _l("very good")}
+SCORE_LABELS = {
+    1: _l("very poor"),
+    2: _l("poor"),
+    3: _l("adequate"),
+    4: _l("good"),
+    5: _l("very good"),
+}
 
 
 # Staff: the pool and the assignments ------------------------------------------------------------
+
 
 def _blank() -> SelectChoice:
     return SelectChoice("", _("Choose…"))
 
 
-def _pool_page(call: Call, add_form: AddEvaluatorForm | None = None,
-               assign_form: ManualAssignForm | None = None, status: int = 200):
+def _pool_page(
+    call: Call,
+    add_form: AddEvaluatorForm | None = None,
+    assign_form: ManualAssignForm | None = None,
+    status: int = 200,
+):
     view = pool_view(call)
     add_form = add_form or AddEvaluatorForm(formdata=None)
-    add_form.user_id.choices = [_blank()] + [SelectChoice(u.id, f"{u.name} ({u.email})") for u in view.candidates]
+    add_form.user_id.choices = [_blank()] + [
+        SelectChoice(u.id, f"{u.name} ({u.email})") for u in view.candidates
+    ]
     assign_form = assign_form or ManualAssignForm(formdata=None)
     assign_form.stage_id.choices = [_blank()] + [
-        SelectChoice(row.stage.id, f"{row.stage.application.reference} – {row.stage.application.title}")
-        for row in view.stages]
+        SelectChoice(
+            row.stage.id, f"{row.stage.application.reference} – {row.stage.application.title}"
+        )
+        for row in view.stages
+    ]
     assign_form.evaluator_id.choices = [_blank()] + [
-        SelectChoice(row.member.user_id, row.member.user.name) for row in view.rows]
-    return render_template("evaluation/pool.html", call=call, view=view, add_form=add_form,
-                           assign_form=assign_form, action_form=FlaskForm()), status
+        SelectChoice(row.member.user_id, row.member.user.name) for row in view.rows
+    ]
+    return render_template(
+        "evaluation/pool.html",
+        call=call,
+        view=view,
+        add_form=add_form,
+        assign_form=assign_form,
+        action_form=FlaskForm(),
+    ), status
 
 
 def _done(call: Call, message: str):
@@ -122,8 +147,13 @@ def assign_automatically(call_id: int):
     count, understaffed = auto_assign(call, current_user)
     flash(_("%(count)d new assignments were made.", count=count), "success")
     if understaffed:
-        flash(_("Not enough eligible evaluators for: %(refs)s. Add evaluators to the pool.",
-                refs=", ".join(understaffed)), "error")
+        flash(
+            _(
+                "Not enough eligible evaluators for: %(refs)s. Add evaluators to the pool.",
+                refs=", ".join(understaffed),
+            ),
+            "error",
+        )
     return redirect(url_for(".pool", call_id=call.id))
 
 
@@ -141,23 +171,35 @@ def rebalance(call_id: int):
         return _rebalance_page(call, propose(call), form, 400)
     with refusals(form) as outcome:
         proposal = apply(call, current_user, form.fingerprint.data)
-    if isinstance(outcome.refused, ProposalChanged):  # rolled back: the new proposal, from what is there now
+    if isinstance(
+        outcome.refused, ProposalChanged
+    ):  # rolled back: the new proposal, from what is there now
         call = call_or_404(call_id)
         return _rebalance_page(call, propose(call), form, 409)
     if not outcome.ok:  # nothing to move: said on the pool page
         show_refusal(outcome.refused)
         return redirect(url_for(".pool", call_id=call_id))
     result = proposal.result
-    flash(ngettext("%(num)d assignment was moved: the evaluators now have %(low)d to %(high)d assignments each.",
-                   "%(num)d assignments were moved: the evaluators now have %(low)d to %(high)d assignments each.",
-                   len(result.moves), low=result.lowest, high=result.highest), "success")
+    flash(
+        ngettext(
+            "%(num)d assignment was moved: the evaluators now have %(low)d to %(high)d assignments "
+            "each.",
+            "%(num)d assignments were moved: the evaluators now have %(low)d to %(high)d "
+            "assignments each.",
+            len(result.moves),
+            low=result.lowest,
+            high=result.highest,
+        ),
+        "success",
+    )
     return redirect(url_for(".pool", call_id=call.id))
 
 
 def _rebalance_page(call: Call, proposal, form: RebalanceForm, status: int):
     form.fingerprint.data = proposal.fingerprint
-    return render_template("evaluation/rebalance.html", call=call, proposal=proposal, result=proposal.result,
-                           form=form), status
+    return render_template(
+        "evaluation/rebalance.html", call=call, proposal=proposal, result=proposal.result, form=form
+    ), status
 
 
 @bp.post("/staff/calls/<int:call_id>/assignments")
@@ -184,14 +226,17 @@ def unassign(call_id: int, assignment_id: int):
     return _done(call, _("The assignment was removed."))
 
 
-# Staff: progress, the evaluators' totals side by side, one application's scores ---------------------
+# Staff: progress, the evaluators' totals side by side, one application's scores
+# ---------------------
+
 
 class ListPage(Pagination):
-    """A page of rows already loaded and sorted in Python (the pager of templates/macros/pager.html)."""
+    """A page of rows already loaded and sorted in Python (the pager of
+    templates/macros/pager.html)."""
 
     def _query_items(self) -> list:
         start = (self.page - 1) * self.per_page
-        return self._query_args["rows"][start:start + self.per_page]
+        return self._query_args["rows"][start : start + self.per_page]
 
     def _query_count(self) -> int:
         return len(self._query_args["rows"])
@@ -209,8 +254,16 @@ def _progress_page(call: Call, form: DueDateForm, status: int = 200):
     view = progress(call)
     page = ListPage(per_page=PER_PAGE, error_out=False, rows=sort_rows(view.rows, sort))
     columns = max([call.evaluators_per_application, *(len(row.sheets) for row in page.items)])
-    return render_template("evaluation/progress.html", call=call, view=view, page=page, sort=sort, sorts=SORTS,
-                           columns=columns, form=form), status
+    return render_template(
+        "evaluation/progress.html",
+        call=call,
+        view=view,
+        page=page,
+        sort=sort,
+        sorts=SORTS,
+        columns=columns,
+        form=form,
+    ), status
 
 
 @bp.get("/staff/calls/<int:call_id>/evaluation")
@@ -239,10 +292,13 @@ def due_date(call_id: int):
 def scores(call_id: int, stage_id: int):
     call = call_or_404(call_id)
     stage = stage_or_404(call, stage_id)
-    return render_template("evaluation/scores.html", call=call, view=application_scores(call, stage))
+    return render_template(
+        "evaluation/scores.html", call=call, view=application_scores(call, stage)
+    )
 
 
 # Evaluators: their calls, the declarations, the application and its scoring -----------------------
+
 
 @bp.get("/evaluation")
 @requires("evaluator")
@@ -270,7 +326,9 @@ def call(call_id: int):
     member, call = membership(current_user, call_id)
     if member.impartiality_signed_at is None:
         return redirect(url_for(".declaration", call_id=call_id))
-    return render_template("evaluation/call.html", call=call, assignments=my_assignments(current_user, call_id))
+    return render_template(
+        "evaluation/call.html", call=call, assignments=my_assignments(current_user, call_id)
+    )
 
 
 @bp.route("/evaluation/assignments/<int:assignment_id>", methods=["GET", "POST"])
@@ -286,18 +344,32 @@ def assignment(assignment_id: int):
         if not declare_conflict(assignment, conflict, form.reason.data or ""):
             abort(404)  # moved to another evaluator meanwhile: no longer theirs
         if conflict:
-            flash(_("You declared a conflict of interest: this application was withdrawn from you."), "success")
+            flash(
+                _("You declared a conflict of interest: this application was withdrawn from you."),
+                "success",
+            )
             return redirect(url_for(".call", call_id=member.call_id))
         flash(_("You declared that you have no conflict of interest."), "success")
         return redirect(url_for(".assignment", assignment_id=assignment_id))
     application = assignment.stage.application
-    report = application_report(application) if assignment.conflict is ConflictStatus.no_conflict else None
-    return render_template("evaluation/assignment.html", call=call, assignment=assignment,
-                           application=application, report=report, form=form)
+    report = (
+        application_report(application)
+        if assignment.conflict is ConflictStatus.no_conflict
+        else None
+    )
+    return render_template(
+        "evaluation/assignment.html",
+        call=call,
+        assignment=assignment,
+        application=application,
+        report=report,
+        form=form,
+    )
 
 
 def _scoring_context(assignment_id: int):
-    """The user's assignment (declared free of conflict), its call and grid, or a redirect to what comes first."""
+    """The user's assignment (declared free of conflict), its call and grid, or a redirect to what
+    comes first."""
     assignment = my_assignment(current_user, assignment_id)
     member, call = membership(current_user, assignment.stage.application.call_id)
     if member.impartiality_signed_at is None:
@@ -309,10 +381,17 @@ def _scoring_context(assignment_id: int):
 
 def _score_page(assignment, call, grid, entry, problems=None, status=200):
     return render_template(
-        "evaluation/score.html", assignment=assignment, call=call, grid=grid, entry=entry,
-        problems=problems or {}, unsaved=scoring.invalid_fields(grid, entry), sums=scoring.sums(grid, entry),
+        "evaluation/score.html",
+        assignment=assignment,
+        call=call,
+        grid=grid,
+        entry=entry,
+        problems=problems or {},
+        unsaved=scoring.invalid_fields(grid, entry),
+        sums=scoring.sums(grid, entry),
         locked=assignment.evaluation is not None and assignment.evaluation.submitted_at is not None,
-        labels=SCORE_LABELS), status
+        labels=SCORE_LABELS,
+    ), status
 
 
 @bp.route("/evaluation/assignments/<int:assignment_id>/score", methods=["GET", "POST"])
@@ -331,18 +410,33 @@ def score(assignment_id: int):
     with refusals() as outcome:  # EvaluationLocked: shown as a message
         problems = scoring.save(assignment, grid, entry, submitting=action == "submit")
     if not outcome.ok:
-        if request.headers.get("HX-Request"):  # an autosave that lost to "Submit and lock": show the locked page
+        if request.headers.get(
+            "HX-Request"
+        ):  # an autosave that lost to "Submit and lock": show the locked page
             return "", 204, {"HX-Redirect": url_for(".score", assignment_id=assignment.id)}
-        return _score_page(assignment, call, grid, scoring.stored_entry(assignment.evaluation), status=409)
+        return _score_page(
+            assignment, call, grid, scoring.stored_entry(assignment.evaluation), status=409
+        )
     if request.headers.get("HX-Request"):  # the autosave: the sums panel
-        return render_template("evaluation/_score_sums.html", grid=grid, sums=scoring.sums(grid, entry),
-                               unsaved=scoring.invalid_fields(grid, entry), assignment=assignment, call=call)
+        return render_template(
+            "evaluation/_score_sums.html",
+            grid=grid,
+            sums=scoring.sums(grid, entry),
+            unsaved=scoring.invalid_fields(grid, entry),
+            assignment=assignment,
+            call=call,
+        )
     if problems:  # what is valid is kept, the rest shown again with its errors
         keep_writes()
         return _score_page(assignment, call, grid, entry, problems, status=400)
     if action == "submit":
-        flash(_("Your evaluation of %(ref)s was submitted. It can no longer be changed.",
-                ref=assignment.stage.application.reference), "success")
+        flash(
+            _(
+                "Your evaluation of %(ref)s was submitted. It can no longer be changed.",
+                ref=assignment.stage.application.reference,
+            ),
+            "success",
+        )
         return redirect(url_for(".call", call_id=call.id))
     flash(_("Your draft was saved."), "success")
     return redirect(url_for(".score", assignment_id=assignment.id))

@@ -1,4 +1,6 @@
-"""Who may have an export's file: staff only; to anyone else, signed in or not, there is nothing here (404)."""
+"""Who may have an export's file: staff only; to anyone else, signed in or not, there is nothing
+here (404)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +15,8 @@ from grants.models import ReportJob
 
 
 def staff_file(job_id: int) -> tuple[ReportJob, Path]:
-    """The finished job and its stored file, for staff; 404 for anyone else and for a job without a file."""
+    """The finished job and its stored file, for staff; 404 for anyone else and for a job without a
+    file."""
     if not (current_user.is_authenticated and current_user.has_role("staff")):
         abort(404)
     job = load_or_404(get_job(job_id))

@@ -2,10 +2,11 @@
 
 Per application, under its reference: `summary.pdf` (the application as submitted, with its current
 status) and, once the call's decisions are final, `decision-letter.pdf` (the letter the applicant
-received, grants.awards.queries.letters). Applications are loaded in batches of a fixed number of queries
-and each PDF goes into the archive on disk as soon as it is made, so memory stays flat whatever the
-number of applications.
+received, grants.awards.queries.letters). Applications are loaded in batches of a fixed number of
+queries and each PDF goes into the archive on disk as soon as it is made, so memory stays flat
+whatever the number of applications.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -41,9 +42,14 @@ def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path
     with force_locale(locale), zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for done, application in enumerate(submitted(ids), start=1):
             folder = secure_filename(application.reference)
-            archive.writestr(f"{folder}/summary.pdf", summary_pdf(current_app.jinja_env, summary(application), locale))
+            archive.writestr(
+                f"{folder}/summary.pdf",
+                summary_pdf(current_app.jinja_env, summary(application), locale),
+            )
             if application.id in letters:
-                archive.writestr(f"{folder}/decision-letter.pdf", render_pdf(letters[application.id], locale))
+                archive.writestr(
+                    f"{folder}/decision-letter.pdf", render_pdf(letters[application.id], locale)
+                )
             if (percent := 100 * done // len(ids)) > shown:
                 shown = percent
                 progress(percent)
@@ -55,21 +61,36 @@ def decision_letters(call: Call) -> dict[int, Letter]:
     if call.finalised_at is None:
         return {}
     issued = decision_letters_issued(call.id)  # as the applicants received them
-    stages = [s for s in letter_stages(call) if s.status not in UNDECIDED and s.application_id not in issued]
-    letters = build_letters(call, stages, call.finalised_at)  # a call finalised before letters were kept
+    stages = [
+        s
+        for s in letter_stages(call)
+        if s.status not in UNDECIDED and s.application_id not in issued
+    ]
+    letters = build_letters(
+        call, stages, call.finalised_at
+    )  # a call finalised before letters were kept
     return {s.application_id: letters[s.id] for s in stages} | {
-        application_id: letter_of(row) for application_id, row in issued.items()}
+        application_id: letter_of(row) for application_id, row in issued.items()
+    }
 
 
 def submitted(ids: list[int]) -> Iterator[Application]:
-    """The applications, in the order of `ids`, with all that their summary shows, a batch at a time."""
+    """The applications, in the order of `ids`, with all that their summary shows, a batch at a
+    time."""
     for start in range(0, len(ids), BATCH):
         yield from db.session.scalars(
-            select(Application).where(Application.id.in_(ids[start:start + BATCH])).order_by(Application.number)
-            .options(joinedload(Application.lead), joinedload(Application.lot),
-                     selectinload(Application.partners).joinedload(Partner.organisation),
-                     selectinload(Application.budget_lines), selectinload(Application.attachments),
-                     selectinload(Application.stages))).all()
+            select(Application)
+            .where(Application.id.in_(ids[start : start + BATCH]))
+            .order_by(Application.number)
+            .options(
+                joinedload(Application.lead),
+                joinedload(Application.lot),
+                selectinload(Application.partners).joinedload(Partner.organisation),
+                selectinload(Application.budget_lines),
+                selectinload(Application.attachments),
+                selectinload(Application.stages),
+            )
+        ).all()
 
 
 def summary(application: Application) -> ApplicationSummary:

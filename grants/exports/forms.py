@@ -1,4 +1,5 @@
 """Export request forms: CSRF only, plus the document's language for the kinds that offer one."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -15,7 +16,9 @@ class RequestForm(FlaskForm):
 
 
 class LanguageForm(RequestForm):
-    language = SelectField(_l("Language of the document"),
-                           choices=[SelectChoice("", _l("Choose…"))]  # a required select starts empty (HTML)
-                           + [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
-                           validators=[InputRequired(_l("Choose the language of the document."))])
+    language = SelectField(
+        _l("Language of the document"),
+        choices=[SelectChoice("", _l("Choose…"))]  # a required select starts empty (HTML)
+        + [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        validators=[InputRequired(_l("Choose the language of the document."))],
+    )

@@ -1,11 +1,13 @@
-"""360Giving open data of a call: the grants awarded once its decisions are final (docs/domain.md 6).
+"""360Giving open data of a call: the grants awarded once its decisions are final (docs/domain.md
+6).
 
 Only a finalised call is published (decisions before that may still change): the full applications
-awarded, each with the amount awarded and the day the decisions were finalised (in the call's zone) as
-its award date; the lead applicant is the recipient. The publisher's prefix and the funder come from
-the configuration (GIVING360_PREFIX, GIVING360_FUNDER_ID, GIVING360_FUNDER_NAME). The package is
-validated against the 360Giving schemas before it is written.
+awarded, each with the amount awarded and the day the decisions were finalised (in the call's zone)
+as its award date; the lead applicant is the recipient. The publisher's prefix and the funder come
+from the configuration (GIVING360_PREFIX, GIVING360_FUNDER_ID, GIVING360_FUNDER_NAME). The package
+is validated against the 360Giving schemas before it is written.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -36,31 +38,45 @@ def build_json(call_id: int, locale: str, progress: Callable[[int], None], path:
 
 def build_csv(call_id: int, locale: str, progress: Callable[[int], None], path: Path) -> str:
     call, data = _package(call_id, progress)
-    path.write_text(giving360.csv_text(data, SCHEMAS), encoding="utf-8-sig")  # the BOM tells Excel it is UTF-8
+    path.write_text(
+        giving360.csv_text(data, SCHEMAS), encoding="utf-8-sig"
+    )  # the BOM tells Excel it is UTF-8
     return f"{call.reference}-360giving.csv"
 
 
 def funder() -> giving360.Funder:
     config = current_app.config
-    return giving360.Funder(config["GIVING360_FUNDER_ID"], config["GIVING360_FUNDER_NAME"],
-                            config["GIVING360_PREFIX"])
+    return giving360.Funder(
+        config["GIVING360_FUNDER_ID"], config["GIVING360_FUNDER_NAME"], config["GIVING360_PREFIX"]
+    )
 
 
 def _package(call_id: int, progress: Callable[[int], None]) -> tuple[Call, dict]:
     call = load_call(call_id)
     if call.finalised_at is None:
-        raise ExportError(N_("The decisions of call %(reference)s are not final yet: 360Giving data lists the "
-                             "grants of final decisions only."), reference=call.reference)
+        raise ExportError(
+            N_(
+                "The decisions of call %(reference)s are not final yet: 360Giving data lists the "
+                "grants of final decisions only."
+            ),
+            reference=call.reference,
+        )
     grants = [giving360.grant(record, funder()) for record in _awarded(call)]
     if not grants:
-        raise ExportError(N_("Call %(reference)s awarded no grant: there is nothing to publish."),
-                          reference=call.reference)
+        raise ExportError(
+            N_("Call %(reference)s awarded no grant: there is nothing to publish."),
+            reference=call.reference,
+        )
     progress(50)
-    data = giving360.package(grants, funder(), f"{call.reference} {call.title}", call.reference, now_utc().date())
+    data = giving360.package(
+        grants, funder(), f"{call.reference} {call.title}", call.reference, now_utc().date()
+    )
     problems = giving360.problems(data, SCHEMAS)
     if problems:
-        raise ExportError(N_("The 360Giving data does not meet the standard: %(problems)s"),
-                          problems="; ".join(problems[:5]))
+        raise ExportError(
+            N_("The 360Giving data does not meet the standard: %(problems)s"),
+            problems="; ".join(problems[:5]),
+        )
     progress(90)
     return call, data
 
@@ -69,20 +85,52 @@ def _awarded(call: Call) -> list[giving360.Grant]:
     countries = Locale.parse(EN).territories
     award_date = call.finalised_at.astimezone(ZoneInfo(call.timezone)).date()
     rows = db.session.execute(
-        select(Application.id, Application.reference, Application.title, Application.summary,
-               Application.duration_months, Application.requested_grant.label("application_requested"),
-               ApplicationStage.requested_grant, ApplicationStage.awarded_amount, ApplicationStage.updated_at,
-               Lead.id.label("lead_id"), Lead.name.label("lead_name"), Lead.address, Lead.region, Lead.country)
+        select(
+            Application.id,
+            Application.reference,
+            Application.title,
+            Application.summary,
+            Application.duration_months,
+            Application.requested_grant.label("application_requested"),
+            ApplicationStage.requested_grant,
+            ApplicationStage.awarded_amount,
+            ApplicationStage.updated_at,
+            Lead.id.label("lead_id"),
+            Lead.name.label("lead_name"),
+            Lead.address,
+            Lead.region,
+            Lead.country,
+        )
         .join(ApplicationStage, ApplicationStage.application_id == Application.id)
         .join(Lead, Application.lead_id == Lead.id)
-        .where(Application.call_id == call.id, ApplicationStage.stage == Stage.full_application,
-               ApplicationStage.status == StageStatus.awarded)
-        .order_by(Application.number))
-    return [giving360.Grant(
-        reference=row.reference, title=row.title, description=row.summary, currency=call.currency,
-        requested=row.requested_grant if row.requested_grant is not None else row.application_requested,
-        awarded=row.awarded_amount, award_date=award_date, duration_months=row.duration_months,
-        recipient_id=row.lead_id, recipient_name=row.lead_name, recipient_address=row.address,
-        recipient_region=row.region, recipient_country=row.country,
-        recipient_country_name=countries.get(row.country, row.country), programme_code=call.reference,
-        programme_title=call.title, modified=row.updated_at) for row in rows]
+        .where(
+            Application.call_id == call.id,
+            ApplicationStage.stage == Stage.full_application,
+            ApplicationStage.status == StageStatus.awarded,
+        )
+        .order_by(Application.number)
+    )
+    return [
+        giving360.Grant(
+            reference=row.reference,
+            title=row.title,
+            description=row.summary,
+            currency=call.currency,
+            requested=row.requested_grant
+            if row.requested_grant is not None
+            else row.application_requested,
+            awarded=row.awarded_amount,
+            award_date=award_date,
+            duration_months=row.duration_months,
+            recipient_id=row.lead_id,
+            recipient_name=row.lead_name,
+            recipient_address=row.address,
+            recipient_region=row.region,
+            recipient_country=row.country,
+            recipient_country_name=countries.get(row.country, row.country),
+            programme_code=call.reference,
+            programme_title=call.title,
+            modified=row.updated_at,
+        )
+        for row in rows
+    ]

@@ -2,13 +2,16 @@
 
 A request adds a queued ReportJob and, once the caller commits, has it made outside the request:
 - with REDIS_URL, by an rq worker (`run(job id)` under the job's rq_id);
-- without it, by the app's worker thread (grants/exports/worker.py), woken at once: it claims the job
-  with one conditional UPDATE (`claim`), so that two processes never make the same job, and beats a
-  heartbeat while it works; a job left running by a thread that stopped beating is failed (`fail_stale`);
+- without it, by the app's worker thread (grants/exports/worker.py), woken at once: it claims the
+  job with one conditional UPDATE (`claim`), so that two processes never make the same job, and
+  beats a heartbeat while it works; a job left running by a thread that stopped beating is failed
+  (`fail_stale`);
 - with JOBS_IN_THREAD off (the tests), by `run` inside the request, after the commit.
-Making the file (`_build`) commits the progress on a connection of its own and ends finished (file path
-and name) or failed (the error's message; its traceback goes to the log). A failed job can be run again.
+Making the file (`_build`) commits the progress on a connection of its own and ends finished (file
+path and name) or failed (the error's message; its traceback goes to the log). A failed job can be
+run again.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,14 +50,19 @@ def request_export(call_id: int, kind: str, locale: str, user_id: int | None) ->
     job = ReportJob(kind=kind, call_id=call_id, params={"locale": locale}, requested_by_id=user_id)
     db.session.add(job)
     db.session.flush()
-    record("export.requested", job, after={"kind": kind, "call_id": call_id, "locale": locale}, user_id=user_id)
+    record(
+        "export.requested",
+        job,
+        after={"kind": kind, "call_id": call_id, "locale": locale},
+        user_id=user_id,
+    )
     _schedule(job)
     return job
 
 
 def retry(job: ReportJob, user_id: int | None) -> None:
-    """Run a failed job again, from the start (one whose worker is lost is first stored failed); the caller
-    commits."""
+    """Run a failed job again, from the start (one whose worker is lost is first stored failed); the
+    caller commits."""
     if job.status in PENDING:
         settle_lost([job])
     if job.status is not JobStatus.failed:
@@ -67,15 +75,17 @@ def retry(job: ReportJob, user_id: int | None) -> None:
 
 def in_thread() -> bool:
     """Whether exports are made by the app's worker thread (no Redis, JOBS_IN_THREAD on)."""
-    return bool(current_app.config.get("JOBS_IN_THREAD")) and not current_app.config.get("REDIS_URL")
+    return bool(current_app.config.get("JOBS_IN_THREAD")) and not current_app.config.get(
+        "REDIS_URL"
+    )
 
 
 _WAKERS: list[Callable[[Flask], None]] = []
 
 
 def wakes_thread(wake: Callable[[Flask], None]) -> Callable[[Flask], None]:
-    """Declare how the app's worker thread is woken (grants/exports/worker.py), so that this module need not
-    import the worker that imports it."""
+    """Declare how the app's worker thread is woken (grants/exports/worker.py), so that this module
+    need not import the worker that imports it."""
     _WAKERS[:] = [wake]
     return wake
 
@@ -102,10 +112,13 @@ def stored_file(job: ReportJob) -> Path | None:
     return path if path.is_file() else None
 
 
-# The task ------------------------------------------------------------------------------------------
+# The task
+# ------------------------------------------------------------------------------------------
+
 
 def run(job_id: int) -> None:
-    """rq task (and the in-request run): build the job's file; a failure is recorded on the job, never raised."""
+    """rq task (and the in-request run): build the job's file; a failure is recorded on the job,
+    never raised."""
     job = db.session.get(ReportJob, job_id)
     if job is None or job.status not in PENDING:
         return
@@ -115,17 +128,33 @@ def run(job_id: int) -> None:
 
 def next_queued() -> int | None:
     """The oldest job waiting to be made, if any."""
-    return db.session.scalar(select(ReportJob.id).where(ReportJob.status == JobStatus.queued)
-                             .order_by(ReportJob.id).limit(1))
+    return db.session.scalar(
+        select(ReportJob.id)
+        .where(ReportJob.status == JobStatus.queued)
+        .order_by(ReportJob.id)
+        .limit(1)
+    )
 
 
 def claim(job_id: int, worker: str) -> bool:
-    """Take the waiting job for `worker`, committed: one conditional UPDATE, so that of two worker threads
-    (of two processes) asking at the same moment exactly one gets it. Whether this one did."""
-    taken = db.session.execute(
-        update(ReportJob).where(ReportJob.id == job_id, ReportJob.status == JobStatus.queued)
-        .values(status=JobStatus.running, progress=0, error=None, claimed_by=worker, heartbeat_at=now_utc())
-        .execution_options(synchronize_session=False)).rowcount == 1
+    """Take the waiting job for `worker`, committed: one conditional UPDATE, so that of two worker
+    threads (of two processes) asking at the same moment exactly one gets it. Whether this one
+    did."""
+    taken = (
+        db.session.execute(
+            update(ReportJob)
+            .where(ReportJob.id == job_id, ReportJob.status == JobStatus.queued)
+            .values(
+                status=JobStatus.running,
+                progress=0,
+                error=None,
+                claimed_by=worker,
+                heartbeat_at=now_utc(),
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
     db.session.commit()
     return taken
 
@@ -142,15 +171,25 @@ def beat(bind, job_id: int, worker: str) -> None:
     """The worker thread making the job is alive: on a session of its own on `bind` (an engine or a
     connection; no app context needed), committed at once."""
     with Session(bind=bind) as session:
-        session.execute(update(ReportJob).where(ReportJob.id == job_id, ReportJob.status == JobStatus.running,
-                                                ReportJob.claimed_by == worker).values(heartbeat_at=now_utc()))
+        session.execute(
+            update(ReportJob)
+            .where(
+                ReportJob.id == job_id,
+                ReportJob.status == JobStatus.running,
+                ReportJob.claimed_by == worker,
+            )
+            .values(heartbeat_at=now_utc())
+        )
         session.commit()
 
 
 def _build(job: ReportJob) -> None:
     """Make the file of the running job; ends finished or failed, committed."""
     job_id = job.id
-    kind, locale = KINDS.get(job.kind), job.params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
+    kind, locale = (
+        KINDS.get(job.kind),
+        job.params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"],
+    )
     _remove(job)
     db.session.commit()
     name = f"{job.id}-{secrets.token_hex(8)}{kind.suffix if kind else ''}"
@@ -164,7 +203,9 @@ def _build(job: ReportJob) -> None:
             offered = builder(job.call_id, locale, _progress_writer(job_id), path)
     except Exception as error:  # any failure is the job's: shown to staff, its traceback logged
         db.session.rollback()
-        log.exception("Export %s (%s) of call %s failed", job_id, getattr(kind, "name", "?"), job.call_id)
+        log.exception(
+            "Export %s (%s) of call %s failed", job_id, getattr(kind, "name", "?"), job.call_id
+        )
         path.unlink(missing_ok=True)
         _finish(job_id, JobStatus.failed, error=_message(error, locale))
         return
@@ -172,13 +213,17 @@ def _build(job: ReportJob) -> None:
 
 
 def _progress_writer(job_id: int):
-    """progress(percent): committed at once on a session of its own, so the downloads page sees it."""
+    """progress(percent): committed at once on a session of its own, so the downloads page sees
+    it."""
     bind = db.session.get_bind()
 
     def progress(percent: int) -> None:
         with Session(bind=bind) as session:
-            session.execute(update(ReportJob).where(ReportJob.id == job_id, ReportJob.status == JobStatus.running)
-                            .values(progress=max(0, min(int(percent), 99)), heartbeat_at=now_utc()))
+            session.execute(
+                update(ReportJob)
+                .where(ReportJob.id == job_id, ReportJob.status == JobStatus.running)
+                .values(progress=max(0, min(int(percent), 99)), heartbeat_at=now_utc())
+            )
             session.commit()
 
     return progress
@@ -191,8 +236,13 @@ def _finish(job_id: int, status: JobStatus, **values: object) -> None:
     job.progress = 100 if status is JobStatus.finished else job.progress
     for key, value in values.items():
         setattr(job, key, value)
-    record(f"export.{status.value}", job, before=before, after={"status": status, "error": job.error},
-           user_id=job.requested_by_id)
+    record(
+        f"export.{status.value}",
+        job,
+        before=before,
+        after={"status": status, "error": job.error},
+        user_id=job.requested_by_id,
+    )
     db.session.commit()
 
 
@@ -209,15 +259,22 @@ def _remove(job: ReportJob) -> None:
         job.file_path = job.file_name = None
 
 
-# Jobs whose worker died -----------------------------------------------------------------------------
+# Jobs whose worker died
+# -----------------------------------------------------------------------------
+
 
 @register_resender
 def resend_queued_exports() -> int:
-    """Queue again the exports still waiting (for half a minute or more) that rq does not have: requested
-    while Redis was down, or lost with it before a worker took them. QueueUnavailable if it still is."""
-    waiting = db.session.scalars(select(ReportJob).where(
-        ReportJob.status == JobStatus.queued, ReportJob.rq_id.is_not(None),
-        ReportJob.created_at < now_utc() - RESEND_AFTER)).all()
+    """Queue again the exports still waiting (for half a minute or more) that rq does not have:
+    requested while Redis was down, or lost with it before a worker took them. QueueUnavailable if
+    it still is."""
+    waiting = db.session.scalars(
+        select(ReportJob).where(
+            ReportJob.status == JobStatus.queued,
+            ReportJob.rq_id.is_not(None),
+            ReportJob.created_at < now_utc() - RESEND_AFTER,
+        )
+    ).all()
     missing = [job for job in waiting if not queued(job.rq_id)]
     for job in missing:
         enqueue(run, job.id, job_id=job.rq_id, timeout=TIMEOUT)
@@ -225,44 +282,65 @@ def resend_queued_exports() -> int:
 
 
 def _stale(job: ReportJob, limit: datetime) -> bool:
-    return bool(job.status is JobStatus.running and job.claimed_by and job.heartbeat_at is not None
-                and job.heartbeat_at < limit)
+    return bool(
+        job.status is JobStatus.running
+        and job.claimed_by
+        and job.heartbeat_at is not None
+        and job.heartbeat_at < limit
+    )
 
 
 def _stale_reason() -> str:
-    return _("The application stopped while making this export (it was restarted or ended). Retry it.")
+    return _(
+        "The application stopped while making this export (it was restarted or ended). Retry it."
+    )
 
 
 def fail_stale(now: datetime | None = None) -> int:
-    """Mark failed the jobs left running by a worker thread that stopped beating (its process ended: a
-    restart, a crash), so that staff can retry them; how many. The caller commits."""
+    """Mark failed the jobs left running by a worker thread that stopped beating (its process ended:
+    a restart, a crash), so that staff can retry them; how many. The caller commits."""
     limit = (now or now_utc()) - STALE
-    stale = db.session.scalars(select(ReportJob).where(
-        ReportJob.status == JobStatus.running, ReportJob.claimed_by.is_not(None),
-        ReportJob.heartbeat_at < limit)).all()
+    stale = db.session.scalars(
+        select(ReportJob).where(
+            ReportJob.status == JobStatus.running,
+            ReportJob.claimed_by.is_not(None),
+            ReportJob.heartbeat_at < limit,
+        )
+    ).all()
     failed = 0
     for job in stale:
         with force_locale(job.params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]):
             reason = _stale_reason()
         changed = db.session.execute(  # unless its worker beat or finished meanwhile
-            update(ReportJob).where(ReportJob.id == job.id, ReportJob.status == JobStatus.running,
-                                    ReportJob.heartbeat_at < limit)
+            update(ReportJob)
+            .where(
+                ReportJob.id == job.id,
+                ReportJob.status == JobStatus.running,
+                ReportJob.heartbeat_at < limit,
+            )
             .values(status=JobStatus.failed, error=reason, finished_at=now_utc())
-            .execution_options(synchronize_session=False)).rowcount
+            .execution_options(synchronize_session=False)
+        ).rowcount
         if changed:
-            record("export.lost", job, before={"status": job.status},
-                   after={"status": JobStatus.failed, "error": reason, "worker": job.claimed_by})
+            record(
+                "export.lost",
+                job,
+                before={"status": job.status},
+                after={"status": JobStatus.failed, "error": reason, "worker": job.claimed_by},
+            )
             failed += 1
         db.session.refresh(job)
     return failed
 
 
 def lost_reasons(jobs: list[ReportJob]) -> dict[int, str]:
-    """Why each pending job of `jobs` will never finish, by id, in the reader's language; reads only.
+    """Why each pending job of `jobs` will never finish, by id, in the reader's language; reads
+    only.
 
-    Without Redis: a running job whose worker thread stopped beating. With rq: a job rq no longer has, or
-    that failed, stopped or ended without a result, or whose worker is no longer alive (a waiting job rq
-    does not have is not lost: it is queued again). While Redis is unreachable nothing is decided."""
+    Without Redis: a running job whose worker thread stopped beating. With rq: a job rq no longer
+    has, or that failed, stopped or ended without a result, or whose worker is no longer alive (a
+    waiting job rq does not have is not lost: it is queued again). While Redis is unreachable
+    nothing is decided."""
     pending = [job for job in jobs if job.status in PENDING and job.rq_id]
     if not pending:
         return {}
@@ -284,9 +362,12 @@ def _rq_lost(job: ReportJob) -> str | None:
 
 
 def resend_waiting(jobs: list[ReportJob]) -> None:
-    """With rq, hand the queue again the waiting jobs it lost (requested while Redis was down, or lost with it):
-    the downloads page does while someone watches it. Nothing is written to the database."""
-    if not current_app.config.get("REDIS_URL") or not any(job.status is JobStatus.queued for job in jobs):
+    """With rq, hand the queue again the waiting jobs it lost (requested while Redis was down, or
+    lost with it): the downloads page does while someone watches it. Nothing is written to the
+    database."""
+    if not current_app.config.get("REDIS_URL") or not any(
+        job.status is JobStatus.queued for job in jobs
+    ):
         return
     try:
         resend_queued_exports()
@@ -295,8 +376,8 @@ def resend_waiting(jobs: list[ReportJob]) -> None:
 
 
 def settle_lost(jobs: list[ReportJob] | None = None) -> int:
-    """Store as failed (audited 'export.lost') the pending jobs of `jobs` (default: all) whose worker is lost,
-    so that staff can retry them; how many. The caller commits."""
+    """Store as failed (audited 'export.lost') the pending jobs of `jobs` (default: all) whose
+    worker is lost, so that staff can retry them; how many. The caller commits."""
     if jobs is None:
         jobs = list(db.session.scalars(select(ReportJob).where(ReportJob.status.in_(PENDING))))
     if not current_app.config.get("REDIS_URL"):
@@ -305,12 +386,18 @@ def settle_lost(jobs: list[ReportJob] | None = None) -> int:
     for job_id, reason in lost_reasons(jobs).items():
         job = db.session.get(ReportJob, job_id)
         changed = db.session.execute(  # unless the worker finished it meanwhile
-            update(ReportJob).where(ReportJob.id == job.id, ReportJob.status.in_(PENDING))
+            update(ReportJob)
+            .where(ReportJob.id == job.id, ReportJob.status.in_(PENDING))
             .values(status=JobStatus.failed, error=reason, finished_at=now_utc())
-            .execution_options(synchronize_session=False)).rowcount
+            .execution_options(synchronize_session=False)
+        ).rowcount
         if changed:
-            record("export.lost", job, before={"status": job.status}, after={"status": JobStatus.failed,
-                                                                               "error": reason})
+            record(
+                "export.lost",
+                job,
+                before={"status": job.status},
+                after={"status": JobStatus.failed, "error": reason},
+            )
             settled += 1
         db.session.refresh(job)
     return settled

@@ -3,6 +3,7 @@
 Builders are imported when first used, by name, so a kind whose module is not installed is listed as
 unavailable instead of breaking the others.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -19,8 +20,8 @@ Builder = Callable[[int, str, Progress, Path], str]
 
 
 class ExportError(Refused):
-    """A refusal to build (or make again) an export: `message` (marked for translation) with its %(name)s
-    `params`."""
+    """A refusal to build (or make again) an export: `message` (marked for translation) with its
+    %(name)s `params`."""
 
 
 @dataclass(frozen=True)
@@ -52,24 +53,77 @@ class Kind:
         return self.builder() is not None
 
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("evaluation_report", "grants.exports.evaluation_report:build", _l("Evaluation report (PDF)"),
-         _l("The call, its committee and timeline, the ranked list, the awards, the reserve list and the "
-            "rejected applications with reasons, with charts."), ".pdf", choose_language=True),
-    Kind("workbook", "grants.exports.workbook:build", _l("Workbook (Excel)"),
-         _l("Applications, partners, budget lines, evaluations, ranking, awards and a summary by lot, "
-            "country, region and theme."), ".xlsx"),
-    Kind("giving360_json", "grants.exports.giving360:build_json", _l("360Giving open data (JSON)"),
-         _l("The awarded grants in the 360Giving Data Standard, once the decisions are final."), ".json",
-         final_only=True),
-    Kind("giving360_csv", "grants.exports.giving360:build_csv", _l("360Giving open data (CSV)"),
-         _l("The same grants as a spreadsheet with the 360Giving column titles."), ".csv", final_only=True),
-    Kind("bundle", "grants.exports.bundle:build", _l("Call bundle (JSON)"),
-         _l("The whole call with its organisations, applications, evaluations and decisions, for import "
-            "elsewhere."), ".json"),
-    Kind("application_pdfs", "grants.exports.application_pdfs:build", _l("Application PDFs (ZIP)"),
-         _l("Every application's summary and decision letter as PDF files in one ZIP archive."), ".zip"),
-    Kind("letters_to_post", "grants.exports.letters_to_post:build", _l("Letters to send by post (PDF)"),
-         _l("Every letter that could not be e-mailed and is not yet recorded as sent, one after the other, to "
-            "print and send by post."), ".pdf", choose_language=True),
-)}
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            "evaluation_report",
+            "grants.exports.evaluation_report:build",
+            _l("Evaluation report (PDF)"),
+            _l(
+                "The call, its committee and timeline, the ranked list, the awards, the reserve "
+                "list and the "
+                "rejected applications with reasons, with charts."
+            ),
+            ".pdf",
+            choose_language=True,
+        ),
+        Kind(
+            "workbook",
+            "grants.exports.workbook:build",
+            _l("Workbook (Excel)"),
+            _l(
+                "Applications, partners, budget lines, evaluations, ranking, awards and a summary "
+                "by lot, "
+                "country, region and theme."
+            ),
+            ".xlsx",
+        ),
+        Kind(
+            "giving360_json",
+            "grants.exports.giving360:build_json",
+            _l("360Giving open data (JSON)"),
+            _l("The awarded grants in the 360Giving Data Standard, once the decisions are final."),
+            ".json",
+            final_only=True,
+        ),
+        Kind(
+            "giving360_csv",
+            "grants.exports.giving360:build_csv",
+            _l("360Giving open data (CSV)"),
+            _l("The same grants as a spreadsheet with the 360Giving column titles."),
+            ".csv",
+            final_only=True,
+        ),
+        Kind(
+            "bundle",
+            "grants.exports.bundle:build",
+            _l("Call bundle (JSON)"),
+            _l(
+                "The whole call with its organisations, applications, evaluations and decisions, "
+                "for import "
+                "elsewhere."
+            ),
+            ".json",
+        ),
+        Kind(
+            "application_pdfs",
+            "grants.exports.application_pdfs:build",
+            _l("Application PDFs (ZIP)"),
+            _l("Every application's summary and decision letter as PDF files in one ZIP archive."),
+            ".zip",
+        ),
+        Kind(
+            "letters_to_post",
+            "grants.exports.letters_to_post:build",
+            _l("Letters to send by post (PDF)"),
+            _l(
+                "Every letter that could not be e-mailed and is not yet recorded as sent, one "
+                "after the other, to "
+                "print and send by post."
+            ),
+            ".pdf",
+            choose_language=True,
+        ),
+    )
+}

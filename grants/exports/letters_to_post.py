@@ -1,5 +1,6 @@
-"""The letters waiting to be sent by post, as one PDF to print (an export job: grants.exports.kinds; the letters
-themselves come from grants.letters.register)."""
+"""The letters waiting to be sent by post, as one PDF to print (an export job: grants.exports.kinds;
+the letters themselves come from grants.letters.register)."""
+
 from __future__ import annotations
 
 import io
@@ -15,13 +16,15 @@ from grants.rules.problems import N_
 
 
 def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path) -> str:
-    """Write every letter of the call e-mailed to nobody and not yet recorded as sent, in number order, one
-    after the other (each starts on a new page); the file name offered to the user."""
+    """Write every letter of the call e-mailed to nobody and not yet recorded as sent, in number
+    order, one after the other (each starts on a new page); the file name offered to the user."""
     call = load_call(call_id)
     rows = register.to_post(call.id)
     if not rows:
-        raise ExportError(N_("No letter of call %(reference)s is waiting to be sent by post."),
-                          reference=call.reference)
+        raise ExportError(
+            N_("No letter of call %(reference)s is waiting to be sent by post."),
+            reference=call.reference,
+        )
     writer = PdfWriter()
     for done, row in enumerate(rows, start=1):
         writer.append(PdfReader(io.BytesIO(register.render_pdf(register.letter_of(row), locale))))

@@ -1,4 +1,6 @@
-"""Whether an rq job is lost: gone from Redis, failed, stopped, or started by a worker that is no longer alive."""
+"""Whether an rq job is lost: gone from Redis, failed, stopped, or started by a worker that is no
+longer alive."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -18,10 +20,15 @@ def lost_reason(rq_id: str) -> str | None:
     try:
         job = Job.fetch(rq_id, connection=connection)
     except NoSuchJobError:
-        return _("The job queue no longer has this export (Redis or its worker was restarted). Retry it.")
+        return _(
+            "The job queue no longer has this export (Redis or its worker was restarted). Retry it."
+        )
     status = job.get_status(refresh=False)
     if status in ENDED:
-        return _("The worker stopped before the export was done (%(status)s). Retry it.", status=status.value)
+        return _(
+            "The worker stopped before the export was done (%(status)s). Retry it.",
+            status=status.value,
+        )
     if status is RqStatus.FINISHED:
         return _("The worker ended without recording the export. Retry it.")
     if status is RqStatus.STARTED and job.worker_name and not _alive(job.worker_name, connection):
@@ -30,4 +37,9 @@ def lost_reason(rq_id: str) -> str | None:
 
 
 def _alive(worker_name: str, connection) -> bool:
-    return Worker.find_by_key(Worker.redis_worker_namespace_prefix + worker_name, connection=connection) is not None
+    return (
+        Worker.find_by_key(
+            Worker.redis_worker_namespace_prefix + worker_name, connection=connection
+        )
+        is not None
+    )

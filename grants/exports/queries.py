@@ -1,6 +1,8 @@
-"""Export requests as staff see them: the list (one query, whatever its length) and one request. Reads only:
-a pending job whose worker is gone is shown failed, with the reason, and stored so by the next write that
-concerns it (its retry, the worker, `flask rq resend`; grants/exports/jobs.py settle_lost)."""
+"""Export requests as staff see them: the list (one query, whatever its length) and one request.
+Reads only: a pending job whose worker is gone is shown failed, with the reason, and stored so by
+the next write that concerns it (its retry, the worker, `flask rq resend`; grants/exports/jobs.py
+settle_lost)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,10 +43,15 @@ class Request:
 
 
 def requests(call_id: int | None = None) -> list[Request]:
-    """The most recent requests (of one call, or of all), newest first; those whose worker is lost shown failed."""
-    query = (select(ReportJob, Call.reference, User.name, Call.timezone).outerjoin(Call, ReportJob.call_id == Call.id)
-             .outerjoin(User, ReportJob.requested_by_id == User.id)
-             .order_by(ReportJob.created_at.desc(), ReportJob.id.desc()).limit(SHOWN))
+    """The most recent requests (of one call, or of all), newest first; those whose worker is lost
+    shown failed."""
+    query = (
+        select(ReportJob, Call.reference, User.name, Call.timezone)
+        .outerjoin(Call, ReportJob.call_id == Call.id)
+        .outerjoin(User, ReportJob.requested_by_id == User.id)
+        .order_by(ReportJob.created_at.desc(), ReportJob.id.desc())
+        .limit(SHOWN)
+    )
     if call_id is not None:
         query = query.where(ReportJob.call_id == call_id)
     rows = list(db.session.execute(query))

@@ -1,7 +1,18 @@
-"""Staff pages for reports and exports: request one per call, follow its progress, download or retry it."""
+"""Staff pages for reports and exports: request one per call, follow its progress, download or retry
+it."""
+
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +28,7 @@ from grants.models import Call
 from grants.unit_of_work import refusals, when_queue_unreachable
 
 bp = Blueprint("exports", __name__)
+
 
 def _call(call_id: int) -> Call:
     return load_or_404(db.session.get(Call, call_id))
@@ -36,9 +48,17 @@ def _form(kind: Kind, **kw) -> RequestForm:
 
 
 def _page(call: Call, forms: dict | None = None, status: int = 200):
-    forms = forms or {name: _form(kind, formdata=None, language=str(get_locale())) for name, kind in KINDS.items()}
-    return render_template("exports/call.html", call=call, kinds=KINDS, forms=forms, rows=_requests(call.id),
-                           final=call.finalised_at is not None), status
+    forms = forms or {
+        name: _form(kind, formdata=None, language=str(get_locale())) for name, kind in KINDS.items()
+    }
+    return render_template(
+        "exports/call.html",
+        call=call,
+        kinds=KINDS,
+        forms=forms,
+        rows=_requests(call.id),
+        final=call.finalised_at is not None,
+    ), status
 
 
 @bp.get("/staff/calls/<int:call_id>/exports")
@@ -56,17 +76,33 @@ def request_kind(call_id: int, kind_name: str):
     form = _form(kind)
     valid = form.validate_on_submit()
     if valid and kind.final_only and call.finalised_at is None:
-        form.form_errors.append(_("%(kind)s can be requested once the decisions of the call are final.",
-                                  kind=kind.label))
+        form.form_errors.append(
+            _(
+                "%(kind)s can be requested once the decisions of the call are final.",
+                kind=kind.label,
+            )
+        )
     if not valid or form.form_errors:
-        forms = {name: form if name == kind.name else _form(other, formdata=None, language=str(get_locale()))
-                 for name, other in KINDS.items()}
+        forms = {
+            name: form
+            if name == kind.name
+            else _form(other, formdata=None, language=str(get_locale()))
+            for name, other in KINDS.items()
+        }
         return _page(call, forms, 400)
     locale = form.language.data if kind.choose_language else str(get_locale())
     request_export(call.id, kind.name, locale, current_user.id)
-    flash(_("%(kind)s was requested. It is listed below with its progress.", kind=kind.label), "success")
-    when_queue_unreachable(_("%(kind)s was requested, but the job queue cannot be reached right now. Your request "
-                             "is kept and starts by itself as soon as the queue is back.", kind=kind.label))
+    flash(
+        _("%(kind)s was requested. It is listed below with its progress.", kind=kind.label),
+        "success",
+    )
+    when_queue_unreachable(
+        _(
+            "%(kind)s was requested, but the job queue cannot be reached right now. Your request "
+            "is kept and starts by itself as soon as the queue is back.",
+            kind=kind.label,
+        )
+    )
     return redirect(url_for(".call_exports", call_id=call.id, _anchor="downloads"))
 
 
@@ -79,7 +115,8 @@ def index():
 @bp.get("/staff/exports/list")
 @requires("staff")
 def jobs_fragment():
-    """The list of requests alone, polled by htmx while any is waiting or running (286 stops the polling)."""
+    """The list of requests alone, polled by htmx while any is waiting or running (286 stops the
+    polling)."""
     call_id = request.args.get("call_id", type=int)
     rows = _requests(call_id)
     html = render_template("exports/_jobs.html", rows=rows, call_id=call_id, polling=True)
@@ -94,8 +131,12 @@ def retry_job(job_id: int):
         retry(job, current_user.id)
     if outcome.ok:
         flash(_("The export is being made again."), "success")
-        when_queue_unreachable(_("The job queue cannot be reached right now: the export starts again by itself "
-                                 "as soon as it is back."))
+        when_queue_unreachable(
+            _(
+                "The job queue cannot be reached right now: the export starts again by itself "
+                "as soon as it is back."
+            )
+        )
     target = url_for(".call_exports", call_id=job.call_id) if job.call_id else url_for(".index")
     return redirect(target + "#downloads")
 
@@ -104,4 +145,6 @@ def retry_job(job_id: int):
 @requires("staff_files")
 def download(job_id: int):
     job, _path = staff_file(job_id)
-    return send_from_directory(export_dir(), job.file_path, as_attachment=True, download_name=job.file_name)
+    return send_from_directory(
+        export_dir(), job.file_path, as_attachment=True, download_name=job.file_name
+    )

@@ -1,10 +1,12 @@
-"""The call's workbook (docs/domain.md 6): Applications, Partners, Budget lines, Evaluations, Ranking, Awards,
-a Summary by lot, country, region and theme, and the record of the selection: Changed decisions (every
-override: who, when, from, to, justification) and Declarations (impartiality, conflicts of interest).
+"""The call's workbook (docs/domain.md 6): Applications, Partners, Budget lines, Evaluations,
+Ranking, Awards, a Summary by lot, country, region and theme, and the record of the selection:
+Changed decisions (every override: who, when, from, to, justification) and Declarations
+(impartiality, conflicts of interest).
 
 One walk over the applications in batches writes the first four sheets (and keeps the section scores
 of the ranked stages and the running summary), then the ranking is read in rank order, page by page.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -39,15 +41,17 @@ ZERO = Decimal("0.00")
 def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path) -> str:
     call = call_data.load_call(call_id)
     book, codes, zone = XlsxBook(call.currency, call.timezone), _section_codes(call), call.timezone
-    out = {"apps": book.sheet(_("Applications"), sheets.application_columns(zone)),
-           "partners": book.sheet(_("Partners"), sheets.partner_columns()),
-           "lines": book.sheet(_("Budget lines"), sheets.line_columns()),
-           "evaluations": book.sheet(_("Evaluations"), sheets.evaluation_columns()),
-           "ranking": book.sheet(_("Ranking"), sheets.ranking_columns(codes)),
-           "awards": book.sheet(_("Awards"), sheets.award_columns()),
-           "summary": book.sheet(_("Summary"), sheets.summary_columns()),
-           "overrides": book.sheet(_("Changed decisions"), records.override_columns(zone)),
-           "declarations": book.sheet(_("Declarations"), records.declaration_columns(zone))}
+    out = {
+        "apps": book.sheet(_("Applications"), sheets.application_columns(zone)),
+        "partners": book.sheet(_("Partners"), sheets.partner_columns()),
+        "lines": book.sheet(_("Budget lines"), sheets.line_columns()),
+        "evaluations": book.sheet(_("Evaluations"), sheets.evaluation_columns()),
+        "ranking": book.sheet(_("Ranking"), sheets.ranking_columns(codes)),
+        "awards": book.sheet(_("Awards"), sheets.award_columns()),
+        "summary": book.sheet(_("Summary"), sheets.summary_columns()),
+        "overrides": book.sheet(_("Changed decisions"), records.override_columns(zone)),
+        "declarations": book.sheet(_("Declarations"), records.declaration_columns(zone)),
+    }
     summary, labels = Summary(call), sheets.Labels()
     sections = _walk(call, labels, out, summary, progress)
     _write_ranking(call, labels, out["ranking"], codes, sections)
@@ -70,14 +74,17 @@ def _section_codes(call: Call) -> list[str]:
     return codes
 
 
-def _walk(call: Call, labels: sheets.Labels, out: dict[str, Sheet], summary: Summary, progress) -> dict[int, dict]:
-    """Write the applications' sheets; return the section scores of the ranked stages (stage id -> scores)."""
+def _walk(
+    call: Call, labels: sheets.Labels, out: dict[str, Sheet], summary: Summary, progress
+) -> dict[int, dict]:
+    """Write the applications' sheets; return the section scores of the ranked stages (stage id ->
+    scores)."""
     lots = {lot.id: lot.name for lot in call.lots}
     info, grids = call_data.criteria(call), call_data.rule_grids(call)
     ids = call_data.application_ids(call.id)
     sections: dict[int, dict] = {}
     for done, start in enumerate(range(0, len(ids), call_data.BATCH), start=1):
-        for data in call_data.load_batch(ids[start:start + call_data.BATCH]):
+        for data in call_data.load_batch(ids[start : start + call_data.BATCH]):
             out["apps"].append(sheets.application_row(labels, data, lots.get(data.app.lot_id)))
             summary.add(data)
             for partner in sheets.partner_rows(labels, data):
@@ -94,17 +101,34 @@ def _walk(call: Call, labels: sheets.Labels, out: dict[str, Sheet], summary: Sum
 
 
 def _ranked(call_id: int, *where) -> Iterator:
-    """The call's ranked stages with application, lead and lot, concept notes first, each lot in rank order."""
-    query = (select(ApplicationStage.id, ApplicationStage.stage, ApplicationStage.rank, ApplicationStage.status,
-                    ApplicationStage.final_score, ApplicationStage.requested_grant, ApplicationStage.awarded_amount,
-                    Application.id.label("application_id"), Application.reference, Application.title,
-                    Application.theme, Application.requested_grant.label("application_requested"),
-                    Lead.name.label("lead_name"), Lead.country.label("lead_country"),
-                    Lead.region.label("lead_region"), Lot.name.label("lot_name"), Lot.id.label("lot_id"))
-             .join(Application, ApplicationStage.application_id == Application.id)
-             .join(Lead, Application.lead_id == Lead.id).outerjoin(Lot, Application.lot_id == Lot.id)
-             .where(Application.call_id == call_id, ApplicationStage.rank.is_not(None), *where)
-             .order_by(ApplicationStage.stage, Lot.position, ApplicationStage.rank, Application.number))
+    """The call's ranked stages with application, lead and lot, concept notes first, each lot in
+    rank order."""
+    query = (
+        select(
+            ApplicationStage.id,
+            ApplicationStage.stage,
+            ApplicationStage.rank,
+            ApplicationStage.status,
+            ApplicationStage.final_score,
+            ApplicationStage.requested_grant,
+            ApplicationStage.awarded_amount,
+            Application.id.label("application_id"),
+            Application.reference,
+            Application.title,
+            Application.theme,
+            Application.requested_grant.label("application_requested"),
+            Lead.name.label("lead_name"),
+            Lead.country.label("lead_country"),
+            Lead.region.label("lead_region"),
+            Lot.name.label("lot_name"),
+            Lot.id.label("lot_id"),
+        )
+        .join(Application, ApplicationStage.application_id == Application.id)
+        .join(Lead, Application.lead_id == Lead.id)
+        .outerjoin(Lot, Application.lot_id == Lot.id)
+        .where(Application.call_id == call_id, ApplicationStage.rank.is_not(None), *where)
+        .order_by(ApplicationStage.stage, Lot.position, ApplicationStage.rank, Application.number)
+    )
     offset = 0
     while page := db.session.execute(query.limit(PAGE).offset(offset)).all():
         yield from page
@@ -115,50 +139,97 @@ def _requested(row) -> Decimal:
     return row.requested_grant if row.requested_grant is not None else row.application_requested
 
 
-def _write_ranking(call: Call, labels: sheets.Labels, sheet: Sheet, codes: list[str],
-                   sections: dict[int, dict]) -> None:
+def _write_ranking(
+    call: Call, labels: sheets.Labels, sheet: Sheet, codes: list[str], sections: dict[int, dict]
+) -> None:
     group, cumulative = None, ZERO
     for row in _ranked(call.id):
         if (row.stage, row.lot_id) != group:
             group, cumulative = (row.stage, row.lot_id), ZERO
         cumulative += row.awarded_amount or ZERO
         scores = sections.get(row.id, {})
-        sheet.append([labels.stage[row.stage], row.lot_name, row.rank, row.reference, row.title, row.lead_name,
-                      labels.country(row.lead_country), sheets.points(row.final_score),
-                      *(sheets.points(scores.get(code)) for code in codes), _requested(row),
-                      cumulative if row.stage is Stage.full_application else None,
-                      labels.status[row.status], row.awarded_amount])
+        sheet.append(
+            [
+                labels.stage[row.stage],
+                row.lot_name,
+                row.rank,
+                row.reference,
+                row.title,
+                row.lead_name,
+                labels.country(row.lead_country),
+                sheets.points(row.final_score),
+                *(sheets.points(scores.get(code)) for code in codes),
+                _requested(row),
+                cumulative if row.stage is Stage.full_application else None,
+                labels.status[row.status],
+                row.awarded_amount,
+            ]
+        )
 
 
 def _write_awards(call: Call, labels: sheets.Labels, sheet: Sheet) -> None:
-    rows = list(_ranked(call.id, ApplicationStage.status == StageStatus.awarded,
-                        ApplicationStage.stage == Stage.full_application))
+    rows = list(
+        _ranked(
+            call.id,
+            ApplicationStage.status == StageStatus.awarded,
+            ApplicationStage.stage == Stage.full_application,
+        )
+    )
     partners: dict[int, list[str]] = {}
     if rows:
         for app_id, name in db.session.execute(
-                select(Partner.application_id, Organisation.name).join(Organisation)
-                .where(Partner.application_id.in_([r.application_id for r in rows]),
-                       Partner.status != PartnerStatus.declined).order_by(Partner.position, Partner.id)):
+            select(Partner.application_id, Organisation.name)
+            .join(Organisation)
+            .where(
+                Partner.application_id.in_([r.application_id for r in rows]),
+                Partner.status != PartnerStatus.declined,
+            )
+            .order_by(Partner.position, Partner.id)
+        ):
             partners.setdefault(app_id, []).append(name)
     for row in rows:
-        sheet.append([row.lot_name, row.rank, row.reference, row.title, row.lead_name, labels.country(row.lead_country),
-                      row.lead_region, row.theme, sheets.points(row.final_score), _requested(row),
-                      row.awarded_amount, "; ".join(partners.get(row.application_id, []))])
+        sheet.append(
+            [
+                row.lot_name,
+                row.rank,
+                row.reference,
+                row.title,
+                row.lead_name,
+                labels.country(row.lead_country),
+                row.lead_region,
+                row.theme,
+                sheets.points(row.final_score),
+                _requested(row),
+                row.awarded_amount,
+                "; ".join(partners.get(row.application_id, [])),
+            ]
+        )
 
 
 class Summary:
-    """Counts and sums per lot, lead country, lead region and theme, added up application by application."""
+    """Counts and sums per lot, lead country, lead region and theme, added up application by
+    application."""
 
     def __init__(self, call: Call) -> None:
         self.call = call
-        self.groups: dict[str, dict[str, list]] = {"lot": {}, "country": {}, "region": {}, "theme": {}}
+        self.groups: dict[str, dict[str, list]] = {
+            "lot": {},
+            "country": {},
+            "region": {},
+            "theme": {},
+        }
         self.total = [0, ZERO, 0, ZERO]
 
     def add(self, data: call_data.AppData) -> None:
         app, stage = data.app, data.latest_stage()
         asked = sheets.requested(stage, app)
         awarded = stage.awarded_amount if sheets.is_awarded(stage) else None
-        keys = {"lot": app.lot_id, "country": app.lead_country, "region": app.lead_region, "theme": app.theme}
+        keys = {
+            "lot": app.lot_id,
+            "country": app.lead_country,
+            "region": app.lead_region,
+            "theme": app.theme,
+        }
         for dimension, key in keys.items():
             self._count(self.groups[dimension].setdefault(key, [0, ZERO, 0, ZERO]), asked, awarded)
         self._count(self.total, asked, awarded)
@@ -180,8 +251,11 @@ def _write_summary(summary: Summary, labels: sheets.Labels, sheet: Sheet) -> Non
             sheet.append([_("Lot"), lot.name, *lots.get(lot.id, empty), lot.budget])
     else:
         sheet.append([_("Lot"), _("Whole call"), *lots.get(None, empty), call.total_budget])
-    for dimension, label, name in (("country", _("Country"), labels.country), ("region", _("Region"), str),
-                                   ("theme", _("Theme"), str)):
+    for dimension, label, name in (
+        ("country", _("Country"), labels.country),
+        ("region", _("Region"), str),
+        ("theme", _("Theme"), str),
+    ):
         groups = summary.groups[dimension]
         for key in sorted(groups, key=lambda k: name(k or "").casefold()):
             sheet.append([label, name(key or ""), *groups[key], None])

@@ -1,14 +1,16 @@
-"""The export worker thread: without Redis, exports are made outside the request, in the app's process.
+"""The export worker thread: without Redis, exports are made outside the request, in the app's
+process.
 
 One thread per process and app (started by the first request, woken by each export request once its
-transaction has committed) takes the waiting ReportJobs from the database, oldest first. The table is
-the queue, so nothing is lost with the process: after a restart the next worker takes the jobs still
-waiting. A job is claimed with one conditional UPDATE (grants.exports.jobs.claim), so that of several
-processes (gunicorn workers) exactly one makes it. While it makes one, a heartbeat is written every
-HEARTBEAT seconds; a job left running by a process that ended stops beating and is marked failed after
-STALE (grants.exports.jobs.fail_stale), for staff to retry. Other processes' requests are seen within
-POLL seconds.
+transaction has committed) takes the waiting ReportJobs from the database, oldest first. The table
+is the queue, so nothing is lost with the process: after a restart the next worker takes the jobs
+still waiting. A job is claimed with one conditional UPDATE (grants.exports.jobs.claim), so that of
+several processes (gunicorn workers) exactly one makes it. While it makes one, a heartbeat is
+written every HEARTBEAT seconds; a job left running by a process that ended stops beating and is
+marked failed after STALE (grants.exports.jobs.fail_stale), for staff to retry. Other processes'
+requests are seen within POLL seconds.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,17 +37,22 @@ class Worker:
         self.pid = os.getpid()
         self.name = f"{socket.gethostname()}:{self.pid}:{secrets.token_hex(4)}"
         self._wake, self._stop = threading.Event(), threading.Event()
-        self.thread = threading.Thread(target=self._loop, name=f"export-worker-{self.pid}", daemon=True)
+        self.thread = threading.Thread(
+            target=self._loop, name=f"export-worker-{self.pid}", daemon=True
+        )
 
     @property
     def alive(self) -> bool:
-        return self.thread.is_alive() and self.pid == os.getpid()  # a forked child has no thread of its parent
+        return (
+            self.thread.is_alive() and self.pid == os.getpid()
+        )  # a forked child has no thread of its parent
 
     def wake(self) -> None:
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop after the job in hand, if any (tests; a process that ends simply leaves the daemon thread)."""
+        """Stop after the job in hand, if any (tests; a process that ends simply leaves the daemon
+        thread)."""
         self._stop.set()
         self._wake.set()
         self.thread.join(timeout)
@@ -63,7 +70,8 @@ class Worker:
                 self._wake.wait(POLL)
 
     def work_once(self) -> bool:
-        """Fail the stale jobs, then claim and make the oldest waiting one; whether there was one."""
+        """Fail the stale jobs, then claim and make the oldest waiting one; whether there was
+        one."""
         with self.app.app_context():
             try:
                 if jobs.fail_stale():
@@ -87,7 +95,12 @@ class Worker:
                 try:
                     jobs.beat(bind, job_id, self.name)
                 except Exception:  # a missed beat is no failure; STALE allows several
-                    log.warning("Export worker %s: heartbeat of job %s not written", self.name, job_id, exc_info=True)
+                    log.warning(
+                        "Export worker %s: heartbeat of job %s not written",
+                        self.name,
+                        job_id,
+                        exc_info=True,
+                    )
 
         beating = threading.Thread(target=beat, name=f"export-heartbeat-{job_id}", daemon=True)
         beating.start()

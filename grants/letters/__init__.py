@@ -1,1 +1,2 @@
-"""The register of official letters a call sends, and the staff pages to read it and send what is left by post."""
+"""The register of official letters a call sends, and the staff pages to read it and send what is
+left by post."""

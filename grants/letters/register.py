@@ -1,4 +1,5 @@
-"""The register of a call's official letters: numbering, issuing, e-mailing, and what is left to post.
+"""The register of a call's official letters: numbering, issuing, e-mailing, and what is left to
+post.
 
 A letter is issued once (a decision at finalisation, an admissibility result when staff record the
 check): it takes the call's next letter number, atomically (a counter on the call row, like the
@@ -8,6 +9,7 @@ to every member acting for the lead organisation (a verified member of a verifie
 A letter e-mailed to nobody is to be sent by post or registered e-mail: staff download it and
 record when it went. The caller's unit of work commits (a request's: grants/unit_of_work.py).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -42,16 +44,24 @@ def letter_number(call_reference: str, number: int) -> str:
 def take_numbers(call: Call, count: int) -> int:
     """The first of `count` consecutive letter numbers of the call, taken atomically."""
     first = db.session.execute(
-        update(Call).where(Call.id == call.id).values(next_letter_number=Call.next_letter_number + count)
-        .returning(Call.next_letter_number - count).execution_options(synchronize_session=False)
+        update(Call)
+        .where(Call.id == call.id)
+        .values(next_letter_number=Call.next_letter_number + count)
+        .returning(Call.next_letter_number - count)
+        .execution_options(synchronize_session=False)
     ).scalar_one()
     db.session.expire(call, ["next_letter_number"])
     return first
 
 
-def issue(call: Call, kind: LetterKind, letters: Iterable[tuple[ApplicationStage, Letter]],
-          user_id: int | None) -> list[tuple[IssuedLetter, Letter]]:
-    """Number the letters in the given order and keep them in the register; each with its numbered letter."""
+def issue(
+    call: Call,
+    kind: LetterKind,
+    letters: Iterable[tuple[ApplicationStage, Letter]],
+    user_id: int | None,
+) -> list[tuple[IssuedLetter, Letter]]:
+    """Number the letters in the given order and keep them in the register; each with its numbered
+    letter."""
     letters = list(letters)
     if not letters:
         return []
@@ -60,9 +70,17 @@ def issue(call: Call, kind: LetterKind, letters: Iterable[tuple[ApplicationStage
     for offset, (stage, letter) in enumerate(letters):
         number = first + offset
         letter = replace(letter, number=letter_number(call.reference, number))
-        row = IssuedLetter(call_id=call.id, number=number, application_id=stage.application_id, stage_id=stage.id,
-                           kind=kind, outcome=stage.status.value, issued_at=letter.date, issued_by_id=user_id,
-                           content=letter_to_json(letter))
+        row = IssuedLetter(
+            call_id=call.id,
+            number=number,
+            application_id=stage.application_id,
+            stage_id=stage.id,
+            kind=kind,
+            outcome=stage.status.value,
+            issued_at=letter.date,
+            issued_by_id=user_id,
+            content=letter_to_json(letter),
+        )
         db.session.add(row)
         issued.append((row, letter))
     db.session.flush()
@@ -70,14 +88,17 @@ def issue(call: Call, kind: LetterKind, letters: Iterable[tuple[ApplicationStage
 
 
 def complaint_by(call: Call, date: datetime) -> date_:
-    """The last day to complain about a letter of this date: the call's days later, in its time zone."""
+    """The last day to complain about a letter of this date: the call's days later, in its time
+    zone."""
     return date.astimezone(ZoneInfo(call.timezone)).date() + timedelta(days=call.complaint_days)
 
 
 def render_pdf(letter: Letter, locale: str) -> bytes:
     """The letter as a PDF in the given language, with the logo of its letterhead."""
     with force_locale(locale):
-        return letter_pdf(current_app.jinja_env, letter, locale, logo_bytes(letter.letterhead.logo_file))
+        return letter_pdf(
+            current_app.jinja_env, letter, locale, logo_bytes(letter.letterhead.logo_file)
+        )
 
 
 def lead_members(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
@@ -94,25 +115,49 @@ class Delivery:
 
     emails: int = 0  # e-mails queued
     told: list[IssuedLetter] = field(default_factory=list)  # e-mailed to at least one member
-    not_told: list[IssuedLetter] = field(default_factory=list)  # e-mailed to nobody: to send by post
+    not_told: list[IssuedLetter] = field(
+        default_factory=list
+    )  # e-mailed to nobody: to send by post
 
 
-def email(issued: list[tuple[IssuedLetter, Letter]], members: dict[int, list[User]],
-          subject: Callable[[Letter], object], template: str, **context) -> Delivery:
+def email(
+    issued: list[tuple[IssuedLetter, Letter]],
+    members: dict[int, list[User]],
+    subject: Callable[[Letter], object],
+    template: str,
+    **context,
+) -> Delivery:
     """E-mail each letter (PDF attached, one per language) to the members of its application's lead.
 
     `members`: lead organisation id -> members; `subject`: the letter's subject (a lazy text)."""
     delivery = Delivery()
-    leads = dict(db.session.execute(select(Application.id, Application.lead_id).where(
-        Application.id.in_({row.application_id for row, _ in issued}))).all()) if issued else {}
+    leads = (
+        dict(
+            db.session.execute(
+                select(Application.id, Application.lead_id).where(
+                    Application.id.in_({row.application_id for row, _ in issued})
+                )
+            ).all()
+        )
+        if issued
+        else {}
+    )
     for row, letter in issued:
         pdfs: dict[str, bytes] = {}
         for member in members.get(leads[row.application_id], []):
             locale = member.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
             if locale not in pdfs:
                 pdfs[locale] = render_pdf(letter, locale)
-            mail.send(member.email, subject(letter), template, locale=locale, attachment=(letter.file_name, pdfs[locale]),
-                      member=member, letter=letter, **context)
+            mail.send(
+                member.email,
+                subject(letter),
+                template,
+                locale=locale,
+                attachment=(letter.file_name, pdfs[locale]),
+                member=member,
+                letter=letter,
+                **context,
+            )
             row.emailed += 1
         delivery.emails += row.emailed
         (delivery.told if row.emailed else delivery.not_told).append(row)
@@ -122,39 +167,59 @@ def email(issued: list[tuple[IssuedLetter, Letter]], members: dict[int, list[Use
 
 # The register as staff read it ------------------------------------------------------------------
 
+
 def letter_of(row: IssuedLetter) -> Letter:
     return letter_from_json(row.content)
 
 
 def issued_letter(call_id: int, letter_id: int) -> IssuedLetter | None:
-    return db.session.scalar(select(IssuedLetter).where(IssuedLetter.id == letter_id,
-                                                        IssuedLetter.call_id == call_id))
+    return db.session.scalar(
+        select(IssuedLetter).where(IssuedLetter.id == letter_id, IssuedLetter.call_id == call_id)
+    )
 
 
 def latest(call_id: int, application_id: int, kind: LetterKind) -> IssuedLetter | None:
     """The application's last letter of this kind (an admissibility check decided again has two)."""
-    return db.session.scalar(select(IssuedLetter).where(
-        IssuedLetter.call_id == call_id, IssuedLetter.application_id == application_id, IssuedLetter.kind == kind)
-        .order_by(IssuedLetter.number.desc()).limit(1))
+    return db.session.scalar(
+        select(IssuedLetter)
+        .where(
+            IssuedLetter.call_id == call_id,
+            IssuedLetter.application_id == application_id,
+            IssuedLetter.kind == kind,
+        )
+        .order_by(IssuedLetter.number.desc())
+        .limit(1)
+    )
 
 
 def decision_letters(call_id: int) -> dict[int, IssuedLetter]:
     """Application id -> its decision letter as issued at finalisation."""
-    return {row.application_id: row for row in db.session.scalars(
-        select(IssuedLetter).where(IssuedLetter.call_id == call_id, IssuedLetter.kind == LetterKind.decision)
-        .order_by(IssuedLetter.number))}
+    return {
+        row.application_id: row
+        for row in db.session.scalars(
+            select(IssuedLetter)
+            .where(IssuedLetter.call_id == call_id, IssuedLetter.kind == LetterKind.decision)
+            .order_by(IssuedLetter.number)
+        )
+    }
 
 
 def _to_post(call_id: int, kind: LetterKind | None = None):
-    query = select(IssuedLetter).where(IssuedLetter.call_id == call_id, IssuedLetter.emailed == 0,
-                                       IssuedLetter.posted_at.is_(None))
+    query = select(IssuedLetter).where(
+        IssuedLetter.call_id == call_id, IssuedLetter.emailed == 0, IssuedLetter.posted_at.is_(None)
+    )
     return query.where(IssuedLetter.kind == kind) if kind is not None else query
 
 
 def to_post(call_id: int, kind: LetterKind | None = None) -> list[IssuedLetter]:
     """The letters e-mailed to nobody and not yet recorded as sent another way, in number order."""
-    return list(db.session.scalars(_to_post(call_id, kind).options(joinedload(IssuedLetter.application))
-                                   .order_by(IssuedLetter.number)))
+    return list(
+        db.session.scalars(
+            _to_post(call_id, kind)
+            .options(joinedload(IssuedLetter.application))
+            .order_by(IssuedLetter.number)
+        )
+    )
 
 
 def to_post_count(call_id: int) -> int:
@@ -162,9 +227,15 @@ def to_post_count(call_id: int) -> int:
 
 
 def register_page(call_id: int, page: int) -> Pagination:
-    return db.paginate(select(IssuedLetter).where(IssuedLetter.call_id == call_id)
-                       .options(joinedload(IssuedLetter.application), joinedload(IssuedLetter.posted_by))
-                       .order_by(IssuedLetter.number), page=page, per_page=PER_PAGE, error_out=False)
+    return db.paginate(
+        select(IssuedLetter)
+        .where(IssuedLetter.call_id == call_id)
+        .options(joinedload(IssuedLetter.application), joinedload(IssuedLetter.posted_by))
+        .order_by(IssuedLetter.number),
+        page=page,
+        per_page=PER_PAGE,
+        error_out=False,
+    )
 
 
 def record_posted(row: IssuedLetter, reference: str, user_id: int) -> None:
@@ -172,5 +243,14 @@ def record_posted(row: IssuedLetter, reference: str, user_id: int) -> None:
     before = {"posted_at": row.posted_at, "post_reference": row.post_reference}
     row.posted_at, row.posted_by_id, row.post_reference = now_utc(), user_id, reference.strip()
     db.session.flush()
-    record("letter.posted", row, before=before, after={"posted_at": row.posted_at, "post_reference": row.post_reference,
-                                                       "number": row.number}, user_id=user_id)
+    record(
+        "letter.posted",
+        row,
+        before=before,
+        after={
+            "posted_at": row.posted_at,
+            "post_reference": row.post_reference,
+            "number": row.number,
+        },
+        user_id=user_id,
+    )

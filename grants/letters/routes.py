@@ -1,9 +1,20 @@
 """Staff pages of a call's letters: the register, the letters to send by post, a letter's PDF."""
+
 from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,8 +38,14 @@ def _call(call_id: int) -> Call:
 def index(call_id: int):
     call = _call(call_id)
     page = register.register_page(call.id, request.args.get("page", 1, type=int))
-    return render_template("letters/index.html", call=call, page=page, to_post=register.to_post(call.id),
-                           letter_of=register.letter_of, form=PostedForm())
+    return render_template(
+        "letters/index.html",
+        call=call,
+        page=page,
+        to_post=register.to_post(call.id),
+        letter_of=register.letter_of,
+        form=PostedForm(),
+    )
 
 
 @bp.get("/issued/<int:letter_id>.pdf")
@@ -40,8 +57,12 @@ def download(call_id: int, letter_id: int):
         abort(404)
     letter = register.letter_of(row)
     data = register.render_pdf(letter, lang)
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{letter.file_name[:-4]}-{lang}.pdf")
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{letter.file_name[:-4]}-{lang}.pdf",
+    )
 
 
 @bp.post("/issued/<int:letter_id>/posted")
@@ -52,14 +73,29 @@ def posted(call_id: int, letter_id: int):
     form = PostedForm()
     number = register.letter_of(row).number
     if row.posted_at is not None:
-        flash(_("Letter %(number)s was already recorded as sent on %(date)s.", number=number,
-                date=local_time(row.posted_at, call.timezone)), "info")
+        flash(
+            _(
+                "Letter %(number)s was already recorded as sent on %(date)s.",
+                number=number,
+                date=local_time(row.posted_at, call.timezone),
+            ),
+            "info",
+        )
     elif not form.validate():
-        flash(_("Letter %(number)s: %(problem)s", number=number,
-                problem="; ".join(e for errors in form.errors.values() for e in errors)), "error")
+        flash(
+            _(
+                "Letter %(number)s: %(problem)s",
+                number=number,
+                problem="; ".join(e for errors in form.errors.values() for e in errors),
+            ),
+            "error",
+        )
     else:
         register.record_posted(row, form.post_reference.data or "", current_user.id)
-        flash(_("Letter %(number)s is recorded as sent by post or registered e-mail.", number=number), "success")
+        flash(
+            _("Letter %(number)s is recorded as sent by post or registered e-mail.", number=number),
+            "success",
+        )
     if request.args.get("back") == "admissibility":
         return redirect(url_for("admissibility.index", call_id=call_id))
     return redirect(url_for(".index", call_id=call_id))

@@ -1,4 +1,5 @@
 """All models, imported here so that metadata and Alembic see every table."""
+
 from grants.models.applications import (
     Application,
     ApplicationStage,
@@ -11,7 +12,17 @@ from grants.models.applications import (
 )
 from grants.models.audit import AuditEvent
 from grants.models.call_documents import CallDocument, CallQuestion, Corrigendum, DocumentKind
-from grants.models.calls import AwardRule, Call, CallStatus, Criterion, Grid, GridSection, Lot, Procedure, Stage
+from grants.models.calls import (
+    AwardRule,
+    Call,
+    CallStatus,
+    Criterion,
+    Grid,
+    GridSection,
+    Lot,
+    Procedure,
+    Stage,
+)
 from grants.models.decisions import DecisionOverride
 from grants.models.evaluation import (
     Assignment,
@@ -30,11 +41,48 @@ from grants.models.organisations import Organisation, OrganisationType
 from grants.models.users import Role, User, UserSession
 
 __all__ = [
-    "Application", "ApplicationStage", "Assignment", "Attachment", "AttachmentKind", "AuditEvent", "Authority",
-    "AwardRule", "BudgetLine", "Call", "CallDocument", "CallQuestion", "CallEvaluator", "CallStatus", "ConflictStatus", "Corrigendum", "Criterion",
-    "DecisionOverride", "DocumentKind", "Evaluation", "Grid", "GridSection", "IssuedLetter", "JobStatus", "LetterKind", "Lot",
+    "Application",
+    "ApplicationStage",
+    "Assignment",
+    "Attachment",
+    "AttachmentKind",
+    "AuditEvent",
+    "Authority",
+    "AwardRule",
+    "BudgetLine",
+    "Call",
+    "CallDocument",
+    "CallQuestion",
+    "CallEvaluator",
+    "CallStatus",
+    "ConflictStatus",
+    "Corrigendum",
+    "Criterion",
+    "DecisionOverride",
+    "DocumentKind",
+    "Evaluation",
+    "Grid",
+    "GridSection",
+    "IssuedLetter",
+    "JobStatus",
+    "LetterKind",
+    "Lot",
     "MailStatus",
-    "Organisation", "OrganisationType", "OutboxMessage", "Partner", "PartnerInvitation", "PartnerStatus", "Procedure",
-    "ReportJob", "Role", "Score", "SectionComment", "SectionFinal", "Stage", "StageFinal", "StageStatus", "User",
+    "Organisation",
+    "OrganisationType",
+    "OutboxMessage",
+    "Partner",
+    "PartnerInvitation",
+    "PartnerStatus",
+    "Procedure",
+    "ReportJob",
+    "Role",
+    "Score",
+    "SectionComment",
+    "SectionFinal",
+    "Stage",
+    "StageFinal",
+    "StageStatus",
+    "User",
     "UserSession",
 ]

@@ -1,4 +1,5 @@
 """Applications: the joint proposal, its partnership, budget, attachments and stages."""
+
 from __future__ import annotations
 
 import enum
@@ -6,7 +7,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.models.base import Base, Money, Points, Timestamp, enum_column, now_utc
@@ -20,10 +31,20 @@ class Application(Base):
     __table_args__ = (
         UniqueConstraint("call_id", "number"),
         # one draft per lead and call: a double click on Start cannot make two (docs/domain.md 3)
-        Index("uq_application_one_draft", "lead_id", "call_id", unique=True,
-              sqlite_where=text("number IS NULL"), postgresql_where=text("number IS NULL")),
-        CheckConstraint("indirect >= 0 AND contingency >= 0 AND requested_grant >= 0", name="amounts_positive"),
-        CheckConstraint("duration_months IS NULL OR duration_months >= 1", name="duration_positive"),
+        Index(
+            "uq_application_one_draft",
+            "lead_id",
+            "call_id",
+            unique=True,
+            sqlite_where=text("number IS NULL"),
+            postgresql_where=text("number IS NULL"),
+        ),
+        CheckConstraint(
+            "indirect >= 0 AND contingency >= 0 AND requested_grant >= 0", name="amounts_positive"
+        ),
+        CheckConstraint(
+            "duration_months IS NULL OR duration_months >= 1", name="duration_positive"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,7 +55,9 @@ class Application(Base):
     reference: Mapped[str | None] = mapped_column(String(48), unique=True)
 
     title: Mapped[str] = mapped_column(String(300), default="")
-    title_key: Mapped[str] = mapped_column(String(300), default="")  # folded title for staff search, set on write
+    title_key: Mapped[str] = mapped_column(
+        String(300), default=""
+    )  # folded title for staff search, set on write
     acronym: Mapped[str] = mapped_column(String(40), default="")
     theme: Mapped[str] = mapped_column(String(100), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -51,7 +74,9 @@ class Application(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     updated_at: Mapped[Timestamp] = mapped_column(default=now_utc, onupdate=now_utc)
-    version: Mapped[int] = mapped_column(default=1)  # bumped on each save, for "changed underneath" warnings
+    version: Mapped[int] = mapped_column(
+        default=1
+    )  # bumped on each save, for "changed underneath" warnings
 
     call = relationship("Call")
     lot = relationship("Lot")
@@ -62,9 +87,13 @@ class Application(Base):
     budget_lines: Mapped[list[BudgetLine]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="BudgetLine.position"
     )
-    attachments: Mapped[list[Attachment]] = relationship(back_populates="application", cascade="all, delete-orphan")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="application", cascade="all, delete-orphan"
+    )
     stages: Mapped[list[ApplicationStage]] = relationship(
-        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationStage.stage"
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="ApplicationStage.stage",
     )
 
     def stage(self, stage: Stage) -> ApplicationStage | None:
@@ -80,27 +109,39 @@ def _refresh_title_key(mapper, connection, application: Application) -> None:
 class ApplicationStage(Base):
     """One stage (concept note or full application) of an application, with its outcome.
 
-    Its status changes only through `grants.status.move_stage` (or, for many rows at once, a bulk UPDATE that
-    calls the same transition check), which checks the move and writes the audit event."""
+    Its status changes only through `grants.status.move_stage` (or, for many rows at once, a bulk
+    UPDATE that calls the same transition check), which checks the move and writes the audit
+    event."""
 
     __tablename__ = "application_stage"
     __table_args__ = (
         UniqueConstraint("application_id", "stage"),
-        CheckConstraint("requested_grant IS NULL OR requested_grant >= 0", name="requested_positive"),
+        CheckConstraint(
+            "requested_grant IS NULL OR requested_grant >= 0", name="requested_positive"
+        ),
         CheckConstraint("awarded_amount IS NULL OR awarded_amount >= 0", name="awarded_positive"),
         CheckConstraint("rank IS NULL OR rank >= 1", name="rank_positive"),
         CheckConstraint("submissions >= 0", name="submissions_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
     stage: Mapped[Stage] = enum_column(Stage)
     status: Mapped[StageStatus] = enum_column(StageStatus, default=StageStatus.draft, index=True)
-    submitted_at: Mapped[Timestamp | None]  # while submitted; cleared when reopened (it then counts as not submitted)
+    submitted_at: Mapped[
+        Timestamp | None
+    ]  # while submitted; cleared when reopened (it then counts as not submitted)
     first_submitted_at: Mapped[Timestamp | None]
-    submissions: Mapped[int] = mapped_column(default=0, server_default="0")  # how many times submitted
-    reopened_at: Mapped[Timestamp | None]  # set while the lead corrects a submitted stage (a draft again)
-    # what was submitted last, as the receipt shows it (reports.receipt.receipt_to_json): staff pages,
+    submissions: Mapped[int] = mapped_column(
+        default=0, server_default="0"
+    )  # how many times submitted
+    reopened_at: Mapped[
+        Timestamp | None
+    ]  # set while the lead corrects a submitted stage (a draft again)
+    # what was submitted last, as the receipt shows it (reports.receipt.receipt_to_json): staff
+    # pages,
     # receipts and summaries read this, never the draft being corrected nor a later rename
     submitted_version: Mapped[dict[str, Any] | None]
     requested_grant: Mapped[Money | None]
@@ -108,7 +149,8 @@ class ApplicationStage(Base):
     final_score: Mapped[Points | None]
     rank: Mapped[int | None]
     awarded_amount: Mapped[Money | None]
-    # why the award walk decided as it did (grants.rules.ranking.Turn as JSON: why, remaining, stop_rank,
+    # why the award walk decided as it did (grants.rules.ranking.Turn as JSON: why, remaining,
+    # stop_rank,
     # reserve_full), kept by the ranking for the decision letter; None for stages it did not walk
     award_turn: Mapped[dict[str, Any] | None]
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
@@ -118,8 +160,13 @@ class ApplicationStage(Base):
 
     @property
     def requested_grant_or_application(self) -> Decimal:
-        """The grant requested in this stage, as submitted; the application's (its draft) if the stage kept none."""
-        return self.requested_grant if self.requested_grant is not None else self.application.requested_grant
+        """The grant requested in this stage, as submitted; the application's (its draft) if the
+        stage kept none."""
+        return (
+            self.requested_grant
+            if self.requested_grant is not None
+            else self.application.requested_grant
+        )
 
     @property
     def last_submitted_at(self) -> datetime | None:
@@ -140,7 +187,9 @@ class Partner(Base):
     __table_args__ = (UniqueConstraint("application_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     role: Mapped[str] = mapped_column(Text, default="")
@@ -148,10 +197,12 @@ class Partner(Base):
     confirmed_at: Mapped[Timestamp | None]
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     declined_at: Mapped[Timestamp | None]
-    # what the partner's mandate covered when it confirmed (docs/domain.md 3): its budget share and role
+    # what the partner's mandate covered when it confirmed (docs/domain.md 3): its budget share and
+    # role
     confirmed_share: Mapped[Money | None]
     confirmed_role: Mapped[str] = mapped_column(Text, default="")
-    # everything its confirmation page showed (grants.rules.confirmation.terms); kept after a void, to say what changed
+    # everything its confirmation page showed (grants.rules.confirmation.terms); kept after a void,
+    # to say what changed
     confirmed_terms: Mapped[dict[str, Any] | None]
     decline_reason: Mapped[str] = mapped_column(Text, default="")
 
@@ -167,7 +218,9 @@ class BudgetLine(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(default=0)
     heading: Mapped[int]
     description: Mapped[str] = mapped_column(String(300))
@@ -191,9 +244,13 @@ class Attachment(Base):
     __table_args__ = (CheckConstraint("size >= 0", name="size_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[AttachmentKind] = enum_column(AttachmentKind)
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))  # whose statement
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id")
+    )  # whose statement
     original_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     content_type: Mapped[str] = mapped_column(String(100))
@@ -202,6 +259,3 @@ class Attachment(Base):
     uploaded_at: Mapped[Timestamp] = mapped_column(default=now_utc)
 
     application: Mapped[Application] = relationship(back_populates="attachments")
-
-
-

@@ -2,7 +2,9 @@
 
 `call_id` and `application_id` say which call and application an event concerns (grants.audit finds
 them from the object), so that the staff audit-log page filters by them with an index. They are
-plain numbers, not foreign keys: the record outlives a call deleted by a bundle import with --replace."""
+plain numbers, not foreign keys: the record outlives a call deleted by a bundle import with
+--replace."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,7 +31,11 @@ class AuditEvent(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
 
     user = relationship("User")
-    # read-only, for the audit-log page: the ids are no foreign keys (the record outlives a deleted call)
+    # read-only, for the audit-log page: the ids are no foreign keys (the record outlives a deleted
+    # call)
     call = relationship("Call", primaryjoin="foreign(AuditEvent.call_id) == Call.id", viewonly=True)
-    application = relationship("Application", primaryjoin="foreign(AuditEvent.application_id) == Application.id",
-                               viewonly=True)
+    application = relationship(
+        "Application",
+        primaryjoin="foreign(AuditEvent.application_id) == Application.id",
+        viewonly=True,
+    )

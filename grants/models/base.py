@@ -1,4 +1,5 @@
 """Declarative base, column types and helpers shared by every model."""
+
 from __future__ import annotations
 
 import enum
@@ -57,8 +58,13 @@ class Base(DeclarativeBase):
 def enum_column(enum_cls: type[enum.Enum], **kw: Any):
     """A status column stored as its lowercase value, portable across SQLite and PostgreSQL."""
     return mapped_column(
-        Enum(enum_cls, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e],
-             validate_strings=True),
+        Enum(
+            enum_cls,
+            native_enum=False,
+            length=40,
+            values_callable=lambda e: [m.value for m in e],
+            validate_strings=True,
+        ),
         **kw,
     )
 

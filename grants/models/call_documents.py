@@ -1,5 +1,6 @@
-"""What a call publishes besides its settings (domain.md 2): its documents, the clarifications (questions and
-their published answers) and the corrigenda that changed it after publication."""
+"""What a call publishes besides its settings (domain.md 2): its documents, the clarifications
+(questions and their published answers) and the corrigenda that changed it after publication."""
+
 from __future__ import annotations
 
 import enum
@@ -20,8 +21,9 @@ class DocumentKind(enum.Enum):
 
 
 class CallDocument(Base):
-    """A document of a call in one language: the guidelines, a template an attachment follows, the contract
-    template... Stored like an attachment (random name outside static/, original name for display only)."""
+    """A document of a call in one language: the guidelines, a template an attachment follows, the
+    contract template... Stored like an attachment (random name outside static/, original name for
+    display only)."""
 
     __tablename__ = "call_document"
     __table_args__ = (
@@ -45,8 +47,9 @@ class CallDocument(Base):
 
 
 class CallQuestion(Base):
-    """A question a registered user asked about a call. Never answered to the asker: staff publish the answer
-    on the call's FAQ with the question as they worded it (anonymous), or leave it unpublished."""
+    """A question a registered user asked about a call. Never answered to the asker: staff publish
+    the answer on the call's FAQ with the question as they worded it (anonymous), or leave it
+    unpublished."""
 
     __tablename__ = "call_question"
 
@@ -55,7 +58,9 @@ class CallQuestion(Base):
     asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     asked_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     text: Mapped[str] = mapped_column(Text)  # as asked: staff only
-    public_text: Mapped[str] = mapped_column(Text, default="")  # as published, made anonymous by staff
+    public_text: Mapped[str] = mapped_column(
+        Text, default=""
+    )  # as published, made anonymous by staff
     answer: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[Timestamp | None]
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -64,10 +69,14 @@ class CallQuestion(Base):
 
 
 class Corrigendum(Base):
-    """A published change to an open call: its date, its reason, a later deadline and/or a replaced document."""
+    """A published change to an open call: its date, its reason, a later deadline and/or a replaced
+    document."""
 
     __tablename__ = "corrigendum"
-    __table_args__ = (UniqueConstraint("call_id", "number"), CheckConstraint("number >= 1", name="number_positive"))
+    __table_args__ = (
+        UniqueConstraint("call_id", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
@@ -79,8 +88,12 @@ class Corrigendum(Base):
     new_deadline: Mapped[Timestamp | None]
     old_concept_note_deadline: Mapped[Timestamp | None]
     new_concept_note_deadline: Mapped[Timestamp | None]
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("call_document.id", ondelete="SET NULL"))
-    document_name: Mapped[str] = mapped_column(String(255), default="")  # the replaced file's name, kept
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("call_document.id", ondelete="SET NULL")
+    )
+    document_name: Mapped[str] = mapped_column(
+        String(255), default=""
+    )  # the replaced file's name, kept
 
     document: Mapped[CallDocument | None] = relationship()
 
@@ -90,6 +103,12 @@ class Corrigendum(Base):
 
     def moved(self) -> list[tuple[str, datetime, datetime]]:
         """(which, from, to) for each deadline it moved."""
-        pairs = [("concept_note_deadline", self.old_concept_note_deadline, self.new_concept_note_deadline),
-                 ("deadline", self.old_deadline, self.new_deadline)]
+        pairs = [
+            (
+                "concept_note_deadline",
+                self.old_concept_note_deadline,
+                self.new_concept_note_deadline,
+            ),
+            ("deadline", self.old_deadline, self.new_deadline),
+        ]
         return [(name, old, new) for name, old, new in pairs if old is not None and new is not None]

@@ -1,4 +1,5 @@
 """Calls for proposals: settings, lots and evaluation grids."""
+
 from __future__ import annotations
 
 import enum
@@ -34,26 +35,41 @@ class Call(Base):
     __tablename__ = "call"
     __table_args__ = (
         CheckConstraint("total_budget >= 0", name="budget_positive"),
-        CheckConstraint("awarded_total >= 0 AND awarded_total <= total_budget", name="awarded_within_budget"),
+        CheckConstraint(
+            "awarded_total >= 0 AND awarded_total <= total_budget", name="awarded_within_budget"
+        ),
         CheckConstraint("grant_min >= 0 AND grant_min <= grant_max", name="grant_range"),
-        CheckConstraint("min_rate >= 0 AND min_rate <= max_rate AND max_rate <= 1", name="rate_range"),
-        CheckConstraint("duration_min >= 1 AND duration_min <= duration_max", name="duration_range"),
+        CheckConstraint(
+            "min_rate >= 0 AND min_rate <= max_rate AND max_rate <= 1", name="rate_range"
+        ),
+        CheckConstraint(
+            "duration_min >= 1 AND duration_min <= duration_max", name="duration_range"
+        ),
         CheckConstraint("indirect_rate >= 0 AND indirect_rate <= 1", name="indirect_rate_range"),
-        CheckConstraint("contingency_rate >= 0 AND contingency_rate <= 1", name="contingency_rate_range"),
-        CheckConstraint("partners_min >= 0 AND partners_min <= partners_max", name="partners_range"),
+        CheckConstraint(
+            "contingency_rate >= 0 AND contingency_rate <= 1", name="contingency_rate_range"
+        ),
+        CheckConstraint(
+            "partners_min >= 0 AND partners_min <= partners_max", name="partners_range"
+        ),
         CheckConstraint("max_applications_per_lead >= 1", name="max_applications_positive"),
         CheckConstraint("evaluators_per_application >= 1", name="evaluators_positive"),
-        CheckConstraint("reserve_list_length IS NULL OR reserve_list_length >= 0", name="reserve_positive"),
+        CheckConstraint(
+            "reserve_list_length IS NULL OR reserve_list_length >= 0", name="reserve_positive"
+        ),
         CheckConstraint("opens_at < deadline", name="opens_before_deadline"),
         CheckConstraint(
-            "concept_note_deadline IS NULL OR (opens_at < concept_note_deadline AND concept_note_deadline < deadline)",
+            "concept_note_deadline IS NULL OR (opens_at < concept_note_deadline AND "
+            "concept_note_deadline < deadline)",
             name="concept_note_deadline_order",
         ),
         CheckConstraint("next_number >= 1", name="next_number_positive"),
         CheckConstraint("next_letter_number >= 1", name="next_letter_number_positive"),
         CheckConstraint("complaint_days >= 1", name="complaint_days_positive"),
-        CheckConstraint("answer_window_days >= 0 AND question_window_days > answer_window_days",
-                        name="clarification_windows"),
+        CheckConstraint(
+            "answer_window_days >= 0 AND question_window_days > answer_window_days",
+            name="clarification_windows",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,16 +111,22 @@ class Call(Base):
     reserve_list_length: Mapped[int | None]
     award_rule: Mapped[AwardRule] = enum_column(AwardRule, default=AwardRule.strict)
     shortlist_ratio: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("2.0"))
-    evaluation_due_at: Mapped[Timestamp | None]  # when evaluators are asked to have submitted (set by staff)
-    complaint_days: Mapped[int] = mapped_column(default=30, server_default="30")  # to complain after a letter
-    # clarifications (domain.md 2): questions until this many days before the first deadline, answers published
+    evaluation_due_at: Mapped[
+        Timestamp | None
+    ]  # when evaluators are asked to have submitted (set by staff)
+    complaint_days: Mapped[int] = mapped_column(
+        default=30, server_default="30"
+    )  # to complain after a letter
+    # clarifications (domain.md 2): questions until this many days before the first deadline,
+    # answers published
     # until this many days before it
     question_window_days: Mapped[int] = mapped_column(default=21, server_default="21")
     answer_window_days: Mapped[int] = mapped_column(default=11, server_default="11")
 
-
     next_number: Mapped[int] = mapped_column(default=1)  # reference counter, updated atomically
-    next_letter_number: Mapped[int] = mapped_column(default=1, server_default="1")  # letter counter, likewise
+    next_letter_number: Mapped[int] = mapped_column(
+        default=1, server_default="1"
+    )  # letter counter, likewise
     created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     updated_at: Mapped[Timestamp] = mapped_column(default=now_utc, onupdate=now_utc)
     published_at: Mapped[Timestamp | None]
@@ -125,18 +147,28 @@ class Call(Base):
     def eligibility_rules(self) -> eligibility.EligibilityRules:
         """Who may lead and partner in this call, as the plain data of grants.rules.eligibility."""
         return eligibility.EligibilityRules(
-            lead_countries=self.lead_countries, lead_types=self.lead_types,
-            partner_countries=self.partner_countries, partner_types=self.partner_types,
-            partners_min=self.partners_min, partners_max=self.partners_max,
-            country_groups=self.country_groups, max_applications_per_lead=self.max_applications_per_lead,
+            lead_countries=self.lead_countries,
+            lead_types=self.lead_types,
+            partner_countries=self.partner_countries,
+            partner_types=self.partner_types,
+            partners_min=self.partners_min,
+            partners_max=self.partners_max,
+            country_groups=self.country_groups,
+            max_applications_per_lead=self.max_applications_per_lead,
         )
 
     def budget_limits(self) -> budget.BudgetLimits:
         """The call's money and duration limits, as the plain data of grants.rules.budget."""
         return budget.BudgetLimits(
-            grant_min=self.grant_min, grant_max=self.grant_max, min_rate=self.min_rate, max_rate=self.max_rate,
-            indirect_rate=self.indirect_rate, contingency_rate=self.contingency_rate,
-            duration_min=self.duration_min, duration_max=self.duration_max, currency=self.currency,
+            grant_min=self.grant_min,
+            grant_max=self.grant_max,
+            min_rate=self.min_rate,
+            max_rate=self.max_rate,
+            indirect_rate=self.indirect_rate,
+            contingency_rate=self.contingency_rate,
+            duration_min=self.duration_min,
+            duration_max=self.duration_max,
+            currency=self.currency,
         )
 
     def __repr__(self) -> str:
@@ -148,7 +180,9 @@ class Lot(Base):
     __table_args__ = (
         UniqueConstraint("call_id", "code"),
         CheckConstraint("budget >= 0", name="budget_positive"),
-        CheckConstraint("awarded_total >= 0 AND awarded_total <= budget", name="awarded_within_budget"),
+        CheckConstraint(
+            "awarded_total >= 0 AND awarded_total <= budget", name="awarded_within_budget"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,7 +202,9 @@ class Grid(Base):
     __table_args__ = (
         UniqueConstraint("call_id", "stage"),
         CheckConstraint("max_total >= 1", name="max_positive"),
-        CheckConstraint("pass_threshold >= 0 AND pass_threshold <= max_total", name="pass_within_max"),
+        CheckConstraint(
+            "pass_threshold >= 0 AND pass_threshold <= max_total", name="pass_within_max"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -184,9 +220,14 @@ class Grid(Base):
     )
 
     def rules(self) -> tuple[scoring.Grid, dict[int, str]]:
-        """The grid as the plain data of grants.rules.scoring, and criterion id -> criterion code."""
-        sections = [scoring.Section(s.code, s.threshold, [scoring.Criterion(c.code, c.weight) for c in s.criteria])
-                    for s in self.sections]
+        """The grid as the plain data of grants.rules.scoring, and criterion id -> criterion
+        code."""
+        sections = [
+            scoring.Section(
+                s.code, s.threshold, [scoring.Criterion(c.code, c.weight) for c in s.criteria]
+            )
+            for s in self.sections
+        ]
         codes = {c.id: c.code for s in self.sections for c in s.criteria}
         return scoring.Grid(sections, self.pass_threshold, self.tie_break_section), codes
 
@@ -203,7 +244,9 @@ class GridSection(Base):
     position: Mapped[int] = mapped_column(default=0)
     code: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
-    title_tr: Mapped[str] = mapped_column(String(200), default="", server_default="")  # in Turkish; `title` in English
+    title_tr: Mapped[str] = mapped_column(
+        String(200), default="", server_default=""
+    )  # in Turkish; `title` in English
     threshold: Mapped[Points | None]
 
     grid: Mapped[Grid] = relationship(back_populates="sections")
@@ -215,6 +258,7 @@ class GridSection(Base):
     def max_score(self) -> int:
         return sum(5 * c.weight for c in self.criteria)
 
+
 class Criterion(Base):
     __tablename__ = "criterion"
     __table_args__ = (
@@ -223,12 +267,16 @@ class Criterion(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    section_id: Mapped[int] = mapped_column(ForeignKey("grid_section.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int] = mapped_column(
+        ForeignKey("grid_section.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(default=0)
     code: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
     title_tr: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    description: Mapped[str] = mapped_column(Text, default="")  # guidance for evaluators: what the score weighs
+    description: Mapped[str] = mapped_column(
+        Text, default=""
+    )  # guidance for evaluators: what the score weighs
     description_tr: Mapped[str] = mapped_column(Text, default="", server_default="")
     weight: Mapped[int] = mapped_column(default=1)
 

@@ -1,4 +1,6 @@
-"""Staff overrides of proposed award decisions (and reserve promotions), each with its written justification."""
+"""Staff overrides of proposed award decisions (and reserve promotions), each with its written
+justification."""
+
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, Text
@@ -12,7 +14,9 @@ class DecisionOverride(Base):
     __tablename__ = "decision_override"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    stage_id: Mapped[int] = mapped_column(ForeignKey("application_stage.id", ondelete="CASCADE"), index=True)
+    stage_id: Mapped[int] = mapped_column(
+        ForeignKey("application_stage.id", ondelete="CASCADE"), index=True
+    )
     from_status: Mapped[StageStatus] = enum_column(StageStatus)
     to_status: Mapped[StageStatus] = enum_column(StageStatus)
     from_amount: Mapped[Money | None]
@@ -20,6 +24,8 @@ class DecisionOverride(Base):
     justification: Mapped[str] = mapped_column(Text)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     at: Mapped[Timestamp] = mapped_column(default=now_utc)
-    discarded_at: Mapped[Timestamp | None]  # set when staff rank the call again and discard the overrides
+    discarded_at: Mapped[
+        Timestamp | None
+    ]  # set when staff rank the call again and discard the overrides
 
     user = relationship("User")

@@ -1,4 +1,5 @@
 """Evaluation: evaluator pool and declarations, assignments, scores."""
+
 from __future__ import annotations
 
 import enum
@@ -10,7 +11,8 @@ from grants.models.base import Base, Points, Timestamp, enum_column, now_utc
 
 
 class CallEvaluator(Base):
-    """An evaluator in a call's pool, with the call's impartiality and confidentiality declaration."""
+    """An evaluator in a call's pool, with the call's impartiality and confidentiality
+    declaration."""
 
     __tablename__ = "call_evaluator"
     __table_args__ = (UniqueConstraint("call_id", "user_id"),)
@@ -35,14 +37,20 @@ class Assignment(Base):
     __table_args__ = (UniqueConstraint("stage_id", "evaluator_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    stage_id: Mapped[int] = mapped_column(ForeignKey("application_stage.id", ondelete="CASCADE"), index=True)
+    stage_id: Mapped[int] = mapped_column(
+        ForeignKey("application_stage.id", ondelete="CASCADE"), index=True
+    )
     evaluator_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     assigned_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     extra: Mapped[bool] = mapped_column(default=False)  # the one more evaluator after a discrepancy
-    conflict: Mapped[ConflictStatus] = enum_column(ConflictStatus, default=ConflictStatus.undeclared)
+    conflict: Mapped[ConflictStatus] = enum_column(
+        ConflictStatus, default=ConflictStatus.undeclared
+    )
     conflict_declared_at: Mapped[Timestamp | None]
-    conflict_reason: Mapped[str | None] = mapped_column(Text)  # what the declared conflict is, in the evaluator's words
+    conflict_reason: Mapped[str | None] = mapped_column(
+        Text
+    )  # what the declared conflict is, in the evaluator's words
     ended_at: Mapped[Timestamp | None]  # a declared conflict ends the assignment
 
     stage = relationship("ApplicationStage")
@@ -64,7 +72,9 @@ class Evaluation(Base):
     submitted_at: Mapped[Timestamp | None]  # submitting locks the evaluation
 
     assignment: Mapped[Assignment] = relationship(back_populates="evaluation")
-    scores: Mapped[list[Score]] = relationship(back_populates="evaluation", cascade="all, delete-orphan")
+    scores: Mapped[list[Score]] = relationship(
+        back_populates="evaluation", cascade="all, delete-orphan"
+    )
     section_comments: Mapped[list[SectionComment]] = relationship(
         back_populates="evaluation", cascade="all, delete-orphan"
     )
@@ -78,7 +88,9 @@ class Score(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation.id", ondelete="CASCADE"), index=True
+    )
     criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"))
     score: Mapped[int | None]  # a draft may hold a comment before its score; submission needs both
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -92,7 +104,9 @@ class SectionComment(Base):
     __table_args__ = (UniqueConstraint("evaluation_id", "section_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation.id", ondelete="CASCADE"), index=True
+    )
     section_id: Mapped[int] = mapped_column(ForeignKey("grid_section.id"))
     strengths: Mapped[str] = mapped_column(Text, default="")
     weaknesses: Mapped[str] = mapped_column(Text, default="")
@@ -101,21 +115,26 @@ class SectionComment(Base):
 
 
 class StageFinal(Base):
-    """A stage's final score, stored when evaluation decides it: the total and (SectionFinal) each section's,
-    the means over the evaluations the final uses (docs/domain.md 4), at the precision of `final_score`.
+    """A stage's final score, stored when evaluation decides it: the total and (SectionFinal) each
+    section's, the means over the evaluations the final uses (docs/domain.md 4), at the precision of
+    `final_score`.
 
-    Written only by grants.evaluation.services.settle (when the evaluations settle a stage, by a bundle import
-    and by `flask calls settle-scores`); the ranking, letters, exports and pages read it. A stage whose
-    evaluations are missing or disagree has none."""
+    Written only by grants.evaluation.services.settle (when the evaluations settle a stage, by a
+    bundle import and by `flask calls settle-scores`); the ranking, letters, exports and pages read
+    it. A stage whose evaluations are missing or disagree has none."""
 
     __tablename__ = "stage_final"
     __table_args__ = (CheckConstraint("total >= 0", name="total_positive"),)
 
-    stage_id: Mapped[int] = mapped_column(ForeignKey("application_stage.id", ondelete="CASCADE"), primary_key=True)
+    stage_id: Mapped[int] = mapped_column(
+        ForeignKey("application_stage.id", ondelete="CASCADE"), primary_key=True
+    )
     total: Mapped[Points]
     settled_at: Mapped[Timestamp] = mapped_column(default=now_utc)
 
-    sections: Mapped[list[SectionFinal]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    sections: Mapped[list[SectionFinal]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class SectionFinal(Base):
@@ -124,6 +143,8 @@ class SectionFinal(Base):
     __tablename__ = "section_final"
     __table_args__ = (CheckConstraint("score >= 0", name="score_positive"),)
 
-    stage_id: Mapped[int] = mapped_column(ForeignKey("stage_final.stage_id", ondelete="CASCADE"), primary_key=True)
+    stage_id: Mapped[int] = mapped_column(
+        ForeignKey("stage_final.stage_id", ondelete="CASCADE"), primary_key=True
+    )
     section: Mapped[str] = mapped_column(String(16), primary_key=True)
     score: Mapped[Points]

@@ -1,4 +1,5 @@
 """Background work: report jobs and the e-mail outbox."""
+
 from __future__ import annotations
 
 import enum
@@ -24,7 +25,9 @@ class ReportJob(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     rq_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
-    call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    call_id: Mapped[int | None] = mapped_column(
+        ForeignKey("call.id", ondelete="CASCADE"), index=True
+    )
     params: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[JobStatus] = enum_column(JobStatus, default=JobStatus.queued)
     progress: Mapped[int] = mapped_column(default=0)
@@ -34,7 +37,8 @@ class ReportJob(Base):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     finished_at: Mapped[Timestamp | None]
-    # without Redis: the worker thread that claimed the job (host:pid:token) and when it last said it was alive
+    # without Redis: the worker thread that claimed the job (host:pid:token) and when it last said
+    # it was alive
     claimed_by: Mapped[str | None] = mapped_column(String(120))
     heartbeat_at: Mapped[Timestamp | None]
 
@@ -59,6 +63,7 @@ class OutboxMessage(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[Timestamp] = mapped_column(default=now_utc, index=True)
     sent_at: Mapped[Timestamp | None]
-    # one attached file (e.g. a decision letter): its name for the recipient, stored under UPLOAD_DIR
+    # one attached file (e.g. a decision letter): its name for the recipient, stored under
+    # UPLOAD_DIR
     attachment_name: Mapped[str | None] = mapped_column(String(255))
     attachment_path: Mapped[str | None] = mapped_column(String(500))

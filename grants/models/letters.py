@@ -1,4 +1,5 @@
-"""Official letters: the contracting authority's letterhead and signatory, and the register of letters sent.
+"""Official letters: the contracting authority's letterhead and signatory, and the register of
+letters sent.
 
 `Authority` is one row (id 1) that staff edit on the letter settings page. `IssuedLetter` is the
 register of outgoing letters: each letter a call sends (a decision at finalisation, an admissibility
@@ -6,6 +7,7 @@ result) gets the call's next number, keeps what it said (`content`, reports.lett
 so that every later copy says exactly the same, and how the applicant was told: by e-mail to
 `emailed` members, or else by post or registered e-mail, which staff record.
 """
+
 from __future__ import annotations
 
 import enum
@@ -18,7 +20,8 @@ from grants.models.base import Base, Timestamp, enum_column, now_utc
 
 
 class Authority(Base):
-    """The contracting authority as its letters present it (one row; text in English and Turkish)."""
+    """The contracting authority as its letters present it (one row; text in English and
+    Turkish)."""
 
     __tablename__ = "authority"
 
@@ -26,14 +29,20 @@ class Authority(Base):
     name_en: Mapped[str] = mapped_column(String(300), default="")
     name_tr: Mapped[str] = mapped_column(String(300), default="")
     address: Mapped[str] = mapped_column(Text, default="")
-    logo_file: Mapped[str | None] = mapped_column(String(64))  # stored under UPLOAD_DIR/letterhead; kept forever
+    logo_file: Mapped[str | None] = mapped_column(
+        String(64)
+    )  # stored under UPLOAD_DIR/letterhead; kept forever
     logo_type: Mapped[str | None] = mapped_column(String(32))
     signatory_name: Mapped[str] = mapped_column(String(200), default="")
     signatory_title_en: Mapped[str] = mapped_column(String(300), default="")
     signatory_title_tr: Mapped[str] = mapped_column(String(300), default="")
-    complaints_body_en: Mapped[str] = mapped_column(String(300), default="")  # empty: the authority itself
+    complaints_body_en: Mapped[str] = mapped_column(
+        String(300), default=""
+    )  # empty: the authority itself
     complaints_body_tr: Mapped[str] = mapped_column(String(300), default="")
-    complaints_address: Mapped[str] = mapped_column(Text, default="")  # empty: the authority's address
+    complaints_address: Mapped[str] = mapped_column(
+        Text, default=""
+    )  # empty: the authority's address
     updated_at: Mapped[Timestamp] = mapped_column(default=now_utc, onupdate=now_utc)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
@@ -53,18 +62,30 @@ class IssuedLetter(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
-    number: Mapped[int]  # per call, 1, 2, 3... in the order issued, no gaps (Call.next_letter_number)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
-    stage_id: Mapped[int] = mapped_column(ForeignKey("application_stage.id", ondelete="CASCADE"), index=True)
+    number: Mapped[
+        int
+    ]  # per call, 1, 2, 3... in the order issued, no gaps (Call.next_letter_number)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    stage_id: Mapped[int] = mapped_column(
+        ForeignKey("application_stage.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[LetterKind] = enum_column(LetterKind)
     outcome: Mapped[str] = mapped_column(String(40))  # the stage's status the letter tells
     issued_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     content: Mapped[dict[str, Any]]
-    emailed: Mapped[int] = mapped_column(default=0)  # members it was e-mailed to; 0: to be sent another way
-    posted_at: Mapped[Timestamp | None]  # when staff recorded sending it by post or registered e-mail
+    emailed: Mapped[int] = mapped_column(
+        default=0
+    )  # members it was e-mailed to; 0: to be sent another way
+    posted_at: Mapped[
+        Timestamp | None
+    ]  # when staff recorded sending it by post or registered e-mail
     posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    post_reference: Mapped[str] = mapped_column(String(200), default="")  # e.g. the registered-mail number
+    post_reference: Mapped[str] = mapped_column(
+        String(200), default=""
+    )  # e.g. the registered-mail number
 
     application = relationship("Application")
     posted_by = relationship("User", foreign_keys=[posted_by_id])

@@ -1,4 +1,5 @@
 """Organisations: local authorities that lead or partner in applications."""
+
 from __future__ import annotations
 
 import enum
@@ -11,7 +12,12 @@ from grants.models.base import Base, Timestamp, enum_column, now_utc
 from grants.rules.eligibility import Party
 from grants.rules.text import compact, fold
 
-IDENTITY_FIELDS = ("name", "type", "country", "legal_id")  # what staff verified: a change asks them again
+IDENTITY_FIELDS = (
+    "name",
+    "type",
+    "country",
+    "legal_id",
+)  # what staff verified: a change asks them again
 
 
 class OrganisationType(enum.Enum):
@@ -45,19 +51,24 @@ class Organisation(Base):
     created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     verified_at: Mapped[Timestamp | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
-    # a verified organisation whose identity changed: when, and each changed field's verified and new value
+    # a verified organisation whose identity changed: when, and each changed field's verified and
+    # new value
     identity_changed_at: Mapped[Timestamp | None]
     identity_changes: Mapped[dict[str, Any] | None]
-    # staff refused the registration (told to its users), or moved its users into the organisation it duplicated
+    # staff refused the registration (told to its users), or moved its users into the organisation
+    # it duplicated
     rejected_at: Mapped[Timestamp | None]
     rejected_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
 
-    # folded copies for search and duplicate checks (grants/rules/text.py), kept up to date on every write
+    # folded copies for search and duplicate checks (grants/rules/text.py), kept up to date on every
+    # write
     name_key: Mapped[str] = mapped_column(String(200), default="", index=True)
     legal_id_key: Mapped[str] = mapped_column(String(64), default="", index=True)
-    search_key: Mapped[str] = mapped_column(Text, default="")  # name, region and partner description
+    search_key: Mapped[str] = mapped_column(
+        Text, default=""
+    )  # name, region and partner description
 
     # partner-search profile
     seeking_partner: Mapped[bool] = mapped_column(default=False)
@@ -65,7 +76,9 @@ class Organisation(Base):
     partner_description: Mapped[str] = mapped_column(Text, default="")
     partner_languages: Mapped[list[str]] = mapped_column(default=list)
 
-    members = relationship("User", back_populates="organisation", foreign_keys="User.organisation_id")
+    members = relationship(
+        "User", back_populates="organisation", foreign_keys="User.organisation_id"
+    )
 
     @property
     def verified(self) -> bool:
@@ -77,13 +90,16 @@ class Organisation(Base):
         return self.rejected_at is not None or self.merged_into_id is not None
 
     def party(self) -> Party:
-        """The organisation as a party to a partnership (grants.rules.eligibility): its id as text, type, country."""
+        """The organisation as a party to a partnership (grants.rules.eligibility): its id as text,
+        type, country."""
         return Party(key=str(self.id), type=self.type.value, country=self.country)
 
     def refresh_keys(self) -> None:
         self.name_key = fold(self.name)[:200]
         self.legal_id_key = compact(self.legal_id)[:64]
-        self.search_key = "\n".join(fold(part) for part in (self.name, self.region, self.partner_description))
+        self.search_key = "\n".join(
+            fold(part) for part in (self.name, self.region, self.partner_description)
+        )
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r} {self.country}>"

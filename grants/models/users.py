@@ -1,4 +1,5 @@
 """Users and their roles."""
+
 from __future__ import annotations
 
 import enum
@@ -28,7 +29,9 @@ class User(UserMixin, Base):
     key: Mapped[str | None] = mapped_column(String(64), unique=True)  # bundle key (evaluators)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200), default="", index=True)  # folded, for staff search
+    name_key: Mapped[str] = mapped_column(
+        String(200), default="", index=True
+    )  # folded, for staff search
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = enum_column(Role, default=Role.applicant)
     active: Mapped[bool] = mapped_column(default=True)
@@ -44,7 +47,9 @@ class User(UserMixin, Base):
     member_verified_at: Mapped[Timestamp | None]
     member_verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    organisation = relationship("Organisation", back_populates="members", foreign_keys=[organisation_id])
+    organisation = relationship(
+        "Organisation", back_populates="members", foreign_keys=[organisation_id]
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -64,28 +69,42 @@ class User(UserMixin, Base):
 
     @hybrid_property
     def acts_for_organisation(self) -> bool:
-        """An active member with a confirmed e-mail address and a recorded member verification, of a verified
-        organisation. The same condition in SQL below (`select(User).where(User.acts_for_organisation)`, as
-        grants.auth.services.acting_members does): change both together."""
+        """An active member with a confirmed e-mail address and a recorded member verification, of a
+        verified organisation. The same condition in SQL below
+        (`select(User).where(User.acts_for_organisation)`, as grants.auth.services.acting_members
+        does): change both together."""
         org = self.organisation
-        return bool(org and org.verified and self.member_verified_at is not None and self.active
-                    and self.email_confirmed)
+        return bool(
+            org
+            and org.verified
+            and self.member_verified_at is not None
+            and self.active
+            and self.email_confirmed
+        )
 
     @acts_for_organisation.inplace.expression
     @classmethod
     def _acts_for_organisation_sql(cls) -> ColumnElement[bool]:
-        return and_(cls.organisation_id.in_(select(Organisation.id).where(Organisation.verified_at.is_not(None))),
-                    cls.member_verified_at.is_not(None), cls.active.is_(True), cls.email_confirmed_at.is_not(None))
+        return and_(
+            cls.organisation_id.in_(
+                select(Organisation.id).where(Organisation.verified_at.is_not(None))
+            ),
+            cls.member_verified_at.is_not(None),
+            cls.active.is_(True),
+            cls.email_confirmed_at.is_not(None),
+        )
 
     @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
 
-    session_key = None  # the signed-in session this object was loaded for (a plain attribute, not a column)
+    session_key = (
+        None  # the signed-in session this object was loaded for (a plain attribute, not a column)
+    )
 
     def get_id(self) -> str:
-        """What Flask-Login keeps in the session and the remember-me cookie: the user and the server-side
-        session, so that ending the session ends every copy of the cookie."""
+        """What Flask-Login keeps in the session and the remember-me cookie: the user and the
+        server-side session, so that ending the session ends every copy of the cookie."""
         return f"{self.id}:{self.session_key}"
 
     def __repr__(self) -> str:
@@ -93,8 +112,8 @@ class User(UserMixin, Base):
 
 
 class UserSession(Base):
-    """A signed-in session, kept on the server: logging out, a password change or reset, and 'log out
-    everywhere' end it, whatever copies of the cookie exist (docs/security.md M1)."""
+    """A signed-in session, kept on the server: logging out, a password change or reset, and 'log
+    out everywhere' end it, whatever copies of the cookie exist (docs/security.md M1)."""
 
     __tablename__ = "user_session"
 

@@ -1,10 +1,12 @@
-"""A partner's confirmation covers what it read (docs/domain.md 3): confirm, decline, and void what changed.
+"""A partner's confirmation covers what it read (docs/domain.md 3): confirm, decline, and void what
+changed.
 
 `review_confirmations(application)` is the one hook the save paths call after they changed the
-application (project, budget: through grants.signals.application_changed, since applications does not import
-partners; a partner's role): every confirmation whose page no longer shows
+application (project, budget: through grants.signals.application_changed, since applications does
+not import partners; a partner's role): every confirmation whose page no longer shows
 what the partner confirmed is voided, and both sides are told what changed.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,30 +38,45 @@ def current_terms(partner: Partner, summary: BudgetSummary | None = None) -> dic
     totals = summary.totals
     amounts = {name: getattr(totals, name) for name in confirmation.MONEY_FIELDS if name != "share"}
     amounts["share"] = summary.share(partner.organisation_id)
-    lines = [confirmation.Line(line.description, line.unit, line.quantity, line.unit_cost)
-             for line in application.budget_lines if line.organisation_id == partner.organisation_id]
-    return confirmation.terms(title=application.title, acronym=application.acronym, summary=application.summary,
-                              objectives=application.objectives, lot=application.lot.name if application.lot else None,
-                              duration_months=application.duration_months, role=partner.role, amounts=amounts,
-                              lines=lines)
+    lines = [
+        confirmation.Line(line.description, line.unit, line.quantity, line.unit_cost)
+        for line in application.budget_lines
+        if line.organisation_id == partner.organisation_id
+    ]
+    return confirmation.terms(
+        title=application.title,
+        acronym=application.acronym,
+        summary=application.summary,
+        objectives=application.objectives,
+        lot=application.lot.name if application.lot else None,
+        duration_months=application.duration_months,
+        role=partner.role,
+        amounts=amounts,
+        lines=lines,
+    )
 
 
-def changes_since_confirmation(partner: Partner, summary: BudgetSummary | None = None) -> list[Change]:
-    """What changed since the partner last confirmed (also after a void: what the void was about)."""
+def changes_since_confirmation(
+    partner: Partner, summary: BudgetSummary | None = None
+) -> list[Change]:
+    """What changed since the partner last confirmed (also after a void: what the void was
+    about)."""
     if partner.confirmed_terms is None:
         return list(UNRECORDED) if partner.status is PartnerStatus.confirmed else []
     return confirmation.changes(partner.confirmed_terms, current_terms(partner, summary))
 
 
 def fingerprint(partner: Partner, summary: BudgetSummary) -> str:
-    """What the partner reads before confirming: the confirmation is refused if it changed meanwhile."""
+    """What the partner reads before confirming: the confirmation is refused if it changed
+    meanwhile."""
     text = json.dumps(current_terms(partner, summary), sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 @application_changed.connect
 def review_confirmations(application: Application, **_) -> list[Partner]:
-    """After a save: void each confirmation that no longer covers what its page shows; the partners voided."""
+    """After a save: void each confirmation that no longer covers what its page shows; the partners
+    voided."""
     confirmed = [p for p in application.partners if p.status is PartnerStatus.confirmed]
     if not confirmed:
         return []
@@ -78,21 +95,36 @@ def _void(partner: Partner, changes: list[Change]) -> None:
     partner.status = PartnerStatus.proposed
     partner.confirmed_at = partner.confirmed_by_id = partner.confirmed_share = None
     partner.confirmed_role = ""  # confirmed_terms stay: the pages say what changed since
-    record("void_confirmation", partner, before=before,
-           after={**snapshot(partner, PARTNER_FIELDS), "changes": [c.field for c in changes]})
+    record(
+        "void_confirmation",
+        partner,
+        before=before,
+        after={**snapshot(partner, PARTNER_FIELDS), "changes": [c.field for c in changes]},
+    )
     application = partner.application
     context = {"partner": partner, "changes": changes, "currency": application.call.currency}
     for member in acting_members([partner.organisation_id]):
-        mail.send(member.email, _l("Your partnership confirmation was voided"),
-                  "email/partner_confirmation_voided.txt", locale=member.locale, member=member,
-                  link=url_for("partners.invitation", partner_id=partner.id, _external=True),
-                  application=application, **context)
-    tell_lead(application, _l("A partner's confirmation was voided"), "email/partner_confirmation_voided.txt",
-              **context)
+        mail.send(
+            member.email,
+            _l("Your partnership confirmation was voided"),
+            "email/partner_confirmation_voided.txt",
+            locale=member.locale,
+            member=member,
+            link=url_for("partners.invitation", partner_id=partner.id, _external=True),
+            application=application,
+            **context,
+        )
+    tell_lead(
+        application,
+        _l("A partner's confirmation was voided"),
+        "email/partner_confirmation_voided.txt",
+        **context,
+    )
 
 
 def change_role(partner: Partner, role: str) -> bool:
-    """Change the partner's role; a confirmed partner must confirm again. False when nothing changed."""
+    """Change the partner's role; a confirmed partner must confirm again. False when nothing
+    changed."""
     if role == partner.role:
         return False
     before = snapshot(partner, PARTNER_FIELDS)
@@ -107,7 +139,9 @@ def confirm(actor: User, partner: Partner, summary: BudgetSummary, seen: str) ->
     if not is_editable(application):
         raise Refused(CLOSED)
     if seen != fingerprint(partner, summary):
-        raise Refused(N_("The application changed while you were reading it. Read it again, then confirm."))
+        raise Refused(
+            N_("The application changed while you were reading it. Read it again, then confirm.")
+        )
     before = snapshot(partner, PARTNER_FIELDS)
     partner.status = PartnerStatus.confirmed
     partner.confirmed_at, partner.confirmed_by_id, partner.declined_at = now_utc(), actor.id, None
@@ -116,8 +150,13 @@ def confirm(actor: User, partner: Partner, summary: BudgetSummary, seen: str) ->
     partner.confirmed_terms = current_terms(partner, summary)
     partner.decline_reason = ""
     record("confirm_partnership", partner, before=before, after=snapshot(partner, PARTNER_FIELDS))
-    tell_lead(application, _l("%(partner)s confirmed its partnership", partner=partner.organisation.name),
-              "email/partner_confirmed.txt", partner=partner, actor=actor)
+    tell_lead(
+        application,
+        _l("%(partner)s confirmed its partnership", partner=partner.organisation.name),
+        "email/partner_confirmed.txt",
+        partner=partner,
+        actor=actor,
+    )
 
 
 def decline(actor: User, partner: Partner, reason: str) -> None:
@@ -127,10 +166,22 @@ def decline(actor: User, partner: Partner, reason: str) -> None:
     before = snapshot(partner, PARTNER_FIELDS)
     partner.status = PartnerStatus.declined
     partner.declined_at = now_utc()
-    partner.confirmed_at = partner.confirmed_by_id = partner.confirmed_share = partner.confirmed_terms = None
+    partner.confirmed_at = partner.confirmed_by_id = partner.confirmed_share = (
+        partner.confirmed_terms
+    ) = None
     partner.confirmed_role = ""
     partner.decline_reason = reason
-    record("decline_partnership", partner, before=before,
-           after={**snapshot(partner, PARTNER_FIELDS), "reason": reason})
-    tell_lead(application, _l("%(partner)s declined your partnership", partner=partner.organisation.name),
-              "email/partner_declined.txt", partner=partner, actor=actor, reason=reason)
+    record(
+        "decline_partnership",
+        partner,
+        before=before,
+        after={**snapshot(partner, PARTNER_FIELDS), "reason": reason},
+    )
+    tell_lead(
+        application,
+        _l("%(partner)s declined your partnership", partner=partner.organisation.name),
+        "email/partner_declined.txt",
+        partner=partner,
+        actor=actor,
+        reason=reason,
+    )

@@ -1,12 +1,15 @@
-"""Partners who are not yet registered (docs/domain.md 3): invite by e-mail, hold the place, register from the link.
+"""Partners who are not yet registered (docs/domain.md 3): invite by e-mail, hold the place,
+register from the link.
 
-The lead invites a partner authority by e-mail: a pending (unverified) organisation takes its place in
-the partnership. The e-mailed link carries a signed token naming the invitation and a random nonce;
-only the nonce's hash is stored, replaced when the invitation is sent again and cleared once used,
-so each link works once, and only until PARTNER_INVITATION_MAX_AGE after it was sent. Following it,
-the contact person registers as the first member of the pending organisation and completes its
-details; staff then verify it as any other, and its member confirms the partnership as usual.
+The lead invites a partner authority by e-mail: a pending (unverified) organisation takes its place
+in the partnership. The e-mailed link carries a signed token naming the invitation and a random
+nonce; only the nonce's hash is stored, replaced when the invitation is sent again and cleared once
+used, so each link works once, and only until PARTNER_INVITATION_MAX_AGE after it was sent.
+Following it, the contact person registers as the first member of the pending organisation and
+completes its details; staff then verify it as any other, and its member confirms the partnership as
+usual.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,7 +25,14 @@ from sqlalchemy.exc import IntegrityError
 from grants import clock, mail
 from grants.applications.access import is_editable
 from grants.audit import record, snapshot
-from grants.auth.services import ORG_FIELDS, USER_FIELDS, EmailTaken, acting_members, add_user, find_user
+from grants.auth.services import (
+    ORG_FIELDS,
+    USER_FIELDS,
+    EmailTaken,
+    acting_members,
+    add_user,
+    find_user,
+)
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import (
@@ -63,17 +73,28 @@ def _new_token(invitation: PartnerInvitation) -> str:
     return _serializer().dumps({"id": invitation.id, "n": nonce})
 
 
-def invitation_for_token(token: str, *, now: Callable[[], datetime] = clock.now) -> PartnerInvitation | None:
-    """The open invitation the token was made for, if it is genuine, the latest sent, unused and recent
-    (by the clock `now`)."""
+def invitation_for_token(
+    token: str, *, now: Callable[[], datetime] = clock.now
+) -> PartnerInvitation | None:
+    """The open invitation the token was made for, if it is genuine, the latest sent, unused and
+    recent (by the clock `now`)."""
     try:
         data = _serializer().loads(token)
     except BadSignature:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("id"), int) or not isinstance(data.get("n"), str):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("id"), int)
+        or not isinstance(data.get("n"), str)
+    ):
         return None
     invitation = db.session.get(PartnerInvitation, data["id"])
-    if invitation is None or not invitation.open or invitation.token_hash is None or invitation.partner is None:
+    if (
+        invitation is None
+        or not invitation.open
+        or invitation.token_hash is None
+        or invitation.partner is None
+    ):
         return None
     if not secrets.compare_digest(invitation.token_hash, _hash(data["n"])):
         return None
@@ -88,33 +109,62 @@ def _refuse_closed(application: Application) -> None:
 
 
 def invite(actor: User, application: Application, data: dict) -> PartnerInvitation:
-    """Invite a partner authority by e-mail; `data`: name, country, type, email, locale, role, message."""
+    """Invite a partner authority by e-mail; `data`: name, country, type, email, locale, role,
+    message."""
     _refuse_closed(application)
     email = data["email"].strip().lower()
     if find_user(email) is not None:
-        raise Refused(N_("Someone is already registered with this e-mail address, so there is nothing to invite. "
-                         "Ask your contact which organisation they registered, then propose it from the list "
-                         "above once programme staff have verified it."), field="email")
-    duplicate = db.session.scalar(select(func.count(PartnerInvitation.id)).where(
-        PartnerInvitation.application_id == application.id, PartnerInvitation.email == email))
+        raise Refused(
+            N_(
+                "Someone is already registered with this e-mail address, so there is nothing to "
+                "invite. "
+                "Ask your contact which organisation they registered, then propose it from the "
+                "list "
+                "above once programme staff have verified it."
+            ),
+            field="email",
+        )
+    duplicate = db.session.scalar(
+        select(func.count(PartnerInvitation.id)).where(
+            PartnerInvitation.application_id == application.id, PartnerInvitation.email == email
+        )
+    )
     if duplicate:
-        raise Refused(N_("You already invited %(email)s to this application. Send the invitation again from its "
-                         "place in the partnership if the e-mail was lost."), field="email", email=email)
-    org = Organisation(name=data["name"], country=data["country"].upper(), type=OrganisationType(data["type"]))
+        raise Refused(
+            N_(
+                "You already invited %(email)s to this application. Send the invitation again from "
+                "its "
+                "place in the partnership if the e-mail was lost."
+            ),
+            field="email",
+            email=email,
+        )
+    org = Organisation(
+        name=data["name"], country=data["country"].upper(), type=OrganisationType(data["type"])
+    )
     position = max((p.position for p in application.partners), default=-1) + 1
-    partner = Partner(organisation=org, role=data["role"], position=position, status=PartnerStatus.proposed)
+    partner = Partner(
+        organisation=org, role=data["role"], position=position, status=PartnerStatus.proposed
+    )
     try:
         with db.session.begin_nested():
             application.partners.append(partner)
-            invitation = PartnerInvitation(application_id=application.id, partner=partner, organisation=org,
-                                           email=email, locale=data["locale"], message=data.get("message") or "",
-                                           invited_by_id=actor.id)
+            invitation = PartnerInvitation(
+                application_id=application.id,
+                partner=partner,
+                organisation=org,
+                email=email,
+                locale=data["locale"],
+                message=data.get("message") or "",
+                invited_by_id=actor.id,
+            )
             db.session.add(invitation)
             db.session.flush()
     except IntegrityError as exc:  # the same invitation sent twice at once
         db.session.expire(application, ["partners"])
-        raise Refused(N_("You already invited %(email)s to this application."), field="email",
-                      email=email) from exc
+        raise Refused(
+            N_("You already invited %(email)s to this application."), field="email", email=email
+        ) from exc
     record("register_invited", org, after=snapshot(org, ORG_FIELDS))
     record("propose_partner", partner, after=snapshot(partner, PARTNER_FIELDS))
     record("invite_partner", invitation, after=snapshot(invitation, INVITATION_FIELDS))
@@ -124,12 +174,20 @@ def invite(actor: User, application: Application, data: dict) -> PartnerInvitati
 
 def _send(invitation: PartnerInvitation) -> None:
     application = invitation.partner.application
-    mail.send(invitation.email, _l("%(lead)s invites %(partner)s to apply together for a twinning grant",
-                                   lead=application.lead.name, partner=invitation.organisation.name),
-              "email/partner_registration_invitation.txt", locale=invitation.locale, invitation=invitation,
-              application=application, link=url_for("partners.register_invited", token=_new_token(invitation),
-                                                    _external=True),
-              days=max_age().days)
+    mail.send(
+        invitation.email,
+        _l(
+            "%(lead)s invites %(partner)s to apply together for a twinning grant",
+            lead=application.lead.name,
+            partner=invitation.organisation.name,
+        ),
+        "email/partner_registration_invitation.txt",
+        locale=invitation.locale,
+        invitation=invitation,
+        application=application,
+        link=url_for("partners.register_invited", token=_new_token(invitation), _external=True),
+        days=max_age().days,
+    )
 
 
 def resend(invitation: PartnerInvitation) -> None:
@@ -137,21 +195,31 @@ def resend(invitation: PartnerInvitation) -> None:
     _refuse_closed(invitation.partner.application)
     before = snapshot(invitation, INVITATION_FIELDS)
     _send(invitation)
-    record("resend_partner_invitation", invitation, before=before, after=snapshot(invitation, INVITATION_FIELDS))
+    record(
+        "resend_partner_invitation",
+        invitation,
+        before=before,
+        after=snapshot(invitation, INVITATION_FIELDS),
+    )
 
 
 def cancel(invitation: PartnerInvitation) -> None:
-    """Withdraw an invitation not registered yet: its pending organisation leaves the partnership and goes."""
+    """Withdraw an invitation not registered yet: its pending organisation leaves the partnership
+    and goes."""
     application = invitation.partner.application
     _refuse_closed(application)
     org = invitation.organisation
     refuse_budget_lines(application, org)
     record("cancel_partner_invitation", invitation, before=snapshot(invitation, INVITATION_FIELDS))
-    record("remove_partner", invitation.partner, before=snapshot(invitation.partner, PARTNER_FIELDS))
+    record(
+        "remove_partner", invitation.partner, before=snapshot(invitation.partner, PARTNER_FIELDS)
+    )
     application.partners.remove(invitation.partner)
     db.session.delete(invitation)
     db.session.flush()
-    still_used = db.session.scalar(select(func.count(Partner.id)).where(Partner.organisation_id == org.id))
+    still_used = db.session.scalar(
+        select(func.count(Partner.id)).where(Partner.organisation_id == org.id)
+    )
     if not still_used and not org.members:
         record("delete_invited", org, before=snapshot(org, ORG_FIELDS))
         db.session.delete(org)
@@ -161,7 +229,8 @@ def cancel(invitation: PartnerInvitation) -> None:
 def register(invitation: PartnerInvitation, org_data: dict, name: str, password: str) -> User:
     """The invited contact person completes the pending organisation and becomes its first member.
 
-    Refused when the address was registered meanwhile. The organisation stays unverified until staff verify it.
+    Refused when the address was registered meanwhile. The organisation stays unverified until staff
+    verify it.
     """
     org = invitation.organisation
     before = snapshot(org, ORG_FIELDS)
@@ -171,41 +240,82 @@ def register(invitation: PartnerInvitation, org_data: dict, name: str, password:
     org.type = OrganisationType(org_data["type"])
     org.country = org_data["country"].upper()
     now = now_utc()  # the link came to this address: it is confirmed
-    user = User(name=name, email=invitation.email, role=Role.applicant, organisation_id=org.id, member_verified_at=now,
-                email_confirmed_at=now, locale=invitation.locale)
+    user = User(
+        name=name,
+        email=invitation.email,
+        role=Role.applicant,
+        organisation_id=org.id,
+        member_verified_at=now,
+        email_confirmed_at=now,
+        locale=invitation.locale,
+    )
     user.set_password(password)
     try:
         add_user(user)
     except EmailTaken as taken:
-        raise Refused(N_("An account with this e-mail address already exists. Log in instead, and ask the lead "
-                         "applicant to propose your organisation.")) from taken
+        raise Refused(
+            N_(
+                "An account with this e-mail address already exists. Log in instead, and ask the "
+                "lead "
+                "applicant to propose your organisation."
+            )
+        ) from taken
     db.session.expire(org, ["members"])
-    invitation.accepted_at, invitation.accepted_by_id, invitation.token_hash = now_utc(), user.id, None
+    invitation.accepted_at, invitation.accepted_by_id, invitation.token_hash = (
+        now_utc(),
+        user.id,
+        None,
+    )
     record("register", user, after=snapshot(user, USER_FIELDS), user_id=user.id)
     record("register", org, before=before, after=snapshot(org, ORG_FIELDS), user_id=user.id)
-    record("accept_partner_invitation", invitation, after=snapshot(invitation, INVITATION_FIELDS), user_id=user.id)
+    record(
+        "accept_partner_invitation",
+        invitation,
+        after=snapshot(invitation, INVITATION_FIELDS),
+        user_id=user.id,
+    )
     application = invitation.partner.application
-    tell_lead(application, _l("%(partner)s registered on TWIN Grants", partner=org.name),
-              "email/partner_registered.txt", partner=invitation.partner)
+    tell_lead(
+        application,
+        _l("%(partner)s registered on TWIN Grants", partner=org.name),
+        "email/partner_registered.txt",
+        partner=invitation.partner,
+    )
     return user
 
 
 def tell_verified(org: Organisation) -> None:
-    """Staff verified an organisation: its members are reminded of each partnership waiting for its answer."""
-    waiting = db.session.scalars(select(Partner).where(Partner.organisation_id == org.id,
-                                                       Partner.status == PartnerStatus.proposed)).all()
+    """Staff verified an organisation: its members are reminded of each partnership waiting for its
+    answer."""
+    waiting = db.session.scalars(
+        select(Partner).where(
+            Partner.organisation_id == org.id, Partner.status == PartnerStatus.proposed
+        )
+    ).all()
     for partner in waiting:
         application = partner.application
         if not is_editable(application):
             continue
         for member in acting_members([org.id]):
-            mail.send(member.email, _l("%(lead)s invites you to partner its application", lead=application.lead.name),
-                      "email/partner_invitation.txt", locale=member.locale, member=member, partner=partner,
-                      application=application, link=url_for("partners.invitation", partner_id=partner.id,
-                                                            _external=True))
+            mail.send(
+                member.email,
+                _l("%(lead)s invites you to partner its application", lead=application.lead.name),
+                "email/partner_invitation.txt",
+                locale=member.locale,
+                member=member,
+                partner=partner,
+                application=application,
+                link=url_for("partners.invitation", partner_id=partner.id, _external=True),
+            )
 
 
 def awaiting_registration(org: Organisation) -> bool:
-    """An invited organisation whose contact person has not registered yet: nothing to verify so far."""
-    return bool(db.session.scalar(select(func.count(PartnerInvitation.id)).where(
-        PartnerInvitation.organisation_id == org.id, PartnerInvitation.accepted_at.is_(None))))
+    """An invited organisation whose contact person has not registered yet: nothing to verify so
+    far."""
+    return bool(
+        db.session.scalar(
+            select(func.count(PartnerInvitation.id)).where(
+                PartnerInvitation.organisation_id == org.id, PartnerInvitation.accepted_at.is_(None)
+            )
+        )
+    )

@@ -1,5 +1,7 @@
-"""Partners read models (no writes): partner search over the organisations' partner-search profiles, the
-organisations a lead may still propose, the partnerships offered to an organisation, open invitations."""
+"""Partners read models (no writes): partner search over the organisations' partner-search profiles,
+the organisations a lead may still propose, the partnerships offered to an organisation, open
+invitations."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,7 +27,9 @@ from grants.rules.text import fold
 PER_PAGE = 20
 
 
-# Partner search ------------------------------------------------------------------------------------
+# Partner search
+# ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -41,28 +45,46 @@ class ProfileIndex:
     """Every seeking organisation's themes, type and country, read in one query, for the filters."""
 
     def __init__(self) -> None:
-        rows = db.session.execute(_seeking().with_only_columns(
-            Organisation.id, Organisation.type, Organisation.country, Organisation.partner_themes)).all()
+        rows = db.session.execute(
+            _seeking().with_only_columns(
+                Organisation.id,
+                Organisation.type,
+                Organisation.country,
+                Organisation.partner_themes,
+            )
+        ).all()
         spelling: dict[str, str] = {}
         self.by_theme: dict[str, set[int]] = {}
-        self.parties = {row.id: Organisation.party(row) for row in rows}  # the row has the columns party() reads
+        self.parties = {
+            row.id: Organisation.party(row) for row in rows
+        }  # the row has the columns party() reads
         for row in rows:
             for theme in row.partner_themes or []:
                 spelling.setdefault(theme.casefold(), theme)
                 self.by_theme.setdefault(theme.casefold(), set()).add(row.id)
-        self.themes = sorted(spelling.values(), key=str.casefold)  # one spelling per theme, whatever its case
+        self.themes = sorted(
+            spelling.values(), key=str.casefold
+        )  # one spelling per theme, whatever its case
 
     def eligible(self, call: Call) -> set[int]:
         rules = call.eligibility_rules()
-        return {org_id for org_id, party in self.parties.items() if is_eligible_partner(party, rules)}
+        return {
+            org_id for org_id, party in self.parties.items() if is_eligible_partner(party, rules)
+        }
 
 
 def _seeking():
-    return select(Organisation).where(Organisation.seeking_partner.is_(True), Organisation.verified_at.is_not(None))
+    return select(Organisation).where(
+        Organisation.seeking_partner.is_(True), Organisation.verified_at.is_not(None)
+    )
 
 
 def published_calls() -> list[Call]:
-    return list(db.session.scalars(select(Call).where(Call.status == CallStatus.published).order_by(Call.reference)))
+    return list(
+        db.session.scalars(
+            select(Call).where(Call.status == CallStatus.published).order_by(Call.reference)
+        )
+    )
 
 
 def search(filters: Filters, index: ProfileIndex, page: int):
@@ -73,13 +95,21 @@ def search(filters: Filters, index: ProfileIndex, page: int):
     if filters.type in OrganisationType.__members__:
         query = query.where(Organisation.type == OrganisationType(filters.type))
     if filters.theme:
-        query = query.where(Organisation.id.in_(index.by_theme.get(filters.theme.casefold(), set())))
-    if fold(filters.q):  # name, region or description, whatever the case and the Turkish or accented letters
+        query = query.where(
+            Organisation.id.in_(index.by_theme.get(filters.theme.casefold(), set()))
+        )
+    if fold(
+        filters.q
+    ):  # name, region or description, whatever the case and the Turkish or accented letters
         query = query.where(Organisation.search_key.contains(fold(filters.q), autoescape=True))
     if filters.call is not None and filters.only_eligible:
         query = query.where(Organisation.id.in_(index.eligible(filters.call)))
-    return db.paginate(query.order_by(Organisation.name, Organisation.id), page=page, per_page=PER_PAGE,
-                       error_out=False)
+    return db.paginate(
+        query.order_by(Organisation.name, Organisation.id),
+        page=page,
+        per_page=PER_PAGE,
+        error_out=False,
+    )
 
 
 def my_draft_applications(user: User, org: Organisation) -> list[Application]:
@@ -87,22 +117,35 @@ def my_draft_applications(user: User, org: Organisation) -> list[Application]:
     if not user.acts_for_organisation or user.organisation_id == org.id:
         return []
     applications = db.session.scalars(
-        select(Application).where(Application.lead_id == user.organisation_id)
+        select(Application)
+        .where(Application.lead_id == user.organisation_id)
         .options(selectinload(Application.partners), selectinload(Application.stages))
-        .order_by(Application.created_at.desc()))
-    return [a for a in applications if is_editable(a) and all(p.organisation_id != org.id for p in a.partners)]
+        .order_by(Application.created_at.desc())
+    )
+    return [
+        a
+        for a in applications
+        if is_editable(a) and all(p.organisation_id != org.id for p in a.partners)
+    ]
 
 
-# Partnerships ---------------------------------------------------------------------------------------
+# Partnerships
+# ---------------------------------------------------------------------------------------
 
-def organisation_choices(application: Application, q: str = "", include: int | None = None,
-                         limit: int = 50) -> list[Organisation]:
+
+def organisation_choices(
+    application: Application, q: str = "", include: int | None = None, limit: int = 50
+) -> list[Organisation]:
     """Verified organisations the lead may still propose, by name, optionally matching `q`."""
     taken = {application.lead_id, *(p.organisation_id for p in application.partners)}
-    query = select(Organisation).where(Organisation.verified_at.is_not(None), Organisation.id.not_in(taken))
+    query = select(Organisation).where(
+        Organisation.verified_at.is_not(None), Organisation.id.not_in(taken)
+    )
     if fold(q):
         query = query.where(Organisation.name_key.contains(fold(q), autoescape=True))
-    found = list(db.session.scalars(query.order_by(Organisation.name, Organisation.id).limit(limit)))
+    found = list(
+        db.session.scalars(query.order_by(Organisation.name, Organisation.id).limit(limit))
+    )
     if include and include not in taken and all(o.id != include for o in found):
         extra = db.session.get(Organisation, include)
         if extra is not None and extra.verified:
@@ -114,15 +157,26 @@ def invitations_for(user: User) -> list[Partner]:
     """The partnerships offered to the organisation the user acts for, newest application first."""
     if not user.acts_for_organisation:
         return []
-    return list(db.session.scalars(
-        select(Partner).join(Partner.application).where(Partner.organisation_id == user.organisation_id)
-        .options(selectinload(Partner.application).selectinload(Application.lead),
-                 selectinload(Partner.application).selectinload(Application.call))
-        .order_by(Application.created_at.desc(), Partner.id)))
+    return list(
+        db.session.scalars(
+            select(Partner)
+            .join(Partner.application)
+            .where(Partner.organisation_id == user.organisation_id)
+            .options(
+                selectinload(Partner.application).selectinload(Application.lead),
+                selectinload(Partner.application).selectinload(Application.call),
+            )
+            .order_by(Application.created_at.desc(), Partner.id)
+        )
+    )
 
 
 def invitations_of(application: Application) -> dict[int, PartnerInvitation]:
     """The application's invitations still waiting for registration, by partner id."""
-    rows = db.session.scalars(select(PartnerInvitation).where(
-        PartnerInvitation.application_id == application.id, PartnerInvitation.accepted_at.is_(None)))
+    rows = db.session.scalars(
+        select(PartnerInvitation).where(
+            PartnerInvitation.application_id == application.id,
+            PartnerInvitation.accepted_at.is_(None),
+        )
+    )
     return {invitation.partner_id: invitation for invitation in rows}

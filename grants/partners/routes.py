@@ -1,5 +1,6 @@
-"""Partners: partner search and contact, the application's partnership, invitations to registered partners
-and to partners not registered yet (who register from the e-mailed link)."""
+"""Partners: partner search and contact, the application's partnership, invitations to registered
+partners and to partners not registered yet (who register from the e-mailed link)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -7,7 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.access import requires
-from grants.applications.access import get_application_for, get_application_to_edit, is_editable, is_lead_member
+from grants.applications.access import (
+    get_application_for,
+    get_application_to_edit,
+    is_editable,
+    is_lead_member,
+)
 from grants.auth import sessions
 from grants.auth.choices import country_name
 from grants.extensions import limiter
@@ -48,7 +54,9 @@ def _sent(response) -> bool:
     return response.status_code == 302
 
 
-# Partner search and contact ---------------------------------------------------------------------------
+# Partner search and contact
+# ---------------------------------------------------------------------------
+
 
 @bp.get("/partners")
 @requires("applicant_or_staff")
@@ -58,14 +66,28 @@ def search():
     form = SearchForm(request.args)
     form.set_choices(index.themes, [(c.id, f"{c.reference}: {c.title}") for c in calls])
     valid = form.validate()
-    data = {name: "" if form[name].errors else form[name].data or "" for name in ("q", "country", "type", "theme")}
+    data = {
+        name: "" if form[name].errors else form[name].data or ""
+        for name in ("q", "country", "type", "theme")
+    }
     call = next((c for c in calls if c.id == form.call_id.data), None)
-    filters = queries.Filters(**data, only_eligible=bool(call and form.only_eligible.data), call=call)
+    filters = queries.Filters(
+        **data, only_eligible=bool(call and form.only_eligible.data), call=call
+    )
     page = queries.search(filters, index, request.args.get("page", 1, type=int))
-    args = {**data, "call_id": call.id if call else None, "only_eligible": "y" if filters.only_eligible else None}
-    return render_template("partners/search.html", form=form, page=page, call=call,
-                           eligible=index.eligible(call) if call else set(),
-                           args={k: v for k, v in args.items() if v}), 200 if valid else 400
+    args = {
+        **data,
+        "call_id": call.id if call else None,
+        "only_eligible": "y" if filters.only_eligible else None,
+    }
+    return render_template(
+        "partners/search.html",
+        form=form,
+        page=page,
+        call=call,
+        eligible=index.eligible(call) if call else set(),
+        args={k: v for k, v in args.items() if v},
+    ), 200 if valid else 400
 
 
 @bp.get("/partners/<int:org_id>")
@@ -76,8 +98,13 @@ def profile(org_id: int):
 
 def _profile(org, form: ContactForm, status: int = 200):
     user = current_user._get_current_object()
-    return render_template("partners/profile.html", org=org, form=form, may_contact=may_contact(user, org),
-                           drafts=queries.my_draft_applications(user, org)), status
+    return render_template(
+        "partners/profile.html",
+        org=org,
+        form=form,
+        may_contact=may_contact(user, org),
+        drafts=queries.my_draft_applications(user, org),
+    ), status
 
 
 @bp.post("/partners/<int:org_id>/contact")
@@ -96,7 +123,9 @@ def contact(org_id: int):
     return redirect(url_for("partners.profile", org_id=org.id))
 
 
-# The application's partnership ----------------------------------------------------------------------
+# The application's partnership
+# ----------------------------------------------------------------------
+
 
 @bp.get("/applications/<int:application_id>/partnership")
 @requires("application_page")
@@ -105,27 +134,51 @@ def partnership(application_id: int):
     return _partnership(application)
 
 
-def _partnership(application, add_form: PartnerForm | None = None, role_forms: dict | None = None,
-                 invite_form: InviteForm | None = None, status: int = 200):
+def _partnership(
+    application,
+    add_form: PartnerForm | None = None,
+    role_forms: dict | None = None,
+    invite_form: InviteForm | None = None,
+    status: int = 200,
+):
     editable = is_lead_member(current_user, application) and is_editable(application)
     more = False
     if editable:
         q = request.args.get("q", "").replace("\x00", "")[:200]
-        add_form = add_form or PartnerForm(organisation_id=request.args.get("organisation_id", type=int))
-        found = queries.organisation_choices(application, q, include=add_form.organisation_id.data,
-                                             limit=CHOICES + 1)
+        add_form = add_form or PartnerForm(
+            organisation_id=request.args.get("organisation_id", type=int)
+        )
+        found = queries.organisation_choices(
+            application, q, include=add_form.organisation_id.data, limit=CHOICES + 1
+        )
         more = len(found) > CHOICES
-        add_form.set_organisations([(o.id, f"{o.name} ({country_name(o.country)})") for o in found[:CHOICES]])
-        role_forms = {p.id: RoleForm(prefix=f"partner-{p.id}", role=p.role) for p in application.partners} | (
-            role_forms or {})
+        add_form.set_organisations(
+            [(o.id, f"{o.name} ({country_name(o.country)})") for o in found[:CHOICES]]
+        )
+        role_forms = {
+            p.id: RoleForm(prefix=f"partner-{p.id}", role=p.role) for p in application.partners
+        } | (role_forms or {})
         invite_form = invite_form or InviteForm(formdata=None)
-    return render_template("partners/partnership.html", application=application, call=application.call,
-                           problems=partnership_problems(application), editable=editable, add_form=add_form,
-                           role_forms=role_forms or {}, q=request.args.get("q", ""), more=more, choices=CHOICES,
-                           invite_form=invite_form, invitations=queries.invitations_of(application),
-                           is_lead=is_lead_member(current_user, application),
-                           changes={p.id: confirmations.changes_since_confirmation(p) for p in application.partners
-                                    if p.status.value == "proposed" and p.confirmed_terms is not None}), status
+    return render_template(
+        "partners/partnership.html",
+        application=application,
+        call=application.call,
+        problems=partnership_problems(application),
+        editable=editable,
+        add_form=add_form,
+        role_forms=role_forms or {},
+        q=request.args.get("q", ""),
+        more=more,
+        choices=CHOICES,
+        invite_form=invite_form,
+        invitations=queries.invitations_of(application),
+        is_lead=is_lead_member(current_user, application),
+        changes={
+            p.id: confirmations.changes_since_confirmation(p)
+            for p in application.partners
+            if p.status.value == "proposed" and p.confirmed_terms is not None
+        },
+    ), status
 
 
 def _to_partnership(application):
@@ -139,10 +192,17 @@ def add_partner(application_id: int):
     form = PartnerForm()
     if form.validate_on_submit():
         with refusals(form) as outcome:
-            partner = services.propose_partner(application, form.organisation_id.data, form.role.data)
+            partner = services.propose_partner(
+                application, form.organisation_id.data, form.role.data
+            )
         if outcome.ok:
-            flash(_("%(name)s is proposed as a partner. We e-mailed its members to confirm.",
-                    name=partner.organisation.name), "success")
+            flash(
+                _(
+                    "%(name)s is proposed as a partner. We e-mailed its members to confirm.",
+                    name=partner.organisation.name,
+                ),
+                "success",
+            )
             return _to_partnership(application)
     return _partnership(application, add_form=form, status=400)
 
@@ -158,8 +218,14 @@ def change_role(application_id: int, partner_id: int):
     was_confirmed = partner.status is PartnerStatus.confirmed
     if confirmations.change_role(partner, form.role.data):
         if was_confirmed:
-            flash(_("The role of %(name)s changed: its confirmation is void and it must confirm again.",
-                    name=partner.organisation.name), "warning")
+            flash(
+                _(
+                    "The role of %(name)s changed: its confirmation is void and it must confirm "
+                    "again.",
+                    name=partner.organisation.name,
+                ),
+                "warning",
+            )
         else:
             flash(_("The role of %(name)s is saved.", name=partner.organisation.name), "success")
     return _to_partnership(application)
@@ -178,7 +244,9 @@ def remove_partner(application_id: int, partner_id: int):
     return _to_partnership(application)
 
 
-# Partners not registered yet: invited by e-mail --------------------------------------------------------
+# Partners not registered yet: invited by e-mail
+# --------------------------------------------------------
+
 
 def _closed(application):
     flash(_("This application is no longer a draft: its partnership cannot change."), "error")
@@ -197,8 +265,16 @@ def invite_partner(application_id: int):
         with refusals(form) as outcome:
             invitation = pending.invite(current_user._get_current_object(), application, form.data)
         if outcome.ok:
-            flash(_("We e-mailed the invitation to %(email)s. %(name)s holds its place in the partnership while "
-                    "it registers.", email=invitation.email, name=invitation.organisation.name), "success")
+            flash(
+                _(
+                    "We e-mailed the invitation to %(email)s. %(name)s holds its place in the "
+                    "partnership while "
+                    "it registers.",
+                    email=invitation.email,
+                    name=invitation.organisation.name,
+                ),
+                "success",
+            )
             return _to_partnership(application)
     return _partnership(application, invite_form=form, status=400)
 
@@ -212,8 +288,13 @@ def resend_invitation(application_id: int, invitation_id: int):
     if not is_editable(application):
         return _closed(application)
     pending.resend(invitation)
-    flash(_("We sent the invitation to %(email)s again. The earlier link no longer works.",
-            email=invitation.email), "success")
+    flash(
+        _(
+            "We sent the invitation to %(email)s again. The earlier link no longer works.",
+            email=invitation.email,
+        ),
+        "success",
+    )
     return _to_partnership(application)
 
 
@@ -228,7 +309,10 @@ def cancel_invitation(application_id: int, invitation_id: int):
     with refusals() as outcome:
         pending.cancel(invitation)
     if outcome.ok:
-        flash(_("The invitation of %(name)s is cancelled: its link no longer works.", name=name), "success")
+        flash(
+            _("The invitation of %(name)s is cancelled: its link no longer works.", name=name),
+            "success",
+        )
     return _to_partnership(application)
 
 
@@ -239,27 +323,44 @@ def register_invited(token: str):
     if invitation is None:
         return render_template("partners/invitation_invalid.html"), 400
     if current_user.is_authenticated:
-        return render_template("partners/register_invited.html", invitation=invitation, form=None), 200
-    session.setdefault("lang", invitation.locale)  # the language the lead chose, until the user picks another
+        return render_template(
+            "partners/register_invited.html", invitation=invitation, form=None
+        ), 200
+    session.setdefault(
+        "lang", invitation.locale
+    )  # the language the lead chose, until the user picks another
     org = invitation.organisation
-    form = RegisterInvitedForm(data={"name": org.name, "type": org.type.value, "country": org.country})
+    form = RegisterInvitedForm(
+        data={"name": org.name, "type": org.type.value, "country": org.country}
+    )
     if form.validate_on_submit():
         with refusals(form) as outcome:  # the address was registered meanwhile: nothing is kept
             user = pending.register(invitation, form.data, form.full_name.data, form.password.data)
         if outcome.ok:
             sessions.start(user)
-            flash(_("%(name)s is registered. Programme staff will now verify it; we will e-mail you once they have. "
-                    "Then open “Partnership invitations” to confirm your participation.", name=org.name), "success")
+            flash(
+                _(
+                    "%(name)s is registered. Programme staff will now verify it; we will e-mail "
+                    "you once they have. "
+                    "Then open “Partnership invitations” to confirm your participation.",
+                    name=org.name,
+                ),
+                "success",
+            )
             return redirect(url_for("auth.organisation"))
     return render_template("partners/register_invited.html", invitation=invitation, form=form), 200
 
 
-# Partnerships offered to the user's organisation -------------------------------------------------------
+# Partnerships offered to the user's organisation
+# -------------------------------------------------------
+
 
 @bp.get("/partners/invitations")
 @requires("applicant_role")
 def invitations():
-    return render_template("partners/invitations.html", partners=queries.invitations_for(current_user))
+    return render_template(
+        "partners/invitations.html", partners=queries.invitations_for(current_user)
+    )
 
 
 @bp.get("/partners/invitations/<int:partner_id>")
@@ -271,12 +372,22 @@ def invitation(partner_id: int):
 def _invitation(partner, decline_form: DeclineForm, status: int = 200):
     application = partner.application
     summary = budget_summary(application)
-    lines = [line for line in application.budget_lines if line.organisation_id == partner.organisation_id]
+    lines = [
+        line for line in application.budget_lines if line.organisation_id == partner.organisation_id
+    ]
     confirm_form = ConfirmForm(seen=confirmations.fingerprint(partner, summary))
-    return render_template("partners/invitation.html", partner=partner, application=application,
-                           call=application.call, summary=summary, lines=lines, open=is_editable(application),
-                           changes=confirmations.changes_since_confirmation(partner, summary),
-                           confirm_form=confirm_form, decline_form=decline_form), status
+    return render_template(
+        "partners/invitation.html",
+        partner=partner,
+        application=application,
+        call=application.call,
+        summary=summary,
+        lines=lines,
+        open=is_editable(application),
+        changes=confirmations.changes_since_confirmation(partner, summary),
+        confirm_form=confirm_form,
+        decline_form=decline_form,
+    ), status
 
 
 @bp.post("/partners/invitations/<int:partner_id>/confirm")
@@ -287,10 +398,17 @@ def confirm(partner_id: int):
     if not form.validate_on_submit():
         abort(400)
     with refusals() as outcome:
-        confirmations.confirm(current_user._get_current_object(), partner, budget_summary(partner.application),
-                              form.seen.data)
+        confirmations.confirm(
+            current_user._get_current_object(),
+            partner,
+            budget_summary(partner.application),
+            form.seen.data,
+        )
     if outcome.ok:
-        flash(_("You confirmed the participation of %(name)s.", name=partner.organisation.name), "success")
+        flash(
+            _("You confirmed the participation of %(name)s.", name=partner.organisation.name),
+            "success",
+        )
     return redirect(url_for("partners.invitation", partner_id=partner.id))
 
 

@@ -1,7 +1,17 @@
 """Public pages: the list of open calls, a call's public page, the language switch."""
+
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -44,7 +54,8 @@ def set_language():
 @bp.get("/health")
 @requires("public")
 def health():
-    """For load balancers and monitoring: the app answers and reaches its database (503 otherwise, by the
-    database error handler). Also the trivial route the load benchmarks compare pages with."""
+    """For load balancers and monitoring: the app answers and reaches its database (503 otherwise,
+    by the database error handler). Also the trivial route the load benchmarks compare pages
+    with."""
     db.session.execute(select(1))
     return {"status": "ok"}

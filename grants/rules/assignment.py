@@ -1,4 +1,6 @@
-"""Balanced assignment of evaluators to applications (docs/domain.md 4, Impartiality and Assignment)."""
+"""Balanced assignment of evaluators to applications (docs/domain.md 4, Impartiality and
+Assignment)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -35,25 +37,40 @@ class Understaffed(Exception):
         self.assigned = assigned
 
 
-def _eligible(app: App, evaluators: list[Ev], taken: AbstractSet[int], conflicts: AbstractSet[tuple[int, int]]) -> list[Ev]:
-    return [ev for ev in evaluators
-            if ev.id not in taken and (app.id, ev.id) not in conflicts
-            and (ev.organisation is None or ev.organisation not in app.organisations)]
+def _eligible(
+    app: App, evaluators: list[Ev], taken: AbstractSet[int], conflicts: AbstractSet[tuple[int, int]]
+) -> list[Ev]:
+    return [
+        ev
+        for ev in evaluators
+        if ev.id not in taken
+        and (app.id, ev.id) not in conflicts
+        and (ev.organisation is None or ev.organisation not in app.organisations)
+    ]
 
 
-def assign(applications: list[App], evaluators: list[Ev], per_application: int,
-           existing: Mapping[int, AbstractSet[int]] | None = None, conflicts: AbstractSet[tuple[int, int]] = frozenset(),
-           load: Mapping[int, int] | None = None) -> dict[int, list[int]]:
+def assign(
+    applications: list[App],
+    evaluators: list[Ev],
+    per_application: int,
+    existing: Mapping[int, AbstractSet[int]] | None = None,
+    conflicts: AbstractSet[tuple[int, int]] = frozenset(),
+    load: Mapping[int, int] | None = None,
+) -> dict[int, list[int]]:
     """New evaluators per application so that each reaches `per_application`.
 
-    Never an evaluator of the lead's or a partner's organisation, never one with a declared conflict,
-    never one already on the application. Greedy balance: applications with the fewest eligible
-    evaluators first; for each, the least-loaded eligible evaluators (load counts `load` plus what
-    this call adds), ties by id. Raises Understaffed when some application cannot be fully staffed.
+    Never an evaluator of the lead's or a partner's organisation, never one with a declared
+    conflict, never one already on the application. Greedy balance: applications with the fewest
+    eligible evaluators first; for each, the least-loaded eligible evaluators (load counts `load`
+    plus what this call adds), ties by id. Raises Understaffed when some application cannot be fully
+    staffed.
     """
     existing = existing or {}
     counts = {ev.id: (load or {}).get(ev.id, 0) for ev in evaluators}
-    eligible = {app.id: _eligible(app, evaluators, existing.get(app.id, set()), conflicts) for app in applications}
+    eligible = {
+        app.id: _eligible(app, evaluators, existing.get(app.id, set()), conflicts)
+        for app in applications
+    }
     result: dict[int, list[int]] = {}
     missing: dict[int, int] = {}
     for app in sorted(applications, key=lambda a: (len(eligible[a.id]), a.id)):

@@ -1,10 +1,12 @@
-"""Rules a call's settings must follow (docs/domain.md 2): pure functions over plain values, no Flask.
+"""Rules a call's settings must follow (docs/domain.md 2): pure functions over plain values, no
+Flask.
 
 A check returns a list of `Issue`: the form field it concerns (its WTForms name, e.g. `grant_max`
 or `lots-1-budget`), an English message marked with N_ for extraction, and the message's
 %(name)s parameters; the web layer translates it. Values that could not be read are None and
 the checks that need them are skipped, so one round shows every problem.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +22,11 @@ from .problems import N_, Amount, InputError, Issue, Moment
 
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
-COUNTRIES = frozenset(code for code in Locale("en").territories if COUNTRY.match(code) and code not in {"EU", "EZ", "UN", "XA", "XB",
-                                                                                                        "ZZ", "QO"})
+COUNTRIES = frozenset(
+    code
+    for code in Locale("en").territories
+    if COUNTRY.match(code) and code not in {"EU", "EZ", "UN", "XA", "XB", "ZZ", "QO"}
+)
 LOT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 CENT = Decimal("0.01")
 MONEY_LIMIT = Decimal("1000000000000")  # Numeric(14, 2)
@@ -37,8 +42,13 @@ RANGES = (  # (min field, max field, message on the max field)
     ("partners_min", "partners_max", "partners"),
 )
 COUNTS = (  # (field, smallest value)
-    ("duration_min", 1), ("duration_max", 1), ("partners_min", 0), ("partners_max", 0),
-    ("max_applications_per_lead", 1), ("evaluators_per_application", 1), ("reserve_list_length", 0),
+    ("duration_min", 1),
+    ("duration_max", 1),
+    ("partners_min", 0),
+    ("partners_max", 0),
+    ("max_applications_per_lead", 1),
+    ("evaluators_per_application", 1),
+    ("reserve_list_length", 0),
 )
 
 
@@ -52,6 +62,7 @@ class LotDraft:
 
 
 # Reading typed values ---------------------------------------------------------------------------
+
 
 def parse_codes(text: str | None) -> list[str]:
     """'tr, de at' -> ['TR', 'DE', 'AT']: codes separated by spaces, commas or semicolons."""
@@ -82,16 +93,26 @@ def local_to_utc(local: datetime, zone_name: str) -> datetime:
     aware = local.replace(tzinfo=tz)
     result = aware.astimezone(UTC)
     if result.astimezone(tz).replace(tzinfo=None) != local:
-        raise InputError(N_("This time does not exist in %(zone)s (the clocks change then)."), zone=zone_name)
+        raise InputError(
+            N_("This time does not exist in %(zone)s (the clocks change then)."), zone=zone_name
+        )
     return result
 
 
 # Rules ------------------------------------------------------------------------------------------
 
+
 def check_reference(reference: str | None) -> list[Issue]:
     if reference is not None and not REFERENCE.match(reference):
-        return [Issue("reference", N_("Use 2 to 32 capital letters, digits and hyphens, starting with a "
-                                      "letter or digit, e.g. TTGS-2026."))]
+        return [
+            Issue(
+                "reference",
+                N_(
+                    "Use 2 to 32 capital letters, digits and hyphens, starting with a "
+                    "letter or digit, e.g. TTGS-2026."
+                ),
+            )
+        ]
     return []
 
 
@@ -102,7 +123,9 @@ def check_amounts(s: dict) -> list[Issue]:
         if value is not None and value < 0:
             issues.append(Issue(name, N_("An amount cannot be negative.")))
         elif value is not None and value >= MONEY_LIMIT:
-            issues.append(Issue(name, N_("Enter an amount below %(limit)s."), {"limit": f"{MONEY_LIMIT:,}"}))
+            issues.append(
+                Issue(name, N_("Enter an amount below %(limit)s."), {"limit": f"{MONEY_LIMIT:,}"})
+            )
         elif value is not None and value != value.quantize(CENT):
             issues.append(Issue(name, N_("Use at most 2 decimals.")))
     for name in RATE_FIELDS:
@@ -118,39 +141,75 @@ def check_ranges(s: dict) -> list[Issue]:
     messages = {
         "grant": N_("The maximum grant must be at least the minimum grant (%(low)s)."),
         "rate": N_("The maximum grant rate must be at least the minimum grant rate (%(low)s %%)."),
-        "duration": N_("The maximum duration must be at least the minimum duration (%(low)s months)."),
+        "duration": N_(
+            "The maximum duration must be at least the minimum duration (%(low)s months)."
+        ),
         "partners": N_("The maximum number of partners must be at least the minimum (%(low)s)."),
     }
     issues = []
     for low_name, high_name, kind in RANGES:
         low, high = s.get(low_name), s.get(high_name)
         if low is not None and high is not None and low > high:
-            shown = Amount(low, s.get("currency") or "") if kind == "grant" else (
-                format(low * 100, "f") if kind == "rate" else low)
+            shown = (
+                Amount(low, s.get("currency") or "")
+                if kind == "grant"
+                else (format(low * 100, "f") if kind == "rate" else low)
+            )
             issues.append(Issue(high_name, messages[kind], {"low": shown}))
     return issues
 
 
 def check_counts(s: dict) -> list[Issue]:
-    """Whole numbers in range; the discrepancy threshold below the grid's maximum (`grid_max`, when known),
-    else a third evaluator could never be called."""
-    issues = [Issue(name, N_("Enter a whole number from %(min)s to %(max)s."), {"min": least, "max": COUNT_LIMIT})
-              for name, least in COUNTS if s.get(name) is not None and not least <= s[name] <= COUNT_LIMIT]
+    """Whole numbers in range; the discrepancy threshold below the grid's maximum (`grid_max`, when
+    known), else a third evaluator could never be called."""
+    issues = [
+        Issue(
+            name,
+            N_("Enter a whole number from %(min)s to %(max)s."),
+            {"min": least, "max": COUNT_LIMIT},
+        )
+        for name, least in COUNTS
+        if s.get(name) is not None and not least <= s[name] <= COUNT_LIMIT
+    ]
     days = s.get("complaint_days")
     if days is not None and not 1 <= days <= COMPLAINT_DAYS_LIMIT:
-        issues.append(Issue("complaint_days", N_("Enter a whole number of days from 1 to %(max)s."),
-                            {"max": COMPLAINT_DAYS_LIMIT}))
+        issues.append(
+            Issue(
+                "complaint_days",
+                N_("Enter a whole number of days from 1 to %(max)s."),
+                {"max": COMPLAINT_DAYS_LIMIT},
+            )
+        )
     discrepancy, grid_max = s.get("discrepancy_threshold"), s.get("grid_max")
-    if discrepancy is not None and (not 0 <= discrepancy < COUNT_LIMIT or discrepancy != discrepancy.quantize(CENT)):
-        issues.append(Issue("discrepancy_threshold", N_("Enter a number of points of at least 0, with at most 2 decimals.")))
+    if discrepancy is not None and (
+        not 0 <= discrepancy < COUNT_LIMIT or discrepancy != discrepancy.quantize(CENT)
+    ):
+        issues.append(
+            Issue(
+                "discrepancy_threshold",
+                N_("Enter a number of points of at least 0, with at most 2 decimals."),
+            )
+        )
     elif discrepancy is not None and grid_max is not None and discrepancy >= grid_max:
-        issues.append(Issue("discrepancy_threshold", N_("Two totals of the grid can differ by at most %(max)s points: "
-                                                        "a threshold of %(threshold)s would never call another "
-                                                        "evaluator. Enter less than %(max)s."),
-                            {"max": grid_max, "threshold": discrepancy}))
+        issues.append(
+            Issue(
+                "discrepancy_threshold",
+                N_(
+                    "Two totals of the grid can differ by at most %(max)s points: "
+                    "a threshold of %(threshold)s would never call another "
+                    "evaluator. Enter less than %(max)s."
+                ),
+                {"max": grid_max, "threshold": discrepancy},
+            )
+        )
     ratio = s.get("shortlist_ratio")
     if ratio is not None and (not 1 <= ratio < 10000 or ratio != ratio.quantize(CENT)):
-        issues.append(Issue("shortlist_ratio", N_("Enter a ratio from 1 to 9999, with at most 2 decimals (e.g. 2.0).")))
+        issues.append(
+            Issue(
+                "shortlist_ratio",
+                N_("Enter a ratio from 1 to 9999, with at most 2 decimals (e.g. 2.0)."),
+            )
+        )
     return issues
 
 
@@ -168,41 +227,67 @@ def check_timeline(s: dict) -> list[Issue]:
     opens, note, deadline = s.get("opens_at"), s.get("concept_note_deadline"), s.get("deadline")
     issues = []
     if s.get("procedure") == "restricted" and note is None and "concept_note_deadline" in s:
-        issues.append(Issue("concept_note_deadline", N_("A restricted call needs a concept-note deadline.")))
+        issues.append(
+            Issue("concept_note_deadline", N_("A restricted call needs a concept-note deadline."))
+        )
     if s.get("procedure") == "restricted" and note is not None:
         if opens is not None and note <= opens:
-            issues.append(Issue("concept_note_deadline", N_("The concept-note deadline must be after the opening time.")))
+            issues.append(
+                Issue(
+                    "concept_note_deadline",
+                    N_("The concept-note deadline must be after the opening time."),
+                )
+            )
         if deadline is not None and deadline <= note:
-            issues.append(Issue("deadline", N_("The full-application deadline must be after the concept-note deadline.")))
+            issues.append(
+                Issue(
+                    "deadline",
+                    N_("The full-application deadline must be after the concept-note deadline."),
+                )
+            )
     if opens is not None and deadline is not None and deadline <= opens:
         issues.append(Issue("deadline", N_("The deadline must be after the opening time.")))
     return issues
 
 
 def check_eligibility(s: dict) -> list[Issue]:
-    """Who may lead and partner: each list chosen, each country a real ISO code, each country group possible."""
+    """Who may lead and partner: each list chosen, each country a real ISO code, each country group
+    possible."""
     return _check_chosen(s) + _check_country_lists(s) + _check_country_groups(s)
 
 
 def _check_chosen(s: dict) -> list[Issue]:
     """Each list of countries and types that was read must name at least one."""
-    return [Issue(name, N_("Choose at least one."))
-            for name in ("lead_countries", "partner_countries", "lead_types", "partner_types")
-            if s.get(name) is not None and not s[name]]
+    return [
+        Issue(name, N_("Choose at least one."))
+        for name in ("lead_countries", "partner_countries", "lead_types", "partner_types")
+        if s.get(name) is not None and not s[name]
+    ]
 
 
 def _check_country_lists(s: dict) -> list[Issue]:
-    """The first code of each country list that is not two letters, else the first that names no country."""
+    """The first code of each country list that is not two letters, else the first that names no
+    country."""
     issues = []
     for name in ("lead_countries", "partner_countries"):
         bad = [c for c in s.get(name) or [] if not COUNTRY.match(c)]
         unknown = [c for c in s.get(name) or [] if COUNTRY.match(c) and c not in COUNTRIES]
         if bad:
-            issues.append(Issue(name, N_("'%(code)s' is not a two-letter country code (ISO 3166-1, e.g. TR, DE)."),
-                                {"code": bad[0]}))
+            issues.append(
+                Issue(
+                    name,
+                    N_("'%(code)s' is not a two-letter country code (ISO 3166-1, e.g. TR, DE)."),
+                    {"code": bad[0]},
+                )
+            )
         elif unknown:
-            issues.append(Issue(name, N_("'%(code)s' is not the code of a country (ISO 3166-1, e.g. TR, DE)."),
-                                {"code": unknown[0]}))
+            issues.append(
+                Issue(
+                    name,
+                    N_("'%(code)s' is not the code of a country (ISO 3166-1, e.g. TR, DE)."),
+                    {"code": unknown[0]},
+                )
+            )
     return issues
 
 
@@ -214,76 +299,152 @@ def _check_country_groups(s: dict) -> list[Issue]:
     for number, group in enumerate(s.get("country_groups") or [], start=1):
         bad = [c for c in group if not COUNTRY.match(c) or c not in COUNTRIES]
         if bad:
-            issues.append(Issue("country_groups", N_("Line %(line)s: '%(code)s' is not a two-letter country code."),
-                                {"line": number, "code": bad[0]}))
+            issues.append(
+                Issue(
+                    "country_groups",
+                    N_("Line %(line)s: '%(code)s' is not a two-letter country code."),
+                    {"line": number, "code": bad[0]},
+                )
+            )
         elif allowed and not allowed & set(group):
-            issues.append(Issue("country_groups", N_("Line %(line)s: no country of this group may lead or partner, "
-                                                     "so no partnership could meet it."), {"line": number}))
+            issues.append(
+                Issue(
+                    "country_groups",
+                    N_(
+                        "Line %(line)s: no country of this group may lead or partner, "
+                        "so no partnership could meet it."
+                    ),
+                    {"line": number},
+                )
+            )
     return issues
 
 
-def check_lots(total: Decimal | None, currency: str, lots: list[LotDraft],
-               grant_min: Decimal | None = None) -> list[Issue]:
-    """Each lot complete, codes unique, able to fund one grant of the minimum, and the lots' budgets adding
-    up to the total exactly."""
+def check_lots(
+    total: Decimal | None, currency: str, lots: list[LotDraft], grant_min: Decimal | None = None
+) -> list[Issue]:
+    """Each lot complete, codes unique, able to fund one grant of the minimum, and the lots' budgets
+    adding up to the total exactly."""
     issues, seen = [], set()
     for i, lot in enumerate(lots):
         key = lot.key or f"lots-{i}"
         if not LOT_CODE.match(lot.code):
-            issues.append(Issue(f"{key}-code", N_("Enter a code of letters, digits, '.', '-' or '_' (e.g. LOT1).")))
+            issues.append(
+                Issue(
+                    f"{key}-code",
+                    N_("Enter a code of letters, digits, '.', '-' or '_' (e.g. LOT1)."),
+                )
+            )
         elif lot.code in seen:
-            issues.append(Issue(f"{key}-code", N_("Two lots have the code %(code)s; codes must be unique."),
-                                {"code": lot.code}))
+            issues.append(
+                Issue(
+                    f"{key}-code",
+                    N_("Two lots have the code %(code)s; codes must be unique."),
+                    {"code": lot.code},
+                )
+            )
         seen.add(lot.code)
         if not lot.name or len(lot.name) > NAME_LENGTH:
-            issues.append(Issue(f"{key}-name", N_("Enter the lot's name, at most %(max)s characters."),
-                                {"max": NAME_LENGTH}))
+            issues.append(
+                Issue(
+                    f"{key}-name",
+                    N_("Enter the lot's name, at most %(max)s characters."),
+                    {"max": NAME_LENGTH},
+                )
+            )
         if lot.budget is None:
             issues.append(Issue(f"{key}-budget", N_("Enter the lot's budget.")))
         elif not 0 <= lot.budget < MONEY_LIMIT or lot.budget != lot.budget.quantize(CENT):
-            issues.append(Issue(f"{key}-budget", N_("Enter an amount from 0 to %(limit)s with at most 2 decimals."),
-                                {"limit": f"{MONEY_LIMIT - CENT:,}"}))
+            issues.append(
+                Issue(
+                    f"{key}-budget",
+                    N_("Enter an amount from 0 to %(limit)s with at most 2 decimals."),
+                    {"limit": f"{MONEY_LIMIT - CENT:,}"},
+                )
+            )
         elif grant_min is not None and lot.budget < grant_min:
-            issues.append(Issue(f"{key}-budget", N_("A lot of %(budget)s cannot fund a single grant of the minimum "
-                                                    "%(min)s: nothing could ever be awarded in it."),
-                                {"budget": Amount(lot.budget, currency), "min": Amount(grant_min, currency)}))
+            issues.append(
+                Issue(
+                    f"{key}-budget",
+                    N_(
+                        "A lot of %(budget)s cannot fund a single grant of the minimum "
+                        "%(min)s: nothing could ever be awarded in it."
+                    ),
+                    {"budget": Amount(lot.budget, currency), "min": Amount(grant_min, currency)},
+                )
+            )
     budgets = [lot.budget for lot in lots]
     if lots and total is not None and None not in budgets and sum(budgets) != total:
         lots_sum = sum(budgets)
-        message = (N_("The lots add up to %(sum)s, %(diff)s less than the total budget.") if lots_sum < total
-                   else N_("The lots add up to %(sum)s, %(diff)s more than the total budget."))
-        issues.append(Issue("total_budget", message,
-                            {"sum": Amount(lots_sum, currency), "diff": Amount(abs(total - lots_sum), currency)}))
+        message = (
+            N_("The lots add up to %(sum)s, %(diff)s less than the total budget.")
+            if lots_sum < total
+            else N_("The lots add up to %(sum)s, %(diff)s more than the total budget.")
+        )
+        issues.append(
+            Issue(
+                "total_budget",
+                message,
+                {
+                    "sum": Amount(lots_sum, currency),
+                    "diff": Amount(abs(total - lots_sum), currency),
+                },
+            )
+        )
     return issues
 
 
 def check_call(s: dict, lots: list[LotDraft] | None) -> list[Issue]:
     """Every rule on a call's settings; `lots` None means the lots are not being changed."""
-    issues = (check_identity(s) + check_amounts(s) + check_ranges(s) + check_counts(s)
-              + check_timeline(s) + check_eligibility(s))
+    issues = (
+        check_identity(s)
+        + check_amounts(s)
+        + check_ranges(s)
+        + check_counts(s)
+        + check_timeline(s)
+        + check_eligibility(s)
+    )
     if lots is not None:
-        issues += check_lots(s.get("total_budget"), s.get("currency") or "", lots, s.get("grant_min"))
+        issues += check_lots(
+            s.get("total_budget"), s.get("currency") or "", lots, s.get("grant_min")
+        )
     return issues
 
 
 def check_deadlines_not_earlier(current: dict, new: dict) -> list[Issue]:
-    """A published call's deadlines were announced: they may move later (a corrigendum), never earlier, or
-    applicants who planned on them would lose the time they were promised."""
-    return [Issue(name, N_("The call is published: its deadlines can move later, never earlier (it was %(was)s)."),
-                  {"was": Moment(current[name], current.get("timezone") or "UTC")})
-            for name in ("concept_note_deadline", "deadline")
-            if current.get(name) is not None and new.get(name) is not None and new[name] < current[name]]
+    """A published call's deadlines were announced: they may move later (a corrigendum), never
+    earlier, or applicants who planned on them would lose the time they were promised."""
+    return [
+        Issue(
+            name,
+            N_(
+                "The call is published: its deadlines can move later, never earlier (it was "
+                "%(was)s)."
+            ),
+            {"was": Moment(current[name], current.get("timezone") or "UTC")},
+        )
+        for name in ("concept_note_deadline", "deadline")
+        if current.get(name) is not None and new.get(name) is not None and new[name] < current[name]
+    ]
 
 
-def check_publishable(s: dict, lots: list[LotDraft], grid_stages: set[str], now: datetime) -> list[Issue]:
+def check_publishable(
+    s: dict, lots: list[LotDraft], grid_stages: set[str], now: datetime
+) -> list[Issue]:
     """What must hold before a call goes public: complete settings, its grids, deadlines ahead."""
     issues = check_call(s, lots)
     needed = ["full_application"] + (["concept_note"] if s.get("procedure") == "restricted" else [])
-    labels = {"full_application": N_("The call has no full-application evaluation grid."),
-              "concept_note": N_("A restricted call needs a concept-note evaluation grid.")}
+    labels = {
+        "full_application": N_("The call has no full-application evaluation grid."),
+        "concept_note": N_("A restricted call needs a concept-note evaluation grid."),
+    }
     issues += [Issue("grids", labels[stage]) for stage in needed if stage not in grid_stages]
     for name in ("concept_note_deadline", "deadline"):
         moment = s.get(name)
         if moment is not None and moment <= now:
-            issues.append(Issue(name, N_("This deadline has passed; move it to the future before publishing.")))
+            issues.append(
+                Issue(
+                    name, N_("This deadline has passed; move it to the future before publishing.")
+                )
+            )
     return issues

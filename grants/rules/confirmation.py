@@ -5,6 +5,7 @@ objectives, lot and duration, the partner's role, the budget totals, its share a
 lines. `terms` records that as plain JSON-ready values; `changes` compares the record kept at the
 confirmation with the application as it is now. Any change voids the confirmation.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -16,14 +17,23 @@ from .money import money
 
 # in the order the confirmation page shows them
 TEXT_FIELDS = ("title", "acronym", "summary", "objectives", "lot")
-MONEY_FIELDS = ("direct", "indirect", "contingency", "total_eligible", "requested_grant", "co_financing", "share")
+MONEY_FIELDS = (
+    "direct",
+    "indirect",
+    "contingency",
+    "total_eligible",
+    "requested_grant",
+    "co_financing",
+    "share",
+)
 FIELDS = (*TEXT_FIELDS, "duration_months", "role", *MONEY_FIELDS, "lines")
 LONG_TEXTS = frozenset({"summary", "objectives", "role", "lines"})  # told as "changed", not quoted
 
 
 @dataclass(frozen=True)
 class Change:
-    """One thing the partner read that is no longer so: `before` as confirmed, `after` as it is now."""
+    """One thing the partner read that is no longer so: `before` as confirmed, `after` as it is
+    now."""
 
     field: str
     before: Any
@@ -47,16 +57,33 @@ def _quantity(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
-def terms(*, title: str, acronym: str, summary: str, objectives: str, lot: str | None,
-          duration_months: int | None, role: str, amounts: Mapping[str, Decimal],
-          lines: Iterable[Line]) -> dict[str, Any]:
+def terms(
+    *,
+    title: str,
+    acronym: str,
+    summary: str,
+    objectives: str,
+    lot: str | None,
+    duration_months: int | None,
+    role: str,
+    amounts: Mapping[str, Decimal],
+    lines: Iterable[Line],
+) -> dict[str, Any]:
     """The record of what the page shows; `amounts` holds every name of MONEY_FIELDS."""
-    record: dict[str, Any] = {"title": title or "", "acronym": acronym or "", "summary": summary or "",
-                              "objectives": objectives or "", "lot": lot or "", "duration_months": duration_months,
-                              "role": role or ""}
+    record: dict[str, Any] = {
+        "title": title or "",
+        "acronym": acronym or "",
+        "summary": summary or "",
+        "objectives": objectives or "",
+        "lot": lot or "",
+        "duration_months": duration_months,
+        "role": role or "",
+    }
     record |= {name: str(money(amounts[name])) for name in MONEY_FIELDS}
-    record["lines"] = [[line.description, line.unit, _quantity(line.quantity), str(money(line.unit_cost))]
-                       for line in lines]
+    record["lines"] = [
+        [line.description, line.unit, _quantity(line.quantity), str(money(line.unit_cost))]
+        for line in lines
+    ]
     return record
 
 
@@ -87,4 +114,7 @@ def _amount(value: Any) -> Decimal | None:
 
 
 def _lines(value: Any) -> list[tuple]:
-    return sorted((str(d), str(u), Decimal(str(q)).normalize(), money(Decimal(str(c)))) for d, u, q, c in value or [])
+    return sorted(
+        (str(d), str(u), Decimal(str(q)).normalize(), money(Decimal(str(c))))
+        for d, u, q, c in value or []
+    )

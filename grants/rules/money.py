@@ -1,4 +1,5 @@
 """Money and rates as Decimal: never float."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -30,4 +31,3 @@ def money(value: Number) -> Decimal:
 def rate(value: Number) -> Decimal:
     """A rate (0.9 = 90 %) rounded to 4 places, half up."""
     return to_decimal(value).quantize(RATE_STEP, rounding=ROUND_HALF_UP)
-

@@ -3,6 +3,7 @@
 Pure functions of a value and a locale code ('tr', 'en'), used by the forms, the pages and the PDF
 builders alike, so that what a page shows and what a user types back mean the same amount.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,13 +21,18 @@ from babel.units import format_unit
 
 from .problems import N_, InputError
 
-TYPED = re.compile(r"^[+-]?[0-9][0-9.,]*$")  # ASCII digits and the two separators only: no 1e9, NaN, ٣
-TOO_LARGE = Decimal("1000000000000000")  # beyond any column; each field's own check gives its real limit
+TYPED = re.compile(
+    r"^[+-]?[0-9][0-9.,]*$"
+)  # ASCII digits and the two separators only: no 1e9, NaN, ٣
+TOO_LARGE = Decimal(
+    "1000000000000000"
+)  # beyond any column; each field's own check gives its real limit
 
 
 def show_number(value: Decimal, locale: str, places: int = 2, cents: bool | None = None) -> str:
-    """A number written as the locale writes it, so that typed back it reads the same: money (2 places)
-    always with its cents ('2.500,00' in Turkish), other numbers with up to `places` decimals."""
+    """A number written as the locale writes it, so that typed back it reads the same: money (2
+    places) always with its cents ('2.500,00' in Turkish), other numbers with up to `places`
+    decimals."""
     if cents is None:
         cents = places == 2
     pattern = "#,##0.00" if cents else "#,##0." + "#" * places if places else "#,##0"
@@ -38,7 +44,9 @@ def example(locale: str, places: int = 2) -> str:
     return show_number(Decimal("2500.50"), locale, max(places, 2))
 
 
-def parse_number(text: str | None, locale: str, places: int = 2, limit: Decimal = TOO_LARGE) -> Decimal | None:
+def parse_number(
+    text: str | None, locale: str, places: int = 2, limit: Decimal = TOO_LARGE
+) -> Decimal | None:
     """A number typed in the locale's way, read by Babel's strict parser; None when blank.
 
     In Turkish '2.500' is 2500 and '2.500,50' is 2500.50; in English '2,500.50'. Refused with an
@@ -51,7 +59,9 @@ def parse_number(text: str | None, locale: str, places: int = 2, limit: Decimal 
     if not typed:
         return None
     if not TYPED.match(typed):
-        raise InputError(N_("Enter a number such as %(example)s, in digits."), example=example(locale, places))
+        raise InputError(
+            N_("Enter a number such as %(example)s, in digits."), example=example(locale, places)
+        )
     try:
         value = parse_decimal(typed, locale=locale, strict=True)
     except NumberFormatError as error:
@@ -60,7 +70,9 @@ def parse_number(text: str | None, locale: str, places: int = 2, limit: Decimal 
     written = _decimals(typed, locale)
     if written > places:
         whole = typed.lstrip("+-").split(get_decimal_symbol(locale))[0]
-        if written == 3 and len(whole) <= 3 and get_group_symbol(locale) not in typed:  # '2.500' in English
+        if (
+            written == 3 and len(whole) <= 3 and get_group_symbol(locale) not in typed
+        ):  # '2.500' in English
             raise _ambiguous(typed, [value * 1000, value], locale, places)
         raise InputError(N_("Use at most %(places)s decimal places."), places=places)
     if abs(value) >= limit:
@@ -76,12 +88,22 @@ def _read(text: str, locale: str) -> Decimal | None:
 
 
 def _ambiguous(typed: str, readings: list[Decimal], locale: str, places: int) -> InputError:
-    """The readings of `typed` that fit `places`, written as the locale writes them, for the user to choose."""
-    options = [show_number(r, locale, places) for r in readings if r == r.quantize(Decimal(1).scaleb(-places))]
+    """The readings of `typed` that fit `places`, written as the locale writes them, for the user to
+    choose."""
+    options = [
+        show_number(r, locale, places)
+        for r in readings
+        if r == r.quantize(Decimal(1).scaleb(-places))
+    ]
     if not options:
-        return InputError(N_("Enter a number such as %(example)s, in digits."), example=example(locale, places))
-    return InputError(N_("%(typed)s can be read more than one way: write %(options)s."), typed=typed,
-                      options=" / ".join(dict.fromkeys(options)))
+        return InputError(
+            N_("Enter a number such as %(example)s, in digits."), example=example(locale, places)
+        )
+    return InputError(
+        N_("%(typed)s can be read more than one way: write %(options)s."),
+        typed=typed,
+        options=" / ".join(dict.fromkeys(options)),
+    )
 
 
 def _decimals(text: str, locale: str) -> int:
@@ -91,7 +113,8 @@ def _decimals(text: str, locale: str) -> int:
 
 
 def show_rate(rate: Decimal | None, locale: str) -> str:
-    """0.9 -> '90%' in English, '%90' in Turkish: the locale's own pattern, to 2 decimals (84.11%)."""
+    """0.9 -> '90%' in English, '%90' in Turkish: the locale's own pattern, to 2 decimals
+    (84.11%)."""
     if rate is None:
         return "–"
     shown = rate.quantize(Decimal("0.0001"), ROUND_HALF_UP).normalize()
@@ -99,7 +122,8 @@ def show_rate(rate: Decimal | None, locale: str) -> str:
 
 
 def show_size(size: int | None, locale: str) -> str:
-    """A file's size: '512 bytes', '6.5 kB', '10 MB' ('6,5 kB' in Turkish); binary multiples, as uploads are limited."""
+    """A file's size: '512 bytes', '6.5 kB', '10 MB' ('6,5 kB' in Turkish); binary multiples, as
+    uploads are limited."""
     if size is None:
         return "–"
     if size < 1024:
@@ -108,5 +132,10 @@ def show_size(size: int | None, locale: str) -> str:
     unit = "digital-kilobyte"
     if value >= 1024:
         value, unit = value / 1024, "digital-megabyte"
-    return format_unit(value.quantize(Decimal("0.1"), ROUND_HALF_UP), unit, length="short", format="#,##0.#",
-                       locale=locale)
+    return format_unit(
+        value.quantize(Decimal("0.1"), ROUND_HALF_UP),
+        unit,
+        length="short",
+        format="#,##0.#",
+        locale=locale,
+    )

@@ -1,10 +1,11 @@
 """The problem record shared by the checks (budget, eligibility), and the message kit of the rules.
 
 `N_` marks an English message for extraction; `Issue` is a message on a form field with its
-%(name)s parameters; `InputError` is a value that cannot be read; `Refused` is the one base of every refusal of a
-use case; `Amount` a money parameter and `Moment` a time parameter that the web layer formats for the reader's
-locale (a time in its zone, the zone named).
+%(name)s parameters; `InputError` is a value that cannot be read; `Refused` is the one base of every
+refusal of a use case; `Amount` a money parameter and `Moment` a time parameter that the web layer
+formats for the reader's locale (a time in its zone, the zone named).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -54,7 +55,8 @@ class Amount:
 
 @dataclass(frozen=True)
 class Moment:
-    """A time parameter of a message, shown in the IANA zone `zone` (a call's) with the zone named."""
+    """A time parameter of a message, shown in the IANA zone `zone` (a call's) with the zone
+    named."""
 
     value: datetime
     zone: str
@@ -72,8 +74,10 @@ class Issue:
     def __str__(self) -> str:
         if not self.params:
             return self.message
-        return self.message % {k: v if isinstance(v, int | float | Decimal) else str(v)  # %(n)d needs a number
-                               for k, v in self.params.items()}
+        return self.message % {
+            k: v if isinstance(v, int | float | Decimal) else str(v)  # %(n)d needs a number
+            for k, v in self.params.items()
+        }
 
 
 class InputError(ValueError):
@@ -85,18 +89,25 @@ class InputError(ValueError):
 
 
 class Refused(Exception):
-    """A use case said no: the one base of every refusal. It carries issues (a message marked with `N_`,
-    its %(name)s params, the form field it belongs to or ''); the request boundary (grants/unit_of_work.py)
-    rolls back what the use case wrote and translates the issues once, onto the form or as messages.
+    """A use case said no: the one base of every refusal. It carries issues (a message marked with
+    `N_`, its %(name)s params, the form field it belongs to or ''); the request boundary
+    (grants/unit_of_work.py) rolls back what the use case wrote and translates the issues once, onto
+    the form or as messages.
 
-    `Refused(N_("..."), field="x", name=value)` makes one issue; `Refused(issues=[...])` several. A subclass
-    may set a default `field`.
+    `Refused(N_("..."), field="x", name=value)` makes one issue; `Refused(issues=[...])` several. A
+    subclass may set a default `field`.
     """
 
     field: str = ""
 
-    def __init__(self, message: str = "", *, field: str | None = None, issues: list[Issue] | None = None,
-                 **params: object) -> None:
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        field: str | None = None,
+        issues: list[Issue] | None = None,
+        **params: object,
+    ) -> None:
         if issues is None:
             issues = [Issue(self.field if field is None else field, message, params)]
         self.issues = list(issues)

@@ -1,4 +1,5 @@
 """Ranking, the award walk and the shortlist (docs/domain.md 5)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -7,7 +8,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-__all__ = ["Candidate", "Outcome", "Turn", "award_walk", "rank", "rank_by_lot", "shortlist", "walk_turns"]
+__all__ = [
+    "Candidate",
+    "Outcome",
+    "Turn",
+    "award_walk",
+    "rank",
+    "rank_by_lot",
+    "shortlist",
+    "walk_turns",
+]
 
 AwardRule = Literal["strict", "fill"]
 
@@ -16,7 +26,8 @@ AwardRule = Literal["strict", "fill"]
 class Candidate:
     """A passing application. `number` is its reference number; `lot` None for a call without lots.
 
-    `tie_break_score` is its final score in the grid's tie-break section (None if the grid has none).
+    `tie_break_score` is its final score in the grid's tie-break section (None if the grid has
+    none).
     """
 
     ref: str
@@ -67,14 +78,16 @@ class Turn:
     """What the walk found when it came to one application: its outcome and why.
 
     `why` is "fits" (awarded), "above_max" (request above the maximum grant, or not positive),
-    "does_not_fit" (the budget left, `remaining`, is less than the request) or "after_stop" (a strict
-    walk had stopped at `stop_rank`, the first that did not fit, with `remaining` left then).
+    "does_not_fit" (the budget left, `remaining`, is less than the request) or "after_stop" (a
+    strict walk had stopped at `stop_rank`, the first that did not fit, with `remaining` left then).
     `reserve_full`: not selected because the reserve list already held its length.
     """
 
     outcome: Outcome
     why: Literal["fits", "above_max", "does_not_fit", "after_stop"]
-    remaining: Decimal  # the lot's budget left when the walk came to it (after_stop: when it stopped)
+    remaining: (
+        Decimal  # the lot's budget left when the walk came to it (after_stop: when it stopped)
+    )
     stop_rank: int | None = None
     reserve_full: bool = False
 
@@ -86,20 +99,27 @@ def walk_turns(
     reserve_list_length: int | None,
     max_grant: Decimal,
 ) -> list[Turn]:
-    """The award walk (see `award_walk`), one Turn per candidate in rank order, with the reason of each outcome."""
+    """The award walk (see `award_walk`), one Turn per candidate in rank order, with the reason of
+    each outcome."""
     if rule not in ("strict", "fill"):
         raise ValueError(f"unknown award rule {rule!r}")
     remaining = lot_budget
-    stop: tuple[int, Decimal] | None = None  # strict: where the walk stopped, and the budget left then
+    stop: tuple[int, Decimal] | None = (
+        None  # strict: where the walk stopped, and the budget left then
+    )
     reserves = 0
     turns = []
     for position, c in enumerate(ranked, start=1):
         if c.requested_grant > max_grant or c.requested_grant <= 0:
-            turns.append(Turn(Outcome(c.ref, position, "not_selected", None), "above_max", remaining))
+            turns.append(
+                Turn(Outcome(c.ref, position, "not_selected", None), "above_max", remaining)
+            )
             continue
         if stop is None and c.requested_grant <= remaining:
             remaining -= c.requested_grant
-            turns.append(Turn(Outcome(c.ref, position, "awarded", c.requested_grant), "fits", remaining))
+            turns.append(
+                Turn(Outcome(c.ref, position, "awarded", c.requested_grant), "fits", remaining)
+            )
             continue
         if stop is not None:
             why, left, stop_rank = "after_stop", stop[1], stop[0]
@@ -111,8 +131,15 @@ def walk_turns(
             reserves += 1
             turns.append(Turn(Outcome(c.ref, position, "reserve", None), why, left, stop_rank))
         else:
-            turns.append(Turn(Outcome(c.ref, position, "not_selected", None), why, left, stop_rank,
-                              reserve_full=True))
+            turns.append(
+                Turn(
+                    Outcome(c.ref, position, "not_selected", None),
+                    why,
+                    left,
+                    stop_rank,
+                    reserve_full=True,
+                )
+            )
     return turns
 
 
@@ -133,7 +160,10 @@ def award_walk(
     override): it is not_selected, does not go on the reserve list, and does not stop a strict
     walk, since the reason is not the lot's budget. So is a request of zero or less.
     """
-    return [turn.outcome for turn in walk_turns(ranked, lot_budget, rule, reserve_list_length, max_grant)]
+    return [
+        turn.outcome
+        for turn in walk_turns(ranked, lot_budget, rule, reserve_list_length, max_grant)
+    ]
 
 
 def shortlist(ranked: Sequence[Candidate], lot_budget: Decimal, ratio: Decimal) -> set[str]:

@@ -2,20 +2,23 @@
 
 A call's loads drift apart: assignments made by hand, evaluators added to the pool late, conflicts
 declared. Rebalancing moves assignments that nobody has started from the busiest evaluators to the
-least busy, so that the loads (live assignments per evaluator) differ by at most 1 where the rules allow.
+least busy, so that the loads (live assignments per evaluator) differ by at most 1 where the rules
+allow.
 
 Every rule of assignment still holds after a move: never an evaluator of the lead's or a partner's
-organisation, never one who declared a conflict with the application (or whose assignment to it ended),
-never the same evaluator twice on one application; every application keeps its number of evaluators;
-started assignments (declared, drafted or submitted) never move.
+organisation, never one who declared a conflict with the application (or whose assignment to it
+ended), never the same evaluator twice on one application; every application keeps its number of
+evaluators; started assignments (declared, drafted or submitted) never move.
 
-The loads the rules allow form an M-convex set (the degree vectors of a bipartite b-matching, shifted by
-the loads that cannot move), so the balance is reached by exchanges: while some evaluator can hand one
-unit of load, through a chain of moves, to one carrying at least 2 less, do it (each exchange lowers the
-sum of squared loads, so this ends). When no such chain is left the loads are "decreasingly minimal",
-which minimises the largest load and maximises the smallest at once (Frank and Murota, 2022): the spread
-reached is the smallest the rules allow, whether or not it is 1. Shortest chains keep the moves few.
+The loads the rules allow form an M-convex set (the degree vectors of a bipartite b-matching,
+shifted by the loads that cannot move), so the balance is reached by exchanges: while some evaluator
+can hand one unit of load, through a chain of moves, to one carrying at least 2 less, do it (each
+exchange lowers the sum of squared loads, so this ends). When no such chain is left the loads are
+"decreasingly minimal", which minimises the largest load and maximises the smallest at once (Frank
+and Murota, 2022): the spread reached is the smallest the rules allow, whether or not it is 1.
+Shortest chains keep the moves few.
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -87,7 +90,9 @@ class Rebalance:
         return max(self.before.values(), default=0)
 
 
-def _loads(evaluators: Iterable[int], holders: dict[int, int], slots: Iterable[Slot]) -> dict[int, int]:
+def _loads(
+    evaluators: Iterable[int], holders: dict[int, int], slots: Iterable[Slot]
+) -> dict[int, int]:
     loads = dict.fromkeys(evaluators, 0)
     for slot in slots:
         holder = holders[slot.id]
@@ -96,14 +101,18 @@ def _loads(evaluators: Iterable[int], holders: dict[int, int], slots: Iterable[S
     return loads
 
 
-def rebalance(applications: list[App], evaluators: list[Ev], slots: list[Slot],
-              conflicts: AbstractSet[tuple[int, int]] = frozenset()) -> Rebalance:
+def rebalance(
+    applications: list[App],
+    evaluators: list[Ev],
+    slots: list[Slot],
+    conflicts: AbstractSet[tuple[int, int]] = frozenset(),
+) -> Rebalance:
     """The moves that bring the evaluators' loads as close together as the rules allow.
 
-    `evaluators`: the call's pool, whose loads are balanced (a slot of an evaluator outside it counts for
-    nobody and never moves); `slots`: every live assignment of the call; `conflicts`: (application,
-    evaluator) pairs never to be assigned (declared conflicts, ended assignments). A movable slot's
-    application must be among `applications`.
+    `evaluators`: the call's pool, whose loads are balanced (a slot of an evaluator outside it
+    counts for nobody and never moves); `slots`: every live assignment of the call; `conflicts`:
+    (application, evaluator) pairs never to be assigned (declared conflicts, ended assignments). A
+    movable slot's application must be among `applications`.
     """
     apps = {app.id: app for app in applications}
     pool = {ev.id: ev for ev in evaluators}
@@ -122,12 +131,15 @@ def rebalance(applications: list[App], evaluators: list[Ev], slots: list[Slot],
 
     def allowed(app_id: int, ev_id: int) -> bool:
         organisation = pool[ev_id].organisation
-        return ((app_id, ev_id) not in conflicts and ev_id not in on[app_id]
-                and (organisation is None or organisation not in apps[app_id].organisations))
+        return (
+            (app_id, ev_id) not in conflicts
+            and ev_id not in on[app_id]
+            and (organisation is None or organisation not in apps[app_id].organisations)
+        )
 
     def chain(source: int) -> list[tuple[Slot, int]] | None:
-        """The shortest chain of moves handing one unit of load from `source` to an evaluator carrying at
-        least 2 less (each evaluator on it gives one slot and takes one), or None."""
+        """The shortest chain of moves handing one unit of load from `source` to an evaluator
+        carrying at least 2 less (each evaluator on it gives one slot and takes one), or None."""
         came: dict[int, tuple[int, Slot] | None] = {source: None}
         queue = deque([source])
         held: dict[int, list[Slot]] = {}
@@ -158,7 +170,10 @@ def rebalance(applications: list[App], evaluators: list[Ev], slots: list[Slot],
                 break
         else:
             break
-        for slot, taker in path:  # valid together: each evaluator on the chain gives one and takes one slot
+        for (
+            slot,
+            taker,
+        ) in path:  # valid together: each evaluator on the chain gives one and takes one slot
             on[slot.application].discard(holders[slot.id])
             on[slot.application].add(taker)
             holders[slot.id] = taker
@@ -168,8 +183,9 @@ def rebalance(applications: list[App], evaluators: list[Ev], slots: list[Slot],
 
 
 def _moves(movable: list[Slot], holders: dict[int, int]) -> tuple[Move, ...]:
-    """Per application, the fewest moves from the first holders to the last: each evaluator who left it
-    hands one of its slots to one who joined it (so no evaluator is ever on it twice, even between moves)."""
+    """Per application, the fewest moves from the first holders to the last: each evaluator who left
+    it hands one of its slots to one who joined it (so no evaluator is ever on it twice, even
+    between moves)."""
     by_app: dict[int, list[Slot]] = {}
     for slot in movable:
         by_app.setdefault(slot.application, []).append(slot)
@@ -177,7 +193,12 @@ def _moves(movable: list[Slot], holders: dict[int, int]) -> tuple[Move, ...]:
     for app_id, app_slots in sorted(by_app.items()):
         first = {slot.evaluator for slot in app_slots}
         last = {holders[slot.id] for slot in app_slots}
-        leaving = sorted((slot for slot in app_slots if slot.evaluator not in last), key=lambda s: s.id)
+        leaving = sorted(
+            (slot for slot in app_slots if slot.evaluator not in last), key=lambda s: s.id
+        )
         joining = sorted(last - first)
-        moves += [Move(slot.id, app_id, slot.evaluator, target) for slot, target in zip(leaving, joining, strict=True)]
+        moves += [
+            Move(slot.id, app_id, slot.evaluator, target)
+            for slot, target in zip(leaving, joining, strict=True)
+        ]
     return tuple(moves)

@@ -1,4 +1,5 @@
 """Evaluation grids, scores and the final score (docs/domain.md 4)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -7,9 +8,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 __all__ = [
-    "MAX_SCORE", "MIN_SCORE", "Criterion", "FinalScore", "Grid", "Section",
-    "default_discrepancy_threshold", "display", "evaluation_total", "failed_thresholds",
-    "final_scores", "passes", "section_scores",
+    "MAX_SCORE",
+    "MIN_SCORE",
+    "Criterion",
+    "FinalScore",
+    "Grid",
+    "Section",
+    "default_discrepancy_threshold",
+    "display",
+    "evaluation_total",
+    "failed_thresholds",
+    "final_scores",
+    "passes",
+    "section_scores",
 ]
 
 MIN_SCORE = 1
@@ -100,8 +111,10 @@ def section_scores(grid: Grid, scores: Scores) -> dict[str, Decimal]:
             if isinstance(score, bool) or not isinstance(score, int):
                 raise ValueError(f"criterion {criterion.code}: score must be a whole number")
             if not MIN_SCORE <= score <= MAX_SCORE:
-                raise ValueError(f"criterion {criterion.code}: score {score} is not within"
-                                 f" {MIN_SCORE}..{MAX_SCORE}")
+                raise ValueError(
+                    f"criterion {criterion.code}: score {score} is not within"
+                    f" {MIN_SCORE}..{MAX_SCORE}"
+                )
             subtotal += score * criterion.weight
         result[section.code] = Decimal(subtotal)
     return result
@@ -135,8 +148,9 @@ def final_scores(
     totals = tuple(sum(s.values(), Decimal(0)) for s in per_evaluation)
     if extra_evaluator:
         if len(totals) < 3:
-            raise ValueError("an extra evaluator was assigned but fewer than three evaluations"
-                             " are given")
+            raise ValueError(
+                "an extra evaluator was assigned but fewer than three evaluations are given"
+            )
         used = _closest_pair(totals)
     elif max(totals) - min(totals) > discrepancy_threshold:
         return FinalScore(totals=totals, total=None, needs_extra_evaluator=True)
@@ -166,8 +180,11 @@ def failed_thresholds(grid: Grid, final: FinalScore) -> list[str]:
     if final.total is None:
         raise ValueError("no final score yet: an extra evaluation is needed")
     failed = ["total"] if final.total < grid.pass_threshold else []
-    failed += [s.code for s in grid.sections
-               if s.threshold is not None and final.sections[s.code] < s.threshold]
+    failed += [
+        s.code
+        for s in grid.sections
+        if s.threshold is not None and final.sections[s.code] < s.threshold
+    ]
     return failed
 
 

@@ -1,15 +1,32 @@
-"""Status machines of calls and application stages (docs/domain.md 2 and 3): the statuses, their groups and the
-transitions, declared once here in terms of the enums; models, services, pages and reports use these groups."""
+"""Status machines of calls and application stages (docs/domain.md 2 and 3): the statuses, their
+groups and the transitions, declared once here in terms of the enums; models, services, pages and
+reports use these groups."""
+
 from __future__ import annotations
 
 import enum
 
 __all__ = [
-    "CALL_TRANSITIONS", "STAGE_TRANSITIONS", "CallStatus", "InvalidTransition", "StageStatus",
-    "AWARD_DECISIONS", "SHORTLIST_DECISIONS", "DECIDED", "CHOSEN", "UNDECIDED", "SCORED", "IN_EVALUATION",
-    "RANKABLE", "NOT_FUNDED", "ADVERSE",
-    "allowed_call_transitions", "allowed_stage_transitions", "in_order",
-    "check_call_transition", "check_stage_transition",
+    "CALL_TRANSITIONS",
+    "STAGE_TRANSITIONS",
+    "CallStatus",
+    "InvalidTransition",
+    "StageStatus",
+    "AWARD_DECISIONS",
+    "SHORTLIST_DECISIONS",
+    "DECIDED",
+    "CHOSEN",
+    "UNDECIDED",
+    "SCORED",
+    "IN_EVALUATION",
+    "RANKABLE",
+    "NOT_FUNDED",
+    "ADVERSE",
+    "allowed_call_transitions",
+    "allowed_stage_transitions",
+    "in_order",
+    "check_call_transition",
+    "check_stage_transition",
 ]
 
 
@@ -48,11 +65,14 @@ RANKABLE = DECIDED | {S.admissible, S.evaluated}  # what a ranking places (or wa
 # the outcomes that end a stage unfunded, in the order the evaluation report lists them
 NOT_FUNDED = (S.inadmissible, S.below_threshold, S.not_shortlisted, S.not_selected, S.withdrawn)
 # the decisions a letter tells with the way to complain
-ADVERSE = frozenset({S.reserve, S.not_selected, S.below_threshold, S.inadmissible, S.not_shortlisted})
+ADVERSE = frozenset(
+    {S.reserve, S.not_selected, S.below_threshold, S.inadmissible, S.not_shortlisted}
+)
 
 
 def in_order(group) -> tuple:
-    """A group's statuses in the order the enum declares them (a frozenset's own order varies by run)."""
+    """A group's statuses in the order the enum declares them (a frozenset's own order varies by
+    run)."""
     return tuple(status for status in type(next(iter(group))) if status in group) if group else ()
 
 
@@ -73,17 +93,21 @@ CALL_TRANSITIONS: dict[CallStatus, frozenset[CallStatus]] = {
     C.closed: frozenset(),
 }
 
-# Withdrawal is allowed from every state but inadmissible and the terminal ones. Whether the applicant may still
+# Withdrawal is allowed from every state but inadmissible and the terminal ones. Whether the
+# applicant may still
 # withdraw (only until the call's decision is final) or only staff may record it (an awarded
 # project withdrawing after the decision) is a permission, checked by the caller.
 # below_threshold and withdrawn are terminal. Award and shortlist decisions can be moved by staff
-# overrides (with a justification, kept by the caller's audit log). The admissibility check's outcome
-# (admissible or inadmissible) may be changed by staff while the check may still change: no evaluator
+# overrides (with a justification, kept by the caller's audit log). The admissibility check's
+# outcome
+# (admissible or inadmissible) may be changed by staff while the check may still change: no
+# evaluator
 # assigned and the call's decisions not final (a condition the caller checks, grants.admissibility).
 # Nothing else leads out of inadmissible: once the check is locked it is final.
 STAGE_TRANSITIONS: dict[StageStatus, frozenset[StageStatus]] = {
     S.draft: frozenset({S.submitted, S.withdrawn}),
-    # submitted -> draft: the lead reopens it to correct it before the deadline, while no check has started
+    # submitted -> draft: the lead reopens it to correct it before the deadline, while no check has
+    # started
     S.submitted: frozenset({S.draft, S.admissible, S.inadmissible, S.withdrawn}),
     S.admissible: frozenset({S.inadmissible, S.evaluated, S.below_threshold, S.withdrawn}),
     S.evaluated: DECIDED | {S.withdrawn},
@@ -103,7 +127,8 @@ def _value(status: str | enum.Enum) -> str:
 
 
 def _as(kind: type[enum.Enum], status: str | enum.Enum) -> enum.Enum | None:
-    """The member of `kind` a status names (a value, or a member of any enum with the same values)."""
+    """The member of `kind` a status names (a value, or a member of any enum with the same
+    values)."""
     try:
         return kind(_value(status))
     except ValueError:

@@ -1,1 +1,2 @@
-"""Settings staff keep for the whole installation: the contracting authority's letterhead and signatory."""
+"""Settings staff keep for the whole installation: the contracting authority's letterhead and
+signatory."""

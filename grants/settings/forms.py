@@ -1,4 +1,5 @@
 """The letter settings form (input only; grants.settings.services checks the logo and saves)."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -33,5 +34,14 @@ class LetterSettingsForm(FlaskForm):
     complaints_address = _text(_l("Address for complaints"), required=False, limit=1000, area=True)
     save = SubmitField(_l("Save the letter settings"))
 
-    TEXT_FIELDS = ("name_en", "name_tr", "address", "signatory_name", "signatory_title_en", "signatory_title_tr",
-                   "complaints_body_en", "complaints_body_tr", "complaints_address")
+    TEXT_FIELDS = (
+        "name_en",
+        "name_tr",
+        "address",
+        "signatory_name",
+        "signatory_title_en",
+        "signatory_title_tr",
+        "complaints_body_en",
+        "complaints_body_tr",
+        "complaints_address",
+    )

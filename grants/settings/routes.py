@@ -1,4 +1,6 @@
-"""Staff page for the letter settings: the authority's name, address and logo, the signatory, complaints."""
+"""Staff page for the letter settings: the authority's name, address and logo, the signatory,
+complaints."""
+
 from __future__ import annotations
 
 import io
@@ -23,15 +25,30 @@ def letters():
     if form.validate_on_submit():
         with refusals(form) as outcome:  # a logo too large, or not an image
             logo = services.read_logo(form.logo.data) if form.logo.data else None
-            services.save({name: form[name].data for name in form.TEXT_FIELDS}, logo, form.remove_logo.data,
-                          current_user.id)
+            services.save(
+                {name: form[name].data for name in form.TEXT_FIELDS},
+                logo,
+                form.remove_logo.data,
+                current_user.id,
+            )
         if outcome.ok:
-            flash(_("The letter settings were saved. Letters issued from now on use them; letters already "
-                    "issued keep what they said."), "success")
+            flash(
+                _(
+                    "The letter settings were saved. Letters issued from now on use them; letters "
+                    "already "
+                    "issued keep what they said."
+                ),
+                "success",
+            )
             return redirect(url_for(".letters"))
     row = services.authority()
-    return render_template("settings/letters.html", form=form, row=row, missing=services.missing(row),
-                           limit=services.logo_limit()), 400 if form.is_submitted() else 200
+    return render_template(
+        "settings/letters.html",
+        form=form,
+        row=row,
+        missing=services.missing(row),
+        limit=services.logo_limit(),
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.get("/letters/logo")

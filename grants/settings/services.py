@@ -4,6 +4,7 @@ One row (id 1). Every letter issued keeps a copy of what these settings said the
 so changing them later never changes a letter already sent. A logo is stored under a new random
 name each time and never deleted, since the letters issued with it still show it.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,8 +22,18 @@ from reports.letters import Letterhead
 
 LOGO_TYPES = ("image/png", "image/jpeg")
 LOGO_MAX_BYTES = 1024 * 1024
-FIELDS = ("name_en", "name_tr", "address", "signatory_name", "signatory_title_en", "signatory_title_tr",
-          "complaints_body_en", "complaints_body_tr", "complaints_address", "logo_file")
+FIELDS = (
+    "name_en",
+    "name_tr",
+    "address",
+    "signatory_name",
+    "signatory_title_en",
+    "signatory_title_tr",
+    "complaints_body_en",
+    "complaints_body_tr",
+    "complaints_address",
+    "logo_file",
+)
 # what a letter cannot go without, named as the settings page names it
 REQUIRED = {
     "name_en": _l("Name of the contracting authority, in English"),
@@ -39,9 +50,14 @@ def authority() -> Authority | None:
 
 
 def missing(row: Authority | None = None) -> list[str]:
-    """The names of the settings a letter needs that are not given yet (all of them before the first save)."""
+    """The names of the settings a letter needs that are not given yet (all of them before the first
+    save)."""
     row = row if row is not None else authority()
-    return [str(label) for name, label in REQUIRED.items() if row is None or not getattr(row, name).strip()]
+    return [
+        str(label)
+        for name, label in REQUIRED.items()
+        if row is None or not getattr(row, name).strip()
+    ]
 
 
 def letterhead(row: Authority | None = None) -> Letterhead:
@@ -50,18 +66,24 @@ def letterhead(row: Authority | None = None) -> Letterhead:
     if row is None:
         return Letterhead()
     return Letterhead(
-        name={"en": row.name_en, "tr": row.name_tr}, address=row.address, logo_file=row.logo_file,
-        logo_type=row.logo_type, signatory_name=row.signatory_name,
+        name={"en": row.name_en, "tr": row.name_tr},
+        address=row.address,
+        logo_file=row.logo_file,
+        logo_type=row.logo_type,
+        signatory_name=row.signatory_name,
         signatory_title={"en": row.signatory_title_en, "tr": row.signatory_title_tr},
         complaints_body={"en": row.complaints_body_en, "tr": row.complaints_body_tr},
-        complaints_address=row.complaints_address)
+        complaints_address=row.complaints_address,
+    )
 
 
 def _row() -> Authority:
     row = authority()
     if row is None:
         try:
-            with db.session.begin_nested():  # two first saves at once: the second finds the first's row
+            with (
+                db.session.begin_nested()
+            ):  # two first saves at once: the second finds the first's row
                 db.session.add(Authority(id=1))
         except IntegrityError:
             pass
@@ -88,7 +110,13 @@ def save(values: dict[str, str], logo: bytes | None, remove_logo: bool, user_id:
         row.logo_file, row.logo_type = None, None
     row.updated_by_id = user_id
     db.session.flush()
-    record("settings.letters_changed", row, before=before, after=snapshot(row, list(FIELDS)), user_id=user_id)
+    record(
+        "settings.letters_changed",
+        row,
+        before=before,
+        after=snapshot(row, list(FIELDS)),
+        user_id=user_id,
+    )
     return row
 
 
@@ -120,5 +148,3 @@ def _checked(check):
         return check()
     except storage.UploadRefused as refused:
         raise LogoRefused(refused.message, **refused.params) from None
-
-

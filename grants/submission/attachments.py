@@ -1,8 +1,10 @@
-"""Attachment use cases: upload (declaration, partnership statements, annexes), delete; the stored file.
+"""Attachment use cases: upload (declaration, partnership statements, annexes), delete; the stored
+file.
 
 The file is written when the upload is accepted; a replaced or deleted file is removed only
 after the request's commit (a deferred job), so a rolled-back request never loses a file.
 """
+
 from __future__ import annotations
 
 from flask import current_app
@@ -22,10 +24,17 @@ FIELDS = ["kind", "organisation_id", "original_name", "content_type", "size"]
 
 def slots(application: Application) -> list[tuple[str, str]]:
     """The documents that can be uploaded: (choice value, label) for the form's select."""
-    return ([(DECLARATION, _("Signed declaration of the lead applicant (PDF)"))]
-            + [(f"{STATEMENT}{p.organisation_id}", _("Partnership statement of %(name)s (PDF)",
-                                                     name=p.organisation.name)) for p in application.partners]
-            + [(ANNEX, _("Other annex (PDF, PNG, JPEG, DOCX, XLSX or ODT)"))])
+    return (
+        [(DECLARATION, _("Signed declaration of the lead applicant (PDF)"))]
+        + [
+            (
+                f"{STATEMENT}{p.organisation_id}",
+                _("Partnership statement of %(name)s (PDF)", name=p.organisation.name),
+            )
+            for p in application.partners
+        ]
+        + [(ANNEX, _("Other annex (PDF, PNG, JPEG, DOCX, XLSX or ODT)"))]
+    )
 
 
 def _slot(application: Application, value: str) -> tuple[AttachmentKind, int | None]:
@@ -45,32 +54,49 @@ def _upload_dir() -> str:
 
 
 def upload(application: Application, slot: str, file: FileStorage, user: User) -> Attachment:
-    """Store the file if its content is accepted (storage.UploadRefused otherwise); a new declaration
-    or statement replaces the previous one."""
+    """Store the file if its content is accepted (storage.UploadRefused otherwise); a new
+    declaration or statement replaces the previous one."""
     kind, org_id = _slot(application, slot)
     data = storage.read_limited(file.stream, current_app.config["UPLOAD_MAX_BYTES"])
-    content_type = storage.check_content(data, storage.ALL_TYPES if kind is AttachmentKind.annex else PDF_ONLY)
+    content_type = storage.check_content(
+        data, storage.ALL_TYPES if kind is AttachmentKind.annex else PDF_ONLY
+    )
     if kind is not AttachmentKind.annex:
-        for old in [a for a in application.attachments if a.kind is kind and a.organisation_id == org_id]:
+        for old in [
+            a for a in application.attachments if a.kind is kind and a.organisation_id == org_id
+        ]:
             _remove(application, old, "attachment.replaced")
-    attachment = Attachment(kind=kind, organisation_id=org_id, original_name=storage.display_name(file.filename),
-                            stored_name=storage.save(data, _upload_dir()), content_type=content_type,
-                            size=len(data), uploaded_by_id=user.id)
+    attachment = Attachment(
+        kind=kind,
+        organisation_id=org_id,
+        original_name=storage.display_name(file.filename),
+        stored_name=storage.save(data, _upload_dir()),
+        content_type=content_type,
+        size=len(data),
+        uploaded_by_id=user.id,
+    )
     application.attachments.append(attachment)
     db.session.flush()
-    record("attachment.uploaded", attachment, after={"application_id": application.id,
-                                                      **{f: getattr(attachment, f) for f in FIELDS}})
+    record(
+        "attachment.uploaded",
+        attachment,
+        after={"application_id": application.id, **{f: getattr(attachment, f) for f in FIELDS}},
+    )
     return attachment
 
 
 def delete(application: Application, attachment: Attachment) -> None:
-    """Delete one of the application's attachments (grants.submission.access.attachment_to_delete)."""
+    """Delete one of the application's attachments
+    (grants.submission.access.attachment_to_delete)."""
     _remove(application, attachment, "attachment.deleted")
 
 
 def _remove(application: Application, attachment: Attachment, action: str) -> None:
-    record(action, attachment, before={"application_id": application.id,
-                                       **{f: getattr(attachment, f) for f in FIELDS}})
+    record(
+        action,
+        attachment,
+        before={"application_id": application.id, **{f: getattr(attachment, f) for f in FIELDS}},
+    )
     application.attachments.remove(attachment)
     db.session.flush()
     defer(storage.remove, _upload_dir(), attachment.stored_name)

@@ -1,10 +1,12 @@
-"""Submission as the reader sees it: the blockers (the sentence in their language and the page that fixes it), and
-the submission's part of the application pages (SubmissionView).
+"""Submission as the reader sees it: the blockers (the sentence in their language and the page that
+fixes it), and the submission's part of the application pages (SubmissionView).
 
-The application pages (applications.show, the locked page of grants.applications.access) are the applications
-package's, which imports nothing of submission: their templates ask `submission_view(...)`, a template global
-that submission's blueprint registers (grants/submission/routes.py).
+The application pages (applications.show, the locked page of grants.applications.access) are the
+applications package's, which imports nothing of submission: their templates ask
+`submission_view(...)`, a template global that submission's blueprint registers
+(grants/submission/routes.py).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -25,12 +27,17 @@ from grants.submission.services import may_withdraw, receipt_for
 from grants.submission.versions import is_reopened
 from reports.receipt import Receipt
 
-FIXES = {"project": "applications.project", "budget": "applications.budget",  # where each blocker is fixed
-         "partnership": "partners.partnership", "attachments": "submission.attachments"}
+FIXES = {
+    "project": "applications.project",
+    "budget": "applications.budget",  # where each blocker is fixed
+    "partnership": "partners.partnership",
+    "attachments": "submission.attachments",
+}
 
 
 def blocker_text(blocker: Blocker, application: Application, totals: BudgetTotals) -> str:
-    """The blocker in the reader's language; eligibility and money problems read as on their own pages."""
+    """The blocker in the reader's language; eligibility and money problems read as on their own
+    pages."""
     call = application.call
     if blocker.problem is not None and blocker.fix == "budget":
         return problem_message(blocker.problem, totals, call.budget_limits())
@@ -38,7 +45,10 @@ def blocker_text(blocker: Blocker, application: Application, totals: BudgetTotal
         names = {str(application.lead_id): application.lead.name}
         names |= {str(p.organisation_id): p.organisation.name for p in application.partners}
         return describe(blocker.problem, names)
-    params = {k: local_time(v, call.timezone) if isinstance(v, datetime) else v for k, v in blocker.params.items()}
+    params = {
+        k: local_time(v, call.timezone) if isinstance(v, datetime) else v
+        for k, v in blocker.params.items()
+    }
     return _(blocker.message, **params)
 
 
@@ -51,16 +61,22 @@ def fix_url(fix: str, application: Application, anchor: str = "") -> str:
 
 
 class SubmissionView(NamedTuple):
-    """What the application pages show of the submission: the lead's reopen and withdraw links, and for staff
-    the last submitted version while the lead corrects a reopened application (None otherwise)."""
+    """What the application pages show of the submission: the lead's reopen and withdraw links, and
+    for staff the last submitted version while the lead corrects a reopened application (None
+    otherwise)."""
 
     reopenable: bool
     withdrawable: bool
     version: Receipt | None
 
 
-def submission_view(application: Application, lead_view: bool = False, staff_view: bool = False) -> SubmissionView:
-    return SubmissionView(reopenable=lead_view and may_reopen(application),
-                          withdrawable=lead_view and may_withdraw(application),
-                          version=receipt_for(application) if staff_view and is_reopened(current_stage(application))
-                          else None)
+def submission_view(
+    application: Application, lead_view: bool = False, staff_view: bool = False
+) -> SubmissionView:
+    return SubmissionView(
+        reopenable=lead_view and may_reopen(application),
+        withdrawable=lead_view and may_withdraw(application),
+        version=receipt_for(application)
+        if staff_view and is_reopened(current_stage(application))
+        else None,
+    )

@@ -5,10 +5,12 @@ confirmations stay valid unless what they confirmed changes; staff still see the
 version (grants.submission.versions). It counts only if submitted again before the stage's
 deadline. Refused after the deadline, after withdrawal, once the staff's check has started, and
 for a stage already reopened. The claim is one conditional UPDATE (status still submitted and the
-deadline still ahead), so a double click or a race with a staff decision or the deadline reopens once.
-Reopening clears submitted_at: every list, count, check, ranking, letter and export that reads submitted
-stages leaves it out, as not submitted; the last submission's time and content stay in submitted_version.
+deadline still ahead), so a double click or a race with a staff decision or the deadline reopens
+once. Reopening clears submitted_at: every list, count, check, ranking, letter and export that reads
+submitted stages leaves it out, as not submitted; the last submission's time and content stay in
+submitted_version.
 """
+
 from __future__ import annotations
 
 import enum
@@ -39,12 +41,19 @@ class Refusal(enum.Enum):
 
 
 MESSAGES = {
-    Refusal.not_submitted: N_("This application has not been submitted: there is nothing to reopen."),
-    Refusal.already_reopened: N_("This application is already reopened: correct it and submit it again "
-                                 "before the deadline."),
+    Refusal.not_submitted: N_(
+        "This application has not been submitted: there is nothing to reopen."
+    ),
+    Refusal.already_reopened: N_(
+        "This application is already reopened: correct it and submit it again before the deadline."
+    ),
     Refusal.withdrawn: N_("This application was withdrawn: it can no longer be reopened."),
-    Refusal.checked: N_("Programme staff have started checking this application: it can no longer be reopened."),
-    Refusal.deadline: N_("The deadline has passed: a submitted application can no longer be reopened."),
+    Refusal.checked: N_(
+        "Programme staff have started checking this application: it can no longer be reopened."
+    ),
+    Refusal.deadline: N_(
+        "The deadline has passed: a submitted application can no longer be reopened."
+    ),
 }
 
 
@@ -68,7 +77,9 @@ def refusal(application: Application, now: Callable[[], datetime] = clock.now) -
     if stage.status is not StageStatus.submitted:
         return Refusal.checked
     call = application.call
-    if not services.accepts_submissions(call, stage) or now() >= call.submission_deadline(stage.stage):
+    if not services.accepts_submissions(call, stage) or now() >= call.submission_deadline(
+        stage.stage
+    ):
         return Refusal.deadline
     return None
 
@@ -77,7 +88,9 @@ def may_reopen(application: Application) -> bool:
     return refusal(application) is None
 
 
-def reopen(application: Application, *, now: Callable[[], datetime] = clock.now) -> ApplicationStage:
+def reopen(
+    application: Application, *, now: Callable[[], datetime] = clock.now
+) -> ApplicationStage:
     """Make the submitted stage a draft again; the lead's and partners' members are told by e-mail.
     The clock `now` is read twice: for the check, then for the conditional UPDATE."""
     found = refusal(application, now)
@@ -90,8 +103,11 @@ def reopen(application: Application, *, now: Callable[[], datetime] = clock.now)
     deadline = Call.concept_note_deadline if stage.stage is Stage.concept_note else Call.deadline
     claimed = db.session.execute(
         update(ApplicationStage)
-        .where(ApplicationStage.id == stage.id, ApplicationStage.status == StageStatus.submitted,
-               exists(select(Call.id).where(Call.id == application.call_id, deadline > at)))
+        .where(
+            ApplicationStage.id == stage.id,
+            ApplicationStage.status == StageStatus.submitted,
+            exists(select(Call.id).where(Call.id == application.call_id, deadline > at)),
+        )
         .values(status=StageStatus.draft, reopened_at=at, submitted_at=None)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -100,13 +116,31 @@ def reopen(application: Application, *, now: Callable[[], datetime] = clock.now)
         raise ReopenRefused(refusal(application, now) or Refusal.checked)
     db.session.refresh(stage)
     call = application.call
-    record("application.reopened", application, before={"status": "submitted"},
-           after={"status": "draft", "stage": stage.stage, "reference": application.reference, "reopened_at": at,
-                  "deadline": call.submission_deadline(stage.stage), "last_submitted_at": last_submitted})
+    record(
+        "application.reopened",
+        application,
+        before={"status": "submitted"},
+        after={
+            "status": "draft",
+            "stage": stage.stage,
+            "reference": application.reference,
+            "reopened_at": at,
+            "deadline": call.submission_deadline(stage.stage),
+            "last_submitted_at": last_submitted,
+        },
+    )
     link = url_for("applications.show", application_id=application.id, _external=True)
-    subject = _l("Application %(reference)s reopened: submit it again before the deadline",
-                 reference=application.reference)
-    services.notify(application, [application.lead_id, *(p.organisation_id for p in application.partners)],
-                    subject, "email/submission_reopened.txt", link, stage=stage,
-                    deadline=call.submission_deadline(stage.stage))
+    subject = _l(
+        "Application %(reference)s reopened: submit it again before the deadline",
+        reference=application.reference,
+    )
+    services.notify(
+        application,
+        [application.lead_id, *(p.organisation_id for p in application.partners)],
+        subject,
+        "email/submission_reopened.txt",
+        link,
+        stage=stage,
+        deadline=call.submission_deadline(stage.stage),
+    )
     return stage

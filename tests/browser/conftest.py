@@ -3,6 +3,7 @@
 The live app has its own engine on the same database as the rest of the suite (a SQLite file
 when DATABASE_URL is not set); every table is emptied after each journey.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,13 +19,23 @@ from grants.extensions import db as _db
 from tests.conftest import REQUIRE_SERVICES
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
 def live_app(app, tmp_path_factory):
-    uri = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite'}"
+    uri = (
+        os.environ.get("DATABASE_URL")
+        or f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite'}"
+    )
 
     class LiveConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = uri

@@ -1,5 +1,6 @@
-"""Journey: a municipality starts an application, drafts the project through a validation error without
-losing what it typed, and sees the budget totals and limits update as it types."""
+"""Journey: a municipality starts an application, drafts the project through a validation error
+without losing what it typed, and sees the budget totals and limits update as it types."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -37,10 +38,13 @@ def test_draft_project_and_budget(page, live_db):
     page.get_by_label("Line 1 – Description").fill("Project staff")
     page.get_by_label("Line 1 – Quantity").fill("12")
     page.get_by_label("Line 1 – Unit cost").fill("5000")
-    expect(page.locator("#total-direct")).to_have_text("€60,000.00")  # worked out by the server, not saved
+    expect(page.locator("#total-direct")).to_have_text(
+        "€60,000.00"
+    )  # worked out by the server, not saved
     page.get_by_label("Requested grant").fill("135000")
     expect(page.locator("#budget-problems")).to_contain_text(
-        "Requested grant €135,000.00 is above the maximum of €130,000.00 by €5,000.00.")
+        "Requested grant €135,000.00 is above the maximum of €130,000.00 by €5,000.00."
+    )
     page.get_by_role("button", name="Add a line").click()
     expect(page.get_by_text("Budget saved.")).to_be_visible()
     expect(page.get_by_label("Line 2 – Description")).to_have_value("")

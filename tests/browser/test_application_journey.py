@@ -1,6 +1,7 @@
-"""Journey: a Turkish municipality finds an EU partner, drafts a joint application, the partner confirms,
-the lead attaches the signed documents, checks and submits, and sees its reference; a late submission
-is refused by the server's clock."""
+"""Journey: a Turkish municipality finds an EU partner, drafts a joint application, the partner
+confirms, the lead attaches the signed documents, checks and submits, and sees its reference; a late
+submission is refused by the server's clock."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -16,8 +17,10 @@ from tests.factories.submission import attach
 
 pytestmark = pytest.mark.browser
 
-PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-       b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+)
 
 
 def _pdf(name: str) -> dict:
@@ -29,7 +32,9 @@ def _draft_project(page: Page) -> None:
     page.get_by_label("Project title").fill("Green twin towns")
     page.get_by_label("Acronym").fill("GTT")
     page.get_by_label("Theme").select_option("Environment")
-    page.get_by_label("Summary", exact=True).fill("Çankaya and Würzburg share their climate action plans.")
+    page.get_by_label("Summary", exact=True).fill(
+        "Çankaya and Würzburg share their climate action plans."
+    )
     page.get_by_label("Objectives").fill("Two adopted climate action plans.")
     page.get_by_label("Activities").fill("Study visits and joint workshops.")
     page.get_by_label("Expected results").fill("Plans adopted by both councils.")
@@ -45,7 +50,9 @@ def _invite_partner(page: Page) -> None:
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Stadt Würzburg").click()
     page.get_by_role("link", name="Invite as partner to my application GTT").click()
-    page.get_by_label("Role in the project").fill("Hosts the study visits and shares its climate plan.")
+    page.get_by_label("Role in the project").fill(
+        "Hosts the study visits and shares its climate plan."
+    )
     page.get_by_role("button", name="Propose as partner").click()
     expect(page.get_by_role("heading", name="Stadt Würzburg")).to_be_visible()
 
@@ -77,9 +84,15 @@ def uploads(live_app, tmp_path, monkeypatch):
 def test_a_municipality_drafts_and_submits_a_joint_application(page: Page, live_db, uploads):
     make_call(reference="TTGS-2018", title="Town Twinning 2018", themes=["Environment", "Culture"])
     lead_org = make_org("TR", name="Çankaya Belediyesi")
-    partner_org = make_org("DE", "local_authority", name="Stadt Würzburg", region="Unterfranken",
-                           seeking_partner=True, partner_themes=["Environment"],
-                           partner_description="We look for a Turkish town to share climate plans with.")
+    partner_org = make_org(
+        "DE",
+        "local_authority",
+        name="Stadt Würzburg",
+        region="Unterfranken",
+        seeking_partner=True,
+        partner_themes=["Environment"],
+        partner_description="We look for a Turkish town to share climate plans with.",
+    )
     make_user(organisation=lead_org, email="lead@cankaya.bel.tr", name="Ayşe Yılmaz")
     make_user(organisation=partner_org, email="partner@wuerzburg.de", name="Jonas Weber")
     live_db.session.commit()
@@ -93,7 +106,9 @@ def test_a_municipality_drafts_and_submits_a_joint_application(page: Page, live_
     page.get_by_role("link", name="Back to the application").click()
     page.get_by_role("link", name="Budget", exact=True).click()
     _budget(page, "140000")
-    expect(page.get_by_text("above the maximum of €130,000.00").first).to_be_visible()  # the call's cap, named
+    expect(
+        page.get_by_text("above the maximum of €130,000.00").first
+    ).to_be_visible()  # the call's cap, named
     page.get_by_label("Requested grant").fill("90000")
     page.get_by_role("button", name="Save and continue").click()
     log_out(page)
@@ -108,13 +123,19 @@ def test_a_municipality_drafts_and_submits_a_joint_application(page: Page, live_
     page.get_by_role("link", name="My applications").click()
     page.get_by_role("link", name="Green twin towns").click()
     page.get_by_role("link", name="Check and submit").click()
-    expect(page.get_by_role("alert")).to_contain_text("Upload the lead applicant's signed declaration.")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Upload the lead applicant's signed declaration."
+    )
     page.get_by_role("link", name="Upload the partnership statement of Stadt Würzburg.").click()
-    page.get_by_label("Document").select_option(label="Signed declaration of the lead applicant (PDF)")
+    page.get_by_label("Document").select_option(
+        label="Signed declaration of the lead applicant (PDF)"
+    )
     page.get_by_label("File", exact=True).set_input_files(_pdf("Beyanname Çankaya.pdf"))
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_role("status")).to_contain_text("Beyanname Çankaya.pdf was uploaded.")
-    page.get_by_label("Document").select_option(label="Partnership statement of Stadt Würzburg (PDF)")
+    page.get_by_label("Document").select_option(
+        label="Partnership statement of Stadt Würzburg (PDF)"
+    )
     page.get_by_label("File", exact=True).set_input_files(_pdf("Partnerschaftserklärung.pdf"))
     page.get_by_role("button", name="Upload").click()
 
@@ -132,7 +153,9 @@ def test_a_submission_after_the_deadline_is_refused(page: Page, live_db):
     lead_org = make_org("TR", name="Keçiören Belediyesi")
     application = make_application(call, lead=lead_org, title="Late twin towns")
     attach(application, AttachmentKind.declaration)
-    attach(application, AttachmentKind.partnership_statement, application.partners[0].organisation_id)
+    attach(
+        application, AttachmentKind.partnership_statement, application.partners[0].organisation_id
+    )
     make_user(organisation=lead_org, email="lead@kecioren.bel.tr")
     live_db.session.commit()
 
@@ -144,6 +167,8 @@ def test_a_submission_after_the_deadline_is_refused(page: Page, live_db):
     live_db.session.commit()  # the deadline passes while the page is open
     page.get_by_role("button", name="Submit the application").click()
     expect(page.get_by_role("alert")).to_contain_text("Your application was not submitted")
-    expect(page.get_by_role("alert")).to_contain_text("has passed: applications are no longer accepted")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "has passed: applications are no longer accepted"
+    )
     page.goto(f"/applications/{application.id}")
     expect(page.get_by_text("TTGS-LATE-0001")).to_have_count(0)

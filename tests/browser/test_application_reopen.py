@@ -1,5 +1,7 @@
-"""Journey: a municipality notices a mistake after submitting, reopens its application, corrects it and submits
-it again before the deadline; staff see the submitted version meanwhile, and the same reference after."""
+"""Journey: a municipality notices a mistake after submitting, reopens its application, corrects it
+and submits it again before the deadline; staff see the submitted version meanwhile, and the same
+reference after."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,12 +15,18 @@ from tests.factories.submission import attach
 pytestmark = pytest.mark.browser
 
 
-def test_the_lead_reopens_corrects_and_submits_again_while_staff_see_the_submitted_version(page: Page, live_db):
+def test_the_lead_reopens_corrects_and_submits_again_while_staff_see_the_submitted_version(
+    page: Page, live_db
+):
     call = make_call(reference="TTGS-2026", title="Town Twinning 2026", themes=["Environment"])
     lead_org = make_org("TR", name="Nilüfer Belediyesi")
-    application = make_application(call, lead=lead_org, title="Green twin towns", theme="Environment")
+    application = make_application(
+        call, lead=lead_org, title="Green twin towns", theme="Environment"
+    )
     attach(application, AttachmentKind.declaration)
-    attach(application, AttachmentKind.partnership_statement, application.partners[0].organisation_id)
+    attach(
+        application, AttachmentKind.partnership_statement, application.partners[0].organisation_id
+    )
     make_user(organisation=lead_org, email="lead@nilufer.bel.tr", name="Ayşe Yılmaz")
     make_user(organisation=application.partners[0].organisation, email="partner@esslingen.de")
     make_user("staff", email="staff@ministry.gov.tr")
@@ -29,18 +37,24 @@ def test_the_lead_reopens_corrects_and_submits_again_while_staff_see_the_submitt
     page.get_by_role("button", name="Submit the application").click()
     expect(page.get_by_role("heading", name="Application submitted")).to_be_visible()
     page.goto(f"/applications/{application.id}/project")  # an old edit link
-    expect(page.get_by_role("heading", name="This application is submitted and can no longer be changed")) \
-        .to_be_visible()
+    expect(
+        page.get_by_role(
+            "heading", name="This application is submitted and can no longer be changed"
+        )
+    ).to_be_visible()
     page.get_by_role("link", name="Reopen the application to correct it").click()
     expect(page.get_by_text("It keeps its reference number, TTGS-2026-0001.")).to_be_visible()
     page.get_by_role("button", name="Reopen the application").click()
     expect(page.get_by_role("status").filter(has_text="Submit again before")).to_contain_text(
-        "Reopened: not submitted.")
+        "Reopened: not submitted."
+    )
     page.get_by_role("link", name="Project", exact=True).click()
     page.get_by_label("Project title").fill("Green twin towns, corrected")
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My applications").click()
-    expect(page.get_by_role("row", name="Green twin towns, corrected")).to_contain_text("Reopened: not submitted")
+    expect(page.get_by_role("row", name="Green twin towns, corrected")).to_contain_text(
+        "Reopened: not submitted"
+    )
     log_out(page)
 
     log_in(page, "staff@ministry.gov.tr")
@@ -54,7 +68,8 @@ def test_the_lead_reopens_corrects_and_submits_again_while_staff_see_the_submitt
     expect(page.get_by_text("Shown: the version submitted on")).to_be_visible()
     log_out(page)
 
-    # the title is on what the partner confirmed: its confirmation is void until it confirms the corrected one
+    # the title is on what the partner confirmed: its confirmation is void until it confirms the
+    # corrected one
     log_in(page, "lead@nilufer.bel.tr")
     page.goto(f"/applications/{application.id}")
     page.get_by_role("link", name="Check and submit").click()
@@ -77,25 +92,34 @@ def test_the_lead_reopens_corrects_and_submits_again_while_staff_see_the_submitt
 
     log_in(page, "staff@ministry.gov.tr")
     page.goto(f"/staff/calls/{call.id}/applications")
-    expect(page.get_by_role("row", name="TTGS-2026-0001")).to_contain_text("Green twin towns, corrected")
+    expect(page.get_by_role("row", name="TTGS-2026-0001")).to_contain_text(
+        "Green twin towns, corrected"
+    )
 
 
 @pytest.mark.parametrize("locale", ["en", "tr"])
 def test_the_reopening_pages_fit_a_phone(page: Page, live_db, locale):
     from tests.browser.helpers import _log_in, _sideways, _widest
     from tests.factories.submission import ready_application
+
     lead_org = make_org("TR", name="Nilüfer Belediyesi")
     make_user(organisation=lead_org, email="lead@nilufer.bel.tr", locale=locale)
-    application = ready_application(lead_org, make_call(reference="TTGS-2026"),
-                                    title="Yeşil ikiz kentler: iklim eylem planlarının ortak hazırlanması")
+    application = ready_application(
+        lead_org,
+        make_call(reference="TTGS-2026"),
+        title="Yeşil ikiz kentler: iklim eylem planlarının ortak hazırlanması",
+    )
     live_db.session.commit()
     _log_in(page, "lead@nilufer.bel.tr")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/applications/{application.id}/check")
     page.locator("form[action$='/submit'] button[type=submit]").click()
     page.wait_for_url(f"**/applications/{application.id}/submitted")
-    for path in (f"/applications/{application.id}/submitted", f"/applications/{application.id}/project",
-                 f"/applications/{application.id}/reopen"):
+    for path in (
+        f"/applications/{application.id}/submitted",
+        f"/applications/{application.id}/project",
+        f"/applications/{application.id}/reopen",
+    ):
         page.goto(path)
         assert _sideways(page) <= 0, (path, _widest(page))
     page.locator("main form button[type=submit]").click()
@@ -103,4 +127,6 @@ def test_the_reopening_pages_fit_a_phone(page: Page, live_db, locale):
     for path in (f"/applications/{application.id}", "/applications"):
         page.goto(path)
         assert _sideways(page) <= 0, (path, _widest(page))
-        expect(page.locator("main")).to_contain_text("Yeniden açıldı" if locale == "tr" else "Reopened")
+        expect(page.locator("main")).to_contain_text(
+            "Yeniden açıldı" if locale == "tr" else "Reopened"
+        )

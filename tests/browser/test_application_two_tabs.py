@@ -1,6 +1,8 @@
-"""Journeys: two colleagues (or one person in two windows) on the same project or budget page. The later save
-is refused; the page keeps what was typed, shows the saved version beside it, and the user chooses. The pages
-save as the user types, and warn before leaving while something typed is not saved."""
+"""Journeys: two colleagues (or one person in two windows) on the same project or budget page. The
+later save is refused; the page keeps what was typed, shows the saved version beside it, and the
+user chooses. The pages save as the user types, and warn before leaving while something typed is not
+saved."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -61,24 +63,35 @@ def test_two_colleagues_on_the_project_page_choose_field_by_field(two_contexts, 
     expect(mehmet.get_by_role("heading", name="Your changes were not saved")).to_be_visible()
     dialogs = []
     mehmet.once("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
-    mehmet.get_by_label("Activities", exact=True).click()  # Chromium asks before leaving a page touched only
-    mehmet.get_by_role("link", name="Back to the application").click(no_wait_after=True)  # not saved yet
+    mehmet.get_by_label(
+        "Activities", exact=True
+    ).click()  # Chromium asks before leaving a page touched only
+    mehmet.get_by_role("link", name="Back to the application").click(
+        no_wait_after=True
+    )  # not saved yet
     for _wait in range(50):  # the question can come late on a busy machine
         if dialogs:
             break
         mehmet.wait_for_timeout(100)
     assert dialogs == ["beforeunload"]
-    expect(mehmet.get_by_label("Activities", exact=True)).to_have_value("Study visits, joint workshops, a youth exchange.")
+    expect(mehmet.get_by_label("Activities", exact=True)).to_have_value(
+        "Study visits, joint workshops, a youth exchange."
+    )
     expect(mehmet.get_by_label("Expected results", exact=True)).to_have_value("Two adopted plans.")
     their_results = mehmet.get_by_role("group", name="Expected results: the saved version")
     expect(their_results).to_contain_text("Two adopted plans and a shared monitoring board.")
     their_results.get_by_label("Take theirs").check()
     expect(mehmet.get_by_label("Expected results", exact=True)).to_have_value(
-        "Two adopted plans and a shared monitoring board.")
-    mehmet.get_by_role("group", name="Activities: the saved version").get_by_label("Keep mine").check()
+        "Two adopted plans and a shared monitoring board."
+    )
+    mehmet.get_by_role("group", name="Activities: the saved version").get_by_label(
+        "Keep mine"
+    ).check()
     mehmet.get_by_role("button", name="Save as draft").click()
     expect(mehmet.get_by_text("Project details saved.")).to_be_visible()
-    expect(mehmet.get_by_text("You typed something on this page that was not saved")).to_have_count(0)
+    expect(mehmet.get_by_text("You typed something on this page that was not saved")).to_have_count(
+        0
+    )
 
     saved = _stored(live_db, draft)
     assert saved.activities == "Study visits, joint workshops, a youth exchange."
@@ -95,7 +108,9 @@ def test_one_user_in_two_windows_on_the_budget_page_keeps_both_lines(two_context
     expect(tab_a.locator("#save-status")).to_contain_text("Saved at")
 
     tab_b.get_by_label("Line 2 – Quantity").fill("5")
-    expect(tab_b.locator("#save-status")).to_contain_text("Not saved: You saved this page in another tab or window at")
+    expect(tab_b.locator("#save-status")).to_contain_text(
+        "Not saved: You saved this page in another tab or window at"
+    )
     expect(tab_b.locator("#save-status")).not_to_contain_text("someone else")
     tab_b.get_by_role("button", name="Compare the versions and choose").click()
 
@@ -118,14 +133,20 @@ def test_typed_text_is_saved_as_you_go_and_leaving_early_warns(page, live_db, dr
     page.keyboard.type(" With the youth councils.")
     dialogs = []
     page.once("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
-    page.get_by_role("link", name="Back to the application").click()  # before the autosave: warned, stays
+    page.get_by_role(
+        "link", name="Back to the application"
+    ).click()  # before the autosave: warned, stays
     page.wait_for_timeout(300)
     assert dialogs == ["beforeunload"]
     expect(page.get_by_role("status")).to_contain_text("Saved at")
-    page.get_by_role("link", name="Back to the application").click()  # saved: leaves without a warning
+    page.get_by_role(
+        "link", name="Back to the application"
+    ).click()  # saved: leaves without a warning
     expect(page.get_by_role("heading", level=1)).to_have_text("Green twin towns")
     page.goto(f"/applications/{draft.id}/project")
-    expect(page.get_by_label("Summary")).to_have_value("Two towns share climate plans. With the youth councils.")
+    expect(page.get_by_label("Summary")).to_have_value(
+        "Two towns share climate plans. With the youth councils."
+    )
 
 
 def test_an_invalid_value_is_not_saved_but_kept_and_named(page, live_db, draft):
@@ -133,7 +154,9 @@ def test_an_invalid_value_is_not_saved_but_kept_and_named(page, live_db, draft):
     page.goto(f"/applications/{draft.id}/project")
     page.get_by_label("Duration (months)").fill("36")
     expect(page.get_by_role("status")).to_contain_text("Not saved:")
-    expect(page.get_by_role("status")).to_contain_text("Duration (months): Enter a duration from 12 to 24 months")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Duration (months): Enter a duration from 12 to 24 months"
+    )
     expect(page.get_by_label("Duration (months)")).to_have_value("36")
     assert _stored(live_db, draft).duration_months == 24
 

@@ -1,5 +1,6 @@
-"""Journey: staff change a decision with a justification, then open the call's audit log, filter it by the
-application's reference and find the change: who, when, from, to and why."""
+"""Journey: staff change a decision with a justification, then open the call's audit log, filter it
+by the application's reference and find the change: who, when, from, to and why."""
+
 import re
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def test_staff_filter_the_audit_log_by_application_and_see_the_override(page, li
     page.get_by_label("Not selected").check()
     page.get_by_label("Justification").fill(WHY)
     page.get_by_role("button", name="Change the decision").click()
-    expect(page.get_by_role("status").first).to_contain_text("The decision on TTGS-DEMO-0036 was changed.")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "The decision on TTGS-DEMO-0036 was changed."
+    )
 
     page.get_by_role("link", name="Back to the call").click()
     page.get_by_role("link", name="Audit log").click()
@@ -42,18 +45,23 @@ def test_staff_filter_the_audit_log_by_application_and_see_the_override(page, li
 
     expect(page.get_by_label("Application reference")).to_have_value("TTGS-DEMO-0036")
     table = page.get_by_role("table")
-    expect(table.get_by_role("row")).to_have_count(3)  # the header, the override, the ranking's proposal
+    expect(table.get_by_role("row")).to_have_count(
+        3
+    )  # the header, the override, the ranking's proposal
     change = table.get_by_role("row", name=re.compile("Decision changed by staff"))
     expect(change).to_contain_text("Selin Staff")
     expect(change).to_contain_text("Status: Awarded → Not selected")
     expect(change).to_contain_text(f"Justification: {WHY}")
     expect(change).to_contain_text("(Europe/Istanbul)")
-    expect(table.get_by_role("row", name=re.compile("Decision proposed by the ranking"))).to_contain_text(
-        "Status: Admissible → Awarded")
+    expect(
+        table.get_by_role("row", name=re.compile("Decision proposed by the ranking"))
+    ).to_contain_text("Status: Admissible → Awarded")
 
     page.get_by_label("Application reference").fill("TTGS-DEMO-0029")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("table")).not_to_contain_text(WHY)
     page.get_by_label("Application reference").fill("TTGS-DEMO-9999")
     page.get_by_role("button", name="Filter").click()
-    expect(page.get_by_role("alert")).to_contain_text("No application has the reference TTGS-DEMO-9999.")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "No application has the reference TTGS-DEMO-9999."
+    )

@@ -1,5 +1,6 @@
-"""Journey: staff request the workbook of the example call, watch its progress reach done while a worker
-builds it (the page updates itself), download it and find the awards in it."""
+"""Journey: staff request the workbook of the example call, watch its progress reach done while a
+worker builds it (the page updates itself), download it and find the awards in it."""
+
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.browser
 EXAMPLE = Path(grants.__file__).parent / "data" / "ttgs-demo.bundle.json"
 
 
-def test_staff_request_watch_and_download_the_workbook(page, live_db, live_app, tmp_path, monkeypatch):
+def test_staff_request_watch_and_download_the_workbook(
+    page, live_db, live_app, tmp_path, monkeypatch
+):
     monkeypatch.setitem(live_app.config, "EXPORT_DIR", str(tmp_path / "exports"))
     waiting = []  # the queue: held here until "the worker" below picks the job up
     monkeypatch.setattr(jobs, "defer", lambda func, *args, **options: waiting.append((func, args)))
@@ -50,7 +53,16 @@ def test_staff_request_watch_and_download_the_workbook(page, live_db, live_app, 
     path = tmp_path / "downloaded.xlsx"
     download.value.save_as(path)
     book = load_workbook(path)
-    assert book.sheetnames == ["Applications", "Partners", "Budget lines", "Evaluations", "Ranking", "Awards",
-                               "Summary", "Changed decisions", "Declarations"]
+    assert book.sheetnames == [
+        "Applications",
+        "Partners",
+        "Budget lines",
+        "Evaluations",
+        "Ranking",
+        "Awards",
+        "Summary",
+        "Changed decisions",
+        "Declarations",
+    ]
     awarded = [r[10] for r in book["Awards"].iter_rows(min_row=2, values_only=True)]
     assert sum(Decimal(str(a)) for a in awarded) == Decimal("2572766")

@@ -1,5 +1,7 @@
-"""Journey (issue 12.5): without Redis, staff request the ZIP of application PDFs; the page answers at once, the
-app's worker thread makes the file while the progress bar moves on the page by itself, then staff download it."""
+"""Journey (issue 12.5): without Redis, staff request the ZIP of application PDFs; the page answers
+at once, the app's worker thread makes the file while the progress bar moves on the page by itself,
+then staff download it."""
+
 import io
 import re
 import threading
@@ -26,8 +28,9 @@ def in_thread(live_app, tmp_path, monkeypatch):
         running.stop()
 
 
-def test_the_zip_is_made_in_the_background_and_its_progress_moves(page, live_db, live_app, in_thread, tmp_path,
-                                                                   monkeypatch):
+def test_the_zip_is_made_in_the_background_and_its_progress_moves(
+    page, live_db, live_app, in_thread, tmp_path, monkeypatch
+):
     started, seen_at_0, seen_at_33 = threading.Event(), threading.Event(), threading.Event()
     real_writer = jobs._progress_writer
 
@@ -56,10 +59,14 @@ def test_the_zip_is_made_in_the_background_and_its_progress_moves(page, live_db,
     page.goto(f"/staff/calls/{call.id}/exports")
     page.get_by_role("button", name="Request Application PDFs (ZIP)").click()
 
-    expect(page.get_by_role("status").first).to_contain_text("Application PDFs (ZIP) was requested.")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Application PDFs (ZIP) was requested."
+    )
     row = page.get_by_role("row", name=re.compile("Application PDFs"))
     bar = row.get_by_role("progressbar")
-    expect(bar).to_have_attribute("value", "0")  # the page came back before any of the work was done
+    expect(bar).to_have_attribute(
+        "value", "0"
+    )  # the page came back before any of the work was done
     assert started.wait(30), "the worker thread never started the ZIP"
     expect(row).to_contain_text("Running", timeout=15_000)  # htmx brings the status in, no reload
     seen_at_0.set()

@@ -1,4 +1,5 @@
 """Nothing typed is lost when the session expires before the user saves."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -35,14 +36,19 @@ def test_text_typed_before_the_session_expired_can_be_put_back(page, live_db):
 
 def test_what_one_user_typed_is_never_offered_to_the_next(page, live_db):
     """L7 (docs/security.md): kept input belongs to its user and goes at logout."""
-    make_user(organisation=make_org("TR", name="Çankaya Municipality"), email="ayse@cankaya.example")
-    make_user(organisation=make_org("TR", name="Bornova Municipality"), email="mehmet@bornova.example")
+    make_user(
+        organisation=make_org("TR", name="Çankaya Municipality"), email="ayse@cankaya.example"
+    )
+    make_user(
+        organisation=make_org("TR", name="Bornova Municipality"), email="mehmet@bornova.example"
+    )
     live_db.session.commit()
 
     log_in(page, "ayse@cankaya.example")
     page.goto("/auth/organisation")
     page.get_by_label("Address").fill("Ayşe's unsaved address")
-    page.context.clear_cookies()  # the session ends before she saves: what she typed is kept in the tab
+    # the session ends before she saves: what she typed is kept in the tab
+    page.context.clear_cookies()
     page.get_by_role("button", name="Save").first.click()
     kept = page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('kept:'))")
     assert kept, "the typed address should be kept for Ayşe"
@@ -53,6 +59,8 @@ def test_what_one_user_typed_is_never_offered_to_the_next(page, live_db):
     assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('kept:'))") == []
 
     page.get_by_label("Address").fill("Mehmet's draft")
-    page.evaluate("sessionStorage.setItem('kept:' + document.body.dataset.keepUser + ':/x:0', '{}')")
+    page.evaluate(
+        "sessionStorage.setItem('kept:' + document.body.dataset.keepUser + ':/x:0', '{}')"
+    )
     page.get_by_role("button", name="Log out").click()
     assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('kept:'))") == []

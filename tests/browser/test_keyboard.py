@@ -1,5 +1,7 @@
-"""Keyboard only (issue 13): registering, a budget and a scoring grid completed with Tab, Space, Enter, arrows and
-typing, no click; at every focus stop the focus ring is there and contrasts 3:1 with what is around it."""
+"""Keyboard only (issue 13): registering, a budget and a scoring grid completed with Tab, Space,
+Enter, arrows and typing, no click; at every focus stop the focus ring is there and contrasts 3:1
+with what is around it."""
+
 import re
 
 import pytest
@@ -13,14 +15,19 @@ from tests.factories import PASSWORD, make_application, make_call, make_org, mak
 pytestmark = pytest.mark.browser
 
 # the focused element's focus ring: there, and 3:1 against the background around it
-FOCUS_RING = """() => {""" + CONTRAST_JS + """
+FOCUS_RING = (
+    """() => {"""
+    + CONTRAST_JS
+    + """
   const e = document.activeElement;
   return {id: e.id || e.textContent.trim().slice(0, 30) || e.tagName, problem: ringProblem(e)};
 }"""
+)
 
 
 def tab(page: Page, key: str = "Tab") -> dict:
-    """Presses Tab (or another key) and returns the new focus stop, checked for a visible focus ring."""
+    """Presses Tab (or another key) and returns the new focus stop, checked for a visible focus
+    ring."""
     page.keyboard.press(key)
     ring = page.evaluate(FOCUS_RING)
     assert not ring["problem"], ring
@@ -35,7 +42,8 @@ def tab_to(page: Page, element_id: str, limit: int = 60) -> None:
 
 
 def choose(page: Page, value: str, letter: str = "", limit: int = 40) -> None:
-    """In the focused select, type-ahead on `letter`, then ArrowDown until the option of `value` is chosen."""
+    """In the focused select, type-ahead on `letter`, then ArrowDown until the option of `value` is
+    chosen."""
     page.keyboard.type(letter)
     for _ in range(limit):
         if page.evaluate("document.activeElement.value") == value:
@@ -69,7 +77,12 @@ def test_registering_by_keyboard(page, live_db):
     assert page.evaluate("document.activeElement.value") == "municipality"
     tab(page)
     choose(page, "TR", "T")
-    for text in ("Bursa", "480000", "NIL-16", "Balat Mah. 1"):  # region, population, legal id, address
+    for text in (
+        "Bursa",
+        "480000",
+        "NIL-16",
+        "Balat Mah. 1",
+    ):  # region, population, legal id, address
         tab(page)
         page.keyboard.type(text)
     tab_to(page, "full_name")
@@ -109,7 +122,9 @@ def test_a_budget_line_added_and_filled_by_keyboard(page, live_db):
     page.keyboard.type("1500")
     tab(page)
     choose(page, str(lead.id))
-    assert tab(page)["id"] == f"{new}-remove"  # the row's Remove box: Space ticks it, Space again unticks it
+    assert (
+        tab(page)["id"] == f"{new}-remove"
+    )  # the row's Remove box: Space ticks it, Space again unticks it
     page.keyboard.press("Space")
     expect(page.locator(f"#{new}-remove")).to_be_checked()
     page.keyboard.press("Space")
@@ -119,18 +134,32 @@ def test_a_budget_line_added_and_filled_by_keyboard(page, live_db):
     page.keyboard.press("Enter")
     expect(page.get_by_role("status").filter(has_text="Budget saved.")).to_be_visible()
     live_db.session.expire_all()
-    saved = [line for line in live_db.session.get(type(draft), draft.id).budget_lines
-             if line.description == "Study visit to Esslingen"]
-    assert len(saved) == 1 and saved[0].heading == 2 and saved[0].unit_cost == 1500 and saved[0].quantity == 3
+    saved = [
+        line
+        for line in live_db.session.get(type(draft), draft.id).budget_lines
+        if line.description == "Study visit to Esslingen"
+    ]
+    assert (
+        len(saved) == 1
+        and saved[0].heading == 2
+        and saved[0].unit_cost == 1500
+        and saved[0].quantity == 3
+    )
 
 
 def test_scoring_a_grid_by_keyboard(page, live_db):
     call = make_call(status="evaluation", evaluators_per_application=1)
     application = make_application(call, status="admissible")
     evaluator = make_user("evaluator", email="eva@example.org")
-    live_db.session.add(CallEvaluator(call_id=call.id, user_id=evaluator.id, impartiality_signed_at=now_utc()))
-    assignment = Assignment(stage=application.stages[0], evaluator=evaluator, conflict=ConflictStatus.no_conflict,
-                            conflict_declared_at=now_utc())
+    live_db.session.add(
+        CallEvaluator(call_id=call.id, user_id=evaluator.id, impartiality_signed_at=now_utc())
+    )
+    assignment = Assignment(
+        stage=application.stages[0],
+        evaluator=evaluator,
+        conflict=ConflictStatus.no_conflict,
+        conflict_declared_at=now_utc(),
+    )
     live_db.session.add(assignment)
     live_db.session.commit()
     log_in_by_keyboard(page, "eva@example.org")
@@ -143,8 +172,10 @@ def test_scoring_a_grid_by_keyboard(page, live_db):
             page.keyboard.press("Space")
             for _ in range(3):
                 page.keyboard.press("ArrowRight")
-            assert page.evaluate("document.activeElement.checked") and page.evaluate(
-                "document.activeElement.value") == "4"
+            assert (
+                page.evaluate("document.activeElement.checked")
+                and page.evaluate("document.activeElement.value") == "4"
+            )
             scored += 1
         elif kind == "textarea":
             page.keyboard.type("Argued with evidence from the work plan.")
@@ -156,4 +187,6 @@ def test_scoring_a_grid_by_keyboard(page, live_db):
         raise AssertionError("Tab never reached the submit button")
     criteria = sum(len(s.criteria) for s in call.grid_for(application.stages[0].stage).sections)
     assert scored == criteria and texts > criteria
-    expect(page.get_by_role("status").first).to_contain_text(f"Your evaluation of {application.reference} was submitted.")
+    expect(page.get_by_role("status").first).to_contain_text(
+        f"Your evaluation of {application.reference} was submitted."
+    )

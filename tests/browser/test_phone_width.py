@@ -1,5 +1,6 @@
-"""Every applicant page is usable on a phone (390 px wide, issue 11.13): nothing scrolls sideways, in English
-and Turkish, and the budget lines can be filled in."""
+"""Every applicant page is usable on a phone (390 px wide, issue 11.13): nothing scrolls sideways,
+in English and Turkish, and the budget lines can be filled in."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -16,15 +17,29 @@ def test_applicant_pages_fit_a_phone(page, live_db, locale):
     make_user(organisation=lead, email="ayse@nilufer.example", locale=locale)
     make_user(organisation=partner, email="anna@esslingen.example", locale=locale)
     call = make_call(reference="TTGS-2026")
-    draft = make_application(call, lead=lead, partners=[partner], confirmed=False,
-                             title="Yeşil ikiz kentler: iklim eylem planlarının ortak hazırlanması")
+    draft = make_application(
+        call,
+        lead=lead,
+        partners=[partner],
+        confirmed=False,
+        title="Yeşil ikiz kentler: iklim eylem planlarının ortak hazırlanması",
+    )
     live_db.session.commit()
     _log_in(page, "ayse@nilufer.example")
     page.set_viewport_size({"width": 390, "height": 844})
-    for path in ("/", "/applications", f"/applications/{draft.id}",
-                 f"/applications/{draft.id}/project", f"/applications/{draft.id}/partnership",
-                 f"/applications/{draft.id}/budget", f"/applications/{draft.id}/attachments",
-                 f"/applications/{draft.id}/check", "/partners", f"/partners/{partner.id}", "/auth/organisation"):
+    for path in (
+        "/",
+        "/applications",
+        f"/applications/{draft.id}",
+        f"/applications/{draft.id}/project",
+        f"/applications/{draft.id}/partnership",
+        f"/applications/{draft.id}/budget",
+        f"/applications/{draft.id}/attachments",
+        f"/applications/{draft.id}/check",
+        "/partners",
+        f"/partners/{partner.id}",
+        "/auth/organisation",
+    ):
         page.goto(path)
         assert _sideways(page) <= 0, (path, _widest(page))
     page.goto(f"/applications/{draft.id}/budget")

@@ -1,5 +1,6 @@
-"""Journey: a municipality registers, confirms its address, staff verify it, its user acts for it; a colleague
-joins it by search; a later change of its identity sends it back to staff."""
+"""Journey: a municipality registers, confirms its address, staff verify it, its user acts for it; a
+colleague joins it by search; a later change of its identity sends it back to staff."""
+
 import re
 
 import pytest
@@ -15,8 +16,9 @@ pytestmark = pytest.mark.browser
 
 def _link(db, to: str) -> str:
     db.session.rollback()  # see what the live server committed
-    body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.to == to)
-                              .order_by(OutboxMessage.id.desc())).first()
+    body = db.session.scalars(
+        select(OutboxMessage.body).where(OutboxMessage.to == to).order_by(OutboxMessage.id.desc())
+    ).first()
     return re.search(r"http://[^/\s]+(/auth/confirm/\S+)", body).group(1)
 
 
@@ -59,15 +61,23 @@ def test_municipality_registers_confirms_is_verified_and_logs_in(page, live_db):
     expect(page.get_by_text("We sent a new link to ayse@cankaya.example")).to_be_visible()
     page.goto(_link(live_db, "ayse@cankaya.example"))
     page.get_by_role("button", name="Confirm this address").click()
-    expect(page.get_by_text("Your e-mail address ayse@cankaya.example is confirmed.")).to_be_visible()
+    expect(
+        page.get_by_text("Your e-mail address ayse@cankaya.example is confirmed.")
+    ).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Çankaya Belediyesi")
-    expect(page.get_by_text("Programme staff have not verified this organisation yet")).to_be_visible()
+    expect(
+        page.get_by_text("Programme staff have not verified this organisation yet")
+    ).to_be_visible()
     log_out(page)
 
     log_in(page, "staff@example.org")
     live_db.session.rollback()
-    assert live_db.session.scalar(select(OutboxMessage.subject).where(OutboxMessage.to == "staff@example.org")) \
+    assert (
+        live_db.session.scalar(
+            select(OutboxMessage.subject).where(OutboxMessage.to == "staff@example.org")
+        )
         == "New registration to verify: Çankaya Belediyesi"
+    )
     page.get_by_role("link", name="Organisations").click()
     page.get_by_role("link", name="Çankaya Belediyesi").click()
     page.get_by_role("button", name="Verify this organisation").click()
@@ -76,10 +86,13 @@ def test_municipality_registers_confirms_is_verified_and_logs_in(page, live_db):
     log_in(page, "ayse@cankaya.example", "a long enough password")
     page.get_by_role("link", name="My organisation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Çankaya Belediyesi")
-    expect(page.get_by_text("Programme staff have not verified this organisation yet")).to_have_count(0)
+    expect(
+        page.get_by_text("Programme staff have not verified this organisation yet")
+    ).to_have_count(0)
     expect(page.get_by_label("Partner-search description")).to_be_editable()
 
-    # a change of what staff verified sends it back to them, and they see it first, with what changed
+    # a change of what staff verified sends it back to them, and they see it first, with what
+    # changed
     page.get_by_label("Country").select_option(label="Germany")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("so they must verify the organisation again")).to_be_visible()
@@ -90,7 +103,9 @@ def test_municipality_registers_confirms_is_verified_and_logs_in(page, live_db):
     expect(first).to_contain_text("Çankaya Belediyesi")
     expect(first).to_contain_text("Changed since verification")
     first.get_by_role("link").click()
-    expect(page.get_by_role("listitem").filter(has_text="Country")).to_contain_text("Türkiye → Germany")
+    expect(page.get_by_role("listitem").filter(has_text="Country")).to_contain_text(
+        "Türkiye → Germany"
+    )
 
 
 def test_a_colleague_finds_the_organisation_by_search_and_joins_it(page, live_db):
@@ -114,7 +129,9 @@ def test_a_colleague_finds_the_organisation_by_search_and_joins_it(page, live_db
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
     page.goto(_link(live_db, "mehmet@cankaya.example"))
     page.get_by_role("button", name="Confirm this address").click()
-    expect(page.get_by_text("Your e-mail address mehmet@cankaya.example is confirmed.")).to_be_visible()
+    expect(
+        page.get_by_text("Your e-mail address mehmet@cankaya.example is confirmed.")
+    ).to_be_visible()
     log_in(page, "mehmet@cankaya.example", "a long enough password")
     page.get_by_role("link", name="My organisation").click()
     expect(page.get_by_text("Your membership waits for verification")).to_be_visible()

@@ -1,4 +1,5 @@
 """Journey: staff create a call with two lots, publish it, and find it on the public list."""
+
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 

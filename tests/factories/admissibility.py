@@ -1,4 +1,5 @@
 """The admissibility check: a submitted application and the staff decision."""
+
 from __future__ import annotations
 
 from grants.admissibility.services import MANUAL_CHECKS
@@ -14,7 +15,11 @@ def submitted(call=None, **kw):
 
 
 def decide(post, stage, decision: str, further: str = "", ticked: dict | None = None):
-    data = {**(ALL_TICKED if ticked is None else ticked), "decision": decision, "further_reasons": further}
+    data = {
+        **(ALL_TICKED if ticked is None else ticked),
+        "decision": decision,
+        "further_reasons": further,
+    }
     return post(url(stage), data)
 
 

@@ -1,5 +1,6 @@
 """Calls built from models for ranking and decisions, the example call and its expected outcome,
 and the decision pages' helpers."""
+
 from __future__ import annotations
 
 import json
@@ -34,27 +35,53 @@ EXAMPLE = Path(grants.__file__).parent / "data" / "ttgs-demo.bundle.json"
 EXPECTED = json.loads((Path(__file__).parents[1] / "data" / "ttgs-demo.expected.json").read_text())
 
 
-def add_application(call: Call, scores: list[int], requested: str = "60000.00", lot=None,
-                    stage: Stage = Stage.full_application, submitted: list[bool] | None = None) -> Application:
-    """An admissible application with one evaluation per entry of `scores`, which gives that whole score
-    to every criterion of the stage's grid (the default full-application grid totals 20 x the score); its final
-    score stored as a bundle import stores it."""
+def add_application(
+    call: Call,
+    scores: list[int],
+    requested: str = "60000.00",
+    lot=None,
+    stage: Stage = Stage.full_application,
+    submitted: list[bool] | None = None,
+) -> Application:
+    """An admissible application with one evaluation per entry of `scores`, which gives that whole
+    score to every criterion of the stage's grid (the default full-application grid totals 20 x the
+    score); its final score stored as a bundle import stores it."""
     number = call.next_number
     call.next_number += 1
-    app = Application(call=call, lot=lot, lead=make_org(), number=number, reference=f"{call.reference}-{number:04d}",
-                      requested_grant=D(requested))
-    row = ApplicationStage(stage=stage, status=StageStatus.admissible, requested_grant=D(requested),
-                           submitted_at=call.opens_at + timedelta(minutes=number))
+    app = Application(
+        call=call,
+        lot=lot,
+        lead=make_org(),
+        number=number,
+        reference=f"{call.reference}-{number:04d}",
+        requested_grant=D(requested),
+    )
+    row = ApplicationStage(
+        stage=stage,
+        status=StageStatus.admissible,
+        requested_grant=D(requested),
+        submitted_at=call.opens_at + timedelta(minutes=number),
+    )
     app.stages.append(row)
     database.session.add(app)
     criteria = [c for s in call.grid_for(stage).sections for c in s.criteria]
     for k, given in enumerate(scores):
         done = submitted is None or submitted[k]
-        database.session.add(Assignment(
-            stage=row, evaluator=User(email=f"{app.reference}-{k}@example.org".lower(), name="Assessor",
-                                      role=Role.evaluator), conflict=ConflictStatus.no_conflict,
-            evaluation=Evaluation(submitted_at=now_utc() if done else None,
-                                  scores=[Score(criterion_id=c.id, score=given) for c in criteria])))
+        database.session.add(
+            Assignment(
+                stage=row,
+                evaluator=User(
+                    email=f"{app.reference}-{k}@example.org".lower(),
+                    name="Assessor",
+                    role=Role.evaluator,
+                ),
+                conflict=ConflictStatus.no_conflict,
+                evaluation=Evaluation(
+                    submitted_at=now_utc() if done else None,
+                    scores=[Score(criterion_id=c.id, score=given) for c in criteria],
+                ),
+            )
+        )
     database.session.flush()
     settle_scores(call, [row])
     return app
@@ -70,8 +97,11 @@ WHY = "The evaluation committee agreed on this change at its meeting."
 
 def stage(db, reference: str) -> ApplicationStage:
     db.session.expire_all()
-    return db.session.scalar(select(ApplicationStage).join(ApplicationStage.application)
-                             .where(Application.reference == reference))
+    return db.session.scalar(
+        select(ApplicationStage)
+        .join(ApplicationStage.application)
+        .where(Application.reference == reference)
+    )
 
 
 def override_url(call: Call, reference: str, db) -> str:

@@ -1,4 +1,5 @@
 """Bundles for the import and export tests: a small one, version 1 of one, written to a file."""
+
 from __future__ import annotations
 
 import json

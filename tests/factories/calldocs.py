@@ -1,4 +1,6 @@
-"""Shared by the call documents, clarifications and corrigenda tests: a fixed clock and a call placed on it."""
+"""Shared by the call documents, clarifications and corrigenda tests: a fixed clock and a call
+placed on it."""
+
 from __future__ import annotations
 
 import io
@@ -26,8 +28,11 @@ def upload(data: bytes, name: str):
 
 
 def audit_actions(db, call_id: int) -> list[str]:
-    return list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.call_id == call_id)
-                                   .order_by(AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.call_id == call_id).order_by(AuditEvent.id)
+        )
+    )
 
 
 def mails(db) -> list[OutboxMessage]:

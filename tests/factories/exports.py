@@ -1,4 +1,6 @@
-"""Shared arrangements for the export tests: the example call (48 applications) imported and ranked."""
+"""Shared arrangements for the export tests: the example call (48 applications) imported and
+ranked."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -12,7 +14,15 @@ from grants.awards import rank_call
 from grants.bundle import import_bundle, load
 from grants.exports.kinds import KINDS, Kind
 from grants.extensions import db
-from grants.models import Application, ApplicationStage, Call, JobStatus, ReportJob, Stage, StageStatus
+from grants.models import (
+    Application,
+    ApplicationStage,
+    Call,
+    JobStatus,
+    ReportJob,
+    Stage,
+    StageStatus,
+)
 
 EXAMPLE = Path(grants.__file__).parent / "data" / "ttgs-demo.bundle.json"
 CENT = Decimal("0.01")
@@ -27,15 +37,24 @@ def ranked_example() -> Call:
 
 
 def exact(value: object) -> Decimal:
-    """A cell's number as the Decimal it was written from (amounts of at most 15 digits print back exactly)."""
+    """A cell's number as the Decimal it was written from (amounts of at most 15 digits print back
+    exactly)."""
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def awarded_stages(call: Call) -> list[ApplicationStage]:
-    return list(db.session.scalars(
-        select(ApplicationStage).join(ApplicationStage.application)
-        .where(Application.call_id == call.id, ApplicationStage.stage == Stage.full_application,
-               ApplicationStage.status == StageStatus.awarded).order_by(Application.number)))
+    return list(
+        db.session.scalars(
+            select(ApplicationStage)
+            .join(ApplicationStage.application)
+            .where(
+                Application.call_id == call.id,
+                ApplicationStage.stage == Stage.full_application,
+                ApplicationStage.status == StageStatus.awarded,
+            )
+            .order_by(Application.number)
+        )
+    )
 
 
 def use_export_dir(app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -50,7 +69,9 @@ STATE: dict = {}
 def fake_build(call_id: int, locale: str, progress, path: Path) -> str:
     """A builder that reports progress, then fails or writes its file as the test says."""
     progress(40)
-    STATE["seen"] = db.session.scalar(select(ReportJob.progress).where(ReportJob.status == JobStatus.running))
+    STATE["seen"] = db.session.scalar(
+        select(ReportJob.progress).where(ReportJob.status == JobStatus.running)
+    )
     STATE["locale"] = locale
     if STATE.get("fail"):
         raise ValueError("the data of call is broken")
@@ -59,7 +80,10 @@ def fake_build(call_id: int, locale: str, progress, path: Path) -> str:
 
 
 def fake_exports(app, tmp_path, monkeypatch) -> Path:
-    """Registers the "fake" export kind, whose builder is `fake_build`, and a temporary export folder."""
+    """Registers the "fake" export kind, whose builder is `fake_build`, and a temporary export
+    folder."""
     STATE.clear()
-    monkeypatch.setitem(KINDS, "fake", Kind("fake", f"{__name__}:fake_build", "Fake report", "For tests", ".txt"))
+    monkeypatch.setitem(
+        KINDS, "fake", Kind("fake", f"{__name__}:fake_build", "Fake report", "For tests", ".txt")
+    )
     return use_export_dir(app, tmp_path, monkeypatch)

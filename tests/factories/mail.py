@@ -1,4 +1,5 @@
 """A local SMTP server's inbox and a free port for it."""
+
 from __future__ import annotations
 
 import socket

@@ -1,5 +1,6 @@
 """Restricted calls: a call whose concept notes are closed, concept notes in a status, invitations
 and the pages' text."""
+
 from __future__ import annotations
 
 import html
@@ -27,16 +28,26 @@ def when(moment, call: Call) -> str:
 
 
 def restricted_call(**kw) -> Call:
-    """A restricted call in evaluation: concept notes closed 10 days ago, full applications due in 20 days."""
-    call = make_call(kw.pop("reference", None), procedure="restricted", status="evaluation",
-                     opens_in=timedelta(days=-40), deadline_in=timedelta(days=20), **kw)
+    """A restricted call in evaluation: concept notes closed 10 days ago, full applications due in
+    20 days."""
+    call = make_call(
+        kw.pop("reference", None),
+        procedure="restricted",
+        status="evaluation",
+        opens_in=timedelta(days=-40),
+        deadline_in=timedelta(days=20),
+        **kw,
+    )
     call.concept_note_deadline = now_utc() - timedelta(days=10)
     database.session.flush()
     return call
 
 
-def concept_note(call: Call, status: str = "shortlisted", lead=None, rank: int | None = None, **kw) -> Application:
-    """A complete application (documents included) whose concept note was submitted and has `status`."""
+def concept_note(
+    call: Call, status: str = "shortlisted", lead=None, rank: int | None = None, **kw
+) -> Application:
+    """A complete application (documents included) whose concept note was submitted and has
+    `status`."""
     application = ready_application(lead or make_org(), call, status=status, **kw)
     note = application.stages[0]
     note.stage, note.rank = Stage.concept_note, rank

@@ -1,4 +1,6 @@
-"""Shared arrangements for the submission tests: a lead user's application that is ready to submit."""
+"""Shared arrangements for the submission tests: a lead user's application that is ready to
+submit."""
+
 from __future__ import annotations
 
 import html
@@ -14,8 +16,10 @@ from tests.factories import make_application, make_call, make_user
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-DOCX_TYPES = (b'<?xml version="1.0"?><Types><Override PartName="/word/document.xml" ContentType="application/'
-              b'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+DOCX_TYPES = (
+    b'<?xml version="1.0"?><Types><Override PartName="/word/document.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
 
 
 def office_file(manifest: bytes | None = DOCX_TYPES, mimetype: bytes | None = None) -> bytes:
@@ -29,21 +33,37 @@ def office_file(manifest: bytes | None = DOCX_TYPES, mimetype: bytes | None = No
     return buffer.getvalue()
 
 
-def attach(application: Application, kind: AttachmentKind, organisation_id: int | None = None,
-           name: str = "document.pdf") -> Attachment:
-    attachment = Attachment(kind=kind, organisation_id=organisation_id, original_name=name,
-                            stored_name=secrets.token_hex(32), content_type="application/pdf", size=len(PDF))
+def attach(
+    application: Application,
+    kind: AttachmentKind,
+    organisation_id: int | None = None,
+    name: str = "document.pdf",
+) -> Attachment:
+    attachment = Attachment(
+        kind=kind,
+        organisation_id=organisation_id,
+        original_name=name,
+        stored_name=secrets.token_hex(32),
+        content_type="application/pdf",
+        size=len(PDF),
+    )
     application.attachments.append(attachment)
     return attachment
 
 
 def ready_application(lead: User | Organisation, call=None, **kw) -> Application:
-    """A complete application of the organisation (or the user's), with its declaration and statements, committed."""
+    """A complete application of the organisation (or the user's), with its declaration and
+    statements, committed."""
     organisation = lead.organisation if isinstance(lead, User) else lead
     application = make_application(call or make_call(), lead=organisation, **kw)
     attach(application, AttachmentKind.declaration, name="declaration.pdf")
     for partner in application.partners:
-        attach(application, AttachmentKind.partnership_statement, partner.organisation_id, name="statement.pdf")
+        attach(
+            application,
+            AttachmentKind.partnership_statement,
+            partner.organisation_id,
+            name="statement.pdf",
+        )
     db.session.commit()
     return application
 

@@ -1,5 +1,6 @@
 """Fixtures shared by the integration tests: the example call imported and ranked, the command line
 and an SMTP server."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """`flask demo` loads an account per role, an open call and the example call, and can run again."""
+
 from __future__ import annotations
 
 import json
@@ -35,16 +36,29 @@ def test_demo_twice_leaves_one_copy_of_everything(app, db):
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
 
-    for email in ("admin@example.org", "staff@example.org", "evaluator@example.org", "applicant@example.org",
-                  "partner@example.org"):
+    for email in (
+        "admin@example.org",
+        "staff@example.org",
+        "evaluator@example.org",
+        "applicant@example.org",
+        "partner@example.org",
+    ):
         assert email in second.output
-        assert db.session.scalar(select(func.count()).select_from(User).where(User.email == email)) == 1
+        assert (
+            db.session.scalar(select(func.count()).select_from(User).where(User.email == email))
+            == 1
+        )
     assert "http://127.0.0.1:5000" in second.output and "demo-password-2026" in second.output
 
     assert db.session.scalars(select(Call.reference).order_by(Call.reference)).all() == [
-        "TTGS-2026", "TTGS-DEMO", "TTGS-EVAL"]
+        "TTGS-2026",
+        "TTGS-DEMO",
+        "TTGS-EVAL",
+    ]
     example = db.session.scalar(select(Call).where(Call.reference == "TTGS-DEMO"))
-    applications = select(func.count()).select_from(Application).where(Application.call_id == example.id)
+    applications = (
+        select(func.count()).select_from(Application).where(Application.call_id == example.id)
+    )
     assert db.session.scalar(applications) == 48
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 96 + 2
     assert db.session.scalar(select(func.count()).select_from(CallEvaluator)) == 12 + 1 + 12 + 1
@@ -77,50 +91,82 @@ def _evaluator_has_unscored_assignments(db) -> None:
     evaluator = db.session.scalar(select(User).where(User.email == "evaluator@example.org"))
     call = db.session.scalar(select(Call).where(Call.reference == "TTGS-EVAL"))
     assert call.status is CallStatus.evaluation
-    stages = db.session.scalars(select(ApplicationStage).join(ApplicationStage.application)
-                                .where(Application.call_id == call.id)).all()
+    stages = db.session.scalars(
+        select(ApplicationStage)
+        .join(ApplicationStage.application)
+        .where(Application.call_id == call.id)
+    ).all()
     assert len(stages) == 10 and {s.status for s in stages} == {StageStatus.admissible}
-    mine = db.session.scalars(select(Assignment).where(Assignment.evaluator_id == evaluator.id)).all()
+    mine = db.session.scalars(
+        select(Assignment).where(Assignment.evaluator_id == evaluator.id)
+    ).all()
     assert len(mine) == 10 and all(a.evaluation is None for a in mine)
-    member = db.session.scalar(select(CallEvaluator).where(CallEvaluator.user_id == evaluator.id,
-                                                           CallEvaluator.call_id == call.id))
+    member = db.session.scalar(
+        select(CallEvaluator).where(
+            CallEvaluator.user_id == evaluator.id, CallEvaluator.call_id == call.id
+        )
+    )
     assert member.impartiality_signed_at is None
 
 
 def _example_calls_tell_real_twinning_projects(db) -> None:
-    """Issue 12.10: real municipalities in their own province or region, projects named after both towns,
-    a narrative, a verified project officer per lead, assessors who can log in, the grid in Turkish too."""
-    for call in db.session.scalars(select(Call).where(Call.reference.in_(["TTGS-DEMO", "TTGS-EVAL"]))):
+    """Issue 12.10: real municipalities in their own province or region, projects named after both
+    towns, a narrative, a verified project officer per lead, assessors who can log in, the grid in
+    Turkish too."""
+    for call in db.session.scalars(
+        select(Call).where(Call.reference.in_(["TTGS-DEMO", "TTGS-EVAL"]))
+    ):
         for app in db.session.scalars(select(Application).where(Application.call_id == call.id)):
             lead, partner = app.lead, app.partners[0].organisation
             assert not PLACEHOLDER.search(lead.name) and not PLACEHOLDER.search(partner.name)
             assert not PLACEHOLDER.search(app.title) and lead.region and partner.region
             short = next(row[0] for row in TURKISH if row[1] == lead.name)
-            assert short in app.title and app.summary and app.objectives and app.activities and app.expected_results
+            assert (
+                short in app.title
+                and app.summary
+                and app.objectives
+                and app.activities
+                and app.expected_results
+            )
             officers = [u for u in lead.members if u.acts_for_organisation]
-            assert [u.email for u in officers] == [lead_email(short)] and officers[0].email.endswith(".example")
+            assert [u.email for u in officers] == [lead_email(short)] and officers[
+                0
+            ].email.endswith(".example")
         assert call.grids[0].sections[1].title_tr == "İlgililik"
-        assert all(c.description and c.description_tr for s in call.grids[0].sections for c in s.criteria)
-    kadikoy = db.session.scalar(select(Organisation).where(Organisation.name == "Kadıköy Belediyesi"))
+        assert all(
+            c.description and c.description_tr for s in call.grids[0].sections for c in s.criteria
+        )
+    kadikoy = db.session.scalar(
+        select(Organisation).where(Organisation.name == "Kadıköy Belediyesi")
+    )
     assert kadikoy.region == "İstanbul" and kadikoy.members[0].check_password("demo-password-2026")
     assessor = db.session.scalar(select(User).where(User.email == "assessor1@example.org"))
     assert assessor.check_password("demo-password-2026")
 
 
 def _finalising_the_example_sends_every_lead_its_letter(app, db) -> None:
-    """The computed outcome is still the expected one; finalising e-mails all 46 leads (not the 2 withdrawn)."""
+    """The computed outcome is still the expected one; finalising e-mails all 46 leads (not the 2
+    withdrawn)."""
     assert app.test_cli_runner().invoke(args=["calls", "rank", "TTGS-DEMO"]).exit_code == 0
     db.session.expire_all()
-    stages = db.session.execute(select(Application.reference, ApplicationStage).join(ApplicationStage.application)
-                                .join(Call).where(Call.reference == "TTGS-DEMO")).all()
+    stages = db.session.execute(
+        select(Application.reference, ApplicationStage)
+        .join(ApplicationStage.application)
+        .join(Call)
+        .where(Call.reference == "TTGS-DEMO")
+    ).all()
     for reference, stage in stages:
         expected = EXPECTED[reference]
         assert (stage.status.value, stage.rank) == (expected["status"], expected["rank"]), reference
-        assert stage.awarded_amount == (expected["awarded_amount"] and Decimal(expected["awarded_amount"]))
+        assert stage.awarded_amount == (
+            expected["awarded_amount"] and Decimal(expected["awarded_amount"])
+        )
     call = db.session.scalar(select(Call).where(Call.reference == "TTGS-DEMO"))
     staff = db.session.scalar(select(User).where(User.email == "staff@example.org"))
     finalise(call.id, staff.id)
     db.session.commit()
     sent = {m.to: m for m in db.session.scalars(select(OutboxMessage))}
     assert len(sent) == 46 and all(to.endswith("@belediye.example") for to in sent)
-    assert "kadikoy@belediye.example" in sent and "ilkadim@belediye.example" not in sent  # 0038 was withdrawn
+    assert (
+        "kadikoy@belediye.example" in sent and "ilkadim@belediye.example" not in sent
+    )  # 0038 was withdrawn

@@ -1,4 +1,5 @@
 """Text users typed is escaped in pages, also inside translated messages."""
+
 from flask import render_template_string
 
 from grants.i18n import lazy_gettext as _l
@@ -6,7 +7,9 @@ from grants.i18n import lazy_gettext as _l
 
 def test_a_lazy_message_with_user_text_is_escaped_in_a_page(app, db):
     with app.test_request_context():
-        message = _l("%(name)s is already a partner of this application.", name="<script>alert(1)</script>")
+        message = _l(
+            "%(name)s is already a partner of this application.", name="<script>alert(1)</script>"
+        )
         html = render_template_string("<p>{{ message }}</p>", message=message)
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; is already a partner" in html

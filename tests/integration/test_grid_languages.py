@@ -1,6 +1,7 @@
 """The evaluation grid in English and Turkish (issue 12.4): the default grids carry guidance per
 criterion in both languages; staff may give a call's grid text in both; evaluators, letters and
 reports show the text in the reader's language, or the other one where it is missing."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -25,7 +26,9 @@ def test_default_grids_have_guidance_per_criterion_in_both_languages(grid):
         for criterion in section["criteria"]:
             texts = [criterion[k] for k in ("title", "title_tr", "description", "description_tr")]
             assert all(len(t) > 3 for t in texts) and len(set(texts)) == 4, criterion["code"]
-            assert criterion["description"].endswith("?") and criterion["description_tr"].endswith("?")
+            assert criterion["description"].endswith("?") and criterion["description_tr"].endswith(
+                "?"
+            )
 
 
 def _score_page(client, login_as, evaluator, assignment) -> str:
@@ -52,7 +55,10 @@ def test_text_missing_in_one_language_is_shown_in_the_other(db, client, login_as
     english, turkish = make_user("evaluator", locale="en"), make_user("evaluator", locale="tr")
     call, _, (for_english, for_turkish) = _setup(db, [english, turkish])
     criterion = _criterion(call, "3.2")
-    criterion.title_tr, criterion.description = "", ""  # a Turkish title and an English guidance not given
+    criterion.title_tr, criterion.description = (
+        "",
+        "",
+    )  # a Turkish title and an English guidance not given
     db.session.commit()
     assert "Feasibility of activities" in _score_page(client, login_as, turkish, for_turkish)
     assert criterion.description_tr in _score_page(client, login_as, english, for_english)
@@ -67,10 +73,16 @@ def test_staff_give_the_grid_in_both_languages(client, post, db, login_as):
     assert 'value="Mali ve operasyonel kapasite"' in page and "Title in Turkish" in page
     assert FULL_APPLICATION_GRID["sections"][0]["criteria"][0]["description_tr"] in page
 
-    data = grid_data(**{"sections-5-code": "6", "sections-5-title_tr": "Görünürlük",
-                        "sections-5-criteria-0-code": "6.1", "sections-5-criteria-0-title_tr": "İletişim planı",
-                        "sections-5-criteria-0-description_tr": "Sonuçlar kamuoyuna nasıl duyurulacak?",
-                        "sections-5-criteria-0-weight": "1"})
+    data = grid_data(
+        **{
+            "sections-5-code": "6",
+            "sections-5-title_tr": "Görünürlük",
+            "sections-5-criteria-0-code": "6.1",
+            "sections-5-criteria-0-title_tr": "İletişim planı",
+            "sections-5-criteria-0-description_tr": "Sonuçlar kamuoyuna nasıl duyurulacak?",
+            "sections-5-criteria-0-weight": "1",
+        }
+    )
     assert post(url, data).status_code == 302
     db.session.expire_all()
     section = call.grid_for(Stage.full_application).sections[5]

@@ -1,4 +1,5 @@
 """Jobs: deferred until commit, run in-process without Redis, through rq with it."""
+
 from sqlalchemy import select
 
 from grants import mail
@@ -10,8 +11,15 @@ from tests.factories import make_org, make_user
 def _queue_mail(to: str) -> OutboxMessage:
     org = make_org(name="Çankaya Belediyesi")
     member = make_user(organisation=org, email=to)
-    return mail.send(to, "Your membership was verified", "email/member_verified.txt", locale="en",
-                     member=member, organisation=org, link="http://localhost/auth/organisation")
+    return mail.send(
+        to,
+        "Your membership was verified",
+        "email/member_verified.txt",
+        locale="en",
+        member=member,
+        organisation=org,
+        link="http://localhost/auth/organisation",
+    )
 
 
 def test_mail_without_server_is_logged_in_the_outbox(app, db):

@@ -1,4 +1,6 @@
-"""E-mail through a real SMTP server (aiosmtpd on 127.0.0.1): a reset link that arrives and works."""
+"""E-mail through a real SMTP server (aiosmtpd on 127.0.0.1): a reset link that arrives and
+works."""
+
 import re
 
 from sqlalchemy import select
@@ -23,7 +25,12 @@ def test_reset_mail_arrives_and_its_link_sets_the_password(client, db, post, smt
     assert db.session.scalar(select(OutboxMessage)).status is MailStatus.sent
     page = post(path, {"password": "chosen by smtp test", "confirm": "chosen by smtp test"})
     assert page.status_code == 302
-    assert post("/auth/login", {"email": "smtp@example.org", "password": "chosen by smtp test"}).status_code == 302
+    assert (
+        post(
+            "/auth/login", {"email": "smtp@example.org", "password": "chosen by smtp test"}
+        ).status_code
+        == 302
+    )
 
 
 def test_outbox_masks_the_link_of_a_delivered_mail(client, db, post, smtp, login_as):
@@ -38,7 +45,9 @@ def test_outbox_masks_the_link_of_a_delivered_mail(client, db, post, smtp, login
     assert path not in text
 
 
-def test_unreachable_mail_server_marks_the_message_failed_without_an_error_page(app, client, db, post):
+def test_unreachable_mail_server_marks_the_message_failed_without_an_error_page(
+    app, client, db, post
+):
     make_user("applicant", email="down@example.org")
     db.session.commit()
     saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}

@@ -1,5 +1,6 @@
-"""The migration that gives audit events their call and application fills them for the events already there,
-from the object each event is about."""
+"""The migration that gives audit events their call and application fills them for the events
+already there, from the object each event is about."""
+
 from __future__ import annotations
 
 from flask_migrate import downgrade, upgrade
@@ -28,19 +29,33 @@ def test_older_events_get_the_call_and_application_of_their_object(tmp_path):
         application = add_application(call, [4])
         stage = application.stages[0]
         assignment = db.session.scalar(select(Assignment).where(Assignment.stage_id == stage.id))
-        evaluation = db.session.scalar(select(Evaluation).where(Evaluation.assignment_id == assignment.id))
+        evaluation = db.session.scalar(
+            select(Evaluation).where(Evaluation.assignment_id == assignment.id)
+        )
         for obj in (call, application, stage, assignment, evaluation, make_user("staff")):
             record("test.old", obj)
         db.session.commit()
-        expected = {"Call": (call.id, None), "User": (None, None),
-                    **dict.fromkeys(("Application", "ApplicationStage", "Assignment", "Evaluation"),
-                                    (call.id, application.id))}
+        expected = {
+            "Call": (call.id, None),
+            "User": (None, None),
+            **dict.fromkeys(
+                ("Application", "ApplicationStage", "Assignment", "Evaluation"),
+                (call.id, application.id),
+            ),
+        }
         db.session.remove()
         downgrade(revision=BEFORE)  # the events as they were: no call, no application
         upgrade()
         with db.engine.connect() as conn:
-            found = {kind: (call_id, application_id) for kind, call_id, application_id in conn.execute(
-                text("SELECT object_type, call_id, application_id FROM audit_event WHERE action = 'test.old'"))}
+            found = {
+                kind: (call_id, application_id)
+                for kind, call_id, application_id in conn.execute(
+                    text(
+                        "SELECT object_type, call_id, application_id FROM audit_event WHERE action "
+                        "= 'test.old'"
+                    )
+                )
+            }
         db.session.remove()
         db.engine.dispose()
     assert found == expected

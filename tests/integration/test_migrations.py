@@ -1,4 +1,5 @@
 """The schema never changes without a migration: upgrading an empty database gives the models."""
+
 from __future__ import annotations
 
 import os
@@ -52,7 +53,9 @@ def migrated_app(tmp_path):
 
 def test_upgrade_from_empty_matches_the_models(migrated_app):
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
     assert diff == []
 
 

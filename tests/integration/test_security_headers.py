@@ -16,4 +16,6 @@ def test_pages_name_their_icon_and_keep_htmx_within_the_content_security_policy(
     page = client.get("/").get_data(as_text=True)
     assert 'rel="icon" href="/static/favicon.svg"' in page
     assert client.get("/static/favicon.svg").status_code == 200
-    assert '"includeIndicatorStyles": false' in page  # htmx would otherwise add an inline style the CSP refuses
+    assert (
+        '"includeIndicatorStyles": false' in page
+    )  # htmx would otherwise add an inline style the CSP refuses

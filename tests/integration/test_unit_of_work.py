@@ -1,7 +1,10 @@
-"""The request boundary (grants/unit_of_work.py): a changing request is committed after its route and its
-deferred jobs sent then; a refusal, an error answer or an exception rolls back; a GET never writes.
+"""The request boundary (grants/unit_of_work.py): a changing request is committed after its route
+and its deferred jobs sent then; a refusal, an error answer or an exception rolls back; a GET never
+writes.
 
-An app of its own (SQLite in memory, whatever DATABASE_URL says), so that test routes can be added to it."""
+An app of its own (SQLite in memory, whatever DATABASE_URL says), so that test routes can be added
+to it."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,7 +26,10 @@ SENT: list[str] = []
 
 class _Config(TestConfig):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
-    SQLALCHEMY_ENGINE_OPTIONS = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "poolclass": StaticPool,
+        "connect_args": {"check_same_thread": False},
+    }
     WTF_CSRF_ENABLED = False
 
 
@@ -168,7 +174,8 @@ def test_a_get_that_writes_is_rolled_back_and_under_tests_an_error(app, client):
 
 
 def test_a_get_that_commits_is_caught_too(app, client):
-    """What it committed cannot be undone, but a test sees it (and production logs it as an error)."""
+    """What it committed cannot be undone, but a test sees it (and production logs it as an
+    error)."""
     with pytest.raises(GetWrote):
         client.get("/t/get-commits")
 
@@ -181,4 +188,7 @@ def test_jobs_that_cannot_be_queued_keep_the_work_and_say_so(app, client, monkey
     assert client.post("/t/queue-down").status_code == 200
     assert _actions(app) == ["kept"]
     with client.session_transaction() as session:
-        assert [text for _kind, text in session["_flashes"]] == ["Done.", "The queue is down; kept."]
+        assert [text for _kind, text in session["_flashes"]] == [
+            "Done.",
+            "The queue is down; kept.",
+        ]

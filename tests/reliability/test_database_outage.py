@@ -1,4 +1,6 @@
-"""Drills: the database goes away and comes back; the app answers 503 meanwhile and recovers by itself."""
+"""Drills: the database goes away and comes back; the app answers 503 meanwhile and recovers by
+itself."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +19,13 @@ pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExce
 
 
 class _Unreachable(TestConfig):
-    SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://nobody@127.0.0.1:9/none"  # the discard port: refused
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}}
+    SQLALCHEMY_DATABASE_URI = (
+        "postgresql+psycopg://nobody@127.0.0.1:9/none"  # the discard port: refused
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {
+        "pool_pre_ping": True,
+        "connect_args": {"connect_timeout": 2},
+    }
 
 
 def test_an_unreachable_database_gives_a_503_page_in_the_users_language():
@@ -33,19 +40,28 @@ def test_an_unreachable_database_gives_a_503_page_in_the_users_language():
 
 
 class _Drill(TestConfig):
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True, "pool_size": 5,
-                                 "connect_args": {"application_name": "outage-drill"}}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {
+        "pool_pre_ping": True,
+        "pool_size": 5,
+        "connect_args": {"application_name": "outage-drill"},
+    }
 
 
 def _terminate_drill_connections() -> int:
-    with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
-        return len(conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                "WHERE application_name = 'outage-drill'").fetchall())
+    with psycopg.connect(
+        PG_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    ) as conn:
+        return len(
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'outage-drill'"
+            ).fetchall()
+        )
 
 
 def test_requests_recover_after_the_database_cut_every_connection_under_load(app):
-    """What a PostgreSQL restart does to the app: every pooled connection is cut at once, while requests run.
-    (`app` creates the schema.)"""
+    """What a PostgreSQL restart does to the app: every pooled connection is cut at once, while
+    requests run. (`app` creates the schema.)"""
     if not PG_URL.startswith("postgresql"):
         service_missing("PostgreSQL (DATABASE_URL)")
     app = create_app(_Drill)

@@ -1,17 +1,21 @@
-"""Who may open what: every route of the application, its access class, and each class's answer per role.
+"""Who may open what: every route of the application, its access class, and each class's answer per
+role.
 
-Each route declares its class on itself (grants.access.requires); this table checks the declared policy
-against the route map and against what each role is answered. A new route must be added here (test_route_matrix
-fails until it is). The answers follow the rules of grants/access.py (role classes: anonymous users are sent
-to log in, other roles get 403),
-grants/applications/access.py (objects the user may not see answer 404; a lead-only page seen by a partner
-answers 403), grants/evaluation/access.py (an evaluator's own pool and active assignments; 404 for others)
-and grants/exports/access.py (report files answer 404 to anyone but staff, signed in or not).
+Each route declares its class on itself (grants.access.requires); this table checks the declared
+policy against the route map and against what each role is answered. A new route must be added here
+(test_route_matrix fails until it is). The answers follow the rules of grants/access.py (role
+classes: anonymous users are sent to log in, other roles get 403),
+grants/applications/access.py (objects the user may not see answer 404; a lead-only page seen by a
+partner answers 403), grants/evaluation/access.py (an evaluator's own pool and active assignments;
+404 for others) and grants/exports/access.py (report files answer 404 to anyone but staff, signed in
+or not).
 
-GET routes are opened by every role and must give the class's answer; POST routes are sent by every role
-with a valid CSRF token and the route's sample data: a role the class refuses must get the class's refusal
-and nothing may change. OK marks the roles the class lets in: their answer is the route's `ok`.
+GET routes are opened by every role and must give the class's answer; POST routes are sent by every
+role with a valid CSRF token and the route's sample data: a role the class refuses must get the
+class's refusal and nothing may change. OK marks the roles the class lets in: their answer is the
+route's `ok`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,44 +28,90 @@ HOME = "home"  # 302 away from a page meant for anonymous users, to the home pag
 ELSEWHERE = "elsewhere"  # 302 to another page with a message saying why nothing was done
 
 CLASSES: dict[str, tuple] = {  # in the order of ROLES
-    #                       anonymous outsider pending applicant partner assigned other_ev staff admin
-    "public":              (OK,    OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK),
-    "anonymous_only":      (OK,    HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME),
-    "signed_in":           (LOGIN, OK,  OK,  OK,  OK,  OK,  OK,  OK,  OK),
-    # the user's own organisation: its page for every member; its profile changed by those who act for it
-    "organisation_page":   (LOGIN, OK,  OK,  OK,  OK,  404, 404, 404, 404),
-    "organisation_profile": (LOGIN, OK, 403, OK,  OK,  404, 404, 404, 404),
-    "organisation_manager": (LOGIN, 404, 403, OK, 404, 404, 404, 404, 404),  # verifies a pending member
-    "applicant_role":      (LOGIN, OK,  OK,  OK,  OK,  403, 403, 403, 403),
-    "applicant_or_staff":  (LOGIN, OK,  OK,  OK,  OK,  403, 403, OK,  OK),
-    "contact_partner_org": (LOGIN, OK,  404, OK,  404, 403, 403, 404, 404),  # acting for another organisation
-    "starts_application":  (LOGIN, OK,  ELSEWHERE, OK, OK, ELSEWHERE, ELSEWHERE, ELSEWHERE, ELSEWHERE),
+    # anonymous outsider pending applicant partner assigned other_ev staff admin
+    "public": (OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "anonymous_only": (OK, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME),
+    "signed_in": (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK),
+    # the user's own organisation: its page for every member; its profile changed by those who act
+    # for it
+    "organisation_page": (LOGIN, OK, OK, OK, OK, 404, 404, 404, 404),
+    "organisation_profile": (LOGIN, OK, 403, OK, OK, 404, 404, 404, 404),
+    "organisation_manager": (
+        LOGIN,
+        404,
+        403,
+        OK,
+        404,
+        404,
+        404,
+        404,
+        404,
+    ),  # verifies a pending member
+    "applicant_role": (LOGIN, OK, OK, OK, OK, 403, 403, 403, 403),
+    "applicant_or_staff": (LOGIN, OK, OK, OK, OK, 403, 403, OK, OK),
+    "contact_partner_org": (
+        LOGIN,
+        OK,
+        404,
+        OK,
+        404,
+        403,
+        403,
+        404,
+        404,
+    ),  # acting for another organisation
+    "starts_application": (
+        LOGIN,
+        OK,
+        ELSEWHERE,
+        OK,
+        OK,
+        ELSEWHERE,
+        ELSEWHERE,
+        ELSEWHERE,
+        ELSEWHERE,
+    ),
     # the submitted application: the members acting for its lead and partner, and staff
-    "application":         (LOGIN, 404, 404, OK,  OK,  404, 404, OK,  OK),
+    "application": (LOGIN, 404, 404, OK, OK, 404, 404, OK, OK),
     # ... and its evaluators, once they declared no conflict (an attachment they score on)
-    "application_or_reader": (LOGIN, 404, 404, OK, OK,  OK,  404, OK,  OK),
-    "application_page":    (LOGIN, 404, 404, OK,  OK,  403, 403, OK,  OK),  # role decorator first
-    "lead":                (LOGIN, 404, 404, OK,  403, 404, 404, 403, 403),
-    "lead_decision":       (LOGIN, 404, 404, OK,  404, 403, 403, 403, 403),
-    # the draft application: its lead's and partner's members only; staff see nothing before submission
-    "lead_draft":          (LOGIN, 404, 404, OK,  404, 404, 404, 404, 404),
-    "lead_draft_page":     (LOGIN, 404, 404, OK,  404, 403, 403, 403, 403),  # role decorator first
-    "lead_draft_submit":   (LOGIN, 404, 404, OK,  403, 404, 404, 404, 404),
-    "partner_invitation":  (LOGIN, 404, 404, 404, OK,  403, 403, 403, 403),
-    "evaluator":           (LOGIN, 403, 403, 403, 403, OK,  OK,  403, 403),
-    "assigned_evaluator":  (LOGIN, 403, 403, 403, 403, OK,  404, 403, 403),
-    "staff":               (LOGIN, 403, 403, 403, 403, 403, 403, OK,  OK),
-    "staff_files":         (404,   404, 404, 404, 404, 404, 404, OK,  OK),
-    "admin":               (LOGIN, 403, 403, 403, 403, 403, 403, 403, OK),
+    "application_or_reader": (LOGIN, 404, 404, OK, OK, OK, 404, OK, OK),
+    "application_page": (LOGIN, 404, 404, OK, OK, 403, 403, OK, OK),  # role decorator first
+    "lead": (LOGIN, 404, 404, OK, 403, 404, 404, 403, 403),
+    "lead_decision": (LOGIN, 404, 404, OK, 404, 403, 403, 403, 403),
+    # the draft application: its lead's and partner's members only; staff see nothing before
+    # submission
+    "lead_draft": (LOGIN, 404, 404, OK, 404, 404, 404, 404, 404),
+    "lead_draft_page": (LOGIN, 404, 404, OK, 404, 403, 403, 403, 403),  # role decorator first
+    "lead_draft_submit": (LOGIN, 404, 404, OK, 403, 404, 404, 404, 404),
+    "partner_invitation": (LOGIN, 404, 404, 404, OK, 403, 403, 403, 403),
+    "evaluator": (LOGIN, 403, 403, 403, 403, OK, OK, 403, 403),
+    "assigned_evaluator": (LOGIN, 403, 403, 403, 403, OK, 404, 403, 403),
+    "staff": (LOGIN, 403, 403, 403, 403, 403, 403, OK, OK),
+    "staff_files": (404, 404, 404, 404, 404, 404, 404, OK, OK),
+    "admin": (LOGIN, 403, 403, 403, 403, 403, 403, 403, OK),
 }
 assert all(len(answers) == len(ROLES) for answers in CLASSES.values())
 
 # which object of the world fills each URL argument, unless the route says otherwise
-ARGUMENTS = {"call_id": "call", "application_id": "application", "stage_id": "stage", "assignment_id": "assignment",
-             "member_id": "member", "attachment_id": "attachment", "org_id": "lead_org", "user_id": "pending_user",
-             "message_id": "message", "job_id": "job", "partner_id": "draft_partner", "token": "token",
-             "reference": "reference", "invitation_id": "draft_invitation", "letter_id": "letter",
-             "document_id": "call_document", "question_id": "question"}
+ARGUMENTS = {
+    "call_id": "call",
+    "application_id": "application",
+    "stage_id": "stage",
+    "assignment_id": "assignment",
+    "member_id": "member",
+    "attachment_id": "attachment",
+    "org_id": "lead_org",
+    "user_id": "pending_user",
+    "message_id": "message",
+    "job_id": "job",
+    "partner_id": "draft_partner",
+    "token": "token",
+    "reference": "reference",
+    "invitation_id": "draft_invitation",
+    "letter_id": "letter",
+    "document_id": "call_document",
+    "question_id": "question",
+}
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
 DRAFT = {"application_id": "draft"}
 JUSTIFIED = {"justification": "The committee agreed on this at its meeting of 20 November."}
@@ -72,10 +122,14 @@ class Route:
     get: str | None = None  # access class of GET
     post: str | None = None  # access class of POST (default: the same as GET)
     ok: int | str = 200  # the GET answer to the roles let in
-    args: dict[str, str] = field(default_factory=dict)  # URL argument -> world object, for GET and POST
+    args: dict[str, str] = field(
+        default_factory=dict
+    )  # URL argument -> world object, for GET and POST
     post_args: dict[str, str] = field(default_factory=dict)  # ... for POST only
     query: dict[str, str] = field(default_factory=dict)  # query argument -> world object
-    data: dict = field(default_factory=dict)  # the POST form, CSRF token apart ("{name}": a world object)
+    data: dict = field(
+        default_factory=dict
+    )  # the POST form, CSRF token apart ("{name}": a world object)
 
     @property
     def post_class(self) -> str | None:
@@ -96,27 +150,44 @@ ROUTES: dict[str, Route] = {
     "auth.set_password": Route("public"),
     "auth.account": Route("signed_in", data={"current": "wrong", "password": "x", "confirm": "y"}),
     "auth.end_sessions": Route(post="signed_in"),
-    # e-mail confirmation: the page redirects a confirmed account to its organisation or home; the link is public
+    # e-mail confirmation: the page redirects a confirmed account to its organisation or home; the
+    # link is public
     "auth.registered": Route("public", ok=HOME),  # only just after registering, from the session
     "auth.confirm_email": Route("signed_in", ok=HOME),
     "auth.resend_confirmation": Route(post="signed_in"),
     "auth.correct_address": Route(post="signed_in", data={"email": "corrected@example.org"}),
     "auth.confirm_email_link": Route("public", ok=400, args={"token": "token"}),
-    "auth.organisation": Route("organisation_page", post="organisation_profile", data={
-        "name": "Renamed Municipality", "type": "municipality", "country": "TR", "region": "Ankara",
-        "population": "50000", "legal_id": "LID-9", "address": "2 Main Street", "partner_description": "Changed."}),
+    "auth.organisation": Route(
+        "organisation_page",
+        post="organisation_profile",
+        data={
+            "name": "Renamed Municipality",
+            "type": "municipality",
+            "country": "TR",
+            "region": "Ankara",
+            "population": "50000",
+            "legal_id": "LID-9",
+            "address": "2 Main Street",
+            "partner_description": "Changed.",
+        },
+    ),
     "auth.verify_member": Route(post="organisation_manager"),
     # administration
     "admin.organisations": Route("staff"),
     "admin.organisation": Route("staff"),
     "admin.verify_organisation": Route(post="staff", args={"org_id": "unverified_org"}),
     "admin.verify_member": Route(post="staff"),
-    "admin.reject_organisation": Route(post="staff", args={"org_id": "unverified_org"},
-                                       data={"reason": "Not a local authority."}),
-    "admin.merge_organisation": Route(post="staff", args={"org_id": "unverified_org"}, data={"into": "{lead_org}"}),
+    "admin.reject_organisation": Route(
+        post="staff", args={"org_id": "unverified_org"}, data={"reason": "Not a local authority."}
+    ),
+    "admin.merge_organisation": Route(
+        post="staff", args={"org_id": "unverified_org"}, data={"into": "{lead_org}"}
+    ),
     "admin.users": Route("staff"),
     "admin.user": Route("staff"),
-    "admin.invite": Route("staff", data={"name": "New Person", "email": "new.person@example.org", "role": "evaluator"}),
+    "admin.invite": Route(
+        "staff", data={"name": "New Person", "email": "new.person@example.org", "role": "evaluator"}
+    ),
     "admin.change_role": Route(post="admin", data={"role": "staff"}),
     "admin.set_active": Route(post="admin", data={"active": "0"}),
     "admin.outbox": Route("admin"),
@@ -140,30 +211,61 @@ ROUTES: dict[str, Route] = {
     # partners
     "partners.search": Route("applicant_or_staff"),
     "partners.profile": Route("applicant_or_staff", args={"org_id": "partner_org"}),
-    "partners.contact": Route(post="contact_partner_org", args={"org_id": "partner_org"},
-                              data={"message": "Shall we talk about twinning our towns?"}),
+    "partners.contact": Route(
+        post="contact_partner_org",
+        args={"org_id": "partner_org"},
+        data={"message": "Shall we talk about twinning our towns?"},
+    ),
     "partners.partnership": Route("application_page"),
-    "partners.add_partner": Route(post="lead_draft_page", args=DRAFT,
-                                  data={"organisation_id": "{other_org}", "role": "Hosts the study visits"}),
-    "partners.change_role": Route(post="lead_draft_page", args=DRAFT,
-                                  data={"partner-{draft_partner}-role": "Runs the workshops"}),
+    "partners.add_partner": Route(
+        post="lead_draft_page",
+        args=DRAFT,
+        data={"organisation_id": "{other_org}", "role": "Hosts the study visits"},
+    ),
+    "partners.change_role": Route(
+        post="lead_draft_page",
+        args=DRAFT,
+        data={"partner-{draft_partner}-role": "Runs the workshops"},
+    ),
     "partners.remove_partner": Route(post="lead_draft_page", args=DRAFT),
     "partners.invitations": Route("applicant_role"),
     "partners.invitation": Route("partner_invitation"),
     "partners.confirm": Route(post="partner_invitation", data={"seen": "anything"}),
     "partners.decline": Route(post="partner_invitation", data={"reason": "No capacity this year."}),
-    "partners.invite_partner": Route(post="lead_draft_page", args=DRAFT, data={
-        "invite-name": "Stadt Esslingen", "invite-country": "DE", "invite-type": "local_authority",
-        "invite-email": "europa@esslingen.example", "invite-locale": "en", "invite-role": "Hosts the visits"}),
+    "partners.invite_partner": Route(
+        post="lead_draft_page",
+        args=DRAFT,
+        data={
+            "invite-name": "Stadt Esslingen",
+            "invite-country": "DE",
+            "invite-type": "local_authority",
+            "invite-email": "europa@esslingen.example",
+            "invite-locale": "en",
+            "invite-role": "Hosts the visits",
+        },
+    ),
     "partners.resend_invitation": Route(post="lead_draft_page", args=DRAFT),
     "partners.cancel_invitation": Route(post="lead_draft_page", args=DRAFT),
-    "partners.register_invited": Route("public", args={"token": "invitation_token"}, data={
-        "name": "Stadt Esslingen", "type": "local_authority", "country": "DE", "full_name": "Anna Schmidt",
-        "password": "correct horse battery", "confirm": "correct horse battery"}),
+    "partners.register_invited": Route(
+        "public",
+        args={"token": "invitation_token"},
+        data={
+            "name": "Stadt Esslingen",
+            "type": "local_authority",
+            "country": "DE",
+            "full_name": "Anna Schmidt",
+            "password": "correct horse battery",
+            "confirm": "correct horse battery",
+        },
+    ),
     # submission
-    "submission.attachments": Route("application", post="lead_draft", post_args=DRAFT, data={"document": "annex"}),
+    "submission.attachments": Route(
+        "application", post="lead_draft", post_args=DRAFT, data={"document": "annex"}
+    ),
     "submission.download": Route("application_or_reader"),
-    "submission.delete_attachment": Route(post="lead_draft", args={"attachment_id": "draft_attachment"}),
+    "submission.delete_attachment": Route(
+        post="lead_draft", args={"attachment_id": "draft_attachment"}
+    ),
     "submission.check": Route("application"),
     "submission.submit": Route(post="lead_draft_submit", args=DRAFT),
     "submission.confirmation": Route("application"),
@@ -172,25 +274,32 @@ ROUTES: dict[str, Route] = {
     "submission.reopen": Route("lead"),
     # admissibility (staff)
     "admissibility.index": Route("staff"),
-    "admissibility.check": Route("staff", data={"decision": "inadmissible", "further_reasons": "Late."}),
+    "admissibility.check": Route(
+        "staff", data={"decision": "inadmissible", "further_reasons": "Late."}
+    ),
     # evaluation: staff manage the pool and assignments
     "evaluation.pool": Route("staff"),
     "evaluation.add": Route(post="staff", data={"user_id": "{other_evaluator}"}),
     "evaluation.remove": Route(post="staff"),
     "evaluation.assign_automatically": Route(post="staff"),
-    "evaluation.assign_manually": Route(post="staff",
-                                        data={"stage_id": "{stage}", "evaluator_id": "{other_evaluator}"}),
+    "evaluation.assign_manually": Route(
+        post="staff", data={"stage_id": "{stage}", "evaluator_id": "{other_evaluator}"}
+    ),
     "evaluation.unassign": Route(post="staff"),
     "evaluation.rebalance": Route("staff"),
     "evaluation.show": Route("staff"),
-    "evaluation.due_date": Route(post="staff", data={"due_at": "2999-12-31T17:00"}),  # ahead whatever the clock
+    "evaluation.due_date": Route(
+        post="staff", data={"due_at": "2999-12-31T17:00"}
+    ),  # ahead whatever the clock
     "evaluation.scores": Route("staff"),
     # evaluation: evaluators (both have signed the call's declaration, so its page sends them on)
     "evaluation.home": Route("evaluator"),
     "evaluation.declaration": Route("evaluator", ok=ELSEWHERE, data={"accept": "y"}),
     "evaluation.call": Route("evaluator"),
-    "evaluation.assignment": Route("assigned_evaluator", data={"declaration": "conflict",
-                                                              "reason": "I advise the lead municipality."}),
+    "evaluation.assignment": Route(
+        "assigned_evaluator",
+        data={"declaration": "conflict", "reason": "I advise the lead municipality."},
+    ),
     "evaluation.score": Route("assigned_evaluator", data={"action": "save"}),
     # ranking, decisions and letters
     "awards.ranking": Route("staff"),
@@ -205,17 +314,27 @@ ROUTES: dict[str, Route] = {
     "letters.download": Route("staff"),
     "letters.posted": Route(post="staff", data={"post_reference": "RR123456789TR"}),
     # settings (staff)
-    "settings.letters": Route("staff", data={
-        "name_en": "Directorate for EU Affairs", "name_tr": "Avrupa Birliği Başkanlığı", "address": "Ankara",
-        "signatory_name": "Deniz Yılmaz", "signatory_title_en": "Head of Department",
-        "signatory_title_tr": "Daire Başkanı"}),
+    "settings.letters": Route(
+        "staff",
+        data={
+            "name_en": "Directorate for EU Affairs",
+            "name_tr": "Avrupa Birliği Başkanlığı",
+            "address": "Ankara",
+            "signatory_name": "Deniz Yılmaz",
+            "signatory_title_en": "Head of Department",
+            "signatory_title_tr": "Daire Başkanı",
+        },
+    ),
     "settings.logo": Route("staff"),
     "awards.invite": Route("staff", args={"call_id": "restricted_call"}),
-    "awards.change_shortlist": Route("staff", args={"call_id": "restricted_call", "stage_id": "concept_note"},
-                                         data=JUSTIFIED),
+    "awards.change_shortlist": Route(
+        "staff", args={"call_id": "restricted_call", "stage_id": "concept_note"}, data=JUSTIFIED
+    ),
     # reports and exports (staff)
     "exports.index": Route("staff"),
-    "exports.jobs_fragment": Route("staff", ok=286),  # 286 tells htmx to stop polling: nothing is pending
+    "exports.jobs_fragment": Route(
+        "staff", ok=286
+    ),  # 286 tells htmx to stop polling: nothing is pending
     "exports.call_exports": Route("staff"),
     "exports.request_kind": Route(post="staff"),
     "exports.retry_job": Route(post="staff", args={"job_id": "failed_job"}),
@@ -223,17 +342,30 @@ ROUTES: dict[str, Route] = {
     # the audit log (staff)
     "auditlog.index": Route("staff"),
     # a call's documents, clarifications and corrigenda (staff manage them; the public reads them)
-    "calldocs.documents": Route("staff", args={"call_id": "open_call"}, data={"kind": "guidelines", "language": "tr"}),
+    "calldocs.documents": Route(
+        "staff", args={"call_id": "open_call"}, data={"kind": "guidelines", "language": "tr"}
+    ),
     "calldocs.replace_document": Route(post="staff"),
     "calldocs.remove_document": Route(post="staff"),
     "calldocs.download": Route("public", args={"reference": "open_reference"}),
     "calldocs.faq": Route("public", args={"reference": "open_reference"}),
-    "calldocs.ask": Route("signed_in", args={"reference": "open_reference"},
-                          data={"text": "May a university lead the application?"}),
+    "calldocs.ask": Route(
+        "signed_in",
+        args={"reference": "open_reference"},
+        data={"text": "May a university lead the application?"},
+    ),
     "calldocs.questions": Route("staff", args={"call_id": "open_call"}),
-    "calldocs.windows": Route(post="staff", args={"call_id": "open_call"},
-                              data={"question_window_days": "20", "answer_window_days": "10"}),
-    "calldocs.answer": Route("staff", data={"public_text": "May a university lead?", "answer": "No: see 2.1.1."}),
-    "calldocs.corrigenda": Route("staff", args={"call_id": "open_call"},
-                                 data={"reason": "The deadline moves.", "deadline": "2099-01-01T12:00"}),
+    "calldocs.windows": Route(
+        post="staff",
+        args={"call_id": "open_call"},
+        data={"question_window_days": "20", "answer_window_days": "10"},
+    ),
+    "calldocs.answer": Route(
+        "staff", data={"public_text": "May a university lead?", "answer": "No: see 2.1.1."}
+    ),
+    "calldocs.corrigenda": Route(
+        "staff",
+        args={"call_id": "open_call"},
+        data={"reason": "The deadline moves.", "deadline": "2099-01-01T12:00"},
+    ),
 }

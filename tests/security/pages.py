@@ -1,13 +1,15 @@
-"""Every page a person sees, kept beside the access table: the browser walk (tests/browser/test_accessibility.py)
-opens each one as each role that uses it, in English and Turkish, and checks it with axe-core and html-validate.
+"""Every page a person sees, kept beside the access table: the browser walk
+(tests/browser/test_accessibility.py) opens each one as each role that uses it, in English and
+Turkish, and checks it with axe-core and html-validate.
 
-A new GET route must be added here, to PAGES or to NOT_PAGES (test_page_list fails until it is). A route is
-walked in the shared world of the security suite (tests/security/world.py) plus the few objects the walk adds
-(tests/browser/test_accessibility.py: `walk_world`), with the access table's URL arguments unless a visit names
-others. Its roles, unless a visit names them: the walk's roles that the route's access class lets in, the admin
-only where staff are not let in (an admin sees the staff pages with one menu link more, and is walked on the
-pages of its own).
+A new GET route must be added here, to PAGES or to NOT_PAGES (test_page_list fails until it is). A
+route is walked in the shared world of the security suite (tests/security/world.py) plus the few
+objects the walk adds (tests/browser/test_accessibility.py: `walk_world`), with the access table's
+URL arguments unless a visit names others. Its roles, unless a visit names them: the walk's roles
+that the route's access class lets in, the admin only where staff are not let in (an admin sees the
+staff pages with one menu link more, and is walked on the pages of its own).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,9 +17,18 @@ from dataclasses import dataclass, field
 from tests.security.access_table import CLASSES, OK, ROUTES
 from tests.security.world import ROLES
 
-# the people the walk logs in as: a lead applicant, a partner's member, an evaluator, staff, the admin, and a
+# the people the walk logs in as: a lead applicant, a partner's member, an evaluator, staff, the
+# admin, and a
 # newcomer whose e-mail address is not confirmed yet (the world's pending member, here unconfirmed)
-WALK_ROLES = ("anonymous", "applicant", "partner", "assigned_evaluator", "staff", "admin", "newcomer")
+WALK_ROLES = (
+    "anonymous",
+    "applicant",
+    "partner",
+    "assigned_evaluator",
+    "staff",
+    "admin",
+    "newcomer",
+)
 DRAFT = {"application_id": "draft"}
 ANONYMOUS = ("anonymous",)
 
@@ -25,11 +36,14 @@ ANONYMOUS = ("anonymous",)
 @dataclass(frozen=True)
 class Visit:
     roles: tuple[str, ...] | None = None  # None: as the module docstring says
-    args: dict[str, str] = field(default_factory=dict)  # URL argument -> world object, over the access table's
+    args: dict[str, str] = field(
+        default_factory=dict
+    )  # URL argument -> world object, over the access table's
     literals: dict[str, str] = field(default_factory=dict)  # URL argument -> its value
     query: dict[str, str] = field(default_factory=dict)  # query argument -> literal value
     status: int = 200
-    # how the page is reached after opening the URL: "errors" sends its form empty, so that it shows its error
+    # how the page is reached after opening the URL: "errors" sends its form empty, so that it shows
+    # its error
     # summary; "register" completes the registration form and lands on the page
     via: str | None = None
 
@@ -37,12 +51,17 @@ class Visit:
 PAGES: dict[str, tuple[Visit, ...]] = {
     # public pages and accounts
     "public.index": (Visit(), Visit(roles=("admin",))),
-    "public.call": (Visit(args={"reference": "reference"}), Visit(args={"reference": "open_reference"})),
+    "public.call": (
+        Visit(args={"reference": "reference"}),
+        Visit(args={"reference": "open_reference"}),
+    ),
     "auth.login": (Visit(), Visit(via="errors")),
     "auth.register": (Visit(), Visit(via="errors")),
     "auth.join": (Visit(), Visit(query={"q": "Municipality"})),
     "auth.reset_request": (Visit(),),
-    "auth.set_password": (Visit(roles=ANONYMOUS),),  # e-mailed links: for the person who follows them
+    "auth.set_password": (
+        Visit(roles=ANONYMOUS),
+    ),  # e-mailed links: for the person who follows them
     "auth.account": (Visit(), Visit(roles=("applicant",), via="errors", status=400)),
     "auth.registered": (Visit(roles=ANONYMOUS, via="register"),),
     "auth.confirm_email": (Visit(roles=("newcomer",)),),
@@ -59,9 +78,16 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     # calls (staff)
     "calls.index": (Visit(),),
     "calls.new": (Visit(), Visit(via="errors", status=400)),
-    "calls.show": (Visit(), Visit(args={"call_id": "open_call"}), Visit(args={"call_id": "restricted_call"})),
+    "calls.show": (
+        Visit(),
+        Visit(args={"call_id": "open_call"}),
+        Visit(args={"call_id": "restricted_call"}),
+    ),
     "calls.edit": (Visit(), Visit(args={"call_id": "open_call"})),
-    "calls.grid": (Visit(), Visit(args={"call_id": "restricted_call"}, literals={"stage_name": "concept_note"})),
+    "calls.grid": (
+        Visit(),
+        Visit(args={"call_id": "restricted_call"}, literals={"stage_name": "concept_note"}),
+    ),
     # applications
     "applications.dashboard": (Visit(),),
     "applications.show": (Visit(), Visit(args=DRAFT, roles=("applicant", "partner"))),
@@ -91,15 +117,27 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "evaluation.show": (Visit(),),
     "evaluation.scores": (Visit(),),
     "evaluation.home": (Visit(),),
-    "evaluation.declaration": (Visit(args={"call_id": "restricted_call"}),),  # the main call's is signed
+    "evaluation.declaration": (
+        Visit(args={"call_id": "restricted_call"}),
+    ),  # the main call's is signed
     "evaluation.call": (Visit(),),
-    "evaluation.assignment": (Visit(), Visit(args={"assignment_id": "undeclared_assignment"}),  # its declaration
-                              Visit(args={"assignment_id": "open_assignment"})),
-    "evaluation.score": (Visit(args={"assignment_id": "open_assignment"}), Visit()),  # a draft, and one submitted
+    "evaluation.assignment": (
+        Visit(),
+        Visit(args={"assignment_id": "undeclared_assignment"}),  # its declaration
+        Visit(args={"assignment_id": "open_assignment"}),
+    ),
+    "evaluation.score": (
+        Visit(args={"assignment_id": "open_assignment"}),
+        Visit(),
+    ),  # a draft, and one submitted
     # ranking and decisions
-    "awards.ranking": (Visit(), Visit(args={"call_id": "restricted_call"}),  # and its other tabs: the lists, the changes
-                       Visit(query={"table": "inadmissible"}), Visit(query={"table": "withdrawn"}),
-                       Visit(query={"table": "changes"})),
+    "awards.ranking": (
+        Visit(),
+        Visit(args={"call_id": "restricted_call"}),  # and its other tabs: the lists, the changes
+        Visit(query={"table": "inadmissible"}),
+        Visit(query={"table": "withdrawn"}),
+        Visit(query={"table": "changes"}),
+    ),
     "awards.override_decision": (Visit(),),
     "awards.promote": (Visit(query={"lot": "lot"}),),
     "awards.finalise_call": (Visit(),),
@@ -110,7 +148,10 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "awards.change_shortlist": (Visit(),),
     # reports and exports (staff)
     "exports.index": (Visit(),),
-    "auditlog.index": (Visit(), Visit(query={"application": "NO-SUCH-1", "user": "staff"})),  # and a refused filter
+    "auditlog.index": (
+        Visit(),
+        Visit(query={"application": "NO-SUCH-1", "user": "staff"}),
+    ),  # and a refused filter
     "exports.call_exports": (Visit(),),
     # a call's documents, clarifications and corrigenda
     "calldocs.documents": (Visit(), Visit(via="errors", status=400)),

@@ -1,8 +1,10 @@
 """Every POST route refuses a request without a valid CSRF token (issue 7, security suite).
 
-Each route is sent its sample data by a role it lets in (staff where they may), once without a token and
-once with another session's token: both get the 400 page that says the form expired, and nothing changes.
+Each route is sent its sample data by a role it lets in (staff where they may), once without a token
+and once with another session's token: both get the 400 page that says the form expired, and nothing
+changes.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -15,17 +17,25 @@ EXPIRED = "Your form expired or was sent from another site."
 
 
 def test_csrf_protection_is_on_in_the_tests_too(app):
-    assert app.config.get("WTF_CSRF_ENABLED", True) and app.config.get("WTF_CSRF_CHECK_DEFAULT", True)
+    assert app.config.get("WTF_CSRF_ENABLED", True) and app.config.get(
+        "WTF_CSRF_CHECK_DEFAULT", True
+    )
 
 
 def sender(endpoint: str) -> str:
     """Staff if the route lets them in, else the first role it does."""
     answers = dict(zip(ROLES, CLASSES[ROUTES[endpoint].post_class]))
-    return "staff" if answers["staff"] == OK else next(role for role, answer in answers.items() if answer == OK)
+    return (
+        "staff"
+        if answers["staff"] == OK
+        else next(role for role, answer in answers.items() if answer == OK)
+    )
 
 
 @pytest.mark.parametrize("token", ["none", "another session's"])
-def test_every_post_without_its_sessions_token_is_refused_and_changes_nothing(app, db, tmp_path, monkeypatch, token):
+def test_every_post_without_its_sessions_token_is_refused_and_changes_nothing(
+    app, db, tmp_path, monkeypatch, token
+):
     world = make_world(app, tmp_path, monkeypatch)
     clients = {role: client_for(app, world.users[role]) for role in ROLES}
     for client in clients.values():

@@ -1,5 +1,6 @@
-"""H1 (docs/security.md): e-mailed links are built from the configured BASE_URL, never from the request's
-Host header; in production a request for another host is refused."""
+"""H1 (docs/security.md): e-mailed links are built from the configured BASE_URL, never from the
+request's Host header; in production a request for another host is refused."""
+
 from __future__ import annotations
 
 import re
@@ -17,16 +18,19 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _post_as(client, url: str, data: dict, host: str, page: str | None = None):
-    """A form sent to a forged Host (and X-Forwarded-Host), its CSRF token and cookie fetched the same way."""
+    """A form sent to a forged Host (and X-Forwarded-Host), its CSRF token and cookie fetched the
+    same way."""
     base, headers = f"http://{host}", {"X-Forwarded-Host": host}
     html = client.get(page or url, base_url=base, headers=headers).get_data(as_text=True)
-    return client.post(url, data={**data, "csrf_token": CSRF.search(html).group(1)}, base_url=base,
-                       headers=headers)
+    return client.post(
+        url, data={**data, "csrf_token": CSRF.search(html).group(1)}, base_url=base, headers=headers
+    )
 
 
 def _body(db, to: str) -> str:
-    return db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.to == to)
-                              .order_by(OutboxMessage.id.desc())).first()
+    return db.session.scalars(
+        select(OutboxMessage.body).where(OutboxMessage.to == to).order_by(OutboxMessage.id.desc())
+    ).first()
 
 
 @pytest.fixture
@@ -39,7 +43,10 @@ def canonical(app, monkeypatch):
 def test_a_password_reset_link_ignores_a_forged_host(client, db, canonical):
     make_user("applicant", email="victim@example.org")
     db.session.commit()
-    assert _post_as(client, "/auth/reset", {"email": "victim@example.org"}, "evil.example").status_code == 302
+    assert (
+        _post_as(client, "/auth/reset", {"email": "victim@example.org"}, "evil.example").status_code
+        == 302
+    )
     body = _body(db, "victim@example.org")
     assert "https://grants.example.org/auth/password/" in body and "evil.example" not in body
 
@@ -50,11 +57,19 @@ def test_a_partner_contact_link_ignores_a_forged_host(client, db, canonical):
     sender = make_user("applicant", organisation=make_org("TR"))
     db.session.commit()
     sign_in(client, sender, base_url="http://twin-grants-login.evil.example")
-    response = _post_as(client, f"/partners/{org.id}/contact", {"message": "Shall we twin?"},
-                        "twin-grants-login.evil.example", page=f"/partners/{org.id}")
+    response = _post_as(
+        client,
+        f"/partners/{org.id}/contact",
+        {"message": "Shall we twin?"},
+        "twin-grants-login.evil.example",
+        page=f"/partners/{org.id}",
+    )
     assert response.status_code == 302
     body = _body(db, "mayor@koeln.example")
-    assert f"https://grants.example.org/partners/{sender.organisation_id}" in body and "evil" not in body
+    assert (
+        f"https://grants.example.org/partners/{sender.organisation_id}" in body
+        and "evil" not in body
+    )
 
 
 def test_production_refuses_hosts_it_does_not_serve(monkeypatch):

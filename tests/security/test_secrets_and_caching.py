@@ -1,5 +1,6 @@
-"""M3: no published signing key; L8: signed-in pages are never cached, HTTPS is enforced in production;
-L10: the outbox shows no live token."""
+"""M3: no published signing key; L8: signed-in pages are never cached, HTTPS is enforced in
+production; L10: the outbox shows no live token."""
+
 from __future__ import annotations
 
 import os
@@ -29,11 +30,19 @@ def test_without_a_secret_key_a_random_one_is_made_once_and_kept_private(tmp_pat
 
     first, second = create_app(NoKey), create_app(NoKey)
     kept = tmp_path / "secret_key"
-    assert len(first.config["SECRET_KEY"]) >= 48 and first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
-    assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600 and kept.read_text() == first.config["SECRET_KEY"]
+    assert (
+        len(first.config["SECRET_KEY"]) >= 48
+        and first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    )
+    assert (
+        stat.S_IMODE(os.stat(kept).st_mode) == 0o600
+        and kept.read_text() == first.config["SECRET_KEY"]
+    )
     other = tmp_path / "other"
     monkeypatch.setenv("INSTANCE_DIR", str(other))
-    assert create_app(NoKey).config["SECRET_KEY"] != first.config["SECRET_KEY"]  # each installation its own
+    assert (
+        create_app(NoKey).config["SECRET_KEY"] != first.config["SECRET_KEY"]
+    )  # each installation its own
 
 
 def test_signed_in_pages_are_not_stored_by_browsers_or_proxies(client, login_as):
@@ -53,11 +62,14 @@ def test_production_asks_browsers_for_https_only():
 
 
 def test_the_outbox_never_shows_a_live_token_whatever_the_status(client, db, login_as, post):
-    """L10: without a mail server every message is 'logged'; its reset link is masked all the same."""
+    """L10: without a mail server every message is 'logged'; its reset link is masked all the
+    same."""
     make_user("applicant", email="assessor1@example.org")
     db.session.commit()
     post("/auth/reset", {"email": "assessor1@example.org"})
-    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to == "assessor1@example.org")).one()
+    message = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to == "assessor1@example.org")
+    ).one()
     token = message.body.split("/auth/password/")[1].split()[0]
     login_as("admin")
     page = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
@@ -65,23 +77,37 @@ def test_the_outbox_never_shows_a_live_token_whatever_the_status(client, db, log
 
 
 def test_the_server_names_no_version(app):
-    """L8: the Server header of the development server gives away neither Werkzeug's nor Python's version."""
+    """L8: the Server header of the development server gives away neither Werkzeug's nor Python's
+    version."""
     server = make_server("127.0.0.1", 0, app)
     threading.Thread(target=server.handle_request, daemon=True).start()
-    with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/static/favicon.svg") as response:
+    with urllib.request.urlopen(
+        f"http://127.0.0.1:{server.server_port}/static/favicon.svg"
+    ) as response:
         header = response.headers["Server"]
     server.server_close()
     assert header.strip() == "TWIN-Grants" and "Werkzeug" not in header and "Python" not in header
 
 
 def test_the_production_server_names_no_version(tmp_path):
-    """L8 under gunicorn, the production server the README names: its Server header carries no version."""
+    """L8 under gunicorn, the production server the README names: its Server header carries no
+    version."""
     port = _free_port()
-    env = {**os.environ, "INSTANCE_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite'}"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "INSTANCE_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite'}",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        header = _server_header(f"http://127.0.0.1:{port}/static/favicon.svg", deadline=time.monotonic() + 30)
+        header = _server_header(
+            f"http://127.0.0.1:{port}/static/favicon.svg", deadline=time.monotonic() + 30
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -1,5 +1,6 @@
-"""M1 and L6 (docs/security.md): a session ends on the server when it should, whatever copies of its cookies
-exist; logging in starts a fresh session."""
+"""M1 and L6 (docs/security.md): a session ends on the server when it should, whatever copies of its
+cookies exist; logging in starts a fresh session."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,9 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _token(client, page: str = "/") -> str:
-    g.pop("csrf_token", None)  # Flask-WTF keeps the last one on g, which outlives requests in these tests
+    g.pop(
+        "csrf_token", None
+    )  # Flask-WTF keeps the last one on g, which outlives requests in these tests
     return CSRF.search(client.get(page).get_data(as_text=True)).group(1)
 
 
@@ -50,8 +53,13 @@ def victim(db):
 
 def test_logout_ends_the_session_and_the_remember_me_cookie(app, db, victim):
     client = _log_in(app, "victim@example.org", remember=True)
-    copied = {"session": _cookie(client, "session"), "remember_token": _cookie(client, "remember_token")}
-    assert _signed_in(app, session=copied["session"]) and _signed_in(app, remember_token=copied["remember_token"])
+    copied = {
+        "session": _cookie(client, "session"),
+        "remember_token": _cookie(client, "remember_token"),
+    }
+    assert _signed_in(app, session=copied["session"]) and _signed_in(
+        app, remember_token=copied["remember_token"]
+    )
     client.post("/auth/logout", data={"csrf_token": _token(client)})
     assert not _signed_in(app, session=copied["session"])
     assert not _signed_in(app, remember_token=copied["remember_token"])
@@ -69,8 +77,14 @@ def test_a_password_reset_ends_every_session(app, db, victim):
     with app.test_request_context():
         link = f"/auth/password/{password_token(victim)}"
     other = app.test_client()
-    response = other.post(link, data={"password": "a brand new password", "confirm": "a brand new password",
-                                      "csrf_token": _token(other, link)})
+    response = other.post(
+        link,
+        data={
+            "password": "a brand new password",
+            "confirm": "a brand new password",
+            "csrf_token": _token(other, link),
+        },
+    )
     assert response.status_code == 302
     assert client.get("/auth/organisation").status_code == 302  # sent to log in
     assert not _signed_in(app, remember_token=copied)
@@ -78,9 +92,16 @@ def test_a_password_reset_ends_every_session(app, db, victim):
 
 def test_changing_the_password_ends_every_other_session_but_this_one(app, db, victim):
     here, elsewhere = _log_in(app, "victim@example.org"), _log_in(app, "victim@example.org")
-    response = here.post("/auth/account", data={"current": PASSWORD, "password": "another good password",
-                                                 "confirm": "another good password",
-                                                 "csrf_token": _token(here, "/auth/account")}, follow_redirects=True)
+    response = here.post(
+        "/auth/account",
+        data={
+            "current": PASSWORD,
+            "password": "another good password",
+            "confirm": "another good password",
+            "csrf_token": _token(here, "/auth/account"),
+        },
+        follow_redirects=True,
+    )
     assert "Every other session of your account has ended." in response.get_data(as_text=True)
     assert here.get("/auth/organisation").status_code == 200
     assert elsewhere.get("/auth/organisation").status_code == 302
@@ -88,15 +109,27 @@ def test_changing_the_password_ends_every_other_session_but_this_one(app, db, vi
 
 def test_a_wrong_current_password_changes_nothing(app, db, victim):
     here = _log_in(app, "victim@example.org")
-    response = here.post("/auth/account", data={"current": "guess", "password": "another good password",
-                                                 "confirm": "another good password",
-                                                 "csrf_token": _token(here, "/auth/account")})
-    assert response.status_code == 400 and "This is not your current password." in response.get_data(as_text=True)
+    response = here.post(
+        "/auth/account",
+        data={
+            "current": "guess",
+            "password": "another good password",
+            "confirm": "another good password",
+            "csrf_token": _token(here, "/auth/account"),
+        },
+    )
+    assert (
+        response.status_code == 400
+        and "This is not your current password." in response.get_data(as_text=True)
+    )
     assert _log_in(app, "victim@example.org")  # the old password still works
 
 
 def test_log_out_everywhere(app, db, victim):
-    here, elsewhere = _log_in(app, "victim@example.org"), _log_in(app, "victim@example.org", remember=True)
+    here, elsewhere = (
+        _log_in(app, "victim@example.org"),
+        _log_in(app, "victim@example.org", remember=True),
+    )
     copied = _cookie(elsewhere, "remember_token")
     here.post("/auth/account/sessions/end", data={"csrf_token": _token(here, "/auth/account")})
     for client in (here, elsewhere):
@@ -110,8 +143,14 @@ def test_logging_in_starts_a_fresh_session_keeping_only_the_language(app, db, vi
     client.post("/language", data={"lang": "tr", "next": "/", "csrf_token": anonymous})
     with client.session_transaction() as session:
         session["planted"] = "by someone else"
-    client.post("/auth/login", data={"email": "victim@example.org", "password": PASSWORD,
-                                     "csrf_token": _token(client, "/auth/login")})
+    client.post(
+        "/auth/login",
+        data={
+            "email": "victim@example.org",
+            "password": PASSWORD,
+            "csrf_token": _token(client, "/auth/login"),
+        },
+    )
     with client.session_transaction() as session:
         assert "planted" not in session and session["lang"] == "tr"
     assert _token(client) != anonymous  # a new CSRF secret

@@ -1,18 +1,58 @@
-"""The shape of the code (issue 15): no import circles, no feature importing another's routes, features
-importing downwards only. Read from the import graph that grimp builds of every import statement,
-those inside functions included."""
+"""The shape of the code (issue 15): no import circles, no feature importing another's routes,
+features importing downwards only. Read from the import graph that grimp builds of every import
+statement, those inside functions included."""
+
 from __future__ import annotations
 
 import grimp
 import pytest
 
-# The shared kernel (imported by any feature, importing none) and the features from the bottom up: a feature
+# The shared kernel (imported by any feature, importing none) and the features from the bottom up: a
+# feature
 # may import the kernel and the features listed before it, never one after it.
-KERNEL = ("rules", "models", "extensions", "labels", "audit", "status", "access", "jobs", "mail", "security",
-          "storage", "signals", "clock", "i18n", "errors", "unit_of_work")
-FEATURES = ("auth", "settings", "letters", "calls", "calldocs", "applications", "partners", "submission", "admissibility",
-            "evaluation", "awards", "bundle", "exports", "auditlog", "admin", "public")
-TOP = ("", "cli", "demo", "demo_data", "templating")  # the factory and what it wires together: may import anything
+KERNEL = (
+    "rules",
+    "models",
+    "extensions",
+    "labels",
+    "audit",
+    "status",
+    "access",
+    "jobs",
+    "mail",
+    "security",
+    "storage",
+    "signals",
+    "clock",
+    "i18n",
+    "errors",
+    "unit_of_work",
+)
+FEATURES = (
+    "auth",
+    "settings",
+    "letters",
+    "calls",
+    "calldocs",
+    "applications",
+    "partners",
+    "submission",
+    "admissibility",
+    "evaluation",
+    "awards",
+    "bundle",
+    "exports",
+    "auditlog",
+    "admin",
+    "public",
+)
+TOP = (
+    "",
+    "cli",
+    "demo",
+    "demo_data",
+    "templating",
+)  # the factory and what it wires together: may import anything
 
 
 @pytest.fixture(scope="module")
@@ -26,14 +66,22 @@ def _package(module: str) -> str:
 
 
 def test_no_import_circles(graph):
-    circles = [(a, b) for a in graph.modules for b in graph.find_modules_directly_imported_by(a)
-               if a < b and graph.chain_exists(importer=b, imported=a)]
+    circles = [
+        (a, b)
+        for a in graph.modules
+        for b in graph.find_modules_directly_imported_by(a)
+        if a < b and graph.chain_exists(importer=b, imported=a)
+    ]
     assert not circles, f"modules in an import circle: {circles[:10]}"
 
 
 def test_no_feature_imports_another_features_routes(graph):
-    wrong = [(a, b) for a in graph.modules for b in graph.find_modules_directly_imported_by(a)
-             if b.endswith(".routes") and _package(a) != _package(b) and a != "grants"]
+    wrong = [
+        (a, b)
+        for a in graph.modules
+        for b in graph.find_modules_directly_imported_by(a)
+        if b.endswith(".routes") and _package(a) != _package(b) and a != "grants"
+    ]
     assert not wrong, wrong
 
 
@@ -53,7 +101,8 @@ def test_features_import_downwards_only(graph):
 
 
 def test_every_package_has_a_place_in_the_layers(graph):
-    """A new package must be placed (kernel, a feature at its level, or the top) for the test above to check it."""
+    """A new package must be placed (kernel, a feature at its level, or the top) for the test above
+    to check it."""
     placed = set(KERNEL) | set(FEATURES) | set(TOP) | {"translations", "data"}
     unplaced = sorted({_package(m) for m in graph.modules} - placed)
     assert not unplaced, f"packages with no place in the layers: {unplaced}"

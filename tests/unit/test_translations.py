@@ -1,5 +1,6 @@
 """Turkish is complete: every marked string of the code and templates has a translation
 with the same placeholders, and the catalogue compiles."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,26 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]")
 
 def _extract(tmp_path: Path):
     pot = tmp_path / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-k", "N_", "-o", str(pot), "."], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "N_",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with pot.open("rb") as handle:
         return read_po(handle)
 
@@ -46,5 +65,9 @@ def test_translations_keep_the_placeholders():
             continue
         source = message.id[0] if isinstance(message.id, tuple) else message.id
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        wrong += [source for s in strings if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(s))]
+        wrong += [
+            source
+            for s in strings
+            if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(s))
+        ]
     assert wrong == []

@@ -1,5 +1,7 @@
-"""What the decision pages read: the stage a staff decision is about, the reserve application a promotion would
-award, the summary shown before finalising, and the decisions an applicant organisation sees afterwards."""
+"""What the decision pages read: the stage a staff decision is about, the reserve application a
+promotion would award, the summary shown before finalising, and the decisions an applicant
+organisation sees afterwards."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,26 +21,47 @@ from grants.rules.transitions import AWARD_DECISIONS, SHORTLIST_DECISIONS, UNDEC
 from grants.settings.services import missing as missing_settings
 
 S = StageStatus
-SHOWN_ORDER = (S.awarded, S.reserve, S.not_selected, S.shortlisted, S.not_shortlisted, S.below_threshold,
-               S.inadmissible, *in_order(UNDECIDED))
+SHOWN_ORDER = (
+    S.awarded,
+    S.reserve,
+    S.not_selected,
+    S.shortlisted,
+    S.not_shortlisted,
+    S.below_threshold,
+    S.inadmissible,
+    *in_order(UNDECIDED),
+)
 
 
 def decision_stage(call_id: int, stage_id: int) -> ApplicationStage | None:
-    """A full-application stage of the call with an award decision (awarded, reserve, not selected)."""
+    """A full-application stage of the call with an award decision (awarded, reserve, not
+    selected)."""
     return db.session.scalar(
-        select(ApplicationStage).join(ApplicationStage.application)
-        .where(ApplicationStage.id == stage_id, Application.call_id == call_id,
-               ApplicationStage.stage == Stage.full_application, ApplicationStage.status.in_(AWARD_DECISIONS))
-        .options(contains_eager(ApplicationStage.application)))
+        select(ApplicationStage)
+        .join(ApplicationStage.application)
+        .where(
+            ApplicationStage.id == stage_id,
+            Application.call_id == call_id,
+            ApplicationStage.stage == Stage.full_application,
+            ApplicationStage.status.in_(AWARD_DECISIONS),
+        )
+        .options(contains_eager(ApplicationStage.application))
+    )
 
 
 def shortlist_stage(call_id: int, stage_id: int) -> ApplicationStage | None:
     """A concept note of the call with a shortlist decision (shortlisted or not shortlisted)."""
     return db.session.scalar(
-        select(ApplicationStage).join(ApplicationStage.application)
-        .where(ApplicationStage.id == stage_id, Application.call_id == call_id,
-               ApplicationStage.stage == Stage.concept_note, ApplicationStage.status.in_(SHORTLIST_DECISIONS))
-        .options(contains_eager(ApplicationStage.application)))
+        select(ApplicationStage)
+        .join(ApplicationStage.application)
+        .where(
+            ApplicationStage.id == stage_id,
+            Application.call_id == call_id,
+            ApplicationStage.stage == Stage.concept_note,
+            ApplicationStage.status.in_(SHORTLIST_DECISIONS),
+        )
+        .options(contains_eager(ApplicationStage.application))
+    )
 
 
 @dataclass(frozen=True)
@@ -59,26 +82,42 @@ def lot_of(call: Call, lot_id: int | None) -> Lot | None:
 
 def withdrawn_awards(call: Call, lot: Lot | None):
     """The withdrawn stages of the call (of a lot) that still hold an award."""
-    query = (select(ApplicationStage).join(ApplicationStage.application)
-             .where(Application.call_id == call.id, ApplicationStage.status == S.withdrawn,
-                    ApplicationStage.awarded_amount.is_not(None))
-             .options(contains_eager(ApplicationStage.application)).order_by(ApplicationStage.id))
+    query = (
+        select(ApplicationStage)
+        .join(ApplicationStage.application)
+        .where(
+            Application.call_id == call.id,
+            ApplicationStage.status == S.withdrawn,
+            ApplicationStage.awarded_amount.is_not(None),
+        )
+        .options(contains_eager(ApplicationStage.application))
+        .order_by(ApplicationStage.id)
+    )
     return query.where(Application.lot_id == lot.id) if lot is not None else query
 
 
 def next_reserve(call: Call, lot_id: int | None) -> Promotion:
-    """The first reserve application in rank order whose requested grant fits what the lot has left."""
+    """The first reserve application in rank order whose requested grant fits what the lot has
+    left."""
     lot = lot_of(call, lot_id)
     withdrawn = withdrawn_awards(call, lot).subquery()
     held = db.session.scalar(select(func.coalesce(func.sum(withdrawn.c.awarded_amount), 0)))
-    budget, total = (lot.budget, lot.awarded_total) if lot else (call.total_budget, call.awarded_total)
+    budget, total = (
+        (lot.budget, lot.awarded_total) if lot else (call.total_budget, call.awarded_total)
+    )
     remaining = budget - total + Decimal(held)
     reserves = db.session.scalars(
-        select(ApplicationStage).join(ApplicationStage.application)
-        .where(Application.call_id == call.id, ApplicationStage.stage == Stage.full_application,
-               ApplicationStage.status == S.reserve, *([Application.lot_id == lot.id] if lot else []))
+        select(ApplicationStage)
+        .join(ApplicationStage.application)
+        .where(
+            Application.call_id == call.id,
+            ApplicationStage.stage == Stage.full_application,
+            ApplicationStage.status == S.reserve,
+            *([Application.lot_id == lot.id] if lot else []),
+        )
         .options(contains_eager(ApplicationStage.application))
-        .order_by(ApplicationStage.rank, Application.number))
+        .order_by(ApplicationStage.rank, Application.number)
+    )
     fitting = next((s for s in reserves if requested(s) <= min(remaining, call.grant_max)), None)
     return Promotion(fitting, remaining)
 
@@ -88,10 +127,16 @@ class Summary:
     """What the confirmation page shows before finalising."""
 
     counts: dict[str, int] = field(default_factory=dict)  # outcome -> applications
-    budgets: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)  # (lot name, budget, awarded)
+    budgets: list[tuple[str, Decimal, Decimal]] = field(
+        default_factory=list
+    )  # (lot name, budget, awarded)
     undecided: list[str] = field(default_factory=list)  # references without a decision yet
-    previews: dict[str, int] = field(default_factory=dict)  # outcome -> an application id, for a letter preview
-    unreachable: list[str] = field(default_factory=list)  # references whose lead has nobody to e-mail
+    previews: dict[str, int] = field(
+        default_factory=dict
+    )  # outcome -> an application id, for a letter preview
+    unreachable: list[str] = field(
+        default_factory=list
+    )  # references whose lead has nobody to e-mail
     missing_settings: list[str] = field(default_factory=list)  # letter settings still to give
 
 
@@ -106,9 +151,12 @@ def summary(call: Call) -> Summary:
         if stage.status in UNDECIDED:
             result.undecided.append(stage.application.reference)
     result.budgets = [(lot.name, lot.budget, lot.awarded_total) for lot in call.lots] or [
-        ("", call.total_budget, call.awarded_total)]
+        ("", call.total_budget, call.awarded_total)
+    ]
     members = register.lead_members(s.application.lead_id for s in stages)
-    result.unreachable = sorted(s.application.reference for s in stages if not members.get(s.application.lead_id))
+    result.unreachable = sorted(
+        s.application.reference for s in stages if not members.get(s.application.lead_id)
+    )
     result.missing_settings = missing_settings()
     return result
 
@@ -116,15 +164,26 @@ def summary(call: Call) -> Summary:
 def organisation_decisions(organisation_id: int) -> list[tuple[Application, ApplicationStage]]:
     """The organisation's applications (as lead or partner) in calls whose decisions are final."""
     applications = db.session.scalars(
-        select(Application).join(Call, Application.call_id == Call.id)
-        .where(Call.finalised_at.is_not(None), Application.number.is_not(None),
-               or_(Application.lead_id == organisation_id,
-                   Application.partners.any(Partner.organisation_id == organisation_id)))
+        select(Application)
+        .join(Call, Application.call_id == Call.id)
+        .where(
+            Call.finalised_at.is_not(None),
+            Application.number.is_not(None),
+            or_(
+                Application.lead_id == organisation_id,
+                Application.partners.any(Partner.organisation_id == organisation_id),
+            ),
+        )
         .options(joinedload(Application.call), selectinload(Application.stages))
-        .order_by(Call.finalised_at.desc(), Application.number))
+        .order_by(Call.finalised_at.desc(), Application.number)
+    )
     return [(a, _decided_stage(a)) for a in applications]
 
 
 def _decided_stage(application: Application) -> ApplicationStage:
     full = application.stage(Stage.full_application)
-    return full if full is not None and full.submitted_at is not None else application.stage(Stage.concept_note)
+    return (
+        full
+        if full is not None and full.submitted_at is not None
+        else application.stage(Stage.concept_note)
+    )

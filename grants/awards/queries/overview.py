@@ -1,5 +1,5 @@
-"""A call's decisions as the ranking page and the evaluation report show them, read from the stored decisions
-in a fixed number of queries (the ranking page shows one table of it at a time:
+"""A call's decisions as the ranking page and the evaluation report show them, read from the stored
+decisions in a fixed number of queries (the ranking page shows one table of it at a time:
 grants.awards.queries.ranking_page).
 
 Per stage (concept notes, full applications) and lot: the ranked applications with their final and
@@ -7,6 +7,7 @@ section scores, requested grant, running total of the awards and the budget left
 their current decision; then the applications set apart (below threshold with the thresholds they
 missed, inadmissible with the reasons, withdrawn), those not ranked yet and why, and every override.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -35,8 +36,12 @@ from grants.rules.transitions import DECIDED, IN_EVALUATION, UNDECIDED, in_order
 S = StageStatus
 ZERO = Decimal("0.00")
 # the lists of the applications set apart from the ranking, in the order the page shows them
-SET_APART = {**dict.fromkeys(in_order(UNDECIDED), "waiting"), S.below_threshold: "below_threshold",
-             S.inadmissible: "inadmissible", S.withdrawn: "withdrawn"}
+SET_APART = {
+    **dict.fromkeys(in_order(UNDECIDED), "waiting"),
+    S.below_threshold: "below_threshold",
+    S.inadmissible: "inadmissible",
+    S.withdrawn: "withdrawn",
+}
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,9 @@ class Decisions:
 
     call: Call
     changes: list[Change] = field(default_factory=list)  # every override, the discarded ones too
-    shortlist_settled: bool = False  # the shortlisted leads were invited: ranking again leaves the concept notes
+    shortlist_settled: bool = (
+        False  # the shortlisted leads were invited: ranking again leaves the concept notes
+    )
 
     @property
     def active_overrides(self) -> int:
@@ -91,13 +98,17 @@ class Decisions:
 
     @property
     def changed_applications(self) -> int:
-        """The applications whose decision staff changed and ranking again would recompute: one, however many
-        times it was changed."""
+        """The applications whose decision staff changed and ranking again would recompute: one,
+        however many times it was changed."""
         return len({c.reference for c in self._standing()})
 
     def _standing(self) -> list[Change]:
-        return [c for c in self.changes if c.override.discarded_at is None
-                and not (self.shortlist_settled and c.kind is Stage.concept_note)]
+        return [
+            c
+            for c in self.changes
+            if c.override.discarded_at is None
+            and not (self.shortlist_settled and c.kind is Stage.concept_note)
+        ]
 
     @property
     def overridden(self) -> set[int]:
@@ -111,7 +122,9 @@ class Overview(Decisions):
     below_threshold: list[Line] = field(default_factory=list)
     inadmissible: list[Line] = field(default_factory=list)
     withdrawn: list[Line] = field(default_factory=list)
-    waiting: list[Line] = field(default_factory=list)  # not ranked yet: line.score says why (None: not checked)
+    waiting: list[Line] = field(
+        default_factory=list
+    )  # not ranked yet: line.score says why (None: not checked)
 
 
 def requested(stage: ApplicationStage) -> Decimal:
@@ -121,19 +134,30 @@ def requested(stage: ApplicationStage) -> Decimal:
 
 def load_call(call_id: int) -> Call | None:
     return db.session.scalar(
-        select(Call).where(Call.id == call_id)
-        .options(selectinload(Call.lots),
-                 selectinload(Call.grids).selectinload(Grid.sections).selectinload(GridSection.criteria)))
+        select(Call)
+        .where(Call.id == call_id)
+        .options(
+            selectinload(Call.lots),
+            selectinload(Call.grids).selectinload(Grid.sections).selectinload(GridSection.criteria),
+        )
+    )
 
 
 def submitted_stages(call: Call, application_id: int | None = None) -> list[ApplicationStage]:
     """Every submitted stage of the call (or of one of its applications), with application and lead
     organisation; concept notes first, each stage in rank order."""
-    query = (select(ApplicationStage).join(ApplicationStage.application)
-             .where(Application.call_id == call.id, ApplicationStage.submitted_at.is_not(None))
-             .options(contains_eager(ApplicationStage.application).joinedload(Application.lead))
-             .order_by(ApplicationStage.stage, ApplicationStage.rank.is_(None), ApplicationStage.rank,
-                       Application.number))
+    query = (
+        select(ApplicationStage)
+        .join(ApplicationStage.application)
+        .where(Application.call_id == call.id, ApplicationStage.submitted_at.is_not(None))
+        .options(contains_eager(ApplicationStage.application).joinedload(Application.lead))
+        .order_by(
+            ApplicationStage.stage,
+            ApplicationStage.rank.is_(None),
+            ApplicationStage.rank,
+            Application.number,
+        )
+    )
     if application_id is not None:
         query = query.where(Application.id == application_id)
     return list(db.session.scalars(query))
@@ -141,20 +165,32 @@ def submitted_stages(call: Call, application_id: int | None = None) -> list[Appl
 
 def changes(call: Call) -> list[Change]:
     """Every override of the call's decisions, the discarded ones too, oldest first (one query)."""
-    return [Change(*row) for row in db.session.execute(
-        select(DecisionOverride, Application.reference, ApplicationStage.stage)
-        .join(ApplicationStage, DecisionOverride.stage_id == ApplicationStage.id)
-        .join(Application, ApplicationStage.application_id == Application.id)
-        .where(Application.call_id == call.id)
-        .options(joinedload(DecisionOverride.user)).order_by(DecisionOverride.at, DecisionOverride.id))]
+    return [
+        Change(*row)
+        for row in db.session.execute(
+            select(DecisionOverride, Application.reference, ApplicationStage.stage)
+            .join(ApplicationStage, DecisionOverride.stage_id == ApplicationStage.id)
+            .join(Application, ApplicationStage.application_id == Application.id)
+            .where(Application.call_id == call.id)
+            .options(joinedload(DecisionOverride.user))
+            .order_by(DecisionOverride.at, DecisionOverride.id)
+        )
+    ]
 
 
 def active_overrides(call_id: int, kinds: tuple[Stage, ...] = tuple(Stage)):
-    """The call's overrides (of stages of the given kinds) that still stand (not discarded by a later ranking)."""
-    return (select(DecisionOverride).join(ApplicationStage, DecisionOverride.stage_id == ApplicationStage.id)
-            .join(Application, ApplicationStage.application_id == Application.id)
-            .where(Application.call_id == call_id, DecisionOverride.discarded_at.is_(None),
-                   ApplicationStage.stage.in_(kinds)))
+    """The call's overrides (of stages of the given kinds) that still stand (not discarded by a
+    later ranking)."""
+    return (
+        select(DecisionOverride)
+        .join(ApplicationStage, DecisionOverride.stage_id == ApplicationStage.id)
+        .join(Application, ApplicationStage.application_id == Application.id)
+        .where(
+            Application.call_id == call_id,
+            DecisionOverride.discarded_at.is_(None),
+            ApplicationStage.stage.in_(kinds),
+        )
+    )
 
 
 def shortlist_settled(call: Call) -> bool:
@@ -173,13 +209,29 @@ def overview(call: Call) -> Overview:
         if not of_kind:
             continue
         for lot in call.lots or [None]:
-            result.tables.append(_table(call, kind, lot, [s for s in of_kind if s.status in DECIDED
-                                                          and (lot is None or s.application.lot_id == lot.id)],
-                                        scores, overridden))
+            result.tables.append(
+                _table(
+                    call,
+                    kind,
+                    lot,
+                    [
+                        s
+                        for s in of_kind
+                        if s.status in DECIDED and (lot is None or s.application.lot_id == lot.id)
+                    ],
+                    scores,
+                    overridden,
+                )
+            )
         for stage in of_kind:
-            line = Line(stage, scores.get(stage.id), requested(stage),
-                        missed=missed_thresholds(call, kind, scores.get(stage.id))
-                        if stage.status is S.below_threshold else [])
+            line = Line(
+                stage,
+                scores.get(stage.id),
+                requested(stage),
+                missed=missed_thresholds(call, kind, scores.get(stage.id))
+                if stage.status is S.below_threshold
+                else [],
+            )
             _set_apart(result, line)
     return result
 
@@ -190,17 +242,36 @@ def _set_apart(result: Overview, line: Line) -> None:
         getattr(result, name).append(line)
 
 
-def _table(call: Call, kind: Stage, lot: Lot | None, stages: list[ApplicationStage], scores: dict[int, StageScore],
-           overridden: set[int]) -> Table:
+def _table(
+    call: Call,
+    kind: Stage,
+    lot: Lot | None,
+    stages: list[ApplicationStage],
+    scores: dict[int, StageScore],
+    overridden: set[int],
+) -> Table:
     full = kind is Stage.full_application
     budget = lot.budget if lot else call.total_budget
-    table = Table(kind, lot, budget, (lot.awarded_total if lot else call.awarded_total) if full else ZERO,
-                  list(call.grid_for(kind).sections))
+    table = Table(
+        kind,
+        lot,
+        budget,
+        (lot.awarded_total if lot else call.awarded_total) if full else ZERO,
+        list(call.grid_for(kind).sections),
+    )
     cumulative = ZERO
     for stage in stages:
         cumulative += stage.awarded_amount or ZERO
-        table.lines.append(Line(stage, scores.get(stage.id), requested(stage), cumulative if full else None,
-                                budget - cumulative if full else None, stage.id in overridden))
+        table.lines.append(
+            Line(
+                stage,
+                scores.get(stage.id),
+                requested(stage),
+                cumulative if full else None,
+                budget - cumulative if full else None,
+                stage.id in overridden,
+            )
+        )
     return table
 
 

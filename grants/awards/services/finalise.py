@@ -5,9 +5,10 @@ the call to `decided`, issues every decision letter (numbered in the call's regi
 grants.letters.register) and e-mails each to every verified member of its lead organisation as a
 PDF in their language. Letters that nobody could receive are listed for sending by post or
 registered e-mail. It is refused while the letter settings (letterhead, signatory) are incomplete.
-The request commits (grants/unit_of_work.py): the decision, the letters, the audit event and every queued
-e-mail go together or not at all.
+The request commits (grants/unit_of_work.py): the decision, the letters, the audit event and every
+queued e-mail go together or not at all.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -32,54 +33,97 @@ from reports.letters import Letter
 
 
 def _refuse_unless_decidable(call: Call) -> None:
-    """Only a call in evaluation (or marked decided from the call page, not yet finalised) can be finalised."""
+    """Only a call in evaluation (or marked decided from the call page, not yet finalised) can be
+    finalised."""
     if call.status is CallStatus.decided:
         return
     try:
         check_call_transition(call.status, CallStatus.decided)
     except InvalidTransition as error:
-        raise DecisionRefused(N_("Call %(reference)s is '%(status)s': only a call in evaluation can be finalised."),
-                              reference=call.reference, status=error.old) from error
+        raise DecisionRefused(
+            N_("Call %(reference)s is '%(status)s': only a call in evaluation can be finalised."),
+            reference=call.reference,
+            status=error.old,
+        ) from error
 
 
 def finalise(call_id: int, user_id: int) -> register.Delivery:
-    """Lock the call's decisions, issue the decision letters and e-mail them; how the applicants were told."""
+    """Lock the call's decisions, issue the decision letters and e-mail them; how the applicants
+    were told."""
     call = lock_call(call_id)
     missing = missing_settings()
     if missing:
-        raise DecisionRefused(N_("The decision letters cannot be issued without these letter settings: "
-                                 "%(names)s. Give them on the letter settings page first."), names=", ".join(missing))
+        raise DecisionRefused(
+            N_(
+                "The decision letters cannot be issued without these letter settings: "
+                "%(names)s. Give them on the letter settings page first."
+            ),
+            names=", ".join(missing),
+        )
     _refuse_unless_decidable(call)
     release_withdrawn(call, user_id)
     stages = letter_stages(load_call(call.id))
     undecided = [s.application.reference for s in stages if s.status in UNDECIDED]
     if undecided:
-        raise DecisionRefused(N_("These applications have no decision yet: %(references)s. Check, evaluate and "
-                                 "rank them before finalising."), references=", ".join(undecided))
+        raise DecisionRefused(
+            N_(
+                "These applications have no decision yet: %(references)s. Check, evaluate and "
+                "rank them before finalising."
+            ),
+            references=", ".join(undecided),
+        )
     call.finalised_at, call.finalised_by_id = now_utc(), user_id
     db.session.flush()
     delivery = send_letters(call, stages, user_id)
-    after = {"finalised_at": call.finalised_at, "awarded_total": call.awarded_total,
-             "counts": dict(Counter(s.status.value for s in stages)), "emails": delivery.emails,
-             "letters": len(stages), "told_by_email": len(delivery.told),
-             "to_send_by_post": [row.number for row in delivery.not_told]}
-    if call.status is CallStatus.decided:  # marked decided from the call page: finalising does not move it
-        record("call.finalised", call, before={"status": call.status, "finalised_at": None},
-               after={"status": call.status, **after}, user_id=user_id)
+    after = {
+        "finalised_at": call.finalised_at,
+        "awarded_total": call.awarded_total,
+        "counts": dict(Counter(s.status.value for s in stages)),
+        "emails": delivery.emails,
+        "letters": len(stages),
+        "told_by_email": len(delivery.told),
+        "to_send_by_post": [row.number for row in delivery.not_told],
+    }
+    if (
+        call.status is CallStatus.decided
+    ):  # marked decided from the call page: finalising does not move it
+        record(
+            "call.finalised",
+            call,
+            before={"status": call.status, "finalised_at": None},
+            after={"status": call.status, **after},
+            user_id=user_id,
+        )
     else:
-        move_call(call, CallStatus.decided, action="call.finalised", user_id=user_id,
-                  before={"finalised_at": None}, after=after)
+        move_call(
+            call,
+            CallStatus.decided,
+            action="call.finalised",
+            user_id=user_id,
+            before={"finalised_at": None},
+            after=after,
+        )
     return delivery
 
 
-def send_letters(call: Call, stages: list[ApplicationStage], user_id: int | None = None) -> register.Delivery:
-    """Issue each stage's decision letter (numbered in reference order) and e-mail it to its lead's members."""
+def send_letters(
+    call: Call, stages: list[ApplicationStage], user_id: int | None = None
+) -> register.Delivery:
+    """Issue each stage's decision letter (numbered in reference order) and e-mail it to its lead's
+    members."""
     letters = build_letters(call, stages, call.finalised_at)
     ordered = sorted(stages, key=lambda s: s.application.number)
-    issued = register.issue(call, LetterKind.decision, [(s, letters[s.id]) for s in ordered], user_id)
+    issued = register.issue(
+        call, LetterKind.decision, [(s, letters[s.id]) for s in ordered], user_id
+    )
     members = register.lead_members(s.application.lead_id for s in stages)
-    return register.email(issued, members, _subject, "email/decision_letter.txt",
-                          link=url_for("awards.my_decisions", _external=True))
+    return register.email(
+        issued,
+        members,
+        _subject,
+        "email/decision_letter.txt",
+        link=url_for("awards.my_decisions", _external=True),
+    )
 
 
 def _subject(letter: Letter):

@@ -1,19 +1,20 @@
 """Ranking a call: final scores, thresholds, the ranking per lot and the award walk or shortlist.
 
-`rank_call` loads the call's stages and their stored final scores in a fixed number of queries, hands plain
-data to grants.rules and writes back final score, status, rank and awarded amount, and the call's
-and lots' awarded totals (which the database keeps within budget). Running it again gives the same
-result. A stage whose evaluations are not all in, or that needs one more evaluator (discrepancy),
-keeps its status and is reported. The request commits; one audit event per run, and one per stage
-whose decision (status, final score, rank or amount) the run changes.
+`rank_call` loads the call's stages and their stored final scores in a fixed number of queries,
+hands plain data to grants.rules and writes back final score, status, rank and awarded amount, and
+the call's and lots' awarded totals (which the database keeps within budget). Running it again gives
+the same result. A stage whose evaluations are not all in, or that needs one more evaluator
+(discrepancy), keeps its status and is reported. The request commits; one audit event per run, and
+one per stage whose decision (status, final score, rank or amount) the run changes.
 
 Ranking again recomputes every decision from the scores, so it would silently undo the decisions
-staff changed by hand (grants.awards.services.decisions). It is refused while the call has such overrides,
-unless the caller asks to discard them: they are then marked discarded (kept, with who and why, for
-the record; one audit event) and the ranking proceeds. In a restricted call, once the shortlisted leads
-were invited (grants.awards.services.invitations), the concept notes' outcomes and their overrides are settled:
-ranking again leaves them as they are.
+staff changed by hand (grants.awards.services.decisions). It is refused while the call has such
+overrides, unless the caller asks to discard them: they are then marked discarded (kept, with who
+and why, for the record; one audit event) and the ranking proceeds. In a restricted call, once the
+shortlisted leads were invited (grants.awards.services.invitations), the concept notes' outcomes and
+their overrides are settled: ranking again leaves them as they are.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -59,7 +60,9 @@ class Row:
     reference: str
     final_score: Decimal
     requested_grant: Decimal
-    cumulative_awarded: Decimal | None  # running sum of the awards down the ranking (None for concept notes)
+    cumulative_awarded: (
+        Decimal | None
+    )  # running sum of the awards down the ranking (None for concept notes)
     status: StageStatus
     awarded_amount: Decimal | None
 
@@ -67,7 +70,9 @@ class Row:
 @dataclass(frozen=True)
 class LotRanking:
     stage: Stage
-    lot: str | None  # the lot's code; None for a call without lots (one lot holding the whole budget)
+    lot: (
+        str | None
+    )  # the lot's code; None for a call without lots (one lot holding the whole budget)
     name: str
     budget: Decimal
     rows: list[Row]
@@ -87,14 +92,21 @@ class Ranking:
 
 
 def rank_call(call_id: int, user_id: int | None = None, discard_overrides: bool = False) -> Ranking:
-    """Score, rank and decide the call's evaluated stages, per lot; refuse a finalised call, and a call
-    with staff overrides unless `discard_overrides`."""
+    """Score, rank and decide the call's evaluated stages, per lot; refuse a finalised call, and a
+    call with staff overrides unless `discard_overrides`."""
     call = _load_call(call_id)
     if call.finalised_at is not None:
-        raise RankingError(N_("The decisions of call %(reference)s are final: it cannot be ranked again."),
-                           reference=call.reference)
-    # once the shortlisted leads are invited, the concept notes' outcomes are settled: they are not ranked again
-    kinds = (Stage.full_application,) if invitations_sent(call.id) else (Stage.concept_note, Stage.full_application)
+        raise RankingError(
+            N_("The decisions of call %(reference)s are final: it cannot be ranked again."),
+            reference=call.reference,
+        )
+    # once the shortlisted leads are invited, the concept notes' outcomes are settled: they are not
+    # ranked again
+    kinds = (
+        (Stage.full_application,)
+        if invitations_sent(call.id)
+        else (Stage.concept_note, Stage.full_application)
+    )
     _settle_overrides(call, kinds, discard_overrides, user_id)
     release_withdrawn(call, user_id)  # the walk's totals below count only the stages it ranks
     before = {"awarded_total": call.awarded_total}
@@ -109,52 +121,90 @@ def rank_call(call_id: int, user_id: int | None = None, discard_overrides: bool 
         plan.write(call, user_id)
         db.session.flush()
     except IntegrityError as error:
-        raise RankingError(N_("The database refused the decisions of call %(reference)s: %(error)s"),
-                           reference=call.reference, error=str(error.orig)) from error
+        raise RankingError(
+            N_("The database refused the decisions of call %(reference)s: %(error)s"),
+            reference=call.reference,
+            error=str(error.orig),
+        ) from error
     record("call.ranked", call, before=before, after=_summary(call, ranking), user_id=user_id)
     return ranking
 
 
 # Loading: a fixed number of queries, whatever the number of applications --------------------------
 
+
 def _load_call(call_id: int) -> Call:
     call = db.session.scalar(
-        select(Call).where(Call.id == call_id).with_for_update()  # one ranking of a call at a time
-        .options(selectinload(Call.lots),
-                 selectinload(Call.grids).selectinload(Grid.sections).selectinload(GridSection.criteria))
-        .execution_options(populate_existing=True))
+        select(Call)
+        .where(Call.id == call_id)
+        .with_for_update()  # one ranking of a call at a time
+        .options(
+            selectinload(Call.lots),
+            selectinload(Call.grids).selectinload(Grid.sections).selectinload(GridSection.criteria),
+        )
+        .execution_options(populate_existing=True)
+    )
     if call is None:
         raise RankingError(N_("There is no call with id %(id)s."), id=call_id)
     return call
 
 
 def _load_stages(call: Call) -> list[ApplicationStage]:
-    return list(db.session.scalars(
-        select(ApplicationStage).join(ApplicationStage.application)
-        .where(Application.call_id == call.id, ApplicationStage.status.in_((*RANKABLE, S.below_threshold)))
-        .options(contains_eager(ApplicationStage.application).load_only(  # not the long texts
-            Application.call_id, Application.lot_id, Application.number, Application.reference,
-            Application.requested_grant))
-        .order_by(Application.number, ApplicationStage.id)))
+    return list(
+        db.session.scalars(
+            select(ApplicationStage)
+            .join(ApplicationStage.application)
+            .where(
+                Application.call_id == call.id,
+                ApplicationStage.status.in_((*RANKABLE, S.below_threshold)),
+            )
+            .options(
+                contains_eager(ApplicationStage.application).load_only(  # not the long texts
+                    Application.call_id,
+                    Application.lot_id,
+                    Application.number,
+                    Application.reference,
+                    Application.requested_grant,
+                )
+            )
+            .order_by(Application.number, ApplicationStage.id)
+        )
+    )
 
 
-def _settle_overrides(call: Call, kinds: tuple[Stage, ...], discard: bool, user_id: int | None) -> None:
+def _settle_overrides(
+    call: Call, kinds: tuple[Stage, ...], discard: bool, user_id: int | None
+) -> None:
     overrides = active_overrides(call.id, kinds).subquery()
     count, applications = db.session.execute(
         select(func.count(), func.count(ApplicationStage.application_id.distinct()))
-        .select_from(overrides).join(ApplicationStage, overrides.c.stage_id == ApplicationStage.id)).one()
+        .select_from(overrides)
+        .join(ApplicationStage, overrides.c.stage_id == ApplicationStage.id)
+    ).one()
     if not count:
         return
     if not discard:
-        raise RankingError(N_("Call %(reference)s has decisions changed by staff (applications: %(count)s). "
-                              "Ranking again recomputes every decision: confirm that these changes are to be "
-                              "discarded."), count=applications, reference=call.reference)
-    db.session.execute(update(DecisionOverride).where(DecisionOverride.id.in_(select(overrides.c.id)))
-                       .values(discarded_at=now_utc()).execution_options(synchronize_session=False))
+        raise RankingError(
+            N_(
+                "Call %(reference)s has decisions changed by staff (applications: %(count)s). "
+                "Ranking again recomputes every decision: confirm that these changes are to be "
+                "discarded."
+            ),
+            count=applications,
+            reference=call.reference,
+        )
+    db.session.execute(
+        update(DecisionOverride)
+        .where(DecisionOverride.id.in_(select(overrides.c.id)))
+        .values(discarded_at=now_utc())
+        .execution_options(synchronize_session=False)
+    )
     record("call.overrides_discarded", call, after={"count": count}, user_id=user_id)
 
 
-def _final(stage: ApplicationStage, score: StageScore, ranking: Ranking) -> scoring.FinalScore | None:
+def _final(
+    stage: ApplicationStage, score: StageScore, ranking: Ranking
+) -> scoring.FinalScore | None:
     """The stage's final score, or None (reported) while evaluations are missing or disagree."""
     if score.progress is Progress.missing:
         ranking.missing_evaluations.append(stage.application.reference)
@@ -164,8 +214,9 @@ def _final(stage: ApplicationStage, score: StageScore, ranking: Ranking) -> scor
 
 
 class _Plan:
-    """The stages' new status, final score, rank and awarded amount, checked move by move against the
-    status machine and written in one UPDATE at the end (a flush would send one per changed row)."""
+    """The stages' new status, final score, rank and awarded amount, checked move by move against
+    the status machine and written in one UPDATE at the end (a flush would send one per changed
+    row)."""
 
     FIELDS = ("status", "final_score", "rank", "awarded_amount", "award_turn")
 
@@ -182,22 +233,40 @@ class _Plan:
             try:
                 check_stage_transition(old, status)
             except InvalidTransition as error:
-                raise RankingError(N_("%(reference)s cannot go from '%(old)s' to '%(new)s'."),
-                                   reference=stage.application.reference, old=error.old, new=error.new) from error
+                raise RankingError(
+                    N_("%(reference)s cannot go from '%(old)s' to '%(new)s'."),
+                    reference=stage.application.reference,
+                    old=error.old,
+                    new=error.new,
+                ) from error
         self.stages[stage.id] = stage
         self.values.setdefault(stage.id, {}).update(values, status=status)
 
     def write(self, call: Call, user_id: int | None) -> None:
-        """One UPDATE of the changed stages, and one audit event per changed stage (one INSERT of them all)."""
+        """One UPDATE of the changed stages, and one audit event per changed stage (one INSERT of
+        them all)."""
         rows, events = [], []
         for stage_id, values in self.values.items():
             stage = self.stages[stage_id]
             row = {f: values.get(f, getattr(stage, f)) for f in self.FIELDS}
             if any(row[f] != getattr(stage, f) for f in self.FIELDS):
                 rows.append({"id": stage_id, **row, "updated_at": now_utc()})
-                events.append(Event(stage, call.id, stage.application_id,
-                                    before={"stage": stage.stage, **{f: getattr(stage, f) for f in self.FIELDS}},
-                                    after={"stage": stage.stage, "reference": stage.application.reference, **row}))
+                events.append(
+                    Event(
+                        stage,
+                        call.id,
+                        stage.application_id,
+                        before={
+                            "stage": stage.stage,
+                            **{f: getattr(stage, f) for f in self.FIELDS},
+                        },
+                        after={
+                            "stage": stage.stage,
+                            "reference": stage.application.reference,
+                            **row,
+                        },
+                    )
+                )
         if rows:  # ORM bulk UPDATE by primary key: one executemany; the session's objects follow
             db.session.execute(update(ApplicationStage), rows)
             record_all("application.ranked", events, user_id=user_id)
@@ -205,8 +274,15 @@ class _Plan:
 
 # Ranking and deciding ---------------------------------------------------------------------------
 
-def _rank_stage(call: Call, kind: Stage, stages: list[ApplicationStage], scores: dict[int, StageScore],
-                ranking: Ranking, plan: _Plan) -> None:
+
+def _rank_stage(
+    call: Call,
+    kind: Stage,
+    stages: list[ApplicationStage],
+    scores: dict[int, StageScore],
+    ranking: Ranking,
+    plan: _Plan,
+) -> None:
     candidates = _score(call, kind, stages, scores, ranking, plan)
     by_ref = {s.application.reference: s for s in stages}
     ranked = rank_by_lot(candidates)
@@ -214,8 +290,13 @@ def _rank_stage(call: Call, kind: Stage, stages: list[ApplicationStage], scores:
     for lot in call.lots or [None]:
         code = lot.code if lot else None
         budget = lot.budget if lot else call.total_budget
-        result = LotRanking(kind, code, lot.name if lot else "", budget,
-                            decide(call, ranked.get(code, []), budget, by_ref, plan))
+        result = LotRanking(
+            kind,
+            code,
+            lot.name if lot else "",
+            budget,
+            decide(call, ranked.get(code, []), budget, by_ref, plan),
+        )
         ranking.lots.append(result)
         if kind is Stage.full_application and lot is not None:
             lot.awarded_total = result.awarded_total
@@ -223,9 +304,16 @@ def _rank_stage(call: Call, kind: Stage, stages: list[ApplicationStage], scores:
         call.awarded_total = sum((r.awarded_total for r in ranking.lots if r.stage is kind), ZERO)
 
 
-def _score(call: Call, kind: Stage, stages: list[ApplicationStage], scores: dict[int, StageScore],
-           ranking: Ranking, plan: _Plan) -> list[Candidate]:
-    """Final scores and thresholds: below_threshold, or evaluated and a candidate for the ranking."""
+def _score(
+    call: Call,
+    kind: Stage,
+    stages: list[ApplicationStage],
+    scores: dict[int, StageScore],
+    ranking: Ranking,
+    plan: _Plan,
+) -> list[Candidate]:
+    """Final scores and thresholds: below_threshold, or evaluated and a candidate for the
+    ranking."""
     grid, _codes = grid_rules(call, kind)
     lots = {lot.id: lot.code for lot in call.lots}
     candidates = []
@@ -235,22 +323,40 @@ def _score(call: Call, kind: Stage, stages: list[ApplicationStage], scores: dict
             ranking.below_threshold.append(app.reference)
             continue
         if lots and app.lot_id not in lots:
-            raise RankingError(N_("%(reference)s has no lot, but call %(call)s has lots."),
-                               reference=app.reference, call=call.reference)
+            raise RankingError(
+                N_("%(reference)s has no lot, but call %(call)s has lots."),
+                reference=app.reference,
+                call=call.reference,
+            )
         final = _final(stage, scores[stage.id], ranking)
         if final is None:
             continue
         score = _points(final.total)
         if not scoring.passes(grid, final):
-            plan.decide(stage, S.below_threshold, final_score=score, rank=None, awarded_amount=None,
-                        award_turn=None)
+            plan.decide(
+                stage,
+                S.below_threshold,
+                final_score=score,
+                rank=None,
+                awarded_amount=None,
+                award_turn=None,
+            )
             ranking.below_threshold.append(app.reference)
             continue
-        plan.decide(stage, S.evaluated if stage.status is S.admissible else stage.status, final_score=score)
-        candidates.append(Candidate(
-            ref=app.reference, lot=lots.get(app.lot_id), final_total=final.total,
-            tie_break_score=final.sections.get(grid.tie_break_section or ""), submitted_at=stage.submitted_at,
-            number=app.number, requested_grant=stage.requested_grant_or_application))
+        plan.decide(
+            stage, S.evaluated if stage.status is S.admissible else stage.status, final_score=score
+        )
+        candidates.append(
+            Candidate(
+                ref=app.reference,
+                lot=lots.get(app.lot_id),
+                final_total=final.total,
+                tie_break_score=final.sections.get(grid.tie_break_section or ""),
+                submitted_at=stage.submitted_at,
+                number=app.number,
+                requested_grant=stage.requested_grant_or_application,
+            )
+        )
     return candidates
 
 
@@ -258,43 +364,92 @@ def _points(score: Decimal) -> Decimal:
     return score.quantize(POINTS, rounding=ROUND_HALF_UP)
 
 
-def _award(call: Call, ranked: list[Candidate], budget: Decimal, by_ref: dict[str, ApplicationStage],
-           plan: _Plan) -> list[Row]:
-    turns = walk_turns(ranked, budget, call.award_rule.value, call.reserve_list_length, call.grant_max)
+def _award(
+    call: Call,
+    ranked: list[Candidate],
+    budget: Decimal,
+    by_ref: dict[str, ApplicationStage],
+    plan: _Plan,
+) -> list[Row]:
+    turns = walk_turns(
+        ranked, budget, call.award_rule.value, call.reserve_list_length, call.grant_max
+    )
     rows, cumulative = [], ZERO
     for candidate, turn in zip(ranked, turns, strict=True):
         outcome = turn.outcome
         status = StageStatus(outcome.status)
-        plan.decide(by_ref[outcome.ref], status, rank=outcome.rank, awarded_amount=outcome.awarded_amount,
-                    award_turn=_turn_json(turn))
+        plan.decide(
+            by_ref[outcome.ref],
+            status,
+            rank=outcome.rank,
+            awarded_amount=outcome.awarded_amount,
+            award_turn=_turn_json(turn),
+        )
         cumulative += outcome.awarded_amount or ZERO
-        rows.append(Row(outcome.rank, outcome.ref, _points(candidate.final_total), candidate.requested_grant,
-                        cumulative, status, outcome.awarded_amount))
+        rows.append(
+            Row(
+                outcome.rank,
+                outcome.ref,
+                _points(candidate.final_total),
+                candidate.requested_grant,
+                cumulative,
+                status,
+                outcome.awarded_amount,
+            )
+        )
     return rows
 
 
 def _turn_json(turn: Turn) -> dict:
-    """Why the walk decided so, kept on the stage for its decision letter (grants.awards.queries.letters)."""
-    return {"why": turn.why, "remaining": str(turn.remaining), "stop_rank": turn.stop_rank,
-            "reserve_full": turn.reserve_full}
+    """Why the walk decided so, kept on the stage for its decision letter
+    (grants.awards.queries.letters)."""
+    return {
+        "why": turn.why,
+        "remaining": str(turn.remaining),
+        "stop_rank": turn.stop_rank,
+        "reserve_full": turn.reserve_full,
+    }
 
 
-def _shortlist(call: Call, ranked: list[Candidate], budget: Decimal, by_ref: dict[str, ApplicationStage],
-               plan: _Plan) -> list[Row]:
+def _shortlist(
+    call: Call,
+    ranked: list[Candidate],
+    budget: Decimal,
+    by_ref: dict[str, ApplicationStage],
+    plan: _Plan,
+) -> list[Row]:
     chosen = shortlist(ranked, budget, call.shortlist_ratio)
     rows = []
     for position, candidate in enumerate(ranked, start=1):
         status = S.shortlisted if candidate.ref in chosen else S.not_shortlisted
-        plan.decide(by_ref[candidate.ref], status, rank=position, awarded_amount=None, award_turn=None)
-        rows.append(Row(position, candidate.ref, _points(candidate.final_total), candidate.requested_grant, None,
-                        status, None))
+        plan.decide(
+            by_ref[candidate.ref], status, rank=position, awarded_amount=None, award_turn=None
+        )
+        rows.append(
+            Row(
+                position,
+                candidate.ref,
+                _points(candidate.final_total),
+                candidate.requested_grant,
+                None,
+                status,
+                None,
+            )
+        )
     return rows
 
 
 def _summary(call: Call, ranking: Ranking) -> dict:
     counts = Counter(row.status.value for lot in ranking.lots for row in lot.rows)
-    return {"counts": dict(counts), "awarded_total": call.awarded_total,
-            "lots": {lot.lot or "": lot.awarded_total for lot in ranking.lots if lot.stage is Stage.full_application},
-            "below_threshold": len(ranking.below_threshold),
-            "needs_extra_evaluator": ranking.needs_extra_evaluator,
-            "missing_evaluations": ranking.missing_evaluations}
+    return {
+        "counts": dict(counts),
+        "awarded_total": call.awarded_total,
+        "lots": {
+            lot.lot or "": lot.awarded_total
+            for lot in ranking.lots
+            if lot.stage is Stage.full_application
+        },
+        "below_threshold": len(ranking.below_threshold),
+        "needs_extra_evaluator": ranking.needs_extra_evaluator,
+        "missing_evaluations": ranking.missing_evaluations,
+    }

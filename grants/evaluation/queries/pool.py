@@ -1,4 +1,6 @@
-"""The staff page of a call's evaluator pool and assignments, and the loaders the assignment use cases share."""
+"""The staff page of a call's evaluator pool and assignments, and the loaders the assignment use
+cases share."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -44,26 +46,45 @@ class PoolView:
 
 
 def call_assignments(call_id: int) -> list[Assignment]:
-    return list(db.session.scalars(
-        select(Assignment).join(Assignment.stage).join(ApplicationStage.application)
-        .where(Application.call_id == call_id)
-        .options(joinedload(Assignment.stage).joinedload(ApplicationStage.application),
-                 joinedload(Assignment.evaluator), joinedload(Assignment.evaluation))
-        .order_by(Assignment.id)))
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .join(Assignment.stage)
+            .join(ApplicationStage.application)
+            .where(Application.call_id == call_id)
+            .options(
+                joinedload(Assignment.stage).joinedload(ApplicationStage.application),
+                joinedload(Assignment.evaluator),
+                joinedload(Assignment.evaluation),
+            )
+            .order_by(Assignment.id)
+        )
+    )
 
 
 def admissible_stages(call_id: int) -> list[ApplicationStage]:
-    return list(db.session.scalars(
-        select(ApplicationStage).join(ApplicationStage.application)
-        .where(Application.call_id == call_id, ApplicationStage.status == StageStatus.admissible)
-        .options(joinedload(ApplicationStage.application).selectinload(Application.partners))
-        .order_by(Application.number, ApplicationStage.id)))
+    return list(
+        db.session.scalars(
+            select(ApplicationStage)
+            .join(ApplicationStage.application)
+            .where(
+                Application.call_id == call_id, ApplicationStage.status == StageStatus.admissible
+            )
+            .options(joinedload(ApplicationStage.application).selectinload(Application.partners))
+            .order_by(Application.number, ApplicationStage.id)
+        )
+    )
 
 
 def pool_members(call_id: int) -> list[CallEvaluator]:
-    return list(db.session.scalars(
-        select(CallEvaluator).where(CallEvaluator.call_id == call_id)
-        .options(joinedload(CallEvaluator.user).joinedload(User.organisation)).order_by(CallEvaluator.id)))
+    return list(
+        db.session.scalars(
+            select(CallEvaluator)
+            .where(CallEvaluator.call_id == call_id)
+            .options(joinedload(CallEvaluator.user).joinedload(User.organisation))
+            .order_by(CallEvaluator.id)
+        )
+    )
 
 
 def pool_view(call: Call) -> PoolView:
@@ -79,9 +100,19 @@ def pool_view(call: Call) -> PoolView:
                 row.assignments += 1
         elif a.conflict is ConflictStatus.conflict and row:
             row.conflicts.append(a.stage.application.reference or a.stage.application.title)
-    stages = [StageRow(s, by_stage[s.id], max(call.evaluators_per_application - len(by_stage[s.id]), 0))
-              for s in admissible_stages(call.id)]
-    candidates = list(db.session.scalars(
-        select(User).where(User.role == Role.evaluator, User.active.is_(True), User.id.not_in(list(rows)))))
-    return PoolView(sorted(rows.values(), key=lambda r: (name_order(r.member.user.name), r.member.user_id)), stages,
-                    sorted(candidates, key=lambda u: (name_order(u.name), u.id)))
+    stages = [
+        StageRow(s, by_stage[s.id], max(call.evaluators_per_application - len(by_stage[s.id]), 0))
+        for s in admissible_stages(call.id)
+    ]
+    candidates = list(
+        db.session.scalars(
+            select(User).where(
+                User.role == Role.evaluator, User.active.is_(True), User.id.not_in(list(rows))
+            )
+        )
+    )
+    return PoolView(
+        sorted(rows.values(), key=lambda r: (name_order(r.member.user.name), r.member.user_id)),
+        stages,
+        sorted(candidates, key=lambda u: (name_order(u.name), u.id)),
+    )

@@ -1,10 +1,12 @@
-"""Staff view of a call's evaluation (docs/domain.md 4): how far it has gone, each evaluator's workload and the
-evaluators' totals side by side (one application's scores in full: grants.evaluation.side_by_side).
+"""Staff view of a call's evaluation (docs/domain.md 4): how far it has gone, each evaluator's
+workload and the evaluators' totals side by side (one application's scores in full:
+grants.evaluation.side_by_side).
 
-Only submitted evaluations are shown with their numbers; a draft is "in progress". Everything is loaded
-in a fixed number of queries whatever the number of applications; final scores are the stored ones
-(grants.evaluation.scores), each evaluation's total grants.rules.scoring's.
+Only submitted evaluations are shown with their numbers; a draft is "in progress". Everything is
+loaded in a fixed number of queries whatever the number of applications; final scores are the stored
+ones (grants.evaluation.scores), each evaluation's total grants.rules.scoring's.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -53,14 +55,23 @@ def in_progress(assignment: Assignment) -> bool:
 
 
 def overdue(call: Call, assignment: Assignment, now: datetime) -> bool:
-    return call.evaluation_due_at is not None and now > call.evaluation_due_at and not submitted(assignment)
+    return (
+        call.evaluation_due_at is not None
+        and now > call.evaluation_due_at
+        and not submitted(assignment)
+    )
 
 
-def section_sums(grid: tuple[scoring.Grid, dict[int, str]], evaluation: Evaluation) -> dict[str, Decimal]:
-    """Section code -> score of one evaluation; empty when it lacks a valid score for a criterion."""
+def section_sums(
+    grid: tuple[scoring.Grid, dict[int, str]], evaluation: Evaluation
+) -> dict[str, Decimal]:
+    """Section code -> score of one evaluation; empty when it lacks a valid score for a
+    criterion."""
     rules, codes = grid
     try:
-        return scoring.section_scores(rules, {codes[s.criterion_id]: s.score for s in evaluation.scores})
+        return scoring.section_scores(
+            rules, {codes[s.criterion_id]: s.score for s in evaluation.scores}
+        )
     except (KeyError, ValueError):
         return {}
 
@@ -151,24 +162,36 @@ class ProgressView:
 
 
 def _stages(call: Call) -> list[ApplicationStage]:
-    return list(db.session.scalars(
-        select(ApplicationStage).join(ApplicationStage.application)
-        .where(Application.call_id == call.id, ApplicationStage.status.in_(IN_EVALUATION))
-        .options(contains_eager(ApplicationStage.application).joinedload(Application.lot))
-        .order_by(Application.number, ApplicationStage.stage)))
+    return list(
+        db.session.scalars(
+            select(ApplicationStage)
+            .join(ApplicationStage.application)
+            .where(Application.call_id == call.id, ApplicationStage.status.in_(IN_EVALUATION))
+            .options(contains_eager(ApplicationStage.application).joinedload(Application.lot))
+            .order_by(Application.number, ApplicationStage.stage)
+        )
+    )
 
 
 def assignments_of(call: Call, stage_id: int | None = None) -> list[Assignment]:
-    """The call's assignments (those ended by a conflict too) on stages admissible and beyond, or one stage's."""
-    query = (select(Assignment).join(Assignment.stage).join(ApplicationStage.application)
-             .where(Application.call_id == call.id)
-             .options(joinedload(Assignment.evaluator),
-                      selectinload(Assignment.evaluation).selectinload(Evaluation.scores))
-             .order_by(Assignment.id))
+    """The call's assignments (those ended by a conflict too) on stages admissible and beyond, or
+    one stage's."""
+    query = (
+        select(Assignment)
+        .join(Assignment.stage)
+        .join(ApplicationStage.application)
+        .where(Application.call_id == call.id)
+        .options(
+            joinedload(Assignment.evaluator),
+            selectinload(Assignment.evaluation).selectinload(Evaluation.scores),
+        )
+        .order_by(Assignment.id)
+    )
     if stage_id is None:
         return list(db.session.scalars(query.where(ApplicationStage.status.in_(IN_EVALUATION))))
     query = query.where(Assignment.stage_id == stage_id).options(
-        selectinload(Assignment.evaluation).selectinload(Evaluation.section_comments))
+        selectinload(Assignment.evaluation).selectinload(Evaluation.section_comments)
+    )
     return list(db.session.scalars(query))
 
 
@@ -193,8 +216,13 @@ def progress(call: Call) -> ProgressView:
     grids = {kind: grid_rules(call, kind) for kind in {s.stage for s in stages}}
     rows = []
     for stage in stages:
-        sheets = [Sheet(a, total(section_sums(grids[stage.stage], a.evaluation)) if submitted(a) else None)
-                  for a in by_stage.get(stage.id, []) if live(a)]
+        sheets = [
+            Sheet(
+                a, total(section_sums(grids[stage.stage], a.evaluation)) if submitted(a) else None
+            )
+            for a in by_stage.get(stage.id, [])
+            if live(a)
+        ]
         rows.append(Row(stage, sheets, scores[stage.id], call.discrepancy_threshold))
     return ProgressView(_counts(call, rows, by_stage), _workloads(call, rows, assignments), rows)
 
@@ -224,8 +252,11 @@ def _counts(call: Call, rows: list[Row], by_stage: dict[int, list[Assignment]]) 
 
 def _workloads(call: Call, rows: list[Row], assignments: list[Assignment]) -> list[Workload]:
     """Per evaluator of the pool (and anyone else assigned), over the applications in `rows`."""
-    pool = db.session.scalars(select(User).join(CallEvaluator, CallEvaluator.user_id == User.id)
-                              .where(CallEvaluator.call_id == call.id))
+    pool = db.session.scalars(
+        select(User)
+        .join(CallEvaluator, CallEvaluator.user_id == User.id)
+        .where(CallEvaluator.call_id == call.id)
+    )
     result = {user.id: Workload(user) for user in pool}
     now, shown = now_utc(), {row.stage.id for row in rows}
     for a in assignments:
@@ -245,6 +276,7 @@ def _workloads(call: Call, rows: list[Row], assignments: list[Assignment]) -> li
 
 def sort_rows(rows: list[Row], sort: str) -> list[Row]:
     """By spread or final score (highest first, none last), or by reference; ties by reference."""
+
     def number(row: Row) -> tuple:
         return row.stage.application.number or 0, row.stage.stage.value
 

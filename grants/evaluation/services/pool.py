@@ -1,4 +1,6 @@
-"""Staff side of evaluation: the call's evaluator pool, the assignments and the due date (docs/domain.md 4)."""
+"""Staff side of evaluation: the call's evaluator pool, the assignments and the due date
+(docs/domain.md 4)."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -24,9 +26,14 @@ def add_evaluator(call: Call, user_id: int) -> CallEvaluator:
     user = db.session.get(User, user_id)
     if user is None or user.role is not Role.evaluator or not user.active:
         raise AssignmentRefused(N_("Choose an active evaluator."), field="user_id")
-    if db.session.scalar(select(CallEvaluator).where(CallEvaluator.call_id == call.id,
-                                                     CallEvaluator.user_id == user_id)):
-        raise AssignmentRefused(N_("%(name)s is already in the pool."), field="user_id", name=user.name)
+    if db.session.scalar(
+        select(CallEvaluator).where(
+            CallEvaluator.call_id == call.id, CallEvaluator.user_id == user_id
+        )
+    ):
+        raise AssignmentRefused(
+            N_("%(name)s is already in the pool."), field="user_id", name=user.name
+        )
     member = CallEvaluator(call_id=call.id, user_id=user_id)
     db.session.add(member)
     db.session.flush()
@@ -39,8 +46,10 @@ def remove_evaluator(call: Call, member_id: int) -> None:
     if member is None or member.call_id != call.id:
         raise AssignmentRefused(N_("This evaluator is not in the pool."))
     if any(a.evaluator_id == member.user_id for a in call_assignments(call.id)):
-        raise AssignmentRefused(N_("%(name)s has assignments in this call and cannot be removed."),
-                                  name=member.user.name)
+        raise AssignmentRefused(
+            N_("%(name)s has assignments in this call and cannot be removed."),
+            name=member.user.name,
+        )
     record("evaluation.pool_remove", member, before={"call_id": call.id, "user_id": member.user_id})
     db.session.delete(member)
     db.session.flush()
@@ -65,17 +74,29 @@ def auto_assign(call: Call, actor: User) -> tuple[int, list[str]]:
     apps = [App(s.id, organisations(s)) for s in stages.values()]
     evaluators = [Ev(m.user_id, m.user.organisation_id) for m in pool]
     try:
-        chosen = assign(apps, evaluators, call.evaluators_per_application, existing, conflicts, load)
+        chosen = assign(
+            apps, evaluators, call.evaluators_per_application, existing, conflicts, load
+        )
         missing: dict[int, int] = {}
     except Understaffed as error:
         chosen, missing = error.assigned, error.missing
-    new = [{"stage_id": stage_id, "evaluator_id": ev, "assigned_by_id": actor.id}
-           for stage_id, evs in chosen.items() for ev in evs]
+    new = [
+        {"stage_id": stage_id, "evaluator_id": ev, "assigned_by_id": actor.id}
+        for stage_id, evs in chosen.items()
+        for ev in evs
+    ]
     if new:  # one executemany, whatever the number of applications
         db.session.execute(insert(Assignment), new)
-    record("evaluation.auto_assign", call, after={
-        "assignments": len(new), "applications": len({a["stage_id"] for a in new}),
-        "evaluators": len({a["evaluator_id"] for a in new}), "understaffed": len(missing)})
+    record(
+        "evaluation.auto_assign",
+        call,
+        after={
+            "assignments": len(new),
+            "applications": len({a["stage_id"] for a in new}),
+            "evaluators": len({a["evaluator_id"] for a in new}),
+            "understaffed": len(missing),
+        },
+    )
     per_evaluator = Counter(a["evaluator_id"] for a in new)
     for member in pool:
         if per_evaluator[member.user_id]:
@@ -93,23 +114,42 @@ def manual_assign(call: Call, stage_id: int, user_id: int, actor: User) -> Assig
         raise AssignmentRefused(N_("Choose an evaluator of this call's pool."))
     name, ref = member.user.name, stage.application.reference
     if member.user.organisation_id in organisations(stage):
-        raise AssignmentRefused(N_("%(name)s belongs to an organisation of %(ref)s and cannot evaluate it."),
-                                  name=name, ref=ref)
-    previous = db.session.scalar(select(Assignment).where(Assignment.stage_id == stage_id,
-                                                          Assignment.evaluator_id == user_id))
+        raise AssignmentRefused(
+            N_("%(name)s belongs to an organisation of %(ref)s and cannot evaluate it."),
+            name=name,
+            ref=ref,
+        )
+    previous = db.session.scalar(
+        select(Assignment).where(
+            Assignment.stage_id == stage_id, Assignment.evaluator_id == user_id
+        )
+    )
     if previous is not None and previous.conflict is ConflictStatus.conflict:
-        raise AssignmentRefused(N_("%(name)s declared a conflict of interest with %(ref)s."), name=name, ref=ref)
+        raise AssignmentRefused(
+            N_("%(name)s declared a conflict of interest with %(ref)s."), name=name, ref=ref
+        )
     if previous is not None:
         raise AssignmentRefused(N_("%(name)s is already assigned to %(ref)s."), name=name, ref=ref)
-    live = db.session.scalar(select(func.count()).where(Assignment.stage_id == stage_id, Assignment.ended_at.is_(None)))
+    live = db.session.scalar(
+        select(func.count()).where(Assignment.stage_id == stage_id, Assignment.ended_at.is_(None))
+    )
     extra = live >= call.evaluators_per_application
     if extra and not needs_extra(stage):  # beyond the call's number only as the one extra evaluator
-        raise AssignmentRefused(N_("%(ref)s already has its %(count)s evaluators."), ref=ref,
-                                  count=call.evaluators_per_application)
-    assignment = Assignment(stage_id=stage_id, evaluator_id=user_id, assigned_by_id=actor.id, extra=extra)
+        raise AssignmentRefused(
+            N_("%(ref)s already has its %(count)s evaluators."),
+            ref=ref,
+            count=call.evaluators_per_application,
+        )
+    assignment = Assignment(
+        stage_id=stage_id, evaluator_id=user_id, assigned_by_id=actor.id, extra=extra
+    )
     db.session.add(assignment)
     db.session.flush()
-    record("evaluation.assign", assignment, after={"stage_id": stage_id, "evaluator_id": user_id, "extra": extra})
+    record(
+        "evaluation.assign",
+        assignment,
+        after={"stage_id": stage_id, "evaluator_id": user_id, "extra": extra},
+    )
     notify_assigned(member.user, call, 1)
     return assignment
 
@@ -120,16 +160,21 @@ def remove_assignment(call: Call, assignment_id: int) -> None:
         raise AssignmentRefused(N_("This assignment does not exist or has ended."))
     evaluation: Evaluation | None = assignment.evaluation
     if evaluation is not None and evaluation.submitted_at is not None:
-        raise AssignmentRefused(N_("The evaluation was submitted: the assignment cannot be removed."))
-    record("evaluation.unassign", assignment,
-           before={"stage_id": assignment.stage_id, "evaluator_id": assignment.evaluator_id})
+        raise AssignmentRefused(
+            N_("The evaluation was submitted: the assignment cannot be removed.")
+        )
+    record(
+        "evaluation.unassign",
+        assignment,
+        before={"stage_id": assignment.stage_id, "evaluator_id": assignment.evaluator_id},
+    )
     db.session.delete(assignment)
     db.session.flush()
 
 
 def set_due_date(call: Call, local: datetime | None, now: datetime) -> None:
-    """When evaluators are asked to have submitted, typed in the call's zone (None: no due date); a new due date
-    is in the future."""
+    """When evaluators are asked to have submitted, typed in the call's zone (None: no due date); a
+    new due date is in the future."""
     try:
         due = local_to_utc(local, call.timezone) if local is not None else None
     except InputError as error:  # a time that cannot be read
@@ -137,8 +182,15 @@ def set_due_date(call: Call, local: datetime | None, now: datetime) -> None:
     if due == call.evaluation_due_at:
         return
     if due is not None and due <= now:
-        raise Refused(N_("This time has passed: evaluators cannot be asked to submit in the past."), field="due_at")
-    record("evaluation.due_date", call, before={"evaluation_due_at": call.evaluation_due_at},
-           after={"evaluation_due_at": due})
+        raise Refused(
+            N_("This time has passed: evaluators cannot be asked to submit in the past."),
+            field="due_at",
+        )
+    record(
+        "evaluation.due_date",
+        call,
+        before={"evaluation_due_at": call.evaluation_due_at},
+        after={"evaluation_due_at": due},
+    )
     call.evaluation_due_at = due
     db.session.flush()

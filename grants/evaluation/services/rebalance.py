@@ -1,12 +1,14 @@
-"""Staff rebalance a call's assignments (docs/domain.md 4, Assignment): a proposal to confirm, then the moves.
+"""Staff rebalance a call's assignments (docs/domain.md 4, Assignment): a proposal to confirm, then
+the moves.
 
-The proposal comes from grants.rules.rebalance over the call's live assignments: an assignment moves only
-while nobody has started it (its evaluator has declared nothing on it and saved no draft) and its
-application is admissible. The confirmation carries a fingerprint of the assignments it was made from;
-if they changed meanwhile nothing moves and staff see the new proposal. Each move is a conditional
-UPDATE (still undeclared, still no evaluation, still that evaluator), so an evaluator who starts at the
-same moment keeps the assignment: the whole rebalance is then refused.
+The proposal comes from grants.rules.rebalance over the call's live assignments: an assignment moves
+only while nobody has started it (its evaluator has declared nothing on it and saved no draft) and
+its application is admissible. The confirmation carries a fingerprint of the assignments it was made
+from; if they changed meanwhile nothing moves and staff see the new proposal. Each move is a
+conditional UPDATE (still undeclared, still no evaluation, still that evaluator), so an evaluator
+who starts at the same moment keeps the assignment: the whole rebalance is then refused.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,12 +31,16 @@ from grants.rules.rebalance import Rebalance, Slot, rebalance
 
 
 class ProposalChanged(AssignmentRefused):
-    """The assignments changed since the proposal was shown: nothing was moved (once rolled back: the caller
-    shows the new proposal)."""
+    """The assignments changed since the proposal was shown: nothing was moved (once rolled back:
+    the caller shows the new proposal)."""
 
     def __init__(self) -> None:
-        super().__init__(N_("The assignments changed since this proposal was made (an evaluator started one, "
-                            "or staff changed them): nothing was moved. Here is the new proposal."))
+        super().__init__(
+            N_(
+                "The assignments changed since this proposal was made (an evaluator started one, "
+                "or staff changed them): nothing was moved. Here is the new proposal."
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -61,12 +67,16 @@ class Proposal:
 
 
 def _movable(assignment: Assignment, admissible: set[int]) -> bool:
-    return (assignment.conflict is ConflictStatus.undeclared and assignment.evaluation is None
-            and assignment.stage_id in admissible)
+    return (
+        assignment.conflict is ConflictStatus.undeclared
+        and assignment.evaluation is None
+        and assignment.stage_id in admissible
+    )
 
 
 def propose(call: Call) -> Proposal:
-    """The moves that bring the evaluators' loads as close together as the rules allow (nothing written)."""
+    """The moves that bring the evaluators' loads as close together as the rules allow (nothing
+    written)."""
     stages = admissible_stages(call.id)
     admissible = {stage.id for stage in stages}
     assignments = call_assignments(call.id)
@@ -77,46 +87,82 @@ def propose(call: Call) -> Proposal:
     evaluators = [Ev(m.user_id, m.user.organisation_id) for m in pool]
     result = rebalance([App(s.id, organisations(s)) for s in stages], evaluators, slots, conflicts)
     names = {m.user_id: m.user.name for m in pool}
-    references = {a.stage_id: a.stage.application.reference or a.stage.application.title for a in live}
-    rows = tuple(LoadRow(names[m.user_id], result.before[m.user_id], result.after[m.user_id],
-                         result.fixed[m.user_id]) for m in pool)
-    moves = tuple(MoveRow(references[m.application], names[m.source], names[m.target])
-                  for m in sorted(result.moves, key=lambda m: (references[m.application], m.slot)))
-    state = sorted((s.id, s.application, s.evaluator, s.movable) for s in slots), sorted(names), sorted(conflicts)
+    references = {
+        a.stage_id: a.stage.application.reference or a.stage.application.title for a in live
+    }
+    rows = tuple(
+        LoadRow(
+            names[m.user_id],
+            result.before[m.user_id],
+            result.after[m.user_id],
+            result.fixed[m.user_id],
+        )
+        for m in pool
+    )
+    moves = tuple(
+        MoveRow(references[m.application], names[m.source], names[m.target])
+        for m in sorted(result.moves, key=lambda m: (references[m.application], m.slot))
+    )
+    state = (
+        sorted((s.id, s.application, s.evaluator, s.movable) for s in slots),
+        sorted(names),
+        sorted(conflicts),
+    )
     return Proposal(result, rows, moves, hashlib.sha256(repr(state).encode()).hexdigest()[:32])
 
 
 def apply(call: Call, actor: User, fingerprint: str) -> Proposal:
     """Make the moves of the proposal staff confirmed (`fingerprint`); the request commits.
 
-    ProposalChanged if the assignments changed since, or an evaluator started one of those to move meanwhile
-    (some moves may have been made: the caller rolls back); AssignmentRefused if there is nothing to move."""
+    ProposalChanged if the assignments changed since, or an evaluator started one of those to move
+    meanwhile (some moves may have been made: the caller rolls back); AssignmentRefused if there is
+    nothing to move."""
     proposal = propose(call)
     if proposal.fingerprint != fingerprint:
         raise ProposalChanged
     result = proposal.result
     if not result.moves:
-        raise AssignmentRefused(N_("No assignment can be moved: the loads are already as close as the rules "
-                                   "allow."))
+        raise AssignmentRefused(
+            N_("No assignment can be moved: the loads are already as close as the rules allow.")
+        )
     now = now_utc()
     try:
         for move in result.moves:
             moved = db.session.execute(
-                update(Assignment).where(
-                    Assignment.id == move.slot, Assignment.evaluator_id == move.source,
-                    Assignment.ended_at.is_(None), Assignment.conflict == ConflictStatus.undeclared,
-                    ~exists().where(Evaluation.assignment_id == Assignment.id))
+                update(Assignment)
+                .where(
+                    Assignment.id == move.slot,
+                    Assignment.evaluator_id == move.source,
+                    Assignment.ended_at.is_(None),
+                    Assignment.conflict == ConflictStatus.undeclared,
+                    ~exists().where(Evaluation.assignment_id == Assignment.id),
+                )
                 .values(evaluator_id=move.target, assigned_by_id=actor.id, assigned_at=now)
-                .execution_options(synchronize_session=False)).rowcount
+                .execution_options(synchronize_session=False)
+            ).rowcount
             if moved != 1:
                 raise ProposalChanged
-    except IntegrityError:  # an assignment of the same evaluator to the application was made meanwhile
+    except (
+        IntegrityError
+    ):  # an assignment of the same evaluator to the application was made meanwhile
         raise ProposalChanged from None
     for move in result.moves:
-        record("evaluation.reassign", db.session.get(Assignment, move.slot), before={"evaluator_id": move.source},
-               after={"evaluator_id": move.target, "stage_id": move.application, "reason": "rebalance"})
-    record("evaluation.rebalance", call, before={"loads": result.before}, after={
-        "loads": result.after, "moves": len(result.moves), "balanced": result.balanced})
+        record(
+            "evaluation.reassign",
+            db.session.get(Assignment, move.slot),
+            before={"evaluator_id": move.source},
+            after={
+                "evaluator_id": move.target,
+                "stage_id": move.application,
+                "reason": "rebalance",
+            },
+        )
+    record(
+        "evaluation.rebalance",
+        call,
+        before={"loads": result.before},
+        after={"loads": result.after, "moves": len(result.moves), "balanced": result.balanced},
+    )
     gained = Counter(move.target for move in result.moves)
     for user in db.session.scalars(select(User).where(User.id.in_(gained))):
         notify_assigned(user, call, gained[user.id])

@@ -1,16 +1,18 @@
-"""What happens to an application after an evaluation is submitted or an assignment ends (docs/domain.md 4).
+"""What happens to an application after an evaluation is submitted or an assignment ends
+(docs/domain.md 4).
 
 - fewer live evaluators than the call asks for (a declared conflict): another one is assigned;
 - all evaluations in and the totals spread more than the discrepancy threshold: one more evaluator
   is assigned and told (once: a replacement only if that evaluator declares a conflict);
-- all in and agreeing (or the extra one in): the final score is stored (StageFinal, SectionFinal: the total
-  and each section's) and the stage becomes `evaluated` or `below_threshold`.
-`settle_scores` stores the final scores of many stages through the same writer without moving them: a
-bundle import, and `flask calls settle-scores` (which recomputes what was stored: the repair step).
-An evaluator is chosen by grants.rules.assignment (least loaded in the call; never of the
+- all in and agreeing (or the extra one in): the final score is stored (StageFinal, SectionFinal:
+  the total and each section's) and the stage becomes `evaluated` or `below_threshold`.
+`settle_scores` stores the final scores of many stages through the same writer without moving them:
+a bundle import, and `flask calls settle-scores` (which recomputes what was stored: the repair
+step). An evaluator is chosen by grants.rules.assignment (least loaded in the call; never of the
 application's organisations, never one who declared a conflict, never twice). When nobody is left,
 the stage waits for staff (the pool and progress pages show it).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -22,7 +24,14 @@ from sqlalchemy.orm import selectinload
 
 from grants import mail
 from grants.audit import record
-from grants.evaluation.scores import Progress, StageScore, grid_rules, load_sheets, sheets_score, stage_score
+from grants.evaluation.scores import (
+    Progress,
+    StageScore,
+    grid_rules,
+    load_sheets,
+    sheets_score,
+    stage_score,
+)
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import (
@@ -48,10 +57,15 @@ POINTS = Decimal("0.0001")  # final scores are stored as Numeric(10, 4)
 
 def stage_assignments(stage: ApplicationStage) -> list[Assignment]:
     """All the stage's assignments, ended ones too, with evaluations and scores."""
-    return list(db.session.scalars(
-        select(Assignment).where(Assignment.stage_id == stage.id)
-        .options(selectinload(Assignment.evaluation).selectinload(Evaluation.scores))
-        .order_by(Assignment.id).execution_options(populate_existing=True)))
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.stage_id == stage.id)
+            .options(selectinload(Assignment.evaluation).selectinload(Evaluation.scores))
+            .order_by(Assignment.id)
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def settle(stage: ApplicationStage) -> list[Assignment]:
@@ -59,7 +73,9 @@ def settle(stage: ApplicationStage) -> list[Assignment]:
 
     The stage's row is locked first: of two evaluations submitted at the same moment, the second to
     get here waits for the first to commit, and then sees both."""
-    db.session.execute(select(ApplicationStage.id).where(ApplicationStage.id == stage.id).with_for_update())
+    db.session.execute(
+        select(ApplicationStage.id).where(ApplicationStage.id == stage.id).with_for_update()
+    )
     db.session.refresh(stage, ["status", "final_score"])
     if stage.status is not StageStatus.admissible:
         return []
@@ -80,15 +96,28 @@ def settle(stage: ApplicationStage) -> list[Assignment]:
 
 def _decide(stage: ApplicationStage, grid: scoring.Grid, final: scoring.FinalScore) -> None:
     """Evaluated or below the thresholds, judged on the final as stored (what the ranking reads)."""
-    stored = scoring.FinalScore(final.totals, points(final.total), {k: points(v) for k, v in final.sections.items()},
-                                final.used)
+    stored = scoring.FinalScore(
+        final.totals,
+        points(final.total),
+        {k: points(v) for k, v in final.sections.items()},
+        final.used,
+    )
     missed = scoring.failed_thresholds(grid, stored)
     before = {"final_score": stage.final_score}
     stage.final_score = stored.total
-    move_stage(stage, StageStatus.below_threshold if missed else StageStatus.evaluated,
-               action="evaluation.final_score", before=before, after={
-                   "final_score": stage.final_score, "totals": list(final.totals), "used": list(final.used),
-                   "sections": final.sections, "missed": missed})
+    move_stage(
+        stage,
+        StageStatus.below_threshold if missed else StageStatus.evaluated,
+        action="evaluation.final_score",
+        before=before,
+        after={
+            "final_score": stage.final_score,
+            "totals": list(final.totals),
+            "used": list(final.used),
+            "sections": final.sections,
+            "missed": missed,
+        },
+    )
     db.session.flush()
 
 
@@ -98,31 +127,52 @@ def points(score: Decimal) -> Decimal:
 
 
 def _store(scores: dict[int, StageScore]) -> None:
-    """The one writer of stored final scores: each stage's is replaced by the given one (none when it has no
-    final); one statement per table, whatever the number of stages."""
+    """The one writer of stored final scores: each stage's is replaced by the given one (none when
+    it has no final); one statement per table, whatever the number of stages."""
     ids = list(scores)
     db.session.execute(delete(SectionFinal).where(SectionFinal.stage_id.in_(ids)))
     db.session.execute(delete(StageFinal).where(StageFinal.stage_id.in_(ids)))
-    finals = {stage_id: score.final for stage_id, score in scores.items() if score.final is not None}
+    finals = {
+        stage_id: score.final for stage_id, score in scores.items() if score.final is not None
+    }
     if not finals:
         return
     at = now_utc()
-    db.session.execute(insert(StageFinal), [{"stage_id": stage_id, "total": points(final.total), "settled_at": at}
-                                            for stage_id, final in finals.items()])
-    db.session.execute(insert(SectionFinal), [
-        {"stage_id": stage_id, "section": code, "score": points(value)}
-        for stage_id, final in finals.items() for code, value in final.sections.items()])
+    db.session.execute(
+        insert(StageFinal),
+        [
+            {"stage_id": stage_id, "total": points(final.total), "settled_at": at}
+            for stage_id, final in finals.items()
+        ],
+    )
+    db.session.execute(
+        insert(SectionFinal),
+        [
+            {"stage_id": stage_id, "section": code, "score": points(value)}
+            for stage_id, final in finals.items()
+            for code, value in final.sections.items()
+        ],
+    )
 
 
-def settle_scores(call: Call, stages: list[ApplicationStage] | None = None) -> dict[int, StageScore]:
-    """Compute and store again the final scores of the call's stages that have evaluations (admissible and
-    beyond: `RANKABLE` and `below_threshold`), or of the given ones, from their live evaluations; no status
-    moves. A bundle import calls it for what it imported; `flask calls settle-scores` to repair."""
+def settle_scores(
+    call: Call, stages: list[ApplicationStage] | None = None
+) -> dict[int, StageScore]:
+    """Compute and store again the final scores of the call's stages that have evaluations
+    (admissible and beyond: `RANKABLE` and `below_threshold`), or of the given ones, from their live
+    evaluations; no status moves. A bundle import calls it for what it imported; `flask calls
+    settle-scores` to repair."""
     if stages is None:
-        stages = list(db.session.scalars(
-            select(ApplicationStage).join(ApplicationStage.application)
-            .where(Application.call_id == call.id,
-                   ApplicationStage.status.in_((*RANKABLE, StageStatus.below_threshold)))))
+        stages = list(
+            db.session.scalars(
+                select(ApplicationStage)
+                .join(ApplicationStage.application)
+                .where(
+                    Application.call_id == call.id,
+                    ApplicationStage.status.in_((*RANKABLE, StageStatus.below_threshold)),
+                )
+            )
+        )
     if not stages:
         return {}
     sheets = load_sheets(call, {s.status for s in stages})
@@ -151,37 +201,72 @@ def organisations(stage: ApplicationStage) -> frozenset[int]:
 
 
 def notify_assigned(user: User, call: Call, count: int) -> None:
-    mail.send(user.email, _l("New applications to evaluate in %(call)s", call=call.reference),
-              "email/evaluation_assigned.txt", locale=user.locale, user=user, call=call, count=count,
-              link=url_for("evaluation.call", call_id=call.id, _external=True))
+    mail.send(
+        user.email,
+        _l("New applications to evaluate in %(call)s", call=call.reference),
+        "email/evaluation_assigned.txt",
+        locale=user.locale,
+        user=user,
+        call=call,
+        count=count,
+        link=url_for("evaluation.call", call_id=call.id, _external=True),
+    )
 
 
 def top_up(stage: ApplicationStage, everyone: list[Assignment], extra: bool) -> list[Assignment]:
     """Assign evaluators automatically: replacements up to the call's number, or the one extra."""
     call = stage.application.call
     live = {a.evaluator_id for a in everyone if a.ended_at is None}
-    pool = list(db.session.scalars(
-        select(CallEvaluator).where(CallEvaluator.call_id == call.id).options(selectinload(CallEvaluator.user))))
+    pool = list(
+        db.session.scalars(
+            select(CallEvaluator)
+            .where(CallEvaluator.call_id == call.id)
+            .options(selectinload(CallEvaluator.user))
+        )
+    )
     users = {m.user_id: m.user for m in pool if m.user.active}
     ended = {(stage.id, a.evaluator_id) for a in everyone if a.ended_at is not None}
-    load = Counter(dict(db.session.execute(
-        select(Assignment.evaluator_id, func.count()).join(ApplicationStage, Assignment.stage_id == ApplicationStage.id)
-        .join(Application, ApplicationStage.application_id == Application.id)
-        .where(Application.call_id == call.id, Assignment.ended_at.is_(None))
-        .group_by(Assignment.evaluator_id)).all()))
+    load = Counter(
+        dict(
+            db.session.execute(
+                select(Assignment.evaluator_id, func.count())
+                .join(ApplicationStage, Assignment.stage_id == ApplicationStage.id)
+                .join(Application, ApplicationStage.application_id == Application.id)
+                .where(Application.call_id == call.id, Assignment.ended_at.is_(None))
+                .group_by(Assignment.evaluator_id)
+            ).all()
+        )
+    )
     reason = "discrepancy" if extra else "conflict"
     wanted = len(live) + 1 if extra else call.evaluators_per_application
     evaluators = [Ev(user.id, user.organisation_id) for user in users.values()]
     try:
-        chosen = assign([App(stage.id, organisations(stage))], evaluators, wanted, {stage.id: live}, ended, load)
+        chosen = assign(
+            [App(stage.id, organisations(stage))], evaluators, wanted, {stage.id: live}, ended, load
+        )
     except Understaffed as error:
         chosen = error.assigned
-        record("evaluation.no_evaluator_available", stage, after={"reason": reason, "missing": error.missing[stage.id]})
-    made = [Assignment(stage_id=stage.id, evaluator_id=user_id, extra=extra) for user_id in chosen[stage.id]]
+        record(
+            "evaluation.no_evaluator_available",
+            stage,
+            after={"reason": reason, "missing": error.missing[stage.id]},
+        )
+    made = [
+        Assignment(stage_id=stage.id, evaluator_id=user_id, extra=extra)
+        for user_id in chosen[stage.id]
+    ]
     db.session.add_all(made)
     db.session.flush()
     for assignment in made:
-        record("evaluation.assign", assignment, after={
-            "stage_id": stage.id, "evaluator_id": assignment.evaluator_id, "automatic": True, "reason": reason})
+        record(
+            "evaluation.assign",
+            assignment,
+            after={
+                "stage_id": stage.id,
+                "evaluator_id": assignment.evaluator_id,
+                "automatic": True,
+                "reason": reason,
+            },
+        )
         notify_assigned(users[assignment.evaluator_id], call, 1)
     return made

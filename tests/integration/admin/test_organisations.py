@@ -1,4 +1,6 @@
-"""Staff: organisations changed since verification first, duplicates flagged, verify what was seen, reject, merge."""
+"""Staff: organisations changed since verification first, duplicates flagged, verify what was seen,
+reject, merge."""
+
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -6,14 +8,26 @@ from grants.auth.identity import identity, identity_changed
 from grants.models import AuditEvent, Organisation, OutboxMessage, User
 from tests.factories import make_application, make_call, make_org, make_user
 
-ACCOUNT = {"full_name": "Mehmet Demir", "email": "mehmet@nilufer.bel.tr", "password": "long enough pw",
-           "confirm": "long enough pw"}
-ORG = {"name": "NILUFER   belediyesi", "type": "municipality", "country": "TR", "region": "Bursa",
-       "population": "500000", "legal_id": "tr 16 1", "address": "Bursa"}
+ACCOUNT = {
+    "full_name": "Mehmet Demir",
+    "email": "mehmet@nilufer.bel.tr",
+    "password": "long enough pw",
+    "confirm": "long enough pw",
+}
+ORG = {
+    "name": "NILUFER   belediyesi",
+    "type": "municipality",
+    "country": "TR",
+    "region": "Bursa",
+    "population": "500000",
+    "legal_id": "tr 16 1",
+    "address": "Bursa",
+}
 
 
 def _changed(org: Organisation, **new) -> Organisation:
-    """As the profile page leaves it: unverified, with what changed (tested in test_organisation_identity)."""
+    """As the profile page leaves it: unverified, with what changed (tested in
+    test_organisation_identity)."""
     before = identity(org)
     for field, value in new.items():
         setattr(org, field, value)
@@ -22,7 +36,9 @@ def _changed(org: Organisation, **new) -> Organisation:
     return org
 
 
-def test_the_list_shows_changed_organisations_first_then_unverified_with_duplicates_flagged(client, db, login_as):
+def test_the_list_shows_changed_organisations_first_then_unverified_with_duplicates_flagged(
+    client, db, login_as
+):
     make_org(name="Aaa Verified")
     make_org(name="Bbb New", verified=False)
     _changed(make_org(name="Zzz Belediyesi"), name="Zzz Renamed")
@@ -45,7 +61,9 @@ def test_staff_search_matches_turkish_letters_and_legal_identifiers(client, db, 
 
 
 def test_staff_see_what_changed_and_verify_only_what_they_saw(client, db, login_as, post):
-    org = _changed(make_org(name="Nilüfer Belediyesi", legal_id="TR-16-1"), name="Stadt Nilüfer", country="DE")
+    org = _changed(
+        make_org(name="Nilüfer Belediyesi", legal_id="TR-16-1"), name="Stadt Nilüfer", country="DE"
+    )
     db.session.commit()
     login_as("staff")
     page = client.get(f"/admin/organisations/{org.id}").get_data(as_text=True)
@@ -53,15 +71,26 @@ def test_staff_see_what_changed_and_verify_only_what_they_saw(client, db, login_
     seen = {"name": "Stadt Nilüfer", "type": "municipality", "country": "DE", "legal_id": "TR-16-1"}
     org.name = "Stadt Nilüfer GmbH"  # changed again while staff read the page
     db.session.commit()
-    page = post(f"/admin/organisations/{org.id}/verify", seen, page=f"/admin/organisations/{org.id}",
-                follow_redirects=True)
+    page = post(
+        f"/admin/organisations/{org.id}/verify",
+        seen,
+        page=f"/admin/organisations/{org.id}",
+        follow_redirects=True,
+    )
     assert "changed while you were reading it" in page.get_data(as_text=True)
     db.session.refresh(org)
     assert org.verified_at is None
-    post(f"/admin/organisations/{org.id}/verify", {**seen, "name": "Stadt Nilüfer GmbH"},
-         page=f"/admin/organisations/{org.id}")
+    post(
+        f"/admin/organisations/{org.id}/verify",
+        {**seen, "name": "Stadt Nilüfer GmbH"},
+        page=f"/admin/organisations/{org.id}",
+    )
     db.session.refresh(org)
-    assert org.verified_at is not None and org.identity_changed_at is None and org.identity_changes is None
+    assert (
+        org.verified_at is not None
+        and org.identity_changed_at is None
+        and org.identity_changes is None
+    )
 
 
 def test_a_duplicate_registration_is_flagged_to_the_user_and_to_staff(client, db, post):
@@ -69,11 +98,13 @@ def test_a_duplicate_registration_is_flagged_to_the_user_and_to_staff(client, db
     staff = make_user("staff")
     db.session.commit()
     page = post("/auth/register", {**ORG, **ACCOUNT}, follow_redirects=True)
-    assert "Another organisation is already registered with the same name or legal identifier: " \
-           "Nilüfer Belediyesi" in page.get_data(as_text=True)
+    assert (
+        "Another organisation is already registered with the same name or legal identifier: "
+        "Nilüfer Belediyesi" in page.get_data(as_text=True)
+    )
     user = db.session.scalar(select(User).where(User.email == ACCOUNT["email"]))
     link = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.to == user.email))
-    post(link[link.index("/auth/confirm/"):].split()[0])
+    post(link[link.index("/auth/confirm/") :].split()[0])
     notice = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == staff.email))
     assert "Possible duplicate" in notice.body and original.name in notice.body
 
@@ -81,8 +112,11 @@ def test_a_duplicate_registration_is_flagged_to_the_user_and_to_staff(client, db
 def test_a_rename_to_another_organisation_s_name_is_flagged(client, db, login_as, post):
     make_org(name="Çankaya Belediyesi", legal_id="TR-6")
     user = login_as("applicant", organisation=make_org(name="Cankaya", legal_id="X-1"))
-    page = post("/auth/organisation", {**ORG, "name": "CANKAYA BELEDIYESI", "legal_id": "X-1"},
-                follow_redirects=True)
+    page = post(
+        "/auth/organisation",
+        {**ORG, "name": "CANKAYA BELEDIYESI", "legal_id": "X-1"},
+        follow_redirects=True,
+    )
     assert "Another organisation is already registered" in page.get_data(as_text=True)
     assert user.organisation.verified_at is None  # and the rename asks staff again
 
@@ -94,7 +128,10 @@ def test_rejecting_needs_a_reason_tells_the_users_and_stops_them(client, db, log
     login_as("staff")
     url = f"/admin/organisations/{org.id}"
     page = post(f"{url}/reject", {"reason": "  "}, page=url)
-    assert page.status_code == 400 and "Reason for the rejection: Enter the reason" in page.get_data(as_text=True)
+    assert (
+        page.status_code == 400
+        and "Reason for the rejection: Enter the reason" in page.get_data(as_text=True)
+    )
     post(f"{url}/reject", {"reason": "Not a local authority."}, page=url)
     db.session.refresh(org)
     assert org.rejected_at is not None and org.rejection_reason == "Not a local authority."
@@ -112,24 +149,38 @@ def test_rejecting_needs_a_reason_tells_the_users_and_stops_them(client, db, log
 def test_merging_moves_the_users_to_the_original_as_members_to_verify(client, db, login_as, post):
     original = make_org(name="Nilüfer Belediyesi", legal_id="TR-16-1")
     colleague = make_user("applicant", organisation=original)
-    duplicate = make_org(name="Nilufer belediyesi", legal_id="", verified=False, seeking_partner=True,
-                         partner_description="Youth")
+    duplicate = make_org(
+        name="Nilufer belediyesi",
+        legal_id="",
+        verified=False,
+        seeking_partner=True,
+        partner_description="Youth",
+    )
     newcomer = make_user("applicant", organisation=duplicate)
     db.session.commit()
     login_as("staff")
     url = f"/admin/organisations/{duplicate.id}"
     assert "Merge into Nilüfer Belediyesi" in client.get(url).get_data(as_text=True)
     page = post(f"{url}/merge", {"into": str(original.id)}, page=url)
-    assert page.status_code == 302 and page.headers["Location"] == f"/admin/organisations/{original.id}"
+    assert (
+        page.status_code == 302
+        and page.headers["Location"] == f"/admin/organisations/{original.id}"
+    )
     db.session.refresh(newcomer)
     db.session.refresh(duplicate)
     assert newcomer.organisation_id == original.id and newcomer.member_verified_at is None
-    assert duplicate.merged_into_id == original.id and duplicate.partner_description == "Youth"  # kept, closed
+    assert (
+        duplicate.merged_into_id == original.id and duplicate.partner_description == "Youth"
+    )  # kept, closed
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "merge"))
-    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == newcomer.email)).subject == \
-        "Your registration was merged into Nilüfer Belediyesi"
-    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == colleague.email)).subject == \
-        "A new member waits for verification"
+    assert (
+        db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == newcomer.email)).subject
+        == "Your registration was merged into Nilüfer Belediyesi"
+    )
+    assert (
+        db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == colleague.email)).subject
+        == "A new member waits for verification"
+    )
 
 
 def test_a_duplicate_with_applications_or_not_a_duplicate_is_not_merged(client, db, login_as, post):
@@ -141,20 +192,30 @@ def test_a_duplicate_with_applications_or_not_a_duplicate_is_not_merged(client, 
     login_as("staff")
     url = f"/admin/organisations/{duplicate.id}"
     page = post(f"{url}/merge", {"into": str(original.id)}, page=url, follow_redirects=True)
-    assert "takes part in applications, so merging it would lose them" in page.get_data(as_text=True)
+    assert "takes part in applications, so merging it would lose them" in page.get_data(
+        as_text=True
+    )
     page = post(f"{url}/merge", {"into": str(unrelated.id)}, page=url, follow_redirects=True)
-    assert "Merge only into an organisation with the same name or legal identifier" in page.get_data(as_text=True)
+    assert (
+        "Merge only into an organisation with the same name or legal identifier"
+        in page.get_data(as_text=True)
+    )
     db.session.refresh(duplicate)
     assert duplicate.merged_into_id is None and duplicate.verified_at is not None
 
 
-def test_a_verified_or_already_rejected_organisation_is_not_rejected_again(client, db, login_as, post):
+def test_a_verified_or_already_rejected_organisation_is_not_rejected_again(
+    client, db, login_as, post
+):
     verified, fake = make_org(name="Real Town"), make_org(name="Fake Town", verified=False)
     db.session.commit()
     login_as("staff")
     for org in (fake, fake, verified):  # the second is a double click
         url = f"/admin/organisations/{org.id}"
         post(f"{url}/reject", {"reason": "Not a local authority."}, page=url)
-    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "reject")) == 1
+    assert (
+        db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "reject"))
+        == 1
+    )
     db.session.refresh(verified)
     assert verified.rejected_at is None

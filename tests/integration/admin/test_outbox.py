@@ -1,4 +1,5 @@
 """The admin outbox: every e-mail, newest first, paged, with its status and body."""
+
 from datetime import timedelta
 
 from grants.extensions import db as _db
@@ -10,8 +11,16 @@ from tests.factories import make_org, make_user
 
 def _messages(n: int) -> list[OutboxMessage]:
     start = now_utc() - timedelta(hours=1)
-    messages = [OutboxMessage(to=f"to{i}@example.org", subject=f"Subject number {i:03d}", body=f"Body <b>{i}</b>",
-                              status=MailStatus.logged, created_at=start + timedelta(seconds=i)) for i in range(n)]
+    messages = [
+        OutboxMessage(
+            to=f"to{i}@example.org",
+            subject=f"Subject number {i:03d}",
+            body=f"Body <b>{i}</b>",
+            status=MailStatus.logged,
+            created_at=start + timedelta(seconds=i),
+        )
+        for i in range(n)
+    ]
     _db.session.add_all(messages)
     _db.session.commit()
     return messages
@@ -24,7 +33,11 @@ def test_outbox_lists_newest_first_with_status(client, db, login_as, post):
     post("/auth/reset", {"email": "mail@example.org"})  # without MAIL_SERVER the message is logged
     _messages(2)
     text = client.get("/admin/outbox").get_data(as_text=True)
-    assert text.index("Reset your password") < text.index("Subject number 001") < text.index("Subject number 000")
+    assert (
+        text.index("Reset your password")
+        < text.index("Subject number 001")
+        < text.index("Subject number 000")
+    )
     assert "Logged" in text
 
 

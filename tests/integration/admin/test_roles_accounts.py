@@ -1,4 +1,5 @@
 """Who may use the account and administration pages: anonymous -> login, wrong role -> 403."""
+
 import pytest
 
 from grants.models import MailStatus, OutboxMessage
@@ -15,10 +16,18 @@ def objects(db):
     return {"org": org.id, "user": member.id, "msg": message.id}
 
 
-STAFF_GET = ["/admin/organisations", "/admin/organisations/{org}", "/admin/users", "/admin/users/invite",
-             "/admin/users/{user}"]
-STAFF_POST = ["/admin/organisations/{org}/verify", "/admin/organisations/{org}/members/{user}/verify",
-              "/admin/users/invite"]
+STAFF_GET = [
+    "/admin/organisations",
+    "/admin/organisations/{org}",
+    "/admin/users",
+    "/admin/users/invite",
+    "/admin/users/{user}",
+]
+STAFF_POST = [
+    "/admin/organisations/{org}/verify",
+    "/admin/organisations/{org}/members/{user}/verify",
+    "/admin/users/invite",
+]
 ADMIN_GET = ["/admin/outbox", "/admin/outbox/{msg}"]
 ADMIN_POST = ["/admin/users/{user}/role", "/admin/users/{user}/active"]
 
@@ -30,8 +39,12 @@ def _each(urls, objects):
 def test_anonymous_users_are_sent_to_login(client, objects, post):
     for url in _each(STAFF_GET + ADMIN_GET + ["/auth/organisation"], objects):
         page = client.get(url)
-        assert page.status_code == 302 and page.headers["Location"].startswith("/auth/login?next="), url
-    for url in _each(STAFF_POST + ADMIN_POST + ["/auth/organisation/members/{user}/verify"], objects):
+        assert page.status_code == 302 and page.headers["Location"].startswith(
+            "/auth/login?next="
+        ), url
+    for url in _each(
+        STAFF_POST + ADMIN_POST + ["/auth/organisation/members/{user}/verify"], objects
+    ):
         page = post(url, {"role": "admin", "active": "0"}, page="/")
         assert page.status_code == 302 and page.headers["Location"].startswith("/auth/login"), url
 
@@ -66,19 +79,35 @@ def test_missing_objects_answer_404(client, db, login_as, post):
     missing = {"org": 999999, "user": 999999, "msg": 999999}
     for url in ["/admin/organisations/{org}", "/admin/users/{user}", "/admin/outbox/{msg}"]:
         assert client.get(url.format(**missing)).status_code == 404, url
-    for url in ["/admin/organisations/{org}/verify", "/admin/users/{user}/role", "/admin/users/{user}/active"]:
+    for url in [
+        "/admin/organisations/{org}/verify",
+        "/admin/users/{user}/role",
+        "/admin/users/{user}/active",
+    ]:
         assert post(url.format(**missing), {"role": "staff"}, page="/").status_code == 404, url
 
 
 def test_posts_without_csrf_token_are_refused(client, objects, login_as):
     login_as("admin")
-    for url in _each(STAFF_POST + ADMIN_POST + ["/auth/register", "/auth/join", "/auth/reset"], objects):
+    for url in _each(
+        STAFF_POST + ADMIN_POST + ["/auth/register", "/auth/join", "/auth/reset"], objects
+    ):
         assert client.post(url, data={"role": "staff", "active": "0"}).status_code == 400, url
 
 
 def test_odd_query_strings_never_cause_an_error(client, objects, login_as):
     login_as("admin")
-    for query in ["?page=0", "?page=-1", "?page=abc", "?status=%00", "?q=%27%22%3C&role=nope", "?q=%00", "?page=99999"]:
+    for query in [
+        "?page=0",
+        "?page=-1",
+        "?page=abc",
+        "?status=%00",
+        "?q=%27%22%3C&role=nope",
+        "?q=%00",
+        "?page=99999",
+    ]:
         for url in ["/admin/organisations", "/admin/users", "/admin/outbox"]:
-            expected = (400,) if "%00" in query else (200, 404)  # a NUL is refused before the view (issue 14)
+            expected = (
+                (400,) if "%00" in query else (200, 404)
+            )  # a NUL is refused before the view (issue 14)
             assert client.get(url + query).status_code in expected, url + query

@@ -1,4 +1,5 @@
 """Who may open the admissibility checks, and what the call's list costs."""
+
 from __future__ import annotations
 
 import pytest

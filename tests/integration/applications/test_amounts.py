@@ -1,5 +1,6 @@
-"""Amounts as people type them on the budget page (docs/domain.md 3): Turkish grouping and decimals, never
-silently reinterpreted; the live totals flag what they cannot read instead of dropping it."""
+"""Amounts as people type them on the budget page (docs/domain.md 3): Turkish grouping and decimals,
+never silently reinterpreted; the live totals flag what they cannot read instead of dropping it."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -14,8 +15,11 @@ from tests.factories import make_application, make_call, make_org
 @pytest.fixture
 def application(db, login_as):
     lead = login_as("applicant", locale="tr")
-    application = make_application(make_call(), lead=lead.organisation,
-                                   partners=[make_org("DE", "local_authority", name="Stadt Kehl")])
+    application = make_application(
+        make_call(),
+        lead=lead.organisation,
+        partners=[make_org("DE", "local_authority", name="Stadt Kehl")],
+    )
     db.session.commit()
     return application
 
@@ -26,13 +30,26 @@ def _url(application) -> str:
 
 def _turkish_form(application, decimal=",", **amounts) -> dict:
     """The page's form as a Turkish user types it: '5000,00', not '5000.00'."""
-    data = {"version": str(application.version), "indirect": "7.000", "contingency": "0",
-            "requested_grant": "90.000,00", **amounts}
+    data = {
+        "version": str(application.version),
+        "indirect": "7.000",
+        "contingency": "0",
+        "requested_grant": "90.000,00",
+        **amounts,
+    }
     for i, b in enumerate(application.budget_lines):
-        data |= {f"lines-{i}-{k}": v for k, v in dict(
-            line_id=str(b.id), heading=str(b.heading), description=b.description, unit=b.unit,
-            quantity=format(b.quantity.normalize(), "f"), unit_cost=format(b.unit_cost, "f").replace(".", decimal),
-            organisation=str(b.organisation_id)).items()}
+        data |= {
+            f"lines-{i}-{k}": v
+            for k, v in dict(
+                line_id=str(b.id),
+                heading=str(b.heading),
+                description=b.description,
+                unit=b.unit,
+                quantity=format(b.quantity.normalize(), "f"),
+                unit_cost=format(b.unit_cost, "f").replace(".", decimal),
+                organisation=str(b.organisation_id),
+            ).items()
+        }
     return data
 
 
@@ -48,23 +65,39 @@ def test_turkish_thousands_and_decimals_are_saved_as_typed(client, post, applica
     assert response.status_code == 200
     saved = _saved(application)
     assert saved.indirect == Decimal("3150.00") and saved.requested_grant == Decimal("60000.50")
-    assert saved.budget_lines[0].unit_cost == Decimal("2500.50") and saved.budget_lines[0].quantity == Decimal("2.5")
+    assert saved.budget_lines[0].unit_cost == Decimal("2500.50") and saved.budget_lines[
+        0
+    ].quantity == Decimal("2.5")
     page = response.get_data(as_text=True)
-    assert 'value="2.500,50"' in page and 'value="3.150,00"' in page and 'value="2,5"' in page  # shown back the same way
+    assert (
+        'value="2.500,50"' in page and 'value="3.150,00"' in page and 'value="2,5"' in page
+    )  # shown back the same way
 
 
-@pytest.mark.parametrize(("field", "typed", "says"), [
-    ("requested_grant", "60.00", "60.00 birden fazla şekilde okunabilir: 6.000,00 / 60,00 biçiminde yazın."),
-    ("indirect", "1e9", "2.500,50 gibi, rakamlarla bir sayı girin."),
-    ("indirect", "NaN", "2.500,50 gibi, rakamlarla bir sayı girin."),
-    ("requested_grant", "60.000,505", "En fazla 2 ondalık basamak kullanın."),
-])
-def test_ambiguous_turkish_amounts_are_refused_naming_the_field_and_kept(client, post, application, field, typed,
-                                                                       says):
-    response = post(_url(application), {**_turkish_form(application, **{field: typed}), "save_draft": "1"})
+@pytest.mark.parametrize(
+    ("field", "typed", "says"),
+    [
+        (
+            "requested_grant",
+            "60.00",
+            "60.00 birden fazla şekilde okunabilir: 6.000,00 / 60,00 biçiminde yazın.",
+        ),
+        ("indirect", "1e9", "2.500,50 gibi, rakamlarla bir sayı girin."),
+        ("indirect", "NaN", "2.500,50 gibi, rakamlarla bir sayı girin."),
+        ("requested_grant", "60.000,505", "En fazla 2 ondalık basamak kullanın."),
+    ],
+)
+def test_ambiguous_turkish_amounts_are_refused_naming_the_field_and_kept(
+    client, post, application, field, typed, says
+):
+    response = post(
+        _url(application), {**_turkish_form(application, **{field: typed}), "save_draft": "1"}
+    )
     page = response.get_data(as_text=True).replace("&#39;", "'")
     assert response.status_code == 400 and says in page
-    assert f'href="#{field}"' in page and f'value="{typed}"' in page  # the summary names it; the typing is kept
+    assert (
+        f'href="#{field}"' in page and f'value="{typed}"' in page
+    )  # the summary names it; the typing is kept
     assert getattr(_saved(application), field) == getattr(application, field)
 
 
@@ -92,4 +125,6 @@ def test_an_english_page_reads_english_amounts(client, post, db, login_as):
     data["lines-0-unit_cost"] = "2,500.50"
     assert post(_url(application), {**data, "save_draft": "1"}).status_code == 302
     saved = _saved(application)
-    assert saved.indirect == Decimal("3150.00") and saved.budget_lines[0].unit_cost == Decimal("2500.50")
+    assert saved.indirect == Decimal("3150.00") and saved.budget_lines[0].unit_cost == Decimal(
+        "2500.50"
+    )

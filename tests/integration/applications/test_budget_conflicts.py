@@ -1,6 +1,7 @@
-"""The budget page, two tabs or two colleagues: a save from an older version is refused with nothing written,
-the page keeps what was typed and shows the saved version line by line (and amount by amount) to choose from;
-the page autosaves as the user types, with the same check."""
+"""The budget page, two tabs or two colleagues: a save from an older version is refused with nothing
+written, the page keeps what was typed and shows the saved version line by line (and amount by
+amount) to choose from; the page autosaves as the user types, with the same check."""
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,9 @@ def lead(login_as):
 @pytest.fixture
 def application(db, lead):
     partner = make_org("DE", "local_authority", name="Stadt Kehl")
-    application = make_application(make_call(), lead=lead.organisation, partners=[partner], confirmed=False)
+    application = make_application(
+        make_call(), lead=lead.organisation, partners=[partner], confirmed=False
+    )
     db.session.commit()
     return application
 
@@ -35,7 +38,9 @@ def _conflicts(page: str) -> list[str]:
     return re.search(r'name="conflicts" value="([^"]*)"', page).group(1).split(",")
 
 
-def test_a_stale_budget_save_is_refused_and_shows_the_saved_lines_that_differ(client, post, application):
+def test_a_stale_budget_save_is_refused_and_shows_the_saved_lines_that_differ(
+    client, post, application
+):
     tab_b = _form(application)  # loaded at version 1
     first, second = _ids(application)
     tab_a = _form(application)
@@ -45,17 +50,26 @@ def test_a_stale_budget_save_is_refused_and_shows_the_saved_lines_that_differ(cl
     response = post(_url(application), {**tab_b, "save_draft": "1"})
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Your changes were not saved" in page and "You saved this page in another tab or window at" in page
+    assert (
+        "Your changes were not saved" in page
+        and "You saved this page in another tab or window at" in page
+    )
     saved = _reload(application)
-    assert [line.quantity for line in saved.budget_lines] == [Decimal("19"), Decimal("4")] and saved.version == 2
+    assert [line.quantity for line in saved.budget_lines] == [
+        Decimal("19"),
+        Decimal("4"),
+    ] and saved.version == 2
     assert 'name="lines-1-quantity" type="text" value="5"' in page  # what was typed is kept
-    assert sorted(_conflicts(page)) == sorted([f"line-{first}", f"line-{second}"])  # amounts are the same
+    assert sorted(_conflicts(page)) == sorted(
+        [f"line-{first}", f"line-{second}"]
+    )  # amounts are the same
     assert "Line 1: the saved version" in page and "19 month" in page
     assert 'name="choice-indirect"' not in page
 
 
 def test_choosing_line_by_line_keeps_both_edits(client, post, application):
-    """The walkthrough's case: A set line 1, B (stale) set line 2; B takes A's line 1 and keeps its line 2."""
+    """The walkthrough's case: A set line 1, B (stale) set line 2; B takes A's line 1 and keeps its
+    line 2."""
     tab_b = _form(application)
     first, second = _ids(application)
     tab_a = _form(application)
@@ -63,17 +77,24 @@ def test_choosing_line_by_line_keeps_both_edits(client, post, application):
     post(_url(application), {**tab_a, "save_draft": "1"})
     tab_b["lines-1-quantity"] = "5"
     post(_url(application), {**tab_b, "save_draft": "1"})
-    choices = {"conflicts": f"line-{first},line-{second}", f"choice-line-{first}": "theirs",
-               f"choice-line-{second}": "mine"}
+    choices = {
+        "conflicts": f"line-{first},line-{second}",
+        f"choice-line-{first}": "theirs",
+        f"choice-line-{second}": "mine",
+    }
     response = post(_url(application), {**tab_b, **choices, "version": "2", "save_draft": "1"})
     assert response.status_code == 302
     saved = _reload(application)
-    assert [line.quantity for line in saved.budget_lines] == [Decimal("19"), Decimal("5")] and saved.version == 3
+    assert [line.quantity for line in saved.budget_lines] == [
+        Decimal("19"),
+        Decimal("5"),
+    ] and saved.version == 3
 
 
 @pytest.mark.parametrize("choice, kept", [("theirs", True), ("mine", False)])
-def test_a_line_added_by_the_other_tab_is_shown_and_kept_only_if_chosen(client, post, application, lead, choice,
-                                                                       kept):
+def test_a_line_added_by_the_other_tab_is_shown_and_kept_only_if_chosen(
+    client, post, application, lead, choice, kept
+):
     tab_b = _form(application)
     tab_a = _form(application)
     tab_a |= {f"lines-2-{k}": v for k, v in _line(lead.organisation).items()}
@@ -82,10 +103,22 @@ def test_a_line_added_by_the_other_tab_is_shown_and_kept_only_if_chosen(client, 
     tab_b["contingency"] = "100.00"
     response = post(_url(application), {**tab_b, "save_draft": "1"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 409 and "A line saved since you opened the page, not on your page" in page
-    assert "Interpreters" in page and sorted(_conflicts(page)) == sorted(["contingency", f"line-{added}"])
-    choices = {"conflicts": f"contingency,line-{added}", "choice-contingency": "mine", f"choice-line-{added}": choice}
-    assert post(_url(application), {**tab_b, **choices, "version": "2", "save_draft": "1"}).status_code == 302
+    assert (
+        response.status_code == 409
+        and "A line saved since you opened the page, not on your page" in page
+    )
+    assert "Interpreters" in page and sorted(_conflicts(page)) == sorted(
+        ["contingency", f"line-{added}"]
+    )
+    choices = {
+        "conflicts": f"contingency,line-{added}",
+        "choice-contingency": "mine",
+        f"choice-line-{added}": choice,
+    }
+    assert (
+        post(_url(application), {**tab_b, **choices, "version": "2", "save_draft": "1"}).status_code
+        == 302
+    )
     saved = _reload(application)
     assert ("Interpreters" in [line.description for line in saved.budget_lines]) is kept
     assert saved.contingency == Decimal("100.00")
@@ -104,7 +137,9 @@ def test_a_line_removed_by_the_other_tab_is_a_difference(client, post, applicati
     post(_url(application), {**tab_b, **choices, "version": "2", "save_draft": "1"})
     saved = _reload(application)  # kept by choice: saved again, as a new line
     assert [(line.description, line.quantity) for line in saved.budget_lines] == [
-        ("Project staff", Decimal("12")), ("Study visits", Decimal("5"))]
+        ("Project staff", Decimal("12")),
+        ("Study visits", Decimal("5")),
+    ]
 
 
 def _autosave(client, application, data: dict):
@@ -127,7 +162,9 @@ def test_the_budget_autosaves_and_gives_new_lines_their_ids(client, application,
 
 
 def test_an_invalid_budget_value_is_not_autosaved_and_is_named(client, application):
-    text = _autosave(client, application, _form(application, indirect="lots")).get_data(as_text=True)
+    text = _autosave(client, application, _form(application, indirect="lots")).get_data(
+        as_text=True
+    )
     assert "Not saved:" in text and "Indirect costs:" in text
     assert _reload(application).indirect == Decimal("7000.00")
 
@@ -136,7 +173,10 @@ def test_a_budget_autosave_that_meets_a_newer_version_does_not_overwrite(client,
     tab_b = _form(application)
     post(_url(application), {**_form(application, requested_grant="91000.00"), "save_draft": "1"})
     text = _autosave(client, application, {**tab_b, "contingency": "100.00"}).get_data(as_text=True)
-    assert 'data-save-state="conflict"' in text and "You saved this page in another tab or window" in text
+    assert (
+        'data-save-state="conflict"' in text
+        and "You saved this page in another tab or window" in text
+    )
     assert "Requested grant" in text and "Contingency reserve" in text
     database.session.expire_all()
     saved = _reload(application)
@@ -144,9 +184,17 @@ def test_a_budget_autosave_that_meets_a_newer_version_does_not_overwrite(client,
 
 
 def test_an_autosave_that_changes_the_budget_says_the_confirmations_were_voided(client, db, lead):
-    confirmed = make_application(make_call(), lead=lead.organisation,
-                                 partners=[make_org("DE", "local_authority", name="Stadt Kehl")])
+    confirmed = make_application(
+        make_call(),
+        lead=lead.organisation,
+        partners=[make_org("DE", "local_authority", name="Stadt Kehl")],
+    )
     db.session.commit()
-    text = _autosave(client, confirmed, _form(confirmed, contingency="100.00")).get_data(as_text=True)
+    text = _autosave(client, confirmed, _form(confirmed, contingency="100.00")).get_data(
+        as_text=True
+    )
     assert "Saved at" in text
-    assert "What Stadt Kehl confirmed has changed, so the confirmation is void and must be given again." in text
+    assert (
+        "What Stadt Kehl confirmed has changed, so the confirmation is void and must be given "
+        "again." in text
+    )

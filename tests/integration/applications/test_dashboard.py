@@ -1,4 +1,6 @@
-"""The applicant's dashboard: the organisation's applications, its partnerships, the calls it can apply to."""
+"""The applicant's dashboard: the organisation's applications, its partnerships, the calls it can
+apply to."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,7 +13,9 @@ def test_lists_led_applications_with_status_reference_and_deadline(client, login
     user = login_as("applicant")
     call = make_call(reference="TTGS-2026", timezone="Europe/Berlin")
     make_application(call, lead=user.organisation, title="Clean rivers", status="submitted")
-    make_application(make_call(reference="TTGS-2027"), lead=user.organisation, title="Green squares")
+    make_application(
+        make_call(reference="TTGS-2027"), lead=user.organisation, title="Green squares"
+    )
     make_application(call, title="Someone else's project")
     db.session.commit()
     page = client.get("/applications").get_data(as_text=True)
@@ -24,8 +28,9 @@ def test_lists_led_applications_with_status_reference_and_deadline(client, login
 def test_lists_partnerships_with_a_link_to_the_invitation(client, login_as, db):
     user = login_as("applicant", organisation=make_org("DE", "local_authority"))
     lead = make_org("TR", name="Çankaya Municipality")
-    application = make_application(make_call(), lead=lead, partners=[user.organisation], confirmed=False,
-                                   title="Twin parks")
+    application = make_application(
+        make_call(), lead=lead, partners=[user.organisation], confirmed=False, title="Twin parks"
+    )
     db.session.commit()
     page = client.get("/applications").get_data(as_text=True)
     assert "Twin parks" in page and "Çankaya Municipality" in page and "Proposed" in page
@@ -38,7 +43,9 @@ def test_open_calls_offer_to_start_or_say_why_not(client, login_as, db):
     open_call = make_call(title="Open to us")
     make_call(title="Not for municipalities", lead_types=["governorate"])
     make_call(title="Closed call", opens_in=timedelta(days=-30), deadline_in=timedelta(days=-1))
-    make_application(make_call(title="Applied already", max_applications_per_lead=1), lead=user.organisation)
+    make_application(
+        make_call(title="Applied already", max_applications_per_lead=1), lead=user.organisation
+    )
     db.session.commit()
     page = client.get("/applications").get_data(as_text=True)
     assert f'action="/applications/start/{open_call.id}"' in page

@@ -1,5 +1,6 @@
-"""One draft per lead per call (docs/domain.md 3): Start twice leads to the same draft, the database refuses a
-second one, and a draft that was never submitted can be discarded."""
+"""One draft per lead per call (docs/domain.md 3): Start twice leads to the same draft, the database
+refuses a second one, and a draft that was never submitted can be discarded."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,8 +31,8 @@ def test_starting_twice_leads_to_the_one_draft(client, login_as, post, db):
 
 
 def test_two_starts_at_the_same_moment_make_one_draft(client, login_as, post, db, monkeypatch):
-    """Both requests look before either inserts: the database's unique index decides, the loser is led to
-    the winner's draft without an error."""
+    """Both requests look before either inserts: the database's unique index decides, the loser is
+    led to the winner's draft without an error."""
     user = login_as("applicant")
     call = make_call(max_applications_per_lead=2)
     other = make_application(call, lead=user.organisation)  # the other request's draft, already in
@@ -56,11 +57,13 @@ def test_the_database_refuses_a_second_draft_but_not_a_second_submitted_applicat
         make_application(call, lead=lead)
 
 
-def test_a_draft_is_discarded_with_its_files_and_partners_told(client, login_as, post, db, uploads):  # noqa: F811
+def test_a_draft_is_discarded_with_its_files_and_partners_told(client, login_as, post, db, uploads):
     user = login_as("applicant")
     partner = make_org("DE", "local_authority", name="Stadt Kehl")
     make_user("applicant", organisation=partner, email="kehl@example.org")
-    application = make_application(make_call(reference="DISC-1"), lead=user.organisation, partners=[partner])
+    application = make_application(
+        make_call(reference="DISC-1"), lead=user.organisation, partners=[partner]
+    )
     db.session.commit()
     upload(post, application, "declaration", PDF, "declaration.pdf")
     [stored] = [p for p in uploads.rglob("*") if p.is_file()]
@@ -71,11 +74,21 @@ def test_a_draft_is_discarded_with_its_files_and_partners_told(client, login_as,
     response = post(f"/applications/{application.id}/discard", {}, follow_redirects=True)
     assert "The draft application was discarded" in response.get_data(as_text=True)
     assert _drafts(user.organisation) == [] and not stored.exists()
-    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.object_id == str(application.id))
-                             .order_by(AuditEvent.id.desc())) == "application.discarded"
-    told = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to == "kehl@example.org")).all()
+    assert (
+        db.session.scalar(
+            select(AuditEvent.action)
+            .where(AuditEvent.object_id == str(application.id))
+            .order_by(AuditEvent.id.desc())
+        )
+        == "application.discarded"
+    )
+    told = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to == "kehl@example.org")
+    ).all()
     assert [m.subject for m in told] == ["A draft application you were proposed for was discarded"]
-    assert post(f"/applications/start/{application.call_id}", page="/applications").status_code == 302
+    assert (
+        post(f"/applications/start/{application.call_id}", page="/applications").status_code == 302
+    )
     assert len(_drafts(user.organisation)) == 1  # a fresh one
 
 
@@ -84,7 +97,9 @@ def test_a_submitted_application_is_not_discarded(client, login_as, post, db):
     application = make_application(make_call(), lead=user.organisation, status="submitted")
     db.session.commit()
     response = post(f"/applications/{application.id}/discard", {})
-    assert response.status_code == 409 and "it cannot be discarded" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "it cannot be discarded" in response.get_data(
+        as_text=True
+    )
     assert len(_drafts(user.organisation)) == 1
 
 

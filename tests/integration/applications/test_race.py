@@ -1,5 +1,6 @@
-"""Two tabs save the same project page from the same version at the same moment (PostgreSQL): one is written,
-the other is refused with nothing of it written."""
+"""Two tabs save the same project page from the same version at the same moment (PostgreSQL): one is
+written, the other is refused with nothing of it written."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """The task list with each section's state, and who may see an application (404 for the rest)."""
+
 from __future__ import annotations
 
 import itertools
@@ -8,7 +9,14 @@ from decimal import Decimal
 import pytest
 
 from grants.applications.task_list import TaskStatus, task_list
-from grants.models import Application, ApplicationStage, Attachment, AttachmentKind, PartnerStatus, Stage
+from grants.models import (
+    Application,
+    ApplicationStage,
+    Attachment,
+    AttachmentKind,
+    PartnerStatus,
+    Stage,
+)
 from tests.factories import make_application, make_call, make_org, make_user
 
 
@@ -20,9 +28,16 @@ _stored = itertools.count(1)
 
 
 def _attach(db, application, kind, org=None):
-    application.attachments.append(Attachment(kind=kind, organisation_id=org.id if org else None,
-                                              original_name="file.pdf", stored_name=f"stored-{next(_stored)}",
-                                              content_type="application/pdf", size=10))
+    application.attachments.append(
+        Attachment(
+            kind=kind,
+            organisation_id=org.id if org else None,
+            original_name="file.pdf",
+            stored_name=f"stored-{next(_stored)}",
+            content_type="application/pdf",
+            size=10,
+        )
+    )
     db.session.flush()
 
 
@@ -42,12 +57,26 @@ def test_complete_application_sections(db):
     assert states["attachments"] is TaskStatus.not_started
     _attach(db, application, AttachmentKind.declaration)
     assert _states(application)["attachments"] is TaskStatus.in_progress
-    _attach(db, application, AttachmentKind.partnership_statement, application.partners[0].organisation)
+    _attach(
+        db, application, AttachmentKind.partnership_statement, application.partners[0].organisation
+    )
     assert _states(application)["attachments"] is TaskStatus.completed
 
 
-@pytest.mark.parametrize("field", ["title", "acronym", "theme", "summary", "objectives", "activities",
-                                   "expected_results", "start_month", "duration_months"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "title",
+        "acronym",
+        "theme",
+        "summary",
+        "objectives",
+        "activities",
+        "expected_results",
+        "start_month",
+        "duration_months",
+    ],
+)
 def test_project_in_progress_while_a_field_is_missing(db, field):
     application = make_application(make_call())
     setattr(application, field, None if field in ("start_month", "duration_months") else "  ")
@@ -91,7 +120,9 @@ def test_budget_in_progress_with_a_line_of_an_organisation_outside_the_partnersh
     assert _states(application)["budget"] is TaskStatus.in_progress
 
 
-# Pages and permissions -------------------------------------------------------------------------------
+# Pages and permissions
+# -------------------------------------------------------------------------------
+
 
 def test_lead_member_sees_the_task_list_with_links(client, login_as, db):
     user = login_as("applicant")
@@ -132,7 +163,9 @@ def test_partner_member_sees_it_read_only(client, login_as, db):
 
 def test_staff_see_a_submitted_application_read_only(client, login_as, db):
     login_as("staff")
-    application = make_application(make_call(reference="TTGS-2026"), status="submitted", title="Twin parks")
+    application = make_application(
+        make_call(reference="TTGS-2026"), status="submitted", title="Twin parks"
+    )
     db.session.commit()
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert "Twin parks" in page and "TTGS-2026-0001" in page and "Submitted" in page
@@ -143,7 +176,9 @@ def test_staff_see_a_submitted_application_read_only(client, login_as, db):
 
 def test_lead_sees_a_submitted_application_read_only_with_reference(client, login_as, db):
     user = login_as("applicant")
-    application = make_application(make_call(reference="TTGS-2026"), lead=user.organisation, status="submitted")
+    application = make_application(
+        make_call(reference="TTGS-2026"), lead=user.organisation, status="submitted"
+    )
     db.session.commit()
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert "TTGS-2026-0001" in page and "Submitted" in page
@@ -163,13 +198,23 @@ def test_a_pending_member_of_the_lead_gets_not_found(client, login_as, db):
 
 def test_the_task_list_says_plainly_when_the_deadline_has_passed(client, login_as, db):
     user = login_as("applicant")
-    late = make_application(make_call(deadline_in=timedelta(hours=-2), opens_in=timedelta(days=-30)),
-                            lead=user.organisation)
-    open_ = make_application(make_call(deadline_in=timedelta(days=3, hours=5)), lead=user.organisation)
+    late = make_application(
+        make_call(deadline_in=timedelta(hours=-2), opens_in=timedelta(days=-30)),
+        lead=user.organisation,
+    )
+    open_ = make_application(
+        make_call(deadline_in=timedelta(days=3, hours=5)), lead=user.organisation
+    )
     db.session.commit()
     page = client.get(f"/applications/{late.id}").get_data(as_text=True)
-    assert "The deadline has passed" in page and "can no longer be submitted" in page and "(passed)" in page
+    assert (
+        "The deadline has passed" in page
+        and "can no longer be submitted" in page
+        and "(passed)" in page
+    )
     assert "Complete your application" not in page
     page = client.get(f"/applications/{open_.id}").get_data(as_text=True)
-    assert "Complete your application" in page and ("3 days 4 hours left" in page or "3 days 5 hours left" in page)
+    assert "Complete your application" in page and (
+        "3 days 4 hours left" in page or "3 days 5 hours left" in page
+    )
     assert "The deadline has passed" not in page

@@ -1,4 +1,6 @@
-"""Staff list of a call's submitted applications: filters, sorting, paging with constant query counts."""
+"""Staff list of a call's submitted applications: filters, sorting, paging with constant query
+counts."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -15,7 +17,10 @@ from tests.factories import make_application, make_call, make_org
 
 @pytest.fixture
 def call(db):
-    return make_call(reference="TTGS-2026", lots=[("Environment", Decimal("1300000")), ("Culture", Decimal("1300000"))])
+    return make_call(
+        reference="TTGS-2026",
+        lots=[("Environment", Decimal("1300000")), ("Culture", Decimal("1300000"))],
+    )
 
 
 def _url(call, **args) -> str:
@@ -52,12 +57,28 @@ def test_staff_call_page_links_to_the_list(client, login_as, call, db):
 
 @pytest.fixture
 def three(call, db):
-    make_application(call, lead=make_org("TR", name="Cankaya"), title="Clean rivers", status="submitted",
-                     requested_grant=Decimal("90000.00"))
-    make_application(call, lead=make_org("TR", name="Bornova"), title="Green squares", status="admissible",
-                     requested_grant=Decimal("70000.00"))
-    second_lot = make_application(call, lead=make_org("DE", "local_authority", name="Kehl"), title="Twin parks",
-                                  partners=[make_org("TR")], status="submitted", requested_grant=Decimal("80000.00"))
+    make_application(
+        call,
+        lead=make_org("TR", name="Cankaya"),
+        title="Clean rivers",
+        status="submitted",
+        requested_grant=Decimal("90000.00"),
+    )
+    make_application(
+        call,
+        lead=make_org("TR", name="Bornova"),
+        title="Green squares",
+        status="admissible",
+        requested_grant=Decimal("70000.00"),
+    )
+    second_lot = make_application(
+        call,
+        lead=make_org("DE", "local_authority", name="Kehl"),
+        title="Twin parks",
+        partners=[make_org("TR")],
+        status="submitted",
+        requested_grant=Decimal("80000.00"),
+    )
     second_lot.lot = call.lots[1]
     db.session.commit()
 
@@ -66,14 +87,17 @@ def _titles(page: str) -> list[str]:
     return [t for t in ("Clean rivers", "Green squares", "Twin parks") if t in page]
 
 
-@pytest.mark.parametrize("args, expected", [
-    ({"status": "admissible"}, ["Green squares"]),
-    ({"country": "DE"}, ["Twin parks"]),
-    ({"q": "squares"}, ["Green squares"]),
-    ({"q": "cankaya"}, ["Clean rivers"]),
-    ({"q": "TTGS-2026-0003"}, ["Twin parks"]),
-    ({"q": "%"}, []),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ({"status": "admissible"}, ["Green squares"]),
+        ({"country": "DE"}, ["Twin parks"]),
+        ({"q": "squares"}, ["Green squares"]),
+        ({"q": "cankaya"}, ["Clean rivers"]),
+        ({"q": "TTGS-2026-0003"}, ["Twin parks"]),
+        ({"q": "%"}, []),
+    ],
+)
 def test_filters(client, login_as, three, call, args, expected):
     login_as("staff")
     page = client.get(_url(call, **args)).get_data(as_text=True)
@@ -82,15 +106,20 @@ def test_filters(client, login_as, three, call, args, expected):
 
 def test_filter_by_lot(client, login_as, three, call):
     login_as("staff")
-    assert _titles(client.get(_url(call, lot=call.lots[1].id)).get_data(as_text=True)) == ["Twin parks"]
+    assert _titles(client.get(_url(call, lot=call.lots[1].id)).get_data(as_text=True)) == [
+        "Twin parks"
+    ]
 
 
-@pytest.mark.parametrize("sort, order, expected", [
-    ("grant", "desc", ["Clean rivers", "Twin parks", "Green squares"]),
-    ("grant", "asc", ["Green squares", "Twin parks", "Clean rivers"]),
-    ("lead", "asc", ["Green squares", "Clean rivers", "Twin parks"]),  # Bornova, Cankaya, Kehl
-    ("reference", "desc", ["Twin parks", "Green squares", "Clean rivers"]),
-])
+@pytest.mark.parametrize(
+    "sort, order, expected",
+    [
+        ("grant", "desc", ["Clean rivers", "Twin parks", "Green squares"]),
+        ("grant", "asc", ["Green squares", "Twin parks", "Clean rivers"]),
+        ("lead", "asc", ["Green squares", "Clean rivers", "Twin parks"]),  # Bornova, Cankaya, Kehl
+        ("reference", "desc", ["Twin parks", "Green squares", "Clean rivers"]),
+    ],
+)
 def test_sorting(client, login_as, three, call, sort, order, expected):
     login_as("staff")
     page = client.get(_url(call, sort=sort, order=order)).get_data(as_text=True)
@@ -100,15 +129,35 @@ def test_sorting(client, login_as, three, call, sort, order, expected):
 def _bulk(db, call, n: int, start: int) -> None:
     """n submitted applications in two INSERTs."""
     lead = make_org()
-    rows = [dict(call_id=call.id, lead_id=lead.id, number=start + i, reference=f"{call.reference}-{start + i:04d}",
-                 title=f"Project {start + i}", version=1) for i in range(n)]
+    rows = [
+        dict(
+            call_id=call.id,
+            lead_id=lead.id,
+            number=start + i,
+            reference=f"{call.reference}-{start + i:04d}",
+            title=f"Project {start + i}",
+            version=1,
+        )
+        for i in range(n)
+    ]
     db.session.execute(insert(Application), rows)
-    ids = db.session.scalars(select(Application.id).where(Application.call_id == call.id,
-                                                          Application.number >= start)).all()
+    ids = db.session.scalars(
+        select(Application.id).where(Application.call_id == call.id, Application.number >= start)
+    ).all()
     now = now_utc()
-    db.session.execute(insert(ApplicationStage), [dict(application_id=i, stage=Stage.full_application,
-                                                       status=StageStatus.submitted, submitted_at=now,
-                                                       requested_grant=Decimal("90000.00")) for i in ids])
+    db.session.execute(
+        insert(ApplicationStage),
+        [
+            dict(
+                application_id=i,
+                stage=Stage.full_application,
+                status=StageStatus.submitted,
+                submitted_at=now,
+                requested_grant=Decimal("90000.00"),
+            )
+            for i in ids
+        ],
+    )
     db.session.commit()
 
 

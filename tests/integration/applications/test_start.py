@@ -1,4 +1,6 @@
-"""Starting an application: an open call, an eligible lead acting for a verified organisation, within the cap."""
+"""Starting an application: an open call, an eligible lead acting for a verified organisation,
+within the cap."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -19,11 +21,19 @@ def test_start_creates_a_draft_full_application(client, login_as, post, db):
     db.session.commit()
     response = post(f"/applications/start/{call.id}", page="/applications")
     [application] = _applications(db, user.organisation)
-    assert response.status_code == 302 and response.location.endswith(f"/applications/{application.id}")
-    assert [(s.stage, s.status) for s in application.stages] == [(Stage.full_application, StageStatus.draft)]
+    assert response.status_code == 302 and response.location.endswith(
+        f"/applications/{application.id}"
+    )
+    assert [(s.stage, s.status) for s in application.stages] == [
+        (Stage.full_application, StageStatus.draft)
+    ]
     assert application.created_by_id == user.id and application.version == 1
-    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.object_id == str(application.id))) \
+    assert (
+        db.session.scalar(
+            select(AuditEvent.action).where(AuditEvent.object_id == str(application.id))
+        )
         == "application.started"
+    )
     page = client.get(response.location).get_data(as_text=True)
     assert "has been started" in page and "Not started" in page
 
@@ -58,8 +68,12 @@ def test_deadline_passed_is_refused(client, login_as, post, db):
 
 def test_restricted_call_after_the_concept_note_deadline_is_refused(client, login_as, post, db):
     user = login_as("applicant")
-    call = make_call(procedure="restricted", opens_in=timedelta(days=-30), deadline_in=timedelta(days=10))
-    call.concept_note_deadline = call.opens_at + timedelta(days=1)  # passed; the full deadline has not
+    call = make_call(
+        procedure="restricted", opens_in=timedelta(days=-30), deadline_in=timedelta(days=10)
+    )
+    call.concept_note_deadline = call.opens_at + timedelta(
+        days=1
+    )  # passed; the full deadline has not
     db.session.commit()
     response = post(f"/applications/start/{call.id}", page="/applications", follow_redirects=True)
     assert "has passed" in response.get_data(as_text=True)
@@ -71,7 +85,10 @@ def test_lead_type_not_allowed_is_refused(client, login_as, post, db):
     call = make_call(lead_types=["municipality"])
     db.session.commit()
     response = post(f"/applications/start/{call.id}", page="/applications", follow_redirects=True)
-    assert "Your type of organisation may not lead an application in this call." in response.get_data(as_text=True)
+    assert (
+        "Your type of organisation may not lead an application in this call."
+        in response.get_data(as_text=True)
+    )
     assert _applications(db, user.organisation) == []
 
 
@@ -80,7 +97,9 @@ def test_lead_country_not_allowed_is_refused(client, login_as, post, db):
     call = make_call()
     db.session.commit()
     response = post(f"/applications/start/{call.id}", page="/applications", follow_redirects=True)
-    assert "Organisations from US may not lead an application in this call." in response.get_data(as_text=True)
+    assert "Organisations from US may not lead an application in this call." in response.get_data(
+        as_text=True
+    )
     assert _applications(db, user.organisation) == []
 
 
@@ -90,8 +109,10 @@ def test_second_application_beyond_the_cap_is_refused(client, login_as, post, db
     make_application(call, lead=user.organisation, status="submitted")
     db.session.commit()
     response = post(f"/applications/start/{call.id}", page="/applications", follow_redirects=True)
-    assert "already has 1 application(s) in this call that are not withdrawn; a lead applicant may send at most 1" \
-        in response.get_data(as_text=True)
+    assert (
+        "already has 1 application(s) in this call that are not withdrawn; a lead applicant may "
+        "send at most 1" in response.get_data(as_text=True)
+    )
     assert len(_applications(db, user.organisation)) == 1
 
 

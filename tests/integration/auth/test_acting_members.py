@@ -1,5 +1,7 @@
-"""Who acts for an organisation (docs/domain.md 1): the one query, acting_members, answers exactly the users for
-whom the User.acts_for_organisation predicate holds, whatever makes one of them not act."""
+"""Who acts for an organisation (docs/domain.md 1): the one query, acting_members, answers exactly
+the users for whom the User.acts_for_organisation predicate holds, whatever makes one of them not
+act."""
+
 from __future__ import annotations
 
 from grants.auth.services import acting_members
@@ -35,7 +37,10 @@ def test_an_organisation_that_is_no_longer_verified_has_nobody_acting(db):
     member = make_user(organisation=org)
     assert acting_members([org.id]) == [member]
 
-    org.verified_at, org.identity_changed_at = None, now_utc()  # its identity changed: back to staff
+    org.verified_at, org.identity_changed_at = (
+        None,
+        now_utc(),
+    )  # its identity changed: back to staff
     db.session.flush()
 
     assert not member.acts_for_organisation

@@ -1,4 +1,5 @@
 """Log in, log out, remember me, the login rate limit, and where a login leads."""
+
 from flask_babel import refresh
 from sqlalchemy import select
 
@@ -20,7 +21,9 @@ def test_login_signs_in_and_records_it(client, db, post):
     assert "Log out" in client.get("/").get_data(as_text=True)
     db.session.refresh(user)
     assert user.last_login_at is not None
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login", AuditEvent.user_id == user.id))
+    assert db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "login", AuditEvent.user_id == user.id)
+    )
 
 
 def test_wrong_password_and_unknown_email_get_the_same_message(client, db, post):
@@ -60,12 +63,17 @@ def test_invited_user_without_password_cannot_log_in(client, db, post):
 def test_login_redirects_to_a_local_next_only(client, db, post):
     make_user("staff", email="staff@example.org")
     db.session.commit()
-    page = post("/auth/login?next=/admin/users", {"email": "staff@example.org", "password": PASSWORD})
+    page = post(
+        "/auth/login?next=/admin/users", {"email": "staff@example.org", "password": PASSWORD}
+    )
     assert page.headers["Location"] == "/admin/users"
     post("/auth/logout", page="/")
     for evil in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
-        page = post(f"/auth/login?next={evil}", {"email": "staff@example.org", "password": PASSWORD},
-                    page="/auth/login")
+        page = post(
+            f"/auth/login?next={evil}",
+            {"email": "staff@example.org", "password": PASSWORD},
+            page="/auth/login",
+        )
         assert page.headers["Location"] == "/", evil
         post("/auth/logout", page="/")
 
@@ -87,7 +95,9 @@ def test_logout_is_a_post_and_is_audited(client, db, post):
     page = post("/auth/logout", page="/")
     assert page.status_code == 302
     assert "Log in" in client.get("/").get_data(as_text=True)
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "logout", AuditEvent.user_id == user.id))
+    assert db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "logout", AuditEvent.user_id == user.id)
+    )
 
 
 def test_remember_me_sets_a_lasting_cookie_only_when_asked(client, db, post):
@@ -137,8 +147,8 @@ def test_users_locale_is_used_after_login(client, db, post):
 
 
 def test_the_log_in_prompt_speaks_the_visitors_language(client):
-    """A page that needs an account sends a Turkish visitor to log in with a Turkish prompt, not Flask-Login's
-    English default (seen by looking at the login page as a Turkish visitor)."""
+    """A page that needs an account sends a Turkish visitor to log in with a Turkish prompt, not
+    Flask-Login's English default (seen by looking at the login page as a Turkish visitor)."""
     response = client.get("/staff/calls/", headers={"Accept-Language": "tr"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "Please log in" not in page and "Bu sayfayı görmek için giriş yapın." in page

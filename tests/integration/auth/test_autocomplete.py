@@ -1,13 +1,21 @@
-"""Fields about the user say what they hold, so that browsers and assistive tools can fill them in (WCAG 1.3.5,
-issue 13); fields about someone else are not filled with the user's own details."""
+"""Fields about the user say what they hold, so that browsers and assistive tools can fill them in
+(WCAG 1.3.5, issue 13); fields about someone else are not filled with the user's own details."""
+
 import re
 
 import pytest
 
 PAGES = {
-    "/auth/register": {"name": "organization", "country": "country", "region": "address-level1",
-                       "address": "street-address", "full_name": "name", "email": "email",
-                       "password": "new-password", "confirm": "new-password"},
+    "/auth/register": {
+        "name": "organization",
+        "country": "country",
+        "region": "address-level1",
+        "address": "street-address",
+        "full_name": "name",
+        "email": "email",
+        "password": "new-password",
+        "confirm": "new-password",
+    },
     "/auth/join": {"full_name": "name", "email": "email", "password": "new-password"},
     "/auth/login": {"email": "username", "password": "current-password"},
     "/auth/reset": {"email": "email"},
@@ -31,7 +39,10 @@ def test_the_account_page_tells_the_current_password_from_the_new(client, db, lo
     login_as("applicant")
     html = client.get("/auth/account").get_data(as_text=True)
     assert [autocomplete(html, f) for f in ("current", "password", "confirm")] == [
-        "current-password", "new-password", "new-password"]
+        "current-password",
+        "new-password",
+        "new-password",
+    ]
 
 
 def test_an_invited_persons_details_are_not_filled_with_the_staff_members_own(client, db, login_as):

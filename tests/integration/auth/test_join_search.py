@@ -1,9 +1,13 @@
-"""/auth/join offers verified organisations by search (3 letters or more, a few at a time), never a full list."""
+"""/auth/join offers verified organisations by search (3 letters or more, a few at a time), never a
+full list."""
+
 from tests.factories import make_org
 
 
 def _search(post, q: str) -> str:
-    return post("/auth/join", {"q": q, "search": "1", "full_name": "Mehmet Demir"}).get_data(as_text=True)
+    return post("/auth/join", {"q": q, "search": "1", "full_name": "Mehmet Demir"}).get_data(
+        as_text=True
+    )
 
 
 def test_the_join_page_lists_no_organisation_before_a_search(client, db):
@@ -40,5 +44,8 @@ def test_results_are_limited(client, db, post):
 
 def test_searching_is_rate_limited(app, client, db, post, monkeypatch):
     monkeypatch.setitem(app.config, "REGISTRATION_RATE_LIMIT", "3 per minute")
-    answers = [post("/auth/join", {"q": f"abc{n}", "search": "1"}, page="/auth/join").status_code for n in range(4)]
+    answers = [
+        post("/auth/join", {"q": f"abc{n}", "search": "1"}, page="/auth/join").status_code
+        for n in range(4)
+    ]
     assert answers == [200, 200, 200, 429]

@@ -1,13 +1,23 @@
 """'My organisation': verified members verify newcomers and edit the profile and partner search."""
+
 from sqlalchemy import select
 
 from grants.models import AuditEvent, OutboxMessage
 from tests.factories import make_org, make_user
 
-PROFILE = {"name": "Çankaya Belediyesi", "type": "municipality", "country": "TR", "region": "Ankara",
-           "population": "920000", "legal_id": "TR-6", "address": "Ankara", "seeking_partner": "y",
-           "partner_themes": "culture, youth , culture,", "partner_description": "Twinning for youth exchange",
-           "partner_languages": "English, Turkish"}
+PROFILE = {
+    "name": "Çankaya Belediyesi",
+    "type": "municipality",
+    "country": "TR",
+    "region": "Ankara",
+    "population": "920000",
+    "legal_id": "TR-6",
+    "address": "Ankara",
+    "seeking_partner": "y",
+    "partner_themes": "culture, youth , culture,",
+    "partner_description": "Twinning for youth exchange",
+    "partner_languages": "English, Turkish",
+}
 
 
 def test_verified_member_verifies_a_pending_colleague(client, db, login_as, post):
@@ -20,8 +30,11 @@ def test_verified_member_verifies_a_pending_colleague(client, db, login_as, post
     assert page.status_code == 302
     db.session.refresh(newcomer)
     assert newcomer.member_verified_by_id == member.id and newcomer.acts_for_organisation
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "verify_member",
-                                                      AuditEvent.object_id == str(newcomer.id)))
+    assert db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.action == "verify_member", AuditEvent.object_id == str(newcomer.id)
+        )
+    )
     assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == newcomer.email))
     assert "Nobody is waiting." in client.get("/auth/organisation").get_data(as_text=True)
 
@@ -63,9 +76,15 @@ def test_profile_and_partner_search_are_saved_and_audited(client, db, login_as, 
     assert org.name == "Çankaya Belediyesi" and org.population == 920000
     assert org.seeking_partner and org.partner_themes == ["culture", "youth"]
     assert org.partner_languages == ["English", "Turkish"]
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "update",
-                                                       AuditEvent.object_type == "Organisation"))
-    assert event.after["partner_themes"] == ["culture", "youth"] and event.before["seeking_partner"] is False
+    event = db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.action == "update", AuditEvent.object_type == "Organisation"
+        )
+    )
+    assert (
+        event.after["partner_themes"] == ["culture", "youth"]
+        and event.before["seeking_partner"] is False
+    )
     text = client.get("/auth/organisation").get_data(as_text=True)
     assert 'value="culture, youth"' in text
 

@@ -1,4 +1,5 @@
 """Password reset by an e-mailed, single-use, time-limited link."""
+
 import re
 
 from sqlalchemy import select
@@ -32,8 +33,9 @@ def test_reset_link_sets_a_new_password_once(client, db, post):
     assert page.status_code == 302 and page.headers["Location"] == "/auth/login"
     login = post("/auth/login", {"email": "reset@example.org", "password": "a brand new password"})
     assert login.status_code == 302
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "set_password",
-                                                      AuditEvent.user_id == user.id))
+    assert db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "set_password", AuditEvent.user_id == user.id)
+    )
     reused = client.get(path)
     assert reused.status_code == 400 and "This link does not work" in reused.get_data(as_text=True)
 
@@ -72,7 +74,9 @@ def test_new_password_must_be_long_and_confirmed(client, db, post):
     path = _link_in_outbox(db, "weak@example.org")
     text = post(path, {"password": "short", "confirm": "short"}).get_data(as_text=True)
     assert "Password: Use at least 10 characters" in text
-    text = post(path, {"password": "long enough 1", "confirm": "long enough 2"}).get_data(as_text=True)
+    text = post(path, {"password": "long enough 1", "confirm": "long enough 2"}).get_data(
+        as_text=True
+    )
     assert "The two passwords do not match" in text
     db.session.refresh(user)
     assert not user.check_password("long enough 1")

@@ -1,5 +1,7 @@
-"""set_award, the one way an awarded amount changes: the database keeps every lot within its budget and
-every award within the call's maximum grant, whatever the session believes and however many at once."""
+"""set_award, the one way an awarded amount changes: the database keeps every lot within its budget
+and every award within the call's maximum grant, whatever the session believes and however many at
+once."""
+
 from __future__ import annotations
 
 import os
@@ -19,18 +21,29 @@ from tests.conftest import service_missing
 from tests.factories import make_application, make_call
 
 
-def _call_with(count: int, reference: str | None = None, budgets=(D("200000.00"), D("100000.00"))) -> Call:
-    call = make_call(reference, status="evaluation", total_budget=sum(budgets),
-                     lots=[(f"Lot {i + 1}", budget) for i, budget in enumerate(budgets)])
+def _call_with(
+    count: int, reference: str | None = None, budgets=(D("200000.00"), D("100000.00"))
+) -> Call:
+    call = make_call(
+        reference,
+        status="evaluation",
+        total_budget=sum(budgets),
+        lots=[(f"Lot {i + 1}", budget) for i, budget in enumerate(budgets)],
+    )
     for _ in range(count):
         make_application(call, status="reserve", requested_grant=D("60000.00"))
     return call
 
 
 def _stages(call: Call) -> list[ApplicationStage]:
-    return list(database.session.scalars(
-        select(ApplicationStage).join(ApplicationStage.application).where(Application.call_id == call.id)
-        .order_by(Application.number)))
+    return list(
+        database.session.scalars(
+            select(ApplicationStage)
+            .join(ApplicationStage.application)
+            .where(Application.call_id == call.id)
+            .order_by(Application.number)
+        )
+    )
 
 
 def test_totals_follow_every_change_of_an_award(db):
@@ -42,19 +55,28 @@ def test_totals_follow_every_change_of_an_award(db):
     set_award(call, first, D("45000.50"))  # reduced
     set_award(call, second, None)  # taken away
     set_award(call, third, D("60000.00"))
-    assert (first.awarded_amount, second.awarded_amount, third.awarded_amount) == (D("45000.50"), None, D("60000.00"))
+    assert (first.awarded_amount, second.awarded_amount, third.awarded_amount) == (
+        D("45000.50"),
+        None,
+        D("60000.00"),
+    )
     assert lot.awarded_total == call.awarded_total == D("105000.50")
 
 
 def test_a_sub_cent_award_is_refused_and_nothing_moves(db):
-    """L4 (docs/security.md): 99,999.999 is neither stored nor added to the lot's and call's totals."""
+    """L4 (docs/security.md): 99,999.999 is neither stored nor added to the lot's and call's
+    totals."""
     call = _call_with(1)
     [stage] = _stages(call)
     with pytest.raises(BudgetRefused) as refused:
         set_award(call, stage, D("59999.999"))
     assert "at most 2 decimals" in str(refused.value)
     database.session.expire_all()
-    assert stage.awarded_amount is None and call.awarded_total == D("0") and call.lots[0].awarded_total == D("0")
+    assert (
+        stage.awarded_amount is None
+        and call.awarded_total == D("0")
+        and call.lots[0].awarded_total == D("0")
+    )
 
 
 def test_the_statement_refuses_what_a_stale_session_would_allow(db):
@@ -63,10 +85,18 @@ def test_the_statement_refuses_what_a_stale_session_would_allow(db):
     first, second = _stages(call)
     set_award(call, first, D("60000.00"))
     # another request awarded 100,000.00 of the lot meanwhile; this session still sees 60,000.00
-    db.session.execute(update(Lot).where(Lot.id == lot.id).values(awarded_total=D("160000.00"))
-                       .execution_options(synchronize_session=False))
-    db.session.execute(update(Call).where(Call.id == call.id).values(awarded_total=D("160000.00"))
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Lot)
+        .where(Lot.id == lot.id)
+        .values(awarded_total=D("160000.00"))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Call)
+        .where(Call.id == call.id)
+        .values(awarded_total=D("160000.00"))
+        .execution_options(synchronize_session=False)
+    )
     with pytest.raises(BudgetRefused) as refused:
         set_award(call, second, D("60000.00"))
     assert "lot Lot 1 has EUR 40,000.00 left of its budget" in str(refused.value)
@@ -77,8 +107,12 @@ def test_the_statement_reads_the_maximum_grant_itself(db):
     (stage,) = _stages(call)
     with pytest.raises(BudgetRefused):
         set_award(call, stage, D("130000.01"))  # above the maximum grant the session knows
-    db.session.execute(update(Call).where(Call.id == call.id).values(grant_max=D("100000.00"))
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Call)
+        .where(Call.id == call.id)
+        .values(grant_max=D("100000.00"))
+        .execution_options(synchronize_session=False)
+    )
     with pytest.raises(BudgetRefused):  # lowered underneath: the session still says 130,000.00
         set_award(call, stage, D("110000.00"))
     db.session.expire_all()
@@ -88,8 +122,12 @@ def test_the_statement_reads_the_maximum_grant_itself(db):
 def test_an_award_changed_underneath_is_not_counted_twice(db):
     call = _call_with(1)
     (stage,) = _stages(call)
-    db.session.execute(update(ApplicationStage).where(ApplicationStage.id == stage.id)
-                       .values(awarded_amount=D("60000.00")).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(ApplicationStage)
+        .where(ApplicationStage.id == stage.id)
+        .values(awarded_amount=D("60000.00"))
+        .execution_options(synchronize_session=False)
+    )
     with pytest.raises(DecisionRefused, match="changed by someone else"):
         set_award(call, stage, D("50000.00"))
 
@@ -109,8 +147,13 @@ def test_concurrent_awards_never_exceed_the_lot_budget(postgres):
     reference = f"RACE-{uuid.uuid4().hex[:8].upper()}"
     with app.app_context():
         call = _call_with(20, reference, budgets=(D("500000.00"), D("300000.00")))  # all in lot 1
-        orgs = {o for a in database.session.scalars(select(Application).where(Application.call_id == call.id))
-                for o in (a.lead_id, *(p.organisation_id for p in a.partners))}
+        orgs = {
+            o
+            for a in database.session.scalars(
+                select(Application).where(Application.call_id == call.id)
+            )
+            for o in (a.lead_id, *(p.organisation_id for p in a.partners))
+        }
         database.session.commit()
         call_id, stage_ids = call.id, [s.id for s in _stages(call)]
     start = threading.Barrier(len(stage_ids))
@@ -120,8 +163,11 @@ def test_concurrent_awards_never_exceed_the_lot_budget(postgres):
         with app.app_context():
             start.wait(timeout=30)
             try:
-                set_award(database.session.get(Call, call_id), database.session.get(ApplicationStage, stage_id),
-                          D("60000.00"))
+                set_award(
+                    database.session.get(Call, call_id),
+                    database.session.get(ApplicationStage, stage_id),
+                    D("60000.00"),
+                )
                 database.session.commit()
                 outcomes.append("awarded")
             except BudgetRefused:
@@ -140,7 +186,9 @@ def test_concurrent_awards_never_exceed_the_lot_budget(postgres):
             call = database.session.get(Call, call_id)
             awarded = [s.awarded_amount for s in _stages(call) if s.awarded_amount is not None]
             assert sorted(outcomes) == ["awarded"] * 8 + ["refused"] * 12
-            assert sum(awarded) == call.lots[0].awarded_total == call.awarded_total == D("480000.00")
+            assert (
+                sum(awarded) == call.lots[0].awarded_total == call.awarded_total == D("480000.00")
+            )
     finally:
         with app.app_context():
             delete_call(database.session.get(Call, call_id))

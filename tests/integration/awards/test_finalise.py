@@ -1,5 +1,6 @@
-"""Finalising a call: confirmation, the lock, decision letters (PDF) e-mailed to every lead applicant in
-their language, and what applicants see and download afterwards."""
+"""Finalising a call: confirmation, the lock, decision letters (PDF) e-mailed to every lead
+applicant in their language, and what applicants see and download afterwards."""
+
 from __future__ import annotations
 
 import io
@@ -52,13 +53,29 @@ def mails(db) -> dict[str, OutboxMessage]:
     return {m.to: m for m in db.session.scalars(select(OutboxMessage))}
 
 
-def test_confirmation_page_counts_outcomes_and_budget_and_previews_a_letter(client, db, login_as, demo):
+def test_confirmation_page_counts_outcomes_and_budget_and_previews_a_letter(
+    client, db, login_as, demo
+):
     login_as("staff")
     html = text(client.get(f"/staff/calls/{demo.id}/finalise"))
-    for shown in ("Awarded", "27", "Reserve list", "7", "Below threshold", "9", "Inadmissible", "3",
-                  "€2,600,000.00", "€2,572,766.00", "€27,234.00", "Finalise and send the decision letters"):
+    for shown in (
+        "Awarded",
+        "27",
+        "Reserve list",
+        "7",
+        "Below threshold",
+        "9",
+        "Inadmissible",
+        "3",
+        "€2,600,000.00",
+        "€2,572,766.00",
+        "€27,234.00",
+        "Finalise and send the decision letters",
+    ):
         assert shown in html
-    preview = client.get(f"/staff/calls/{demo.id}/letters/{lead_application(db, 'TTGS-DEMO-0029')}.pdf")
+    preview = client.get(
+        f"/staff/calls/{demo.id}/letters/{lead_application(db, 'TTGS-DEMO-0029')}.pdf"
+    )
     assert preview.mimetype == "application/pdf" and "97.00" in pdf_text(preview.data)
     assert "Preview: this letter is not issued yet." in " ".join(pdf_text(preview.data).split())
     assert "Number:" not in pdf_text(preview.data)
@@ -70,38 +87,72 @@ def lead_application(db, reference: str) -> int:
 
 
 def test_finalise_locks_the_decisions_and_emails_every_letter(client, db, login_as, post, demo):
-    awarded, below, inadmissible, reserve, withdrawn = (lead_of(db, f"TTGS-DEMO-{n}")
-                                                        for n in ("0029", "0002", "0005", "0037", "0038"))
+    awarded, below, inadmissible, reserve, withdrawn = (
+        lead_of(db, f"TTGS-DEMO-{n}") for n in ("0029", "0002", "0005", "0037", "0038")
+    )
     make_user(organisation=awarded, email="en@aydin.example")
     make_user(organisation=awarded, email="tr@aydin.example", locale="tr")
-    make_user(organisation=awarded, email="pending@aydin.example", verified_member=False)  # not acting: no letter
-    for org, email in ((below, "below@x.example"), (inadmissible, "inadmissible@x.example"),
-                       (reserve, "reserve@x.example"), (withdrawn, "withdrawn@x.example")):
+    make_user(
+        organisation=awarded, email="pending@aydin.example", verified_member=False
+    )  # not acting: no letter
+    for org, email in (
+        (below, "below@x.example"),
+        (inadmissible, "inadmissible@x.example"),
+        (reserve, "reserve@x.example"),
+        (withdrawn, "withdrawn@x.example"),
+    ):
         make_user(organisation=org, email=email)
     staff = login_as("staff")
     page = finalise(post, demo, follow_redirects=True)
-    assert ("The decisions of call TTGS-DEMO are final. 4 applicants were told by e-mail. 42 letters are to be "
-            "sent by post or registered e-mail") in text(page)
+    assert (
+        "The decisions of call TTGS-DEMO are final. 4 applicants were told by e-mail. 42 letters "
+        "are to be "
+        "sent by post or registered e-mail"
+    ) in text(page)
 
     db.session.expire_all()
-    assert demo.status is CallStatus.decided and demo.finalised_at and demo.finalised_by_id == staff.id
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.action == "call.finalised", AuditEvent.user_id == staff.id)) == 1
+    assert (
+        demo.status is CallStatus.decided and demo.finalised_at and demo.finalised_by_id == staff.id
+    )
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "call.finalised", AuditEvent.user_id == staff.id)
+        )
+        == 1
+    )
     sent = mails(db)
-    assert set(sent) == {"en@aydin.example", "tr@aydin.example", "below@x.example", "inadmissible@x.example",
-                         "reserve@x.example"}  # not the withdrawn application's, nor the unverified member
-    assert all(m.status is MailStatus.logged and m.attachment_name.endswith("-decision.pdf") for m in sent.values())
+    assert set(sent) == {
+        "en@aydin.example",
+        "tr@aydin.example",
+        "below@x.example",
+        "inadmissible@x.example",
+        "reserve@x.example",
+    }  # not the withdrawn application's, nor the unverified member
+    assert all(
+        m.status is MailStatus.logged and m.attachment_name.endswith("-decision.pdf")
+        for m in sent.values()
+    )
     assert sent["en@aydin.example"].subject == "Decision on your application TTGS-DEMO-0029"
     assert "Outcome: Awarded" in sent["en@aydin.example"].body
 
     letter = pdf_text(attachment_bytes(sent["en@aydin.example"]))
     assert "Outcome: Awarded" in letter and "€75,000.00" in letter
     assert "97.00" in letter and "22.50" in letter  # total and the Relevance section
-    assert "75.000,00" in pdf_text(attachment_bytes(sent["tr@aydin.example"]))  # the Turkish member's letter
+    assert "75.000,00" in pdf_text(
+        attachment_bytes(sent["tr@aydin.example"])
+    )  # the Turkish member's letter
     turkish = pypdf.PdfReader(io.BytesIO(attachment_bytes(sent["tr@aydin.example"])))
-    assert turkish.trailer["/Root"]["/Lang"] == "tr" and "/StructTreeRoot" in turkish.trailer["/Root"]
-    assert "11.00, below the threshold of 12.00" in pdf_text(attachment_bytes(sent["below@x.example"]))
-    assert "Partnership statement missing" in pdf_text(attachment_bytes(sent["inadmissible@x.example"]))
+    assert (
+        turkish.trailer["/Root"]["/Lang"] == "tr" and "/StructTreeRoot" in turkish.trailer["/Root"]
+    )
+    assert "11.00, below the threshold of 12.00" in pdf_text(
+        attachment_bytes(sent["below@x.example"])
+    )
+    assert "Partnership statement missing" in pdf_text(
+        attachment_bytes(sent["inadmissible@x.example"])
+    )
     assert "number 1 on the reserve list" in pdf_text(attachment_bytes(sent["reserve@x.example"]))
 
 
@@ -129,7 +180,10 @@ def test_a_published_call_cannot_be_finalised(client, db, login_as, post, demo):
     login_as("staff")
     page = finalise(post, demo)
     assert page.status_code == 400
-    assert "Call TTGS-DEMO is &#39;published&#39;: only a call in evaluation can be finalised." in text(page)
+    assert (
+        "Call TTGS-DEMO is &#39;published&#39;: only a call in evaluation can be finalised."
+        in text(page)
+    )
     db.session.expire_all()
     assert demo.finalised_at is None and demo.status is CallStatus.published
 
@@ -141,7 +195,10 @@ def test_applications_without_a_decision_block_finalisation(client, db, login_as
     db.session.commit()
     login_as("staff")
     html = text(client.get(f"/staff/calls/{call.id}/finalise"))
-    assert f"These applications have no decision yet: {call.reference}-0001, {pending.reference}." in html
+    assert (
+        f"These applications have no decision yet: {call.reference}-0001, {pending.reference}."
+        in html
+    )
     assert "Finalise and send the decision letters" not in html
     page = finalise(post, call)
     assert page.status_code == 400 and pending.reference in text(page)
@@ -151,8 +208,11 @@ def test_applications_without_a_decision_block_finalisation(client, db, login_as
 
 def test_applicants_see_their_decision_and_download_the_letter(client, db, login_as, post, demo):
     lead = lead_of(db, "TTGS-DEMO-0029")
-    partner_org = db.session.scalar(select(Application).where(Application.reference == "TTGS-DEMO-0029")
-                                    ).partners[0].organisation
+    partner_org = (
+        db.session.scalar(select(Application).where(Application.reference == "TTGS-DEMO-0029"))
+        .partners[0]
+        .organisation
+    )
     application_id = lead_application(db, "TTGS-DEMO-0029")
     letter_url = f"/decisions/{application_id}/letter.pdf"
     login_as("applicant", organisation=lead)
@@ -164,14 +224,21 @@ def test_applicants_see_their_decision_and_download_the_letter(client, db, login
     login_as("applicant", organisation=lead)
     html = text(client.get("/decisions"))
     assert 'href="/decisions"' in html  # the nav link
-    row = html[html.index("TTGS-DEMO-0029"):]
-    assert "Awarded" in row and "97.00" in row and "€75,000.00" in row and "Download the decision letter" in row
+    row = html[html.index("TTGS-DEMO-0029") :]
+    assert (
+        "Awarded" in row
+        and "97.00" in row
+        and "€75,000.00" in row
+        and "Download the decision letter" in row
+    )
     download = client.get(letter_url)
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert "attachment" in download.headers["Content-Disposition"]
     assert "Outcome: Awarded" in pdf_text(download.data)
 
-    login_as("applicant", organisation=partner_org)  # a partner sees the decision, not the lead's letter
+    login_as(
+        "applicant", organisation=partner_org
+    )  # a partner sees the decision, not the lead's letter
     assert "TTGS-DEMO-0029" in text(client.get("/decisions"))
     assert client.get(letter_url).status_code == 404
     login_as("applicant", organisation=make_org(name="Another municipality"))
@@ -186,17 +253,25 @@ def test_a_withdrawn_application_gets_no_letter(client, db, login_as, post, demo
     login_as("staff")
     finalise(post, demo)
     login_as("applicant", organisation=lead_of(db, "TTGS-DEMO-0038"))
-    assert client.get(f"/decisions/{lead_application(db, 'TTGS-DEMO-0038')}/letter.pdf").status_code == 404
+    assert (
+        client.get(f"/decisions/{lead_application(db, 'TTGS-DEMO-0038')}/letter.pdf").status_code
+        == 404
+    )
     row = text(client.get("/decisions")).split("TTGS-DEMO-0038")[1]
     assert "Withdrawn" in row and "Download the decision letter" not in row
 
 
-def test_the_letter_arrives_as_a_pdf_attachment(client, db, login_as, post, demo, smtp):  # noqa: F811
-    make_user(organisation=lead_of(db, "TTGS-DEMO-0037"), email="reserve@x.example", name="Ayşe Yılmaz")
+def test_the_letter_arrives_as_a_pdf_attachment(client, db, login_as, post, demo, smtp):
+    make_user(
+        organisation=lead_of(db, "TTGS-DEMO-0037"), email="reserve@x.example", name="Ayşe Yılmaz"
+    )
     login_as("staff")
     finalise(post, demo)
     (mail,) = smtp.messages
-    assert mail["To"] == "reserve@x.example" and mail["Subject"] == "Decision on your application TTGS-DEMO-0037"
+    assert (
+        mail["To"] == "reserve@x.example"
+        and mail["Subject"] == "Decision on your application TTGS-DEMO-0037"
+    )
     assert "Hello Ayşe Yılmaz," in mail.get_body(("plain",)).get_content()
     (attached,) = mail.iter_attachments()
     assert attached.get_content_type() == "application/pdf"

@@ -1,6 +1,7 @@
-"""Call bundles through the CLI: import loads exactly what the file says, export reproduces it (version 2:
-version 1's fields unchanged, plus the record of the selection), --replace swaps a call whole, and any
-failure leaves the database as it was."""
+"""Call bundles through the CLI: import loads exactly what the file says, export reproduces it
+(version 2: version 1's fields unchanged, plus the record of the selection), --replace swaps a call
+whole, and any failure leaves the database as it was."""
+
 from __future__ import annotations
 
 import json
@@ -38,7 +39,10 @@ def test_import_loads_the_example_as_given_and_export_gives_it_back(cli, db, tmp
     call = db.session.scalar(select(Call).where(Call.reference == "TTGS-DEMO"))
     assert call.opens_at == datetime(2018, 1, 4, 6, 0, tzinfo=UTC)  # 09:00 +03:00
     assert (call.total_budget, call.min_rate, call.shortlist_ratio) == (
-        Decimal("2600000.00"), Decimal("0.50"), Decimal("2.0"))
+        Decimal("2600000.00"),
+        Decimal("0.50"),
+        Decimal("2.0"),
+    )
     assert call.next_number == 49
     grid = call.grids[0]
     assert grid.max_total == 100 and [s.code for s in grid.sections] == ["1", "2", "3", "4", "5"]
@@ -47,9 +51,18 @@ def test_import_loads_the_example_as_given_and_export_gives_it_back(cli, db, tmp
     apps = db.session.scalars(select(Application).order_by(Application.number)).all()
     assert [a.number for a in apps] == list(range(1, 49))
     first = apps[0]
-    assert (first.reference, first.lead.key, first.requested_grant) == ("TTGS-DEMO-0001", "tr1", Decimal("110000.00"))
-    assert [(p.organisation.key, p.status) for p in first.partners] == [("eu1", PartnerStatus.confirmed)]
-    assert [(line.quantity, line.organisation.key) for line in first.budget_lines] == [(12, "tr1"), (1, "eu1")]
+    assert (first.reference, first.lead.key, first.requested_grant) == (
+        "TTGS-DEMO-0001",
+        "tr1",
+        Decimal("110000.00"),
+    )
+    assert [(p.organisation.key, p.status) for p in first.partners] == [
+        ("eu1", PartnerStatus.confirmed)
+    ]
+    assert [(line.quantity, line.organisation.key) for line in first.budget_lines] == [
+        (12, "tr1"),
+        (1, "eu1"),
+    ]
     assert first.stages[0].status is StageStatus.admissible
 
     assert count(db, Organisation, Organisation.verified_at.is_not(None)) == 96
@@ -57,7 +70,9 @@ def test_import_loads_the_example_as_given_and_export_gives_it_back(cli, db, tmp
     assert len(evaluators) == 12 and all(u.active and u.password_hash is None for u in evaluators)
     assert count(db, CallEvaluator, CallEvaluator.call_id == call.id) == 12
     assert count(db, Assignment, Assignment.conflict == ConflictStatus.no_conflict) == 92
-    assert count(db, Assignment, Assignment.extra.is_(True)) == 6  # the third evaluator of 6 applications
+    assert (
+        count(db, Assignment, Assignment.extra.is_(True)) == 6
+    )  # the third evaluator of 6 applications
     assert count(db, Evaluation, Evaluation.submitted_at.is_not(None)) == 92
     assert count(db, Score) == 1288
 
@@ -65,14 +80,18 @@ def test_import_loads_the_example_as_given_and_export_gives_it_back(cli, db, tmp
     assert cli("bundle", "export", "TTGS-DEMO", str(out)).exit_code == 0
     exported = json.loads(out.read_text(encoding="utf-8"))
     assert exported["version"] == 2 and version_1(exported) == example()
-    # a version-1 bundle says nothing of declarations: its evaluations count as declared free of conflict
+    # a version-1 bundle says nothing of declarations: its evaluations count as declared free of
+    # conflict
     assert (exported["staff"], exported["overrides"], exported["impartiality"]) == ([], [], [])
     assert len(exported["declarations"]) == 92
-    assert {(d["declaration"], d["declared_at"], d["reason"]) for d in exported["declarations"]} == {
-        ("no_conflict", None, None)}
+    assert {
+        (d["declaration"], d["declared_at"], d["reason"]) for d in exported["declarations"]
+    } == {("no_conflict", None, None)}
 
     assert cli("bundle", "export", "--format-version", "1", "TTGS-DEMO", str(out)).exit_code == 0
-    assert out.read_text(encoding="utf-8").rstrip("\n") == EXAMPLE.read_text(encoding="utf-8").rstrip("\n")
+    assert out.read_text(encoding="utf-8").rstrip("\n") == EXAMPLE.read_text(
+        encoding="utf-8"
+    ).rstrip("\n")
 
 
 def test_export_to_stdout(cli, db, tmp_path):
@@ -106,15 +125,22 @@ def test_import_reuses_organisations_and_evaluators_by_key_and_email(cli, db, tm
 
 def test_awards_and_lots_set_the_awarded_totals(cli, db, tmp_path):
     data = small()
-    data["call"]["lots"] = [{"code": "A", "name": "Lot A", "budget": "1600000.00", "themes": ["culture"]},
-                            {"code": "B", "name": "Lot B", "budget": "1000000.00", "themes": []}]
+    data["call"]["lots"] = [
+        {"code": "A", "name": "Lot A", "budget": "1600000.00", "themes": ["culture"]},
+        {"code": "B", "name": "Lot B", "budget": "1000000.00", "themes": []},
+    ]
     for i, app in enumerate(data["applications"]):
         app["lot"] = "A" if i < 3 else "B"
-        app["full_application"].update(status="awarded", awarded_amount="100000.00", final_score="70.50", rank=i + 1)
+        app["full_application"].update(
+            status="awarded", awarded_amount="100000.00", final_score="70.50", rank=i + 1
+        )
     assert cli("bundle", "import", write(tmp_path, data)).exit_code == 0
     call = db.session.scalar(select(Call).where(Call.reference == "TTGS-DEMO"))
     assert call.awarded_total == Decimal("400000.00")
-    assert {lot.code: lot.awarded_total for lot in call.lots} == {"A": Decimal("300000.00"), "B": Decimal("100000.00")}
+    assert {lot.code: lot.awarded_total for lot in call.lots} == {
+        "A": Decimal("300000.00"),
+        "B": Decimal("100000.00"),
+    }
     result = cli("bundle", "export", "TTGS-DEMO", "-")
     assert version_1(json.loads(result.output)) == data
 
@@ -184,39 +210,90 @@ def test_database_refusal_is_a_clear_error_and_writes_nothing(cli, db, tmp_path,
     assert count(db, Call) == 0 and count(db, Organisation) == 0
 
 
-def _application_made_in_the_app(call, lead, partner, evaluator, conflicted) -> tuple[Application, list[Assignment]]:
+def _application_made_in_the_app(
+    call, lead, partner, evaluator, conflicted
+) -> tuple[Application, list[Assignment]]:
     """A submitted, evaluated application written through the models, as the web app would."""
-    stage = ApplicationStage(stage=Stage.full_application, status=StageStatus.evaluated, final_score=Decimal("61.3333"),
-                             submitted_at=datetime(2030, 3, 1, 12, 30, 15, 123456, tzinfo=UTC),
-                             requested_grant=Decimal("80000.00"))
+    stage = ApplicationStage(
+        stage=Stage.full_application,
+        status=StageStatus.evaluated,
+        final_score=Decimal("61.3333"),
+        submitted_at=datetime(2030, 3, 1, 12, 30, 15, 123456, tzinfo=UTC),
+        requested_grant=Decimal("80000.00"),
+    )
     criteria = [c for s in call.grids[0].sections for c in s.criteria]
-    evaluation = Evaluation(submitted_at=datetime(2030, 4, 2, 9, 0, tzinfo=UTC),
-                            scores=[Score(criterion=c, score=4, comment="Fine") for c in reversed(criteria)])
+    evaluation = Evaluation(
+        submitted_at=datetime(2030, 4, 2, 9, 0, tzinfo=UTC),
+        scores=[Score(criterion=c, score=4, comment="Fine") for c in reversed(criteria)],
+    )
     stage_assignments = [
-        Assignment(stage=stage, evaluator=evaluator, conflict=ConflictStatus.no_conflict, evaluation=evaluation),
-        Assignment(stage=stage, evaluator=conflicted, conflict=ConflictStatus.conflict),  # ended: not exported
+        Assignment(
+            stage=stage,
+            evaluator=evaluator,
+            conflict=ConflictStatus.no_conflict,
+            evaluation=evaluation,
+        ),
+        Assignment(
+            stage=stage, evaluator=conflicted, conflict=ConflictStatus.conflict
+        ),  # ended: not exported
     ]
     app = Application(
-        call=call, lot=call.lots[0], lead=lead, number=1, reference=f"{call.reference}-0001", title="Green twins",
-        acronym="GT", theme="culture", summary="Parks & <people>", duration_months=18, indirect=Decimal("700.00"),
-        contingency=Decimal("0.00"), requested_grant=Decimal("80000.00"), stages=[stage],
-        partners=[Partner(organisation=partner, status=PartnerStatus.confirmed,
-                          confirmed_at=datetime(2030, 2, 1, 8, 0, tzinfo=UTC))],
+        call=call,
+        lot=call.lots[0],
+        lead=lead,
+        number=1,
+        reference=f"{call.reference}-0001",
+        title="Green twins",
+        acronym="GT",
+        theme="culture",
+        summary="Parks & <people>",
+        duration_months=18,
+        indirect=Decimal("700.00"),
+        contingency=Decimal("0.00"),
+        requested_grant=Decimal("80000.00"),
+        stages=[stage],
+        partners=[
+            Partner(
+                organisation=partner,
+                status=PartnerStatus.confirmed,
+                confirmed_at=datetime(2030, 2, 1, 8, 0, tzinfo=UTC),
+            )
+        ],
         budget_lines=[
-            BudgetLine(position=0, heading=1, description="Staff", unit="month", quantity=Decimal("12.5"),
-                       unit_cost=Decimal("4000.00"), organisation=lead),
-            BudgetLine(position=1, heading=2, description="Visits", unit="trip", quantity=Decimal("3"),
-                       unit_cost=Decimal("9999.99"), organisation=partner)],
+            BudgetLine(
+                position=0,
+                heading=1,
+                description="Staff",
+                unit="month",
+                quantity=Decimal("12.5"),
+                unit_cost=Decimal("4000.00"),
+                organisation=lead,
+            ),
+            BudgetLine(
+                position=1,
+                heading=2,
+                description="Visits",
+                unit="trip",
+                quantity=Decimal("3"),
+                unit_cost=Decimal("9999.99"),
+                organisation=partner,
+            ),
+        ],
     )
     return app, stage_assignments
 
 
 def test_export_import_export_is_stable(cli, db, tmp_path):
-    """A call made in the app (no bundle keys) exports with generated keys and survives a round trip."""
+    """A call made in the app (no bundle keys) exports with generated keys and survives a round
+    trip."""
     from tests.factories import make_call, make_org, make_user
 
     call = make_call(reference="TTGS-2030", lots=[("Culture", Decimal("2600000.00"))])
-    lead, partner, bystander = make_org(country="TR"), make_org(country="DE"), make_org(country="FR")
+    lead, partner, bystander = (
+        make_org(country="TR"),
+        make_org(country="DE"),
+        make_org(country="FR"),
+    )
     evaluator, conflicted = make_user("evaluator"), make_user("evaluator")
     db.session.add(CallEvaluator(call_id=call.id, user_id=evaluator.id))
     app, assignments = _application_made_in_the_app(call, lead, partner, evaluator, conflicted)
@@ -228,14 +305,27 @@ def test_export_import_export_is_stable(cli, db, tmp_path):
     bundle = json.loads(first.output)
     assert [o["key"] for o in bundle["organisations"]] == [f"org-{lead.id}", f"org-{partner.id}"]
     # the evaluator who declared a conflict is named: their declaration is part of the record
-    assert [e["key"] for e in bundle["evaluators"]] == [f"user-{evaluator.id}", f"user-{conflicted.id}"]
+    assert [e["key"] for e in bundle["evaluators"]] == [
+        f"user-{evaluator.id}",
+        f"user-{conflicted.id}",
+    ]
     assert [(d["evaluator"], d["declaration"]) for d in bundle["declarations"]] == [
-        (f"user-{evaluator.id}", "no_conflict"), (f"user-{conflicted.id}", "conflict")]
+        (f"user-{evaluator.id}", "no_conflict"),
+        (f"user-{conflicted.id}", "conflict"),
+    ]
     stage = bundle["applications"][0]["full_application"]
-    assert stage["submitted_at"] == "2030-03-01T15:30:15.123456+03:00" and stage["final_score"] == "61.3333"
-    assert [s["criterion"] for s in stage["evaluations"][0]["scores"]][:2] == ["1.1", "1.2"]  # grid order
+    assert (
+        stage["submitted_at"] == "2030-03-01T15:30:15.123456+03:00"
+        and stage["final_score"] == "61.3333"
+    )
+    assert [s["criterion"] for s in stage["evaluations"][0]["scores"]][:2] == [
+        "1.1",
+        "1.2",
+    ]  # grid order
     assert len(stage["evaluations"]) == 1
-    assert db.session.scalar(select(Organisation.key).where(Organisation.id == lead.id)) is None  # nothing written
+    assert (
+        db.session.scalar(select(Organisation.key).where(Organisation.id == lead.id)) is None
+    )  # nothing written
 
     assert cli("bundle", "import", "--replace", write(tmp_path, first.output)).exit_code == 0
     again = cli("bundle", "export", "TTGS-2030", "-")

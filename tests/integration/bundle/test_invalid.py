@@ -1,4 +1,5 @@
 """Invalid bundles are refused with every problem and its JSON path; nothing is written."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,10 @@ def _fa(data: dict, i: int) -> dict:
 
 
 def _set_lots(data: dict) -> None:
-    data["call"]["lots"] = [{"code": "A", "name": "A", "budget": "1000000.00"},
-                            {"code": "B", "name": "B", "budget": "1000000.00"}]
+    data["call"]["lots"] = [
+        {"code": "A", "name": "A", "budget": "1000000.00"},
+        {"code": "B", "name": "B", "budget": "1000000.00"},
+    ]
     for app in data["applications"]:
         app["lot"] = "A"
 
@@ -26,44 +29,78 @@ def _award_all(data: dict) -> None:
 CASES = {
     "money with a comma": (
         lambda d: d["applications"][3]["budget"].update(requested_grant="12,5"),
-        "$.applications[3].budget.requested_grant: '12,5' does not match"),
+        "$.applications[3].budget.requested_grant: '12,5' does not match",
+    ),
     "time without offset": (
         lambda d: _fa(d, 0).update(submitted_at="2018-03-02T17:53:00"),
-        "$.applications[0].full_application.submitted_at: '2018-03-02T17:53:00' is not a 'date-time'"),
+        "$.applications[0].full_application.submitted_at: '2018-03-02T17:53:00' is not a "
+        "'date-time'",
+    ),
     "bad e-mail": (
-        lambda d: d["evaluators"][0].update(email="not-an-email"), "$.evaluators[0].email: 'not-an-email' is not a"),
-    "unknown property": (lambda d: d["call"].update(colour="red"), "$.call: Additional properties are not allowed"),
+        lambda d: d["evaluators"][0].update(email="not-an-email"),
+        "$.evaluators[0].email: 'not-an-email' is not a",
+    ),
+    "unknown property": (
+        lambda d: d["call"].update(colour="red"),
+        "$.call: Additional properties are not allowed",
+    ),
     "unknown organisation": (
         lambda d: d["applications"][1]["partners"][0].update(organisation="ghost"),
-        "$.applications[1].partners[0].organisation: unknown organisation 'ghost'"),
+        "$.applications[1].partners[0].organisation: unknown organisation 'ghost'",
+    ),
     "duplicate organisation key": (
         lambda d: d["organisations"][1].update(key=d["organisations"][0]["key"]),
-        "$.organisations[1].key: duplicate organisation key 'tr1'"),
+        "$.organisations[1].key: duplicate organisation key 'tr1'",
+    ),
     "lots not adding up": (
-        _set_lots, "$.call.lots: the lots' budgets add up to 2000000.00, not the total budget (2600000.00)"),
-    "unknown lot": (lambda d: d["applications"][0].update(lot="Z"), "$.applications[0].lot: unknown lot 'Z'"),
+        _set_lots,
+        "$.call.lots: the lots' budgets add up to 2000000.00, not the total budget (2600000.00)",
+    ),
+    "unknown lot": (
+        lambda d: d["applications"][0].update(lot="Z"),
+        "$.applications[0].lot: unknown lot 'Z'",
+    ),
     "wrong grid maximum": (
         lambda d: d["call"]["evaluation"]["grids"]["full_application"].update(max_total=90),
-        "$.call.evaluation.grids.full_application.max_total: 90 is not the sum of 5 x weight over the criteria (100)"),
+        "$.call.evaluation.grids.full_application.max_total: 90 is not the sum of 5 x weight over "
+        "the criteria (100)",
+    ),
     "unknown criterion": (
         lambda d: _fa(d, 0)["evaluations"][1]["scores"][2].update(criterion="9.9"),
-        "$.applications[0].full_application.evaluations[1].scores[2].criterion: no criterion '9.9'"),
+        "$.applications[0].full_application.evaluations[1].scores[2].criterion: no criterion '9.9'",
+    ),
     "unknown evaluator": (
         lambda d: _fa(d, 2)["evaluations"][0].update(evaluator="ev99"),
-        "$.applications[2].full_application.evaluations[0].evaluator: unknown evaluator 'ev99'"),
+        "$.applications[2].full_application.evaluations[0].evaluator: unknown evaluator 'ev99'",
+    ),
     "reference of another call": (
         lambda d: d["applications"][0].update(reference="OTHER-0001"),
-        "$.applications[0].reference: 'OTHER-0001' is not the call's reference 'TTGS-DEMO' followed by a number"),
+        "$.applications[0].reference: 'OTHER-0001' is not the call's reference 'TTGS-DEMO' "
+        "followed by a number",
+    ),
     "budget line of an outsider": (
-        lambda d: d["applications"][0]["budget"]["lines"][0].update(organisation=d["applications"][1]["lead"]),
-        "$.applications[0].budget.lines[0].organisation: 'tr2' is neither the lead nor a partner"),
+        lambda d: d["applications"][0]["budget"]["lines"][0].update(
+            organisation=d["applications"][1]["lead"]
+        ),
+        "$.applications[0].budget.lines[0].organisation: 'tr2' is neither the lead nor a partner",
+    ),
     "awards above the budget": (
-        _award_all, "$.call.total_budget: the awards add up to 2800000.00, more than the total budget (2600000.00)"),
-    "unknown time zone": (lambda d: d["call"].update(timezone="Mars/Olympus"), "$.call.timezone: unknown time zone"),
+        _award_all,
+        "$.call.total_budget: the awards add up to 2800000.00, more than the total budget "
+        "(2600000.00)",
+    ),
+    "unknown time zone": (
+        lambda d: d["call"].update(timezone="Mars/Olympus"),
+        "$.call.timezone: unknown time zone",
+    ),
     "deadline before opening": (
-        lambda d: d["call"].update(deadline="2017-01-01T00:00:00+03:00"), "$.call.deadline: must be after opens_at"),
+        lambda d: d["call"].update(deadline="2017-01-01T00:00:00+03:00"),
+        "$.call.deadline: must be after opens_at",
+    ),
     "title too long for the database": (
-        lambda d: d["applications"][0].update(title="x" * 301), "$.applications[0].title: longer than 300 characters"),
+        lambda d: d["applications"][0].update(title="x" * 301),
+        "$.applications[0].title: longer than 300 characters",
+    ),
 }
 
 
@@ -83,8 +120,13 @@ def test_invalid_bundle_is_refused_with_the_json_path(cli, db, tmp_path, case):
     assert message in result.output
 
 
-@pytest.mark.parametrize("cases", [("money with a comma", "bad e-mail", "time without offset"),
-                                   ("unknown organisation", "lots not adding up", "unknown evaluator")])
+@pytest.mark.parametrize(
+    "cases",
+    [
+        ("money with a comma", "bad e-mail", "time without offset"),
+        ("unknown organisation", "lots not adding up", "unknown evaluator"),
+    ],
+)
 def test_every_problem_is_listed(cli, db, tmp_path, cases):
     data = small()
     for case in cases:
@@ -116,5 +158,8 @@ def test_evaluator_whose_email_is_a_staff_account_is_refused(cli, db, tmp_path):
     db.session.commit()
     result = cli("bundle", "import", write(tmp_path, small()))
     assert result.exit_code != 0
-    assert "$.evaluators[0].email: 'assessor1@example.org' is a staff user, not an evaluator" in result.output
+    assert (
+        "$.evaluators[0].email: 'assessor1@example.org' is a staff user, not an evaluator"
+        in result.output
+    )
     assert count(db, Call) == 0 and count(db, User) == 1 and count(db, Organisation) == 0

@@ -1,7 +1,8 @@
-"""Bundle version 2: version 1's fields unchanged, plus the record of the selection (overrides with who, when,
-from, to and why; the staff who made them; signatures of the declaration of impartiality; declarations of
-conflict of interest). Export writes it, it validates against its schema, and a fresh database that imports it
-has the same record; version-1 bundles still import."""
+"""Bundle version 2: version 1's fields unchanged, plus the record of the selection (overrides with
+who, when, from, to and why; the staff who made them; signatures of the declaration of impartiality;
+declarations of conflict of interest). Export writes it, it validates against its schema, and a
+fresh database that imports it has the same record; version-1 bundles still import."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,14 @@ from grants.models import (
 )
 from tests.factories import make_user
 from tests.factories.bundle import RECORD, small, version_1
-from tests.factories.records import CONFLICT, WHY_NOT_SELECTED, WHY_PROMOTED, WHY_REDUCED, call_with_record, stage_of
+from tests.factories.records import (
+    CONFLICT,
+    WHY_NOT_SELECTED,
+    WHY_PROMOTED,
+    WHY_REDUCED,
+    call_with_record,
+    stage_of,
+)
 
 DATA = Path(grants.__file__).parent / "data"
 ROOT = Path(grants.__file__).parents[1]
@@ -42,9 +50,13 @@ def schema(name: str) -> dict:
 
 def test_version_2_schema_keeps_every_version_1_field():
     v1, v2 = schema("call-bundle.schema.json"), schema("call-bundle.v2.schema.json")
-    assert v2["properties"]["version"] == {"const": 2} and v2["required"] == v1["required"] + list(RECORD)
+    assert v2["properties"]["version"] == {"const": 2} and v2["required"] == v1["required"] + list(
+        RECORD
+    )
     assert {k: v for k, v in v2["properties"].items() if k != "version"} == {
-        **{k: v for k, v in v1["properties"].items() if k != "version"}, **{k: v2["properties"][k] for k in RECORD}}
+        **{k: v for k, v in v1["properties"].items() if k != "version"},
+        **{k: v2["properties"][k] for k in RECORD},
+    }
     assert {k: v2["$defs"][k] for k in v1["$defs"]} == v1["$defs"]
     assert v2["additionalProperties"] is False
     Draft202012Validator.check_schema(v2)
@@ -54,31 +66,69 @@ def test_export_writes_the_record_and_it_validates(db):
     call, staff = call_with_record()
     bundle = export_bundle(call)
     assert bundle["version"] == 2
-    assert not list(Draft202012Validator(schema("call-bundle.v2.schema.json"),
-                                         format_checker=Draft202012Validator.FORMAT_CHECKER).iter_errors(bundle))
+    assert not list(
+        Draft202012Validator(
+            schema("call-bundle.v2.schema.json"), format_checker=Draft202012Validator.FORMAT_CHECKER
+        ).iter_errors(bundle)
+    )
     key = f"user-{staff.id}"
-    assert bundle["staff"] == [{"key": key, "name": "Selin Yıldız", "email": "selin.yildiz@example.org"}]
+    assert bundle["staff"] == [
+        {"key": key, "name": "Selin Yıldız", "email": "selin.yildiz@example.org"}
+    ]
     reduced, moved, promoted = bundle["overrides"]
-    assert reduced == {"application": "TTGS-DEMO-0023", "stage": "full_application", "by": key, "at": reduced["at"],
-                       "from": {"status": "awarded", "awarded_amount": "120000.00"},
-                       "to": {"status": "awarded", "awarded_amount": "100000.00"},
-                       "justification": WHY_REDUCED, "discarded_at": None}
+    assert reduced == {
+        "application": "TTGS-DEMO-0023",
+        "stage": "full_application",
+        "by": key,
+        "at": reduced["at"],
+        "from": {"status": "awarded", "awarded_amount": "120000.00"},
+        "to": {"status": "awarded", "awarded_amount": "100000.00"},
+        "justification": WHY_REDUCED,
+        "discarded_at": None,
+    }
     assert reduced["at"].endswith("+03:00")  # in the call's time zone
     assert (moved["application"], moved["from"], moved["to"], moved["justification"]) == (
-        "TTGS-DEMO-0036", {"status": "awarded", "awarded_amount": "100000.00"},
-        {"status": "not_selected", "awarded_amount": None}, WHY_NOT_SELECTED)
+        "TTGS-DEMO-0036",
+        {"status": "awarded", "awarded_amount": "100000.00"},
+        {"status": "not_selected", "awarded_amount": None},
+        WHY_NOT_SELECTED,
+    )
     assert (promoted["from"]["status"], promoted["to"]["status"], promoted["justification"]) == (
-        "reserve", "awarded", WHY_PROMOTED)
-    assert bundle["impartiality"] == [{"evaluator": "ev1", "signed_at": "2018-05-02T10:30:00+03:00"},
-                                      {"evaluator": "ev2", "signed_at": "2018-05-02T10:30:00+03:00"}]
+        "reserve",
+        "awarded",
+        WHY_PROMOTED,
+    )
+    assert bundle["impartiality"] == [
+        {"evaluator": "ev1", "signed_at": "2018-05-02T10:30:00+03:00"},
+        {"evaluator": "ev2", "signed_at": "2018-05-02T10:30:00+03:00"},
+    ]
     first = [d for d in bundle["declarations"] if d["application"] == "TTGS-DEMO-0001"]
     assert first == [
-        {"evaluator": "ev1", "application": "TTGS-DEMO-0001", "stage": "full_application", "declaration": "no_conflict",
-         "declared_at": "2018-05-03T11:15:00+03:00", "reason": None},
-        {"evaluator": "ev2", "application": "TTGS-DEMO-0001", "stage": "full_application", "declaration": "no_conflict",
-         "declared_at": "2018-05-03T11:15:00+03:00", "reason": None},
-        {"evaluator": "ev3", "application": "TTGS-DEMO-0001", "stage": "full_application", "declaration": "conflict",
-         "declared_at": "2018-05-03T11:15:00+03:00", "reason": CONFLICT}]
+        {
+            "evaluator": "ev1",
+            "application": "TTGS-DEMO-0001",
+            "stage": "full_application",
+            "declaration": "no_conflict",
+            "declared_at": "2018-05-03T11:15:00+03:00",
+            "reason": None,
+        },
+        {
+            "evaluator": "ev2",
+            "application": "TTGS-DEMO-0001",
+            "stage": "full_application",
+            "declaration": "no_conflict",
+            "declared_at": "2018-05-03T11:15:00+03:00",
+            "reason": None,
+        },
+        {
+            "evaluator": "ev3",
+            "application": "TTGS-DEMO-0001",
+            "stage": "full_application",
+            "declaration": "conflict",
+            "declared_at": "2018-05-03T11:15:00+03:00",
+            "reason": CONFLICT,
+        },
+    ]
     one_1 = export_bundle(call, 1)
     assert "overrides" not in one_1 and one_1 == version_1(bundle)
 
@@ -98,26 +148,51 @@ with app.app_context():
 
 
 def test_a_fresh_database_imports_the_same_record(db, tmp_path):
-    """export v2 -> a new installation (an empty database, migrated) imports it -> it exports the same bundle."""
+    """export v2 -> a new installation (an empty database, migrated) imports it -> it exports the
+    same bundle."""
     call, staff = call_with_record()
     bundle = export_bundle(call)
     path, out = tmp_path / "bundle.json", tmp_path / "again.json"
     path.write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}", "INSTANCE_DIR": str(tmp_path),
-           "REDIS_URL": "", "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", FRESH_INSTALLATION, str(path), str(out)], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}",
+        "INSTANCE_DIR": str(tmp_path),
+        "REDIS_URL": "",
+        "PYTHONPATH": str(ROOT),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", FRESH_INSTALLATION, str(path), str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(out.read_text(encoding="utf-8")) == bundle
 
 
 def _overrides() -> list[tuple]:
-    return [(reference, o.from_status, o.from_amount, o.to_status, o.to_amount, o.justification, o.at, o.user_id,
-             o.discarded_at)
-            for o, reference in database.session.execute(
-                select(DecisionOverride, Application.reference)
-                .join(ApplicationStage, DecisionOverride.stage_id == ApplicationStage.id)
-                .join(Application).order_by(DecisionOverride.id))]
+    return [
+        (
+            reference,
+            o.from_status,
+            o.from_amount,
+            o.to_status,
+            o.to_amount,
+            o.justification,
+            o.at,
+            o.user_id,
+            o.discarded_at,
+        )
+        for o, reference in database.session.execute(
+            select(DecisionOverride, Application.reference)
+            .join(ApplicationStage, DecisionOverride.stage_id == ApplicationStage.id)
+            .join(Application)
+            .order_by(DecisionOverride.id)
+        )
+    ]
 
 
 def test_import_restores_overrides_signatures_and_declarations(db):
@@ -129,18 +204,34 @@ def test_import_restores_overrides_signatures_and_declarations(db):
     db.session.flush()
     db.session.expire_all()
     assert _overrides() == before
-    signed = db.session.scalars(select(CallEvaluator).where(CallEvaluator.call_id == imported.id,
-                                                            CallEvaluator.impartiality_signed_at.is_not(None))).all()
+    signed = db.session.scalars(
+        select(CallEvaluator).where(
+            CallEvaluator.call_id == imported.id, CallEvaluator.impartiality_signed_at.is_not(None)
+        )
+    ).all()
     assert sorted(m.user.key for m in signed) == ["ev1", "ev2"]
     first = stage_of("TTGS-DEMO-0001")
-    by_key = {a.evaluator.key: a for a in db.session.scalars(select(Assignment).where(Assignment.stage_id == first.id))}
-    assert by_key["ev3"].conflict is ConflictStatus.conflict and by_key["ev3"].conflict_reason == CONFLICT
+    by_key = {
+        a.evaluator.key: a
+        for a in db.session.scalars(select(Assignment).where(Assignment.stage_id == first.id))
+    }
+    assert (
+        by_key["ev3"].conflict is ConflictStatus.conflict
+        and by_key["ev3"].conflict_reason == CONFLICT
+    )
     assert by_key["ev3"].ended_at is not None and by_key["ev3"].evaluation is None
-    assert by_key["ev1"].conflict is ConflictStatus.no_conflict and by_key["ev1"].conflict_declared_at is not None
+    assert (
+        by_key["ev1"].conflict is ConflictStatus.no_conflict
+        and by_key["ev1"].conflict_declared_at is not None
+    )
     # a version-2 bundle says which evaluations were declared: the others were not
     other = stage_of("TTGS-DEMO-0002")
-    assert {a.conflict for a in db.session.scalars(select(Assignment).where(Assignment.stage_id == other.id))} == {
-        ConflictStatus.no_conflict}  # the example's declarations (from version 1) were exported as made
+    assert {
+        a.conflict
+        for a in db.session.scalars(select(Assignment).where(Assignment.stage_id == other.id))
+    } == {
+        ConflictStatus.no_conflict
+    }  # the example's declarations (from version 1) were exported as made
 
 
 def test_staff_not_in_the_database_are_added_inactive(db):
@@ -151,7 +242,12 @@ def test_staff_not_in_the_database_are_added_inactive(db):
         item["by"] = "selin"
     import_bundle(bundle, replace=True)
     added = db.session.scalar(select(User).where(User.key == "selin"))
-    assert (added.role.value, added.active, added.password_hash, added.name) == ("staff", False, None, "Selin Yıldız")
+    assert (added.role.value, added.active, added.password_hash, added.name) == (
+        "staff",
+        False,
+        None,
+        "Selin Yıldız",
+    )
 
 
 def test_staff_e_mail_of_an_applicant_is_refused(db):
@@ -161,49 +257,102 @@ def test_staff_e_mail_of_an_applicant_is_refused(db):
     bundle["staff"][0].update(key="someone", email="applicant@example.org")
     for item in bundle["overrides"]:
         item["by"] = "someone"
-    with pytest.raises(BundleError, match=r"\$\.staff\[0\]\.email: 'applicant@example.org' is a applicant user"):
+    with pytest.raises(
+        BundleError, match=r"\$\.staff\[0\]\.email: 'applicant@example.org' is a applicant user"
+    ):
         import_bundle(bundle, replace=True)
 
 
 def _v2(data: dict) -> dict:
-    return {**data, "version": 2, "staff": [], "overrides": [], "impartiality": [], "declarations": []}
+    return {
+        **data,
+        "version": 2,
+        "staff": [],
+        "overrides": [],
+        "impartiality": [],
+        "declarations": [],
+    }
 
 
-def _declared(evaluator: str, declaration: str, reference: str = "TTGS-DEMO-0001", reason: str | None = None) -> dict:
-    return {"evaluator": evaluator, "application": reference, "stage": "full_application",
-            "declaration": declaration, "declared_at": None, "reason": reason}
+def _declared(
+    evaluator: str, declaration: str, reference: str = "TTGS-DEMO-0001", reason: str | None = None
+) -> dict:
+    return {
+        "evaluator": evaluator,
+        "application": reference,
+        "stage": "full_application",
+        "declaration": declaration,
+        "declared_at": None,
+        "reason": reason,
+    }
 
 
 CASES = {
-    "unknown version": (lambda d: d.update(version=3), "$.version: 3 is not a bundle version this installation reads"),
-    "version 2 without its record": (lambda d: d.pop("overrides"), "$: 'overrides' is a required property"),
+    "unknown version": (
+        lambda d: d.update(version=3),
+        "$.version: 3 is not a bundle version this installation reads",
+    ),
+    "version 2 without its record": (
+        lambda d: d.pop("overrides"),
+        "$: 'overrides' is a required property",
+    ),
     "override of an unknown application": (
-        lambda d: d["overrides"].append({
-            "application": "TTGS-DEMO-0999", "stage": "full_application", "by": "boss", "at": "2018-06-01T10:00:00+03:00",
-            "from": {"status": "awarded", "awarded_amount": "1.00"}, "to": {"status": "reserve", "awarded_amount": None},
-            "justification": "Because.", "discarded_at": None}),
-        "$.overrides[0].application: no application 'TTGS-DEMO-0999' with a full_application stage"),
+        lambda d: d["overrides"].append(
+            {
+                "application": "TTGS-DEMO-0999",
+                "stage": "full_application",
+                "by": "boss",
+                "at": "2018-06-01T10:00:00+03:00",
+                "from": {"status": "awarded", "awarded_amount": "1.00"},
+                "to": {"status": "reserve", "awarded_amount": None},
+                "justification": "Because.",
+                "discarded_at": None,
+            }
+        ),
+        "$.overrides[0].application: no application 'TTGS-DEMO-0999' with a full_application stage",
+    ),
     "override by someone not in staff": (
-        lambda d: d["overrides"].append({
-            "application": "TTGS-DEMO-0001", "stage": "full_application", "by": "boss", "at": "2018-06-01T10:00:00+03:00",
-            "from": {"status": "awarded", "awarded_amount": "1.00"}, "to": {"status": "reserve", "awarded_amount": None},
-            "justification": "Because.", "discarded_at": None}),
-        "$.overrides[0].by: unknown staff member 'boss'"),
+        lambda d: d["overrides"].append(
+            {
+                "application": "TTGS-DEMO-0001",
+                "stage": "full_application",
+                "by": "boss",
+                "at": "2018-06-01T10:00:00+03:00",
+                "from": {"status": "awarded", "awarded_amount": "1.00"},
+                "to": {"status": "reserve", "awarded_amount": None},
+                "justification": "Because.",
+                "discarded_at": None,
+            }
+        ),
+        "$.overrides[0].by: unknown staff member 'boss'",
+    ),
     "no conflict without an evaluation": (
         lambda d: d["declarations"].append(_declared("ev3", "no_conflict")),
-        "$.declarations[0].declaration: 'ev3' declared no conflict but has no evaluation of TTGS-DEMO-0001"),
+        "$.declarations[0].declaration: 'ev3' declared no conflict but has no evaluation of "
+        "TTGS-DEMO-0001",
+    ),
     "conflict of an evaluator who evaluates": (
         lambda d: d["declarations"].append(_declared("ev1", "conflict", reason="Cousin")),
-        "$.declarations[0].declaration: 'ev1' declared a conflict but evaluates TTGS-DEMO-0001"),
+        "$.declarations[0].declaration: 'ev1' declared a conflict but evaluates TTGS-DEMO-0001",
+    ),
     "declared twice": (
-        lambda d: d["declarations"].extend([_declared("ev1", "no_conflict"), _declared("ev1", "no_conflict")]),
-        "$.declarations[1]: duplicate declaration (evaluator, application, stage)"),
+        lambda d: d["declarations"].extend(
+            [_declared("ev1", "no_conflict"), _declared("ev1", "no_conflict")]
+        ),
+        "$.declarations[1]: duplicate declaration (evaluator, application, stage)",
+    ),
     "signature of an unknown evaluator": (
-        lambda d: d["impartiality"].append({"evaluator": "ev99", "signed_at": "2018-05-02T10:30:00+03:00"}),
-        "$.impartiality[0].evaluator: unknown evaluator 'ev99'"),
+        lambda d: d["impartiality"].append(
+            {"evaluator": "ev99", "signed_at": "2018-05-02T10:30:00+03:00"}
+        ),
+        "$.impartiality[0].evaluator: unknown evaluator 'ev99'",
+    ),
     "staff member with an evaluator's e-mail": (
-        lambda d: d["staff"].append({"key": "boss", "name": "Boss", "email": "assessor1@example.org"}),
-        "$.staff[0].email: 'assessor1@example.org' is also an evaluator's e-mail"),
+        lambda d: d["staff"].append(
+            {"key": "boss", "name": "Boss", "email": "assessor1@example.org"}
+        ),
+        "$.staff[0].email: 'assessor1@example.org' is also an evaluator's e-mail",
+    ),
 }
 
 
@@ -219,7 +368,9 @@ def test_a_wrong_record_is_refused_with_its_path(db, case):
     assert db.session.scalar(select(Call)) is None
 
 
-@pytest.mark.parametrize("path", [DATA / "ttgs-demo.bundle.json", SHARED_EXAMPLE], ids=["demo", "shared example"])
+@pytest.mark.parametrize(
+    "path", [DATA / "ttgs-demo.bundle.json", SHARED_EXAMPLE], ids=["demo", "shared example"]
+)
 def test_version_1_bundles_still_import(db, path):
     if not path.exists():
         pytest.skip(f"{path} is not beside the project")

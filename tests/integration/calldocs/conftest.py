@@ -1,4 +1,5 @@
 """Fixtures of the call documents, clarifications and corrigenda tests."""
+
 from __future__ import annotations
 
 import pytest

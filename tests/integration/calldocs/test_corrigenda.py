@@ -1,6 +1,7 @@
-"""Corrigenda (issue 16 item 3, domain.md 2): staff publish a change to an open call with its date and reason: a
-later deadline (through the call settings service: never earlier) and/or a replaced document; it shows on the
-call page and everyone with a draft is told."""
+"""Corrigenda (issue 16 item 3, domain.md 2): staff publish a change to an open call with its date
+and reason: a later deadline (through the call settings service: never earlier) and/or a replaced
+document; it shows on the call page and everyone with a draft is told."""
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,11 @@ def local(moment) -> str:
 
 def corrigenda(db, call) -> list[Corrigendum]:
     db.session.expire_all()
-    return list(db.session.scalars(select(Corrigendum).where(Corrigendum.call_id == call.id)
-                                   .order_by(Corrigendum.number)))
+    return list(
+        db.session.scalars(
+            select(Corrigendum).where(Corrigendum.call_id == call.id).order_by(Corrigendum.number)
+        )
+    )
 
 
 @pytest.fixture
@@ -40,22 +44,31 @@ def open_call(db):
     return call
 
 
-def test_a_later_deadline_is_published_with_its_reason_on_the_call_page_and_told(client, db, login_as, post,
-                                                                                 clock, open_call, app):
+def test_a_later_deadline_is_published_with_its_reason_on_the_call_page_and_told(
+    client, db, login_as, post, clock, open_call, app
+):
     call = open_call
     old = call.deadline
     before = windows(call)
     login_as("staff")
     later = old + timedelta(days=14)
-    response = post(f"/staff/calls/{call.id}/corrigenda", {"reason": "The guidelines' annex B was corrected.",
-                                                           "deadline": local(later)})
+    response = post(
+        f"/staff/calls/{call.id}/corrigenda",
+        {"reason": "The guidelines' annex B was corrected.", "deadline": local(later)},
+    )
     assert response.status_code == 302, page(response)
     (corrigendum,) = corrigenda(db, call)
-    assert (corrigendum.number, corrigendum.published_at, corrigendum.old_deadline, corrigendum.new_deadline) == (
-        1, NOW, old, later)
+    assert (
+        corrigendum.number,
+        corrigendum.published_at,
+        corrigendum.old_deadline,
+        corrigendum.new_deadline,
+    ) == (1, NOW, old, later)
     db.session.refresh(call)
     assert call.deadline == later
-    assert windows(call).questions_close == before.questions_close + timedelta(days=14)  # the windows follow
+    assert windows(call).questions_close == before.questions_close + timedelta(
+        days=14
+    )  # the windows follow
     assert audit_actions(db, call.id) == ["call.updated", "corrigendum.published"]
 
     anonymous = app.test_client()  # nobody signed in
@@ -67,12 +80,16 @@ def test_a_later_deadline_is_published_with_its_reason_on_the_call_page_and_told
     assert "Corrigendum 1" not in told.subject  # in Turkish, the drafter's language
 
 
-def test_a_deadline_never_moves_earlier_once_the_call_is_open(client, db, login_as, post, clock, open_call):
+def test_a_deadline_never_moves_earlier_once_the_call_is_open(
+    client, db, login_as, post, clock, open_call
+):
     call = open_call
     old = call.deadline
     login_as("staff")
-    response = post(f"/staff/calls/{call.id}/corrigenda", {"reason": "Sooner.",
-                                                           "deadline": local(old - timedelta(days=1))})
+    response = post(
+        f"/staff/calls/{call.id}/corrigenda",
+        {"reason": "Sooner.", "deadline": local(old - timedelta(days=1))},
+    )
     assert response.status_code == 400 and "never earlier" in page(response)
     db.session.refresh(call)
     assert call.deadline == old and corrigenda(db, call) == [] and mails(db) == []
@@ -82,46 +99,83 @@ def test_a_corrigendum_needs_an_open_call_a_reason_and_a_change(db, clock, open_
     call = open_call
     staff = make_user("staff")
     with pytest.raises(CorrigendumRefused) as no_reason:
-        services.publish_corrigendum(call, " ", {"deadline": call.deadline + timedelta(days=1)}, None, None, staff, NOW)
+        services.publish_corrigendum(
+            call, " ", {"deadline": call.deadline + timedelta(days=1)}, None, None, staff, NOW
+        )
     assert [i.field for i in no_reason.value.issues] == ["reason"]
     with pytest.raises(CorrigendumRefused):
         services.publish_corrigendum(call, "Nothing changes.", {}, None, None, staff, NOW)
     with pytest.raises(CorrigendumRefused):  # the call is closed for submissions: no corrigendum
-        services.publish_corrigendum(call, "Too late.", {"deadline": call.deadline + timedelta(days=1)}, None, None,
-                                     staff, call.deadline)
+        services.publish_corrigendum(
+            call,
+            "Too late.",
+            {"deadline": call.deadline + timedelta(days=1)},
+            None,
+            None,
+            staff,
+            call.deadline,
+        )
     draft = call_on_clock(status="draft")
     with pytest.raises(CorrigendumRefused):
-        services.publish_corrigendum(draft, "Not published.", {"deadline": draft.deadline + timedelta(days=1)},
-                                     None, None, staff, NOW)
+        services.publish_corrigendum(
+            draft,
+            "Not published.",
+            {"deadline": draft.deadline + timedelta(days=1)},
+            None,
+            None,
+            staff,
+            NOW,
+        )
 
 
 def test_a_passed_concept_note_deadline_cannot_move(db, uploads):
     call = call_on_clock(procedure="restricted", deadline_in=timedelta(days=40))
     now = call.concept_note_deadline + timedelta(hours=1)
     with pytest.raises(CorrigendumRefused) as refused:
-        services.publish_corrigendum(call, "Reopen concept notes.",
-                                     {"concept_note_deadline": call.concept_note_deadline + timedelta(days=3)},
-                                     None, None, make_user("staff"), now)
+        services.publish_corrigendum(
+            call,
+            "Reopen concept notes.",
+            {"concept_note_deadline": call.concept_note_deadline + timedelta(days=3)},
+            None,
+            None,
+            make_user("staff"),
+            now,
+        )
     assert [i.field for i in refused.value.issues] == ["concept_note_deadline"]
 
 
-def test_a_corrigendum_replaces_a_published_document(client, db, login_as, post, clock, open_call, uploads, app):
+def test_a_corrigendum_replaces_a_published_document(
+    client, db, login_as, post, clock, open_call, uploads, app
+):
     call = open_call
     staff = login_as("staff")
     with app.test_request_context():
-        document = services.upload_document(call, "guidelines", "en", "",
-                                            FileStorage(stream=upload(PDF, "Guidelines.pdf")[0],
-                                                        filename="Guidelines.pdf"), staff)
+        document = services.upload_document(
+            call,
+            "guidelines",
+            "en",
+            "",
+            FileStorage(stream=upload(PDF, "Guidelines.pdf")[0], filename="Guidelines.pdf"),
+            staff,
+        )
     db.session.commit()
     old_file = document.stored_name
-    response = post(f"/staff/calls/{call.id}/corrigenda", {
-        "reason": "Section 2.1 of the guidelines was clarified.", "document": str(document.id),
-        "file": upload(office_file(), "Guidelines v2.docx")})
+    response = post(
+        f"/staff/calls/{call.id}/corrigenda",
+        {
+            "reason": "Section 2.1 of the guidelines was clarified.",
+            "document": str(document.id),
+            "file": upload(office_file(), "Guidelines v2.docx"),
+        },
+    )
     assert response.status_code == 302
     (corrigendum,) = corrigenda(db, call)
     db.session.refresh(document)
     assert (corrigendum.document_id, corrigendum.document_name, corrigendum.new_deadline) == (
-        document.id, "Guidelines.pdf", None)
+        document.id,
+        "Guidelines.pdf",
+        None,
+    )
     assert (document.version, document.original_name) == (2, "Guidelines v2.docx")
     assert os.listdir(uploads) == [document.stored_name] and document.stored_name != old_file
     assert audit_actions(db, call.id)[-2:] == ["call_document.replaced", "corrigendum.published"]
@@ -129,19 +183,32 @@ def test_a_corrigendum_replaces_a_published_document(client, db, login_as, post,
     assert "Replaced document:" in public and f"/documents/{document.id}" in public
 
 
-def test_a_document_to_replace_needs_its_new_file(client, db, login_as, post, clock, open_call, uploads, app):
+def test_a_document_to_replace_needs_its_new_file(
+    client, db, login_as, post, clock, open_call, uploads, app
+):
     call = open_call
     staff = login_as("staff")
     with app.test_request_context():
-        document = services.upload_document(call, "guidelines", "en", "",
-                                            FileStorage(stream=upload(PDF, "G.pdf")[0], filename="G.pdf"), staff)
+        document = services.upload_document(
+            call,
+            "guidelines",
+            "en",
+            "",
+            FileStorage(stream=upload(PDF, "G.pdf")[0], filename="G.pdf"),
+            staff,
+        )
     db.session.commit()
-    response = post(f"/staff/calls/{call.id}/corrigenda", {"reason": "New guidelines.", "document": str(document.id)})
+    response = post(
+        f"/staff/calls/{call.id}/corrigenda",
+        {"reason": "New guidelines.", "document": str(document.id)},
+    )
     assert response.status_code == 400 and "Choose the new file of the document." in page(response)
     assert corrigenda(db, call) == []
 
 
-def test_the_call_page_reads_its_documents_and_corrigenda_in_constant_queries(client, db, uploads, app):
+def test_the_call_page_reads_its_documents_and_corrigenda_in_constant_queries(
+    client, db, uploads, app
+):
     from tests.conftest import count_queries
 
     def publications(n: int):
@@ -149,11 +216,24 @@ def test_the_call_page_reads_its_documents_and_corrigenda_in_constant_queries(cl
         staff = make_user("staff")
         with app.test_request_context():
             for i in range(n):
-                document = services.upload_document(call, "other", "en", f"Annex {i}",
-                                                    FileStorage(stream=upload(PDF, "a.pdf")[0], filename="a.pdf"),
-                                                    staff)
-                db.session.add(Corrigendum(call_id=call.id, number=i + 1, reason=f"Change {i}", published_at=NOW,
-                                           document_id=document.id, document_name="old.pdf"))
+                document = services.upload_document(
+                    call,
+                    "other",
+                    "en",
+                    f"Annex {i}",
+                    FileStorage(stream=upload(PDF, "a.pdf")[0], filename="a.pdf"),
+                    staff,
+                )
+                db.session.add(
+                    Corrigendum(
+                        call_id=call.id,
+                        number=i + 1,
+                        reason=f"Change {i}",
+                        published_at=NOW,
+                        document_id=document.id,
+                        document_name="old.pdf",
+                    )
+                )
         db.session.commit()
         with count_queries(db.engine) as statements:
             html = page(client.get(f"/calls/{call.reference}"))

@@ -1,4 +1,6 @@
-"""Only staff (and admins) reach the call pages; others are sent to log in or refused, never a 500."""
+"""Only staff (and admins) reach the call pages; others are sent to log in or refused, never a
+500."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,10 +13,17 @@ def routes(db):
     call = make_call(status="draft")
     db.session.commit()
     base = f"/staff/calls/{call.id}"
-    return [("get", "/staff/calls/"), ("get", "/staff/calls/new"), ("post", "/staff/calls/new"),
-            ("get", base), ("get", f"{base}/edit"), ("post", f"{base}/edit"),
-            ("get", f"{base}/grids/full_application"), ("post", f"{base}/grids/full_application"),
-            ("post", f"{base}/status")]
+    return [
+        ("get", "/staff/calls/"),
+        ("get", "/staff/calls/new"),
+        ("post", "/staff/calls/new"),
+        ("get", base),
+        ("get", f"{base}/edit"),
+        ("post", f"{base}/edit"),
+        ("get", f"{base}/grids/full_application"),
+        ("post", f"{base}/grids/full_application"),
+        ("post", f"{base}/status"),
+    ]
 
 
 def test_anonymous_users_are_sent_to_log_in(client, routes, post):

@@ -1,4 +1,5 @@
 """Creating and editing a call through the staff form."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -37,7 +38,8 @@ def test_call_created_with_two_lots_decimal_values_and_utc_times(client, staff, 
     assert call.deadline == datetime(2030, 3, 15, 14, 0, tzinfo=UTC)  # 17:00 in Istanbul
     assert [(lot.code, lot.name, lot.themes, lot.budget) for lot in call.lots] == [
         ("LOT1", "Environment", ["environment", "climate"], Decimal("1600000.00")),
-        ("LOT2", "Culture", ["culture"], Decimal("1000000.00"))]
+        ("LOT2", "Culture", ["culture"], Decimal("1000000.00")),
+    ]
     assert call.themes == ["Environment", "Culture"]
     assert call.country_groups == [["TR"], ["AT", "BE", "DE"]]
     assert call.lead_types == ["municipality", "governorate"]
@@ -45,7 +47,12 @@ def test_call_created_with_two_lots_decimal_values_and_utc_times(client, staff, 
     assert call.complaint_days == 30
     assert [g.stage for g in call.grids] == [Stage.full_application]
     assert call.grid_for(Stage.full_application).max_total == 100
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "call.created")).after["reference"] == "TTGS-2030"
+    assert (
+        db.session.scalar(select(AuditEvent).where(AuditEvent.action == "call.created")).after[
+            "reference"
+        ]
+        == "TTGS-2030"
+    )
 
 
 def test_edit_form_shows_times_back_in_the_call_zone(client, staff, post, db):
@@ -63,34 +70,45 @@ def test_restricted_call_gets_both_default_grids(client, staff, post, db):
     assert call.concept_note_deadline == datetime(2030, 2, 1, 14, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("over, message", [
-    ({"lots-1-budget": "900000"}, "€100,000.00 less than the total budget"),
-    ({"grant_min": "140000"}, "The maximum grant must be at least the minimum grant"),
-    ({"min_rate": "95"}, "The maximum grant rate must be at least the minimum grant rate"),
-    ({"max_rate": "120"}, "A percentage must be between 0 and 100"),
-    ({"duration_max": "6"}, "The maximum duration must be at least the minimum duration"),
-    ({"partners_max": "0"}, "The maximum number of partners must be at least the minimum"),
-    ({"grant_max": "-5"}, "An amount cannot be negative"),
-    ({"grant_max": "130000.001"}, "Use at most 2 decimal places"),
-    ({"total_budget": "2.6 million"}, "Enter a number such as 2,500.50, in digits"),
-    ({"total_budget": "1e30"}, "Enter a number such as 2,500.50, in digits"),
-    ({"total_budget": "1" * 25}, "This number is too large"),
-    ({"total_budget": "2.600.000"}, "Enter a number such as 2,500.50"),  # Turkish grouping on an English page,
-    ({"opens_at": "0001-01-01T00:00"}, "Enter a date from the year 2000 to 2999"),
-    ({"duration_max": "99999999999"}, "Enter a whole number from 1 to 1000000"),
-    ({"deadline": "2030-01-01T09:00"}, "The deadline must be after the opening time"),
-    ({"procedure": "restricted"}, "A restricted call needs a concept-note deadline"),
-    ({"procedure": "restricted", "concept_note_deadline": "2030-04-01T09:00"},
-     "The full-application deadline must be after the concept-note deadline"),
-    ({"reference": "ttgs 2030"}, "Use 2 to 32 capital letters"),
-    ({"timezone": "Europe/Atlantis"}, "Enter an IANA time zone"),
-    ({"lead_countries": "TUR"}, "is not a two-letter country code"),
-    ({"partner_types": None}, "Choose at least one"),
-    ({"title": ""}, "Enter a value"),
-    ({"lots-1-code": "LOT1"}, "codes must be unique"),
-    ({"complaint_days": "0"}, "Days to complain after a decision letter: Enter a whole number of days from 1 to 365"),
-    ({"complaint_days": "400"}, "Enter a whole number of days from 1 to 365"),
-])
+@pytest.mark.parametrize(
+    "over, message",
+    [
+        ({"lots-1-budget": "900000"}, "€100,000.00 less than the total budget"),
+        ({"grant_min": "140000"}, "The maximum grant must be at least the minimum grant"),
+        ({"min_rate": "95"}, "The maximum grant rate must be at least the minimum grant rate"),
+        ({"max_rate": "120"}, "A percentage must be between 0 and 100"),
+        ({"duration_max": "6"}, "The maximum duration must be at least the minimum duration"),
+        ({"partners_max": "0"}, "The maximum number of partners must be at least the minimum"),
+        ({"grant_max": "-5"}, "An amount cannot be negative"),
+        ({"grant_max": "130000.001"}, "Use at most 2 decimal places"),
+        ({"total_budget": "2.6 million"}, "Enter a number such as 2,500.50, in digits"),
+        ({"total_budget": "1e30"}, "Enter a number such as 2,500.50, in digits"),
+        ({"total_budget": "1" * 25}, "This number is too large"),
+        (
+            {"total_budget": "2.600.000"},
+            "Enter a number such as 2,500.50",
+        ),  # Turkish grouping on an English page,
+        ({"opens_at": "0001-01-01T00:00"}, "Enter a date from the year 2000 to 2999"),
+        ({"duration_max": "99999999999"}, "Enter a whole number from 1 to 1000000"),
+        ({"deadline": "2030-01-01T09:00"}, "The deadline must be after the opening time"),
+        ({"procedure": "restricted"}, "A restricted call needs a concept-note deadline"),
+        (
+            {"procedure": "restricted", "concept_note_deadline": "2030-04-01T09:00"},
+            "The full-application deadline must be after the concept-note deadline",
+        ),
+        ({"reference": "ttgs 2030"}, "Use 2 to 32 capital letters"),
+        ({"timezone": "Europe/Atlantis"}, "Enter an IANA time zone"),
+        ({"lead_countries": "TUR"}, "is not a two-letter country code"),
+        ({"partner_types": None}, "Choose at least one"),
+        ({"title": ""}, "Enter a value"),
+        ({"lots-1-code": "LOT1"}, "codes must be unique"),
+        (
+            {"complaint_days": "0"},
+            "Days to complain after a decision letter: Enter a whole number of days from 1 to 365",
+        ),
+        ({"complaint_days": "400"}, "Enter a whole number of days from 1 to 365"),
+    ],
+)
 def test_invalid_input_is_refused_with_a_message_and_kept(client, staff, post, db, over, message):
     response = post(NEW, form_data(**over))
     page = response.get_data(as_text=True)
@@ -126,7 +144,9 @@ def test_add_another_lot_keeps_the_input(client, staff, post, db):
 
 
 def test_removed_and_blank_lot_rows_are_ignored(client, staff, post, db):
-    data = form_data(**{"lots-1-remove": "y", "lots-0-budget": "2600000", "lots-2-code": "", "lots-2-name": ""})
+    data = form_data(
+        **{"lots-1-remove": "y", "lots-0-budget": "2600000", "lots-2-code": "", "lots-2-name": ""}
+    )
     assert post(NEW, data).status_code == 302
     assert [lot.code for lot in db.session.scalar(select(Call)).lots] == ["LOT1"]
 
@@ -140,7 +160,9 @@ def test_editing_lots_keeps_matching_lots(client, staff, post, db):
     assert post(url, data).status_code == 302
     db.session.expire_all()
     assert [(lot.id == lot_id, lot.code, lot.name) for lot in call.lots] == [
-        (True, "LOT1", "Green towns"), (False, "LOT3", "Culture")]
+        (True, "LOT1", "Green towns"),
+        (False, "LOT3", "Culture"),
+    ]
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "call.updated")).one()
     assert set(event.after) == {"lots"}
 
@@ -149,6 +171,9 @@ def test_a_closed_call_cannot_be_edited(client, staff, post, db):
     call = make_call(reference="TTGS-2030", status="closed")
     db.session.commit()
     response = post(f"/staff/calls/{call.id}/edit", form_data(title="Too late"))
-    assert response.status_code == 400 and "A decided or closed call cannot be edited." in response.get_data(as_text=True)
+    assert (
+        response.status_code == 400
+        and "A decided or closed call cannot be edited." in response.get_data(as_text=True)
+    )
     db.session.expire_all()
     assert call.title == "Town twinning call"

@@ -1,4 +1,6 @@
-"""The staff list of calls: every status, deadline in the call's zone, application counts in one query."""
+"""The staff list of calls: every status, deadline in the call's zone, application counts in one
+query."""
+
 from __future__ import annotations
 
 import re

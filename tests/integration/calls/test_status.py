@@ -1,4 +1,6 @@
-"""Status changes: draft -> published -> evaluation -> decided -> closed, each audited; others refused."""
+"""Status changes: draft -> published -> evaluation -> decided -> closed, each audited; others
+refused."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -16,8 +18,12 @@ def staff(login_as):
 
 
 def move(post, call, target: str):
-    return post(f"/staff/calls/{call.id}/status", {"status": target}, page=f"/staff/calls/{call.id}",
-                follow_redirects=True)
+    return post(
+        f"/staff/calls/{call.id}/status",
+        {"status": target},
+        page=f"/staff/calls/{call.id}",
+        follow_redirects=True,
+    )
 
 
 def test_publish_a_complete_draft(client, staff, post, db):
@@ -28,7 +34,11 @@ def test_publish_a_complete_draft(client, staff, post, db):
     db.session.expire_all()
     assert call.status is CallStatus.published and call.published_at is not None
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "call.status_changed"))
-    assert (event.before, event.after, event.user_id) == ({"status": "draft"}, {"status": "published"}, staff.id)
+    assert (event.before, event.after, event.user_id) == (
+        {"status": "draft"},
+        {"status": "published"},
+        staff.id,
+    )
 
 
 def test_publishing_a_call_whose_deadline_has_passed_is_refused(client, staff, post, db):
@@ -50,8 +60,16 @@ def test_publishing_a_restricted_call_needs_its_concept_note_grid(client, staff,
     assert call.status is CallStatus.draft
 
 
-@pytest.mark.parametrize("status, target", [("draft", "closed"), ("draft", "evaluation"), ("published", "draft"),
-                                            ("closed", "published"), ("draft", "no-such-status")])
+@pytest.mark.parametrize(
+    "status, target",
+    [
+        ("draft", "closed"),
+        ("draft", "evaluation"),
+        ("published", "draft"),
+        ("closed", "published"),
+        ("draft", "no-such-status"),
+    ],
+)
 def test_illegal_moves_are_refused_with_a_message(client, staff, post, db, status, target):
     call = make_call(status=status)
     db.session.commit()
@@ -66,19 +84,30 @@ def test_illegal_moves_are_refused_with_a_message(client, staff, post, db, statu
 def test_evaluation_waits_for_the_deadline(client, staff, post, db):
     call = make_call(status="published")
     db.session.commit()
-    assert "the call can go to evaluation only after that" in move(post, call, "evaluation").get_data(as_text=True)
+    assert "the call can go to evaluation only after that" in move(
+        post, call, "evaluation"
+    ).get_data(as_text=True)
     db.session.expire_all()
     assert call.status is CallStatus.published
 
 
 def test_the_whole_way_to_closed(client, staff, post, db):
-    call = make_call(status="published", opens_in=timedelta(days=-40), deadline_in=timedelta(days=-1))
+    call = make_call(
+        status="published", opens_in=timedelta(days=-40), deadline_in=timedelta(days=-1)
+    )
     db.session.commit()
     for target in ("evaluation", "decided", "closed"):
         move(post, call, target)
         db.session.expire_all()
         assert call.status.value == target
-    assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "call.status_changed")).all()) == 3
+    assert (
+        len(
+            db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "call.status_changed")
+            ).all()
+        )
+        == 3
+    )
 
 
 def test_call_page_offers_only_the_next_status(client, staff, db):

@@ -1,4 +1,5 @@
 """Staff: a call's evaluator pool, automatic and manual assignment (docs/domain.md 4)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -23,8 +24,13 @@ def _setup(db, evaluators=3, applications=2, per=2):
 
 
 def _active(db, stage_id):
-    return set(db.session.scalars(select(Assignment.evaluator_id).where(
-        Assignment.stage_id == stage_id, Assignment.ended_at.is_(None))))
+    return set(
+        db.session.scalars(
+            select(Assignment.evaluator_id).where(
+                Assignment.stage_id == stage_id, Assignment.ended_at.is_(None)
+            )
+        )
+    )
 
 
 def test_pool_page_lists_evaluators_and_adds_one(db, login_as, client, post):
@@ -36,28 +42,38 @@ def test_pool_page_lists_evaluators_and_adds_one(db, login_as, client, post):
     page = client.get(f"/staff/calls/{call.id}/evaluators").get_data(as_text=True)
     assert users[0].name in page and "Not signed yet" in page
     assert "Nadia Newcomer" in page and "Ali Applicant" not in page
-    response = post(f"/staff/calls/{call.id}/evaluators/add", {"user_id": newcomer.id},
-                    page=f"/staff/calls/{call.id}/evaluators")
+    response = post(
+        f"/staff/calls/{call.id}/evaluators/add",
+        {"user_id": newcomer.id},
+        page=f"/staff/calls/{call.id}/evaluators",
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(CallEvaluator).where(CallEvaluator.user_id == newcomer.id))
-    response = post(f"/staff/calls/{call.id}/evaluators/add", {"user_id": ""}, page=f"/staff/calls/{call.id}/evaluators")
+    response = post(
+        f"/staff/calls/{call.id}/evaluators/add",
+        {"user_id": ""},
+        page=f"/staff/calls/{call.id}/evaluators",
+    )
     assert response.status_code == 400 and "Choose an evaluator." in response.get_data(as_text=True)
 
 
 def test_evaluators_are_listed_in_natural_name_order(db, login_as, client):
-    """'Assessor 2' before 'Assessor 10' in the pool and in the list of evaluators to add (issue 12.9)."""
+    """'Assessor 2' before 'Assessor 10' in the pool and in the list of evaluators to add (issue
+    12.9)."""
     call = make_call(status="evaluation")
     for n in (10, 2, 1, 11):
-        db.session.add(CallEvaluator(call_id=call.id, user_id=make_user("evaluator", name=f"Assessor {n}").id))
+        db.session.add(
+            CallEvaluator(call_id=call.id, user_id=make_user("evaluator", name=f"Assessor {n}").id)
+        )
     for n in (12, 3):
         make_user("evaluator", name=f"Assessor {n}")
     db.session.commit()
     login_as("staff")
     page = client.get(f"/staff/calls/{call.id}/evaluators").get_data(as_text=True)
-    pool = page[:page.index('name="user_id"')]
+    pool = page[: page.index('name="user_id"')]
     positions = [pool.index(f"Assessor {n}<") for n in (1, 2, 10, 11)]
     assert positions == sorted(positions)
-    choices = page[page.index('name="user_id"'):]
+    choices = page[page.index('name="user_id"') :]
     assert choices.index("Assessor 3 (") < choices.index("Assessor 12 (")
 
 
@@ -66,7 +82,9 @@ def test_the_evaluation_reports_committee_is_in_natural_name_order(db, app):
 
     call = make_call(status="evaluation")
     for n in (10, 2, 1):
-        db.session.add(CallEvaluator(call_id=call.id, user_id=make_user("evaluator", name=f"Assessor {n}").id))
+        db.session.add(
+            CallEvaluator(call_id=call.id, user_id=make_user("evaluator", name=f"Assessor {n}").id)
+        )
     db.session.commit()
     with app.test_request_context():
         assert [m.name for m in committee(call)] == ["Assessor 1", "Assessor 2", "Assessor 10"]
@@ -75,7 +93,9 @@ def test_the_evaluation_reports_committee_is_in_natural_name_order(db, app):
 def test_remove_only_without_assignments(db, login_as, client, post):
     call, apps, users = _setup(db)
     staff = login_as("staff")
-    db.session.add(Assignment(stage_id=apps[0].stages[0].id, evaluator_id=users[0].id, assigned_by_id=staff.id))
+    db.session.add(
+        Assignment(stage_id=apps[0].stages[0].id, evaluator_id=users[0].id, assigned_by_id=staff.id)
+    )
     db.session.commit()
     members = {m.user_id: m.id for m in db.session.scalars(select(CallEvaluator))}
     page = f"/staff/calls/{call.id}/evaluators"
@@ -95,7 +115,9 @@ def test_auto_assign_balances_audits_and_mails(db, login_as, post):
         assert len(_active(db, app.stages[0].id)) == 2
     counts = Counter(db.session.scalars(select(Assignment.evaluator_id)))
     assert sorted(counts.values()) == [2, 2, 2]
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluation.auto_assign"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "evaluation.auto_assign")
+    )
     assert event.after["assignments"] == 6
     mails = list(db.session.scalars(select(OutboxMessage.to)))
     assert sorted(mails) == sorted(u.email for u in users)
@@ -125,18 +147,31 @@ def test_manual_assignment_refusals(db, login_as, post, case):
     if case == "own":
         users[0].organisation = apps[0].lead
     else:
-        db.session.add(Assignment(stage_id=stage.id, evaluator_id=users[0].id,
-                                  conflict=ConflictStatus.conflict if case == "conflict" else ConflictStatus.undeclared,
-                                  ended_at=now_utc() if case == "conflict" else None))
+        db.session.add(
+            Assignment(
+                stage_id=stage.id,
+                evaluator_id=users[0].id,
+                conflict=ConflictStatus.conflict
+                if case == "conflict"
+                else ConflictStatus.undeclared,
+                ended_at=now_utc() if case == "conflict" else None,
+            )
+        )
     db.session.commit()
     login_as("staff")
     page = f"/staff/calls/{call.id}/evaluators"
-    response = post(f"/staff/calls/{call.id}/assignments", {"stage_id": stage.id, "evaluator_id": users[0].id},
-                    page=page)
+    response = post(
+        f"/staff/calls/{call.id}/assignments",
+        {"stage_id": stage.id, "evaluator_id": users[0].id},
+        page=page,
+    )
     text = response.get_data(as_text=True)
     assert response.status_code == 400
-    message = {"own": "belongs to an organisation of", "conflict": "declared a conflict of interest with",
-               "duplicate": "is already assigned to"}[case]
+    message = {
+        "own": "belongs to an organisation of",
+        "conflict": "declared a conflict of interest with",
+        "duplicate": "is already assigned to",
+    }[case]
     assert message in text
     assert db.session.query(Assignment).count() == (0 if case == "own" else 1)
 
@@ -146,8 +181,11 @@ def test_manual_assign_and_remove(db, login_as, post):
     stage = apps[0].stages[0]
     login_as("staff")
     page = f"/staff/calls/{call.id}/evaluators"
-    response = post(f"/staff/calls/{call.id}/assignments", {"stage_id": stage.id, "evaluator_id": users[0].id},
-                    page=page)
+    response = post(
+        f"/staff/calls/{call.id}/assignments",
+        {"stage_id": stage.id, "evaluator_id": users[0].id},
+        page=page,
+    )
     assert response.status_code == 302 and _active(db, stage.id) == {users[0].id}
     assignment = db.session.scalar(select(Assignment))
     post(f"/staff/calls/{call.id}/assignments/{assignment.id}/remove", page=page)
@@ -158,14 +196,19 @@ def test_remove_refused_once_evaluation_submitted(db, login_as, post):
     from grants.models import Evaluation
 
     call, apps, users = _setup(db, evaluators=1, applications=1)
-    assignment = Assignment(stage_id=apps[0].stages[0].id, evaluator_id=users[0].id,
-                            conflict=ConflictStatus.no_conflict)
+    assignment = Assignment(
+        stage_id=apps[0].stages[0].id, evaluator_id=users[0].id, conflict=ConflictStatus.no_conflict
+    )
     assignment.evaluation = Evaluation(submitted_at=now_utc())
     db.session.add(assignment)
     db.session.commit()
     login_as("staff")
     page = f"/staff/calls/{call.id}/evaluators"
-    response = post(f"/staff/calls/{call.id}/assignments/{assignment.id}/remove", page=page, follow_redirects=True)
+    response = post(
+        f"/staff/calls/{call.id}/assignments/{assignment.id}/remove",
+        page=page,
+        follow_redirects=True,
+    )
     assert "The evaluation was submitted" in response.get_data(as_text=True)
     assert db.session.query(Assignment).count() == 1
 

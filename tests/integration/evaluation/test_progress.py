@@ -1,4 +1,6 @@
-"""Staff: a call's evaluation progress, the evaluators' totals side by side and one application's scores."""
+"""Staff: a call's evaluation progress, the evaluators' totals side by side and one application's
+scores."""
+
 from __future__ import annotations
 
 import re
@@ -53,13 +55,17 @@ class Calls:
 
     def evaluator(self, name: str | None = None):
         user = make_user("evaluator", **({"name": name} if name else {}))
-        self.db.session.add(CallEvaluator(call_id=self.call.id, user_id=user.id, impartiality_signed_at=now_utc()))
+        self.db.session.add(
+            CallEvaluator(call_id=self.call.id, user_id=user.id, impartiality_signed_at=now_utc())
+        )
         self.evaluators.append(user)
         return user
 
-    def application(self, *evaluations, status: str = "admissible", kind: Stage = Stage.full_application):
-        """`evaluations`: a total (submitted), ("draft", total), "started" (undeclared, no evaluation),
-        "conflict", or ("extra", total or None)."""
+    def application(
+        self, *evaluations, status: str = "admissible", kind: Stage = Stage.full_application
+    ):
+        """`evaluations`: a total (submitted), ("draft", total), "started" (undeclared, no
+        evaluation), "conflict", or ("extra", total or None)."""
         app = make_application(self.call, status=status)
         stage = app.stages[0]
         stage.stage = kind
@@ -72,14 +78,20 @@ class Calls:
     def assign(self, stage, item):
         kind, total = item if isinstance(item, tuple) else ("submitted", item)
         user = self.evaluator()
-        assignment = Assignment(stage_id=stage.id, evaluator_id=user.id, extra=kind == "extra",
-                                conflict=ConflictStatus.no_conflict)
+        assignment = Assignment(
+            stage_id=stage.id,
+            evaluator_id=user.id,
+            extra=kind == "extra",
+            conflict=ConflictStatus.no_conflict,
+        )
         if item == "started":
             assignment.conflict = ConflictStatus.undeclared
         elif item == "conflict":
             assignment.conflict, assignment.ended_at = ConflictStatus.conflict, now_utc()
         elif total is not None:
-            assignment.evaluation = self.evaluation(stage.stage, total, submitted=kind != "draft", who=user.name)
+            assignment.evaluation = self.evaluation(
+                stage.stage, total, submitted=kind != "draft", who=user.name
+            )
         self.db.session.add(assignment)
         return assignment
 
@@ -90,11 +102,23 @@ class Calls:
         state = "submitted" if submitted else "draft"
         return Evaluation(
             submitted_at=now_utc() if submitted else None,
-            scores=[Score(criterion_id=c.id, score=values[c.id], comment=f"{state} comment {c.code} by {who}")
-                    for c in criteria],
-            section_comments=[SectionComment(section_id=s.id, strengths=f"{state} strengths {s.code} by {who}",
-                                             weaknesses=f"{state} weaknesses {s.code} by {who}")
-                              for s in grid.sections])
+            scores=[
+                Score(
+                    criterion_id=c.id,
+                    score=values[c.id],
+                    comment=f"{state} comment {c.code} by {who}",
+                )
+                for c in criteria
+            ],
+            section_comments=[
+                SectionComment(
+                    section_id=s.id,
+                    strengths=f"{state} strengths {s.code} by {who}",
+                    weaknesses=f"{state} weaknesses {s.code} by {who}",
+                )
+                for s in grid.sections
+            ],
+        )
 
 
 def page(client, call, **args) -> str:
@@ -116,16 +140,33 @@ def test_headline_counts_and_evaluators(db, login_as, client):
     calls.application(80, ("draft", 60))  # one in, one in progress
     calls.application("started", "conflict")  # awaits reassignment
     calls.application(100, 60)  # discrepancy, no extra evaluator yet
-    calls.application(100, 60, ("extra", None))  # discrepancy, extra evaluator assigned, not started
+    calls.application(
+        100, 60, ("extra", None)
+    )  # discrepancy, extra evaluator assigned, not started
     calls.application(80, 80, status="inadmissible")  # not evaluated: left out
     calls.application(status="admissible")  # needs evaluators
     calls.evaluator("Idle Ida")
     db.session.commit()
 
     (counts,) = progress(calls.call).counts
-    assert (counts.applications, counts.understaffed, counts.assignments, counts.no_conflict) == (6, 2, 10, 9)
-    assert (counts.conflicts, counts.awaiting_reassignment, counts.in_progress, counts.submitted) == (1, 1, 1, 7)
-    assert (counts.complete, counts.discrepancies, counts.extra_assigned, counts.scored) == (2, 2, 1, 1)
+    assert (counts.applications, counts.understaffed, counts.assignments, counts.no_conflict) == (
+        6,
+        2,
+        10,
+        9,
+    )
+    assert (
+        counts.conflicts,
+        counts.awaiting_reassignment,
+        counts.in_progress,
+        counts.submitted,
+    ) == (1, 1, 1, 7)
+    assert (counts.complete, counts.discrepancies, counts.extra_assigned, counts.scored) == (
+        2,
+        2,
+        1,
+        1,
+    )
     login_as("staff")
     html = page(client, calls.call)
     assert cell(html, "Applications to evaluate") == "6"
@@ -141,7 +182,11 @@ def test_restricted_call_counts_per_stage_kind(db, login_as, client):
     db.session.commit()
     concept, full = progress(calls.call).counts
     assert (concept.kind, concept.applications, full.kind, full.applications) == (
-        Stage.concept_note, 1, Stage.full_application, 1)
+        Stage.concept_note,
+        1,
+        Stage.full_application,
+        1,
+    )
     login_as("staff")
     html = page(client, calls.call)
     assert ">Concept note</th>" in html and ">Full application</th>" in html
@@ -154,7 +199,9 @@ def test_drafts_numbers_and_comments_are_never_shown(db, login_as, client):
     login_as("staff")
     html = page(client, calls.call)
     assert "88.00" in html and "37.00" not in html and "in progress" in html
-    detail = client.get(f"/staff/calls/{calls.call.id}/evaluation/{app.stages[0].id}").get_data(as_text=True)
+    detail = client.get(f"/staff/calls/{calls.call.id}/evaluation/{app.stages[0].id}").get_data(
+        as_text=True
+    )
     assert "submitted comment 1.1" in detail and "submitted strengths 1" in detail
     assert "draft" not in detail and "37.00" not in detail
     assert f"{calls.evaluators[1].name}: in progress" in detail
@@ -172,9 +219,17 @@ def test_spread_breach_and_sort_orders(db, login_as, client):
     assert REFERENCES.findall(html) == [b.reference, a.reference, c.reference, d.reference]
     assert html.count("threshold exceeded") == 1 and "20.00" in html and "15.00" in html
     assert REFERENCES.findall(page(client, calls.call, sort="final")) == [
-        a.reference, c.reference, b.reference, d.reference]  # 72.50, 50, none (b needs one more evaluator)
+        a.reference,
+        c.reference,
+        b.reference,
+        d.reference,
+    ]  # 72.50, 50, none (b needs one more evaluator)
     assert REFERENCES.findall(page(client, calls.call, sort="reference")) == [
-        a.reference, b.reference, c.reference, d.reference]
+        a.reference,
+        b.reference,
+        c.reference,
+        d.reference,
+    ]
     assert REFERENCES.findall(page(client, calls.call, sort="nonsense")) == REFERENCES.findall(html)
     assert "72.50" in html
 
@@ -187,7 +242,9 @@ def test_applications_are_shown_fifty_a_page(db, login_as, client):
     first = REFERENCES.findall(page(client, calls.call, sort="reference"))
     second = page(client, calls.call, sort="reference", page=2)
     assert first == [a.reference for a in apps[:50]]
-    assert REFERENCES.findall(second) == [apps[50].reference] and 'aria-current="page">2</a>' in second
+    assert (
+        REFERENCES.findall(second) == [apps[50].reference] and 'aria-current="page">2</a>' in second
+    )
 
 
 def test_final_score_is_the_rules(db, login_as, client):
@@ -195,15 +252,21 @@ def test_final_score_is_the_rules(db, login_as, client):
     app = calls.application(100, 60, ("extra", 75))  # the two closest: 60 and 75
     db.session.commit()
     grid, codes = grid_rules(calls.call, Stage.full_application)
-    evaluations = [{codes[s.criterion_id]: s.score for s in a.evaluation.scores}
-                   for a in db.session.scalars(select(Assignment).order_by(Assignment.id))]
-    final = scoring.final_scores(grid, evaluations, calls.call.discrepancy_threshold, extra_evaluator=True)
+    evaluations = [
+        {codes[s.criterion_id]: s.score for s in a.evaluation.scores}
+        for a in db.session.scalars(select(Assignment).order_by(Assignment.id))
+    ]
+    final = scoring.final_scores(
+        grid, evaluations, calls.call.discrepancy_threshold, extra_evaluator=True
+    )
     shown = str(scoring.display(final.total))
     assert shown == "67.50"
     login_as("staff")
     html = page(client, calls.call)
     assert f'<td class="num">{shown}</td>' in html and "extra evaluator assigned" in html
-    detail = client.get(f"/staff/calls/{calls.call.id}/evaluation/{app.stages[0].id}").get_data(as_text=True)
+    detail = client.get(f"/staff/calls/{calls.call.id}/evaluation/{app.stages[0].id}").get_data(
+        as_text=True
+    )
     _first, second, extra = calls.evaluators
     assert f"the mean of the evaluations of {second.name}, {extra.name}." in detail
     assert detail.count("used in the final score") == 2 and shown in detail
@@ -215,17 +278,22 @@ def test_final_score_is_the_rules(db, login_as, client):
 
 def test_missed_thresholds_are_listed(db, login_as, client):
     calls = Calls(db)
-    app = calls.application(40, 40)  # 2 per criterion: section 1 scores 8 (threshold 12), total 40 (pass 50)
+    app = calls.application(
+        40, 40
+    )  # 2 per criterion: section 1 scores 8 (threshold 12), total 40 (pass 50)
     db.session.commit()
     login_as("staff")
-    detail = client.get(f"/staff/calls/{calls.call.id}/evaluation/{app.stages[0].id}").get_data(as_text=True)
+    detail = client.get(f"/staff/calls/{calls.call.id}/evaluation/{app.stages[0].id}").get_data(
+        as_text=True
+    )
     assert "total: 40.00, below the pass threshold 50.00" in detail
     assert "section 1 Financial and operational capacity: 8.00, below 12.00" in detail
 
 
 @pytest.fixture
 def november(fixed_now):
-    """The due-date page's clock: 20 November 2026, so that 1 December is ahead whatever today is."""
+    """The due-date page's clock: 20 November 2026, so that 1 December is ahead whatever today
+    is."""
     fixed_now(datetime(2026, 11, 20, 9, tzinfo=UTC))
 
 
@@ -236,18 +304,26 @@ def test_due_date_is_set_in_the_calls_zone_and_audited(db, login_as, client, pos
     url = f"/staff/calls/{calls.call.id}/evaluation"
     response = post(f"{url}/due-date", {"due_at": "2026-12-01T17:00"}, page=url)
     assert response.status_code == 302
-    assert calls.call.evaluation_due_at == datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # Istanbul is UTC+3
+    assert calls.call.evaluation_due_at == datetime(
+        2026, 12, 1, 14, 0, tzinfo=UTC
+    )  # Istanbul is UTC+3
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluation.due_date"))
     assert event.before == {"evaluation_due_at": None}
     assert event.after == {"evaluation_due_at": "2026-12-01T14:00:00+00:00"}
     assert 'value="2026-12-01T17:00"' in page(client, calls.call)
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ("next tuesday", "Not a valid datetime value."),
-    ("1999-12-01T17:00", "Enter a date from the year 2000 to 2999."),
-    ("2026-11-19T17:00", "This time has passed: evaluators cannot be asked to submit in the past."),
-])
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("next tuesday", "Not a valid datetime value."),
+        ("1999-12-01T17:00", "Enter a date from the year 2000 to 2999."),
+        (
+            "2026-11-19T17:00",
+            "This time has passed: evaluators cannot be asked to submit in the past.",
+        ),
+    ],
+)
 def test_a_bad_due_date_keeps_the_input(db, login_as, client, post, typed, message, november):
     calls = Calls(db)
     db.session.commit()
@@ -258,7 +334,10 @@ def test_a_bad_due_date_keeps_the_input(db, login_as, client, post, typed, messa
     assert response.status_code == 400
     assert f"Evaluations due by: {message}" in html and f'value="{typed}"' in html
     assert calls.call.evaluation_due_at is None
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluation.due_date")) is None
+    assert (
+        db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluation.due_date"))
+        is None
+    )
 
 
 def test_overdue_counts_unsubmitted_evaluations_after_the_due_date(db, login_as, client):
@@ -273,7 +352,9 @@ def test_overdue_counts_unsubmitted_evaluations_after_the_due_date(db, login_as,
     view = progress(calls.call)
     assert view.counts[0].overdue == 2
     assert {w.user.id: w.overdue for w in view.workloads if w.overdue} == {
-        calls.evaluators[1].id: 1, calls.evaluators[2].id: 1}
+        calls.evaluators[1].id: 1,
+        calls.evaluators[2].id: 1,
+    }
     db.session.commit()
     login_as("staff")
     assert cell(page(client, calls.call), "Evaluations overdue") == "2"
@@ -288,7 +369,10 @@ def test_others_are_refused(db, login_as, client, role):
         sign_in(client, calls.evaluators[0])
     elif role:
         login_as(role)
-    for url in (f"/staff/calls/{calls.call.id}/evaluation", f"/staff/calls/{calls.call.id}/evaluation/{app.stages[0].id}"):
+    for url in (
+        f"/staff/calls/{calls.call.id}/evaluation",
+        f"/staff/calls/{calls.call.id}/evaluation/{app.stages[0].id}",
+    ):
         response = client.get(url)
         assert response.status_code == (302 if role is None else 403)
         assert calls.evaluators[1].name not in response.get_data(as_text=True)
@@ -299,8 +383,12 @@ def test_an_application_of_another_call_is_not_found(db, login_as, client):
     app = other.application(80, 80)
     db.session.commit()
     login_as("admin")
-    assert client.get(f"/staff/calls/{calls.call.id}/evaluation/{app.stages[0].id}").status_code == 404
-    assert client.get(f"/staff/calls/{other.call.id}/evaluation/{app.stages[0].id}").status_code == 200
+    assert (
+        client.get(f"/staff/calls/{calls.call.id}/evaluation/{app.stages[0].id}").status_code == 404
+    )
+    assert (
+        client.get(f"/staff/calls/{other.call.id}/evaluation/{app.stages[0].id}").status_code == 200
+    )
     assert client.get("/staff/calls/999999/evaluation").status_code == 404
 
 

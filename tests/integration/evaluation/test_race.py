@@ -1,4 +1,5 @@
 """Two evaluators submit the last evaluations of one application at the same moment (PostgreSQL)."""
+
 from __future__ import annotations
 
 import threading
@@ -35,12 +36,23 @@ def _drafts(call: Call, stage: ApplicationStage, evaluators: list[User]) -> list
     grid = call.grid_for(stage.stage)
     ids = []
     for user in evaluators:
-        _db.session.add(CallEvaluator(call_id=call.id, user_id=user.id, impartiality_signed_at=now_utc()))
-        assignment = Assignment(stage_id=stage.id, evaluator_id=user.id, conflict=ConflictStatus.no_conflict)
+        _db.session.add(
+            CallEvaluator(call_id=call.id, user_id=user.id, impartiality_signed_at=now_utc())
+        )
+        assignment = Assignment(
+            stage_id=stage.id, evaluator_id=user.id, conflict=ConflictStatus.no_conflict
+        )
         assignment.evaluation = Evaluation(
-            scores=[Score(criterion_id=c.id, score=4, comment="Sound.") for s in grid.sections for c in s.criteria],
-            section_comments=[SectionComment(section_id=s.id, strengths="Partners.", weaknesses="Risks.")
-                              for s in grid.sections])
+            scores=[
+                Score(criterion_id=c.id, score=4, comment="Sound.")
+                for s in grid.sections
+                for c in s.criteria
+            ],
+            section_comments=[
+                SectionComment(section_id=s.id, strengths="Partners.", weaknesses="Risks.")
+                for s in grid.sections
+            ],
+        )
         _db.session.add(assignment)
         _db.session.flush()
         ids.append(assignment.id)

@@ -1,4 +1,6 @@
-"""Evaluators score online: drafts, submission lock, final scores, the extra evaluator (docs/domain.md 4)."""
+"""Evaluators score online: drafts, submission lock, final scores, the extra evaluator
+(docs/domain.md 4)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -41,13 +43,23 @@ def test_page_shows_the_grid_after_the_conflict_declaration(db, login_as, client
     assert "1 – very poor" in page and "Submit and lock my evaluation" in page
 
 
-def test_draft_keeps_valid_values_and_refuses_a_bad_score_with_input_kept(db, login_as, client, post):
+def test_draft_keeps_valid_values_and_refuses_a_bad_score_with_input_kept(
+    db, login_as, client, post
+):
     evaluator = login_as("evaluator")
     call, _, (assignment,) = _setup(db, [evaluator], per_application=1)
     c11, c12 = _criterion(call, "1.1"), _criterion(call, "1.2")
     url = f"/evaluation/assignments/{assignment.id}/score"
-    response = post(url, {f"score-{c11.id}": "4", f"comment-{c11.id}": "Long experience.",
-                          f"score-{c12.id}": "7", f"comment-{c12.id}": "Typed and kept.", "action": "save"})
+    response = post(
+        url,
+        {
+            f"score-{c11.id}": "4",
+            f"comment-{c11.id}": "Long experience.",
+            f"score-{c12.id}": "7",
+            f"comment-{c12.id}": "Typed and kept.",
+            "action": "save",
+        },
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Score for 1.2: give a whole number from 1 to 5." in page and "Typed and kept." in page
@@ -64,9 +76,11 @@ def test_autosave_returns_live_sums(db, login_as, client, post):
     evaluator = login_as("evaluator")
     call, _, (assignment,) = _setup(db, [evaluator], per_application=1)
     c21, c23 = _criterion(call, "2.1"), _criterion(call, "2.3")  # weights 2 and 1
-    response = post(f"/evaluation/assignments/{assignment.id}/score",
-                    {f"score-{c21.id}": "5", f"score-{c23.id}": "3", "action": "autosave"},
-                    headers={"HX-Request": "true"})
+    response = post(
+        f"/evaluation/assignments/{assignment.id}/score",
+        {f"score-{c21.id}": "5", f"score-{c23.id}": "3", "action": "autosave"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     panel = response.get_data(as_text=True)
     assert f'id="sum-{c21.section_id}">13 / 25' in panel and "2 of 3 scored" in panel
@@ -98,7 +112,9 @@ def test_submitted_evaluation_is_locked(db, login_as, client, post):
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluation.submitted"))
     url = f"/evaluation/assignments/{assignment.id}/score"
     response = post(url, {**_form(call, POOR), "action": "save"})
-    assert response.status_code == 409 and "submitted and is locked" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "submitted and is locked" in response.get_data(
+        as_text=True
+    )
     db.session.expire_all()
     assert {s.score for s in db.session.get(Evaluation, evaluation.id).scores} == {5}
     page = client.get(url).get_data(as_text=True)
@@ -113,7 +129,11 @@ def test_evaluators_never_see_each_others_scores(db, login_as, client, post):
     assert client.get(f"/evaluation/assignments/{theirs.id}/score").status_code == 404
     assert post(f"/evaluation/assignments/{theirs.id}/score", {"action": "save"}).status_code == 404
     page = client.get(f"/evaluation/assignments/{mine.id}/score").get_data(as_text=True)
-    assert "Clear and convincing." not in page and "Carla Colleague" not in page and "77 / 100" not in page
+    assert (
+        "Clear and convincing." not in page
+        and "Carla Colleague" not in page
+        and "77 / 100" not in page
+    )
 
 
 def test_agreeing_evaluations_give_the_mean_and_evaluated(db, login_as, client, post):
@@ -126,7 +146,9 @@ def test_agreeing_evaluations_give_the_mean_and_evaluated(db, login_as, client, 
     _submit(client, post, login_as, second, a2, call, FAIR)
     db.session.refresh(stage)
     assert stage.status is StageStatus.evaluated and stage.final_score == Decimal("85")
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluation.final_score"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "evaluation.final_score")
+    )
     assert event.after["totals"] == ["90", "80"] and event.after["used"] == [0, 1]
 
 
@@ -140,10 +162,14 @@ def test_a_missed_section_threshold_gives_below_threshold(db, login_as, client, 
     assert stage.status is StageStatus.below_threshold and stage.final_score == Decimal("88")
 
 
-def test_discrepancy_brings_one_extra_evaluator_and_the_two_closest_count(db, login_as, client, post):
+def test_discrepancy_brings_one_extra_evaluator_and_the_two_closest_count(
+    db, login_as, client, post
+):
     first, second, third = make_user("evaluator"), make_user("evaluator"), make_user("evaluator")
     call, application, (a1, a2) = _setup(db, [first, second])
-    db.session.add(CallEvaluator(call_id=call.id, user_id=third.id, impartiality_signed_at=now_utc()))
+    db.session.add(
+        CallEvaluator(call_id=call.id, user_id=third.id, impartiality_signed_at=now_utc())
+    )
     db.session.commit()
     _submit(client, post, login_as, first, a1, call, GOOD)  # 90
     _submit(client, post, login_as, second, a2, call, POOR)  # 40: spread 50 > 20
@@ -158,47 +184,83 @@ def test_discrepancy_brings_one_extra_evaluator_and_the_two_closest_count(db, lo
     _submit(client, post, login_as, third, extra, call, FAIR)  # 80: closest to 90
     db.session.refresh(stage)
     assert stage.status is StageStatus.evaluated and stage.final_score == Decimal("85")
-    assert db.session.scalar(select(Assignment).where(Assignment.stage_id == stage.id).where(
-        Assignment.id.not_in([a1.id, a2.id, extra.id]))) is None  # once only
+    assert (
+        db.session.scalar(
+            select(Assignment)
+            .where(Assignment.stage_id == stage.id)
+            .where(Assignment.id.not_in([a1.id, a2.id, extra.id]))
+        )
+        is None
+    )  # once only
 
 
-def test_extra_evaluator_conflict_brings_a_replacement_and_staff_assign_extra_by_hand(db, login_as, client, post):
+def test_extra_evaluator_conflict_brings_a_replacement_and_staff_assign_extra_by_hand(
+    db, login_as, client, post
+):
     first, second, third = make_user("evaluator"), make_user("evaluator"), make_user("evaluator")
     call, application, (a1, a2) = _setup(db, [first, second])
     _submit(client, post, login_as, first, a1, call, GOOD)
     _submit(client, post, login_as, second, a2, call, POOR)
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluation.no_evaluator_available"))
+    assert db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "evaluation.no_evaluator_available")
+    )
     stage = application.stages[0]
     login_as("staff")
     pool = f"/staff/calls/{call.id}/evaluators"
-    db.session.add(CallEvaluator(call_id=call.id, user_id=third.id, impartiality_signed_at=now_utc()))
+    db.session.add(
+        CallEvaluator(call_id=call.id, user_id=third.id, impartiality_signed_at=now_utc())
+    )
     db.session.commit()
-    assert post(f"/staff/calls/{call.id}/assignments", {"stage_id": stage.id, "evaluator_id": third.id},
-                page=pool).status_code == 302
+    assert (
+        post(
+            f"/staff/calls/{call.id}/assignments",
+            {"stage_id": stage.id, "evaluator_id": third.id},
+            page=pool,
+        ).status_code
+        == 302
+    )
     extra = db.session.scalar(select(Assignment).where(Assignment.evaluator_id == third.id))
     assert extra.extra
     fourth = make_user("evaluator")
-    db.session.add(CallEvaluator(call_id=call.id, user_id=fourth.id, impartiality_signed_at=now_utc()))
+    db.session.add(
+        CallEvaluator(call_id=call.id, user_id=fourth.id, impartiality_signed_at=now_utc())
+    )
     db.session.commit()
     login_as(user=third)
-    post(f"/evaluation/assignments/{extra.id}", {"declaration": "conflict", "reason": "I know the partner's mayor."})
+    post(
+        f"/evaluation/assignments/{extra.id}",
+        {"declaration": "conflict", "reason": "I know the partner's mayor."},
+    )
     replacement = db.session.scalar(select(Assignment).where(Assignment.evaluator_id == fourth.id))
     assert replacement is not None and replacement.extra
 
 
-def test_staff_cannot_add_an_evaluator_beyond_the_calls_number_without_discrepancy(db, login_as, client, post):
-    first, second, third = make_user("evaluator"), make_user("evaluator"), make_user("evaluator", name="Tess Third")
+def test_staff_cannot_add_an_evaluator_beyond_the_calls_number_without_discrepancy(
+    db, login_as, client, post
+):
+    first, second, third = (
+        make_user("evaluator"),
+        make_user("evaluator"),
+        make_user("evaluator", name="Tess Third"),
+    )
     call, application, _ = _setup(db, [first, second])
     db.session.add(CallEvaluator(call_id=call.id, user_id=third.id))
     db.session.commit()
     login_as("staff")
-    response = post(f"/staff/calls/{call.id}/assignments",
-                    {"stage_id": application.stages[0].id, "evaluator_id": third.id})
-    assert response.status_code == 400 and "already has its 2 evaluators" in response.get_data(as_text=True)
+    response = post(
+        f"/staff/calls/{call.id}/assignments",
+        {"stage_id": application.stages[0].id, "evaluator_id": third.id},
+    )
+    assert response.status_code == 400 and "already has its 2 evaluators" in response.get_data(
+        as_text=True
+    )
 
 
 def test_applicants_never_see_evaluator_identities(db, login_as, client, post):
-    first, second = make_user("evaluator", name="Evelyn Firstscorer"), make_user("evaluator", name="Sam Secondscorer")
+    first, second = (
+        make_user("evaluator", name="Evelyn Firstscorer"),
+        make_user("evaluator", name="Sam Secondscorer"),
+    )
     call, application, (a1, a2) = _setup(db, [first, second])
     _submit(client, post, login_as, first, a1, call, GOOD)
     _submit(client, post, login_as, second, a2, call, FAIR)
@@ -207,7 +269,9 @@ def test_applicants_never_see_evaluator_identities(db, login_as, client, post):
     login_as(user=lead)
     for url in (f"/applications/{application.id}", "/applications", "/decisions"):
         page = client.get(url).get_data(as_text=True)
-        assert "Firstscorer" not in page and "Secondscorer" not in page and first.email not in page, url
+        assert (
+            "Firstscorer" not in page and "Secondscorer" not in page and first.email not in page
+        ), url
 
 
 def test_scoring_refused_once_the_application_left_evaluation(db, login_as, client, post):
@@ -215,5 +279,9 @@ def test_scoring_refused_once_the_application_left_evaluation(db, login_as, clie
     call, application, (assignment,) = _setup(db, [evaluator], per_application=1)
     application.stages[0].status = StageStatus.withdrawn
     db.session.commit()
-    response = post(f"/evaluation/assignments/{assignment.id}/score", {**_form(call, HIGH), "action": "save"})
-    assert response.status_code == 409 and "no longer being evaluated" in response.get_data(as_text=True)
+    response = post(
+        f"/evaluation/assignments/{assignment.id}/score", {**_form(call, HIGH), "action": "save"}
+    )
+    assert response.status_code == 409 and "no longer being evaluated" in response.get_data(
+        as_text=True
+    )

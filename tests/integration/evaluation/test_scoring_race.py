@@ -1,5 +1,7 @@
-"""An autosave and "Submit and lock" of one evaluation at the same moment, or two first saves (issue 12.3):
-never a server error; the evaluation ends submitted once, the save that lost is answered cleanly."""
+"""An autosave and "Submit and lock" of one evaluation at the same moment, or two first saves (issue
+12.3): never a server error; the evaluation ends submitted once, the save that lost is answered
+cleanly."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +24,11 @@ from tests.factories.evaluation import HIGH, _form, _setup
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def test_a_save_that_met_a_first_insert_is_done_again_over_it(db, login_as, client, post, monkeypatch):
-    """SQLite lets both saves read 'no evaluation yet': the second one's insert fails; it is retried."""
+def test_a_save_that_met_a_first_insert_is_done_again_over_it(
+    db, login_as, client, post, monkeypatch
+):
+    """SQLite lets both saves read 'no evaluation yet': the second one's insert fails; it is
+    retried."""
     evaluator = login_as("evaluator")
     call, _, (assignment,) = _setup(db, [evaluator], per_application=1)
     real, calls = scoring.save_draft, []
@@ -31,13 +36,22 @@ def test_a_save_that_met_a_first_insert_is_done_again_over_it(db, login_as, clie
     def first_insert_lost(*args):
         calls.append(args)
         if len(calls) == 1:
-            raise IntegrityError("INSERT INTO evaluation", {}, Exception("UNIQUE constraint failed"))
+            raise IntegrityError(
+                "INSERT INTO evaluation", {}, Exception("UNIQUE constraint failed")
+            )
         return real(*args)
 
     monkeypatch.setattr(scoring, "save_draft", first_insert_lost)
-    response = post(f"/evaluation/assignments/{assignment.id}/score", {**_form(call, HIGH), "action": "autosave"},
-                    headers={"HX-Request": "true"})
-    assert response.status_code == 200 and "Draft saved" in response.get_data(as_text=True) and len(calls) == 2
+    response = post(
+        f"/evaluation/assignments/{assignment.id}/score",
+        {**_form(call, HIGH), "action": "autosave"},
+        headers={"HX-Request": "true"},
+    )
+    assert (
+        response.status_code == 200
+        and "Draft saved" in response.get_data(as_text=True)
+        and len(calls) == 2
+    )
     assert db.session.scalar(select(func.count(Evaluation.id))) == 1
 
 
@@ -46,7 +60,9 @@ def test_an_autosave_after_submit_and_lock_leads_to_the_locked_page(db, login_as
     call, _, (assignment,) = _setup(db, [evaluator], per_application=1)
     url = f"/evaluation/assignments/{assignment.id}/score"
     assert post(url, {**_form(call, HIGH), "action": "submit"}).status_code == 302
-    response = post(url, {**_form(call, HIGH), "action": "autosave"}, headers={"HX-Request": "true"})
+    response = post(
+        url, {**_form(call, HIGH), "action": "autosave"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 204 and response.headers["HX-Redirect"] == url
     assert "submitted and is locked" in client.get(url).get_data(as_text=True)
 
@@ -64,8 +80,12 @@ def test_autosave_and_submit_at_the_same_moment_on_postgresql(app, first):
         call.reference = f"RACE-SC-{uuid.uuid4().hex[:6].upper()}"
         _db.session.commit()
         form, url = _form(call, HIGH), f"/evaluation/assignments/{assignment.id}/score"
-        ids = {"call": call.id, "user": evaluator.id, "assignment": assignment.id,
-               "orgs": [application.lead_id, *(p.organisation_id for p in application.partners)]}
+        ids = {
+            "call": call.id,
+            "user": evaluator.id,
+            "assignment": assignment.id,
+            "orgs": [application.lead_id, *(p.organisation_id for p in application.partners)],
+        }
         _db.session.remove()
     barrier, answers = threading.Barrier(2, timeout=30), []
 
@@ -76,8 +96,11 @@ def test_autosave_and_submit_at_the_same_moment_on_postgresql(app, first):
             token = CSRF.search(client.get(url).get_data(as_text=True)).group(1)
             headers = {"HX-Request": "true"} if action == "autosave" else {}
             barrier.wait()
-            answers.append(client.post(url, data={**form, "action": action, "csrf_token": token},
-                                       headers=headers).status_code)
+            answers.append(
+                client.post(
+                    url, data={**form, "action": action, "csrf_token": token}, headers=headers
+                ).status_code
+            )
 
     threads = [threading.Thread(target=send, args=(action,)) for action in (first, "submit")]
     try:
@@ -87,10 +110,18 @@ def test_autosave_and_submit_at_the_same_moment_on_postgresql(app, first):
             thread.join()
         with app.app_context():
             assert 500 not in answers and len(answers) == 2, answers
-            evaluation = _db.session.scalar(select(Evaluation).where(Evaluation.assignment_id == ids["assignment"]))
+            evaluation = _db.session.scalar(
+                select(Evaluation).where(Evaluation.assignment_id == ids["assignment"])
+            )
             assert evaluation.submitted_at is not None
-            assert _db.session.scalar(select(func.count(AuditEvent.id)).where(
-                AuditEvent.action == "evaluation.submitted", AuditEvent.at >= started)) == 1
+            assert (
+                _db.session.scalar(
+                    select(func.count(AuditEvent.id)).where(
+                        AuditEvent.action == "evaluation.submitted", AuditEvent.at >= started
+                    )
+                )
+                == 1
+            )
     finally:
         with app.app_context():
             delete_call(_db.session.get(Call, ids["call"]))

@@ -1,5 +1,7 @@
-"""Export jobs: queued -> running -> finished with progress 100, or failed with the error and retried;
-in-process without Redis, through rq with it; a job whose rq job is lost is shown failed."""
+"""Export jobs: queued -> running -> finished with progress 100, or failed with the error and
+retried; in-process without Redis, through rq with it; a job whose rq job is lost is shown
+failed."""
+
 from __future__ import annotations
 
 import logging
@@ -19,19 +21,27 @@ pytestmark = pytest.mark.usefixtures("files")  # the "fake" export kind
 
 def job_of(db, kind: str = "fake") -> ReportJob:
     db.session.expire_all()
-    return db.session.scalar(select(ReportJob).where(ReportJob.kind == kind).order_by(ReportJob.id.desc()))
+    return db.session.scalar(
+        select(ReportJob).where(ReportJob.kind == kind).order_by(ReportJob.id.desc())
+    )
 
 
 def actions(db, job: ReportJob) -> list[str]:
-    return list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "ReportJob",
-                                                                   AuditEvent.object_id == str(job.id))
-                                   .order_by(AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.object_type == "ReportJob", AuditEvent.object_id == str(job.id))
+            .order_by(AuditEvent.id)
+        )
+    )
 
 
 def test_staff_request_runs_to_finished_with_the_file(client, db, login_as, post, files):
     call = ranked_example()
     login_as("staff")
-    response = post(f"/staff/calls/{call.id}/exports/workbook", page=f"/staff/calls/{call.id}/exports")
+    response = post(
+        f"/staff/calls/{call.id}/exports/workbook", page=f"/staff/calls/{call.id}/exports"
+    )
     assert response.status_code == 302 and response.location.endswith("#downloads")
     job = job_of(db, "workbook")
     assert (job.status, job.progress, job.error) == (JobStatus.finished, 100, None)
@@ -45,7 +55,9 @@ def test_progress_is_committed_while_the_job_runs(db, files):
     job = request_export(call.id, "fake", "tr", None)
     assert job.status is JobStatus.queued and job.rq_id
     commit()
-    assert STATE["seen"] == 40 and STATE["locale"] == "tr"  # seen from the database during the build
+    assert (
+        STATE["seen"] == 40 and STATE["locale"] == "tr"
+    )  # seen from the database during the build
     job = job_of(db)
     assert (job.status, job.progress) == (JobStatus.finished, 100)
     assert job.file_name == "fake_report.txt"  # a safe name, whatever the builder said
@@ -59,7 +71,11 @@ def test_a_failure_is_shown_and_a_retry_succeeds(client, db, login_as, post, cap
     with caplog.at_level(logging.ERROR, logger="grants.exports.jobs"):
         post(f"/staff/calls/{call.id}/exports/fake", page=f"/staff/calls/{call.id}/exports")
     job = job_of(db)
-    assert (job.status, job.error, job.file_path) == (JobStatus.failed, "the data of call is broken", None)
+    assert (job.status, job.error, job.file_path) == (
+        JobStatus.failed,
+        "the data of call is broken",
+        None,
+    )
     assert any(r.exc_info for r in caplog.records)  # the traceback is in the log
     page = client.get(f"/staff/calls/{call.id}/exports").get_data(as_text=True)
     assert "the data of call is broken" in page and "Retry" in page
@@ -68,7 +84,12 @@ def test_a_failure_is_shown_and_a_retry_succeeds(client, db, login_as, post, cap
     assert response.status_code == 302
     job = job_of(db)
     assert (job.status, job.progress, job.error) == (JobStatus.finished, 100, None)
-    assert actions(db, job) == ["export.requested", "export.failed", "export.retried", "export.finished"]
+    assert actions(db, job) == [
+        "export.requested",
+        "export.failed",
+        "export.retried",
+        "export.finished",
+    ]
 
 
 def test_only_a_failed_job_is_retried(client, db, login_as, post):
@@ -76,22 +97,39 @@ def test_only_a_failed_job_is_retried(client, db, login_as, post):
     login_as("staff")
     post(f"/staff/calls/{call.id}/exports/fake", page=f"/staff/calls/{call.id}/exports")
     job = job_of(db)
-    response = post(f"/staff/exports/{job.id}/retry", page=f"/staff/calls/{call.id}/exports", follow_redirects=True)
+    response = post(
+        f"/staff/exports/{job.id}/retry",
+        page=f"/staff/calls/{call.id}/exports",
+        follow_redirects=True,
+    )
     assert "Only a failed export can be retried." in response.get_data(as_text=True)
     assert job_of(db).status is JobStatus.finished
     assert actions(db, job) == ["export.requested", "export.finished"]
 
 
 def test_a_kind_whose_module_is_missing_is_unavailable(client, db, login_as, post, monkeypatch):
-    monkeypatch.setitem(KINDS, "ghost", Kind("ghost", "grants.exports.no_such_module:build", "Ghost report",
-                                             "Not there", ".pdf"))
+    monkeypatch.setitem(
+        KINDS,
+        "ghost",
+        Kind("ghost", "grants.exports.no_such_module:build", "Ghost report", "Not there", ".pdf"),
+    )
     call = ranked_example()
     login_as("staff")
     assert not KINDS["ghost"].available and KINDS["workbook"].available
     page = client.get(f"/staff/calls/{call.id}/exports").get_data(as_text=True)
     assert "Ghost report" in page and "Not available yet." in page
-    assert post(f"/staff/calls/{call.id}/exports/ghost", page=f"/staff/calls/{call.id}/exports").status_code == 404
-    assert post(f"/staff/calls/{call.id}/exports/nonsense", page=f"/staff/calls/{call.id}/exports").status_code == 404
+    assert (
+        post(
+            f"/staff/calls/{call.id}/exports/ghost", page=f"/staff/calls/{call.id}/exports"
+        ).status_code
+        == 404
+    )
+    assert (
+        post(
+            f"/staff/calls/{call.id}/exports/nonsense", page=f"/staff/calls/{call.id}/exports"
+        ).status_code
+        == 404
+    )
     assert db.session.scalar(select(func.count()).select_from(ReportJob)) == 0
 
 
@@ -115,7 +153,9 @@ def _rq(app, monkeypatch, redis_url):
     return q
 
 
-def test_through_rq_and_a_lost_running_job_is_failed_then_retried(app, client, db, login_as, monkeypatch, redis_url):
+def test_through_rq_and_a_lost_running_job_is_failed_then_retried(
+    app, client, db, login_as, monkeypatch, redis_url
+):
     from rq import SimpleWorker
     from rq.job import Job
 
@@ -130,7 +170,9 @@ def test_through_rq_and_a_lost_running_job_is_failed_then_retried(app, client, d
     db.session.commit()
     page = client.get("/staff/exports").get_data(as_text=True)
     assert "The job queue no longer has this export" in page and "Retry" in page  # shown failed
-    assert job_of(db).status is JobStatus.running  # a GET writes nothing: the retry stores it failed first
+    assert (
+        job_of(db).status is JobStatus.running
+    )  # a GET writes nothing: the retry stores it failed first
     first = job.rq_id
     client.post(f"/staff/exports/{job.id}/retry", data={"csrf_token": _token(client)})
     job = job_of(db)
@@ -139,7 +181,9 @@ def test_through_rq_and_a_lost_running_job_is_failed_then_retried(app, client, d
     assert (job_of(db).status, job_of(db).progress) == (JobStatus.finished, 100)
 
 
-def test_a_job_started_by_a_dead_worker_is_failed(app, client, db, login_as, monkeypatch, redis_url):
+def test_a_job_started_by_a_dead_worker_is_failed(
+    app, client, db, login_as, monkeypatch, redis_url
+):
     from rq.job import Job
     from rq.job import JobStatus as RqStatus
 
@@ -156,7 +200,9 @@ def test_a_job_started_by_a_dead_worker_is_failed(app, client, db, login_as, mon
     db.session.commit()
     assert "no longer alive" in client.get("/staff/exports").get_data(as_text=True)
     assert job_of(db).status is JobStatus.running  # shown failed; a GET writes nothing
-    result = app.test_cli_runner().invoke(args=["rq", "resend"])  # what the worker does when it starts
+    result = app.test_cli_runner().invoke(
+        args=["rq", "resend"]
+    )  # what the worker does when it starts
     assert "Marked failed: 1 export(s) whose worker is gone" in result.output, result.output
     assert job_of(db).status is JobStatus.failed
     assert actions(db, job) == ["export.requested", "export.lost"]

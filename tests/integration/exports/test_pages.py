@@ -1,5 +1,7 @@
-"""The export pages: staff only; downloads for staff only (404 for anyone else); the list polls while a job
-is pending and costs the same queries however long it is; bad requests are refused with the reason."""
+"""The export pages: staff only; downloads for staff only (404 for anyone else); the list polls
+while a job is pending and costs the same queries however long it is; bad requests are refused with
+the reason."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,7 +30,9 @@ def finished_workbook(call) -> ReportJob:
 def test_the_call_page_links_to_its_exports(client, db, login_as):
     call = make_call()
     login_as("staff")
-    assert f'href="/staff/calls/{call.id}/exports"' in client.get(f"/staff/calls/{call.id}").get_data(as_text=True)
+    assert f'href="/staff/calls/{call.id}/exports"' in client.get(
+        f"/staff/calls/{call.id}"
+    ).get_data(as_text=True)
     page = client.get(f"/staff/calls/{call.id}/exports").get_data(as_text=True)
     for label in ("Workbook (Excel)", "360Giving open data (JSON)", "Call bundle (JSON)"):
         assert label in page
@@ -73,16 +77,28 @@ def test_the_list_polls_only_while_a_job_is_pending(client, db, login_as):
     response = client.get(f"/staff/exports/list?call_id={call.id}")
     assert response.status_code == 286  # htmx: stop polling
     assert "hx-trigger" not in response.get_data(as_text=True)
-    db.session.add(ReportJob(kind="workbook", call_id=call.id, params={"locale": "en"}, progress=40,
-                             status=JobStatus.running))
+    db.session.add(
+        ReportJob(
+            kind="workbook",
+            call_id=call.id,
+            params={"locale": "en"},
+            progress=40,
+            status=JobStatus.running,
+        )
+    )
     db.session.commit()
     response = client.get(f"/staff/exports/list?call_id={call.id}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'hx-trigger="every 2s"' in html and f'hx-get="/staff/exports/list?call_id={call.id}"' in html
+    assert (
+        'hx-trigger="every 2s"' in html
+        and f'hx-get="/staff/exports/list?call_id={call.id}"' in html
+    )
     assert '<progress max="100" value="40"' in html and "Running" in html
     page = client.get(f"/staff/calls/{call.id}/exports").get_data(as_text=True)
-    assert 'hx-trigger="every 2s"' in page and "Refresh" in page  # the page polls; without JS, a link
+    assert (
+        'hx-trigger="every 2s"' in page and "Refresh" in page
+    )  # the page polls; without JS, a link
 
 
 def test_the_list_costs_the_same_queries_however_long(client, db, login_as):
@@ -92,9 +108,18 @@ def test_the_list_costs_the_same_queries_however_long(client, db, login_as):
 
     def add(count: int) -> None:
         for n in range(count):
-            db.session.add(ReportJob(kind="workbook", call_id=calls[n % 3].id, requested_by_id=users[n % 3].id,
-                                     params={"locale": "en"}, status=JobStatus.finished, progress=100,
-                                     file_name=f"f{n}.xlsx", file_path=f"f{n}.xlsx"))
+            db.session.add(
+                ReportJob(
+                    kind="workbook",
+                    call_id=calls[n % 3].id,
+                    requested_by_id=users[n % 3].id,
+                    params={"locale": "en"},
+                    status=JobStatus.finished,
+                    progress=100,
+                    file_name=f"f{n}.xlsx",
+                    file_path=f"f{n}.xlsx",
+                )
+            )
         db.session.commit()
 
     add(2)
@@ -110,10 +135,14 @@ def test_the_list_costs_the_same_queries_however_long(client, db, login_as):
 def test_open_data_is_refused_before_the_decisions_are_final(client, db, login_as, post):
     call = make_call()
     login_as("staff")
-    response = post(f"/staff/calls/{call.id}/exports/giving360_json", page=f"/staff/calls/{call.id}/exports")
+    response = post(
+        f"/staff/calls/{call.id}/exports/giving360_json", page=f"/staff/calls/{call.id}/exports"
+    )
     assert response.status_code == 400
-    assert "360Giving open data (JSON) can be requested once the decisions of the call are final." in \
-        response.get_data(as_text=True)
+    assert (
+        "360Giving open data (JSON) can be requested once the decisions of the call are final."
+        in response.get_data(as_text=True)
+    )
     assert db.session.scalar(select(func.count()).select_from(ReportJob)) == 0
 
 
@@ -121,8 +150,11 @@ def test_a_language_that_is_not_offered_is_refused(client, db, login_as, post):
     pytest.importorskip("grants.exports.evaluation_report")
     call = make_call()
     login_as("staff")
-    response = post(f"/staff/calls/{call.id}/exports/evaluation_report", {"evaluation_report-language": "de"},
-                    page=f"/staff/calls/{call.id}/exports")
+    response = post(
+        f"/staff/calls/{call.id}/exports/evaluation_report",
+        {"evaluation_report-language": "de"},
+        page=f"/staff/calls/{call.id}/exports",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'href="#evaluation_report-language"' in html and "Not a valid choice" in html

@@ -1,5 +1,6 @@
-"""An evaluation report made before the decisions are final says so on every page, in its language; once
-they are final it does not (issue 12.5)."""
+"""An evaluation report made before the decisions are final says so on every page, in its language;
+once they are final it does not (issue 12.5)."""
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,10 @@ MARKS = {"en": "DRAFT — not final", "tr": "TASLAK — kesin değil"}
 def pages(call_id: int, tmp_path: Path, locale: str) -> list[str]:
     """The text of each page, without white space (kerning may split words)."""
     build(call_id, locale, lambda percent: None, tmp_path / f"{locale}.pdf")
-    return [re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(tmp_path / f"{locale}.pdf").pages]
+    return [
+        re.sub(r"\s+", "", page.extract_text())
+        for page in PdfReader(tmp_path / f"{locale}.pdf").pages
+    ]
 
 
 @pytest.mark.parametrize("locale", ["en", "tr"])

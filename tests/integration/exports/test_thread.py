@@ -1,11 +1,13 @@
-"""Exports without Redis are made by the app's worker thread, outside the request (issue 12.5): the request
-answers while the job waits or runs, the thread makes it and its progress moves; waiting jobs are taken
-again after a restart, a job left running by a dead worker is failed, a job is claimed by one worker only,
-and a process has one worker thread.
+"""Exports without Redis are made by the app's worker thread, outside the request (issue 12.5): the
+request answers while the job waits or runs, the thread makes it and its progress moves; waiting
+jobs are taken again after a restart, a job left running by a dead worker is failed, a job is
+claimed by one worker only, and a process has one worker thread.
 
-These tests run an app of their own on a database file (or DATABASE_URL) that the worker thread and the test
-both reach with connections of their own, as two processes would; every table is emptied afterwards.
+These tests run an app of their own on a database file (or DATABASE_URL) that the worker thread and
+the test both reach with connections of their own, as two processes would; every table is emptied
+afterwards.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,7 +35,8 @@ SEEN: dict = {}
 
 
 def gated_build(call_id: int, locale: str, progress, path: Path) -> str:
-    """A builder that says where it runs, reports 30 %, then waits for the test before writing its file."""
+    """A builder that says where it runs, reports 30 %, then waits for the test before writing its
+    file."""
     SEEN["thread"] = threading.current_thread().name
     progress(30)
     if not GATE.wait(WAIT):
@@ -53,7 +56,8 @@ def wait_until(condition, what: str, timeout: float = WAIT) -> None:
 
 @pytest.fixture
 def threaded(app, tmp_path, monkeypatch):
-    """An app whose exports are made by its worker thread (JOBS_IN_THREAD, no Redis), in an app context."""
+    """An app whose exports are made by its worker thread (JOBS_IN_THREAD, no Redis), in an app
+    context."""
     uri = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'thread.sqlite'}"
 
     class ThreadConfig(TestConfig):
@@ -65,7 +69,11 @@ def threaded(app, tmp_path, monkeypatch):
 
     GATE.clear()
     SEEN.clear()
-    monkeypatch.setitem(KINDS, "gated", Kind("gated", f"{__name__}:gated_build", "Gated report", "For tests", ".txt"))
+    monkeypatch.setitem(
+        KINDS,
+        "gated",
+        Kind("gated", f"{__name__}:gated_build", "Gated report", "For tests", ".txt"),
+    )
     threaded = create_app(ThreadConfig)
     with threaded.app_context():
         _db.create_all()
@@ -93,8 +101,13 @@ def job(job_id: int) -> ReportJob:
 
 
 def actions(job_id: int) -> list[str]:
-    return list(_db.session.scalars(select(AuditEvent.action).where(
-        AuditEvent.object_type == "ReportJob", AuditEvent.object_id == str(job_id)).order_by(AuditEvent.id)))
+    return list(
+        _db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.object_type == "ReportJob", AuditEvent.object_id == str(job_id))
+            .order_by(AuditEvent.id)
+        )
+    )
 
 
 def test_the_request_answers_at_once_and_the_worker_thread_makes_the_export(threaded):
@@ -108,32 +121,51 @@ def test_the_request_answers_at_once_and_the_worker_thread_makes_the_export(thre
 
     assert response.status_code == 302  # answered while the builder still waits for the test
     job_id = _db.session.scalar(select(ReportJob.id).where(ReportJob.kind == "gated"))
-    assert job(job_id).status in (JobStatus.queued, JobStatus.running) and job(job_id).finished_at is None
+    assert (
+        job(job_id).status in (JobStatus.queued, JobStatus.running)
+        and job(job_id).finished_at is None
+    )
     wait_until(lambda: job(job_id).progress == 30, "the progress of the running job is 30 %")
     assert job(job_id).status is JobStatus.running
     assert job(job_id).claimed_by == threaded.extensions[worker.KEY].name
     page = client.get(f"/staff/exports/list?call_id={call.id}")
-    assert page.status_code == 200 and "30 %" in page.get_data(as_text=True)  # 200: htmx keeps polling
+    assert page.status_code == 200 and "30 %" in page.get_data(
+        as_text=True
+    )  # 200: htmx keeps polling
 
     GATE.set()
     wait_until(lambda: job(job_id).status is JobStatus.finished, "the export is finished")
     done = job(job_id)
     assert (done.progress, done.error, done.file_name) == (100, None, "gated.txt")
-    assert SEEN["thread"].startswith("export-worker-") and SEEN["thread"] != threading.current_thread().name
+    assert (
+        SEEN["thread"].startswith("export-worker-")
+        and SEEN["thread"] != threading.current_thread().name
+    )
     download = client.get(f"/staff/exports/{job_id}/download")
     assert download.status_code == 200 and download.get_data() == b"made in the background"
     assert actions(job_id) == ["export.requested", "export.finished"]
 
 
-def test_after_a_restart_waiting_jobs_are_made_and_one_left_running_by_a_dead_worker_fails(threaded):
+def test_after_a_restart_waiting_jobs_are_made_and_one_left_running_by_a_dead_worker_fails(
+    threaded,
+):
     call = make_call()
     _db.session.commit()
     waiting = [jobs.request_export(call.id, "workbook", "en", None).id for _ in range(2)]
     dead = jobs.request_export(call.id, "workbook", "tr", None)
     alive = jobs.request_export(call.id, "workbook", "en", None)
-    dead.status, dead.claimed_by, dead.heartbeat_at = JobStatus.running, "old-host:1:dead", now_utc() - timedelta(minutes=10)
-    alive.status, alive.claimed_by, alive.heartbeat_at = JobStatus.running, "other-host:2:busy", now_utc()
-    _db.session.commit()  # a plain commit: nobody is woken, as when the process ended before its thread ran
+    dead.status, dead.claimed_by, dead.heartbeat_at = (
+        JobStatus.running,
+        "old-host:1:dead",
+        now_utc() - timedelta(minutes=10),
+    )
+    alive.status, alive.claimed_by, alive.heartbeat_at = (
+        JobStatus.running,
+        "other-host:2:busy",
+        now_utc(),
+    )
+    # a plain commit: nobody is woken, as when the process ended before its thread ran
+    _db.session.commit()
     dead_id, alive_id = dead.id, alive.id
     assert threaded.extensions.get(worker.KEY) is None
 
@@ -141,12 +173,19 @@ def test_after_a_restart_waiting_jobs_are_made_and_one_left_running_by_a_dead_wo
     client.get("/health")  # the first request of the restarted process starts its worker thread
     assert threaded.extensions[worker.KEY].alive
 
-    wait_until(lambda: all(job(i).status is JobStatus.finished for i in waiting), "both waiting jobs are made")
+    wait_until(
+        lambda: all(job(i).status is JobStatus.finished for i in waiting),
+        "both waiting jobs are made",
+    )
     wait_until(lambda: job(dead_id).status is JobStatus.failed, "the dead worker's job is failed")
-    assert job(dead_id).error == ("Uygulama bu dışa aktarımı hazırlarken durdu (yeniden başlatıldı ya da "
-                                  "kapandı). Yeniden deneyin.")  # in the language the job was requested in
+    assert job(dead_id).error == (
+        "Uygulama bu dışa aktarımı hazırlarken durdu (yeniden başlatıldı ya da "
+        "kapandı). Yeniden deneyin."
+    )  # in the language the job was requested in
     assert actions(dead_id) == ["export.requested", "export.lost"]
-    assert job(alive_id).status is JobStatus.running  # another process's worker still beats: left alone
+    assert (
+        job(alive_id).status is JobStatus.running
+    )  # another process's worker still beats: left alone
     assert all(job(i).file_name == f"{call.reference}-workbook.xlsx" for i in waiting)
 
 
@@ -155,7 +194,11 @@ def test_a_job_is_claimed_by_one_worker_only_even_at_the_same_moment(threaded):
     _db.session.commit()
     job_id = jobs.request_export(call.id, "workbook", "en", None).id
     _db.session.commit()
-    barrier, won, names = threading.Barrier(6, timeout=WAIT), [], [f"host:{n}:token" for n in range(6)]
+    barrier, won, names = (
+        threading.Barrier(6, timeout=WAIT),
+        [],
+        [f"host:{n}:token" for n in range(6)],
+    )
 
     def claim(name: str) -> None:
         with threaded.app_context():
@@ -169,7 +212,11 @@ def test_a_job_is_claimed_by_one_worker_only_even_at_the_same_moment(threaded):
         thread.start()
     for thread in threads:
         thread.join(WAIT)
-    assert len(won) == 1 and job(job_id).claimed_by == won[0] and job(job_id).status is JobStatus.running
+    assert (
+        len(won) == 1
+        and job(job_id).claimed_by == won[0]
+        and job(job_id).status is JobStatus.running
+    )
     assert not jobs.claim(job_id, "late:0:token")
 
 
@@ -201,4 +248,6 @@ def test_jobs_run_in_the_request_when_the_thread_is_off(threaded, monkeypatch):
     sign_in(client, staff)
     client.post(f"/staff/calls/{call.id}/exports/workbook")
     assert threaded.extensions.get(worker.KEY) is None
-    assert _db.session.scalar(select(ReportJob.status)) is JobStatus.finished  # made before the answer
+    assert (
+        _db.session.scalar(select(ReportJob.status)) is JobStatus.finished
+    )  # made before the answer

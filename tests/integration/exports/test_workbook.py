@@ -1,5 +1,6 @@
 """The workbook: every sheet, the database's figures to the cent, typed money cells, frozen headers,
 filters, and text that no spreadsheet runs as a formula."""
+
 from __future__ import annotations
 
 import zipfile
@@ -27,11 +28,26 @@ from tests.conftest import count_queries
 from tests.factories import make_application
 from tests.factories.exports import awarded_stages, exact, ranked_example
 
-SHEETS = ["Applications", "Partners", "Budget lines", "Evaluations", "Ranking", "Awards", "Summary", "Changed decisions",
-          "Declarations"]
+SHEETS = [
+    "Applications",
+    "Partners",
+    "Budget lines",
+    "Evaluations",
+    "Ranking",
+    "Awards",
+    "Summary",
+    "Changed decisions",
+    "Declarations",
+]
 MONEY = '#,##0.00 "EUR"'
-STATUS = {"awarded": "Awarded", "reserve": "Reserve list", "not_selected": "Not selected",
-          "below_threshold": "Below threshold", "inadmissible": "Inadmissible", "withdrawn": "Withdrawn"}
+STATUS = {
+    "awarded": "Awarded",
+    "reserve": "Reserve list",
+    "not_selected": "Not selected",
+    "below_threshold": "Below threshold",
+    "inadmissible": "Inadmissible",
+    "withdrawn": "Withdrawn",
+}
 RISKY = ['=HYPERLINK("x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
 
@@ -61,7 +77,10 @@ def test_sheets_headers_frozen_and_filtered(book):
     assert wb.sheetnames == SHEETS
     for sheet in wb.worksheets:
         assert sheet.freeze_panes == "A2"
-        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+        assert (
+            sheet.auto_filter.ref
+            == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+        )
         assert sheet.column_dimensions["A"].width > 8
     assert seen == sorted(seen) and seen[-1] <= 99  # progress only moves forward; the job sets 100
 
@@ -72,19 +91,30 @@ def test_every_sheet_prints_landscape_fitted_to_width_with_its_header_repeated(b
         setup = sheet.page_setup
         assert (setup.orientation, setup.paperSize) == ("landscape", 9), sheet.title
         assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
-        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)  # one page wide, as many pages down as needed
+        assert (setup.fitToWidth, setup.fitToHeight) == (
+            1,
+            0,
+        )  # one page wide, as many pages down as needed
         assert sheet.print_title_rows == "$1:$1"
 
 
 def test_applications_match_the_database_to_the_cent(book, db):
     call, wb, *_ = book
     sheet = wb["Applications"]
-    stages = {ref: stage for ref, stage in db.session.execute(
-        select(Application.reference, ApplicationStage).join(ApplicationStage.application)
-        .where(Application.call_id == call.id))}
+    stages = {
+        ref: stage
+        for ref, stage in db.session.execute(
+            select(Application.reference, ApplicationStage)
+            .join(ApplicationStage.application)
+            .where(Application.call_id == call.id)
+        )
+    }
     direct = defaultdict(Decimal)
-    for ref, line in db.session.execute(select(Application.reference, BudgetLine).join(BudgetLine.application)
-                                        .where(Application.call_id == call.id)):
+    for ref, line in db.session.execute(
+        select(Application.reference, BudgetLine)
+        .join(BudgetLine.application)
+        .where(Application.call_id == call.id)
+    ):
         direct[ref] += saved_line_total(line)
     table = rows(sheet)
     assert len(table) == 48
@@ -96,8 +126,11 @@ def test_applications_match_the_database_to_the_cent(book, db):
         assert (row["Awarded amount"] is None) == (stage.awarded_amount is None)
         if stage.awarded_amount is not None:
             assert exact(row["Awarded amount"]) == stage.awarded_amount
-        assert row["Final score"] is None if stage.final_score is None else \
-            Decimal(str(row["Final score"])) == stage.final_score
+        assert (
+            row["Final score"] is None
+            if stage.final_score is None
+            else Decimal(str(row["Final score"])) == stage.final_score
+        )
     amount = sheet.cell(2, 18)
     assert (amount.data_type, amount.number_format) == ("n", MONEY)
 
@@ -106,13 +139,21 @@ def test_awards_and_summary_add_up_to_the_awarded_total(book, db):
     call, wb, *_ = book
     awards = rows(wb["Awards"])
     expected = awarded_stages(call)
-    assert [r["Reference"] for r in sorted(awards, key=lambda r: r["Reference"])] == \
-        sorted(s.application.reference for s in expected)
-    assert sum(exact(r["Awarded amount"]) for r in awards) == call.awarded_total == Decimal("2572766.00")
+    assert [r["Reference"] for r in sorted(awards, key=lambda r: r["Reference"])] == sorted(
+        s.application.reference for s in expected
+    )
+    assert (
+        sum(exact(r["Awarded amount"]) for r in awards)
+        == call.awarded_total
+        == Decimal("2572766.00")
+    )
     summary = {(r["By"], r["Value"]): r for r in rows(wb["Summary"])}
     total = summary[("Total", "TTGS-DEMO")]
-    requested = db.session.scalar(select(func.sum(ApplicationStage.requested_grant)).join(
-        ApplicationStage.application).where(Application.call_id == call.id))
+    requested = db.session.scalar(
+        select(func.sum(ApplicationStage.requested_grant))
+        .join(ApplicationStage.application)
+        .where(Application.call_id == call.id)
+    )
     assert (total["Applications"], total["Awarded"]) == (48, len(expected))
     assert exact(total["Requested"]) == requested
     assert exact(total["Awarded amount"]) == call.awarded_total
@@ -125,32 +166,59 @@ def test_awards_and_summary_add_up_to_the_awarded_total(book, db):
 def test_ranking_in_rank_order_with_running_total(book, db):
     call, wb, *_ = book
     ranking = rows(wb["Ranking"])
-    ranked = db.session.scalar(select(func.count()).select_from(ApplicationStage).join(ApplicationStage.application)
-                               .where(Application.call_id == call.id, ApplicationStage.rank.is_not(None)))
+    ranked = db.session.scalar(
+        select(func.count())
+        .select_from(ApplicationStage)
+        .join(ApplicationStage.application)
+        .where(Application.call_id == call.id, ApplicationStage.rank.is_not(None))
+    )
     assert len(ranking) == ranked and [r["Rank"] for r in ranking] == list(range(1, ranked + 1))
     assert ranking[0]["Reference"] == "TTGS-DEMO-0029"
     assert ranking[0]["Final score"] == 97 and ranking[0]["Section 2"] == 22.5
     assert exact(ranking[-1]["Cumulative awarded"]) == call.awarded_total
     for row in ranking:  # the sections add up to the final score
-        assert sum(Decimal(str(row[f"Section {n}"])) for n in "12345") == Decimal(str(row["Final score"]))
+        assert sum(Decimal(str(row[f"Section {n}"])) for n in "12345") == Decimal(
+            str(row["Final score"])
+        )
 
 
 def test_one_evaluation_row_per_evaluator_and_criterion(book, db):
     call, wb, *_ = book
     scores = db.session.scalar(
-        select(func.count()).select_from(Score).join(Evaluation).join(Assignment)
-        .join(ApplicationStage, Assignment.stage_id == ApplicationStage.id).join(ApplicationStage.application)
-        .where(Application.call_id == call.id, Evaluation.submitted_at.is_not(None), Assignment.ended_at.is_(None),
-               Assignment.conflict != ConflictStatus.conflict))
+        select(func.count())
+        .select_from(Score)
+        .join(Evaluation)
+        .join(Assignment)
+        .join(ApplicationStage, Assignment.stage_id == ApplicationStage.id)
+        .join(ApplicationStage.application)
+        .where(
+            Application.call_id == call.id,
+            Evaluation.submitted_at.is_not(None),
+            Assignment.ended_at.is_(None),
+            Assignment.conflict != ConflictStatus.conflict,
+        )
+    )
     evaluations = rows(wb["Evaluations"])
     assert len(evaluations) == scores > 0
     first = evaluations[0]
-    assert (first["Reference"], first["Criterion"], first["Section"]) == \
-        ("TTGS-DEMO-0001", "1.1", "1 Financial and operational capacity")
-    assert {r["Weight"] for r in evaluations} == {1, 2} and {r["Score"] for r in evaluations} <= {1, 2, 3, 4, 5}
+    assert (first["Reference"], first["Criterion"], first["Section"]) == (
+        "TTGS-DEMO-0001",
+        "1.1",
+        "1 Financial and operational capacity",
+    )
+    assert {r["Weight"] for r in evaluations} == {1, 2} and {r["Score"] for r in evaluations} <= {
+        1,
+        2,
+        3,
+        4,
+        5,
+    }
     assert len(rows(wb["Budget lines"])) == db.session.scalar(
-        select(func.count()).select_from(BudgetLine).join(BudgetLine.application)
-        .where(Application.call_id == call.id))
+        select(func.count())
+        .select_from(BudgetLine)
+        .join(BudgetLine.application)
+        .where(Application.call_id == call.id)
+    )
 
 
 def test_text_that_looks_like_a_formula_stays_inert(db, tmp_path):
@@ -163,9 +231,14 @@ def test_text_that_looks_like_a_formula_stays_inert(db, tmp_path):
     titles = {row[1].value: row[1] for row in sheet.iter_rows(min_row=2)}
     for text in RISKY:
         cell = titles[text]  # written as typed...
-        assert (cell.data_type, cell.quotePrefix) == ("s", True)  # ...as text that is never evaluated
+        assert (cell.data_type, cell.quotePrefix) == (
+            "s",
+            True,
+        )  # ...as text that is never evaluated
     with zipfile.ZipFile(path) as archive:
-        sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        sheets = [
+            archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")
+        ]
     assert not any("<f>" in xml or "<f " in xml for xml in sheets)  # not one formula in the file
 
 

@@ -1,4 +1,5 @@
 """Contacting an organisation from its partner-search profile."""
+
 from sqlalchemy import select
 
 from grants.extensions import db
@@ -20,16 +21,27 @@ def outbox() -> list[OutboxMessage]:
 
 def test_message_goes_to_the_verified_members_only(client, db, login_as, post):
     org, verified = target_with_members()
-    sender = login_as("applicant", name="Ayşe Yılmaz", email="ayse@cankaya.example",
-                      organisation=make_org("TR", name="Çankaya Belediyesi"))
-    page = post(f"/partners/{org.id}/contact", {"message": "Shall we twin on youth sport?"},
-                page=f"/partners/{org.id}")
+    sender = login_as(
+        "applicant",
+        name="Ayşe Yılmaz",
+        email="ayse@cankaya.example",
+        organisation=make_org("TR", name="Çankaya Belediyesi"),
+    )
+    page = post(
+        f"/partners/{org.id}/contact",
+        {"message": "Shall we twin on youth sport?"},
+        page=f"/partners/{org.id}",
+    )
     assert page.status_code == 302
     assert "Your message was sent" in client.get(page.location).get_data(as_text=True)
     messages = outbox()
     assert [m.to for m in messages] == ["mayor@koeln.example"]
     body = messages[0].body
-    assert "Ayşe Yılmaz" in body and "Çankaya Belediyesi" in body and "Shall we twin on youth sport?" in body
+    assert (
+        "Ayşe Yılmaz" in body
+        and "Çankaya Belediyesi" in body
+        and "Shall we twin on youth sport?" in body
+    )
     assert f"/partners/{sender.organisation_id}" in body  # a reply link to the sender's profile
     assert "ayse@cankaya.example" not in body
     assert body.startswith("Sayın")  # in the recipient's language
@@ -69,19 +81,38 @@ def test_organisation_without_verified_member_is_reported(client, db, login_as, 
     org = make_org("DE", "local_authority", name="Empty Town")
     login_as("applicant")
     page = post(f"/partners/{org.id}/contact", {"message": "Hello"}, page=f"/partners/{org.id}")
-    assert page.status_code == 400 and "Empty Town has no verified member yet" in page.get_data(as_text=True)
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contact_partner")) is None
+    assert page.status_code == 400 and "Empty Town has no verified member yet" in page.get_data(
+        as_text=True
+    )
+    assert (
+        db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contact_partner")) is None
+    )
 
 
 def test_only_users_acting_for_a_verified_organisation_may_contact(client, db, login_as, post):
     org, _ = target_with_members()
     login_as("applicant", verified_member=False)
     assert "Send a message" not in client.get(f"/partners/{org.id}").get_data(as_text=True)
-    assert post(f"/partners/{org.id}/contact", {"message": "Hi"}, page=f"/partners/{org.id}").status_code == 404
+    assert (
+        post(
+            f"/partners/{org.id}/contact", {"message": "Hi"}, page=f"/partners/{org.id}"
+        ).status_code
+        == 404
+    )
     login_as("applicant", organisation=make_org(verified=False))
-    assert post(f"/partners/{org.id}/contact", {"message": "Hi"}, page=f"/partners/{org.id}").status_code == 404
+    assert (
+        post(
+            f"/partners/{org.id}/contact", {"message": "Hi"}, page=f"/partners/{org.id}"
+        ).status_code
+        == 404
+    )
     login_as("staff")
-    assert post(f"/partners/{org.id}/contact", {"message": "Hi"}, page=f"/partners/{org.id}").status_code == 404
+    assert (
+        post(
+            f"/partners/{org.id}/contact", {"message": "Hi"}, page=f"/partners/{org.id}"
+        ).status_code
+        == 404
+    )
     assert outbox() == []
 
 
@@ -89,18 +120,38 @@ def test_nobody_contacts_their_own_organisation(client, db, login_as, post):
     org, _ = target_with_members()
     login_as("applicant", organisation=org)
     assert "Send a message" not in client.get(f"/partners/{org.id}").get_data(as_text=True)
-    assert post(f"/partners/{org.id}/contact", {"message": "Hi"}, page=f"/partners/{org.id}").status_code == 404
+    assert (
+        post(
+            f"/partners/{org.id}/contact", {"message": "Hi"}, page=f"/partners/{org.id}"
+        ).status_code
+        == 404
+    )
 
 
 def test_contact_is_rate_limited_per_user(client, db, login_as, post):
     org, _ = target_with_members()
     login_as("applicant")
     for n in range(10):
-        assert post(f"/partners/{org.id}/contact", {"message": f"m{n}"}, page=f"/partners/{org.id}").status_code == 302
-    assert post(f"/partners/{org.id}/contact", {"message": "one more"}, page=f"/partners/{org.id}").status_code == 429
+        assert (
+            post(
+                f"/partners/{org.id}/contact", {"message": f"m{n}"}, page=f"/partners/{org.id}"
+            ).status_code
+            == 302
+        )
+    assert (
+        post(
+            f"/partners/{org.id}/contact", {"message": "one more"}, page=f"/partners/{org.id}"
+        ).status_code
+        == 429
+    )
     assert len(outbox()) == 10
     login_as("applicant")  # another user on the same address is not limited
-    assert post(f"/partners/{org.id}/contact", {"message": "other"}, page=f"/partners/{org.id}").status_code == 302
+    assert (
+        post(
+            f"/partners/{org.id}/contact", {"message": "other"}, page=f"/partners/{org.id}"
+        ).status_code
+        == 302
+    )
 
 
 def test_refused_messages_do_not_count_towards_the_limit(client, db, login_as, post):
@@ -108,4 +159,9 @@ def test_refused_messages_do_not_count_towards_the_limit(client, db, login_as, p
     login_as("applicant")
     for _ in range(10):
         post(f"/partners/{org.id}/contact", {"message": ""}, page=f"/partners/{org.id}")
-    assert post(f"/partners/{org.id}/contact", {"message": "now"}, page=f"/partners/{org.id}").status_code == 302
+    assert (
+        post(
+            f"/partners/{org.id}/contact", {"message": "now"}, page=f"/partners/{org.id}"
+        ).status_code
+        == 302
+    )

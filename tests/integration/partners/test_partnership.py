@@ -1,4 +1,5 @@
 """The application's Partnership page: the lead proposes, re-words and removes partners."""
+
 import html
 
 from sqlalchemy import select
@@ -11,8 +12,12 @@ from tests.factories import make_application, make_call, make_org, make_user
 
 def setup(confirmed: bool = True, **kw):
     call = make_call("TTGS-2026")
-    application = make_application(call, partners=[make_org("DE", "local_authority", name="Stadt Köln")],
-                                   confirmed=confirmed, **kw)
+    application = make_application(
+        call,
+        partners=[make_org("DE", "local_authority", name="Stadt Köln")],
+        confirmed=confirmed,
+        **kw,
+    )
     return call, application
 
 
@@ -26,7 +31,9 @@ def mails_to(email: str) -> list[OutboxMessage]:
 
 def test_lead_sees_partners_rules_and_problems(client, db, login_as):
     call, application = setup()
-    application.partners.append(Partner(organisation=make_org("US", name="Boston"), role="Advice", position=1))
+    application.partners.append(
+        Partner(organisation=make_org("US", name="Boston"), role="Advice", position=1)
+    )
     db.session.flush()
     login_as("applicant", organisation=application.lead)
     text = client.get(url(application)).get_data(as_text=True)
@@ -58,11 +65,18 @@ def test_lead_proposes_a_partner_who_is_emailed(client, db, login_as, post):
     assert partner.status is PartnerStatus.proposed and partner.role == "Hosts the youth camp"
     assert partner.position == 1
     [mail] = mails_to("maire@paris.example")
-    assert "Hosts the youth camp" in mail.body and f"/partners/invitations/{partner.id}" in mail.body
+    assert (
+        "Hosts the youth camp" in mail.body and f"/partners/invitations/{partner.id}" in mail.body
+    )
     assert mails_to("pending@paris.example") == []
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "propose_partner",
-                                                      AuditEvent.object_id == str(partner.id)))
-    assert "Ville de Paris is proposed as a partner" in client.get(page.location).get_data(as_text=True)
+    assert db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.action == "propose_partner", AuditEvent.object_id == str(partner.id)
+        )
+    )
+    assert "Ville de Paris is proposed as a partner" in client.get(page.location).get_data(
+        as_text=True
+    )
 
 
 def test_proposal_needs_a_role_and_keeps_the_input(client, db, login_as, post):
@@ -86,13 +100,17 @@ def test_lead_itself_or_a_partner_twice_is_refused(client, db, login_as, post):
     assert page.status_code == 400
     assert "The lead applicant cannot also be its own partner." in page.get_data(as_text=True)
     page = post(url(application), {"organisation_id": koeln.id, "role": "Again"})
-    assert "&lt;b&gt;Köln&lt;/b&gt; is already a partner of this application." in page.get_data(as_text=True)
+    assert "&lt;b&gt;Köln&lt;/b&gt; is already a partner of this application." in page.get_data(
+        as_text=True
+    )
     page = post(url(application), {"organisation_id": make_org(verified=False).id, "role": "x"})
     assert "Choose an organisation from the list." in page.get_data(as_text=True)
     assert len(application.partners) == 1
 
 
-def test_organisation_select_searches_by_name_and_takes_a_profile_preselection(client, db, login_as):
+def test_organisation_select_searches_by_name_and_takes_a_profile_preselection(
+    client, db, login_as
+):
     call, application = setup()
     paris = make_org("FR", name="Ville de Paris")
     make_org("FR", name="Ville de Lyon")
@@ -100,7 +118,9 @@ def test_organisation_select_searches_by_name_and_takes_a_profile_preselection(c
     login_as("applicant", organisation=application.lead)
     text = client.get(url(application, "?q=ville")).get_data(as_text=True)
     assert "Ville de Paris (France)" in text and "Ville de Lyon (France)" in text
-    assert "Hidden Ville" not in text and "Stadt Köln (Germany)" not in text  # unverified; already a partner
+    assert (
+        "Hidden Ville" not in text and "Stadt Köln (Germany)" not in text
+    )  # unverified; already a partner
     assert "Ville de Lyon" not in client.get(url(application, "?q=paris")).get_data(as_text=True)
     text = client.get(url(application, f"?organisation_id={paris.id}&q=zzz")).get_data(as_text=True)
     assert f'<option selected value="{paris.id}">Ville de Paris (France)</option>' in text
@@ -112,7 +132,9 @@ def test_profile_offers_to_invite_to_my_draft_applications(client, db, login_as)
     login_as("applicant", organisation=application.lead)
     text = client.get(f"/partners/{paris.id}").get_data(as_text=True)
     assert "Invite as partner to my application GTT" in text
-    assert f"/applications/{application.id}/partnership?organisation_id={paris.id}" in text.replace("&amp;", "&")
+    assert f"/applications/{application.id}/partnership?organisation_id={paris.id}" in text.replace(
+        "&amp;", "&"
+    )
     koeln = application.partners[0].organisation
     assert "Invite as partner" not in client.get(f"/partners/{koeln.id}").get_data(as_text=True)
 
@@ -125,9 +147,19 @@ def test_changing_a_confirmed_partners_role_voids_its_confirmation(app, client, 
     make_user("applicant", organisation=partner.organisation, email="koeln@example.org")
     login_as("applicant", organisation=application.lead, email="lead@example.org")
     field = f"partner-{partner.id}-role"
-    page = post(url(application, f"/{partner.id}/role"), {field: "Hosts the study visits"}, page=url(application))
-    assert page.status_code == 302 and partner.status is PartnerStatus.confirmed  # unchanged: nothing voided
-    page = post(url(application, f"/{partner.id}/role"), {field: "Leads the youth camp"}, page=url(application))
+    page = post(
+        url(application, f"/{partner.id}/role"),
+        {field: "Hosts the study visits"},
+        page=url(application),
+    )
+    assert (
+        page.status_code == 302 and partner.status is PartnerStatus.confirmed
+    )  # unchanged: nothing voided
+    page = post(
+        url(application, f"/{partner.id}/role"),
+        {field: "Leads the youth camp"},
+        page=url(application),
+    )
     assert page.status_code == 302
     db.session.refresh(partner)
     assert partner.role == "Leads the youth camp"
@@ -145,7 +177,11 @@ def test_empty_role_is_refused(client, db, login_as, post):
     call, application = setup()
     partner = application.partners[0]
     login_as("applicant", organisation=application.lead)
-    page = post(url(application, f"/{partner.id}/role"), {f"partner-{partner.id}-role": ""}, page=url(application))
+    page = post(
+        url(application, f"/{partner.id}/role"),
+        {f"partner-{partner.id}-role": ""},
+        page=url(application),
+    )
     assert page.status_code == 400
     assert "Describe the partner&#39;s role in the project" in page.get_data(as_text=True)
     assert partner.role == "Hosts the study visits" and partner.status is PartnerStatus.confirmed
@@ -156,7 +192,9 @@ def test_partner_with_budget_lines_cannot_be_removed(client, db, login_as, post)
     partner = application.partners[0]
     login_as("applicant", organisation=application.lead)
     page = post(url(application, f"/{partner.id}/remove"), page=url(application))
-    assert "Stadt Köln still incurs 1 budget line(s)" in client.get(page.location).get_data(as_text=True)
+    assert "Stadt Köln still incurs 1 budget line(s)" in client.get(page.location).get_data(
+        as_text=True
+    )
     assert db.session.get(Partner, partner.id) is not None
 
 
@@ -185,14 +223,21 @@ def test_others_cannot_edit_the_partnership(client, db, login_as, post):
     login_as("applicant", organisation=application.lead, verified_member=False)  # a pending member
     assert client.get(url(application)).status_code == 404
     csrf_page = "/partners"
-    for target, data in ((url(application), {"organisation_id": paris.id, "role": "x"}),
-                         (url(application, f"/{partner.id}/role"), {f"partner-{partner.id}-role": "x"}),
-                         (url(application, f"/{partner.id}/remove"), {})):
+    for target, data in (
+        (url(application), {"organisation_id": paris.id, "role": "x"}),
+        (url(application, f"/{partner.id}/role"), {f"partner-{partner.id}-role": "x"}),
+        (url(application, f"/{partner.id}/remove"), {}),
+    ):
         assert post(target, data, page=csrf_page).status_code == 404
     login_as("applicant", organisation=partner.organisation)  # the partner reads, but cannot edit
     text = client.get(url(application)).get_data(as_text=True)
     assert "Stadt Köln" in text and 'name="organisation_id"' not in text
-    assert post(url(application), {"organisation_id": paris.id, "role": "x"}, page=csrf_page).status_code == 404
+    assert (
+        post(
+            url(application), {"organisation_id": paris.id, "role": "x"}, page=csrf_page
+        ).status_code
+        == 404
+    )
     assert len(application.partners) == 1 and partner.role == "Hosts the study visits"
 
 
@@ -201,5 +246,9 @@ def test_submitted_application_partnership_is_read_only(client, db, login_as, po
     login_as("applicant", organisation=application.lead)
     text = client.get(url(application)).get_data(as_text=True)
     assert "Stadt Köln" in text and 'name="organisation_id"' not in text
-    assert post(url(application), {"organisation_id": make_org("FR").id, "role": "x"},
-                page="/partners").status_code == 403
+    assert (
+        post(
+            url(application), {"organisation_id": make_org("FR").id, "role": "x"}, page="/partners"
+        ).status_code
+        == 403
+    )

@@ -1,13 +1,23 @@
 """Partner search: filters, the 'eligible partner for the call' marker, paging and privacy."""
+
 import re
 
 from tests.conftest import count_queries
 from tests.factories import make_call, make_org, make_user
 
 
-def seeking(name: str, country: str = "DE", type: str = "local_authority", themes=("culture",), **kw):
-    return make_org(country, type, name=name, seeking_partner=True, partner_themes=list(themes),
-                    partner_languages=["English", "German"], **kw)
+def seeking(
+    name: str, country: str = "DE", type: str = "local_authority", themes=("culture",), **kw
+):
+    return make_org(
+        country,
+        type,
+        name=name,
+        seeking_partner=True,
+        partner_themes=list(themes),
+        partner_languages=["English", "German"],
+        **kw,
+    )
 
 
 def names(html: str) -> list[str]:
@@ -15,7 +25,9 @@ def names(html: str) -> list[str]:
 
 
 def test_lists_only_verified_organisations_seeking_a_partner(client, db, login_as):
-    seeking("Stadt Köln", region="Nordrhein-Westfalen", partner_description="Youth exchange and sport")
+    seeking(
+        "Stadt Köln", region="Nordrhein-Westfalen", partner_description="Youth exchange and sport"
+    )
     seeking("Unverified Town", verified=False)
     make_org("FR", "local_authority", name="Not Seeking Ville")
     login_as("applicant")
@@ -23,14 +35,27 @@ def test_lists_only_verified_organisations_seeking_a_partner(client, db, login_a
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert names(text) == ["Stadt Köln"]
-    for fact in ("Germany", "Nordrhein-Westfalen", "Local authority", "culture", "English, German",
-                 "Youth exchange and sport", "50,000"):
+    for fact in (
+        "Germany",
+        "Nordrhein-Westfalen",
+        "Local authority",
+        "culture",
+        "English, German",
+        "Youth exchange and sport",
+        "50,000",
+    ):
         assert fact in text
 
 
 def test_filters_by_country_type_theme_and_text(client, db, login_as):
     seeking("Alpha Gemeinde", "AT", themes=["Environment", "youth"], region="Tirol")
-    seeking("Beta Commune", "FR", "regional_authority", themes=["culture"], partner_description="river clean-up")
+    seeking(
+        "Beta Commune",
+        "FR",
+        "regional_authority",
+        themes=["culture"],
+        partner_description="river clean-up",
+    )
     seeking("Gamma Kommune", "DE", themes=["youth"])
     login_as("applicant")
 
@@ -53,8 +78,14 @@ def test_theme_choices_come_from_the_profiles(client, db, login_as):
     seeking("Beta", themes=["environment", "Sport"])
     login_as("applicant")
     text = client.get("/partners").get_data(as_text=True)
-    assert re.findall(r'<option value="(Environment|environment|Sport)"', text) == ["Environment", "Sport"]
-    assert names(client.get("/partners?theme=Environment").get_data(as_text=True)) == ["Alpha", "Beta"]
+    assert re.findall(r'<option value="(Environment|environment|Sport)"', text) == [
+        "Environment",
+        "Sport",
+    ]
+    assert names(client.get("/partners?theme=Environment").get_data(as_text=True)) == [
+        "Alpha",
+        "Beta",
+    ]
 
 
 def test_invalid_filter_is_named_and_ignored(client, db, login_as):
@@ -67,8 +98,11 @@ def test_invalid_filter_is_named_and_ignored(client, db, login_as):
 
 
 def test_eligible_partner_marker_and_filter_follow_the_calls_rules(client, db, login_as):
-    call = make_call("TTGS-2026", partner_countries=["TR", "DE", "FR"],
-                     partner_types=["municipality", "local_authority"])
+    call = make_call(
+        "TTGS-2026",
+        partner_countries=["TR", "DE", "FR"],
+        partner_types=["municipality", "local_authority"],
+    )
     make_call("DRAFT-1", status="draft")
     seeking("Köln", "DE")
     seeking("Boston", "US")
@@ -108,8 +142,14 @@ def test_paging(client, db, login_as):
     assert first[0] == "Town 00" and len(first) == 20
     assert names(second_page) == ["Town 20", "Town 21", "Town 22"]
     assert "23 organisations found." in second_page
-    filtered = client.get("/partners?country=DE&theme=culture").get_data(as_text=True).replace("&amp;", "&")
-    assert re.search(r'href="/partners\?page=2&[^"]*country=DE', filtered)  # the pages keep the filters
+    filtered = (
+        client.get("/partners?country=DE&theme=culture")
+        .get_data(as_text=True)
+        .replace("&amp;", "&")
+    )
+    assert re.search(
+        r'href="/partners\?page=2&[^"]*country=DE', filtered
+    )  # the pages keep the filters
     assert re.search(r'href="/partners\?page=2&[^"]*theme=culture', filtered)
 
 

@@ -1,4 +1,6 @@
-"""review_confirmations: a confirmation covers what the partner read; a change to it voids the confirmation."""
+"""review_confirmations: a confirmation covers what the partner read; a change to it voids the
+confirmation."""
+
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -9,7 +11,8 @@ from tests.factories import make_application, make_call, make_org, make_user
 
 
 def confirmed_as_read(app, application):
-    """Record, for each confirmed partner, what its confirmation page shows now (as confirming does)."""
+    """Record, for each confirmed partner, what its confirmation page shows now (as confirming
+    does)."""
     with app.test_request_context():
         for partner in application.partners:
             if partner.status is PartnerStatus.confirmed:
@@ -28,7 +31,12 @@ def test_a_change_the_partner_read_voids_and_both_sides_are_told_what_changed(ap
     application.partners.append(waiting)
     make_user("applicant", organisation=koeln, email="koeln@example.org", locale="tr")
     make_user("applicant", organisation=application.lead, email="lead@example.org")
-    make_user("applicant", organisation=application.lead, email="pending@example.org", verified_member=False)
+    make_user(
+        "applicant",
+        organisation=application.lead,
+        email="pending@example.org",
+        verified_member=False,
+    )
     make_user("applicant", organisation=waiting.organisation, email="wien@example.org")
     db.session.flush()
     confirmed_as_read(app, application)
@@ -44,28 +52,45 @@ def test_a_change_the_partner_read_voids_and_both_sides_are_told_what_changed(ap
         assert partner.confirmed_at is None and partner.confirmed_by_id is None
         assert partner.confirmed_terms is not None  # kept, to say what changed since
     sent = mails(db)
-    assert sorted(sent) == ["koeln@example.org", "lead@example.org"]  # not pending, not the unconfirmed
-    lead_mails = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.to == "lead@example.org")).all()
+    assert sorted(sent) == [
+        "koeln@example.org",
+        "lead@example.org",
+    ]  # not pending, not the unconfirmed
+    lead_mails = db.session.scalars(
+        select(OutboxMessage.body).where(OutboxMessage.to == "lead@example.org")
+    ).all()
     koeln_to_lead = next(body for body in lead_mails if "Stadt Köln" in body)
     assert "Duration: 24 months before, 18 months now." in koeln_to_lead
-    assert "Share of Stadt Köln in the direct costs: €40,000.00 before, €50,000.00 now." in koeln_to_lead
+    assert (
+        "Share of Stadt Köln in the direct costs: €40,000.00 before, €50,000.00 now."
+        in koeln_to_lead
+    )
     assert "Total eligible costs: €107,000.00 before, €117,000.00 now." in koeln_to_lead
     assert "The budget lines of Stadt Köln changed." in koeln_to_lead
     paris_to_lead = next(body for body in lead_mails if "Ville de Paris" in body)
-    assert "Share of Ville de Paris" not in paris_to_lead  # Paris has no line: its share did not change
+    assert (
+        "Share of Ville de Paris" not in paris_to_lead
+    )  # Paris has no line: its share did not change
     assert "Duration: 24 months before, 18 months now." in paris_to_lead
     koeln_body = sent["koeln@example.org"].body
     assert koeln_body.startswith("Sayın") and "önce €40.000,00, şimdi €50.000,00" in koeln_body
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "void_confirmation")).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "void_confirmation")
+    ).all()
     assert sorted(e.object_id for e in events) == sorted(str(p.id) for p in voided)
-    assert "duration_months" in events[0].after["changes"] and events[0].before["status"] == "confirmed"
+    assert (
+        "duration_months" in events[0].after["changes"]
+        and events[0].before["status"] == "confirmed"
+    )
 
 
 def test_what_the_page_does_not_show_leaves_the_confirmation(app, db):
     application = make_application(make_call())
     confirmed_as_read(app, application)
     application.activities = "Other activities."  # not on the partner's confirmation page
-    application.budget_lines[0].description = "Lead staff"  # the lead's own line: not shown to the partner
+    application.budget_lines[
+        0
+    ].description = "Lead staff"  # the lead's own line: not shown to the partner
     with app.test_request_context():
         assert review_confirmations(application) == []
     assert application.partners[0].status is PartnerStatus.confirmed
@@ -74,8 +99,14 @@ def test_what_the_page_does_not_show_leaves_the_confirmation(app, db):
 
 def test_title_lot_summary_and_role_each_void(app, db):
     call = make_call(lots=[("Environment", Decimal("1000000")), ("Culture", Decimal("1600000"))])
-    for change in ({"title": "Blue twin towns"}, {"lot": call.lots[1]}, {"summary": "Other."},
-                   {"objectives": "Other."}, {"acronym": "BTT"}, {"requested_grant": Decimal("80000.00")}):
+    for change in (
+        {"title": "Blue twin towns"},
+        {"lot": call.lots[1]},
+        {"summary": "Other."},
+        {"objectives": "Other."},
+        {"acronym": "BTT"},
+        {"requested_grant": Decimal("80000.00")},
+    ):
         application = make_application(call)
         confirmed_as_read(app, application)
         for name, value in change.items():
@@ -94,7 +125,9 @@ def test_a_confirmation_without_a_record_is_voided_by_any_reviewed_save(app, db)
     make_user("applicant", organisation=application.lead, email="lead@example.org")
     with app.test_request_context():
         assert review_confirmations(application) == application.partners
-    assert "The application changed since the confirmation." in db.session.scalar(select(OutboxMessage.body))
+    assert "The application changed since the confirmation." in db.session.scalar(
+        select(OutboxMessage.body)
+    )
 
 
 def test_nothing_confirmed_nothing_to_void(app, db):

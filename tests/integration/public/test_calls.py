@@ -1,4 +1,5 @@
 """The public list of calls and a call's public page."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -10,15 +11,19 @@ from tests.factories import make_call
 
 
 def test_open_call_with_key_figures_and_time_left(client, db):
-    make_call(reference="TTGS-2026", title="Town twinning 2026", deadline_in=timedelta(days=12, hours=4, minutes=30),
-              lots=[("Environment", Decimal("1600000")), ("Culture", Decimal("1000000"))])
+    make_call(
+        reference="TTGS-2026",
+        title="Town twinning 2026",
+        deadline_in=timedelta(days=12, hours=4, minutes=30),
+        lots=[("Environment", Decimal("1600000")), ("Culture", Decimal("1000000"))],
+    )
     db.session.commit()
     page = client.get("/").get_data(as_text=True)
     assert "Town twinning 2026" in page
     assert "12 days 4 hours left" in page
     assert "€2,600,000.00" in page and "€60,000.00 to €130,000.00" in page
     assert "(Europe/Istanbul)" in page
-    assert "<dd class=\"col-sm-8\">2</dd>" in page  # two lots
+    assert '<dd class="col-sm-8">2</dd>' in page  # two lots
 
 
 def test_deadline_shown_in_the_call_zone(client, db):
@@ -40,7 +45,9 @@ def test_upcoming_calls_listed_apart(client, db):
 def test_drafts_closed_and_past_calls_are_hidden(client, db):
     make_call(reference="DRAFT-1", title="Secret draft", status="draft")
     make_call(title="Closed call", status="closed")
-    make_call(title="Past deadline", opens_in=timedelta(days=-60), deadline_in=timedelta(seconds=-1))
+    make_call(
+        title="Past deadline", opens_in=timedelta(days=-60), deadline_in=timedelta(seconds=-1)
+    )
     make_call(title="In evaluation", status="evaluation")
     db.session.commit()
     page = client.get("/").get_data(as_text=True)
@@ -50,15 +57,30 @@ def test_drafts_closed_and_past_calls_are_hidden(client, db):
 
 
 def test_call_page_shows_the_public_details(client, db):
-    make_call(reference="TTGS-2026", title="Town twinning 2026", procedure="restricted",
-              lots=[("Environment", Decimal("1600000")), ("Culture", Decimal("1000000"))])
+    make_call(
+        reference="TTGS-2026",
+        title="Town twinning 2026",
+        procedure="restricted",
+        lots=[("Environment", Decimal("1600000")), ("Culture", Decimal("1000000"))],
+    )
     db.session.commit()
     page = client.get("/calls/TTGS-2026").get_data(as_text=True)
-    for text in ("Open for concept notes.", "LOT1 – Environment", "€1,600,000.00", "50% to 90%",
-                 "12 to 24 months", "at most 7% of the direct costs", "Municipality",
-                 "from Türkiye or an EU member state", "1 to 3 partners", "Concept-note deadline",
-                 "Financial and operational capacity", "Relevance", "Times in Europe/Istanbul",
-                 "at most 1 application to this call"):
+    for text in (
+        "Open for concept notes.",
+        "LOT1 – Environment",
+        "€1,600,000.00",
+        "50% to 90%",
+        "12 to 24 months",
+        "at most 7% of the direct costs",
+        "Municipality",
+        "from Türkiye or an EU member state",
+        "1 to 3 partners",
+        "Concept-note deadline",
+        "Financial and operational capacity",
+        "Relevance",
+        "Times in Europe/Istanbul",
+        "at most 1 application to this call",
+    ):
         assert text in page, text
 
 
@@ -70,7 +92,12 @@ def test_open_call_page_says_how_long_is_left(client, db):
 
 
 def test_closed_call_page_says_so(client, db):
-    make_call(reference="OLD-1", status="closed", opens_in=timedelta(days=-90), deadline_in=timedelta(days=-30))
+    make_call(
+        reference="OLD-1",
+        status="closed",
+        opens_in=timedelta(days=-90),
+        deadline_in=timedelta(days=-30),
+    )
     db.session.commit()
     assert "Closed for submissions." in client.get("/calls/OLD-1").get_data(as_text=True)
 
@@ -93,7 +120,11 @@ def test_public_list_query_count_does_not_grow_with_calls(client, db):
 
 def test_call_page_query_count_does_not_grow_with_lots(client, db):
     make_call(reference="Q-1", lots=[("A", Decimal("2600000"))])
-    make_call(reference="Q-2", procedure="restricted", lots=[(f"L{i}", Decimal("260000")) for i in range(10)])
+    make_call(
+        reference="Q-2",
+        procedure="restricted",
+        lots=[(f"L{i}", Decimal("260000")) for i in range(10)],
+    )
     db.session.commit()
     counts = []
     for reference in ("Q-1", "Q-2"):
@@ -111,7 +142,6 @@ def test_remaining_time():
 
 def test_health_answers_ok_with_one_query(client, db):
     from tests.conftest import count_queries
-
 
     with count_queries(db.engine) as statements:
         response = client.get("/health")

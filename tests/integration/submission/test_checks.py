@@ -1,5 +1,6 @@
-"""Every submission condition (docs/domain.md 3): the check page lists the problem with a link to fix it,
-and the submit POST is refused with the full list; nothing is numbered."""
+"""Every submission condition (docs/domain.md 3): the check page lists the problem with a link to
+fix it, and the submit POST is refused with the full list; nothing is numbered."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -31,6 +32,7 @@ def _set(**values):
     def arrange(application):
         for name, value in values.items():
             setattr(application, name, value)
+
     return arrange
 
 
@@ -38,6 +40,7 @@ def _partner(**values):
     def arrange(application):
         for name, value in values.items():
             setattr(application.partners[0], name, value)
+
     return arrange
 
 
@@ -45,6 +48,7 @@ def _partner_org_set(**values):
     def arrange(application):
         for name, value in values.items():
             setattr(_partner_org(application), name, value)
+
     return arrange
 
 
@@ -52,6 +56,7 @@ def _lead_org_set(**values):
     def arrange(application):
         for name, value in values.items():
             setattr(application.lead, name, value)
+
     return arrange
 
 
@@ -69,45 +74,90 @@ def _another_application(application):
 
 
 CASES = {
-    **{f"missing {name}": (_set(**{name: None if name.endswith(("month", "months")) else "  "}), message)
-       for name, message in REQUIRED_FIELDS.items()},
-    "no declaration": (lambda a: _drop(a, AttachmentKind.declaration), "Upload the lead applicant's signed declaration."),
-    "no partnership statement": (lambda a: _drop(a, AttachmentKind.partnership_statement),
-                                 "Upload the partnership statement of {partner}."),
-    "lead type": (_lead_org_set(type=OrganisationType.regional_authority),
-                  "type of organisation may not lead an application in this call."),
-    "lead country": (_lead_org_set(country="US"),
-                     "A lead applicant from US is not eligible in this call."),
-    "partner country": (_partner_org_set(country="US"),
-                        "{partner}: organisations from US are not eligible partners in this call."),
-    "partner type": (_partner_org_set(type=OrganisationType.association_of_local_authorities),
-                     "{partner}: this type of organisation may not be a partner in this call."),
-    "too few partners": (_no_partners, "The application has 0 partner(s), fewer than the minimum of 1."),
-    "country group": (_partner_org_set(country="TR"),
-                      "The partnership must include an organisation from one of: AT, BE, BG"),
-    "partner not confirmed": (_partner(status=PartnerStatus.proposed, confirmed_at=None),
-                              "{partner} has not confirmed its participation yet."),
-    "partner declined": (_partner(status=PartnerStatus.declined, confirmed_at=None),
-                         "{partner} declined to take part: remove it or propose another partner."),
-    "grant above max": (_set(requested_grant=Decimal("131000.00"), indirect=Decimal("7000.00")),
-                        "€131,000.00 is above the maximum of €130,000.00"),
-    "grant below min": (_set(requested_grant=Decimal("59000.00")),
-                        "€59,000.00 is below the minimum of €60,000.00"),
-    "rate above max": (_set(requested_grant=Decimal("99000.00")),
-                       "92.52% is above the maximum of 90%: the requested grant may be at most €96,300.00"),
-    "rate below min": (_set(requested_grant=Decimal("53000.00")),
-                       "49.53% is below the minimum of 50%: the requested grant must be at least €53,500.00"),
-    "indirect above cap": (_set(indirect=Decimal("7000.01")),
-                           "€7,000.01 are above the cap of 7% of direct costs (€7,000.00)"),
-    "contingency above cap": (_set(contingency=Decimal("5000.01")),
-                              "€5,000.01 is above the cap of 5% of direct costs (€5,000.00)"),
-    "duration above max": (_set(duration_months=25), "The duration of 25 months is above the call's maximum of 24"
-                                                      " months."),
-    "duration below min": (_set(duration_months=11), "The duration of 11 months is below the call's minimum of 12"
-                                                      " months."),
+    **{
+        f"missing {name}": (
+            _set(**{name: None if name.endswith(("month", "months")) else "  "}),
+            message,
+        )
+        for name, message in REQUIRED_FIELDS.items()
+    },
+    "no declaration": (
+        lambda a: _drop(a, AttachmentKind.declaration),
+        "Upload the lead applicant's signed declaration.",
+    ),
+    "no partnership statement": (
+        lambda a: _drop(a, AttachmentKind.partnership_statement),
+        "Upload the partnership statement of {partner}.",
+    ),
+    "lead type": (
+        _lead_org_set(type=OrganisationType.regional_authority),
+        "type of organisation may not lead an application in this call.",
+    ),
+    "lead country": (
+        _lead_org_set(country="US"),
+        "A lead applicant from US is not eligible in this call.",
+    ),
+    "partner country": (
+        _partner_org_set(country="US"),
+        "{partner}: organisations from US are not eligible partners in this call.",
+    ),
+    "partner type": (
+        _partner_org_set(type=OrganisationType.association_of_local_authorities),
+        "{partner}: this type of organisation may not be a partner in this call.",
+    ),
+    "too few partners": (
+        _no_partners,
+        "The application has 0 partner(s), fewer than the minimum of 1.",
+    ),
+    "country group": (
+        _partner_org_set(country="TR"),
+        "The partnership must include an organisation from one of: AT, BE, BG",
+    ),
+    "partner not confirmed": (
+        _partner(status=PartnerStatus.proposed, confirmed_at=None),
+        "{partner} has not confirmed its participation yet.",
+    ),
+    "partner declined": (
+        _partner(status=PartnerStatus.declined, confirmed_at=None),
+        "{partner} declined to take part: remove it or propose another partner.",
+    ),
+    "grant above max": (
+        _set(requested_grant=Decimal("131000.00"), indirect=Decimal("7000.00")),
+        "€131,000.00 is above the maximum of €130,000.00",
+    ),
+    "grant below min": (
+        _set(requested_grant=Decimal("59000.00")),
+        "€59,000.00 is below the minimum of €60,000.00",
+    ),
+    "rate above max": (
+        _set(requested_grant=Decimal("99000.00")),
+        "92.52% is above the maximum of 90%: the requested grant may be at most €96,300.00",
+    ),
+    "rate below min": (
+        _set(requested_grant=Decimal("53000.00")),
+        "49.53% is below the minimum of 50%: the requested grant must be at least €53,500.00",
+    ),
+    "indirect above cap": (
+        _set(indirect=Decimal("7000.01")),
+        "€7,000.01 are above the cap of 7% of direct costs (€7,000.00)",
+    ),
+    "contingency above cap": (
+        _set(contingency=Decimal("5000.01")),
+        "€5,000.01 is above the cap of 5% of direct costs (€5,000.00)",
+    ),
+    "duration above max": (
+        _set(duration_months=25),
+        "The duration of 25 months is above the call's maximum of 24 months.",
+    ),
+    "duration below min": (
+        _set(duration_months=11),
+        "The duration of 11 months is below the call's minimum of 12 months.",
+    ),
     "no budget lines": (_no_lines, "Add at least one budget line."),
-    "another application": (_another_application, "Your organisation already has another application in this call"
-                                                   " that is not withdrawn"),
+    "another application": (
+        _another_application,
+        "Your organisation already has another application in this call that is not withdrawn",
+    ),
 }
 
 
@@ -121,7 +171,10 @@ def _refused(client, post, db, application, expected: str) -> None:
     assert response.status_code == 400
     assert expected in text(response) and "Your application was not submitted" in text(response)
     db.session.expire_all()
-    assert application.stages[0].status is StageStatus.draft and application.stages[0].submitted_at is None
+    assert (
+        application.stages[0].status is StageStatus.draft
+        and application.stages[0].submitted_at is None
+    )
     assert application.reference is None and application.call.next_number == number_before
 
 
@@ -131,24 +184,38 @@ def test_each_condition_blocks_submission(client, lead, post, db, case):
     application = ready_application(lead)
     arrange(application)
     db.session.commit()
-    _refused(client, post, db, application, message.format(partner=application.partners[0].organisation.name
-                                                           if application.partners else ""))
+    _refused(
+        client,
+        post,
+        db,
+        application,
+        message.format(
+            partner=application.partners[0].organisation.name if application.partners else ""
+        ),
+    )
 
 
 def test_a_call_with_lots_needs_a_lot(client, lead, post, db):
-    call = make_call(lots=[("Environment", Decimal("1300000.00")), ("Culture", Decimal("1300000.00"))])
+    call = make_call(
+        lots=[("Environment", Decimal("1300000.00")), ("Culture", Decimal("1300000.00"))]
+    )
     application = ready_application(lead, call)
     application.lot = None
     db.session.commit()
     _refused(client, post, db, application, "Choose the lot the application is for.")
 
 
-@pytest.mark.parametrize("call_kw, message", [
-    ({"status": "evaluation"}, "The call is not open for submissions."),
-    ({"opens_in": timedelta(days=1)}, "The call opens for submissions on"),
-    ({"opens_in": timedelta(days=-10), "deadline_in": timedelta(seconds=-1)},
-     "has passed: applications are no longer accepted."),
-])
+@pytest.mark.parametrize(
+    "call_kw, message",
+    [
+        ({"status": "evaluation"}, "The call is not open for submissions."),
+        ({"opens_in": timedelta(days=1)}, "The call opens for submissions on"),
+        (
+            {"opens_in": timedelta(days=-10), "deadline_in": timedelta(seconds=-1)},
+            "has passed: applications are no longer accepted.",
+        ),
+    ],
+)
 def test_the_call_must_accept_submissions_now(client, lead, post, db, call_kw, message):
     application = ready_application(lead, make_call(**call_kw))
     _refused(client, post, db, application, message)
@@ -164,7 +231,10 @@ def test_every_problem_is_listed_at_once_each_with_a_link_to_fix_it(client, lead
     page = client.get(check_url(application)).get_data(as_text=True)
     assert "Fix these 5 problems" in page  # title, grant max, grant rate, confirmation, declaration
     assert f'href="/applications/{application.id}/attachments">Upload the lead applicant' in page
-    assert f'href="/applications/{application.id}/partnership">{application.partners[0].organisation.name} has not' in page
+    assert (
+        f'href="/applications/{application.id}/partnership">'
+        f"{application.partners[0].organisation.name} has not" in page
+    )
 
 
 def test_a_withdrawn_other_application_does_not_count(client, lead, post, db):

@@ -1,5 +1,7 @@
-"""Submitting: the reference number, read-only afterwards, e-mails, audit, idempotence, the server's clock
-at the exact second of the deadline, permissions, and numbering under concurrency (PostgreSQL)."""
+"""Submitting: the reference number, read-only afterwards, e-mails, audit, idempotence, the server's
+clock at the exact second of the deadline, permissions, and numbering under concurrency
+(PostgreSQL)."""
+
 from __future__ import annotations
 
 import threading
@@ -43,7 +45,9 @@ def test_submit_gives_the_next_reference_and_shows_it(client, lead, post, db):
     assert stage.status is StageStatus.submitted and stage.submitted_at is not None
     assert stage.requested_grant == Decimal("90000.00") and call.next_number == 3
     page = text(client.get(response.headers["Location"]))
-    assert "Application submitted" in page and "TTGS-2018-0002" in page and "What happens next" in page
+    assert (
+        "Application submitted" in page and "TTGS-2018-0002" in page and "What happens next" in page
+    )
     assert f"/applications/{application.id}/receipt.pdf" in page
 
 
@@ -55,11 +59,17 @@ def test_the_reference_grows_past_four_digits():
 def test_submission_is_audited_and_mailed_to_the_partnership(client, lead, post, db):
     application = ready_application(lead)
     member = partner_member(application, email="partner@example.eu")
-    make_user(organisation=application.partners[0].organisation, verified_member=False, email="pending@example.eu")
+    make_user(
+        organisation=application.partners[0].organisation,
+        verified_member=False,
+        email="pending@example.eu",
+    )
     db.session.commit()
     submit(post, application)
     db.session.expire_all()
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "application.submitted"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "application.submitted")
+    )
     assert event.user_id == lead.id and event.after["reference"] == application.reference
     mails = {m.to: m for m in db.session.scalars(select(OutboxMessage))}
     assert set(mails) == {lead.email, member.email}
@@ -67,7 +77,9 @@ def test_submission_is_audited_and_mailed_to_the_partnership(client, lead, post,
     assert mails[lead.email].subject == f"Application {application.reference} received"
 
 
-def test_a_submitted_application_is_read_only_and_a_second_submission_takes_no_number(client, lead, post, db):
+def test_a_submitted_application_is_read_only_and_a_second_submission_takes_no_number(
+    client, lead, post, db
+):
     application = ready_application(lead)
     submit(post, application)
     db.session.expire_all()
@@ -77,7 +89,11 @@ def test_a_submitted_application_is_read_only_and_a_second_submission_takes_no_n
     db.session.expire_all()
     assert application.reference == reference and application.call.next_number == next_number
     assert client.get(f"/applications/{application.id}/attachments").status_code == 200
-    upload = post(f"/applications/{application.id}/attachments", {"document": "annex"}, page=check_url(application))
+    upload = post(
+        f"/applications/{application.id}/attachments",
+        {"document": "annex"},
+        page=check_url(application),
+    )
     assert upload.status_code == 403
     assert "Submit the application" not in text(client.get(check_url(application)))
 
@@ -90,9 +106,13 @@ def test_the_service_refuses_a_second_submission(app, lead, db):
             services.submit(application)
 
 
-@pytest.mark.parametrize("offset, accepted", [(timedelta(seconds=-1), True), (timedelta(0), False),
-                                              (timedelta(seconds=1), False)])
-def test_the_deadline_is_exclusive_by_the_servers_clock(client, lead, post, db, fixed_now, offset, accepted):
+@pytest.mark.parametrize(
+    "offset, accepted",
+    [(timedelta(seconds=-1), True), (timedelta(0), False), (timedelta(seconds=1), False)],
+)
+def test_the_deadline_is_exclusive_by_the_servers_clock(
+    client, lead, post, db, fixed_now, offset, accepted
+):
     application = ready_application(lead)
     deadline = application.call.deadline
     fixed_now(deadline + offset)
@@ -117,8 +137,11 @@ def test_a_concept_note_is_refused_at_the_concept_note_deadline(client, lead, po
 def test_a_full_application_keeps_the_concept_notes_reference(client, lead, post, db):
     call = make_call(reference="TTGS-R", procedure="restricted")
     application = ready_application(lead, call)
-    application.stages.append(ApplicationStage(stage=Stage.concept_note, status=StageStatus.shortlisted,
-                                               submitted_at=call.opens_at))
+    application.stages.append(
+        ApplicationStage(
+            stage=Stage.concept_note, status=StageStatus.shortlisted, submitted_at=call.opens_at
+        )
+    )
     application.number, application.reference, call.next_number = 1, "TTGS-R-0001", 2
     db.session.commit()
     assert submit(post, application).status_code == 302
@@ -134,7 +157,9 @@ def test_others_cannot_see_check_or_submit(client, login_as, post, db, who):
     if who == "uninvited partner":
         login_as("applicant", organisation=make_org("DE", "local_authority"))
     else:
-        login_as({"other municipality": "applicant", "evaluator": "evaluator", "staff": "staff"}[who])
+        login_as(
+            {"other municipality": "applicant", "evaluator": "evaluator", "staff": "staff"}[who]
+        )
     assert client.get(check_url(application)).status_code == 404
     response = submit(post, application, page="/")
     assert response.status_code == 404
@@ -160,9 +185,13 @@ def test_concurrent_submissions_get_references_without_gaps_or_duplicates(app):
         if _db.engine.dialect.name != "postgresql":
             pytest.skip("needs PostgreSQL: SQLite serialises every writer")
         call = make_call(reference="CONCURRENT-1")
-        applications = [ready_application(make_org(), call) for _ in range(n)]  # no members: no e-mail
+        applications = [
+            ready_application(make_org(), call) for _ in range(n)
+        ]  # no members: no e-mail
         call_id, ids = call.id, [a.id for a in applications]
-        org_ids = {a.lead_id for a in applications} | {p.organisation_id for a in applications for p in a.partners}
+        org_ids = {a.lead_id for a in applications} | {
+            p.organisation_id for a in applications for p in a.partners
+        }
         _db.session.remove()
     barrier, errors = threading.Barrier(n, timeout=30), []
 
@@ -185,7 +214,9 @@ def test_concurrent_submissions_get_references_without_gaps_or_duplicates(app):
         for thread in threads:
             thread.join()
         with app.app_context():
-            references = _db.session.scalars(select(Application.reference).where(Application.call_id == call_id))
+            references = _db.session.scalars(
+                select(Application.reference).where(Application.call_id == call_id)
+            )
             assert not errors
             assert sorted(references) == [f"CONCURRENT-1-{i:04d}" for i in range(1, n + 1)]
             assert _db.session.get(Call, call_id).next_number == n + 1
@@ -195,9 +226,15 @@ def test_concurrent_submissions_get_references_without_gaps_or_duplicates(app):
 
 
 def _cleanup(call_id: int, application_ids: list[int], org_ids: set[int]) -> None:
-    _db.session.execute(delete(AuditEvent).where(AuditEvent.object_type == "Application",
-                                                 AuditEvent.object_id.in_([str(i) for i in application_ids])))
-    for application in _db.session.scalars(select(Application).where(Application.id.in_(application_ids))):
+    _db.session.execute(
+        delete(AuditEvent).where(
+            AuditEvent.object_type == "Application",
+            AuditEvent.object_id.in_([str(i) for i in application_ids]),
+        )
+    )
+    for application in _db.session.scalars(
+        select(Application).where(Application.id.in_(application_ids))
+    ):
         _db.session.delete(application)
     _db.session.flush()
     _db.session.execute(delete(Call).where(Call.id == call_id))

@@ -1,4 +1,6 @@
-"""Withdrawal: lead members, a reason, until the decision is final; partners told; the lead may start again."""
+"""Withdrawal: lead members, a reason, until the decision is final; partners told; the lead may
+start again."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,12 +30,22 @@ def test_the_lead_withdraws_a_submitted_application_and_partners_are_told(client
     assert response.status_code == 302
     db.session.expire_all()
     stage = application.stages[0]
-    assert stage.status is StageStatus.withdrawn and stage.withdrawn_reason == "The council changed its priorities."
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "application.withdrawn"))
+    assert (
+        stage.status is StageStatus.withdrawn
+        and stage.withdrawn_reason == "The council changed its priorities."
+    )
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "application.withdrawn")
+    )
     assert event.before == {"status": "submitted"} and event.user_id == lead.id
     told = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to == member.email)).all()
-    assert any("The council changed its priorities." in m.body and application.reference in m.body for m in told)
-    assert "Withdraw the application" not in text(client.get(f"/applications/{application.id}/submitted"))
+    assert any(
+        "The council changed its priorities." in m.body and application.reference in m.body
+        for m in told
+    )
+    assert "Withdraw the application" not in text(
+        client.get(f"/applications/{application.id}/submitted")
+    )
 
 
 def test_a_reason_is_required(client, lead, post, db):

@@ -1,4 +1,5 @@
 """The balanced assignment rule (docs/domain.md 4)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -17,8 +18,15 @@ def cases(draw, with_conflicts: bool = True, with_orgs: bool = True):
     n_ev = draw(st.integers(min_value=1, max_value=8))
     evaluators = [Ev(i, draw(st.none() | ORGS) if with_orgs else None) for i in range(1, n_ev + 1)]
     n_app = draw(st.integers(min_value=0, max_value=12))
-    apps = [App(100 + i, frozenset(draw(st.sets(ORGS, min_size=1, max_size=3))) if with_orgs else frozenset({99}))
-            for i in range(n_app)]
+    apps = [
+        App(
+            100 + i,
+            frozenset(draw(st.sets(ORGS, min_size=1, max_size=3)))
+            if with_orgs
+            else frozenset({99}),
+        )
+        for i in range(n_app)
+    ]
     pairs = [(a.id, e.id) for a in apps for e in evaluators]
     conflicts = draw(st.sets(st.sampled_from(pairs))) if with_conflicts and pairs else set()
     per = draw(st.integers(min_value=1, max_value=3))
@@ -44,7 +52,11 @@ def test_never_conflicted_own_organisation_or_duplicate(case):
         for ev in chosen:
             assert (app.id, ev) not in conflicts
             assert orgs[ev] not in app.organisations
-        eligible = [e for e in evaluators if (app.id, e.id) not in conflicts and e.organisation not in app.organisations]
+        eligible = [
+            e
+            for e in evaluators
+            if (app.id, e.id) not in conflicts and e.organisation not in app.organisations
+        ]
         if len(eligible) >= per:
             assert len(chosen) == per and app.id not in missing
         else:

@@ -11,9 +11,14 @@ from grants.rules.eligibility import (
 
 EU = {"AT", "DE", "FR", "HU"}
 RULES = EligibilityRules(
-    lead_countries=EU | {"TR"}, lead_types={"municipality", "governorate"},
-    partner_countries=EU | {"TR"}, partner_types={"municipality", "local_authority"},
-    partners_min=1, partners_max=3, country_groups=[{"TR"}, EU], max_applications_per_lead=1,
+    lead_countries=EU | {"TR"},
+    lead_types={"municipality", "governorate"},
+    partner_countries=EU | {"TR"},
+    partner_types={"municipality", "local_authority"},
+    partners_min=1,
+    partners_max=3,
+    country_groups=[{"TR"}, EU],
+    max_applications_per_lead=1,
 )
 LEAD = Party("tr1", "municipality", "TR")
 EU1 = Party("eu1", "local_authority", "HU")
@@ -35,7 +40,9 @@ def test_lead_type_not_allowed():
 
 def test_lead_country_not_allowed():
     assert problems(lead=Party("us1", "municipality", "US")) == [
-        ("lead", "lead_country_not_allowed"), ("partners", "country_group_missing")]
+        ("lead", "lead_country_not_allowed"),
+        ("partners", "country_group_missing"),
+    ]
 
 
 def test_partner_type_not_allowed():
@@ -51,9 +58,18 @@ def test_partner_country_not_allowed():
 
 
 def test_too_few_partners():
-    [p] = check_partnership(Party("tr1", "municipality", "TR"), [], EligibilityRules(
-        RULES.lead_countries, RULES.lead_types, RULES.partner_countries, RULES.partner_types,
-        partners_min=1, partners_max=3))
+    [p] = check_partnership(
+        Party("tr1", "municipality", "TR"),
+        [],
+        EligibilityRules(
+            RULES.lead_countries,
+            RULES.lead_types,
+            RULES.partner_countries,
+            RULES.partner_types,
+            partners_min=1,
+            partners_max=3,
+        ),
+    )
     assert (p.code, p.limit, p.actual) == ("too_few_partners", 1, 0)
     assert p.message.endswith("fewer than the minimum of 1 by 1")
 
@@ -72,8 +88,12 @@ def test_every_country_group_must_be_represented():
 
 
 def test_a_group_may_be_represented_by_the_lead():
-    assert problems(lead=Party("de1", "municipality", "DE"),
-                    partners=[Party("tr2", "municipality", "TR")]) == []
+    assert (
+        problems(
+            lead=Party("de1", "municipality", "DE"), partners=[Party("tr2", "municipality", "TR")]
+        )
+        == []
+    )
 
 
 def test_lead_cannot_be_its_own_partner():
@@ -82,8 +102,10 @@ def test_lead_cannot_be_its_own_partner():
 
 def test_lead_as_only_partner_neither_counts_nor_represents_a_group():
     assert problems(lead=LEAD, partners=[LEAD]) == [
-        ("partners.tr1", "lead_is_partner"), ("partners", "too_few_partners"),
-        ("partners", "country_group_missing")]
+        ("partners.tr1", "lead_is_partner"),
+        ("partners", "too_few_partners"),
+        ("partners", "country_group_missing"),
+    ]
 
 
 def test_duplicate_partner():

@@ -9,10 +9,17 @@ from grants.rules.money import money, rate
 RULES = Path(__file__).parents[3] / "grants" / "rules"
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("1.005", "1.01"), ("1.004", "1.00"), ("-1.005", "-1.01"), (7, "7.00"),
-    (Decimal("2.675"), "2.68"), (" 10 ", "10.00"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1.005", "1.01"),
+        ("1.004", "1.00"),
+        ("-1.005", "-1.01"),
+        (7, "7.00"),
+        (Decimal("2.675"), "2.68"),
+        (" 10 ", "10.00"),
+    ],
+)
 def test_money_rounds_half_up_to_cents(value, expected):
     assert str(money(value)) == expected
 
@@ -44,4 +51,7 @@ def test_rules_import_neither_flask_nor_sqlalchemy():
                 names = [node.module or ""]
             for name in names:
                 top = name.split(".")[0]
-                assert top not in {"flask", "flask_sqlalchemy", "sqlalchemy", "grants"}, (path.name, name)
+                assert top not in {"flask", "flask_sqlalchemy", "sqlalchemy", "grants"}, (
+                    path.name,
+                    name,
+                )

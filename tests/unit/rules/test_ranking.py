@@ -14,9 +14,15 @@ MAX = D("130000")
 
 def cand(ref, total=70, tie=20, minutes=0, number=None, grant="100", lot=None):
     number = number if number is not None else int(ref.strip("abcdefghijklmnopqrstuvwxyz") or 0)
-    return Candidate(ref=ref, lot=lot, final_total=D(total), tie_break_score=D(tie),
-                     submitted_at=T0 + timedelta(minutes=minutes), number=number,
-                     requested_grant=D(grant))
+    return Candidate(
+        ref=ref,
+        lot=lot,
+        final_total=D(total),
+        tie_break_score=D(tie),
+        submitted_at=T0 + timedelta(minutes=minutes),
+        number=number,
+        requested_grant=D(grant),
+    )
 
 
 def refs(candidates):
@@ -57,14 +63,17 @@ def test_rank_refuses_naive_times_and_mixed_lots():
         rank([Candidate("a", None, D(1), D(1), datetime(2018, 1, 1), 1, D(1))])
     with pytest.raises(ValueError):
         rank([cand("a1", lot="A"), cand("b2", lot="B")])
-    assert {lot: refs(r) for lot, r in rank_by_lot([cand("a1", lot="A"), cand("b2", lot="B")]).items()} \
-        == {"A": ["a1"], "B": ["b2"]}
+    assert {
+        lot: refs(r) for lot, r in rank_by_lot([cand("a1", lot="A"), cand("b2", lot="B")]).items()
+    } == {"A": ["a1"], "B": ["b2"]}
 
 
 def walk(grants, budget, rule, length=None, max_grant=MAX):
     ranked = [cand(f"r{i}", grant=g) for i, g in enumerate(grants, 1)]
-    return [(o.rank, o.status, o.awarded_amount) for o in
-            award_walk(ranked, D(budget), rule, length, D(max_grant))]
+    return [
+        (o.rank, o.status, o.awarded_amount)
+        for o in award_walk(ranked, D(budget), rule, length, D(max_grant))
+    ]
 
 
 def statuses(outcomes):
@@ -73,13 +82,21 @@ def statuses(outcomes):
 
 def test_strict_puts_everything_below_the_first_misfit_on_reserve():
     out = walk([50, 40, 30, 10], 100, "strict")
-    assert out == [(1, "awarded", D(50)), (2, "awarded", D(40)), (3, "reserve", None),
-                   (4, "reserve", None)]
+    assert out == [
+        (1, "awarded", D(50)),
+        (2, "awarded", D(40)),
+        (3, "reserve", None),
+        (4, "reserve", None),
+    ]
 
 
 def test_fill_goes_on_to_the_next_that_fits():
-    assert statuses(walk([50, 40, 30, 10], 100, "fill")) == ["awarded", "awarded", "reserve",
-                                                               "awarded"]
+    assert statuses(walk([50, 40, 30, 10], 100, "fill")) == [
+        "awarded",
+        "awarded",
+        "reserve",
+        "awarded",
+    ]
 
 
 def test_a_request_equal_to_the_remaining_budget_fits():
@@ -88,11 +105,23 @@ def test_a_request_equal_to_the_remaining_budget_fits():
 
 def test_reserve_list_is_cut_at_its_length():
     assert statuses(walk([100, 5, 6, 7, 8], 100, "strict", length=2)) == [
-        "awarded", "reserve", "reserve", "not_selected", "not_selected"]
+        "awarded",
+        "reserve",
+        "reserve",
+        "not_selected",
+        "not_selected",
+    ]
     assert statuses(walk([50, 60, 70, 10], 100, "fill", length=1)) == [
-        "awarded", "reserve", "not_selected", "awarded"]
+        "awarded",
+        "reserve",
+        "not_selected",
+        "awarded",
+    ]
     assert statuses(walk([100, 5, 6], 100, "strict", length=0)) == [
-        "awarded", "not_selected", "not_selected"]
+        "awarded",
+        "not_selected",
+        "not_selected",
+    ]
 
 
 def test_no_reserve_length_means_unlimited():
@@ -101,7 +130,10 @@ def test_no_reserve_length_means_unlimited():
 
 def test_a_request_above_the_maximum_grant_is_never_awarded_and_does_not_stop_the_walk():
     assert statuses(walk([50, 140, 30], 1000, "strict", max_grant=130)) == [
-        "awarded", "not_selected", "awarded"]
+        "awarded",
+        "not_selected",
+        "awarded",
+    ]
 
 
 def test_unknown_rule_is_refused():
@@ -119,16 +151,31 @@ def test_shortlist_is_the_shortest_head_reaching_ratio_times_budget():
 
 money = st.integers(1, 200).map(lambda n: D(n) * 1000)
 candidates = st.lists(
-    st.builds(lambda total, tie, minutes, grant: (total, tie, minutes, grant),
-              st.integers(20, 100), st.integers(5, 25), st.integers(0, 5), money),
+    st.builds(
+        lambda total, tie, minutes, grant: (total, tie, minutes, grant),
+        st.integers(20, 100),
+        st.integers(5, 25),
+        st.integers(0, 5),
+        money,
+    ),
     max_size=25,
-).map(lambda rows: [cand(f"r{i}", total=t, tie=tb, minutes=m, number=i, grant=g)
-                    for i, (t, tb, m, g) in enumerate(rows, 1)])
+).map(
+    lambda rows: [
+        cand(f"r{i}", total=t, tie=tb, minutes=m, number=i, grant=g)
+        for i, (t, tb, m, g) in enumerate(rows, 1)
+    ]
+)
 
 
 @settings(max_examples=200)
-@given(candidates, st.integers(0, 3000).map(lambda n: D(n) * 1000), st.sampled_from(["strict", "fill"]),
-       st.none() | st.integers(0, 5), money, st.randoms())
+@given(
+    candidates,
+    st.integers(0, 3000).map(lambda n: D(n) * 1000),
+    st.sampled_from(["strict", "fill"]),
+    st.none() | st.integers(0, 5),
+    money,
+    st.randoms(),
+)
 def test_award_walk_invariants(items, budget, rule, length, max_grant, rnd):
     shuffled = list(items)
     rnd.shuffle(shuffled)
@@ -158,11 +205,13 @@ def test_award_walk_invariants(items, budget, rule, length, max_grant, rnd):
 
 
 @settings(max_examples=200)
-@given(candidates, st.integers(0, 3000).map(lambda n: D(n) * 1000), st.sampled_from(["1", "2.0", "3"]))
+@given(
+    candidates, st.integers(0, 3000).map(lambda n: D(n) * 1000), st.sampled_from(["1", "2.0", "3"])
+)
 def test_shortlist_is_the_shortest_sufficient_head(items, budget, ratio):
     ranked = rank(items)
     chosen = shortlist(ranked, budget, D(ratio))
-    head = ranked[:len(chosen)]
+    head = ranked[: len(chosen)]
     assert set(refs(head)) == chosen
     total = sum((c.requested_grant for c in head), D(0))
     target = D(ratio) * budget
@@ -172,8 +221,10 @@ def test_shortlist_is_the_shortest_sufficient_head(items, budget, ratio):
 
 def turns(grants, budget, rule, length=None, max_grant=MAX):
     ranked = [cand(f"r{i}", grant=g) for i, g in enumerate(grants, 1)]
-    return [(t.outcome.status, t.why, t.remaining, t.stop_rank, t.reserve_full)
-            for t in walk_turns(ranked, D(budget), rule, length, D(max_grant))]
+    return [
+        (t.outcome.status, t.why, t.remaining, t.stop_rank, t.reserve_full)
+        for t in walk_turns(ranked, D(budget), rule, length, D(max_grant))
+    ]
 
 
 def test_each_turn_of_a_fill_walk_says_why_with_the_budget_left_then():
@@ -189,14 +240,24 @@ def test_a_strict_walk_tells_where_it_stopped_and_when_the_reserve_list_was_full
     assert turns(["120", "100", "60", "50"], "200", "strict", length=2) == [
         ("awarded", "fits", D("80"), None, False),
         ("reserve", "does_not_fit", D("80"), None, False),
-        ("reserve", "after_stop", D("80"), 2, False),  # it would fit, but the walk stopped at rank 2
+        (
+            "reserve",
+            "after_stop",
+            D("80"),
+            2,
+            False,
+        ),  # it would fit, but the walk stopped at rank 2
         ("not_selected", "after_stop", D("80"), 2, True),
     ]
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(1, 200), min_size=1, max_size=12), st.integers(0, 600), st.sampled_from(["strict", "fill"]),
-       st.one_of(st.none(), st.integers(0, 4)))
+@given(
+    st.lists(st.integers(1, 200), min_size=1, max_size=12),
+    st.integers(0, 600),
+    st.sampled_from(["strict", "fill"]),
+    st.one_of(st.none(), st.integers(0, 4)),
+)
 def test_the_turns_are_the_walk_and_each_reason_fits_its_outcome(grants, budget, rule, length):
     ranked = [cand(f"r{i}", grant=g) for i, g in enumerate(grants, 1)]
     found = walk_turns(ranked, D(budget), rule, length, D(150))

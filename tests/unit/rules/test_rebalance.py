@@ -1,5 +1,6 @@
-"""Rebalancing the evaluators' loads (issue 12.8): every rule kept, nothing started moved, and the loads as close
-as the rules allow: checked against every possible assignment on small cases."""
+"""Rebalancing the evaluators' loads (issue 12.8): every rule kept, nothing started moved, and the
+loads as close as the rules allow: checked against every possible assignment on small cases."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -13,29 +14,46 @@ from grants.rules.assignment import App, Ev
 from grants.rules.rebalance import Slot, rebalance
 
 ORGS = st.integers(min_value=1, max_value=5)
-# drawing a case takes many small draws: on a loaded machine (CI runs beside other work) that is not a bug
+# drawing a case takes many small draws: on a loaded machine (CI runs beside other work) that is not
+# a bug
 RELAXED = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 
 
 def allowed(app: App, ev: Ev, conflicts) -> bool:
-    return (app.id, ev.id) not in conflicts and (ev.organisation is None or ev.organisation not in app.organisations)
+    return (app.id, ev.id) not in conflicts and (
+        ev.organisation is None or ev.organisation not in app.organisations
+    )
 
 
 @st.composite
 def calls(draw, max_evaluators: int = 6, max_apps: int = 8, rules: bool = True):
-    """A pool, applications, and a valid starting assignment (often lopsided), some of it started."""
-    evaluators = [Ev(i, draw(st.none() | ORGS) if rules else None)
-                  for i in range(1, draw(st.integers(1, max_evaluators)) + 1)]
-    apps = [App(100 + i, frozenset(draw(st.sets(ORGS, min_size=1, max_size=2))) if rules else frozenset({99}))
-            for i in range(draw(st.integers(0, max_apps)))]
+    """A pool, applications, and a valid starting assignment (often lopsided), some of it
+    started."""
+    evaluators = [
+        Ev(i, draw(st.none() | ORGS) if rules else None)
+        for i in range(1, draw(st.integers(1, max_evaluators)) + 1)
+    ]
+    apps = [
+        App(
+            100 + i,
+            frozenset(draw(st.sets(ORGS, min_size=1, max_size=2))) if rules else frozenset({99}),
+        )
+        for i in range(draw(st.integers(0, max_apps)))
+    ]
     pairs = [(a.id, e.id) for a in apps for e in evaluators]
-    conflicts = draw(st.sets(st.sampled_from(pairs), max_size=len(pairs) // 3)) if rules and pairs else set()
+    conflicts = (
+        draw(st.sets(st.sampled_from(pairs), max_size=len(pairs) // 3))
+        if rules and pairs
+        else set()
+    )
     per = draw(st.integers(1, 3))
-    lopsided = draw(st.permutations([e.id for e in evaluators]))  # a preferred order: the first ones get most
+    lopsided = draw(
+        st.permutations([e.id for e in evaluators])
+    )  # a preferred order: the first ones get most
     slots, ids = [], iter(range(1, 1000))
     for app in apps:
         ok = [e.id for e in evaluators if allowed(app, e, conflicts)]
-        ok.sort(key=lambda e: (lopsided.index(e) if draw(st.booleans()) else len(evaluators) + e))
+        ok.sort(key=lambda e: lopsided.index(e) if draw(st.booleans()) else len(evaluators) + e)
         for ev in ok[:per]:
             slots.append(Slot(next(ids), app.id, ev, draw(st.booleans()) if rules else True))
     return apps, evaluators, slots, conflicts
@@ -65,7 +83,9 @@ def test_every_rule_holds_after_the_moves_and_nothing_started_moves(case):
     for app in apps:
         on = [holders[s.id] for s in slots if s.application == app.id]
         assert len(on) == len(set(on))  # never the same evaluator twice
-        assert len(on) == sum(1 for s in slots if s.application == app.id)  # the number of evaluators kept
+        assert len(on) == sum(
+            1 for s in slots if s.application == app.id
+        )  # the number of evaluators kept
     loads = Counter(holders.values())
     assert result.after == {e.id: loads[e.id] for e in evaluators}
     assert result.before == {e.id: Counter(s.evaluator for s in slots)[e.id] for e in evaluators}
@@ -73,14 +93,20 @@ def test_every_rule_holds_after_the_moves_and_nothing_started_moves(case):
 
 @RELAXED
 @given(calls())
-def test_nothing_moves_when_the_loads_already_differ_by_at_most_one_and_a_second_run_moves_nothing(case):
+def test_nothing_moves_when_the_loads_already_differ_by_at_most_one_and_a_second_run_moves_nothing(
+    case,
+):
     apps, evaluators, slots, conflicts = case
     result = rebalance(apps, evaluators, slots, conflicts)
     if result.spread_before <= 1:
         assert result.moves == ()
     holders = after_moves(slots, result)
-    again = rebalance(apps, evaluators, [Slot(s.id, s.application, holders[s.id], s.movable) for s in slots],
-                      conflicts)
+    again = rebalance(
+        apps,
+        evaluators,
+        [Slot(s.id, s.application, holders[s.id], s.movable) for s in slots],
+        conflicts,
+    )
     assert again.moves == () and again.after == result.after
 
 
@@ -115,7 +141,9 @@ def best_possible(apps, evaluators, slots, conflicts) -> tuple[int, int, int]:
 def test_the_spread_reached_is_the_smallest_the_rules_allow(case):
     apps, evaluators, slots, conflicts = case
     result = rebalance(apps, evaluators, slots, conflicts)
-    assert (result.spread_after, result.highest, result.lowest) == best_possible(apps, evaluators, slots, conflicts)
+    assert (result.spread_after, result.highest, result.lowest) == best_possible(
+        apps, evaluators, slots, conflicts
+    )
 
 
 def test_the_walkthrough_loads_8_8_1_1_0_become_4_4_4_3_3():
@@ -124,7 +152,10 @@ def test_the_walkthrough_loads_8_8_1_1_0_become_4_4_4_3_3():
     slots, ids = [], iter(range(1, 100))
     for i, app in enumerate(apps):  # evaluators 1 and 2 on all nine; 3 and 4 on one each; 5 on none
         slots += [Slot(next(ids), app.id, 1, True), Slot(next(ids), app.id, 2, True)]
-    slots = slots[:16] + [Slot(next(ids), apps[8].id, 3, True), Slot(next(ids), apps[8].id, 4, True)]
+    slots = slots[:16] + [
+        Slot(next(ids), apps[8].id, 3, True),
+        Slot(next(ids), apps[8].id, 4, True),
+    ]
     result = rebalance(apps, evaluators, slots)
     assert result.before == {1: 8, 2: 8, 3: 1, 4: 1, 5: 0}
     assert sorted(result.after.values()) == [3, 3, 4, 4, 4] and result.balanced
@@ -144,8 +175,9 @@ def test_started_evaluations_and_the_rules_can_make_a_perfect_balance_impossible
     assert result.fixed == {1: 5, 2: 0, 3: 0}
 
 
-def test_a_conflict_or_an_evaluator_already_on_the_application_is_never_chosen_and_chains_are_used():
-    # 1 holds A and B; 2 is on A already and has a conflict with B; 3 may take A only after 2 hands it on
+def test_a_conflict_or_an_evaluator_already_there_is_never_chosen_and_chains_are_used():
+    # 1 holds A and B; 2 is on A already and has a conflict with B; 3 may take A only after 2 hands
+    # it on
     evaluators = [Ev(1, None), Ev(2, None), Ev(3, None)]
     apps = [App(1, frozenset({9})), App(2, frozenset({9}))]
     slots = [Slot(1, 1, 1, True), Slot(2, 2, 1, True), Slot(3, 1, 2, False)]

@@ -106,17 +106,20 @@ def test_with_the_extra_evaluation_the_two_closest_totals_count():
 
 
 def test_the_closest_pair_may_be_the_upper_one():
-    final = final_scores(GRID, [for_total(100), for_total(65), for_total(94)], THRESHOLD,
-                         extra_evaluator=True)
+    final = final_scores(
+        GRID, [for_total(100), for_total(65), for_total(94)], THRESHOLD, extra_evaluator=True
+    )
     assert final.total == 97 and final.used == (0, 2)
 
 
 def test_equally_close_pairs_give_the_mean_of_all_three():
-    final = final_scores(GRID, [for_total(60), for_total(85), for_total(72)], THRESHOLD,
-                         extra_evaluator=False)
+    final = final_scores(
+        GRID, [for_total(60), for_total(85), for_total(72)], THRESHOLD, extra_evaluator=False
+    )
     assert final.needs_extra_evaluator
-    final = final_scores(GRID, [for_total(60), for_total(84), for_total(72)], THRESHOLD,
-                         extra_evaluator=True)  # gaps 12 and 12: neither 66 nor 78
+    final = final_scores(
+        GRID, [for_total(60), for_total(84), for_total(72)], THRESHOLD, extra_evaluator=True
+    )  # gaps 12 and 12: neither 66 nor 78
     assert final.used == (0, 1, 2) and final.total == 72
 
 
@@ -136,7 +139,13 @@ def test_section_finals_are_means_over_the_same_evaluations():
     low, mid, high = uniform(1), uniform(4), uniform(5)  # totals 20, 80, 100
     final = final_scores(GRID, [low, mid, high], THRESHOLD, extra_evaluator=True)
     assert final.used == (1, 2)
-    assert final.sections == {"1": 18, "2": D("22.5"), "3": D("22.5"), "4": D("13.5"), "5": D("13.5")}
+    assert final.sections == {
+        "1": 18,
+        "2": D("22.5"),
+        "3": D("22.5"),
+        "4": D("13.5"),
+        "5": D("13.5"),
+    }
 
 
 def test_display_rounds_half_up():

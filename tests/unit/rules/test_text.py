@@ -5,11 +5,24 @@ from hypothesis import strategies as st
 from grants.rules.text import compact, fold
 
 
-@pytest.mark.parametrize(("typed", "stored"), [
-    ("Aydin", "Aydın"), ("AYDIN", "Aydın"), ("aydın", "AYDIN"), ("Balikesir", "BALIKESİR"),
-    ("balıkesir", "Balikesir"), ("Cankaya", "Çankaya"), ("Sisli", "Şişli"), ("SISLI", "ŞİŞLİ"), ("Goc", "Göç"),
-    ("Uskudar", "Üsküdar"), ("istanbul", "İSTANBUL"), ("Esslingen", "Eßlingen"), ("Koln", "Köln"),
-])
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Aydin", "Aydın"),
+        ("AYDIN", "Aydın"),
+        ("aydın", "AYDIN"),
+        ("Balikesir", "BALIKESİR"),
+        ("balıkesir", "Balikesir"),
+        ("Cankaya", "Çankaya"),
+        ("Sisli", "Şişli"),
+        ("SISLI", "ŞİŞLİ"),
+        ("Goc", "Göç"),
+        ("Uskudar", "Üsküdar"),
+        ("istanbul", "İSTANBUL"),
+        ("Esslingen", "Eßlingen"),
+        ("Koln", "Köln"),
+    ],
+)
 def test_turkish_and_accented_letters_fold_either_way(typed, stored):
     assert fold(typed) == fold(stored)
 
@@ -57,16 +70,47 @@ def test_names_sort_with_their_numbers_by_value():
 
     names = ["Assessor 10", "Assessor 2", "assessor 1", "Assessor 12", "Assessor 3"]
     assert sorted(names, key=lambda n: name_key(n, "en")) == [
-        "assessor 1", "Assessor 2", "Assessor 3", "Assessor 10", "Assessor 12"]
+        "assessor 1",
+        "Assessor 2",
+        "Assessor 3",
+        "Assessor 10",
+        "Assessor 12",
+    ]
 
 
 def test_names_sort_in_the_turkish_alphabet_for_a_turkish_reader():
     from grants.rules.text import name_key
 
-    names = ["Demir", "Çelik", "Cem", "İnce", "Işık", "Oğuz", "Ölmez", "Şahin", "Sarı", "Émile", "Ebru"]
+    names = [
+        "Demir",
+        "Çelik",
+        "Cem",
+        "İnce",
+        "Işık",
+        "Oğuz",
+        "Ölmez",
+        "Şahin",
+        "Sarı",
+        "Émile",
+        "Ebru",
+    ]
     assert sorted(names, key=lambda n: name_key(n, "tr")) == [
-        "Cem", "Çelik", "Demir", "Ebru", "Émile", "Işık", "İnce", "Oğuz", "Ölmez", "Sarı", "Şahin"]
-    assert sorted(names, key=lambda n: name_key(n, "en"))[:2] == ["Çelik", "Cem"]  # accents set aside
+        "Cem",
+        "Çelik",
+        "Demir",
+        "Ebru",
+        "Émile",
+        "Işık",
+        "İnce",
+        "Oğuz",
+        "Ölmez",
+        "Sarı",
+        "Şahin",
+    ]
+    assert sorted(names, key=lambda n: name_key(n, "en"))[:2] == [
+        "Çelik",
+        "Cem",
+    ]  # accents set aside
 
 
 @given(st.lists(st.text(max_size=12), max_size=8))

@@ -18,10 +18,17 @@ def test_a_call_moves_forward_one_step(old, new):
     check_call_transition(old, new)
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("draft", "evaluation"), ("published", "draft"), ("decided", "evaluation"), ("closed", "draft"),
-    ("published", "published"), ("draft", "nonsense"),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("draft", "evaluation"),
+        ("published", "draft"),
+        ("decided", "evaluation"),
+        ("closed", "draft"),
+        ("published", "published"),
+        ("draft", "nonsense"),
+    ],
+)
 def test_a_call_cannot_skip_go_back_or_stay(old, new):
     with pytest.raises(InvalidTransition) as error:
         check_call_transition(old, new)
@@ -30,16 +37,30 @@ def test_a_call_cannot_skip_go_back_or_stay(old, new):
 
 
 ALLOWED = [
-    ("draft", "submitted"), ("submitted", "admissible"), ("submitted", "inadmissible"),
-    ("submitted", "draft"),  # the lead reopens it to correct it before the deadline (docs/domain.md 3)
-    ("admissible", "evaluated"), ("admissible", "below_threshold"),
-    ("evaluated", "awarded"), ("evaluated", "reserve"), ("evaluated", "not_selected"),
-    ("evaluated", "shortlisted"), ("evaluated", "not_shortlisted"),
-    ("reserve", "awarded"), ("reserve", "not_selected"),
-    ("awarded", "reserve"), ("awarded", "not_selected"),
-    ("not_selected", "awarded"), ("not_selected", "reserve"),
-    # the admissibility check decided again while it may still change (docs/domain.md 3, grants.admissibility)
-    ("admissible", "inadmissible"), ("inadmissible", "admissible"),
+    ("draft", "submitted"),
+    ("submitted", "admissible"),
+    ("submitted", "inadmissible"),
+    (
+        "submitted",
+        "draft",
+    ),  # the lead reopens it to correct it before the deadline (docs/domain.md 3)
+    ("admissible", "evaluated"),
+    ("admissible", "below_threshold"),
+    ("evaluated", "awarded"),
+    ("evaluated", "reserve"),
+    ("evaluated", "not_selected"),
+    ("evaluated", "shortlisted"),
+    ("evaluated", "not_shortlisted"),
+    ("reserve", "awarded"),
+    ("reserve", "not_selected"),
+    ("awarded", "reserve"),
+    ("awarded", "not_selected"),
+    ("not_selected", "awarded"),
+    ("not_selected", "reserve"),
+    # the admissibility check decided again while it may still change (docs/domain.md 3,
+    # grants.admissibility)
+    ("admissible", "inadmissible"),
+    ("inadmissible", "admissible"),
 ]
 
 
@@ -48,19 +69,40 @@ def test_allowed_stage_moves(old, new):
     check_stage_transition(old, new)
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("draft", "admissible"), ("submitted", "evaluated"), ("inadmissible", "evaluated"),
-    ("admissible", "awarded"), ("below_threshold", "awarded"), ("withdrawn", "submitted"),
-    ("admissible", "draft"), ("inadmissible", "draft"), ("withdrawn", "draft"),  # no reopening once checked
-    ("awarded", "awarded"),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("draft", "admissible"),
+        ("submitted", "evaluated"),
+        ("inadmissible", "evaluated"),
+        ("admissible", "awarded"),
+        ("below_threshold", "awarded"),
+        ("withdrawn", "submitted"),
+        ("admissible", "draft"),
+        ("inadmissible", "draft"),
+        ("withdrawn", "draft"),  # no reopening once checked
+        ("awarded", "awarded"),
+    ],
+)
 def test_refused_stage_moves(old, new):
     with pytest.raises(InvalidTransition):
         check_stage_transition(old, new)
 
 
-@pytest.mark.parametrize("old", ["draft", "submitted", "admissible", "evaluated", "awarded",
-                                 "reserve", "not_selected", "shortlisted", "not_shortlisted"])
+@pytest.mark.parametrize(
+    "old",
+    [
+        "draft",
+        "submitted",
+        "admissible",
+        "evaluated",
+        "awarded",
+        "reserve",
+        "not_selected",
+        "shortlisted",
+        "not_shortlisted",
+    ],
+)
 def test_withdrawal_from_every_open_state(old):
     check_stage_transition(old, "withdrawn")
 
@@ -79,7 +121,9 @@ def test_an_inadmissible_stage_only_goes_back_to_admissible_when_the_check_is_de
             check_stage_transition("inadmissible", new)
 
 
-@pytest.mark.parametrize(("old", "new"), [("admissible", "inadmissible"), ("inadmissible", "admissible")])
+@pytest.mark.parametrize(
+    ("old", "new"), [("admissible", "inadmissible"), ("inadmissible", "admissible")]
+)
 def test_the_check_s_outcome_moves_both_ways(old, new):
     """The re-decision is an edge of the table, not a bypass through 'submitted'."""
     assert StageStatus(new) in STAGE_TRANSITIONS[StageStatus(old)]
@@ -100,10 +144,16 @@ def test_enum_members_are_accepted():
 def test_every_status_has_its_transitions_and_the_groups_hold_only_statuses():
     from grants.rules import transitions as t
 
-    assert set(t.STAGE_TRANSITIONS) == set(StageStatus) and set(t.CALL_TRANSITIONS) == set(t.CallStatus)
+    assert set(t.STAGE_TRANSITIONS) == set(StageStatus) and set(t.CALL_TRANSITIONS) == set(
+        t.CallStatus
+    )
     assert t.DECIDED == t.AWARD_DECISIONS | t.SHORTLIST_DECISIONS and t.CHOSEN <= t.DECIDED
     assert t.UNDECIDED.isdisjoint(t.DECIDED) and t.SCORED < t.IN_EVALUATION
-    assert t.in_order(t.UNDECIDED) == (StageStatus.submitted, StageStatus.admissible, StageStatus.evaluated)
+    assert t.in_order(t.UNDECIDED) == (
+        StageStatus.submitted,
+        StageStatus.admissible,
+        StageStatus.evaluated,
+    )
     # a decided stage only moves to another decision of its kind, or is withdrawn
     for status in t.AWARD_DECISIONS:
         assert t.STAGE_TRANSITIONS[status] <= t.AWARD_DECISIONS | {StageStatus.withdrawn}
