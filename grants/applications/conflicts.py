@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from grants.extensions import db
 from grants.models import Application, AuditEvent, BudgetLine
+from grants.models.applications import PROJECT_FIELDS as APPLICATION_FIELDS
 
 MINE, THEIRS = "mine", "theirs"
 
@@ -107,18 +108,7 @@ def unresolved(choices: dict[str, str | None]) -> list[str]:
 
 # Project ------------------------------------------------------------------------------------------
 
-PROJECT_FIELDS = (
-    "lot_id",
-    "title",
-    "acronym",
-    "theme",
-    "summary",
-    "objectives",
-    "activities",
-    "expected_results",
-    "start_month",
-    "duration_months",
-)
+PROJECT_FIELDS = ("lot_id", *APPLICATION_FIELDS)
 
 
 def form_key(name: str) -> str:

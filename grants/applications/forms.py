@@ -33,6 +33,7 @@ from grants.calls.fields import DecimalText
 from grants.i18n import lazy_gettext as _l
 from grants.labels import HEADING_LABELS
 from grants.models import Application, Call, Procedure, Stage, StageStatus
+from grants.models.applications import PROJECT_FIELDS
 
 TEXT_LIMIT = 10000
 MONEY_LIMIT = Decimal("1000000000000")  # Numeric(14, 2)
@@ -107,20 +108,7 @@ def theme_choices(application: Application) -> list[str]:
 
 def project_form(application: Application, formdata=None) -> ProjectForm:
     call = application.call
-    data = {
-        name: getattr(application, name)
-        for name in (
-            "title",
-            "acronym",
-            "theme",
-            "summary",
-            "objectives",
-            "activities",
-            "expected_results",
-            "start_month",
-            "duration_months",
-        )
-    }
+    data = {name: getattr(application, name) for name in PROJECT_FIELDS}
     data |= {"version": application.version, "lot": str(application.lot_id or "")}
     themes = theme_choices(application)
     form = (ProjectForm if themes else FreeThemeProjectForm)(formdata=formdata, data=data)

@@ -8,19 +8,8 @@ from dataclasses import dataclass
 
 from grants.applications.budget import budget_problems, partnership, rule_lines
 from grants.models import Application, AttachmentKind, PartnerStatus
+from grants.models.applications import PROJECT_FIELDS
 from grants.rules.budget import compute_totals
-
-PROJECT_FIELDS = (
-    "title",
-    "acronym",
-    "theme",
-    "summary",
-    "objectives",
-    "activities",
-    "expected_results",
-    "start_month",
-    "duration_months",
-)
 
 
 class TaskStatus(enum.Enum):

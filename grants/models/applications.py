@@ -25,6 +25,19 @@ from grants.models.calls import Stage
 from grants.rules.text import fold
 from grants.rules.transitions import StageStatus
 
+# the project part of an application, as the applicant fills it in (the lot apart)
+PROJECT_FIELDS = (
+    "title",
+    "acronym",
+    "theme",
+    "summary",
+    "objectives",
+    "activities",
+    "expected_results",
+    "start_month",
+    "duration_months",
+)
+
 
 class Application(Base):
     __tablename__ = "application"
