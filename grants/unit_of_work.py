@@ -129,15 +129,17 @@ def show(refused: Refused, form: Any = None) -> None:
 
 
 @contextmanager
-def refusals(form: Any = None) -> Iterator[Outcome]:
+def refusals(form: Any = None, *, shown: bool = True) -> Iterator[Outcome]:
     """Run a use case; a refusal rolls back what it wrote and is shown on `form` (or as a
-    message)."""
+    message); with `shown=False` the caller shows `outcome.refused` itself (an htmx fragment,
+    which must leave no message behind for the next page)."""
     outcome = Outcome()
     try:
         yield outcome
     except Refused as refused:
         db.session.rollback()
-        show(refused, form)
+        if shown:
+            show(refused, form)
         outcome.refused = refused
 
 

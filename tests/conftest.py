@@ -179,13 +179,13 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 @pytest.fixture
 def post(client):
     """POST a form as a browser would: first GET the page (default: the same URL) for its CSRF
-    token."""
+    token. `post.last_page` keeps that page (its token serves a request sent without a GET)."""
 
     def _post(url: str, data: dict | None = None, page: str | None = None, **kw):
         g.pop(
             "csrf_token", None
         )  # Flask-WTF caches it on g, which outlives requests in these tests
-        html = client.get(page or url).get_data(as_text=True)
+        html = _post.last_page = client.get(page or url).get_data(as_text=True)
         match = _CSRF.search(html)
         assert match, f"no CSRF token on {page or url}"
         return client.post(url, data={**(data or {}), "csrf_token": match.group(1)}, **kw)

@@ -407,13 +407,14 @@ def score(assignment_id: int):
         abort(400)
     entry = scoring.read_entry(request.form, grid)
     action = request.form.get("action", "save")
-    with refusals() as outcome:  # EvaluationLocked: shown as a message
+    autosave = bool(request.headers.get("HX-Request"))
+    with refusals(shown=not autosave) as outcome:  # EvaluationLocked: shown as a message
         problems = scoring.save(assignment, grid, entry, submitting=action == "submit")
+    if not outcome.ok and autosave:
+        # An autosave that lost to "Submit and lock" (in this tab or another): the panel says so.
+        # No redirect and no flashed message, which would overtake the page the submit leads to.
+        return render_template("evaluation/_score_locked.html", refused=outcome.refused)
     if not outcome.ok:
-        if request.headers.get(
-            "HX-Request"
-        ):  # an autosave that lost to "Submit and lock": show the locked page
-            return "", 204, {"HX-Redirect": url_for(".score", assignment_id=assignment.id)}
         return _score_page(
             assignment, call, grid, scoring.stored_entry(assignment.evaluation), status=409
         )

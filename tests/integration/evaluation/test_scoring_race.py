@@ -55,16 +55,26 @@ def test_a_save_that_met_a_first_insert_is_done_again_over_it(
     assert db.session.scalar(select(func.count(Evaluation.id))) == 1
 
 
-def test_an_autosave_after_submit_and_lock_leads_to_the_locked_page(db, login_as, client, post):
+def test_an_autosave_after_submit_and_lock_says_so_in_its_panel_only(db, login_as, client, post):
+    """The autosave of the last change can reach the server after "Submit and lock" of the same
+    page: its answer says in the panel that the change was not saved, and neither redirects nor
+    leaves a message that would overtake the page the submit leads to."""
     evaluator = login_as("evaluator")
     call, _, (assignment,) = _setup(db, [evaluator], per_application=1)
     url = f"/evaluation/assignments/{assignment.id}/score"
-    assert post(url, {**_form(call, HIGH), "action": "submit"}).status_code == 302
-    response = post(
-        url, {**_form(call, HIGH), "action": "autosave"}, headers={"HX-Request": "true"}
+    submitted = post(url, {**_form(call, HIGH), "action": "submit"})
+    assert submitted.status_code == 302
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', post.last_page).group(1)
+    response = client.post(  # straight after the submit, as the browser's request in flight
+        url,
+        data={**_form(call, HIGH), "action": "autosave", "csrf_token": token},
+        headers={"HX-Request": "true"},
     )
-    assert response.status_code == 204 and response.headers["HX-Redirect"] == url
-    assert "submitted and is locked" in client.get(url).get_data(as_text=True)
+    panel = response.get_data(as_text=True)
+    assert response.status_code == 200 and "HX-Redirect" not in response.headers
+    assert "submitted and is locked" in panel and "was not saved" in panel
+    landing = client.get(submitted.headers["Location"]).get_data(as_text=True)
+    assert "was submitted" in landing and "submitted and is locked" not in landing
 
 
 @pytest.mark.postgres
