@@ -83,7 +83,7 @@ def _not_negative(**amounts: Decimal) -> None:
 
 
 def _heading(heading: Heading, terms: GrantTerms) -> HeadingResult:
-    """"accepted direct costs per heading are capped at the heading's contract amount x 1.25 (the
+    """ "accepted direct costs per heading are capped at the heading's contract amount x 1.25 (the
     flexibility allowed without an amendment ...); the excess is set aside as ineligible with that
     reason"."""
     _not_negative(contract_amount=heading.contract_amount, accepted=heading.accepted)
@@ -133,7 +133,7 @@ def final_amount(
 
 
 def balance(final: Decimal, prefinancing_paid: Decimal) -> Balance:
-    """"**balance** = final amount - pre-financing paid: a payment due if positive, a recovery
+    """ "**balance** = final amount - pre-financing paid: a payment due if positive, a recovery
     order if negative, nothing if zero"."""
     _not_negative(final=final, prefinancing_paid=prefinancing_paid)
     difference = final - prefinancing_paid
@@ -147,7 +147,7 @@ def balance(final: Decimal, prefinancing_paid: Decimal) -> Balance:
 def termination_recovery(
     prefinancing_paid: Decimal, accepted_costs: Decimal, rate: Fraction
 ) -> Decimal:
-    """"Termination by staff, with a reason, recovers the pre-financing not covered by accepted
+    """ "Termination by staff, with a reason, recovers the pre-financing not covered by accepted
     costs": the pre-financing paid less the accepted costs x grant rate (never below zero), rounded
     half-up to cents at this step only."""
     _not_negative(prefinancing_paid=prefinancing_paid, accepted_costs=accepted_costs)

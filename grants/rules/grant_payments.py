@@ -57,7 +57,7 @@ def _check_money(max_grant: Decimal) -> None:
 
 
 def ceiling(max_grant: Decimal, terms: GrantTerms) -> Decimal:
-    """"pre-financing paid in total never exceeds 90 % of the maximum grant": the most that may be
+    """ "pre-financing paid in total never exceeds 90 % of the maximum grant": the most that may be
     paid, rounded down to cents so that it never exceeds the share."""
     _check_money(max_grant)
     return (max_grant * terms.prefinancing_ceiling_rate).quantize(
@@ -104,7 +104,7 @@ def prefinancing(
 
 
 def instalment_due(previous_report_approved: date, terms: GrantTerms) -> date:
-    """"each next one is due 60 days after the interim report of the previous period is
+    """ "each next one is due 60 days after the interim report of the previous period is
     approved"."""
     return previous_report_approved + timedelta(days=terms.instalment_due_days)
 
@@ -128,7 +128,7 @@ def next_instalment_released(
 
 
 def reports_due(periods: list[Period], end: date, terms: GrantTerms) -> list[ReportDue]:
-    """"An interim report per reporting period but the last (due 60 days after the period ends) and
+    """ "An interim report per reporting period but the last (due 60 days after the period ends) and
     a final report (due 90 days after the end date)"."""
     interim = [
         ReportDue("interim", p.number, p.end + timedelta(days=terms.interim_report_days))
@@ -139,6 +139,6 @@ def reports_due(periods: list[Period], end: date, terms: GrantTerms) -> list[Rep
 
 
 def needs_verification(max_grant: Decimal, terms: GrantTerms) -> bool:
-    """"With the final report a grant whose maximum is above 100,000 needs an expenditure
+    """ "With the final report a grant whose maximum is above 100,000 needs an expenditure
     verification report (an auditor's PDF)"."""
     return max_grant > terms.verification_threshold

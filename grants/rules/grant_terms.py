@@ -107,7 +107,8 @@ def cents(value: Fraction | Decimal | int) -> Decimal:
 
 
 def contract_number(call_reference: str, number: int) -> str:
-    """"number `<CALL-REF>/G/<NNN>` (per call, in order of creation, no gaps)": 'TTGS-2018/G/007'."""
+    """The contract's "number `<CALL-REF>/G/<NNN>` (per call, in order of creation, no gaps)":
+    'TTGS-2018/G/007'."""
     if number < 1:
         raise InvalidGrant(N_("A contract number starts at 1."), field="number")
     return f"{call_reference}/G/{number:03d}"
@@ -138,7 +139,7 @@ def next_contract_number(call_reference: str, existing: list[str]) -> str:
 
 
 def grant_rate(max_grant: Decimal, total_eligible: Decimal) -> Fraction:
-    """"the **grant rate** = maximum grant / total eligible costs of the contract budget (kept
+    """ "the **grant rate** = maximum grant / total eligible costs of the contract budget (kept
     exact, never rounded before the last step)": an exact Fraction."""
     if total_eligible <= 0:
         raise InvalidGrant(
@@ -157,7 +158,7 @@ def grant_rate(max_grant: Decimal, total_eligible: Decimal) -> Fraction:
 
 
 def start_date(last_signature: date, set_start: date | None = None) -> date:
-    """"The start date is the day after the last signature unless the contract sets a later
+    """ "The start date is the day after the last signature unless the contract sets a later
     one"."""
     day_after = last_signature + timedelta(days=1)
     return max(day_after, set_start) if set_start is not None else day_after
@@ -178,7 +179,7 @@ def period_after(start: date, months: int) -> date:
 
 
 def end_date(start: date, months: int) -> date:
-    """"the end date is the start plus the period in months, minus one day" (month ends as in
+    """ "the end date is the start plus the period in months, minus one day" (month ends as in
     `period_after`: 31 January + 1 month ends on 28 or 29 February)."""
     return period_after(start, months) - timedelta(days=1)
 
@@ -187,7 +188,7 @@ def end_date(start: date, months: int) -> date:
 
 
 def scheme_for(months: int, max_grant: Decimal, terms: GrantTerms) -> Scheme:
-    """"`single` (default where the period is at most 12 months or the maximum grant at most
+    """ "`single` (default where the period is at most 12 months or the maximum grant at most
     100,000)"; "`periodic` (longer or larger grants)"."""
     if months < 1:
         raise InvalidGrant(
@@ -199,7 +200,7 @@ def scheme_for(months: int, max_grant: Decimal, terms: GrantTerms) -> Scheme:
 
 
 def reporting_periods(start: date, months: int, scheme: Scheme, terms: GrantTerms) -> list[Period]:
-    """"reporting periods of 12 months (the last one shorter)" in the periodic scheme; one period,
+    """ "reporting periods of 12 months (the last one shorter)" in the periodic scheme; one period,
     the whole implementation period, in the single scheme. Each boundary is counted from the start
     (`period_after`), so the periods follow each other without gap and the last ends on the end
     date."""
