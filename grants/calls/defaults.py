@@ -72,6 +72,19 @@ CALL_DEFAULTS: dict = {
     "award_rule": "strict",
     "shortlist_ratio": Decimal("2.0"),
     "complaint_days": 30,
+    # grants after award (docs/domain.md 7): PRAG's defaults
+    "single_max_months": 12,
+    "single_max_grant": Decimal("100000.00"),
+    "single_prefinancing_rate": Decimal("0.80"),
+    "prefinancing_due_days": 30,
+    "period_months": 12,
+    "instalment_due_days": 60,
+    "instalment_condition_rate": Decimal("0.70"),
+    "prefinancing_ceiling_rate": Decimal("0.90"),
+    "interim_report_days": 60,
+    "final_report_days": 90,
+    "verification_threshold": Decimal("100000.00"),
+    "heading_flexibility_rate": Decimal("0.25"),
 }
 
 

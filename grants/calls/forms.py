@@ -74,6 +74,18 @@ LABELS = {
     "award_rule": _l("Award rule"),
     "shortlist_ratio": _l("Shortlist ratio"),
     "complaint_days": _l("Days to complain after a decision letter"),
+    "single_max_months": _l("Single payment: longest implementation period (months)"),
+    "single_max_grant": _l("Single payment: largest maximum grant"),
+    "single_prefinancing_rate": _l("Single pre-financing (% of the maximum grant)"),
+    "prefinancing_due_days": _l("First pre-financing due (days after the contract is in force)"),
+    "period_months": _l("Reporting period (months)"),
+    "instalment_due_days": _l("Next instalment due (days after the interim report is approved)"),
+    "instalment_condition_rate": _l("Next instalment: share of the last one covered (%)"),
+    "prefinancing_ceiling_rate": _l("Pre-financing ceiling (% of the maximum grant)"),
+    "interim_report_days": _l("Interim report due (days after the period ends)"),
+    "final_report_days": _l("Final report due (days after the end date)"),
+    "verification_threshold": _l("Expenditure verification above this maximum grant"),
+    "heading_flexibility_rate": _l("Budget heading flexibility (%)"),
 }
 
 
@@ -170,4 +182,17 @@ class CallForm(FlaskForm):
     )
     shortlist_ratio = DecimalText(LABELS["shortlist_ratio"], [_required()], cents=False)
     complaint_days = IntegerField(LABELS["complaint_days"], [_required()])
+
+    single_max_months = IntegerField(LABELS["single_max_months"], [_required()])
+    single_max_grant = DecimalText(LABELS["single_max_grant"], [_required()])
+    single_prefinancing_rate = PercentText(LABELS["single_prefinancing_rate"], [_required()])
+    prefinancing_due_days = IntegerField(LABELS["prefinancing_due_days"], [_required()])
+    period_months = IntegerField(LABELS["period_months"], [_required()])
+    instalment_due_days = IntegerField(LABELS["instalment_due_days"], [_required()])
+    instalment_condition_rate = PercentText(LABELS["instalment_condition_rate"], [_required()])
+    prefinancing_ceiling_rate = PercentText(LABELS["prefinancing_ceiling_rate"], [_required()])
+    interim_report_days = IntegerField(LABELS["interim_report_days"], [_required()])
+    final_report_days = IntegerField(LABELS["final_report_days"], [_required()])
+    verification_threshold = DecimalText(LABELS["verification_threshold"], [_required()])
+    heading_flexibility_rate = PercentText(LABELS["heading_flexibility_rate"], [_required()])
     save = SubmitField(_l("Save call"))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.models.base import Base, Money, Points, Rate, Timestamp, enum_column, now_utc
 from grants.rules import budget, eligibility, scoring
+from grants.rules.grant_terms import GrantTerms
 from grants.rules.transitions import CallStatus
 
 
@@ -27,6 +28,10 @@ class AwardRule(enum.Enum):
 class Stage(enum.Enum):
     concept_note = "concept_note"
     full_application = "full_application"
+
+
+# the call's settings of its grants: GrantTerms' fields, the call's indirect rate aside
+GRANT_SETTINGS = tuple(name for name in GrantTerms.__dataclass_fields__ if name != "indirect_rate")
 
 
 class Call(Base):
@@ -69,6 +74,32 @@ class Call(Base):
         CheckConstraint(
             "answer_window_days >= 0 AND question_window_days > answer_window_days",
             name="clarification_windows",
+        ),
+        # grants after award (docs/domain.md 7)
+        CheckConstraint(
+            "single_max_months >= 1 AND period_months >= 1", name="grant_months_positive"
+        ),
+        CheckConstraint(
+            "single_max_grant >= 0 AND verification_threshold >= 0", name="grant_amounts_positive"
+        ),
+        CheckConstraint(
+            "single_prefinancing_rate >= 0 AND "
+            "single_prefinancing_rate <= prefinancing_ceiling_rate AND "
+            "prefinancing_ceiling_rate <= 1",
+            name="prefinancing_rates",
+        ),
+        CheckConstraint(
+            "instalment_condition_rate >= 0 AND instalment_condition_rate <= 1",
+            name="instalment_condition_range",
+        ),
+        CheckConstraint(
+            "heading_flexibility_rate >= 0 AND heading_flexibility_rate <= 1",
+            name="heading_flexibility_range",
+        ),
+        CheckConstraint(
+            "prefinancing_due_days >= 0 AND instalment_due_days >= 0 AND interim_report_days >= 1"
+            " AND final_report_days >= 1",
+            name="grant_days_positive",
         ),
     )
 
@@ -123,6 +154,32 @@ class Call(Base):
     question_window_days: Mapped[int] = mapped_column(default=21, server_default="21")
     answer_window_days: Mapped[int] = mapped_column(default=11, server_default="11")
 
+    # grants after award (docs/domain.md 7): PRAG's defaults, read through `grant_terms()`
+    single_max_months: Mapped[int] = mapped_column(default=12, server_default="12")
+    single_max_grant: Mapped[Money] = mapped_column(
+        default=Decimal("100000.00"), server_default="100000.00"
+    )
+    single_prefinancing_rate: Mapped[Rate] = mapped_column(
+        default=Decimal("0.80"), server_default="0.80"
+    )
+    prefinancing_due_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    period_months: Mapped[int] = mapped_column(default=12, server_default="12")
+    instalment_due_days: Mapped[int] = mapped_column(default=60, server_default="60")
+    instalment_condition_rate: Mapped[Rate] = mapped_column(
+        default=Decimal("0.70"), server_default="0.70"
+    )
+    prefinancing_ceiling_rate: Mapped[Rate] = mapped_column(
+        default=Decimal("0.90"), server_default="0.90"
+    )
+    interim_report_days: Mapped[int] = mapped_column(default=60, server_default="60")
+    final_report_days: Mapped[int] = mapped_column(default=90, server_default="90")
+    verification_threshold: Mapped[Money] = mapped_column(
+        default=Decimal("100000.00"), server_default="100000.00"
+    )
+    heading_flexibility_rate: Mapped[Rate] = mapped_column(
+        default=Decimal("0.25"), server_default="0.25"
+    )
+
     next_number: Mapped[int] = mapped_column(default=1)  # reference counter, updated atomically
     next_letter_number: Mapped[int] = mapped_column(
         default=1, server_default="1"
@@ -169,6 +226,14 @@ class Call(Base):
             duration_min=self.duration_min,
             duration_max=self.duration_max,
             currency=self.currency,
+        )
+
+    def grant_terms(self) -> GrantTerms:
+        """The numbers of its grants (docs/domain.md 7), as the plain data of
+        grants.rules.grant_terms."""
+        return GrantTerms(
+            indirect_rate=self.indirect_rate,
+            **{name: getattr(self, name) for name in GRANT_SETTINGS},
         )
 
     def __repr__(self) -> str:

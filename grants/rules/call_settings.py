@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale
 from babel.numbers import list_currencies
 
+from .grant_settings import check_grant_settings
 from .problems import N_, Amount, InputError, Issue, Moment
 
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
@@ -403,6 +404,7 @@ def check_call(s: dict, lots: list[LotDraft] | None) -> list[Issue]:
         + check_counts(s)
         + check_timeline(s)
         + check_eligibility(s)
+        + check_grant_settings(s)
     )
     if lots is not None:
         issues += check_lots(
