@@ -131,6 +131,15 @@ def _settings(call: dict, problems: list[str]) -> None:
     _not_above(
         partners["min"], partners["max"], "$.call.eligibility.partners", ("min", "max"), problems
     )
+    grants = call.get("grants")
+    if grants is not None:
+        _not_above(
+            grants["single_prefinancing_rate"],
+            grants["prefinancing_ceiling_rate"],
+            "$.call.grants",
+            ("single_prefinancing_rate", "prefinancing_ceiling_rate"),
+            problems,
+        )
 
 
 def _grids(call: dict, problems: list[str]) -> dict[str, dict]:

@@ -7,6 +7,7 @@ one."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -31,6 +32,9 @@ from grants.models import (
     Stage,
     User,
 )
+from grants.models.calls import GRANT_SETTINGS
+
+GRANT_MONEY = ("single_max_grant", "verification_threshold")
 
 
 def dumps(bundle: dict) -> str:
@@ -68,7 +72,7 @@ def export_bundle(call: Call, version: int = LATEST) -> dict:
     bundle = {
         "format": "call-bundle",
         "version": version,
-        "call": _call(call),
+        "call": _call(call, version),
         "organisations": [_organisation(o) for o in _organisations(apps, evaluators)],
         "evaluators": [
             {
@@ -173,7 +177,18 @@ def _organisation(org: Organisation) -> dict:
     }
 
 
-def _call(call: Call) -> dict:
+def _grant_settings(call: Call) -> dict:
+    """Version 2's settings of the call's grants (docs/domain.md 7)."""
+    settings = {}
+    for name in GRANT_SETTINGS:
+        value = getattr(call, name)
+        if isinstance(value, Decimal):
+            value = f.money(value) if name in GRANT_MONEY else f.rate(value)
+        settings[name] = value
+    return settings
+
+
+def _call(call: Call, version: int) -> dict:
     zone = call.timezone
     grids = {
         stage.value: _grid(call.grid_for(stage))
@@ -231,6 +246,7 @@ def _call(call: Call) -> dict:
             "shortlist_ratio": f.decimal(call.shortlist_ratio, 1),
             "grids": grids,
         },
+        **({"grants": _grant_settings(call)} if version >= 2 else {}),
     }
 
 

@@ -55,6 +55,7 @@ from grants.models import (
     User,
 )
 from grants.models.base import now_utc
+from grants.models.calls import GRANT_SETTINGS
 
 
 def import_bundle(data: dict, replace: bool = False) -> Call:
@@ -212,6 +213,7 @@ def _call(item: dict) -> Call:
     )
     ratio = ev.get("shortlist_ratio")
     return Call(
+        **_grant_settings(item.get("grants")),
         reference=item["reference"],
         title=item["title"],
         description=item.get("description", ""),
@@ -257,6 +259,17 @@ def _call(item: dict) -> Call:
         ],
         grids=[_grid(Stage(stage), grid) for stage, grid in ev["grids"].items()],
     )
+
+
+def _grant_settings(item: dict | None) -> dict:
+    """The settings of the call's grants (docs/domain.md 7): a version-1 bundle, or one written
+    before version 2 had them, gets the defaults."""
+    if item is None:
+        return {name: CALL_DEFAULTS[name] for name in GRANT_SETTINGS}
+    return {
+        name: Decimal(item[name]) if isinstance(item[name], str) else item[name]
+        for name in GRANT_SETTINGS
+    }
 
 
 def _grid(stage: Stage, item: dict) -> Grid:

@@ -25,7 +25,8 @@ RECORD = ("staff", "overrides", "impartiality", "declarations")  # what version 
 
 def version_1(bundle: dict) -> dict:
     """A version-2 bundle without what version 2 adds: a version-1 bundle."""
-    return {**{k: v for k, v in bundle.items() if k not in RECORD}, "version": 1}
+    call = {k: v for k, v in bundle["call"].items() if k != "grants"}
+    return {**{k: v for k, v in bundle.items() if k not in RECORD}, "call": call, "version": 1}
 
 
 def write(tmp_path: Path, data: dict | str, name: str = "bundle.json") -> str:

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -57,7 +58,11 @@ def test_version_2_schema_keeps_every_version_1_field():
         **{k: v for k, v in v1["properties"].items() if k != "version"},
         **{k: v2["properties"][k] for k in RECORD},
     }
-    assert {k: v2["$defs"][k] for k in v1["$defs"]} == v1["$defs"]
+    v2_call = v2["$defs"]["call"]
+    assert v2_call["properties"] == {**v1["$defs"]["call"]["properties"], "grants": ANY}
+    assert v2_call["required"] == v1["$defs"]["call"]["required"]  # call.grants is optional
+    v2_defs = {**v2["$defs"], "call": v1["$defs"]["call"]}
+    assert {k: v2_defs[k] for k in v1["$defs"]} == v1["$defs"]
     assert v2["additionalProperties"] is False
     Draft202012Validator.check_schema(v2)
 
