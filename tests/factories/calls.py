@@ -52,6 +52,18 @@ def form_data(**over) -> dict:
         "award_rule": "strict",
         "shortlist_ratio": "2.0",
         "complaint_days": "30",
+        "single_max_months": "12",
+        "single_max_grant": "100000",
+        "single_prefinancing_rate": "80",
+        "prefinancing_due_days": "30",
+        "period_months": "12",
+        "instalment_due_days": "60",
+        "instalment_condition_rate": "70",
+        "prefinancing_ceiling_rate": "90",
+        "interim_report_days": "60",
+        "final_report_days": "90",
+        "verification_threshold": "100000",
+        "heading_flexibility_rate": "25",
     }
     data.update(over)
     return {k: v for k, v in data.items() if v is not None}
