@@ -139,3 +139,15 @@ def test_bundle_with_a_single_prefinancing_above_the_ceiling_is_refused(db):
     assert problems(bundle) == [
         "$.call.grants.single_prefinancing_rate: 0.95 is above prefinancing_ceiling_rate (0.90)"
     ]
+
+
+def test_turkish_amounts_and_percentages_are_read_as_typed(client, login_as, post, db):
+    login_as("staff", locale="tr")
+    typed = {"single_max_grant": "80.000,50", "heading_flexibility_rate": "12,5"}
+    turkish = {"total_budget": "2.600.000,00", "lots-1-budget": "1.000.000", "shortlist_ratio": "2"}
+    assert post(NEW, form_data(**typed, **turkish)).status_code == 302
+    call = db.session.scalar(select(Call))
+    assert call.single_max_grant == Decimal("80000.50")
+    assert call.heading_flexibility_rate == Decimal("0.1250")
+    page = client.get(f"/staff/calls/{call.id}/edit").get_data(as_text=True)
+    assert re.search(r'<input[^>]* name="single_max_grant"[^>]* value="80\.000,50"', page)
