@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from grants.bundle import export_bundle, import_bundle, problems
 from grants.extensions import db as database
-from grants.models import Call
+from grants.models import AuditEvent, Call
 from grants.rules.grant_terms import GrantTerms
 from tests.factories.bundle import small, version_1
 from tests.factories.calls import form_data
@@ -151,3 +151,12 @@ def test_turkish_amounts_and_percentages_are_read_as_typed(client, login_as, pos
     assert call.heading_flexibility_rate == Decimal("0.1250")
     page = client.get(f"/staff/calls/{call.id}/edit").get_data(as_text=True)
     assert re.search(r'<input[^>]* name="single_max_grant"[^>]* value="80\.000,50"', page)
+
+
+def test_a_changed_grant_setting_is_audited(client, staff, post, db):
+    post(NEW, form_data())
+    call = db.session.scalar(select(Call))
+    response = post(f"/staff/calls/{call.id}/edit", form_data(period_months="6"))
+    assert response.status_code == 302
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "call.updated"))
+    assert (event.before, event.after) == ({"period_months": 12}, {"period_months": 6})
