@@ -74,6 +74,7 @@ LABELS = {
     "award_rule": _l("Award rule"),
     "shortlist_ratio": _l("Shortlist ratio"),
     "complaint_days": _l("Days to complain after a decision letter"),
+    "document_request_days": _l("Days to send a document asked for at the administrative check"),
 }
 
 
@@ -170,4 +171,5 @@ class CallForm(FlaskForm):
     )
     shortlist_ratio = DecimalText(LABELS["shortlist_ratio"], [_required()], cents=False)
     complaint_days = IntegerField(LABELS["complaint_days"], [_required()])
+    document_request_days = IntegerField(LABELS["document_request_days"], [_required()])
     save = SubmitField(_l("Save call"))

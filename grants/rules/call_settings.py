@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale
 from babel.numbers import list_currencies
 
+from .admissibility_requests import check_days
 from .problems import N_, Amount, InputError, Issue, Moment
 
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
@@ -180,6 +181,7 @@ def check_counts(s: dict) -> list[Issue]:
                 {"max": COMPLAINT_DAYS_LIMIT},
             )
         )
+    issues += check_days(s.get("document_request_days"))
     discrepancy, grid_max = s.get("discrepancy_threshold"), s.get("grid_max")
     if discrepancy is not None and (
         not 0 <= discrepancy < COUNT_LIMIT or discrepancy != discrepancy.quantize(CENT)

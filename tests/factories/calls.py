@@ -52,6 +52,7 @@ def form_data(**over) -> dict:
         "award_rule": "strict",
         "shortlist_ratio": "2.0",
         "complaint_days": "30",
+        "document_request_days": "7",
     }
     data.update(over)
     return {k: v for k, v in data.items() if v is not None}
