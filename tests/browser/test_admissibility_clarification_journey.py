@@ -27,8 +27,13 @@ SHOTS = os.environ.get("JOURNEY_SCREENSHOTS")  # a folder: the pages are also sa
 
 
 def shot(page, name: str) -> None:
+    """With JOURNEY_SCREENSHOTS set, save the page at desktop and at phone width."""
     if SHOTS:
+        size = page.viewport_size
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=f"{SHOTS}/{name}-phone.png", full_page=True)
+        page.set_viewport_size(size)
 
 
 def test_staff_ask_for_a_document_the_lead_uploads_it_and_staff_decide(page, live_db):
@@ -57,6 +62,8 @@ def test_staff_ask_for_a_document_the_lead_uploads_it_and_staff_decide(page, liv
     expect(page.get_by_label("Deadline (end of the day, the call's time zone)")).not_to_have_value(
         ""
     )
+    page.get_by_text("Override an automatic check").click()
+    shot(page, "staff-check-forms")
     page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_text("The request was sent")).to_be_visible()
     requests = page.get_by_role("table", name="Documents asked of the lead applicant")
