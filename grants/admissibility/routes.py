@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from grants import storage
 from grants.access import load_or_404, requires
-from grants.admissibility import presenters, queries, services
+from grants.admissibility import clarifications, presenters, queries, services
 from grants.admissibility.access import lead_request
 from grants.admissibility.forms import AnswerForm, AskForm, DecisionForm, OverrideForm
 from grants.letters import register
@@ -103,7 +103,7 @@ def ask(call_id: int, stage_id: int):
     form = _ask_form(stage, posted=True)
     if form.validate():
         with refusals(form) as outcome:
-            services.ask(
+            clarifications.ask(
                 stage,
                 form.document.data,
                 form.other.data or "",
@@ -130,7 +130,7 @@ def override(call_id: int, stage_id: int):
     form = OverrideForm()
     if form.validate():
         with refusals(form) as outcome:
-            row = services.override(
+            row = clarifications.override(
                 stage,
                 form.check.data,
                 form.outcome.data == "met",
@@ -158,7 +158,7 @@ def answer(application_id: int, request_id: int):
     form = AnswerForm()
     if form.validate_on_submit():
         with refusals(form) as outcome:
-            attachment = services.answer(document_request, form.file.data, current_user)
+            attachment = clarifications.answer(document_request, form.file.data, current_user)
         if outcome.ok:
             flash(
                 _(
