@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from grants.models import (
     StageStatus,
 )
 from grants.models.base import now_utc
+from tests.conftest import count_queries
 from tests.factories import make_authority, make_call, make_org, make_user
 from tests.factories.admissibility import answer_url, ask, decide, submitted, url
 from tests.factories.submission import EICAR, PDF, partner_member, text
@@ -41,8 +43,6 @@ def clock(fixed_now):
 
 
 def local_date(at: datetime, days: int, zone: str = "Europe/Istanbul") -> str:
-    from zoneinfo import ZoneInfo
-
     return (at.astimezone(ZoneInfo(zone)).date() + timedelta(days=days)).isoformat()
 
 
@@ -233,3 +233,37 @@ def test_a_passed_check_may_be_overridden_to_not_met(client, login_as, post, db)
     assert post(f"{url(stage)}/overrides", data, page=url(stage)).status_code == 302
     assert db.session.scalar(select(CheckOverride)) is None
     assert events(db, "admissibility_check.override_removed")
+
+
+def test_the_pages_run_a_constant_number_of_queries_as_requests_grow(client, login_as, db, clock):
+    application, stage = submitted()
+    lead = make_user(organisation=application.lead, email="lead@lead.example")
+    staff = make_user("staff", email="checker@example.org")
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            db.session.add(
+                AdmissibilityRequest(
+                    stage_id=stage.id,
+                    document="other",
+                    other="Registration certificate",
+                    message="Send it.",
+                    due_at=clock + timedelta(days=3),
+                    requested_by_id=staff.id,
+                    requested_at=clock,
+                )
+            )
+        db.session.commit()
+
+    def queries(user, address: str) -> int:
+        login_as(user=user)
+        client.get(address)  # warm up
+        with count_queries(db.engine) as statements:
+            assert client.get(address).status_code == 200
+        return len(statements)
+
+    pages = ((staff, url(stage)), (lead, f"/applications/{application.id}"))
+    add(1)
+    few = [queries(user, address) for user, address in pages]
+    add(6)
+    assert [queries(user, address) for user, address in pages] == few
