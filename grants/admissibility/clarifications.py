@@ -35,6 +35,7 @@ from grants.rules.admissibility_requests import (
     check_decidable,
     check_override,
     check_request,
+    check_request_transition,
     due_at,
     state_of,
 )
@@ -143,22 +144,15 @@ def answer(
     if issues:
         raise RequestRefused(issues=issues)
     attachment = attachments.upload(stage.application, _slot(request), file, user)
-    before = {"status": request.status}
-    request.status = RequestStatus.answered
     request.answered_at = at
     request.answered_by_id = user.id
     request.attachment_id = attachment.id
-    db.session.flush()
-    record(
-        "admissibility_request.answered",
+    move_request(
         request,
-        before=before,
-        after={
-            "status": request.status,
-            "attachment_id": attachment.id,
-            "original_name": attachment.original_name,
-        },
-        user_id=user.id,
+        RequestStatus.answered,
+        user.id,
+        attachment_id=attachment.id,
+        original_name=attachment.original_name,
     )
     return attachment
 
@@ -174,14 +168,25 @@ def close_lapsed(stage: ApplicationStage, at: datetime, user_id: int | None) -> 
         raise RequestRefused(issues=issues)
     for request in requests:
         if request.status is RequestStatus.open and states[request.id] is RequestState.lapsed:
-            request.status = RequestStatus.lapsed
-            record(
-                "admissibility_request.lapsed",
-                request,
-                before={"status": RequestStatus.open},
-                after={"status": RequestStatus.lapsed, "due_at": request.due_at},
-                user_id=user_id,
-            )
+            move_request(request, RequestStatus.lapsed, user_id, due_at=request.due_at)
+
+
+def move_request(
+    request: AdmissibilityRequest, new: RequestStatus, user_id: int | None, **after
+) -> None:
+    """The only writer of a request's status: checks the move
+    (grants.rules.admissibility_requests.REQUEST_TRANSITIONS), sets it, writes the audit event."""
+    old = request.status
+    check_request_transition(old.value, new.value)
+    request.status = new
+    db.session.flush()
+    record(
+        f"admissibility_request.{new.value}",
+        request,
+        before={"status": old},
+        after={"status": new, **after},
+        user_id=user_id,
+    )
 
 
 def override(

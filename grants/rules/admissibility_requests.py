@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .problems import N_, Issue, Moment, Refused
+from .transitions import InvalidTransition
 
 MESSAGE_LIMIT = 2000
 DOCUMENT_LIMIT = 200
@@ -37,6 +38,20 @@ class RequestState(enum.Enum):
     open = "open"
     answered = "answered"
     lapsed = "lapsed"
+
+
+# a request is answered or lapses once, and stays so
+REQUEST_TRANSITIONS = {
+    RequestState.open: frozenset({RequestState.answered, RequestState.lapsed}),
+    RequestState.answered: frozenset(),
+    RequestState.lapsed: frozenset(),
+}
+
+
+def check_request_transition(old: str, new: str) -> None:
+    """Raise InvalidTransition unless a document request may move from `old` to `new`."""
+    if RequestState(new) not in REQUEST_TRANSITIONS[RequestState(old)]:
+        raise InvalidTransition("document request", old, new)
 
 
 def local_today(now: datetime, zone: str) -> date:

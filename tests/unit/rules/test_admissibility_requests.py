@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from grants.rules.admissibility_requests import (
     DAYS_LIMIT,
     RequestState,
@@ -13,11 +15,13 @@ from grants.rules.admissibility_requests import (
     check_decidable,
     check_override,
     check_request,
+    check_request_transition,
     default_due_date,
     due_at,
     state_of,
 )
 from grants.rules.call_settings import check_counts
+from grants.rules.transitions import InvalidTransition
 
 ZONE = "Europe/Istanbul"  # UTC+3
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)  # 12:00 on 10 January in Istanbul
@@ -100,3 +104,11 @@ def test_the_days_a_call_gives_are_a_call_setting_from_1_to_the_limit():
     assert fields(check_days(DAYS_LIMIT + 1)) == ["document_request_days"]
     assert fields(check_counts({"document_request_days": 0})) == ["document_request_days"]
     assert check_counts({"document_request_days": 14}) == []
+
+
+def test_a_request_is_answered_or_lapses_once_and_stays_so():
+    check_request_transition("open", "answered")
+    check_request_transition("open", "lapsed")
+    for old, new in (("answered", "lapsed"), ("lapsed", "answered"), ("answered", "open")):
+        with pytest.raises(InvalidTransition):
+            check_request_transition(old, new)
