@@ -15,12 +15,14 @@ from sqlalchemy import insert
 
 from grants.extensions import db
 from grants.models import (
+    AdmissibilityRequest,
     Application,
     ApplicationStage,
     Assignment,
     Attachment,
     AuditEvent,
     Call,
+    CheckOverride,
     Evaluation,
     Partner,
     PartnerInvitation,
@@ -64,7 +66,7 @@ def _application_id(obj: Any) -> int | None:
         return obj.id
     if isinstance(obj, Evaluation):
         obj = _parent(obj, "assignment", Assignment)
-    if isinstance(obj, Assignment):
+    if isinstance(obj, Assignment | AdmissibilityRequest | CheckOverride):
         obj = _parent(obj, "stage", ApplicationStage)
     if isinstance(obj, ApplicationStage | Partner | Attachment | PartnerInvitation):
         return obj.application_id

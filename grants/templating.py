@@ -12,6 +12,7 @@ from flask_babel import get_locale
 
 from grants import clock, labels
 from grants.admin.forms import role_label
+from grants.admissibility.presenters import lead_requests
 from grants.applications.budget import saved_line_total
 from grants.auth.choices import country_name, organisation_type_label
 from grants.awards import filters as awards
@@ -72,6 +73,7 @@ GLOBALS = {
     "call_corrigenda": calldocs_queries.corrigenda_of,
     "clarification_windows": calldocs_queries.windows,
     "attachment_templates": attachment_templates,
+    "document_requests": lead_requests,  # the lead's page: documents asked at the check
 }
 
 

@@ -4,15 +4,23 @@ submission time), the manual checks, and why the check is locked, in the reader'
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from grants.admissibility.queries import lock
+from grants import clock
+from grants.admissibility.queries import lock, overrides_of, requests_of
 from grants.applications.budget import rule_lines
 from grants.i18n import lazy_gettext as _l
 from grants.i18n import local_time
-from grants.models import ApplicationStage
+from grants.models import (
+    AdmissibilityRequest,
+    Application,
+    ApplicationStage,
+    Call,
+    CheckOverride,
+)
+from grants.rules.admissibility_requests import RequestState, default_due_date, state_of
 from grants.rules.budget import compute_totals
 from grants.rules.problems import N_
 from grants.rules.submission import DURATION, Blocker, check_submission
@@ -69,6 +77,8 @@ class Check:
     key: str
     label: str
     messages: list[str] = field(default_factory=list)  # why it is not met; empty when met
+    override: CheckOverride | None = None  # staff's result in place of the computed one
+    computed: list[str] = field(default_factory=list)  # the computed messages, when overridden
 
     @property
     def met(self) -> bool:
@@ -122,7 +132,23 @@ def automatic_checks(stage: ApplicationStage) -> list[Check]:
             else blocker_text(blocker, application, totals)
         )
         messages[group].append(text)
-    return [Check(key, str(label), messages[key]) for key, label in AUTOMATIC_CHECKS]
+    overrides = overrides_of(stage.id)
+    return [
+        _overridden(Check(key, str(label), messages[key]), overrides.get(key))
+        for key, label in AUTOMATIC_CHECKS
+    ]
+
+
+def _overridden(check: Check, override: CheckOverride | None) -> Check:
+    """The check as staff overrode it: met, or not met for the reason they wrote."""
+    if override is None:
+        return check
+    return replace(
+        check,
+        messages=[] if override.met else [override.reason],
+        override=override,
+        computed=check.messages,
+    )
 
 
 def manual_checks(ticked: set[str]) -> list[Check]:
@@ -150,3 +176,72 @@ def settings_refusal() -> str | None:
     None when it can."""
     absent = missing()
     return _(SETTINGS_MISSING, names=", ".join(absent)) if absent else None
+
+
+# Document requests -------------------------------------------------------------------------------
+
+STATE_LABELS = {
+    RequestState.open: _l("Open: waiting for the lead"),
+    RequestState.answered: _l("Answered"),
+    RequestState.lapsed: _l("Lapsed: the deadline passed without an answer"),
+}
+STATE_BADGES = {
+    RequestState.open: "text-bg-warning",
+    RequestState.answered: "text-bg-success",
+    RequestState.lapsed: "text-bg-secondary",
+}
+
+
+@dataclass(frozen=True)
+class RequestView:
+    request: AdmissibilityRequest
+    document: str  # what is asked for, in the reader's language
+    state: RequestState
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+    @property
+    def badge(self) -> str:
+        return STATE_BADGES[self.state]
+
+
+def document_text(request: AdmissibilityRequest) -> str:
+    if request.document == "declaration":
+        return _("Signed declaration of the lead applicant")
+    if request.document == "partnership_statement":
+        return _("Partnership statement of %(name)s", name=request.organisation.name)
+    return request.other
+
+
+def views(requests: list[AdmissibilityRequest]) -> list[RequestView]:
+    at = clock.now()
+    return [
+        RequestView(r, document_text(r), state_of(r.status.value, r.due_at, at)) for r in requests
+    ]
+
+
+def document_choices(application: Application) -> list[tuple[str, str]]:
+    """What staff may ask for: the declaration, a partner's statement, or another document."""
+    return (
+        [("", _("Choose…")), ("declaration", _("Signed declaration of the lead applicant"))]
+        + [
+            (
+                f"statement-{p.organisation_id}",
+                _("Partnership statement of %(name)s", name=p.organisation.name),
+            )
+            for p in application.partners
+        ]
+        + [("other", _("Another document (name it below)"))]
+    )
+
+
+def lead_requests(application: Application) -> list[RequestView]:
+    """The document requests the lead's members see on the application page (template global)."""
+    stage_ids = [s.id for s in application.stages]
+    return views([r for stage_id in stage_ids for r in requests_of(stage_id)])
+
+
+def default_due(call: Call) -> date:
+    return default_due_date(clock.now(), call.document_request_days, call.timezone)

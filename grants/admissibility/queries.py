@@ -8,10 +8,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from grants.extensions import db
 from grants.models import (
+    AdmissibilityRequest,
     Application,
     ApplicationStage,
     Assignment,
     Call,
+    CheckOverride,
     Organisation,
     Partner,
     StageStatus,
@@ -86,3 +88,45 @@ def lock(stage: ApplicationStage) -> str | None:
             "Evaluators have been assigned to this application: the check can no longer change."
         )
     return None
+
+
+def requests_of(stage_id: int) -> list[AdmissibilityRequest]:
+    """The document requests of a stage, oldest first, with what their rows show."""
+    return list(
+        db.session.scalars(
+            select(AdmissibilityRequest)
+            .where(AdmissibilityRequest.stage_id == stage_id)
+            .options(
+                joinedload(AdmissibilityRequest.organisation),
+                joinedload(AdmissibilityRequest.attachment),
+                joinedload(AdmissibilityRequest.requested_by),
+            )
+            .order_by(AdmissibilityRequest.requested_at, AdmissibilityRequest.id)
+        )
+    )
+
+
+def overrides_of(stage_id: int) -> dict[str, CheckOverride]:
+    """The stage's overrides of its automatic checks, by check."""
+    rows = db.session.scalars(
+        select(CheckOverride)
+        .where(CheckOverride.stage_id == stage_id)
+        .options(joinedload(CheckOverride.user))
+    )
+    return {row.check_key: row for row in rows}
+
+
+def load_request(application_id: int, request_id: int) -> AdmissibilityRequest | None:
+    """A document request of the application (any of its stages); None for anything else."""
+    return db.session.scalar(
+        select(AdmissibilityRequest)
+        .join(AdmissibilityRequest.stage)
+        .where(
+            AdmissibilityRequest.id == request_id,
+            ApplicationStage.application_id == application_id,
+        )
+        .options(
+            joinedload(AdmissibilityRequest.organisation),
+            joinedload(AdmissibilityRequest.attachment),
+        )
+    )

@@ -16,6 +16,8 @@ from datetime import datetime
 from flask import url_for
 from sqlalchemy import update
 
+from grants import clock
+from grants.admissibility.clarifications import close_lapsed
 from grants.admissibility.presenters import (  # MANUAL_CHECKS, locked_reason: the check's terms
     MANUAL_CHECKS,  # noqa: F401
     SETTINGS_MISSING,
@@ -28,7 +30,12 @@ from grants.audit import record
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.letters import register
-from grants.models import Application, ApplicationStage, LetterKind, StageStatus
+from grants.models import (
+    Application,
+    ApplicationStage,
+    LetterKind,
+    StageStatus,
+)
 from grants.models.base import now_utc
 from grants.rules.problems import N_, Refused
 from grants.rules.transitions import InvalidTransition, check_stage_transition
@@ -66,6 +73,7 @@ def decide(
     decisions not final): admissible and inadmissible then move to each other
     (grants.rules.transitions)."""
     _refuse_locked(stage)
+    close_lapsed(stage, clock.now(), user_id)
     unmet = [m for check in automatic_checks(stage) + manual_checks(ticked) for m in check.messages]
     new = StageStatus(outcome)
     if new is StageStatus.admissible and unmet:

@@ -54,6 +54,12 @@ ACTIONS = {
     "attachment.uploaded": _l("Attachment uploaded"),
     "attachment.deleted": _l("Attachment deleted"),
     "attachment.replaced": _l("Attachment replaced"),
+    # admissibility clarifications
+    "admissibility_request.asked": _l("Document requested from the lead applicant"),
+    "admissibility_request.answered": _l("Requested document uploaded by the lead applicant"),
+    "admissibility_request.lapsed": _l("Document request lapsed: no answer by the deadline"),
+    "admissibility_check.overridden": _l("Automatic check overridden by staff"),
+    "admissibility_check.override_removed": _l("Override of an automatic check removed"),
     # decisions
     "decision.overridden": _l("Decision changed by staff"),
     "decision.promoted": _l("Promoted from the reserve list"),
@@ -134,9 +140,14 @@ FIELDS = {
     "due_at": _l("Due"),
     "applications": _l("Applications"),
     "replaced": _l("Replaced the call of the same reference"),
+    "document": _l("Document"),
+    "check": _l("Automatic check"),
+    "met": _l("Met"),
+    "computed_met": _l("Computed result: met"),
 }
 TEXTS = {
     "justification": _l("Justification"),
+    "message": _l("Message"),
     "reason": _l("What the conflict is"),
     "reasons": _l("Reasons"),
     "error": _l("Error"),
@@ -153,6 +164,9 @@ VALUES = {
     "undeclared": _l("Not declared"),
     "no_conflict": _l("No conflict of interest"),
     "conflict": _l("Conflict of interest"),
+    "open": _l("Open: waiting for the lead"),
+    "answered": _l("Answered"),
+    "lapsed": _l("Lapsed: the deadline passed without an answer"),
 }
 OBJECTS = {
     "User": _l("User"),

@@ -72,6 +72,7 @@ CALL_DEFAULTS: dict = {
     "award_rule": "strict",
     "shortlist_ratio": Decimal("2.0"),
     "complaint_days": 30,
+    "document_request_days": 7,
     # grants after award (docs/domain.md 7): PRAG's defaults
     "single_max_months": 12,
     "single_max_grant": Decimal("100000.00"),

@@ -74,6 +74,7 @@ LABELS = {
     "award_rule": _l("Award rule"),
     "shortlist_ratio": _l("Shortlist ratio"),
     "complaint_days": _l("Days to complain after a decision letter"),
+    "document_request_days": _l("Days to send a document asked for at the administrative check"),
     "single_max_months": _l("Single payment: longest implementation period (months)"),
     "single_max_grant": _l("Single payment: largest maximum grant"),
     "single_prefinancing_rate": _l("Single pre-financing (percent of the maximum grant)"),
@@ -182,6 +183,7 @@ class CallForm(FlaskForm):
     )
     shortlist_ratio = DecimalText(LABELS["shortlist_ratio"], [_required()], cents=False)
     complaint_days = IntegerField(LABELS["complaint_days"], [_required()])
+    document_request_days = IntegerField(LABELS["document_request_days"], [_required()])
 
     single_max_months = IntegerField(LABELS["single_max_months"], [_required()])
     single_max_grant = DecimalText(LABELS["single_max_grant"], [_required()])

@@ -1,5 +1,6 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
+from grants.models.admissibility import AdmissibilityRequest, CheckOverride, RequestStatus
 from grants.models.applications import (
     Application,
     ApplicationStage,
@@ -41,6 +42,9 @@ from grants.models.organisations import Organisation, OrganisationType
 from grants.models.users import Role, User, UserSession
 
 __all__ = [
+    "AdmissibilityRequest",
+    "CheckOverride",
+    "RequestStatus",
     "Application",
     "ApplicationStage",
     "Assignment",

@@ -72,6 +72,10 @@ class Call(Base):
         CheckConstraint("next_letter_number >= 1", name="next_letter_number_positive"),
         CheckConstraint("complaint_days >= 1", name="complaint_days_positive"),
         CheckConstraint(
+            "document_request_days >= 1 AND document_request_days <= 90",
+            name="document_request_days_range",
+        ),
+        CheckConstraint(
             "answer_window_days >= 0 AND question_window_days > answer_window_days",
             name="clarification_windows",
         ),
@@ -148,6 +152,8 @@ class Call(Base):
     complaint_days: Mapped[int] = mapped_column(
         default=30, server_default="30"
     )  # to complain after a letter
+    # admissibility clarifications (domain.md 4): the lead's days to send a requested document
+    document_request_days: Mapped[int] = mapped_column(default=7, server_default="7")
     # clarifications (domain.md 2): questions until this many days before the first deadline,
     # answers published
     # until this many days before it

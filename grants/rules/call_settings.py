@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale
 from babel.numbers import list_currencies
 
+from .admissibility_requests import check_days
 from .grant_settings import check_grant_settings
 from .problems import N_, Amount, InputError, Issue, Moment
 
@@ -181,6 +182,7 @@ def check_counts(s: dict) -> list[Issue]:
                 {"max": COMPLAINT_DAYS_LIMIT},
             )
         )
+    issues += check_days(s.get("document_request_days"))
     discrepancy, grid_max = s.get("discrepancy_threshold"), s.get("grid_max")
     if discrepancy is not None and (
         not 0 <= discrepancy < COUNT_LIMIT or discrepancy != discrepancy.quantize(CENT)

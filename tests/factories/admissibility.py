@@ -25,3 +25,18 @@ def decide(post, stage, decision: str, further: str = "", ticked: dict | None = 
 
 def url(stage) -> str:
     return f"/staff/calls/{stage.application.call_id}/admissibility/{stage.id}"
+
+
+def ask(post, stage, due: str, document: str = "declaration", message: str = "", other: str = ""):
+    """Staff ask the stage's lead for a document due by the end of `due` (YYYY-MM-DD)."""
+    data = {
+        "document": document,
+        "other": other,
+        "message": message or "The declaration is not signed by the legal representative.",
+        "due_date": due,
+    }
+    return post(f"{url(stage)}/requests", data, page=url(stage))
+
+
+def answer_url(request) -> str:
+    return f"/applications/{request.stage.application_id}/document-requests/{request.id}"

@@ -52,6 +52,7 @@ def form_data(**over) -> dict:
         "award_rule": "strict",
         "shortlist_ratio": "2.0",
         "complaint_days": "30",
+        "document_request_days": "7",
         "single_max_months": "12",
         "single_max_grant": "100000",
         "single_prefinancing_rate": "80",

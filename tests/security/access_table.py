@@ -111,6 +111,7 @@ ARGUMENTS = {
     "letter_id": "letter",
     "document_id": "call_document",
     "question_id": "question",
+    "request_id": "document_request",
 }
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
 DRAFT = {"application_id": "draft"}
@@ -277,6 +278,20 @@ ROUTES: dict[str, Route] = {
     "admissibility.check": Route(
         "staff", data={"decision": "inadmissible", "further_reasons": "Late."}
     ),
+    "admissibility.ask": Route(
+        post="staff",
+        data={
+            "document": "declaration",
+            "message": "The declaration is not signed.",
+            "due_date": "2999-01-01",
+        },
+    ),
+    "admissibility.override": Route(
+        post="staff",
+        data={"check": "documents", "outcome": "not_met", "reason": "The statement is illegible."},
+    ),
+    # admissibility (the lead answers a document request)
+    "admissibility.answer": Route("lead"),
     # evaluation: staff manage the pool and assignments
     "evaluation.pool": Route("staff"),
     "evaluation.add": Route(post="staff", data={"user_id": "{other_evaluator}"}),

@@ -111,6 +111,7 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     # admissibility (staff)
     "admissibility.index": (Visit(),),
     "admissibility.check": (Visit(),),
+    "admissibility.answer": (Visit(),),
     # evaluation
     "evaluation.pool": (Visit(),),
     "evaluation.rebalance": (Visit(),),

@@ -34,6 +34,7 @@ from grants.evaluation.services.settle import settle_scores
 from grants.extensions import db
 from grants.letters import register
 from grants.models import (
+    AdmissibilityRequest,
     Application,
     Assignment,
     Attachment,
@@ -43,6 +44,7 @@ from grants.models import (
     CallEvaluator,
     CallQuestion,
     CallStatus,
+    CheckOverride,
     ConflictStatus,
     Corrigendum,
     DecisionOverride,
@@ -240,6 +242,26 @@ def _main_call(world: World, orgs: dict, text: Text, upload_dir: Path) -> None:
         users["staff"].id,
     )
     letter = _letters(call, stage, users["staff"].id, text, upload_dir)
+    document_request = AdmissibilityRequest(
+        stage_id=stage.id,
+        document="other",
+        other=text("request.other", "Registration certificate"),
+        message=text("request.message", "Send the registration certificate of the lead."),
+        due_at=now_utc() + timedelta(days=7),
+        requested_by_id=users["staff"].id,
+        requested_at=now_utc(),
+    )
+    db.session.add(document_request)
+    db.session.add(
+        CheckOverride(
+            stage_id=stage.id,
+            check_key="documents",
+            met=True,
+            reason=text("check_override.reason", "The statement was received by post."),
+            user_id=users["staff"].id,
+        )
+    )
+    db.session.flush()
     pool = {m.user_id: m.id for m in db.session.query(CallEvaluator).filter_by(call_id=call.id)}
     world.ids |= {
         "call": call.id,
@@ -252,6 +274,7 @@ def _main_call(world: World, orgs: dict, text: Text, upload_dir: Path) -> None:
         "attachment": sub.attachments[0].id,
         "inadmissible": inadmissible.id,
         "letter": letter,
+        "document_request": document_request.id,
     }
 
 
