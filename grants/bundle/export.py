@@ -20,6 +20,7 @@ from grants.models import (
     ApplicationStage,
     Assignment,
     BudgetLine,
+    LogframeResult,
     Call,
     CallEvaluator,
     ConflictStatus,
@@ -58,6 +59,7 @@ def export_bundle(call: Call, version: int = LATEST) -> dict:
             selectinload(Application.stages),
             selectinload(Application.partners).selectinload(Partner.organisation),
             selectinload(Application.budget_lines).selectinload(BudgetLine.organisation),
+            selectinload(Application.results).selectinload(LogframeResult.indicators),
         )
         .order_by(Application.number, Application.id)
     ).all()
@@ -83,6 +85,9 @@ def export_bundle(call: Call, version: int = LATEST) -> dict:
     }
     if version >= 2:
         bundle.update(records.export_records(call, declared, _user_key))
+        bundle["call"]["logframe_required"] = call.logframe_required
+        for item, app in zip(bundle["applications"], apps):
+            item["logframe"] = _logframe(app)
     problems = schema_problems(bundle, version)
     if problems:
         raise BundleError(problems)
@@ -303,6 +308,30 @@ def _application(
         },
         "concept_note": stages.get("concept_note"),
         "full_application": stages.get("full_application"),
+    }
+
+
+def _logframe(app: Application) -> dict:
+    """The application's logical framework (version 2)."""
+    return {
+        "overall_objective": app.overall_objective,
+        "specific_objective": app.specific_objective,
+        "results": [
+            {
+                "text": result.text,
+                "indicators": [
+                    {
+                        "description": i.description,
+                        "unit": i.unit,
+                        "baseline": f.money(i.baseline),
+                        "target": f.money(i.target),
+                        "source": i.source,
+                    }
+                    for i in result.indicators
+                ],
+            }
+            for result in app.results
+        ],
     }
 
 

@@ -38,6 +38,8 @@ from grants.models import (
     Grid,
     GridSection,
     IssuedLetter,
+    LogframeIndicator,
+    LogframeResult,
     Lot,
     Organisation,
     OrganisationType,
@@ -123,6 +125,12 @@ def delete_call(call: Call) -> None:
         delete(ApplicationStage).where(ApplicationStage.application_id.in_(apps)),
         delete(Partner).where(Partner.application_id.in_(apps)),
         delete(BudgetLine).where(BudgetLine.application_id.in_(apps)),
+        delete(LogframeIndicator).where(
+            LogframeIndicator.result_id.in_(
+                select(LogframeResult.id).where(LogframeResult.application_id.in_(apps))
+            )
+        ),
+        delete(LogframeResult).where(LogframeResult.application_id.in_(apps)),
         delete(Attachment).where(Attachment.application_id.in_(apps)),
         delete(Application).where(Application.call_id == call.id),
         delete(CallEvaluator).where(CallEvaluator.call_id == call.id),
@@ -245,6 +253,7 @@ def _call(item: dict) -> Call:
         reserve_list_length=ev.get("reserve_list_length"),
         award_rule=AwardRule(ev["award_rule"]),
         shortlist_ratio=CALL_DEFAULTS["shortlist_ratio"] if ratio is None else Decimal(ratio),
+        logframe_required=item.get("logframe_required", False),
         lots=[
             Lot(
                 position=i,
@@ -317,6 +326,7 @@ def _applications(
             requested_grant=Decimal(budget["requested_grant"]),
             partners=[_partner(j, p, orgs) for j, p in enumerate(item["partners"])],
             budget_lines=[_budget_line(j, line, orgs) for j, line in enumerate(budget["lines"])],
+            **_logframe(item.get("logframe")),
         )
         for name in ("concept_note", "full_application"):
             if item.get(name):
@@ -362,6 +372,34 @@ def _budget_line(position: int, item: dict, orgs: dict[str, Organisation]) -> Bu
         unit_cost=Decimal(item["unit_cost"]),
         organisation_id=orgs[item["organisation"]].id,
     )
+
+
+def _logframe(item: dict | None) -> dict:
+    """The application's logical framework (a version-2 bundle's; none in version 1)."""
+    if not item:
+        return {}
+    return {
+        "overall_objective": item["overall_objective"],
+        "specific_objective": item["specific_objective"],
+        "results": [
+            LogframeResult(
+                position=i,
+                text=result["text"],
+                indicators=[
+                    LogframeIndicator(
+                        position=j,
+                        description=ind["description"],
+                        unit=ind["unit"],
+                        baseline=parse_decimal(ind["baseline"]),
+                        target=parse_decimal(ind["target"]),
+                        source=ind["source"],
+                    )
+                    for j, ind in enumerate(result["indicators"])
+                ],
+            )
+            for i, result in enumerate(item["results"])
+        ],
+    }
 
 
 def _stage(

@@ -72,6 +72,7 @@ CALL_DEFAULTS: dict = {
     "award_rule": "strict",
     "shortlist_ratio": Decimal("2.0"),
     "complaint_days": 30,
+    "logframe_required": False,
 }
 
 

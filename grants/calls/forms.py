@@ -74,6 +74,7 @@ LABELS = {
     "award_rule": _l("Award rule"),
     "shortlist_ratio": _l("Shortlist ratio"),
     "complaint_days": _l("Days to complain after a decision letter"),
+    "logframe_required": _l("Applications must include a logical framework"),
 }
 
 
@@ -170,4 +171,5 @@ class CallForm(FlaskForm):
     )
     shortlist_ratio = DecimalText(LABELS["shortlist_ratio"], [_required()], cents=False)
     complaint_days = IntegerField(LABELS["complaint_days"], [_required()])
+    logframe_required = BooleanField(LABELS["logframe_required"])
     save = SubmitField(_l("Save call"))

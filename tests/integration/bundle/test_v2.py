@@ -29,7 +29,13 @@ from grants.models import (
     User,
 )
 from tests.factories import make_user
-from tests.factories.bundle import RECORD, small, version_1
+from tests.factories.bundle import (
+    APPLICATION_LOGFRAME,
+    CALL_LOGFRAME,
+    RECORD,
+    small,
+    version_1,
+)
 from tests.factories.records import (
     CONFLICT,
     WHY_NOT_SELECTED,
@@ -57,7 +63,16 @@ def test_version_2_schema_keeps_every_version_1_field():
         **{k: v for k, v in v1["properties"].items() if k != "version"},
         **{k: v2["properties"][k] for k in RECORD},
     }
-    assert {k: v2["$defs"][k] for k in v1["$defs"]} == v1["$defs"]
+    # the call and the application each gain one optional property: the logical framework
+    added = {"call": CALL_LOGFRAME, "application": APPLICATION_LOGFRAME}
+    assert {k: v2["$defs"][k] for k in v1["$defs"] if k not in added} == {
+        k: v for k, v in v1["$defs"].items() if k not in added
+    }
+    for name, prop in added.items():
+        v2_def, v1_def = v2["$defs"][name], v1["$defs"][name]
+        assert prop not in v2_def["required"] and prop not in v1_def["properties"]
+        assert {**v2_def, "properties": {}} == {**v1_def, "properties": {}}
+        assert {k: v for k, v in v2_def["properties"].items() if k != prop} == v1_def["properties"]
     assert v2["additionalProperties"] is False
     Draft202012Validator.check_schema(v2)
 
