@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.models.base import Base, Money, Points, Timestamp, enum_column, now_utc
 from grants.models.calls import Stage
+from grants.rules.logframe import IndicatorFacts, ResultFacts
 from grants.rules.text import fold
 from grants.rules.transitions import StageStatus
 
@@ -119,6 +120,19 @@ class Application(Base):
 
     def stage(self, stage: Stage) -> ApplicationStage | None:
         return next((s for s in self.stages if s.stage is stage), None)
+
+    def logframe(self) -> tuple[ResultFacts, ...]:
+        """The logical framework's results, as the rules read them (grants.rules.logframe)."""
+        return tuple(
+            ResultFacts(
+                r.text,
+                tuple(
+                    IndicatorFacts(i.description, i.unit, i.baseline, i.target)
+                    for i in r.indicators
+                ),
+            )
+            for r in self.results
+        )
 
 
 @event.listens_for(Application, "before_insert")
