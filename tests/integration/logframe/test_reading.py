@@ -33,6 +33,7 @@ def test_a_call_that_requires_it_refuses_submission_without_a_logical_framework(
     page = text(client.get(check_url(application)))
     assert "Add at least one expected result, with an indicator, to the logical framework." in page
     assert f"/applications/{application.id}/logframe#results-0-text" in page
+    assert "No logical framework was given." in page  # the answers to check, with a Change link
     assert submit(post, application).status_code != 302
     db.session.refresh(application.stages[0])
     assert application.stages[0].status is StageStatus.draft
@@ -67,7 +68,8 @@ def test_a_complete_logical_framework_lets_it_be_submitted_and_is_kept(client, l
 
 def test_a_call_that_does_not_require_it_submits_without_one(client, lead, post, db):
     application = ready_application(lead, make_call())
-    assert "logical framework" not in text(client.get(check_url(application))).lower()
+    page = text(client.get(check_url(application)))
+    assert "You cannot submit yet" not in page and "No logical framework was given." in page
     assert submit(post, application).status_code == 302
 
 
