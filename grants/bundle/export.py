@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants.bundle import formats as f
-from grants.bundle import records
+from grants.bundle import logframe, records
 from grants.bundle.validate import LATEST, SCHEMAS, BundleError, schema_problems
 from grants.extensions import db
 from grants.models import (
@@ -87,7 +87,7 @@ def export_bundle(call: Call, version: int = LATEST) -> dict:
         bundle.update(records.export_records(call, declared, _user_key))
         bundle["call"]["logframe_required"] = call.logframe_required
         for item, app in zip(bundle["applications"], apps):
-            item["logframe"] = _logframe(app)
+            item["logframe"] = logframe.export_logframe(app)
     problems = schema_problems(bundle, version)
     if problems:
         raise BundleError(problems)
@@ -308,30 +308,6 @@ def _application(
         },
         "concept_note": stages.get("concept_note"),
         "full_application": stages.get("full_application"),
-    }
-
-
-def _logframe(app: Application) -> dict:
-    """The application's logical framework (version 2)."""
-    return {
-        "overall_objective": app.overall_objective,
-        "specific_objective": app.specific_objective,
-        "results": [
-            {
-                "text": result.text,
-                "indicators": [
-                    {
-                        "description": i.description,
-                        "unit": i.unit,
-                        "baseline": f.money(i.baseline),
-                        "target": f.money(i.target),
-                        "source": i.source,
-                    }
-                    for i in result.indicators
-                ],
-            }
-            for result in app.results
-        ],
     }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from grants.audit import record
+from grants.bundle import logframe
 from grants.bundle.formats import parse_decimal, parse_time
 from grants.bundle.records import Records, add_overrides, ended_assignment, staff_users
 from grants.bundle.validate import BundleError, problems
@@ -38,8 +39,6 @@ from grants.models import (
     Grid,
     GridSection,
     IssuedLetter,
-    LogframeIndicator,
-    LogframeResult,
     Lot,
     Organisation,
     OrganisationType,
@@ -125,12 +124,7 @@ def delete_call(call: Call) -> None:
         delete(ApplicationStage).where(ApplicationStage.application_id.in_(apps)),
         delete(Partner).where(Partner.application_id.in_(apps)),
         delete(BudgetLine).where(BudgetLine.application_id.in_(apps)),
-        delete(LogframeIndicator).where(
-            LogframeIndicator.result_id.in_(
-                select(LogframeResult.id).where(LogframeResult.application_id.in_(apps))
-            )
-        ),
-        delete(LogframeResult).where(LogframeResult.application_id.in_(apps)),
+        *logframe.deletes(apps),
         delete(Attachment).where(Attachment.application_id.in_(apps)),
         delete(Application).where(Application.call_id == call.id),
         delete(CallEvaluator).where(CallEvaluator.call_id == call.id),
@@ -326,7 +320,7 @@ def _applications(
             requested_grant=Decimal(budget["requested_grant"]),
             partners=[_partner(j, p, orgs) for j, p in enumerate(item["partners"])],
             budget_lines=[_budget_line(j, line, orgs) for j, line in enumerate(budget["lines"])],
-            **_logframe(item.get("logframe")),
+            **logframe.import_logframe(item.get("logframe")),
         )
         for name in ("concept_note", "full_application"):
             if item.get(name):
@@ -372,34 +366,6 @@ def _budget_line(position: int, item: dict, orgs: dict[str, Organisation]) -> Bu
         unit_cost=Decimal(item["unit_cost"]),
         organisation_id=orgs[item["organisation"]].id,
     )
-
-
-def _logframe(item: dict | None) -> dict:
-    """The application's logical framework (a version-2 bundle's; none in version 1)."""
-    if not item:
-        return {}
-    return {
-        "overall_objective": item["overall_objective"],
-        "specific_objective": item["specific_objective"],
-        "results": [
-            LogframeResult(
-                position=i,
-                text=result["text"],
-                indicators=[
-                    LogframeIndicator(
-                        position=j,
-                        description=ind["description"],
-                        unit=ind["unit"],
-                        baseline=parse_decimal(ind["baseline"]),
-                        target=parse_decimal(ind["target"]),
-                        source=ind["source"],
-                    )
-                    for j, ind in enumerate(result["indicators"])
-                ],
-            )
-            for i, result in enumerate(item["results"])
-        ],
-    }
 
 
 def _stage(
