@@ -5,7 +5,7 @@ completed; then the check page no longer asks for it. The page fits a desktop an
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import _sideways, _widest, log_in
+from tests.browser.helpers import _log_in, _sideways, _widest, log_in
 from tests.factories import make_application, make_call, make_org, make_user
 
 pytestmark = pytest.mark.browser
@@ -69,3 +69,25 @@ def test_fill_in_the_logical_framework(page, live_db):
     expect(page.locator("#task-logframe")).to_have_text("Completed")
     page.goto(f"/applications/{draft.id}/check")
     expect(page.get_by_text("Add at least one expected result")).to_have_count(0)
+
+
+def test_a_turkish_lead_types_turkish_numbers_on_a_phone(page, live_db):
+    lead = make_org("TR", name="Nilüfer Belediyesi")
+    make_user(organisation=lead, email="ayse@nilufer.example", locale="tr")
+    draft = make_application(make_call(reference="TTGS-2027"), lead=lead, title="Yeşil kentler")
+    live_db.session.commit()
+    _log_in(page, "ayse@nilufer.example")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/applications/{draft.id}/logframe")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mantıksal çerçeve")
+    page.get_by_label("Beklenen sonuç (Sonuç 1)").fill("Ortak iklim planları")
+    page.get_by_label("Sonuç 1, gösterge 1 – Gösterge").fill("Eğitilen personel")
+    page.get_by_label("Sonuç 1, gösterge 1 – Birim").fill("kişi")
+    page.get_by_label("Sonuç 1, gösterge 1 – Başlangıç değeri").fill("2.500,50")
+    page.get_by_label("Sonuç 1, gösterge 1 – Hedef").fill("12.000")
+    page.get_by_role("button", name="Taslak olarak kaydet").click()
+    expect(page.get_by_text("Mantıksal çerçeve kaydedildi.")).to_be_visible()
+    expect(page.get_by_label("Sonuç 1, gösterge 1 – Başlangıç değeri")).to_have_value("2.500,50")
+    expect(page.get_by_label("Sonuç 1, gösterge 1 – Hedef")).to_have_value("12.000,00")
+    assert _sideways(page) <= 0, _widest(page)
+    page.screenshot(path="/tmp/logframe-phone-tr.png", full_page=True)
