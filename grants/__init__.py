@@ -162,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.evaluation.routes import bp as evaluation_bp
     from grants.exports.routes import bp as exports_bp
     from grants.letters.routes import bp as letters_bp
+    from grants.logframe.routes import bp as logframe_bp
     from grants.partners.routes import bp as partners_bp
     from grants.public.routes import bp as public_bp
     from grants.settings.routes import bp as settings_bp
@@ -173,6 +174,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calls_bp, url_prefix="/staff/calls")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(applications_bp)
+    app.register_blueprint(logframe_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(submission_bp)
     app.register_blueprint(awards_bp)

@@ -10,7 +10,7 @@ own (autoescaped, with the caller's translations), so no Flask application or re
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 from gettext import NullTranslations
@@ -60,6 +60,23 @@ class ReceiptFile:
 
 
 @dataclass(frozen=True)
+class ReceiptIndicator:
+    description: str
+    unit: str
+    baseline: Decimal | None
+    target: Decimal | None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiptResult:
+    """An expected result of the logical framework, with its indicators."""
+
+    text: str
+    indicators: list[ReceiptIndicator] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Receipt:
     call_reference: str
     call_title: str
@@ -83,6 +100,10 @@ class Receipt:
     objectives: str = ""
     activities: str = ""
     expected_results: str = ""
+    # the logical framework (kept since it was added: an older kept version has none)
+    overall_objective: str = ""
+    specific_objective: str = ""
+    results: list[ReceiptResult] = field(default_factory=list)
     first_submitted_at: datetime | None = None  # None or equal to submitted_at: submitted once
     submissions: int = 1  # which submission this is: 2 after one reopening and resubmission
     # the stage's state when the receipt is printed (not part of what was submitted)
@@ -96,6 +117,7 @@ class Receipt:
 
 _TIMES = ("submitted_at", "first_submitted_at", "reopened_at")
 _AMOUNTS = ("quantity", "unit_cost", "total")
+_VALUES = ("baseline", "target")
 
 
 def receipt_to_json(receipt: Receipt) -> dict:
@@ -139,6 +161,18 @@ def receipt_from_json(data: dict) -> Receipt:
         **{k: None if v is None else Decimal(v) for k, v in totals.items()}
     )
     values["files"] = [ReceiptFile(**f) for f in data["files"]]
+    values["results"] = [
+        ReceiptResult(
+            r["text"],
+            [
+                ReceiptIndicator(
+                    **{k: Decimal(v) if k in _VALUES and v is not None else v for k, v in i.items()}
+                )
+                for i in r["indicators"]
+            ],
+        )
+        for r in data.get("results", [])
+    ]
     return Receipt(**values)
 
 

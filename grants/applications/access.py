@@ -21,6 +21,7 @@ from grants.models import (
     Assignment,
     CallEvaluator,
     ConflictStatus,
+    LogframeResult,
     Partner,
     StageStatus,
     User,
@@ -34,6 +35,7 @@ def _load(application_id: int) -> Application | None:
         .options(
             selectinload(Application.partners).selectinload(Partner.organisation),
             selectinload(Application.stages),
+            selectinload(Application.results).selectinload(LogframeResult.indicators),
         )
     )
 

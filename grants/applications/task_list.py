@@ -10,6 +10,7 @@ from grants.applications.budget import budget_problems, partnership, rule_lines
 from grants.models import Application, AttachmentKind, PartnerStatus
 from grants.models.applications import PROJECT_FIELDS
 from grants.rules.budget import compute_totals
+from grants.rules.logframe import is_complete
 
 
 class TaskStatus(enum.Enum):
@@ -20,7 +21,7 @@ class TaskStatus(enum.Enum):
 
 @dataclass(frozen=True)
 class Task:
-    key: str  # project, partnership, budget, attachments
+    key: str  # project, logframe, partnership, budget, attachments
     status: TaskStatus
 
 
@@ -64,6 +65,14 @@ def budget_status(application: Application) -> TaskStatus:
     )
 
 
+def logframe_status(application: Application) -> TaskStatus:
+    """Completed once every result has an indicator with its unit, baseline and target."""
+    started = bool(
+        application.results or application.overall_objective or application.specific_objective
+    )
+    return _state(started, is_complete(application.logframe()))
+
+
 def attachments_status(application: Application) -> TaskStatus:
     attachments = application.attachments
     declaration = any(a.kind is AttachmentKind.declaration for a in attachments)
@@ -77,6 +86,7 @@ def attachments_status(application: Application) -> TaskStatus:
 def task_list(application: Application) -> list[Task]:
     return [
         Task("project", project_status(application)),
+        Task("logframe", logframe_status(application)),
         Task("partnership", partnership_status(application)),
         Task("budget", budget_status(application)),
         Task("attachments", attachments_status(application)),

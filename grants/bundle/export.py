@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants.bundle import formats as f
-from grants.bundle import records
+from grants.bundle import logframe, records
 from grants.bundle.validate import LATEST, SCHEMAS, BundleError, schema_problems
 from grants.extensions import db
 from grants.models import (
@@ -26,6 +26,7 @@ from grants.models import (
     ConflictStatus,
     Evaluation,
     Grid,
+    LogframeResult,
     Organisation,
     Partner,
     PartnerStatus,
@@ -62,6 +63,7 @@ def export_bundle(call: Call, version: int = LATEST) -> dict:
             selectinload(Application.stages),
             selectinload(Application.partners).selectinload(Partner.organisation),
             selectinload(Application.budget_lines).selectinload(BudgetLine.organisation),
+            selectinload(Application.results).selectinload(LogframeResult.indicators),
         )
         .order_by(Application.number, Application.id)
     ).all()
@@ -87,6 +89,9 @@ def export_bundle(call: Call, version: int = LATEST) -> dict:
     }
     if version >= 2:
         bundle.update(records.export_records(call, declared, _user_key))
+        bundle["call"]["logframe_required"] = call.logframe_required
+        for item, app in zip(bundle["applications"], apps):
+            item["logframe"] = logframe.export_logframe(app)
     problems = schema_problems(bundle, version)
     if problems:
         raise BundleError(problems)

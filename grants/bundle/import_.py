@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from grants.audit import record
+from grants.bundle import logframe
 from grants.bundle.formats import parse_decimal, parse_time
 from grants.bundle.records import Records, add_overrides, ended_assignment, staff_users
 from grants.bundle.validate import BundleError, problems
@@ -124,6 +125,7 @@ def delete_call(call: Call) -> None:
         delete(ApplicationStage).where(ApplicationStage.application_id.in_(apps)),
         delete(Partner).where(Partner.application_id.in_(apps)),
         delete(BudgetLine).where(BudgetLine.application_id.in_(apps)),
+        *logframe.deletes(apps),
         delete(Attachment).where(Attachment.application_id.in_(apps)),
         delete(Application).where(Application.call_id == call.id),
         delete(CallEvaluator).where(CallEvaluator.call_id == call.id),
@@ -247,6 +249,7 @@ def _call(item: dict) -> Call:
         reserve_list_length=ev.get("reserve_list_length"),
         award_rule=AwardRule(ev["award_rule"]),
         shortlist_ratio=CALL_DEFAULTS["shortlist_ratio"] if ratio is None else Decimal(ratio),
+        logframe_required=item.get("logframe_required", False),
         lots=[
             Lot(
                 position=i,
@@ -330,6 +333,7 @@ def _applications(
             requested_grant=Decimal(budget["requested_grant"]),
             partners=[_partner(j, p, orgs) for j, p in enumerate(item["partners"])],
             budget_lines=[_budget_line(j, line, orgs) for j, line in enumerate(budget["lines"])],
+            **logframe.import_logframe(item.get("logframe")),
         )
         for name in ("concept_note", "full_application"):
             if item.get(name):

@@ -86,6 +86,7 @@ CALL_DEFAULTS: dict = {
     "final_report_days": 90,
     "verification_threshold": Decimal("100000.00"),
     "heading_flexibility_rate": Decimal("0.25"),
+    "logframe_required": False,
 }
 
 

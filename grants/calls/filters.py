@@ -87,4 +87,5 @@ def shown_settings(call) -> dict[str, str]:
     shown |= {name: org_types(getattr(call, name)) for name in ("lead_types", "partner_types")}
     shown["country_groups"] = " / ".join(" ".join(group) for group in call.country_groups)
     shown["procedure"] = str(PROCEDURE_LABELS[call.procedure.value])
+    shown["logframe_required"] = _("Yes") if call.logframe_required else _("No")
     return shown

@@ -87,6 +87,7 @@ LABELS = {
     "final_report_days": _l("Final report due (days after the end date)"),
     "verification_threshold": _l("Expenditure verification above this maximum grant"),
     "heading_flexibility_rate": _l("Budget heading flexibility (%)"),
+    "logframe_required": _l("Applications must include a logical framework"),
 }
 
 
@@ -197,4 +198,5 @@ class CallForm(FlaskForm):
     final_report_days = IntegerField(LABELS["final_report_days"], [_required()])
     verification_threshold = DecimalText(LABELS["verification_threshold"], [_required()])
     heading_flexibility_rate = PercentText(LABELS["heading_flexibility_rate"], [_required()])
+    logframe_required = BooleanField(LABELS["logframe_required"])
     save = SubmitField(_l("Save call"))

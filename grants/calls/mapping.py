@@ -42,6 +42,7 @@ FROZEN_FIELDS = (
     "partners_max",
     "country_groups",
     "max_applications_per_lead",
+    "logframe_required",  # a requirement of submission, as the eligibility rules are
 )
 
 

@@ -22,6 +22,7 @@ from grants.models import (
     Evaluation,
     Grid,
     GridSection,
+    LogframeResult,
     User,
 )
 
@@ -84,7 +85,11 @@ def my_assignment(user: User, assignment_id: int) -> Assignment:
             .options(
                 joinedload(Assignment.stage)
                 .joinedload(ApplicationStage.application)
-                .selectinload(Application.partners)
+                .selectinload(Application.partners),
+                joinedload(Assignment.stage)
+                .joinedload(ApplicationStage.application)
+                .selectinload(Application.results)
+                .selectinload(LogframeResult.indicators),
             )
         )
     )

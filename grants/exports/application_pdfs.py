@@ -24,7 +24,7 @@ from grants.exports.call_data import application_ids, load_call
 from grants.extensions import db
 from grants.letters.register import decision_letters as decision_letters_issued
 from grants.letters.register import letter_of, render_pdf
-from grants.models import Application, Call, Partner
+from grants.models import Application, Call, LogframeResult, Partner
 from grants.rules.transitions import UNDECIDED
 from grants.submission.services import receipt_for, stage_of
 from reports.application_summary import ApplicationSummary, summary_pdf
@@ -89,6 +89,7 @@ def submitted(ids: list[int]) -> Iterator[Application]:
                 selectinload(Application.budget_lines),
                 selectinload(Application.attachments),
                 selectinload(Application.stages),
+                selectinload(Application.results).selectinload(LogframeResult.indicators),
             )
         ).all()
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.models.base import Base, Money, Points, Timestamp, enum_column, now_utc
 from grants.models.calls import Stage
+from grants.rules.logframe import IndicatorFacts, ResultFacts
 from grants.rules.text import fold
 from grants.rules.transitions import StageStatus
 
@@ -83,6 +84,9 @@ class Application(Base):
     indirect: Mapped[Money] = mapped_column(default=Decimal("0.00"))
     contingency: Mapped[Money] = mapped_column(default=Decimal("0.00"))
     requested_grant: Mapped[Money] = mapped_column(default=Decimal("0.00"))
+    # the logical framework's objectives; its results and their indicators are LogframeResult rows
+    overall_objective: Mapped[str] = mapped_column(Text, default="", server_default="")
+    specific_objective: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[Timestamp] = mapped_column(default=now_utc)
@@ -103,6 +107,11 @@ class Application(Base):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="application", cascade="all, delete-orphan"
     )
+    results: Mapped[list[LogframeResult]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="LogframeResult.position",
+    )
     stages: Mapped[list[ApplicationStage]] = relationship(
         back_populates="application",
         cascade="all, delete-orphan",
@@ -111,6 +120,19 @@ class Application(Base):
 
     def stage(self, stage: Stage) -> ApplicationStage | None:
         return next((s for s in self.stages if s.stage is stage), None)
+
+    def logframe(self) -> tuple[ResultFacts, ...]:
+        """The logical framework's results, as the rules read them (grants.rules.logframe)."""
+        return tuple(
+            ResultFacts(
+                r.text,
+                tuple(
+                    IndicatorFacts(i.description, i.unit, i.baseline, i.target)
+                    for i in r.indicators
+                ),
+            )
+            for r in self.results
+        )
 
 
 @event.listens_for(Application, "before_insert")
@@ -272,3 +294,56 @@ class Attachment(Base):
     uploaded_at: Mapped[Timestamp] = mapped_column(default=now_utc)
 
     application: Mapped[Application] = relationship(back_populates="attachments")
+
+
+class LogframeResult(Base):
+    """An expected result of the application's logical framework (docs/domain.md 3), in order.
+
+    A grant refers to the results and indicators by their ids (the reports give each indicator's
+    achieved value against its baseline and target)."""
+
+    __tablename__ = "logframe_result"
+    __table_args__ = (CheckConstraint("position >= 0", name="position_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(Text)
+
+    application: Mapped[Application] = relationship(back_populates="results")
+    indicators: Mapped[list[LogframeIndicator]] = relationship(
+        back_populates="result",
+        cascade="all, delete-orphan",
+        order_by="LogframeIndicator.position",
+    )
+
+
+class LogframeIndicator(Base):
+    """How a result is measured: a unit, the value at the start (baseline) and the value aimed at
+    (target). Both are amounts of the unit, so 0 or more; a target may be below its baseline (an
+    indicator of something to reduce)."""
+
+    __tablename__ = "logframe_indicator"
+    __table_args__ = (
+        CheckConstraint("position >= 0", name="position_positive"),
+        CheckConstraint(
+            "(baseline IS NULL OR baseline >= 0) AND (target IS NULL OR target >= 0)",
+            name="values_positive",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(
+        ForeignKey("logframe_result.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    description: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    # None while the draft lacks it; submission asks for both when the call requires a framework
+    baseline: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    target: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    source: Mapped[str] = mapped_column(Text, default="")  # the source of verification
+
+    result: Mapped[LogframeResult] = relationship(back_populates="indicators")

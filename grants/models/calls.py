@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.models.base import Base, Money, Points, Rate, Timestamp, enum_column, now_utc
@@ -146,6 +146,8 @@ class Call(Base):
     reserve_list_length: Mapped[int | None]
     award_rule: Mapped[AwardRule] = enum_column(AwardRule, default=AwardRule.strict)
     shortlist_ratio: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("2.0"))
+    # submission needs a logical framework: a result with an indicator, each indicator complete
+    logframe_required: Mapped[bool] = mapped_column(default=False, server_default=false())
     evaluation_due_at: Mapped[
         Timestamp | None
     ]  # when evaluators are asked to have submitted (set by staff)

@@ -4,7 +4,7 @@ Flask.
 `check_submission(facts, now)` returns every `Blocker`: a stable code, an English message marked
 with N_ and its %(name)s parameters (the web layer translates it and formats datetimes in the
 call's zone), `fix`, the page where the applicant fixes it (call, dashboard, project, partnership,
-budget or attachments) and the field there. Eligibility and money blockers keep the rule's
+budget, logframe or attachments) and the field there. Eligibility and money blockers keep the rule's
 `Problem`, so that they read as on the partnership and budget pages.
 """
 
@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from .budget import BudgetLimits, BudgetLine, check_budget, compute_totals
 from .eligibility import EligibilityRules, Party, check_applications_per_lead, check_partnership
+from .logframe import ResultFacts, logframe_gaps
 from .problems import N_, Problem
 
 REQUIRED_FIELDS = {
@@ -77,6 +78,9 @@ class SubmissionFacts:
     contingency: Decimal
     requested_grant: Decimal
     other_applications: int
+    # the call requires a complete logical framework (Call.logframe_required); its results
+    logframe_required: bool = False
+    results: tuple[ResultFacts, ...] = ()
 
 
 def check_submission(facts: SubmissionFacts, now: datetime) -> list[Blocker]:
@@ -86,6 +90,7 @@ def check_submission(facts: SubmissionFacts, now: datetime) -> list[Blocker]:
         + _required(facts)
         + _partnership(facts)
         + _budget(facts)
+        + _logframe(facts)
         + _attachments(facts)
     )
 
@@ -230,6 +235,22 @@ def _budget(facts: SubmissionFacts) -> list[Blocker]:
                 )
             )
     return blockers
+
+
+def _logframe(facts: SubmissionFacts) -> list[Blocker]:
+    """When the call requires it, every gap of the logical framework (grants.rules.logframe)."""
+    if not facts.logframe_required:
+        return []
+    return [
+        Blocker(
+            f"logframe_{issue.field.rsplit('-', 1)[-1]}",
+            issue.message,
+            issue.params,
+            "logframe",
+            issue.field,
+        )
+        for issue in logframe_gaps(facts.results)
+    ]
 
 
 def _attachments(facts: SubmissionFacts) -> list[Blocker]:

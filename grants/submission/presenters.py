@@ -31,6 +31,7 @@ FIXES = {
     "project": "applications.project",
     "budget": "applications.budget",  # where each blocker is fixed
     "partnership": "partners.partnership",
+    "logframe": "logframe.edit",
     "attachments": "submission.attachments",
 }
 

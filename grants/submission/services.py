@@ -146,6 +146,8 @@ def facts_for(application: Application, stage: ApplicationStage) -> SubmissionFa
         contingency=application.contingency,
         requested_grant=application.requested_grant,
         other_applications=other_applications(application),
+        logframe_required=call.logframe_required,
+        results=application.logframe(),
     )
 
 

@@ -18,8 +18,10 @@ from grants.rules.budget import compute_totals, line_total
 from reports.receipt import (
     Receipt,
     ReceiptFile,
+    ReceiptIndicator,
     ReceiptLine,
     ReceiptParty,
+    ReceiptResult,
     receipt_from_json,
     receipt_to_json,
 )
@@ -95,6 +97,18 @@ def live_receipt(application: Application, stage: ApplicationStage) -> Receipt:
         objectives=application.objectives,
         activities=application.activities,
         expected_results=application.expected_results,
+        overall_objective=application.overall_objective,
+        specific_objective=application.specific_objective,
+        results=[
+            ReceiptResult(
+                r.text,
+                [
+                    ReceiptIndicator(i.description, i.unit, i.baseline, i.target, i.source)
+                    for i in r.indicators
+                ],
+            )
+            for r in application.results
+        ],
         first_submitted_at=stage.first_submitted_at or stage.submitted_at,
         submissions=max(stage.submissions, 1),
     )

@@ -21,12 +21,19 @@ def small(count: int = 4) -> dict:
 
 
 RECORD = ("staff", "overrides", "impartiality", "declarations")  # what version 2 adds to version 1
+# and, inside the call and each application, the logical framework
+CALL_LOGFRAME, APPLICATION_LOGFRAME = "logframe_required", "logframe"
 
 
 def version_1(bundle: dict) -> dict:
     """A version-2 bundle without what version 2 adds: a version-1 bundle."""
-    call = {k: v for k, v in bundle["call"].items() if k != "grants"}
-    return {**{k: v for k, v in bundle.items() if k not in RECORD}, "call": call, "version": 1}
+    plain = {k: v for k, v in bundle.items() if k not in RECORD}
+    plain["call"] = {k: v for k, v in bundle["call"].items() if k not in (CALL_LOGFRAME, "grants")}
+    plain["applications"] = [
+        {k: v for k, v in app.items() if k != APPLICATION_LOGFRAME}
+        for app in bundle["applications"]
+    ]
+    return {**plain, "version": 1}
 
 
 def write(tmp_path: Path, data: dict | str, name: str = "bundle.json") -> str:

@@ -207,6 +207,9 @@ ROUTES: dict[str, Route] = {
     "applications.project": Route("lead_draft", args=DRAFT, data={"title": "Changed title"}),
     "applications.budget": Route("lead_draft", args=DRAFT, data={"indirect": "1000.00"}),
     "applications.budget_preview": Route(post="lead_draft", args=DRAFT),
+    "logframe.edit": Route(
+        "lead_draft", args=DRAFT, data={"overall_objective": "Closer ties", "save_draft": "1"}
+    ),
     "applications.discard": Route("lead_draft", args=DRAFT),
     "applications.staff_list": Route("staff"),
     # partners

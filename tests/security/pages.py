@@ -93,6 +93,7 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "applications.show": (Visit(), Visit(args=DRAFT, roles=("applicant", "partner"))),
     "applications.project": (Visit(),),
     "applications.budget": (Visit(),),
+    "logframe.edit": (Visit(),),
     "applications.discard": (Visit(),),
     "applications.staff_list": (Visit(),),
     # partners

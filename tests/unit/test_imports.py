@@ -35,6 +35,7 @@ FEATURES = (
     "calls",
     "calldocs",
     "applications",
+    "logframe",
     "partners",
     "submission",
     "admissibility",

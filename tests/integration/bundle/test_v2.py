@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from unittest.mock import ANY
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -30,7 +29,13 @@ from grants.models import (
     User,
 )
 from tests.factories import make_user
-from tests.factories.bundle import RECORD, small, version_1
+from tests.factories.bundle import (
+    APPLICATION_LOGFRAME,
+    CALL_LOGFRAME,
+    RECORD,
+    small,
+    version_1,
+)
 from tests.factories.records import (
     CONFLICT,
     WHY_NOT_SELECTED,
@@ -58,11 +63,18 @@ def test_version_2_schema_keeps_every_version_1_field():
         **{k: v for k, v in v1["properties"].items() if k != "version"},
         **{k: v2["properties"][k] for k in RECORD},
     }
-    v2_call = v2["$defs"]["call"]
-    assert v2_call["properties"] == {**v1["$defs"]["call"]["properties"], "grants": ANY}
-    assert v2_call["required"] == v1["$defs"]["call"]["required"]  # call.grants is optional
-    v2_defs = {**v2["$defs"], "call": v1["$defs"]["call"]}
-    assert {k: v2_defs[k] for k in v1["$defs"]} == v1["$defs"]
+    # optional properties version 2 adds: the grant settings and the logical framework
+    added = {"call": {CALL_LOGFRAME, "grants"}, "application": {APPLICATION_LOGFRAME}}
+    assert {k: v2["$defs"][k] for k in v1["$defs"] if k not in added} == {
+        k: v for k, v in v1["$defs"].items() if k not in added
+    }
+    for name, props in added.items():
+        v2_def, v1_def = v2["$defs"][name], v1["$defs"][name]
+        assert not props & set(v2_def["required"]) and not props & set(v1_def["properties"])
+        assert {**v2_def, "properties": {}} == {**v1_def, "properties": {}}
+        assert {k: v for k, v in v2_def["properties"].items() if k not in props} == v1_def[
+            "properties"
+        ]
     assert v2["additionalProperties"] is False
     Draft202012Validator.check_schema(v2)
 

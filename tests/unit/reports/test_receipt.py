@@ -17,8 +17,10 @@ from grants.rules.budget import BudgetTotals
 from reports.receipt import (
     Receipt,
     ReceiptFile,
+    ReceiptIndicator,
     ReceiptLine,
     ReceiptParty,
+    ReceiptResult,
     build_receipt,
     receipt_from_json,
     receipt_to_json,
@@ -157,3 +159,24 @@ def test_the_kept_receipt_reads_back_the_same_with_its_amounts_exact_and_times_a
         isinstance(back.totals.grant_rate, Decimal)
         and back.partners[0].confirmed_at.tzinfo is not None
     )
+
+
+def test_the_kept_logical_framework_reads_back_exact_and_an_older_version_has_none():
+    results = [
+        ReceiptResult(
+            "Ties set up",
+            [
+                ReceiptIndicator("Events held", "events", Decimal("2500.50"), None, "Reports"),
+                ReceiptIndicator("Staff trained", "people", Decimal("0.00"), Decimal("12.00")),
+            ],
+        ),
+        ReceiptResult("Plans adopted"),
+    ]
+    receipt = _receipt(2, overall_objective="Closer ties", results=results)
+    kept = receipt_to_json(receipt)
+    assert kept["results"][0]["indicators"][0]["baseline"] == "2500.50"
+    assert kept["results"][0]["indicators"][0]["target"] is None
+    back = receipt_from_json(kept)
+    assert back == receipt and isinstance(back.results[0].indicators[1].target, Decimal)
+    older = {k: v for k, v in kept.items() if k not in ("results", "overall_objective")}
+    assert receipt_from_json(older).results == []
