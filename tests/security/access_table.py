@@ -140,6 +140,7 @@ ROUTES: dict[str, Route] = {
     # public pages and accounts
     "public.index": Route("public"),
     "public.call": Route("public"),
+    "public.results": Route("public"),
     "public.health": Route("public"),
     "public.set_language": Route(post="public"),
     "auth.login": Route("anonymous_only", post="public"),

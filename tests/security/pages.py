@@ -55,6 +55,7 @@ PAGES: dict[str, tuple[Visit, ...]] = {
         Visit(args={"reference": "reference"}),
         Visit(args={"reference": "open_reference"}),
     ),
+    "public.results": (Visit(),),
     "auth.login": (Visit(), Visit(via="errors")),
     "auth.register": (Visit(), Visit(via="errors")),
     "auth.join": (Visit(), Visit(query={"q": "Municipality"})),
