@@ -111,6 +111,7 @@ ARGUMENTS = {
     "letter_id": "letter",
     "document_id": "call_document",
     "question_id": "question",
+    "version": "document_version",
 }
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
 DRAFT = {"application_id": "draft"}
@@ -349,6 +350,7 @@ ROUTES: dict[str, Route] = {
     "calldocs.replace_document": Route(post="staff"),
     "calldocs.remove_document": Route(post="staff"),
     "calldocs.download": Route("public", args={"reference": "open_reference"}),
+    "calldocs.download_version": Route("public", args={"reference": "open_reference"}),
     "calldocs.faq": Route("public", args={"reference": "open_reference"}),
     "calldocs.ask": Route(
         "signed_in",

@@ -168,6 +168,7 @@ NOT_PAGES: dict[str, str] = {
     "public.health": "JSON for load balancers",
     "submission.download": "an uploaded PDF",
     "calldocs.download": "a call document (PDF, DOCX, XLSX or ODT)",
+    "calldocs.download_version": "an earlier version of a call document (a file)",
     "submission.receipt": "a PDF",
     "awards.letter": "a PDF",
     "awards.letter_preview": "a PDF",
