@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from grants.calldocs import services
 from grants.calldocs.queries import windows
-from grants.models import Corrigendum
+from grants.models import CallDocumentVersion, Corrigendum
 from grants.rules.clarifications import CorrigendumRefused
 from tests.factories import make_application, make_org, make_user
 from tests.factories.calldocs import NOW, audit_actions, call_on_clock, mails, page, upload
@@ -241,6 +241,20 @@ def test_the_call_page_reads_its_documents_and_corrigenda_in_constant_queries(
                     FileStorage(stream=upload(PDF, "a.pdf")[0], filename="a.pdf"),
                     staff,
                 )
+                earlier = CallDocumentVersion(
+                    version=1,
+                    original_name="old.pdf",
+                    stored_name=f"old-{call.id}-{i}",
+                    content_type="application/pdf",
+                    size=10,
+                    uploaded_at=NOW - timedelta(days=2),
+                    superseded_at=NOW,
+                    superseded_by_id=staff.id,
+                    uploaded_by_id=staff.id,
+                )
+                document.versions.append(earlier)
+                document.version = 2
+                db.session.flush()
                 db.session.add(
                     Corrigendum(
                         call_id=call.id,
@@ -249,12 +263,13 @@ def test_the_call_page_reads_its_documents_and_corrigenda_in_constant_queries(
                         published_at=NOW,
                         document_id=document.id,
                         document_name="old.pdf",
+                        replaced_version_id=earlier.id,
                     )
                 )
         db.session.commit()
         with count_queries(db.engine) as statements:
             html = page(client.get(f"/calls/{call.reference}"))
-        assert f"Change {n - 1}" in html
+        assert f"Change {n - 1}" in html and html.count("Superseded:") == n
         return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT"))
 
     assert publications(1) == publications(6)
