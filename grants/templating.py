@@ -71,6 +71,7 @@ GLOBALS = {
     "submission_view": submission_view,  # the application pages' submission part
     "call_documents": calldocs_queries.documents_of,
     "call_corrigenda": calldocs_queries.corrigenda_of,
+    "call_document_versions": calldocs_queries.public_versions,
     "clarification_windows": calldocs_queries.windows,
     "attachment_templates": attachment_templates,
     "document_requests": lead_requests,  # the lead's page: documents asked at the check

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from grants.calldocs.labels import TEMPLATE_OF
 from grants.extensions import db
@@ -17,6 +18,7 @@ from grants.models import (
     AttachmentKind,
     Call,
     CallDocument,
+    CallDocumentVersion,
     CallQuestion,
     Corrigendum,
     DocumentKind,
@@ -30,13 +32,39 @@ KIND_ORDER = list(DocumentKind)
 
 
 def documents_of(call: Call) -> list[CallDocument]:
-    """The call's documents: by kind (guidelines first), then language, then title."""
+    """The call's documents: by kind (guidelines first), then language, then title; each with its
+    earlier versions (newest first) and who uploaded it."""
     documents = db.session.scalars(
-        select(CallDocument).where(CallDocument.call_id == call.id)
+        select(CallDocument)
+        .options(
+            selectinload(CallDocument.versions).selectinload(CallDocumentVersion.uploaded_by),
+            selectinload(CallDocument.uploaded_by),
+        )
+        .where(CallDocument.call_id == call.id)
     ).all()
     return sorted(
         documents, key=lambda d: (KIND_ORDER.index(d.kind), d.language, d.title.casefold(), d.id)
     )
+
+
+def public_versions(call: Call) -> dict[int, list[CallDocumentVersion]]:
+    """The earlier versions the public sees, per document id, newest first: those a corrigendum
+    replaced (a version replaced while the call was a draft was never published)."""
+    versions = db.session.scalars(
+        select(CallDocumentVersion)
+        .join(CallDocument, CallDocument.id == CallDocumentVersion.document_id)
+        .where(
+            CallDocument.call_id == call.id,
+            CallDocumentVersion.id.in_(
+                select(Corrigendum.replaced_version_id).where(Corrigendum.call_id == call.id)
+            ),
+        )
+        .order_by(CallDocumentVersion.document_id, CallDocumentVersion.version.desc())
+    )
+    found: dict[int, list[CallDocumentVersion]] = {}
+    for version in versions:
+        found.setdefault(version.document_id, []).append(version)
+    return found
 
 
 def template_for(call: Call, kind: AttachmentKind, locale: str) -> list[CallDocument]:
@@ -76,7 +104,10 @@ def questions_of(call: Call) -> list[CallQuestion]:
 def corrigenda_of(call: Call) -> list[Corrigendum]:
     return list(
         db.session.scalars(
-            select(Corrigendum).where(Corrigendum.call_id == call.id).order_by(Corrigendum.number)
+            select(Corrigendum)
+            .options(selectinload(Corrigendum.document), selectinload(Corrigendum.replaced_version))
+            .where(Corrigendum.call_id == call.id)
+            .order_by(Corrigendum.number)
         )
     )
 

@@ -103,7 +103,18 @@ def remove_document(document_id: int):
 @bp.get("/calls/<reference>/documents/<int:document_id>")
 @requires("public")
 def download(reference: str, document_id: int):
-    document = access.document_to_download(reference, document_id, current_user)
+    return _send(access.document_to_download(reference, document_id, current_user))
+
+
+@bp.get("/calls/<reference>/documents/<int:document_id>/versions/<int:version>")
+@requires("public")
+def download_version(reference: str, document_id: int, version: int):
+    """An earlier version of a document: one a corrigendum replaced (staff: any)."""
+    return _send(access.version_to_download(reference, document_id, version, current_user))
+
+
+def _send(document):
+    """A document's file (the current one, or an earlier version's), as an attachment."""
     response = send_file(
         services.file_path(document),
         mimetype=document.content_type,

@@ -3,8 +3,9 @@ boundary commits (grants/unit_of_work.py). Refusals are `Refused` subclasses
 (grants/rules/clarifications.py).
 
 Files are checked as applicants' attachments are (grants/storage.py: size, real type from the
-content, no program, script, macro or test virus); a replaced or removed file goes from the disk
-after the commit (a deferred job), so a rolled-back request never loses one.
+content, no program, script, macro or test virus). A replaced file stays, as an earlier version of
+its document (CallDocumentVersion); a removed document's files go from the disk after the commit (a
+deferred job), so a rolled-back request never loses one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from grants import mail, storage
+from grants import clock, mail, storage
 from grants.audit import record
 from grants.calldocs.queries import draft_holders, locale_of, windows
 from grants.calls.services import CallRefused, update_call
@@ -26,6 +27,7 @@ from grants.jobs import defer
 from grants.models import (
     Call,
     CallDocument,
+    CallDocumentVersion,
     CallQuestion,
     CallStatus,
     Corrigendum,
@@ -58,7 +60,7 @@ def document_dir() -> str:
     return os.path.join(current_app.config["UPLOAD_DIR"], "call_documents")
 
 
-def file_path(document: CallDocument) -> str:
+def file_path(document: CallDocument | CallDocumentVersion) -> str:
     return storage.path_for(document_dir(), document.stored_name)
 
 
@@ -117,6 +119,7 @@ def upload_document(
         content_type=content_type,
         size=len(data),
         uploaded_by_id=user.id,
+        uploaded_at=clock.now(),
     )
     db.session.add(document)
     db.session.flush()
@@ -129,18 +132,30 @@ def _state(document: CallDocument) -> dict:
 
 
 def _put_file(
-    document: CallDocument, data: bytes, content_type: str, name: str, user: User
-) -> dict:
-    """Put a new file in the document's place; the state it had."""
+    document: CallDocument, upload: tuple[bytes, str, str], user: User, now: datetime
+) -> tuple[dict, CallDocumentVersion]:
+    """Put a new file in the document's place, keeping the one it replaces as an earlier version
+    (its file stays: it may have been read); the state the document had, and that version."""
+    data, content_type, name = upload
     before = _state(document)
-    old = document.stored_name
+    earlier = CallDocumentVersion(
+        version=document.version,
+        original_name=document.original_name,
+        stored_name=document.stored_name,
+        content_type=document.content_type,
+        size=document.size,
+        uploaded_by_id=document.uploaded_by_id,
+        uploaded_at=min(document.uploaded_at, now),
+        superseded_at=now,
+        superseded_by_id=user.id,
+    )
+    document.versions.append(earlier)
     document.stored_name = storage.save(data, document_dir())
     document.original_name, document.content_type, document.size = name, content_type, len(data)
     document.version += 1
-    document.uploaded_by_id = user.id
+    document.uploaded_by_id, document.uploaded_at = user.id, now
     db.session.flush()
-    defer(storage.remove, document_dir(), old)
-    return before
+    return before, earlier
 
 
 def replace_document(document: CallDocument, file: FileStorage | None, user: User) -> CallDocument:
@@ -153,8 +168,7 @@ def replace_document(document: CallDocument, file: FileStorage | None, user: Use
                 "when and why."
             )
         )
-    data, content_type, name = _read(file)
-    before = _put_file(document, data, content_type, name, user)
+    before, _earlier = _put_file(document, _read(file), user, clock.now())
     record("call_document.replaced", document, before=before, after=_state(document))
     return document
 
@@ -171,9 +185,11 @@ def remove_document(document: CallDocument) -> None:
             field="",
         )
     record("call_document.removed", document, before=_state(document))
+    files = [document.stored_name] + [version.stored_name for version in document.versions]
     db.session.delete(document)
     db.session.flush()
-    defer(storage.remove, document_dir(), document.stored_name)
+    for stored_name in files:
+        defer(storage.remove, document_dir(), stored_name)
 
 
 # Clarifications ----------------------------------------------------------------------------------
@@ -306,7 +322,7 @@ def publish_corrigendum(
         _move_deadlines(call, corrigendum, deadlines)
     if document is not None and upload is not None:
         corrigendum.document_id, corrigendum.document_name = document.id, document.original_name
-        before = _put_file(document, *upload, user)
+        before, corrigendum.replaced_version = _put_file(document, upload, user, now)
         record("call_document.replaced", document, before=before, after=_state(document))
     db.session.add(corrigendum)
     db.session.flush()
@@ -319,6 +335,9 @@ def publish_corrigendum(
             "deadline": corrigendum.new_deadline,
             "concept_note_deadline": corrigendum.new_concept_note_deadline,
             "document": corrigendum.document_name,
+            "replaced_version": (
+                corrigendum.replaced_version.version if corrigendum.replaced_version else None
+            ),
         },
     )
     _tell_drafts(

@@ -14,7 +14,13 @@ from grants.models.applications import (
     StageStatus,
 )
 from grants.models.audit import AuditEvent
-from grants.models.call_documents import CallDocument, CallQuestion, Corrigendum, DocumentKind
+from grants.models.call_documents import (
+    CallDocument,
+    CallDocumentVersion,
+    CallQuestion,
+    Corrigendum,
+    DocumentKind,
+)
 from grants.models.calls import (
     AwardRule,
     Call,
@@ -58,6 +64,7 @@ __all__ = [
     "BudgetLine",
     "Call",
     "CallDocument",
+    "CallDocumentVersion",
     "CallQuestion",
     "CallEvaluator",
     "CallStatus",

@@ -45,6 +45,44 @@ class CallDocument(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     uploaded_at: Mapped[Timestamp] = mapped_column(default=now_utc)
 
+    uploaded_by = relationship("User", foreign_keys=[uploaded_by_id])
+    versions: Mapped[list[CallDocumentVersion]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        order_by="CallDocumentVersion.version.desc()",
+    )
+
+
+class CallDocumentVersion(Base):
+    """An earlier version of a call document, kept when a new file replaced it: its file, who
+    uploaded it and when, and when it was superseded. The current version is the document itself
+    (CallDocument); these are the ones before it, numbered 1, 2... below its `version`."""
+
+    __tablename__ = "call_document_version"
+    __table_args__ = (
+        UniqueConstraint("document_id", "version"),
+        CheckConstraint("size >= 0", name="size_positive"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("superseded_at >= uploaded_at", name="superseded_after_upload"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("call_document.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int]
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[Timestamp]
+    superseded_at: Mapped[Timestamp]
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    document: Mapped[CallDocument] = relationship(back_populates="versions")
+    uploaded_by = relationship("User", foreign_keys=[uploaded_by_id])
+
 
 class CallQuestion(Base):
     """A question a registered user asked about a call. Never answered to the asker: staff publish
@@ -94,8 +132,12 @@ class Corrigendum(Base):
     document_name: Mapped[str] = mapped_column(
         String(255), default=""
     )  # the replaced file's name, kept
+    replaced_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("call_document_version.id", ondelete="SET NULL")
+    )  # the version it replaced, kept downloadable
 
     document: Mapped[CallDocument | None] = relationship()
+    replaced_version: Mapped[CallDocumentVersion | None] = relationship()
 
     @property
     def changed_deadline(self) -> bool:

@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from grants.access import load_or_404, requires
+from grants.awards.queries.results import public_results
 from grants.calls.queries import public_call, public_calls
 from grants.extensions import db
 from grants.models.base import now_utc
@@ -36,7 +37,18 @@ def index():
 @requires("public")
 def call(reference: str):
     found = load_or_404(public_call(reference))
-    return render_template("public/call.html", call=found, now=now_utc())
+    return render_template(
+        "public/call.html", call=found, now=now_utc(), results=public_results(found)
+    )
+
+
+@bp.get("/calls/<reference>/results")
+@requires("public")
+def results(reference: str):
+    """The grants the call awarded, once its decisions are final (404 before: nothing to show)."""
+    found = load_or_404(public_call(reference))
+    published = load_or_404(public_results(found))
+    return render_template("public/results.html", call=found, results=published)
 
 
 @bp.post("/language")

@@ -1,12 +1,17 @@
 """Journey (issue 16 items 1-3): staff upload the declaration template of an open call; an applicant
 with a draft downloads it from the public call page without logging in, then logs in and asks a
-question; staff publish the answer (the question reworded, anonymous) and a corrigendum that moves
-the deadline later; the applicant reads the answer on the call's questions and answers and the
-corrigendum on the call page, and was told by e-mail."""
+question; staff publish the answer (the question reworded, anonymous), a corrigendum that moves
+the deadline later and one that replaces the template; the applicant reads the answer on the call's
+questions and answers and the corrigenda on the call page, where the replaced template is kept as a
+superseded version, and was told by e-mail.
+
+Then (issue 16 item 8) a call whose decisions are final: anyone reads its awarded grants on its page
+and on its results page, on a desktop screen and on a phone, in English and Turkish."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +20,7 @@ from sqlalchemy import select
 
 from grants.models import OutboxMessage
 from grants.models.base import now_utc
-from tests.browser.helpers import log_in, log_out
+from tests.browser.helpers import _sideways, _widest, log_in, log_out
 from tests.factories import make_application, make_call, make_org, make_user
 
 pytestmark = pytest.mark.browser
@@ -24,6 +29,8 @@ PDF = (
     b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
     b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 )
+
+PDF_V2 = PDF.replace(b"%%EOF", b"% the lot is named\n%%EOF")
 
 
 def test_staff_publish_documents_answers_and_a_corrigendum_that_an_applicant_reads(page, live_db):
@@ -100,6 +107,21 @@ def test_staff_publish_documents_answers_and_a_corrigendum_that_an_applicant_rea
     page.get_by_label("New full-application deadline").fill(later.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Publish the corrigendum").click()
     expect(page.get_by_text("Corrigendum 1 is published on the call page.")).to_be_visible()
+    # ... and one that replaces the declaration template
+    page.get_by_label("Reason for the corrigendum").fill("The declaration now names the lot.")
+    page.get_by_label("Document to replace").select_option(
+        label="Template of the lead applicant's declaration (English)"
+    )
+    page.get_by_label("New file of the document").set_input_files(
+        {"name": "declaration-template-v2.pdf", "mimeType": "application/pdf", "buffer": PDF_V2}
+    )
+    page.get_by_role("button", name="Publish the corrigendum").click()
+    expect(page.get_by_text("Corrigendum 2 is published on the call page.")).to_be_visible()
+    page.get_by_role("link", name="Back to the call").click()
+    page.get_by_role("link", name="Call documents").click()
+    expect(page.get_by_text("Current version 2")).to_be_visible()
+    expect(page.get_by_role("link", name="Version 1: declaration-template.pdf")).to_be_visible()
+    page.screenshot(path="/tmp/journey-staff-documents.png", full_page=True)
     log_out(page)
 
     # the applicant reads the answer and the corrigendum
@@ -115,6 +137,23 @@ def test_staff_publish_documents_answers_and_a_corrigendum_that_an_applicant_rea
     expect(corrigenda).to_contain_text("Two more weeks, as annex B was corrected.")
     expect(corrigenda).to_contain_text("Full-application deadline moved from")
     expect(corrigenda).to_contain_text(later.strftime("%Y"))
+    expect(corrigenda).to_contain_text("The declaration now names the lot.")
+    documents = page.get_by_role("region", name="Call documents")
+    expect(documents).to_contain_text("Current version 2 of")
+    with page.expect_download() as current:
+        documents.get_by_role(
+            "link", name="Template of the lead applicant's declaration (English)"
+        ).click()
+    assert current.value.suggested_filename == "declaration-template-v2.pdf"
+    with page.expect_download() as superseded:
+        documents.get_by_role("link", name="version 1 of").click()
+    assert superseded.value.suggested_filename == "declaration-template.pdf"
+    assert superseded.value.path().read_bytes() == PDF
+    page.screenshot(path="/tmp/journey-call-documents.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert _sideways(page) <= 0, _widest(page)
+    page.screenshot(path="/tmp/journey-call-documents-phone.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     live_db.session.expire_all()
     told = live_db.session.scalars(
@@ -122,5 +161,67 @@ def test_staff_publish_documents_answers_and_a_corrigendum_that_an_applicant_rea
         .where(OutboxMessage.to == "lead@cankaya.example")
         .order_by(OutboxMessage.id)
     ).all()
-    assert told == ["A clarification was published for TTGS-2027", "Corrigendum 1 to TTGS-2027"]
+    assert told == [
+        "A clarification was published for TTGS-2027",
+        "Corrigendum 1 to TTGS-2027",
+        "Corrigendum 2 to TTGS-2027",
+    ]
     assert now_utc() < later
+
+
+def _decided_call(live_db):
+    """A call whose decisions are final: two grants awarded, one application on the reserve list."""
+    call = make_call(
+        reference="TTGS-2025",
+        title="Town Twinning 2025",
+        status="decided",
+        opens_in=timedelta(days=-120),
+        deadline_in=timedelta(days=-60),
+        lots=[("Environment", Decimal("1300000")), ("Culture and heritage", Decimal("1300000"))],
+    )
+    awards = [
+        ("Nilüfer Belediyesi", "Bursa", "Stadt Esslingen am Neckar", "DE", "125000.50", 0),
+        ("Çankaya Belediyesi", "Ankara", "Comune di Bologna", "IT", "98000.00", 1),
+    ]
+    for lead, region, partner, country, amount, lot in awards:
+        application = make_application(
+            call,
+            lead=make_org("TR", name=lead, region=region, address="Cumhuriyet Cd. 12"),
+            partners=[make_org(country, "local_authority", name=partner)],
+            status="awarded",
+            title=f"Yeşil ikiz kentler: {lead} ile iklim eylem planlarının ortak hazırlanması",
+            summary="Two towns prepare their climate action plans together.",
+        )
+        application.lot = call.lots[lot]
+        application.stages[0].awarded_amount = Decimal(amount)
+    make_application(call, status="reserve", title="Reserve-list project")
+    call.finalised_at = now_utc() - timedelta(days=2)
+    live_db.session.commit()
+    return call
+
+
+@pytest.mark.parametrize("locale", ["en", "tr"])
+def test_anyone_reads_the_awarded_grants_of_a_decided_call(page, live_db, locale):
+    _decided_call(live_db)
+    if locale == "tr":
+        page.goto("/")
+        page.get_by_role("button", name="Türkçe").click()
+        expect(page.locator("html")).to_have_attribute("lang", "tr")
+    page.goto("/calls/TTGS-2025")
+    results = page.get_by_role("region", name="Sonuçlar" if locale == "tr" else "Results")
+    expect(results).to_contain_text("Nilüfer Belediyesi")
+    expect(results).to_contain_text("Stadt Esslingen am Neckar")
+    expect(results).to_contain_text("€125.000,50" if locale == "tr" else "€125,000.50")
+    expect(page.get_by_role("main")).not_to_contain_text("Reserve-list project")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=f"/tmp/results-call-desktop-{locale}.png", full_page=True)
+    results.get_by_role("link").last.click()
+    table = page.get_by_role("table")
+    expect(table).to_contain_text("Two towns prepare their climate action plans together.")
+    expect(table).to_contain_text("Cumhuriyet Cd. 12, Ankara")
+    page.screenshot(path=f"/tmp/results-desktop-{locale}.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert _sideways(page) <= 0, _widest(page)
+    page.screenshot(path=f"/tmp/results-phone-{locale}.png", full_page=True)
+    page.goto("/calls/TTGS-2025")
+    assert _sideways(page) <= 0, _widest(page)

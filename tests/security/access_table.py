@@ -112,6 +112,7 @@ ARGUMENTS = {
     "document_id": "call_document",
     "question_id": "question",
     "request_id": "document_request",
+    "version": "document_version",
 }
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
 DRAFT = {"application_id": "draft"}
@@ -141,6 +142,7 @@ ROUTES: dict[str, Route] = {
     # public pages and accounts
     "public.index": Route("public"),
     "public.call": Route("public"),
+    "public.results": Route("public"),
     "public.health": Route("public"),
     "public.set_language": Route(post="public"),
     "auth.login": Route("anonymous_only", post="public"),
@@ -366,6 +368,7 @@ ROUTES: dict[str, Route] = {
     "calldocs.replace_document": Route(post="staff"),
     "calldocs.remove_document": Route(post="staff"),
     "calldocs.download": Route("public", args={"reference": "open_reference"}),
+    "calldocs.download_version": Route("public", args={"reference": "open_reference"}),
     "calldocs.faq": Route("public", args={"reference": "open_reference"}),
     "calldocs.ask": Route(
         "signed_in",

@@ -41,6 +41,7 @@ from grants.models import (
     AttachmentKind,
     Authority,
     CallDocument,
+    CallDocumentVersion,
     CallEvaluator,
     CallQuestion,
     CallStatus,
@@ -384,6 +385,17 @@ def _call_publications(world: World, call_id: int, upload_dir: Path, text: Text)
         published_at=now_utc(),
         published_by_id=world.users["staff"].id,
     )
+    template.versions.append(
+        CallDocumentVersion(
+            version=1,
+            original_name=text("document_version.original_name", "declaration-old.pdf"),
+            stored_name=storage.save(PDF, str(upload_dir / "call_documents")),
+            content_type="application/pdf",
+            size=len(PDF),
+            uploaded_at=now_utc() - timedelta(days=3),
+            superseded_at=now_utc() - timedelta(days=1),
+        )
+    )
     db.session.add_all([template, other, waiting, answered])
     db.session.flush()
     db.session.add(
@@ -394,9 +406,10 @@ def _call_publications(world: World, call_id: int, upload_dir: Path, text: Text)
             published_by_id=world.users["staff"].id,
             document_id=template.id,
             document_name="declaration-old.pdf",
+            replaced_version_id=template.versions[0].id,
         )
     )
-    world.ids |= {"call_document": template.id, "question": waiting.id}
+    world.ids |= {"call_document": template.id, "question": waiting.id, "document_version": 1}
 
 
 def _restricted_call() -> dict:

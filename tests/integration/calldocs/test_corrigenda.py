@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from grants.calldocs import services
 from grants.calldocs.queries import windows
-from grants.models import Corrigendum
+from grants.models import CallDocumentVersion, Corrigendum
 from grants.rules.clarifications import CorrigendumRefused
 from tests.factories import make_application, make_org, make_user
 from tests.factories.calldocs import NOW, audit_actions, call_on_clock, mails, page, upload
@@ -177,10 +177,27 @@ def test_a_corrigendum_replaces_a_published_document(
         None,
     )
     assert (document.version, document.original_name) == (2, "Guidelines v2.docx")
-    assert os.listdir(uploads) == [document.stored_name] and document.stored_name != old_file
+    (earlier,) = document.versions  # the replaced file is kept, as version 1
+    assert (earlier.version, earlier.original_name, earlier.stored_name) == (
+        1,
+        "Guidelines.pdf",
+        old_file,
+    )
+    assert (earlier.superseded_at, earlier.superseded_by_id) == (NOW, staff.id)
+    assert corrigendum.replaced_version_id == earlier.id  # the corrigendum names what it replaced
+    assert sorted(os.listdir(uploads)) == sorted([document.stored_name, old_file])
     assert audit_actions(db, call.id)[-2:] == ["call_document.replaced", "corrigendum.published"]
     public = page(client.get(f"/calls/{call.reference}"))
     assert "Replaced document:" in public and f"/documents/{document.id}" in public
+    old_link = f"/calls/{call.reference}/documents/{document.id}/versions/1"
+    assert "Version replaced:" in public and "version 1, Guidelines.pdf" in public
+    assert "Current version 2 of" in public and "Superseded:" in public
+    assert public.count(f'href="{old_link}"') == 2  # in the corrigendum and under the document
+    anonymous = app.test_client()  # nobody signed in
+    downloaded = anonymous.get(old_link)
+    assert downloaded.status_code == 200 and downloaded.data == PDF
+    current = f"/calls/{call.reference}/documents/{document.id}/versions/2"
+    assert anonymous.get(current).status_code == 404  # the current version is the document
 
 
 def test_a_document_to_replace_needs_its_new_file(
@@ -224,6 +241,20 @@ def test_the_call_page_reads_its_documents_and_corrigenda_in_constant_queries(
                     FileStorage(stream=upload(PDF, "a.pdf")[0], filename="a.pdf"),
                     staff,
                 )
+                earlier = CallDocumentVersion(
+                    version=1,
+                    original_name="old.pdf",
+                    stored_name=f"old-{call.id}-{i}",
+                    content_type="application/pdf",
+                    size=10,
+                    uploaded_at=NOW - timedelta(days=2),
+                    superseded_at=NOW,
+                    superseded_by_id=staff.id,
+                    uploaded_by_id=staff.id,
+                )
+                document.versions.append(earlier)
+                document.version = 2
+                db.session.flush()
                 db.session.add(
                     Corrigendum(
                         call_id=call.id,
@@ -232,12 +263,91 @@ def test_the_call_page_reads_its_documents_and_corrigenda_in_constant_queries(
                         published_at=NOW,
                         document_id=document.id,
                         document_name="old.pdf",
+                        replaced_version_id=earlier.id,
                     )
                 )
         db.session.commit()
         with count_queries(db.engine) as statements:
             html = page(client.get(f"/calls/{call.reference}"))
-        assert f"Change {n - 1}" in html
+        assert f"Change {n - 1}" in html and html.count("Superseded:") == n
         return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT"))
 
     assert publications(1) == publications(6)
+
+
+@pytest.fixture
+def restricted(db):
+    """An open restricted call: its concept-note deadline 20 days ahead, its full-application
+    deadline 40; a drafter writing in English and one writing in Turkish."""
+    call = call_on_clock(procedure="restricted", deadline_in=timedelta(days=40))
+    for email, locale in (("en@lead.example", "en"), ("tr@lead.example", "tr")):
+        lead = make_org("TR")
+        make_user(organisation=lead, email=email, locale=locale)
+        make_application(call, lead=lead)
+    db.session.commit()
+    return call
+
+
+def test_every_deadline_of_a_restricted_call_moves_later_and_each_drafter_is_told_in_their_language(
+    client, db, login_as, post, clock, restricted, app
+):
+    call = restricted
+    notes, full = call.concept_note_deadline, call.deadline
+    login_as("staff")
+    response = post(
+        f"/staff/calls/{call.id}/corrigenda",
+        {
+            "reason": "Both stages get a week more.",
+            "concept_note_deadline": local(notes + timedelta(days=7)),
+            "deadline": local(full + timedelta(days=7)),
+        },
+    )
+    assert response.status_code == 302, page(response)
+    (corrigendum,) = corrigenda(db, call)
+    assert corrigendum.moved() == [
+        ("concept_note_deadline", notes, notes + timedelta(days=7)),
+        ("deadline", full, full + timedelta(days=7)),
+    ]
+    db.session.refresh(call)
+    assert (call.concept_note_deadline, call.deadline) == (
+        notes + timedelta(days=7),
+        full + timedelta(days=7),
+    )
+    public = page(app.test_client().get(f"/calls/{call.reference}"))
+    assert "Concept-note deadline moved from" in public
+    assert "Full-application deadline moved from" in public
+    told = {m.to: m for m in mails(db)}
+    assert set(told) == {"en@lead.example", "tr@lead.example"}
+    english, turkish = told["en@lead.example"], told["tr@lead.example"]
+    assert english.subject == f"Corrigendum 1 to {call.reference}"
+    assert "Concept-note deadline moved from" in english.body
+    assert turkish.subject == f"{call.reference} için 1 numaralı düzeltme"
+    assert "Ön teklif son tarihi" in turkish.body and "Both stages get a week more." in turkish.body
+
+
+@pytest.mark.parametrize("name", ["concept_note_deadline", "deadline"])
+def test_no_deadline_of_an_open_call_moves_earlier(
+    client, db, login_as, post, clock, restricted, name
+):
+    call = restricted
+    before = (call.concept_note_deadline, call.deadline)
+    login_as("staff")
+    response = post(
+        f"/staff/calls/{call.id}/corrigenda",
+        {"reason": "Sooner.", name: local(getattr(call, name) - timedelta(days=1))},
+    )
+    assert response.status_code == 400 and "never earlier" in page(response)
+    db.session.refresh(call)
+    assert (call.concept_note_deadline, call.deadline) == before
+    assert corrigenda(db, call) == [] and mails(db) == []
+
+
+def test_the_full_application_deadline_still_moves_after_the_concept_notes_closed(db, restricted):
+    call = restricted
+    now = call.concept_note_deadline + timedelta(days=1)  # shortlisted leads are writing
+    later = call.deadline + timedelta(days=5)
+    corrigendum = services.publish_corrigendum(
+        call, "More time to write.", {"deadline": later}, None, None, make_user("staff"), now
+    )
+    assert corrigendum.moved() == [("deadline", call.deadline - timedelta(days=5), later)]
+    assert call.deadline == later

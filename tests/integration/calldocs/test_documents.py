@@ -108,7 +108,9 @@ def test_one_document_per_kind_and_language_and_others_by_title(db, staff, post,
     ]
 
 
-def test_a_draft_calls_documents_are_replaced_and_removed_freely(client, db, staff, post, uploads):
+def test_a_draft_calls_documents_are_replaced_and_removed_freely(
+    client, db, staff, post, uploads, app
+):
     call = call_on_clock(status="draft")
     db.session.commit()
     send(post, call)
@@ -127,7 +129,25 @@ def test_a_draft_calls_documents_are_replaced_and_removed_freely(client, db, sta
         "Guidelines v2.docx",
         True,
     )
-    assert os.listdir(uploads) == [document.stored_name]  # the old file went after the commit
+    (earlier,) = document.versions  # the replaced file is kept as version 1, listed for staff
+    assert (earlier.version, earlier.original_name, earlier.stored_name) == (
+        1,
+        "Guidelines.pdf",
+        old,
+    )
+    assert sorted(os.listdir(uploads)) == sorted([document.stored_name, old])
+    staff_page = page(client.get(page_url))
+    assert "Current version 2" in staff_page and "Earlier versions, kept:" in staff_page
+    old_link = f"/calls/{call.reference}/documents/{document.id}/versions/1"
+    assert f'href="{old_link}"' in staff_page
+    assert client.get(old_link).data == PDF  # staff download any version
+    call.status = CallStatus.published
+    db.session.commit()
+    # a version replaced before publication was never published: not for the public
+    assert app.test_client().get(old_link).status_code == 404
+    assert "Superseded:" not in page(app.test_client().get(f"/calls/{call.reference}"))
+    call.status = CallStatus.draft
+    db.session.commit()
     assert post(f"/staff/call-documents/{document.id}/remove", page=page_url).status_code == 302
     assert documents(db, call) == [] and os.listdir(uploads) == []
     assert audit_actions(db, call.id) == [
