@@ -153,6 +153,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from grants.admin.routes import bp as admin_bp
     from grants.admissibility.routes import bp as admissibility_bp
+    from grants.committee.routes import bp as committee_bp
     from grants.applications.routes import bp as applications_bp
     from grants.auditlog.routes import bp as auditlog_bp
     from grants.auth.routes import bp as auth_bp
@@ -183,6 +184,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(letters_bp)
     app.register_blueprint(auditlog_bp)
     app.register_blueprint(calldocs_bp)
+    app.register_blueprint(committee_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

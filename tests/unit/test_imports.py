@@ -39,6 +39,7 @@ FEATURES = (
     "submission",
     "admissibility",
     "evaluation",
+    "committee",
     "awards",
     "bundle",
     "exports",
