@@ -153,13 +153,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from grants.admin.routes import bp as admin_bp
     from grants.admissibility.routes import bp as admissibility_bp
-    from grants.committee.routes import bp as committee_bp
     from grants.applications.routes import bp as applications_bp
     from grants.auditlog.routes import bp as auditlog_bp
     from grants.auth.routes import bp as auth_bp
     from grants.awards.routes import bp as awards_bp
     from grants.calldocs.routes import bp as calldocs_bp
     from grants.calls.routes import bp as calls_bp
+    from grants.committee.routes import bp as committee_bp
     from grants.evaluation.routes import bp as evaluation_bp
     from grants.exports.routes import bp as exports_bp
     from grants.letters.routes import bp as letters_bp

@@ -14,17 +14,13 @@ from grants.models import Call, CommitteeMember, User
 
 def call_or_404(call_id: int) -> Call:
     return load_or_404(
-        db.session.scalar(
-            select(Call).where(Call.id == call_id).options(joinedload(Call.lots))
-        )
+        db.session.scalar(select(Call).where(Call.id == call_id).options(joinedload(Call.lots)))
     )
 
 
 def member_or_404(call: Call, member_id: int) -> CommitteeMember:
     """A member of this call's committee."""
-    return load_or_404(
-        db.session.get(CommitteeMember, member_id), lambda m: m.call_id == call.id
-    )
+    return load_or_404(db.session.get(CommitteeMember, member_id), lambda m: m.call_id == call.id)
 
 
 def seat_or_404(user: User, call_id: int) -> tuple[CommitteeMember, Call]:

@@ -157,7 +157,7 @@ def my_seats(user: User) -> list[tuple[CommitteeMember, Call]]:
             .join(Call, Call.id == CommitteeMember.call_id)
             .where(CommitteeMember.user_id == user.id)
             .order_by(Call.id.desc())
-        ).tuples()
+        ).all()
     )
 
 

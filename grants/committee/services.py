@@ -40,9 +40,7 @@ def add_member(call: Call, user_id: int, role: str, by: int) -> CommitteeMember:
     _refuse_if_final(call)
     user = db.session.get(User, user_id)
     if user is None or not user.active or user.role not in MEMBER_ROLES:
-        raise CommitteeRefused(
-            N_("Choose an active staff user or evaluator."), field="user_id"
-        )
+        raise CommitteeRefused(N_("Choose an active staff user or evaluator."), field="user_id")
     current = members(call.id)
     if any(m.user_id == user_id for m in current):
         raise CommitteeRefused(

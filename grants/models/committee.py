@@ -39,9 +39,7 @@ class CommitteeMember(Base):
             sqlite_where=text("role = 'secretary'"),
             postgresql_where=text("role = 'secretary'"),
         ),
-        CheckConstraint(
-            "role IN ('chair', 'secretary', 'voting', 'observer')", name="role_known"
-        ),
+        CheckConstraint("role IN ('chair', 'secretary', 'voting', 'observer')", name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,11 +17,11 @@ from collections import Counter
 from flask import url_for
 
 from grants.audit import record
-from grants.committee.queries import waiting_for
 from grants.awards.errors import CommitteeNotReady, DecisionRefused
 from grants.awards.queries.letters import build_letters, letter_stages
 from grants.awards.queries.overview import load_call
 from grants.awards.services.decisions import lock_call, release_withdrawn
+from grants.committee.queries import waiting_for
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.letters import register
@@ -63,9 +63,6 @@ def finalise(call_id: int, user_id: int) -> register.Delivery:
             names=", ".join(missing),
         )
     _refuse_unless_decidable(call)
-    committee = waiting_for(call.id)  # the ranking as the committee approved it (domain.md 4)
-    if committee:
-        raise CommitteeNotReady(issues=committee)
     release_withdrawn(call, user_id)
     stages = letter_stages(load_call(call.id))
     undecided = [s.application.reference for s in stages if s.status in UNDECIDED]
@@ -77,6 +74,9 @@ def finalise(call_id: int, user_id: int) -> register.Delivery:
             ),
             references=", ".join(undecided),
         )
+    committee = waiting_for(call.id)  # the ranking as the committee approved it (domain.md 4)
+    if committee:
+        raise CommitteeNotReady(issues=committee)
     call.finalised_at, call.finalised_by_id = now_utc(), user_id
     db.session.flush()
     delivery = send_letters(call, stages, user_id)

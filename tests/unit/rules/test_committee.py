@@ -120,6 +120,8 @@ def test_a_member_approves_once_signed_and_only_a_new_ranking():
     assert check_approval(Seat("Chair", "chair", None), FP, False)[0].message.startswith("Sign")
     assert check_approval(Seat("S", "secretary", SIGNED), FP, False)
     assert check_approval(Seat("O", "observer", SIGNED), FP, False)
-    assert "already approved" in check_approval(Seat("C", "chair", SIGNED, FP), FP, False)[0].message
+    assert (
+        "already approved" in check_approval(Seat("C", "chair", SIGNED, FP), FP, False)[0].message
+    )
     assert check_approval(Seat("C", "chair", SIGNED, "e" * 64), FP, False) == []  # void: again
     assert "final" in check_approval(chair, FP, finalised=True)[0].message
