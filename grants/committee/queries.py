@@ -200,3 +200,30 @@ def ranked_lines(call_id: int) -> list[RankedLine]:
         lines,
         key=lambda x: (x.stage, x.lot or "", x.rank is None, x.rank or 0, -(x.final_score or 0)),
     )
+
+
+def report_data(call: Call) -> tuple[list[tuple], list[tuple]]:
+    """The committee as the evaluation report shows it, as plain tuples: (name, role, signed_at,
+    approval state, approved_at) per member and (meeting date, attendees' names, decisions,
+    recorded by) per meeting."""
+    view = committee(call)
+    seats = [
+        (
+            row.member.user.name,
+            row.member.role.value,
+            row.member.impartiality_signed_at,
+            row.state,
+            row.member.approval.approved_at if row.member.approval else None,
+        )
+        for row in view.rows
+    ]
+    meetings = [
+        (
+            m.meeting_date,
+            tuple(a.user.name for a in m.attendees),
+            m.decisions,
+            m.recorded_by.name,
+        )
+        for m in view.minutes
+    ]
+    return seats, meetings
