@@ -100,6 +100,9 @@ def test_the_committee_approves_and_a_changed_decision_voids_its_approvals(page,
     expect(page.get_by_role("status").first).to_contain_text("The minutes were recorded.")
     expect(page.locator(".minutes")).to_contain_text("Meeting of May 20, 2027")
     shot(page, "staff")
+    page.set_viewport_size({"width": 375, "height": 800})
+    shot(page, "staff-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
     log_out(page)
 
     for name, _role, _label in SEATS:
@@ -132,6 +135,7 @@ def test_the_committee_approves_and_a_changed_decision_voids_its_approvals(page,
         log_in(page, _email(name))
         page.goto(f"/committee/calls/{call.id}")
         expect(page.locator("#approval-status")).to_contain_text("is void")
+        shot(page, "seat-void")
         page.get_by_role("button", name="Approve the evaluation report").click()
         expect(page.get_by_role("status").first).to_contain_text("You approved")
         log_out(page)

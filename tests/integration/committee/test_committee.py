@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from grants.awards import rank_call
-from grants.models import AuditEvent, CommitteeMember, CommitteeMinutes, CommitteeRole
+from grants.committee.services import add_member, sign
+from grants.models import AuditEvent, Call, CommitteeMember, CommitteeMinutes, CommitteeRole
+from tests.conftest import count_queries
 from tests.factories import make_authority, make_call, make_user
 from tests.factories.awards import WHY, add_application, override_url, text
 from tests.factories.committee import approve_committee, compose_committee
@@ -244,3 +246,24 @@ def test_an_unsigned_member_blocks_finalisation_by_name(client, db, login_as, po
         "These committee members have not signed the declaration of impartiality: "
         f"{observer.user.name}." in text(page)
     )
+
+
+def test_the_committee_pages_take_as_many_queries_for_a_larger_committee(
+    client, db, login_as, post, call
+):
+    members = compose_committee(call)
+    staff = login_as("staff")
+    url = committee_url(call)
+    data = {"meeting_date": "2027-05-20", "attendees": [m.id for m in members], "decisions": "x"}
+    assert post(f"{url}/minutes", data, page=url).status_code == 302
+    counts, call_id, staff_id = [], call.id, staff.id
+    for extra in (0, 4):
+        for _ in range(extra):
+            again = db.session.get(Call, call_id)
+            sign(add_member(again, make_user("evaluator").id, "observer", staff_id))
+        db.session.commit()
+        db.session.expunge_all()
+        with count_queries(db.engine) as statements:
+            assert client.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
