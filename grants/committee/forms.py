@@ -19,6 +19,7 @@ def _int_or_none(value):
 
 def role_choices() -> list[tuple[str, str]]:
     return [
+        ("", _l("Choose…")),
         ("chair", _l("Chair (non-voting)")),
         ("secretary", _l("Secretary (non-voting)")),
         ("voting", _l("Voting member")),

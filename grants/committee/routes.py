@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from grants.access import requires
 from grants.committee.access import call_or_404, member_or_404, seat_or_404
@@ -20,8 +21,8 @@ bp = Blueprint("committee", __name__)
 
 def _staff_page(call: Call, member_form=None, minutes_form=None, status: int = 200):
     member_form = member_form or MemberForm()
-    member_form.user_id.choices = [(None, _("Choose…"))] + [
-        (u.id, f"{u.name} ({u.email})") for u in candidates(call.id)
+    member_form.user_id.choices = [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(u.id, f"{u.name} ({u.email})") for u in candidates(call.id)
     ]
     view = committee(call)
     minutes_form = minutes_form or MinutesForm()
