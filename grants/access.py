@@ -50,6 +50,9 @@ ROLES: dict[str, tuple[str, ...] | None] = {
     "partner_invitation": ("applicant",),
     "evaluator": ("evaluator",),
     "assigned_evaluator": ("evaluator",),
+    # the evaluation committee: staff users and evaluators; a committee's pages for its members only
+    "committee_role": ("evaluator", "staff"),
+    "committee_member": ("evaluator", "staff"),
     "staff": ("staff",),
     "admin": ("admin",),
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import groupby
 from pathlib import Path
@@ -49,6 +49,28 @@ class Member:
     signed_at: datetime | None  # the call's declaration of impartiality and confidentiality
     no_conflict: int = 0  # applications they declared no conflict of interest with
     conflicts: int = 0  # ... and a conflict
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A member of the evaluation committee (domain.md 4): role chair, secretary, voting or
+    observer; approval "valid", "void" (of an earlier ranking), "missing" or "not_needed"."""
+
+    name: str
+    role: str
+    signed_at: datetime | None
+    approval: str
+    approved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """The minutes of one meeting of the committee."""
+
+    meeting_date: date
+    attendees: tuple[str, ...]
+    decisions: str
+    recorded_by: str
 
 
 @dataclass(frozen=True)
@@ -161,6 +183,8 @@ class EvaluationReport:
     )  # "lot", "country", "region" -> tallies
     overrides: tuple[Override, ...] = ()  # oldest first, the discarded ones too
     declarations: tuple[Declaration, ...] = ()  # per application, in the order they were made
+    seats: tuple[Seat, ...] = ()  # the evaluation committee: chair, secretary, voting, observers
+    minutes: tuple[Minutes, ...] = ()  # its meetings, oldest first
 
     @property
     def conflicts(self) -> list[Declaration]:

@@ -66,6 +66,11 @@ ACTIONS = {
     "decision.released": _l("Award of a withdrawn application given back to the budget"),
     "shortlist.overridden": _l("Shortlist changed by staff"),
     # evaluation
+    "committee.member_added": _l("Committee member named"),
+    "committee.member_removed": _l("Committee member removed"),
+    "committee.impartiality_signed": _l("Committee member signed the declaration of impartiality"),
+    "committee.minutes_recorded": _l("Committee minutes recorded"),
+    "committee.report_approved": _l("Evaluation report approved by a committee member"),
     "evaluation.pool_add": _l("Evaluator added to the pool"),
     "evaluation.pool_remove": _l("Evaluator removed from the pool"),
     "evaluation.impartiality_signed": _l("Declaration of impartiality and confidentiality signed"),
@@ -144,12 +149,18 @@ FIELDS = {
     "check": _l("Automatic check"),
     "met": _l("Met"),
     "computed_met": _l("Computed result: met"),
+    "user": _l("User"),
+    "approved_at": _l("Approved"),
+    "meeting_date": _l("Date of the meeting"),
+    "attendees": _l("Attendees"),
+    "fingerprint": _l("Ranking approved (fingerprint)"),
 }
 TEXTS = {
     "justification": _l("Justification"),
     "message": _l("Message"),
     "reason": _l("What the conflict is"),
     "reasons": _l("Reasons"),
+    "decisions": _l("Decisions"),
     "error": _l("Error"),
 }  # written by people (or the system): shown whole, on a line of their own
 VALUES = {
@@ -175,6 +186,8 @@ OBJECTS = {
     "Call": _l("Call"),
     "Grid": _l("Evaluation grid"),
     "CallEvaluator": _l("Evaluator of the call"),
+    "CommitteeMember": _l("Committee member"),
+    "CommitteeMinutes": _l("Committee minutes"),
 }
 NAMED = {"status", "stage", "conflict"}  # fields whose values are named in VALUES
 MONEY = {

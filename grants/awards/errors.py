@@ -25,3 +25,9 @@ class BelowMinimumGrant(DecisionRefused):
 class BudgetRefused(DecisionRefused):
     """An award the database refused: above the lot's remaining budget or the call's maximum
     grant."""
+
+
+class CommitteeNotReady(DecisionRefused):
+    """Finalisation refused until the evaluation committee is complete, every member signed the
+    declaration and the chair and every voting member approved the ranking as it stands
+    (grants.rules.committee.finalisation_issues: each issue names who is missing)."""

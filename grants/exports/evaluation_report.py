@@ -22,6 +22,7 @@ from grants.auth.choices import country_name
 from grants.awards.queries.overview import Change, Line, Overview, overview
 from grants.calls.filters import shown_settings
 from grants.calls.forms import LABELS
+from grants.committee.queries import report_data
 from grants.exports.call_data import load_call
 from grants.extensions import db
 from grants.i18n import localized, name_order
@@ -44,8 +45,10 @@ from reports.evaluation_report import (
     LotFigure,
     LotTable,
     Member,
+    Minutes,
     Override,
     Row,
+    Seat,
     Timeline,
     not_funded_order,
     stage_counts,
@@ -105,6 +108,7 @@ def evaluation_report(call: Call, view: Overview) -> EvaluationReport:
     statuses: dict[str, list[str]] = {}
     for line in lines:
         statuses.setdefault(line.stage.stage.value, []).append(line.stage.status.value)
+    seats, meetings = report_data(call)
     return EvaluationReport(
         reference=call.reference,
         title=call.title,
@@ -123,6 +127,8 @@ def evaluation_report(call: Call, view: Overview) -> EvaluationReport:
         committee=committee(call),
         overrides=tuple(_override(c) for c in view.changes),
         declarations=declarations(call),
+        seats=tuple(Seat(*seat) for seat in seats),
+        minutes=tuple(Minutes(*meeting) for meeting in meetings),
         counts={stage: stage_counts(stage, found) for stage, found in sorted(statuses.items())},
         tables=tuple(
             LotTable(

@@ -32,6 +32,12 @@ from grants.models.calls import (
     Procedure,
     Stage,
 )
+from grants.models.committee import (
+    CommitteeApproval,
+    CommitteeMember,
+    CommitteeMinutes,
+    CommitteeRole,
+)
 from grants.models.decisions import DecisionOverride
 from grants.models.evaluation import (
     Assignment,
@@ -68,6 +74,10 @@ __all__ = [
     "CallQuestion",
     "CallEvaluator",
     "CallStatus",
+    "CommitteeApproval",
+    "CommitteeMember",
+    "CommitteeMinutes",
+    "CommitteeRole",
     "ConflictStatus",
     "Corrigendum",
     "Criterion",

@@ -13,6 +13,7 @@ from grants.bundle import import_bundle, load
 from grants.models import Application
 from tests.browser.helpers import log_in, log_out
 from tests.factories import make_authority, make_user
+from tests.factories.committee import approve_committee
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +61,9 @@ def test_staff_decide_and_the_applicant_downloads_the_letter(
     expect(changes).to_contain_text(WHY)
     expect(changes).to_contain_text("Selin Staff")
 
+    live_db.session.expire_all()
+    approve_committee(call)  # the committee approved the ranking as it now stands (domain.md 4)
+    live_db.session.commit()
     page.get_by_role("link", name="Finalise the decisions").click()
     page.get_by_role("button", name="Finalise and send the decision letters").click()
     expect(page.get_by_role("status").first).to_contain_text(

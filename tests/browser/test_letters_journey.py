@@ -17,6 +17,7 @@ from grants.bundle import import_bundle, load
 from grants.models import Application
 from tests.browser.helpers import log_in
 from tests.factories import make_user, png_bytes
+from tests.factories.committee import approve_committee
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +41,7 @@ def test_staff_finalise_see_who_was_not_told_and_send_a_letter_by_post(
     ).lead
     make_user(organisation=told, email="aydin@example.org")
     make_user("staff", email="staff@example.org", name="Selin Staff")
+    approve_committee(call)  # the evaluation committee approved the ranking (domain.md 4)
     live_db.session.commit()
     logo = tmp_path / "logo.png"
     logo.write_bytes(png_bytes(40, 40))

@@ -27,6 +27,7 @@ from grants.models import (
     User,
 )
 from grants.models.base import now_utc
+from tests.factories.committee import approve_committee
 
 
 def test_demo_twice_leaves_one_copy_of_everything(app, db):
@@ -163,6 +164,7 @@ def _finalising_the_example_sends_every_lead_its_letter(app, db) -> None:
         )
     call = db.session.scalar(select(Call).where(Call.reference == "TTGS-DEMO"))
     staff = db.session.scalar(select(User).where(User.email == "staff@example.org"))
+    approve_committee(call)
     finalise(call.id, staff.id)
     db.session.commit()
     sent = {m.to: m for m in db.session.scalars(select(OutboxMessage))}

@@ -86,6 +86,10 @@ CLASSES: dict[str, tuple] = {  # in the order of ROLES
     "partner_invitation": (LOGIN, 404, 404, 404, OK, 403, 403, 403, 403),
     "evaluator": (LOGIN, 403, 403, 403, 403, OK, OK, 403, 403),
     "assigned_evaluator": (LOGIN, 403, 403, 403, 403, OK, 404, 403, 403),
+    # the evaluation committee: staff and evaluators; a committee's pages for its members (in the
+    # world: staff chair the main call's committee, the assigned evaluator votes on it)
+    "committee_role": (LOGIN, 403, 403, 403, 403, OK, OK, OK, OK),
+    "committee_member": (LOGIN, 403, 403, 403, 403, OK, 404, OK, 404),
     "staff": (LOGIN, 403, 403, 403, 403, 403, 403, OK, OK),
     "staff_files": (404, 404, 404, 404, 404, 404, 404, OK, OK),
     "admin": (LOGIN, 403, 403, 403, 403, 403, 403, 403, OK),
@@ -322,6 +326,17 @@ ROUTES: dict[str, Route] = {
     ),
     "evaluation.score": Route("assigned_evaluator", data={"action": "save"}),
     # ranking, decisions and letters
+    "committee.manage": Route("staff"),
+    "committee.add": Route(post="staff", data={"user_id": "{other_evaluator}", "role": "observer"}),
+    "committee.remove": Route(post="staff", args={"member_id": "committee_member"}),
+    "committee.minutes": Route(
+        post="staff",
+        data={"meeting_date": "2027-05-20", "attendees": "{committee_member}", "decisions": "Met."},
+    ),
+    "committee.home": Route("committee_role"),
+    "committee.declaration": Route("committee_member", ok=ELSEWHERE, data={"accept": "y"}),
+    "committee.seat": Route("committee_member"),
+    "committee.approve_report": Route(post="committee_member"),
     "awards.ranking": Route("staff"),
     "awards.compute": Route(post="staff", data={"discard_overrides": "y"}),
     "awards.override_decision": Route("staff", data={"outcome": "reserve", **JUSTIFIED}),

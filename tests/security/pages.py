@@ -133,6 +133,13 @@ PAGES: dict[str, tuple[Visit, ...]] = {
         Visit(args={"assignment_id": "open_assignment"}),
         Visit(),
     ),  # a draft, and one submitted
+    # the evaluation committee
+    "committee.manage": (Visit(), Visit(args={"call_id": "open_call"})),  # final, and open
+    "committee.home": (Visit(),),
+    "committee.declaration": (
+        Visit(roles=("assigned_evaluator",), args={"call_id": "open_call"}),
+    ),  # the main call's are signed
+    "committee.seat": (Visit(roles=("assigned_evaluator", "staff")),),
     # ranking and decisions
     "awards.ranking": (
         Visit(),

@@ -46,6 +46,10 @@ from grants.models import (
     CallQuestion,
     CallStatus,
     CheckOverride,
+    CommitteeApproval,
+    CommitteeMember,
+    CommitteeMinutes,
+    CommitteeRole,
     ConflictStatus,
     Corrigendum,
     DecisionOverride,
@@ -263,6 +267,7 @@ def _main_call(world: World, orgs: dict, text: Text, upload_dir: Path) -> None:
         )
     )
     db.session.flush()
+    committee = _committee(call, users, text)
     pool = {m.user_id: m.id for m in db.session.query(CallEvaluator).filter_by(call_id=call.id)}
     world.ids |= {
         "call": call.id,
@@ -276,7 +281,50 @@ def _main_call(world: World, orgs: dict, text: Text, upload_dir: Path) -> None:
         "inadmissible": inadmissible.id,
         "letter": letter,
         "document_request": document_request.id,
+        "committee_member": committee,
     }
+
+
+def _committee(call, users: dict, text: Text) -> int:
+    """The call's evaluation committee: staff in the chair, the assigned evaluator a voting member
+    (both signed, the evaluator approved), minutes of one meeting; the voting member's id."""
+    chair = CommitteeMember(
+        call_id=call.id,
+        user_id=users["staff"].id,
+        role=CommitteeRole.chair,
+        impartiality_signed_at=now_utc(),
+    )
+    voter = CommitteeMember(
+        call_id=call.id,
+        user_id=users["assigned_evaluator"].id,
+        role=CommitteeRole.voting,
+        impartiality_signed_at=now_utc(),
+    )
+    db.session.add_all([chair, voter])
+    db.session.flush()
+    db.session.add(CommitteeApproval(call_id=call.id, member_id=voter.id, fingerprint="a" * 64))
+    db.session.add(
+        CommitteeMinutes(
+            call_id=call.id,
+            meeting_date=now_utc().date(),
+            decisions=text("minutes.decisions", "The committee agreed the ranking."),
+            recorded_by_id=users["staff"].id,
+            attendees=[chair, voter],
+        )
+    )
+    db.session.flush()
+    return voter.id
+
+
+def _open_committee(world: World) -> None:
+    """On the open call's committee the assigned evaluator has not signed the declaration yet."""
+    db.session.add(
+        CommitteeMember(
+            call_id=world.ids["open_call"],
+            user_id=world.users["assigned_evaluator"].id,
+            role=CommitteeRole.voting,
+        )
+    )
 
 
 def _letters(call, stage, staff_id: int, text: Text, upload_dir: Path) -> int:
@@ -457,6 +505,7 @@ def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World
     world = World(users=_users(orgs, text))
     _main_call(world, orgs, text, upload_dir)
     _open_call(world, orgs, text, upload_dir)
+    _open_committee(world)
     world.ids |= _restricted_call()
     _jobs_and_mail(world, export_dir, text)
     world.ids |= {

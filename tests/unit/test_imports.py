@@ -40,6 +40,7 @@ FEATURES = (
     "submission",
     "admissibility",
     "evaluation",
+    "committee",
     "awards",
     "bundle",
     "exports",

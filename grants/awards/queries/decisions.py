@@ -13,10 +13,11 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from grants.awards.errors import DecisionRefused
 from grants.awards.queries.letters import letter_stages
 from grants.awards.queries.overview import requested
+from grants.committee.queries import waiting_for
 from grants.extensions import db
 from grants.letters import register
 from grants.models import Application, ApplicationStage, Call, Lot, Partner, Stage, StageStatus
-from grants.rules.problems import N_
+from grants.rules.problems import N_, Issue
 from grants.rules.transitions import AWARD_DECISIONS, SHORTLIST_DECISIONS, UNDECIDED, in_order
 from grants.settings.services import missing as missing_settings
 
@@ -138,6 +139,7 @@ class Summary:
         default_factory=list
     )  # references whose lead has nobody to e-mail
     missing_settings: list[str] = field(default_factory=list)  # letter settings still to give
+    committee: list[Issue] = field(default_factory=list)  # what the committee has still to do
 
 
 def summary(call: Call) -> Summary:
@@ -158,6 +160,8 @@ def summary(call: Call) -> Summary:
         s.application.reference for s in stages if not members.get(s.application.lead_id)
     )
     result.missing_settings = missing_settings()
+    if call.finalised_at is None:
+        result.committee = waiting_for(call.id)
     return result
 
 

@@ -4,7 +4,8 @@ Finalising locks the decisions (overrides, promotions and ranking are refused fr
 the call to `decided`, issues every decision letter (numbered in the call's register of letters,
 grants.letters.register) and e-mails each to every verified member of its lead organisation as a
 PDF in their language. Letters that nobody could receive are listed for sending by post or
-registered e-mail. It is refused while the letter settings (letterhead, signatory) are incomplete.
+registered e-mail. It is refused while the letter settings (letterhead, signatory) are incomplete,
+and until the evaluation committee approved the ranking as it stands (grants.committee).
 The request commits (grants/unit_of_work.py): the decision, the letters, the audit event and every
 queued e-mail go together or not at all.
 """
@@ -16,10 +17,11 @@ from collections import Counter
 from flask import url_for
 
 from grants.audit import record
-from grants.awards.errors import DecisionRefused
+from grants.awards.errors import CommitteeNotReady, DecisionRefused
 from grants.awards.queries.letters import build_letters, letter_stages
 from grants.awards.queries.overview import load_call
 from grants.awards.services.decisions import lock_call, release_withdrawn
+from grants.committee.queries import waiting_for
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.letters import register
@@ -72,6 +74,9 @@ def finalise(call_id: int, user_id: int) -> register.Delivery:
             ),
             references=", ".join(undecided),
         )
+    committee = waiting_for(call.id)  # the ranking as the committee approved it (domain.md 4)
+    if committee:
+        raise CommitteeNotReady(issues=committee)
     call.finalised_at, call.finalised_by_id = now_utc(), user_id
     db.session.flush()
     delivery = send_letters(call, stages, user_id)

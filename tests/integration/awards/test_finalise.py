@@ -23,6 +23,7 @@ from grants.models import (
 )
 from tests.factories import make_authority, make_call, make_org, make_user
 from tests.factories.awards import WHY, add_application, override_url, stage, text
+from tests.factories.committee import approve_committee
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +47,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def finalise(post, call: Call, **kw):
+    approve_committee(call)  # the evaluation committee approved the ranking (domain.md 4)
     return post(f"/staff/calls/{call.id}/finalise", **kw)
 
 
@@ -57,6 +59,7 @@ def test_confirmation_page_counts_outcomes_and_budget_and_previews_a_letter(
     client, db, login_as, demo
 ):
     login_as("staff")
+    approve_committee(demo)
     html = text(client.get(f"/staff/calls/{demo.id}/finalise"))
     for shown in (
         "Awarded",

@@ -19,6 +19,7 @@ from grants.awards import rank_call
 from grants.models import Application, IssuedLetter, LetterKind
 from tests.factories import make_authority, make_call, make_user
 from tests.factories.awards import add_application, override_url
+from tests.factories.committee import approve_committee
 
 REDUCED = "The committee cut the study-visit costs it found excessive."
 DROPPED = "Double funding: the same activities are funded by the regional programme."
@@ -83,6 +84,7 @@ def decided(client, db, login_as, post, demo, authority):  # noqa: F811
         assert post(override_url(demo, reference, db), form, page=ranking).status_code == 302, (
             reference
         )
+    approve_committee(demo)
     assert post(f"/staff/calls/{demo.id}/finalise").status_code == 302
     db.session.expire_all()
     return demo
@@ -178,6 +180,7 @@ def test_under_the_fill_rule_a_letter_never_says_the_budget_went_to_higher_ranke
     rank_call(call.id)
     db.session.commit()
     login_as("staff")
+    approve_committee(call)
     assert post(f"/staff/calls/{call.id}/finalise").status_code == 302
     said = letter(client, db, skipped.reference)
     assert f"Outcome: {outcome}" in said
@@ -215,6 +218,7 @@ def test_a_strict_walk_and_a_request_above_the_maximum_grant_are_told_as_they_ar
     rank_call(call.id)
     db.session.commit()
     login_as("staff")
+    approve_committee(call)
     assert post(f"/staff/calls/{call.id}/finalise").status_code == 302
     said = letter(client, db, below.reference)
     assert "Outcome: Not selected" in said
@@ -279,6 +283,7 @@ def test_the_logo_is_printed_on_the_letter(client, db, login_as, post, demo, aut
 
     save({"name_en": authority.name_en}, png_bytes(), False, staff.id)
     db.session.commit()
+    approve_committee(demo)
     assert post(f"/staff/calls/{demo.id}/finalise").status_code == 302
     row = issued(db, "TTGS-DEMO-0029")
     data = client.get(f"/staff/calls/{demo.id}/letters/issued/{row.id}.pdf?lang=en").data

@@ -24,6 +24,7 @@ from tests.factories import make_authority, make_call, make_user
 from tests.factories.admissibility import ALL_TICKED, submitted
 from tests.factories.admissibility import decide as check
 from tests.factories.awards import text
+from tests.factories.committee import approve_committee
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +67,7 @@ def test_finalising_numbers_every_letter_without_gaps_in_reference_order(
 ):  # noqa: F811
     make_authority()
     login_as("staff")
+    approve_committee(demo)
     assert post(f"/staff/calls/{demo.id}/finalise").status_code == 302
     issued = letters(db, demo.id)
     assert [row.number for row in issued] == list(
@@ -85,6 +87,7 @@ def test_a_refused_finalisation_takes_no_number_and_issues_nothing(
     client, db, login_as, post, demo
 ):  # noqa: F811
     login_as("staff")
+    approve_committee(demo)
     page = post(f"/staff/calls/{demo.id}/finalise")  # no letter settings yet
     assert page.status_code == 400
     assert (
@@ -97,6 +100,7 @@ def test_a_refused_finalisation_takes_no_number_and_issues_nothing(
     assert letters(db, demo.id) == []
     db.session.refresh(demo)
     assert demo.finalised_at is None and demo.next_letter_number == 1
+    approve_committee(demo)
     html = text(client.get(f"/staff/calls/{demo.id}/finalise"))
     assert (
         "/staff/settings/letters" in html and "Finalise and send the decision letters" not in html
@@ -104,6 +108,7 @@ def test_a_refused_finalisation_takes_no_number_and_issues_nothing(
 
     make_authority()
     db.session.commit()
+    approve_committee(demo)
     assert post(f"/staff/calls/{demo.id}/finalise").status_code == 302
     assert letters(db, demo.id)[0].number == 1
 
@@ -119,10 +124,12 @@ def test_finalise_says_who_was_told_and_lists_the_letters_to_post(client, db, lo
     )
     lead(db, "TTGS-DEMO-0036").address = "Cumhuriyet Caddesi 5\n34000 İstanbul"
     login_as("staff")
+    approve_committee(demo)
     before = text(client.get(f"/staff/calls/{demo.id}/finalise"))
     assert "44 lead applicants have no verified member who can receive e-mail:" in before
     assert "TTGS-DEMO-0036" in before and "TTGS-DEMO-0029," not in before
 
+    approve_committee(demo)
     page = post(f"/staff/calls/{demo.id}/finalise", follow_redirects=True)
     said = page_words(page)
     assert (
@@ -204,6 +211,7 @@ def test_finalise_says_who_was_told_and_lists_the_letters_to_post(client, db, lo
 def test_when_nobody_could_be_told_the_flash_says_so(client, db, login_as, post, demo):
     make_authority()
     login_as("staff")
+    approve_committee(demo)
     said = page_words(post(f"/staff/calls/{demo.id}/finalise", follow_redirects=True))
     assert (
         "Nobody was told by e-mail. 46 letters are to be sent by post or registered e-mail" in said

@@ -27,6 +27,7 @@ from grants.models import (
 from grants.submission import reopen as reopen_service
 from grants.submission.versions import keep_submitted_version
 from tests.factories import make_authority, make_call, make_org, make_user
+from tests.factories.committee import approve_committee
 from tests.factories.submission import partner_member, ready_application, submit, text
 
 
@@ -349,6 +350,7 @@ def test_a_decision_letter_names_the_lead_as_it_was_submitted(
     make_authority()
     db.session.commit()
     login_as("staff")
+    approve_committee(demo)
     assert post(f"/staff/calls/{demo.id}/finalise").status_code == 302
     login_as("applicant", organisation=application.lead)
     letter = pdf_text(client.get(f"/decisions/{application.id}/letter.pdf"))
