@@ -72,6 +72,9 @@ CALL_DEFAULTS: dict = {
     "award_rule": "strict",
     "shortlist_ratio": Decimal("2.0"),
     "complaint_days": 30,
+    "draft_reminder_first_days": 7,
+    "draft_reminder_last_days": 1,
+    "evaluation_reminder_days": 3,
 }
 
 

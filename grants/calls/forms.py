@@ -74,6 +74,9 @@ LABELS = {
     "award_rule": _l("Award rule"),
     "shortlist_ratio": _l("Shortlist ratio"),
     "complaint_days": _l("Days to complain after a decision letter"),
+    "draft_reminder_first_days": _l("First reminder of a draft (days before the deadline)"),
+    "draft_reminder_last_days": _l("Last reminder of a draft (days before the deadline)"),
+    "evaluation_reminder_days": _l("Reminder of an evaluation (days before it is due)"),
 }
 
 
@@ -170,4 +173,7 @@ class CallForm(FlaskForm):
     )
     shortlist_ratio = DecimalText(LABELS["shortlist_ratio"], [_required()], cents=False)
     complaint_days = IntegerField(LABELS["complaint_days"], [_required()])
+    draft_reminder_first_days = IntegerField(LABELS["draft_reminder_first_days"], [_required()])
+    draft_reminder_last_days = IntegerField(LABELS["draft_reminder_last_days"], [_required()])
+    evaluation_reminder_days = IntegerField(LABELS["evaluation_reminder_days"], [_required()])
     save = SubmitField(_l("Save call"))

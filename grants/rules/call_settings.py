@@ -19,6 +19,7 @@ from babel import Locale
 from babel.numbers import list_currencies
 
 from .problems import N_, Amount, InputError, Issue, Moment
+from .reminders import check_days
 
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -403,6 +404,7 @@ def check_call(s: dict, lots: list[LotDraft] | None) -> list[Issue]:
         + check_counts(s)
         + check_timeline(s)
         + check_eligibility(s)
+        + check_days(s)
     )
     if lots is not None:
         issues += check_lots(

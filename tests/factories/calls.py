@@ -52,6 +52,9 @@ def form_data(**over) -> dict:
         "award_rule": "strict",
         "shortlist_ratio": "2.0",
         "complaint_days": "30",
+        "draft_reminder_first_days": "7",
+        "draft_reminder_last_days": "1",
+        "evaluation_reminder_days": "3",
     }
     data.update(over)
     return {k: v for k, v in data.items() if v is not None}

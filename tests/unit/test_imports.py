@@ -40,6 +40,7 @@ FEATURES = (
     "admissibility",
     "evaluation",
     "awards",
+    "reminders",
     "bundle",
     "exports",
     "auditlog",
