@@ -14,10 +14,10 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from grants import clock
 from grants.extensions import db
 from grants.jobs import RESEND_AFTER, defer, register_resender
 from grants.models import MailStatus, MessageLog, OutboxMessage, User
-from grants import clock
 from grants.models.base import now_utc
 
 log = logging.getLogger(__name__)
