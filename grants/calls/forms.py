@@ -74,9 +74,9 @@ LABELS = {
     "award_rule": _l("Award rule"),
     "shortlist_ratio": _l("Shortlist ratio"),
     "complaint_days": _l("Days to complain after a decision letter"),
-    "draft_reminder_first_days": _l("First reminder of a draft (days before the deadline)"),
-    "draft_reminder_last_days": _l("Last reminder of a draft (days before the deadline)"),
-    "evaluation_reminder_days": _l("Reminder of an evaluation (days before it is due)"),
+    "draft_reminder_first_days": _l("First draft reminder (days)"),
+    "draft_reminder_last_days": _l("Last draft reminder (days)"),
+    "evaluation_reminder_days": _l("Evaluation reminder (days)"),
 }
 
 
