@@ -16,6 +16,7 @@ from datetime import timedelta
 from flask import current_app
 
 from grants import jobs
+from grants.extensions import db
 from grants.reminders.services import scan
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ def periodic() -> None:
     """rq task: scan, then schedule the next scan (also after a failed one)."""
     try:
         run_scan()
+    except Exception:
+        db.session.rollback()  # the worker's session serves the next job
+        raise
     finally:
         schedule_next()
 
@@ -49,8 +53,14 @@ def schedule_next() -> str:
 
 
 def ensure_scheduled() -> str | None:
-    """Schedule a scan now unless one is scheduled already; its job id, or None if one was."""
+    """Schedule a scan now unless one is scheduled, waiting or running already (a chain of scans
+    goes on); its job id, or None if there was one."""
     queue = jobs.queue()
-    if any(i.startswith(PREFIX) for i in queue.scheduled_job_registry.get_job_ids()):
+    known = (
+        queue.scheduled_job_registry.get_job_ids()
+        + queue.get_job_ids()
+        + queue.started_job_registry.get_job_ids()
+    )
+    if any(i.startswith(PREFIX) for i in known):
         return None
     return queue.enqueue_in(timedelta(0), periodic, job_id=f"{PREFIX}{uuid.uuid4().hex}").id
