@@ -19,7 +19,7 @@ NOW = datetime(2027, 2, 20, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def submitted(client, login_as, post, db, fixed_now):
-    """Submitted by a lead member (English); a second lead member reads Turkish; a partner member."""
+    """Submitted by an English lead member; another lead member reads Turkish; a partner member."""
     fixed_now(NOW)
     organisation = make_org()
     lead = login_as("applicant", organisation=organisation, email="lead@example.org")
