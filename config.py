@@ -28,6 +28,8 @@ class Config:
     # request that
     # asked for them (grants/exports/worker.py); off, inside that request (the tests' default)
     JOBS_IN_THREAD = _bool("JOBS_IN_THREAD", True)
+    # seconds between two reminder scans (rq's scheduler, or the runner thread without Redis)
+    REMINDER_INTERVAL = int(os.environ.get("REMINDER_INTERVAL", "3600"))
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: limits are kept per process meanwhile

@@ -203,6 +203,7 @@ def register_commands(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from grants.exports.worker import start_on_request
+    from grants.reminders.runner import start_on_request as start_reminders
     from grants.security import hide_server_version, refuse_unstorable_input, set_security_headers
     from grants.templating import register as register_templating
     from grants.unit_of_work import init_app as unit_of_work
@@ -213,3 +214,4 @@ def register_hooks(app: Flask) -> None:
     app.before_request(refuse_unstorable_input)
     app.after_request(set_security_headers)
     start_on_request(app)
+    start_reminders(app)

@@ -19,13 +19,14 @@ if TYPE_CHECKING:
 rq_cli = AppGroup("rq", help="Background job queue.")
 bundle_cli = AppGroup("bundle", help="Import and export call bundles (JSON).")
 calls_cli = AppGroup("calls", help="Rank calls and decide awards.")
+reminders_cli = AppGroup("reminders", help="Reminders (docs/domain.md 8).")
 
 
 @rq_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
-    """Run an rq worker inside the application context: first the work left waiting while Redis was
-    down.
+    """Run an rq worker inside the application context, with rq's scheduler (the reminder scans are
+    jobs enqueued at a time): first the work left waiting while Redis was down.
 
     A SimpleWorker runs each job in this process: a forked work horse would share the database
     connections of the pool with its parent."""
@@ -38,8 +39,20 @@ def worker(burst: bool) -> None:
             "REDIS_URL is not set: jobs run in-process, no worker is needed."
         )
     _resend()
+    from grants.reminders.scheduling import ensure_scheduled
+
+    if ensure_scheduled():
+        click.echo("Reminder scans scheduled.")
     q = queue()
-    SimpleWorker([q], connection=q.connection).work(burst=burst)
+    SimpleWorker([q], connection=q.connection).work(burst=burst, with_scheduler=True)
+
+
+@reminders_cli.command("send")
+def reminders_send() -> None:
+    """Send the reminders due now (each once): one scan, for cron or by hand."""
+    from grants.reminders.scheduling import run_scan
+
+    click.echo(f"Reminders sent: {run_scan()}.")
 
 
 @rq_cli.command("resend")
@@ -274,4 +287,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(rq_cli)
     app.cli.add_command(bundle_cli)
     app.cli.add_command(calls_cli)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(demo)

@@ -1,4 +1,5 @@
-"""E-mail: every message is kept in the outbox and delivered by a background job."""
+"""E-mail: every message is kept in the outbox and delivered by a background job; one about an
+application is also written to its message log (the caller names it: `about=application.id`)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from grants import clock
 from grants.extensions import db
 from grants.jobs import RESEND_AFTER, defer, register_resender
-from grants.models import MailStatus, OutboxMessage
+from grants.models import MailStatus, MessageLog, OutboxMessage, User
 from grants.models.base import now_utc
 
 log = logging.getLogger(__name__)
@@ -27,13 +29,16 @@ def send(
     template: str,
     locale: str | None = None,
     attachment: tuple[str, bytes] | None = None,
+    about: int | None = None,
     **context,
 ) -> OutboxMessage:
     """Render a text template in the recipient's language and queue it for delivery after commit.
 
     `attachment` (file name, content) is stored under UPLOAD_DIR/outbox/ and sent with the message.
+    `about`: the id of the application the message is about, for its message log.
     """
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
         body = render_template(template, **context)
         subject = str(subject)
     message = OutboxMessage(to=to, subject=subject, body=body)
@@ -41,8 +46,29 @@ def send(
         message.attachment_name, message.attachment_path = attachment[0], _store(attachment[1])
     db.session.add(message)
     db.session.flush()
+    if about is not None:
+        _log(about, message, template, locale)
     defer(deliver, message.id, job_id=mail_job_id(message.id))
     return message
+
+
+def _log(application_id: int, message: OutboxMessage, template: str, locale: str) -> None:
+    """The application's message log: what was sent, to whom (the user, if the address is one's),
+    when, in which language; the kind is the template's name (email/draft_reminder.txt:
+    draft_reminder)."""
+    recipient_id = db.session.scalar(select(User.id).where(User.email == message.to))
+    db.session.add(
+        MessageLog(
+            application_id=application_id,
+            outbox_message_id=message.id,
+            kind=Path(template).stem,
+            subject=message.subject,
+            recipient=message.to,
+            recipient_id=recipient_id,
+            locale=locale,
+            sent_at=clock.now(),
+        )
+    )
 
 
 def mail_job_id(message_id: int) -> str:

@@ -22,7 +22,9 @@ from grants.models import (
     ApplicationStage,
     Call,
     Lot,
+    MessageLog,
     Organisation,
+    OutboxMessage,
     Partner,
     Stage,
     StageStatus,
@@ -194,3 +196,30 @@ def staff_page(call: Call, filters: StaffFilters) -> StaffPage:
         .order_by(Organisation.country)
     ).all()
     return StaffPage([tuple(r) for r in rows], total, page, pages, countries)
+
+
+@dataclass(frozen=True)
+class LoggedMessage:
+    sent_at: datetime
+    kind: str
+    subject: str
+    recipient: str
+    locale: str
+    status: str  # the outbox's: queued, sent, logged, failed
+
+
+def message_log(application_id: int, recipient_id: int | None = None) -> list[LoggedMessage]:
+    """The e-mails sent about the application, newest first (one query): all of them, or those
+    sent to one user (an applicant sees their own)."""
+    query = (
+        select(MessageLog, OutboxMessage.status)
+        .join(OutboxMessage, MessageLog.outbox_message_id == OutboxMessage.id)
+        .where(MessageLog.application_id == application_id)
+        .order_by(MessageLog.sent_at.desc(), MessageLog.id.desc())
+    )
+    if recipient_id is not None:
+        query = query.where(MessageLog.recipient_id == recipient_id)
+    return [
+        LoggedMessage(log.sent_at, log.kind, log.subject, log.recipient, log.locale, status.value)
+        for log, status in db.session.execute(query)
+    ]

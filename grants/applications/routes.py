@@ -41,7 +41,7 @@ from grants.applications.forms import (
     project_values,
     read_budget,
 )
-from grants.applications.queries import SORTS, staff_page
+from grants.applications.queries import SORTS, message_log, staff_page
 from grants.applications.queries import dashboard as dashboard_data
 from grants.applications.services import (
     acting_issue,
@@ -147,6 +147,7 @@ def show(application_id: int):
         discardable=lead_view and may_discard(application),
         now=now_utc(),
         staff_view=staff_view,
+        messages=message_log(application.id, None if staff_view else current_user.id),
     )  # the submission's part: submission_view in the template
 
 

@@ -117,6 +117,7 @@ ACTIONS = {
     "correct_email": _l("Email address corrected"),
     "change_password": _l("Password changed"),
     "set_password": _l("Password set"),
+    "reminder_choices": _l("Reminder choices changed"),
     # exports
     "export.requested": _l("Export requested"),
     "export.finished": _l("Export made"),

@@ -10,6 +10,7 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -200,3 +201,10 @@ class ChangePasswordForm(FlaskForm):
     )
     password, confirm = new_password_fields()
     submit = SubmitField(_l("Change password"))
+
+
+class ReminderChoicesForm(FlaskForm):
+    """The kinds of reminders the user wants (the boxes left ticked); choices set by the route."""
+
+    send = SelectMultipleField(_l("Reminders"), choices=[], validate_choice=True)
+    save_reminders = SubmitField(_l("Save reminder choices"))

@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 
 from grants.access import requires
 from grants.audit import record
-from grants.auth import confirmation, services, sessions
+from grants.auth import confirmation, reminders, services, sessions
 from grants.auth.access import can_manage, managed_organisation, own_organisation, pending_member
 from grants.auth.choices import country_name
 from grants.auth.confirmation import confirm_email as confirm_email_of
@@ -30,6 +30,7 @@ from grants.auth.forms import (
     LoginForm,
     ProfileForm,
     RegisterForm,
+    ReminderChoicesForm,
     ResetRequestForm,
     SetPasswordForm,
 )
@@ -334,7 +335,7 @@ def reset_request():
 @bp.route("/account", methods=["GET", "POST"])
 @requires("signed_in")
 def account():
-    """The signed-in user's password, and 'log out everywhere' (security-probe M1)."""
+    """The signed-in user's password, reminders, and 'log out everywhere' (security-probe M1)."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if services.change_password(current_user, form.current.data, form.password.data):
@@ -344,7 +345,33 @@ def account():
             )
             return redirect(url_for("auth.account"))
         form.current.errors.append(_("This is not your current password."))
-    return render_template("auth/account.html", form=form), 400 if form.errors else 200
+    return _account_page(form, _reminder_form(None)), 400 if form.errors else 200
+
+
+def _reminder_form(formdata) -> ReminderChoicesForm:
+    """The user's reminder kinds, ticked unless turned off."""
+    kinds = reminders.kinds_for(current_user)
+    off = reminders.turned_off(current_user)
+    wanted = [k.code for k in kinds if k.code not in off]
+    form = ReminderChoicesForm(formdata=formdata, data={"send": wanted})
+    form.send.choices = [(k.code, _(k.label)) for k in kinds]
+    return form
+
+
+def _account_page(form: ChangePasswordForm, reminder_form: ReminderChoicesForm) -> str:
+    return render_template("auth/account.html", form=form, reminder_form=reminder_form)
+
+
+@bp.post("/account/reminders")
+@requires("signed_in")
+def reminder_choices():
+    """Turn reminders that are not legally required on or off (docs/domain.md 8)."""
+    form = _reminder_form(request.form)
+    if not form.validate():
+        return _account_page(ChangePasswordForm(formdata=None), form), 400
+    reminders.save_choices(current_user._get_current_object(), set(form.send.data or []))
+    flash(_("Your reminder choices were saved."), "success")
+    return redirect(url_for("auth.account") + "#reminders")
 
 
 @bp.post("/account/sessions/end")

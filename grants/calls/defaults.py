@@ -87,6 +87,9 @@ CALL_DEFAULTS: dict = {
     "verification_threshold": Decimal("100000.00"),
     "heading_flexibility_rate": Decimal("0.25"),
     "logframe_required": False,
+    "draft_reminder_first_days": 7,
+    "draft_reminder_last_days": 1,
+    "evaluation_reminder_days": 3,
 }
 
 

@@ -153,6 +153,7 @@ def email(
                 subject(letter),
                 template,
                 locale=locale,
+                about=row.application_id,
                 attachment=(letter.file_name, pdfs[locale]),
                 member=member,
                 letter=letter,

@@ -52,6 +52,7 @@ from grants.models.evaluation import (
 from grants.models.invitations import PartnerInvitation
 from grants.models.jobs import JobStatus, MailStatus, OutboxMessage, ReportJob
 from grants.models.letters import Authority, IssuedLetter, LetterKind
+from grants.models.messages import MessageLog, ReminderOptOut, SentReminder
 from grants.models.organisations import Organisation, OrganisationType
 from grants.models.users import Role, User, UserSession
 
@@ -59,6 +60,9 @@ __all__ = [
     "AdmissibilityRequest",
     "CheckOverride",
     "RequestStatus",
+    "MessageLog",
+    "ReminderOptOut",
+    "SentReminder",
     "Application",
     "ApplicationStage",
     "Assignment",

@@ -76,6 +76,11 @@ class Call(Base):
             name="document_request_days_range",
         ),
         CheckConstraint(
+            "draft_reminder_last_days >= 1 AND draft_reminder_first_days > draft_reminder_last_days"
+            " AND evaluation_reminder_days >= 1",
+            name="reminder_days",
+        ),
+        CheckConstraint(
             "answer_window_days >= 0 AND question_window_days > answer_window_days",
             name="clarification_windows",
         ),
@@ -156,6 +161,10 @@ class Call(Base):
     )  # to complain after a letter
     # admissibility clarifications (domain.md 4): the lead's days to send a requested document
     document_request_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    # reminders (domain.md 8): drafts so many days before their deadline, evaluations before due
+    draft_reminder_first_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    draft_reminder_last_days: Mapped[int] = mapped_column(default=1, server_default="1")
+    evaluation_reminder_days: Mapped[int] = mapped_column(default=3, server_default="3")
     # clarifications (domain.md 2): questions until this many days before the first deadline,
     # answers published
     # until this many days before it

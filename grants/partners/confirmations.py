@@ -109,6 +109,7 @@ def _void(partner: Partner, changes: list[Change]) -> None:
             _l("Your partnership confirmation was voided"),
             "email/partner_confirmation_voided.txt",
             locale=member.locale,
+            about=application.id,
             member=member,
             link=url_for("partners.invitation", partner_id=partner.id, _external=True),
             application=application,

@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale
 from babel.numbers import list_currencies
 
-from .admissibility_requests import check_days
+from .admissibility_requests import check_days as check_request_days
 from .grant_settings import check_grant_settings
 from .problems import N_, Amount, InputError, Issue, Moment
+from .reminders import check_days as check_reminder_days
 
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -182,7 +183,7 @@ def check_counts(s: dict) -> list[Issue]:
                 {"max": COMPLAINT_DAYS_LIMIT},
             )
         )
-    issues += check_days(s.get("document_request_days"))
+    issues += check_request_days(s.get("document_request_days"))
     discrepancy, grid_max = s.get("discrepancy_threshold"), s.get("grid_max")
     if discrepancy is not None and (
         not 0 <= discrepancy < COUNT_LIMIT or discrepancy != discrepancy.quantize(CENT)
@@ -407,6 +408,7 @@ def check_call(s: dict, lots: list[LotDraft] | None) -> list[Issue]:
         + check_timeline(s)
         + check_eligibility(s)
         + check_grant_settings(s)
+        + check_reminder_days(s)
     )
     if lots is not None:
         issues += check_lots(

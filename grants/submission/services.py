@@ -298,6 +298,7 @@ def notify(
             subject,
             template,
             locale=member.locale,
+            about=application.id,
             member=member,
             application=application,
             call=application.call,

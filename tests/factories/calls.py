@@ -65,6 +65,9 @@ def form_data(**over) -> dict:
         "final_report_days": "90",
         "verification_threshold": "100000",
         "heading_flexibility_rate": "25",
+        "draft_reminder_first_days": "7",
+        "draft_reminder_last_days": "1",
+        "evaluation_reminder_days": "3",
     }
     data.update(over)
     return {k: v for k, v in data.items() if v is not None}

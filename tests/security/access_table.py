@@ -157,6 +157,7 @@ ROUTES: dict[str, Route] = {
     "auth.set_password": Route("public"),
     "auth.account": Route("signed_in", data={"current": "wrong", "password": "x", "confirm": "y"}),
     "auth.end_sessions": Route(post="signed_in"),
+    "auth.reminder_choices": Route(post="signed_in"),  # no box ticked: every kind turned off
     # e-mail confirmation: the page redirects a confirmed account to its organisation or home; the
     # link is public
     "auth.registered": Route("public", ok=HOME),  # only just after registering, from the session

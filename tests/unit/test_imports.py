@@ -42,6 +42,7 @@ FEATURES = (
     "evaluation",
     "committee",
     "awards",
+    "reminders",
     "bundle",
     "exports",
     "auditlog",

@@ -105,6 +105,7 @@ def _notify(call: Call, applications: list[Application]) -> None:
                     ),
                     "email/full_application_invited.txt",
                     locale=member.locale,
+                    about=application.id,
                     member=member,
                     application=application,
                     call=call,
