@@ -11,7 +11,8 @@ from flask_login import current_user
 from grants.access import load_or_404, requires
 from grants.admissibility import presenters, queries, services
 from grants.admissibility.forms import DecisionForm
-from grants.letters import register
+from grants.letters import queries as letter_queries
+from grants.letters import services as letter_services
 from grants.letters.forms import PostedForm
 from grants.models import LetterKind, StageStatus
 from grants.unit_of_work import refusals
@@ -30,8 +31,8 @@ def index(call_id: int):
         rows=rows,
         page=page,
         pages=pages,
-        to_post=register.to_post(call.id, LetterKind.admissibility),
-        letter_of=register.letter_of,
+        to_post=letter_queries.to_post(call.id, LetterKind.admissibility),
+        letter_of=letter_queries.letter_of,
         form=PostedForm(),
     )
 
@@ -71,11 +72,11 @@ def check(call_id: int, stage_id: int):
     ), 400 if form.is_submitted() else 200
 
 
-def _flash_told(application, delivery: register.Delivery) -> None:
+def _flash_told(application, delivery: letter_services.Delivery) -> None:
     """Say whether the lead was told by e-mail; never that it was when nobody could receive the
     letter."""
     row = (delivery.told or delivery.not_told)[0]
-    number = register.letter_of(row).number
+    number = letter_queries.letter_of(row).number
     if delivery.told:
         flash(
             ngettext(

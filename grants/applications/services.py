@@ -26,7 +26,7 @@ from grants.applications.conflicts import (
     project_conflict,
 )
 from grants.audit import record
-from grants.auth.services import acting_members
+from grants.auth.queries import acting_members
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.jobs import defer

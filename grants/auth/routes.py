@@ -18,11 +18,9 @@ from flask_wtf import FlaskForm
 
 from grants.access import requires
 from grants.audit import record
-from grants.auth import confirmation, services, sessions
+from grants.auth import queries
 from grants.auth.access import can_manage, managed_organisation, own_organisation, pending_member
 from grants.auth.choices import country_name
-from grants.auth.confirmation import confirm_email as confirm_email_of
-from grants.auth.confirmation import is_registrant, next_steps, send_confirmation
 from grants.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -34,7 +32,10 @@ from grants.auth.forms import (
     SetPasswordForm,
 )
 from grants.auth.forms import _email as normalised_email
-from grants.auth.identity import duplicates_of
+from grants.auth.queries import duplicates_of, is_registrant, next_steps
+from grants.auth.services import accounts, confirmation, sessions
+from grants.auth.services.confirmation import confirm_email as confirm_email_of
+from grants.auth.services.confirmation import send_confirmation
 from grants.auth.tokens import user_for_email_token, user_for_token
 from grants.extensions import limiter
 from grants.models import Role
@@ -74,13 +75,13 @@ def login():
     if form.validate_on_submit():
         user = None
         with refusals(form) as outcome:  # a deactivated account
-            user = services.authenticate(form.email.data, form.password.data)
+            user = accounts.authenticate(form.email.data, form.password.data)
         if outcome.ok and user is None:
             form.form_errors.append(_("The email address or password is not correct."))
         if user is None:
             return render_template("auth/login.html", form=form), 200
         sessions.start(user, remember=form.remember.data)
-        services.record_login(user)
+        accounts.record_login(user)
         if _must_confirm(user):
             return redirect(url_for("auth.confirm_email"))
         return redirect(safe_next(request.args.get("next")))
@@ -133,11 +134,11 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_organisation(
+            user = accounts.register_organisation(
                 form.data, form.full_name.data, form.email.data, form.password.data
             )
         except (
-            services.EmailTaken
+            accounts.EmailTaken
         ):  # answered as if it were new: its owner is told, not the visitor
             confirmation.tell_owner(form.email.data)
             exclude = None
@@ -174,7 +175,7 @@ def join():
         return redirect(url_for("public.index"))
     form = JoinForm()
     q = (request.values.get("q") or "").replace("\x00", "").strip()[:200]
-    chosen = services.joinable(form.organisation_id.data) if form.is_submitted() else None
+    chosen = queries.joinable(form.organisation_id.data) if form.is_submitted() else None
     searching = "search" in request.form
     if not searching and form.validate_on_submit():
         if chosen is None:
@@ -183,17 +184,17 @@ def join():
             )
         else:
             try:
-                user = services.register_member(
+                user = accounts.register_member(
                     chosen.id, form.full_name.data, form.email.data, form.password.data
                 )
             except (
-                services.EmailTaken
+                accounts.EmailTaken
             ):  # answered as if it were new: its owner is told, not the visitor
                 confirmation.tell_owner(form.email.data)
             else:
                 send_confirmation(user)
             return _registered(form.email.data, registrant=False)
-    results = services.joinable_organisations(q)
+    results = queries.joinable_organisations(q)
     if chosen is not None and all(org.id != chosen.id for org in results):
         results.insert(0, chosen)
     return render_template(
@@ -203,7 +204,7 @@ def join():
         results=results,
         chosen=chosen,
         searched=bool(q),
-        min_search=services.JOIN_MIN_SEARCH,
+        min_search=queries.JOIN_MIN_SEARCH,
     )
 
 
@@ -319,7 +320,7 @@ def _confirm_email_first():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        accounts.request_password_reset(form.email.data)
         flash(
             _(
                 "If the address is known, we sent a link to it. The link works once, for a limited "
@@ -337,7 +338,7 @@ def account():
     """The signed-in user's password, and 'log out everywhere' (security-probe M1)."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if services.change_password(current_user, form.current.data, form.password.data):
+        if accounts.change_password(current_user, form.current.data, form.password.data):
             flash(
                 _("Your password was changed. Every other session of your account has ended."),
                 "success",
@@ -371,7 +372,7 @@ def set_password(token: str):
         return render_template("auth/token_invalid.html"), 400
     form = SetPasswordForm()
     if form.validate_on_submit():
-        services.set_password(user, form.password.data)
+        accounts.set_password(user, form.password.data)
         if current_user.is_authenticated:
             logout_user()
         flash(_("Your password is saved. You can log in with it now."), "success")
@@ -388,10 +389,10 @@ def organisation():
         else own_organisation(current_user)
     )
     manage = can_manage(current_user, org)
-    form = ProfileForm(data=services.profile_data(org))
+    form = ProfileForm(data=queries.profile_data(org))
     if form.is_submitted():
         if form.validate():
-            changes = services.update_profile(org, form.data)
+            changes = accounts.update_profile(org, form.data)
             if changes:
                 flash(
                     _(
@@ -408,7 +409,7 @@ def organisation():
                 flash(_("The organisation's profile is saved."), "success")
             _flag_duplicates(org.name, org.legal_id, exclude=org.id)
             return redirect(url_for("auth.organisation"))
-    pending = services.pending_members(org) if manage else []
+    pending = queries.pending_members(org) if manage else []
     return render_template(
         "auth/organisation.html", org=org, form=form, manage=manage, pending=pending
     )
@@ -420,7 +421,7 @@ def verify_member(user_id: int):
     org = managed_organisation(current_user)
     member = pending_member(org, user_id)
     with refusals() as outcome:  # not confirmed yet
-        services.verify_member(current_user, org, member)
+        accounts.verify_member(current_user, org, member)
     if outcome.ok:
         flash(
             _(

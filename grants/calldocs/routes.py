@@ -29,7 +29,7 @@ from grants.calldocs.forms import (
     ReplaceForm,
     WindowsForm,
 )
-from grants.calldocs.labels import KIND_LABELS, LANGUAGE_LABELS
+from grants.calldocs.presenters import KIND_LABELS, LANGUAGE_LABELS
 from grants.models import Call, CallStatus
 from grants.rules.call_settings import local_to_utc
 from grants.rules.problems import InputError

@@ -14,11 +14,11 @@ from grants.applications.access import (
     is_editable,
     is_lead_member,
 )
-from grants.auth import sessions
 from grants.auth.choices import country_name
+from grants.auth.services import sessions
 from grants.extensions import limiter
 from grants.models import PartnerStatus
-from grants.partners import confirmations, pending, queries, services
+from grants.partners import queries
 from grants.partners.access import (
     get_invitation,
     get_profile,
@@ -39,6 +39,9 @@ from grants.partners.forms import (
     SearchForm,
 )
 from grants.partners.presenters import budget_summary, partnership_problems
+from grants.partners.services import confirmations
+from grants.partners.services import invitations as invitation_services
+from grants.partners.services import partnership as partnership_services
 from grants.unit_of_work import refusals
 
 bp = Blueprint("partners", __name__)
@@ -116,7 +119,7 @@ def contact(org_id: int):
     if not form.validate_on_submit():
         return _profile(org, form, 400)
     with refusals(form) as outcome:
-        services.contact(current_user._get_current_object(), org, form.message.data)
+        partnership_services.contact(current_user._get_current_object(), org, form.message.data)
     if not outcome.ok:
         return _profile(org, form, 400)
     flash(_("Your message was sent to the members of %(name)s.", name=org.name), "success")
@@ -174,7 +177,7 @@ def _partnership(
         invitations=queries.invitations_of(application),
         is_lead=is_lead_member(current_user, application),
         changes={
-            p.id: confirmations.changes_since_confirmation(p)
+            p.id: queries.changes_since_confirmation(p)
             for p in application.partners
             if p.status.value == "proposed" and p.confirmed_terms is not None
         },
@@ -192,7 +195,7 @@ def add_partner(application_id: int):
     form = PartnerForm()
     if form.validate_on_submit():
         with refusals(form) as outcome:
-            partner = services.propose_partner(
+            partner = partnership_services.propose_partner(
                 application, form.organisation_id.data, form.role.data
             )
         if outcome.ok:
@@ -238,7 +241,7 @@ def remove_partner(application_id: int, partner_id: int):
     partner = partner_in(application, partner_id)
     name = partner.organisation.name
     with refusals() as outcome:
-        services.remove_partner(application, partner)
+        partnership_services.remove_partner(application, partner)
     if outcome.ok:
         flash(_("%(name)s is no longer a partner of this application.", name=name), "success")
     return _to_partnership(application)
@@ -263,7 +266,9 @@ def invite_partner(application_id: int):
     form = InviteForm()
     if form.validate_on_submit():
         with refusals(form) as outcome:
-            invitation = pending.invite(current_user._get_current_object(), application, form.data)
+            invitation = invitation_services.invite(
+                current_user._get_current_object(), application, form.data
+            )
         if outcome.ok:
             flash(
                 _(
@@ -287,7 +292,7 @@ def resend_invitation(application_id: int, invitation_id: int):
     invitation = invitation_in(application, invitation_id)
     if not is_editable(application):
         return _closed(application)
-    pending.resend(invitation)
+    invitation_services.resend(invitation)
     flash(
         _(
             "We sent the invitation to %(email)s again. The earlier link no longer works.",
@@ -307,7 +312,7 @@ def cancel_invitation(application_id: int, invitation_id: int):
         return _closed(application)
     name = invitation.organisation.name
     with refusals() as outcome:
-        pending.cancel(invitation)
+        invitation_services.cancel(invitation)
     if outcome.ok:
         flash(
             _("The invitation of %(name)s is cancelled: its link no longer works.", name=name),
@@ -319,7 +324,7 @@ def cancel_invitation(application_id: int, invitation_id: int):
 @bp.route("/partners/register/<token>", methods=["GET", "POST"])
 @requires("public")
 def register_invited(token: str):
-    invitation = pending.invitation_for_token(token)
+    invitation = queries.invitation_for_token(token)
     if invitation is None:
         return render_template("partners/invitation_invalid.html"), 400
     if current_user.is_authenticated:
@@ -335,7 +340,9 @@ def register_invited(token: str):
     )
     if form.validate_on_submit():
         with refusals(form) as outcome:  # the address was registered meanwhile: nothing is kept
-            user = pending.register(invitation, form.data, form.full_name.data, form.password.data)
+            user = invitation_services.register(
+                invitation, form.data, form.full_name.data, form.password.data
+            )
         if outcome.ok:
             sessions.start(user)
             flash(
@@ -375,7 +382,7 @@ def _invitation(partner, decline_form: DeclineForm, status: int = 200):
     lines = [
         line for line in application.budget_lines if line.organisation_id == partner.organisation_id
     ]
-    confirm_form = ConfirmForm(seen=confirmations.fingerprint(partner, summary))
+    confirm_form = ConfirmForm(seen=queries.fingerprint(partner, summary))
     return render_template(
         "partners/invitation.html",
         partner=partner,
@@ -384,7 +391,7 @@ def _invitation(partner, decline_form: DeclineForm, status: int = 200):
         summary=summary,
         lines=lines,
         open=is_editable(application),
-        changes=confirmations.changes_since_confirmation(partner, summary),
+        changes=queries.changes_since_confirmation(partner, summary),
         confirm_form=confirm_form,
         decline_form=decline_form,
     ), status

@@ -17,7 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from grants.awards.queries.invitations import invitations_sent
-from grants.evaluation.scores import Missed, Progress, StageScore, missed_thresholds, stage_scores
+from grants.evaluation.queries.scores import (
+    Missed,
+    Progress,
+    StageScore,
+    missed_thresholds,
+    stage_scores,
+)
 from grants.extensions import db
 from grants.models import (
     Application,

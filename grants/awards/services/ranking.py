@@ -30,7 +30,7 @@ from grants.awards.errors import RankingError
 from grants.awards.queries.invitations import invitations_sent
 from grants.awards.queries.overview import active_overrides
 from grants.awards.services.decisions import release_withdrawn
-from grants.evaluation.scores import Progress, StageScore, grid_rules, stage_scores
+from grants.evaluation.queries.scores import Progress, StageScore, grid_rules, stage_scores
 from grants.extensions import db
 from grants.models import (
     Application,
