@@ -59,3 +59,9 @@ def load_user(user_id: str) -> User | None:
     """The user of an open server-side session (grants.auth.services.sessions); None ends a copied
     or old cookie (routes declare their access with grants.access.requires)."""
     return sessions.load(user_id)
+
+
+def must_confirm(user) -> bool:
+    """A registered applicant whose address is not confirmed yet (staff and evaluators confirm
+    theirs by setting their password through the link of their invitation)."""
+    return user.role is Role.applicant and not user.email_confirmed

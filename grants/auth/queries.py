@@ -61,6 +61,15 @@ def joinable_organisations(q: str) -> list[Organisation]:
     )
 
 
+def join_results(q: str, chosen: Organisation | None) -> list[Organisation]:
+    """The organisations the join page lists for the search `q`, the one chosen first if the search
+    no longer finds it."""
+    results = joinable_organisations(q)
+    if chosen is not None and all(org.id != chosen.id for org in results):
+        results.insert(0, chosen)
+    return results
+
+
 def joinable(organisation_id: int | None) -> Organisation | None:
     if not organisation_id:
         return None

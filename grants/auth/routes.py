@@ -19,8 +19,13 @@ from flask_wtf import FlaskForm
 from grants.access import requires
 from grants.audit import record
 from grants.auth import queries
-from grants.auth.access import can_manage, managed_organisation, own_organisation, pending_member
-from grants.auth.choices import country_name
+from grants.auth.access import (
+    can_manage,
+    managed_organisation,
+    must_confirm,
+    own_organisation,
+    pending_member,
+)
 from grants.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -32,13 +37,13 @@ from grants.auth.forms import (
     SetPasswordForm,
 )
 from grants.auth.forms import _email as normalised_email
-from grants.auth.queries import duplicates_of, is_registrant, next_steps
+from grants.auth.presenters import flag_duplicates, tell_profile_saved
+from grants.auth.queries import is_registrant, next_steps
 from grants.auth.services import accounts, confirmation, sessions
 from grants.auth.services.confirmation import confirm_email as confirm_email_of
 from grants.auth.services.confirmation import send_confirmation
 from grants.auth.tokens import user_for_email_token, user_for_token
 from grants.extensions import limiter
-from grants.models import Role
 from grants.security import safe_next as _safe_next
 from grants.unit_of_work import refusals
 
@@ -82,7 +87,7 @@ def login():
             return render_template("auth/login.html", form=form), 200
         sessions.start(user, remember=form.remember.data)
         accounts.record_login(user)
-        if _must_confirm(user):
+        if must_confirm(user):
             return redirect(url_for("auth.confirm_email"))
         return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -97,24 +102,6 @@ def logout():
         logout_user()
         flash(_("You have logged out."), "success")
     return redirect(url_for("public.index"))
-
-
-def _flag_duplicates(name: str, legal_id: str, exclude: int | None = None) -> None:
-    """Warn that another organisation already has this name or legal identifier (staff see it
-    too)."""
-    found = duplicates_of(name, legal_id, exclude=exclude)
-    if found:
-        flash(
-            _(
-                "Another organisation is already registered with the same name or legal "
-                "identifier: %(names)s. "
-                "If it is yours, programme staff will merge your registration into it, and you "
-                "will then be a "
-                "member of it.",
-                names="; ".join(f"{o.name} ({country_name(o.country)})" for o in found),
-            ),
-            "warning",
-        )
 
 
 def _registered(email: str, registrant: bool):
@@ -145,7 +132,7 @@ def register():
         else:
             send_confirmation(user)
             exclude = user.organisation_id
-        _flag_duplicates(form.name.data, form.legal_id.data, exclude=exclude)
+        flag_duplicates(form.name.data, form.legal_id.data, exclude=exclude)
         return _registered(form.email.data, registrant=True)
     return render_template("auth/register.html", form=form)
 
@@ -194,9 +181,7 @@ def join():
             else:
                 send_confirmation(user)
             return _registered(form.email.data, registrant=False)
-    results = queries.joinable_organisations(q)
-    if chosen is not None and all(org.id != chosen.id for org in results):
-        results.insert(0, chosen)
+    results = queries.join_results(q, chosen)
     return render_template(
         "auth/join.html",
         form=form,
@@ -296,17 +281,11 @@ _BEFORE_CONFIRMATION = {
 }
 
 
-def _must_confirm(user) -> bool:
-    """A registered applicant whose address is not confirmed yet (staff and evaluators confirm
-    theirs by setting their password through the link of their invitation)."""
-    return user.role is Role.applicant and not user.email_confirmed
-
-
 @bp.before_app_request
 def _confirm_email_first():
     if (
         current_user.is_authenticated
-        and _must_confirm(current_user)
+        and must_confirm(current_user)
         and request.endpoint not in _BEFORE_CONFIRMATION
         and not (request.endpoint or "").startswith("public.")
     ):
@@ -393,21 +372,8 @@ def organisation():
     if form.is_submitted():
         if form.validate():
             changes = accounts.update_profile(org, form.data)
-            if changes:
-                flash(
-                    _(
-                        "The profile is saved. You changed what programme staff verified "
-                        "(%(fields)s), so they "
-                        "must verify the organisation again. Until they do, its members cannot "
-                        "start, edit or "
-                        "submit applications; staff have been told.",
-                        fields=", ".join(str(form[field].label.text) for field in changes),
-                    ),
-                    "warning",
-                )
-            else:
-                flash(_("The organisation's profile is saved."), "success")
-            _flag_duplicates(org.name, org.legal_id, exclude=org.id)
+            tell_profile_saved(form, changes)
+            flag_duplicates(org.name, org.legal_id, exclude=org.id)
             return redirect(url_for("auth.organisation"))
     pending = queries.pending_members(org) if manage else []
     return render_template(

@@ -298,3 +298,13 @@ def fingerprint(partner: Partner, summary: BudgetSummary) -> str:
     meanwhile."""
     text = json.dumps(current_terms(partner, summary), sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def changes_to_reconfirm(application: Application) -> dict[int, list[Change]]:
+    """Partner id -> what changed since it confirmed, for each partner whose confirmation was
+    voided."""
+    return {
+        p.id: changes_since_confirmation(p)
+        for p in application.partners
+        if p.status.value == "proposed" and p.confirmed_terms is not None
+    }
