@@ -25,7 +25,6 @@ from grants.applications.conflicts import (
     apply_project_choices,
     budget_conflict,
     form_key,
-    last_change,
     line_id_of,
     project_conflict,
     read_choices,
@@ -51,17 +50,15 @@ from grants.applications.presenters import (
     status,
     tell_voided,
 )
-from grants.applications.queries import SORTS, staff_page
+from grants.applications.queries import SORTS, acting_issue, last_change, staff_page, task_list
 from grants.applications.queries import dashboard as dashboard_data
+from grants.applications.services import discard as discard_draft
 from grants.applications.services import (
-    acting_issue,
     may_discard,
     save_budget,
     save_project,
     start_application,
 )
-from grants.applications.services import discard as discard_draft
-from grants.applications.task_list import task_list
 from grants.calls.fields import flat_errors
 from grants.calls.queries import get_call
 from grants.models import Application, CallStatus, StageStatus

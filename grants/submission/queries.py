@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from grants import clock, storage
 from grants.applications.access import current_stage
 from grants.applications.budget import rule_lines
-from grants.applications.services import first_stage, not_withdrawn
+from grants.applications.queries import first_stage, not_withdrawn
 from grants.extensions import db
 from grants.models import (
     Application,
