@@ -20,7 +20,6 @@ from grants.applications.access import current_stage, invited_to_full_applicatio
 from grants.applications.budget import budget_problems, partnership, rule_lines
 from grants.applications.conflicts import (
     Change,
-    LineInput,  # noqa: F401  (the budget form's rows, imported from here too)
 )
 from grants.calls.queries import public_calls
 from grants.extensions import db

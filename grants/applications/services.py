@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from grants import mail
 from grants.applications.conflicts import (
     Conflict,
-    LineInput,  # noqa: F401  (the budget form's rows, imported from here too)
+    LineInput,
     form_key,
     project_conflict,
 )
