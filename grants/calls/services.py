@@ -38,14 +38,10 @@ from grants.models import (
     Stage,
 )
 from grants.models.base import now_utc
-from grants.rules.call_settings import (
-    LotDraft,
-    check_call,
-    check_deadlines_not_earlier,
-    check_publishable,
-)
+from grants.rules.call_settings import LotDraft, check_call
 from grants.rules.grids import GridDraft, check_grid
 from grants.rules.problems import N_, Issue, Refused
+from grants.rules.publication import check_deadlines_not_earlier, check_publishable
 from grants.rules.transitions import InvalidTransition, check_call_transition
 from grants.status import move_call
 
