@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
-from grants.calls.defaults import CALL_DEFAULTS, FULL_APPLICATION_GRID, default_discrepancy
+from grants.calls.default_grids import FULL_APPLICATION_GRID, default_discrepancy
+from grants.calls.defaults import CALL_DEFAULTS
 from grants.calls.forms import LABELS, CallForm
 from grants.calls.grids import grid_max
 from grants.models import Call

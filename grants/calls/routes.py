@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from grants.access import load_or_404, requires
-from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
+from grants.calls.default_grids import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
 from grants.calls.fields import attach, flat_errors
 from grants.calls.forms import LABELS
 from grants.calls.grid_forms import add_rows, grid_draft, grid_form

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 
 from grants.audit import record
-from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
+from grants.calls.default_grids import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
 from grants.calls.grids import build_grid, build_sections, grid_definition
 from grants.calls.mapping import FROZEN_FIELDS
 from grants.calls.queries import (
