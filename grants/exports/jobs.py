@@ -279,7 +279,7 @@ def resend_queued_exports() -> int:
     return len(missing)
 
 
-def failstale(now: datetime | None = None) -> int:
+def fail_stale(now: datetime | None = None) -> int:
     """Mark failed the jobs left running by a worker thread that stopped beating (its process ended:
     a restart, a crash), so that staff can retry them; how many. The caller commits."""
     limit = (now or now_utc()) - STALE
@@ -336,7 +336,7 @@ def settle_lost(jobs: list[ReportJob] | None = None) -> int:
     if jobs is None:
         jobs = list(db.session.scalars(select(ReportJob).where(ReportJob.status.in_(PENDING))))
     if not current_app.config.get("REDIS_URL"):
-        return failstale() if any(job.claimed_by for job in jobs if job.status in PENDING) else 0
+        return fail_stale() if any(job.claimed_by for job in jobs if job.status in PENDING) else 0
     settled = 0
     for job_id, reason in lost_reasons(jobs).items():
         job = db.session.get(ReportJob, job_id)
