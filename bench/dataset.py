@@ -25,7 +25,8 @@ from sqlalchemy import insert, select
 from bench import text
 from bench.decide import Decider
 from grants import create_app
-from grants.calls.defaults import CALL_DEFAULTS, EU27, FULL_APPLICATION_GRID, default_discrepancy
+from grants.calls.default_grids import FULL_APPLICATION_GRID, default_discrepancy
+from grants.calls.defaults import CALL_DEFAULTS, EU27
 from grants.calls.grids import build_grid
 from grants.extensions import db
 from grants.models import (

@@ -147,7 +147,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.localize_callback = gettext  # in the visitor's language, like every other message
     login_manager.login_message_category = "info"
 
-    from grants.auth.loaders import load_user  # noqa: F401  (registers the user loader)
+    from grants.auth.access import load_user  # noqa: F401  (registers the user loader)
 
 
 def register_blueprints(app: Flask) -> None:

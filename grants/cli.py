@@ -172,7 +172,7 @@ def calls_settle_scores(reference: str) -> None:
     """Compute again and store the final scores of the call REFERENCE from its evaluations (the
     repair step, e.g. after evaluations were changed outside the application); statuses and
     decisions are left as they are: `calls rank` decides from the stored scores."""
-    from grants.evaluation.scores import Progress
+    from grants.evaluation.queries.scores import Progress
     from grants.evaluation.services.settle import settle_scores
     from grants.models import Call
     from grants.rules.problems import Refused

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from grants.bundle import import_bundle, load
-from grants.calls.defaults import CALL_DEFAULTS, FULL_APPLICATION_GRID, default_discrepancy
+from grants.calls.default_grids import FULL_APPLICATION_GRID, default_discrepancy
+from grants.calls.defaults import CALL_DEFAULTS
 from grants.calls.grids import add_missing_text, build_grid
 from grants.demo_data import (
     ACTIVITIES,

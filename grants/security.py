@@ -80,3 +80,13 @@ def hide_server_version() -> None:
     from werkzeug.serving import WSGIRequestHandler
 
     WSGIRequestHandler.server_version, WSGIRequestHandler.sys_version = "TWIN-Grants", ""
+
+
+def per_user() -> str:
+    """A rate limit's key: the signed-in user (Flask-Limiter's key_func)."""
+    return f"user:{current_user.get_id()}"
+
+
+def redirected(response) -> bool:
+    """A rate limit counts only what succeeded, i.e. redirected (Flask-Limiter's deduct_when)."""
+    return response.status_code == 302

@@ -15,15 +15,15 @@ from grants.admin.forms import role_label
 from grants.admissibility.presenters import lead_requests
 from grants.applications.budget import saved_line_total
 from grants.auth.choices import country_name, organisation_type_label
-from grants.awards import filters as awards
+from grants.awards import presenters as awards
 from grants.calldocs import queries as calldocs_queries
-from grants.calldocs.helpers import attachment_templates, document_label, language_label
-from grants.calls.filters import countries, org_types, rate_percent, time_left
+from grants.calldocs.presenters import document_label, language_label
+from grants.calls.presenters import countries, org_types, rate_percent, time_left
 from grants.exports.presenters import export_status
 from grants.i18n import LANGUAGE_NAMES, file_size, issue_text, local_time, localized, money, number
 from grants.partners.presenters import describe_change
 from grants.submission.presenters import submission_view
-from grants.submission.versions import submission_state as state_of
+from grants.submission.queries import submission_state as state_of
 
 FILTERS = {
     # numbers, money and times, for the reader's locale (and a call's zone)
@@ -73,7 +73,7 @@ GLOBALS = {
     "call_corrigenda": calldocs_queries.corrigenda_of,
     "call_document_versions": calldocs_queries.public_versions,
     "clarification_windows": calldocs_queries.windows,
-    "attachment_templates": attachment_templates,
+    "attachment_templates": calldocs_queries.attachment_templates,
     "document_requests": lead_requests,  # the lead's page: documents asked at the check
 }
 

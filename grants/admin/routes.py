@@ -8,7 +8,6 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from grants.access import load_or_404, requires
-from grants.admin import organisations as organisations_
 from grants.admin import queries, services
 from grants.admin.forms import (
     ROLE_LABELS,
@@ -18,13 +17,13 @@ from grants.admin.forms import (
     role_choices,
     role_label,
 )
-from grants.auth import services as accounts
 from grants.auth.access import pending_member
-from grants.auth.identity import IDENTITY_LABELS, duplicates, with_duplicates
+from grants.auth.queries import IDENTITY_LABELS, duplicates, with_duplicates
+from grants.auth.services import accounts
 from grants.extensions import db
 from grants.models import Organisation, OutboxMessage, Role, User
 from grants.models.organisations import IDENTITY_FIELDS
-from grants.partners import pending
+from grants.partners import queries as partner_queries
 from grants.unit_of_work import refusals
 
 bp = Blueprint("admin", __name__)
@@ -38,10 +37,10 @@ def _get(model: type, object_id: int):
 @requires("staff")
 def organisations():
     status = request.args.get("status", "all")
-    if status not in organisations_.ORG_STATUSES:
+    if status not in queries.ORG_STATUSES:
         status = "all"
     q = request.args.get("q", "").replace("\x00", "")[:200]
-    page = organisations_.organisations_page(status, q)
+    page = queries.organisations_page(status, q)
     return render_template(
         "admin/organisations.html",
         page=page,
@@ -61,7 +60,7 @@ def _organisation_page(org: Organisation, reject_form: RejectForm | None = None,
         merged_into=merged_into,
         labels=IDENTITY_LABELS,
         reject_form=reject_form or RejectForm(),
-        invited=pending.awaiting_registration(org),
+        invited=partner_queries.awaiting_registration(org),
     ), status
 
 
@@ -79,7 +78,7 @@ def verify_organisation(org_id: int):
         field: request.form[field] for field in IDENTITY_FIELDS if field in request.form
     } or None
     with refusals() as outcome:
-        organisations_.verify_organisation(current_user, org, seen)
+        services.verify_organisation(current_user, org, seen)
     if outcome.ok:
         flash(_("%(name)s is verified.", name=org.name), "success")
     return redirect(url_for("admin.organisation", org_id=org.id))
@@ -93,7 +92,7 @@ def reject_organisation(org_id: int):
     if not form.validate_on_submit():
         return _organisation_page(org, form, 400)
     with refusals() as outcome:
-        organisations_.reject_organisation(current_user, org, form.reason.data)
+        services.reject_organisation(current_user, org, form.reason.data)
     if outcome.ok:
         flash(
             _("The registration of %(name)s is rejected; its users were told why.", name=org.name),
@@ -108,7 +107,7 @@ def merge_organisation(org_id: int):
     org = _get(Organisation, org_id)
     original = _get(Organisation, request.form.get("into", type=int) or 0)
     with refusals() as outcome:
-        moved = organisations_.merge_organisation(current_user, org, original)
+        moved = services.merge_organisation(current_user, org, original)
     if not outcome.ok:
         return redirect(url_for("admin.organisation", org_id=org.id))
     flash(

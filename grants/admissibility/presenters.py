@@ -24,9 +24,9 @@ from grants.rules.admissibility_requests import RequestState, default_due_date, 
 from grants.rules.budget import compute_totals
 from grants.rules.problems import N_
 from grants.rules.submission import DURATION, Blocker, check_submission
-from grants.settings.services import missing
+from grants.settings.queries import missing
 from grants.submission.presenters import blocker_text
-from grants.submission.services import facts_for
+from grants.submission.queries import facts_for
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ from wtforms import SelectChoice
 
 from grants import storage
 from grants.access import load_or_404, requires
-from grants.admissibility import clarifications, presenters, queries, services
+from grants.admissibility import presenters, queries
 from grants.admissibility.access import lead_request
 from grants.admissibility.forms import AnswerForm, AskForm, DecisionForm, OverrideForm
-from grants.letters import register
+from grants.admissibility.services import clarifications, decisions
+from grants.letters import queries as letter_queries
+from grants.letters import services as letter_services
 from grants.letters.forms import PostedForm
 from grants.models import LetterKind, StageStatus
 from grants.unit_of_work import refusals
@@ -34,8 +36,8 @@ def index(call_id: int):
         rows=rows,
         page=page,
         pages=pages,
-        to_post=register.to_post(call.id, LetterKind.admissibility),
-        letter_of=register.letter_of,
+        to_post=letter_queries.to_post(call.id, LetterKind.admissibility),
+        letter_of=letter_queries.letter_of,
         form=PostedForm(),
     )
 
@@ -87,7 +89,7 @@ def check(call_id: int, stage_id: int):
     form = DecisionForm(data=None if request.method == "POST" else _initial(stage))
     if form.validate_on_submit():
         with refusals(form) as outcome:
-            delivery = services.decide(
+            delivery = decisions.decide(
                 stage, form.decision.data, form.ticked(), form.further_reasons.data, current_user.id
             )
         if outcome.ok:
@@ -183,11 +185,11 @@ def _render_answer(document_request, form: AnswerForm, code: int):
     ), code
 
 
-def _flash_told(application, delivery: register.Delivery) -> None:
+def _flash_told(application, delivery: letter_services.Delivery) -> None:
     """Say whether the lead was told by e-mail; never that it was when nobody could receive the
     letter."""
     row = (delivery.told or delivery.not_told)[0]
-    number = register.letter_of(row).number
+    number = letter_queries.letter_of(row).number
     if delivery.told:
         flash(
             ngettext(

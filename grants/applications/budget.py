@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from grants.calls.filters import rate_percent
+from grants.calls.presenters import rate_percent
 from grants.i18n import money
 from grants.models import Application, Call, PartnerStatus
 from grants.rules.budget import (

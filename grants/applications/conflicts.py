@@ -13,11 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
-
-from grants.extensions import db
-from grants.models import Application, AuditEvent, BudgetLine
+from grants.models import Application, BudgetLine
 from grants.models.applications import PROJECT_FIELDS as APPLICATION_FIELDS
 
 MINE, THEIRS = "mine", "theirs"
@@ -54,40 +50,6 @@ class Conflict:
     @property
     def keys(self) -> list[str]:
         return list(self.theirs) + [f"line-{line.id}" for line in self.added]
-
-
-def claim_version(application: Application, loaded_version: int | None) -> bool:
-    """Bump the version if it is still the one the page was loaded with; False (nothing written)
-    otherwise.
-
-    The conditional UPDATE also serialises concurrent saves on PostgreSQL (row lock until the
-    commit).
-    """
-    table = Application.__table__
-    claimed = db.session.execute(
-        update(table)
-        .where(table.c.id == application.id, table.c.version == (loaded_version or 0))
-        .values(version=table.c.version + 1)
-    ).rowcount
-    db.session.refresh(application, ["version"])
-    return bool(claimed)
-
-
-def last_change(application: Application, user_id: int | None) -> Change:
-    event = db.session.scalar(
-        select(AuditEvent)
-        .options(joinedload(AuditEvent.user))
-        .where(AuditEvent.object_type == "Application", AuditEvent.object_id == str(application.id))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(1)
-    )
-    if event is None:
-        return Change(None, None, False)
-    return Change(
-        event.user.name if event.user else None,
-        event.at,
-        user_id is not None and event.user_id == user_id,
-    )
 
 
 def read_choices(formdata) -> dict[str, str | None]:

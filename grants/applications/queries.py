@@ -1,4 +1,6 @@
-"""Read-only lists: the applicant's dashboard and the staff list of a call's submitted applications.
+"""Applications as read: whether an organisation may start one (and its open draft), the
+applicant's dashboard, the staff list of a call's submitted applications, the task list, and who
+saved last.
 
 Each list costs a fixed number of queries whatever the number of rows (eager loads and one page
 query).
@@ -6,37 +8,47 @@ query).
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from grants.applications.access import current_stage, invited_to_full_application
-from grants.applications.services import first_stage, start_issues
+from grants.applications.budget import budget_problems, partnership, rule_lines
+from grants.applications.conflicts import (
+    Change,
+)
 from grants.calls.queries import public_calls
 from grants.extensions import db
 from grants.models import (
     Application,
     ApplicationStage,
+    AttachmentKind,
+    AuditEvent,
     Call,
+    CallStatus,
     Lot,
     MessageLog,
     Organisation,
     OutboxMessage,
     Partner,
+    PartnerStatus,
+    Procedure,
     Stage,
     StageStatus,
     User,
 )
+from grants.models.applications import PROJECT_FIELDS
+from grants.rules import starting
+from grants.rules.budget import compute_totals
+from grants.rules.logframe import is_complete
 from grants.rules.problems import Issue
 from grants.rules.text import fold
 
 PAGE_SIZE = 50
-
-
-# Dashboard ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,74 @@ class Dashboard:
     calls: list[tuple[Call, list[Issue]]] = field(
         default_factory=list
     )  # open calls and why one cannot start
+
+
+def first_stage(call: Call) -> Stage:
+    return Stage.concept_note if call.procedure is Procedure.restricted else Stage.full_application
+
+
+def _member(user: User) -> starting.Member:
+    org = user.organisation
+    return starting.Member(
+        email=user.email,
+        email_confirmed=user.email_confirmed,
+        member_verified=user.member_verified_at is not None,
+        active=user.active,
+        organisation=org.name if org else None,
+        verified=bool(org and org.verified),
+        rejected=bool(org and org.rejected_at is not None),
+        identity_changed=bool(org and org.identity_changed_at),
+    )
+
+
+def acting_issue(user: User) -> Issue | None:
+    """Why the user cannot act for an organisation, or None when they can
+    (grants.rules.starting)."""
+    return starting.acting_refusal(_member(user))
+
+
+def start_issues(user: User, call: Call, now: datetime, others: int) -> list[Issue]:
+    """Every reason the user's organisation cannot start an application in the call
+    (grants.rules.starting); `others`: its applications in the call that are not withdrawn."""
+    opening = starting.Opening(
+        call.reference,
+        call.status is CallStatus.published,
+        call.opens_at,
+        call.submission_deadline(first_stage(call)),
+        call.timezone,
+    )
+    lead = user.organisation.party() if user.organisation else None
+    return starting.start_refusals(
+        _member(user), lead, opening, call.eligibility_rules(), others, now
+    )
+
+
+def not_withdrawn():
+    """Condition on Application: none of its stages is withdrawn."""
+    return ~exists().where(
+        ApplicationStage.application_id == Application.id,
+        ApplicationStage.status == StageStatus.withdrawn,
+    )
+
+
+def other_applications(org_id: int, call_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Application.id)).where(
+            Application.lead_id == org_id, Application.call_id == call_id, not_withdrawn()
+        )
+    )
+
+
+def open_draft(org_id: int, call_id: int) -> Application | None:
+    """The lead's never-submitted draft in the call: there is at most one
+    (uq_application_one_draft)."""
+    return db.session.scalar(
+        select(Application).where(
+            Application.lead_id == org_id,
+            Application.call_id == call_id,
+            Application.number.is_(None),
+        )
+    )
 
 
 def dashboard(user: User, now: datetime) -> Dashboard:
@@ -108,9 +188,6 @@ def dashboard(user: User, now: datetime) -> Dashboard:
         calls=calls,
     )
 
-
-# Staff list
-# ----------------------------------------------------------------------------------------
 
 SORTS = {
     "reference": lambda: Application.number,
@@ -222,4 +299,101 @@ def message_log(application_id: int, recipient_id: int | None = None) -> list[Lo
     return [
         LoggedMessage(log.sent_at, log.kind, log.subject, log.recipient, log.locale, status.value)
         for log, status in db.session.execute(query)
+    ]
+
+
+def last_change(application: Application, user_id: int | None) -> Change:
+    event = db.session.scalar(
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.user))
+        .where(AuditEvent.object_type == "Application", AuditEvent.object_id == str(application.id))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+    if event is None:
+        return Change(None, None, False)
+    return Change(
+        event.user.name if event.user else None,
+        event.at,
+        user_id is not None and event.user_id == user_id,
+    )
+
+
+class TaskStatus(enum.Enum):
+    not_started = "not_started"
+    in_progress = "in_progress"
+    completed = "completed"
+
+
+@dataclass(frozen=True)
+class Task:
+    key: str  # project, logframe, partnership, budget, attachments
+    status: TaskStatus
+
+
+def _filled(value: object) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _state(started: bool, done: bool) -> TaskStatus:
+    if done:
+        return TaskStatus.completed
+    return TaskStatus.in_progress if started else TaskStatus.not_started
+
+
+def project_status(application: Application) -> TaskStatus:
+    values = [getattr(application, name) for name in PROJECT_FIELDS]
+    if application.call.lots:
+        values.append(application.lot_id)
+    filled = sum(1 for value in values if _filled(value))
+    return _state(filled > 0, filled == len(values))
+
+
+def partnership_status(application: Application) -> TaskStatus:
+    partners, call = application.partners, application.call
+    count_ok = call.partners_min <= len(partners) <= call.partners_max
+    confirmed = all(p.status is PartnerStatus.confirmed for p in partners)
+    return _state(bool(partners), count_ok and confirmed)
+
+
+def budget_status(application: Application) -> TaskStatus:
+    lines = rule_lines(application)
+    amounts = (application.indirect, application.contingency, application.requested_grant)
+    started = bool(lines) or any(amounts)
+    if not lines:
+        return _state(started, False)
+    totals = compute_totals(lines, *amounts)
+    members = partnership(application)
+    in_partnership = all(line.organisation_id in members for line in application.budget_lines)
+    return _state(
+        started,
+        in_partnership and not budget_problems(lines, totals, application.call.budget_limits()),
+    )
+
+
+def logframe_status(application: Application) -> TaskStatus:
+    """Completed once every result has an indicator with its unit, baseline and target."""
+    started = bool(
+        application.results or application.overall_objective or application.specific_objective
+    )
+    return _state(started, is_complete(application.logframe()))
+
+
+def attachments_status(application: Application) -> TaskStatus:
+    attachments = application.attachments
+    declaration = any(a.kind is AttachmentKind.declaration for a in attachments)
+    statements = {
+        a.organisation_id for a in attachments if a.kind is AttachmentKind.partnership_statement
+    }
+    every_partner = all(p.organisation_id in statements for p in application.partners)
+    return _state(bool(attachments), declaration and every_partner)
+
+
+def task_list(application: Application) -> list[Task]:
+    return [
+        Task("project", project_status(application)),
+        Task("logframe", logframe_status(application)),
+        Task("partnership", partnership_status(application)),
+        Task("budget", budget_status(application)),
+        Task("attachments", attachments_status(application)),
     ]

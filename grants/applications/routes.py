@@ -25,13 +25,11 @@ from grants.applications.conflicts import (
     apply_project_choices,
     budget_conflict,
     form_key,
-    last_change,
     line_id_of,
     project_conflict,
     read_choices,
     unresolved,
 )
-from grants.applications.editing import as_shown, change_text, is_autosave, remember_saved, status
 from grants.applications.forms import (
     AMOUNTS,
     add_blank_line,
@@ -41,17 +39,33 @@ from grants.applications.forms import (
     project_values,
     read_budget,
 )
-from grants.applications.queries import SORTS, message_log, staff_page
-from grants.applications.queries import dashboard as dashboard_data
-from grants.applications.services import (
+from grants.applications.presenters import (
+    budget_labels,
+    conflict_context,
+    is_autosave,
+    line_ids,
+    loaded_version,
+    project_labels,
+    remember_saved,
+    status,
+    tell_voided,
+)
+from grants.applications.queries import (
+    SORTS,
     acting_issue,
+    last_change,
+    message_log,
+    staff_page,
+    task_list,
+)
+from grants.applications.queries import dashboard as dashboard_data
+from grants.applications.services import discard as discard_draft
+from grants.applications.services import (
     may_discard,
     save_budget,
     save_project,
     start_application,
 )
-from grants.applications.services import discard as discard_draft
-from grants.applications.task_list import task_list
 from grants.calls.fields import flat_errors
 from grants.calls.queries import get_call
 from grants.models import Application, CallStatus, StageStatus
@@ -151,19 +165,8 @@ def show(application_id: int):
     )  # the submission's part: submission_view in the template
 
 
-def _loaded_version(form) -> int | None:
-    text = form.version.data or ""
-    return int(text) if str(text).isdigit() else None
-
-
-def _conflict_context(application: Application, kw: dict) -> dict:
-    if kw.get("conflict"):
-        kw = {"choices": {}, **kw, "conflict_who": change_text(kw["conflict"].change, application)}
-    return kw | {"as_shown": as_shown}
-
-
 def _render_project(application: Application, form, code: int = 200, **kw):
-    kw = _conflict_context(application, kw)
+    kw = conflict_context(application, kw)
     return render_template(
         "applications/project.html",
         application=application,
@@ -171,29 +174,6 @@ def _render_project(application: Application, form, code: int = 200, **kw):
         errors=flat_errors(form),
         **kw,
     ), code
-
-
-def _project_labels(form) -> dict[str, str]:
-    return {
-        form_key(name): form[form_key(name)].label.text
-        for name in PROJECT_FIELDS
-        if form_key(name) in form
-    }
-
-
-def _tell_voided(saved) -> None:
-    """The save changed what partners had confirmed
-    (grants.partners.confirmations.review_confirmations)."""
-    if saved.voided:
-        flash(
-            _(
-                "What %(names)s confirmed has changed, so the confirmation is void and must be "
-                "given again. We "
-                "e-mailed them what changed.",
-                names=", ".join(p.organisation.name for p in saved.voided),
-            ),
-            "warning",
-        )
 
 
 @bp.route("/applications/<int:application_id>/project", methods=["GET", "POST"])
@@ -215,14 +195,14 @@ def project(application_id: int):
         )
         if is_autosave():
             return status(
-                application, form, conflict=conflict, choosing=True, labels=_project_labels(form)
+                application, form, conflict=conflict, choosing=True, labels=project_labels(form)
             )
         form.version.data = application.version
         return _render_project(
             application, form, 409, conflict=conflict, choices=choices, choose=True
         )
     saved = save_project(
-        application, apply_project_choices(typed, choices), _loaded_version(form), present
+        application, apply_project_choices(typed, choices), loaded_version(form), present
     )
     keep_writes()  # the valid fields are kept even when the page answers 400 for the others
     if is_autosave():
@@ -232,11 +212,11 @@ def project(application_id: int):
             changed=saved.changed,
             errors=flat_errors(form),
             conflict=saved.conflict,
-            labels=_project_labels(form),
+            labels=project_labels(form),
             voided=saved.voided,
         )
     form.version.data = application.version
-    _tell_voided(saved)
+    tell_voided(saved)
     if saved.conflict:
         return _render_project(application, form, 409, conflict=saved.conflict)
     if flat_errors(form):
@@ -254,7 +234,7 @@ def project(application_id: int):
 
 
 def _render_budget(application: Application, form, code: int = 200, **kw):
-    kw = _conflict_context(application, kw)
+    kw = conflict_context(application, kw)
     return render_template(
         "applications/budget.html",
         application=application,
@@ -290,24 +270,6 @@ def _redisplay_budget(
     return _render_budget(application, form, code, **kw)
 
 
-def _budget_labels(application: Application, form) -> dict[str, str]:
-    labels = {f"line-{line.id}": line.description for line in application.budget_lines}
-    labels |= {name: form[name].label.text for name in AMOUNTS}
-    for index, entry in enumerate(form.lines, start=1):
-        labels[f"line-{line_id_of(entry)}"] = _("Line %(n)s", n=index)
-    return labels
-
-
-def _line_ids(rows: list, lines: list) -> list[tuple[str, int]]:
-    """(hidden input id, saved line id) of each row now saved, for the autosave to put in the
-    page."""
-    return [
-        (entry.form.line_id.id, line.id)
-        for (entry, _row), line in zip(rows, lines)
-        if entry is not None and line is not None
-    ]
-
-
 @bp.route("/applications/<int:application_id>/budget", methods=["GET", "POST"])
 @requires("lead_draft")
 def budget(application_id: int):
@@ -334,7 +296,7 @@ def budget(application_id: int):
                 form,
                 conflict=conflict,
                 choosing=True,
-                labels=_budget_labels(application, form),
+                labels=budget_labels(application, form),
             )
         form.version.data = application.version
         return _render_budget(
@@ -345,7 +307,7 @@ def budget(application_id: int):
         application,
         [row for _entry, row in rows],
         amounts,
-        _loaded_version(form),
+        loaded_version(form),
         lambda change: budget_conflict(application, form, rows, change),
     )
     # as in project: the valid rows are kept even when the page answers 400 for the others
@@ -357,14 +319,14 @@ def budget(application_id: int):
             changed=saved.changed,
             errors=flat_errors(form),
             conflict=saved.conflict,
-            labels=_budget_labels(application, form),
-            line_ids=_line_ids(rows, lines),
+            labels=budget_labels(application, form),
+            line_ids=line_ids(rows, lines),
             voided=saved.voided,
         )
     if saved.conflict:
         form.version.data = application.version
         return _render_budget(application, form, 409, conflict=saved.conflict)
-    _tell_voided(saved)
+    tell_voided(saved)
     if flat_errors(form):
         return _redisplay_budget(application, form, members, rows, lines, saved=saved.changed)
     remember_saved()

@@ -13,20 +13,26 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_login import current_user
-from sqlalchemy import exists, func, select
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from grants import mail
 from grants.applications.conflicts import (
     Conflict,
-    LineInput,  # noqa: F401  (the budget form's rows, imported from here too)
-    claim_version,
+    LineInput,
     form_key,
-    last_change,
     project_conflict,
 )
+from grants.applications.queries import (
+    acting_issue,
+    first_stage,
+    last_change,
+    open_draft,
+    other_applications,
+    start_issues,
+)
 from grants.audit import record
-from grants.auth.services import acting_members
+from grants.auth.queries import acting_members
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.jobs import defer
@@ -35,16 +41,11 @@ from grants.models import (
     ApplicationStage,
     BudgetLine,
     Call,
-    CallStatus,
     Partner,
-    Procedure,
-    Stage,
-    StageStatus,
     User,
 )
-from grants.rules import starting
 from grants.rules.money import money
-from grants.rules.problems import N_, Issue, Refused
+from grants.rules.problems import N_, Refused
 from grants.signals import application_changed
 from grants.storage import remove as remove_file
 
@@ -54,77 +55,6 @@ QUANTITY = Decimal("0.0001")
 class ApplicationRefused(Refused):
     """A start or a discard refused, with every reason (issues whose messages are marked with
     N_)."""
-
-
-# Starting ----------------------------------------------------------------------------------------
-
-
-def first_stage(call: Call) -> Stage:
-    return Stage.concept_note if call.procedure is Procedure.restricted else Stage.full_application
-
-
-def _member(user: User) -> starting.Member:
-    org = user.organisation
-    return starting.Member(
-        email=user.email,
-        email_confirmed=user.email_confirmed,
-        member_verified=user.member_verified_at is not None,
-        active=user.active,
-        organisation=org.name if org else None,
-        verified=bool(org and org.verified),
-        rejected=bool(org and org.rejected_at is not None),
-        identity_changed=bool(org and org.identity_changed_at),
-    )
-
-
-def acting_issue(user: User) -> Issue | None:
-    """Why the user cannot act for an organisation, or None when they can
-    (grants.rules.starting)."""
-    return starting.acting_refusal(_member(user))
-
-
-def start_issues(user: User, call: Call, now: datetime, others: int) -> list[Issue]:
-    """Every reason the user's organisation cannot start an application in the call
-    (grants.rules.starting); `others`: its applications in the call that are not withdrawn."""
-    opening = starting.Opening(
-        call.reference,
-        call.status is CallStatus.published,
-        call.opens_at,
-        call.submission_deadline(first_stage(call)),
-        call.timezone,
-    )
-    lead = user.organisation.party() if user.organisation else None
-    return starting.start_refusals(
-        _member(user), lead, opening, call.eligibility_rules(), others, now
-    )
-
-
-def not_withdrawn():
-    """Condition on Application: none of its stages is withdrawn."""
-    return ~exists().where(
-        ApplicationStage.application_id == Application.id,
-        ApplicationStage.status == StageStatus.withdrawn,
-    )
-
-
-def other_applications(org_id: int, call_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(Application.id)).where(
-            Application.lead_id == org_id, Application.call_id == call_id, not_withdrawn()
-        )
-    )
-
-
-def open_draft(org_id: int, call_id: int) -> Application | None:
-    """The lead's never-submitted draft in the call: there is at most one
-    (uq_application_one_draft)."""
-    return db.session.scalar(
-        select(Application).where(
-            Application.lead_id == org_id,
-            Application.call_id == call_id,
-            Application.number.is_(None),
-        )
-    )
 
 
 def start_application(user: User, call: Call, now: datetime) -> tuple[Application, bool]:
@@ -200,9 +130,6 @@ def discard(application: Application) -> None:
     notify_discarded(application)
     db.session.delete(application)
     db.session.flush()
-
-
-# Saving: a save from an older version is refused --------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -369,3 +296,20 @@ def save_budget(
         after={**after, "version": application.version},
     )
     return Saved(True, None, _changed(application)), saved_rows
+
+
+def claim_version(application: Application, loaded_version: int | None) -> bool:
+    """Bump the version if it is still the one the page was loaded with; False (nothing written)
+    otherwise.
+
+    The conditional UPDATE also serialises concurrent saves on PostgreSQL (row lock until the
+    commit).
+    """
+    table = Application.__table__
+    claimed = db.session.execute(
+        update(table)
+        .where(table.c.id == application.id, table.c.version == (loaded_version or 0))
+        .values(version=table.c.version + 1)
+    ).rowcount
+    db.session.refresh(application, ["version"])
+    return bool(claimed)

@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from wtforms import SelectChoice
 
 from grants.access import requires
-from grants.auditlog import labels, queries
+from grants.auditlog import presenters, queries
 from grants.auditlog.forms import FilterForm
 from grants.i18n import display_zone
 from grants.i18n import lazy_gettext as _l
@@ -55,5 +55,5 @@ def index():
         zone=zone,
         args=args,
         fallback_zone=display_zone(),
-        labels=labels,
+        labels=presenters,
     )

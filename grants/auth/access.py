@@ -1,4 +1,5 @@
-"""Who may act on the signed-in user's organisation: its page, its profile, its pending members.
+"""Flask-Login's user loader, and who may act on the signed-in user's organisation: its page, its
+profile, its pending members.
 
 Every member sees their organisation's page (404 without one); those who act for it (and staff)
 change its profile and verify its pending members (403 for the other members, whose organisation is
@@ -10,7 +11,8 @@ from __future__ import annotations
 from flask import abort
 
 from grants.access import load_or_404
-from grants.extensions import db
+from grants.auth.services import sessions
+from grants.extensions import db, login_manager
 from grants.models import Organisation, Role, User
 
 
@@ -50,3 +52,16 @@ def pending_member(org: Organisation, member_id: int) -> User:
             and not org.closed
         ),
     )
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The user of an open server-side session (grants.auth.services.sessions); None ends a copied
+    or old cookie (routes declare their access with grants.access.requires)."""
+    return sessions.load(user_id)
+
+
+def must_confirm(user) -> bool:
+    """A registered applicant whose address is not confirmed yet (staff and evaluators confirm
+    theirs by setting their password through the link of their invitation)."""
+    return user.role is Role.applicant and not user.email_confirmed

@@ -18,11 +18,14 @@ from flask_wtf import FlaskForm
 
 from grants.access import requires
 from grants.audit import record
-from grants.auth import confirmation, reminders, services, sessions
-from grants.auth.access import can_manage, managed_organisation, own_organisation, pending_member
-from grants.auth.choices import country_name
-from grants.auth.confirmation import confirm_email as confirm_email_of
-from grants.auth.confirmation import is_registrant, next_steps, send_confirmation
+from grants.auth import queries
+from grants.auth.access import (
+    can_manage,
+    managed_organisation,
+    must_confirm,
+    own_organisation,
+    pending_member,
+)
 from grants.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -35,10 +38,13 @@ from grants.auth.forms import (
     SetPasswordForm,
 )
 from grants.auth.forms import _email as normalised_email
-from grants.auth.identity import duplicates_of
+from grants.auth.presenters import flag_duplicates, tell_profile_saved
+from grants.auth.queries import is_registrant, next_steps
+from grants.auth.services import accounts, confirmation, reminders, sessions
+from grants.auth.services.confirmation import confirm_email as confirm_email_of
+from grants.auth.services.confirmation import send_confirmation
 from grants.auth.tokens import user_for_email_token, user_for_token
 from grants.extensions import limiter
-from grants.models import Role
 from grants.security import safe_next as _safe_next
 from grants.unit_of_work import refusals
 
@@ -75,14 +81,14 @@ def login():
     if form.validate_on_submit():
         user = None
         with refusals(form) as outcome:  # a deactivated account
-            user = services.authenticate(form.email.data, form.password.data)
+            user = accounts.authenticate(form.email.data, form.password.data)
         if outcome.ok and user is None:
             form.form_errors.append(_("The email address or password is not correct."))
         if user is None:
             return render_template("auth/login.html", form=form), 200
         sessions.start(user, remember=form.remember.data)
-        services.record_login(user)
-        if _must_confirm(user):
+        accounts.record_login(user)
+        if must_confirm(user):
             return redirect(url_for("auth.confirm_email"))
         return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -97,24 +103,6 @@ def logout():
         logout_user()
         flash(_("You have logged out."), "success")
     return redirect(url_for("public.index"))
-
-
-def _flag_duplicates(name: str, legal_id: str, exclude: int | None = None) -> None:
-    """Warn that another organisation already has this name or legal identifier (staff see it
-    too)."""
-    found = duplicates_of(name, legal_id, exclude=exclude)
-    if found:
-        flash(
-            _(
-                "Another organisation is already registered with the same name or legal "
-                "identifier: %(names)s. "
-                "If it is yours, programme staff will merge your registration into it, and you "
-                "will then be a "
-                "member of it.",
-                names="; ".join(f"{o.name} ({country_name(o.country)})" for o in found),
-            ),
-            "warning",
-        )
 
 
 def _registered(email: str, registrant: bool):
@@ -134,18 +122,18 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_organisation(
+            user = accounts.register_organisation(
                 form.data, form.full_name.data, form.email.data, form.password.data
             )
         except (
-            services.EmailTaken
+            accounts.EmailTaken
         ):  # answered as if it were new: its owner is told, not the visitor
             confirmation.tell_owner(form.email.data)
             exclude = None
         else:
             send_confirmation(user)
             exclude = user.organisation_id
-        _flag_duplicates(form.name.data, form.legal_id.data, exclude=exclude)
+        flag_duplicates(form.name.data, form.legal_id.data, exclude=exclude)
         return _registered(form.email.data, registrant=True)
     return render_template("auth/register.html", form=form)
 
@@ -175,7 +163,7 @@ def join():
         return redirect(url_for("public.index"))
     form = JoinForm()
     q = (request.values.get("q") or "").replace("\x00", "").strip()[:200]
-    chosen = services.joinable(form.organisation_id.data) if form.is_submitted() else None
+    chosen = queries.joinable(form.organisation_id.data) if form.is_submitted() else None
     searching = "search" in request.form
     if not searching and form.validate_on_submit():
         if chosen is None:
@@ -184,19 +172,17 @@ def join():
             )
         else:
             try:
-                user = services.register_member(
+                user = accounts.register_member(
                     chosen.id, form.full_name.data, form.email.data, form.password.data
                 )
             except (
-                services.EmailTaken
+                accounts.EmailTaken
             ):  # answered as if it were new: its owner is told, not the visitor
                 confirmation.tell_owner(form.email.data)
             else:
                 send_confirmation(user)
             return _registered(form.email.data, registrant=False)
-    results = services.joinable_organisations(q)
-    if chosen is not None and all(org.id != chosen.id for org in results):
-        results.insert(0, chosen)
+    results = queries.join_results(q, chosen)
     return render_template(
         "auth/join.html",
         form=form,
@@ -204,7 +190,7 @@ def join():
         results=results,
         chosen=chosen,
         searched=bool(q),
-        min_search=services.JOIN_MIN_SEARCH,
+        min_search=queries.JOIN_MIN_SEARCH,
     )
 
 
@@ -296,17 +282,11 @@ _BEFORE_CONFIRMATION = {
 }
 
 
-def _must_confirm(user) -> bool:
-    """A registered applicant whose address is not confirmed yet (staff and evaluators confirm
-    theirs by setting their password through the link of their invitation)."""
-    return user.role is Role.applicant and not user.email_confirmed
-
-
 @bp.before_app_request
 def _confirm_email_first():
     if (
         current_user.is_authenticated
-        and _must_confirm(current_user)
+        and must_confirm(current_user)
         and request.endpoint not in _BEFORE_CONFIRMATION
         and not (request.endpoint or "").startswith("public.")
     ):
@@ -320,7 +300,7 @@ def _confirm_email_first():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        accounts.request_password_reset(form.email.data)
         flash(
             _(
                 "If the address is known, we sent a link to it. The link works once, for a limited "
@@ -338,7 +318,7 @@ def account():
     """The signed-in user's password, reminders, and 'log out everywhere' (security-probe M1)."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if services.change_password(current_user, form.current.data, form.password.data):
+        if accounts.change_password(current_user, form.current.data, form.password.data):
             flash(
                 _("Your password was changed. Every other session of your account has ended."),
                 "success",
@@ -350,8 +330,8 @@ def account():
 
 def _reminder_form(formdata) -> ReminderChoicesForm:
     """The user's reminder kinds, ticked unless turned off."""
-    kinds = reminders.kinds_for(current_user)
-    off = reminders.turned_off(current_user)
+    kinds = queries.kinds_for(current_user)
+    off = queries.turned_off(current_user)
     wanted = [k.code for k in kinds if k.code not in off]
     form = ReminderChoicesForm(formdata=formdata, data={"send": wanted})
     form.send.choices = [(k.code, _(k.label)) for k in kinds]
@@ -398,7 +378,7 @@ def set_password(token: str):
         return render_template("auth/token_invalid.html"), 400
     form = SetPasswordForm()
     if form.validate_on_submit():
-        services.set_password(user, form.password.data)
+        accounts.set_password(user, form.password.data)
         if current_user.is_authenticated:
             logout_user()
         flash(_("Your password is saved. You can log in with it now."), "success")
@@ -415,27 +395,14 @@ def organisation():
         else own_organisation(current_user)
     )
     manage = can_manage(current_user, org)
-    form = ProfileForm(data=services.profile_data(org))
+    form = ProfileForm(data=queries.profile_data(org))
     if form.is_submitted():
         if form.validate():
-            changes = services.update_profile(org, form.data)
-            if changes:
-                flash(
-                    _(
-                        "The profile is saved. You changed what programme staff verified "
-                        "(%(fields)s), so they "
-                        "must verify the organisation again. Until they do, its members cannot "
-                        "start, edit or "
-                        "submit applications; staff have been told.",
-                        fields=", ".join(str(form[field].label.text) for field in changes),
-                    ),
-                    "warning",
-                )
-            else:
-                flash(_("The organisation's profile is saved."), "success")
-            _flag_duplicates(org.name, org.legal_id, exclude=org.id)
+            changes = accounts.update_profile(org, form.data)
+            tell_profile_saved(form, changes)
+            flag_duplicates(org.name, org.legal_id, exclude=org.id)
             return redirect(url_for("auth.organisation"))
-    pending = services.pending_members(org) if manage else []
+    pending = queries.pending_members(org) if manage else []
     return render_template(
         "auth/organisation.html", org=org, form=form, manage=manage, pending=pending
     )
@@ -447,7 +414,7 @@ def verify_member(user_id: int):
     org = managed_organisation(current_user)
     member = pending_member(org, user_id)
     with refusals() as outcome:  # not confirmed yet
-        services.verify_member(current_user, org, member)
+        accounts.verify_member(current_user, org, member)
     if outcome.ok:
         flash(
             _(

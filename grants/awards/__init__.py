@@ -6,7 +6,8 @@ Importing the package connects its receiver of grants.signals.stage_withdrawn
 
 from grants.awards.errors import BudgetRefused, DecisionRefused, RankingError
 from grants.awards.services import decisions as _decisions  # noqa: F401  (connects its receiver)
-from grants.awards.services.ranking import LotRanking, Ranking, Row, rank_call
+from grants.awards.services.ranking import rank_call
+from grants.awards.services.ranking_result import LotRanking, Ranking, Row
 
 __all__ = [
     "BudgetRefused",

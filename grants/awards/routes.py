@@ -32,7 +32,8 @@ from grants.awards.services.decisions import override, override_shortlist, promo
 from grants.awards.services.finalise import finalise
 from grants.awards.services.ranking import rank_call
 from grants.i18n import issue_text, money
-from grants.letters.register import Delivery, render_pdf
+from grants.letters.queries import render_pdf
+from grants.letters.services import Delivery
 from grants.models import Stage, StageStatus
 from grants.models.base import now_utc
 from grants.unit_of_work import refusals

@@ -6,9 +6,6 @@ scores of the imported evaluations are stored as evaluation stores them
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
-from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select
@@ -17,7 +14,8 @@ from sqlalchemy.exc import DataError, IntegrityError
 from grants.audit import record
 from grants.bundle import logframe
 from grants.bundle.formats import parse_decimal, parse_time
-from grants.bundle.records import Records, add_overrides, ended_assignment, staff_users
+from grants.bundle.import_applications import add_applications
+from grants.bundle.records import Records, add_overrides, staff_users
 from grants.bundle.validate import BundleError, problems
 from grants.calls.defaults import CALL_DEFAULTS
 from grants.evaluation.services.settle import settle_scores
@@ -32,7 +30,6 @@ from grants.models import (
     Call,
     CallEvaluator,
     CallStatus,
-    ConflictStatus,
     Criterion,
     DecisionOverride,
     Evaluation,
@@ -43,7 +40,6 @@ from grants.models import (
     Organisation,
     OrganisationType,
     Partner,
-    PartnerStatus,
     Procedure,
     ReportJob,
     Role,
@@ -52,7 +48,6 @@ from grants.models import (
     SectionFinal,
     Stage,
     StageFinal,
-    StageStatus,
     User,
 )
 from grants.models.base import now_utc
@@ -87,7 +82,7 @@ def import_bundle(data: dict, replace: bool = False) -> Call:
             )
             for key, user in users.items()
         )
-        stages = _applications(data["applications"], call, orgs, users, kept)
+        stages = add_applications(data["applications"], call, orgs, users, kept)
         db.session.flush()
         add_overrides(kept, stages, staff)
         db.session.flush()
@@ -295,141 +290,4 @@ def _grid(stage: Stage, item: dict) -> Grid:
         pass_threshold=Decimal(item["pass_threshold"]),
         tie_break_section=item["tie_break_section"],
         sections=sections,
-    )
-
-
-def _applications(
-    items: list[dict],
-    call: Call,
-    orgs: dict[str, Organisation],
-    users: dict[str, User],
-    kept: Records,
-) -> dict[tuple[str, str], ApplicationStage]:
-    """Add the applications; their stages by (reference, stage name)."""
-    lots = {lot.code: lot for lot in call.lots}
-    stages = {}
-    criteria = {
-        grid.stage.value: {c.code: c.id for s in grid.sections for c in s.criteria}
-        for grid in call.grids
-    }
-    awarded: dict[str | None, Decimal] = defaultdict(Decimal)
-    numbers = []
-    for item in items:
-        number = int(item["reference"].removeprefix(call.reference + "-"))
-        budget = item["budget"]
-        app = Application(
-            call_id=call.id,
-            lot_id=lots[item["lot"]].id if item.get("lot") else None,
-            lead_id=orgs[item["lead"]].id,
-            number=number,
-            reference=item["reference"],
-            title=item["title"],
-            acronym=item.get("acronym", ""),
-            theme=item.get("theme", ""),
-            summary=item.get("summary", ""),
-            duration_months=item["duration_months"],
-            indirect=Decimal(budget["indirect"]),
-            contingency=Decimal(budget["contingency"]),
-            requested_grant=Decimal(budget["requested_grant"]),
-            partners=[_partner(j, p, orgs) for j, p in enumerate(item["partners"])],
-            budget_lines=[_budget_line(j, line, orgs) for j, line in enumerate(budget["lines"])],
-            **logframe.import_logframe(item.get("logframe")),
-        )
-        for name in ("concept_note", "full_application"):
-            if item.get(name):
-                stage = _stage(
-                    name,
-                    item[name],
-                    users,
-                    criteria[name],
-                    call.evaluators_per_application,
-                    lambda key, name=name: kept.conflict_of(item["reference"], name, key),
-                )
-                for declared in kept.conflicts(item["reference"], name):
-                    db.session.add(ended_assignment(declared, stage, users[declared["evaluator"]]))
-                app.stages.append(stage)
-                stages[(item["reference"], name)] = stage
-                awarded[item.get("lot")] += parse_decimal(item[name].get("awarded_amount")) or 0
-        numbers.append(number)
-        db.session.add(app)
-    call.next_number = max(numbers, default=0) + 1
-    call.awarded_total = sum(awarded.values(), Decimal("0.00"))
-    for code, lot in lots.items():
-        lot.awarded_total = awarded[code]
-    return stages
-
-
-def _partner(position: int, item: dict, orgs: dict[str, Organisation]) -> Partner:
-    confirmed_at = parse_time(item.get("confirmed_at"))
-    return Partner(
-        position=position,
-        organisation_id=orgs[item["organisation"]].id,
-        confirmed_at=confirmed_at,
-        status=PartnerStatus.confirmed if confirmed_at else PartnerStatus.proposed,
-    )
-
-
-def _budget_line(position: int, item: dict, orgs: dict[str, Organisation]) -> BudgetLine:
-    return BudgetLine(
-        position=position,
-        heading=item["heading"],
-        description=item["description"],
-        unit=item.get("unit", ""),
-        quantity=Decimal(item["quantity"]),
-        unit_cost=Decimal(item["unit_cost"]),
-        organisation_id=orgs[item["organisation"]].id,
-    )
-
-
-def _stage(
-    name: str,
-    item: dict,
-    users: dict[str, User],
-    criteria: dict[str, int],
-    per_application: int,
-    declared: Callable[[str], tuple[ConflictStatus, datetime | None]],
-) -> ApplicationStage:
-    stage = ApplicationStage(
-        stage=Stage(name),
-        status=StageStatus(item["status"]),
-        submitted_at=parse_time(item.get("submitted_at")),
-        requested_grant=parse_decimal(item.get("requested_grant")),
-        inadmissible_reasons=item.get("inadmissible_reasons", []),
-        final_score=parse_decimal(item.get("final_score")),
-        rank=item.get("rank"),
-        awarded_amount=parse_decimal(item.get("awarded_amount")),
-    )
-    if stage.submitted_at is not None:  # a bundle holds the one submission each stage counts
-        stage.first_submitted_at, stage.submissions = stage.submitted_at, 1
-    for k, evaluation in enumerate(item.get("evaluations", [])):
-        conflict, declared_at = declared(evaluation["evaluator"])
-        # evaluators beyond the call's number per application were the extra one after a discrepancy
-        db.session.add(
-            Assignment(
-                stage=stage,
-                evaluator_id=users[evaluation["evaluator"]].id,
-                extra=k >= per_application,
-                conflict=conflict,
-                conflict_declared_at=declared_at,
-                evaluation=_evaluation(evaluation, criteria),
-            )
-        )
-    return stage
-
-
-def _evaluation(item: dict, criteria: dict[str, int]) -> Evaluation | None:
-    submitted_at = parse_time(item.get("submitted_at"))
-    if submitted_at is None and not item["scores"]:
-        return None
-    return Evaluation(
-        started_at=submitted_at or now_utc(),
-        submitted_at=submitted_at,
-        scores=[
-            Score(
-                criterion_id=criteria[s["criterion"]],
-                score=s["score"],
-                comment=s.get("comment", ""),
-            )
-            for s in item["scores"]
-        ],
     )

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from grants.calldocs.labels import KIND_LABELS, LANGUAGE_LABELS
+from grants.calldocs.presenters import KIND_LABELS, LANGUAGE_LABELS
 from grants.i18n import lazy_gettext as _l
 from grants.rules.clarifications import ANSWER_LIMIT, QUESTION_LIMIT
 

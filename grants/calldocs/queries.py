@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, g
+from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from grants.calldocs.labels import TEMPLATE_OF
+from grants.calldocs.presenters import TEMPLATE_OF
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -154,3 +155,13 @@ def draft_holders(call: Call) -> list[User]:
 
 def locale_of(user: User) -> str:
     return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def attachment_templates(call: Call, kind: str) -> list[CallDocument]:
+    """The templates the required attachment of this kind follows, the reader's language first (read
+    once per request and kind: a page lists a statement per partner)."""
+    memo = g.setdefault("calldocs_templates", {})
+    key = (call.id, kind, str(get_locale()))
+    if key not in memo:
+        memo[key] = template_for(call, AttachmentKind(kind), key[2])
+    return memo[key]

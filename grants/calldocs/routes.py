@@ -29,10 +29,10 @@ from grants.calldocs.forms import (
     ReplaceForm,
     WindowsForm,
 )
-from grants.calldocs.labels import KIND_LABELS, LANGUAGE_LABELS
+from grants.calldocs.presenters import KIND_LABELS, LANGUAGE_LABELS
 from grants.models import Call, CallStatus
-from grants.rules.call_settings import local_to_utc
 from grants.rules.problems import InputError
+from grants.rules.typed_values import local_to_utc
 from grants.unit_of_work import refusals
 
 bp = Blueprint("calldocs", __name__)

@@ -10,9 +10,9 @@ from wtforms import FieldList, FormField, SelectMultipleField, StringField, Text
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from grants.i18n import issue_text
-from grants.rules.call_settings import parse_codes, parse_groups, parse_lines
 from grants.rules.numbers import parse_number, show_number
 from grants.rules.problems import InputError, Issue
+from grants.rules.typed_values import parse_codes, parse_groups, parse_lines
 
 
 class _Typed:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
-from grants.calls.defaults import CALL_DEFAULTS, FULL_APPLICATION_GRID, default_discrepancy
+from grants.calls.default_grids import FULL_APPLICATION_GRID, default_discrepancy
+from grants.calls.defaults import CALL_DEFAULTS
 from grants.calls.forms import LABELS, CallForm
 from grants.calls.grids import grid_max
 from grants.models import Call
-from grants.rules.call_settings import LotDraft, local_to_utc, zone
+from grants.rules.call_settings import LotDraft
 from grants.rules.problems import InputError, Issue
+from grants.rules.typed_values import local_to_utc, zone
 
 SETTING_FIELDS = tuple(name for name in LABELS if name != "lots")
 TIME_FIELDS = ("opens_at", "concept_note_deadline", "deadline")

@@ -10,13 +10,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from grants.access import load_or_404, requires
-from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
+from grants.calls.default_grids import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
 from grants.calls.fields import attach, flat_errors
-from grants.calls.filters import shown_settings
 from grants.calls.forms import LABELS
 from grants.calls.grid_forms import add_rows, grid_draft, grid_form
 from grants.calls.grids import grid_definition
 from grants.calls.mapping import FROZEN_FIELDS, call_form, settings_from_form
+from grants.calls.presenters import shown_settings
 from grants.calls.queries import get_call, grid_locked, has_submissions, staff_calls
 from grants.calls.services import change_status, create_call, save_grid, update_call
 from grants.i18n import issue_text

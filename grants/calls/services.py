@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 
 from grants.audit import record
-from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
+from grants.calls.default_grids import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
 from grants.calls.grids import build_grid, build_sections, grid_definition
 from grants.calls.mapping import FROZEN_FIELDS
 from grants.calls.queries import (
@@ -38,14 +38,10 @@ from grants.models import (
     Stage,
 )
 from grants.models.base import now_utc
-from grants.rules.call_settings import (
-    LotDraft,
-    check_call,
-    check_deadlines_not_earlier,
-    check_publishable,
-)
+from grants.rules.call_settings import LotDraft, check_call
 from grants.rules.grids import GridDraft, check_grid
 from grants.rules.problems import N_, Issue, Refused
+from grants.rules.publication import check_deadlines_not_earlier, check_publishable
 from grants.rules.transitions import InvalidTransition, check_call_transition
 from grants.status import move_call
 

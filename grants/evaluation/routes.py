@@ -8,15 +8,11 @@ anything else.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
 
 from grants import clock
 from grants.access import requires
@@ -36,6 +32,7 @@ from grants.evaluation.forms import (
     ManualAssignForm,
     RebalanceForm,
 )
+from grants.evaluation.presenters import SCORE_LABELS, ListPage, due_form, pool_choices
 from grants.evaluation.queries.evaluator import my_assignments, my_calls
 from grants.evaluation.queries.pool import pool_view
 from grants.evaluation.queries.progress import SORTS, progress, sort_rows
@@ -51,27 +48,15 @@ from grants.evaluation.services.pool import (
     set_due_date,
 )
 from grants.evaluation.services.rebalance import ProposalChanged, apply, propose
-from grants.i18n import lazy_gettext as _l
 from grants.models import Call, ConflictStatus
 from grants.unit_of_work import keep_writes, refusals
 from grants.unit_of_work import show as show_refusal
 
 bp = Blueprint("evaluation", __name__)
 PER_PAGE = 50
-SCORE_LABELS = {
-    1: _l("very poor"),
-    2: _l("poor"),
-    3: _l("adequate"),
-    4: _l("good"),
-    5: _l("very good"),
-}
 
 
 # Staff: the pool and the assignments ------------------------------------------------------------
-
-
-def _blank() -> SelectChoice:
-    return SelectChoice("", _("Choose…"))
 
 
 def _pool_page(
@@ -82,19 +67,8 @@ def _pool_page(
 ):
     view = pool_view(call)
     add_form = add_form or AddEvaluatorForm(formdata=None)
-    add_form.user_id.choices = [_blank()] + [
-        SelectChoice(u.id, f"{u.name} ({u.email})") for u in view.candidates
-    ]
     assign_form = assign_form or ManualAssignForm(formdata=None)
-    assign_form.stage_id.choices = [_blank()] + [
-        SelectChoice(
-            row.stage.id, f"{row.stage.application.reference} – {row.stage.application.title}"
-        )
-        for row in view.stages
-    ]
-    assign_form.evaluator_id.choices = [_blank()] + [
-        SelectChoice(row.member.user_id, row.member.user.name) for row in view.rows
-    ]
+    pool_choices(view, add_form, assign_form)
     return render_template(
         "evaluation/pool.html",
         call=call,
@@ -230,24 +204,6 @@ def unassign(call_id: int, assignment_id: int):
 # ---------------------
 
 
-class ListPage(Pagination):
-    """A page of rows already loaded and sorted in Python (the pager of
-    templates/macros/pager.html)."""
-
-    def _query_items(self) -> list:
-        start = (self.page - 1) * self.per_page
-        return self._query_args["rows"][start : start + self.per_page]
-
-    def _query_count(self) -> int:
-        return len(self._query_args["rows"])
-
-
-def _due_form(call: Call) -> DueDateForm:
-    due = call.evaluation_due_at
-    local = due.astimezone(ZoneInfo(call.timezone)).replace(tzinfo=None) if due else None
-    return DueDateForm(formdata=None, data={"due_at": local})
-
-
 def _progress_page(call: Call, form: DueDateForm, status: int = 200):
     sort = request.args.get("sort")
     sort = sort if sort in SORTS else SORTS[0]
@@ -270,7 +226,7 @@ def _progress_page(call: Call, form: DueDateForm, status: int = 200):
 @requires("staff")
 def show(call_id: int):
     call = call_or_404(call_id)
-    return _progress_page(call, _due_form(call))
+    return _progress_page(call, due_form(call))
 
 
 @bp.post("/staff/calls/<int:call_id>/evaluation/due-date")

@@ -22,11 +22,11 @@ from werkzeug.utils import secure_filename
 from grants.awards.queries.letters import build_letters, letter_stages
 from grants.exports.call_data import application_ids, load_call
 from grants.extensions import db
-from grants.letters.register import decision_letters as decision_letters_issued
-from grants.letters.register import letter_of, render_pdf
+from grants.letters.queries import decision_letters as decision_letters_issued
+from grants.letters.queries import letter_of, render_pdf
 from grants.models import Application, Call, LogframeResult, Partner
 from grants.rules.transitions import UNDECIDED
-from grants.submission.services import receipt_for, stage_of
+from grants.submission.queries import receipt_for, stage_of
 from reports.application_summary import ApplicationSummary, summary_pdf
 from reports.letters import Letter
 

@@ -1,11 +1,12 @@
 """The evaluation report of a call (PDF), for ministry staff, in English or Turkish.
 
 The data is what the ranking page shows (grants.awards.queries.overview: the stored decisions and
-the final scores from grants.evaluation.scores, and every decision staff changed by hand with its
-justification), plus the call's settings, its evaluator pool with their declarations of impartiality
-and of conflict of interest, and tallies per lot, country and region for the charts; all of it
-loaded in a fixed number of queries whatever the number of applications. reports.evaluation_report
-renders it with the application's Jinja environment under the requested locale.
+the final scores from grants.evaluation.queries.scores, and every decision staff changed by hand
+with its justification), plus the call's settings, its evaluator pool with their declarations of
+impartiality and of conflict of interest, and tallies per lot, country and region for the charts;
+all of it loaded in a fixed number of queries whatever the number of applications.
+reports.evaluation_report renders it with the application's Jinja environment under the
+requested locale.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from sqlalchemy import func, select
 
 from grants.auth.choices import country_name
 from grants.awards.queries.overview import Change, Line, Overview, overview
-from grants.calls.filters import shown_settings
 from grants.calls.forms import LABELS
+from grants.calls.presenters import shown_settings
 from grants.committee.queries import report_data
 from grants.exports.call_data import load_call
 from grants.extensions import db

@@ -18,7 +18,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -31,7 +31,7 @@ from werkzeug.utils import secure_filename
 
 from grants.audit import record
 from grants.exports.kinds import KINDS, ExportError
-from grants.exports.lost import lost_reason
+from grants.exports.lost import PENDING, STALE, lost_reasons, stale_reason
 from grants.extensions import db
 from grants.jobs import RESEND_AFTER, QueueUnavailable, defer, enqueue, queued, register_resender
 from grants.models import JobStatus, ReportJob
@@ -40,9 +40,7 @@ from grants.rules.problems import N_
 
 log = logging.getLogger(__name__)
 TIMEOUT = 60 * 60  # seconds rq lets one export run: a call of 10,000 applications takes minutes
-PENDING = (JobStatus.queued, JobStatus.running)
 HEARTBEAT = 15  # seconds between the heartbeats of a worker thread making a job
-STALE = timedelta(seconds=90)  # a running job unheard of for this long: its worker thread is gone
 
 
 def request_export(call_id: int, kind: str, locale: str, user_id: int | None) -> ReportJob:
@@ -281,21 +279,6 @@ def resend_queued_exports() -> int:
     return len(missing)
 
 
-def _stale(job: ReportJob, limit: datetime) -> bool:
-    return bool(
-        job.status is JobStatus.running
-        and job.claimed_by
-        and job.heartbeat_at is not None
-        and job.heartbeat_at < limit
-    )
-
-
-def _stale_reason() -> str:
-    return _(
-        "The application stopped while making this export (it was restarted or ended). Retry it."
-    )
-
-
 def fail_stale(now: datetime | None = None) -> int:
     """Mark failed the jobs left running by a worker thread that stopped beating (its process ended:
     a restart, a crash), so that staff can retry them; how many. The caller commits."""
@@ -310,7 +293,7 @@ def fail_stale(now: datetime | None = None) -> int:
     failed = 0
     for job in stale:
         with force_locale(job.params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            reason = _stale_reason()
+            reason = stale_reason()
         changed = db.session.execute(  # unless its worker beat or finished meanwhile
             update(ReportJob)
             .where(
@@ -331,34 +314,6 @@ def fail_stale(now: datetime | None = None) -> int:
             failed += 1
         db.session.refresh(job)
     return failed
-
-
-def lost_reasons(jobs: list[ReportJob]) -> dict[int, str]:
-    """Why each pending job of `jobs` will never finish, by id, in the reader's language; reads
-    only.
-
-    Without Redis: a running job whose worker thread stopped beating. With rq: a job rq no longer
-    has, or that failed, stopped or ended without a result, or whose worker is no longer alive (a
-    waiting job rq does not have is not lost: it is queued again). While Redis is unreachable
-    nothing is decided."""
-    pending = [job for job in jobs if job.status in PENDING and job.rq_id]
-    if not pending:
-        return {}
-    if not current_app.config.get("REDIS_URL"):
-        limit = now_utc() - STALE
-        return {job.id: _stale_reason() for job in pending if _stale(job, limit)}
-    try:
-        reasons = {job.id: _rq_lost(job) for job in pending}
-    except (QueueUnavailable, RedisError):
-        log.warning("The job queue is unreachable: pending exports are left as they are")
-        return {}
-    return {job_id: reason for job_id, reason in reasons.items() if reason}
-
-
-def _rq_lost(job: ReportJob) -> str | None:
-    if job.status is JobStatus.queued and not queued(job.rq_id):
-        return None  # not lost: waiting to be queued again
-    return lost_reason(job.rq_id)
 
 
 def resend_waiting(jobs: list[ReportJob]) -> None:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from grants.exports.jobs import PENDING, lost_reasons
 from grants.exports.kinds import KINDS, Kind
+from grants.exports.lost import PENDING, lost_reasons
 from grants.extensions import db
 from grants.models import Call, JobStatus, ReportJob, User
 

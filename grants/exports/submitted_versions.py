@@ -2,7 +2,7 @@
 correcting.
 
 `as_submitted(data)` replaces, in place, an application's row, partnership and budget lines by those
-of the version kept at its last submission (grants.submission.versions), and gives the reopened
+of the version kept at its last submission (grants.submission.queries), and gives the reopened
 stage the time of that submission; its status stays what it is now (a draft: reopened).
 """
 

@@ -42,13 +42,13 @@ def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path
     call = call_data.load_call(call_id)
     book, codes, zone = XlsxBook(call.currency, call.timezone), _section_codes(call), call.timezone
     out = {
-        "apps": book.sheet(_("Applications"), sheets.application_columns(zone)),
-        "partners": book.sheet(_("Partners"), sheets.partner_columns()),
-        "lines": book.sheet(_("Budget lines"), sheets.line_columns()),
-        "evaluations": book.sheet(_("Evaluations"), sheets.evaluation_columns()),
-        "ranking": book.sheet(_("Ranking"), sheets.ranking_columns(codes)),
-        "awards": book.sheet(_("Awards"), sheets.award_columns()),
-        "summary": book.sheet(_("Summary"), sheets.summary_columns()),
+        "apps": book.sheet(_("Applications"), sheets.columns(sheets.APPLICATIONS, zone=zone)),
+        "partners": book.sheet(_("Partners"), sheets.columns(sheets.PARTNERS)),
+        "lines": book.sheet(_("Budget lines"), sheets.columns(sheets.LINES)),
+        "evaluations": book.sheet(_("Evaluations"), sheets.columns(sheets.EVALUATIONS)),
+        "ranking": book.sheet(_("Ranking"), sheets.columns(sheets.ranking_table(codes))),
+        "awards": book.sheet(_("Awards"), sheets.columns(sheets.AWARDS)),
+        "summary": book.sheet(_("Summary"), sheets.columns(sheets.SUMMARY)),
         "overrides": book.sheet(_("Changed decisions"), records.override_columns(zone)),
         "declarations": book.sheet(_("Declarations"), records.declaration_columns(zone)),
     }
@@ -85,14 +85,15 @@ def _walk(
     sections: dict[int, dict] = {}
     for done, start in enumerate(range(0, len(ids), call_data.BATCH), start=1):
         for data in call_data.load_batch(ids[start : start + call_data.BATCH]):
-            out["apps"].append(sheets.application_row(labels, data, lots.get(data.app.lot_id)))
+            app = sheets.application_record(labels, data, lots.get(data.app.lot_id))
+            out["apps"].append(sheets.cells(sheets.APPLICATIONS, app))
             summary.add(data)
-            for partner in sheets.partner_rows(labels, data):
-                out["partners"].append(partner)
-            for line in sheets.line_rows(labels, data):
-                out["lines"].append(line)
-            for evaluation in sheets.evaluation_rows(labels, data, info):
-                out["evaluations"].append(evaluation)
+            for party in sheets.party_records(labels, data):
+                out["partners"].append(sheets.cells(sheets.PARTNERS, party))
+            for line in sheets.line_records(labels, data):
+                out["lines"].append(sheets.cells(sheets.LINES, line))
+            for score in sheets.score_records(labels, data, info):
+                out["evaluations"].append(sheets.cells(sheets.EVALUATIONS, score))
             for stage in data.stages:
                 if stage.rank is not None:
                     sections[stage.id] = call_data.section_finals(data, stage, grids, info)
@@ -135,36 +136,19 @@ def _ranked(call_id: int, *where) -> Iterator:
         offset += PAGE
 
 
-def _requested(row) -> Decimal:
-    return row.requested_grant if row.requested_grant is not None else row.application_requested
-
-
 def _write_ranking(
     call: Call, labels: sheets.Labels, sheet: Sheet, codes: list[str], sections: dict[int, dict]
 ) -> None:
-    group, cumulative = None, ZERO
+    table, group, cumulative = sheets.ranking_table(codes), None, ZERO
     for row in _ranked(call.id):
         if (row.stage, row.lot_id) != group:
             group, cumulative = (row.stage, row.lot_id), ZERO
         cumulative += row.awarded_amount or ZERO
-        scores = sections.get(row.id, {})
-        sheet.append(
-            [
-                labels.stage[row.stage],
-                row.lot_name,
-                row.rank,
-                row.reference,
-                row.title,
-                row.lead_name,
-                labels.country(row.lead_country),
-                sheets.points(row.final_score),
-                *(sheets.points(scores.get(code)) for code in codes),
-                _requested(row),
-                cumulative if row.stage is Stage.full_application else None,
-                labels.status[row.status],
-                row.awarded_amount,
-            ]
+        full = row.stage is Stage.full_application
+        record = sheets.RankedRecord(
+            labels, row, sections.get(row.id, {}), cumulative if full else None
         )
+        sheet.append(sheets.cells(table, record))
 
 
 def _write_awards(call: Call, labels: sheets.Labels, sheet: Sheet) -> None:
@@ -188,22 +172,8 @@ def _write_awards(call: Call, labels: sheets.Labels, sheet: Sheet) -> None:
         ):
             partners.setdefault(app_id, []).append(name)
     for row in rows:
-        sheet.append(
-            [
-                row.lot_name,
-                row.rank,
-                row.reference,
-                row.title,
-                row.lead_name,
-                labels.country(row.lead_country),
-                row.lead_region,
-                row.theme,
-                sheets.points(row.final_score),
-                _requested(row),
-                row.awarded_amount,
-                "; ".join(partners.get(row.application_id, [])),
-            ]
-        )
+        names = "; ".join(partners.get(row.application_id, []))
+        sheet.append(sheets.cells(sheets.AWARDS, sheets.RankedRecord(labels, row, {}, None, names)))
 
 
 class Summary:
@@ -248,9 +218,9 @@ def _write_summary(summary: Summary, labels: sheets.Labels, sheet: Sheet) -> Non
     lots = summary.groups["lot"]
     if call.lots:
         for lot in call.lots:
-            sheet.append([_("Lot"), lot.name, *lots.get(lot.id, empty), lot.budget])
+            _summary_row(sheet, _("Lot"), lot.name, lots.get(lot.id, empty), lot.budget)
     else:
-        sheet.append([_("Lot"), _("Whole call"), *lots.get(None, empty), call.total_budget])
+        _summary_row(sheet, _("Lot"), _("Whole call"), lots.get(None, empty), call.total_budget)
     for dimension, label, name in (
         ("country", _("Country"), labels.country),
         ("region", _("Region"), str),
@@ -258,5 +228,9 @@ def _write_summary(summary: Summary, labels: sheets.Labels, sheet: Sheet) -> Non
     ):
         groups = summary.groups[dimension]
         for key in sorted(groups, key=lambda k: name(k or "").casefold()):
-            sheet.append([label, name(key or ""), *groups[key], None])
-    sheet.append([_("Total"), call.reference, *summary.total, call.total_budget])
+            _summary_row(sheet, label, name(key or ""), groups[key], None)
+    _summary_row(sheet, _("Total"), call.reference, summary.total, call.total_budget)
+
+
+def _summary_row(sheet: Sheet, by: str, value: str, figures: list, budget: Decimal | None) -> None:
+    sheet.append(sheets.cells(sheets.SUMMARY, (by, value, *figures, budget)))

@@ -1,4 +1,6 @@
-"""The workbook's sheets: their columns (titled in the reader's language) and one row per record.
+"""The workbook's sheets, each declared once as a table of fields: a column's title (translated in
+the reader's language when the sheet is made), its cell type and width, and how one record gives its
+cell. `columns(table)` makes a sheet's header, `cells(table, record)` one of its rows.
 
 The figures come from the rules (grants.rules.budget for the budget totals, grants.rules.scoring for
 section scores); amounts stay Decimal all the way into the cells.
@@ -6,7 +8,12 @@ section scores); amounts stay Decimal all the way into the cells.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
+from typing import Any
 
 from babel import Locale
 from flask_babel import get_locale
@@ -23,7 +30,8 @@ from grants.labels import (
     stage_name,
 )
 from grants.models import OrganisationType, PartnerStatus, Stage, StageStatus
-from grants.rules.budget import compute_totals
+from grants.rules.budget import BudgetTotals, compute_totals
+from grants.rules.problems import N_
 from reports.workbook import Column
 
 POINTS = Decimal("0.0001")
@@ -52,6 +60,27 @@ class Labels:
         return self.countries.get(code or "", code or "")
 
 
+@dataclass(frozen=True)
+class Field:
+    """One column: its title (a msgid, with %(zone)s or %(code)s where the sheet says), its cell
+    type (reports.workbook.Column), its width, and its cell from a record of the sheet."""
+
+    title: str
+    value: Callable[[Any], Any]
+    type: str = "text"
+    width: float = 14
+    params: tuple[tuple[str, str], ...] = ()  # this column's own placeholders
+
+
+def columns(table: tuple[Field, ...], **params) -> list[Column]:
+    """The sheet's header in the reader's language (`params` fill the titles' placeholders)."""
+    return [Column(_(f.title, **params, **dict(f.params)), f.type, f.width) for f in table]
+
+
+def cells(table: tuple[Field, ...], record) -> list:
+    return [f.value(record) for f in table]
+
+
 def requested(stage, app) -> Decimal:
     """The grant requested in the stage, as submitted; the application's if the stage kept none."""
     return (
@@ -65,255 +94,289 @@ def points(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(POINTS, rounding=ROUND_HALF_UP)
 
 
+def is_awarded(stage) -> bool:
+    return stage is not None and stage.status is StageStatus.awarded
+
+
 # Applications
 # --------------------------------------------------------------------------------------
 
 
-def application_columns(zone: str) -> list[Column]:
-    return [
-        Column(_("Reference"), width=18),
-        Column(_("Title"), width=40),
-        Column(_("Acronym"), width=12),
-        Column(_("Lot"), width=16),
-        Column(_("Theme"), width=16),
-        Column(_("Lead organisation"), width=30),
-        Column(_("Lead country"), width=14),
-        Column(_("Lead region"), width=16),
-        Column(_("Partners"), "integer", 10),
-        Column(_("Stage"), width=16),
-        Column(_("Status"), width=16),
-        Column(_("Submitted at (%(zone)s)", zone=zone), "datetime", 18),
-        Column(_("Duration (months)"), "integer", 10),
-        Column(_("Direct costs"), "money", 16),
-        Column(_("Indirect costs"), "money", 16),
-        Column(_("Contingency"), "money", 16),
-        Column(_("Total eligible costs"), "money", 16),
-        Column(_("Requested grant"), "money", 16),
-        Column(_("Co-financing"), "money", 16),
-        Column(_("Grant rate"), "percent", 10),
-        Column(_("Final score"), "score", 10),
-        Column(_("Rank"), "integer", 8),
-        Column(_("Awarded amount"), "money", 16),
-    ]
+@dataclass
+class AppRecord:
+    labels: Labels
+    app: Any
+    stage: Any  # the latest stage, None before any
+    totals: BudgetTotals
+    partners: int  # not declined
+    lot_name: str | None
+
+    def of_stage(self, attribute: str):
+        return getattr(self.stage, attribute) if self.stage is not None else None
 
 
-def application_row(labels: Labels, data: AppData, lot_name: str | None) -> list:
+def application_record(labels: Labels, data: AppData, lot_name: str | None) -> AppRecord:
     app, stage = data.app, data.latest_stage()
     lines = [
         rule_line(line.heading, line.quantity, line.unit_cost, line.organisation_id)
         for line in data.lines
     ]
-    totals = compute_totals(lines, app.indirect, app.contingency, requested(stage, app))
-    partners = sum(1 for p in data.partners if p.status is not PartnerStatus.declined)
-    return [
-        app.reference,
-        app.title,
-        app.acronym,
+    return AppRecord(
+        labels,
+        app,
+        stage,
+        compute_totals(lines, app.indirect, app.contingency, requested(stage, app)),
+        sum(1 for p in data.partners if p.status is not PartnerStatus.declined),
         lot_name,
-        app.theme,
-        app.lead_name,
-        labels.country(app.lead_country),
-        app.lead_region,
-        partners,
-        labels.stage[stage.stage] if stage else None,
-        labels.status[stage.status] if stage else None,
-        stage.submitted_at if stage else None,
-        app.duration_months,
-        totals.direct,
-        totals.indirect,
-        totals.contingency,
-        totals.total_eligible,
-        totals.requested_grant,
-        totals.co_financing,
-        totals.grant_rate,
-        points(stage.final_score) if stage else None,
-        stage.rank if stage else None,
-        stage.awarded_amount if stage else None,
-    ]
+    )
+
+
+APPLICATIONS = (
+    Field(N_("Reference"), lambda r: r.app.reference, width=18),
+    Field(N_("Title"), lambda r: r.app.title, width=40),
+    Field(N_("Acronym"), lambda r: r.app.acronym, width=12),
+    Field(N_("Lot"), lambda r: r.lot_name, width=16),
+    Field(N_("Theme"), lambda r: r.app.theme, width=16),
+    Field(N_("Lead organisation"), lambda r: r.app.lead_name, width=30),
+    Field(N_("Lead country"), lambda r: r.labels.country(r.app.lead_country)),
+    Field(N_("Lead region"), lambda r: r.app.lead_region, width=16),
+    Field(N_("Partners"), lambda r: r.partners, "integer", 10),
+    Field(
+        N_("Stage"), lambda r: None if r.stage is None else r.labels.stage[r.stage.stage], width=16
+    ),
+    Field(
+        N_("Status"),
+        lambda r: None if r.stage is None else r.labels.status[r.stage.status],
+        width=16,
+    ),
+    Field(N_("Submitted at (%(zone)s)"), lambda r: r.of_stage("submitted_at"), "datetime", 18),
+    Field(N_("Duration (months)"), lambda r: r.app.duration_months, "integer", 10),
+    Field(N_("Direct costs"), lambda r: r.totals.direct, "money", 16),
+    Field(N_("Indirect costs"), lambda r: r.totals.indirect, "money", 16),
+    Field(N_("Contingency"), lambda r: r.totals.contingency, "money", 16),
+    Field(N_("Total eligible costs"), lambda r: r.totals.total_eligible, "money", 16),
+    Field(N_("Requested grant"), lambda r: r.totals.requested_grant, "money", 16),
+    Field(N_("Co-financing"), lambda r: r.totals.co_financing, "money", 16),
+    Field(N_("Grant rate"), lambda r: r.totals.grant_rate, "percent", 10),
+    Field(N_("Final score"), lambda r: points(r.of_stage("final_score")), "score", 10),
+    Field(N_("Rank"), lambda r: r.of_stage("rank"), "integer", 8),
+    Field(N_("Awarded amount"), lambda r: r.of_stage("awarded_amount"), "money", 16),
+)
 
 
 # Partners and budget lines
 # -------------------------------------------------------------------------
 
 
-def partner_columns() -> list[Column]:
-    return [
-        Column(_("Reference"), width=18),
-        Column(_("Part"), width=14),
-        Column(_("Organisation"), width=30),
-        Column(_("Country"), width=14),
-        Column(_("Region"), width=16),
-        Column(_("Type"), width=22),
-        Column(_("Role"), width=30),
-        Column(_("Status"), width=12),
-        Column(_("Confirmed at"), "datetime", 18),
-        Column(_("Budget share"), "money", 16),
-    ]
+@dataclass
+class PartyRecord:
+    """The lead (role, status and confirmation empty) or a partner, with its budget share."""
+
+    labels: Labels
+    reference: str
+    part: str
+    name: str
+    country: str | None
+    region: str | None
+    type: OrganisationType
+    share: Decimal
+    role: str | None = None
+    status: PartnerStatus | None = None
+    confirmed_at: datetime | None = None
 
 
-def partner_rows(labels: Labels, data: AppData) -> list[list]:
+def party_records(labels: Labels, data: AppData) -> Iterator[PartyRecord]:
     app = data.app
     shares: dict[int, Decimal] = {}
     for line in data.lines:
         shares[line.organisation_id] = shares.get(line.organisation_id, ZERO) + saved_line_total(
             line
         )
-    rows = [
-        [
-            app.reference,
-            labels.lead,
-            app.lead_name,
-            labels.country(app.lead_country),
-            app.lead_region,
-            labels.org_type[app.lead_type],
-            None,
-            None,
-            None,
-            shares.get(app.lead_id, ZERO),
-        ]
-    ]
+    yield PartyRecord(
+        labels,
+        app.reference,
+        labels.lead,
+        app.lead_name,
+        app.lead_country,
+        app.lead_region,
+        app.lead_type,
+        shares.get(app.lead_id, ZERO),
+    )
     for p in data.partners:
-        rows.append(
-            [
-                app.reference,
-                labels.partner,
-                p.name,
-                labels.country(p.country),
-                p.region,
-                labels.org_type[p.type],
-                p.role,
-                labels.partner_status[p.status],
-                p.confirmed_at,
-                shares.get(p.organisation_id, ZERO),
-            ]
+        yield PartyRecord(
+            labels,
+            app.reference,
+            labels.partner,
+            p.name,
+            p.country,
+            p.region,
+            p.type,
+            shares.get(p.organisation_id, ZERO),
+            p.role,
+            p.status,
+            p.confirmed_at,
         )
-    return rows
 
 
-def line_columns() -> list[Column]:
-    return [
-        Column(_("Reference"), width=18),
-        Column(_("Heading"), width=24),
-        Column(_("Description"), width=36),
-        Column(_("Unit"), width=10),
-        Column(_("Quantity"), "quantity", 10),
-        Column(_("Unit cost"), "money", 16),
-        Column(_("Total"), "money", 16),
-        Column(_("Organisation"), width=30),
-    ]
+PARTNERS = (
+    Field(N_("Reference"), lambda r: r.reference, width=18),
+    Field(N_("Part"), lambda r: r.part),
+    Field(N_("Organisation"), lambda r: r.name, width=30),
+    Field(N_("Country"), lambda r: r.labels.country(r.country)),
+    Field(N_("Region"), lambda r: r.region, width=16),
+    Field(N_("Type"), lambda r: r.labels.org_type[r.type], width=22),
+    Field(N_("Role"), lambda r: r.role, width=30),
+    Field(
+        N_("Status"),
+        lambda r: None if r.status is None else r.labels.partner_status[r.status],
+        width=12,
+    ),
+    Field(N_("Confirmed at"), lambda r: r.confirmed_at, "datetime", 18),
+    Field(N_("Budget share"), lambda r: r.share, "money", 16),
+)
 
 
-def line_rows(labels: Labels, data: AppData) -> list[list]:
-    return [
-        [
-            data.app.reference,
-            labels.heading[line.heading],
-            line.description,
-            line.unit,
-            line.quantity,
-            line.unit_cost,
-            saved_line_total(line),
-            line.organisation_name,
-        ]
-        for line in data.lines
-    ]
+@dataclass
+class LineRecord:
+    labels: Labels
+    reference: str
+    line: Any
+
+
+def line_records(labels: Labels, data: AppData) -> Iterator[LineRecord]:
+    return (LineRecord(labels, data.app.reference, line) for line in data.lines)
+
+
+LINES = (
+    Field(N_("Reference"), lambda r: r.reference, width=18),
+    Field(N_("Heading"), lambda r: r.labels.heading[r.line.heading], width=24),
+    Field(N_("Description"), lambda r: r.line.description, width=36),
+    Field(N_("Unit"), lambda r: r.line.unit, width=10),
+    Field(N_("Quantity"), lambda r: r.line.quantity, "quantity", 10),
+    Field(N_("Unit cost"), lambda r: r.line.unit_cost, "money", 16),
+    Field(N_("Total"), lambda r: saved_line_total(r.line), "money", 16),
+    Field(N_("Organisation"), lambda r: r.line.organisation_name, width=30),
+)
 
 
 # Evaluations
 # ---------------------------------------------------------------------------------------
 
 
-def evaluation_columns() -> list[Column]:
-    """Ten columns: this sheet has a row per evaluator and criterion (about 300,000 for 10,000
-    applications), so what can be read elsewhere (when the evaluation was submitted, score x weight)
-    is left out."""
-    return [
-        Column(_("Reference"), width=18),
-        Column(_("Stage"), width=16),
-        Column(_("Evaluator"), width=24),
-        Column(_("Extra evaluator"), width=10),
-        Column(_("Section"), width=30),
-        Column(_("Criterion"), width=10),
-        Column(_("Criterion title"), width=36),
-        Column(_("Weight"), "integer", 8),
-        Column(_("Score"), "integer", 8),
-        Column(_("Comment"), width=50),
-    ]
+@dataclass
+class ScoreRecord:
+    labels: Labels
+    reference: str
+    stage: Stage
+    section: str
+    criterion: CriterionInfo
+    score: Any
 
 
-def evaluation_rows(labels: Labels, data: AppData, info: dict[int, CriterionInfo]) -> list[list]:
-    rows, sections = [], {c: f"{c.section_code} {c.section_title}" for c in info.values()}
+def score_records(
+    labels: Labels, data: AppData, info: dict[int, CriterionInfo]
+) -> Iterator[ScoreRecord]:
+    sections = {c: f"{c.section_code} {c.section_title}" for c in info.values()}
     for stage in data.stages:
         for scores in data.scores.get(stage.id, {}).values():
             for score in sorted(scores, key=lambda s: info[s.criterion_id].order):
                 criterion = info[score.criterion_id]
-                rows.append(
-                    [
-                        data.app.reference,
-                        labels.stage[stage.stage],
-                        score.evaluator,
-                        labels.yes if score.extra else labels.no,
-                        sections[criterion],
-                        criterion.code,
-                        criterion.title,
-                        criterion.weight,
-                        score.score,
-                        score.comment,
-                    ]
+                yield ScoreRecord(
+                    labels, data.app.reference, stage.stage, sections[criterion], criterion, score
                 )
-    return rows
+
+
+# Ten columns: this sheet has a row per evaluator and criterion (about 300,000 for 10,000
+# applications), so what can be read elsewhere (when the evaluation was submitted, score x weight)
+# is left out.
+EVALUATIONS = (
+    Field(N_("Reference"), lambda r: r.reference, width=18),
+    Field(N_("Stage"), lambda r: r.labels.stage[r.stage], width=16),
+    Field(N_("Evaluator"), lambda r: r.score.evaluator, width=24),
+    Field(
+        N_("Extra evaluator"), lambda r: r.labels.yes if r.score.extra else r.labels.no, width=10
+    ),
+    Field(N_("Section"), lambda r: r.section, width=30),
+    Field(N_("Criterion"), lambda r: r.criterion.code, width=10),
+    Field(N_("Criterion title"), lambda r: r.criterion.title, width=36),
+    Field(N_("Weight"), lambda r: r.criterion.weight, "integer", 8),
+    Field(N_("Score"), lambda r: r.score.score, "integer", 8),
+    Field(N_("Comment"), lambda r: r.score.comment, width=50),
+)
 
 
 # Ranking, awards and summary
 # -----------------------------------------------------------------------
 
 
-def ranking_columns(section_codes: list[str]) -> list[Column]:
-    return [
-        Column(_("Stage"), width=16),
-        Column(_("Lot"), width=16),
-        Column(_("Rank"), "integer", 8),
-        Column(_("Reference"), width=18),
-        Column(_("Title"), width=40),
-        Column(_("Lead organisation"), width=30),
-        Column(_("Country"), width=14),
-        Column(_("Final score"), "score", 10),
-        *(Column(_("Section %(code)s", code=code), "score", 10) for code in section_codes),
-        Column(_("Requested grant"), "money", 16),
-        Column(_("Cumulative awarded"), "money", 16),
-        Column(_("Status"), width=16),
-        Column(_("Awarded amount"), "money", 16),
-    ]
+@dataclass
+class RankedRecord:
+    """A ranked stage as grants.exports.workbook reads it, with its section scores (Ranking) or its
+    partners (Awards)."""
+
+    labels: Labels
+    row: Any
+    sections: dict[str, Decimal]
+    cumulative: Decimal | None = None  # awarded so far in its lot, full applications only
+    partners: str = ""
+
+    @property
+    def requested(self) -> Decimal:
+        row = self.row
+        return row.requested_grant if row.requested_grant is not None else row.application_requested
 
 
-def award_columns() -> list[Column]:
-    return [
-        Column(_("Lot"), width=16),
-        Column(_("Rank"), "integer", 8),
-        Column(_("Reference"), width=18),
-        Column(_("Title"), width=40),
-        Column(_("Lead organisation"), width=30),
-        Column(_("Country"), width=14),
-        Column(_("Region"), width=16),
-        Column(_("Theme"), width=16),
-        Column(_("Final score"), "score", 10),
-        Column(_("Requested grant"), "money", 16),
-        Column(_("Awarded amount"), "money", 16),
-        Column(_("Partners"), width=40),
-    ]
+def _section(code: str) -> Field:
+    return Field(
+        N_("Section %(code)s"),
+        lambda r: points(r.sections.get(code)),
+        "score",
+        10,
+        (("code", code),),
+    )
 
 
-def summary_columns() -> list[Column]:
-    return [
-        Column(_("By"), width=12),
-        Column(_("Value"), width=30),
-        Column(_("Applications"), "integer", 12),
-        Column(_("Requested"), "money", 18),
-        Column(_("Awarded"), "integer", 10),
-        Column(_("Awarded amount"), "money", 18),
-        Column(_("Budget"), "money", 18),
-    ]
+def ranking_table(section_codes: list[str]) -> tuple[Field, ...]:
+    """The Ranking sheet: a column per section code of the call's grids."""
+    return (
+        Field(N_("Stage"), lambda r: r.labels.stage[r.row.stage], width=16),
+        Field(N_("Lot"), lambda r: r.row.lot_name, width=16),
+        Field(N_("Rank"), lambda r: r.row.rank, "integer", 8),
+        Field(N_("Reference"), lambda r: r.row.reference, width=18),
+        Field(N_("Title"), lambda r: r.row.title, width=40),
+        Field(N_("Lead organisation"), lambda r: r.row.lead_name, width=30),
+        Field(N_("Country"), lambda r: r.labels.country(r.row.lead_country)),
+        Field(N_("Final score"), lambda r: points(r.row.final_score), "score", 10),
+        *(_section(code) for code in section_codes),
+        Field(N_("Requested grant"), lambda r: r.requested, "money", 16),
+        Field(N_("Cumulative awarded"), lambda r: r.cumulative, "money", 16),
+        Field(N_("Status"), lambda r: r.labels.status[r.row.status], width=16),
+        Field(N_("Awarded amount"), lambda r: r.row.awarded_amount, "money", 16),
+    )
 
 
-def is_awarded(stage) -> bool:
-    return stage is not None and stage.status is StageStatus.awarded
+AWARDS = (
+    Field(N_("Lot"), lambda r: r.row.lot_name, width=16),
+    Field(N_("Rank"), lambda r: r.row.rank, "integer", 8),
+    Field(N_("Reference"), lambda r: r.row.reference, width=18),
+    Field(N_("Title"), lambda r: r.row.title, width=40),
+    Field(N_("Lead organisation"), lambda r: r.row.lead_name, width=30),
+    Field(N_("Country"), lambda r: r.labels.country(r.row.lead_country)),
+    Field(N_("Region"), lambda r: r.row.lead_region, width=16),
+    Field(N_("Theme"), lambda r: r.row.theme, width=16),
+    Field(N_("Final score"), lambda r: points(r.row.final_score), "score", 10),
+    Field(N_("Requested grant"), lambda r: r.requested, "money", 16),
+    Field(N_("Awarded amount"), lambda r: r.row.awarded_amount, "money", 16),
+    Field(N_("Partners"), lambda r: r.partners, width=40),
+)
+
+# A summary row: (by, value, applications, requested, awarded, awarded amount, budget).
+SUMMARY = (
+    Field(N_("By"), itemgetter(0), width=12),
+    Field(N_("Value"), itemgetter(1), width=30),
+    Field(N_("Applications"), itemgetter(2), "integer", 12),
+    Field(N_("Requested"), itemgetter(3), "money", 18),
+    Field(N_("Awarded"), itemgetter(4), "integer", 10),
+    Field(N_("Awarded amount"), itemgetter(5), "money", 18),
+    Field(N_("Budget"), itemgetter(6), "money", 18),
+)

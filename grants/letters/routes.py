@@ -22,7 +22,8 @@ from flask_login import current_user
 from grants.access import load_or_404, requires
 from grants.extensions import db
 from grants.i18n import local_time
-from grants.letters import register
+from grants.letters import queries as letter_queries
+from grants.letters import services as letter_services
 from grants.letters.forms import PostedForm
 from grants.models import Call
 
@@ -37,13 +38,13 @@ def _call(call_id: int) -> Call:
 @requires("staff")
 def index(call_id: int):
     call = _call(call_id)
-    page = register.register_page(call.id, request.args.get("page", 1, type=int))
+    page = letter_queries.register_page(call.id, request.args.get("page", 1, type=int))
     return render_template(
         "letters/index.html",
         call=call,
         page=page,
-        to_post=register.to_post(call.id),
-        letter_of=register.letter_of,
+        to_post=letter_queries.to_post(call.id),
+        letter_of=letter_queries.letter_of,
         form=PostedForm(),
     )
 
@@ -51,12 +52,12 @@ def index(call_id: int):
 @bp.get("/issued/<int:letter_id>.pdf")
 @requires("staff")
 def download(call_id: int, letter_id: int):
-    row = load_or_404(register.issued_letter(call_id, letter_id))
+    row = load_or_404(letter_queries.issued_letter(call_id, letter_id))
     lang = request.args.get("lang") or str(get_locale())
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)
-    letter = register.letter_of(row)
-    data = register.render_pdf(letter, lang)
+    letter = letter_queries.letter_of(row)
+    data = letter_queries.render_pdf(letter, lang)
     return send_file(
         io.BytesIO(data),
         mimetype="application/pdf",
@@ -68,10 +69,10 @@ def download(call_id: int, letter_id: int):
 @bp.post("/issued/<int:letter_id>/posted")
 @requires("staff")
 def posted(call_id: int, letter_id: int):
-    row = load_or_404(register.issued_letter(call_id, letter_id))
+    row = load_or_404(letter_queries.issued_letter(call_id, letter_id))
     call = _call(call_id)
     form = PostedForm()
-    number = register.letter_of(row).number
+    number = letter_queries.letter_of(row).number
     if row.posted_at is not None:
         flash(
             _(
@@ -91,7 +92,7 @@ def posted(call_id: int, letter_id: int):
             "error",
         )
     else:
-        register.record_posted(row, form.post_reference.data or "", current_user.id)
+        letter_services.record_posted(row, form.post_reference.data or "", current_user.id)
         flash(
             _("Letter %(number)s is recorded as sent by post or registered e-mail.", number=number),
             "success",

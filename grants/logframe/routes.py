@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.access import requires
-from grants.applications.editing import remember_saved
+from grants.applications.presenters import remember_saved
 from grants.calls.fields import flat_errors
 from grants.logframe.access import get_logframe_to_edit
 from grants.logframe.forms import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from grants.applications.conflicts import claim_version
+from grants.applications.services import claim_version
 from grants.audit import record
 from grants.extensions import db
 from grants.models import Application, LogframeIndicator, LogframeResult

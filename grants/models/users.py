@@ -71,7 +71,7 @@ class User(UserMixin, Base):
     def acts_for_organisation(self) -> bool:
         """An active member with a confirmed e-mail address and a recorded member verification, of a
         verified organisation. The same condition in SQL below
-        (`select(User).where(User.acts_for_organisation)`, as grants.auth.services.acting_members
+        (`select(User).where(User.acts_for_organisation)`, as grants.auth.queries.acting_members
         does): change both together."""
         org = self.organisation
         return bool(

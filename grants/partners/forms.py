@@ -49,6 +49,13 @@ class SearchForm(FlaskForm):
             SelectChoice(i, label) for i, label in calls
         ]
 
+    def filter_values(self) -> dict[str, str]:
+        """The text filters as typed; one that is not valid is left out (empty)."""
+        return {
+            name: "" if self[name].errors else self[name].data or ""
+            for name in ("q", "country", "type", "theme")
+        }
+
 
 class ContactForm(FlaskForm):
     message = TextAreaField(
@@ -92,6 +99,11 @@ class PartnerForm(FlaskForm):
 class RoleForm(FlaskForm):
     role = role_field()
     submit = SubmitField(_l("Save the role"))
+
+
+def role_forms_of(application) -> dict:
+    """Partner id -> the form that changes its role, as saved."""
+    return {p.id: RoleForm(prefix=f"partner-{p.id}", role=p.role) for p in application.partners}
 
 
 class ConfirmForm(FlaskForm):

@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask import flash
 from flask_babel import gettext as _
 
+from grants.auth.choices import country_name
 from grants.i18n import money
 from grants.models import Application, PartnerStatus
 from grants.rules import budget, eligibility
@@ -143,3 +145,56 @@ def describe_change(change: Change, currency: str, partner: str) -> str:
         "lines": _("The budget lines of %(name)s changed.", name=partner),
     }
     return texts.get(change.field, _("The application changed since the confirmation."))
+
+
+def organisation_options(organisations) -> list[tuple[int, str]]:
+    """The partner drop-down's options: each organisation with its country."""
+    return [(o.id, f"{o.name} ({country_name(o.country)})") for o in organisations]
+
+
+def partner_lines(partner) -> list:
+    """The budget lines the partner incurs, as its confirmation page lists them."""
+    application = partner.application
+    return [
+        line for line in application.budget_lines if line.organisation_id == partner.organisation_id
+    ]
+
+
+def search_args(filters) -> dict[str, str | int]:
+    """The search's filters as the pager's links carry them (those given only)."""
+    args = {
+        "q": filters.q,
+        "country": filters.country,
+        "type": filters.type,
+        "theme": filters.theme,
+        "call_id": filters.call.id if filters.call else None,
+        "only_eligible": "y" if filters.only_eligible else None,
+    }
+    return {k: v for k, v in args.items() if v}
+
+
+def tell_invited(invitation) -> None:
+    """The lead's invitation by e-mail went out."""
+    flash(
+        _(
+            "We e-mailed the invitation to %(email)s. %(name)s holds its place in the "
+            "partnership while "
+            "it registers.",
+            email=invitation.email,
+            name=invitation.organisation.name,
+        ),
+        "success",
+    )
+
+
+def tell_registered(org) -> None:
+    """The invited partner registered its organisation: what happens next."""
+    flash(
+        _(
+            "%(name)s is registered. Programme staff will now verify it; we will e-mail "
+            "you once they have. "
+            "Then open “Partnership invitations” to confirm your participation.",
+            name=org.name,
+        ),
+        "success",
+    )

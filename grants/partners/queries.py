@@ -4,11 +4,19 @@ invitations."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from grants import clock
 from grants.applications.access import is_editable
 from grants.extensions import db
 from grants.models import (
@@ -19,8 +27,12 @@ from grants.models import (
     OrganisationType,
     Partner,
     PartnerInvitation,
+    PartnerStatus,
     User,
 )
+from grants.partners.presenters import BudgetSummary, budget_summary
+from grants.rules import confirmation
+from grants.rules.confirmation import Change
 from grants.rules.eligibility import is_eligible_partner
 from grants.rules.text import fold
 
@@ -180,3 +192,119 @@ def invitations_of(application: Application) -> dict[int, PartnerInvitation]:
         )
     )
     return {invitation.partner_id: invitation for invitation in rows}
+
+
+# Invitations by e-mail: the link's token read back -----------------------------------------------
+
+_SALT = "grants.partner-invitation"
+
+
+def max_age() -> timedelta:
+    return timedelta(seconds=current_app.config["PARTNER_INVITATION_MAX_AGE"])
+
+
+def token_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def nonce_hash(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+def invitation_for_token(
+    token: str, *, now: Callable[[], datetime] = clock.now
+) -> PartnerInvitation | None:
+    """The open invitation the token was made for, if it is genuine, the latest sent, unused and
+    recent (by the clock `now`)."""
+    try:
+        data = token_serializer().loads(token)
+    except BadSignature:
+        return None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("id"), int)
+        or not isinstance(data.get("n"), str)
+    ):
+        return None
+    invitation = db.session.get(PartnerInvitation, data["id"])
+    if (
+        invitation is None
+        or not invitation.open
+        or invitation.token_hash is None
+        or invitation.partner is None
+    ):
+        return None
+    if not secrets.compare_digest(invitation.token_hash, nonce_hash(data["n"])):
+        return None
+    if now() >= invitation.sent_at + max_age():
+        return None
+    return invitation
+
+
+def awaiting_registration(org: Organisation) -> bool:
+    """An invited organisation whose contact person has not registered yet: nothing to verify so
+    far."""
+    return bool(
+        db.session.scalar(
+            select(func.count(PartnerInvitation.id)).where(
+                PartnerInvitation.organisation_id == org.id, PartnerInvitation.accepted_at.is_(None)
+            )
+        )
+    )
+
+
+# A partner's confirmation: what its page shows ----------------------------------------------------
+
+UNRECORDED = [Change("application", None, None)]  # a confirmation kept no record of what it covered
+
+
+def current_terms(partner: Partner, summary: BudgetSummary | None = None) -> dict:
+    """What the partner's confirmation page shows now."""
+    application = partner.application
+    summary = summary or budget_summary(application)
+    totals = summary.totals
+    amounts = {name: getattr(totals, name) for name in confirmation.MONEY_FIELDS if name != "share"}
+    amounts["share"] = summary.share(partner.organisation_id)
+    lines = [
+        confirmation.Line(line.description, line.unit, line.quantity, line.unit_cost)
+        for line in application.budget_lines
+        if line.organisation_id == partner.organisation_id
+    ]
+    return confirmation.terms(
+        title=application.title,
+        acronym=application.acronym,
+        summary=application.summary,
+        objectives=application.objectives,
+        lot=application.lot.name if application.lot else None,
+        duration_months=application.duration_months,
+        role=partner.role,
+        amounts=amounts,
+        lines=lines,
+    )
+
+
+def changes_since_confirmation(
+    partner: Partner, summary: BudgetSummary | None = None
+) -> list[Change]:
+    """What changed since the partner last confirmed (also after a void: what the void was
+    about)."""
+    if partner.confirmed_terms is None:
+        return list(UNRECORDED) if partner.status is PartnerStatus.confirmed else []
+    return confirmation.changes(partner.confirmed_terms, current_terms(partner, summary))
+
+
+def fingerprint(partner: Partner, summary: BudgetSummary) -> str:
+    """What the partner reads before confirming: the confirmation is refused if it changed
+    meanwhile."""
+    text = json.dumps(current_terms(partner, summary), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def changes_to_reconfirm(application: Application) -> dict[int, list[Change]]:
+    """Partner id -> what changed since it confirmed, for each partner whose confirmation was
+    voided."""
+    return {
+        p.id: changes_since_confirmation(p)
+        for p in application.partners
+        if p.status.value == "proposed" and p.confirmed_terms is not None
+    }

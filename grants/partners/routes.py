@@ -14,11 +14,10 @@ from grants.applications.access import (
     is_editable,
     is_lead_member,
 )
-from grants.auth import sessions
-from grants.auth.choices import country_name
+from grants.auth.services import sessions
 from grants.extensions import limiter
 from grants.models import PartnerStatus
-from grants.partners import confirmations, pending, queries, services
+from grants.partners import queries
 from grants.partners.access import (
     get_invitation,
     get_profile,
@@ -37,21 +36,26 @@ from grants.partners.forms import (
     RegisterInvitedForm,
     RoleForm,
     SearchForm,
+    role_forms_of,
 )
-from grants.partners.presenters import budget_summary, partnership_problems
+from grants.partners.presenters import (
+    budget_summary,
+    organisation_options,
+    partner_lines,
+    partnership_problems,
+    search_args,
+    tell_invited,
+    tell_registered,
+)
+from grants.partners.services import confirmations
+from grants.partners.services import invitations as invitation_services
+from grants.partners.services import partnership as partnership_services
+from grants.security import per_user, redirected
 from grants.unit_of_work import refusals
 
 bp = Blueprint("partners", __name__)
 CONTACT_LIMIT = "10 per hour"
 CHOICES = 50  # organisations listed at once in the partner drop-down; a search narrows them
-
-
-def _per_user() -> str:
-    return f"user:{current_user.get_id()}"
-
-
-def _sent(response) -> bool:
-    return response.status_code == 302
 
 
 # Partner search and contact
@@ -66,27 +70,19 @@ def search():
     form = SearchForm(request.args)
     form.set_choices(index.themes, [(c.id, f"{c.reference}: {c.title}") for c in calls])
     valid = form.validate()
-    data = {
-        name: "" if form[name].errors else form[name].data or ""
-        for name in ("q", "country", "type", "theme")
-    }
+    data = form.filter_values()
     call = next((c for c in calls if c.id == form.call_id.data), None)
     filters = queries.Filters(
         **data, only_eligible=bool(call and form.only_eligible.data), call=call
     )
     page = queries.search(filters, index, request.args.get("page", 1, type=int))
-    args = {
-        **data,
-        "call_id": call.id if call else None,
-        "only_eligible": "y" if filters.only_eligible else None,
-    }
     return render_template(
         "partners/search.html",
         form=form,
         page=page,
         call=call,
         eligible=index.eligible(call) if call else set(),
-        args={k: v for k, v in args.items() if v},
+        args=search_args(filters),
     ), 200 if valid else 400
 
 
@@ -108,7 +104,7 @@ def _profile(org, form: ContactForm, status: int = 200):
 
 
 @bp.post("/partners/<int:org_id>/contact")
-@limiter.limit(CONTACT_LIMIT, key_func=_per_user, deduct_when=_sent)
+@limiter.limit(CONTACT_LIMIT, key_func=per_user, deduct_when=redirected)
 @requires("contact_partner_org")
 def contact(org_id: int):
     org = organisation_to_contact(current_user, org_id)
@@ -116,7 +112,7 @@ def contact(org_id: int):
     if not form.validate_on_submit():
         return _profile(org, form, 400)
     with refusals(form) as outcome:
-        services.contact(current_user._get_current_object(), org, form.message.data)
+        partnership_services.contact(current_user._get_current_object(), org, form.message.data)
     if not outcome.ok:
         return _profile(org, form, 400)
     flash(_("Your message was sent to the members of %(name)s.", name=org.name), "success")
@@ -152,12 +148,8 @@ def _partnership(
             application, q, include=add_form.organisation_id.data, limit=CHOICES + 1
         )
         more = len(found) > CHOICES
-        add_form.set_organisations(
-            [(o.id, f"{o.name} ({country_name(o.country)})") for o in found[:CHOICES]]
-        )
-        role_forms = {
-            p.id: RoleForm(prefix=f"partner-{p.id}", role=p.role) for p in application.partners
-        } | (role_forms or {})
+        add_form.set_organisations(organisation_options(found[:CHOICES]))
+        role_forms = role_forms_of(application) | (role_forms or {})
         invite_form = invite_form or InviteForm(formdata=None)
     return render_template(
         "partners/partnership.html",
@@ -173,11 +165,7 @@ def _partnership(
         invite_form=invite_form,
         invitations=queries.invitations_of(application),
         is_lead=is_lead_member(current_user, application),
-        changes={
-            p.id: confirmations.changes_since_confirmation(p)
-            for p in application.partners
-            if p.status.value == "proposed" and p.confirmed_terms is not None
-        },
+        changes=queries.changes_to_reconfirm(application),
     ), status
 
 
@@ -192,7 +180,7 @@ def add_partner(application_id: int):
     form = PartnerForm()
     if form.validate_on_submit():
         with refusals(form) as outcome:
-            partner = services.propose_partner(
+            partner = partnership_services.propose_partner(
                 application, form.organisation_id.data, form.role.data
             )
         if outcome.ok:
@@ -238,7 +226,7 @@ def remove_partner(application_id: int, partner_id: int):
     partner = partner_in(application, partner_id)
     name = partner.organisation.name
     with refusals() as outcome:
-        services.remove_partner(application, partner)
+        partnership_services.remove_partner(application, partner)
     if outcome.ok:
         flash(_("%(name)s is no longer a partner of this application.", name=name), "success")
     return _to_partnership(application)
@@ -254,7 +242,7 @@ def _closed(application):
 
 
 @bp.post("/applications/<int:application_id>/partnership/invite")
-@limiter.limit(CONTACT_LIMIT, key_func=_per_user, deduct_when=_sent)
+@limiter.limit(CONTACT_LIMIT, key_func=per_user, deduct_when=redirected)
 @requires("lead_draft_page")
 def invite_partner(application_id: int):
     application = lead_application(current_user, application_id)
@@ -263,31 +251,24 @@ def invite_partner(application_id: int):
     form = InviteForm()
     if form.validate_on_submit():
         with refusals(form) as outcome:
-            invitation = pending.invite(current_user._get_current_object(), application, form.data)
-        if outcome.ok:
-            flash(
-                _(
-                    "We e-mailed the invitation to %(email)s. %(name)s holds its place in the "
-                    "partnership while "
-                    "it registers.",
-                    email=invitation.email,
-                    name=invitation.organisation.name,
-                ),
-                "success",
+            invitation = invitation_services.invite(
+                current_user._get_current_object(), application, form.data
             )
+        if outcome.ok:
+            tell_invited(invitation)
             return _to_partnership(application)
     return _partnership(application, invite_form=form, status=400)
 
 
 @bp.post("/applications/<int:application_id>/partnership/invitations/<int:invitation_id>/resend")
-@limiter.limit(CONTACT_LIMIT, key_func=_per_user, deduct_when=_sent)
+@limiter.limit(CONTACT_LIMIT, key_func=per_user, deduct_when=redirected)
 @requires("lead_draft_page")
 def resend_invitation(application_id: int, invitation_id: int):
     application = lead_application(current_user, application_id)
     invitation = invitation_in(application, invitation_id)
     if not is_editable(application):
         return _closed(application)
-    pending.resend(invitation)
+    invitation_services.resend(invitation)
     flash(
         _(
             "We sent the invitation to %(email)s again. The earlier link no longer works.",
@@ -307,7 +288,7 @@ def cancel_invitation(application_id: int, invitation_id: int):
         return _closed(application)
     name = invitation.organisation.name
     with refusals() as outcome:
-        pending.cancel(invitation)
+        invitation_services.cancel(invitation)
     if outcome.ok:
         flash(
             _("The invitation of %(name)s is cancelled: its link no longer works.", name=name),
@@ -319,7 +300,7 @@ def cancel_invitation(application_id: int, invitation_id: int):
 @bp.route("/partners/register/<token>", methods=["GET", "POST"])
 @requires("public")
 def register_invited(token: str):
-    invitation = pending.invitation_for_token(token)
+    invitation = queries.invitation_for_token(token)
     if invitation is None:
         return render_template("partners/invitation_invalid.html"), 400
     if current_user.is_authenticated:
@@ -335,18 +316,12 @@ def register_invited(token: str):
     )
     if form.validate_on_submit():
         with refusals(form) as outcome:  # the address was registered meanwhile: nothing is kept
-            user = pending.register(invitation, form.data, form.full_name.data, form.password.data)
+            user = invitation_services.register(
+                invitation, form.data, form.full_name.data, form.password.data
+            )
         if outcome.ok:
             sessions.start(user)
-            flash(
-                _(
-                    "%(name)s is registered. Programme staff will now verify it; we will e-mail "
-                    "you once they have. "
-                    "Then open “Partnership invitations” to confirm your participation.",
-                    name=org.name,
-                ),
-                "success",
-            )
+            tell_registered(org)
             return redirect(url_for("auth.organisation"))
     return render_template("partners/register_invited.html", invitation=invitation, form=form), 200
 
@@ -372,10 +347,8 @@ def invitation(partner_id: int):
 def _invitation(partner, decline_form: DeclineForm, status: int = 200):
     application = partner.application
     summary = budget_summary(application)
-    lines = [
-        line for line in application.budget_lines if line.organisation_id == partner.organisation_id
-    ]
-    confirm_form = ConfirmForm(seen=confirmations.fingerprint(partner, summary))
+    lines = partner_lines(partner)
+    confirm_form = ConfirmForm(seen=queries.fingerprint(partner, summary))
     return render_template(
         "partners/invitation.html",
         partner=partner,
@@ -384,7 +357,7 @@ def _invitation(partner, decline_form: DeclineForm, status: int = 200):
         summary=summary,
         lines=lines,
         open=is_editable(application),
-        changes=confirmations.changes_since_confirmation(partner, summary),
+        changes=queries.changes_since_confirmation(partner, summary),
         confirm_form=confirm_form,
         decline_form=decline_form,
     ), status

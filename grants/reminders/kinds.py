@@ -17,7 +17,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from grants.auth.services import acting_members
+from grants.auth.queries import acting_members
 from grants.extensions import db
 from grants.models import (
     Application,

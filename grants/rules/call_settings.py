@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.numbers import list_currencies
 
 from .admissibility_requests import check_days as check_request_days
 from .grant_settings import check_grant_settings
-from .problems import N_, Amount, InputError, Issue, Moment
+from .problems import N_, Amount, Issue
 from .reminders import check_days as check_reminder_days
+from .typed_values import zone
 
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -62,44 +61,6 @@ class LotDraft:
     themes: list[str]
     budget: Decimal | None
     key: str = ""  # the form prefix of the row, e.g. "lots-2"
-
-
-# Reading typed values ---------------------------------------------------------------------------
-
-
-def parse_codes(text: str | None) -> list[str]:
-    """'tr, de at' -> ['TR', 'DE', 'AT']: codes separated by spaces, commas or semicolons."""
-    return [c.upper() for c in re.split(r"[\s,;]+", text or "") if c]
-
-
-def parse_groups(text: str | None) -> list[list[str]]:
-    """One group of country codes per line."""
-    return [codes for line in (text or "").splitlines() if (codes := parse_codes(line))]
-
-
-def parse_lines(text: str | None, sep: str = "\n") -> list[str]:
-    return [item.strip() for item in (text or "").split(sep) if item.strip()]
-
-
-def zone(name: str | None) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name) if name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def local_to_utc(local: datetime, zone_name: str) -> datetime:
-    """A wall-clock time in the call's zone, as UTC; a time skipped by a clock change is refused."""
-    if not 2000 <= local.year <= 2999:
-        raise InputError(N_("Enter a date from the year 2000 to 2999."))
-    tz = ZoneInfo(zone_name)
-    aware = local.replace(tzinfo=tz)
-    result = aware.astimezone(UTC)
-    if result.astimezone(tz).replace(tzinfo=None) != local:
-        raise InputError(
-            N_("This time does not exist in %(zone)s (the clocks change then)."), zone=zone_name
-        )
-    return result
 
 
 # Rules ------------------------------------------------------------------------------------------
@@ -414,43 +375,4 @@ def check_call(s: dict, lots: list[LotDraft] | None) -> list[Issue]:
         issues += check_lots(
             s.get("total_budget"), s.get("currency") or "", lots, s.get("grant_min")
         )
-    return issues
-
-
-def check_deadlines_not_earlier(current: dict, new: dict) -> list[Issue]:
-    """A published call's deadlines were announced: they may move later (a corrigendum), never
-    earlier, or applicants who planned on them would lose the time they were promised."""
-    return [
-        Issue(
-            name,
-            N_(
-                "The call is published: its deadlines can move later, never earlier (it was "
-                "%(was)s)."
-            ),
-            {"was": Moment(current[name], current.get("timezone") or "UTC")},
-        )
-        for name in ("concept_note_deadline", "deadline")
-        if current.get(name) is not None and new.get(name) is not None and new[name] < current[name]
-    ]
-
-
-def check_publishable(
-    s: dict, lots: list[LotDraft], grid_stages: set[str], now: datetime
-) -> list[Issue]:
-    """What must hold before a call goes public: complete settings, its grids, deadlines ahead."""
-    issues = check_call(s, lots)
-    needed = ["full_application"] + (["concept_note"] if s.get("procedure") == "restricted" else [])
-    labels = {
-        "full_application": N_("The call has no full-application evaluation grid."),
-        "concept_note": N_("A restricted call needs a concept-note evaluation grid."),
-    }
-    issues += [Issue("grids", labels[stage]) for stage in needed if stage not in grid_stages]
-    for name in ("concept_note_deadline", "deadline"):
-        moment = s.get(name)
-        if moment is not None and moment <= now:
-            issues.append(
-                Issue(
-                    name, N_("This deadline has passed; move it to the future before publishing.")
-                )
-            )
     return issues

@@ -5,7 +5,7 @@ Questions may be asked until `question_window_days` before the call's first dead
 concept-note deadline of a restricted call), answers published until `answer_window_days` before it:
 calendar days in the call's time zone, so the window closes at the deadline's hour of the local day.
 A corrigendum changes an open call: a deadline that has not passed may move later (never earlier:
-call_settings.check_deadlines_not_earlier, which the call settings service applies), and a document
+publication.check_deadlines_not_earlier, which the call settings service applies), and a document
 may be replaced; it always says why.
 """
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.access import requires
-from grants.settings import services
+from grants.settings import queries, services
 from grants.settings.forms import LetterSettingsForm
 from grants.unit_of_work import refusals
 
@@ -20,7 +20,7 @@ bp = Blueprint("settings", __name__, url_prefix="/staff/settings")
 @bp.route("/letters", methods=["GET", "POST"])
 @requires("staff")
 def letters():
-    row = services.authority()
+    row = queries.authority()
     form = LetterSettingsForm(obj=row) if request.method == "GET" else LetterSettingsForm()
     if form.validate_on_submit():
         with refusals(form) as outcome:  # a logo too large, or not an image
@@ -41,12 +41,12 @@ def letters():
                 "success",
             )
             return redirect(url_for(".letters"))
-    row = services.authority()
+    row = queries.authority()
     return render_template(
         "settings/letters.html",
         form=form,
         row=row,
-        missing=services.missing(row),
+        missing=queries.missing(row),
         limit=services.logo_limit(),
     ), 400 if form.is_submitted() else 200
 
@@ -54,8 +54,8 @@ def letters():
 @bp.get("/letters/logo")
 @requires("staff")
 def logo():
-    row = services.authority()
-    data = services.logo_bytes(row.logo_file if row else None)
+    row = queries.authority()
+    data = queries.logo_bytes(row.logo_file if row else None)
     if data is None:
         abort(404)
     return send_file(io.BytesIO(data), mimetype=row.logo_type, max_age=0)

@@ -22,9 +22,7 @@ from grants.models import Application
 from grants.partners.presenters import describe
 from grants.rules.budget import BudgetTotals
 from grants.rules.submission import Blocker
-from grants.submission.reopen import may_reopen
-from grants.submission.services import may_withdraw, receipt_for
-from grants.submission.versions import is_reopened
+from grants.submission.queries import is_reopened, may_reopen, may_withdraw, receipt_for
 from reports.receipt import Receipt
 
 FIXES = {

@@ -35,12 +35,14 @@ from grants.i18n import local_time
 from grants.models import Application, AttachmentKind
 from grants.rules.budget import compute_totals, line_total
 from grants.rules.submission import Blocker
-from grants.submission import attachments, bp, services
-from grants.submission import reopen as reopening
+from grants.submission import bp, queries
 from grants.submission.access import attachment_for, attachment_to_delete, lead_application
 from grants.submission.forms import UploadForm, WithdrawForm
 from grants.submission.presenters import blocker_text, fix_url
-from grants.submission.versions import is_reopened
+from grants.submission.queries import is_reopened
+from grants.submission.services import attachments
+from grants.submission.services import reopen as reopening
+from grants.submission.services import submit as submitting
 from grants.unit_of_work import refusals
 from reports.receipt import build_receipt
 
@@ -68,7 +70,7 @@ def _render_check(application: Application, blockers: list[Blocker], code: int =
         totals=totals,
         line_totals=line_totals,
         fix_url=fix_url,
-        stage=services.stage_of(application),
+        stage=queries.stage_of(application),
         editable=is_editable(application),
         lead=is_lead_member(current_user, application),
     ), code
@@ -78,7 +80,7 @@ def _render_check(application: Application, blockers: list[Blocker], code: int =
 @requires("application")
 def check(application_id: int):
     application = get_application_for(current_user, application_id)
-    blockers = services.blockers_for(application) if is_editable(application) else []
+    blockers = queries.blockers_for(application) if is_editable(application) else []
     return _render_check(application, blockers)
 
 
@@ -88,9 +90,9 @@ def submit(application_id: int):
     application = lead_application(current_user, application_id)
     with refusals():  # submitted already (a second click): said, and its confirmation shown again
         try:
-            services.submit(application)
+            submitting.submit(application)
         except (
-            services.SubmissionRefused
+            submitting.SubmissionRefused
         ) as refused:  # the page again with every blocker (400: rolled back)
             return _render_check(application, refused.blockers, 400)
     return redirect(url_for("submission.confirmation", application_id=application_id))
@@ -100,18 +102,18 @@ def submit(application_id: int):
 @requires("application")
 def confirmation(application_id: int):
     application = get_application_for(current_user, application_id)
-    if is_reopened(services.stage_of(application)):  # a draft again: its page says what to do
+    if is_reopened(queries.stage_of(application)):  # a draft again: its page says what to do
         return redirect(url_for("applications.show", application_id=application_id))
-    if not services.is_submitted(application):
+    if not queries.is_submitted(application):
         return redirect(url_for("submission.check", application_id=application_id))
     lead = is_lead_member(current_user, application)
     return render_template(
         "submission/confirmation.html",
         application=application,
         call=application.call,
-        stage=services.stage_of(application),
+        stage=queries.stage_of(application),
         lead=lead,
-        reopenable=lead and reopening.may_reopen(application),
+        reopenable=lead and queries.may_reopen(application),
     )
 
 
@@ -119,9 +121,9 @@ def confirmation(application_id: int):
 @requires("application")
 def receipt(application_id: int):
     application = get_application_for(current_user, application_id)
-    if not services.stage_of(application).last_submitted_at:
+    if not queries.stage_of(application).last_submitted_at:
         abort(404)
-    pdf = build_receipt(services.receipt_for(application), str(get_locale()), get_translations())
+    pdf = build_receipt(queries.receipt_for(application), str(get_locale()), get_translations())
     return Response(
         pdf,
         mimetype="application/pdf",
@@ -143,7 +145,7 @@ def withdraw(application_id: int):
     form = WithdrawForm()
     if form.validate_on_submit():
         with refusals() as outcome:
-            services.withdraw(application, form.reason.data)
+            submitting.withdraw(application, form.reason.data)
         if not outcome.ok:
             return redirect(url_for("submission.withdraw", application_id=application_id))
         flash(_("The application was withdrawn. Your partners have been told."), "success")
@@ -153,8 +155,8 @@ def withdraw(application_id: int):
         "submission/withdraw.html",
         application=application,
         form=form,
-        stage=services.stage_of(application),
-        withdrawable=services.may_withdraw(application),
+        stage=queries.stage_of(application),
+        withdrawable=queries.may_withdraw(application),
     ), code
 
 
@@ -179,8 +181,8 @@ def reopen(application_id: int):
                 "warning",
             )
         return redirect(url_for("applications.show", application_id=application_id))
-    stage = services.stage_of(application)
-    refusal = reopening.refusal(application)
+    stage = queries.stage_of(application)
+    refusal = queries.refusal(application)
     return render_template(
         "submission/reopen.html",
         application=application,
@@ -222,7 +224,7 @@ def _render_attachments(application, form: UploadForm, code: int = 200):
 def _documents(application) -> list[tuple[str, str]]:
     """The select's choices: an empty placeholder first (a required select must start with one),
     then the slots."""
-    return [("", _("Choose…")), *attachments.slots(application)]
+    return [("", _("Choose…")), *queries.slots(application)]
 
 
 @bp.route(
@@ -279,7 +281,7 @@ def upload_too_large(error: RequestEntityTooLarge):
 def download(attachment_id: int):
     attachment = attachment_for(current_user, attachment_id)
     response = send_file(
-        attachments.file_path(attachment),
+        queries.file_path(attachment),
         mimetype=attachment.content_type,
         as_attachment=True,
         download_name=storage.download_name(attachment.original_name, attachment.content_type),

@@ -3,7 +3,7 @@
 Until now a stage's section finals were computed again on every read (the ranking, its page, the letters,
 the exports) from the evaluations. They are now stored (stage_final, section_final) by
 grants.evaluation.services.settle. This migration fills them for the stages already evaluated (admissible
-and beyond) with the same rule (grants.evaluation.scores.sheets_score over the live assignments' submitted
+and beyond) with the same rule (grants.evaluation.queries.scores.sheets_score over the live assignments' submitted
 scores): a stage whose evaluations are missing or disagree gets none. `flask calls settle-scores REFERENCE`
 computes them again through the application's own writer.
 
@@ -85,7 +85,7 @@ def _decimal(value) -> Decimal | None:
 
 
 def _fill(bind) -> None:
-    from grants.evaluation.scores import Progress, Sheet, sheets_score
+    from grants.evaluation.queries.scores import Progress, Sheet, sheets_score
 
     calls = {i: SimpleNamespace(evaluators_per_application=n, discrepancy_threshold=_decimal(t))
              for i, n, t in bind.execute(sa.text(

@@ -6,12 +6,8 @@ import itertools
 from datetime import timedelta
 from decimal import Decimal
 
-from grants.calls.defaults import (
-    CALL_DEFAULTS,
-    CONCEPT_NOTE_GRID,
-    FULL_APPLICATION_GRID,
-    default_discrepancy,
-)
+from grants.calls.default_grids import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID, default_discrepancy
+from grants.calls.defaults import CALL_DEFAULTS
 from grants.calls.grids import build_grid
 from grants.extensions import db
 from grants.models import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grants.admissibility.services import MANUAL_CHECKS
+from grants.admissibility.services.decisions import MANUAL_CHECKS
 from tests.factories import make_org
 from tests.factories.submission import ready_application
 

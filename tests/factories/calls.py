@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grants.calls.defaults import FULL_APPLICATION_GRID
+from grants.calls.default_grids import FULL_APPLICATION_GRID
 from grants.extensions import db as database
 from grants.models import Application, ApplicationStage, Stage
 from grants.models.base import now_utc

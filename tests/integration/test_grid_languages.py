@@ -10,7 +10,7 @@ import pytest
 from flask_babel import force_locale
 
 from grants.awards.queries.letters import build_letters
-from grants.calls.defaults import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
+from grants.calls.default_grids import CONCEPT_NOTE_GRID, FULL_APPLICATION_GRID
 from grants.exports import call_data
 from grants.models import Stage
 from reports.letters import render_letter

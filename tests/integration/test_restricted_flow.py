@@ -17,7 +17,7 @@ from grants.extensions import db as database
 from grants.i18n import local_time
 from grants.models import ApplicationStage, AuditEvent, Call, OutboxMessage, Stage, StageStatus
 from grants.models.base import now_utc
-from grants.submission import services as submission
+from grants.submission import queries as submission
 from tests.conftest import count_queries, sign_in
 from tests.factories import make_call, make_org, make_user
 from tests.factories.restricted import (

@@ -32,7 +32,7 @@ from grants.awards import rank_call
 from grants.awards.queries.letters import build_letters
 from grants.evaluation.services.settle import settle_scores
 from grants.extensions import db
-from grants.letters import register
+from grants.letters import services as letter_services
 from grants.models import (
     AdmissibilityRequest,
     Application,
@@ -69,7 +69,7 @@ from grants.models import (
     User,
 )
 from grants.models.base import now_utc
-from grants.partners import pending
+from grants.partners.services import invitations
 from tests.factories import make_application, make_call, make_org, make_user, png_bytes
 from tests.factories.awards import add_application
 from tests.factories.restricted import restricted_call
@@ -348,7 +348,7 @@ def _letters(call, stage, staff_id: int, text: Text, upload_dir: Path) -> int:
     )
     db.session.flush()
     letters = build_letters(call, [stage], call.finalised_at)
-    ((row, _letter),) = register.issue(
+    ((row, _letter),) = letter_services.issue(
         call, LetterKind.decision, [(stage, letters[stage.id])], staff_id
     )
     return row.id
@@ -391,7 +391,7 @@ def _open_call(world: World, orgs: dict, text: Text, upload_dir: Path) -> None:
         "draft_partner": draft.partners[0].id,
         "draft_attachment": draft.attachments[0].id,
         "draft_invitation": invitation.id,
-        "invitation_token": pending._new_token(invitation),
+        "invitation_token": invitations._new_token(invitation),
     }
 
 

@@ -15,11 +15,11 @@ from grants.awards.queries.letters import letter_stages
 from grants.awards.queries.overview import requested
 from grants.committee.queries import waiting_for
 from grants.extensions import db
-from grants.letters import register
+from grants.letters import queries as letter_queries
 from grants.models import Application, ApplicationStage, Call, Lot, Partner, Stage, StageStatus
 from grants.rules.problems import N_, Issue
 from grants.rules.transitions import AWARD_DECISIONS, SHORTLIST_DECISIONS, UNDECIDED, in_order
-from grants.settings.services import missing as missing_settings
+from grants.settings.queries import missing as missing_settings
 
 S = StageStatus
 SHOWN_ORDER = (
@@ -155,7 +155,7 @@ def summary(call: Call) -> Summary:
     result.budgets = [(lot.name, lot.budget, lot.awarded_total) for lot in call.lots] or [
         ("", call.total_budget, call.awarded_total)
     ]
-    members = register.lead_members(s.application.lead_id for s in stages)
+    members = letter_queries.lead_members(s.application.lead_id for s in stages)
     result.unreachable = sorted(
         s.application.reference for s in stages if not members.get(s.application.lead_id)
     )

@@ -3,7 +3,7 @@
 Every submitted application of a call gets a letter about its current stage (the full application
 if one was submitted, else the concept note), unless it was withdrawn. The data is gathered here in
 a fixed number of queries and handed to reports.letters, which renders it with the application's
-Jinja environment under the locale chosen by the caller (grants.letters.register.render_pdf).
+Jinja environment under the locale chosen by the caller (grants.letters.queries.render_pdf).
 
 The reason a letter gives is the true one (docs/domain.md 5). When staff set the current decision
 (an override or a promotion that still stands), the letter gives their written justification and no
@@ -23,11 +23,11 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from grants.applications.access import is_lead_member
-from grants.awards.queries.overview import active_overrides, load_call, requested, submitted_stages
-from grants.evaluation.scores import StageScore, missed_thresholds, stage_scores
+from grants.awards.queries.overview import active_overrides, load_call, submitted_stages
+from grants.evaluation.queries.scores import StageScore, missed_thresholds, stage_scores
 from grants.extensions import db
-from grants.letters import register
-from grants.letters.register import complaint_by
+from grants.letters import queries as letter_queries
+from grants.letters.queries import letter_header
 from grants.models import (
     Application,
     ApplicationStage,
@@ -39,7 +39,7 @@ from grants.models import (
     User,
 )
 from grants.rules.transitions import CHOSEN, DECIDED, IN_EVALUATION, UNDECIDED
-from grants.settings.services import letterhead
+from grants.settings.queries import letterhead
 from reports.letters import Letter, Letterhead, MissedThreshold, Reason, SectionScore
 
 S = StageStatus
@@ -178,7 +178,7 @@ def _walked(turn: dict) -> StageStatus | None:
 def build_letters(
     call: Call, stages: list[ApplicationStage], date: datetime, head: Letterhead | None = None
 ) -> dict[int, Letter]:
-    """Stage id -> its letter's data (not numbered: grants.letters.register numbers the letters it
+    """Stage id -> its letter's data (not numbered: grants.letters.services numbers the letters it
     issues)."""
     scores = stage_scores(call, [s for s in stages if s.status in IN_EVALUATION])
     positions = reserve_positions(call) if any(s.status is S.reserve for s in stages) else {}
@@ -199,11 +199,6 @@ def _letter(
     rankings: _Rankings,
     head: Letterhead,
 ) -> Letter:
-    app = stage.application
-    kept = (
-        stage.submitted_version or {}
-    )  # as submitted: a later rename of the lead never reaches the letter
-    lead = kept.get("lead") or {"name": app.lead.name, "country": app.lead.country}
     lots = {lot.id: lot for lot in call.lots}
     grid = call.grid_for(stage.stage)
     final = score.final if score else None
@@ -225,22 +220,9 @@ def _letter(
         if stage.status is S.below_threshold
         else ()
     )
-    lot = lots.get(app.lot_id)
+    lot = lots.get(stage.application.lot_id)
     return Letter(
-        call_reference=call.reference,
-        call_title=call.title,
-        currency=call.currency,
-        timezone=call.timezone,
-        date=date,
-        reference=app.reference,
-        title=kept.get("title", app.title),
-        lead_name=lead["name"],
-        lead_country=lead["country"],
-        lead_address=app.lead.address or "",
-        lot_name=f"{lot.code} – {lot.name}" if lot else "",
-        stage=stage.stage.value,
-        outcome=stage.status.value,
-        requested_grant=requested(stage),
+        **letter_header(call, stage, date, lot=lot, letterhead=head),
         awarded_amount=stage.awarded_amount,
         total=final.total if final else None,
         max_total=grid.max_total if final else None,
@@ -250,11 +232,7 @@ def _letter(
         reserve_position=position,
         rank=stage.rank if stage.status in DECIDED else None,
         ranked=rankings.size(stage) if stage.status in DECIDED else None,
-        inadmissible_reasons=tuple(stage.inadmissible_reasons or ()),
         reason=rankings.reason(call, stage),
-        letterhead=head,
-        complaint_days=call.complaint_days,
-        complaint_by=complaint_by(call, date),
     )
 
 
@@ -285,9 +263,9 @@ def final_letter(call: Call, application_id: int) -> Letter | None:
     """The decision letter of a finalised call's application as issued (a call finalised before
     letters were kept in the register, or imported decided, gets it built from the decisions,
     unnumbered)."""
-    row = register.latest(call.id, application_id, LetterKind.decision)
+    row = letter_queries.latest(call.id, application_id, LetterKind.decision)
     return (
-        register.letter_of(row)
+        letter_queries.letter_of(row)
         if row is not None
         else one_letter(call, application_id, call.finalised_at)
     )

@@ -17,7 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from grants.awards.queries.invitations import invitations_sent
-from grants.evaluation.scores import Missed, Progress, StageScore, missed_thresholds, stage_scores
+from grants.evaluation.queries.scores import (
+    Missed,
+    Progress,
+    StageScore,
+    missed_thresholds,
+    stage_scores,
+)
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -31,7 +37,7 @@ from grants.models import (
     Stage,
     StageStatus,
 )
-from grants.rules.transitions import DECIDED, IN_EVALUATION, UNDECIDED, in_order
+from grants.rules.transitions import DECIDED, IN_EVALUATION, RANKABLE, UNDECIDED, in_order
 
 S = StageStatus
 ZERO = Decimal("0.00")
@@ -280,3 +286,28 @@ def waiting_reason(line: Line) -> str:
     if line.score is None:
         return "unchecked"
     return "ready" if line.score.progress is Progress.scored else line.score.progress.value
+
+
+def rankable_stages(call: Call) -> list[ApplicationStage]:
+    """The stages a ranking decides (or keeps below threshold), with the few application columns it
+    reads; in one query, whatever the number of applications."""
+    return list(
+        db.session.scalars(
+            select(ApplicationStage)
+            .join(ApplicationStage.application)
+            .where(
+                Application.call_id == call.id,
+                ApplicationStage.status.in_((*RANKABLE, StageStatus.below_threshold)),
+            )
+            .options(
+                contains_eager(ApplicationStage.application).load_only(  # not the long texts
+                    Application.call_id,
+                    Application.lot_id,
+                    Application.number,
+                    Application.reference,
+                    Application.requested_grant,
+                )
+            )
+            .order_by(Application.number, ApplicationStage.id)
+        )
+    )

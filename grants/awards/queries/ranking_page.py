@@ -34,7 +34,7 @@ from grants.awards.queries.overview import (
     requested,
     shortlist_settled,
 )
-from grants.evaluation.scores import StageScore, missed_thresholds, stage_scores
+from grants.evaluation.queries.scores import StageScore, missed_thresholds, stage_scores
 from grants.extensions import db
 from grants.models import (
     Application,

@@ -2,7 +2,7 @@
 
 Finalising locks the decisions (overrides, promotions and ranking are refused from then on), moves
 the call to `decided`, issues every decision letter (numbered in the call's register of letters,
-grants.letters.register) and e-mails each to every verified member of its lead organisation as a
+grants.letters) and e-mails each to every verified member of its lead organisation as a
 PDF in their language. Letters that nobody could receive are listed for sending by post or
 registered e-mail. It is refused while the letter settings (letterhead, signatory) are incomplete,
 and until the evaluation committee approved the ranking as it stands (grants.committee).
@@ -24,12 +24,13 @@ from grants.awards.services.decisions import lock_call, release_withdrawn
 from grants.committee.queries import waiting_for
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
-from grants.letters import register
+from grants.letters import queries as letter_queries
+from grants.letters import services as letter_services
 from grants.models import ApplicationStage, Call, CallStatus, LetterKind
 from grants.models.base import now_utc
 from grants.rules.problems import N_
 from grants.rules.transitions import UNDECIDED, InvalidTransition, check_call_transition
-from grants.settings.services import missing as missing_settings
+from grants.settings.queries import missing as missing_settings
 from grants.status import move_call
 from reports.letters import Letter
 
@@ -49,7 +50,7 @@ def _refuse_unless_decidable(call: Call) -> None:
         ) from error
 
 
-def finalise(call_id: int, user_id: int) -> register.Delivery:
+def finalise(call_id: int, user_id: int) -> letter_services.Delivery:
     """Lock the call's decisions, issue the decision letters and e-mail them; how the applicants
     were told."""
     call = lock_call(call_id)
@@ -113,16 +114,16 @@ def finalise(call_id: int, user_id: int) -> register.Delivery:
 
 def send_letters(
     call: Call, stages: list[ApplicationStage], user_id: int | None = None
-) -> register.Delivery:
+) -> letter_services.Delivery:
     """Issue each stage's decision letter (numbered in reference order) and e-mail it to its lead's
     members."""
     letters = build_letters(call, stages, call.finalised_at)
     ordered = sorted(stages, key=lambda s: s.application.number)
-    issued = register.issue(
+    issued = letter_services.issue(
         call, LetterKind.decision, [(s, letters[s.id]) for s in ordered], user_id
     )
-    members = register.lead_members(s.application.lead_id for s in stages)
-    return register.email(
+    members = letter_queries.lead_members(s.application.lead_id for s in stages)
+    return letter_services.email(
         issued,
         members,
         _subject,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from grants import clock, mail
 from grants.audit import record
-from grants.auth.services import acting_members
+from grants.auth.queries import acting_members
 from grants.awards.errors import DecisionRefused
 from grants.awards.queries.invitations import invitations, refusal
 from grants.extensions import db

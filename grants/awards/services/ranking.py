@@ -17,23 +17,26 @@ their overrides are settled: ranking again leaves them as they are.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import selectinload
 
 from grants.audit import Event, record, record_all
 from grants.awards.errors import RankingError
 from grants.awards.queries.invitations import invitations_sent
-from grants.awards.queries.overview import active_overrides
+from grants.awards.queries.overview import active_overrides, rankable_stages
 from grants.awards.services.decisions import release_withdrawn
-from grants.evaluation.scores import Progress, StageScore, grid_rules, stage_scores
+from grants.awards.services.ranking_result import (
+    LotRanking,
+    Ranking,
+    Row,
+    ranking_summary,
+)
+from grants.evaluation.queries.scores import Progress, StageScore, grid_rules, stage_scores
 from grants.extensions import db
 from grants.models import (
-    Application,
     ApplicationStage,
     Call,
     DecisionOverride,
@@ -46,49 +49,12 @@ from grants.models.base import now_utc
 from grants.rules import scoring
 from grants.rules.problems import N_
 from grants.rules.ranking import Candidate, Turn, rank_by_lot, shortlist, walk_turns
-from grants.rules.transitions import RANKABLE, InvalidTransition, check_stage_transition
+from grants.rules.transitions import InvalidTransition, check_stage_transition
 
 POINTS = Decimal("0.0001")  # the precision final scores are stored with (Numeric(10, 4))
 ZERO = Decimal("0.00")
 S = StageStatus
 # stages whose outcome a ranking (re)computes; below_threshold is final and only reported
-
-
-@dataclass(frozen=True)
-class Row:
-    rank: int | None
-    reference: str
-    final_score: Decimal
-    requested_grant: Decimal
-    cumulative_awarded: (
-        Decimal | None
-    )  # running sum of the awards down the ranking (None for concept notes)
-    status: StageStatus
-    awarded_amount: Decimal | None
-
-
-@dataclass(frozen=True)
-class LotRanking:
-    stage: Stage
-    lot: (
-        str | None
-    )  # the lot's code; None for a call without lots (one lot holding the whole budget)
-    name: str
-    budget: Decimal
-    rows: list[Row]
-
-    @property
-    def awarded_total(self) -> Decimal:
-        return sum((r.awarded_amount for r in self.rows if r.awarded_amount is not None), ZERO)
-
-
-@dataclass
-class Ranking:
-    reference: str
-    lots: list[LotRanking] = field(default_factory=list)
-    below_threshold: list[str] = field(default_factory=list)
-    needs_extra_evaluator: list[str] = field(default_factory=list)
-    missing_evaluations: list[str] = field(default_factory=list)
 
 
 def rank_call(call_id: int, user_id: int | None = None, discard_overrides: bool = False) -> Ranking:
@@ -110,7 +76,7 @@ def rank_call(call_id: int, user_id: int | None = None, discard_overrides: bool 
     _settle_overrides(call, kinds, discard_overrides, user_id)
     release_withdrawn(call, user_id)  # the walk's totals below count only the stages it ranks
     before = {"awarded_total": call.awarded_total}
-    stages = _load_stages(call)
+    stages = rankable_stages(call)
     scores = stage_scores(call, stages)  # the stored final scores, and why the others have none yet
     ranking, plan = Ranking(call.reference), _Plan()
     for kind in kinds:
@@ -126,11 +92,13 @@ def rank_call(call_id: int, user_id: int | None = None, discard_overrides: bool 
             reference=call.reference,
             error=str(error.orig),
         ) from error
-    record("call.ranked", call, before=before, after=_summary(call, ranking), user_id=user_id)
+    record(
+        "call.ranked", call, before=before, after=ranking_summary(call, ranking), user_id=user_id
+    )
     return ranking
 
 
-# Loading: a fixed number of queries, whatever the number of applications --------------------------
+# Loading the call (locked: one ranking of a call at a time) ---------------------------------------
 
 
 def _load_call(call_id: int) -> Call:
@@ -147,29 +115,6 @@ def _load_call(call_id: int) -> Call:
     if call is None:
         raise RankingError(N_("There is no call with id %(id)s."), id=call_id)
     return call
-
-
-def _load_stages(call: Call) -> list[ApplicationStage]:
-    return list(
-        db.session.scalars(
-            select(ApplicationStage)
-            .join(ApplicationStage.application)
-            .where(
-                Application.call_id == call.id,
-                ApplicationStage.status.in_((*RANKABLE, S.below_threshold)),
-            )
-            .options(
-                contains_eager(ApplicationStage.application).load_only(  # not the long texts
-                    Application.call_id,
-                    Application.lot_id,
-                    Application.number,
-                    Application.reference,
-                    Application.requested_grant,
-                )
-            )
-            .order_by(Application.number, ApplicationStage.id)
-        )
-    )
 
 
 def _settle_overrides(
@@ -437,19 +382,3 @@ def _shortlist(
             )
         )
     return rows
-
-
-def _summary(call: Call, ranking: Ranking) -> dict:
-    counts = Counter(row.status.value for lot in ranking.lots for row in lot.rows)
-    return {
-        "counts": dict(counts),
-        "awarded_total": call.awarded_total,
-        "lots": {
-            lot.lot or "": lot.awarded_total
-            for lot in ranking.lots
-            if lot.stage is Stage.full_application
-        },
-        "below_threshold": len(ranking.below_threshold),
-        "needs_extra_evaluator": ranking.needs_extra_evaluator,
-        "missing_evaluations": ranking.missing_evaluations,
-    }

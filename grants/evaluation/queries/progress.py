@@ -4,7 +4,7 @@ grants.evaluation.side_by_side).
 
 Only submitted evaluations are shown with their numbers; a draft is "in progress". Everything is
 loaded in a fixed number of queries whatever the number of applications; final scores are the stored
-ones (grants.evaluation.scores), each evaluation's total grants.rules.scoring's.
+ones (grants.evaluation.queries.scores), each evaluation's total grants.rules.scoring's.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from grants.evaluation.scores import Progress, StageScore, grid_rules, stage_scores
+from grants.evaluation.queries.scores import Progress, StageScore, grid_rules, stage_scores
 from grants.extensions import db
 from grants.i18n import name_order
 from grants.models import (
@@ -42,7 +42,7 @@ SORTS = ("spread", "final", "reference")
 
 
 def live(assignment: Assignment) -> bool:
-    """Not ended by a declared conflict (as grants.evaluation.scores counts them)."""
+    """Not ended by a declared conflict (as grants.evaluation.queries.scores counts them)."""
     return assignment.ended_at is None and assignment.conflict is not ConflictStatus.conflict
 
 

@@ -17,7 +17,7 @@ from grants.evaluation.queries.progress import (
     submitted,
     total,
 )
-from grants.evaluation.scores import (
+from grants.evaluation.queries.scores import (
     Missed,
     StageScore,
     grid_rules,

@@ -14,8 +14,8 @@ from grants.evaluation.services.settle import needs_extra, notify_assigned, orga
 from grants.extensions import db
 from grants.models import Assignment, Call, CallEvaluator, ConflictStatus, Evaluation, Role, User
 from grants.rules.assignment import App, Ev, Understaffed, assign
-from grants.rules.call_settings import local_to_utc
 from grants.rules.problems import N_, InputError, Refused
+from grants.rules.typed_values import local_to_utc
 
 
 class AssignmentRefused(Refused):

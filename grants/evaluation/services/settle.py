@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from grants import mail
 from grants.audit import record
-from grants.evaluation.scores import (
+from grants.evaluation.queries.scores import (
     Progress,
     StageScore,
     grid_rules,

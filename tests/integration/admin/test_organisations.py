@@ -4,7 +4,8 @@ reject, merge."""
 from flask import current_app
 from sqlalchemy import func, select
 
-from grants.auth.identity import identity, identity_changed
+from grants.auth.queries import identity
+from grants.auth.services.identity import identity_changed
 from grants.models import AuditEvent, Organisation, OutboxMessage, User
 from tests.factories import make_application, make_call, make_org, make_user
 

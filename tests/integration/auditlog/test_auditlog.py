@@ -233,7 +233,7 @@ def test_a_ranking_records_each_decision_it_changes(db):
 def test_a_bundle_import_names_what_it_recorded(app):
     """The import event's fields read as words, not as the keys the code wrote (seen on the demo's
     audit log)."""
-    from grants.auditlog.labels import changes
+    from grants.auditlog.presenters import changes
 
     with app.test_request_context():
         shown = changes(

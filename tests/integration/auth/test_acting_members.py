@@ -4,7 +4,7 @@ act."""
 
 from __future__ import annotations
 
-from grants.auth.services import acting_members
+from grants.auth.queries import acting_members
 from grants.models.base import now_utc
 from tests.factories import make_org, make_user
 

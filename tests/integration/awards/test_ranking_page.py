@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import func, select
 
 from grants.awards import rank_call
-from grants.evaluation.scores import grid_rules
+from grants.evaluation.queries.scores import grid_rules
 from grants.models import Application, ApplicationStage, Call, Stage, StageStatus
 from grants.rules import scoring
 from tests.conftest import count_queries
@@ -191,7 +191,7 @@ def test_a_page_beyond_the_last_or_not_a_number_shows_the_nearest(client, db, lo
 
 def test_final_scores_are_computed_for_the_rows_shown_only(client, db, login_as, monkeypatch):
     from grants.awards.queries import ranking_page
-    from grants.evaluation import scores
+    from grants.evaluation.queries import scores
 
     call = ranked_call("PAGES-5", 70, apart=True)
     db.session.commit()

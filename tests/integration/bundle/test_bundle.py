@@ -179,7 +179,7 @@ def test_failure_midway_leaves_the_database_unchanged(cli, db, tmp_path, monkeyp
     models = (Call, Application, Assignment, Score, Organisation, User, CallEvaluator)
     before = [count(db, model) for model in models]
 
-    from grants.bundle import import_
+    from grants.bundle import import_applications as import_
 
     real, calls = import_._evaluation, []
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from grants.evaluation.queries.progress import progress
-from grants.evaluation.scores import grid_rules
+from grants.evaluation.queries.scores import grid_rules
 from grants.evaluation.services.settle import settle_scores
 from grants.models import (
     Assignment,

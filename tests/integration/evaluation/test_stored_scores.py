@@ -15,7 +15,13 @@ from config import TestConfig
 from grants import create_app
 from grants.awards import rank_call
 from grants.bundle import import_bundle, load
-from grants.evaluation.scores import Progress, grid_rules, load_sheets, sheets_score, stage_scores
+from grants.evaluation.queries.scores import (
+    Progress,
+    grid_rules,
+    load_sheets,
+    sheets_score,
+    stage_scores,
+)
 from grants.evaluation.services.settle import settle_scores
 from grants.extensions import db as database
 from grants.models import ApplicationStage, Call, SectionFinal, StageFinal

@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from grants.bundle.import_ import delete_call
 from grants.extensions import db as _db
-from grants.letters import register
+from grants.letters import queries as letter_queries
+from grants.letters import services as letter_services
 from grants.mail import attachment_bytes
 from grants.models import Application, AuditEvent, Call, IssuedLetter, LetterKind, OutboxMessage
 from tests.conftest import service_missing
@@ -73,9 +74,9 @@ def test_finalising_numbers_every_letter_without_gaps_in_reference_order(
     assert [row.number for row in issued] == list(
         range(1, 47)
     )  # 48 applications, one withdrawn, one never sent
-    references = [register.letter_of(row).reference for row in issued]
+    references = [letter_queries.letter_of(row).reference for row in issued]
     assert references == sorted(references) and "TTGS-DEMO-0038" not in references  # 0038 withdrew
-    assert {register.letter_of(row).number for row in issued} == {
+    assert {letter_queries.letter_of(row).number for row in issued} == {
         f"TTGS-DEMO/L/{n:03d}" for n in range(1, 47)
     }
     assert all(row.kind is LetterKind.decision for row in issued)
@@ -146,7 +147,7 @@ def test_finalise_says_who_was_told_and_lists_the_letters_to_post(client, db, lo
         "below@x.example",
     }
 
-    rows = {register.letter_of(row).reference: row for row in letters(db, demo.id)}
+    rows = {letter_queries.letter_of(row).reference: row for row in letters(db, demo.id)}
     assert rows["TTGS-DEMO-0029"].emailed == 2 and rows["TTGS-DEMO-0002"].emailed == 1
     unreached = rows["TTGS-DEMO-0036"]
     assert unreached.emailed == 0 and unreached.posted_at is None
@@ -344,7 +345,7 @@ def test_concurrent_letters_of_one_call_get_distinct_numbers_without_gaps(app):
         with app.app_context():
             try:
                 barrier.wait()
-                first = register.take_numbers(_db.session.get(Call, call_id), count)
+                first = letter_services.take_numbers(_db.session.get(Call, call_id), count)
                 _db.session.commit()
                 taken.extend(range(first, first + count))
             except Exception as error:  # noqa: BLE001 - reported below
@@ -398,7 +399,7 @@ def test_the_letters_to_post_come_as_one_pdf_to_print(client, db, staff, post, t
     )
 
     for row in letters(db, call.id):
-        register.record_posted(row, "", staff.id)
+        letter_services.record_posted(row, "", staff.id)
     from grants.exports.kinds import ExportError
 
     with pytest.raises(ExportError, match="waiting to be sent by post"):

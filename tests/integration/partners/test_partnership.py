@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from grants.extensions import db
 from grants.models import AuditEvent, OutboxMessage, Partner, PartnerStatus
-from grants.partners.confirmations import current_terms
+from grants.partners.queries import current_terms
 from tests.factories import make_application, make_call, make_org, make_user
 
 

@@ -22,7 +22,7 @@ from grants.models import (
     StageStatus,
     User,
 )
-from grants.partners import pending
+from grants.partners import queries
 from tests.factories import PASSWORD, make_application, make_call, make_org, make_user
 
 INVITE = {
@@ -265,12 +265,12 @@ def test_a_link_works_only_while_recent_and_only_the_latest(app, client, lead, p
     first = link_in(mail_to("europa@esslingen.example")[0])
     invitation = db.session.scalar(select(PartnerInvitation))
     with app.test_request_context():
-        assert pending.invitation_for_token(first.rsplit("/", 1)[1]) is invitation
-        assert pending.invitation_for_token(first.rsplit("/", 1)[1] + "x") is None
-        late = invitation.sent_at + pending.max_age() + timedelta(seconds=1)
-        assert pending.invitation_for_token(first.rsplit("/", 1)[1], now=lambda: late) is None
+        assert queries.invitation_for_token(first.rsplit("/", 1)[1]) is invitation
+        assert queries.invitation_for_token(first.rsplit("/", 1)[1] + "x") is None
+        late = invitation.sent_at + queries.max_age() + timedelta(seconds=1)
+        assert queries.invitation_for_token(first.rsplit("/", 1)[1], now=lambda: late) is None
         assert (
-            pending.invitation_for_token(
+            queries.invitation_for_token(
                 first.rsplit("/", 1)[1], now=lambda: late - timedelta(seconds=2)
             )
             is invitation

@@ -6,7 +6,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from grants.models import AuditEvent, OutboxMessage, Partner, PartnerStatus
-from grants.partners.confirmations import current_terms, review_confirmations
+from grants.partners.queries import current_terms
+from grants.partners.services.confirmations import review_confirmations
 from tests.factories import make_application, make_call, make_org, make_user
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from grants.calls.filters import remaining
+from grants.calls.presenters import remaining
 from tests.conftest import count_queries, selects
 from tests.factories import make_call
 

@@ -24,8 +24,9 @@ from grants.models import (
     Stage,
     StageStatus,
 )
-from grants.submission import reopen as reopen_service
-from grants.submission.versions import keep_submitted_version
+from grants.submission.queries import Refusal
+from grants.submission.services import reopen as reopen_service
+from grants.submission.services.submit import keep_submitted_version
 from tests.factories import make_authority, make_call, make_org, make_user
 from tests.factories.committee import approve_committee
 from tests.factories.submission import partner_member, ready_application, submit, text
@@ -278,7 +279,7 @@ def test_a_staff_decision_taken_meanwhile_wins_over_the_reopening(submitted, db)
     )
     with pytest.raises(reopen_service.ReopenRefused) as refused:
         reopen_service.reopen(submitted)
-    assert refused.value.refusal is reopen_service.Refusal.checked
+    assert refused.value.refusal is Refusal.checked
     assert (
         db.session.scalar(
             select(ApplicationStage.status).where(ApplicationStage.id == stage_of(submitted).id)
@@ -294,7 +295,7 @@ def test_a_reopening_racing_the_deadline_is_refused_by_the_update(submitted, db)
     readings = iter([deadline - timedelta(seconds=1), deadline, deadline])
     with pytest.raises(reopen_service.ReopenRefused) as refused:
         reopen_service.reopen(submitted, now=lambda: next(readings))
-    assert refused.value.refusal is reopen_service.Refusal.deadline
+    assert refused.value.refusal is Refusal.deadline
     db.session.expire_all()
     assert stage_of(submitted).status is StageStatus.submitted
 
@@ -390,7 +391,7 @@ def test_the_workbook_shows_the_submitted_version_of_a_reopened_application(
 def test_a_reopening_taken_meanwhile_wins_over_the_staff_s_check(app, submitted, post, db):
     """The check read 'submitted'; the lead reopened it before the decision was written: nothing is
     recorded."""
-    from grants.admissibility import services as admissibility
+    from grants.admissibility.services import decisions as admissibility
 
     stage = stage_of(submitted)
     make_authority()

@@ -22,7 +22,7 @@ from grants.models import (
     Stage,
     StageStatus,
 )
-from grants.submission import services
+from grants.submission.services import submit as services
 from tests.factories import make_application, make_call, make_org, make_user
 from tests.factories.submission import check_url, partner_member, ready_application, submit, text
 

@@ -7,17 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from grants.rules.call_settings import (
-    LotDraft,
-    check_call,
-    check_lots,
-    check_publishable,
-    local_to_utc,
-    parse_codes,
-    parse_groups,
-)
+from grants.rules.call_settings import LotDraft, check_call, check_lots
 from grants.rules.grids import CriterionDraft, GridDraft, SectionDraft, check_grid
 from grants.rules.problems import InputError
+from grants.rules.publication import check_publishable
+from grants.rules.typed_values import local_to_utc, parse_codes, parse_groups
 
 T0 = datetime(2030, 1, 10, 6, 0, tzinfo=UTC)
 

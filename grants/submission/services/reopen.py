@@ -2,18 +2,18 @@
 
 The lead reopens the current stage: it becomes a draft again and keeps its reference; partner
 confirmations stay valid unless what they confirmed changes; staff still see the last submitted
-version (grants.submission.versions). It counts only if submitted again before the stage's
+version (grants.submission.queries). It counts only if submitted again before the stage's
 deadline. Refused after the deadline, after withdrawal, once the staff's check has started, and
 for a stage already reopened. The claim is one conditional UPDATE (status still submitted and the
 deadline still ahead), so a double click or a race with a staff decision or the deadline reopens
 once. Reopening clears submitted_at: every list, count, check, ranking, letter and export that reads
 submitted stages leaves it out, as not submitted; the last submission's time and content stay in
 submitted_version.
+(Whether the lead may reopen now: grants.submission.queries.refusal.)
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from datetime import datetime
 
@@ -25,20 +25,17 @@ from grants.applications.access import current_stage
 from grants.audit import record
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
-from grants.models import Application, ApplicationStage, Call, Stage, StageStatus
+from grants.models import (
+    Application,
+    ApplicationStage,
+    Call,
+    Stage,
+    StageStatus,
+)
 from grants.rules.problems import N_, Refused
 from grants.rules.transitions import check_stage_transition
-from grants.submission import services
-from grants.submission.versions import is_reopened
-
-
-class Refusal(enum.Enum):
-    not_submitted = "not_submitted"
-    already_reopened = "already_reopened"
-    withdrawn = "withdrawn"
-    checked = "checked"
-    deadline = "deadline"
-
+from grants.submission.queries import Refusal, refusal
+from grants.submission.services.submit import notify
 
 MESSAGES = {
     Refusal.not_submitted: N_(
@@ -63,29 +60,6 @@ class ReopenRefused(Refused):
     def __init__(self, refusal: Refusal) -> None:
         super().__init__(MESSAGES[refusal])
         self.refusal = refusal
-
-
-def refusal(application: Application, now: Callable[[], datetime] = clock.now) -> Refusal | None:
-    """Why the lead may not reopen the current stage now (by the clock `now`); None when it may."""
-    stage = current_stage(application)
-    if is_reopened(stage):
-        return Refusal.already_reopened
-    if stage is None or stage.submitted_at is None:
-        return Refusal.not_submitted
-    if stage.status is StageStatus.withdrawn:
-        return Refusal.withdrawn
-    if stage.status is not StageStatus.submitted:
-        return Refusal.checked
-    call = application.call
-    if not services.accepts_submissions(call, stage) or now() >= call.submission_deadline(
-        stage.stage
-    ):
-        return Refusal.deadline
-    return None
-
-
-def may_reopen(application: Application) -> bool:
-    return refusal(application) is None
 
 
 def reopen(
@@ -134,7 +108,7 @@ def reopen(
         "Application %(reference)s reopened: submit it again before the deadline",
         reference=application.reference,
     )
-    services.notify(
+    notify(
         application,
         [application.lead_id, *(p.organisation_id for p in application.partners)],
         subject,

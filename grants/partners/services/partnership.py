@@ -11,10 +11,17 @@ from sqlalchemy import select
 
 from grants import mail
 from grants.audit import record, snapshot
-from grants.auth.services import acting_members
+from grants.auth.queries import acting_members
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
-from grants.models import Application, BudgetLine, Organisation, Partner, PartnerStatus, User
+from grants.models import (
+    Application,
+    BudgetLine,
+    Organisation,
+    Partner,
+    PartnerStatus,
+    User,
+)
 from grants.rules import problems
 from grants.rules.problems import N_
 
@@ -29,6 +36,7 @@ PARTNER_FIELDS = [
     "confirmed_role",
     "decline_reason",
 ]
+
 CLOSED = N_("This application is no longer a draft: its partnership cannot change.")
 
 

@@ -4,73 +4,37 @@ changed.
 `review_confirmations(application)` is the one hook the save paths call after they changed the
 application (project, budget: through grants.signals.application_changed, since applications does
 not import partners; a partner's role): every confirmation whose page no longer shows
-what the partner confirmed is voided, and both sides are told what changed.
+what the partner confirmed is voided, and both sides are told what changed. What the page shows
+(the terms, the changes since, the fingerprint) is read in grants.partners.queries.
 """
 
 from __future__ import annotations
-
-import hashlib
-import json
 
 from flask import url_for
 
 from grants import mail
 from grants.applications.access import is_editable
 from grants.audit import record, snapshot
-from grants.auth.services import acting_members
+from grants.auth.queries import acting_members
 from grants.i18n import lazy_gettext as _l
-from grants.models import Application, Partner, PartnerStatus, User
+from grants.models import (
+    Application,
+    Partner,
+    PartnerStatus,
+    User,
+)
 from grants.models.base import now_utc
 from grants.partners.presenters import BudgetSummary, budget_summary
-from grants.partners.services import CLOSED, PARTNER_FIELDS, Refused, tell_lead
-from grants.rules import confirmation
+from grants.partners.queries import changes_since_confirmation, current_terms, fingerprint
+from grants.partners.services.partnership import (
+    CLOSED,
+    PARTNER_FIELDS,
+    Refused,
+    tell_lead,
+)
 from grants.rules.confirmation import Change
 from grants.rules.problems import N_
 from grants.signals import application_changed
-
-UNRECORDED = [Change("application", None, None)]  # a confirmation kept no record of what it covered
-
-
-def current_terms(partner: Partner, summary: BudgetSummary | None = None) -> dict:
-    """What the partner's confirmation page shows now."""
-    application = partner.application
-    summary = summary or budget_summary(application)
-    totals = summary.totals
-    amounts = {name: getattr(totals, name) for name in confirmation.MONEY_FIELDS if name != "share"}
-    amounts["share"] = summary.share(partner.organisation_id)
-    lines = [
-        confirmation.Line(line.description, line.unit, line.quantity, line.unit_cost)
-        for line in application.budget_lines
-        if line.organisation_id == partner.organisation_id
-    ]
-    return confirmation.terms(
-        title=application.title,
-        acronym=application.acronym,
-        summary=application.summary,
-        objectives=application.objectives,
-        lot=application.lot.name if application.lot else None,
-        duration_months=application.duration_months,
-        role=partner.role,
-        amounts=amounts,
-        lines=lines,
-    )
-
-
-def changes_since_confirmation(
-    partner: Partner, summary: BudgetSummary | None = None
-) -> list[Change]:
-    """What changed since the partner last confirmed (also after a void: what the void was
-    about)."""
-    if partner.confirmed_terms is None:
-        return list(UNRECORDED) if partner.status is PartnerStatus.confirmed else []
-    return confirmation.changes(partner.confirmed_terms, current_terms(partner, summary))
-
-
-def fingerprint(partner: Partner, summary: BudgetSummary) -> str:
-    """What the partner reads before confirming: the confirmation is refused if it changed
-    meanwhile."""
-    text = json.dumps(current_terms(partner, summary), sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 @application_changed.connect

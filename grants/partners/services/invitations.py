@@ -4,35 +4,25 @@ register from the link.
 The lead invites a partner authority by e-mail: a pending (unverified) organisation takes its place
 in the partnership. The e-mailed link carries a signed token naming the invitation and a random
 nonce; only the nonce's hash is stored, replaced when the invitation is sent again and cleared once
-used, so each link works once, and only until PARTNER_INVITATION_MAX_AGE after it was sent.
-Following it, the contact person registers as the first member of the pending organisation and
-completes its details; staff then verify it as any other, and its member confirms the partnership as
-usual.
+used, so each link works once, and only until PARTNER_INVITATION_MAX_AGE after it was sent
+(grants.partners.queries.invitation_for_token reads it back). Following it, the contact person
+registers as the first member of the pending organisation and completes its details; staff then
+verify it as any other, and its member confirms the partnership as usual.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from collections.abc import Callable
-from datetime import datetime, timedelta
 
-from flask import current_app, url_for
-from itsdangerous import BadSignature, URLSafeSerializer
+from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from grants import clock, mail
 from grants.applications.access import is_editable
 from grants.audit import record, snapshot
-from grants.auth.services import (
-    ORG_FIELDS,
-    USER_FIELDS,
-    EmailTaken,
-    acting_members,
-    add_user,
-    find_user,
-)
+from grants.auth.queries import ORG_FIELDS, USER_FIELDS, acting_members, find_user
+from grants.auth.services.accounts import EmailTaken, add_user
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import (
@@ -46,61 +36,25 @@ from grants.models import (
     User,
 )
 from grants.models.base import now_utc
-from grants.partners.services import CLOSED, PARTNER_FIELDS, Refused, refuse_budget_lines, tell_lead
+from grants.partners.queries import max_age, nonce_hash, token_serializer
+from grants.partners.services.partnership import (
+    CLOSED,
+    PARTNER_FIELDS,
+    Refused,
+    refuse_budget_lines,
+    tell_lead,
+)
 from grants.rules.problems import N_
 
-_SALT = "grants.partner-invitation"
 INVITATION_FIELDS = ["email", "locale", "organisation_id", "partner_id", "sent_at", "accepted_at"]
-
-
-def max_age() -> timedelta:
-    return timedelta(seconds=current_app.config["PARTNER_INVITATION_MAX_AGE"])
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
-
-
-def _hash(nonce: str) -> str:
-    return hashlib.sha256(nonce.encode()).hexdigest()
 
 
 def _new_token(invitation: PartnerInvitation) -> str:
     """A fresh link for the invitation: every earlier one stops working."""
     nonce = secrets.token_urlsafe(24)
-    invitation.token_hash = _hash(nonce)
+    invitation.token_hash = nonce_hash(nonce)
     invitation.sent_at = clock.now()
-    return _serializer().dumps({"id": invitation.id, "n": nonce})
-
-
-def invitation_for_token(
-    token: str, *, now: Callable[[], datetime] = clock.now
-) -> PartnerInvitation | None:
-    """The open invitation the token was made for, if it is genuine, the latest sent, unused and
-    recent (by the clock `now`)."""
-    try:
-        data = _serializer().loads(token)
-    except BadSignature:
-        return None
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("id"), int)
-        or not isinstance(data.get("n"), str)
-    ):
-        return None
-    invitation = db.session.get(PartnerInvitation, data["id"])
-    if (
-        invitation is None
-        or not invitation.open
-        or invitation.token_hash is None
-        or invitation.partner is None
-    ):
-        return None
-    if not secrets.compare_digest(invitation.token_hash, _hash(data["n"])):
-        return None
-    if now() >= invitation.sent_at + max_age():
-        return None
-    return invitation
+    return token_serializer().dumps({"id": invitation.id, "n": nonce})
 
 
 def _refuse_closed(application: Application) -> None:
@@ -309,15 +263,3 @@ def tell_verified(org: Organisation) -> None:
                 application=application,
                 link=url_for("partners.invitation", partner_id=partner.id, _external=True),
             )
-
-
-def awaiting_registration(org: Organisation) -> bool:
-    """An invited organisation whose contact person has not registered yet: nothing to verify so
-    far."""
-    return bool(
-        db.session.scalar(
-            select(func.count(PartnerInvitation.id)).where(
-                PartnerInvitation.organisation_id == org.id, PartnerInvitation.accepted_at.is_(None)
-            )
-        )
-    )

@@ -1,5 +1,5 @@
 """The register of a call's official letters: numbering, issuing, e-mailing, and what is left to
-post.
+post (the reads: queries.py).
 
 A letter is issued once (a decision at finalisation, an admissibility result when staff record the
 check): it takes the call's next letter number, atomically (a counter on the call row, like the
@@ -14,26 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date as date_
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select, update
 
 from grants import mail
 from grants.audit import record
-from grants.auth.services import acting_members
 from grants.extensions import db
+from grants.letters.queries import render_pdf
 from grants.models import Application, ApplicationStage, Call, IssuedLetter, LetterKind, User
 from grants.models.base import now_utc
-from grants.settings.services import logo_bytes
-from reports.letters import Letter, letter_from_json, letter_pdf, letter_to_json
-
-PER_PAGE = 100
+from reports.letters import Letter, letter_to_json
 
 
 def letter_number(call_reference: str, number: int) -> str:
@@ -85,28 +76,6 @@ def issue(
         issued.append((row, letter))
     db.session.flush()
     return issued
-
-
-def complaint_by(call: Call, date: datetime) -> date_:
-    """The last day to complain about a letter of this date: the call's days later, in its time
-    zone."""
-    return date.astimezone(ZoneInfo(call.timezone)).date() + timedelta(days=call.complaint_days)
-
-
-def render_pdf(letter: Letter, locale: str) -> bytes:
-    """The letter as a PDF in the given language, with the logo of its letterhead."""
-    with force_locale(locale):
-        return letter_pdf(
-            current_app.jinja_env, letter, locale, logo_bytes(letter.letterhead.logo_file)
-        )
-
-
-def lead_members(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
-    """Organisation id -> the users acting for it (User.acts_for_organisation)."""
-    members: dict[int, list[User]] = {}
-    for user in acting_members(organisation_ids):
-        members.setdefault(user.organisation_id, []).append(user)
-    return members
 
 
 @dataclass
@@ -164,79 +133,6 @@ def email(
         (delivery.told if row.emailed else delivery.not_told).append(row)
     db.session.flush()
     return delivery
-
-
-# The register as staff read it ------------------------------------------------------------------
-
-
-def letter_of(row: IssuedLetter) -> Letter:
-    return letter_from_json(row.content)
-
-
-def issued_letter(call_id: int, letter_id: int) -> IssuedLetter | None:
-    return db.session.scalar(
-        select(IssuedLetter).where(IssuedLetter.id == letter_id, IssuedLetter.call_id == call_id)
-    )
-
-
-def latest(call_id: int, application_id: int, kind: LetterKind) -> IssuedLetter | None:
-    """The application's last letter of this kind (an admissibility check decided again has two)."""
-    return db.session.scalar(
-        select(IssuedLetter)
-        .where(
-            IssuedLetter.call_id == call_id,
-            IssuedLetter.application_id == application_id,
-            IssuedLetter.kind == kind,
-        )
-        .order_by(IssuedLetter.number.desc())
-        .limit(1)
-    )
-
-
-def decision_letters(call_id: int) -> dict[int, IssuedLetter]:
-    """Application id -> its decision letter as issued at finalisation."""
-    return {
-        row.application_id: row
-        for row in db.session.scalars(
-            select(IssuedLetter)
-            .where(IssuedLetter.call_id == call_id, IssuedLetter.kind == LetterKind.decision)
-            .order_by(IssuedLetter.number)
-        )
-    }
-
-
-def _to_post(call_id: int, kind: LetterKind | None = None):
-    query = select(IssuedLetter).where(
-        IssuedLetter.call_id == call_id, IssuedLetter.emailed == 0, IssuedLetter.posted_at.is_(None)
-    )
-    return query.where(IssuedLetter.kind == kind) if kind is not None else query
-
-
-def to_post(call_id: int, kind: LetterKind | None = None) -> list[IssuedLetter]:
-    """The letters e-mailed to nobody and not yet recorded as sent another way, in number order."""
-    return list(
-        db.session.scalars(
-            _to_post(call_id, kind)
-            .options(joinedload(IssuedLetter.application))
-            .order_by(IssuedLetter.number)
-        )
-    )
-
-
-def to_post_count(call_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(_to_post(call_id).subquery()))
-
-
-def register_page(call_id: int, page: int) -> Pagination:
-    return db.paginate(
-        select(IssuedLetter)
-        .where(IssuedLetter.call_id == call_id)
-        .options(joinedload(IssuedLetter.application), joinedload(IssuedLetter.posted_by))
-        .order_by(IssuedLetter.number),
-        page=page,
-        per_page=PER_PAGE,
-        error_out=False,
-    )
 
 
 def record_posted(row: IssuedLetter, reference: str, user_id: int) -> None:

@@ -4,7 +4,7 @@ presenters.py).
 The automatic checks are the submission conditions (grants.rules.submission) evaluated on the
 submitted application at its submission time, so "the call accepts submissions now" becomes
 "submitted before the deadline". The decision issues a letter (numbered in the call's register,
-grants.letters.register) that is e-mailed to the lead's members; when the lead has nobody who can
+grants.letters) that is e-mailed to the lead's members; when the lead has nobody who can
 receive it, the letter waits on the list of letters to send by post. Services flush and audit; the
 request commits once (grants.unit_of_work).
 """
@@ -17,7 +17,6 @@ from flask import url_for
 from sqlalchemy import update
 
 from grants import clock
-from grants.admissibility.clarifications import close_lapsed
 from grants.admissibility.presenters import (  # MANUAL_CHECKS, locked_reason: the check's terms
     MANUAL_CHECKS,  # noqa: F401
     SETTINGS_MISSING,
@@ -26,20 +25,17 @@ from grants.admissibility.presenters import (  # MANUAL_CHECKS, locked_reason: t
     manual_checks,
 )
 from grants.admissibility.queries import lock
+from grants.admissibility.services.clarifications import close_lapsed
 from grants.audit import record
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
-from grants.letters import register
-from grants.models import (
-    Application,
-    ApplicationStage,
-    LetterKind,
-    StageStatus,
-)
+from grants.letters import queries as letter_queries
+from grants.letters import services as letter_services
+from grants.models import Application, ApplicationStage, LetterKind, StageStatus
 from grants.models.base import now_utc
 from grants.rules.problems import N_, Refused
 from grants.rules.transitions import InvalidTransition, check_stage_transition
-from grants.settings.services import letterhead, missing
+from grants.settings.queries import letterhead, missing
 from reports.letters import Letter
 
 
@@ -65,7 +61,7 @@ def decide(
     ticked: set[str],
     further: str,
     user_id: int | None = None,
-) -> register.Delivery:
+) -> letter_services.Delivery:
     """Record the check's outcome with its reasons, audit it, and issue the letter that tells the
     lead applicant (e-mailed to its members, if it has any); how the lead was told.
 
@@ -132,41 +128,20 @@ def decide(
 
 def result_letter(application: Application, stage: ApplicationStage, date: datetime) -> Letter:
     """The letter of the check's result, as the lead applicant receives it (not numbered yet)."""
-    call = application.call
-    kept = (
-        stage.submitted_version or {}
-    )  # as submitted: a later rename of the lead never reaches the letter
-    lead = kept.get("lead") or {"name": application.lead.name, "country": application.lead.country}
-    lot = application.lot
     return Letter(
         kind="admissibility",
-        call_reference=call.reference,
-        call_title=call.title,
-        currency=call.currency,
-        timezone=call.timezone,
-        date=date,
-        reference=application.reference,
-        title=kept.get("title", application.title),
-        lead_name=lead["name"],
-        lead_country=lead["country"],
-        lead_address=application.lead.address or "",
-        lot_name=f"{lot.code} – {lot.name}" if lot else "",
-        stage=stage.stage.value,
-        outcome=stage.status.value,
-        requested_grant=stage.requested_grant_or_application,
-        inadmissible_reasons=tuple(stage.inadmissible_reasons or ()),
-        letterhead=letterhead(),
-        complaint_days=call.complaint_days,
-        complaint_by=register.complaint_by(call, date),
+        **letter_queries.letter_header(
+            application.call, stage, date, lot=application.lot, letterhead=letterhead()
+        ),
     )
 
 
 def _notify(
     application: Application, stage: ApplicationStage, user_id: int | None
-) -> register.Delivery:
+) -> letter_services.Delivery:
     """Issue the result letter and e-mail it to every member acting for the lead, each in their own
     language."""
-    issued = register.issue(
+    issued = letter_services.issue(
         application.call,
         LetterKind.admissibility,
         [(stage, result_letter(application, stage, now_utc()))],
@@ -176,9 +151,9 @@ def _notify(
         "Application %(reference)s: result of the administrative and eligibility check",
         reference=application.reference,
     )
-    return register.email(
+    return letter_services.email(
         issued,
-        register.lead_members([application.lead_id]),
+        letter_queries.lead_members([application.lead_id]),
         lambda letter: subject,
         f"email/admissibility_{stage.status.value}.txt",
         application=application,

@@ -1,6 +1,7 @@
-"""What the project and budget pages say about saving: the autosave's status, who saved in between,
-and the notice after a Save button. Shared by both pages so that they say the same things the same
-way."""
+"""The words and shapes of the project and budget pages: what they say about saving (the
+autosave's status, who saved in between, the notice after a Save button, the confirmations a save
+voided), shared by both pages so that they say the same things the same way; the labels a conflict
+names its fields by."""
 
 from __future__ import annotations
 
@@ -8,11 +9,20 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
-from flask import render_template, request, session
+from flask import flash, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from grants.applications.conflicts import Change, Conflict
+from grants.applications.conflicts import (
+    PROJECT_FIELDS,
+    Change,
+    Conflict,
+    form_key,
+    line_id_of,
+)
+from grants.applications.forms import (
+    AMOUNTS,
+)
 from grants.i18n import local_time
 from grants.models import Application
 from grants.models.base import now_utc
@@ -92,3 +102,55 @@ def remember_saved() -> None:
     token = request.form.get("kept_token", "")
     if token:
         session["kept_saved"] = token[:64]
+
+
+def loaded_version(form) -> int | None:
+    text = form.version.data or ""
+    return int(text) if str(text).isdigit() else None
+
+
+def conflict_context(application: Application, kw: dict) -> dict:
+    if kw.get("conflict"):
+        kw = {"choices": {}, **kw, "conflict_who": change_text(kw["conflict"].change, application)}
+    return kw | {"as_shown": as_shown}
+
+
+def project_labels(form) -> dict[str, str]:
+    return {
+        form_key(name): form[form_key(name)].label.text
+        for name in PROJECT_FIELDS
+        if form_key(name) in form
+    }
+
+
+def tell_voided(saved) -> None:
+    """The save changed what partners had confirmed
+    (grants.partners.services.confirmations.review_confirmations)."""
+    if saved.voided:
+        flash(
+            _(
+                "What %(names)s confirmed has changed, so the confirmation is void and must be "
+                "given again. We "
+                "e-mailed them what changed.",
+                names=", ".join(p.organisation.name for p in saved.voided),
+            ),
+            "warning",
+        )
+
+
+def budget_labels(application: Application, form) -> dict[str, str]:
+    labels = {f"line-{line.id}": line.description for line in application.budget_lines}
+    labels |= {name: form[name].label.text for name in AMOUNTS}
+    for index, entry in enumerate(form.lines, start=1):
+        labels[f"line-{line_id_of(entry)}"] = _("Line %(n)s", n=index)
+    return labels
+
+
+def line_ids(rows: list, lines: list) -> list[tuple[str, int]]:
+    """(hidden input id, saved line id) of each row now saved, for the autosave to put in the
+    page."""
+    return [
+        (entry.form.line_id.id, line.id)
+        for (entry, _row), line in zip(rows, lines)
+        if entry is not None and line is not None
+    ]

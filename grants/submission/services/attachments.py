@@ -1,5 +1,5 @@
-"""Attachment use cases: upload (declaration, partnership statements, annexes), delete; the stored
-file.
+"""Attachment use cases: upload (declaration, partnership statements, annexes), delete (the
+slots and the stored file are read in grants.submission.queries).
 
 The file is written when the upload is accepted; a replaced or deleted file is removed only
 after the request's commit (a deferred job), so a rolled-back request never loses a file.
@@ -8,33 +8,23 @@ after the request's commit (a deferred job), so a rolled-back request never lose
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from grants import storage
 from grants.audit import record
 from grants.extensions import db
 from grants.jobs import defer
-from grants.models import Application, Attachment, AttachmentKind, User
+from grants.models import (
+    Application,
+    Attachment,
+    AttachmentKind,
+    User,
+)
+from grants.submission.queries import ANNEX, DECLARATION, STATEMENT, upload_dir
 
 PDF_ONLY = (storage.PDF,)
-DECLARATION, ANNEX, STATEMENT = "declaration", "annex", "statement-"
+
 FIELDS = ["kind", "organisation_id", "original_name", "content_type", "size"]
-
-
-def slots(application: Application) -> list[tuple[str, str]]:
-    """The documents that can be uploaded: (choice value, label) for the form's select."""
-    return (
-        [(DECLARATION, _("Signed declaration of the lead applicant (PDF)"))]
-        + [
-            (
-                f"{STATEMENT}{p.organisation_id}",
-                _("Partnership statement of %(name)s (PDF)", name=p.organisation.name),
-            )
-            for p in application.partners
-        ]
-        + [(ANNEX, _("Other annex (PDF, PNG, JPEG, DOCX, XLSX or ODT)"))]
-    )
 
 
 def _slot(application: Application, value: str) -> tuple[AttachmentKind, int | None]:
@@ -47,10 +37,6 @@ def _slot(application: Application, value: str) -> tuple[AttachmentKind, int | N
     if org_id is None:
         raise ValueError(value)
     return AttachmentKind.partnership_statement, org_id
-
-
-def _upload_dir() -> str:
-    return current_app.config["UPLOAD_DIR"]
 
 
 def upload(application: Application, slot: str, file: FileStorage, user: User) -> Attachment:
@@ -70,7 +56,7 @@ def upload(application: Application, slot: str, file: FileStorage, user: User) -
         kind=kind,
         organisation_id=org_id,
         original_name=storage.display_name(file.filename),
-        stored_name=storage.save(data, _upload_dir()),
+        stored_name=storage.save(data, upload_dir()),
         content_type=content_type,
         size=len(data),
         uploaded_by_id=user.id,
@@ -99,8 +85,4 @@ def _remove(application: Application, attachment: Attachment, action: str) -> No
     )
     application.attachments.remove(attachment)
     db.session.flush()
-    defer(storage.remove, _upload_dir(), attachment.stored_name)
-
-
-def file_path(attachment: Attachment) -> str:
-    return storage.path_for(_upload_dir(), attachment.stored_name)
+    defer(storage.remove, upload_dir(), attachment.stored_name)

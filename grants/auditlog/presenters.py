@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from grants.awards.filters import points
+from grants.awards.presenters import points
 from grants.i18n import lazy_gettext as _l
 from grants.i18n import local_time, money
 from grants.labels import CALL_STATUS_LABELS as CALL_STATUS

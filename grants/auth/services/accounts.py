@@ -1,37 +1,31 @@
-"""Account and organisation use cases: registration, login, passwords, member verification."""
+"""Account and organisation use cases: registration, login, passwords, member verification
+(reads: grants.auth.queries)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from flask import current_app, url_for
-from sqlalchemy import select
+from flask import url_for
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from grants import mail
 from grants.audit import record, snapshot
-from grants.auth import sessions
-from grants.auth.identity import identity_changed
-from grants.auth.tokens import password_token
+from grants.auth.queries import (
+    ORG_FIELDS,
+    PROFILE_FIELDS,
+    USER_FIELDS,
+    find_user,
+    joinable,
+    password_link,
+)
+from grants.auth.services import sessions
+from grants.auth.services.identity import identity_changed
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import Organisation, OrganisationType, Role, User
 from grants.models.base import now_utc
 from grants.models.organisations import IDENTITY_FIELDS
 from grants.rules.problems import N_, Refused
-from grants.rules.text import fold
 
-ORG_FIELDS = ["name", "type", "country", "region", "population", "legal_id", "address"]
-PROFILE_FIELDS = ORG_FIELDS + [
-    "seeking_partner",
-    "partner_themes",
-    "partner_description",
-    "partner_languages",
-]
-USER_FIELDS = ["email", "name", "role", "organisation_id", "member_verified_at"]
-JOIN_MIN_SEARCH = 3  # letters typed before the join page offers organisations
-JOIN_RESULTS = 10
 _NO_USER_HASH = generate_password_hash(
     "no such account"
 )  # checked when the address is unknown: same time
@@ -72,10 +66,6 @@ class NotConfirmed(Refused):
         super().__init__(message, **kw)
 
 
-def find_user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
-
-
 def add_user(user: User) -> User:
     """Insert a new user, refusing (EmailTaken) an address already in use, even under a race."""
     user.email = user.email.strip().lower()
@@ -108,34 +98,6 @@ def register_organisation(org_data: dict, name: str, email: str, password: str) 
     record("register", org, after=snapshot(org, ORG_FIELDS), user_id=user.id)
     record("register", user, after=snapshot(user, USER_FIELDS), user_id=user.id)
     return user
-
-
-def _joinable():
-    return select(Organisation).where(
-        Organisation.verified_at.is_not(None),
-        Organisation.rejected_at.is_(None),
-        Organisation.merged_into_id.is_(None),
-    )
-
-
-def joinable_organisations(q: str) -> list[Organisation]:
-    """Verified organisations whose name holds the search (at least JOIN_MIN_SEARCH letters), a few
-    at a time: the join page never lists every organisation."""
-    needle = fold(q)
-    if len(needle.replace(" ", "")) < JOIN_MIN_SEARCH:
-        return []
-    query = _joinable().where(Organisation.name_key.contains(needle, autoescape=True))
-    return list(
-        db.session.scalars(
-            query.order_by(Organisation.name, Organisation.country).limit(JOIN_RESULTS)
-        )
-    )
-
-
-def joinable(organisation_id: int | None) -> Organisation | None:
-    if not organisation_id:
-        return None
-    return db.session.scalar(_joinable().where(Organisation.id == organisation_id))
 
 
 def register_member(organisation_id: int, name: str, email: str, password: str) -> User:
@@ -186,14 +148,6 @@ def request_password_reset(email: str) -> None:
     )
 
 
-def password_link(user: User) -> dict:
-    """The e-mail context for a single-use link to set the user's password."""
-    return {
-        "link": url_for("auth.set_password", token=password_token(user), _external=True),
-        "hours": current_app.config["TOKEN_MAX_AGE"] // 3600,
-    }
-
-
 def set_password(user: User, password: str) -> None:
     """Set the password from an e-mailed link, which also proves the address reaches its owner."""
     user.set_password(password)
@@ -220,31 +174,6 @@ def change_password(user: User, current: str, new: str) -> bool:
         after={"other_sessions_ended": sessions.end_others(user)},
     )
     return True
-
-
-def acting_members(organisation_ids: Iterable[int]) -> list[User]:
-    """The users acting for any of these organisations (User.acts_for_organisation), by id: the
-    people to tell."""
-    ids = set(organisation_ids)
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.organisation_id.in_(ids), User.acts_for_organisation)
-            .order_by(User.id)
-        )
-    )
-
-
-def pending_members(org: Organisation) -> list[User]:
-    return db.session.scalars(
-        select(User)
-        .where(
-            User.organisation_id == org.id, User.member_verified_at.is_(None), User.active.is_(True)
-        )
-        .order_by(User.created_at)
-    ).all()
 
 
 def verify_member(actor: User, org: Organisation, member: User) -> User:
@@ -276,13 +205,6 @@ def split_list(text: str | None) -> list[str]:
     """'culture, youth , culture' -> ['culture', 'youth']: trimmed, no blanks, no repeats."""
     items = [part.strip() for part in (text or "").split(",")]
     return list(dict.fromkeys(item for item in items if item))
-
-
-def profile_data(org: Organisation) -> dict:
-    data = snapshot(org, PROFILE_FIELDS)
-    data["partner_themes"] = ", ".join(org.partner_themes or [])
-    data["partner_languages"] = ", ".join(org.partner_languages or [])
-    return data
 
 
 def update_profile(org: Organisation, data: dict) -> dict:

@@ -9,14 +9,15 @@ organisation to its members.
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from grants import mail
 from grants.audit import record
-from grants.auth.identity import tell_staff
-from grants.auth.services import EmailTaken, acting_members, find_user
+from grants.auth.queries import acting_members, find_user, is_registrant, next_steps
+from grants.auth.services.accounts import EmailTaken
+from grants.auth.services.identity import tell_staff
 from grants.auth.tokens import email_token
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
@@ -25,14 +26,6 @@ from grants.models.base import now_utc
 from grants.rules.problems import N_
 
 TAKEN = N_("An account with this email address already exists. Log in instead.")
-
-
-def next_steps() -> dict:
-    """What the registering user is told about the weeks ahead (e-mail and pages share it)."""
-    return {
-        "days": current_app.config["VERIFICATION_WORKING_DAYS"],
-        "hours": current_app.config["TOKEN_MAX_AGE"] // 3600,
-    }
 
 
 def send_confirmation(user: User) -> None:
@@ -48,12 +41,6 @@ def send_confirmation(user: User) -> None:
         link=link,
         **next_steps(),
     )
-
-
-def is_registrant(user: User) -> bool:
-    """The user registered their organisation, which staff have still to verify."""
-    org = user.organisation
-    return bool(org and not org.verified and not org.closed and user.member_verified_at is not None)
 
 
 def tell_owner(email: str) -> None:

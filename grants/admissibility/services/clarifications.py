@@ -40,8 +40,9 @@ from grants.rules.admissibility_requests import (
     state_of,
 )
 from grants.rules.problems import N_
-from grants.submission import attachments
-from grants.submission.services import notify
+from grants.submission import queries as submission_queries
+from grants.submission.services import attachments
+from grants.submission.services.submit import notify
 
 
 def _requested(application: Application, choice: str) -> tuple[str, int | None]:
@@ -122,10 +123,10 @@ def ask(
 def _slot(request: AdmissibilityRequest) -> str:
     """The attachment slot the answer fills (grants.submission.attachments)."""
     if request.document == "declaration":
-        return attachments.DECLARATION
+        return submission_queries.DECLARATION
     if request.document == "partnership_statement":
-        return f"{attachments.STATEMENT}{request.organisation_id}"
-    return attachments.ANNEX
+        return f"{submission_queries.STATEMENT}{request.organisation_id}"
+    return submission_queries.ANNEX
 
 
 def answer(

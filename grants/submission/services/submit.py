@@ -9,40 +9,31 @@ withdrawal.
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 
 from grants import clock, mail
-from grants.applications.access import current_stage
-from grants.applications.budget import rule_lines
-from grants.applications.services import first_stage, not_withdrawn
 from grants.audit import record
-from grants.auth.services import acting_members
+from grants.auth.queries import acting_members
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import (
     Application,
     ApplicationStage,
-    AttachmentKind,
     Call,
-    CallStatus,
-    Procedure,
-    Stage,
     StageStatus,
 )
-from grants.partners.pending import awaiting_registration
 from grants.rules.problems import N_, Issue, Refused
 from grants.rules.submission import (
-    REQUIRED_FIELDS,
     Blocker,
-    PartnerFacts,
-    SubmissionFacts,
     check_submission,
 )
-from grants.rules.transitions import allowed_stage_transitions, check_stage_transition
+from grants.rules.transitions import check_stage_transition
 from grants.signals import stage_withdrawn
 from grants.status import move_stage
-from grants.submission.versions import keep_submitted_version, submitted_receipt
-from reports.receipt import Receipt
+from grants.submission.queries import facts_for, live_receipt, may_withdraw, stage_of
+from reports.receipt import (
+    receipt_to_json,
+)
 
 
 class SubmissionRefused(Refused):
@@ -72,90 +63,6 @@ class WithdrawalRefused(Refused):
         super().__init__(N_("This application can no longer be withdrawn."))
 
 
-def stage_of(application: Application) -> ApplicationStage:
-    """The stage being worked on; a draft stage of the call's first kind if none exists yet."""
-    stage = current_stage(application)
-    if stage is None:
-        stage = ApplicationStage(stage=first_stage(application.call), status=StageStatus.draft)
-        application.stages.append(stage)
-    return stage
-
-
-def is_submitted(application: Application) -> bool:
-    stage = current_stage(application)
-    return stage is not None and stage.submitted_at is not None
-
-
-def other_applications(application: Application) -> int:
-    """The lead's other applications in this call that are not withdrawn (drafts count)."""
-    return db.session.scalar(
-        select(func.count(Application.id)).where(
-            Application.call_id == application.call_id,
-            Application.lead_id == application.lead_id,
-            Application.id != application.id,
-            not_withdrawn(),
-        )
-    )
-
-
-def accepts_submissions(call: Call, stage: ApplicationStage) -> bool:
-    """A published call does; a restricted call's full applications also while its concept notes are
-    in evaluation (it may go to evaluation at the concept-note deadline; the full-application
-    deadline still holds)."""
-    if call.status is CallStatus.published:
-        return True
-    return (
-        call.procedure is Procedure.restricted
-        and stage.stage is Stage.full_application
-        and call.status is CallStatus.evaluation
-    )
-
-
-def facts_for(application: Application, stage: ApplicationStage) -> SubmissionFacts:
-    call: Call = application.call
-    statements = {
-        a.organisation_id
-        for a in application.attachments
-        if a.kind is AttachmentKind.partnership_statement
-    }
-    return SubmissionFacts(
-        stage=stage.stage.value,
-        call_published=accepts_submissions(call, stage),
-        opens_at=call.opens_at,
-        deadline=call.submission_deadline(stage.stage) or call.deadline,
-        has_lots=bool(call.lots),
-        lot_chosen=application.lot_id is not None,
-        fields={name: getattr(application, name) for name in REQUIRED_FIELDS},
-        lead=application.lead.party(),
-        partners=[
-            PartnerFacts(
-                p.organisation.party(),
-                p.organisation.name,
-                p.status.value,
-                p.organisation_id in statements,
-                registered=not awaiting_registration(p.organisation),
-                verified=p.organisation.verified,
-            )
-            for p in application.partners
-        ],
-        has_declaration=any(a.kind is AttachmentKind.declaration for a in application.attachments),
-        rules=call.eligibility_rules(),
-        limits=call.budget_limits(),
-        lines=rule_lines(application),
-        indirect=application.indirect,
-        contingency=application.contingency,
-        requested_grant=application.requested_grant,
-        other_applications=other_applications(application),
-        logframe_required=call.logframe_required,
-        results=application.logframe(),
-    )
-
-
-def blockers_for(application: Application) -> list[Blocker]:
-    """Every reason the application cannot be submitted right now."""
-    return check_submission(facts_for(application, stage_of(application)), clock.now())
-
-
 def reference_for(call_reference: str, number: int) -> str:
     """'TTGS-2018-0007': four digits at least, more past 9999."""
     return f"{call_reference}-{number:04d}"
@@ -173,6 +80,11 @@ def _take_number(call: Call) -> int:
     ).scalar_one()
     db.session.expire(call, ["next_number"])
     return number
+
+
+def keep_submitted_version(application: Application, stage: ApplicationStage) -> None:
+    """Keep what is submitted now (called by submit once the stage has its time and reference)."""
+    stage.submitted_version = receipt_to_json(live_receipt(application, stage))
 
 
 def submit(application: Application) -> Application:
@@ -243,18 +155,6 @@ def submit(application: Application) -> Application:
     return application
 
 
-def may_withdraw(application: Application) -> bool:
-    """Once submitted, until the call's decision is final and while the stage is not in a terminal
-    state (a draft never submitted is discarded instead)."""
-    stage = current_stage(application)
-    return (
-        stage is not None
-        and application.number is not None
-        and application.call.finalised_at is None
-        and StageStatus.withdrawn in allowed_stage_transitions(stage.status)
-    )
-
-
 def withdraw(application: Application, reason: str) -> Application:
     """Withdraw the current stage until a decision is final; partners are told."""
     stage = stage_of(application)
@@ -305,9 +205,3 @@ def notify(
             link=link,
             **context,
         )
-
-
-def receipt_for(application: Application) -> Receipt:
-    """The plain data of the submission receipt: the last submitted version
-    (grants.submission.versions)."""
-    return submitted_receipt(application, stage_of(application))
