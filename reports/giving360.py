@@ -184,7 +184,7 @@ def csv_text(data: dict, directory: Path) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(titles(directory))
     for item in data["grants"]:
-        writer.writerow([_cell(_value(item, path)) for path in COLUMNS])
+        writer.writerow([csv_cell(_value(item, path)) for path in COLUMNS])
     return out.getvalue()
 
 
@@ -195,7 +195,8 @@ def _value(item: dict, path: tuple[str, ...]):
     return value
 
 
-def _cell(value) -> str:
+def csv_cell(value) -> str:
+    """A value as a CSV cell; text that a spreadsheet would run as a formula gets a quote."""
     if value is None:
         return ""
     text = str(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     redirect,
@@ -14,12 +15,14 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.utils import secure_filename
 
 from grants.access import load_or_404, requires
-from grants.awards.queries.results import public_results
+from grants.awards.queries.results import decided_calls, public_results
 from grants.calls.queries import public_call, public_calls
 from grants.extensions import db
 from grants.models.base import now_utc
+from grants.public.presenters import results_csv
 from grants.security import safe_next
 
 bp = Blueprint("public", __name__)
@@ -30,7 +33,10 @@ bp = Blueprint("public", __name__)
 def index():
     now = now_utc()
     open_calls, upcoming = public_calls(now)
-    return render_template("public/index.html", open_calls=open_calls, upcoming=upcoming, now=now)
+    decided = decided_calls(request.args.get("page", 1, type=int))
+    return render_template(
+        "public/index.html", open_calls=open_calls, upcoming=upcoming, decided=decided, now=now
+    )
 
 
 @bp.get("/calls/<reference>")
@@ -49,6 +55,23 @@ def results(reference: str):
     found = load_or_404(public_call(reference))
     published = load_or_404(public_results(found))
     return render_template("public/results.html", call=found, results=published)
+
+
+@bp.get("/calls/<reference>/results.csv")
+@requires("public")
+def results_csv_file(reference: str):
+    """The same published grants as open data (CSV); 404 before the decisions are final."""
+    found = load_or_404(public_call(reference))
+    published = load_or_404(public_results(found))
+    name = secure_filename(found.reference) or "call"
+    return Response(
+        results_csv(found, published),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}-results.csv"',
+            "Cache-Control": "no-cache",
+        },
+    )
 
 
 @bp.post("/language")

@@ -147,6 +147,7 @@ ROUTES: dict[str, Route] = {
     "public.index": Route("public"),
     "public.call": Route("public"),
     "public.results": Route("public"),
+    "public.results_csv_file": Route("public"),
     "public.health": Route("public"),
     "public.set_language": Route(post="public"),
     "auth.login": Route("anonymous_only", post="public"),

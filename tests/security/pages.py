@@ -175,6 +175,7 @@ PAGES: dict[str, tuple[Visit, ...]] = {
 # GET routes that are not pages, and why
 NOT_PAGES: dict[str, str] = {
     "public.health": "JSON for load balancers",
+    "public.results_csv_file": "a call's results as open data (CSV)",
     "submission.download": "an uploaded PDF",
     "calldocs.download": "a call document (PDF, DOCX, XLSX or ODT)",
     "calldocs.download_version": "an earlier version of a call document (a file)",

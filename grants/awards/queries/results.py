@@ -22,6 +22,7 @@ from grants.models import (
     Application,
     ApplicationStage,
     Call,
+    CallStatus,
     Lot,
     Organisation,
     Partner,
@@ -71,6 +72,20 @@ class Results:
 def results_are_public(call: Call) -> bool:
     """The results are published once the call's decisions are final."""
     return call.finalised_at is not None
+
+
+DECIDED_PER_PAGE = 10
+
+
+def decided_calls(page: int):
+    """The calls whose decisions are final, the latest published first, one page of them (a
+    Flask-SQLAlchemy Pagination; two queries, however many calls)."""
+    query = (
+        select(Call)
+        .where(Call.finalised_at.is_not(None), Call.status != CallStatus.draft)
+        .order_by(Call.finalised_at.desc(), Call.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=DECIDED_PER_PAGE, error_out=False, count=True)
 
 
 def public_results(call: Call) -> Results | None:
