@@ -17,11 +17,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
+from grants import clock
 from grants.access import load_or_404, requires
 from grants.awards.queries.results import decided_calls, public_results
 from grants.calls.queries import public_call, public_calls
 from grants.extensions import db
-from grants.models.base import now_utc
 from grants.public.presenters import results_csv
 from grants.security import safe_next
 
@@ -31,7 +31,7 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 @requires("public")
 def index():
-    now = now_utc()
+    now = clock.now()
     open_calls, upcoming = public_calls(now)
     decided = decided_calls(request.args.get("page", 1, type=int))
     return render_template(
@@ -44,7 +44,7 @@ def index():
 def call(reference: str):
     found = load_or_404(public_call(reference))
     return render_template(
-        "public/call.html", call=found, now=now_utc(), results=public_results(found)
+        "public/call.html", call=found, now=clock.now(), results=public_results(found)
     )
 
 
