@@ -219,3 +219,13 @@ def call_documents(call: Call) -> None:
                 published_by_id=staff.id,
             )
         )
+
+
+def lead_with_request() -> str:
+    """The e-mail of the lead officer an open document request waits for (for the demo's
+    message)."""
+    request = db.session.scalar(
+        select(AdmissibilityRequest).where(AdmissibilityRequest.status == RequestStatus.open)
+    )
+    members = request.stage.application.lead.members if request else []
+    return next((u.email for u in members if u.acts_for_organisation), "No lead")
