@@ -7,7 +7,8 @@ the example calls are imported, through the services where they exist.
   assessors vote), everyone signed, the chair's and voting members' approvals of that ranking (so
   staff can finalise), and one meeting's minutes.
 - The call in evaluation: one more application, still at the administrative check, with an open
-  request to its lead for a document and an automatic check overridden by staff.
+  request to its lead for a document (e-mailed to the lead, as staff's request is) and an
+  automatic check overridden by staff.
 - Every example application: a logical framework (two results, each with an indicator).
 - The open call: the guidelines in English and a published clarification (FAQ), once.
 """
@@ -17,13 +18,14 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from grants import clock
 from grants.admissibility.presenters import automatic_checks
-from grants.admissibility.services.clarifications import override
+from grants.admissibility.services.clarifications import ask, override
 from grants.awards import rank_call
 from grants.calldocs.services import upload_document
 from grants.committee.services import add_member, approve, record_minutes, sign
@@ -131,17 +133,14 @@ def clarifications(call: Call) -> Application:
     ).first()
     stage = application.stages[-1]
     staff = _user("staff@example.org")
-    now = clock.now()
-    db.session.add(
-        AdmissibilityRequest(
-            stage_id=stage.id,
-            document="declaration",
-            message=REQUESTED,
-            due_at=now + timedelta(days=call.document_request_days),
-            status=RequestStatus.open,
-            requested_by_id=staff.id,
-            requested_at=now,
-        )
+    day = clock.now().astimezone(ZoneInfo(call.timezone)).date()
+    ask(
+        stage,
+        "declaration",
+        "",
+        REQUESTED,
+        day + timedelta(days=call.document_request_days),
+        staff.id,
     )
     unmet = next(
         (c for c in automatic_checks(stage) if c.key in ("documents", "confirmed") and c.messages),

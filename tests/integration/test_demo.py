@@ -215,6 +215,7 @@ def _lead_sees_a_document_request_and_staff_an_override(app, db) -> None:
     assert application.call.reference == "TTGS-EVAL" and request.stage.status.value == "submitted"
     lead = next(u for u in application.lead.members if u.acts_for_organisation)
     assert lead.check_password("demo-password-2026")
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == lead.email))
     client = app.test_client()
     sign_in(client, lead)
     page = client.get(f"/applications/{application.id}")
