@@ -32,6 +32,8 @@ CALL_DAYS = (
     "evaluation_reminder_days",
 )
 CALL_ADDED = (CALL_LOGFRAME, "grants", *CALL_DAYS)
+# the optional properties version 2 adds to version 1's definitions, by definition
+ADDED = {"call": set(CALL_ADDED), "application": {APPLICATION_LOGFRAME}}
 
 
 def version_1(bundle: dict) -> dict:

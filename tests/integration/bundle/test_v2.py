@@ -29,14 +29,7 @@ from grants.models import (
     User,
 )
 from tests.factories import make_user
-from tests.factories.bundle import (
-    APPLICATION_LOGFRAME,
-    CALL_ADDED,
-    RECORD,
-    SELECTION,
-    small,
-    version_1,
-)
+from tests.factories.bundle import ADDED, RECORD, SELECTION, small, version_1
 from tests.factories.records import (
     CONFLICT,
     WHY_NOT_SELECTED,
@@ -69,7 +62,7 @@ def test_version_2_schema_keeps_every_version_1_field():
     }
     # optional properties version 2 adds: the grant settings, the days of document requests and
     # reminders, and the logical framework
-    added = {"call": set(CALL_ADDED), "application": {APPLICATION_LOGFRAME}}
+    added = ADDED
     assert {k: v2["$defs"][k] for k in v1["$defs"] if k not in added} == {
         k: v for k, v in v1["$defs"].items() if k not in added
     }
