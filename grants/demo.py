@@ -84,20 +84,27 @@ _ORGANISATIONS = {
 }
 # e-mail, name, role, organisation key, what the account shows
 _USERS = [
-    ("admin@example.org", "Ada Admin", Role.admin, None, "administrator: users, roles, outbox"),
+    (
+        "admin@example.org",
+        "Ada Admin",
+        Role.admin,
+        None,
+        "administrator: users, roles, outbox; committee secretary",
+    ),
     (
         "staff@example.org",
         "Selin Staff",
         Role.staff,
         None,
-        "programme staff: calls, checks, awards",
+        "programme staff: calls, checks, awards; chairs the TTGS-DEMO committee",
     ),
     (
         "evaluator@example.org",
         "Emre Evaluator",
         Role.evaluator,
         None,
-        f"evaluator: ten applications of {EVALUATION_CALL} to score (sign the declaration first)",
+        f"evaluator: ten applications of {EVALUATION_CALL} to score (sign the declaration first); "
+        "votes on the TTGS-DEMO committee",
     ),
     (
         "applicant@example.org",
