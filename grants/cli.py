@@ -281,6 +281,12 @@ def demo(url: str) -> None:
         f"assessor12@example.org. "
         f"Same password."
     )
+    from grants.demo_records import lead_with_request
+
+    click.echo(
+        f"The committee of {EXAMPLE_CALL} (chair staff@example.org) has approved the ranking: "
+        f"staff can finalise. {lead_with_request()} has a document to send for {EVALUATION_CALL}."
+    )
 
 
 def register(app: Flask) -> None:

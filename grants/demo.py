@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from grants import demo_records
 from grants.bundle import import_bundle, load
 from grants.calls.default_grids import FULL_APPLICATION_GRID, default_discrepancy
 from grants.calls.defaults import CALL_DEFAULTS
@@ -44,6 +45,7 @@ from grants.models import (
     Procedure,
     Role,
     Stage,
+    StageStatus,
     User,
 )
 from grants.models.base import now_utc
@@ -82,20 +84,27 @@ _ORGANISATIONS = {
 }
 # e-mail, name, role, organisation key, what the account shows
 _USERS = [
-    ("admin@example.org", "Ada Admin", Role.admin, None, "administrator: users, roles, outbox"),
+    (
+        "admin@example.org",
+        "Ada Admin",
+        Role.admin,
+        None,
+        "administrator: users, roles, outbox; committee secretary",
+    ),
     (
         "staff@example.org",
         "Selin Staff",
         Role.staff,
         None,
-        "programme staff: calls, checks, awards",
+        "programme staff: calls, checks, awards; chairs the TTGS-DEMO committee",
     ),
     (
         "evaluator@example.org",
         "Emre Evaluator",
         Role.evaluator,
         None,
-        f"evaluator: ten applications of {EVALUATION_CALL} to score (sign the declaration first)",
+        f"evaluator: ten applications of {EVALUATION_CALL} to score (sign the declaration first); "
+        "votes on the TTGS-DEMO committee",
     ),
     (
         "applicant@example.org",
@@ -133,6 +142,9 @@ def load_demo() -> None:
     bundle = recognisable(load(BUNDLE))
     calls = [import_bundle(bundle, replace=True), _evaluation_call(bundle, evaluator)]
     db.session.flush()
+    demo_records.committee(calls[0])
+    demo_records.clarifications(calls[1])
+    demo_records.call_documents(call)
     password_hash = users[
         "applicant@example.org"
     ].password_hash  # one hash of the demo password for everyone
@@ -140,6 +152,7 @@ def load_demo() -> None:
     _assessors_log_in(bundle, password_hash)
     for call in calls:
         _narratives(call)
+        demo_records.logframes(call)
         for grid in call.grids:
             add_missing_text(grid, FULL_APPLICATION_GRID)
     _authority()
@@ -252,20 +265,24 @@ def _narratives(call: Call) -> None:
 
 def _evaluation_call(bundle: dict, evaluator: User) -> Call:
     """A call in evaluation: ten of the example's applications, admissible, each assigned to the
-    demo evaluator and to one of the example's assessors; replaced on every load, so it starts
-    unscored."""
+    demo evaluator and to one of the example's assessors, and an eleventh still at the
+    administrative check; replaced on every load, so it starts unscored."""
     data = copy.deepcopy(bundle)
     data["call"].update(
         reference=EVALUATION_CALL,
         title="Town Twinning 2025: evaluation in progress",
         status="evaluation",
     )
-    data["applications"] = data["applications"][:10]
-    for application in data["applications"]:
+    data["applications"] = data["applications"][:11]
+    for i, application in enumerate(data["applications"]):
         application["reference"] = application["reference"].replace(EXAMPLE_CALL, EVALUATION_CALL)
         stage = application["full_application"]
         stage.update(
-            status="admissible", evaluations=[], final_score=None, rank=None, awarded_amount=None
+            status="admissible" if i < 10 else "submitted",
+            evaluations=[],
+            final_score=None,
+            rank=None,
+            awarded_amount=None,
         )
     call = import_bundle(data, replace=True)
     assessor = db.session.scalar(select(User).where(User.email == data["evaluators"][0]["email"]))
@@ -275,7 +292,7 @@ def _evaluation_call(bundle: dict, evaluator: User) -> Call:
     stages = db.session.scalars(
         select(ApplicationStage)
         .join(ApplicationStage.application)
-        .where(Application.call_id == call.id)
+        .where(Application.call_id == call.id, ApplicationStage.status == StageStatus.admissible)
     )
     db.session.add_all(
         Assignment(stage_id=stage.id, evaluator_id=user.id)

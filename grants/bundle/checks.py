@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from grants.bundle.check_helpers import checked_time, not_above, unique
 from grants.bundle.check_lengths import check_lengths
 from grants.bundle.check_records import check_records
+from grants.bundle.check_selection import check_selection
 
 
 def check(data: dict) -> list[str]:
@@ -31,6 +32,7 @@ def check(data: dict) -> list[str]:
     check_lengths(data, problems)
     if data["version"] >= 2:
         check_records(data, evaluators, problems)
+        check_selection(data, evaluators, orgs, problems)
     return problems
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from grants.bundle import formats as f
 from grants.bundle import logframe, records
+from grants.bundle.selection import REMINDER_DAYS, Selection
 from grants.bundle.validate import LATEST, SCHEMAS, BundleError, schema_problems
 from grants.extensions import db
 from grants.models import (
@@ -69,7 +70,9 @@ def export_bundle(call: Call, version: int = LATEST) -> dict:
     ).all()
     evaluations = _evaluations(apps)
     declared = records.declarations(apps, _user_key) if version >= 2 else []
-    evaluators = _evaluators(call, evaluations, [d.evaluator for d in declared])
+    selection = Selection(call) if version >= 2 else None
+    named = selection.evaluators() if selection else []
+    evaluators = _evaluators(call, evaluations, [d.evaluator for d in declared] + named)
     criteria = _criteria(call)
     bundle = {
         "format": "call-bundle",
@@ -87,9 +90,11 @@ def export_bundle(call: Call, version: int = LATEST) -> dict:
         ],
         "applications": [_application(app, call.timezone, criteria, evaluations) for app in apps],
     }
-    if version >= 2:
-        bundle.update(records.export_records(call, declared, _user_key))
+    if selection is not None:
+        bundle.update(records.export_records(call, declared, _user_key, selection.staff()))
+        bundle.update(selection.export(_user_key, _org_key))
         bundle["call"]["logframe_required"] = call.logframe_required
+        bundle["call"].update({name: getattr(call, name) for name in REMINDER_DAYS})
         for item, app in zip(bundle["applications"], apps):
             item["logframe"] = logframe.export_logframe(app)
     problems = schema_problems(bundle, version)
@@ -135,8 +140,8 @@ def _evaluations(apps: list[Application]) -> dict[int, list[Assignment]]:
 def _evaluators(
     call: Call, evaluations: dict[int, list[Assignment]], declarants: list[User]
 ) -> list[User]:
-    """The call's pool, then anyone who evaluated, or declared a conflict of interest, without being
-    in it."""
+    """The call's pool, then anyone who evaluated, declared a conflict of interest or sits on the
+    committee without being in it."""
     pool = list(
         db.session.scalars(
             select(User)

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from grants.audit import record
-from grants.bundle import logframe
+from grants.bundle import logframe, selection
 from grants.bundle.formats import parse_decimal, parse_time
 from grants.bundle.import_applications import add_applications
 from grants.bundle.records import Records, add_overrides, staff_users
@@ -85,6 +85,7 @@ def import_bundle(data: dict, replace: bool = False) -> Call:
         stages = add_applications(data["applications"], call, orgs, users, kept)
         db.session.flush()
         add_overrides(kept, stages, staff)
+        selection.add_selection(data, call, stages, {**users, **staff}, orgs)
         db.session.flush()
         settle_scores(call)
     except (IntegrityError, DataError) as error:
@@ -117,6 +118,7 @@ def delete_call(call: Call) -> None:
         delete(Evaluation).where(Evaluation.assignment_id.in_(assignments)),
         delete(Assignment).where(Assignment.stage_id.in_(stages)),
         delete(DecisionOverride).where(DecisionOverride.stage_id.in_(stages)),
+        *selection.deletes(call.id, stages),
         delete(ApplicationStage).where(ApplicationStage.application_id.in_(apps)),
         delete(Partner).where(Partner.application_id.in_(apps)),
         delete(BudgetLine).where(BudgetLine.application_id.in_(apps)),
@@ -245,6 +247,7 @@ def _call(item: dict) -> Call:
         award_rule=AwardRule(ev["award_rule"]),
         shortlist_ratio=CALL_DEFAULTS["shortlist_ratio"] if ratio is None else Decimal(ratio),
         logframe_required=item.get("logframe_required", False),
+        **selection.call_days(item),
         lots=[
             Lot(
                 position=i,

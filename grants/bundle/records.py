@@ -90,7 +90,11 @@ def declarations(apps: list[Application], user_key: Callable[[User], str]) -> li
     )
 
 
-def export_records(call: Call, declared: list[Declared], user_key: Callable[[User], str]) -> dict:
+def export_records(
+    call: Call, declared: list[Declared], user_key: Callable[[User], str], named: list[User]
+) -> dict:
+    """Overrides, signatures and declarations; the staff are those who made the overrides, then
+    the other staff members the record names (`named`: the committee's, the clarifications')."""
     zone = call.timezone
     overrides = db.session.execute(
         select(DecisionOverride, Application.reference, ApplicationStage.stage)
@@ -100,7 +104,7 @@ def export_records(call: Call, declared: list[Declared], user_key: Callable[[Use
         .options(joinedload(DecisionOverride.user))
         .order_by(DecisionOverride.at, DecisionOverride.id)
     ).all()
-    staff = list(dict.fromkeys(o.user for o, _, _ in overrides))
+    staff = list(dict.fromkeys([*(o.user for o, _, _ in overrides), *named]))
     signed = db.session.execute(
         select(User, CallEvaluator.impartiality_signed_at)
         .join(CallEvaluator, CallEvaluator.user_id == User.id)

@@ -58,7 +58,7 @@ def current_fingerprint(call_id: int) -> str:
     (one query)."""
     rows = db.session.execute(
         select(
-            ApplicationStage.application_id,
+            Application.reference,
             ApplicationStage.stage,
             Lot.code,
             ApplicationStage.status,
@@ -71,8 +71,8 @@ def current_fingerprint(call_id: int) -> str:
         .where(Application.call_id == call_id, ApplicationStage.status.in_(SCORED))
     )
     return ranking_fingerprint(
-        Ranked(app_id, stage.value, lot, status.value, score, rank, amount)
-        for app_id, stage, lot, status, score, rank, amount in rows
+        Ranked(reference or "", stage.value, lot, status.value, score, rank, amount)
+        for reference, stage, lot, status, score, rank, amount in rows
     )
 
 

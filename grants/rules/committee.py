@@ -5,9 +5,10 @@ A committee has one non-voting chair, one non-voting secretary, an odd number (a
 members, and any number of observers; a user sits on it once. Every member signs the declaration of
 impartiality and confidentiality. The chair and every voting member approve the evaluation report
 as the ranking stands: an approval carries the ranking's fingerprint (a hash over each ranked
-application's id, stage, lot, status, final score, rank and awarded amount) and is void once the
-ranking differs. Observers and the secretary do not approve. The decisions can be finalised only
-when the committee is complete, every member signed, and every approval it needs stands.
+application's reference, stage, lot, status, final score, rank and awarded amount, so the same in
+any installation the call is moved to) and is void once the ranking differs. Observers and the
+secretary do not approve. The decisions can be finalised only when the committee is complete,
+every member signed, and every approval it needs stands.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class Seat:
 class Ranked:
     """One ranked application stage, as far as the ranking is concerned."""
 
-    application_id: int
+    application: str  # its reference: the same in every installation the call is moved to
     stage: str
     lot: str | None
     status: str
@@ -63,7 +64,7 @@ def ranking_fingerprint(rows: Iterable[Ranked]) -> str:
     lines = sorted(
         "|".join(
             (
-                str(r.application_id),
+                r.application,
                 r.stage,
                 r.lot or "",
                 r.status,

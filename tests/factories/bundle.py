@@ -21,14 +21,25 @@ def small(count: int = 4) -> dict:
 
 
 RECORD = ("staff", "overrides", "impartiality", "declarations")  # what version 2 adds to version 1
+SELECTION = ("committee", "admissibility")  # and may add (optional)
 # and, inside the call and each application, the logical framework
 CALL_LOGFRAME, APPLICATION_LOGFRAME = "logframe_required", "logframe"
+# and, inside the call, optional: the grant settings and the days of requests and reminders
+CALL_DAYS = (
+    "document_request_days",
+    "draft_reminder_first_days",
+    "draft_reminder_last_days",
+    "evaluation_reminder_days",
+)
+CALL_ADDED = (CALL_LOGFRAME, "grants", *CALL_DAYS)
+# the optional properties version 2 adds to version 1's definitions, by definition
+ADDED = {"call": set(CALL_ADDED), "application": {APPLICATION_LOGFRAME}}
 
 
 def version_1(bundle: dict) -> dict:
     """A version-2 bundle without what version 2 adds: a version-1 bundle."""
-    plain = {k: v for k, v in bundle.items() if k not in RECORD}
-    plain["call"] = {k: v for k, v in bundle["call"].items() if k not in (CALL_LOGFRAME, "grants")}
+    plain = {k: v for k, v in bundle.items() if k not in RECORD + SELECTION}
+    plain["call"] = {k: v for k, v in bundle["call"].items() if k not in CALL_ADDED}
     plain["applications"] = [
         {k: v for k, v in app.items() if k != APPLICATION_LOGFRAME}
         for app in bundle["applications"]

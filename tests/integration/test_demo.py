@@ -12,22 +12,27 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from grants.awards.services.finalise import finalise
+from grants.committee.queries import committee, current_fingerprint
 from grants.demo import lead_email
 from grants.demo_data import TURKISH
 from grants.models import (
+    AdmissibilityRequest,
     Application,
     ApplicationStage,
     Assignment,
     Call,
+    CallDocument,
     CallEvaluator,
+    CallQuestion,
     CallStatus,
+    CheckOverride,
     Organisation,
     OutboxMessage,
-    StageStatus,
+    RequestStatus,
     User,
 )
 from grants.models.base import now_utc
-from tests.factories.committee import approve_committee
+from tests.conftest import sign_in
 
 
 def test_demo_twice_leaves_one_copy_of_everything(app, db):
@@ -50,6 +55,7 @@ def test_demo_twice_leaves_one_copy_of_everything(app, db):
             == 1
         )
     assert "http://127.0.0.1:5000" in second.output and "demo-password-2026" in second.output
+    assert "belediye.example has a document to send for TTGS-EVAL" in second.output
 
     assert db.session.scalars(select(Call.reference).order_by(Call.reference)).all() == [
         "TTGS-2026",
@@ -66,6 +72,10 @@ def test_demo_twice_leaves_one_copy_of_everything(app, db):
     _accounts_and_open_call_are_usable(db)
     _evaluator_has_unscored_assignments(db)
     _example_calls_tell_real_twinning_projects(db)
+    _committee_has_signed_approved_and_met(db)
+    _lead_sees_a_document_request_and_staff_an_override(app, db)
+    _applications_have_a_logical_framework(db)
+    _open_call_has_a_document_and_a_clarification(db)
     _finalising_the_example_sends_every_lead_its_letter(app, db)
 
 
@@ -97,7 +107,10 @@ def _evaluator_has_unscored_assignments(db) -> None:
         .join(ApplicationStage.application)
         .where(Application.call_id == call.id)
     ).all()
-    assert len(stages) == 10 and {s.status for s in stages} == {StageStatus.admissible}
+    assert len(stages) == 11 and sorted(s.status.value for s in stages) == [
+        *["admissible"] * 10,
+        "submitted",  # still at the administrative check: see _lead_sees_a_document_request
+    ]
     mine = db.session.scalars(
         select(Assignment).where(Assignment.evaluator_id == evaluator.id)
     ).all()
@@ -164,7 +177,7 @@ def _finalising_the_example_sends_every_lead_its_letter(app, db) -> None:
         )
     call = db.session.scalar(select(Call).where(Call.reference == "TTGS-DEMO"))
     staff = db.session.scalar(select(User).where(User.email == "staff@example.org"))
-    approve_committee(call)
+    assert committee(call).ready  # the demo's approvals stand for the ranking as it is
     finalise(call.id, staff.id)
     db.session.commit()
     sent = {m.to: m for m in db.session.scalars(select(OutboxMessage))}
@@ -172,3 +185,65 @@ def _finalising_the_example_sends_every_lead_its_letter(app, db) -> None:
     assert (
         "kadikoy@belediye.example" in sent and "ilkadim@belediye.example" not in sent
     )  # 0038 was withdrawn
+
+
+def _committee_has_signed_approved_and_met(db) -> None:
+    """Issue 16: a staff chair, a secretary, three voting members (the demo evaluator among them),
+    all signed; the chair's and voting members' approvals of the ranking as it stands; minutes."""
+    call = db.session.scalar(select(Call).where(Call.reference == "TTGS-DEMO"))
+    found = committee(call)
+    seats = [(r.member.role.value, r.member.user.email) for r in found.rows]
+    assert seats[:2] == [("chair", "staff@example.org"), ("secretary", "admin@example.org")]
+    assert [role for role, _ in seats[2:]] == ["voting"] * 3
+    assert ("voting", "evaluator@example.org") in seats
+    assert all(r.member.impartiality_signed_at for r in found.rows)
+    assert all(r.member.user.check_password("demo-password-2026") for r in found.rows)
+    assert [r.state for r in found.rows] == ["valid", "not_needed", "valid", "valid", "valid"]
+    assert {r.member.approval.fingerprint for r in found.rows if r.member.approval} == {
+        current_fingerprint(call.id)
+    }
+    assert found.ready and len(found.minutes) == 1
+    assert len(found.minutes[0].attendees) == 5 and found.minutes[0].decisions
+
+
+def _lead_sees_a_document_request_and_staff_an_override(app, db) -> None:
+    """Issue 16: an open request to the lead of the application still at the check, shown on the
+    lead's application page; an automatic check of it overridden with a reason."""
+    (request,) = db.session.scalars(select(AdmissibilityRequest)).all()
+    assert request.status is RequestStatus.open and request.due_at > now_utc()
+    application = request.stage.application
+    assert application.call.reference == "TTGS-EVAL" and request.stage.status.value == "submitted"
+    lead = next(u for u in application.lead.members if u.acts_for_organisation)
+    assert lead.check_password("demo-password-2026")
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.to == lead.email))
+    client = app.test_client()
+    sign_in(client, lead)
+    page = client.get(f"/applications/{application.id}")
+    assert page.status_code == 200
+    assert "mayor" in page.get_data(as_text=True)  # the request's message
+    (override,) = db.session.scalars(select(CheckOverride)).all()
+    assert override.stage_id == request.stage_id and override.met and override.reason
+    assert override.user.email == "staff@example.org"
+
+
+def _applications_have_a_logical_framework(db) -> None:
+    for app in db.session.scalars(
+        select(Application).join(Call).where(Call.reference.in_(["TTGS-DEMO", "TTGS-EVAL"]))
+    ):
+        assert app.overall_objective and app.specific_objective and len(app.results) == 2
+        assert all(
+            i.unit and i.target is not None and i.baseline is not None and i.source
+            for r in app.results
+            for i in r.indicators
+        )
+        assert all(r.indicators for r in app.results)
+
+
+def _open_call_has_a_document_and_a_clarification(db) -> None:
+    call = db.session.scalar(select(Call).where(Call.reference == "TTGS-2026"))
+    documents = db.session.scalars(select(CallDocument).where(CallDocument.call_id == call.id))
+    assert [(d.kind.value, d.language) for d in documents] == [("guidelines", "en")]
+    (question,) = db.session.scalars(
+        select(CallQuestion).where(CallQuestion.call_id == call.id)
+    ).all()
+    assert question.published_at is not None and question.public_text and question.answer

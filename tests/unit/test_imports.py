@@ -54,6 +54,7 @@ TOP = (
     "cli",
     "demo",
     "demo_data",
+    "demo_records",
     "templating",
 )  # the factory and what it wires together: may import anything
 

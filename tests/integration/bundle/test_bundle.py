@@ -287,6 +287,7 @@ def test_export_import_export_is_stable(cli, db, tmp_path):
     """A call made in the app (no bundle keys) exports with generated keys and survives a round
     trip."""
     from tests.factories import make_call, make_org, make_user
+    from tests.factories.selection import add_selection
 
     call = make_call(reference="TTGS-2030", lots=[("Culture", Decimal("2600000.00"))])
     lead, partner, bystander = (
@@ -299,16 +300,20 @@ def test_export_import_export_is_stable(cli, db, tmp_path):
     app, assignments = _application_made_in_the_app(call, lead, partner, evaluator, conflicted)
     db.session.add_all([app, *assignments])
     db.session.commit()
+    # its committee and clarifications, made in the app too, come back the same
+    add_selection(call, make_user("staff"), [app.stages[0], app.stages[0]])
 
     first = cli("bundle", "export", "TTGS-2030", "-")
     assert first.exit_code == 0, first.output
     bundle = json.loads(first.output)
     assert [o["key"] for o in bundle["organisations"]] == [f"org-{lead.id}", f"org-{partner.id}"]
-    # the evaluator who declared a conflict is named: their declaration is part of the record
-    assert [e["key"] for e in bundle["evaluators"]] == [
+    # the evaluator who declared a conflict is named: their declaration is part of the record;
+    # then the committee's voting members
+    assert [e["key"] for e in bundle["evaluators"]][:2] == [
         f"user-{evaluator.id}",
         f"user-{conflicted.id}",
     ]
+    assert len(bundle["evaluators"]) == 5
     assert [(d["evaluator"], d["declaration"]) for d in bundle["declarations"]] == [
         (f"user-{evaluator.id}", "no_conflict"),
         (f"user-{conflicted.id}", "conflict"),
@@ -327,6 +332,7 @@ def test_export_import_export_is_stable(cli, db, tmp_path):
         db.session.scalar(select(Organisation.key).where(Organisation.id == lead.id)) is None
     )  # nothing written
 
+    assert len(bundle["committee"]["members"]) == 6 and len(bundle["committee"]["approvals"]) == 4
     assert cli("bundle", "import", "--replace", write(tmp_path, first.output)).exit_code == 0
     again = cli("bundle", "export", "TTGS-2030", "-")
     assert again.output == first.output

@@ -29,13 +29,7 @@ from grants.models import (
     User,
 )
 from tests.factories import make_user
-from tests.factories.bundle import (
-    APPLICATION_LOGFRAME,
-    CALL_LOGFRAME,
-    RECORD,
-    small,
-    version_1,
-)
+from tests.factories.bundle import ADDED, RECORD, SELECTION, small, version_1
 from tests.factories.records import (
     CONFLICT,
     WHY_NOT_SELECTED,
@@ -44,6 +38,7 @@ from tests.factories.records import (
     call_with_record,
     stage_of,
 )
+from tests.factories.selection import add_selection
 
 DATA = Path(grants.__file__).parent / "data"
 ROOT = Path(grants.__file__).parents[1]
@@ -59,12 +54,15 @@ def test_version_2_schema_keeps_every_version_1_field():
     assert v2["properties"]["version"] == {"const": 2} and v2["required"] == v1["required"] + list(
         RECORD
     )
+    # the committee and the admissibility clarifications: optional, so older bundles still import
+    assert not set(SELECTION) & set(v2["required"])
     assert {k: v for k, v in v2["properties"].items() if k != "version"} == {
         **{k: v for k, v in v1["properties"].items() if k != "version"},
-        **{k: v2["properties"][k] for k in RECORD},
+        **{k: v2["properties"][k] for k in RECORD + SELECTION},
     }
-    # optional properties version 2 adds: the grant settings and the logical framework
-    added = {"call": {CALL_LOGFRAME, "grants"}, "application": {APPLICATION_LOGFRAME}}
+    # optional properties version 2 adds: the grant settings, the days of document requests and
+    # reminders, and the logical framework
+    added = ADDED
     assert {k: v2["$defs"][k] for k in v1["$defs"] if k not in added} == {
         k: v for k, v in v1["$defs"].items() if k not in added
     }
@@ -168,7 +166,9 @@ def test_a_fresh_database_imports_the_same_record(db, tmp_path):
     """export v2 -> a new installation (an empty database, migrated) imports it -> it exports the
     same bundle."""
     call, staff = call_with_record()
+    add_selection(call, staff, [stage_of("TTGS-DEMO-0001"), stage_of("TTGS-DEMO-0002")])
     bundle = export_bundle(call)
+    assert bundle["committee"]["approvals"] and bundle["admissibility"]["requests"]
     path, out = tmp_path / "bundle.json", tmp_path / "again.json"
     path.write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
     env = {

@@ -22,9 +22,13 @@ from grants.rules.committee import (
 
 SIGNED = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
 ROWS = [
-    Ranked(1, "full_application", "L1", "awarded", Decimal("81.5000"), 1, Decimal("40000.00")),
-    Ranked(2, "full_application", "L1", "reserve", Decimal("70.0000"), 2, None),
-    Ranked(3, "full_application", None, "below_threshold", Decimal("40.0000"), None, None),
+    Ranked(
+        "TTGS-0001", "full_application", "L1", "awarded", Decimal("81.5000"), 1, Decimal("40000.00")
+    ),
+    Ranked("TTGS-0002", "full_application", "L1", "reserve", Decimal("70.0000"), 2, None),
+    Ranked(
+        "TTGS-0003", "full_application", None, "below_threshold", Decimal("40.0000"), None, None
+    ),
 ]
 FP = ranking_fingerprint(ROWS)
 
@@ -71,19 +75,55 @@ def test_the_fingerprint_ignores_order_and_sees_every_change_of_the_ranking():
     assert ranking_fingerprint(reversed(ROWS)) == FP and len(FP) == 64
     first = ROWS[0]
     changes = [
-        Ranked(1, "full_application", "L1", "reserve", first.final_score, 1, None),
-        Ranked(1, "full_application", "L1", "awarded", Decimal("81.4000"), 1, first.awarded_amount),
-        Ranked(1, "full_application", "L1", "awarded", first.final_score, 2, first.awarded_amount),
-        Ranked(1, "full_application", "L2", "awarded", first.final_score, 1, first.awarded_amount),
-        Ranked(1, "full_application", "L1", "awarded", first.final_score, 1, Decimal("39000")),
-        Ranked(4, "full_application", "L1", "awarded", first.final_score, 1, first.awarded_amount),
+        Ranked("TTGS-0001", "full_application", "L1", "reserve", first.final_score, 1, None),
+        Ranked(
+            "TTGS-0001",
+            "full_application",
+            "L1",
+            "awarded",
+            Decimal("81.4000"),
+            1,
+            first.awarded_amount,
+        ),
+        Ranked(
+            "TTGS-0001",
+            "full_application",
+            "L1",
+            "awarded",
+            first.final_score,
+            2,
+            first.awarded_amount,
+        ),
+        Ranked(
+            "TTGS-0001",
+            "full_application",
+            "L2",
+            "awarded",
+            first.final_score,
+            1,
+            first.awarded_amount,
+        ),
+        Ranked(
+            "TTGS-0001", "full_application", "L1", "awarded", first.final_score, 1, Decimal("39000")
+        ),
+        Ranked(
+            "TTGS-0004",
+            "full_application",
+            "L1",
+            "awarded",
+            first.final_score,
+            1,
+            first.awarded_amount,
+        ),
     ]
     for changed in changes:
         assert ranking_fingerprint([changed, *ROWS[1:]]) != FP, changed
 
 
 def test_equal_amounts_written_differently_give_the_same_fingerprint():
-    same = Ranked(1, "full_application", "L1", "awarded", Decimal("81.5"), 1, Decimal("40000"))
+    same = Ranked(
+        "TTGS-0001", "full_application", "L1", "awarded", Decimal("81.5"), 1, Decimal("40000")
+    )
     assert ranking_fingerprint([same, *ROWS[1:]]) == FP
 
 
