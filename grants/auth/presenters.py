@@ -6,7 +6,8 @@ from flask import flash
 from flask_babel import gettext as _
 
 from grants.auth.choices import country_name
-from grants.auth.queries import duplicates_of
+from grants.auth.forms import ReminderChoicesForm
+from grants.auth.queries import duplicates_of, kinds_for, turned_off
 
 
 def flag_duplicates(name: str, legal_id: str, exclude: int | None = None) -> None:
@@ -43,3 +44,13 @@ def tell_profile_saved(form, changes: dict) -> None:
         )
     else:
         flash(_("The organisation's profile is saved."), "success")
+
+
+def reminder_form(user, formdata) -> ReminderChoicesForm:
+    """The user's reminder kinds (docs/domain.md 8), ticked unless turned off."""
+    kinds = kinds_for(user)
+    off = turned_off(user)
+    wanted = [k.code for k in kinds if k.code not in off]
+    form = ReminderChoicesForm(formdata=formdata, data={"send": wanted})
+    form.send.choices = [(k.code, _(k.label)) for k in kinds]
+    return form

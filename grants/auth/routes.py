@@ -38,7 +38,7 @@ from grants.auth.forms import (
     SetPasswordForm,
 )
 from grants.auth.forms import _email as normalised_email
-from grants.auth.presenters import flag_duplicates, tell_profile_saved
+from grants.auth.presenters import flag_duplicates, reminder_form, tell_profile_saved
 from grants.auth.queries import is_registrant, next_steps
 from grants.auth.services import accounts, confirmation, reminders, sessions
 from grants.auth.services.confirmation import confirm_email as confirm_email_of
@@ -325,17 +325,7 @@ def account():
             )
             return redirect(url_for("auth.account"))
         form.current.errors.append(_("This is not your current password."))
-    return _account_page(form, _reminder_form(None)), 400 if form.errors else 200
-
-
-def _reminder_form(formdata) -> ReminderChoicesForm:
-    """The user's reminder kinds, ticked unless turned off."""
-    kinds = queries.kinds_for(current_user)
-    off = queries.turned_off(current_user)
-    wanted = [k.code for k in kinds if k.code not in off]
-    form = ReminderChoicesForm(formdata=formdata, data={"send": wanted})
-    form.send.choices = [(k.code, _(k.label)) for k in kinds]
-    return form
+    return _account_page(form, reminder_form(current_user, None)), 400 if form.errors else 200
 
 
 def _account_page(form: ChangePasswordForm, reminder_form: ReminderChoicesForm) -> str:
@@ -346,7 +336,7 @@ def _account_page(form: ChangePasswordForm, reminder_form: ReminderChoicesForm) 
 @requires("signed_in")
 def reminder_choices():
     """Turn reminders that are not legally required on or off (docs/domain.md 8)."""
-    form = _reminder_form(request.form)
+    form = reminder_form(current_user, request.form)
     if not form.validate():
         return _account_page(ChangePasswordForm(formdata=None), form), 400
     reminders.save_choices(current_user._get_current_object(), set(form.send.data or []))
