@@ -108,9 +108,8 @@ class TestConfig(Config):
     REDIS_URL = None
     # a test that wants the worker thread turns it on (tests/integration/test_exports_thread.py)
     JOBS_IN_THREAD = False
-    EXPORT_DIR = str(
-        Path(tempfile.gettempdir()) / "twin-grants-test-exports"
-    )  # made when first written
+    # made when first written; one per test process, so that two suites may run at once (CI)
+    EXPORT_DIR = str(Path(tempfile.gettempdir()) / f"twin-grants-test-exports-{os.getpid()}")
 
 
 class ProductionConfig(Config):

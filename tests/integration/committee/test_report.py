@@ -46,9 +46,11 @@ def test_the_report_shows_the_committee_its_minutes_and_the_approvals(db, tmp_pa
     words = pdf_words(path)
     assert "Members of the committee" in words
     seats = words[words.index("Members of the committee") : words.index("Minutes")]
-    assert f"{chair.user.name} Chair (non-" in seats  # the cell wraps
-    assert f"{voter.user.name} Voting member" in seats
-    assert "Secretary (non-" in seats and "Observer Observer" in seats
+    # names and roles, whatever the table's cells wrap into (a longer name breaks the line)
+    for member in members:
+        assert set(member.user.name.split()) <= set(seats.split()), member.user.name
+    assert "Chair (non-" in seats and seats.count("Voting member") == 3
+    assert "Secretary (non-" in seats and "Observer" in seats
     assert seats.count("Void: approved on") == 1 and seats.count("Approved on") == 3
     assert seats.count("Does not approve") == 2  # the secretary and the observer
     assert "Meeting of May 20, 2027 – Recorded by Selin Staff" in words
