@@ -11,7 +11,6 @@ and on its results page, on a desktop screen and on a phone, in English and Turk
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +21,7 @@ from grants.models import OutboxMessage
 from grants.models.base import now_utc
 from tests.browser.helpers import _sideways, _widest, log_in, log_out
 from tests.factories import make_application, make_call, make_org, make_user
+from tests.factories.awards import decided_call
 
 pytestmark = pytest.mark.browser
 
@@ -169,40 +169,12 @@ def test_staff_publish_documents_answers_and_a_corrigendum_that_an_applicant_rea
     assert now_utc() < later
 
 
-def _decided_call(live_db):
-    """A call whose decisions are final: two grants awarded, one application on the reserve list."""
-    call = make_call(
-        reference="TTGS-2025",
-        title="Town Twinning 2025",
-        status="decided",
-        opens_in=timedelta(days=-120),
-        deadline_in=timedelta(days=-60),
-        lots=[("Environment", Decimal("1300000")), ("Culture and heritage", Decimal("1300000"))],
-    )
-    awards = [
-        ("Nilüfer Belediyesi", "Bursa", "Stadt Esslingen am Neckar", "DE", "125000.50", 0),
-        ("Çankaya Belediyesi", "Ankara", "Comune di Bologna", "IT", "98000.00", 1),
-    ]
-    for lead, region, partner, country, amount, lot in awards:
-        application = make_application(
-            call,
-            lead=make_org("TR", name=lead, region=region, address="Cumhuriyet Cd. 12"),
-            partners=[make_org(country, "local_authority", name=partner)],
-            status="awarded",
-            title=f"Yeşil ikiz kentler: {lead} ile iklim eylem planlarının ortak hazırlanması",
-            summary="Two towns prepare their climate action plans together.",
-        )
-        application.lot = call.lots[lot]
-        application.stages[0].awarded_amount = Decimal(amount)
-    make_application(call, status="reserve", title="Reserve-list project")
-    call.finalised_at = now_utc() - timedelta(days=2)
-    live_db.session.commit()
-    return call
-
-
 @pytest.mark.parametrize("locale", ["en", "tr"])
 def test_anyone_reads_the_awarded_grants_of_a_decided_call(page, live_db, locale):
-    _decided_call(live_db)
+    decided_call(
+        live_db.session,
+        title="Yeşil ikiz kentler: {lead} ile iklim eylem planlarının ortak hazırlanması",
+    )
     if locale == "tr":
         page.goto("/")
         page.get_by_role("button", name="Türkçe").click()

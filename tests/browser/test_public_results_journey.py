@@ -8,14 +8,13 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
-from grants.models.base import now_utc
 from tests.browser.helpers import _sideways, _widest
-from tests.factories import make_application, make_call, make_org
+from tests.factories import make_call
+from tests.factories.awards import decided_call
 
 pytestmark = pytest.mark.browser
 
@@ -24,32 +23,7 @@ def _decided_call(live_db):
     """A call whose decisions are final (two grants and a reserve-list application), and an open
     call."""
     make_call(reference="TTGS-2027", title="Town Twinning 2027", deadline_in=timedelta(days=30))
-    call = make_call(
-        reference="TTGS-2025",
-        title="Town Twinning 2025",
-        status="decided",
-        opens_in=timedelta(days=-120),
-        deadline_in=timedelta(days=-60),
-        lots=[("Environment", Decimal("1300000")), ("Culture and heritage", Decimal("1300000"))],
-    )
-    awards = [
-        ("Nilüfer Belediyesi", "Bursa", "Stadt Esslingen am Neckar", "DE", "125000.50", 0),
-        ("Çankaya Belediyesi", "Ankara", "Comune di Bologna", "IT", "98000.00", 1),
-    ]
-    for lead, region, partner, country, amount, lot in awards:
-        application = make_application(
-            call,
-            lead=make_org("TR", name=lead, region=region, address="Cumhuriyet Cd. 12"),
-            partners=[make_org(country, "local_authority", name=partner)],
-            status="awarded",
-            title=f"Yeşil ikiz kentler: {lead} ile iklim eylem planı",
-            summary="Two towns prepare their climate action plans together.",
-        )
-        application.lot = call.lots[lot]
-        application.stages[0].awarded_amount = Decimal(amount)
-    make_application(call, status="reserve", title="Reserve-list project")
-    call.finalised_at = now_utc() - timedelta(days=2)
-    live_db.session.commit()
+    decided_call(live_db.session)
 
 
 @pytest.mark.parametrize("locale", ["en", "tr"])

@@ -27,7 +27,7 @@ from grants.models import (
     User,
 )
 from grants.models.base import now_utc
-from tests.factories import make_org
+from tests.factories import make_application, make_call, make_org
 
 EXAMPLE = Path(grants.__file__).parent / "data" / "ttgs-demo.bundle.json"
 
@@ -110,3 +110,35 @@ def override_url(call: Call, reference: str, db) -> str:
 
 def text(response) -> str:
     return response.get_data(as_text=True)
+
+
+def decided_call(session, title: str = "Yeşil ikiz kentler: {lead} ile iklim eylem planı"):
+    """A call whose decisions are final: two grants awarded (lots 1 and 2; `title` names each
+    project after its lead), one application on the reserve list."""
+    call = make_call(
+        reference="TTGS-2025",
+        title="Town Twinning 2025",
+        status="decided",
+        opens_in=timedelta(days=-120),
+        deadline_in=timedelta(days=-60),
+        lots=[("Environment", D("1300000")), ("Culture and heritage", D("1300000"))],
+    )
+    awards = [
+        ("Nilüfer Belediyesi", "Bursa", "Stadt Esslingen am Neckar", "DE", "125000.50", 0),
+        ("Çankaya Belediyesi", "Ankara", "Comune di Bologna", "IT", "98000.00", 1),
+    ]
+    for lead, region, partner, country, amount, lot in awards:
+        application = make_application(
+            call,
+            lead=make_org("TR", name=lead, region=region, address="Cumhuriyet Cd. 12"),
+            partners=[make_org(country, "local_authority", name=partner)],
+            status="awarded",
+            title=title.format(lead=lead),
+            summary="Two towns prepare their climate action plans together.",
+        )
+        application.lot = call.lots[lot]
+        application.stages[0].awarded_amount = D(amount)
+    make_application(call, status="reserve", title="Reserve-list project")
+    call.finalised_at = now_utc() - timedelta(days=2)
+    session.commit()
+    return call
