@@ -24,6 +24,7 @@ from grants import create_app
 from grants.exports import jobs, worker
 from grants.exports.kinds import KINDS, Kind
 from grants.extensions import db as _db
+from grants.reminders import runner
 from grants.models import AuditEvent, JobStatus, ReportJob
 from grants.models.base import now_utc
 from tests.conftest import sign_in
@@ -81,9 +82,12 @@ def threaded(app, tmp_path, monkeypatch):
             yield threaded
         finally:
             GATE.set()
-            running = threaded.extensions.get(worker.KEY)
-            if running is not None:
-                running.stop()
+            # every thread the app started (the export worker and the reminder runner, both
+            # started by the first request) stops before the tables are emptied under it
+            for key in (worker.KEY, runner.KEY):
+                running = threaded.extensions.get(key)
+                if running is not None:
+                    running.stop()
             _db.session.remove()
             with _db.engine.begin() as conn:
                 if conn.dialect.name == "postgresql":
