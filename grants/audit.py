@@ -24,6 +24,11 @@ from grants.models import (
     Call,
     CheckOverride,
     Evaluation,
+    Grant,
+    GrantAmendment,
+    GrantPayment,
+    GrantReport,
+    GrantVersion,
     Partner,
     PartnerInvitation,
 )
@@ -64,6 +69,10 @@ def scope(obj: Any) -> tuple[int | None, int | None]:
 def _application_id(obj: Any) -> int | None:
     if isinstance(obj, Application):
         return obj.id
+    if isinstance(obj, GrantPayment | GrantReport | GrantAmendment | GrantVersion):
+        obj = _parent(obj, "grant", Grant)
+    if isinstance(obj, Grant):
+        return obj.application_id
     if isinstance(obj, Evaluation):
         obj = _parent(obj, "assignment", Assignment)
     if isinstance(obj, Assignment | AdmissibilityRequest | CheckOverride):

@@ -1,4 +1,5 @@
-"""The only writers of a status: `move_stage` for an application stage, `move_call` for a call.
+"""The only writers of a status: `move_stage` for an application stage, `move_call` for a call,
+`move_grant_object` for a grant and its reports, payments and amendments.
 
 Each checks the move against the transition table (grants/rules/transitions.py), sets the status and
 writes the audit event, in the caller's unit of work. Bulk writers that change many rows in one
@@ -8,10 +9,12 @@ row and write their events with `audit.record_all`.
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 from grants.audit import record
 from grants.models import ApplicationStage, Call
+from grants.rules import grant_status
 from grants.rules.transitions import (
     CallStatus,
     StageStatus,
@@ -61,4 +64,23 @@ def move_call(
     call.status = new
     record(
         action, call, {"status": old, **(before or {})}, {"status": new, **(after or {})}, user_id
+    )
+
+
+def move_grant_object(
+    obj: Any,
+    new: enum.Enum,
+    *,
+    action: str,
+    user_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Move a grant, or its report, payment or amendment (`obj.status`), to `new`
+    (InvalidTransition if grants.rules.grant_status forbids it) and audit it as `action`."""
+    old = obj.status
+    grant_status.check(old, new)
+    obj.status = new
+    record(
+        action, obj, {"status": old, **(before or {})}, {"status": new, **(after or {})}, user_id
     )

@@ -49,6 +49,17 @@ from grants.models.evaluation import (
     SectionFinal,
     StageFinal,
 )
+from grants.models.grants import (
+    Grant,
+    GrantAmendment,
+    GrantBudgetLine,
+    GrantIndicator,
+    GrantPayment,
+    GrantReport,
+    GrantReportIndicator,
+    GrantReportLine,
+    GrantVersion,
+)
 from grants.models.invitations import PartnerInvitation
 from grants.models.jobs import JobStatus, MailStatus, OutboxMessage, ReportJob
 from grants.models.letters import Authority, IssuedLetter, LetterKind
@@ -57,6 +68,15 @@ from grants.models.organisations import Organisation, OrganisationType
 from grants.models.users import Role, User, UserSession
 
 __all__ = [
+    "Grant",
+    "GrantAmendment",
+    "GrantBudgetLine",
+    "GrantIndicator",
+    "GrantPayment",
+    "GrantReport",
+    "GrantReportIndicator",
+    "GrantReportLine",
+    "GrantVersion",
     "AdmissibilityRequest",
     "CheckOverride",
     "RequestStatus",

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from grants import storage
 from grants.auth.tokens import password_token
 from grants.awards import rank_call
 from grants.awards.queries.letters import build_letters
+from grants.contracts.services import prepare
 from grants.evaluation.services.settle import settle_scores
 from grants.extensions import db
 from grants.letters import services as letter_services
@@ -70,6 +71,8 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.partners.services import invitations
+from grants.rules.grant_status import GrantStatus
+from grants.rules.grant_terms import end_date
 from tests.factories import make_application, make_call, make_org, make_user, png_bytes
 from tests.factories.awards import add_application
 from tests.factories.restricted import restricted_call
@@ -500,6 +503,19 @@ def _jobs_and_mail(world: World, export_dir: Path, text: Text) -> None:
     world.ids |= {"job": done.id, "failed_job": failed.id, "message": message.id}
 
 
+def _grant(world: World, text: Text) -> None:
+    """The contract of the awarded application "sub", in force since 1 January 2027 (signed by
+    the applicant, countersigned by staff): what payments, reports and amendments happen on."""
+    sub = db.session.get(Application, world.ids["application"])
+    grant = prepare(sub, world.users["staff"].id, now_utc())
+    grant.status, grant.sent_at = GrantStatus.in_force, now_utc()
+    grant.signed_by_id, grant.signed_at = world.users["applicant"].id, now_utc()
+    grant.countersigned_by_id, grant.countersigned_at = world.users["staff"].id, now_utc()
+    grant.start_date, grant.end_date = date(2027, 1, 1), end_date(date(2027, 1, 1), grant.months)
+    db.session.flush()
+    world.ids |= {"grant": grant.id}
+
+
 def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World:
     orgs = _organisations(text)
     world = World(users=_users(orgs, text))
@@ -508,6 +524,7 @@ def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World
     _open_committee(world)
     world.ids |= _restricted_call()
     _jobs_and_mail(world, export_dir, text)
+    _grant(world, text)
     world.ids |= {
         "lead_org": orgs["lead"].id,
         "partner_org": orgs["partner"].id,

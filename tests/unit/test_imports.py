@@ -42,6 +42,7 @@ FEATURES = (
     "evaluation",
     "committee",
     "awards",
+    "contracts",
     "reminders",
     "bundle",
     "exports",
