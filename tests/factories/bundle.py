@@ -21,7 +21,7 @@ def small(count: int = 4) -> dict:
 
 
 RECORD = ("staff", "overrides", "impartiality", "declarations")  # what version 2 adds to version 1
-SELECTION = ("committee", "admissibility")  # and may add (optional)
+SELECTION = ("committee", "admissibility", "grants")  # and may add (optional)
 # and, inside the call and each application, the logical framework
 CALL_LOGFRAME, APPLICATION_LOGFRAME = "logframe_required", "logframe"
 # and, inside the call, optional: the grant settings and the days of requests and reminders
