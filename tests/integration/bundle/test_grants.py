@@ -39,7 +39,7 @@ from grants.rules.grant_status import (
     ReportStatus,
 )
 from tests.factories import make_application, make_call, make_org, make_user
-from tests.factories.bundle import count
+from tests.factories.bundle import count, in_a_fresh_installation
 from tests.factories.grants import make_grant
 
 D = Decimal
@@ -351,6 +351,13 @@ def test_the_bundle_holds_the_grants_and_import_then_export_is_identical(db):
     # the same users, found by e-mail
     payment = database.session.scalar(select(GrantPayment).where(GrantPayment.reference == "PF-1"))
     assert payment.recorded_by.email == FINANCE and payment.authorised_by.email == CHECKER
+
+
+def test_a_fresh_database_imports_the_grants_and_exports_them_the_same(db, tmp_path):
+    """Where none of the users exist yet: they are added (by e-mail) and named the same."""
+    call, _ = grants_at_every_stage()
+    bundle = export_bundle(call)
+    assert in_a_fresh_installation(tmp_path, bundle) == bundle
 
 
 def test_a_version_2_bundle_without_grants_imports_and_its_call_has_none(db):
