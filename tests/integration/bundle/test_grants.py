@@ -38,6 +38,7 @@ from grants.rules.grant_status import (
     ReportKind,
     ReportStatus,
 )
+from tests.conftest import count_queries
 from tests.factories import make_application, make_call, make_org, make_user
 from tests.factories.bundle import count, in_a_fresh_installation
 from tests.factories.grants import make_grant
@@ -351,6 +352,34 @@ def test_the_bundle_holds_the_grants_and_import_then_export_is_identical(db):
     # the same users, found by e-mail
     payment = database.session.scalar(select(GrantPayment).where(GrantPayment.reference == "PF-1"))
     assert payment.recorded_by.email == FINANCE and payment.authorised_by.email == CHECKER
+
+
+def test_the_export_reads_the_grants_in_a_fixed_number_of_queries(db):
+    call, grants = grants_at_every_stage()
+    database.session.expire_all()
+    with count_queries(database.engine) as five:
+        export_bundle(call)
+    finance = database.session.scalar(select(User).where(User.email == FINANCE))
+    checker = database.session.scalar(select(User).where(User.email == CHECKER))
+    for _ in range(3):
+        grant = make_grant("in_force", call=call, staff=finance)
+        indicator = _indicators(grant)[0]
+        _payment(grant, PaymentKind.prefinancing, D("72000.00"), finance, checker)
+        grant.prefinancing_paid = grant.paid_total = D("72000.00")
+        grant.reports.append(
+            GrantReport(
+                kind=ReportKind.interim,
+                period=1,
+                due_on=date(2028, 3, 1),
+                lines=[GrantReportLine(budget_line=grant.versions[0].lines[0], actual=D("1.00"))],
+                indicators=[GrantReportIndicator(indicator=indicator, achieved=D("1.00"))],
+            )
+        )
+    database.session.flush()
+    database.session.expire_all()
+    with count_queries(database.engine) as eight:
+        bundle = export_bundle(call)
+    assert len(bundle["grants"]) == 8 and len(eight) == len(five)
 
 
 def test_a_fresh_database_imports_the_grants_and_exports_them_the_same(db, tmp_path):
