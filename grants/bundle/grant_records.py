@@ -361,7 +361,7 @@ def people(data: dict, known: list[User], orgs: dict[str, Organisation]) -> dict
         elif staff and user.role not in STAFF_ROLES:
             found.append(f"{path}: '{email}' is a {user.role.value} user, not staff")
     if found:
-        raise BundleError(sorted(found))
+        raise BundleError(found)
     return found_users
 
 

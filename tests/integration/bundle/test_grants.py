@@ -55,7 +55,7 @@ def at(day: int, month: int = 1, year: int = 2027) -> datetime:
 def _payment(grant, kind, amount, recorded_by, authorised_by=None, **kw) -> GrantPayment:
     payment = GrantPayment(
         kind=kind,
-        status=PaymentStatus.authorised if authorised_by else kw.pop("status", None),
+        status=kw.pop("status", PaymentStatus.authorised if authorised_by else None),
         amount=amount,
         value_date=kw.pop("value_date", date(2027, 1, 20)),
         recorded_by_id=recorded_by.id,
