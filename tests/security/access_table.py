@@ -90,6 +90,10 @@ CLASSES: dict[str, tuple] = {  # in the order of ROLES
     # world: staff chair the main call's committee, the assigned evaluator votes on it)
     "committee_role": (LOGIN, 403, 403, 403, 403, OK, OK, OK, OK),
     "committee_member": (LOGIN, 403, 403, 403, 403, OK, 404, OK, 404),
+    # a grant: staff and its beneficiaries' members (the world's grant: the applicant's
+    # organisation leads it, the partner's is its partner); its lead's members only
+    "grant": (LOGIN, 404, 404, OK, OK, 403, 403, OK, OK),
+    "grant_lead": (LOGIN, 404, 404, OK, 404, 403, 403, 403, 403),
     "staff": (LOGIN, 403, 403, 403, 403, 403, 403, OK, OK),
     "staff_files": (404, 404, 404, 404, 404, 404, 404, OK, OK),
     "admin": (LOGIN, 403, 403, 403, 403, 403, 403, 403, OK),
