@@ -6,9 +6,10 @@ values, amendments.
 The money rules the database keeps whatever the code does:
 - the sum paid (pre-financing and balance, authorised) never exceeds the final amount, or the
   maximum grant before there is one (but for a final amount below the pre-financing paid, which a
-  recovery order then claims back: no balance is paid on it); pre-financing paid never exceeds its ceiling (90 % of the
-  maximum grant by default): `grant.paid_total` and `grant.prefinancing_paid` are moved by
-  conditional UPDATEs when a payment is authorised, and CHECKs stand behind them;
+  recovery order then claims back: no balance is paid on it); pre-financing paid never exceeds
+  its ceiling (90 % of the maximum grant by default): `grant.paid_total` and
+  `grant.prefinancing_paid` are moved by conditional UPDATEs when a payment is authorised, and
+  CHECKs stand behind them;
 - a payment is authorised by another user than the one who recorded it (four eyes);
 - an accepted cost is between 0 and what was reported.
 """

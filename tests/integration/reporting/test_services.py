@@ -216,7 +216,7 @@ def test_interim_approval_records_the_accepted_costs(db):
     staff = make_user("staff")
     report = written_report(grant, "interim", 1, actuals=[D("20000.00"), D("10000.00")])
     assert approve_report(report, accept_all(report, line1=D("8000.00")), staff.id, NOW) is None
-    assert [(l.accepted, l.set_aside_reason) for l in report.lines] == [
+    assert [(line.accepted, line.set_aside_reason) for line in report.lines] == [
         (D("20000.00"), ""),
         (D("8000.00"), "No invoice."),
     ]
