@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import FieldList, Form, FormField, HiddenField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from grants.calls.fields import DecimalText
 from grants.i18n import lazy_gettext as _l
@@ -35,7 +35,7 @@ class AchievedForm(Form):
     row_id = HiddenField()
     achieved = DecimalText(
         _l("Achieved"),
-        validators=[NumberRange(min=0, message=_l("Enter a number of 0 or more."))],
+        validators=[Optional(), NumberRange(min=0, message=_l("Enter a number of 0 or more."))],
     )
     comment = TextAreaField(_l("Comment"), filters=[_strip], validators=[Length(max=2000)])
 

@@ -128,8 +128,9 @@ def recovery_due(report: GrantReport) -> date | None:
 
 def grants_to_settle(call: Call) -> list[tuple[Grant, GrantReport]]:
     """The call's grants whose final report is approved, by number."""
-    return list(
-        db.session.execute(
+    return [
+        (grant, report)
+        for grant, report in db.session.execute(
             select(Grant, GrantReport)
             .join(GrantReport, GrantReport.grant_id == Grant.id)
             .where(
@@ -138,8 +139,8 @@ def grants_to_settle(call: Call) -> list[tuple[Grant, GrantReport]]:
                 GrantReport.status == ReportStatus.approved,
             )
             .order_by(Grant.sequence)
-        ).tuples()
-    )
+        )
+    ]
 
 
 def upload_dir() -> str:
