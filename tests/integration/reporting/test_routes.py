@@ -4,15 +4,18 @@ return with comments or approve; the final amount page; the recovery order PDF."
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from grants.models import GrantReport
+from grants.reporting.services import approve_report
 from grants.rules.grant_status import GrantStatus, ReportStatus
-from tests.factories import make_org, make_user
+from tests.factories import make_authority, make_org, make_user
 from tests.factories.grants import make_grant
 from tests.factories.reporting import accept_all, add_indicators, lead_of, written_report
 
@@ -88,7 +91,7 @@ def test_a_stale_save_is_refused_and_keeps_what_was_typed(grant, client, post, l
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Typed later." in page and "Someone else saved" in page.replace("&#39;", "'")
+    assert "Typed later." in page and "başka biri raporu kaydetti" in page
 
 
 def test_sending_lists_the_blockers_and_keeps_the_save(grant, client, post, login_as, db):
@@ -98,7 +101,7 @@ def test_sending_lists_the_blockers_and_keeps_the_save(grant, client, post, logi
     response = post(f"{address}/save", data, page=address)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Describe the activities done." in page and "achieved value" in page
+    assert "Yapılan faaliyetleri açıklayın." in page and "gerçekleşen değerini" in page
     db.session.refresh(report)
     assert report.status is ReportStatus.draft and report.lines[0].actual == D("2500.50")
 
@@ -173,11 +176,35 @@ def test_the_final_amount_page_approves_and_gives_a_recovery_order(
 
 
 def test_no_recovery_order_when_a_payment_is_due(grant, client, login_as, db):
-    from grants.reporting.services import approve_report
-
     grant.prefinancing_paid = grant.paid_total = D("72000.00")
     report = written_report(grant)
     approve_report(report, accept_all(report), make_user("staff").id, NOW)
     db.session.commit()
     login_as("staff")
     assert client.get(f"/grants/{grant.id}/recovery-order.pdf").status_code == 404
+
+
+def test_the_recovery_order_says_what_to_pay_by_when_in_each_language(grant, client, login_as, db):
+
+    make_authority(
+        name_en="Central Finance and Contracts Unit", name_tr="Merkezi Finans ve İhale Birimi"
+    )
+    grant.prefinancing_paid = grant.paid_total = D("72000.00")
+    grant.account_holder, grant.iban = "Aydın Belediyesi", "TR330006100519786457841326"
+    report = written_report(grant)
+    reviews = accept_all(report, line0=D("40000.00"), line1=D("30000.00"))
+    approve_report(report, reviews, make_user("staff").id, NOW)
+    db.session.commit()
+    login_as(user=lead_of(grant))
+    texts = {}
+    for lang in ("en", "tr"):
+        response = client.get(f"/grants/{grant.id}/recovery-order.pdf?lang={lang}")
+        reader = PdfReader(io.BytesIO(response.data))
+        texts[lang] = " ".join(page.extract_text() for page in reader.pages)
+    number = f"{grant.number}/RO"
+    assert number in texts["en"] and "Central Finance and Contracts Unit" in texts["en"]
+    # approved on 1 April 2029: due 45 days later, on 16 May 2029
+    assert "May 16, 2029" in texts["en"] and "9,000.00" in texts["en"]
+    assert "TR330006100519786457841326" in texts["en"]
+    assert "Geri ödeme emri" in texts["tr"] and "16 Mayıs 2029" in texts["tr"]
+    assert "Merkezi Finans ve İhale Birimi" in texts["tr"]
