@@ -18,6 +18,7 @@ from grants.rules.grant_status import GrantStatus, ReportStatus
 from tests.factories import make_authority, make_org, make_user
 from tests.factories.grants import make_grant
 from tests.factories.reporting import accept_all, add_indicators, lead_of, written_report
+from tests.factories.submission import PDF
 
 D = Decimal
 NOW = datetime(2029, 4, 1, 10, tzinfo=UTC)  # the final report (due 31 March 2029) is overdue
@@ -208,3 +209,33 @@ def test_the_recovery_order_says_what_to_pay_by_when_in_each_language(grant, cli
     assert "TR330006100519786457841326" in texts["en"]
     assert "Geri ödeme emri" in texts["tr"] and "16 Mayıs 2029" in texts["tr"]
     assert "Merkezi Finans ve İhale Birimi" in texts["tr"]
+
+
+def test_the_verification_pdf_is_uploaded_then_the_final_report_may_be_sent(
+    client, post, login_as, db, fixed_now, uploads
+):
+    fixed_now(NOW)
+    grant = make_grant(awarded=D("100000.01"), requested_grant=D("100000.01"))  # above 100,000
+    report = written_report(grant, submit=False)
+    db.session.commit()
+    login_as(user=lead_of(grant))
+    address = f"/grants/{grant.id}/reports/{report.id}"
+    upload = f"{address}/verification"
+    refused = post(upload, {"file": (io.BytesIO(b"not a pdf"), "audit.pdf")}, page=address)
+    assert refused.status_code == 302
+    db.session.refresh(report)
+    assert report.verification_file is None
+    response = post(upload, {"file": (io.BytesIO(PDF), "audit report.pdf")}, page=address)
+    assert response.status_code == 302
+    db.session.refresh(report)
+    assert report.verification_name == "audit report.pdf"
+    assert (uploads / report.verification_file).read_bytes() == PDF
+    assert client.get(upload).data == PDF
+    data = {"version": str(report.version), "activities": "Done.", "indirect": "7,000.00"}
+    data |= {"contingency": "0", "send": "1", "indicators-0-row_id": ""}
+    for index, line in enumerate(report.lines):
+        data[f"lines-{index}-line_id"] = str(line.id)
+        data[f"lines-{index}-actual"] = "1,000.00"
+    assert post(f"{address}/save", data, page=address).status_code == 302
+    db.session.refresh(report)
+    assert report.status is ReportStatus.submitted
