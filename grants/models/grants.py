@@ -5,9 +5,11 @@ values, amendments.
 
 The money rules the database keeps whatever the code does:
 - the sum paid (pre-financing and balance, authorised) never exceeds the final amount, or the
-  maximum grant before there is one; pre-financing paid never exceeds its ceiling (90 % of the
-  maximum grant by default): `grant.paid_total` and `grant.prefinancing_paid` are moved by
-  conditional UPDATEs when a payment is authorised, and CHECKs stand behind them;
+  maximum grant before there is one (but for a final amount below the pre-financing paid, which a
+  recovery order then claims back: no balance is paid on it); pre-financing paid never exceeds
+  its ceiling (90 % of the maximum grant by default): `grant.paid_total` and
+  `grant.prefinancing_paid` are moved by conditional UPDATEs when a payment is authorised, and
+  CHECKs stand behind them;
 - a payment is authorised by another user than the one who recorded it (four eyes);
 - an accepted cost is between 0 and what was reported.
 """
@@ -34,6 +36,10 @@ from grants.rules.grant_status import (
 from grants.rules.grant_terms import GrantTerms, Scheme
 
 ZERO = Decimal("0.00")
+PAID_WITHIN_FINAL = (
+    "paid_total >= prefinancing_paid AND paid_total <= max_grant AND (final_amount IS NULL"
+    " OR paid_total <= final_amount OR paid_total = prefinancing_paid)"
+)
 
 
 class Grant(Base):
@@ -55,10 +61,9 @@ class Grant(Base):
             "prefinancing_paid >= 0 AND prefinancing_paid <= prefinancing_ceiling",
             name="prefinancing_within_ceiling",
         ),
-        CheckConstraint(
-            "paid_total >= prefinancing_paid AND paid_total <= COALESCE(final_amount, max_grant)",
-            name="paid_within_final",
-        ),
+        # a final amount below the pre-financing paid (a recovery is due) is stored as such: only
+        # then may the sum paid exceed it, when no balance was paid on top of the pre-financing
+        CheckConstraint(PAID_WITHIN_FINAL, name="paid_within_final"),
         CheckConstraint("recovered_total >= 0", name="recovered_positive"),
         CheckConstraint("authorised_contingency >= 0", name="contingency_positive"),
         CheckConstraint(

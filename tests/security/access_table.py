@@ -90,6 +90,10 @@ CLASSES: dict[str, tuple] = {  # in the order of ROLES
     # world: staff chair the main call's committee, the assigned evaluator votes on it)
     "committee_role": (LOGIN, 403, 403, 403, 403, OK, OK, OK, OK),
     "committee_member": (LOGIN, 403, 403, 403, 403, OK, 404, OK, 404),
+    # a grant: staff and its beneficiaries' members (the world's grant: the applicant's
+    # organisation leads it, the partner's is its partner); its lead's members only
+    "grant": (LOGIN, 404, 404, OK, OK, 403, 403, OK, OK),
+    "grant_lead": (LOGIN, 404, 404, OK, 404, 403, 403, 403, 403),
     "staff": (LOGIN, 403, 403, 403, 403, 403, 403, OK, OK),
     "staff_files": (404, 404, 404, 404, 404, 404, 404, OK, OK),
     "admin": (LOGIN, 403, 403, 403, 403, 403, 403, 403, OK),
@@ -117,6 +121,8 @@ ARGUMENTS = {
     "question_id": "question",
     "request_id": "document_request",
     "version": "document_version",
+    "grant_id": "grant",
+    "report_id": "grant_report",
 }
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
 DRAFT = {"application_id": "draft"}
@@ -339,6 +345,21 @@ ROUTES: dict[str, Route] = {
     "committee.declaration": Route("committee_member", ok=ELSEWHERE, data={"accept": "y"}),
     "committee.seat": Route("committee_member"),
     "committee.approve_report": Route(post="committee_member"),
+    # grant reports (the world's grant: in force; its final report being written by the lead)
+    "reporting.reports": Route("grant"),
+    "reporting.open_": Route(post="grant_lead", data={"kind": "final", "period": "1"}),
+    "reporting.report": Route("grant"),
+    "reporting.save": Route(
+        post="grant_lead",
+        data={"activities": "Held.", "indirect": "0", "contingency": "0", "save": "1"},
+    ),
+    "reporting.verification": Route(post="grant_lead"),
+    "reporting.verification_file": Route("grant"),
+    "reporting.review": Route(post="staff", data={"send_back": "1", "comments": "Correct it."}),
+    "reporting.final": Route("staff"),
+    # no recovery is due on the world's grant: 404 to every role let in (tests/integration/
+    # reporting/test_routes.py opens one)
+    "reporting.recovery_order": Route("grant", ok=404),
     "awards.ranking": Route("staff"),
     "awards.compute": Route(post="staff", data={"discard_overrides": "y"}),
     "awards.override_decision": Route("staff", data={"outcome": "reserve", **JUSTIFIED}),

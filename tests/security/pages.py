@@ -140,6 +140,10 @@ PAGES: dict[str, tuple[Visit, ...]] = {
         Visit(roles=("assigned_evaluator",), args={"call_id": "open_call"}),
     ),  # the main call's are signed
     "committee.seat": (Visit(roles=("assigned_evaluator", "staff")),),
+    # grant reports
+    "reporting.reports": (Visit(),),
+    "reporting.report": (Visit(),),
+    "reporting.final": (Visit(),),
     # ranking and decisions
     "awards.ranking": (
         Visit(),
@@ -177,6 +181,8 @@ NOT_PAGES: dict[str, str] = {
     "public.health": "JSON for load balancers",
     "public.results_csv_file": "a call's results as open data (CSV)",
     "submission.download": "an uploaded PDF",
+    "reporting.verification_file": "an uploaded PDF (the auditor's verification report)",
+    "reporting.recovery_order": "a recovery order (PDF)",
     "calldocs.download": "a call document (PDF, DOCX, XLSX or ODT)",
     "calldocs.download_version": "an earlier version of a call document (a file)",
     "submission.receipt": "a PDF",

@@ -56,6 +56,7 @@ from grants.models import (
     DecisionOverride,
     DocumentKind,
     Evaluation,
+    Grant,
     JobStatus,
     LetterKind,
     MailStatus,
@@ -71,7 +72,8 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.partners.services import invitations
-from grants.rules.grant_status import GrantStatus
+from grants.reporting.services import open_report
+from grants.rules.grant_status import GrantStatus, ReportKind
 from grants.rules.grant_terms import end_date
 from tests.factories import make_application, make_call, make_org, make_user, png_bytes
 from tests.factories.awards import add_application
@@ -516,6 +518,17 @@ def _grant(world: World, text: Text) -> None:
     world.ids |= {"grant": grant.id}
 
 
+def _grant_report(world: World, upload_dir: Path) -> None:
+    """The final report of the world's grant, being written by the lead, with an expenditure
+    verification PDF uploaded."""
+    grant = db.session.get(Grant, world.ids["grant"])
+    report = open_report(grant, ReportKind.final, 1, world.users["applicant"].id)
+    report.verification_file = storage.save(PDF, str(upload_dir))
+    report.verification_name = "verification.pdf"
+    db.session.flush()
+    world.ids |= {"grant_report": report.id}
+
+
 def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World:
     orgs = _organisations(text)
     world = World(users=_users(orgs, text))
@@ -525,6 +538,7 @@ def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World
     world.ids |= _restricted_call()
     _jobs_and_mail(world, export_dir, text)
     _grant(world, text)
+    _grant_report(world, upload_dir)
     world.ids |= {
         "lead_org": orgs["lead"].id,
         "partner_org": orgs["partner"].id,

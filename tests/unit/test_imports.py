@@ -43,6 +43,7 @@ FEATURES = (
     "committee",
     "awards",
     "contracts",
+    "reporting",
     "reminders",
     "bundle",
     "exports",
