@@ -59,6 +59,7 @@ from grants.models import (
     JobStatus,
     LetterKind,
     MailStatus,
+    Organisation,
     OutboxMessage,
     Partner,
     PartnerInvitation,
@@ -75,6 +76,7 @@ from grants.rules.grant_status import GrantStatus
 from grants.rules.grant_terms import end_date
 from tests.factories import make_application, make_call, make_org, make_user, png_bytes
 from tests.factories.awards import add_application
+from tests.factories.grants import make_grant
 from tests.factories.restricted import restricted_call
 from tests.factories.submission import PDF, ready_application
 
@@ -516,6 +518,15 @@ def _grant(world: World, text: Text) -> None:
     world.ids |= {"grant": grant.id}
 
 
+def _contracts(world: World, lead: Organisation) -> None:
+    """Two more contracts of the lead, in a decided call of their own: a draft (staff fill in the
+    bank account) and one sent for signature (the lead signs it)."""
+    call = make_call(status="decided")
+    draft = make_grant("draft", call=call, lead=lead, staff=world.users["staff"])
+    sent = make_grant("sent", call=call, lead=lead, staff=world.users["staff"])
+    world.ids |= {"draft_grant": draft.id, "sent_grant": sent.id}
+
+
 def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World:
     orgs = _organisations(text)
     world = World(users=_users(orgs, text))
@@ -525,6 +536,7 @@ def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World
     world.ids |= _restricted_call()
     _jobs_and_mail(world, export_dir, text)
     _grant(world, text)
+    _contracts(world, orgs["lead"])
     world.ids |= {
         "lead_org": orgs["lead"].id,
         "partner_org": orgs["partner"].id,

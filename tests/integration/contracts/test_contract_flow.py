@@ -5,7 +5,6 @@ step audited, e-mailed where the lead must know, refused when stale or out of tu
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -52,7 +51,11 @@ def test_staff_save_the_bank_account_in_electronic_form_and_see_it_by_fours(
     response = post(url, {**ACCOUNT, "version": grant.version})
     assert response.status_code == 302
     saved = _fresh(grant.id)
-    assert (saved.iban, saved.account_holder, saved.version) == (TR_IBAN, "Municipality of Çankaya", 2)
+    assert (saved.iban, saved.account_holder, saved.version) == (
+        TR_IBAN,
+        "Municipality of Çankaya",
+        2,
+    )
     page = client.get(url).get_data(as_text=True)
     assert "TR33 0006 1005 1978 6457 8413 26" in page
     assert "grant.account_saved" in _actions(grant.id)
