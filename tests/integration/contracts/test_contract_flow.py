@@ -224,3 +224,29 @@ def test_only_the_lead_signs_and_only_when_sent(db, client, login_as, post):
     assert "I accept" not in client.get(page).get_data(True)
     post(f"/grants/{in_force.id}/accept", {"version": in_force.version, "confirm": "y"}, page=page)
     assert _fresh(in_force.id).status is GrantStatus.in_force
+
+
+def test_a_second_countersignature_from_another_tab_is_refused(db, client, login_as, post):
+    staff = login_as("staff")
+    grant = make_grant("signed", staff=staff)
+    _db.session.commit()
+    page, loaded = f"/grants/{grant.id}", grant.version
+    post(f"/grants/{grant.id}/countersign", {"version": loaded}, page=page)
+    first = _fresh(grant.id)
+    assert first.status is GrantStatus.in_force
+    post(f"/grants/{grant.id}/countersign", {"version": loaded}, page=page)
+    assert "Only a contract signed by the lead can be countersigned" in client.get(page).get_data(
+        True
+    )
+    assert _actions(grant.id).count("grant.countersigned") == 1
+    assert _fresh(grant.id).countersigned_at == first.countersigned_at
+
+
+def test_a_stale_version_refuses_an_action_even_in_the_right_status(db, client, login_as, post):
+    login_as("staff")
+    grant = make_grant("sent")
+    _db.session.commit()
+    page = f"/grants/{grant.id}"
+    post(f"/grants/{grant.id}/draft", {"version": grant.version - 1}, page=page)
+    assert _fresh(grant.id).status is GrantStatus.sent
+    assert "Someone else changed this contract" in client.get(page).get_data(True)
