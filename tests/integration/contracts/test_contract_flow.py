@@ -209,20 +209,30 @@ def test_the_lead_uploads_the_signed_pdf_and_staff_and_partners_download_it(
 def test_only_the_lead_signs_and_only_when_sent(db, client, login_as, post):
     grant = make_grant("sent")
     _db.session.commit()
-    partner_org = grant.application.partners[0].organisation if grant.application.partners else None
-    if partner_org is not None:
-        login_as(user=make_user("applicant", organisation=partner_org))
-        assert client.get(f"/grants/{grant.id}").status_code == 200
-        assert client.post(f"/grants/{grant.id}/accept").status_code in (400, 404)
+    (partner,) = grant.application.partners
+    login_as(user=make_user("applicant", organisation=partner.organisation))
+    page = f"/grants/{grant.id}"
+    assert client.get(page).status_code == 200  # a partner's member sees the grant...
+    assert "I accept" not in client.get(page).get_data(True)
+    refused = post(
+        f"/grants/{grant.id}/accept", {"version": grant.version, "confirm": "y"}, page=page
+    )
+    assert refused.status_code == 404  # ... but does not sign for the lead
+    assert _fresh(grant.id).status is GrantStatus.sent
     draft = make_grant("draft")
     _db.session.commit()
     login_as(user=make_user("applicant", organisation=draft.application.lead))
     assert client.get(f"/grants/{draft.id}").status_code == 404  # not sent: not theirs yet
     in_force = make_grant("in_force")
+    _db.session.commit()
     login_as(user=make_user("applicant", organisation=in_force.application.lead))
     page = f"/grants/{in_force.id}"
     assert "I accept" not in client.get(page).get_data(True)
-    post(f"/grants/{in_force.id}/accept", {"version": in_force.version, "confirm": "y"}, page=page)
+    late = post(
+        f"/grants/{in_force.id}/accept", {"version": in_force.version, "confirm": "y"}, page=page
+    )
+    assert late.status_code == 400
+    assert "This contract is not waiting for your signature" in late.get_data(True)
     assert _fresh(in_force.id).status is GrantStatus.in_force
 
 
