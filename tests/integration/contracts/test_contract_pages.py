@@ -108,6 +108,9 @@ def test_the_contract_pdf_in_english_and_turkish(db, client, login_as):
         Path(os.environ["CONTRACT_PDF"]).write_bytes(response.data)
     with client.session_transaction() as session:
         session["lang"] = "tr"
-    turkish = _text(client.get(f"/grants/{grant.id}/contract.pdf").data)
+    turkish_pdf = client.get(f"/grants/{grant.id}/contract.pdf").data
+    if os.environ.get("CONTRACT_PDF"):
+        Path(os.environ["CONTRACT_PDF"]).with_suffix(".tr.pdf").write_bytes(turkish_pdf)
+    turkish = _text(turkish_pdf)
     for expected in ("Hibe sözleşmesi", "Avrupa Birliği Başkanlığı", "%84,11215", "Ek III"):
         assert expected in turkish, expected
