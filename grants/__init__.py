@@ -160,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.calldocs.routes import bp as calldocs_bp
     from grants.calls.routes import bp as calls_bp
     from grants.committee.routes import bp as committee_bp
+    from grants.contracts.routes import bp as contracts_bp
     from grants.evaluation.routes import bp as evaluation_bp
     from grants.exports.routes import bp as exports_bp
     from grants.letters.routes import bp as letters_bp
@@ -189,6 +190,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calldocs_bp)
     app.register_blueprint(committee_bp)
     app.register_blueprint(reporting_bp)
+    app.register_blueprint(contracts_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -90,8 +90,9 @@ CLASSES: dict[str, tuple] = {  # in the order of ROLES
     # world: staff chair the main call's committee, the assigned evaluator votes on it)
     "committee_role": (LOGIN, 403, 403, 403, 403, OK, OK, OK, OK),
     "committee_member": (LOGIN, 403, 403, 403, 403, OK, 404, OK, 404),
-    # a grant: staff and its beneficiaries' members (the world's grant: the applicant's
-    # organisation leads it, the partner's is its partner); its lead's members only
+    # a grant: staff and the members acting for its lead and partners (once sent; the world's
+    # grant: the applicant's organisation leads it, the partner's is its partner); its lead's
+    # members sign, report and ask for amendments
     "grant": (LOGIN, 404, 404, OK, OK, 403, 403, OK, OK),
     "grant_lead": (LOGIN, 404, 404, OK, 404, 403, 403, 403, 403),
     "staff": (LOGIN, 403, 403, 403, 403, 403, 403, OK, OK),
@@ -126,6 +127,11 @@ ARGUMENTS = {
 }
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
 DRAFT = {"application_id": "draft"}
+CONTRACT_ACCOUNT = {
+    "account_holder": "Holder",
+    "iban": "TR330006100519786457841326",
+    "version": "1",
+}
 JUSTIFIED = {"justification": "The committee agreed on this at its meeting of 20 November."}
 
 
@@ -427,4 +433,17 @@ ROUTES: dict[str, Route] = {
         args={"call_id": "open_call"},
         data={"reason": "The deadline moves.", "deadline": "2099-01-01T12:00"},
     ),
+    # grants: contracts (the world's grant is in force; the sent one waits for the lead)
+    "contracts.call_contracts": Route("staff"),
+    "contracts.prepare": Route(post="staff"),
+    "contracts.index": Route("staff"),
+    "contracts.show": Route("grant"),
+    "contracts.pdf": Route("grant"),
+    "contracts.signed_pdf": Route("grant", args={"grant_id": "sent_grant"}, ok=404),
+    "contracts.edit": Route("staff", args={"grant_id": "draft_grant"}, data=CONTRACT_ACCOUNT),
+    "contracts.send": Route(post="staff", args={"grant_id": "draft_grant"}),
+    "contracts.back_to_draft": Route(post="staff", args={"grant_id": "sent_grant"}),
+    "contracts.countersign": Route(post="staff", args={"grant_id": "sent_grant"}),
+    "contracts.accept": Route(post="grant_lead", args={"grant_id": "sent_grant"}),
+    "contracts.upload_signed": Route(post="grant_lead", args={"grant_id": "sent_grant"}),
 }

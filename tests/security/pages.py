@@ -174,6 +174,15 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "calldocs.corrigenda": (Visit(), Visit(via="errors", status=400)),
     "calldocs.faq": (Visit(),),
     "calldocs.ask": (Visit(), Visit(roles=("applicant",), via="errors", status=400)),
+    # grants: contracts
+    "contracts.call_contracts": (Visit(),),
+    "contracts.index": (Visit(),),
+    "contracts.show": (
+        Visit(),
+        Visit(args={"grant_id": "sent_grant"}, roles=("applicant", "staff")),
+        Visit(args={"grant_id": "draft_grant"}, roles=("staff",)),
+    ),
+    "contracts.edit": (Visit(),),
 }
 
 # GET routes that are not pages, and why
@@ -189,6 +198,8 @@ NOT_PAGES: dict[str, str] = {
     "awards.letter": "a PDF",
     "awards.letter_preview": "a PDF",
     "letters.download": "a PDF",
+    "contracts.pdf": "a PDF",
+    "contracts.signed_pdf": "the contract the lead uploaded signed, a PDF",
     "settings.logo": "the authority's logo, an image",
     "exports.download": "a report file",
     "exports.jobs_fragment": "an htmx fragment of the exports pages, walked inside them",

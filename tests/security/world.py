@@ -60,6 +60,7 @@ from grants.models import (
     JobStatus,
     LetterKind,
     MailStatus,
+    Organisation,
     OutboxMessage,
     Partner,
     PartnerInvitation,
@@ -77,6 +78,7 @@ from grants.rules.grant_status import GrantStatus, ReportKind
 from grants.rules.grant_terms import end_date
 from tests.factories import make_application, make_call, make_org, make_user, png_bytes
 from tests.factories.awards import add_application
+from tests.factories.grants import make_grant
 from tests.factories.restricted import restricted_call
 from tests.factories.submission import PDF, ready_application
 
@@ -527,6 +529,13 @@ def _grant_report(world: World, upload_dir: Path) -> None:
     report.verification_name = "verification.pdf"
     db.session.flush()
     world.ids |= {"grant_report": report.id}
+def _contracts(world: World, lead: Organisation) -> None:
+    """Two more contracts of the lead, in a decided call of their own: a draft (staff fill in the
+    bank account) and one sent for signature (the lead signs it)."""
+    call = make_call(status="decided")
+    draft = make_grant("draft", call=call, lead=lead, staff=world.users["staff"])
+    sent = make_grant("sent", call=call, lead=lead, staff=world.users["staff"])
+    world.ids |= {"draft_grant": draft.id, "sent_grant": sent.id}
 
 
 def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World:
@@ -539,6 +548,7 @@ def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World
     _jobs_and_mail(world, export_dir, text)
     _grant(world, text)
     _grant_report(world, upload_dir)
+    _contracts(world, orgs["lead"])
     world.ids |= {
         "lead_org": orgs["lead"].id,
         "partner_org": orgs["partner"].id,
