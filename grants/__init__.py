@@ -165,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.letters.routes import bp as letters_bp
     from grants.logframe.routes import bp as logframe_bp
     from grants.partners.routes import bp as partners_bp
+    from grants.payments.routes import bp as payments_bp
     from grants.public.routes import bp as public_bp
     from grants.settings.routes import bp as settings_bp
     from grants.submission import bp as submission_bp
@@ -187,6 +188,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auditlog_bp)
     app.register_blueprint(calldocs_bp)
     app.register_blueprint(committee_bp)
+    app.register_blueprint(payments_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -5,7 +5,8 @@ values, amendments.
 
 The money rules the database keeps whatever the code does:
 - the sum paid (pre-financing and balance, authorised) never exceeds the final amount, or the
-  maximum grant before there is one; pre-financing paid never exceeds its ceiling (90 % of the
+  maximum grant before there is one (pre-financing paid before a lower final amount was set is
+  the exception: the recovery takes the difference back, and never more); pre-financing paid never exceeds its ceiling (90 % of the
   maximum grant by default): `grant.paid_total` and `grant.prefinancing_paid` are moved by
   conditional UPDATEs when a payment is authorised, and CHECKs stand behind them;
 - a payment is authorised by another user than the one who recorded it (four eyes);
@@ -55,11 +56,20 @@ class Grant(Base):
             "prefinancing_paid >= 0 AND prefinancing_paid <= prefinancing_ceiling",
             name="prefinancing_within_ceiling",
         ),
+        # pre-financing paid before the final amount was set may exceed it: the recovery takes
+        # the difference back; a balance is paid only within the final amount
         CheckConstraint(
-            "paid_total >= prefinancing_paid AND paid_total <= COALESCE(final_amount, max_grant)",
+            "paid_total >= prefinancing_paid AND (paid_total <= COALESCE(final_amount, max_grant)"
+            " OR paid_total = prefinancing_paid)",
             name="paid_within_final",
         ),
         CheckConstraint("recovered_total >= 0", name="recovered_positive"),
+        # a recovery takes back no more than what was paid above the final amount
+        CheckConstraint(
+            "recovered_total = 0 OR "
+            "(final_amount IS NOT NULL AND paid_total - recovered_total >= final_amount)",
+            name="recovered_within_excess",
+        ),
         CheckConstraint("authorised_contingency >= 0", name="contingency_positive"),
         CheckConstraint(
             "end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_order"

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -27,7 +28,10 @@ from grants.models import (
     CallStatus,
     Evaluation,
     StageStatus,
+    User,
 )
+from grants.models.users import Role
+from grants.payments.queries import open_items
 from grants.rules import reminders as rules
 
 
@@ -72,6 +76,19 @@ MAILINGS: dict[str, Mailing] = {
     ),
 }
 MAILINGS["draft-last"] = MAILINGS["draft-first"]
+MAILINGS["payment-due"] = Mailing(
+    "email/payment_due.txt",
+    lambda c: _l("A payment of the grant %(number)s falls due", number=c["grant"].number),
+)
+MAILINGS["payment-overdue"] = Mailing(
+    "email/payment_overdue.txt",
+    lambda c: _l("A payment of the grant %(number)s is overdue", number=c["grant"].number),
+)
+PAYMENT_WHAT = {
+    "prefinancing": _l("a pre-financing instalment"),
+    "balance": _l("the balance"),
+    "recovery": _l("a recovery (from the beneficiary)"),
+}
 
 
 def finder(family: str):
@@ -157,3 +174,47 @@ def evaluations(now: datetime) -> list[Found]:
         )
         for assignment, application, call in rows
     ]
+
+
+@finder("payment")
+def payments(now: datetime) -> list[Found]:
+    """The instalments, balances and recoveries due or overdue (grants.payments.queries.open_items)
+    and not recorded yet; every active staff user is reminded. The deadline is the end of the day
+    the payment is to be made by, in the call's zone."""
+    rows = [row for row in open_items(now) if row.item.due_on is not None]
+    staff = (
+        tuple(
+            db.session.scalars(
+                select(User.id)
+                .where(User.role.in_((Role.staff, Role.admin)), User.active.is_(True))
+                .order_by(User.id)
+            )
+        )
+        if rows
+        else ()
+    )
+    found = []
+    for row in rows:
+        grant, item = row.grant, row.item
+        deadline = datetime.combine(
+            item.due_on + timedelta(days=1), time(0), tzinfo=ZoneInfo(grant.call.timezone)
+        )
+        found.append(
+            Found(
+                "payment",
+                rules.payment_subject(grant.id, item.period),
+                deadline,
+                rules.payment_timings(),
+                staff,
+                grant.application_id,
+                {
+                    "grant": grant,
+                    "what": PAYMENT_WHAT[item.kind.value],
+                    "amount": item.left,
+                    "payee": row.payee.holder,
+                    "due_on": item.due_on,
+                    "link": url_for("payments.grant_payments", grant_id=grant.id, _external=True),
+                },
+            )
+        )
+    return found

@@ -63,8 +63,26 @@ KINDS: dict[str, Kind] = {
             "evaluator",
             N_("An evaluation assigned to you: when it is overdue"),
         ),
+        Kind(
+            "payment-due",
+            "payment",
+            "staff",
+            N_("A grant payment: when it falls due (a week before its due date)"),
+        ),
+        Kind(
+            "payment-overdue",
+            "payment",
+            "staff",
+            N_("A grant payment: when it is overdue"),
+        ),
     )
 }
+# "staff when a payment falls due": a week before the date it is to be paid by, and once that
+# date has passed
+PAYMENT_DUE_DAYS = 7
+# a payment's subject: its grant and its place in the schedule (an instalment's period, 0 for the
+# balance or recovery), one number as the sent-reminders key holds it
+PAYMENT_SLOTS = 1000
 
 
 def optional_kinds() -> list[Kind]:
@@ -115,6 +133,19 @@ def draft_timings(first_days: int, last_days: int) -> tuple[Timing, ...]:
 
 def evaluation_timings(days: int) -> tuple[Timing, ...]:
     return (Timing("evaluation-due", days), Timing("evaluation-overdue", None))
+
+
+def payment_timings() -> tuple[Timing, ...]:
+    return (Timing("payment-due", PAYMENT_DUE_DAYS), Timing("payment-overdue", None))
+
+
+def payment_subject(grant_id: int, period: int | None) -> int:
+    """The subject number of a payment due: grant 12's instalment 2 is 12002, its balance
+    12000."""
+    slot = period or 0
+    if not 0 <= slot < PAYMENT_SLOTS:
+        raise ValueError(f"no reminder slot for period {period}")
+    return grant_id * PAYMENT_SLOTS + slot
 
 
 def due_timing(now: datetime, subject: Subject) -> Timing | None:

@@ -43,6 +43,7 @@ FEATURES = (
     "committee",
     "awards",
     "contracts",
+    "payments",
     "reminders",
     "bundle",
     "exports",
