@@ -19,7 +19,7 @@ ITEM_STATUSES = {
     "overdue": _l("Overdue"),
     "not_yet_due": _l("Not yet due: the contract is not in force"),
     "waiting_report": _l("Waiting for the previous period's interim report"),
-    "waiting_condition": _l("Waiting for the 70 % condition (accepted costs)"),
+    "waiting_condition": _l("Waiting for the 70 per cent condition (accepted costs)"),
     "waiting_final": _l("After the final report: the final amount decides"),
     "replaced": _l("Not paid: replaced by the balance"),
     "nothing": _l("Nothing to pay"),

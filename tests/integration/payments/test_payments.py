@@ -146,7 +146,9 @@ def test_recorded_in_turkish_refused_to_its_recorder_authorised_by_another(
     assert (grant.prefinancing_paid, grant.paid_total) == (D("72000.00"), D("72000.00"))
     assert _statuses(grant)[0][3] is ItemStatus.paid
     actions = db.session.scalars(
-        select(AuditEvent.action).where(AuditEvent.object_id == str(payment.id))
+        select(AuditEvent.action).where(
+            AuditEvent.object_type == "GrantPayment", AuditEvent.object_id == str(payment.id)
+        )
     ).all()
     assert sorted(actions) == ["payment.authorised", "payment.recorded"]
 
