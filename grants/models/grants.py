@@ -6,9 +6,10 @@ values, amendments.
 The money rules the database keeps whatever the code does:
 - the sum paid (pre-financing and balance, authorised) never exceeds the final amount, or the
   maximum grant before there is one (pre-financing paid before a lower final amount was set is
-  the exception: the recovery takes the difference back, and never more); pre-financing paid never exceeds its ceiling (90 % of the
-  maximum grant by default): `grant.paid_total` and `grant.prefinancing_paid` are moved by
-  conditional UPDATEs when a payment is authorised, and CHECKs stand behind them;
+  the exception: the recovery takes the difference back, and never more); pre-financing paid
+  never exceeds its ceiling (90 % of the maximum grant by default): `grant.paid_total`,
+  `grant.prefinancing_paid` and `grant.recovered_total` are moved by conditional UPDATEs when a
+  payment is authorised (grants/payments/services.py), and CHECKs stand behind them;
 - a payment is authorised by another user than the one who recorded it (four eyes);
 - an accepted cost is between 0 and what was reported.
 """

@@ -90,6 +90,8 @@ CLASSES: dict[str, tuple] = {  # in the order of ROLES
     # world: staff chair the main call's committee, the assigned evaluator votes on it)
     "committee_role": (LOGIN, 403, 403, 403, 403, OK, OK, OK, OK),
     "committee_member": (LOGIN, 403, 403, 403, 403, OK, 404, OK, 404),
+    # a grant: staff and the members acting for its lead and partners (grants/contracts/access.py)
+    "grant": (LOGIN, 404, 404, OK, OK, 403, 403, OK, OK),
     "staff": (LOGIN, 403, 403, 403, 403, 403, 403, OK, OK),
     "staff_files": (404, 404, 404, 404, 404, 404, 404, OK, OK),
     "admin": (LOGIN, 403, 403, 403, 403, 403, 403, 403, OK),
@@ -117,6 +119,8 @@ ARGUMENTS = {
     "question_id": "question",
     "request_id": "document_request",
     "version": "document_version",
+    "grant_id": "grant",
+    "payment_id": "payment",
 }
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
 DRAFT = {"application_id": "draft"}
@@ -401,6 +405,15 @@ ROUTES: dict[str, Route] = {
     "calldocs.answer": Route(
         "staff", data={"public_text": "May a university lead?", "answer": "No: see 2.1.1."}
     ),
+    # grant payments: the schedule for staff and beneficiaries; staff record, authorise, cancel
+    "payments.grant_payments": Route("grant"),
+    "payments.record": Route(
+        post="staff",
+        data={"kind": "prefinancing", "amount": "1000.00", "value_date": "2027-01-20"},
+    ),
+    "payments.authorise": Route(post="staff"),
+    "payments.cancel": Route(post="staff"),
+    "payments.overview": Route("staff"),
     "calldocs.corrigenda": Route(
         "staff",
         args={"call_id": "open_call"},

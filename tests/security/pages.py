@@ -140,6 +140,9 @@ PAGES: dict[str, tuple[Visit, ...]] = {
         Visit(roles=("assigned_evaluator",), args={"call_id": "open_call"}),
     ),  # the main call's are signed
     "committee.seat": (Visit(roles=("assigned_evaluator", "staff")),),
+    # grant payments
+    "payments.grant_payments": (Visit(),),
+    "payments.overview": (Visit(),),
     # ranking and decisions
     "awards.ranking": (
         Visit(),

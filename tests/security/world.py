@@ -56,6 +56,7 @@ from grants.models import (
     DecisionOverride,
     DocumentKind,
     Evaluation,
+    GrantPayment,
     JobStatus,
     LetterKind,
     MailStatus,
@@ -71,7 +72,7 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.partners.services import invitations
-from grants.rules.grant_status import GrantStatus
+from grants.rules.grant_status import GrantStatus, PaymentKind
 from grants.rules.grant_terms import end_date
 from tests.factories import make_application, make_call, make_org, make_user, png_bytes
 from tests.factories.awards import add_application
@@ -516,6 +517,22 @@ def _grant(world: World, text: Text) -> None:
     world.ids |= {"grant": grant.id}
 
 
+def _payment(world: World) -> None:
+    """A pre-financing payment of the grant recorded by the admin, waiting for another staff
+    user's authorisation."""
+    payment = GrantPayment(
+        grant_id=world.ids["grant"],
+        kind=PaymentKind.prefinancing,
+        period=1,
+        amount=Decimal("1000.00"),
+        value_date=date(2027, 1, 20),
+        recorded_by_id=world.users["admin"].id,
+    )
+    db.session.add(payment)
+    db.session.flush()
+    world.ids |= {"payment": payment.id}
+
+
 def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World:
     orgs = _organisations(text)
     world = World(users=_users(orgs, text))
@@ -525,6 +542,7 @@ def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World
     world.ids |= _restricted_call()
     _jobs_and_mail(world, export_dir, text)
     _grant(world, text)
+    _payment(world)
     world.ids |= {
         "lead_org": orgs["lead"].id,
         "partner_org": orgs["partner"].id,
