@@ -83,7 +83,15 @@ def approved_reports(grant_ids: Iterable[int]) -> dict[int, list[Approved]]:
         )
         .outerjoin(GrantReportLine, GrantReportLine.report_id == GrantReport.id)
         .where(GrantReport.grant_id.in_(ids), GrantReport.status == ReportStatus.approved)
-        .group_by(GrantReport.id)
+        .group_by(
+            GrantReport.id,
+            GrantReport.grant_id,
+            GrantReport.kind,
+            GrantReport.period,
+            GrantReport.reviewed_at,
+            GrantReport.reported_indirect,
+            GrantReport.reported_contingency,
+        )
         .order_by(GrantReport.id)
     ).all()
     found: dict[int, list[Approved]] = {}
