@@ -1,9 +1,8 @@
 """The finders of reminder subjects, one per family of grants.rules.reminders.KINDS.
 
 A finder takes the clock and returns `Found`s: a subject with a deadline (a draft stage, an open
-assignment), the call's timings, the users to remind, and what their e-mail says. Reports and
-payments (grants, a later issue) plug in here with `@finder("report")` and `@finder("payment")`,
-and their kinds in grants.rules.reminders.KINDS.
+assignment, a payment due), the timings, the users to remind, and what their e-mail says. Reports
+plug in here with `@finder("report")`, and their kinds in grants.rules.reminders.KINDS.
 """
 
 from __future__ import annotations

@@ -27,15 +27,15 @@ SETTINGS = ("draft_reminder_first_days", "draft_reminder_last_days", "evaluation
 @dataclass(frozen=True)
 class Kind:
     code: str
-    family: str  # what the subject is: "draft", "evaluation" (later "report", "payment")
+    family: str  # what the subject is: "draft", "evaluation", "payment" (later "report")
     audience: str  # who receives it: applicant, evaluator, beneficiary, staff
     label: str  # English, marked with N_: the user's reminder settings show it
     mandatory: bool = False  # legally required: the user cannot turn it off
 
 
-# The registry of reminder kinds. Reports and payments (grants, a later issue) add theirs here with
-# a finder in grants.reminders.kinds: beneficiaries 14 days before a report is due and when it is
-# overdue, staff when a payment falls due.
+# The registry of reminder kinds. Reports add theirs here with a finder in grants.reminders.kinds:
+# beneficiaries 14 days before a report is due and when it is overdue. Staff when a payment falls
+# due: the payment kinds below.
 KINDS: dict[str, Kind] = {
     k.code: k
     for k in (
