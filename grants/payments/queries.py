@@ -158,6 +158,7 @@ def ledger(grant: Grant, payments: list[GrantPayment], reports: list[Approved]) 
             if p.status is not PaymentStatus.cancelled
         ),
         interim=interim,
+        terminated=grant.status is GrantStatus.terminated,
     )
 
 

@@ -56,6 +56,10 @@ def _target(grant: Grant, kind: PaymentKind, today: date):
     due, or the balance or recovery."""
     items = schedule(grant, today)
     if kind is PaymentKind.prefinancing:
+        if grant.status is GrantStatus.terminated:
+            raise PaymentRefused(
+                N_("The grant is terminated: no more pre-financing is paid."), field="kind"
+            )
         if grant.final_amount is not None:
             raise PaymentRefused(
                 N_("The final amount is set: the balance replaces the pre-financing not paid."),
@@ -194,6 +198,8 @@ def authorise(payment: GrantPayment, user_id: int, now: datetime) -> None:
         )
     grant = payment.grant
     _moving(grant)
+    if payment.kind is PaymentKind.prefinancing and grant.status is GrantStatus.terminated:
+        raise PaymentRefused(N_("The grant is terminated: no more pre-financing is paid."))
     grant_status.check(PaymentStatus.recorded, PaymentStatus.authorised)
     kind, amount, grant_id = payment.kind, payment.amount, grant.id
     try:

@@ -11,7 +11,8 @@ Choices where domain.md is silent (PRAG's practice):
   plus contingency up to what staff authorised (`accepted_costs`: the final amount's rules
   without the heading cap, which only the final report applies);
 - the balance (or recovery) is due `instalment_due_days` (60) after the final report is approved;
-  once the final amount is set, the instalments not paid are replaced by it;
+  once the final amount is set, the instalments not paid are replaced by it (and by nothing once
+  the grant is terminated);
 - a grant is *settled* once its final amount is set and what was paid less what was recovered is
   exactly that amount (`settled`).
 """
@@ -57,7 +58,9 @@ class ItemStatus(enum.Enum):
     waiting_report = "waiting_report"  # the previous period's interim report is not approved yet
     waiting_condition = "waiting_condition"  # the 70 % condition is not met yet
     waiting_final = "waiting_final"  # the balance: waiting for the final amount
-    replaced = "replaced"  # an instalment not paid once the final amount is set: the balance
+    # an instalment not paid once the final amount is set (the balance replaces it) or the grant
+    # terminated
+    replaced = "replaced"
     nothing = "nothing"  # a balance of zero: nothing to pay or recover
 
     @property
@@ -92,6 +95,7 @@ class Ledger:
     movements: tuple[Movement, ...] = ()
     # period -> (approval day, accepted costs) of each approved interim report
     interim: dict[int, tuple[date, Decimal]] | None = None
+    terminated: bool = False  # ended early: no more pre-financing, only the recovery
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,7 @@ def schedule(ledger: Ledger, today: date) -> list[Item]:
                 costs = sum((c for p, (_, c) in interim.items() if p < inst.period), ZERO)
                 if not next_instalment_released(costs, ledger.rate, earlier, terms):
                     waiting = ItemStatus.waiting_condition
-        if final is not None and done < inst.payable and not pending:
+        if (final is not None or ledger.terminated) and done < inst.payable and not pending:
             waiting = ItemStatus.replaced
         status = _state(inst.payable, done, pending, due_on, today, waiting)
         if inst.payable == 0:  # cut to nothing by the ceiling

@@ -313,3 +313,29 @@ def test_unpaid_instalments_are_replaced_by_the_balance(grant, db):
         D("50000.00"),
         ItemStatus.due,
     )
+
+
+def test_a_terminated_grant_pays_no_more_pre_financing_and_closes_once_recovered(
+    grant, two_staff, db
+):
+    first, second = two_staff
+    services.authorise(recorded_payment(grant, D("40000.00"), first.id), second.id, NOW)
+    waiting = recorded_payment(grant, D("1000.00"), first.id)
+    grant.status, grant.terminated_at = GrantStatus.terminated, NOW
+    grant.final_amount = D("30000.00")  # what the termination's accepted costs cover
+    db.session.flush()
+    assert [i.status for i in queries.schedule(grant, TODAY)] == [
+        ItemStatus.recorded,  # the 1,000.00 still waits: it can only be cancelled
+        ItemStatus.due,
+    ]
+    with pytest.raises(services.PaymentRefused, match="terminated"):
+        services.authorise(waiting, second.id, NOW)
+    with pytest.raises(services.PaymentRefused, match="terminated"):
+        services.record(grant, PaymentKind.prefinancing, D("1.00"), TODAY, "", "", first.id, NOW)
+    services.cancel(waiting, second.id, NOW)
+    assert queries.schedule(grant, TODAY)[0].status is ItemStatus.replaced
+    recovery = services.record(
+        grant, PaymentKind.recovery, D("10000.00"), TODAY, "ORD-7", "", first.id, NOW
+    )
+    services.authorise(recovery, second.id, NOW)
+    assert (grant.status, grant.recovered_total) == (GrantStatus.closed, D("10000.00"))

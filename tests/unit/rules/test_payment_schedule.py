@@ -119,6 +119,15 @@ def test_a_final_amount_below_the_pre_financing_is_a_recovery_and_equal_is_nothi
     assert (nothing[-1].amount, nothing[-1].status) == (0, ItemStatus.nothing)
 
 
+def test_a_terminated_grant_stops_its_unpaid_instalments():
+    items = schedule(periodic(terminated=True, movements=(paid("50000.01"),)), TODAY)
+    assert [i.status for i in items] == [
+        ItemStatus.paid,
+        ItemStatus.replaced,
+        ItemStatus.waiting_final,
+    ]
+
+
 def test_accepted_costs_cap_indirect_costs_and_contingency():
     assert accepted_costs(D("1000"), D("100"), D("50"), D("20"), TERMS) == D("1090.00")
     assert accepted_costs(D("1000"), D("10"), D("50"), D("0"), TERMS) == D("1010")
