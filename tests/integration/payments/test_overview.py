@@ -73,3 +73,25 @@ def test_the_overview_is_paginated(client, login_as, grants, db, monkeypatch):
     shown = [g.number for g in grants if g.number in first.split('id="payments-due"')[1]]
     assert len(shown) == 2
     assert [g.number for g in grants if g.number not in shown][0] in second
+
+
+def test_a_grants_payments_page_costs_the_same_queries_for_more_payments(
+    client, login_as, grants, db
+):
+    grant, staff = grants[0], make_user("staff")
+    page = f"/grants/{grant.id}/payments"
+    recorded_payment(grant, D("10.00"), staff.id)
+    db.session.commit()
+    login_as("staff")
+    client.get(page)
+    with count_queries(db.engine) as few:
+        client.get(page)
+    for _ in range(5):
+        services.authorise(
+            recorded_payment(grant, D("10.00"), staff.id), grants[1].created_by_id, NOW
+        )
+    db.session.commit()
+    with count_queries(db.engine) as more:
+        html = client.get(page).get_data(as_text=True)
+    assert html.count('<tr id="payment-') == 6
+    assert selects(more) == selects(few)
