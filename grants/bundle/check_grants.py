@@ -85,6 +85,7 @@ def _money(grant: dict, path: str, problems: list[str]) -> None:
             "prefinancing_ceiling",
             "prefinancing_paid",
             "paid_total",
+            "recovered_total",
         )
     }
     final = None if grant["final_amount"] is None else Decimal(grant["final_amount"])
@@ -117,10 +118,24 @@ def _money(grant: dict, path: str, problems: list[str]) -> None:
         ),
         (
             "paid_total",
-            amount["paid_total"] <= (amount["max_grant"] if final is None else final),
-            f"is above final_amount ({grant['final_amount']})"
-            if final is not None
-            else f"is above max_grant ({grant['max_grant']}, there is no final amount yet)",
+            amount["paid_total"] <= amount["max_grant"],
+            f"is above max_grant ({grant['max_grant']})",
+        ),
+        # pre-financing paid before a lower final amount stands until recovered; a balance is
+        # paid only within the final amount (the CHECKs of grants/models/grants.py)
+        (
+            "paid_total",
+            final is None
+            or amount["paid_total"] <= final
+            or amount["paid_total"] == amount["prefinancing_paid"],
+            f"is above final_amount ({grant['final_amount']}) with a balance paid on top of the "
+            "pre-financing",
+        ),
+        (
+            "recovered_total",
+            amount["recovered_total"] == ZERO
+            or (final is not None and amount["paid_total"] - amount["recovered_total"] >= final),
+            "recovers more than was paid above the final amount",
         ),
     ]
     for name, holds, rule in limits:

@@ -268,6 +268,7 @@ def grants_at_every_stage() -> tuple[Call, dict[str, Grant]]:
     )
     ended.prefinancing_paid = ended.paid_total = D("72000.00")
     ended.recovered_total = D("22000.00")
+    ended.final_amount = D("50000.00")  # what the accepted costs covered: the rest recovered
     ended.terminated_at, ended.termination_reason = at(1, 8), "The lead dissolved its agency."
     database.session.flush()
     return call, grants
