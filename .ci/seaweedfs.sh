@@ -27,7 +27,7 @@ EOF
 "$weed" server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$dir/data" \
   -master.port=$((port + 1)) -master.port.grpc=$((port + 10001)) -master.telemetry=false \
   -master.volumeSizeLimitMB=64 -volume.max=0 \
-  -volume.port=$((port + 2)) -volume.port.grpc=$((port + 10002)) \
+  -volume.port=$((port + 2)) -volume.port.grpc=$((port + 10002)) -volume.preStopSeconds=0 \
   -filer.port=$((port + 3)) -filer.port.grpc=$((port + 10003)) \
   -s3 -s3.port="$port" -s3.port.grpc=$((port + 10000)) -s3.config="$dir/s3.json" \
   -s3.port.iceberg=0 -s3.port.lance=0 \

@@ -231,4 +231,3 @@ def display_name(name: str | None) -> str:
         keep = ext if dot and len(ext) <= 10 else ""
         name = name[: NAME_LIMIT - len(keep) - 1].rstrip() + ("." + keep if keep else "")
     return name or "attachment"
-
