@@ -86,7 +86,7 @@ class LocalStore(Store):
     """Files in a folder of the local file system (private: 0700 folders, 0600 files)."""
 
     def __init__(self, root: str | Path):
-        self.root = Path(root)
+        self.root = Path(os.path.abspath(root))  # a relative UPLOAD_DIR: from the working folder
 
     def path(self, key: str) -> Path:
         return self.root / check_key(key)
@@ -183,7 +183,7 @@ class S3Store(Store):
             abort(404)
         response = send_file(  # streams the body as it arrives, CHUNK bytes at a time
             _Chunked(found["Body"]),
-            mimetype=mimetype or found.get("ContentType"),
+            mimetype=mimetype,  # unset: guessed from the name, as for a local file
             as_attachment=as_attachment,
             download_name=download_name,
             max_age=0,

@@ -55,9 +55,15 @@ def test_an_uploaded_attachment_is_kept_downloaded_and_removed(
     assert client.get(f"/attachments/{attachment.id}").status_code == 404
 
 
-@pytest.mark.parametrize("kind", ["workbook", "bundle"])
+@pytest.mark.parametrize(
+    "kind, mimetype",
+    [
+        ("workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("bundle", "application/json"),
+    ],
+)
 def test_a_finished_export_is_kept_and_downloaded(
-    app_on, client, login_as, post, db, request, tmp_path, kind
+    app_on, client, login_as, post, db, request, tmp_path, kind, mimetype
 ):
     call = make_call()
     login_as("staff")
@@ -75,3 +81,4 @@ def test_a_finished_export_is_kept_and_downloaded(
     response = client.get(f"/staff/exports/{job.id}/download")
     assert response.status_code == 200 and response.get_data() == stored
     assert response.headers["Content-Length"] == str(len(stored))
+    assert response.mimetype == mimetype  # from the file's name, whatever the backend
