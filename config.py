@@ -87,6 +87,14 @@ class Config:
     EXPORT_DIR = os.environ.get(
         "EXPORT_DIR", str(INSTANCE_DIR / "exports")
     )  # report files, never under static/
+    # where those files are kept (grants/files.py): "local" (UPLOAD_DIR and EXPORT_DIR, the
+    # default) or "s3", an S3-compatible object store that every app server and worker shares
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None  # unset: AWS itself
+    S3_BUCKET = os.environ.get("S3_BUCKET") or None  # created if missing
+    S3_ACCESS_KEY = os.environ.get("S3_ACCESS_KEY") or None  # unset: boto3's usual credentials
+    S3_SECRET_KEY = os.environ.get("S3_SECRET_KEY") or None
+    S3_REGION = os.environ.get("S3_REGION") or None  # unset: us-east-1
     # 360Giving: the publisher's prefix for grant (and recipient) identifiers, and the funder's
     # org-id
     GIVING360_PREFIX = os.environ.get("GIVING360_PREFIX", "360G-twingrants")
@@ -125,6 +133,10 @@ class ProductionConfig(Config):
                 "BASE_URL must be set in production (e.g. https://grants.example.org)"
             )
         self.BASE_URL = os.environ["BASE_URL"]
+        if self.STORAGE_BACKEND not in ("local", "s3"):
+            raise RuntimeError("STORAGE_BACKEND must be local or s3")
+        if self.STORAGE_BACKEND == "s3" and not self.S3_BUCKET:
+            raise RuntimeError("STORAGE_BACKEND=s3 needs S3_BUCKET")
         self.TRUSTED_HOSTS = [
             urlsplit(self.BASE_URL).hostname,
             *(h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()),

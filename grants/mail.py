@@ -14,7 +14,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from grants import clock
+from grants import clock, files
 from grants.extensions import db
 from grants.jobs import RESEND_AFTER, defer, register_resender
 from grants.models import MailStatus, MessageLog, OutboxMessage, User
@@ -34,7 +34,8 @@ def send(
 ) -> OutboxMessage:
     """Render a text template in the recipient's language and queue it for delivery after commit.
 
-    `attachment` (file name, content) is stored under UPLOAD_DIR/outbox/ and sent with the message.
+    `attachment` (file name, content) is kept in the uploads space (grants/files.py) under outbox/
+    and sent with the message.
     `about`: the id of the application the message is about, for its message log.
     """
     locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -127,16 +128,14 @@ def deliver(message_id: int) -> None:
 
 
 def _store(content: bytes) -> str:
-    """Keep an attachment under a random name; the path relative to UPLOAD_DIR."""
-    relative = f"outbox/{secrets.token_hex(16)}"
-    path = Path(current_app.config["UPLOAD_DIR"]) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    return relative
+    """Keep an attachment under a random name; its key in the uploads space."""
+    key = f"outbox/{secrets.token_hex(16)}"
+    files.uploads().put(key, content)
+    return key
 
 
 def attachment_bytes(message: OutboxMessage) -> bytes:
-    return (Path(current_app.config["UPLOAD_DIR"]) / message.attachment_path).read_bytes()
+    return files.uploads().get(message.attachment_path)
 
 
 def _attach(email: EmailMessage, message: OutboxMessage) -> None:

@@ -1,17 +1,14 @@
-"""Uploaded files: type checked by content, programs and test viruses refused, stored under random
-names.
+"""Uploaded files: type checked by content, programs and test viruses refused, before they are kept.
 
-Nothing here trusts the file's name or the browser's content type. A file is stored as
-`<UPLOAD_DIR>/<64 random hex digits>`; its original name is kept, cleaned, for display only.
+Nothing here trusts the file's name or the browser's content type. An accepted file is kept by
+grants/files.py (the file store) under a random name; its original name is kept, cleaned, for
+display only.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import re
-import secrets
 import unicodedata
 import zipfile
 
@@ -234,24 +231,3 @@ def display_name(name: str | None) -> str:
         keep = ext if dot and len(ext) <= 10 else ""
         name = name[: NAME_LIMIT - len(keep) - 1].rstrip() + ("." + keep if keep else "")
     return name or "attachment"
-
-
-def save(data: bytes, upload_dir: str) -> str:
-    """Write the bytes under a new random name in `upload_dir`; return that name."""
-    os.makedirs(upload_dir, mode=0o700, exist_ok=True)
-    stored = secrets.token_hex(32)
-    fd = os.open(os.path.join(upload_dir, stored), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    return stored
-
-
-def path_for(upload_dir: str, stored: str) -> str:
-    if not re.fullmatch(r"[0-9a-f]{64}", stored):
-        raise ValueError("not a stored file name")
-    return os.path.join(upload_dir, stored)
-
-
-def remove(upload_dir: str, stored: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.remove(path_for(upload_dir, stored))

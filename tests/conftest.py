@@ -195,8 +195,12 @@ def post(client):
 
 @pytest.fixture
 def uploads(app, tmp_path, monkeypatch) -> Path:
+    """A fresh folder for the uploads space, on the local backend whatever STORAGE_BACKEND says:
+    for tests that look at the files themselves (tests/integration/storage runs the interface on
+    both backends)."""
     folder = tmp_path / "files"
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(folder))
+    monkeypatch.setitem(app.config, "STORAGE_BACKEND", "local")
     return folder
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app
 from flask_login import current_user
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +33,7 @@ from grants.applications.queries import (
 from grants.audit import record
 from grants.auth.queries import acting_members
 from grants.extensions import db
+from grants.files import remove as remove_file
 from grants.i18n import lazy_gettext as _l
 from grants.jobs import defer
 from grants.models import (
@@ -47,7 +47,6 @@ from grants.models import (
 from grants.rules.money import money
 from grants.rules.problems import N_, Refused
 from grants.signals import application_changed
-from grants.storage import remove as remove_file
 
 QUANTITY = Decimal("0.0001")
 
@@ -116,7 +115,7 @@ def discard(application: Application) -> None:
             N_("This application was submitted: it can be withdrawn, not discarded.")
         )
     for attachment in application.attachments:
-        defer(remove_file, current_app.config["UPLOAD_DIR"], attachment.stored_name)
+        defer(remove_file, attachment.stored_name)
     record(
         "application.discarded",
         application,

@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -18,7 +17,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from grants import clock, storage
+from grants import clock, files, storage
 from grants.access import requires
 from grants.calldocs import access, queries, services
 from grants.calldocs.forms import (
@@ -115,14 +114,10 @@ def download_version(reference: str, document_id: int, version: int):
 
 def _send(document):
     """A document's file (the current one, or an earlier version's), as an attachment."""
-    response = send_file(
-        services.file_path(document),
+    response = files.uploads().download(
+        services.file_key(document),
         mimetype=document.content_type,
-        as_attachment=True,
         download_name=storage.download_name(document.original_name, document.content_type),
-        max_age=0,
-        conditional=False,
-        etag=False,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-cache"  # a replaced document is not served from a cache

@@ -4,20 +4,19 @@ boundary commits (grants/unit_of_work.py). Refusals are `Refused` subclasses
 
 Files are checked as applicants' attachments are (grants/storage.py: size, real type from the
 content, no program, script, macro or test virus). A replaced file stays, as an earlier version of
-its document (CallDocumentVersion); a removed document's files go from the disk after the commit (a
-deferred job), so a rolled-back request never loses one.
+its document (CallDocumentVersion); a removed document's files go from the file store
+(grants/files.py) after the commit (a deferred job), so a rolled-back request never loses one.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from grants import clock, mail, storage
+from grants import clock, files, mail, storage
 from grants.audit import record
 from grants.calldocs.queries import draft_holders, locale_of, windows
 from grants.calls.services import CallRefused, update_call
@@ -56,12 +55,11 @@ FIELDS = ["kind", "language", "title", "original_name", "content_type", "size", 
 OPEN_TO_DOCUMENTS = (CallStatus.draft, CallStatus.published)
 
 
-def document_dir() -> str:
-    return os.path.join(current_app.config["UPLOAD_DIR"], "call_documents")
+FOLDER = "call_documents"  # of the uploads space (grants/files.py)
 
 
-def file_path(document: CallDocument | CallDocumentVersion) -> str:
-    return storage.path_for(document_dir(), document.stored_name)
+def file_key(document: CallDocument | CallDocumentVersion) -> str:
+    return files.upload_key(document.stored_name, FOLDER)
 
 
 def _read(file: FileStorage | None) -> tuple[bytes, str, str]:
@@ -115,7 +113,7 @@ def upload_document(
         language=language,
         title=title if document_kind is DocumentKind.other else "",
         original_name=name,
-        stored_name=storage.save(data, document_dir()),
+        stored_name=files.save(data, FOLDER),
         content_type=content_type,
         size=len(data),
         uploaded_by_id=user.id,
@@ -150,7 +148,7 @@ def _put_file(
         superseded_by_id=user.id,
     )
     document.versions.append(earlier)
-    document.stored_name = storage.save(data, document_dir())
+    document.stored_name = files.save(data, FOLDER)
     document.original_name, document.content_type, document.size = name, content_type, len(data)
     document.version += 1
     document.uploaded_by_id, document.uploaded_at = user.id, now
@@ -185,11 +183,11 @@ def remove_document(document: CallDocument) -> None:
             field="",
         )
     record("call_document.removed", document, before=_state(document))
-    files = [document.stored_name] + [version.stored_name for version in document.versions]
+    stored_names = [document.stored_name] + [version.stored_name for version in document.versions]
     db.session.delete(document)
     db.session.flush()
-    for stored_name in files:
-        defer(storage.remove, document_dir(), stored_name)
+    for stored_name in stored_names:
+        defer(files.remove, stored_name, FOLDER)
 
 
 # Clarifications ----------------------------------------------------------------------------------

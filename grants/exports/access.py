@@ -3,8 +3,6 @@ here (404)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import abort
 from flask_login import current_user
 
@@ -14,9 +12,9 @@ from grants.exports.queries import get_job
 from grants.models import ReportJob
 
 
-def staff_file(job_id: int) -> tuple[ReportJob, Path]:
-    """The finished job and its stored file, for staff; 404 for anyone else and for a job without a
-    file."""
+def staff_file(job_id: int) -> tuple[ReportJob, str]:
+    """The finished job and its file's key in the exports space (grants/files.py), for staff; 404
+    for anyone else and for a job without a file."""
     if not (current_user.is_authenticated and current_user.has_role("staff")):
         abort(404)
     job = load_or_404(get_job(job_id))

@@ -7,15 +7,17 @@ A request adds a queued ReportJob and, once the caller commits, has it made outs
   beats a heartbeat while it works; a job left running by a thread that stopped beating is failed
   (`fail_stale`);
 - with JOBS_IN_THREAD off (the tests), by `run` inside the request, after the commit.
-Making the file (`_build`) commits the progress on a connection of its own and ends finished (file
-path and name) or failed (the error's message; its traceback goes to the log). A failed job can be
-run again.
+Making the file (`_build`: the builder writes a temporary file, which is then kept in the exports
+space of grants/files.py) commits the progress on a connection of its own and ends finished (the
+file's key and name) or failed (the error's message; its traceback goes to the log). A failed job
+can be run again.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+import tempfile
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -29,6 +31,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
+from grants import files
 from grants.audit import record
 from grants.exports.kinds import KINDS, ExportError
 from grants.exports.lost import PENDING, STALE, lost_reasons, stale_reason
@@ -98,16 +101,12 @@ def _schedule(job: ReportJob) -> None:
         defer(run, job.id, job_id=job.rq_id, timeout=TIMEOUT)
 
 
-def export_dir() -> Path:
-    return Path(current_app.config["EXPORT_DIR"])
-
-
-def stored_file(job: ReportJob) -> Path | None:
-    """The finished job's file, or None if it is not (or no longer) there."""
+def stored_file(job: ReportJob) -> str | None:
+    """The key of the finished job's file in the exports space, or None if it is not (or no longer)
+    there."""
     if job.status is not JobStatus.finished or not job.file_path:
         return None
-    path = export_dir() / job.file_path
-    return path if path.is_file() else None
+    return job.file_path if files.exports().exists(job.file_path) else None
 
 
 # The task
@@ -191,20 +190,20 @@ def _build(job: ReportJob) -> None:
     _remove(job)
     db.session.commit()
     name = f"{job.id}-{secrets.token_hex(8)}{kind.suffix if kind else ''}"
-    path = export_dir() / name
     try:
         builder = kind.builder() if kind else None
         if builder is None:
             raise ExportError(N_("This kind of export (%(kind)s) is not available."), kind=job.kind)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with force_locale(locale):
-            offered = builder(job.call_id, locale, _progress_writer(job_id), path)
+        with tempfile.TemporaryDirectory(prefix="twin-export-") as folder:
+            path = Path(folder) / name  # the builder writes here; the store keeps it (streamed)
+            with force_locale(locale):
+                offered = builder(job.call_id, locale, _progress_writer(job_id), path)
+            files.exports().put_file(name, path)
     except Exception as error:  # any failure is the job's: shown to staff, its traceback logged
         db.session.rollback()
         log.exception(
             "Export %s (%s) of call %s failed", job_id, getattr(kind, "name", "?"), job.call_id
         )
-        path.unlink(missing_ok=True)
         _finish(job_id, JobStatus.failed, error=_message(error, locale))
         return
     _finish(job_id, JobStatus.finished, file_path=name, file_name=secure_filename(offered) or name)
@@ -253,7 +252,7 @@ def _message(error: Exception, locale: str) -> str:
 
 def _remove(job: ReportJob) -> None:
     if job.file_path:
-        (export_dir() / job.file_path).unlink(missing_ok=True)
+        files.exports().delete(job.file_path)
         job.file_path = job.file_name = None
 
 

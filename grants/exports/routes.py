@@ -10,17 +10,17 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from grants import files
 from grants.access import load_or_404, requires
 from grants.exports.access import staff_file
 from grants.exports.forms import LanguageForm, RequestForm
-from grants.exports.jobs import export_dir, request_export, resend_waiting, retry
+from grants.exports.jobs import request_export, resend_waiting, retry
 from grants.exports.kinds import KINDS, Kind
 from grants.exports.queries import get_job, requests
 from grants.extensions import db
@@ -144,7 +144,5 @@ def retry_job(job_id: int):
 @bp.get("/staff/exports/<int:job_id>/download")
 @requires("staff_files")
 def download(job_id: int):
-    job, _path = staff_file(job_id)
-    return send_from_directory(
-        export_dir(), job.file_path, as_attachment=True, download_name=job.file_name
-    )
+    job, key = staff_file(job_id)
+    return files.exports().download(key, download_name=job.file_name)

@@ -63,7 +63,7 @@ class OutboxMessage(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[Timestamp] = mapped_column(default=now_utc, index=True)
     sent_at: Mapped[Timestamp | None]
-    # one attached file (e.g. a decision letter): its name for the recipient, stored under
-    # UPLOAD_DIR
+    # one attached file (e.g. a decision letter): its name for the recipient, and its key in the
+    # uploads space (grants/files.py)
     attachment_name: Mapped[str | None] = mapped_column(String(255))
     attachment_path: Mapped[str | None] = mapped_column(String(500))

@@ -31,7 +31,7 @@ class Authority(Base):
     address: Mapped[str] = mapped_column(Text, default="")
     logo_file: Mapped[str | None] = mapped_column(
         String(64)
-    )  # stored under UPLOAD_DIR/letterhead; kept forever
+    )  # in the uploads space, letterhead/; kept forever
     logo_type: Mapped[str | None] = mapped_column(String(32))
     signatory_name: Mapped[str] = mapped_column(String(200), default="")
     signatory_title_en: Mapped[str] = mapped_column(String(300), default="")

@@ -3,11 +3,7 @@ letterhead the letters issued now carry, the stored logo."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import current_app
-
-from grants import storage
+from grants import files
 from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.models import Authority
@@ -56,8 +52,7 @@ def letterhead(row: Authority | None = None) -> Letterhead:
     )
 
 
-def logo_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / "letterhead"
+LOGO_FOLDER = "letterhead"  # of the uploads space (grants/files.py)
 
 
 def logo_bytes(stored: str | None) -> bytes | None:
@@ -65,6 +60,6 @@ def logo_bytes(stored: str | None) -> bytes | None:
     if not stored:
         return None
     try:
-        return Path(storage.path_for(str(logo_dir()), stored)).read_bytes()
+        return files.uploads().get(files.upload_key(stored, LOGO_FOLDER))
     except (OSError, ValueError):
         return None

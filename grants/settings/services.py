@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from grants import storage
+from grants import files, storage
 from grants.audit import record, snapshot
 from grants.extensions import db
 from grants.models import Authority
 from grants.rules.problems import Refused
-from grants.settings.queries import authority, logo_dir
+from grants.settings.queries import LOGO_FOLDER, authority
 
 LOGO_TYPES = ("image/png", "image/jpeg")
 LOGO_MAX_BYTES = 1024 * 1024
@@ -60,7 +60,7 @@ def save(values: dict[str, str], logo: bytes | None, remove_logo: bool, user_id:
     for name, value in values.items():
         setattr(row, name, value or "")
     if logo:
-        row.logo_file, row.logo_type = storage.save(logo, str(logo_dir())), logo_type
+        row.logo_file, row.logo_type = files.save(logo, LOGO_FOLDER), logo_type
     elif remove_logo:
         row.logo_file, row.logo_type = None, None
     row.updated_by_id = user_id

@@ -16,11 +16,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from grants import clock, storage
+from grants import clock
 from grants.applications.access import current_stage
 from grants.applications.budget import rule_lines
 from grants.applications.queries import first_stage, not_withdrawn
@@ -28,7 +27,6 @@ from grants.extensions import db
 from grants.models import (
     Application,
     ApplicationStage,
-    Attachment,
     AttachmentKind,
     Call,
     CallStatus,
@@ -209,14 +207,6 @@ def slots(application: Application) -> list[tuple[str, str]]:
         ]
         + [(ANNEX, _("Other annex (PDF, PNG, JPEG, DOCX, XLSX or ODT)"))]
     )
-
-
-def upload_dir() -> str:
-    return current_app.config["UPLOAD_DIR"]
-
-
-def file_path(attachment: Attachment) -> str:
-    return storage.path_for(upload_dir(), attachment.stored_name)
 
 
 class SubmissionState(enum.Enum):

@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import get_locale, get_translations
@@ -22,7 +21,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from grants import storage
+from grants import files, storage
 from grants.access import requires
 from grants.applications.access import (
     get_application_for,
@@ -280,14 +279,10 @@ def upload_too_large(error: RequestEntityTooLarge):
 @requires("application_or_reader")
 def download(attachment_id: int):
     attachment = attachment_for(current_user, attachment_id)
-    response = send_file(
-        queries.file_path(attachment),
+    response = files.uploads().download(
+        files.upload_key(attachment.stored_name),
         mimetype=attachment.content_type,
-        as_attachment=True,
         download_name=storage.download_name(attachment.original_name, attachment.content_type),
-        max_age=0,
-        conditional=False,
-        etag=False,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

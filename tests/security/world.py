@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from grants import storage
+from grants import files
 from grants.auth.tokens import password_token
 from grants.awards import rank_call
 from grants.awards.queries.letters import build_letters
@@ -173,7 +173,7 @@ def _fill(application: Application, text: Text, key: str) -> None:
 
 def _store_files(application: Application, upload_dir: Path, text: Text, key: str) -> None:
     for attachment in application.attachments:
-        attachment.stored_name = storage.save(PDF, str(upload_dir))
+        attachment.stored_name = files.save(PDF)
         attachment.original_name = text(f"{key}.attachment_name", attachment.original_name)
 
 
@@ -350,7 +350,7 @@ def _letters(call, stage, staff_id: int, text: Text, upload_dir: Path) -> int:
             complaints_body_en=text("authority.complaints_body_en", ""),
             complaints_body_tr=text("authority.complaints_body_tr", ""),
             complaints_address=text("authority.complaints_address", ""),
-            logo_file=storage.save(png_bytes(), str(upload_dir / "letterhead")),
+            logo_file=files.save(png_bytes(), "letterhead"),
             logo_type="image/png",
         )
     )
@@ -411,7 +411,7 @@ def _call_publications(world: World, call_id: int, upload_dir: Path, text: Text)
         kind=DocumentKind.declaration_template,
         language="en",
         original_name=text("document.original_name", "declaration.pdf"),
-        stored_name=storage.save(PDF, str(upload_dir / "call_documents")),
+        stored_name=files.save(PDF, "call_documents"),
         content_type="application/pdf",
         size=len(PDF),
         version=2,
@@ -422,7 +422,7 @@ def _call_publications(world: World, call_id: int, upload_dir: Path, text: Text)
         language="tr",
         title=text("document.title", "Bütçe"),
         original_name="butce.pdf",
-        stored_name=storage.save(PDF, str(upload_dir / "call_documents")),
+        stored_name=files.save(PDF, "call_documents"),
         content_type="application/pdf",
         size=len(PDF),
     )
@@ -445,7 +445,7 @@ def _call_publications(world: World, call_id: int, upload_dir: Path, text: Text)
         CallDocumentVersion(
             version=1,
             original_name=text("document_version.original_name", "declaration-old.pdf"),
-            stored_name=storage.save(PDF, str(upload_dir / "call_documents")),
+            stored_name=files.save(PDF, "call_documents"),
             content_type="application/pdf",
             size=len(PDF),
             uploaded_at=now_utc() - timedelta(days=3),
@@ -476,8 +476,7 @@ def _restricted_call() -> dict:
 
 
 def _jobs_and_mail(world: World, export_dir: Path, text: Text) -> None:
-    export_dir.mkdir(parents=True, exist_ok=True)
-    (export_dir / "workbook-1.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    files.exports().put("workbook-1.xlsx", b"PK\x03\x04 not really a workbook")
     staff, call = world.users["staff"].id, world.ids["call"]
     done = ReportJob(
         kind="workbook",

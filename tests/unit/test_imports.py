@@ -22,6 +22,7 @@ KERNEL = (
     "mail",
     "security",
     "storage",
+    "files",
     "signals",
     "clock",
     "i18n",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
-from grants import storage
+from grants import files, storage
 from grants.audit import record
 from grants.extensions import db
 from grants.jobs import defer
@@ -20,7 +20,7 @@ from grants.models import (
     AttachmentKind,
     User,
 )
-from grants.submission.queries import ANNEX, DECLARATION, STATEMENT, upload_dir
+from grants.submission.queries import ANNEX, DECLARATION, STATEMENT
 
 PDF_ONLY = (storage.PDF,)
 
@@ -56,7 +56,7 @@ def upload(application: Application, slot: str, file: FileStorage, user: User) -
         kind=kind,
         organisation_id=org_id,
         original_name=storage.display_name(file.filename),
-        stored_name=storage.save(data, upload_dir()),
+        stored_name=files.save(data),
         content_type=content_type,
         size=len(data),
         uploaded_by_id=user.id,
@@ -85,4 +85,4 @@ def _remove(application: Application, attachment: Attachment, action: str) -> No
     )
     application.attachments.remove(attachment)
     db.session.flush()
-    defer(storage.remove, upload_dir(), attachment.stored_name)
+    defer(files.remove, attachment.stored_name)

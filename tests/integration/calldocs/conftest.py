@@ -21,5 +21,7 @@ def clock(fixed_now):
 
 @pytest.fixture
 def uploads(app, tmp_path, monkeypatch):
+    """The call documents' folder, on the local backend (the tests look at the files)."""
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "files"))
+    monkeypatch.setitem(app.config, "STORAGE_BACKEND", "local")
     return tmp_path / "files" / "call_documents"

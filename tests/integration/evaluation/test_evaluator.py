@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from grants import storage
+from grants import files
 from grants.models import (
     Assignment,
     Attachment,
@@ -197,7 +197,7 @@ def test_evaluators_see_what_they_score_attachments_included(
         Attachment(
             kind=AttachmentKind.declaration,
             original_name="declaration.pdf",
-            stored_name=storage.save(b"%PDF-1.4\n%%EOF\n", str(tmp_path)),
+            stored_name=files.save(b"%PDF-1.4\n%%EOF\n"),
             content_type="application/pdf",
             size=15,
         )

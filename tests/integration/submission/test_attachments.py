@@ -3,12 +3,10 @@ names, safe download for viewers only, replace and delete while a draft."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from sqlalchemy import select
 
-from grants import storage
+from grants import files, storage
 from grants.models import Attachment, AttachmentKind
 from tests.factories import make_application, make_call, make_org
 from tests.factories.submission import (
@@ -248,10 +246,12 @@ def test_the_form_names_a_missing_file(client, lead, post, db, uploads, applicat
     assert response.status_code == 400 and "Choose a file to upload." in text(response)
 
 
-def test_stored_names_never_leave_the_upload_folder():
+def test_stored_names_never_leave_the_upload_folder(tmp_path):
     with pytest.raises(ValueError):
-        storage.path_for("/tmp/files", "../" + "a" * 61)
-    assert os.path.dirname(storage.path_for("/tmp/files", "a" * 64)) == "/tmp/files"
+        files.upload_key("../" + "a" * 61)
+    with pytest.raises(ValueError):
+        files.LocalStore(tmp_path).path("../" + "a" * 64)
+    assert files.LocalStore(tmp_path).path(files.upload_key("a" * 64)).parent == tmp_path
 
 
 def test_a_file_over_the_whole_request_limit_gets_the_same_message_on_the_page(
