@@ -14,7 +14,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from grants import storage
+from grants import files
 from grants.extensions import db
 from grants.models import Application, ApplicationStage, Call, Grant, GrantVersion, User
 from grants.models.applications import PartnerStatus
@@ -25,7 +25,6 @@ from grants.rules.grant_status import GrantStatus
 from grants.rules.grant_terms import grant_rate, reporting_periods
 from grants.rules.transitions import StageStatus
 from grants.settings.queries import letterhead, logo_bytes
-from grants.submission.queries import upload_dir
 from reports import contract as doc
 
 PER_PAGE = 50
@@ -217,6 +216,7 @@ def contract_pdf(grant: Grant, locale: str) -> bytes:
         )
 
 
-def signed_file_path(grant: Grant) -> str | None:
-    """Where the PDF the lead uploaded signed is stored; None when the lead accepted online."""
-    return storage.path_for(upload_dir(), grant.signed_file) if grant.signed_file else None
+def signed_file_key(grant: Grant) -> str | None:
+    """The store's key of the PDF the lead uploaded signed; None when the lead accepted
+    online."""
+    return files.upload_key(grant.signed_file) if grant.signed_file else None

@@ -12,13 +12,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import get_locale
 from flask_login import current_user
 
-from grants import clock
+from grants import clock, files
 from grants.access import load_or_404, requires
 from grants.contracts import queries, services
 from grants.contracts.access import (
@@ -127,17 +126,13 @@ def pdf(grant_id: int):
 @requires("grant")
 def signed_pdf(grant_id: int):
     grant = grant_or_404(grant_id, current_user)
-    path = queries.signed_file_path(grant)
-    if path is None:
+    key = queries.signed_file_key(grant)
+    if key is None:
         abort(404)
-    response = send_file(
-        path,
+    response = files.uploads().download(
+        key,
         mimetype="application/pdf",
-        as_attachment=True,
         download_name="signed-contract-" + grant.number.replace("/", "-") + ".pdf",
-        max_age=0,
-        conditional=False,
-        etag=False,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

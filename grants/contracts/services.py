@@ -19,7 +19,7 @@ from flask import current_app, url_for
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 
-from grants import mail, storage
+from grants import files, mail, storage
 from grants.audit import record
 from grants.auth.queries import acting_members
 from grants.extensions import db
@@ -36,7 +36,6 @@ from grants.rules.grant_terms import contract_number, grant_rate, scheme_for
 from grants.rules.problems import N_, Issue, Refused
 from grants.rules.transitions import StageStatus
 from grants.status import move_grant_object
-from grants.submission.queries import upload_dir
 
 
 class ContractRefused(Refused):
@@ -260,7 +259,7 @@ def upload_signed(
     data = storage.read_limited(file.stream, current_app.config["UPLOAD_MAX_BYTES"])
     storage.check_content(data, (storage.PDF,))
     claim(grant, loaded_version)
-    grant.signed_file = storage.save(data, upload_dir())
+    grant.signed_file = files.save(data)
     grant.signed_by_id, grant.signed_at = user_id, now
     move_grant_object(
         grant,

@@ -143,11 +143,6 @@ def grants_to_settle(call: Call) -> list[tuple[Grant, GrantReport]]:
     ]
 
 
-def upload_dir() -> str:
-    """Where the verification reports are stored (the attachments' directory)."""
-    return current_app.config["UPLOAD_DIR"]
-
-
 def recovery_order(grant: Grant) -> RecoveryOrder | None:
     """The grant's recovery order: once its final report is approved and its final amount is below
     the pre-financing paid; None otherwise. Its number is the contract's with /RO (one final

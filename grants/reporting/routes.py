@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user
 
-from grants import clock, storage
+from grants import clock, files, storage
 from grants.access import requires
 from grants.calls.fields import flat_errors
 from grants.i18n import gettext as _
@@ -183,14 +183,10 @@ def verification_file(grant_id: int, report_id: int):
     report = report_or_404(grant, report_id)
     if not report.verification_file:
         abort(404)
-    response = send_file(
-        storage.path_for(queries.upload_dir(), report.verification_file),
+    response = files.uploads().download(
+        files.upload_key(report.verification_file),
         mimetype=storage.PDF,
-        as_attachment=True,
         download_name=storage.download_name(report.verification_name, storage.PDF),
-        max_age=0,
-        conditional=False,
-        etag=False,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

@@ -16,7 +16,7 @@ from flask import url_for
 from sqlalchemy import update
 from werkzeug.datastructures import FileStorage
 
-from grants import mail, storage
+from grants import files, mail, storage
 from grants.audit import record
 from grants.auth.queries import acting_members, staff_members
 from grants.extensions import db
@@ -24,7 +24,7 @@ from grants.i18n import lazy_gettext as _l
 from grants.jobs import defer
 from grants.models import Grant, GrantReport, GrantReportIndicator, GrantReportLine
 from grants.payments.services import settle_if_done
-from grants.reporting.queries import due_dates, final_amount, upload_dir
+from grants.reporting.queries import due_dates, final_amount
 from grants.rules import grant_closure
 from grants.rules.grant_payments import needs_verification
 from grants.rules.grant_reports import ReviewedLine, review_issues, submission_blockers
@@ -164,11 +164,11 @@ def upload_verification(report: GrantReport, file: FileStorage, max_bytes: int, 
     data = storage.read_limited(file.stream, max_bytes)
     storage.check_content(data, (storage.PDF,))
     old = report.verification_file
-    report.verification_file = storage.save(data, upload_dir())
+    report.verification_file = files.save(data)
     report.verification_name = storage.display_name(file.filename)
     db.session.flush()
     if old:
-        defer(storage.remove, upload_dir(), old)
+        defer(files.remove, old)
     record(
         "report.verification_uploaded",
         report,

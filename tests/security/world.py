@@ -525,7 +525,7 @@ def _grant_report(world: World, upload_dir: Path) -> None:
     verification PDF uploaded."""
     grant = db.session.get(Grant, world.ids["grant"])
     report = open_report(grant, ReportKind.final, 1, world.users["applicant"].id)
-    report.verification_file = storage.save(PDF, str(upload_dir))
+    report.verification_file = files.save(PDF)
     report.verification_name = "verification.pdf"
     db.session.flush()
     world.ids |= {"grant_report": report.id}
