@@ -27,6 +27,7 @@ KERNEL = (
     "i18n",
     "errors",
     "unit_of_work",
+    "observability",
 )
 FEATURES = (
     "auth",
@@ -48,6 +49,7 @@ FEATURES = (
     "auditlog",
     "admin",
     "public",
+    "ops",
 )
 TOP = (
     "",
