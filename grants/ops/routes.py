@@ -44,6 +44,6 @@ def metrics():
     body = exposition(queries.pending_work(), queries.queue_length())
     return Response(
         body,
-        mimetype=CONTENT_TYPE_LATEST.split(";")[0],
-        headers={"Content-Type": CONTENT_TYPE_LATEST, "Cache-Control": "no-store"},
+        content_type=CONTENT_TYPE_LATEST,
+        headers={"Cache-Control": "no-store"},
     )
