@@ -414,7 +414,7 @@ def test_two_instances_and_two_workers_behind_haproxy(cluster):
     assert status == 200 and data[:2] == b"PK"
 
     # ... and the export retried after its worker was killed completes on the other worker
-    _wait_for("the retried ZIP built", lambda: _job(cluster, pdfs)[0] == "finished", 90)
+    _wait_for("the retried ZIP built", lambda: _job(cluster, pdfs)[0] == "finished", 180)
     status, data, _ = staff.get(cluster.url("lb", f"/staff/exports/{pdfs}/download"))
     assert status == 200 and data[:2] == b"PK", (status, data[:200])
     events = [
