@@ -33,6 +33,9 @@ class Config:
     # seconds between the heartbeats of a worker making an export; one unheard of for six of them is
     # lost with its worker (staff may retry it)
     EXPORT_HEARTBEAT = int(os.environ.get("EXPORT_HEARTBEAT", "15"))
+    # how many proxies (load balancers) in front of the app set X-Forwarded-For and -Proto: the
+    # client's address (rate limits, the audit log) is read from them; 0: the connection's address
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # "json": one JSON object a line (with the request id); "text": plain lines
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     # /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>"; unset: 404 (no metrics)

@@ -97,6 +97,11 @@ def create_app(config: object | str | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
     app.url_map.converters["int"] = DatabaseId
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     os.makedirs(app.instance_path, exist_ok=True)
     from grants.observability import configure_logging
 

@@ -7,7 +7,8 @@ Prometheus metrics (docs/operations.md, Monitoring).
 - `LOG_FORMAT=json`: every log record as one JSON object a line on standard error
   (python-json-logger), with `request_id` inside a request; `text` (the development default):
   plain lines.
-- One log line per request (logger `grants.request`): method, path, status, duration in ms.
+- One log line per request (logger `grants.request`): method, path, status, duration in ms, and the
+  client's address (behind TRUSTED_PROXIES load balancers: the one they forward).
 - The latency histogram `grants_request_duration_seconds` by method, endpoint (the route, never the
   raw path: bounded labels) and status. Under gunicorn its values are shared by the worker processes
   through `PROMETHEUS_MULTIPROC_DIR`, which deploy/gunicorn.conf.py sets.
@@ -102,6 +103,7 @@ def _finish(response: Response) -> Response:
             "path": request.path,
             "status": response.status_code,
             "duration_ms": round(seconds * 1000, 1),
+            "client": request.remote_addr,
         },
     )
     return response

@@ -11,6 +11,8 @@ import re
 
 import pytest
 
+from config import TestConfig
+from grants import create_app
 from grants.observability import HEADER, configure_logging
 
 NEW_ID = re.compile(r"[0-9a-f]{32}")
@@ -44,6 +46,27 @@ def test_one_log_line_per_request(client, caplog):
     (line,) = [r for r in caplog.records if r.name == "grants.request"]
     assert (line.method, line.path, line.status) == ("GET", "/calls/NO-SUCH", 404)
     assert isinstance(line.duration_ms, float) and line.duration_ms >= 0
+    assert line.client == "127.0.0.1"
+
+
+class _BehindOneProxy(TestConfig):
+    TRUSTED_PROXIES = 1
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_forwarded_one(caplog):
+    caplog.set_level(logging.INFO, logger="grants.request")
+    client = create_app(_BehindOneProxy).test_client()
+    forwarded = {"X-Forwarded-For": "198.51.100.1, 203.0.113.7"}  # the proxy added the last
+    client.get("/health/live", headers=forwarded)
+    (line,) = [r for r in caplog.records if r.name == "grants.request"]
+    assert line.client == "203.0.113.7"
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_ignored(client, caplog):
+    caplog.set_level(logging.INFO, logger="grants.request")
+    client.get("/health/live", headers={"X-Forwarded-For": "203.0.113.7"})
+    (line,) = [r for r in caplog.records if r.name == "grants.request"]
+    assert line.client == "127.0.0.1"
 
 
 @pytest.fixture

@@ -71,12 +71,19 @@ def _procfile() -> dict[str, list[str]]:
     return {name.strip(): shlex.split(command) for name, _, command in entries}
 
 
-class Browser:
-    """A browser's cookies over urllib: one sign-in serves every instance (same host, any port)."""
+class _Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kw):
+        return None  # the redirect is the answer (a lost session would send staff to log in)
 
-    def __init__(self) -> None:
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+class Browser:
+    """A browser's cookies over urllib: one sign-in serves every instance (same host, any port).
+    `follow=False`: a redirect is answered as it is, not followed."""
+
+    def __init__(self, jar: http.cookiejar.CookieJar | None = None, follow: bool = True) -> None:
+        self.jar = jar or http.cookiejar.CookieJar()
+        handlers = [urllib.request.HTTPCookieProcessor(self.jar)] + ([] if follow else [_Stay()])
+        self.opener = urllib.request.build_opener(*handlers)
 
     def open(self, url: str, data: bytes | None = None, headers: dict | None = None):
         request = urllib.request.Request(url, data=data, headers=headers or {})
@@ -147,6 +154,7 @@ class Cluster:
             UPLOAD_DIR=str(self.tmp / "files"),
             EXPORT_DIR=str(self.tmp / "exports"),
             LOG_FORMAT="json",
+            TRUSTED_PROXIES="1",
             METRICS_TOKEN=TOKEN,
             EXPORT_HEARTBEAT="1",
             LOGIN_RATE_LIMIT="1000 per minute",
@@ -334,6 +342,7 @@ def test_two_instances_and_two_workers_behind_haproxy(cluster):
     )
     assert status == 200 and b"Log out" in body, body[:2000]
     call_id = cluster.sql("SELECT id FROM call WHERE reference = 'TTGS-DEMO'")[0][0]
+    small = cluster.sql("SELECT id FROM call WHERE reference = 'TTGS-EVAL'")[0][0]  # 10 of them
 
     # 1. a file uploaded through one instance downloads through the other
     logo = _png()
@@ -362,7 +371,7 @@ def test_two_instances_and_two_workers_behind_haproxy(cluster):
     assert status == 200 and data[:2] == b"PK", (status, data[:200])  # an xlsx is a ZIP
 
     # 3. a worker killed in the middle of an export: lost within seconds, completed on retry
-    pdfs = _request_export(staff, cluster, "web2", call_id, "application_pdfs")
+    pdfs = _request_export(staff, cluster, "web2", small, "application_pdfs")
 
     def started_by() -> str | None:
         status, worker, _progress = _job(cluster, pdfs)
@@ -388,9 +397,10 @@ def test_two_instances_and_two_workers_behind_haproxy(cluster):
     results: list = []
     stop = threading.Event()
     paths = ["/", "/health/ready", "/staff/exports", "/calls/TTGS-DEMO"]
+    as_is = Browser(staff.jar, follow=False)  # staff's session: a 302 to log in would fail
     users = [
         threading.Thread(
-            target=_load, args=(lambda p: cluster.url("lb", p), paths, staff, stop, results)
+            target=_load, args=(lambda p: cluster.url("lb", p), paths, as_is, stop, results)
         )
         for _ in range(4)
     ]
