@@ -236,9 +236,14 @@ def _services() -> tuple[str, str]:
         Redis.from_url(redis_url).ping()
     except Exception:  # noqa: BLE001 - any failure means the service is missing
         service_missing(f"Redis at {redis_url}")
-    if shutil.which("haproxy") is None:
+    if _haproxy() is None:
         service_missing("HAProxy (Debian's haproxy package)")
     return database, redis_url
+
+
+def _haproxy() -> str | None:
+    """Debian installs it in /usr/sbin, which a user's PATH may lack."""
+    return shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")
 
 
 def _own(url: str, path: str) -> str:
@@ -300,6 +305,17 @@ def _request_export(browser: Browser, cluster: Cluster, via: str, call_id: int, 
     return cluster.sql("SELECT id FROM report_job WHERE id > %s AND kind = %s", before, kind)[0][0]
 
 
+def _request_lines(cluster: Cluster, name: str, until=lambda lines: True) -> list[dict]:
+    """The JSON request log lines of an instance, once `until(lines)` (or after 5 s)."""
+    deadline = time.monotonic() + 5
+    while True:
+        lines = [json.loads(x) for x in cluster.log(name).splitlines() if x.startswith("{")]
+        lines = [line for line in lines if line.get("name") == "grants.request"]
+        if until(lines) or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.2)
+
+
 def _load(url_of, paths: list[str], browser: Browser, stop: threading.Event, results: list):
     """One user of the load: GETs through the load balancer until told to stop."""
     n = 0
@@ -329,7 +345,7 @@ def test_two_instances_and_two_workers_behind_haproxy(cluster):
         cluster.start(worker, procfile["worker"])
     cluster.start(
         "haproxy",
-        ["haproxy", "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
+        [_haproxy(), "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
         LB_BIND=f"127.0.0.1:{cluster.ports['lb']}",
         APP1=f"127.0.0.1:{cluster.ports['web1']}",
         APP2=f"127.0.0.1:{cluster.ports['web2']}",
@@ -443,15 +459,17 @@ def test_two_instances_and_two_workers_behind_haproxy(cluster):
     ], events
 
     # 5. JSON logs with the load balancer's request ids; metrics with latency and queue gauges
-    lines = [json.loads(line) for line in cluster.log("web2").splitlines() if line.startswith("{")]
-    requests = [line for line in lines if line.get("name") == "grants.request"]
+    requests = _request_lines(cluster, "web2")
     assert requests and all(line["request_id"] for line in requests)
-    assert {"method", "path", "status", "duration_ms"} <= set(requests[-1])
+    assert {"method", "path", "status", "duration_ms", "client"} <= set(requests[-1])
+    through_lb = [line for line in requests if line["path"] == "/calls/TTGS-DEMO"]
+    assert through_lb and all(":" in line["request_id"] for line in through_lb)  # HAProxy's ids
     status, _, headers = staff.get(
         cluster.url("lb", "/health/live"), headers={"X-Request-ID": "drill-1"}
     )
     assert status == 200 and headers["X-Request-ID"] == "drill-1"
-    assert any(line.get("request_id") == "drill-1" for line in _json_lines(cluster, "web2"))
+    seen = _request_lines(cluster, "web2", lambda ls: any(x["request_id"] == "drill-1" for x in ls))
+    assert any(line["request_id"] == "drill-1" for line in seen)
     assert staff.get(cluster.url("lb", "/metrics"))[0] == 404  # not on the public address
     status, text, _ = staff.get(
         cluster.url("web2", "/metrics"), headers={"Authorization": f"Bearer {TOKEN}"}
@@ -460,15 +478,3 @@ def test_two_instances_and_two_workers_behind_haproxy(cluster):
     assert status == 200
     assert 'grants_request_duration_seconds_count{endpoint="public.index"' in text
     assert "grants_queue_length 0.0" in text and 'grants_pending_jobs{kind="exports"} 0.0' in text
-
-
-def _json_lines(cluster: Cluster, name: str) -> list[dict]:
-    deadline = time.monotonic() + 5
-    while True:
-        lines = [json.loads(x) for x in cluster.log(name).splitlines() if x.startswith("{")]
-        if (
-            any(line.get("request_id") == "drill-1" for line in lines)
-            or time.monotonic() > deadline
-        ):
-            return lines
-        time.sleep(0.2)
