@@ -35,9 +35,18 @@ def readiness() -> dict[str, str]:
     return checks
 
 
-def pending_work() -> dict[str, int]:
+def pending_work() -> dict[str, int] | None:
     """The exports and e-mails not done yet (queued or running exports, queued e-mails): rows of the
-    database, whether or not a queue holds them."""
+    database, whether or not a queue holds them; None while the database does not answer."""
+    try:
+        return _pending()
+    except Exception:  # noqa: BLE001 - metrics never fail a scrape for the database
+        log.warning("Metrics: the database does not answer", exc_info=True)
+        db.session.rollback()
+        return None
+
+
+def _pending() -> dict[str, int]:
     exports = db.session.scalar(
         select(func.count())
         .select_from(ReportJob)

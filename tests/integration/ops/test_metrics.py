@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 import pytest
 
+from config import TestConfig
+from grants import create_app
 from grants.exports.jobs import request_export
 from grants.jobs import commit
 from tests.factories.exports import ranked_example
@@ -82,3 +85,17 @@ def test_the_rq_queue_length(app, client, db, monkeypatch, redis_url):
         assert _value(text, 'grants_pending_jobs{kind="exports"}') == 1
     finally:
         q.empty()
+
+
+class _NoDatabase(TestConfig):
+    SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://nobody@127.0.0.1:9/none"  # refused
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"connect_args": {"connect_timeout": 2}}
+    METRICS_TOKEN = "s3cret-token"
+
+
+def test_metrics_without_the_database_leave_out_what_it_would_say():
+    client = create_app(_NoDatabase).test_client()
+    response = client.get("/metrics", headers=AUTH)
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "grants_request_duration_seconds" in text and "grants_pending_jobs" not in text
