@@ -124,8 +124,10 @@ def run(job_id: int) -> None:
     job = db.session.get(ReportJob, job_id)
     if job is None or job.status not in PENDING:
         return
-    job.status, job.progress, job.error = JobStatus.running, 0, None
     current = get_current_job()
+    if current is not None and current.id != job.rq_id:
+        return  # an rq job of an earlier run (retried since): that run is another rq job's
+    job.status, job.progress, job.error = JobStatus.running, 0, None
     if current is None:
         _build(job)
         return

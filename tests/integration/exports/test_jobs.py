@@ -271,3 +271,21 @@ def test_an_rq_worker_claims_the_export_it_makes(app, db, monkeypatch, redis_url
     job = job_of(db)
     assert (job.status, job.claimed_by) == (JobStatus.finished, "rq:maker")
     assert job.heartbeat_at is not None
+
+
+def test_an_rq_job_of_an_earlier_run_makes_nothing(app, db, monkeypatch, redis_url):
+    """rq may still hold the job of a run that was retried since (a new rq job): only the new one
+    makes the export."""
+    from rq import SimpleWorker
+
+    from grants.exports.jobs import TIMEOUT, run
+
+    q = _rq(app, monkeypatch, redis_url)
+    call = ranked_example()
+    job = request_export(call.id, "fake", "en", None)
+    commit()
+    q.empty()  # the current run's rq job: not run here
+    q.enqueue(run, job.id, job_id="an-earlier-run", job_timeout=TIMEOUT)
+    SimpleWorker([q], connection=q.connection).work(burst=True)
+    assert (job_of(db).status, job_of(db).claimed_by) == (JobStatus.queued, None)
+    assert STATE.get("seen") is None  # the builder never ran
