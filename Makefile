@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 BASE_URL ?= http://$(HOST):$(PORT)# where e-mailed links lead: the address make run serves
 
-.PHONY: run test worker bench translations messages system-packages chromium node clean lock
+.PHONY: run test worker bench translations messages system-packages chromium haproxy node clean lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -53,6 +53,12 @@ chromium:
 	  echo "Installing Debian's chromium (browser tests) and faketime (the suite with the clock moved on)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium faketime >/dev/null; }
 
+# the scale-out drill's load balancer (tests/reliability/test_scale_out.py, deploy/haproxy.cfg)
+haproxy:
+	@command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || { \
+	  echo "Installing Debian's haproxy (the load balancer of the scale-out drill)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
+
 # the accessibility walk's tools (tests/browser/test_accessibility.py): axe-core and html-validate, from npm
 node:
 	@command -v npm >/dev/null || { \
@@ -63,7 +69,7 @@ node_modules/.installed: package.json package-lock.json | node
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(VENV)/.installed translations system-packages chromium node_modules/.installed
+test: $(VENV)/.installed translations system-packages chromium haproxy node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: $(VENV)/.installed

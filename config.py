@@ -30,6 +30,16 @@ class Config:
     JOBS_IN_THREAD = _bool("JOBS_IN_THREAD", True)
     # seconds between two reminder scans (rq's scheduler, or the runner thread without Redis)
     REMINDER_INTERVAL = int(os.environ.get("REMINDER_INTERVAL", "3600"))
+    # seconds between the heartbeats of a worker making an export; one unheard of for six of them is
+    # lost with its worker (staff may retry it)
+    EXPORT_HEARTBEAT = int(os.environ.get("EXPORT_HEARTBEAT", "15"))
+    # how many proxies (load balancers) in front of the app set X-Forwarded-For and -Proto: the
+    # client's address (rate limits, the audit log) is read from them; 0: the connection's address
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # "json": one JSON object a line (with the request id); "text": plain lines
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    # /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>"; unset: 404 (no metrics)
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: limits are kept per process meanwhile
@@ -114,6 +124,8 @@ class TestConfig(Config):
     LOGIN_ACCOUNT_RATE_LIMIT = "8 per hour"
     MAIL_SERVER = None
     REDIS_URL = None
+    METRICS_TOKEN = None
+    LOG_FORMAT = "text"
     # a test that wants the worker thread turns it on (tests/integration/test_exports_thread.py)
     JOBS_IN_THREAD = False
     # made when first written; one per test process, so that two suites may run at once (CI)
@@ -121,6 +133,7 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

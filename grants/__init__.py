@@ -97,8 +97,15 @@ def create_app(config: object | str | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
     app.url_map.converters["int"] = DatabaseId
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     os.makedirs(app.instance_path, exist_ok=True)
-    logging.basicConfig(level=logging.INFO)
+    from grants.observability import configure_logging
+
+    configure_logging(app)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
     logging.getLogger("weasyprint").setLevel(logging.WARNING)  # a line per step of every PDF
     register_extensions(app)
@@ -165,6 +172,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.exports.routes import bp as exports_bp
     from grants.letters.routes import bp as letters_bp
     from grants.logframe.routes import bp as logframe_bp
+    from grants.ops.routes import bp as ops_bp
     from grants.partners.routes import bp as partners_bp
     from grants.payments.routes import bp as payments_bp
     from grants.public.routes import bp as public_bp
@@ -193,6 +201,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reporting_bp)
     app.register_blueprint(contracts_bp)
     app.register_blueprint(payments_bp)
+    app.register_blueprint(ops_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -209,12 +218,14 @@ def register_commands(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from grants.exports.worker import start_on_request
+    from grants.observability import init_app as observability
     from grants.reminders.runner import start_on_request as start_reminders
     from grants.security import hide_server_version, refuse_unstorable_input, set_security_headers
     from grants.templating import register as register_templating
     from grants.unit_of_work import init_app as unit_of_work
 
     hide_server_version()
+    observability(app)  # first: it measures and logs what the other hooks refuse too
     unit_of_work(app)
     register_templating(app)
     app.before_request(refuse_unstorable_input)

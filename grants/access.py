@@ -28,6 +28,8 @@ ROLES: dict[str, tuple[str, ...] | None] = {
     "anonymous_only": None,
     # report files: 404 to anyone but staff, checked by the route (no login redirect)
     "staff_files": None,
+    # the Prometheus metrics: 404 to anyone without the METRICS_TOKEN, checked by the route
+    "metrics_token": None,
     "signed_in": (),
     "organisation_page": (),
     "organisation_profile": (),

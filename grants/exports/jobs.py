@@ -18,8 +18,10 @@ from __future__ import annotations
 import logging
 import secrets
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
+from rq import get_current_job
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
@@ -34,7 +37,7 @@ from werkzeug.utils import secure_filename
 from grants import files
 from grants.audit import record
 from grants.exports.kinds import KINDS, ExportError
-from grants.exports.lost import PENDING, STALE, lost_reasons, stale_reason
+from grants.exports.lost import PENDING, lost_reasons, stale_after, stale_reason
 from grants.extensions import db
 from grants.jobs import RESEND_AFTER, QueueUnavailable, defer, enqueue, queued, register_resender
 from grants.models import JobStatus, ReportJob
@@ -43,7 +46,6 @@ from grants.rules.problems import N_
 
 log = logging.getLogger(__name__)
 TIMEOUT = 60 * 60  # seconds rq lets one export run: a call of 10,000 applications takes minutes
-HEARTBEAT = 15  # seconds between the heartbeats of a worker thread making a job
 
 
 def request_export(call_id: int, kind: str, locale: str, user_id: int | None) -> ReportJob:
@@ -115,12 +117,47 @@ def stored_file(job: ReportJob) -> str | None:
 
 def run(job_id: int) -> None:
     """rq task (and the in-request run): build the job's file; a failure is recorded on the job,
-    never raised."""
+    never raised. An rq worker claims the job under its name and beats a heartbeat while it works,
+    so that a worker killed meanwhile is seen lost within a minute and a half (lost.py), not only
+    when rq's record of it expires with the job's timeout."""
     job = db.session.get(ReportJob, job_id)
     if job is None or job.status not in PENDING:
         return
+    current = get_current_job()
+    if current is not None and current.id != job.rq_id:
+        return  # an rq job of an earlier run (retried since): that run is another rq job's
     job.status, job.progress, job.error = JobStatus.running, 0, None
-    _build(job)
+    if current is None:
+        _build(job)
+        return
+    job.claimed_by, job.heartbeat_at = f"rq:{current.worker_name or current.id}", now_utc()
+    with beating(job.id, job.claimed_by):
+        _build(job)
+
+
+@contextmanager
+def beating(job_id: int, worker: str):
+    """A heartbeat of the running job every EXPORT_HEARTBEAT seconds, from a thread, while the
+    block runs."""
+    bind, done = db.session.get_bind(), threading.Event()
+    seconds = current_app.config["EXPORT_HEARTBEAT"]
+
+    def beat_on() -> None:
+        while not done.wait(seconds):
+            try:
+                beat(bind, job_id, worker)
+            except Exception:  # a missed beat is no failure; stale_after allows several
+                log.warning(
+                    "Heartbeat of export %s by %s not written", job_id, worker, exc_info=True
+                )
+
+    thread = threading.Thread(target=beat_on, name=f"export-heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def next_queued() -> int | None:
@@ -281,7 +318,7 @@ def resend_queued_exports() -> int:
 def fail_stale(now: datetime | None = None) -> int:
     """Mark failed the jobs left running by a worker thread that stopped beating (its process ended:
     a restart, a crash), so that staff can retry them; how many. The caller commits."""
-    limit = (now or now_utc()) - STALE
+    limit = (now or now_utc()) - stale_after()
     stale = db.session.scalars(
         select(ReportJob).where(
             ReportJob.status == JobStatus.running,

@@ -23,7 +23,14 @@ log = logging.getLogger(__name__)
 
 ENDED = (RqStatus.FAILED, RqStatus.STOPPED, RqStatus.CANCELED)
 PENDING = (JobStatus.queued, JobStatus.running)
-STALE = timedelta(seconds=90)  # a running job unheard of for this long: its worker thread is gone
+BEATS = (
+    6  # a running job unheard of for this many heartbeats (EXPORT_HEARTBEAT): its worker is gone
+)
+
+
+def stale_after() -> timedelta:
+    """How long a running job may go without a heartbeat (90 s by default)."""
+    return timedelta(seconds=BEATS * current_app.config["EXPORT_HEARTBEAT"])
 
 
 def lost_reason(rq_id: str) -> str | None:
@@ -69,7 +76,7 @@ def lost_reasons(jobs: list[ReportJob]) -> dict[int, str]:
     if not pending:
         return {}
     if not current_app.config.get("REDIS_URL"):
-        limit = now_utc() - STALE
+        limit = now_utc() - stale_after()
         return {job.id: stale_reason() for job in pending if stale(job, limit)}
     try:
         reasons = {job.id: _rq_lost(job) for job in pending}
@@ -82,6 +89,9 @@ def lost_reasons(jobs: list[ReportJob]) -> dict[int, str]:
 def _rq_lost(job: ReportJob) -> str | None:
     if job.status is JobStatus.queued and not queued(job.rq_id):
         return None  # not lost: waiting to be queued again
+    if stale(job, now_utc() - stale_after()):
+        # killed (SIGKILL, the machine lost): rq would think it alive until the job's timeout
+        return _("The worker running this export is no longer alive. Retry it.")
     return lost_reason(job.rq_id)
 
 

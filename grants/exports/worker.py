@@ -6,9 +6,9 @@ transaction has committed) takes the waiting ReportJobs from the database, oldes
 is the queue, so nothing is lost with the process: after a restart the next worker takes the jobs
 still waiting. A job is claimed with one conditional UPDATE (grants.exports.jobs.claim), so that of
 several processes (gunicorn workers) exactly one makes it. While it makes one, a heartbeat is
-written every HEARTBEAT seconds; a job left running by a process that ended stops beating and is
-marked failed after STALE (grants.exports.jobs.fail_stale), for staff to retry. Other processes'
-requests are seen within POLL seconds.
+written every EXPORT_HEARTBEAT seconds; a job left running by a process that ended stops beating
+and is marked failed after six of them (grants.exports.jobs.fail_stale), for staff to retry. Other
+processes' requests are seen within POLL seconds.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import os
 import secrets
 import socket
 import threading
-from contextlib import contextmanager
 
 from flask import Flask
 
@@ -80,35 +79,11 @@ class Worker:
                 if job_id is None:
                     return False
                 if jobs.claim(job_id, self.name):  # else another worker took it: look again
-                    with self._heartbeat(job_id):
+                    with jobs.beating(job_id, self.name):
                         jobs.run_claimed(job_id, self.name)
                 return True
             finally:
                 db.session.remove()
-
-    @contextmanager
-    def _heartbeat(self, job_id: int):
-        bind, done = db.session.get_bind(), threading.Event()
-
-        def beat() -> None:
-            while not done.wait(jobs.HEARTBEAT):
-                try:
-                    jobs.beat(bind, job_id, self.name)
-                except Exception:  # a missed beat is no failure; STALE allows several
-                    log.warning(
-                        "Export worker %s: heartbeat of job %s not written",
-                        self.name,
-                        job_id,
-                        exc_info=True,
-                    )
-
-        beating = threading.Thread(target=beat, name=f"export-heartbeat-{job_id}", daemon=True)
-        beating.start()
-        try:
-            yield
-        finally:
-            done.set()
-            beating.join()
 
 
 def enabled(app: Flask) -> bool:

@@ -97,6 +97,8 @@ CLASSES: dict[str, tuple] = {  # in the order of ROLES
     "grant_lead": (LOGIN, 404, 404, OK, 404, 403, 403, 403, 403),
     "staff": (LOGIN, 403, 403, 403, 403, 403, 403, OK, OK),
     "staff_files": (404, 404, 404, 404, 404, 404, 404, OK, OK),
+    # the metrics: only with the METRICS_TOKEN, which no role's browser holds
+    "metrics_token": (404, 404, 404, 404, 404, 404, 404, 404, 404),
     "admin": (LOGIN, 403, 403, 403, 403, 403, 403, 403, OK),
 }
 assert all(len(answers) == len(ROLES) for answers in CLASSES.values())
@@ -162,6 +164,9 @@ ROUTES: dict[str, Route] = {
     "public.results": Route("public"),
     "public.results_csv_file": Route("public"),
     "public.health": Route("public"),
+    "ops.live": Route("public"),
+    "ops.ready": Route("public"),
+    "ops.metrics": Route("metrics_token"),
     "public.set_language": Route(post="public"),
     "auth.login": Route("anonymous_only", post="public"),
     "auth.logout": Route(post="public"),

@@ -191,6 +191,9 @@ PAGES: dict[str, tuple[Visit, ...]] = {
 # GET routes that are not pages, and why
 NOT_PAGES: dict[str, str] = {
     "public.health": "JSON for load balancers",
+    "ops.live": "JSON: the liveness check",
+    "ops.ready": "JSON: the readiness check",
+    "ops.metrics": "Prometheus metrics (text), for a scraper holding the METRICS_TOKEN",
     "public.results_csv_file": "a call's results as open data (CSV)",
     "submission.download": "an uploaded PDF",
     "reporting.verification_file": "an uploaded PDF (the auditor's verification report)",

@@ -28,6 +28,7 @@ KERNEL = (
     "i18n",
     "errors",
     "unit_of_work",
+    "observability",
 )
 FEATURES = (
     "auth",
@@ -52,6 +53,7 @@ FEATURES = (
     "auditlog",
     "admin",
     "public",
+    "ops",
 )
 TOP = (
     "",

@@ -213,3 +213,80 @@ def test_a_job_started_by_a_dead_worker_is_failed(
 def _token(client) -> str:
     html = client.get("/staff/exports").get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_a_job_whose_rq_worker_stopped_beating_is_lost_while_rq_thinks_it_alive(
+    app, client, db, login_as, monkeypatch, redis_url
+):
+    """A worker killed with SIGKILL stays registered in Redis until the job's timeout (an hour):
+    the job's own heartbeat tells sooner."""
+    from datetime import timedelta
+
+    from rq import SimpleWorker
+    from rq.job import Job
+    from rq.job import JobStatus as RqStatus
+
+    from grants.models.base import now_utc
+
+    q = _rq(app, monkeypatch, redis_url)
+    monkeypatch.setitem(app.config, "EXPORT_HEARTBEAT", 1)  # lost after 6 s without a beat
+    call = ranked_example()
+    login_as("staff")
+    job = request_export(call.id, "fake", "en", None)
+    commit()
+    worker = SimpleWorker([q], connection=q.connection, name="busy-worker")
+    worker.register_birth()  # alive, as far as rq knows
+    try:
+        rq_job = Job.fetch(job.rq_id, connection=q.connection)
+        rq_job.worker_name = worker.name
+        rq_job.set_status(RqStatus.STARTED)
+        rq_job.save()
+        running = job_of(db)
+        running.status, running.claimed_by = JobStatus.running, f"rq:{worker.name}"
+        running.heartbeat_at = now_utc() - timedelta(seconds=2)
+        db.session.commit()
+        assert "no longer alive" not in client.get("/staff/exports").get_data(as_text=True)
+        job_of(db).heartbeat_at = now_utc() - timedelta(seconds=7)
+        db.session.commit()
+        assert "no longer alive" in client.get("/staff/exports").get_data(as_text=True)
+        client.post(f"/staff/exports/{job.id}/retry", data={"csrf_token": _token(client)})
+        assert job_of(db).status is JobStatus.queued
+        assert actions(db, job) == [
+            "export.requested",
+            "export.lost",
+            "export.retried",
+        ]
+    finally:
+        worker.register_death()
+        q.empty()
+
+
+def test_an_rq_worker_claims_the_export_it_makes(app, db, monkeypatch, redis_url):
+    from rq import SimpleWorker
+
+    q = _rq(app, monkeypatch, redis_url)
+    call = ranked_example()
+    request_export(call.id, "fake", "en", None)
+    commit()
+    SimpleWorker([q], connection=q.connection, name="maker").work(burst=True)
+    job = job_of(db)
+    assert (job.status, job.claimed_by) == (JobStatus.finished, "rq:maker")
+    assert job.heartbeat_at is not None
+
+
+def test_an_rq_job_of_an_earlier_run_makes_nothing(app, db, monkeypatch, redis_url):
+    """rq may still hold the job of a run that was retried since (a new rq job): only the new one
+    makes the export."""
+    from rq import SimpleWorker
+
+    from grants.exports.jobs import TIMEOUT, run
+
+    q = _rq(app, monkeypatch, redis_url)
+    call = ranked_example()
+    job = request_export(call.id, "fake", "en", None)
+    commit()
+    q.empty()  # the current run's rq job: not run here
+    q.enqueue(run, job.id, job_id="an-earlier-run", job_timeout=TIMEOUT)
+    SimpleWorker([q], connection=q.connection).work(burst=True)
+    assert (job_of(db).status, job_of(db).claimed_by) == (JobStatus.queued, None)
+    assert STATE.get("seen") is None  # the builder never ran

@@ -1,0 +1,1 @@
+"""Operations: liveness and readiness checks and the Prometheus metrics (docs/operations.md)."""
