@@ -153,6 +153,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from grants.admin.routes import bp as admin_bp
     from grants.admissibility.routes import bp as admissibility_bp
+    from grants.amendments.routes import bp as amendments_bp
     from grants.applications.routes import bp as applications_bp
     from grants.auditlog.routes import bp as auditlog_bp
     from grants.auth.routes import bp as auth_bp
@@ -164,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.exports.routes import bp as exports_bp
     from grants.letters.routes import bp as letters_bp
     from grants.logframe.routes import bp as logframe_bp
+    from grants.oversight.routes import bp as oversight_bp
     from grants.partners.routes import bp as partners_bp
     from grants.public.routes import bp as public_bp
     from grants.settings.routes import bp as settings_bp
@@ -187,6 +189,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auditlog_bp)
     app.register_blueprint(calldocs_bp)
     app.register_blueprint(committee_bp)
+    app.register_blueprint(amendments_bp)
+    app.register_blueprint(oversight_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -5,9 +5,10 @@ values, amendments.
 
 The money rules the database keeps whatever the code does:
 - the sum paid (pre-financing and balance, authorised) never exceeds the final amount, or the
-  maximum grant before there is one; pre-financing paid never exceeds its ceiling (90 % of the
-  maximum grant by default): `grant.paid_total` and `grant.prefinancing_paid` are moved by
-  conditional UPDATEs when a payment is authorised, and CHECKs stand behind them;
+  maximum grant before there is one (a final amount below the pre-financing already paid leaves
+  that paid, and the difference is recovered: recovered_total); pre-financing paid never exceeds
+  its ceiling (90 % of the maximum grant by default): `grant.paid_total` and
+  `grant.prefinancing_paid` are moved by conditional UPDATEs when a payment is authorised, and CHECKs stand behind them;
 - a payment is authorised by another user than the one who recorded it (four eyes);
 - an accepted cost is between 0 and what was reported.
 """
@@ -55,8 +56,12 @@ class Grant(Base):
             "prefinancing_paid >= 0 AND prefinancing_paid <= prefinancing_ceiling",
             name="prefinancing_within_ceiling",
         ),
+        # paid beyond the final amount only when nothing but pre-financing was paid: the final
+        # amount (or a termination) left less than it, and the difference is to be recovered
         CheckConstraint(
-            "paid_total >= prefinancing_paid AND paid_total <= COALESCE(final_amount, max_grant)",
+            "paid_total >= prefinancing_paid AND paid_total <= max_grant AND "
+            "(final_amount IS NULL OR paid_total <= final_amount "
+            "OR paid_total = prefinancing_paid)",
             name="paid_within_final",
         ),
         CheckConstraint("recovered_total >= 0", name="recovered_positive"),

@@ -90,6 +90,9 @@ CLASSES: dict[str, tuple] = {  # in the order of ROLES
     # world: staff chair the main call's committee, the assigned evaluator votes on it)
     "committee_role": (LOGIN, 403, 403, 403, 403, OK, OK, OK, OK),
     "committee_member": (LOGIN, 403, 403, 403, 403, OK, 404, OK, 404),
+    # a grant: staff and the members of its lead and partners; the lead's members only
+    "grant": (LOGIN, 404, 404, OK, OK, 403, 403, OK, OK),
+    "grant_lead": (LOGIN, 404, 404, OK, 404, 403, 403, 403, 403),
     "staff": (LOGIN, 403, 403, 403, 403, 403, 403, OK, OK),
     "staff_files": (404, 404, 404, 404, 404, 404, 404, OK, OK),
     "admin": (LOGIN, 403, 403, 403, 403, 403, 403, 403, OK),
@@ -117,6 +120,8 @@ ARGUMENTS = {
     "question_id": "question",
     "request_id": "document_request",
     "version": "document_version",
+    "grant_id": "grant",
+    "amendment_id": "amendment",
 }
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
 DRAFT = {"application_id": "draft"}
@@ -328,6 +333,22 @@ ROUTES: dict[str, Route] = {
     ),
     "evaluation.score": Route("assigned_evaluator", data={"action": "save"}),
     # ranking, decisions and letters
+    # amendments and termination of a grant; oversight
+    "amendments.index": Route("grant"),
+    "amendments.request_end_date": Route(
+        post="grant_lead", data={"end_date": "2029-06-30", "justification": "Works were delayed."}
+    ),
+    "amendments.request_budget": Route(post="grant_lead"),
+    "amendments.request_partner": Route(post="grant_lead"),
+    "amendments.withdraw": Route(post="grant_lead"),
+    "amendments.decide": Route(
+        post="staff",
+        data={"a{amendment}-decision": "refuse", "a{amendment}-reason": "Not justified."},
+    ),
+    "amendments.terminate": Route(
+        "staff", data={"reason": "The beneficiary stopped the project.", "confirm": "y"}
+    ),
+    "oversight.index": Route("staff"),
     "committee.manage": Route("staff"),
     "committee.add": Route(post="staff", data={"user_id": "{other_evaluator}", "role": "observer"}),
     "committee.remove": Route(post="staff", args={"member_id": "committee_member"}),

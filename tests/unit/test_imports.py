@@ -43,6 +43,8 @@ FEATURES = (
     "committee",
     "awards",
     "contracts",
+    "amendments",
+    "oversight",
     "reminders",
     "bundle",
     "exports",
