@@ -91,6 +91,7 @@ def _page(grant: Grant, status: int = 200, **forms):
             a.id: forms.get(f"decision_{a.id}") or DecisionForm(prefix=f"a{a.id}") for a in rows
         },
         "withdraw_form": WithdrawForm(),
+        "posted": list(forms.values()),  # the form sent: its errors shown at the top
     }
     if lead and in_force:
         context |= {

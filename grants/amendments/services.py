@@ -342,8 +342,9 @@ def _approve_partner(grant: Grant, details: dict, user: User, now: datetime) -> 
             None,
             user.id,
         )
-        application.partners.remove(partner)
         db.session.delete(partner)
+        db.session.flush()
+        db.session.expire(application, ["partners"])
     if details.get("add") is not None:
         if any(p.organisation_id == details["add"] for p in application.partners):
             raise AmendmentRefused(
@@ -375,6 +376,10 @@ def terminate(grant: Grant, reason: str, user: User, now: datetime) -> Decimal:
     _in_force(grant)
     if not reason.strip():
         raise AmendmentRefused(N_("Give the reason of the termination."), field="reason")
+    if grant.final_amount is not None:
+        raise AmendmentRefused(
+            N_("The final amount of this grant is set: settle its balance instead.")
+        )
     accepted, recovery = recovery_of(grant)
     final = grant.paid_total - recovery
     grant.final_amount = final

@@ -8,7 +8,8 @@ The money rules the database keeps whatever the code does:
   maximum grant before there is one (a final amount below the pre-financing already paid leaves
   that paid, and the difference is recovered: recovered_total); pre-financing paid never exceeds
   its ceiling (90 % of the maximum grant by default): `grant.paid_total` and
-  `grant.prefinancing_paid` are moved by conditional UPDATEs when a payment is authorised, and CHECKs stand behind them;
+  `grant.prefinancing_paid` are moved by conditional UPDATEs when a payment is authorised, and
+  CHECKs stand behind them;
 - a payment is authorised by another user than the one who recorded it (four eyes);
 - an accepted cost is between 0 and what was reported.
 """
