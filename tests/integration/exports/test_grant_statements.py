@@ -12,7 +12,6 @@ from pypdf import PdfReader
 
 from grants.exports import grant_statements
 from grants.exports.kinds import KINDS, ExportError
-from grants.extensions import db
 from tests.factories import make_call, make_org
 from tests.factories.grants import make_grant
 
