@@ -299,12 +299,17 @@ def _copy(line: GrantBudgetLine) -> GrantBudgetLine:
 def _approve_budget(
     grant: Grant, current: GrantVersion, version: GrantVersion, details: dict
 ) -> None:
-    amounts = details["lines"]
-    if set(amounts) != {str(line.id) for line in current.lines}:
+    # the request names the lines of the version it was made on; a later version (another
+    # amendment approved since) copies them in the same positions
+    lines = {str(line.id): line for version in grant.versions for line in version.lines}
+    by_position = {
+        lines[i].position: Decimal(amount) for i, amount in details["lines"].items() if i in lines
+    }
+    if set(by_position) != {line.position for line in current.lines}:
         raise AmendmentRefused(
             N_("The contract budget changed since this request: it cannot be approved as asked.")
         )
-    new = [Decimal(amounts[str(line.id)]) for line in current.lines]
+    new = [by_position[line.position] for line in current.lines]
     indirect, contingency = Decimal(details["indirect"]), Decimal(details["contingency"])
     wanted = Decimal(details["max_grant"]) if details.get("max_grant") else None
     result = _budget(grant, new, indirect, contingency, wanted)

@@ -273,3 +273,22 @@ def test_only_a_grant_in_force_is_amended(db, login_as, post, june):
     )
     assert response.status_code == 400
     assert "Only a grant in force" in response.get_data(as_text=True)
+
+
+def test_a_budget_request_survives_another_amendment_approved_first(
+    db, login_as, post, grant, june
+):
+    login_as(user=lead_of(grant))
+    data = budget_data(grant, "50000", "40000", "6300")
+    assert post(f"{page(grant)}/budget", data, page=page(grant)).status_code == 302
+    later = {"end_date": "2029-03-31", "justification": "Late start."}
+    assert post(f"{page(grant)}/end-date", later, page=page(grant)).status_code == 302
+    budget, end = requests(grant)
+    login_as("staff")
+    assert decide(post, grant, end, "approve").status_code == 302
+    assert decide(post, grant, budget, "approve").status_code == 302
+    db.session.expire_all()
+    assert [v.number for v in grant.versions] == [1, 2, 3]
+    assert [line.amount for line in grant.versions[2].lines] == [D("50000.00"), D("40000.00")]
+    assert grant.versions[2].end_date == date(2029, 3, 31)
+    assert grant.max_grant == D("81000.00")
