@@ -61,7 +61,11 @@ def budget_form(line_ids: list[int], **kw) -> FlaskForm:
 class DecisionForm(FlaskForm):
     decision = SelectField(
         _l("Decision"),
-        choices=[SelectChoice("approve", _l("Approve")), SelectChoice("refuse", _l("Refuse"))],
+        choices=[
+            SelectChoice("", _l("Choose…")),
+            SelectChoice("approve", _l("Approve")),
+            SelectChoice("refuse", _l("Refuse")),
+        ],
         validators=[DataRequired()],
     )
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])

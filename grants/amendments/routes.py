@@ -69,6 +69,14 @@ def _partner_form(grant: Grant) -> PartnerForm:
     return form
 
 
+def _ids(form, prefix: str):
+    """Ids of their own for a form's fields: three request forms share one page."""
+    for item in form:
+        item.id = f"{prefix}-{item.name}"
+        item.label.field_id = item.id
+    return form
+
+
 def _page(grant: Grant, status: int = 200, **forms):
     lead = is_lead_member(current_user, grant)
     staff = current_user.has_role("staff")
@@ -95,9 +103,9 @@ def _page(grant: Grant, status: int = 200, **forms):
     }
     if lead and in_force:
         context |= {
-            "end_date_form": forms.get("end_date_form") or EndDateForm(),
-            "budget_form": forms.get("budget_form") or _budget_form(grant),
-            "partner_form": forms.get("partner_form") or _partner_form(grant),
+            "end_date_form": _ids(forms.get("end_date_form") or EndDateForm(), "end"),
+            "budget_form": _ids(forms.get("budget_form") or _budget_form(grant), "budget"),
+            "partner_form": _ids(forms.get("partner_form") or _partner_form(grant), "partner"),
         }
     return render_template("amendments/index.html", **context), status
 
