@@ -212,20 +212,18 @@ class Dues:
 def dues(today: date, call_id: int | None = None) -> Dues:
     """The reports and payments due or overdue on the grants in force (and the balances and
     recoveries of terminated ones)."""
-    query = (
+    scope = (
+        Grant.status.in_((GrantStatus.in_force, GrantStatus.terminated)),
+        Grant.start_date.is_not(None),
+        *(() if call_id is None else (Grant.call_id == call_id,)),
+    )
+    grants = db.session.execute(
         select(Grant, Call.currency)
         .join(Call, Call.id == Grant.call_id)
-        .where(
-            Grant.status.in_((GrantStatus.in_force, GrantStatus.terminated)),
-            Grant.start_date.is_not(None),
-        )
+        .where(*scope)
         .order_by(Grant.call_id, Grant.sequence)
-    )
-    if call_id is not None:
-        query = query.where(Grant.call_id == call_id)
-    grants = db.session.execute(query).all()
-    ids = [g.id for g, _currency in grants]
-    sent, approved, instalments, accepted = _done(ids)
+    ).all()
+    sent, approved, instalments, accepted = _done(select(Grant.id).where(*scope), bool(grants))
     out = Dues()
     for grant, currency in grants:
         if grant.status is GrantStatus.terminated:
@@ -264,14 +262,15 @@ def dues(today: date, call_id: int | None = None) -> Dues:
     return out
 
 
-def _done(ids: list[int]):
+def _done(ids, any_grant: bool):
     """Per grant: the reports sent, the interim reports approved (their day), the pre-financing
-    instalments paid, the costs accepted: three queries whatever the number of grants."""
+    instalments paid, the costs accepted: three queries whatever the number of grants (`ids`: a
+    SELECT of the grants' ids)."""
     sent: dict[int, set] = defaultdict(set)
     approved: dict[int, dict] = defaultdict(dict)
     instalments: dict[int, dict] = defaultdict(dict)
     accepted: dict[int, Decimal] = {}
-    if not ids:
+    if not any_grant:
         return sent, approved, instalments, accepted
     for row in db.session.execute(
         select(
