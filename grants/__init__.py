@@ -161,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.calldocs.routes import bp as calldocs_bp
     from grants.calls.routes import bp as calls_bp
     from grants.committee.routes import bp as committee_bp
+    from grants.contracts.routes import bp as contracts_bp
     from grants.evaluation.routes import bp as evaluation_bp
     from grants.exports.routes import bp as exports_bp
     from grants.letters.routes import bp as letters_bp
@@ -168,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.oversight.routes import bp as oversight_bp
     from grants.partners.routes import bp as partners_bp
     from grants.public.routes import bp as public_bp
+    from grants.reporting.routes import bp as reporting_bp
     from grants.settings.routes import bp as settings_bp
     from grants.submission import bp as submission_bp
     from grants.submission import routes as _routes  # noqa: F401  (its pages, on submission_bp)
@@ -189,6 +191,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auditlog_bp)
     app.register_blueprint(calldocs_bp)
     app.register_blueprint(committee_bp)
+    app.register_blueprint(reporting_bp)
+    app.register_blueprint(contracts_bp)
     app.register_blueprint(amendments_bp)
     app.register_blueprint(oversight_bp)
 

@@ -53,7 +53,7 @@ ROLES: dict[str, tuple[str, ...] | None] = {
     # the evaluation committee: staff users and evaluators; a committee's pages for its members only
     "committee_role": ("evaluator", "staff"),
     "committee_member": ("evaluator", "staff"),
-    # a grant: staff and the members of its beneficiaries (lead and partners); the lead's only
+    # a grant: staff and the members of its beneficiaries (lead and partners); its lead's members
     "grant": ("applicant", "staff"),
     "grant_lead": ("applicant",),
     "staff": ("staff",),

@@ -20,6 +20,7 @@ rq_cli = AppGroup("rq", help="Background job queue.")
 bundle_cli = AppGroup("bundle", help="Import and export call bundles (JSON).")
 calls_cli = AppGroup("calls", help="Rank calls and decide awards.")
 reminders_cli = AppGroup("reminders", help="Reminders (docs/domain.md 8).")
+grants_cli = AppGroup("grants", help="Grants after the award (docs/domain.md 7).")
 
 
 @rq_cli.command("worker")
@@ -196,6 +197,48 @@ def calls_settle_scores(reference: str) -> None:
     )
 
 
+@grants_cli.command("settle")
+@click.argument("reference")
+def grants_settle(reference: str) -> None:
+    """Compute and store the final amount and balance of every grant of the call REFERENCE whose
+    final report is approved (the same function as the approval page: grants.reporting.services.
+    settle), and print them; run again, it computes them again."""
+    from grants import clock
+    from grants.models import Call
+    from grants.reporting.queries import grants_to_settle
+    from grants.reporting.services import settle
+    from grants.rules.problems import Refused
+
+    call = db.session.scalar(select(Call).where(Call.reference == reference))
+    if call is None:
+        raise click.ClickException(f"There is no call with reference {reference}.")
+    try:
+        now = clock.now()
+        settlements = [settle(grant, None, now) for grant, _report in grants_to_settle(call)]
+        db.session.commit()
+    except Refused as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    except BaseException:
+        db.session.rollback()
+        raise
+    if not settlements:
+        click.echo(f"No grant of {reference} has an approved final report.")
+        return
+    click.echo(_SETTLE_ROW.format("Grant", "Final amount", "Pre-financing", "Balance", "Amount"))
+    for s in settlements:
+        click.echo(
+            _SETTLE_ROW.format(
+                s.grant.number,
+                _amount(s.result.amount),
+                _amount(s.grant.prefinancing_paid),
+                s.balance.kind.value + (" (closed)" if s.closed else ""),
+                _amount(s.balance.amount),
+            )
+        )
+
+
+_SETTLE_ROW = "{:<24} {:>14} {:>14}  {:<16} {:>14}"
 _RANK_ROW = "{:>4}  {:<20} {:>6}  {:>12}  {:>12}  {:<15} {:>12}"
 
 
@@ -294,4 +337,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(bundle_cli)
     app.cli.add_command(calls_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(grants_cli)
     app.cli.add_command(demo)

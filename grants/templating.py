@@ -19,6 +19,7 @@ from grants.awards import presenters as awards
 from grants.calldocs import queries as calldocs_queries
 from grants.calldocs.presenters import document_label, language_label
 from grants.calls.presenters import countries, org_types, rate_percent, time_left
+from grants.contracts import presenters as contracts
 from grants.exports.presenters import export_status
 from grants.i18n import LANGUAGE_NAMES, file_size, issue_text, local_time, localized, money, number
 from grants.partners.presenters import describe_change
@@ -52,6 +53,8 @@ FILTERS = {
     "line_total": saved_line_total,
     # refusals and problems, in the reader's language
     "issue_text": issue_text,
+    # grants and their contracts
+    **contracts.FILTERS,
     # call documents
     "document_label": document_label,
     "document_language": language_label,

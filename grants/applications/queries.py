@@ -30,6 +30,7 @@ from grants.models import (
     AuditEvent,
     Call,
     CallStatus,
+    Grant,
     Lot,
     MessageLog,
     Organisation,
@@ -397,3 +398,8 @@ def task_list(application: Application) -> list[Task]:
         Task("budget", budget_status(application)),
         Task("attachments", attachments_status(application)),
     ]
+
+
+def grant_of(application_id: int) -> Grant | None:
+    """The application's grant (its contract), once prepared."""
+    return db.session.scalar(select(Grant).where(Grant.application_id == application_id))

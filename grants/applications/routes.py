@@ -53,6 +53,7 @@ from grants.applications.presenters import (
 from grants.applications.queries import (
     SORTS,
     acting_issue,
+    grant_of,
     last_change,
     message_log,
     staff_page,
@@ -162,6 +163,7 @@ def show(application_id: int):
         now=now_utc(),
         staff_view=staff_view,
         messages=message_log(application.id, None if staff_view else current_user.id),
+        grant=grant_of(application.id),
     )  # the submission's part: submission_view in the template
 
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from grants.bundle.check_grants import check_grants
 from grants.bundle.check_helpers import checked_time, not_above, unique
 from grants.bundle.check_lengths import check_lengths
 from grants.bundle.check_records import check_records
@@ -33,6 +34,7 @@ def check(data: dict) -> list[str]:
     if data["version"] >= 2:
         check_records(data, evaluators, problems)
         check_selection(data, evaluators, orgs, problems)
+        check_grants(data, orgs, problems)
     return problems
 
 

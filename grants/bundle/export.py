@@ -1,19 +1,21 @@
 """Writing a call as a bundle (version 2 by default; version 1 on request): keys in the schema's
 order, numbers and times in the canonical forms of formats.py, validated against the schema before
-anyone sees it; the record of the selection that version 2 adds comes from records.py. Reads only:
+anyone sees it; the record of the selection that version 2 adds comes from records.py, its grants
+from grant_records.py. Reads only:
 an organisation or user without a bundle key is written as "org-<id>" / "user-<id>", not given
 one."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants.bundle import formats as f
-from grants.bundle import logframe, records
+from grants.bundle import grant_records, logframe, records
 from grants.bundle.selection import REMINDER_DAYS, Selection
 from grants.bundle.validate import LATEST, SCHEMAS, BundleError, schema_problems
 from grants.extensions import db
@@ -74,11 +76,15 @@ def export_bundle(call: Call, version: int = LATEST) -> dict:
     named = selection.evaluators() if selection else []
     evaluators = _evaluators(call, evaluations, [d.evaluator for d in declared] + named)
     criteria = _criteria(call)
+    grants = grant_records.grants_of(call) if version >= 2 else []
     bundle = {
         "format": "call-bundle",
         "version": version,
         "call": _call(call, version),
-        "organisations": [_organisation(o) for o in _organisations(apps, evaluators)],
+        "organisations": [
+            _organisation(o)
+            for o in _organisations(apps, evaluators, grant_records.organisations(grants))
+        ],
         "evaluators": [
             {
                 "key": _user_key(u),
@@ -97,6 +103,7 @@ def export_bundle(call: Call, version: int = LATEST) -> dict:
         bundle["call"].update({name: getattr(call, name) for name in REMINDER_DAYS})
         for item, app in zip(bundle["applications"], apps):
             item["logframe"] = logframe.export_logframe(app)
+        bundle["grants"] = grant_records.export_grants(call, grants, _org_key)
     problems = schema_problems(bundle, version)
     if problems:
         raise BundleError(problems)
@@ -159,8 +166,11 @@ def _evaluators(
     return pool + [user for user in dict.fromkeys(declarants) if user not in listed]
 
 
-def _organisations(apps: list[Application], evaluators: list[User]) -> list[Organisation]:
-    """Every organisation the call refers to, in order of first mention."""
+def _organisations(
+    apps: list[Application], evaluators: list[User], granted: Iterable[Organisation]
+) -> list[Organisation]:
+    """Every organisation the call refers to, in order of first mention (its grants' budget lines
+    last: a partner an amendment brought in)."""
     seen: dict[int, Organisation] = {}
     for app in apps:
         for org in [
@@ -172,6 +182,8 @@ def _organisations(apps: list[Application], evaluators: list[User]) -> list[Orga
     for user in evaluators:
         if user.organisation is not None:
             seen.setdefault(user.organisation.id, user.organisation)
+    for org in granted:
+        seen.setdefault(org.id, org)
     return list(seen.values())
 
 

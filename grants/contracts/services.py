@@ -1,4 +1,7 @@
-"""Contract commands (docs/domain.md 7): prepare the contract of an awarded application.
+"""Contract commands (docs/domain.md 7): prepare the contract of an awarded application; staff
+fill in the bank account and send it; the lead accepts it or uploads it signed; staff countersign.
+Every step moves the grant's version (a conditional UPDATE: a stale page or a second click is
+refused) and its status through the one writer (grants.status.move_grant_object, audited).
 
 The contract copies, at preparation: the maximum grant (the awarded amount), the application's
 budget as the contract budget (version 1), its duration as the implementation period, the call's
@@ -9,20 +12,31 @@ logical framework's indicators.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from flask import current_app, url_for
+from sqlalchemy import func, select, update
+from werkzeug.datastructures import FileStorage
 
+from grants import mail, storage
 from grants.audit import record
+from grants.auth.queries import acting_members
 from grants.extensions import db
+from grants.i18n import LazyText
+from grants.i18n import lazy_gettext as _l
 from grants.models import Application, Call, Grant, GrantBudgetLine, GrantIndicator, GrantVersion
 from grants.models.calls import Stage
 from grants.models.grants import terms_data
 from grants.rules.budget import line_total
+from grants.rules.contract import BankAccountRefused, check_bic, check_iban, in_force_dates
 from grants.rules.grant_payments import ceiling
+from grants.rules.grant_status import GrantStatus
 from grants.rules.grant_terms import contract_number, grant_rate, scheme_for
-from grants.rules.problems import N_, Refused
+from grants.rules.problems import N_, Issue, Refused
 from grants.rules.transitions import StageStatus
+from grants.status import move_grant_object
+from grants.submission.queries import upload_dir
 
 
 class ContractRefused(Refused):
@@ -116,3 +130,191 @@ def prepare(application: Application, user_id: int | None, now: datetime) -> Gra
         user_id,
     )
     return grant
+
+
+# Staff edit the draft: the bank account and a later start --------------------------------------
+
+
+@dataclass(frozen=True)
+class Account:
+    """What staff typed for the beneficiary's bank account and the contract's start."""
+
+    holder: str
+    iban: str
+    bic: str = ""
+    bank_name: str = ""
+    set_start: date | None = None
+
+
+ACCOUNT_FIELDS = ("account_holder", "iban", "bic", "bank_name", "set_start")
+STALE = N_(
+    "Someone else changed this contract after you opened it, so nothing was saved. What you "
+    "typed is kept below, beside what is saved now: check it and save again."
+)
+
+
+def claim(grant: Grant, loaded_version: int | None) -> None:
+    """Bump the grant's version if it is still the one the page was loaded with; refused (nothing
+    written) otherwise. The conditional UPDATE also serialises two saves or two actions at once (a
+    double click, two tabs): the second finds the version moved and is refused."""
+    table = Grant.__table__
+    claimed = db.session.execute(
+        update(table)
+        .where(table.c.id == grant.id, table.c.version == (loaded_version or 0))
+        .values(version=table.c.version + 1)
+    ).rowcount
+    db.session.refresh(grant)
+    if not claimed:
+        raise ContractRefused(STALE)
+
+
+def _require(grant: Grant, status: GrantStatus, message: str) -> None:
+    if grant.status is not status:
+        raise ContractRefused(message)
+
+
+def save_account(grant: Grant, account: Account, loaded_version: int | None, user_id: int) -> None:
+    """Save the bank account (IBAN and BIC checked, kept in electronic form) and the optional later
+    start of a draft contract."""
+    _require(grant, GrantStatus.draft, N_("Only a draft contract can be changed."))
+    issues = []
+    values: dict[str, object] = {
+        "account_holder": account.holder.strip(),
+        "bank_name": account.bank_name.strip(),
+        "set_start": account.set_start,
+    }
+    if not values["account_holder"]:
+        issues.append(Issue("account_holder", N_("Enter the name of the account holder."), {}))
+    for name, check in (("iban", check_iban), ("bic", check_bic)):
+        try:
+            values[name] = check(getattr(account, name))
+        except BankAccountRefused as refused:
+            issues.extend(refused.issues)
+    if issues:
+        raise ContractRefused(issues=issues)
+    claim(grant, loaded_version)
+    before = {name: getattr(grant, name) for name in ACCOUNT_FIELDS}
+    for name, value in values.items():
+        setattr(grant, name, value)
+    db.session.flush()
+    record(
+        "grant.account_saved",
+        grant,
+        {**before, "version": grant.version - 1},
+        {**values, "version": grant.version},
+        user_id,
+    )
+
+
+def send(grant: Grant, loaded_version: int | None, user_id: int, now: datetime) -> int:
+    """Send the draft contract to the lead for signature (draft -> sent) and tell the lead's
+    members by e-mail; returns how many were told."""
+    _require(grant, GrantStatus.draft, N_("Only a draft contract can be sent."))
+    if not grant.account_holder or not grant.iban:
+        raise ContractRefused(
+            N_("Enter the beneficiary's bank account (holder and IBAN) before sending.")
+        )
+    claim(grant, loaded_version)
+    grant.sent_at = now
+    move_grant_object(grant, GrantStatus.sent, action="grant.sent", user_id=user_id)
+    db.session.flush()
+    subject = _l("Contract %(number)s: ready for your signature", number=grant.number)
+    return _tell_lead(grant, subject, "contract_sent")
+
+
+def back_to_draft(grant: Grant, loaded_version: int | None, user_id: int) -> None:
+    """Take a sent contract back to correct it, before the lead signs (sent -> draft)."""
+    _require(
+        grant, GrantStatus.sent, N_("Only a contract sent and not yet signed can be taken back.")
+    )
+    claim(grant, loaded_version)
+    grant.sent_at = None
+    move_grant_object(grant, GrantStatus.draft, action="grant.back_to_draft", user_id=user_id)
+    db.session.flush()
+
+
+# The lead signs, staff countersign --------------------------------------------------------------
+
+
+def accept(grant: Grant, loaded_version: int | None, user_id: int, now: datetime) -> None:
+    """A member acting for the lead accepts the contract in the application (sent -> signed)."""
+    _require(grant, GrantStatus.sent, N_("This contract is not waiting for your signature."))
+    claim(grant, loaded_version)
+    grant.signed_by_id, grant.signed_at = user_id, now
+    move_grant_object(
+        grant,
+        GrantStatus.signed,
+        action="grant.signed",
+        user_id=user_id,
+        after={"signed_at": now, "how": "accepted"},
+    )
+    db.session.flush()
+
+
+def upload_signed(
+    grant: Grant, file: FileStorage, loaded_version: int | None, user_id: int, now: datetime
+) -> None:
+    """A member acting for the lead uploads the contract signed on paper, as a PDF (sent ->
+    signed). The file is checked by its content and stored like a submission's attachments."""
+    _require(grant, GrantStatus.sent, N_("This contract is not waiting for your signature."))
+    data = storage.read_limited(file.stream, current_app.config["UPLOAD_MAX_BYTES"])
+    storage.check_content(data, (storage.PDF,))
+    claim(grant, loaded_version)
+    grant.signed_file = storage.save(data, upload_dir())
+    grant.signed_by_id, grant.signed_at = user_id, now
+    move_grant_object(
+        grant,
+        GrantStatus.signed,
+        action="grant.signed",
+        user_id=user_id,
+        after={"signed_at": now, "how": "uploaded", "size": len(data)},
+    )
+    db.session.flush()
+
+
+def countersign(grant: Grant, loaded_version: int | None, user_id: int, now: datetime) -> int:
+    """Staff countersign the signed contract (signed -> in force): it starts the day after the
+    last signature in the call's time zone (or on the later start it sets) and ends its months
+    later, minus one day. The lead's members are told; returns how many."""
+    _require(
+        grant, GrantStatus.signed, N_("Only a contract signed by the lead can be countersigned.")
+    )
+    claim(grant, loaded_version)
+    start, end = in_force_dates(
+        [grant.signed_at, now], grant.call.timezone, grant.set_start, grant.months
+    )
+    grant.countersigned_by_id, grant.countersigned_at = user_id, now
+    grant.start_date, grant.end_date = start, end
+    if grant.current is not None:
+        grant.current.end_date = end
+    move_grant_object(
+        grant,
+        GrantStatus.in_force,
+        action="grant.countersigned",
+        user_id=user_id,
+        after={"countersigned_at": now, "start_date": start, "end_date": end},
+    )
+    db.session.flush()
+    subject = _l("Contract %(number)s is in force", number=grant.number)
+    return _tell_lead(grant, subject, "contract_in_force")
+
+
+def _tell_lead(grant: Grant, subject: LazyText, template: str) -> int:
+    """E-mail the members acting for the lead, each in their language; the message is logged
+    on the application."""
+    application = grant.application
+    link = url_for("contracts.show", grant_id=grant.id, _external=True)
+    members = acting_members([application.lead_id])
+    for member in members:
+        mail.send(
+            member.email,
+            subject,
+            f"email/{template}.txt",
+            locale=member.locale,
+            about=application.id,
+            member=member,
+            grant=grant,
+            application=application,
+            link=link,
+        )
+    return len(members)

@@ -5,8 +5,8 @@ values, amendments.
 
 The money rules the database keeps whatever the code does:
 - the sum paid (pre-financing and balance, authorised) never exceeds the final amount, or the
-  maximum grant before there is one (a final amount below the pre-financing already paid leaves
-  that paid, and the difference is recovered: recovered_total); pre-financing paid never exceeds
+  maximum grant before there is one (but for a final amount below the pre-financing paid, which a
+  recovery order then claims back: no balance is paid on it); pre-financing paid never exceeds
   its ceiling (90 % of the maximum grant by default): `grant.paid_total` and
   `grant.prefinancing_paid` are moved by conditional UPDATEs when a payment is authorised, and
   CHECKs stand behind them;
@@ -36,6 +36,10 @@ from grants.rules.grant_status import (
 from grants.rules.grant_terms import GrantTerms, Scheme
 
 ZERO = Decimal("0.00")
+PAID_WITHIN_FINAL = (
+    "paid_total >= prefinancing_paid AND paid_total <= max_grant AND (final_amount IS NULL"
+    " OR paid_total <= final_amount OR paid_total = prefinancing_paid)"
+)
 
 
 class Grant(Base):
@@ -57,14 +61,9 @@ class Grant(Base):
             "prefinancing_paid >= 0 AND prefinancing_paid <= prefinancing_ceiling",
             name="prefinancing_within_ceiling",
         ),
-        # paid beyond the final amount only when nothing but pre-financing was paid: the final
-        # amount (or a termination) left less than it, and the difference is to be recovered
-        CheckConstraint(
-            "paid_total >= prefinancing_paid AND paid_total <= max_grant AND "
-            "(final_amount IS NULL OR paid_total <= final_amount "
-            "OR paid_total = prefinancing_paid)",
-            name="paid_within_final",
-        ),
+        # a final amount below the pre-financing paid (a recovery is due) is stored as such: only
+        # then may the sum paid exceed it, when no balance was paid on top of the pre-financing
+        CheckConstraint(PAID_WITHIN_FINAL, name="paid_within_final"),
         CheckConstraint("recovered_total >= 0", name="recovered_positive"),
         CheckConstraint("authorised_contingency >= 0", name="contingency_positive"),
         CheckConstraint(

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from grants.auth.queries import acting_members
 from grants.extensions import db
@@ -26,9 +27,13 @@ from grants.models import (
     Call,
     CallStatus,
     Evaluation,
+    Grant,
     StageStatus,
 )
+from grants.reporting.queries import due_dates
 from grants.rules import reminders as rules
+from grants.rules.grant_reports import HANDED_IN
+from grants.rules.grant_status import GrantStatus
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,14 @@ MAILINGS: dict[str, Mailing] = {
     ),
 }
 MAILINGS["draft-last"] = MAILINGS["draft-first"]
+MAILINGS["report-due"] = Mailing(
+    "email/report_reminder.txt",
+    lambda c: _l("Reminder: a report on the grant %(number)s is due", number=c["grant"].number),
+)
+MAILINGS["report-overdue"] = Mailing(
+    "email/report_overdue.txt",
+    lambda c: _l("A report on the grant %(number)s is overdue", number=c["grant"].number),
+)
 
 
 def finder(family: str):
@@ -157,3 +170,60 @@ def evaluations(now: datetime) -> list[Found]:
         )
         for assignment, application, call in rows
     ]
+
+
+# a report's subject id: its grant's id x 1000 + its period (999 for the final report), so a report
+# not started yet (no row) has its id too
+FINAL_SUBJECT = 999
+
+
+def report_subject_id(grant_id: int, kind: str, period: int) -> int:
+    return grant_id * 1000 + (FINAL_SUBJECT if kind == "final" else period)
+
+
+@finder("report")
+def reports(now: datetime) -> list[Found]:
+    """The reports due on the grants in force and not yet sent (not started, a draft or returned);
+    the lead's acting members are reminded 14 days before the due date and once it has passed
+    (the due day is the last: overdue from the next midnight, UTC)."""
+    grants = list(
+        db.session.scalars(
+            select(Grant)
+            .where(Grant.status == GrantStatus.in_force)
+            .options(
+                joinedload(Grant.application),
+                selectinload(Grant.reports),
+                joinedload(Grant.call),
+            )
+            .order_by(Grant.id)
+        )
+    )
+    members: dict[int, list[int]] = {}
+    for user in acting_members({g.application.lead_id for g in grants}):
+        members.setdefault(user.organisation_id, []).append(user.id)
+    found = []
+    for grant in grants:
+        sent = {(r.kind.value, r.period) for r in grant.reports if r.status in HANDED_IN}
+        for due in due_dates(grant):
+            if (due.kind, due.period) in sent:
+                continue
+            deadline = datetime.combine(due.due_on + timedelta(days=1), time(0), tzinfo=UTC)
+            found.append(
+                Found(
+                    "report",
+                    report_subject_id(grant.id, due.kind, due.period),
+                    deadline,
+                    rules.report_timings(),
+                    tuple(members.get(grant.application.lead_id, [])),
+                    grant.application_id,
+                    {
+                        "grant": grant,
+                        "application": grant.application,
+                        "call": grant.call,
+                        "due_on": due.due_on,
+                        "deadline": deadline,
+                        "link": url_for("reporting.reports", grant_id=grant.id, _external=True),
+                    },
+                )
+            )
+    return found

@@ -63,8 +63,22 @@ KINDS: dict[str, Kind] = {
             "evaluator",
             N_("An evaluation assigned to you: when it is overdue"),
         ),
+        Kind(
+            "report-due",
+            "report",
+            "beneficiary",
+            N_("A report on your grant: before it is due"),
+        ),
+        Kind(
+            "report-overdue",
+            "report",
+            "beneficiary",
+            N_("A report on your grant: when it is overdue"),
+        ),
     )
 }
+# "beneficiaries 14 days before a report is due and when it is overdue"
+REPORT_REMINDER_DAYS = 14
 
 
 def optional_kinds() -> list[Kind]:
@@ -115,6 +129,10 @@ def draft_timings(first_days: int, last_days: int) -> tuple[Timing, ...]:
 
 def evaluation_timings(days: int) -> tuple[Timing, ...]:
     return (Timing("evaluation-due", days), Timing("evaluation-overdue", None))
+
+
+def report_timings(days: int = REPORT_REMINDER_DAYS) -> tuple[Timing, ...]:
+    return (Timing("report-due", days), Timing("report-overdue", None))
 
 
 def due_timing(now: datetime, subject: Subject) -> Timing | None:

@@ -1,8 +1,12 @@
-"""Bundles for the import and export tests: a small one, version 1 of one, written to a file."""
+"""Bundles for the import and export tests: a small one, version 1 of one, written to a file, one
+imported and exported again by a new installation."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -21,7 +25,7 @@ def small(count: int = 4) -> dict:
 
 
 RECORD = ("staff", "overrides", "impartiality", "declarations")  # what version 2 adds to version 1
-SELECTION = ("committee", "admissibility")  # and may add (optional)
+SELECTION = ("committee", "admissibility", "grants")  # and may add (optional)
 # and, inside the call and each application, the logical framework
 CALL_LOGFRAME, APPLICATION_LOGFRAME = "logframe_required", "logframe"
 # and, inside the call, optional: the grant settings and the days of requests and reminders
@@ -62,3 +66,43 @@ def example() -> dict:
 
 
 EXAMPLE = Path(grants.__file__).parent / "data" / "ttgs-demo.bundle.json"
+
+
+ROOT = Path(grants.__file__).parents[1]
+FRESH_INSTALLATION = """
+import sys
+from flask_migrate import upgrade
+from wsgi import app
+
+with app.app_context():
+    upgrade()
+    runner = app.test_cli_runner()
+    for args in (["bundle", "import", sys.argv[1]], ["bundle", "export", sys.argv[3], sys.argv[2]]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+"""
+
+
+def in_a_fresh_installation(tmp_path: Path, bundle: dict) -> dict:
+    """The bundle imported by a new installation (an empty database, migrated), then exported by
+    it."""
+    path, out = tmp_path / "bundle.json", tmp_path / "again.json"
+    path.write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}",
+        "INSTANCE_DIR": str(tmp_path),
+        "REDIS_URL": "",
+        "PYTHONPATH": str(ROOT),
+    }
+    reference = bundle["call"]["reference"]
+    result = subprocess.run(
+        [sys.executable, "-c", FRESH_INSTALLATION, str(path), str(out), reference],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(out.read_text(encoding="utf-8"))

@@ -90,7 +90,9 @@ CLASSES: dict[str, tuple] = {  # in the order of ROLES
     # world: staff chair the main call's committee, the assigned evaluator votes on it)
     "committee_role": (LOGIN, 403, 403, 403, 403, OK, OK, OK, OK),
     "committee_member": (LOGIN, 403, 403, 403, 403, OK, 404, OK, 404),
-    # a grant: staff and the members of its lead and partners; the lead's members only
+    # a grant: staff and the members acting for its lead and partners (once sent; the world's
+    # grant: the applicant's organisation leads it, the partner's is its partner); its lead's
+    # members sign, report and ask for amendments
     "grant": (LOGIN, 404, 404, OK, OK, 403, 403, OK, OK),
     "grant_lead": (LOGIN, 404, 404, OK, 404, 403, 403, 403, 403),
     "staff": (LOGIN, 403, 403, 403, 403, 403, 403, OK, OK),
@@ -121,10 +123,16 @@ ARGUMENTS = {
     "request_id": "document_request",
     "version": "document_version",
     "grant_id": "grant",
+    "report_id": "grant_report",
     "amendment_id": "amendment",
 }
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
 DRAFT = {"application_id": "draft"}
+CONTRACT_ACCOUNT = {
+    "account_holder": "Holder",
+    "iban": "TR330006100519786457841326",
+    "version": "1",
+}
 JUSTIFIED = {"justification": "The committee agreed on this at its meeting of 20 November."}
 
 
@@ -360,6 +368,21 @@ ROUTES: dict[str, Route] = {
     "committee.declaration": Route("committee_member", ok=ELSEWHERE, data={"accept": "y"}),
     "committee.seat": Route("committee_member"),
     "committee.approve_report": Route(post="committee_member"),
+    # grant reports (the world's grant: in force; its final report being written by the lead)
+    "reporting.reports": Route("grant"),
+    "reporting.open_": Route(post="grant_lead", data={"kind": "final", "period": "1"}),
+    "reporting.report": Route("grant"),
+    "reporting.save": Route(
+        post="grant_lead",
+        data={"activities": "Held.", "indirect": "0", "contingency": "0", "save": "1"},
+    ),
+    "reporting.verification": Route(post="grant_lead"),
+    "reporting.verification_file": Route("grant"),
+    "reporting.review": Route(post="staff", data={"send_back": "1", "comments": "Correct it."}),
+    "reporting.final": Route("staff"),
+    # no recovery is due on the world's grant: 404 to every role let in (tests/integration/
+    # reporting/test_routes.py opens one)
+    "reporting.recovery_order": Route("grant", ok=404),
     "awards.ranking": Route("staff"),
     "awards.compute": Route(post="staff", data={"discard_overrides": "y"}),
     "awards.override_decision": Route("staff", data={"outcome": "reserve", **JUSTIFIED}),
@@ -427,4 +450,17 @@ ROUTES: dict[str, Route] = {
         args={"call_id": "open_call"},
         data={"reason": "The deadline moves.", "deadline": "2099-01-01T12:00"},
     ),
+    # grants: contracts (the world's grant is in force; the sent one waits for the lead)
+    "contracts.call_contracts": Route("staff"),
+    "contracts.prepare": Route(post="staff"),
+    "contracts.index": Route("staff"),
+    "contracts.show": Route("grant"),
+    "contracts.pdf": Route("grant"),
+    "contracts.signed_pdf": Route("grant", args={"grant_id": "sent_grant"}, ok=404),
+    "contracts.edit": Route("staff", args={"grant_id": "draft_grant"}, data=CONTRACT_ACCOUNT),
+    "contracts.send": Route(post="staff", args={"grant_id": "draft_grant"}),
+    "contracts.back_to_draft": Route(post="staff", args={"grant_id": "sent_grant"}),
+    "contracts.countersign": Route(post="staff", args={"grant_id": "sent_grant"}),
+    "contracts.accept": Route(post="grant_lead", args={"grant_id": "sent_grant"}),
+    "contracts.upload_signed": Route(post="grant_lead", args={"grant_id": "sent_grant"}),
 }

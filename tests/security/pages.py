@@ -144,6 +144,10 @@ PAGES: dict[str, tuple[Visit, ...]] = {
         Visit(roles=("assigned_evaluator",), args={"call_id": "open_call"}),
     ),  # the main call's are signed
     "committee.seat": (Visit(roles=("assigned_evaluator", "staff")),),
+    # grant reports
+    "reporting.reports": (Visit(),),
+    "reporting.report": (Visit(),),
+    "reporting.final": (Visit(),),
     # ranking and decisions
     "awards.ranking": (
         Visit(),
@@ -174,6 +178,15 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "calldocs.corrigenda": (Visit(), Visit(via="errors", status=400)),
     "calldocs.faq": (Visit(),),
     "calldocs.ask": (Visit(), Visit(roles=("applicant",), via="errors", status=400)),
+    # grants: contracts
+    "contracts.call_contracts": (Visit(),),
+    "contracts.index": (Visit(),),
+    "contracts.show": (
+        Visit(),
+        Visit(args={"grant_id": "sent_grant"}, roles=("applicant", "staff")),
+        Visit(args={"grant_id": "draft_grant"}, roles=("staff",)),
+    ),
+    "contracts.edit": (Visit(),),
 }
 
 # GET routes that are not pages, and why
@@ -181,12 +194,16 @@ NOT_PAGES: dict[str, str] = {
     "public.health": "JSON for load balancers",
     "public.results_csv_file": "a call's results as open data (CSV)",
     "submission.download": "an uploaded PDF",
+    "reporting.verification_file": "an uploaded PDF (the auditor's verification report)",
+    "reporting.recovery_order": "a recovery order (PDF)",
     "calldocs.download": "a call document (PDF, DOCX, XLSX or ODT)",
     "calldocs.download_version": "an earlier version of a call document (a file)",
     "submission.receipt": "a PDF",
     "awards.letter": "a PDF",
     "awards.letter_preview": "a PDF",
     "letters.download": "a PDF",
+    "contracts.pdf": "a PDF",
+    "contracts.signed_pdf": "the contract the lead uploaded signed, a PDF",
     "settings.logo": "the authority's logo, an image",
     "exports.download": "a report file",
     "exports.jobs_fragment": "an htmx fragment of the exports pages, walked inside them",

@@ -56,10 +56,12 @@ from grants.models import (
     DecisionOverride,
     DocumentKind,
     Evaluation,
+    Grant,
     GrantAmendment,
     JobStatus,
     LetterKind,
     MailStatus,
+    Organisation,
     OutboxMessage,
     Partner,
     PartnerInvitation,
@@ -72,10 +74,12 @@ from grants.models import (
 )
 from grants.models.base import now_utc
 from grants.partners.services import invitations
-from grants.rules.grant_status import AmendmentKind, GrantStatus
+from grants.reporting.services import open_report
+from grants.rules.grant_status import AmendmentKind, GrantStatus, ReportKind
 from grants.rules.grant_terms import end_date
 from tests.factories import make_application, make_call, make_org, make_user, png_bytes
 from tests.factories.awards import add_application
+from tests.factories.grants import make_grant
 from tests.factories.restricted import restricted_call
 from tests.factories.submission import PDF, ready_application
 
@@ -526,6 +530,26 @@ def _grant(world: World, text: Text) -> None:
     world.ids |= {"grant": grant.id, "amendment": amendment.id}
 
 
+def _grant_report(world: World, upload_dir: Path) -> None:
+    """The final report of the world's grant, being written by the lead, with an expenditure
+    verification PDF uploaded."""
+    grant = db.session.get(Grant, world.ids["grant"])
+    report = open_report(grant, ReportKind.final, 1, world.users["applicant"].id)
+    report.verification_file = storage.save(PDF, str(upload_dir))
+    report.verification_name = "verification.pdf"
+    db.session.flush()
+    world.ids |= {"grant_report": report.id}
+
+
+def _contracts(world: World, lead: Organisation) -> None:
+    """Two more contracts of the lead, in a decided call of their own: a draft (staff fill in the
+    bank account) and one sent for signature (the lead signs it)."""
+    call = make_call(status="decided")
+    draft = make_grant("draft", call=call, lead=lead, staff=world.users["staff"])
+    sent = make_grant("sent", call=call, lead=lead, staff=world.users["staff"])
+    world.ids |= {"draft_grant": draft.id, "sent_grant": sent.id}
+
+
 def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World:
     orgs = _organisations(text)
     world = World(users=_users(orgs, text))
@@ -535,6 +559,8 @@ def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World
     world.ids |= _restricted_call()
     _jobs_and_mail(world, export_dir, text)
     _grant(world, text)
+    _grant_report(world, upload_dir)
+    _contracts(world, orgs["lead"])
     world.ids |= {
         "lead_org": orgs["lead"].id,
         "partner_org": orgs["partner"].id,

@@ -43,6 +43,7 @@ FEATURES = (
     "committee",
     "awards",
     "contracts",
+    "reporting",
     "amendments",
     "oversight",
     "reminders",

@@ -6,9 +6,6 @@ fresh database that imports it has the same record; version-1 bundles still impo
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,7 +26,14 @@ from grants.models import (
     User,
 )
 from tests.factories import make_user
-from tests.factories.bundle import ADDED, RECORD, SELECTION, small, version_1
+from tests.factories.bundle import (
+    ADDED,
+    RECORD,
+    SELECTION,
+    in_a_fresh_installation,
+    small,
+    version_1,
+)
 from tests.factories.records import (
     CONFLICT,
     WHY_NOT_SELECTED,
@@ -148,20 +152,6 @@ def test_export_writes_the_record_and_it_validates(db):
     assert "overrides" not in one_1 and one_1 == version_1(bundle)
 
 
-FRESH_INSTALLATION = """
-import sys
-from flask_migrate import upgrade
-from wsgi import app
-
-with app.app_context():
-    upgrade()
-    runner = app.test_cli_runner()
-    for args in (["bundle", "import", sys.argv[1]], ["bundle", "export", "TTGS-DEMO", sys.argv[2]]):
-        result = runner.invoke(args=args)
-        assert result.exit_code == 0, result.output
-"""
-
-
 def test_a_fresh_database_imports_the_same_record(db, tmp_path):
     """export v2 -> a new installation (an empty database, migrated) imports it -> it exports the
     same bundle."""
@@ -169,25 +159,7 @@ def test_a_fresh_database_imports_the_same_record(db, tmp_path):
     add_selection(call, staff, [stage_of("TTGS-DEMO-0001"), stage_of("TTGS-DEMO-0002")])
     bundle = export_bundle(call)
     assert bundle["committee"]["approvals"] and bundle["admissibility"]["requests"]
-    path, out = tmp_path / "bundle.json", tmp_path / "again.json"
-    path.write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}",
-        "INSTANCE_DIR": str(tmp_path),
-        "REDIS_URL": "",
-        "PYTHONPATH": str(ROOT),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", FRESH_INSTALLATION, str(path), str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert json.loads(out.read_text(encoding="utf-8")) == bundle
+    assert in_a_fresh_installation(tmp_path, bundle) == bundle
 
 
 def _overrides() -> list[tuple]:
