@@ -36,7 +36,7 @@ from grants.models import (
 )
 from grants.rules.grant_amendments import AmendmentRefused, amended_budget, amended_period
 from grants.rules.grant_payments import ceiling
-from grants.rules.grant_status import AmendmentKind, AmendmentStatus, GrantStatus
+from grants.rules.grant_status import AmendmentKind, AmendmentStatus, GrantStatus, ReportStatus
 from grants.rules.grant_terms import grant_rate
 from grants.rules.problems import N_
 from grants.status import move_grant_object
@@ -268,6 +268,7 @@ def approve(
     amendment.decided_by_id, amendment.decided_at = user.id, now
     amendment.decision_reason = reason.strip()
     db.session.flush()
+    _repoint_reports(grant, current, version)
     move_grant_object(
         amendment,
         AmendmentStatus.approved,
@@ -284,6 +285,28 @@ def approve(
     )
     _tell_lead(grant, amendment)
     return version
+
+
+def _repoint_reports(grant: Grant, old: GrantVersion, new: GrantVersion) -> None:
+    """The cost lines of the reports not yet approved follow the new version: each names the line
+    in the same position (their heading amounts, and so the caps of the final amount, are the new
+    version's); approved reports keep the lines they were approved on."""
+    moved = {
+        line.id: new_line.id
+        for line in old.lines
+        for new_line in new.lines
+        if new_line.position == line.position
+    }
+    for report in grant.reports:
+        if report.status is ReportStatus.approved:
+            continue
+        for cost in report.lines:
+            if cost.budget_line_id in moved:
+                cost.budget_line_id = moved[cost.budget_line_id]
+    db.session.flush()
+    for report in grant.reports:
+        for cost in report.lines:
+            db.session.expire(cost, ["budget_line"])  # read again from its new id
 
 
 def _copy(line: GrantBudgetLine) -> GrantBudgetLine:

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from grants.extensions import db
-from grants.models import AuditEvent, GrantAmendment, OutboxMessage
-from grants.rules.grant_status import AmendmentKind, AmendmentStatus
+from grants.models import AuditEvent, GrantAmendment, GrantReport, GrantReportLine, OutboxMessage
+from grants.rules.grant_status import AmendmentKind, AmendmentStatus, ReportKind, ReportStatus
 from tests.factories import make_org, make_user
 from tests.factories.grants import make_grant
 
@@ -292,3 +292,35 @@ def test_a_budget_request_survives_another_amendment_approved_first(
     assert [line.amount for line in grant.versions[2].lines] == [D("50000.00"), D("40000.00")]
     assert grant.versions[2].end_date == date(2029, 3, 31)
     assert grant.max_grant == D("81000.00")
+
+
+def test_reports_being_written_follow_the_new_version(db, login_as, post, grant, june):
+    first, second = grant.current.lines
+    reports = {}
+    for status in (ReportStatus.approved, ReportStatus.draft):
+        report = GrantReport(
+            grant_id=grant.id,
+            kind=ReportKind.interim if status is ReportStatus.approved else ReportKind.final,
+            period=1,
+            status=status,
+            due_on=date(2028, 3, 1),
+        )
+        report.lines = [
+            GrantReportLine(budget_line_id=first.id, actual=D("100")),
+            GrantReportLine(budget_line_id=second.id, actual=D("200")),
+        ]
+        db.session.add(report)
+        reports[status] = report
+    db.session.commit()
+    login_as(user=lead_of(grant))
+    data = budget_data(grant, "50000", "40000", "6300")
+    assert post(f"{page(grant)}/budget", data, page=page(grant)).status_code == 302
+    (amendment,) = requests(grant)
+    login_as("staff")
+    assert decide(post, grant, amendment, "approve").status_code == 302
+    db.session.expire_all()
+    new = grant.versions[1].lines
+    writing = reports[ReportStatus.draft]
+    assert [c.budget_line_id for c in writing.lines] == [new[0].id, new[1].id]
+    assert writing.lines[0].budget_line.amount == D("50000.00")
+    assert [c.budget_line_id for c in reports[ReportStatus.approved].lines] == [first.id, second.id]
