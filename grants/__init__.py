@@ -168,6 +168,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.logframe.routes import bp as logframe_bp
     from grants.oversight.routes import bp as oversight_bp
     from grants.partners.routes import bp as partners_bp
+    from grants.payments.routes import bp as payments_bp
     from grants.public.routes import bp as public_bp
     from grants.reporting.routes import bp as reporting_bp
     from grants.settings.routes import bp as settings_bp
@@ -193,6 +194,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(committee_bp)
     app.register_blueprint(reporting_bp)
     app.register_blueprint(contracts_bp)
+    app.register_blueprint(payments_bp)
     app.register_blueprint(amendments_bp)
     app.register_blueprint(oversight_bp)
 

@@ -5,11 +5,11 @@ values, amendments.
 
 The money rules the database keeps whatever the code does:
 - the sum paid (pre-financing and balance, authorised) never exceeds the final amount, or the
-  maximum grant before there is one (but for a final amount below the pre-financing paid, which a
-  recovery order then claims back: no balance is paid on it); pre-financing paid never exceeds
-  its ceiling (90 % of the maximum grant by default): `grant.paid_total` and
-  `grant.prefinancing_paid` are moved by conditional UPDATEs when a payment is authorised, and
-  CHECKs stand behind them;
+  maximum grant before there is one (pre-financing paid before a lower final amount was set is
+  the exception: the recovery takes the difference back, and never more); pre-financing paid
+  never exceeds its ceiling (90 % of the maximum grant by default): `grant.paid_total`,
+  `grant.prefinancing_paid` and `grant.recovered_total` are moved by conditional UPDATEs when a
+  payment is authorised (grants/payments/services.py), and CHECKs stand behind them;
 - a payment is authorised by another user than the one who recorded it (four eyes);
 - an accepted cost is between 0 and what was reported.
 """
@@ -65,6 +65,12 @@ class Grant(Base):
         # then may the sum paid exceed it, when no balance was paid on top of the pre-financing
         CheckConstraint(PAID_WITHIN_FINAL, name="paid_within_final"),
         CheckConstraint("recovered_total >= 0", name="recovered_positive"),
+        # a recovery takes back no more than what was paid above the final amount
+        CheckConstraint(
+            "recovered_total = 0 OR "
+            "(final_amount IS NOT NULL AND paid_total - recovered_total >= final_amount)",
+            name="recovered_within_excess",
+        ),
         CheckConstraint("authorised_contingency >= 0", name="contingency_positive"),
         CheckConstraint(
             "end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_order"

@@ -1,9 +1,8 @@
 """The finders of reminder subjects, one per family of grants.rules.reminders.KINDS.
 
 A finder takes the clock and returns `Found`s: a subject with a deadline (a draft stage, an open
-assignment), the call's timings, the users to remind, and what their e-mail says. Reports and
-payments (grants, a later issue) plug in here with `@finder("report")` and `@finder("payment")`,
-and their kinds in grants.rules.reminders.KINDS.
+assignment, a payment due), the timings, the users to remind, and what their e-mail says. Reports
+plug in here with `@finder("report")`, and their kinds in grants.rules.reminders.KINDS.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -29,7 +29,10 @@ from grants.models import (
     Evaluation,
     Grant,
     StageStatus,
+    User,
 )
+from grants.models.users import Role
+from grants.payments.queries import open_items
 from grants.reporting.queries import due_dates
 from grants.rules import reminders as rules
 from grants.rules.grant_reports import HANDED_IN
@@ -85,6 +88,19 @@ MAILINGS["report-overdue"] = Mailing(
     "email/report_overdue.txt",
     lambda c: _l("A report on the grant %(number)s is overdue", number=c["grant"].number),
 )
+MAILINGS["payment-due"] = Mailing(
+    "email/payment_due.txt",
+    lambda c: _l("A payment of the grant %(number)s falls due", number=c["grant"].number),
+)
+MAILINGS["payment-overdue"] = Mailing(
+    "email/payment_overdue.txt",
+    lambda c: _l("A payment of the grant %(number)s is overdue", number=c["grant"].number),
+)
+PAYMENT_WHAT = {
+    "prefinancing": _l("a pre-financing instalment"),
+    "balance": _l("the balance"),
+    "recovery": _l("a recovery (from the beneficiary)"),
+}
 
 
 def finder(family: str):
@@ -226,4 +242,47 @@ def reports(now: datetime) -> list[Found]:
                     },
                 )
             )
+
+
+@finder("payment")
+def payments(now: datetime) -> list[Found]:
+    """The instalments, balances and recoveries due or overdue (grants.payments.queries.open_items)
+    and not recorded yet; every active staff user is reminded. The deadline is the end of the day
+    the payment is to be made by, in the call's zone."""
+    rows = [row for row in open_items(now) if row.item.due_on is not None]
+    staff = (
+        tuple(
+            db.session.scalars(
+                select(User.id)
+                .where(User.role.in_((Role.staff, Role.admin)), User.active.is_(True))
+                .order_by(User.id)
+            )
+        )
+        if rows
+        else ()
+    )
+    found = []
+    for row in rows:
+        grant, item = row.grant, row.item
+        deadline = datetime.combine(
+            item.due_on + timedelta(days=1), time(0), tzinfo=ZoneInfo(grant.call.timezone)
+        )
+        found.append(
+            Found(
+                "payment",
+                rules.payment_subject(grant.id, item.period),
+                deadline,
+                rules.payment_timings(),
+                staff,
+                grant.application_id,
+                {
+                    "grant": grant,
+                    "what": PAYMENT_WHAT[item.kind.value],
+                    "amount": item.left,
+                    "payee": row.payee.holder,
+                    "due_on": item.due_on,
+                    "link": url_for("payments.grant_payments", grant_id=grant.id, _external=True),
+                },
+            )
+        )
     return found

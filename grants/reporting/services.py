@@ -23,11 +23,12 @@ from grants.extensions import db
 from grants.i18n import lazy_gettext as _l
 from grants.jobs import defer
 from grants.models import Grant, GrantReport, GrantReportIndicator, GrantReportLine
+from grants.payments.services import settle_if_done
 from grants.reporting.queries import due_dates, final_amount, upload_dir
 from grants.rules import grant_closure
 from grants.rules.grant_payments import needs_verification
 from grants.rules.grant_reports import ReviewedLine, review_issues, submission_blockers
-from grants.rules.grant_status import RUNNING, GrantStatus, ReportKind, ReportStatus
+from grants.rules.grant_status import RUNNING, ReportKind, ReportStatus
 from grants.rules.problems import N_, Issue, Refused
 from grants.status import move_grant_object
 
@@ -364,9 +365,6 @@ def settle(grant: Grant, user_id: int | None, now: datetime) -> Settlement:
             },
             user_id,
         )
-    closed = False
-    if balance.kind is grant_closure.BalanceKind.none and grant.status is GrantStatus.in_force:
-        move_grant_object(grant, GrantStatus.closed, action="grant.closed", user_id=user_id)
-        grant.closed_at, closed = now, True
-    db.session.flush()
+    # a balance of zero: settled at once, the grant closes (the payments' one rule of "settled")
+    closed = settle_if_done(grant, user_id, now)
     return Settlement(grant, result, balance, closed)

@@ -93,6 +93,13 @@ def prefinancing(
         total = sum(p.months for p in periods)
         amounts = [cents(Fraction(max_grant) * p.months / total) for p in periods[:-1]]
         amounts.append(max_grant - sum(amounts, Decimal("0.00")))
+        # a grant of a few cents over many periods: the half-up cents of the first periods may
+        # add up to more than the grant, and the last would be negative: it takes the rounding
+        # back from the periods before it, from the latest, so that none is negative
+        for index in range(len(amounts) - 1, 0, -1):
+            if amounts[index] < 0:
+                amounts[index - 1] += amounts[index]
+                amounts[index] = Decimal("0.00")
     room = ceiling(max_grant, terms)
     schedule = []
     for index, amount in enumerate(amounts):

@@ -27,15 +27,15 @@ SETTINGS = ("draft_reminder_first_days", "draft_reminder_last_days", "evaluation
 @dataclass(frozen=True)
 class Kind:
     code: str
-    family: str  # what the subject is: "draft", "evaluation" (later "report", "payment")
+    family: str  # what the subject is: "draft", "evaluation", "payment" (later "report")
     audience: str  # who receives it: applicant, evaluator, beneficiary, staff
     label: str  # English, marked with N_: the user's reminder settings show it
     mandatory: bool = False  # legally required: the user cannot turn it off
 
 
-# The registry of reminder kinds. Reports and payments (grants, a later issue) add theirs here with
-# a finder in grants.reminders.kinds: beneficiaries 14 days before a report is due and when it is
-# overdue, staff when a payment falls due.
+# The registry of reminder kinds. Reports add theirs here with a finder in grants.reminders.kinds:
+# beneficiaries 14 days before a report is due and when it is overdue. Staff when a payment falls
+# due: the payment kinds below.
 KINDS: dict[str, Kind] = {
     k.code: k
     for k in (
@@ -75,10 +75,28 @@ KINDS: dict[str, Kind] = {
             "beneficiary",
             N_("A report on your grant: when it is overdue"),
         ),
+        Kind(
+            "payment-due",
+            "payment",
+            "staff",
+            N_("A grant payment: when it falls due (a week before its due date)"),
+        ),
+        Kind(
+            "payment-overdue",
+            "payment",
+            "staff",
+            N_("A grant payment: when it is overdue"),
+        ),
     )
 }
 # "beneficiaries 14 days before a report is due and when it is overdue"
 REPORT_REMINDER_DAYS = 14
+# "staff when a payment falls due": a week before the date it is to be paid by, and once that
+# date has passed
+PAYMENT_DUE_DAYS = 7
+# a payment's subject: its grant and its place in the schedule (an instalment's period, 0 for the
+# balance or recovery), one number as the sent-reminders key holds it
+PAYMENT_SLOTS = 1000
 
 
 def optional_kinds() -> list[Kind]:
@@ -133,6 +151,19 @@ def evaluation_timings(days: int) -> tuple[Timing, ...]:
 
 def report_timings(days: int = REPORT_REMINDER_DAYS) -> tuple[Timing, ...]:
     return (Timing("report-due", days), Timing("report-overdue", None))
+
+
+def payment_timings() -> tuple[Timing, ...]:
+    return (Timing("payment-due", PAYMENT_DUE_DAYS), Timing("payment-overdue", None))
+
+
+def payment_subject(grant_id: int, period: int | None) -> int:
+    """The subject number of a payment due: grant 12's instalment 2 is 12002, its balance
+    12000."""
+    slot = period or 0
+    if not 0 <= slot < PAYMENT_SLOTS:
+        raise ValueError(f"no reminder slot for period {period}")
+    return grant_id * PAYMENT_SLOTS + slot
 
 
 def due_timing(now: datetime, subject: Subject) -> Timing | None:

@@ -89,9 +89,17 @@ def upgrade():
             "max_grant > 0 AND contract_total > 0", name=op.f("ck_grant_amounts_positive")
         ),
         sa.CheckConstraint("months >= 1", name=op.f("ck_grant_months_positive")),
+        # pre-financing paid before a lower final amount was set may exceed it (a recovery takes
+        # the difference back, and never more); a balance is paid only within the final amount
         sa.CheckConstraint(
-            "paid_total >= prefinancing_paid AND paid_total <= COALESCE(final_amount, max_grant)",
+            "paid_total >= prefinancing_paid AND paid_total <= max_grant AND (final_amount IS NULL"
+            " OR paid_total <= final_amount OR paid_total = prefinancing_paid)",
             name=op.f("ck_grant_paid_within_final"),
+        ),
+        sa.CheckConstraint(
+            "recovered_total = 0 OR "
+            "(final_amount IS NOT NULL AND paid_total - recovered_total >= final_amount)",
+            name=op.f("ck_grant_recovered_within_excess"),
         ),
         sa.CheckConstraint(
             "prefinancing_ceiling >= 0 AND prefinancing_ceiling <= max_grant",

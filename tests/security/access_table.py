@@ -124,6 +124,7 @@ ARGUMENTS = {
     "version": "document_version",
     "grant_id": "grant",
     "report_id": "grant_report",
+    "payment_id": "payment",
     "amendment_id": "amendment",
 }
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
@@ -445,6 +446,15 @@ ROUTES: dict[str, Route] = {
     "calldocs.answer": Route(
         "staff", data={"public_text": "May a university lead?", "answer": "No: see 2.1.1."}
     ),
+    # grant payments: the schedule for staff and beneficiaries; staff record, authorise, cancel
+    "payments.grant_payments": Route("grant"),
+    "payments.record": Route(
+        post="staff",
+        data={"kind": "prefinancing", "amount": "1000.00", "value_date": "2027-01-20"},
+    ),
+    "payments.authorise": Route(post="staff"),
+    "payments.cancel": Route(post="staff"),
+    "payments.overview": Route("staff"),
     "calldocs.corrigenda": Route(
         "staff",
         args={"call_id": "open_call"},

@@ -148,6 +148,9 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "reporting.reports": (Visit(),),
     "reporting.report": (Visit(),),
     "reporting.final": (Visit(),),
+    # grant payments
+    "payments.grant_payments": (Visit(),),
+    "payments.overview": (Visit(),),
     # ranking and decisions
     "awards.ranking": (
         Visit(),

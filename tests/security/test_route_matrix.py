@@ -115,6 +115,8 @@ EFFECTIVE = {  # in this order: an earlier one may leave nothing for a later one
     "exports.retry_job": "staff",
     "calldocs.ask": "outsider",
     "calldocs.answer": "staff",
+    "payments.record": "staff",
+    "payments.authorise": "staff",
     "amendments.request_end_date": "applicant",
     "amendments.decide": "staff",
     # last: its sample renames the lead, which then waits for a new verification

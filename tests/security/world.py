@@ -58,6 +58,7 @@ from grants.models import (
     Evaluation,
     Grant,
     GrantAmendment,
+    GrantPayment,
     JobStatus,
     LetterKind,
     MailStatus,
@@ -75,7 +76,7 @@ from grants.models import (
 from grants.models.base import now_utc
 from grants.partners.services import invitations
 from grants.reporting.services import open_report
-from grants.rules.grant_status import AmendmentKind, GrantStatus, ReportKind
+from grants.rules.grant_status import AmendmentKind, GrantStatus, PaymentKind, ReportKind
 from grants.rules.grant_terms import end_date
 from tests.factories import make_application, make_call, make_org, make_user, png_bytes
 from tests.factories.awards import add_application
@@ -550,6 +551,22 @@ def _contracts(world: World, lead: Organisation) -> None:
     world.ids |= {"draft_grant": draft.id, "sent_grant": sent.id}
 
 
+def _payment(world: World) -> None:
+    """A pre-financing payment of the grant recorded by the admin, waiting for another staff
+    user's authorisation."""
+    payment = GrantPayment(
+        grant_id=world.ids["grant"],
+        kind=PaymentKind.prefinancing,
+        period=1,
+        amount=Decimal("1000.00"),
+        value_date=date(2027, 1, 20),
+        recorded_by_id=world.users["admin"].id,
+    )
+    db.session.add(payment)
+    db.session.flush()
+    world.ids |= {"payment": payment.id}
+
+
 def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World:
     orgs = _organisations(text)
     world = World(users=_users(orgs, text))
@@ -561,6 +578,7 @@ def build_world(upload_dir: Path, export_dir: Path, text: Text = plain) -> World
     _grant(world, text)
     _grant_report(world, upload_dir)
     _contracts(world, orgs["lead"])
+    _payment(world)
     world.ids |= {
         "lead_org": orgs["lead"].id,
         "partner_org": orgs["partner"].id,

@@ -43,6 +43,7 @@ FEATURES = (
     "committee",
     "awards",
     "contracts",
+    "payments",
     "reporting",
     "amendments",
     "oversight",

@@ -40,8 +40,8 @@ def errors(data: dict) -> list[str]:
 
 @pytest.fixture
 def contracted(db):
-    """A finalised call: its first award in force since 1 March 2027 with 60,000 paid and 5,000
-    recovered; its second with a contract still to sign; the others without a contract."""
+    """A finalised call: its first award in force from 1 March 2027, 60,000 paid, then terminated
+    with 5,000 recovered; its second with a contract still to sign; the others without one."""
     call = ranked_example()
     call.finalised_at = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)
     staff = make_user("staff")
@@ -51,6 +51,8 @@ def contracted(db):
     grant.start_date = date(2027, 3, 1)
     grant.end_date = end_date(grant.start_date, grant.months)
     grant.prefinancing_paid = grant.paid_total = D("60000.00")
+    # terminated: its final amount 50,000, of the 10,000 to recover 5,000 recovered so far
+    grant.status, grant.final_amount = GrantStatus.terminated, D("50000.00")
     grant.recovered_total = D("5000.00")
     sent = prepare(second.application, staff.id, datetime(2027, 1, 5, tzinfo=UTC))
     sent.status = GrantStatus.sent

@@ -144,3 +144,11 @@ def test_instalments_add_up_to_the_grant_and_payments_stay_under_the_ceiling(
     assert all(i.amount == i.amount.quantize(D("0.01")) for i in instalments)
     if scheme is Scheme.periodic:
         assert sum(i.amount for i in instalments) == grant
+
+
+def test_a_grant_of_a_few_cents_never_gets_a_negative_instalment():
+    """8 cents over 37 months (12, 12, 12, 1): each of the first three periods rounds up to 3
+    cents, which would leave the last -1 cent: the rounding is taken back from the period before
+    it."""
+    instalments = schedule("0.08", 37, TERMS, Scheme.periodic)
+    assert [i.amount for i in instalments] == [D("0.03"), D("0.03"), D("0.02"), D("0.00")]

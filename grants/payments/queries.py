@@ -1,0 +1,277 @@
+"""Reads of grant payments: a grant's schedule (grants.rules.payment_schedule) from its contract,
+its payments and its approved reports; the staff overview of what is due across grants, and of
+the payments waiting for an authorisation. Each read costs a fixed number of queries, however
+many grants and payments there are."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from grants.extensions import db
+from grants.models import Application, Grant, GrantPayment, GrantReport, GrantReportLine
+from grants.rules.grant_status import GrantStatus, PaymentStatus, ReportKind, ReportStatus
+from grants.rules.grant_terms import grant_rate, reporting_periods
+from grants.rules.payment_schedule import (
+    Item,
+    ItemKind,
+    Ledger,
+    Movement,
+    accepted_costs,
+)
+from grants.rules.payment_schedule import (
+    schedule as schedule_of,
+)
+
+ZERO = Decimal("0.00")
+NOMINAL_START = date(2000, 1, 1)  # the periods of a contract not in force: only their lengths count
+# the grants money moves on: in force, or terminated (its recovery)
+MOVING = (GrantStatus.in_force, GrantStatus.terminated)
+
+
+@dataclass(frozen=True)
+class Approved:
+    """An approved report as the schedule reads it."""
+
+    grant_id: int
+    kind: ReportKind
+    period: int
+    approved_at: datetime
+    direct: Decimal
+    indirect: Decimal
+    contingency: Decimal
+
+
+def _day(moment: datetime | None, zone: str) -> date | None:
+    return None if moment is None else moment.astimezone(ZoneInfo(zone)).date()
+
+
+def local_day(grant: Grant, now: datetime) -> date:
+    """The day it is at `now` where the grant's call is (its zone)."""
+    return now.astimezone(ZoneInfo(grant.call.timezone)).date()
+
+
+def in_force_on(grant: Grant) -> date | None:
+    """The day the contract came into force: its countersignature's day, in the call's zone."""
+    if grant.status in (GrantStatus.draft, GrantStatus.sent, GrantStatus.signed):
+        return None
+    return _day(grant.countersigned_at, grant.call.timezone)
+
+
+def approved_reports(grant_ids: Iterable[int]) -> dict[int, list[Approved]]:
+    """The approved reports of the grants, with the direct costs accepted on each (one query)."""
+    ids = list(grant_ids)
+    if not ids:
+        return {}
+    accepted = func.coalesce(func.sum(GrantReportLine.accepted), 0)
+    rows = db.session.execute(
+        select(
+            GrantReport.id,
+            GrantReport.grant_id,
+            GrantReport.kind,
+            GrantReport.period,
+            GrantReport.reviewed_at,
+            GrantReport.reported_indirect,
+            GrantReport.reported_contingency,
+            accepted,
+        )
+        .outerjoin(GrantReportLine, GrantReportLine.report_id == GrantReport.id)
+        .where(GrantReport.grant_id.in_(ids), GrantReport.status == ReportStatus.approved)
+        .group_by(
+            GrantReport.id,
+            GrantReport.grant_id,
+            GrantReport.kind,
+            GrantReport.period,
+            GrantReport.reviewed_at,
+            GrantReport.reported_indirect,
+            GrantReport.reported_contingency,
+        )
+        .order_by(GrantReport.id)
+    ).all()
+    found: dict[int, list[Approved]] = {}
+    for _id, grant_id, kind, period, at, indirect, contingency, direct in rows:
+        found.setdefault(grant_id, []).append(
+            Approved(grant_id, kind, period, at, Decimal(direct), indirect, contingency)
+        )
+    return found
+
+
+def payments_of(grant_ids: Iterable[int]) -> dict[int, list[GrantPayment]]:
+    """The payments of the grants, oldest first, with who recorded and authorised them."""
+    ids = list(grant_ids)
+    if not ids:
+        return {}
+    found: dict[int, list[GrantPayment]] = {}
+    for payment in db.session.scalars(
+        select(GrantPayment)
+        .where(GrantPayment.grant_id.in_(ids))
+        .options(joinedload(GrantPayment.recorded_by), joinedload(GrantPayment.authorised_by))
+        .order_by(GrantPayment.id)
+    ):
+        found.setdefault(payment.grant_id, []).append(payment)
+    return found
+
+
+def ledger(grant: Grant, payments: list[GrantPayment], reports: list[Approved]) -> Ledger:
+    """What the schedule rule reads of a grant."""
+    terms = grant.grant_terms()
+    zone = grant.call.timezone
+    interim = {
+        r.period: (
+            _day(r.approved_at, zone) or NOMINAL_START,
+            accepted_costs(
+                r.direct, r.indirect, r.contingency, grant.authorised_contingency, terms
+            ),
+        )
+        for r in reports
+        if r.kind is ReportKind.interim
+    }
+    final = next((r for r in reports if r.kind is ReportKind.final), None)
+    final_day = _day(final.approved_at, zone) if final else None
+    if final_day is None and grant.final_amount is not None:
+        final_day = _day(grant.terminated_at, zone)  # a termination's recovery
+    return Ledger(
+        max_grant=grant.max_grant,
+        scheme=grant.scheme,
+        periods=reporting_periods(
+            grant.start_date or NOMINAL_START, grant.months, grant.scheme, terms
+        ),
+        in_force=in_force_on(grant),
+        terms=terms,
+        rate=grant_rate(grant.max_grant, grant.contract_total),
+        final_amount=grant.final_amount,
+        final_approved=final_day,
+        movements=tuple(
+            Movement(
+                ItemKind(p.kind.value),
+                p.period,
+                p.amount,
+                p.status is PaymentStatus.authorised,
+            )
+            for p in payments
+            if p.status is not PaymentStatus.cancelled
+        ),
+        interim=interim,
+        terminated=grant.status is GrantStatus.terminated,
+    )
+
+
+def schedule(grant: Grant, today: date) -> list[Item]:
+    """The grant's schedule on `today` (two queries)."""
+    return schedule_of(
+        ledger(
+            grant,
+            payments_of([grant.id]).get(grant.id, []),
+            approved_reports([grant.id]).get(grant.id, []),
+        ),
+        today,
+    )
+
+
+@dataclass(frozen=True)
+class Payee:
+    """To whom the grant is paid: the beneficiary's bank account (the lead's name until the
+    contract gives one)."""
+
+    holder: str
+    iban: str
+    bic: str
+    bank: str
+
+
+def payee(grant: Grant) -> Payee:
+    return Payee(
+        grant.account_holder or grant.application.lead.name,
+        grant.iban,
+        grant.bic,
+        grant.bank_name,
+    )
+
+
+@dataclass(frozen=True)
+class GrantPayments:
+    """The payments page of a grant."""
+
+    grant: Grant
+    items: list[Item]
+    payments: list[GrantPayment]
+    payee: Payee
+
+    @property
+    def waiting(self) -> list[GrantPayment]:
+        return [p for p in self.payments if p.status is PaymentStatus.recorded]
+
+    @property
+    def still_to_pay(self) -> Decimal:
+        """What may still be paid: up to the final amount, or the maximum grant before it."""
+        grant = self.grant
+        ceiling = grant.max_grant if grant.final_amount is None else grant.final_amount
+        return max(ceiling - grant.paid_total, ZERO)
+
+
+def grant_payments(grant: Grant, today: date) -> GrantPayments:
+    """The payments page's read (three queries: the lead, the payments, the reports)."""
+    payments = payments_of([grant.id]).get(grant.id, [])
+    items = schedule_of(
+        ledger(grant, payments, approved_reports([grant.id]).get(grant.id, [])), today
+    )
+    return GrantPayments(grant, items, payments, payee(grant))
+
+
+# Across grants ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueRow:
+    grant: Grant
+    item: Item
+    payee: Payee
+
+
+def open_items(now: datetime) -> list[DueRow]:
+    """Every instalment, balance or recovery due or overdue at `now` (each grant's day in its
+    call's zone), across the grants money moves on, by due date (three queries)."""
+    grants = list(
+        db.session.scalars(
+            select(Grant)
+            .where(Grant.status.in_(MOVING))
+            .options(
+                joinedload(Grant.call), joinedload(Grant.application).joinedload(Application.lead)
+            )
+            .order_by(Grant.id)
+        )
+    )
+    ids = [g.id for g in grants]
+    payments, reports = payments_of(ids), approved_reports(ids)
+    rows = [
+        DueRow(grant, item, payee(grant))
+        for grant in grants
+        for item in schedule_of(
+            ledger(grant, payments.get(grant.id, []), reports.get(grant.id, [])),
+            local_day(grant, now),
+        )
+        if item.status.open
+    ]
+    rows.sort(key=lambda r: (r.item.due_on or date.min, r.grant.number))
+    return rows
+
+
+def waiting_authorisation(page: int, per_page: int):
+    """A page of the payments recorded and waiting for another staff user's authorisation, oldest
+    first."""
+    query = (
+        select(GrantPayment)
+        .where(GrantPayment.status == PaymentStatus.recorded)
+        .options(
+            joinedload(GrantPayment.grant).joinedload(Grant.call),
+            joinedload(GrantPayment.recorded_by),
+        )
+        .order_by(GrantPayment.recorded_at, GrantPayment.id)
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
