@@ -242,6 +242,7 @@ def reports(now: datetime) -> list[Found]:
                     },
                 )
             )
+    return found
 
 
 @finder("payment")
