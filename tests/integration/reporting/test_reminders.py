@@ -4,19 +4,27 @@ it is overdue, each once, in their language; none once the report is sent."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal as D
 
 from sqlalchemy import select
 
 from grants.models import MessageLog, SentReminder
 from tests.factories import make_user
 from tests.factories.grants import make_grant
+from tests.factories.payments import recorded_payment
 from tests.factories.reporting import written_report
 
 DUE = datetime(2029, 3, 31, 12, tzinfo=UTC)  # the final report of a grant from 1 January 2027
 
 
+def pre_financed(grant) -> None:
+    """Its pre-financing recorded: no payment reminder to staff mixes with the report's."""
+    recorded_payment(grant, D("72000.00"), make_user("staff").id)
+
+
 def test_before_and_after_the_due_date_once_each(db, cli, fixed_now):
     grant = make_grant()
+    pre_financed(grant)
     turkish = make_user(organisation=grant.application.lead, locale="tr")
     db.session.commit()
     fixed_now(DUE - timedelta(days=15))
@@ -42,6 +50,7 @@ def test_before_and_after_the_due_date_once_each(db, cli, fixed_now):
 
 def test_a_sent_report_is_not_reminded(db, cli, fixed_now):
     grant = make_grant()
+    pre_financed(grant)
     written_report(grant)
     db.session.commit()
     fixed_now(DUE + timedelta(days=1))
