@@ -160,6 +160,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from grants.admin.routes import bp as admin_bp
     from grants.admissibility.routes import bp as admissibility_bp
+    from grants.amendments.routes import bp as amendments_bp
     from grants.applications.routes import bp as applications_bp
     from grants.auditlog.routes import bp as auditlog_bp
     from grants.auth.routes import bp as auth_bp
@@ -173,6 +174,7 @@ def register_blueprints(app: Flask) -> None:
     from grants.letters.routes import bp as letters_bp
     from grants.logframe.routes import bp as logframe_bp
     from grants.ops.routes import bp as ops_bp
+    from grants.oversight.routes import bp as oversight_bp
     from grants.partners.routes import bp as partners_bp
     from grants.payments.routes import bp as payments_bp
     from grants.public.routes import bp as public_bp
@@ -202,6 +204,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contracts_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(ops_bp)
+    app.register_blueprint(amendments_bp)
+    app.register_blueprint(oversight_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -31,7 +31,10 @@ COLUMNS = (
     ("amountAppliedFor",),
     ("amountAwarded",),
     ("awardDate",),
+    ("plannedDates", "startDate"),
+    ("plannedDates", "endDate"),
     ("plannedDates", "duration"),
+    ("amountDisbursed",),
     ("recipientOrganization", "id"),
     ("recipientOrganization", "name"),
     ("recipientOrganization", "streetAddress"),
@@ -75,6 +78,10 @@ class Grant:
     programme_code: str
     programme_title: str
     modified: datetime
+    # once contracted: the contract's dates and months; once paid: paid less recovered
+    planned_start: date | None = None
+    planned_end: date | None = None
+    disbursed: Decimal | None = None
 
 
 def number(amount: Decimal) -> int | float:
@@ -103,7 +110,8 @@ def grant(record: Grant, funder: Funder) -> dict:
         "amountAppliedFor": number(record.requested),
         "amountAwarded": number(record.awarded),
         "awardDate": record.award_date.isoformat(),
-        "plannedDates": [{"duration": record.duration_months}] if record.duration_months else None,
+        "plannedDates": _planned(record),
+        "amountDisbursed": None if record.disbursed is None else number(record.disbursed),
         "recipientOrganization": [{k: v for k, v in recipient.items() if v}],
         "beneficiaryLocation": [location],
         "fundingOrganization": [{"id": funder.id, "name": funder.name}],
@@ -112,6 +120,18 @@ def grant(record: Grant, funder: Funder) -> dict:
         "dateModified": record.modified.isoformat(),
     }
     return {k: v for k, v in out.items() if v is not None}
+
+
+def _planned(record: Grant) -> list[dict] | None:
+    """The contract's start and end dates and period once contracted; before, the application's
+    duration."""
+    event = {
+        "startDate": record.planned_start.isoformat() if record.planned_start else None,
+        "endDate": record.planned_end.isoformat() if record.planned_end else None,
+        "duration": record.duration_months or None,
+    }
+    event = {k: v for k, v in event.items() if v is not None}
+    return [event] if event else None
 
 
 def package(grants: list[dict], funder: Funder, title: str, identifier: str, issued: date) -> dict:

@@ -3,7 +3,9 @@
 
 Only a finalised call is published (decisions before that may still change): the full applications
 awarded, each with the amount awarded and the day the decisions were finalised (in the call's zone)
-as its award date; the lead applicant is the recipient. The publisher's prefix and the funder come
+as its award date; the lead applicant is the recipient. Once contracted, a grant gains its planned
+dates (the contract's start and end, its period in months) and, once paid, the amount disbursed
+(paid less recovered). The publisher's prefix and the funder come
 from the configuration (GIVING360_PREFIX, GIVING360_FUNDER_ID, GIVING360_FUNDER_NAME). The package
 is validated against the 360Giving schemas before it is written.
 """
@@ -21,12 +23,14 @@ from sqlalchemy import select
 from grants.exports.call_data import Lead, load_call
 from grants.exports.kinds import ExportError
 from grants.extensions import db
-from grants.models import Application, ApplicationStage, Call, Stage, StageStatus
+from grants.models import Application, ApplicationStage, Call, Grant, Stage, StageStatus
 from grants.models.base import now_utc
+from grants.rules.grant_status import GrantStatus
 from grants.rules.problems import N_
 from reports import giving360
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "data"
+CONTRACTED = (GrantStatus.in_force, GrantStatus.closed, GrantStatus.terminated)
 EN = "en"  # open data is published with English country names, as 360Giving data is read worldwide
 
 
@@ -100,9 +104,16 @@ def _awarded(call: Call) -> list[giving360.Grant]:
             Lead.address,
             Lead.region,
             Lead.country,
+            Grant.status.label("grant_status"),
+            Grant.start_date,
+            Grant.end_date,
+            Grant.months,
+            Grant.paid_total,
+            Grant.recovered_total,
         )
         .join(ApplicationStage, ApplicationStage.application_id == Application.id)
         .join(Lead, Application.lead_id == Lead.id)
+        .outerjoin(Grant, Grant.application_id == Application.id)
         .where(
             Application.call_id == call.id,
             ApplicationStage.stage == Stage.full_application,
@@ -121,7 +132,7 @@ def _awarded(call: Call) -> list[giving360.Grant]:
             else row.application_requested,
             awarded=row.awarded_amount,
             award_date=award_date,
-            duration_months=row.duration_months,
+            duration_months=row.months if _contracted(row) else row.duration_months,
             recipient_id=row.lead_id,
             recipient_name=row.lead_name,
             recipient_address=row.address,
@@ -131,6 +142,18 @@ def _awarded(call: Call) -> list[giving360.Grant]:
             programme_code=call.reference,
             programme_title=call.title,
             modified=row.updated_at,
+            planned_start=row.start_date if _contracted(row) else None,
+            planned_end=row.end_date if _contracted(row) else None,
+            disbursed=(
+                row.paid_total - row.recovered_total
+                if _contracted(row) and row.paid_total > 0
+                else None
+            ),
         )
         for row in rows
     ]
+
+
+def _contracted(row) -> bool:
+    """A contract in force (or ended): its dates are the planned dates."""
+    return row.grant_status in CONTRACTED and row.start_date is not None

@@ -96,6 +96,24 @@ KINDS: dict[str, Kind] = {
             final_only=True,
         ),
         Kind(
+            "grant_statements_xlsx",
+            "grants.exports.grant_statements:build_xlsx",
+            _l("Grant statements (Excel)"),
+            _l(
+                "Each grant contract: maximum grant, final amount, paid, recovered and still to "
+                "pay, with the totals per lot and for the call."
+            ),
+            ".xlsx",
+        ),
+        Kind(
+            "grant_statements_pdf",
+            "grants.exports.grant_statements:build_pdf",
+            _l("Grant statements (PDF)"),
+            _l("The same statements, to print."),
+            ".pdf",
+            choose_language=True,
+        ),
+        Kind(
             "bundle",
             "grants.exports.bundle:build",
             _l("Call bundle (JSON)"),

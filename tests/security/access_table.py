@@ -127,6 +127,7 @@ ARGUMENTS = {
     "grant_id": "grant",
     "report_id": "grant_report",
     "payment_id": "payment",
+    "amendment_id": "amendment",
 }
 LITERALS = {"kind_name": "workbook", "stage_name": "full_application"}
 DRAFT = {"application_id": "draft"}
@@ -346,6 +347,22 @@ ROUTES: dict[str, Route] = {
     ),
     "evaluation.score": Route("assigned_evaluator", data={"action": "save"}),
     # ranking, decisions and letters
+    # amendments and termination of a grant; oversight
+    "amendments.index": Route("grant"),
+    "amendments.request_end_date": Route(
+        post="grant_lead", data={"end_date": "2029-06-30", "justification": "Works were delayed."}
+    ),
+    "amendments.request_budget": Route(post="grant_lead"),
+    "amendments.request_partner": Route(post="grant_lead"),
+    "amendments.withdraw": Route(post="grant_lead"),
+    "amendments.decide": Route(
+        post="staff",
+        data={"a{amendment}-decision": "refuse", "a{amendment}-reason": "Not justified."},
+    ),
+    "amendments.terminate": Route(
+        "staff", data={"reason": "The beneficiary stopped the project.", "confirm": "y"}
+    ),
+    "oversight.index": Route("staff"),
     "committee.manage": Route("staff"),
     "committee.add": Route(post="staff", data={"user_id": "{other_evaluator}", "role": "observer"}),
     "committee.remove": Route(post="staff", args={"member_id": "committee_member"}),

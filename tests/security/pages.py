@@ -133,6 +133,10 @@ PAGES: dict[str, tuple[Visit, ...]] = {
         Visit(args={"assignment_id": "open_assignment"}),
         Visit(),
     ),  # a draft, and one submitted
+    # amendments and termination of a grant; oversight
+    "amendments.index": (Visit(),),
+    "amendments.terminate": (Visit(),),
+    "oversight.index": (Visit(),),
     # the evaluation committee
     "committee.manage": (Visit(), Visit(args={"call_id": "open_call"})),  # final, and open
     "committee.home": (Visit(),),

@@ -117,6 +117,8 @@ EFFECTIVE = {  # in this order: an earlier one may leave nothing for a later one
     "calldocs.answer": "staff",
     "payments.record": "staff",
     "payments.authorise": "staff",
+    "amendments.request_end_date": "applicant",
+    "amendments.decide": "staff",
     # last: its sample renames the lead, which then waits for a new verification
     "auth.organisation": "applicant",
 }

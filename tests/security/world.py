@@ -57,6 +57,7 @@ from grants.models import (
     DocumentKind,
     Evaluation,
     Grant,
+    GrantAmendment,
     GrantPayment,
     JobStatus,
     LetterKind,
@@ -75,7 +76,7 @@ from grants.models import (
 from grants.models.base import now_utc
 from grants.partners.services import invitations
 from grants.reporting.services import open_report
-from grants.rules.grant_status import GrantStatus, PaymentKind, ReportKind
+from grants.rules.grant_status import AmendmentKind, GrantStatus, PaymentKind, ReportKind
 from grants.rules.grant_terms import end_date
 from tests.factories import make_application, make_call, make_org, make_user, png_bytes
 from tests.factories.awards import add_application
@@ -517,7 +518,16 @@ def _grant(world: World, text: Text) -> None:
     grant.countersigned_by_id, grant.countersigned_at = world.users["staff"].id, now_utc()
     grant.start_date, grant.end_date = date(2027, 1, 1), end_date(date(2027, 1, 1), grant.months)
     db.session.flush()
-    world.ids |= {"grant": grant.id}
+    amendment = GrantAmendment(
+        grant_id=grant.id,
+        kind=AmendmentKind.partner,
+        justification=text("amendment", "The partner municipality merged with its neighbour."),
+        details={"remove": None, "remove_name": "", "add": None, "add_name": "", "role": ""},
+        requested_by_id=world.users["applicant"].id,
+    )
+    db.session.add(amendment)
+    db.session.flush()
+    world.ids |= {"grant": grant.id, "amendment": amendment.id}
 
 
 def _grant_report(world: World, upload_dir: Path) -> None:

@@ -47,6 +47,8 @@ FEATURES = (
     "contracts",
     "payments",
     "reporting",
+    "amendments",
+    "oversight",
     "reminders",
     "bundle",
     "exports",
