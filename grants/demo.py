@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from grants import demo_records
+from grants import demo_grants, demo_records
 from grants.bundle import import_bundle, load
 from grants.calls.default_grids import FULL_APPLICATION_GRID, default_discrepancy
 from grants.calls.defaults import CALL_DEFAULTS
@@ -96,7 +96,16 @@ _USERS = [
         "Selin Staff",
         Role.staff,
         None,
-        "programme staff: calls, checks, awards; chairs the TTGS-DEMO committee",
+        "programme staff: calls, checks, awards; chairs the TTGS-DEMO committee; the grants "
+        f"of {demo_grants.DECIDED_CALL}: a payment to authorise, an amendment, reports",
+    ),
+    (
+        "finance@example.org",
+        "Fatma Finance",
+        Role.staff,
+        None,
+        f"programme staff (finance): recorded the payments of {demo_grants.DECIDED_CALL} that "
+        "staff@example.org authorises (four eyes)",
     ),
     (
         "evaluator@example.org",
@@ -111,7 +120,7 @@ _USERS = [
         "Ayşe Applicant",
         Role.applicant,
         "demo-tr-cankaya",
-        "applicant, Çankaya Belediyesi (TR)",
+        f"applicant, Çankaya Belediyesi (TR); a {demo_grants.DECIDED_CALL} contract to sign",
     ),
     (
         "partner@example.org",
@@ -156,6 +165,15 @@ def load_demo() -> None:
         for grid in call.grids:
             add_missing_text(grid, FULL_APPLICATION_GRID)
     _authority()
+    decided = demo_grants.decided_call(bundle)
+    _narratives(decided)
+    demo_records.logframes(decided)
+    demo_grants.grants(
+        decided,
+        orgs["demo-tr-cankaya"],
+        users["staff@example.org"],
+        users["finance@example.org"],
+    )
 
 
 def _authority() -> None:
