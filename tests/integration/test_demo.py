@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from grants import clock
 from grants.awards.services.finalise import finalise
 from grants.committee.queries import committee, current_fingerprint
 from grants.demo import lead_email
@@ -26,12 +27,24 @@ from grants.models import (
     CallQuestion,
     CallStatus,
     CheckOverride,
+    Grant,
+    GrantAmendment,
     Organisation,
     OutboxMessage,
     RequestStatus,
     User,
 )
 from grants.models.base import now_utc
+from grants.payments.services import authorise
+from grants.reporting.queries import recovery_order
+from grants.rules.grant_status import (
+    AmendmentStatus,
+    PaymentKind,
+    PaymentStatus,
+    ReportKind,
+    ReportStatus,
+)
+from grants.rules.grant_terms import Scheme
 from tests.conftest import sign_in
 
 
@@ -45,6 +58,7 @@ def test_demo_twice_leaves_one_copy_of_everything(app, db):
     for email in (
         "admin@example.org",
         "staff@example.org",
+        "finance@example.org",
         "evaluator@example.org",
         "applicant@example.org",
         "partner@example.org",
@@ -58,6 +72,7 @@ def test_demo_twice_leaves_one_copy_of_everything(app, db):
     assert "belediye.example has a document to send for TTGS-EVAL" in second.output
 
     assert db.session.scalars(select(Call.reference).order_by(Call.reference)).all() == [
+        "TTGS-2025",
         "TTGS-2026",
         "TTGS-DEMO",
         "TTGS-EVAL",
@@ -76,6 +91,7 @@ def test_demo_twice_leaves_one_copy_of_everything(app, db):
     _lead_sees_a_document_request_and_staff_an_override(app, db)
     _applications_have_a_logical_framework(db)
     _open_call_has_a_document_and_a_clarification(db)
+    _grants_at_every_stage(app, db)
     _finalising_the_example_sends_every_lead_its_letter(app, db)
 
 
@@ -178,9 +194,12 @@ def _finalising_the_example_sends_every_lead_its_letter(app, db) -> None:
     call = db.session.scalar(select(Call).where(Call.reference == "TTGS-DEMO"))
     staff = db.session.scalar(select(User).where(User.email == "staff@example.org"))
     assert committee(call).ready  # the demo's approvals stand for the ranking as it is
+    before = db.session.scalar(select(func.max(OutboxMessage.id)))
     finalise(call.id, staff.id)
     db.session.commit()
-    sent = {m.to: m for m in db.session.scalars(select(OutboxMessage))}
+    sent = {
+        m.to: m for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id > before))
+    }
     assert len(sent) == 46 and all(to.endswith("@belediye.example") for to in sent)
     assert (
         "kadikoy@belediye.example" in sent and "ilkadim@belediye.example" not in sent
@@ -247,3 +266,87 @@ def _open_call_has_a_document_and_a_clarification(db) -> None:
         select(CallQuestion).where(CallQuestion.call_id == call.id)
     ).all()
     assert question.published_at is not None and question.public_text and question.answer
+
+
+def _grants_at_every_stage(app, db) -> None:
+    """Issue 17.10: the decided call TTGS-2025 has a grant at each stage, each giving a role
+    something to do; their pages render for staff and for the lead."""
+    call = db.session.scalar(select(Call).where(Call.reference == "TTGS-2025"))
+    assert call.status is CallStatus.decided
+    grants = db.session.scalars(
+        select(Grant).where(Grant.call_id == call.id).order_by(Grant.number)
+    ).all()
+    assert [g.status.value for g in grants] == [
+        "sent",
+        "in_force",
+        "in_force",
+        "in_force",
+        "closed",
+    ]
+    sent, waiting, periodic, recovery, closed = grants
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    staff, finance = users["staff@example.org"], users["finance@example.org"]
+    applicant = users["applicant@example.org"]
+    today = clock.now().date()
+
+    # 1. the demo applicant's municipality has a contract to sign, its bank account filled
+    assert sent.application.lead == applicant.organisation and sent.iban.startswith("TR")
+    client = app.test_client()
+    sign_in(client, applicant)
+    page = client.get(f"/grants/{sent.id}")
+    assert page.status_code == 200 and sent.number in page.get_data(as_text=True)
+
+    # 2. pre-financing recorded by finance, for staff@example.org to authorise (four eyes);
+    #    a later end date requested by the lead, for staff to decide
+    (payment,) = waiting.payments
+    assert payment.kind is PaymentKind.prefinancing and payment.status is PaymentStatus.recorded
+    assert payment.recorded_by_id == finance.id
+    (amendment,) = db.session.scalars(
+        select(GrantAmendment).where(GrantAmendment.grant_id == waiting.id)
+    ).all()
+    assert amendment.status is AmendmentStatus.requested
+
+    # 3. periodic, its first interim report opened and due within two weeks
+    assert periodic.scheme is Scheme.periodic
+    (report,) = periodic.reports
+    assert (report.kind, report.period, report.status) == (
+        ReportKind.interim,
+        1,
+        ReportStatus.draft,
+    )
+    assert today < report.due_on <= today + timedelta(days=14)
+    lead = next(u for u in periodic.application.lead.members if u.acts_for_organisation)
+    lead_client = app.test_client()
+    sign_in(lead_client, lead)
+    assert lead_client.get(f"/grants/{periodic.id}/reports/{report.id}").status_code == 200
+
+    # 4. final report approved with costs set aside: below the pre-financing paid, a recovery
+    (final,) = recovery.reports
+    assert final.status is ReportStatus.approved and any(
+        line.set_aside_reason for line in final.lines
+    )
+    assert recovery.final_amount < recovery.prefinancing_paid == recovery.paid_total
+    assert recovery_order(recovery) is not None
+
+    # 5. closed: the balance paid and authorised
+    assert closed.final_amount == closed.paid_total and closed.closed_at is not None
+    assert all(p.status is PaymentStatus.authorised for p in closed.payments)
+
+    staff_client = app.test_client()
+    sign_in(staff_client, staff)
+    for grant in grants:
+        assert staff_client.get(f"/grants/{grant.id}").status_code == 200, grant.number
+    for url in (
+        f"/grants/{waiting.id}/payments",
+        f"/grants/{waiting.id}/amendments",
+        f"/staff/grants/{recovery.id}/final",
+        "/staff/grants",
+    ):
+        assert staff_client.get(url).status_code == 200, url
+    order = staff_client.get(f"/grants/{recovery.id}/recovery-order.pdf")
+    assert order.status_code == 200 and order.data.startswith(b"%PDF")
+
+    authorise(payment, staff.id, clock.now())  # the four-eyes rule lets staff authorise it
+    db.session.commit()
+    db.session.refresh(waiting)
+    assert waiting.prefinancing_paid == payment.amount
