@@ -62,6 +62,7 @@ TOP = (
     "cli",
     "demo",
     "demo_data",
+    "demo_grants",
     "demo_records",
     "templating",
 )  # the factory and what it wires together: may import anything
