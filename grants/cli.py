@@ -330,6 +330,13 @@ def demo(url: str) -> None:
         f"The committee of {EXAMPLE_CALL} (chair staff@example.org) has approved the ranking: "
         f"staff can finalise. {lead_with_request()} has a document to send for {EVALUATION_CALL}."
     )
+    from grants.demo_grants import DECIDED_CALL
+
+    click.echo(
+        f"{DECIDED_CALL} is decided; its grants are at every stage: a contract for "
+        f"applicant@example.org to sign, a payment and an amendment for staff@example.org, an "
+        f"interim report due, a recovery due, a grant closed."
+    )
 
 
 def register(app: Flask) -> None:

@@ -1,8 +1,9 @@
 """Demo data: an account per role, an open call taking submissions, and the example call of 48
 applications from grants/data/ttgs-demo.bundle.json, told as real municipalities' twinning projects
 (grants.demo_data), each lead municipality with a verified user who receives its decision letter.
-Safe to load again: accounts and organisations are found by e-mail and key, the open call is kept,
-the example call replaced."""
+The decided call TTGS-2025 has grants at every stage (grants.demo_grants). Safe to load again:
+accounts and organisations are found by e-mail and key, the open call is kept, the example calls
+replaced."""
 
 from __future__ import annotations
 

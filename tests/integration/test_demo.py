@@ -70,6 +70,7 @@ def test_demo_twice_leaves_one_copy_of_everything(app, db):
         )
     assert "http://127.0.0.1:5000" in second.output and "demo-password-2026" in second.output
     assert "belediye.example has a document to send for TTGS-EVAL" in second.output
+    assert "TTGS-2025 is decided" in second.output
 
     assert db.session.scalars(select(Call.reference).order_by(Call.reference)).all() == [
         "TTGS-2025",
