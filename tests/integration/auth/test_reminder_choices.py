@@ -16,17 +16,21 @@ def _off(db, user) -> set[str]:
     )
 
 
-def test_an_applicant_sees_the_draft_reminders_ticked(client, login_as):
+APPLICANT_KINDS = ["draft-first", "draft-last", "report-due", "report-overdue"]
+
+
+def test_an_applicant_sees_the_draft_and_report_reminders_ticked(client, login_as):
+    """An applicant's organisation drafts applications and, once awarded, reports on its grants."""
     login_as("applicant")
     page = client.get(ACCOUNT).get_data(as_text=True)
-    assert 'value="draft-first"' in page and 'value="draft-last"' in page
-    assert page.count(" checked") == 2
-    assert 'value="evaluation-due"' not in page
+    assert all(f'value="{kind}"' in page for kind in APPLICANT_KINDS)
+    assert page.count(" checked") == 4
+    assert 'value="evaluation-due"' not in page and 'value="payment-due"' not in page
 
 
 def test_unticking_turns_a_kind_off_and_ticking_turns_it_on_again(client, login_as, post, db):
     user = login_as("applicant")
-    response = post(CHOICES, {"send": ["draft-last"]}, page=ACCOUNT)
+    response = post(CHOICES, {"send": ["draft-last", "report-due", "report-overdue"]}, page=ACCOUNT)
     assert response.status_code == 302 and response.location.endswith("/auth/account#reminders")
     assert _off(db, user) == {"draft-first"}
     page = client.get(ACCOUNT).get_data(as_text=True)
@@ -34,7 +38,7 @@ def test_unticking_turns_a_kind_off_and_ticking_turns_it_on_again(client, login_
     assert 'value="draft-first" id="send-draft-first" aria' in page  # not ticked
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "reminder_choices"))
     assert event.after == {"turned_off": ["draft-first"]}
-    post(CHOICES, {"send": ["draft-first", "draft-last"]}, page=ACCOUNT)
+    post(CHOICES, {"send": APPLICANT_KINDS}, page=ACCOUNT)
     assert _off(db, user) == set()
 
 
