@@ -24,9 +24,9 @@ from grants import create_app
 from grants.exports import jobs, worker
 from grants.exports.kinds import KINDS, Kind
 from grants.extensions import db as _db
-from grants.reminders import runner
 from grants.models import AuditEvent, JobStatus, ReportJob
 from grants.models.base import now_utc
+from grants.reminders import runner
 from tests.conftest import sign_in
 from tests.factories import make_call, make_user
 
