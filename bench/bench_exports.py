@@ -103,14 +103,14 @@ def run_apart(kind: str, reference: str, traced: bool, *extra: str) -> dict | No
 class _Recorder:
     """A worksheet that records each call made on it (formats by their number) before making it."""
 
-    def __init__(self, worksheet, calls: list) -> None:
-        self._worksheet, self._calls = worksheet, calls
+    def __init__(self, worksheet, number: int, calls: list) -> None:
+        self._worksheet, self._number, self._calls = worksheet, number, calls
 
     def __getattr__(self, name: str):
         method = getattr(self._worksheet, name)
 
         def recorded(*args):
-            self._calls.append((name, tuple(_FormatRef.of(a) for a in args)))
+            self._calls.append((name, (self._number, *(_FormatRef.of(a) for a in args))))
             return method(*args)
 
         return recorded
@@ -132,18 +132,25 @@ def record_workbook(reference: str, calls_path: Path) -> None:
 
     from reports import workbook as module
 
-    calls: list = []  # ("format", properties) / ("sheet", title) / (method, args)
+    calls: list = []  # ("format", properties) / ("sheet", title) / (method, (sheet, *args))
 
     class Recording(Workbook):
+        def __init__(self, *args, **kwargs):
+            self._started = False  # the workbook's own default formats are not recorded
+            super().__init__(*args, **kwargs)
+            self._started = True
+
         def add_format(self, properties=None):
-            calls.append(("format", dict(properties or {})))
             made = super().add_format(properties)
-            made._bench_number = len([c for c in calls if c[0] == "format"]) - 1
+            if self._started:
+                calls.append(("format", dict(properties or {})))
+                made._bench_number = sum(1 for c in calls if c[0] == "format") - 1
             return made
 
         def add_worksheet(self, name=None, worksheet_class=None):
             calls.append(("sheet", name))
-            return _Recorder(super().add_worksheet(name, worksheet_class), calls)
+            number = sum(1 for c in calls if c[0] == "sheet") - 1
+            return _Recorder(super().add_worksheet(name, worksheet_class), number, calls)
 
     module.Workbook = Recording
     app = create_app()
@@ -170,15 +177,15 @@ def replay_workbook(calls_path: Path) -> dict:
             str(path),
             {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
         )
-        formats, sheet, plan = [], None, []
+        formats, sheets, plan = [], [], []
         for name, args in calls:  # the calls ready to make, before the clock starts
             if name == "format":
                 formats.append(book.add_format(args))
             elif name == "sheet":
-                sheet = book.add_worksheet(args)
+                sheets.append(book.add_worksheet(args))
             else:
-                made = tuple(formats[a[0]] if isinstance(a, _FormatRef) else a for a in args)
-                plan.append((getattr(sheet, name), made))
+                made = tuple(formats[a[0]] if isinstance(a, _FormatRef) else a for a in args[1:])
+                plan.append((getattr(sheets[args[0]], name), made))
         started = time.perf_counter()
         for method, args in plan:
             method(*args)
