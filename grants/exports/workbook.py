@@ -40,7 +40,11 @@ ZERO = Decimal("0.00")
 
 def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path) -> str:
     call = call_data.load_call(call_id)
-    book, codes, zone = XlsxBook(call.currency, call.timezone), _section_codes(call), call.timezone
+    book, codes, zone = (
+        XlsxBook(path, call.currency, call.timezone),
+        _section_codes(call),
+        call.timezone,
+    )
     out = {
         "apps": book.sheet(_("Applications"), sheets.columns(sheets.APPLICATIONS, zone=zone)),
         "partners": book.sheet(_("Partners"), sheets.columns(sheets.PARTNERS)),
@@ -63,7 +67,7 @@ def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path
     for sheet in out.values():
         sheet.close()
     progress(90)
-    book.save(path)
+    book.save()
     return f"{call.reference}-workbook.xlsx"
 
 
