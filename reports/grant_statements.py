@@ -89,7 +89,7 @@ TOTAL_COLUMNS = (
 def write_xlsx(data: Statements, titles: dict[str, str], sheets: tuple[str, str], path: Path):
     """Two sheets: one row per grant; the totals per lot and for the call. Money cells are numbers
     in the call's currency format."""
-    book = XlsxBook(data.currency, data.zone)
+    book = XlsxBook(path, data.currency, data.zone)
     grants = book.sheet(sheets[0], [Column(titles[k], t, w) for k, t, w in GRANT_COLUMNS])
     for line in data.lines:
         grants.append([getattr(line, key) for key, _t, _w in GRANT_COLUMNS])
@@ -98,7 +98,7 @@ def write_xlsx(data: Statements, titles: dict[str, str], sheets: tuple[str, str]
     for total in data.totals:
         totals.append([getattr(total, key) for key, _t, _w in TOTAL_COLUMNS])
     totals.close()
-    book.save(path)
+    book.save()
 
 
 def write_pdf(env: Environment, data: Statements, titles: dict[str, str], path: Path, lang: str):
