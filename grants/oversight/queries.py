@@ -135,7 +135,9 @@ def by_lot(call_id: int | None = None) -> list[Row]:
     return _rows(
         query,
         lambda r: r.id or "",
-        lambda r: f"{r.reference} {r.code} – {r.name}" if r.id else f"{r.reference} –",
+        lambda r: (
+            f"{r.reference} {r.code} – {r.name}" if r.id else r.reference
+        ),  # a call without lots
     )
 
 

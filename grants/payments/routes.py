@@ -48,7 +48,8 @@ def _page(grant: Grant, form: PaymentForm | None = None, status: int = 200):
         grant=grant,
         view=view,
         is_staff=is_staff,
-        form=(form or PaymentForm()) if is_staff else None,
+        # nothing more is paid or recovered on a closed grant: no form to record it
+        form=(form or PaymentForm()) if is_staff and grant.status in queries.MOVING else None,
         amount_example=example(str(get_locale())),
     ), status
 

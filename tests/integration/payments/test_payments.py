@@ -339,3 +339,19 @@ def test_a_terminated_grant_pays_no_more_pre_financing_and_closes_once_recovered
     )
     services.authorise(recovery, second.id, NOW)
     assert (grant.status, grant.recovered_total) == (GrantStatus.closed, D("10000.00"))
+
+
+def test_a_closed_grant_shows_its_payments_and_no_form_to_record_more(
+    client, login_as, grant, two_staff, db
+):
+    """Once the balance is paid the grant is closed: staff still see the schedule and the
+    payments, but nothing is left to record (the service would refuse it)."""
+    _prefinanced(grant, two_staff, D("85000.00"))
+    payment = services.record(
+        grant, PaymentKind.balance, D("13000.00"), date(2029, 4, 1), "", "", two_staff[0].id, NOW
+    )
+    services.authorise(payment, two_staff[1].id, NOW)
+    db.session.commit()
+    login_as(user=two_staff[0])
+    html = client.get(f"/grants/{grant.id}/payments").get_data(as_text=True)
+    assert "payment-schedule" in html and "13,000.00" in html and "payment-form" not in html
