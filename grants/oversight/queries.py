@@ -1,9 +1,11 @@
 """Reads of the oversight page and the grant statements.
 
 Money per group (call, lot, the lead's province, partner country) is summed by the database, one
-GROUP BY per grouping; what is due is worked out by grants.rules.grant_oversight from one read of
-the running grants, one of their reports and one of their payments: the number of queries does not
-grow with the number of grants.
+GROUP BY per grouping; what is due is worked out from one read of the running grants, one of their
+reports sent, one of their approved reports and one of their payments: the reports by
+grants.rules.grant_oversight, the payments by the payments page's own schedule
+(grants.rules.payment_schedule through grants.payments.queries), so that both say the same. The
+number of queries does not grow with the number of grants.
 
 Chosen (docs/domain.md 7 leaves it open): a grant counts as *contracted* from its entry into force
 (in force, closed or terminated), for its maximum grant; *still to pay* is its final amount (the
@@ -15,33 +17,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import case, func, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from grants.extensions import db
 from grants.models import (
     Application,
     Call,
     Grant,
-    GrantPayment,
     GrantReport,
-    GrantReportLine,
     Lot,
     Organisation,
     Partner,
 )
-from grants.rules.grant_oversight import Due, GrantFacts, due_items, state
+from grants.payments.queries import MOVING, approved_reports, ledger, local_day, payments_of
+from grants.rules.grant_oversight import Due, GrantFacts, due_reports, payment_due, state
 from grants.rules.grant_status import (
     GrantStatus,
-    PaymentKind,
-    PaymentStatus,
-    ReportKind,
     ReportStatus,
 )
-from grants.rules.grant_terms import grant_rate
+from grants.rules.payment_schedule import schedule as schedule_of
 
 ZERO = Decimal("0.00")
 CONTRACTED = (GrantStatus.in_force, GrantStatus.closed, GrantStatus.terminated)
@@ -211,105 +209,68 @@ class Dues:
         return self.counts.get((call_id, what), 0)
 
 
-def dues(today: date, call_id: int | None = None) -> Dues:
-    """The reports and payments due or overdue on the grants in force (and the balances and
-    recoveries of terminated ones)."""
-    scope = (
-        Grant.status.in_((GrantStatus.in_force, GrantStatus.terminated)),
-        Grant.start_date.is_not(None),
-        *(() if call_id is None else (Grant.call_id == call_id,)),
-    )
-    grants = db.session.execute(
-        select(Grant, Call.currency)
-        .join(Call, Call.id == Grant.call_id)
-        .where(*scope)
-        .order_by(Grant.call_id, Grant.sequence)
-    ).all()
-    sent, approved, instalments, accepted = _done(select(Grant.id).where(*scope), bool(grants))
-    out = Dues()
-    for grant, currency in grants:
-        if grant.status is GrantStatus.terminated:
-            if grant.final_amount is None:
-                continue
-        facts = GrantFacts(
-            max_grant=grant.max_grant,
-            rate=grant_rate(grant.max_grant, grant.contract_total),
-            scheme=grant.scheme,
-            terms=grant.grant_terms(),
-            start=grant.start_date,
-            months=grant.months,
-            end=grant.end_date,
-            in_force_on=(
-                grant.countersigned_at.date() if grant.countersigned_at else grant.start_date
-            ),
-            final_amount=grant.final_amount,
-            paid_total=grant.paid_total,
-            recovered_total=grant.recovered_total,
-            sent_reports=frozenset(sent.get(grant.id, ())),
-            approved_interims=approved.get(grant.id, {}),
-            paid_instalments=instalments.get(grant.id, {}),
-            accepted_costs=accepted.get(grant.id, ZERO),
+def dues(now: datetime, call_id: int | None = None) -> Dues:
+    """The reports and payments due or overdue at `now` (each grant's day in its call's zone) on
+    the grants in force, and the balances and recoveries of terminated ones: the payments as the
+    grant's payments page schedules them (grants.payments.queries)."""
+    grants = list(
+        db.session.scalars(
+            select(Grant)
+            .where(
+                Grant.status.in_(MOVING),
+                Grant.start_date.is_not(None),
+                *(() if call_id is None else (Grant.call_id == call_id,)),
+            )
+            .options(joinedload(Grant.call))
+            .order_by(Grant.call_id, Grant.sequence)
         )
-        items = due_items(facts)
-        if grant.status is GrantStatus.terminated:
-            items = [i for i in items if i.what in ("balance", "recovery")]
-        for item in items:
-            when = state(item, today)
-            if when is None:
-                continue
-            out.items.append(DueItem(grant.id, grant.number, grant.call_id, currency, item, when))
+    )
+    ids = [g.id for g in grants]
+    sent, payments, approved = _sent(ids), payments_of(ids), approved_reports(ids)
+    out = Dues()
+    for grant in grants:
+        today = local_day(grant, now)
+        found: list[tuple[Due, str]] = []
+        if grant.status is GrantStatus.in_force:
+            facts = GrantFacts(
+                scheme=grant.scheme,
+                terms=grant.grant_terms(),
+                start=grant.start_date,
+                months=grant.months,
+                end=grant.end_date,
+                sent_reports=frozenset(sent.get(grant.id, ())),
+            )
+            found += [
+                (item, when)
+                for item in due_reports(facts)
+                if (when := state(item, today)) is not None
+            ]
+        schedule = schedule_of(
+            ledger(grant, payments.get(grant.id, []), approved.get(grant.id, [])), today
+        )
+        found += [due for item in schedule if (due := payment_due(item)) is not None]
+        for item, when in found:
+            out.items.append(
+                DueItem(grant.id, grant.number, grant.call_id, grant.call.currency, item, when)
+            )
             family = "reports" if item.what.endswith("_report") else "payments"
             out.counts[(grant.call_id, f"{family}_{when}")] += 1
-    out.items.sort(key=lambda d: (d.state != "overdue", d.item.due_on or today, d.number))
+    out.items.sort(key=lambda d: (d.state != "overdue", d.item.due_on or date.min, d.number))
     return out
 
 
-def _done(ids, any_grant: bool):
-    """Per grant: the reports sent, the interim reports approved (their day), the pre-financing
-    instalments paid, the costs accepted: three queries whatever the number of grants (`ids`: a
-    SELECT of the grants' ids)."""
+def _sent(ids: list[int]) -> dict[int, set[tuple[str, int]]]:
+    """Per grant, the reports sent (submitted or approved): one query."""
     sent: dict[int, set] = defaultdict(set)
-    approved: dict[int, dict] = defaultdict(dict)
-    instalments: dict[int, dict] = defaultdict(dict)
-    accepted: dict[int, Decimal] = {}
-    if not any_grant:
-        return sent, approved, instalments, accepted
-    for row in db.session.execute(
-        select(
-            GrantReport.grant_id,
-            GrantReport.kind,
-            GrantReport.period,
-            GrantReport.status,
-            GrantReport.reviewed_at,
-        ).where(
-            GrantReport.grant_id.in_(ids),
-            GrantReport.status.in_((ReportStatus.submitted, ReportStatus.approved)),
-        )
-    ):
-        sent[row.grant_id].add((row.kind.value, row.period))
-        if (
-            row.status is ReportStatus.approved
-            and row.kind is ReportKind.interim
-            and row.reviewed_at
+    if ids:
+        for grant_id, kind, period in db.session.execute(
+            select(GrantReport.grant_id, GrantReport.kind, GrantReport.period).where(
+                GrantReport.grant_id.in_(ids),
+                GrantReport.status.in_((ReportStatus.submitted, ReportStatus.approved)),
+            )
         ):
-            approved[row.grant_id][row.period] = row.reviewed_at.date()
-    for row in db.session.execute(
-        select(GrantPayment.grant_id, GrantPayment.period, GrantPayment.amount).where(
-            GrantPayment.grant_id.in_(ids),
-            GrantPayment.kind == PaymentKind.prefinancing,
-            GrantPayment.status == PaymentStatus.authorised,
-        )
-    ):
-        period = row.period or 1
-        instalments[row.grant_id][period] = instalments[row.grant_id].get(period, ZERO) + row.amount
-    for row in db.session.execute(
-        select(GrantReport.grant_id, func.coalesce(func.sum(GrantReportLine.accepted), 0))
-        .join(GrantReportLine, GrantReportLine.report_id == GrantReport.id)
-        .where(GrantReport.grant_id.in_(ids), GrantReport.status == ReportStatus.approved)
-        .group_by(GrantReport.grant_id)
-    ):
-        accepted[row[0]] = _money(row[1])
-    return sent, approved, instalments, accepted
+            sent[grant_id].add((kind.value, period))
+    return sent
 
 
 # Grant statements ------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def index():
         "oversight/index.html",
         groups=groups,
         total=queries.total(calls),
-        dues=queries.dues(clock.now().date(), call_id),
+        dues=queries.dues(clock.now(), call_id),
         calls=calls,
         call_id=call_id,
         due_labels=DUE_LABELS,

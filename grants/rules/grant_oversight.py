@@ -1,98 +1,66 @@
 """What is due on a grant, for oversight (docs/domain.md 7, Oversight: "reports and payments due and
-overdue"): from the grant's terms, dates and what was done, which reports and payments fall due
-when. Pure: plain data in, dated items out.
+overdue"): from the grant's terms, dates and what was done, which reports fall due when, and which
+payments of the grant's schedule are due. Pure: plain data in, dated items out.
 
-A report is done once sent (submitted or approved); a pre-financing instalment once an authorised
-payment of its period exists. An item is *due* when its date is today or within `window` days,
-*overdue* once its date has passed.
+A report is done once sent (submitted or approved); it is *due* when its date is today or within
+`window` days, *overdue* once its date has passed. Payments are what the payments page shows
+(grants.rules.payment_schedule): an instalment, balance or recovery released and not yet paid is
+due until its due date, overdue after it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from fractions import Fraction
 
-from .grant_payments import instalment_due, next_instalment_released, prefinancing, reports_due
+from .grant_payments import reports_due
 from .grant_terms import GrantTerms, Scheme, reporting_periods
+from .payment_schedule import Item, ItemStatus
 
-__all__ = ["Due", "GrantFacts", "due_items", "state"]
+__all__ = ["Due", "GrantFacts", "due_reports", "payment_due", "state"]
 
 DUE_WINDOW = 30  # days ahead an item counts as due
 
 
 @dataclass(frozen=True)
 class GrantFacts:
-    max_grant: Decimal
-    rate: Fraction
+    """What the reports due are worked out from."""
+
     scheme: Scheme
     terms: GrantTerms
     start: date
     months: int
     end: date
-    in_force_on: date  # the day the contract came into force (its countersignature)
-    final_amount: Decimal | None = None
-    paid_total: Decimal = Decimal("0.00")
-    recovered_total: Decimal = Decimal("0.00")
     sent_reports: frozenset[tuple[str, int]] = frozenset()  # (kind, period) submitted/approved
-    approved_interims: dict[int, date] = field(default_factory=dict)  # period -> approval day
-    paid_instalments: dict[int, Decimal] = field(default_factory=dict)  # period -> amount
-    accepted_costs: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)
 class Due:
     what: str  # "interim_report", "final_report", "prefinancing", "balance", "recovery"
     period: int | None
-    due_on: date | None  # None: due now, without a date of its own (a balance, a recovery)
+    due_on: date | None  # None: due now, without a date of its own
     amount: Decimal | None = None
 
 
-def due_items(facts: GrantFacts) -> list[Due]:
-    """The reports not yet sent and the payments not yet made, each with its date."""
+def due_reports(facts: GrantFacts) -> list[Due]:
+    """The reports not yet sent, each with its date."""
     periods = reporting_periods(facts.start, facts.months, facts.scheme, facts.terms)
-    items = [
+    return [
         Due(f"{report.kind}_report", report.period, report.due_on)
         for report in reports_due(periods, facts.end, facts.terms)
         if (report.kind, report.period) not in facts.sent_reports
     ]
-    if facts.final_amount is None:
-        schedule = prefinancing(
-            facts.max_grant, facts.scheme, periods, facts.in_force_on, facts.terms
-        )
-        paid = [
-            facts.paid_instalments[i.period] for i in schedule if i.period in facts.paid_instalments
-        ]
-        for index, instalment in enumerate(schedule):
-            if instalment.period in facts.paid_instalments or instalment.payable <= 0:
-                continue
-            if index == 0:
-                items.append(
-                    Due("prefinancing", instalment.period, instalment.due_on, instalment.payable)
-                )
-            else:
-                approved = facts.approved_interims.get(schedule[index - 1].period)
-                if approved is not None and next_instalment_released(
-                    facts.accepted_costs, facts.rate, paid, facts.terms
-                ):
-                    items.append(
-                        Due(
-                            "prefinancing",
-                            instalment.period,
-                            instalment_due(approved, facts.terms),
-                            instalment.payable,
-                        )
-                    )
-            break  # one instalment at a time: the next waits for this one
-    else:
-        keeps = facts.final_amount
-        outstanding = facts.paid_total - facts.recovered_total - keeps
-        if outstanding < 0:
-            items.append(Due("balance", None, None, -outstanding))
-        elif outstanding > 0:
-            items.append(Due("recovery", None, None, outstanding))
-    return items
+
+
+def payment_due(item: Item) -> tuple[Due, str] | None:
+    """A payment of the grant's schedule (grants.rules.payment_schedule, the payments page's rule)
+    as oversight lists it, with its state: only what is released and not yet paid (due or
+    overdue), for what is left of it."""
+    if not item.status.open:
+        return None
+    due = Due(item.kind.value, item.period, item.due_on, item.left)
+    return due, "overdue" if item.status is ItemStatus.overdue else "due"
 
 
 def state(item: Due, today: date, window: int = DUE_WINDOW) -> str | None:

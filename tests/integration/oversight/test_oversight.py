@@ -11,6 +11,7 @@ import pytest
 from grants.extensions import db
 from grants.models import GrantPayment, GrantReport
 from grants.oversight import queries
+from grants.payments.queries import open_items
 from grants.rules.grant_status import (
     PaymentKind,
     PaymentStatus,
@@ -24,13 +25,14 @@ from tests.factories.grants import make_grant
 D = Decimal
 
 
-def paid(grant, amount: str, period: int = 1, **kw):
-    """An authorised pre-financing payment, with the grant's running totals."""
+def paid(grant, amount: str, period: int | None = 1, kind=PaymentKind.prefinancing):
+    """An authorised payment (pre-financing unless `kind` says otherwise), with the grant's running
+    totals."""
     recorder, authoriser = make_user("staff"), make_user("staff")
     db.session.add(
         GrantPayment(
             grant_id=grant.id,
-            kind=PaymentKind.prefinancing,
+            kind=kind,
             status=PaymentStatus.authorised,
             period=period,
             amount=D(amount),
@@ -40,15 +42,19 @@ def paid(grant, amount: str, period: int = 1, **kw):
             authorised_at=datetime(2027, 2, 1, tzinfo=UTC),
         )
     )
-    grant.prefinancing_paid += D(amount)
-    grant.paid_total += D(amount)
+    if kind is PaymentKind.recovery:
+        grant.recovered_total += D(amount)
+    else:
+        grant.prefinancing_paid += D(amount)
+        grant.paid_total += D(amount)
 
 
 def terminated(call, lead=None):
     """Terminated with 72,000 paid, a final amount of 36,000 and 10,000 recovered so far."""
     grant = make_grant("terminated", call=call, lead=lead)
     paid(grant, "72000")
-    grant.final_amount, grant.recovered_total = D("36000.00"), D("10000.00")
+    grant.final_amount = D("36000.00")
+    paid(grant, "10000", period=None, kind=PaymentKind.recovery)
     return grant
 
 
@@ -111,9 +117,9 @@ def test_reports_and_payments_due_and_overdue(db, client, login_as, fixed_now):
     call = make_call(status="decided")
     late = make_grant(call=call)  # pre-financing due 30 days after 31 Dec 2026: never paid
     periodic = make_grant(call=call, awarded=D("100000.01"), requested_grant=D("100000.01"))
-    paid(periodic, "50000", period=1)
+    paid(periodic, "50000.01", period=1)
     sent = make_grant(call=call, awarded=D("100000.01"), requested_grant=D("100000.01"))
-    paid(sent, "50000", period=1)
+    paid(sent, "50000.01", period=1)
     db.session.add(
         GrantReport(
             grant_id=sent.id,
@@ -126,7 +132,7 @@ def test_reports_and_payments_due_and_overdue(db, client, login_as, fixed_now):
     terminated(call)
     db.session.commit()
     # period 1 ends 31 Dec 2027: its interim report is due 29 Feb 2028
-    dues = queries.dues(date(2028, 2, 10), call.id)
+    dues = queries.dues(datetime(2028, 2, 10, 9, tzinfo=UTC), call.id)
     assert dues.count(call.id, "reports_due") == 1  # the periodic one; the other was sent
     assert dues.count(call.id, "reports_overdue") == 0
     assert dues.count(call.id, "payments_overdue") == 1  # the late pre-financing
@@ -136,7 +142,14 @@ def test_reports_and_payments_due_and_overdue(db, client, login_as, fixed_now):
     late_one = next(d for d in dues.items if d.item.what == "prefinancing")
     assert late_one.grant_id == late.id and late_one.item.due_on == date(2027, 1, 30)
     assert late_one.item.amount == D("72000.00")  # 80 % of 90,000
-    later = queries.dues(date(2028, 3, 1), call.id)
+    # the payments are those the payments overview lists, for what is left of each
+    overview = open_items(datetime(2028, 2, 10, 9, tzinfo=UTC))
+    assert sorted(
+        (d.grant_id, d.item.what, d.item.period, d.item.amount)
+        for d in dues.items
+        if not d.item.what.endswith("_report")
+    ) == sorted((r.grant.id, r.item.kind.value, r.item.period, r.item.left) for r in overview)
+    later = queries.dues(datetime(2028, 3, 1, 9, tzinfo=UTC), call.id)
     assert later.count(call.id, "reports_overdue") == 1
     fixed_now(datetime(2028, 3, 1, 9, tzinfo=UTC))
     login_as("staff")

@@ -2,89 +2,70 @@
 
 from datetime import date
 from decimal import Decimal as D
-from fractions import Fraction
 
-from grants.rules.grant_oversight import Due, GrantFacts, due_items, state
+from grants.rules.grant_oversight import Due, GrantFacts, due_reports, payment_due, state
 from grants.rules.grant_terms import GrantTerms, Scheme
+from grants.rules.payment_schedule import Item, ItemKind, ItemStatus
 
 TERMS = GrantTerms()
 
 
 def facts(**kw):
     base = {
-        "max_grant": D("90000.00"),
-        "rate": Fraction(90000, 107000),
         "scheme": Scheme.single,
         "terms": TERMS,
         "start": date(2027, 1, 1),
         "months": 24,
         "end": date(2028, 12, 31),
-        "in_force_on": date(2026, 12, 31),
     }
     return GrantFacts(**(base | kw))
 
 
 def whats(items):
-    return [(i.what, i.period, i.due_on, i.amount) for i in items]
+    return [(i.what, i.period, i.due_on) for i in items]
 
 
-def test_single_scheme_pre_financing_and_final_report():
-    assert whats(due_items(facts())) == [
-        ("final_report", 1, date(2029, 3, 31), None),
-        ("prefinancing", 1, date(2027, 1, 30), D("72000.00")),
+def test_single_scheme_final_report_only():
+    assert whats(due_reports(facts())) == [("final_report", 1, date(2029, 3, 31))]
+
+
+def test_periodic_scheme_interim_reports_then_final():
+    assert whats(due_reports(facts(scheme=Scheme.periodic))) == [
+        ("interim_report", 1, date(2028, 2, 29)),
+        ("final_report", 2, date(2029, 3, 31)),
     ]
 
 
-def test_what_was_done_is_not_due():
-    done = facts(sent_reports=frozenset({("final", 1)}), paid_instalments={1: D("72000.00")})
-    assert due_items(done) == []
+def test_a_sent_report_is_not_due():
+    sent = facts(scheme=Scheme.periodic, sent_reports=frozenset({("interim", 1)}))
+    assert [i.what for i in due_reports(sent)] == ["final_report"]
+    assert due_reports(facts(sent_reports=frozenset({("final", 1)}))) == []
 
 
-def test_periodic_next_instalment_waits_for_the_report_and_the_70_percent():
-    periodic = facts(
-        max_grant=D("100000.01"),
-        rate=Fraction(10000001, 10700000),
-        scheme=Scheme.periodic,
-        paid_instalments={1: D("50000.01")},  # 100,000.01 x 12 / 24
-    )
-    assert [i.what for i in due_items(periodic)] == ["interim_report", "final_report"]
-    approved = facts(
-        **{
-            **periodic.__dict__,
-            "sent_reports": frozenset({("interim", 1)}),
-            "approved_interims": {1: date(2028, 3, 10)},
-            "accepted_costs": D("37450.01"),  # x rate >= 35,000.007 = 70 % of 50,000.01
-        }
-    )
-    (instalment,) = [i for i in due_items(approved) if i.what == "prefinancing"]
-    assert instalment.period == 2 and instalment.due_on == date(2028, 5, 9)
-    assert instalment.amount == D("39999.99")  # 90,000.00 ceiling less 50,000.01
-    short = facts(**{**approved.__dict__, "accepted_costs": D("37450.00")})
-    assert [i for i in due_items(short) if i.what == "prefinancing"] == []
+def item(status, amount="72000.00", done="0.00", kind=ItemKind.prefinancing, period=1):
+    return Item(kind, period, D(amount), D(amount), D(done), D("0.00"), date(2027, 1, 30), status)
 
 
-def test_balance_or_recovery_once_the_final_amount_is_set():
-    owed = facts(
-        final_amount=D("80000.00"), paid_total=D("72000.00"), sent_reports=frozenset({("final", 1)})
+def test_a_payment_is_listed_as_the_schedule_says_for_what_is_left():
+    assert payment_due(item(ItemStatus.due)) == (
+        Due("prefinancing", 1, date(2027, 1, 30), D("72000.00")),
+        "due",
     )
-    assert whats(due_items(owed)) == [("balance", None, None, D("8000.00"))]
-    back = facts(
-        final_amount=D("36000.00"),
-        paid_total=D("72000.00"),
-        recovered_total=D("10000.00"),
-        sent_reports=frozenset({("final", 1)}),
-    )
-    assert whats(due_items(back)) == [("recovery", None, None, D("26000.00"))]
-    settled = facts(
-        final_amount=D("72000.00"), paid_total=D("72000.00"), sent_reports=frozenset({("final", 1)})
-    )
-    assert due_items(settled) == []
+    overdue = payment_due(item(ItemStatus.overdue, done="2000.00"))
+    assert overdue == (Due("prefinancing", 1, date(2027, 1, 30), D("70000.00")), "overdue")
+    recovery = payment_due(item(ItemStatus.due, "26000.00", kind=ItemKind.recovery, period=None))
+    assert recovery[0].what == "recovery" and recovery[0].amount == D("26000.00")
+
+
+def test_a_payment_not_released_or_done_is_not_listed():
+    for status in set(ItemStatus) - {ItemStatus.due, ItemStatus.overdue}:
+        assert payment_due(item(status)) is None, status
 
 
 def test_due_and_overdue():
     today = date(2027, 6, 1)
-    assert state(Due("prefinancing", 1, date(2027, 5, 31)), today) == "overdue"
-    assert state(Due("prefinancing", 1, date(2027, 6, 1)), today) == "due"
-    assert state(Due("prefinancing", 1, date(2027, 7, 1)), today) == "due"
-    assert state(Due("prefinancing", 1, date(2027, 7, 2)), today) is None
+    assert state(Due("final_report", 1, date(2027, 5, 31)), today) == "overdue"
+    assert state(Due("final_report", 1, date(2027, 6, 1)), today) == "due"
+    assert state(Due("final_report", 1, date(2027, 7, 1)), today) == "due"
+    assert state(Due("final_report", 1, date(2027, 7, 2)), today) is None
     assert state(Due("recovery", None, None), today) == "due"
