@@ -11,9 +11,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length
 
-from grants.calls.fields import DecimalText
+from grants.contracts.forms import BudgetFields, with_lines
 from grants.i18n import lazy_gettext as _l
 
 JUSTIFICATION = _l("Justification")
@@ -31,31 +31,14 @@ class PartnerForm(FlaskForm):
     justification = TextAreaField(JUSTIFICATION, validators=[DataRequired(), Length(max=5000)])
 
 
-class _BudgetBase(FlaskForm):
-    indirect = DecimalText(_l("Indirect costs"), validators=[InputRequired()], cents=True)
-    contingency = DecimalText(_l("Contingency reserve"), validators=[InputRequired()], cents=True)
-    max_grant = DecimalText(
-        _l("Maximum grant (leave blank to keep it, within the grant rate)"),
-        validators=[Optional()],
-        cents=True,
-    )
+class _BudgetBase(BudgetFields):
     justification = TextAreaField(JUSTIFICATION, validators=[DataRequired(), Length(max=5000)])
 
 
 def budget_form(line_ids: list[int], **kw) -> FlaskForm:
     """A budget request form with one amount per line of the current contract budget
     (`line_<id>`)."""
-
-    class BudgetForm(_BudgetBase):
-        pass
-
-    for line_id in line_ids:
-        setattr(
-            BudgetForm,
-            f"line_{line_id}",
-            DecimalText(_l("Amount"), validators=[InputRequired()], cents=True),
-        )
-    return BudgetForm(**kw)
+    return with_lines(_BudgetBase, line_ids, **kw)
 
 
 class DecisionForm(FlaskForm):

@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from grants.calls.fields import DecimalText
 from grants.contracts.presenters import GRANT_STATUS_LABELS
 from grants.i18n import lazy_gettext as _l
 
@@ -50,6 +51,39 @@ class AccountForm(Versioned):
         _l("Name of the bank"), validators=[Length(max=200, message=_l("At most 200 characters."))]
     )
     set_start = StartDay(_l("Later start date, optional"), validators=[Optional()])
+
+
+class BudgetFields(FlaskForm):
+    """A contract budget as typed: indirect costs, contingency and an optional lower maximum
+    grant (the amounts per line are added by `with_lines`). Used by the draft's correction here
+    and by the lead's budget amendment (grants.amendments.forms)."""
+
+    indirect = DecimalText(_l("Indirect costs"), validators=[InputRequired()], cents=True)
+    contingency = DecimalText(_l("Contingency reserve"), validators=[InputRequired()], cents=True)
+    max_grant = DecimalText(
+        _l("Maximum grant (leave blank to keep it, within the grant rate)"),
+        validators=[Optional()],
+        cents=True,
+    )
+
+
+def with_lines(base: type[FlaskForm], line_ids: list[int], **kw) -> FlaskForm:
+    """A form of class `base` with one amount per budget line (`line_<id>`)."""
+
+    class BudgetForm(base):
+        pass
+
+    for line_id in line_ids:
+        setattr(
+            BudgetForm,
+            f"line_{line_id}",
+            DecimalText(_l("Amount"), validators=[InputRequired()], cents=True),
+        )
+    return BudgetForm(**kw)
+
+
+class DraftBudget(Versioned, BudgetFields):
+    """The draft contract's budget correction."""
 
 
 class AcceptForm(Versioned):

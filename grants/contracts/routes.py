@@ -29,9 +29,11 @@ from grants.contracts.access import (
 from grants.contracts.forms import (
     AcceptForm,
     AccountForm,
+    DraftBudget,
     GrantFilterForm,
     UploadSignedForm,
     Versioned,
+    with_lines,
 )
 from grants.contracts.presenters import actions
 from grants.extensions import db
@@ -179,6 +181,54 @@ def edit(grant_id: int):
         return _edit_page(grant, form, 409 if stale else 400, stale=stale)
     flash(_("The bank account and start of the contract were saved."), "success")
     return redirect(url_for(".edit", grant_id=grant.id))
+
+
+def _budget_form(grant: Grant):
+    lines = grant.current.lines
+    form = with_lines(DraftBudget, [line.id for line in lines])
+    if not form.is_submitted():
+        for line in lines:
+            getattr(form, f"line_{line.id}").data = line.amount
+        form.indirect.data, form.contingency.data = (
+            grant.current.indirect,
+            grant.current.contingency,
+        )
+        form.version.data = grant.version
+    return form
+
+
+@bp.route("/grants/<int:grant_id>/budget", methods=["GET", "POST"])
+@requires("staff")
+def budget(grant_id: int):
+    """Correct the draft contract's budget before it is sent."""
+    grant = staff_grant_or_404(grant_id)
+    if grant.status is not GrantStatus.draft:
+        flash(_("Only a draft contract can be changed."), "warning")
+        return redirect(url_for(".show", grant_id=grant.id))
+    form = _budget_form(grant)
+    if request.method == "GET":
+        return render_template("contracts/budget.html", grant=grant, form=form)
+    stale = False
+    if form.validate():
+        amounts = {line.id: getattr(form, f"line_{line.id}").data for line in grant.current.lines}
+        with refusals(form) as outcome:
+            services.revise_budget(
+                grant,
+                amounts,
+                form.indirect.data,
+                form.contingency.data,
+                form.max_grant.data,
+                form.version.data,
+                current_user.id,
+            )
+        if outcome.ok:
+            flash(_("The contract budget was corrected."), "success")
+            return redirect(url_for(".show", grant_id=grant.id))
+        stale = outcome.refused.message == services.STALE
+        if stale:  # what was typed stays; the next save is against what is saved now
+            form.version.data = grant.version
+    status = 409 if stale else 400
+    return render_template("contracts/budget.html", grant=grant, form=form, stale=stale), status
 
 
 def _versioned_action(grant_id: int, command, done: str, lead: bool = False):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask import current_app, url_for
 from sqlalchemy import func, select, update
@@ -30,12 +31,15 @@ from grants.models.calls import Stage
 from grants.models.grants import terms_data
 from grants.rules.budget import line_total
 from grants.rules.contract import BankAccountRefused, check_bic, check_iban, in_force_dates
+from grants.rules.grant_amendments import amended_budget
 from grants.rules.grant_payments import ceiling
 from grants.rules.grant_status import GrantStatus
 from grants.rules.grant_terms import contract_number, grant_rate, scheme_for
-from grants.rules.problems import N_, Issue, Refused
+from grants.rules.problems import N_, Amount, Issue, Refused
 from grants.rules.transitions import StageStatus
 from grants.status import move_grant_object
+
+ZERO = Decimal("0.00")
 
 
 class ContractRefused(Refused):
@@ -203,6 +207,80 @@ def save_account(grant: Grant, account: Account, loaded_version: int | None, use
         {**values, "version": grant.version},
         user_id,
     )
+
+
+def revise_budget(
+    grant: Grant,
+    amounts: dict[int, Decimal],
+    indirect: Decimal,
+    contingency: Decimal,
+    wanted_max: Decimal | None,
+    loaded_version: int | None,
+    user_id: int,
+) -> None:
+    """Correct the contract budget of a draft before it is sent (PRAG: arithmetical errors,
+    costs found ineligible), by the rules of a budget amendment: the call's limits hold, the grant
+    rate is kept (a smaller budget lowers the maximum grant with it) and the maximum grant, the
+    amount awarded, is never raised. Contract version 1 holds the corrected budget."""
+    _require(grant, GrantStatus.draft, N_("Only a draft contract can be changed."))
+    version = grant.current
+    lines = {line.id: line for line in version.lines}
+    if set(amounts) != set(lines):
+        raise ContractRefused(N_("Give an amount for every line of the budget."), field="lines")
+    if wanted_max is not None and wanted_max > grant.max_grant:
+        raise ContractRefused(
+            N_(
+                "The maximum grant is the amount awarded, %(current)s: a correction before "
+                "signature never raises it (%(wanted)s was asked)."
+            ),
+            field="max_grant",
+            current=Amount(grant.max_grant, grant.call.currency),
+            wanted=Amount(wanted_max, grant.call.currency),
+        )
+    call = grant.call
+    new = amended_budget(
+        [amounts[i] for i in lines],
+        indirect,
+        contingency,
+        max_grant=grant.max_grant,
+        contract_total=grant.contract_total,
+        wanted_max=wanted_max,
+        indirect_rate=call.indirect_rate,
+        contingency_rate=call.contingency_rate,
+        min_rate=call.min_rate,
+        max_rate=call.max_rate,
+        paid=ZERO,
+        currency=call.currency,
+    )
+    claim(grant, loaded_version)
+    before = _budget_record(grant)
+    for line_id, line in lines.items():
+        line.amount = amounts[line_id]
+    version.indirect, version.contingency = indirect, contingency
+    version.contract_total = grant.contract_total = new.total
+    version.max_grant = grant.max_grant = new.max_grant
+    terms = grant.grant_terms()
+    grant.scheme = scheme_for(grant.months, new.max_grant, terms)
+    grant.prefinancing_ceiling = ceiling(new.max_grant, terms)
+    db.session.flush()
+    record(
+        "grant.budget_revised",
+        grant,
+        {**before, "version": grant.version - 1},
+        {**_budget_record(grant), "version": grant.version},
+        user_id,
+    )
+
+
+def _budget_record(grant: Grant) -> dict:
+    version = grant.current
+    return {
+        "lines": {str(line.id): str(line.amount) for line in version.lines},
+        "indirect": version.indirect,
+        "contingency": version.contingency,
+        "contract_total": grant.contract_total,
+        "max_grant": grant.max_grant,
+    }
 
 
 def send(grant: Grant, loaded_version: int | None, user_id: int, now: datetime) -> int:

@@ -473,6 +473,7 @@ ROUTES: dict[str, Route] = {
     "contracts.pdf": Route("grant"),
     "contracts.signed_pdf": Route("grant", args={"grant_id": "sent_grant"}, ok=404),
     "contracts.edit": Route("staff", args={"grant_id": "draft_grant"}, data=CONTRACT_ACCOUNT),
+    "contracts.budget": Route("staff", args={"grant_id": "draft_grant"}, data={"version": "1"}),
     "contracts.send": Route(post="staff", args={"grant_id": "draft_grant"}),
     "contracts.back_to_draft": Route(post="staff", args={"grant_id": "sent_grant"}),
     "contracts.countersign": Route(post="staff", args={"grant_id": "sent_grant"}),
