@@ -268,12 +268,12 @@ def _call(item: dict) -> Call:
 
 def _grant_settings(item: dict | None) -> dict:
     """The settings of the call's grants (docs/domain.md 7): a version-1 bundle, or one written
-    before version 2 had them, gets the defaults."""
+    before version 2 had them (all, or the reminder days), gets the defaults."""
     if item is None:
         return {name: CALL_DEFAULTS[name] for name in GRANT_SETTINGS}
+    values = {name: item.get(name, CALL_DEFAULTS[name]) for name in GRANT_SETTINGS}
     return {
-        name: Decimal(item[name]) if isinstance(item[name], str) else item[name]
-        for name in GRANT_SETTINGS
+        name: Decimal(value) if isinstance(value, str) else value for name, value in values.items()
     }
 
 

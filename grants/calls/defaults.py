@@ -87,6 +87,8 @@ CALL_DEFAULTS: dict = {
     "final_report_days": 90,
     "verification_threshold": Decimal("100000.00"),
     "heading_flexibility_rate": Decimal("0.25"),
+    "report_reminder_days": 14,
+    "payment_reminder_days": 7,
     "logframe_required": False,
     "draft_reminder_first_days": 7,
     "draft_reminder_last_days": 1,

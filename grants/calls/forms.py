@@ -88,6 +88,8 @@ LABELS = {
     "verification_threshold": _l("Expenditure verification above this maximum grant"),
     "heading_flexibility_rate": _l("Budget heading flexibility (%)"),
     "logframe_required": _l("Applications must include a logical framework"),
+    "report_reminder_days": _l("Report reminder (days before it is due)"),
+    "payment_reminder_days": _l("Payment reminder to staff (days before it is due)"),
     "draft_reminder_first_days": _l("First draft reminder (days)"),
     "draft_reminder_last_days": _l("Last draft reminder (days)"),
     "evaluation_reminder_days": _l("Evaluation reminder (days)"),
@@ -203,6 +205,8 @@ class CallForm(FlaskForm):
     heading_flexibility_rate = PercentText(LABELS["heading_flexibility_rate"], [_required()])
     logframe_required = BooleanField(LABELS["logframe_required"])
     draft_reminder_first_days = IntegerField(LABELS["draft_reminder_first_days"], [_required()])
+    report_reminder_days = IntegerField(LABELS["report_reminder_days"], [_required()])
+    payment_reminder_days = IntegerField(LABELS["payment_reminder_days"], [_required()])
     draft_reminder_last_days = IntegerField(LABELS["draft_reminder_last_days"], [_required()])
     evaluation_reminder_days = IntegerField(LABELS["evaluation_reminder_days"], [_required()])
     save = SubmitField(_l("Save call"))

@@ -110,6 +110,10 @@ class Call(Base):
             " AND final_report_days >= 1",
             name="grant_days_positive",
         ),
+        CheckConstraint(
+            "report_reminder_days >= 1 AND payment_reminder_days >= 0",
+            name="grant_reminder_days_positive",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -196,6 +200,8 @@ class Call(Base):
     heading_flexibility_rate: Mapped[Rate] = mapped_column(
         default=Decimal("0.25"), server_default="0.25"
     )
+    report_reminder_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    payment_reminder_days: Mapped[int] = mapped_column(default=7, server_default="7")
 
     next_number: Mapped[int] = mapped_column(default=1)  # reference counter, updated atomically
     next_letter_number: Mapped[int] = mapped_column(

@@ -200,7 +200,8 @@ def report_subject_id(grant_id: int, kind: str, period: int) -> int:
 @finder("report")
 def reports(now: datetime) -> list[Found]:
     """The reports due on the grants in force and not yet sent (not started, a draft or returned);
-    the lead's acting members are reminded 14 days before the due date and once it has passed
+    the lead's acting members are reminded the contract's `report_reminder_days` (14 by default)
+    before the due date and once it has passed
     (the due day is the last: overdue from the next midnight, UTC)."""
     grants = list(
         db.session.scalars(
@@ -229,7 +230,7 @@ def reports(now: datetime) -> list[Found]:
                     "report",
                     report_subject_id(grant.id, due.kind, due.period),
                     deadline,
-                    rules.report_timings(),
+                    rules.report_timings(grant.grant_terms().report_reminder_days),
                     tuple(members.get(grant.application.lead_id, [])),
                     grant.application_id,
                     {
@@ -273,7 +274,7 @@ def payments(now: datetime) -> list[Found]:
                 "payment",
                 rules.payment_subject(grant.id, item.period),
                 deadline,
-                rules.payment_timings(),
+                rules.payment_timings(grant.grant_terms().payment_reminder_days),
                 staff,
                 grant.application_id,
                 {

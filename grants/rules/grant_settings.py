@@ -20,6 +20,8 @@ DAYS = (  # (field, least)
     ("instalment_due_days", 0),
     ("interim_report_days", 1),
     ("final_report_days", 1),
+    ("report_reminder_days", 1),
+    ("payment_reminder_days", 0),
 )
 AMOUNTS = ("single_max_grant", "verification_threshold")
 RATES = (

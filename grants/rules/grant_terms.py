@@ -72,6 +72,10 @@ class GrantTerms:
     # "capped at the heading's contract amount x 1.25 (the flexibility allowed without an
     # amendment)": 0.25 here
     heading_flexibility_rate: Decimal = Decimal("0.25")
+    # reminders (docs/domain.md 8): "beneficiaries 14 days before a report is due"; "staff when a
+    # payment falls due": this many days before the date it is to be paid by
+    report_reminder_days: int = 14
+    payment_reminder_days: int = 7
     # "accepted indirect costs = min(reported, the call's indirect rate x accepted direct costs)"
     indirect_rate: Decimal = Decimal("0.07")
 

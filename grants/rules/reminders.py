@@ -79,7 +79,7 @@ KINDS: dict[str, Kind] = {
             "payment-due",
             "payment",
             "staff",
-            N_("A grant payment: when it falls due (a week before its due date)"),
+            N_("A grant payment: when it falls due (before its due date)"),
         ),
         Kind(
             "payment-overdue",
@@ -89,11 +89,6 @@ KINDS: dict[str, Kind] = {
         ),
     )
 }
-# "beneficiaries 14 days before a report is due and when it is overdue"
-REPORT_REMINDER_DAYS = 14
-# "staff when a payment falls due": a week before the date it is to be paid by, and once that
-# date has passed
-PAYMENT_DUE_DAYS = 7
 # a payment's subject: its grant and its place in the schedule (an instalment's period, 0 for the
 # balance or recovery), one number as the sent-reminders key holds it
 PAYMENT_SLOTS = 1000
@@ -149,12 +144,16 @@ def evaluation_timings(days: int) -> tuple[Timing, ...]:
     return (Timing("evaluation-due", days), Timing("evaluation-overdue", None))
 
 
-def report_timings(days: int = REPORT_REMINDER_DAYS) -> tuple[Timing, ...]:
+def report_timings(days: int) -> tuple[Timing, ...]:
+    """ "beneficiaries 14 days before a report is due and when it is overdue": `days` is the call's
+    setting (GrantTerms.report_reminder_days, 14 by default)."""
     return (Timing("report-due", days), Timing("report-overdue", None))
 
 
-def payment_timings() -> tuple[Timing, ...]:
-    return (Timing("payment-due", PAYMENT_DUE_DAYS), Timing("payment-overdue", None))
+def payment_timings(days: int) -> tuple[Timing, ...]:
+    """ "staff when a payment falls due": `days` before the date it is to be paid by (the call's
+    GrantTerms.payment_reminder_days, 7 by default), and once that date has passed."""
+    return (Timing("payment-due", days), Timing("payment-overdue", None))
 
 
 def payment_subject(grant_id: int, period: int | None) -> int:

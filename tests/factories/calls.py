@@ -65,6 +65,8 @@ def form_data(**over) -> dict:
         "final_report_days": "90",
         "verification_threshold": "100000",
         "heading_flexibility_rate": "25",
+        "report_reminder_days": "14",
+        "payment_reminder_days": "7",
         "draft_reminder_first_days": "7",
         "draft_reminder_last_days": "1",
         "evaluation_reminder_days": "3",

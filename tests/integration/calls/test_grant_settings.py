@@ -31,6 +31,8 @@ CHANGED = {
     "final_report_days": 120,
     "verification_threshold": Decimal("150000.00"),
     "heading_flexibility_rate": Decimal("0.1500"),
+    "report_reminder_days": 21,
+    "payment_reminder_days": 3,
 }
 
 
@@ -66,6 +68,8 @@ def test_grant_settings_are_stored_and_read_as_grant_terms(client, staff, post, 
         "final_report_days": "120",
         "verification_threshold": "150000.00",
         "heading_flexibility_rate": "15",
+        "report_reminder_days": "21",
+        "payment_reminder_days": "3",
     }
     assert post(NEW, form_data(**typed)).status_code == 302
     call = db.session.scalar(select(Call))
@@ -89,6 +93,8 @@ def test_a_call_without_grant_settings_gets_prags_defaults(db):
         ("prefinancing_due_days", "-1", "Enter a whole number of days from 0 to 365."),
         ("interim_report_days", "0", "Enter a whole number of days from 1 to 365."),
         ("final_report_days", "366", "Enter a whole number of days from 1 to 365."),
+        ("report_reminder_days", "0", "Enter a whole number of days from 1 to 365."),
+        ("payment_reminder_days", "-1", "Enter a whole number of days from 0 to 365."),
         ("single_max_grant", "-5", "Enter an amount from 0 to 999,999,999,999.99"),
         ("verification_threshold", "100000.005", "Use at most 2 decimal places"),
         ("prefinancing_ceiling_rate", "101", "A percentage must be between 0 and 100."),
@@ -129,6 +135,20 @@ def test_bundle_round_trip_keeps_the_grant_settings(db):
     assert export_bundle(again) == bundle
     assert "grants" not in export_bundle(again, 1)["call"]  # version 1 has no place for them
     assert export_bundle(again, 1) == version_1(bundle)
+
+
+def test_a_bundle_written_before_the_reminder_days_gets_their_defaults(db):
+    call = import_bundle(small())
+    database.session.flush()
+    bundle = export_bundle(call)
+    assert bundle["call"]["grants"]["report_reminder_days"] == 14
+    for name in ("report_reminder_days", "payment_reminder_days"):
+        del bundle["call"]["grants"][name]
+    assert problems(bundle) == []
+    again = import_bundle(bundle, replace=True)
+    database.session.flush()
+    database.session.refresh(again)
+    assert (again.report_reminder_days, again.payment_reminder_days) == (14, 7)
 
 
 def test_bundle_with_a_single_prefinancing_above_the_ceiling_is_refused(db):

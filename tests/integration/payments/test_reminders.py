@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from grants.models import SentReminder
 from grants.rules.reminders import payment_subject
-from tests.factories import make_user
+from tests.factories import make_call, make_user
 from tests.factories.grants import make_grant
 from tests.factories.payments import recorded_payment
 
@@ -45,3 +45,14 @@ def test_a_payment_recorded_or_paid_is_not_reminded(db, cli, fixed_now):
     recorded_payment(grant, D("72000.00"), staff.id)
     db.session.commit()
     assert cli("reminders", "send").output.strip() == "Reminders sent: 0."
+
+
+def test_the_days_before_are_the_calls_setting(db, cli, fixed_now):
+    call = make_call(status="decided", payment_reminder_days=2)
+    make_grant(call=call)  # 72,000.00 to pay by 30 January 2027 (Istanbul)
+    make_user("staff")
+    db.session.commit()
+    fixed_now(datetime(2027, 1, 28, 9, tzinfo=UTC))  # noon of the 28th in Istanbul: not yet
+    assert cli("reminders", "send").output.strip() == "Reminders sent: 0."
+    fixed_now(datetime(2027, 1, 28, 21, 30, tzinfo=UTC))  # the 29th in Istanbul: two days left
+    assert cli("reminders", "send").output.strip() == "Reminders sent: 2."  # both staff users

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from grants.models import MessageLog, SentReminder
-from tests.factories import make_user
+from tests.factories import make_call, make_user
 from tests.factories.grants import make_grant
 from tests.factories.reporting import written_report
 
@@ -58,3 +58,14 @@ def test_a_sent_report_is_not_reminded(db, cli, fixed_now):
     db.session.commit()
     fixed_now(DUE + timedelta(days=1))
     assert sent(cli, db) == 0
+
+
+def test_the_days_before_are_the_calls_setting(db, cli, fixed_now):
+    call = make_call(status="decided", report_reminder_days=20)
+    grant = make_grant(call=call)  # the contract keeps the call's 20 days
+    assert grant.grant_terms().report_reminder_days == 20
+    db.session.commit()
+    fixed_now(DUE - timedelta(days=21))
+    assert sent(cli, db) == 0
+    fixed_now(DUE - timedelta(days=19))
+    assert sent(cli, db) == 1  # the lead's member

@@ -69,9 +69,14 @@ def test_headings_add_their_lines():
 
 def test_report_reminders_come_14_days_before_and_when_overdue():
     deadline = datetime(2029, 4, 1, tzinfo=UTC)
-    subject = reminders.Subject(1, deadline, reminders.report_timings())
+    days = GrantTerms().report_reminder_days  # the call setting's default
+    assert days == 14
+    subject = reminders.Subject(1, deadline, reminders.report_timings(days))
     assert reminders.due_timing(deadline - timedelta(days=15), subject) is None
     assert reminders.due_timing(deadline - timedelta(days=14), subject).kind == "report-due"
+    later = reminders.Subject(1, deadline, reminders.report_timings(20))  # a call that sets 20
+    assert reminders.due_timing(deadline - timedelta(days=20), later).kind == "report-due"
+    assert reminders.due_timing(deadline - timedelta(days=21), later) is None
     assert reminders.due_timing(deadline, subject).kind == "report-overdue"
     assert {reminders.KINDS[k].audience for k in ("report-due", "report-overdue")} == {
         "beneficiary"
