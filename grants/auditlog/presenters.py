@@ -71,6 +71,9 @@ ACTIONS = {
     "committee.impartiality_signed": _l("Committee member signed the declaration of impartiality"),
     "committee.minutes_recorded": _l("Committee minutes recorded"),
     "committee.report_approved": _l("Evaluation report approved by a committee member"),
+    "committee.approvals_voided": _l(
+        "Approvals of the evaluation report void: the committee's voting composition changed"
+    ),
     "evaluation.pool_add": _l("Evaluator added to the pool"),
     "evaluation.pool_remove": _l("Evaluator removed from the pool"),
     "evaluation.impartiality_signed": _l("Declaration of impartiality and confidentiality signed"),
@@ -155,6 +158,9 @@ FIELDS = {
     "meeting_date": _l("Date of the meeting"),
     "attendees": _l("Attendees"),
     "fingerprint": _l("Ranking approved (fingerprint)"),
+    "approved_by": _l("Had approved the report"),
+    "member_added": _l("Member named"),
+    "member_removed": _l("Member removed"),
 }
 TEXTS = {
     "justification": _l("Justification"),

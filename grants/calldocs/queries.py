@@ -130,27 +130,29 @@ def windows(call: Call) -> Windows:
     )
 
 
-def draft_holders(call: Call) -> list[User]:
-    """Who has a draft in the call: the members acting for the lead organisation of an application
-    with a stage not yet submitted (a draft, or reopened for correction), each once."""
-    drafts = (
-        select(Application.lead_id)
+def draft_holders(call: Call) -> list[tuple[User, int]]:
+    """Who has a draft in the call, with the draft: the members acting for the lead organisation of
+    an application with a stage not yet submitted (a draft, or reopened for correction), each once
+    (with their organisation's first such application, whose message log records what they are
+    told)."""
+    rows = db.session.execute(
+        select(User, Application.id)
+        .join(Organisation, User.organisation_id == Organisation.id)
+        .join(Application, Application.lead_id == Organisation.id)
         .join(ApplicationStage, ApplicationStage.application_id == Application.id)
-        .where(Application.call_id == call.id, ApplicationStage.status == StageStatus.draft)
-    )
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Organisation, User.organisation_id == Organisation.id)
-            .where(
-                User.organisation_id.in_(drafts),
-                User.member_verified_at.is_not(None),
-                User.active.is_(True),
-                Organisation.verified_at.is_not(None),
-            )
-            .order_by(User.id)
+        .where(
+            Application.call_id == call.id,
+            ApplicationStage.status == StageStatus.draft,
+            User.member_verified_at.is_not(None),
+            User.active.is_(True),
+            Organisation.verified_at.is_not(None),
         )
+        .order_by(User.id, Application.id)
     )
+    holders: dict[int, tuple[User, int]] = {}
+    for user, application_id in rows:
+        holders.setdefault(user.id, (user, application_id))
+    return list(holders.values())
 
 
 def locale_of(user: User) -> str:

@@ -371,15 +371,17 @@ def _next_number(call: Call) -> int:
 
 
 def _tell_drafts(call: Call, subject, template: str, **context) -> int:
-    """E-mail everyone with a draft in the call, each in their language; how many."""
+    """E-mail everyone with a draft in the call, each in their language (in the draft's message
+    log); how many."""
     recipients = draft_holders(call)
     link = url_for("public.call", reference=call.reference, _external=True)
-    for user in recipients:
+    for user, application_id in recipients:
         mail.send(
             user.email,
             subject,
             template,
             locale=locale_of(user),
+            about=application_id,
             user=user,
             call=call,
             link=link,

@@ -13,6 +13,7 @@ from grants.models import (
     Application,
     ApplicationStage,
     Call,
+    CommitteeApproval,
     CommitteeMember,
     CommitteeMinutes,
     CommitteeRole,
@@ -131,6 +132,16 @@ def waiting_for(call_id: int) -> list[Issue]:
     """Why the committee does not yet let the decisions be finalised (empty: it does)."""
     fingerprint = current_fingerprint(call_id)
     return finalisation_issues([seat(m) for m in members(call_id)], fingerprint)
+
+
+def approvals_exist(call_id: int) -> bool:
+    """Whether any member has approved the evaluation report (standing or void)."""
+    return (
+        db.session.scalar(
+            select(CommitteeApproval.id).where(CommitteeApproval.call_id == call_id).limit(1)
+        )
+        is not None
+    )
 
 
 def candidates(call_id: int) -> list[User]:

@@ -10,10 +10,17 @@ from wtforms import SelectChoice
 from grants.access import requires
 from grants.committee.access import call_or_404, member_or_404, seat_or_404
 from grants.committee.forms import DeclarationForm, MemberForm, MinutesForm
-from grants.committee.queries import candidates, committee, my_seats, ranked_lines
+from grants.committee.queries import (
+    approvals_exist,
+    candidates,
+    committee,
+    my_seats,
+    ranked_lines,
+)
 from grants.committee.services import add_member, approve, record_minutes, remove_member, sign
 from grants.i18n import gettext as _
 from grants.models import Call
+from grants.rules.committee import APPROVERS
 from grants.unit_of_work import refusals
 
 bp = Blueprint("committee", __name__)
@@ -36,6 +43,16 @@ def _staff_page(call: Call, member_form=None, minutes_form=None, status: int = 2
     ), status
 
 
+def _flash_voided() -> None:
+    flash(
+        _(
+            "The committee that approves the evaluation report changed: the approvals given so "
+            "far are void, and the chair and every voting member approve it again."
+        ),
+        "warning",
+    )
+
+
 @bp.get("/staff/calls/<int:call_id>/committee")
 @requires("staff")
 def manage(call_id: int):
@@ -48,11 +65,14 @@ def add(call_id: int):
     call, form = call_or_404(call_id), MemberForm()
     if not form.validate():
         return _staff_page(call, member_form=form, status=400)
+    voids = form.role.data in APPROVERS and approvals_exist(call.id)
     with refusals(form) as outcome:
         add_member(call, form.user_id.data, form.role.data, current_user.id)
     if not outcome.ok:
         return _staff_page(call, member_form=form, status=400)
     flash(_("The member was added to the committee."), "success")
+    if voids:
+        _flash_voided()
     return redirect(url_for(".manage", call_id=call.id))
 
 
@@ -61,10 +81,13 @@ def add(call_id: int):
 def remove(call_id: int, member_id: int):
     call = call_or_404(call_id)
     member = member_or_404(call, member_id)
+    voids = member.role.value in APPROVERS and approvals_exist(call.id)
     with refusals() as outcome:
         remove_member(call, member, current_user.id)
     if outcome.ok:
         flash(_("The member was removed from the committee."), "success")
+        if voids:
+            _flash_voided()
     return redirect(url_for(".manage", call_id=call.id))
 
 

@@ -1,12 +1,18 @@
 """Commands of the committee (docs/domain.md 4): staff name and remove members and record the
 minutes; a member signs the declaration of impartiality and approves the evaluation report as the
-ranking stands. Each change is audited; a refusal is a CommitteeRefused (grants.rules.committee)."""
+ranking stands. Each change is audited; a refusal is a CommitteeRefused (grants.rules.committee).
+
+The report is approved by the committee as composed (PRAG 6.5: the report is signed by the
+committee that evaluated): naming or removing the chair or a voting member voids every approval
+given so far, and those who approve then approve again. The secretary and observers do not approve:
+changing them leaves the approvals standing."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from grants.audit import record
 from grants.committee.queries import current_fingerprint, members, seat
@@ -21,7 +27,7 @@ from grants.models import (
     User,
 )
 from grants.models.base import now_utc
-from grants.rules.committee import CommitteeRefused, check_approval, check_new_role
+from grants.rules.committee import APPROVERS, CommitteeRefused, check_approval, check_new_role
 from grants.rules.problems import N_
 
 MEMBER_ROLES = (Role.staff, Role.admin, Role.evaluator)
@@ -49,6 +55,8 @@ def add_member(call: Call, user_id: int, role: str, by: int) -> CommitteeMember:
     issues = check_new_role([m.role.value for m in current], role)
     if issues:
         raise CommitteeRefused(issues=issues)
+    if role in APPROVERS:
+        _void_approvals(call, by, {"member_added": user.name, "role": role})
     member = CommitteeMember(call_id=call.id, user_id=user_id, role=CommitteeRole(role))
     db.session.add(member)
     db.session.flush()
@@ -63,7 +71,8 @@ def add_member(call: Call, user_id: int, role: str, by: int) -> CommitteeMember:
 
 def remove_member(call: Call, member: CommitteeMember, by: int) -> None:
     """Take a member off the committee (their signature and approval go with them; the minutes of
-    meetings they attended keep them)."""
+    meetings they attended keep them). Removing the chair or a voting member voids every
+    approval."""
     _refuse_if_final(call)
     attended = db.session.scalar(
         select(CommitteeMinutes.id).where(CommitteeMinutes.attendees.contains(member)).limit(1)
@@ -86,7 +95,33 @@ def remove_member(call: Call, member: CommitteeMember, by: int) -> None:
         },
         user_id=by,
     )
+    if member.role.value in APPROVERS:
+        _void_approvals(call, by, {"member_removed": member.user.name, "role": member.role})
     db.session.delete(member)
+    db.session.flush()
+
+
+def _void_approvals(call: Call, by: int, change: dict) -> None:
+    """The voting composition changes: every approval of the report given so far is void (deleted;
+    the audit event names who had approved and the change that voided it)."""
+    approvals = list(
+        db.session.scalars(
+            select(CommitteeApproval)
+            .where(CommitteeApproval.call_id == call.id)
+            .options(joinedload(CommitteeApproval.member).joinedload(CommitteeMember.user))
+        )
+    )
+    if not approvals:
+        return
+    record(
+        "committee.approvals_voided",
+        call,
+        before={"approved_by": ", ".join(a.member.user.name for a in approvals)},
+        after=change,
+        user_id=by,
+    )
+    for approval in approvals:
+        approval.member.approval = None  # delete-orphan: the row goes at the flush
     db.session.flush()
 
 

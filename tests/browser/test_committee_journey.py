@@ -1,7 +1,8 @@
 """Journey: staff compose the evaluation committee of a ranked call and record its minutes; the
 chair and the voting members sign the declaration and approve the report; a changed decision voids
 the approvals, finalisation is refused naming who must approve again, and once they have it goes
-through (domain.md 4)."""
+through (domain.md 4). Replacing a voting member voids the approvals too (the report is approved by
+the committee as composed); removing an observer does not."""
 
 from __future__ import annotations
 
@@ -145,4 +146,61 @@ def test_the_committee_approves_and_a_changed_decision_voids_its_approvals(page,
     page.get_by_role("button", name="Finalise and send the decision letters").click()
     expect(page.get_by_role("status").first).to_contain_text(
         "The decisions of call JURY-1 are final."
+    )
+
+
+def test_replacing_a_voting_member_voids_the_approvals_until_the_new_committee_approves(
+    page, live_db
+):
+    from tests.factories.committee import approve_committee
+
+    call = make_call("JURY-2", status="evaluation")
+    for scores in ([4, 4], [5, 5], [3, 4]):
+        add_application(call, scores)
+    rank_call(call.id)
+    make_authority()
+    make_user("staff", email="staff@example.org", name="Selin Staff")
+    make_user("evaluator", email="gamze@example.org", name="Gamze Voter")
+    members = approve_committee(call)
+    live_db.session.commit()
+    leaving = next(m for m in members if m.role.value == "voting").user.name
+    observer = next(m for m in members if m.role.value == "observer").user.name
+
+    log_in(page, "staff@example.org")
+    page.goto(f"/staff/calls/{call.id}/committee")
+    expect(page.locator("#committee-status")).to_contain_text("the decisions can be finalised")
+    page.get_by_role("row", name=re.compile(observer)).get_by_role("button").click()
+    expect(page.get_by_role("status").first).to_contain_text("The member was removed")
+    expect(page.locator("#committee-status")).to_contain_text("the decisions can be finalised")
+
+    page.get_by_role("row", name=re.compile(leaving)).get_by_role("button").click()
+    expect(page.get_by_role("status").first).to_contain_text("The member was removed")
+    expect(page.get_by_text("the approvals given so far are void")).to_be_visible()
+    page.get_by_label("Person", exact=True).select_option(label="Gamze Voter (gamze@example.org)")
+    page.get_by_label("Role on the committee").select_option(label="Voting member")
+    page.get_by_role("button", name="Add to the committee").click()
+    expect(page.get_by_role("status").first).to_contain_text("The member was added")
+    chair = next(m for m in members if m.role.value == "chair").user.name
+    expect(page.get_by_role("row", name=re.compile(chair))).to_contain_text("Not approved yet")
+    page.goto(f"/staff/calls/{call.id}/finalise")
+    expect(page.locator("#committee-not-ready")).to_contain_text("Gamze Voter")
+    expect(page.get_by_role("button", name="Finalise and send the decision letters")).to_have_count(
+        0
+    )
+    log_out(page)
+
+    _sign_and_approve(page, "Gamze Voter", "JURY-2")
+    for member in members:
+        if member.role.value in ("chair", "voting") and member.user.name != leaving:
+            log_in(page, member.user.email)
+            page.goto(f"/committee/calls/{call.id}")
+            page.get_by_role("button", name="Approve the evaluation report").click()
+            expect(page.get_by_role("status").first).to_contain_text("You approved")
+            log_out(page)
+
+    log_in(page, "staff@example.org")
+    page.goto(f"/staff/calls/{call.id}/finalise")
+    page.get_by_role("button", name="Finalise and send the decision letters").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "The decisions of call JURY-2 are final."
     )

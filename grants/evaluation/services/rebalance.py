@@ -7,6 +7,10 @@ its application is admissible. The confirmation carries a fingerprint of the ass
 from; if they changed meanwhile nothing moves and staff see the new proposal. Each move is a
 conditional UPDATE (still undeclared, still no evaluation, still that evaluator), so an evaluator
 who starts at the same moment keeps the assignment: the whole rebalance is then refused.
+
+Each evaluator concerned is told by e-mail, in their language: those who received applications (as
+any new assignment is told), and those whose applications went to others, with the applications'
+references, so that nobody prepares to read an application that is no longer theirs.
 """
 
 from __future__ import annotations
@@ -15,15 +19,26 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
+from flask import url_for
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
+from grants import mail
 from grants.audit import record
 from grants.evaluation.queries.pool import admissible_stages, call_assignments, pool_members
 from grants.evaluation.services.pool import AssignmentRefused
 from grants.evaluation.services.settle import notify_assigned, organisations
 from grants.extensions import db
-from grants.models import Assignment, Call, ConflictStatus, Evaluation, User
+from grants.i18n import lazy_gettext as _l
+from grants.models import (
+    Application,
+    ApplicationStage,
+    Assignment,
+    Call,
+    ConflictStatus,
+    Evaluation,
+    User,
+)
 from grants.models.base import now_utc
 from grants.rules.assignment import App, Ev
 from grants.rules.problems import N_
@@ -163,7 +178,39 @@ def apply(call: Call, actor: User, fingerprint: str) -> Proposal:
         before={"loads": result.before},
         after={"loads": result.after, "moves": len(result.moves), "balanced": result.balanced},
     )
-    gained = Counter(move.target for move in result.moves)
-    for user in db.session.scalars(select(User).where(User.id.in_(gained))):
-        notify_assigned(user, call, gained[user.id])
+    _tell_evaluators(call, result)
     return proposal
+
+
+def _tell_evaluators(call: Call, result: Rebalance) -> None:
+    """E-mail each evaluator who received applications (how many) and each who handed some over
+    (which), in their language."""
+    gained = Counter(move.target for move in result.moves)
+    released: dict[int, list[int]] = {}
+    for move in result.moves:
+        released.setdefault(move.source, []).append(move.application)
+    references = {
+        stage: reference or title
+        for stage, reference, title in db.session.execute(
+            select(ApplicationStage.id, Application.reference, Application.title)
+            .join(Application, ApplicationStage.application_id == Application.id)
+            .where(ApplicationStage.id.in_({move.application for move in result.moves}))
+        )
+    }
+    link = url_for("evaluation.call", call_id=call.id, _external=True)
+    for user in db.session.scalars(
+        select(User).where(User.id.in_(set(gained) | set(released))).order_by(User.id)
+    ):
+        if user.id in gained:
+            notify_assigned(user, call, gained[user.id])
+        if user.id in released:
+            mail.send(
+                user.email,
+                _l("Applications of %(call)s reassigned to another evaluator", call=call.reference),
+                "email/evaluation_released.txt",
+                locale=user.locale,
+                user=user,
+                call=call,
+                references=sorted(references[stage] for stage in released[user.id]),
+                link=link,
+            )

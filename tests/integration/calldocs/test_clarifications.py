@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from grants.calldocs import services
 from grants.calldocs.queries import windows
-from grants.models import CallQuestion
+from grants.models import CallQuestion, MessageLog
 from grants.rules.clarifications import ClarificationRefused
 from tests.factories import make_application, make_org, make_user
 from tests.factories.calldocs import NOW, audit_actions, call_on_clock, mails, page
@@ -86,7 +86,7 @@ def test_staff_publish_an_anonymous_answer_that_every_draft_holder_is_told_in_th
     lead = make_org("TR")
     make_user(organisation=lead, email="en@lead.example")
     make_user(organisation=lead, email="tr@lead.example", locale="tr")
-    make_application(call, lead=lead)
+    draft = make_application(call, lead=lead)
     make_application(
         call, lead=make_org("TR"), submitted=True, status="submitted"
     )  # no draft: not told
@@ -118,6 +118,15 @@ def test_staff_publish_an_anonymous_answer_that_every_draft_holder_is_told_in_th
     assert "section 2.1.1" in told["en@lead.example"].body
     assert told["tr@lead.example"].subject != told["en@lead.example"].subject  # in Turkish
     assert "Konya" not in told["en@lead.example"].body
+    logged = db.session.execute(  # in the draft's message log, each in their language
+        select(
+            MessageLog.application_id, MessageLog.kind, MessageLog.recipient, MessageLog.locale
+        ).order_by(MessageLog.recipient)
+    ).all()
+    assert logged == [
+        (draft.id, "calldocs_clarification", "en@lead.example", "en"),
+        (draft.id, "calldocs_clarification", "tr@lead.example", "tr"),
+    ]
     assert audit_actions(db, call.id) == ["call_question.asked", "call_question.published"]
 
 

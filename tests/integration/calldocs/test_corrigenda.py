@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from grants.calldocs import services
 from grants.calldocs.queries import windows
-from grants.models import CallDocumentVersion, Corrigendum
+from grants.models import Application, CallDocumentVersion, Corrigendum, MessageLog
 from grants.rules.clarifications import CorrigendumRefused
 from tests.factories import make_application, make_org, make_user
 from tests.factories.calldocs import NOW, audit_actions, call_on_clock, mails, page, upload
@@ -78,6 +78,11 @@ def test_a_later_deadline_is_published_with_its_reason_on_the_call_page_and_told
     (told,) = mails(db)
     assert told.to == "drafter@lead.example" and "annex B was corrected" in told.body
     assert "Corrigendum 1" not in told.subject  # in Turkish, the drafter's language
+    (draft,) = db.session.scalars(select(Application).where(Application.call_id == call.id))
+    logged = db.session.execute(
+        select(MessageLog.application_id, MessageLog.kind, MessageLog.recipient, MessageLog.locale)
+    ).all()
+    assert logged == [(draft.id, "calldocs_corrigendum", "drafter@lead.example", "tr")]
 
 
 def test_a_deadline_never_moves_earlier_once_the_call_is_open(
