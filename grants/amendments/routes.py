@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from grants import clock
 from grants.access import requires
-from grants.amendments import presenters, services
+from grants.amendments import presenters
 from grants.amendments.access import amendment_or_404
 from grants.amendments.forms import (
     DecisionForm,
@@ -28,6 +28,7 @@ from grants.amendments.queries import (
     organisations_to_add,
     recovery_of,
 )
+from grants.amendments.services import decisions, requests, termination
 from grants.contracts.access import (
     grant_or_404,
     is_lead_member,
@@ -127,7 +128,7 @@ def request_end_date(grant_id: int):
     grant, form = lead_grant_or_404(grant_id, current_user), EndDateForm()
     if form.validate():
         with refusals(form) as outcome:
-            services.request_end_date(
+            requests.request_end_date(
                 grant, form.end_date.data, form.justification.data, current_user, clock.now()
             )
         if outcome.ok:
@@ -145,7 +146,7 @@ def request_budget(grant_id: int):
             line.id: getattr(form, f"line_{line.id}").data for line in grant.current.lines
         }
         with refusals(form) as outcome:
-            services.request_budget(
+            requests.request_budget(
                 grant,
                 amounts,
                 form.indirect.data,
@@ -167,7 +168,7 @@ def request_partner(grant_id: int):
     form = _partner_form(grant)
     if form.validate():
         with refusals(form) as outcome:
-            services.request_partner(
+            requests.request_partner(
                 grant,
                 int(form.remove.data) if form.remove.data else None,
                 int(form.add.data) if form.add.data else None,
@@ -187,7 +188,7 @@ def withdraw(grant_id: int, amendment_id: int):
     grant = lead_grant_or_404(grant_id, current_user)
     amendment = amendment_or_404(grant, amendment_id)
     with refusals() as outcome:
-        services.withdraw(grant, amendment, current_user, clock.now())
+        requests.withdraw(grant, amendment, current_user, clock.now())
     if outcome.ok:
         flash(_("The request was withdrawn."), "success")
     return redirect(url_for(".index", grant_id=grant.id))
@@ -202,9 +203,9 @@ def decide(grant_id: int, amendment_id: int):
     if form.validate():
         with refusals(form) as outcome:
             if form.decision.data == "approve":
-                services.approve(grant, amendment, form.reason.data, current_user, clock.now())
+                decisions.approve(grant, amendment, form.reason.data, current_user, clock.now())
             else:
-                services.refuse(grant, amendment, form.reason.data, current_user, clock.now())
+                decisions.refuse(grant, amendment, form.reason.data, current_user, clock.now())
         if outcome.ok:
             return _done(
                 grant,
@@ -222,7 +223,7 @@ def terminate(grant_id: int):
     form = TerminateForm()
     if form.validate_on_submit():
         with refusals(form) as outcome:
-            recovery = services.terminate(grant, form.reason.data, current_user, clock.now())
+            recovery = termination.terminate(grant, form.reason.data, current_user, clock.now())
         if outcome.ok:
             flash(
                 _(
