@@ -43,6 +43,7 @@ from grants.models import (
     User,
 )
 from grants.models.applications import PROJECT_FIELDS
+from grants.paging import Pager
 from grants.rules import starting
 from grants.rules.budget import compute_totals
 from grants.rules.logframe import is_complete
@@ -217,6 +218,10 @@ class StaffPage:
     page: int
     pages: int
     countries: list[str]
+
+    @property
+    def pager(self) -> Pager:
+        return Pager(self.rows, self.page, self.total, PAGE_SIZE)
 
 
 # submitted, or reopened by the lead after a submission: staff see the version last submitted
