@@ -51,16 +51,10 @@ from grants.applications.presenters import (
     status,
     tell_voided,
 )
-from grants.applications.queries import (
-    SORTS,
-    acting_issue,
-    grant_of,
-    last_change,
-    message_log,
-    staff_page,
-    task_list,
-)
-from grants.applications.queries import dashboard as dashboard_data
+from grants.applications.queries.page import grant_of, last_change, message_log, task_list
+from grants.applications.queries.staff_list import SORTS, staff_page
+from grants.applications.queries.starting import acting_issue
+from grants.applications.queries.starting import dashboard as dashboard_data
 from grants.applications.services import discard as discard_draft
 from grants.applications.services import (
     may_discard,
