@@ -22,17 +22,18 @@ from grants.extensions import db
 from grants.models import (
     Call,
     Grant,
+    GrantAmendment,
     GrantBudgetLine,
+    GrantPayment,
     GrantReport,
     GrantVersion,
     Organisation,
     User,
 )
-from grants.rules.grant_status import (
-    ReportKind,
-)
+from grants.rules.grant_status import ReportKind
 
 REPORT_ORDER = {ReportKind.interim: 0, ReportKind.final: 1}
+Email = Callable[[int | None], str | None]  # the e-mail address a user id is exported as
 
 
 def grants_of(call: Call) -> list[Grant]:
@@ -159,30 +160,7 @@ def _grant(
         "closed_at": f.time(grant.closed_at, zone),
         "terminated_at": f.time(grant.terminated_at, zone),
         "termination_reason": grant.termination_reason,
-        "versions": [
-            {
-                "number": v.number,
-                "max_grant": f.money(v.max_grant),
-                "contract_total": f.money(v.contract_total),
-                "indirect": f.money(v.indirect),
-                "contingency": f.money(v.contingency),
-                "months": v.months,
-                "end_date": _day(v.end_date),
-                "amendment": amendment_at.get(v.amendment_id),
-                "created_by": email(v.created_by_id),
-                "created_at": f.time(v.created_at, zone),
-                "lines": [
-                    {
-                        "heading": line.heading,
-                        "description": line.description,
-                        "amount": f.money(line.amount),
-                        "organisation": org_key(line.organisation) if line.organisation else None,
-                    }
-                    for line in sorted(v.lines, key=lambda line: (line.position, line.id))
-                ],
-            }
-            for v in versions
-        ],
+        "versions": [_version(v, zone, email, org_key, amendment_at) for v in versions],
         "indicators": [
             {
                 "result": i.result,
@@ -193,37 +171,69 @@ def _grant(
             }
             for i in indicators
         ],
-        "amendments": [
-            {
-                "kind": a.kind.value,
-                "status": a.status.value,
-                "justification": a.justification,
-                "details": _sorted(a.details or {}),
-                "requested_by": email(a.requested_by_id),
-                "requested_at": f.time(a.requested_at, zone),
-                "decided_by": email(a.decided_by_id),
-                "decided_at": f.time(a.decided_at, zone),
-                "decision_reason": a.decision_reason,
-            }
-            for a in amendments
-        ],
-        "payments": [
-            {
-                "kind": p.kind.value,
-                "status": p.status.value,
-                "period": p.period,
-                "amount": f.money(p.amount),
-                "value_date": _day(p.value_date),
-                "reference": p.reference,
-                "note": p.note,
-                "recorded_by": email(p.recorded_by_id),
-                "recorded_at": f.time(p.recorded_at, zone),
-                "authorised_by": email(p.authorised_by_id),
-                "authorised_at": f.time(p.authorised_at, zone),
-            }
-            for p in payments
-        ],
+        "amendments": [_amendment(a, zone, email) for a in amendments],
+        "payments": [_payment(p, zone, email) for p in payments],
         "reports": [_report(r, zone, email, line_at, indicator_at) for r in reports],
+    }
+
+
+def _version(
+    v: GrantVersion,
+    zone: str,
+    email: Email,
+    org_key: Callable[[Organisation], str],
+    amendment_at: dict[int, int],
+) -> dict:
+    return {
+        "number": v.number,
+        "max_grant": f.money(v.max_grant),
+        "contract_total": f.money(v.contract_total),
+        "indirect": f.money(v.indirect),
+        "contingency": f.money(v.contingency),
+        "months": v.months,
+        "end_date": _day(v.end_date),
+        "amendment": amendment_at.get(v.amendment_id),
+        "created_by": email(v.created_by_id),
+        "created_at": f.time(v.created_at, zone),
+        "lines": [
+            {
+                "heading": line.heading,
+                "description": line.description,
+                "amount": f.money(line.amount),
+                "organisation": org_key(line.organisation) if line.organisation else None,
+            }
+            for line in sorted(v.lines, key=lambda line: (line.position, line.id))
+        ],
+    }
+
+
+def _amendment(a: GrantAmendment, zone: str, email: Email) -> dict:
+    return {
+        "kind": a.kind.value,
+        "status": a.status.value,
+        "justification": a.justification,
+        "details": _sorted(a.details or {}),
+        "requested_by": email(a.requested_by_id),
+        "requested_at": f.time(a.requested_at, zone),
+        "decided_by": email(a.decided_by_id),
+        "decided_at": f.time(a.decided_at, zone),
+        "decision_reason": a.decision_reason,
+    }
+
+
+def _payment(p: GrantPayment, zone: str, email: Email) -> dict:
+    return {
+        "kind": p.kind.value,
+        "status": p.status.value,
+        "period": p.period,
+        "amount": f.money(p.amount),
+        "value_date": _day(p.value_date),
+        "reference": p.reference,
+        "note": p.note,
+        "recorded_by": email(p.recorded_by_id),
+        "recorded_at": f.time(p.recorded_at, zone),
+        "authorised_by": email(p.authorised_by_id),
+        "authorised_at": f.time(p.authorised_at, zone),
     }
 
 
