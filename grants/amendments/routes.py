@@ -37,6 +37,7 @@ from grants.contracts.access import (
 )
 from grants.i18n import gettext as _
 from grants.i18n import money
+from grants.labels import GRANT_STATUS_LABELS
 from grants.models import Grant
 from grants.rules.grant_status import AmendmentStatus, GrantStatus
 from grants.unit_of_work import refusals
@@ -94,7 +95,7 @@ def _page(grant: Grant, status: int = 200, **forms):
         "in_force": in_force,
         "kinds": presenters.KINDS,
         "statuses": presenters.STATUSES,
-        "grant_statuses": presenters.GRANT_STATUSES,
+        "grant_statuses": GRANT_STATUS_LABELS,
         "requested": AmendmentStatus.requested,
         "decision_forms": {
             a.id: forms.get(f"decision_{a.id}") or DecisionForm(prefix=f"a{a.id}") for a in rows
@@ -242,5 +243,5 @@ def terminate(grant_id: int):
         form=form,
         accepted=accepted,
         recovery=recovery,
-        grant_statuses=presenters.GRANT_STATUSES,
+        grant_statuses=GRANT_STATUS_LABELS,
     ), (400 if form.is_submitted() else 200)

@@ -8,8 +8,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from grants.contracts.presenters import GRANT_STATUS_LABELS
 from grants.i18n import lazy_gettext as _l
+from grants.labels import GRANT_STATUS_LABELS
 
 
 def _version(value):
