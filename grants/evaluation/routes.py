@@ -54,7 +54,6 @@ from grants.unit_of_work import keep_writes, refusals
 from grants.unit_of_work import show as show_refusal
 
 bp = Blueprint("evaluation", __name__)
-PER_PAGE = 50
 
 
 # Staff: the pool and the assignments ------------------------------------------------------------
@@ -209,7 +208,7 @@ def _progress_page(call: Call, form: DueDateForm, status: int = 200):
     sort = request.args.get("sort")
     sort = sort if sort in SORTS else SORTS[0]
     view = progress(call)
-    page = page_of_rows(sort_rows(view.rows, sort), request.args.get("page", 1, type=int), PER_PAGE)
+    page = page_of_rows(sort_rows(view.rows, sort), request.args.get("page", 1, type=int))
     columns = max([call.evaluators_per_application, *(len(row.sheets) for row in page.items)])
     return render_template(
         "evaluation/progress.html",
