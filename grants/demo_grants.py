@@ -20,7 +20,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from grants import clock
-from grants.amendments.services import request_end_date
+from grants.amendments.services.requests import request_end_date
 from grants.bundle import import_bundle
 from grants.contracts.services import Account, accept, countersign, prepare, save_account, send
 from grants.extensions import db

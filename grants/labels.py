@@ -1,5 +1,6 @@
 """Names shown for the statuses of calls and applications (grants/rules/transitions.py declares
-them), stages, budget headings and task states (translated), in one place."""
+them) and of grants (grants/rules/grant_status.py), stages, budget headings and task states
+(translated), in one place."""
 
 from __future__ import annotations
 
@@ -25,6 +26,14 @@ CALL_STATUS_LABELS = {
     "evaluation": _l("Evaluation"),
     "decided": _l("Decided"),
     "closed": _l("Closed"),
+}
+GRANT_STATUS_LABELS = {
+    "draft": _l("Draft contract"),
+    "sent": _l("Sent for signature"),
+    "signed": _l("Signed by the lead"),
+    "in_force": _l("In force"),
+    "closed": _l("Closed"),
+    "terminated": _l("Terminated"),
 }
 STAGE_LABELS = {"concept_note": _l("Concept note"), "full_application": _l("Full application")}
 PARTNER_STATUS_LABELS = {

@@ -23,6 +23,7 @@ from grants.contracts import presenters as contracts
 from grants.exports.presenters import export_status
 from grants.i18n import LANGUAGE_NAMES, file_size, issue_text, local_time, localized, money, number
 from grants.partners.presenters import describe_change
+from grants.payments import presenters as payments
 from grants.submission.presenters import submission_view
 from grants.submission.queries import submission_state as state_of
 
@@ -78,6 +79,11 @@ GLOBALS = {
     "clarification_windows": calldocs_queries.windows,
     "attachment_templates": calldocs_queries.attachment_templates,
     "document_requests": lead_requests,  # the lead's page: documents asked at the check
+    # a grant's payment schedule and payments
+    "item_kinds": payments.ITEM_KINDS,
+    "item_tones": payments.ITEM_TONES,
+    "item_status": payments.item_status,
+    "payment_statuses": payments.PAYMENT_STATUSES,
 }
 
 

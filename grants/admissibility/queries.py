@@ -18,6 +18,7 @@ from grants.models import (
     Partner,
     StageStatus,
 )
+from grants.paging import Pager
 from grants.rules.problems import N_
 
 PAGE_SIZE = 50
@@ -28,10 +29,9 @@ def load_call(call_id: int) -> Call | None:
     return db.session.get(Call, call_id)
 
 
-def stage_page(
-    call: Call, page: int
-) -> tuple[list[tuple[ApplicationStage, Application, Organisation]], int, int]:
-    """One page of the call's submitted stages with their check status: rows, page, pages."""
+def stage_page(call: Call, page: int) -> Pager:
+    """One page of the call's submitted stages with their check status: (stage, application, lead)
+    rows."""
     where = (
         Application.call_id == call.id,
         ApplicationStage.status.in_(CHECKED),
@@ -51,7 +51,7 @@ def stage_page(
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    return [tuple(r) for r in rows], page, pages
+    return Pager([tuple(r) for r in rows], page, total, PAGE_SIZE)
 
 
 def load_stage(call_id: int, stage_id: int) -> ApplicationStage | None:

@@ -29,13 +29,11 @@ STAFF = "/staff/calls/<int:call_id>/admissibility"
 @requires("staff")
 def index(call_id: int):
     call = load_or_404(queries.load_call(call_id))
-    rows, page, pages = queries.stage_page(call, request.args.get("page", 1, type=int))
+    page = queries.stage_page(call, request.args.get("page", 1, type=int))
     return render_template(
         "admissibility/index.html",
         call=call,
-        rows=rows,
         page=page,
-        pages=pages,
         to_post=letter_queries.to_post(call.id, LetterKind.admissibility),
         letter_of=letter_queries.letter_of,
         form=PostedForm(),

@@ -15,11 +15,3 @@ STATUSES = {
     "refused": _l("Refused"),
     "withdrawn": _l("Withdrawn"),
 }
-GRANT_STATUSES = {
-    "draft": _l("Draft contract"),
-    "sent": _l("Sent for signature"),
-    "signed": _l("Signed, waiting for the countersignature"),
-    "in_force": _l("In force"),
-    "closed": _l("Closed"),
-    "terminated": _l("Terminated"),
-}

@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from grants import clock
 from grants.access import requires
-from grants.amendments import presenters, services
+from grants.amendments import presenters
 from grants.amendments.access import amendment_or_404
 from grants.amendments.forms import (
     DecisionForm,
@@ -28,6 +28,7 @@ from grants.amendments.queries import (
     organisations_to_add,
     recovery_of,
 )
+from grants.amendments.services import decisions, requests, termination
 from grants.contracts.access import (
     grant_or_404,
     is_lead_member,
@@ -36,6 +37,7 @@ from grants.contracts.access import (
 )
 from grants.i18n import gettext as _
 from grants.i18n import money
+from grants.labels import GRANT_STATUS_LABELS
 from grants.models import Grant
 from grants.rules.grant_status import AmendmentStatus, GrantStatus
 from grants.unit_of_work import refusals
@@ -93,7 +95,7 @@ def _page(grant: Grant, status: int = 200, **forms):
         "in_force": in_force,
         "kinds": presenters.KINDS,
         "statuses": presenters.STATUSES,
-        "grant_statuses": presenters.GRANT_STATUSES,
+        "grant_statuses": GRANT_STATUS_LABELS,
         "requested": AmendmentStatus.requested,
         "decision_forms": {
             a.id: forms.get(f"decision_{a.id}") or DecisionForm(prefix=f"a{a.id}") for a in rows
@@ -127,7 +129,7 @@ def request_end_date(grant_id: int):
     grant, form = lead_grant_or_404(grant_id, current_user), EndDateForm()
     if form.validate():
         with refusals(form) as outcome:
-            services.request_end_date(
+            requests.request_end_date(
                 grant, form.end_date.data, form.justification.data, current_user, clock.now()
             )
         if outcome.ok:
@@ -145,7 +147,7 @@ def request_budget(grant_id: int):
             line.id: getattr(form, f"line_{line.id}").data for line in grant.current.lines
         }
         with refusals(form) as outcome:
-            services.request_budget(
+            requests.request_budget(
                 grant,
                 amounts,
                 form.indirect.data,
@@ -167,7 +169,7 @@ def request_partner(grant_id: int):
     form = _partner_form(grant)
     if form.validate():
         with refusals(form) as outcome:
-            services.request_partner(
+            requests.request_partner(
                 grant,
                 int(form.remove.data) if form.remove.data else None,
                 int(form.add.data) if form.add.data else None,
@@ -187,7 +189,7 @@ def withdraw(grant_id: int, amendment_id: int):
     grant = lead_grant_or_404(grant_id, current_user)
     amendment = amendment_or_404(grant, amendment_id)
     with refusals() as outcome:
-        services.withdraw(grant, amendment, current_user, clock.now())
+        requests.withdraw(grant, amendment, current_user, clock.now())
     if outcome.ok:
         flash(_("The request was withdrawn."), "success")
     return redirect(url_for(".index", grant_id=grant.id))
@@ -202,9 +204,9 @@ def decide(grant_id: int, amendment_id: int):
     if form.validate():
         with refusals(form) as outcome:
             if form.decision.data == "approve":
-                services.approve(grant, amendment, form.reason.data, current_user, clock.now())
+                decisions.approve(grant, amendment, form.reason.data, current_user, clock.now())
             else:
-                services.refuse(grant, amendment, form.reason.data, current_user, clock.now())
+                decisions.refuse(grant, amendment, form.reason.data, current_user, clock.now())
         if outcome.ok:
             return _done(
                 grant,
@@ -222,7 +224,7 @@ def terminate(grant_id: int):
     form = TerminateForm()
     if form.validate_on_submit():
         with refusals(form) as outcome:
-            recovery = services.terminate(grant, form.reason.data, current_user, clock.now())
+            recovery = termination.terminate(grant, form.reason.data, current_user, clock.now())
         if outcome.ok:
             flash(
                 _(
@@ -241,5 +243,5 @@ def terminate(grant_id: int):
         form=form,
         accepted=accepted,
         recovery=recovery,
-        grant_statuses=presenters.GRANT_STATUSES,
+        grant_statuses=GRANT_STATUS_LABELS,
     ), (400 if form.is_submitted() else 200)

@@ -29,10 +29,6 @@ from grants.rules.budget import (
 )
 
 
-def limits_of(call: Call) -> BudgetLimits:
-    return call.budget_limits()  # kept for the callers not yet changed to call the model
-
-
 def rule_line(
     heading: int, quantity: Decimal, unit_cost: Decimal, organisation_id: int
 ) -> BudgetLine:

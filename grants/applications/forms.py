@@ -28,7 +28,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
 from grants.applications.conflicts import LineInput
-from grants.applications.queries import SORTS, StaffFilters
+from grants.applications.queries.staff_list import SORTS, StaffFilters
 from grants.calls.fields import DecimalText
 from grants.i18n import lazy_gettext as _l
 from grants.labels import HEADING_LABELS

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from grants import clock
 from grants.access import load_or_404, requires
 from grants.applications.access import (
     current_stage,
@@ -50,16 +51,10 @@ from grants.applications.presenters import (
     status,
     tell_voided,
 )
-from grants.applications.queries import (
-    SORTS,
-    acting_issue,
-    grant_of,
-    last_change,
-    message_log,
-    staff_page,
-    task_list,
-)
-from grants.applications.queries import dashboard as dashboard_data
+from grants.applications.queries.page import grant_of, last_change, message_log, task_list
+from grants.applications.queries.staff_list import SORTS, staff_page
+from grants.applications.queries.starting import acting_issue
+from grants.applications.queries.starting import dashboard as dashboard_data
 from grants.applications.services import discard as discard_draft
 from grants.applications.services import (
     may_discard,
@@ -70,7 +65,6 @@ from grants.applications.services import (
 from grants.calls.fields import flat_errors
 from grants.calls.queries import get_call
 from grants.models import Application, CallStatus, StageStatus
-from grants.models.base import now_utc
 from grants.unit_of_work import keep_writes, refusals
 
 bp = Blueprint("applications", __name__)
@@ -83,7 +77,7 @@ MAX_BLANK_LINES = 20
 def dashboard():
     return render_template(
         "applications/dashboard.html",
-        data=dashboard_data(current_user, now_utc()),
+        data=dashboard_data(current_user, clock.now()),
         refusal=acting_issue(current_user),
     )
 
@@ -93,7 +87,7 @@ def dashboard():
 def start(call_id: int):
     call = load_or_404(get_call(call_id), lambda call: call.status is not CallStatus.draft)
     with refusals() as outcome:  # every reason the organisation cannot start one, as messages
-        application, new = start_application(current_user, call, now_utc())
+        application, new = start_application(current_user, call, clock.now())
     if not outcome.ok:
         return redirect(url_for(".dashboard"))
     if new:
@@ -160,7 +154,7 @@ def show(application_id: int):
         report=application_report(application),
         lead_view=lead_view,
         discardable=lead_view and may_discard(application),
-        now=now_utc(),
+        now=clock.now(),
         staff_view=staff_view,
         messages=message_log(application.id, None if staff_view else current_user.id),
         grant=grant_of(application.id),

@@ -22,10 +22,10 @@ from grants.applications.conflicts import (
     form_key,
     project_conflict,
 )
-from grants.applications.queries import (
+from grants.applications.queries.page import last_change
+from grants.applications.queries.starting import (
     acting_issue,
     first_stage,
-    last_change,
     open_draft,
     other_applications,
     start_issues,

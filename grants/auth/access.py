@@ -1,5 +1,6 @@
-"""Flask-Login's user loader, and who may act on the signed-in user's organisation: its page, its
-profile, its pending members.
+"""Flask-Login's user loader, who may act on the signed-in user's organisation (its page, its
+profile, its pending members), and the pages an applicant may open before confirming their address
+(`confirm_email_first`).
 
 Every member sees their organisation's page (404 without one); those who act for it (and staff)
 change its profile and verify its pending members (403 for the other members, whose organisation is
@@ -8,7 +9,8 @@ no secret to them).
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
 
 from grants.access import load_or_404
 from grants.auth.services import sessions
@@ -65,3 +67,29 @@ def must_confirm(user) -> bool:
     """A registered applicant whose address is not confirmed yet (staff and evaluators confirm
     theirs by setting their password through the link of their invitation)."""
     return user.role is Role.applicant and not user.email_confirmed
+
+
+# pages an applicant whose address is not confirmed may still open: the rest send them to confirm it
+# first
+_BEFORE_CONFIRMATION = {
+    "auth.confirm_email",
+    "auth.resend_confirmation",
+    "auth.confirm_email_link",
+    "auth.logout",
+    "auth.correct_address",
+    "auth.set_password",
+    "static",
+}
+
+
+def confirm_email_first():
+    """Before every request (registered by routes.py): an applicant whose address is not confirmed
+    is sent to confirm it, except on the pages above and the public ones."""
+    if (
+        current_user.is_authenticated
+        and must_confirm(current_user)
+        and request.endpoint not in _BEFORE_CONFIRMATION
+        and not (request.endpoint or "").startswith("public.")
+    ):
+        return redirect(url_for("auth.confirm_email"))
+    return None

@@ -21,6 +21,7 @@ from grants.audit import record
 from grants.auth import queries
 from grants.auth.access import (
     can_manage,
+    confirm_email_first,
     managed_organisation,
     must_confirm,
     own_organisation,
@@ -269,29 +270,7 @@ def confirm_email_link(token: str):
     return redirect(url_for("auth.login"))
 
 
-# pages an applicant whose address is not confirmed may still open: the rest send them to confirm it
-# first
-_BEFORE_CONFIRMATION = {
-    "auth.confirm_email",
-    "auth.resend_confirmation",
-    "auth.confirm_email_link",
-    "auth.logout",
-    "auth.correct_address",
-    "auth.set_password",
-    "static",
-}
-
-
-@bp.before_app_request
-def _confirm_email_first():
-    if (
-        current_user.is_authenticated
-        and must_confirm(current_user)
-        and request.endpoint not in _BEFORE_CONFIRMATION
-        and not (request.endpoint or "").startswith("public.")
-    ):
-        return redirect(url_for("auth.confirm_email"))
-    return None
+bp.before_app_request(confirm_email_first)
 
 
 @bp.route("/reset", methods=["GET", "POST"])

@@ -35,7 +35,6 @@ from grants.i18n import issue_text, money
 from grants.letters.queries import render_pdf
 from grants.letters.services import Delivery
 from grants.models import Stage, StageStatus
-from grants.models.base import now_utc
 from grants.unit_of_work import refusals
 from reports.letters import Letter
 
@@ -200,7 +199,7 @@ def letter_preview(call_id: int, application_id: int):
     letter = (
         final_letter(call, application_id)
         if call.finalised_at
-        else one_letter(call, application_id, now_utc(), draft=True)
+        else one_letter(call, application_id, clock.now(), draft=True)
     )
     return _pdf(load_or_404(letter), as_attachment=False)
 

@@ -1,7 +1,7 @@
 """Loading a bundle (version 1 or 2) into the database as one unit of work: the caller commits, or
 rolls back on any error (BundleError or other), so that nothing is ever half-imported. Version 2's
 record of the selection (overrides, signatures, declarations) is read with records.py, its grants
-with grant_records.py (after the applications: a grant names its application). The final
+with grant_import.py (after the applications: a grant names its application). The final
 scores of the imported evaluations are stored as evaluation stores them
 (grants.evaluation.services.settle.settle_scores)."""
 
@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from grants.audit import record
-from grants.bundle import grant_records, logframe, selection
+from grants.bundle import grant_import, logframe, selection
 from grants.bundle.formats import parse_decimal, parse_time
 from grants.bundle.import_applications import add_applications
 from grants.bundle.records import Records, add_overrides, staff_users
@@ -72,7 +72,7 @@ def import_bundle(data: dict, replace: bool = False) -> Call:
         orgs = _organisations(data["organisations"])
         users = _evaluators(data["evaluators"], orgs)
         staff = staff_users(kept.staff_items)
-        people = grant_records.people(data, [*users.values(), *staff.values()], orgs)
+        people = grant_import.people(data, [*users.values(), *staff.values()], orgs)
         if existing is not None:
             delete_call(existing)
         call = _call(data["call"])
@@ -89,7 +89,7 @@ def import_bundle(data: dict, replace: bool = False) -> Call:
         add_overrides(kept, stages, staff)
         selection.add_selection(data, call, stages, {**users, **staff}, orgs)
         db.session.flush()
-        grant_records.add_grants(data, call, stages, people, orgs)
+        grant_import.add_grants(data, call, stages, people, orgs)
         settle_scores(call)
     except (IntegrityError, DataError) as error:
         raise BundleError([f"$: the database refused the bundle: {error.orig}"]) from error
@@ -113,7 +113,7 @@ def delete_call(call: Call) -> None:
     evaluations = select(Evaluation.id).where(Evaluation.assignment_id.in_(assignments))
     sections = select(GridSection.id).join(Grid).where(Grid.call_id == call.id)
     for statement in (
-        *grant_records.deletes(call.id),
+        *grant_import.deletes(call.id),
         delete(IssuedLetter).where(IssuedLetter.call_id == call.id),
         delete(SectionFinal).where(SectionFinal.stage_id.in_(stages)),
         delete(StageFinal).where(StageFinal.stage_id.in_(stages)),

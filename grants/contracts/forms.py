@@ -9,8 +9,8 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from grants.calls.fields import DecimalText
-from grants.contracts.presenters import GRANT_STATUS_LABELS
 from grants.i18n import lazy_gettext as _l
+from grants.labels import GRANT_STATUS_LABELS
 
 
 def _version(value):

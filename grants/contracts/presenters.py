@@ -11,17 +11,10 @@ from babel.numbers import format_percent
 from flask_babel import get_locale
 
 from grants.i18n import lazy_gettext as _l
+from grants.labels import GRANT_STATUS_LABELS
 from grants.rules.contract import grouped
 from grants.rules.grant_status import GrantStatus
 
-GRANT_STATUS_LABELS = {
-    "draft": _l("Draft contract"),
-    "sent": _l("Sent for signature"),
-    "signed": _l("Signed by the lead"),
-    "in_force": _l("In force"),
-    "closed": _l("Closed"),
-    "terminated": _l("Terminated"),
-}
 SCHEME_LABELS = {
     "single": _l("Single pre-financing"),
     "periodic": _l("Periodic pre-financing instalments"),

@@ -22,7 +22,7 @@ from grants.models.calls import Stage
 from grants.rules.contract import local_day
 from grants.rules.grant_payments import needs_verification, prefinancing, reports_due
 from grants.rules.grant_status import GrantStatus
-from grants.rules.grant_terms import grant_rate, reporting_periods
+from grants.rules.grant_terms import GrantTerms, Period, grant_rate, reporting_periods
 from grants.rules.transitions import StageStatus
 from grants.settings.queries import letterhead, logo_bytes
 from reports import contract as doc
@@ -104,10 +104,9 @@ def _name(user_id: int | None) -> str:
     return user.name if user else ""
 
 
-def contract(grant: Grant) -> doc.Contract:
-    """The contract as its page and its PDF present it, from its current version."""
-    application, call, terms = grant.application, grant.call, grant.grant_terms()
-    version = grant.current
+def _headings(grant: Grant) -> tuple[doc.Heading, ...]:
+    """The current version's budget lines by contract heading, each heading with its total."""
+    application = grant.application
     lines = [
         doc.Line(
             line.heading,
@@ -115,16 +114,19 @@ def contract(grant: Grant) -> doc.Contract:
             line.organisation.name if line.organisation else application.lead.name,
             line.amount,
         )
-        for line in sorted(version.lines, key=lambda line: (line.heading, line.position))
+        for line in sorted(grant.current.lines, key=lambda line: (line.heading, line.position))
     ]
-    headings = tuple(
+    return tuple(
         doc.Heading(heading, tuple(group), sum((line.amount for line in group), Decimal("0.00")))
         for heading, group in ((h, list(g)) for h, g in groupby(lines, key=lambda li: li.heading))
     )
-    periods = reporting_periods(
-        grant.start_date or NOMINAL_START, grant.months, grant.scheme, terms
-    )
-    in_force = local_day(grant.countersigned_at, call.timezone) if grant.countersigned_at else None
+
+
+def _periods(
+    grant: Grant, periods: list[Period], terms: GrantTerms
+) -> tuple[doc.ReportingPeriod, ...]:
+    """The reporting periods as the contract shows them: months from the start, dates and the
+    report's due day once the start date is known."""
     dues = reports_due(periods, periods[-1].end, terms) if grant.start_date else []
     shown_periods, first = [], 1
     for period in periods:
@@ -143,6 +145,18 @@ def contract(grant: Grant) -> doc.Contract:
             )
         )
         first += period.months
+    return tuple(shown_periods)
+
+
+def contract(grant: Grant) -> doc.Contract:
+    """The contract as its page and its PDF present it, from its current version."""
+    application, call, terms = grant.application, grant.call, grant.grant_terms()
+    version = grant.current
+    headings = _headings(grant)
+    periods = reporting_periods(
+        grant.start_date or NOMINAL_START, grant.months, grant.scheme, terms
+    )
+    in_force = local_day(grant.countersigned_at, call.timezone) if grant.countersigned_at else None
     instalments = tuple(
         doc.Instalment(i.period, i.amount, i.payable, i.due_on)
         for i in prefinancing(grant.max_grant, grant.scheme, periods, in_force, terms)
@@ -175,7 +189,7 @@ def contract(grant: Grant) -> doc.Contract:
         months=grant.months,
         scheme=grant.scheme.value,
         headings=headings,
-        periods=tuple(shown_periods),
+        periods=_periods(grant, periods, terms),
         instalments=instalments,
         prefinancing_ceiling=grant.prefinancing_ceiling,
         ceiling_rate=terms.prefinancing_ceiling_rate,

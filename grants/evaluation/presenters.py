@@ -6,7 +6,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from flask_sqlalchemy.pagination import Pagination
 from wtforms import SelectChoice
 
 from grants.evaluation.forms import AddEvaluatorForm, DueDateForm, ManualAssignForm
@@ -40,18 +39,6 @@ def pool_choices(view, add_form: AddEvaluatorForm, assign_form: ManualAssignForm
     assign_form.evaluator_id.choices = [blank()] + [
         SelectChoice(row.member.user_id, row.member.user.name) for row in view.rows
     ]
-
-
-class ListPage(Pagination):
-    """A page of rows already loaded and sorted in Python (the pager of
-    templates/macros/pager.html)."""
-
-    def _query_items(self) -> list:
-        start = (self.page - 1) * self.per_page
-        return self._query_args["rows"][start : start + self.per_page]
-
-    def _query_count(self) -> int:
-        return len(self._query_args["rows"])
 
 
 def due_form(call: Call) -> DueDateForm:

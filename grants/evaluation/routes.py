@@ -32,7 +32,7 @@ from grants.evaluation.forms import (
     ManualAssignForm,
     RebalanceForm,
 )
-from grants.evaluation.presenters import SCORE_LABELS, ListPage, due_form, pool_choices
+from grants.evaluation.presenters import SCORE_LABELS, due_form, pool_choices
 from grants.evaluation.queries.evaluator import my_assignments, my_calls
 from grants.evaluation.queries.pool import pool_view
 from grants.evaluation.queries.progress import SORTS, progress, sort_rows
@@ -49,11 +49,11 @@ from grants.evaluation.services.pool import (
 )
 from grants.evaluation.services.rebalance import ProposalChanged, apply, propose
 from grants.models import Call, ConflictStatus
+from grants.paging import page_of_rows
 from grants.unit_of_work import keep_writes, refusals
 from grants.unit_of_work import show as show_refusal
 
 bp = Blueprint("evaluation", __name__)
-PER_PAGE = 50
 
 
 # Staff: the pool and the assignments ------------------------------------------------------------
@@ -208,7 +208,7 @@ def _progress_page(call: Call, form: DueDateForm, status: int = 200):
     sort = request.args.get("sort")
     sort = sort if sort in SORTS else SORTS[0]
     view = progress(call)
-    page = ListPage(per_page=PER_PAGE, error_out=False, rows=sort_rows(view.rows, sort))
+    page = page_of_rows(sort_rows(view.rows, sort), request.args.get("page", 1, type=int))
     columns = max([call.evaluators_per_application, *(len(row.sheets) for row in page.items)])
     return render_template(
         "evaluation/progress.html",

@@ -12,9 +12,9 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from grants.amendments.presenters import GRANT_STATUSES
 from grants.exports.call_data import load_call
 from grants.exports.kinds import ExportError
+from grants.labels import GRANT_STATUS_LABELS
 from grants.models.base import now_utc
 from grants.oversight import queries
 from grants.rules.problems import N_
@@ -75,7 +75,7 @@ def _data(call_id: int, locale: str, progress) -> tuple:
                 beneficiary=r.beneficiary,
                 partners=r.partners,
                 lot=r.lot,
-                status=str(GRANT_STATUSES[r.status.value]),
+                status=str(GRANT_STATUS_LABELS[r.status.value]),
                 start=r.start,
                 end=r.end,
                 max_grant=r.max_grant,

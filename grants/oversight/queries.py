@@ -9,7 +9,8 @@ number of queries does not grow with the number of grants.
 
 Chosen (docs/domain.md 7 leaves it open): a grant counts as *contracted* from its entry into force
 (in force, closed or terminated), for its maximum grant; *still to pay* is its final amount (the
-maximum grant before there is one) less what was paid, never below zero, and nothing once closed;
+maximum grant before there is one) less what was paid, never below zero, and nothing once closed
+(grants.rules.grant_oversight.still_to_pay, and the same sum in SQL here);
 *recovered* is what the beneficiary paid back; *absorption* is paid / contracted.
 """
 
@@ -34,7 +35,14 @@ from grants.models import (
     Partner,
 )
 from grants.payments.queries import MOVING, approved_reports, ledger, local_day, payments_of
-from grants.rules.grant_oversight import Due, GrantFacts, due_reports, payment_due, state
+from grants.rules.grant_oversight import (
+    Due,
+    GrantFacts,
+    due_reports,
+    payment_due,
+    state,
+    still_to_pay,
+)
 from grants.rules.grant_status import (
     GrantStatus,
     ReportStatus,
@@ -293,15 +301,6 @@ class Statement:
     recovered: Decimal
     to_pay: Decimal  # still to pay to the beneficiary
     to_recover: Decimal  # still to recover from it
-
-
-def still_to_pay(
-    status: GrantStatus, max_grant: Decimal, final: Decimal | None, paid_total: Decimal
-) -> Decimal:
-    """The oversight's rule (module docstring), for one grant."""
-    if status is GrantStatus.closed:
-        return ZERO
-    return max((final if final is not None else max_grant) - paid_total, ZERO)
 
 
 def statements(call_id: int) -> list[Statement]:

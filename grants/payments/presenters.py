@@ -1,9 +1,7 @@
-"""The words and shapes of the payments pages: the names of the schedule's kinds and states, and a
-page of rows computed in Python."""
+"""The words of the payments pages: the names of the schedule's kinds and states (template globals,
+registered by grants/templating.py)."""
 
 from __future__ import annotations
-
-from flask_sqlalchemy.pagination import Pagination
 
 from grants.i18n import lazy_gettext as _l
 
@@ -43,14 +41,3 @@ def item_status(item) -> str:
     if item.status.value == "paid" and item.kind.value == "recovery":
         return str(_l("Recovered"))
     return str(ITEM_STATUSES[item.status.value])
-
-
-class ListPage(Pagination):
-    """A page of rows already computed and sorted in Python (templates/macros/pager.html)."""
-
-    def _query_items(self) -> list:
-        start = (self.page - 1) * self.per_page
-        return self._query_args["rows"][start : start + self.per_page]
-
-    def _query_count(self) -> int:
-        return len(self._query_args["rows"])

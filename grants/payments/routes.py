@@ -12,32 +12,16 @@ from grants.access import requires
 from grants.contracts.access import grant_or_404, staff_grant_or_404
 from grants.i18n import gettext as _
 from grants.models import Grant
+from grants.paging import page_of_rows
 from grants.payments import queries, services
 from grants.payments.access import payment_or_404
 from grants.payments.forms import PaymentForm
-from grants.payments.presenters import (
-    ITEM_KINDS,
-    ITEM_TONES,
-    PAYMENT_STATUSES,
-    ListPage,
-    item_status,
-)
 from grants.rules.grant_status import PaymentKind
 from grants.rules.numbers import example
 from grants.unit_of_work import refusals
 
 bp = Blueprint("payments", __name__)
 PER_PAGE = 50
-
-
-@bp.context_processor
-def _words() -> dict:
-    return {
-        "item_kinds": ITEM_KINDS,
-        "item_tones": ITEM_TONES,
-        "item_status": item_status,
-        "payment_statuses": PAYMENT_STATUSES,
-    }
 
 
 def _page(grant: Grant, form: PaymentForm | None = None, status: int = 200):
@@ -110,11 +94,8 @@ def cancel(grant_id: int, payment_id: int):
 @bp.get("/staff/payments")
 @requires("staff")
 def overview():
-    due = ListPage(
-        page=request.args.get("page", 1, type=int),
-        per_page=PER_PAGE,
-        error_out=False,
-        rows=queries.open_items(clock.now()),
+    due = page_of_rows(
+        queries.open_items(clock.now()), request.args.get("page", 1, type=int), PER_PAGE
     )
     waiting = queries.waiting_authorisation(request.args.get("waiting_page", 1, type=int), PER_PAGE)
     return render_template("payments/overview.html", due=due, waiting=waiting)

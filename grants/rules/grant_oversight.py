@@ -15,12 +15,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .grant_payments import reports_due
+from .grant_status import GrantStatus
 from .grant_terms import GrantTerms, Scheme, reporting_periods
 from .payment_schedule import Item, ItemStatus
 
-__all__ = ["Due", "GrantFacts", "due_reports", "payment_due", "state"]
+__all__ = ["Due", "GrantFacts", "due_reports", "payment_due", "state", "still_to_pay"]
 
 DUE_WINDOW = 30  # days ahead an item counts as due
+ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -73,3 +75,14 @@ def state(item: Due, today: date, window: int = DUE_WINDOW) -> str | None:
     if item.due_on <= today + timedelta(days=window):
         return "due"
     return None
+
+
+def still_to_pay(
+    status: GrantStatus, max_grant: Decimal, final: Decimal | None, paid_total: Decimal
+) -> Decimal:
+    """What is still to pay to the beneficiary of one grant (chosen, docs/domain.md 7 leaves it
+    open): its final amount (the maximum grant before there is one) less what was paid, never below
+    zero, and nothing once the grant is closed."""
+    if status is GrantStatus.closed:
+        return ZERO
+    return max((final if final is not None else max_grant) - paid_total, ZERO)

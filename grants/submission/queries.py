@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from grants import clock
 from grants.applications.access import current_stage
 from grants.applications.budget import rule_lines
-from grants.applications.queries import first_stage, not_withdrawn
+from grants.applications.queries.starting import first_stage, not_withdrawn
 from grants.extensions import db
 from grants.models import (
     Application,

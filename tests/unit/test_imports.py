@@ -4,12 +4,14 @@ statement, those inside functions included."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import grimp
 import pytest
 
 # The shared kernel (imported by any feature, importing none) and the features from the bottom up: a
-# feature
-# may import the kernel and the features listed before it, never one after it.
+# feature may import the kernel and the features listed before it, never one after it.
 KERNEL = (
     "rules",
     "models",
@@ -29,6 +31,7 @@ KERNEL = (
     "errors",
     "unit_of_work",
     "observability",
+    "paging",
 )
 FEATURES = (
     "auth",
@@ -119,3 +122,34 @@ def test_every_package_has_a_place_in_the_layers(graph):
     placed = set(KERNEL) | set(FEATURES) | set(TOP) | {"translations", "data"}
     unplaced = sorted({_package(m) for m in graph.modules} - placed)
     assert not unplaced, f"packages with no place in the layers: {unplaced}"
+
+
+def test_rules_import_nothing_of_grants_but_rules(graph):
+    wrong = [
+        (a, b)
+        for a in graph.modules
+        if _package(a) == "rules"
+        for b in graph.find_modules_directly_imported_by(a)
+        if _package(b) != "rules"
+    ]
+    assert not wrong, wrong
+
+
+def test_reports_import_nothing_of_grants_but_rules():
+    """The document builders take plain data: of grants they may use the pure rules only."""
+    wrong = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "reports").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            wrong += [
+                f"{path.name}: {name}"
+                for name in names
+                if name.split(".")[0] == "grants" and not name.startswith("grants.rules")
+            ]
+    assert not wrong, wrong

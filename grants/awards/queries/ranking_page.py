@@ -17,7 +17,7 @@ and lots' stored totals (grants.awards.services._budget).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, literal, select
@@ -46,6 +46,7 @@ from grants.models import (
     Stage,
     StageStatus,
 )
+from grants.paging import Pager
 from grants.rules.transitions import DECIDED, IN_EVALUATION
 
 PER_PAGE = 50
@@ -67,57 +68,6 @@ SHOWN = contains_eager(ApplicationStage.application).options(
     joinedload(Application.lead).load_only(Organisation.name, Organisation.country),
 )
 ORDER = (ApplicationStage.rank.asc().nulls_last(), Application.number)
-
-
-@dataclass(frozen=True)
-class Pager:
-    """One page of a table's rows, and the arithmetic of the pager under it."""
-
-    items: list
-    page: int
-    total: int
-    per_page: int = PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def first(self) -> int:
-        return min((self.page - 1) * self.per_page + 1, self.total)
-
-    @property
-    def last(self) -> int:
-        return min(self.page * self.per_page, self.total)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-    def iter_pages(self) -> Iterator[int | None]:
-        """The page numbers to link: the first two, the last two and those around this one; None for
-        a gap."""
-        shown = [
-            n
-            for n in range(1, self.pages + 1)
-            if n <= 2 or n > self.pages - 2 or self.page - 2 <= n <= self.page + 4
-        ]
-        for before, n in zip([0, *shown], shown, strict=False):
-            if n - before > 1:
-                yield None
-            yield n
 
 
 @dataclass(frozen=True)

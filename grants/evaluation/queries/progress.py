@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from grants import clock
 from grants.evaluation.queries.scores import Progress, StageScore, grid_rules, stage_scores
 from grants.extensions import db
 from grants.i18n import name_order
@@ -33,7 +34,6 @@ from grants.models import (
     StageStatus,
     User,
 )
-from grants.models.base import now_utc
 from grants.rules import scoring
 from grants.rules.transitions import IN_EVALUATION
 
@@ -228,7 +228,7 @@ def progress(call: Call) -> ProgressView:
 
 
 def _counts(call: Call, rows: list[Row], by_stage: dict[int, list[Assignment]]) -> list[Counts]:
-    now, result = now_utc(), {kind: Counts(kind) for kind in kinds(call)}
+    now, result = clock.now(), {kind: Counts(kind) for kind in kinds(call)}
     for row in rows:
         counts = result.setdefault(row.stage.stage, Counts(row.stage.stage))
         active = [s.assignment for s in row.sheets]
@@ -258,7 +258,7 @@ def _workloads(call: Call, rows: list[Row], assignments: list[Assignment]) -> li
         .where(CallEvaluator.call_id == call.id)
     )
     result = {user.id: Workload(user) for user in pool}
-    now, shown = now_utc(), {row.stage.id for row in rows}
+    now, shown = clock.now(), {row.stage.id for row in rows}
     for a in assignments:
         if a.stage_id not in shown:
             continue

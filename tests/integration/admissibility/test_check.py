@@ -216,3 +216,16 @@ def test_the_applicant_sees_the_reasons_on_the_application_page(client, db, logi
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert "Reasons the application is inadmissible" in page
     assert "The declaration is not signed &lt;by the mayor&gt;." in page
+
+
+def test_the_check_list_is_paged_by_the_one_pager(client, staff, db, monkeypatch):
+    monkeypatch.setattr("grants.admissibility.queries.PAGE_SIZE", 1)
+    first, _stage = submitted()
+    second, _stage = submitted(call=first.call)
+    db.session.commit()
+    base = f"/staff/calls/{first.call_id}/admissibility"
+    one, two = words(client.get(base)), words(client.get(f"{base}?page=2"))
+    assert first.reference in one and second.reference not in one
+    assert second.reference in two and first.reference not in two
+    html = client.get(f"{base}?page=2").get_data(as_text=True)
+    assert 'aria-current="page">2</a>' in html and f"{base}?page=1" in html

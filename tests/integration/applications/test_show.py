@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.applications.queries import TaskStatus, task_list
+from grants.applications.queries.page import TaskStatus, task_list
 from grants.models import (
     Application,
     ApplicationStage,

@@ -340,12 +340,13 @@ def test_a_bad_due_date_keeps_the_input(db, login_as, client, post, typed, messa
     )
 
 
-def test_overdue_counts_unsubmitted_evaluations_after_the_due_date(db, login_as, client):
+def test_overdue_counts_unsubmitted_evaluations_after_the_due_date(db, login_as, client, november):
     calls = Calls(db)
     calls.application(80, ("draft", 70))
     calls.application("started", 60)
     db.session.commit()
-    late, early = now_utc() - timedelta(hours=1), now_utc() + timedelta(hours=1)
+    now = datetime(2026, 11, 20, 9, tzinfo=UTC)  # the november fixture's clock
+    late, early = now - timedelta(hours=1), now + timedelta(hours=1)
     calls.call.evaluation_due_at = early
     assert progress(calls.call).counts[0].overdue == 0
     calls.call.evaluation_due_at = late

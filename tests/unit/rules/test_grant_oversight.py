@@ -3,7 +3,15 @@
 from datetime import date
 from decimal import Decimal as D
 
-from grants.rules.grant_oversight import Due, GrantFacts, due_reports, payment_due, state
+from grants.rules.grant_oversight import (
+    Due,
+    GrantFacts,
+    due_reports,
+    payment_due,
+    state,
+    still_to_pay,
+)
+from grants.rules.grant_status import GrantStatus
 from grants.rules.grant_terms import GrantTerms, Scheme
 from grants.rules.payment_schedule import Item, ItemKind, ItemStatus
 
@@ -69,3 +77,11 @@ def test_due_and_overdue():
     assert state(Due("final_report", 1, date(2027, 7, 1)), today) == "due"
     assert state(Due("final_report", 1, date(2027, 7, 2)), today) is None
     assert state(Due("recovery", None, None), today) == "due"
+
+
+def test_still_to_pay_is_the_final_amount_or_the_maximum_less_what_was_paid():
+    in_force = GrantStatus.in_force
+    assert still_to_pay(in_force, D("1000.00"), None, D("800.00")) == D("200.00")
+    assert still_to_pay(in_force, D("1000.00"), D("900.00"), D("800.00")) == D("100.00")
+    assert still_to_pay(in_force, D("1000.00"), D("700.00"), D("800.00")) == D("0.00")  # recover
+    assert still_to_pay(GrantStatus.closed, D("1000.00"), None, D("0.00")) == D("0.00")
