@@ -59,6 +59,26 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
+def cpu_seconds() -> float:
+    """User and system CPU time of this process and of its children that have ended."""
+    return sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    )
+
+
+def children_rss_mb() -> float:
+    """The largest peak resident memory of this process's children that have ended (0: none)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def build_children_rss_mb(before: float) -> float:
+    """The children's peak if a child started by the build exceeded those before it (ru_maxrss of
+    children is a maximum over the process's life), else 0."""
+    after = children_rss_mb()
+    return after if after > before else 0.0
+
+
 def measure(kind: str, reference: str, traced: bool) -> dict | None:
     """Build one export of the call in this process."""
     app = create_app()
@@ -69,21 +89,23 @@ def measure(kind: str, reference: str, traced: bool) -> dict | None:
         builder = KINDS[kind].builder()
         if builder is None:
             return None
-        before = rss_mb()
+        before, children_before = rss_mb(), children_rss_mb()
         with tempfile.TemporaryDirectory() as tmp, force_locale("en"):
             path = Path(tmp) / f"export{KINDS[kind].suffix}"
             if traced:
                 tracemalloc.start()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_seconds()
             builder(call_id, "en", lambda percent: None, path)
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
             peak = tracemalloc.get_traced_memory()[1] / MB if traced else None
             size = path.stat().st_size / MB
     return {
         "kind": kind,
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "rss_before_mb": before,
         "rss_peak_mb": rss_mb(),
+        "children_rss_peak_mb": build_children_rss_mb(children_before),
         "traced_peak_mb": peak,
         "size_mb": size,
     }
@@ -230,13 +252,14 @@ def naive_table(rows: int = NAIVE_ROWS) -> dict:
     before = rss_mb()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "plain.pdf"
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         HTML(string=html).write_pdf(path, stylesheets=[CSS(string=style)])
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         size = path.stat().st_size / MB
     return {
         "kind": "weasyprint",
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "rss_before_mb": before,
         "rss_peak_mb": rss_mb(),
         "traced_peak_mb": None,
@@ -314,17 +337,19 @@ def write(results: list[dict], baselines: dict[str, dict], data: dict, reference
         "",
         "Each export and each baseline is built in a process of its own, one after the other in "
         "the same run. *Peak RSS* is the process's peak resident memory (ru_maxrss), *at start* "
-        "the same before the build began (interpreter, application and libraries loaded); *Python "
+        "the same before the build began (interpreter, application and libraries loaded), with the "
+        "peak of any child process the build started after it (+); *CPU time* is user and system "
+        "time of the process and its children during the build; *Python "
         "peak* is the peak of Python's allocations during the build (tracemalloc, a separate run "
         "with --tracemalloc; – when not measured).",
         "",
-        "| export | time | peak RSS | at start | Python peak | file |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| export | time | CPU time | peak RSS | at start | Python peak | file |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
-            f"| {r['kind']} | {r['seconds']:.1f} s | {r['rss_peak_mb']:.0f} MB | "
-            f"{r['rss_before_mb']:.0f} MB "
+            f"| {r['kind']} | {r['seconds']:.1f} s | {r['cpu_seconds']:.1f} s | "
+            f"{r['rss_peak_mb']:.0f} MB{_children(r)} | {r['rss_before_mb']:.0f} MB "
             f"| {_mb(r['traced_peak_mb'])} | {r['size_mb']:.1f} MB |"
         )
     plain, naive = baselines.get("xlsxwriter"), baselines.get("weasyprint")
@@ -339,8 +364,9 @@ def write(results: list[dict], baselines: dict[str, dict], data: dict, reference
     if naive:
         lines.append(
             f"- WeasyPrint rendering a plain {NAIVE_ROWS:,}-row table (eight cells a row, page "
-            f"numbers) as one document: {naive['seconds']:.1f} s, peak RSS "
-            f"{naive['rss_peak_mb']:.0f} MB ({naive['rss_before_mb']:.0f} MB at start)."
+            f"numbers) as one document: {naive['seconds']:.1f} s "
+            f"({naive['cpu_seconds']:.1f} s CPU), peak RSS {naive['rss_peak_mb']:.0f} MB "
+            f"({naive['rss_before_mb']:.0f} MB at start)."
         )
     found = {r["kind"]: r for r in results}
     lines += ["", "Targets at 10,000 applications (issue 18):", ""]
@@ -381,6 +407,11 @@ def write(results: list[dict], baselines: dict[str, dict], data: dict, reference
     print("\n".join(lines))
 
 
+def _children(result: dict) -> str:
+    children = result.get("children_rss_peak_mb") or 0
+    return f" + {children:.0f} MB" if children else ""
+
+
 def _mb(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f} MB"
 
@@ -419,7 +450,9 @@ def main(argv: list[str] | None = None) -> None:
             timed["traced_peak_mb"] = run_apart(kind, args.reference, traced=True)["traced_peak_mb"]
         results.append(timed)
         print(
-            f"{kind}: {timed['seconds']:.1f} s, peak RSS {timed['rss_peak_mb']:.0f} MB", flush=True
+            f"{kind}: {timed['seconds']:.1f} s ({timed['cpu_seconds']:.1f} s CPU), "
+            f"peak RSS {timed['rss_peak_mb']:.0f} MB{_children(timed)}",
+            flush=True,
         )
     baselines = {}
     with tempfile.TemporaryDirectory() as tmp:

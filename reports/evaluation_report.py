@@ -22,6 +22,7 @@ from jinja2 import Environment
 from weasyprint import CSS, HTML
 
 from grants.rules import transitions
+from reports import pdf_pages
 from reports.charts import Tally, bar_chart
 from reports.letters import MissedThreshold
 
@@ -290,4 +291,5 @@ def write_report(
     styles = [CSS(filename=STYLES), *([mark_style(mark)] if mark else [])]
     document = HTML(string=render_report(env, report, lang)).render(stylesheets=styles)
     laid_out()
+    pdf_pages.install()  # tagging no longer reads every page's reference per element
     document.write_pdf(path, pdf_tags=True)
