@@ -140,7 +140,11 @@ def _server(port: int, env: dict, log, workers: int | None = None) -> subprocess
     server = subprocess.Popen(
         [*args, "wsgi:app"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
     )
-    _wait(f"http://127.0.0.1:{port}/health")
+    try:
+        _wait(f"http://127.0.0.1:{port}/health")
+    except BaseException:
+        _stop(server)
+        raise
     return server
 
 

@@ -40,6 +40,8 @@ from grants.models import (
     GrantReport,
     Lot,
     Role,
+    SectionFinal,
+    StageFinal,
     StageStatus,
     User,
     UserSession,
@@ -68,6 +70,8 @@ def _reopen_for_evaluation(call: Call) -> None:
     stages = select(ApplicationStage.id).join(Application).where(Application.call_id == call.id)
     assignments = select(Assignment.id).where(Assignment.stage_id.in_(stages))
     db.session.execute(delete(Evaluation).where(Evaluation.assignment_id.in_(assignments)))
+    db.session.execute(delete(SectionFinal).where(SectionFinal.stage_id.in_(stages)))
+    db.session.execute(delete(StageFinal).where(StageFinal.stage_id.in_(stages)))
     db.session.execute(
         update(Assignment)
         .where(Assignment.stage_id.in_(stages))

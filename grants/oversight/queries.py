@@ -33,6 +33,7 @@ from grants.models import (
     Organisation,
     Partner,
 )
+from grants.models.grants import terms_of
 from grants.rules.grant_oversight import Due, GrantFacts, due_items, state
 from grants.rules.grant_status import (
     GrantStatus,
@@ -41,7 +42,7 @@ from grants.rules.grant_status import (
     ReportKind,
     ReportStatus,
 )
-from grants.rules.grant_terms import grant_rate
+from grants.rules.grant_terms import GrantTerms, grant_rate
 
 ZERO = Decimal("0.00")
 CONTRACTED = (GrantStatus.in_force, GrantStatus.closed, GrantStatus.terminated)
@@ -220,22 +221,44 @@ def dues(today: date, call_id: int | None = None) -> Dues:
         *(() if call_id is None else (Grant.call_id == call_id,)),
     )
     grants = db.session.execute(
-        select(Grant, Call.currency)
+        select(
+            Grant.id,
+            Grant.number,
+            Grant.call_id,
+            Grant.status,
+            Grant.terms,
+            Grant.max_grant,
+            Grant.contract_total,
+            Grant.scheme,
+            Grant.start_date,
+            Grant.months,
+            Grant.end_date,
+            Grant.countersigned_at,
+            Grant.final_amount,
+            Grant.paid_total,
+            Grant.recovered_total,
+            Call.currency,
+        )
         .join(Call, Call.id == Grant.call_id)
         .where(*scope)
         .order_by(Grant.call_id, Grant.sequence)
     ).all()
     sent, approved, instalments, accepted = _done(select(Grant.id).where(*scope), bool(grants))
     out = Dues()
-    for grant, currency in grants:
+    terms: dict[tuple, GrantTerms] = {}  # read once per distinct set: a call's grants share it
+    for grant in grants:
+        currency = grant.currency
         if grant.status is GrantStatus.terminated:
             if grant.final_amount is None:
                 continue
+        key = tuple(sorted(grant.terms.items()))
+        if key not in terms:
+            terms[key] = terms_of(grant.terms)
         facts = GrantFacts(
             max_grant=grant.max_grant,
             rate=grant_rate(grant.max_grant, grant.contract_total),
             scheme=grant.scheme,
-            terms=grant.grant_terms(),
+            terms=terms[key],
             start=grant.start_date,
             months=grant.months,
             end=grant.end_date,
