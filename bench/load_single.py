@@ -1,7 +1,8 @@
-"""The unloaded phase of the load benchmark (bench/load.py): one client, sequential requests, the
-page and the trivial /health route interleaved, against a server of one worker process; the p50 and
-p95 of each, and the CPU time (user + system) the worker process spent per request, read from
-/proc/<pid>/stat around each request (PostgreSQL's own work is not in it).
+"""The unloaded phase of the load benchmark (bench/load.py): one client, sequential requests (N, or
+as many as fit in BUDGET seconds, at least MINIMUM), the page and the trivial /health route
+interleaved, against a server of one worker process; the p50 and p95 of each, and the CPU time
+(user + system) the worker process spent per request, read from /proc/<pid>/stat around each
+request (PostgreSQL's own work is not in it).
 
     .venv/bin/python -m bench.load_single http://127.0.0.1:PORT WORKER_PID SCENARIO [N]
 prints one JSON line."""
@@ -19,6 +20,8 @@ import requests
 from bench.scenarios import Visit
 
 WARM_UP = 20
+# seconds a page's requests may take: a slow page is measured on fewer, at least MINIMUM
+BUDGET, MINIMUM = 20.0, 20
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -50,16 +53,27 @@ def measure(host: str, pid: int, scenario: str, n: int = 200) -> dict:
     visit = Visit(scenario, client, host)
     visit.start()
     timed = {"page": ([], []), "trivial": ([], [])}  # wall ms, CPU ms
-    for i in range(WARM_UP + n):
-        for name, send in (("page", visit.page), ("trivial", lambda: client.get("/health"))):
-            cpu, started = cpu_seconds(pid), time.perf_counter()
-            response = send()
-            wall = time.perf_counter() - started
-            if response.status_code >= 400:
-                raise SystemExit(f"{scenario}: {name} answered {response.status_code}")
-            if i >= WARM_UP:
-                timed[name][0].append(wall * 1000)
-                timed[name][1].append((cpu_seconds(pid) - cpu) * 1000)
+    pairs = (("page", visit.page), ("trivial", lambda: client.get("/health")))
+
+    def send(name, request) -> None:
+        response = request()
+        if response.status_code >= 400:
+            raise SystemExit(f"{scenario}: {name} answered {response.status_code}")
+
+    started = time.perf_counter()
+    for _ in range(WARM_UP):  # a slow page warms up on fewer
+        for name, request in pairs:
+            send(name, request)
+        if time.perf_counter() - started > BUDGET / 4:
+            break
+    started, count = time.perf_counter(), 0
+    while count < n and (count < MINIMUM or time.perf_counter() - started < BUDGET):
+        for name, request in pairs:
+            cpu, sent = cpu_seconds(pid), time.perf_counter()
+            send(name, request)
+            timed[name][0].append((time.perf_counter() - sent) * 1000)
+            timed[name][1].append((cpu_seconds(pid) - cpu) * 1000)
+        count += 1
     return {
         name: {
             "p50": statistics.median(wall),

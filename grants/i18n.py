@@ -54,14 +54,18 @@ def select_locale() -> str:
 
 
 def money(amount: Decimal | None, currency: str = "EUR") -> str:
-    return "–" if amount is None else _currency(amount, currency, get_locale())
+    if amount is None:
+        return "–"
+    locale = get_locale()
+    return _currency(amount, currency, locale.language, locale.territory)
 
 
 @lru_cache(maxsize=4096)
-def _currency(amount: Decimal, currency: str, locale: Locale) -> str:
+def _currency(amount: Decimal, currency: str, language: str, territory: str | None) -> str:
     """Babel's formatting, remembered: a long list repeats amounts, and babel reads its locale data
-    for each (timings in bench/BENCHMARKS.md, "Money formatting")."""
-    return format_currency(amount, currency, locale=locale)
+    for each (timings in bench/BENCHMARKS.md, "Money formatting"). Keyed by the locale's language
+    and territory: each request has its own Locale object, which compares slowly."""
+    return format_currency(amount, currency, locale=Locale(language, territory))
 
 
 def number(value: Decimal | int | None) -> str:

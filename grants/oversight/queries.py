@@ -13,12 +13,13 @@ maximum grant before there is one) less what was paid, never below zero, and not
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Text, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
 from grants.extensions import db
@@ -226,7 +227,7 @@ def dues(today: date, call_id: int | None = None) -> Dues:
             Grant.number,
             Grant.call_id,
             Grant.status,
-            Grant.terms,
+            cast(Grant.terms, Text).label("terms"),  # as text: read once per distinct text
             Grant.max_grant,
             Grant.contract_total,
             Grant.scheme,
@@ -245,15 +246,15 @@ def dues(today: date, call_id: int | None = None) -> Dues:
     ).all()
     sent, approved, instalments, accepted = _done(select(Grant.id).where(*scope), bool(grants))
     out = Dues()
-    terms: dict[tuple, GrantTerms] = {}  # read once per distinct set: a call's grants share it
+    terms: dict[str, GrantTerms] = {}  # a call's grants share their call's
     for grant in grants:
         currency = grant.currency
         if grant.status is GrantStatus.terminated:
             if grant.final_amount is None:
                 continue
-        key = tuple(sorted(grant.terms.items()))
+        key = grant.terms
         if key not in terms:
-            terms[key] = terms_of(grant.terms)
+            terms[key] = terms_of(json.loads(key))
         facts = GrantFacts(
             max_grant=grant.max_grant,
             rate=grant_rate(grant.max_grant, grant.contract_total),

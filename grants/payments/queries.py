@@ -5,24 +5,27 @@ many grants and payments there are."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy.orm import defer, joinedload
 
 from grants.extensions import db
 from grants.models import (
     Application,
+    Call,
     Grant,
     GrantPayment,
     GrantReport,
     GrantReportLine,
     Organisation,
 )
+from grants.models.grants import terms_of
 from grants.rules.grant_status import GrantStatus, PaymentStatus, ReportKind, ReportStatus
 from grants.rules.grant_terms import GrantTerms, grant_rate, reporting_periods
 from grants.rules.payment_schedule import (
@@ -40,6 +43,7 @@ ZERO = Decimal("0.00")
 NOMINAL_START = date(2000, 1, 1)  # the periods of a contract not in force: only their lengths count
 # the grants money moves on: in force, or terminated (its recovery)
 MOVING = (GrantStatus.in_force, GrantStatus.terminated)
+MOVING_NOW = (Grant.status.in_(MOVING),)
 
 
 @dataclass(frozen=True)
@@ -275,32 +279,37 @@ class DueRow:
 
 def open_items(now: datetime) -> list[DueRow]:
     """Every instalment, balance or recovery due or overdue at `now` (each grant's day in its
-    call's zone), across the grants money moves on, by due date (three queries). Every such grant's
+    call's zone), across the grants money moves on, by due date (four queries). Every such grant's
     schedule is worked out: its row, payments and reports are read as plain as the rules need
     them, the terms read once per distinct set (most grants of a call share their call's)."""
     moving = select(Grant.id).where(Grant.status.in_(MOVING))
+    # the calls once (each grant's `call` then comes from the session, not a copy per row), the
+    # terms as text: read once per distinct text
+    calls = db.session.scalars(
+        select(Call).where(Call.id.in_(select(Grant.call_id).where(*MOVING_NOW)))
+    ).all()
     grants = db.session.execute(
-        select(Grant, Organisation.name)
+        select(Grant, cast(Grant.terms, Text), Organisation.name)
         .join(Application, Application.id == Grant.application_id)
         .join(Organisation, Organisation.id == Application.lead_id)
-        .where(Grant.status.in_(MOVING))
-        .options(joinedload(Grant.call))
+        .where(*MOVING_NOW)
+        .options(defer(Grant.terms))
         .order_by(Grant.id)
     ).all()
     if not grants:
         return []
     payments, reports = movements_of(moving), approved_reports(moving)
-    terms: dict[tuple, GrantTerms] = {}
+    terms: dict[str, GrantTerms] = {}
     rows = []
-    for grant, lead_name in grants:
-        key = tuple(sorted(grant.terms.items()))
-        if key not in terms:
-            terms[key] = grant.grant_terms()
+    for grant, terms_text, lead_name in grants:
+        if terms_text not in terms:
+            terms[terms_text] = terms_of(json.loads(terms_text))
         items = schedule_of(
-            ledger(grant, payments.get(grant.id, []), reports.get(grant.id, []), terms[key]),
+            ledger(grant, payments.get(grant.id, []), reports.get(grant.id, []), terms[terms_text]),
             local_day(grant, now),
         )
         rows += [DueRow(grant, item, payee(grant, lead_name)) for item in items if item.status.open]
+    del calls  # kept in the session until every grant's schedule was worked out
     rows.sort(key=lambda r: (r.item.due_on or date.min, r.grant.number))
     return rows
 
