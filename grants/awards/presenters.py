@@ -12,7 +12,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask_babel import get_locale
 
-from grants.i18n import display_zone
+from grants.i18n import current_locale, display_zone
 from grants.labels import application_status, stage_name
 from grants.rules.scoring import display
 
@@ -21,7 +21,7 @@ def points(value: Decimal | None) -> str:
     """A score with 2 places (half up), for the locale: 65.50 / 65,50."""
     if value is None:
         return "–"
-    locale = get_locale()
+    locale = current_locale()
     return _points(display(value), locale.language, locale.territory)
 
 
