@@ -78,8 +78,9 @@ worker: $(VENV)/.installed
 # export benchmarks (bench/BENCHMARKS.md) on a generated call of 10,000 applications, made once in
 # DATABASE_URL (unset: instance/bench.sqlite, never the development database)
 BENCH_DB = $(or $(DATABASE_URL),sqlite:///$(CURDIR)/instance/bench.sqlite)
-# then the load benchmark: gunicorn and 50 locust users against PostgreSQL (database bench_load, made if
-# missing) and Redis on 127.0.0.1; both write their section of bench/BENCHMARKS.md
+# then the load benchmark: 10,000 applications and 5,000 grants in PostgreSQL (database bench_load, made
+# if missing), gunicorn with deploy/gunicorn.conf.py, one client then 20 locust users per page, Redis on
+# 127.0.0.1; both write their section of bench/BENCHMARKS.md
 bench: $(VENV)/.installed translations system-packages
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,bench]'
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m bench.dataset

@@ -66,6 +66,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--applications", type=int, default=10_000)
     parser.add_argument("--reference", default="BENCH-10000")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--budget-per-application",
+        type=Decimal,
+        default=Decimal("2000.00"),
+        help="each lot's budget per application of the call (2,000: about one award in twenty; "
+        "20,000: every ranked application awarded)",
+    )
     args = parser.parse_args(argv)
     app = create_app()
     with app.app_context():
@@ -77,7 +84,9 @@ def main(argv: list[str] | None = None) -> None:
             )
             return
         started = time.perf_counter()
-        Generator(args.applications, args.reference, random.Random(args.seed)).run()
+        Generator(
+            args.applications, args.reference, random.Random(args.seed), args.budget_per_application
+        ).run()
         print(
             f"Generated {args.reference}: {args.applications} applications in "
             f"{time.perf_counter() - started:.0f} s ({db.engine.dialect.name})."
@@ -97,8 +106,15 @@ def rows_in(model, rows: list[dict], ids: bool = False) -> list[int]:
 
 
 class Generator:
-    def __init__(self, applications: int, reference: str, rng: random.Random) -> None:
+    def __init__(
+        self,
+        applications: int,
+        reference: str,
+        rng: random.Random,
+        budget_per_application: Decimal = Decimal("2000.00"),
+    ) -> None:
         self.n, self.reference, self.rng = applications, reference, rng
+        self.budget_per_application = budget_per_application
         self.now = datetime.now(UTC)
 
     def run(self) -> None:
@@ -126,7 +142,7 @@ class Generator:
             for k, v in CALL_DEFAULTS.items()
             if k not in ("procedure", "award_rule", "total_budget")
         }
-        lot_budget = Decimal(self.n) * Decimal("2000.00")  # about one award in twenty applications
+        lot_budget = Decimal(self.n) * self.budget_per_application
         call = Call(
             reference=self.reference,
             title=f"Town twinning benchmark call ({self.n} applications)",

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, insert, update
 
 from grants.extensions import db
-from grants.models import ApplicationStage, Call, StageStatus
+from grants.models import ApplicationStage, Call, SectionFinal, StageFinal, StageStatus
+from grants.models.base import now_utc
 from grants.rules import scoring
 from grants.rules.ranking import Candidate, award_walk, rank_by_lot
 
@@ -35,10 +36,12 @@ class Decider:
         self.candidates: list[Candidate] = []
         self.stage_of: dict[str, int] = {}
         self.values: dict[int, dict] = {}
+        self.finals: dict[int, scoring.FinalScore] = {}  # stored, as evaluation settles them
 
     def add(self, stage_id: int, app: dict, evaluations: list[dict[str, int]]) -> None:
         final = scoring.final_scores(self.grid, evaluations, self.call.discrepancy_threshold)
         score = final.total.quantize(POINTS, rounding=ROUND_HALF_UP)
+        self.finals[stage_id] = final
         if not scoring.passes(self.grid, final):
             self.values[stage_id] = {"status": StageStatus.below_threshold, "final_score": score}
             return
@@ -86,6 +89,7 @@ class Decider:
                 awarded_amount=bindparam("new_amount"),
             )
         )
+        self._store_finals()
         db.session.execute(
             statement,
             [
@@ -97,5 +101,31 @@ class Decider:
                     "new_amount": v.get("awarded_amount"),
                 }
                 for sid, v in self.values.items()
+            ],
+        )
+
+    def _store_finals(self) -> None:
+        """Each evaluated stage's final score, total and sections, as
+        grants.evaluation.services.settle stores them."""
+        at = now_utc()
+        rows = [
+            {
+                "stage_id": sid,
+                "total": final.total.quantize(POINTS, rounding=ROUND_HALF_UP),
+                "settled_at": at,
+            }
+            for sid, final in self.finals.items()
+        ]
+        db.session.execute(insert(StageFinal), rows)
+        db.session.execute(
+            insert(SectionFinal),
+            [
+                {
+                    "stage_id": sid,
+                    "section": code,
+                    "score": value.quantize(POINTS, rounding=ROUND_HALF_UP),
+                }
+                for sid, final in self.finals.items()
+                for code, value in final.sections.items()
             ],
         )

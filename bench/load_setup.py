@@ -2,6 +2,8 @@
 
 - the 10,000-application call (decided): staff, and applicants who are members of its lead
   organisations;
+- grants in force of that call (bench/grants_dataset.py), each with a report and a payment, for
+  staff's grant pages, and the members of their leads who signed them (beneficiaries);
 - a smaller generated call put back into evaluation (its evaluations deleted, every stage
   admissible, assignments declared free of conflict), whose assessors get passwords: the scoring
   page works there.
@@ -14,7 +16,9 @@ must run with the same SECRET_KEY. Run again, it rewrites that state.
 from __future__ import annotations
 
 import json
+import secrets
 import sys
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,12 +35,19 @@ from grants.models import (
     CallStatus,
     ConflictStatus,
     Evaluation,
+    Grant,
+    GrantPayment,
+    GrantReport,
     Lot,
     Role,
+    SectionFinal,
+    StageFinal,
     StageStatus,
     User,
+    UserSession,
 )
 from grants.models.base import now_utc
+from grants.rules.grant_status import GrantStatus
 
 PASSWORD = "bench-password-2026"
 ACCOUNTS = 50
@@ -49,6 +60,7 @@ def _user(email: str, role: Role, organisation_id: int | None = None) -> User:
     )
     user.role, user.active, user.organisation_id = role, True, organisation_id
     user.member_verified_at = now_utc() if organisation_id else None
+    user.email_confirmed_at = user.email_confirmed_at or now_utc()
     user.set_password(PASSWORD)
     db.session.add(user)
     return user
@@ -58,6 +70,8 @@ def _reopen_for_evaluation(call: Call) -> None:
     stages = select(ApplicationStage.id).join(Application).where(Application.call_id == call.id)
     assignments = select(Assignment.id).where(Assignment.stage_id.in_(stages))
     db.session.execute(delete(Evaluation).where(Evaluation.assignment_id.in_(assignments)))
+    db.session.execute(delete(SectionFinal).where(SectionFinal.stage_id.in_(stages)))
+    db.session.execute(delete(StageFinal).where(StageFinal.stage_id.in_(stages)))
     db.session.execute(
         update(Assignment)
         .where(Assignment.stage_id.in_(stages))
@@ -82,13 +96,39 @@ def _reopen_for_evaluation(call: Call) -> None:
 
 
 def _sessions(emails: list[str]) -> dict[str, str]:
-    """A signed session cookie per account, as logging in would set (with the server's SECRET_KEY):
-    the load runs measure pages, not 50 scrypt password checks at once."""
+    """A server-side session (grants.auth.services.sessions) and its signed session cookie per
+    account, as logging in would make them (with the server's SECRET_KEY): the load runs measure
+    pages, not 50 scrypt password checks at once."""
     serializer = current_app.session_interface.get_signing_serializer(current_app)
     ids = dict(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all())
+    keys = {email: secrets.token_urlsafe(32) for email in emails}
+    db.session.add_all(
+        UserSession(user_id=ids[email], key=keys[email], expires_at=now_utc() + timedelta(days=1))
+        for email in emails
+    )
+    db.session.commit()
     return {
-        email: serializer.dumps({"_user_id": str(ids[email]), "_fresh": True}) for email in emails
+        email: serializer.dumps({"_user_id": f"{ids[email]}:{keys[email]}", "_fresh": True})
+        for email in emails
     }
+
+
+def _grants(call: Call) -> dict[str, int]:
+    """Grants in force with a payment and a report, and the member who signed each: email -> the
+    grant's id."""
+    rows = db.session.execute(
+        select(User.email, Grant.id)
+        .join(User, User.id == Grant.signed_by_id)
+        .where(
+            Grant.call_id == call.id,
+            Grant.status == GrantStatus.in_force,
+            Grant.id.in_(select(GrantPayment.grant_id)),
+            Grant.id.in_(select(GrantReport.grant_id)),
+        )
+        .order_by(Grant.id)
+        .limit(ACCOUNTS)
+    ).all()
+    return dict(rows)
 
 
 def main(big: str, small: str) -> None:
@@ -106,6 +146,7 @@ def main(big: str, small: str) -> None:
             for i, org in enumerate(leads)
         ]
         staff = _user("staff@bench.example", Role.staff).email
+        beneficiaries = _grants(call)
         _reopen_for_evaluation(evaluation_call)
         rows = db.session.execute(
             select(User, Assignment.id)
@@ -134,14 +175,16 @@ def main(big: str, small: str) -> None:
                     "staff": staff,
                     "applicants": applicants,
                     "evaluators": evaluators,
-                    "sessions": _sessions([staff, *applicants, *evaluators]),
+                    "beneficiaries": beneficiaries,
+                    "grants": sorted(beneficiaries.values()),
+                    "sessions": _sessions([staff, *applicants, *evaluators, *beneficiaries]),
                 },
                 indent=1,
             )
         )
         print(
-            f"Load accounts ready: {len(applicants)} applicants, {len(evaluators)} evaluators, 1 "
-            f"staff ({STATE})."
+            f"Load accounts ready: {len(applicants)} applicants, {len(evaluators)} evaluators, "
+            f"{len(beneficiaries)} beneficiaries, 1 staff ({STATE})."
         )
 
 

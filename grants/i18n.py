@@ -11,6 +11,7 @@ from babel import Locale
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency, format_decimal
 from flask import current_app, has_request_context, request, session
+from flask.globals import _cv_app
 from flask_babel import get_locale, gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -53,15 +54,29 @@ def select_locale() -> str:
     )
 
 
+def current_locale() -> Locale:
+    """flask_babel.get_locale(), straight from where it keeps the locale chosen (or forced) for
+    this context once chosen: a long table formats hundreds of amounts, and each of get_locale's
+    lookups goes through Flask's context proxies."""
+    context = _cv_app.get(None)
+    babel = getattr(context.g, "_flask_babel", None) if context is not None else None
+    chosen = getattr(babel, "babel_locale", None)
+    return chosen or get_locale()
+
+
 def money(amount: Decimal | None, currency: str = "EUR") -> str:
-    return "–" if amount is None else _currency(amount, currency, get_locale())
+    if amount is None:
+        return "–"
+    locale = current_locale()
+    return _currency(amount, currency, locale.language, locale.territory)
 
 
 @lru_cache(maxsize=4096)
-def _currency(amount: Decimal, currency: str, locale: Locale) -> str:
+def _currency(amount: Decimal, currency: str, language: str, territory: str | None) -> str:
     """Babel's formatting, remembered: a long list repeats amounts, and babel reads its locale data
-    for each (timings in bench/BENCHMARKS.md, "Money formatting")."""
-    return format_currency(amount, currency, locale=locale)
+    for each (timings in bench/BENCHMARKS.md, "Money formatting"). Keyed by the locale's language
+    and territory: each request has its own Locale object, which compares slowly."""
+    return format_currency(amount, currency, locale=Locale(language, territory))
 
 
 def number(value: Decimal | int | None) -> str:

@@ -11,8 +11,8 @@ from grants.models import ApplicationStage, Call, Lot, Procedure, User
 from reports.letters import Letter
 
 
-def call_or_404(call_id: int) -> Call:
-    return load_or_404(load_call(call_id))
+def call_or_404(call_id: int, criteria: bool = True) -> Call:
+    return load_or_404(load_call(call_id, criteria))
 
 
 def restricted_call_or_404(call_id: int) -> Call:

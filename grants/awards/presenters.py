@@ -12,20 +12,24 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask_babel import get_locale
 
-from grants.i18n import display_zone
+from grants.i18n import current_locale, display_zone
 from grants.labels import application_status, stage_name
 from grants.rules.scoring import display
 
 
 def points(value: Decimal | None) -> str:
     """A score with 2 places (half up), for the locale: 65.50 / 65,50."""
-    return "–" if value is None else _points(display(value), get_locale())
+    if value is None:
+        return "–"
+    locale = current_locale()
+    return _points(display(value), locale.language, locale.territory)
 
 
 @lru_cache(maxsize=4096)
-def _points(value: Decimal, locale: Locale) -> str:
-    """Babel's formatting, remembered: the scores of a page repeat a few values."""
-    return format_decimal(value, format="#,##0.00", locale=locale)
+def _points(value: Decimal, language: str, territory: str | None) -> str:
+    """Babel's formatting, remembered: the scores of a page repeat a few values (keyed as
+    grants.i18n._currency is)."""
+    return format_decimal(value, format="#,##0.00", locale=Locale(language, territory))
 
 
 def local_date(moment: datetime, tz: str | None = None) -> str:

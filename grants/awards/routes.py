@@ -59,7 +59,7 @@ def _answered(form: FlaskForm) -> int:
 @bp.get("/staff/calls/<int:call_id>/ranking")
 @requires("staff")
 def ranking(call_id: int):
-    call = call_or_404(call_id)
+    call = call_or_404(call_id, criteria=False)  # the scores shown are stored
     return render_template(
         "awards/ranking.html",
         call=call,

@@ -70,7 +70,11 @@ def grants_page(call_id: int | None, status: GrantStatus | None, page: int) -> P
     query = (
         select(Grant)
         .join(Call, Call.id == Grant.call_id)
-        .options(joinedload(Grant.call), joinedload(Grant.application).joinedload(Application.lead))
+        # the page's applications and leads read for its rows only (joined, every grant's was
+        # joined before the sort picked the page's)
+        .options(
+            joinedload(Grant.call), selectinload(Grant.application).joinedload(Application.lead)
+        )
         .order_by(Call.reference, Grant.sequence)
     )
     if call_id:

@@ -145,14 +145,7 @@ class Grant(Base):
     def grant_terms(self) -> GrantTerms:
         """The numbers this contract runs on (copied from its call when prepared), as the rules
         read them."""
-        fields = GrantTerms.__dataclass_fields__
-        return GrantTerms(
-            **{
-                name: (Decimal(value) if fields[name].type in ("Decimal", Decimal) else value)
-                for name, value in self.terms.items()
-                if name in fields
-            }
-        )
+        return terms_of(self.terms)
 
     @property
     def current(self) -> GrantVersion | None:
@@ -160,6 +153,18 @@ class Grant(Base):
 
     def __repr__(self) -> str:
         return f"<Grant {self.number} {self.status.value}>"
+
+
+def terms_of(data: dict[str, Any]) -> GrantTerms:
+    """A grant's stored terms (`Grant.terms`) as the rules read them."""
+    fields = GrantTerms.__dataclass_fields__
+    return GrantTerms(
+        **{
+            name: (Decimal(value) if fields[name].type in ("Decimal", Decimal) else value)
+            for name, value in data.items()
+            if name in fields
+        }
+    )
 
 
 def terms_data(terms: GrantTerms) -> dict[str, Any]:

@@ -16,13 +16,14 @@ maximum grant before there is one) less what was paid, never below zero, and not
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import case, func, literal, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import Text, case, cast, func, literal, select
+from sqlalchemy.orm import aliased, defer
 
 from grants.extensions import db
 from grants.models import (
@@ -34,7 +35,8 @@ from grants.models import (
     Organisation,
     Partner,
 )
-from grants.payments.queries import MOVING, approved_reports, ledger, local_day, payments_of
+from grants.models.grants import terms_of
+from grants.payments.queries import MOVING, approved_reports, ledger, local_day, movements_of
 from grants.rules.grant_oversight import (
     Due,
     GrantFacts,
@@ -47,6 +49,7 @@ from grants.rules.grant_status import (
     GrantStatus,
     ReportStatus,
 )
+from grants.rules.grant_terms import GrantTerms
 from grants.rules.payment_schedule import schedule as schedule_of
 
 ZERO = Decimal("0.00")
@@ -220,29 +223,36 @@ class Dues:
 def dues(now: datetime, call_id: int | None = None) -> Dues:
     """The reports and payments due or overdue at `now` (each grant's day in its call's zone) on
     the grants in force, and the balances and recoveries of terminated ones: the payments as the
-    grant's payments page schedules them (grants.payments.queries)."""
-    grants = list(
-        db.session.scalars(
-            select(Grant)
-            .where(
-                Grant.status.in_(MOVING),
-                Grant.start_date.is_not(None),
-                *(() if call_id is None else (Grant.call_id == call_id,)),
-            )
-            .options(joinedload(Grant.call))
-            .order_by(Grant.call_id, Grant.sequence)
-        )
+    grant's payments page schedules them (grants.payments.queries), read as plainly as the rules
+    need them (the calls once, the terms once per distinct set)."""
+    scope = (
+        Grant.status.in_(MOVING),
+        Grant.start_date.is_not(None),
+        *(() if call_id is None else (Grant.call_id == call_id,)),
     )
-    ids = [g.id for g in grants]
-    sent, payments, approved = _sent(ids), payments_of(ids), approved_reports(ids)
+    ids = select(Grant.id).where(*scope)
+    calls = db.session.scalars(select(Call).where(Call.id.in_(select(Grant.call_id).where(*scope))))
+    calls = {call.id: call for call in calls}  # each grant's `call` comes from the session
+    grants = db.session.execute(
+        select(Grant, cast(Grant.terms, Text))
+        .where(*scope)
+        .options(defer(Grant.terms))
+        .order_by(Grant.call_id, Grant.sequence)
+    ).all()
+    sent, payments, approved = _sent(ids, bool(grants)), {}, {}
+    if grants:
+        payments, approved = movements_of(ids), approved_reports(ids)
     out = Dues()
-    for grant in grants:
+    terms: dict[str, GrantTerms] = {}
+    for grant, terms_text in grants:
+        if terms_text not in terms:
+            terms[terms_text] = terms_of(json.loads(terms_text))
         today = local_day(grant, now)
         found: list[tuple[Due, str]] = []
         if grant.status is GrantStatus.in_force:
             facts = GrantFacts(
                 scheme=grant.scheme,
-                terms=grant.grant_terms(),
+                terms=terms[terms_text],
                 start=grant.start_date,
                 months=grant.months,
                 end=grant.end_date,
@@ -253,24 +263,24 @@ def dues(now: datetime, call_id: int | None = None) -> Dues:
                 for item in due_reports(facts)
                 if (when := state(item, today)) is not None
             ]
-        schedule = schedule_of(
-            ledger(grant, payments.get(grant.id, []), approved.get(grant.id, [])), today
+        plan = ledger(
+            grant, payments.get(grant.id, []), approved.get(grant.id, []), terms[terms_text]
         )
-        found += [due for item in schedule if (due := payment_due(item)) is not None]
+        found += [due for item in schedule_of(plan, today) if (due := payment_due(item))]
+        currency = calls[grant.call_id].currency
         for item, when in found:
-            out.items.append(
-                DueItem(grant.id, grant.number, grant.call_id, grant.call.currency, item, when)
-            )
+            out.items.append(DueItem(grant.id, grant.number, grant.call_id, currency, item, when))
             family = "reports" if item.what.endswith("_report") else "payments"
             out.counts[(grant.call_id, f"{family}_{when}")] += 1
     out.items.sort(key=lambda d: (d.state != "overdue", d.item.due_on or date.min, d.number))
     return out
 
 
-def _sent(ids: list[int]) -> dict[int, set[tuple[str, int]]]:
-    """Per grant, the reports sent (submitted or approved): one query."""
+def _sent(ids, any_grant: bool) -> dict[int, set[tuple[str, int]]]:
+    """Per grant (`ids`: a SELECT of the grants' ids), the reports sent (submitted or approved):
+    one query, none without grants."""
     sent: dict[int, set] = defaultdict(set)
-    if ids:
+    if any_grant:
         for grant_id, kind, period in db.session.execute(
             select(GrantReport.grant_id, GrantReport.kind, GrantReport.period).where(
                 GrantReport.grant_id.in_(ids),

@@ -5,19 +5,29 @@ many grants and payments there are."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy.orm import defer, joinedload
 
 from grants.extensions import db
-from grants.models import Application, Grant, GrantPayment, GrantReport, GrantReportLine
+from grants.models import (
+    Application,
+    Call,
+    Grant,
+    GrantPayment,
+    GrantReport,
+    GrantReportLine,
+    Organisation,
+)
+from grants.models.grants import terms_of
 from grants.rules.grant_status import GrantStatus, PaymentStatus, ReportKind, ReportStatus
-from grants.rules.grant_terms import grant_rate, reporting_periods
+from grants.rules.grant_terms import GrantTerms, grant_rate, reporting_periods
 from grants.rules.payment_schedule import (
     Item,
     ItemKind,
@@ -33,6 +43,7 @@ ZERO = Decimal("0.00")
 NOMINAL_START = date(2000, 1, 1)  # the periods of a contract not in force: only their lengths count
 # the grants money moves on: in force, or terminated (its recovery)
 MOVING = (GrantStatus.in_force, GrantStatus.terminated)
+MOVING_NOW = (Grant.status.in_(MOVING),)
 
 
 @dataclass(frozen=True)
@@ -64,10 +75,19 @@ def in_force_on(grant: Grant) -> date | None:
     return _day(grant.countersigned_at, grant.call.timezone)
 
 
-def approved_reports(grant_ids: Iterable[int]) -> dict[int, list[Approved]]:
-    """The approved reports of the grants, with the direct costs accepted on each (one query)."""
-    ids = list(grant_ids)
-    if not ids:
+def _among(grant_ids: Iterable[int] | Select):
+    """The grants' ids as a list, or a SELECT of them kept as it is (thousands of grants: one
+    subquery rather than thousands of parameters); None when there are none."""
+    if isinstance(grant_ids, Select):
+        return grant_ids
+    return list(grant_ids) or None
+
+
+def approved_reports(grant_ids: Iterable[int] | Select) -> dict[int, list[Approved]]:
+    """The approved reports of the grants (ids, or a SELECT of them), with the direct costs accepted
+    on each (one query)."""
+    ids = _among(grant_ids)
+    if ids is None:
         return {}
     accepted = func.coalesce(func.sum(GrantReportLine.accepted), 0)
     rows = db.session.execute(
@@ -118,9 +138,31 @@ def payments_of(grant_ids: Iterable[int]) -> dict[int, list[GrantPayment]]:
     return found
 
 
-def ledger(grant: Grant, payments: list[GrantPayment], reports: list[Approved]) -> Ledger:
-    """What the schedule rule reads of a grant."""
-    terms = grant.grant_terms()
+def movements_of(grant_ids: Select) -> dict[int, list]:
+    """What the schedule reads of the payments of the grants (a SELECT of their ids): kind,
+    period, amount and status, as plain rows (one query)."""
+    found: dict[int, list] = {}
+    for row in db.session.execute(
+        select(
+            GrantPayment.grant_id,
+            GrantPayment.kind,
+            GrantPayment.period,
+            GrantPayment.amount,
+            GrantPayment.status,
+        )
+        .where(GrantPayment.grant_id.in_(grant_ids))
+        .order_by(GrantPayment.id)
+    ):
+        found.setdefault(row.grant_id, []).append(row)
+    return found
+
+
+def ledger(
+    grant: Grant, payments: list, reports: list[Approved], terms: GrantTerms | None = None
+) -> Ledger:
+    """What the schedule rule reads of a grant; `payments`: its GrantPayments (or rows with their
+    kind, period, amount and status); `terms`: grant.grant_terms() when already read."""
+    terms = terms or grant.grant_terms()
     zone = grant.call.timezone
     interim = {
         r.period: (
@@ -185,9 +227,10 @@ class Payee:
     bank: str
 
 
-def payee(grant: Grant) -> Payee:
+def payee(grant: Grant, lead_name: str | None = None) -> Payee:
+    """`lead_name`: the lead's name when already read (else its organisation is loaded)."""
     return Payee(
-        grant.account_holder or grant.application.lead.name,
+        grant.account_holder or lead_name or grant.application.lead.name,
         grant.iban,
         grant.bic,
         grant.bank_name,
@@ -236,28 +279,37 @@ class DueRow:
 
 def open_items(now: datetime) -> list[DueRow]:
     """Every instalment, balance or recovery due or overdue at `now` (each grant's day in its
-    call's zone), across the grants money moves on, by due date (three queries)."""
-    grants = list(
-        db.session.scalars(
-            select(Grant)
-            .where(Grant.status.in_(MOVING))
-            .options(
-                joinedload(Grant.call), joinedload(Grant.application).joinedload(Application.lead)
-            )
-            .order_by(Grant.id)
-        )
-    )
-    ids = [g.id for g in grants]
-    payments, reports = payments_of(ids), approved_reports(ids)
-    rows = [
-        DueRow(grant, item, payee(grant))
-        for grant in grants
-        for item in schedule_of(
-            ledger(grant, payments.get(grant.id, []), reports.get(grant.id, [])),
+    call's zone), across the grants money moves on, by due date (four queries). Every such grant's
+    schedule is worked out: its row, payments and reports are read as plain as the rules need
+    them, the terms read once per distinct set (most grants of a call share their call's)."""
+    moving = select(Grant.id).where(Grant.status.in_(MOVING))
+    # the calls once (each grant's `call` then comes from the session, not a copy per row), the
+    # terms as text: read once per distinct text
+    calls = db.session.scalars(
+        select(Call).where(Call.id.in_(select(Grant.call_id).where(*MOVING_NOW)))
+    ).all()
+    grants = db.session.execute(
+        select(Grant, cast(Grant.terms, Text), Organisation.name)
+        .join(Application, Application.id == Grant.application_id)
+        .join(Organisation, Organisation.id == Application.lead_id)
+        .where(*MOVING_NOW)
+        .options(defer(Grant.terms))
+        .order_by(Grant.id)
+    ).all()
+    if not grants:
+        return []
+    payments, reports = movements_of(moving), approved_reports(moving)
+    terms: dict[str, GrantTerms] = {}
+    rows = []
+    for grant, terms_text, lead_name in grants:
+        if terms_text not in terms:
+            terms[terms_text] = terms_of(json.loads(terms_text))
+        items = schedule_of(
+            ledger(grant, payments.get(grant.id, []), reports.get(grant.id, []), terms[terms_text]),
             local_day(grant, now),
         )
-        if item.status.open
-    ]
+        rows += [DueRow(grant, item, payee(grant, lead_name)) for item in items if item.status.open]
+    del calls  # kept in the session until every grant's schedule was worked out
     rows.sort(key=lambda r: (r.item.due_on or date.min, r.grant.number))
     return rows
 

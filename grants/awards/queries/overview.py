@@ -138,7 +138,20 @@ def requested(stage: ApplicationStage) -> Decimal:
     return stage.requested_grant_or_application
 
 
-def load_call(call_id: int) -> Call | None:
+def load_call(call_id: int, criteria: bool = True) -> Call | None:
+    """The call with its lots and grids (their sections, and their criteria unless `criteria` is
+    false: a page that shows stored scores reads them only for a score it computes; then in one
+    query, a few lots times a few sections)."""
+    if not criteria:
+        return (
+            db.session.execute(
+                select(Call)
+                .where(Call.id == call_id)
+                .options(joinedload(Call.lots), joinedload(Call.grids).joinedload(Grid.sections))
+            )
+            .unique()
+            .scalar_one_or_none()
+        )
     return db.session.scalar(
         select(Call)
         .where(Call.id == call_id)

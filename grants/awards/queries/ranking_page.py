@@ -67,6 +67,16 @@ SHOWN = contains_eager(ApplicationStage.application).options(
     ),
     joinedload(Application.lead).load_only(Organisation.name, Organisation.country),
 )
+# what a ranking's row shows of its stage (not its submitted version, a copy of the application)
+RANKED = load_only(
+    ApplicationStage.application_id,
+    ApplicationStage.stage,
+    ApplicationStage.status,
+    ApplicationStage.requested_grant,
+    ApplicationStage.final_score,
+    ApplicationStage.rank,
+    ApplicationStage.awarded_amount,
+)
 ORDER = (ApplicationStage.rank.asc().nulls_last(), Application.number)
 
 
@@ -246,6 +256,7 @@ def _ranked_table(
     )
     query = (
         _rows(call)
+        .options(RANKED)
         .add_columns(cumulative)
         .where(
             ApplicationStage.stage == kind,

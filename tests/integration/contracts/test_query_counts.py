@@ -1,7 +1,8 @@
 """The grant pages send as many queries with 30 grants as with 3 (issue 17 item 9: constant
 query counts on the grant pages), each grant with a payment waiting for authorisation and a final
 report sent (and the first grant more payments by other staff users): staff's lists of grants and
-of payments, and one grant's page, payments, reports and amendments, for staff and the lead."""
+of payments, the oversight page (every call, and the call's), and one grant's page, payments,
+reports and amendments, for staff and the lead."""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def _grant_pages(grant: Grant) -> list[str]:
 
 def _all_counts(client, login_as, staff, grant) -> dict[str, dict[str, int]]:
     login_as(user=staff)
-    by_staff = _counts(client, ["/staff/grants", "/staff/payments", *_grant_pages(grant)])
+    staff_pages = ["/staff/grants", "/staff/payments", "/staff/oversight", *_grant_pages(grant)]
+    by_staff = _counts(client, [*staff_pages, f"/staff/oversight?call={grant.call_id}"])
     login_as(user=lead_of(grant))
     return {"staff": by_staff, "lead": _counts(client, _grant_pages(grant))}
 
