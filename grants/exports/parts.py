@@ -26,7 +26,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from flask import current_app
@@ -57,12 +57,12 @@ def build(job: ReportJob, locale: str, progress: Callable[[int], None], path: Pa
     """Make the job's ZIP at `path` with whatever workers help; the file name offered."""
     job_id, run_id, call = job.id, job.rq_id, load_call(job.call_id)
     name = application_pdfs.file_name(call, locale)
-    total = plan(job_id, call.id)
-    if get_current_job() is not None:
-        for _ in range(total - 1):
-            enqueue(help_make, job_id, run_id, timeout=HELPER_TIMEOUT)
+    shared = get_current_job() is not None  # by rq workers; else this run makes every part
+    total = plan(job_id, call.id, shared)
+    for _ in range(total - 1 if shared else 0):
+        enqueue(help_make, job_id, run_id, timeout=HELPER_TIMEOUT)
     worker = worker_name()
-    with beating(worker):
+    with beating(worker) if shared else nullcontext():
         while True:
             if (part_id := take(job_id, worker)) is not None:
                 make(part_id, worker, locale)
@@ -78,9 +78,17 @@ def build(job: ReportJob, locale: str, progress: Callable[[int], None], path: Pa
     return name
 
 
-def plan(job_id: int, call_id: int) -> int:
-    """The job's parts, made now unless a run before made them; how many (committed)."""
+def plan(job_id: int, call_id: int, shared: bool) -> int:
+    """The job's parts, made now unless a run before made them; how many (committed). Unless rq
+    workers share them, nobody else makes a part: those left running by a run before are waiting."""
     total = db.session.scalar(select(func.count()).where(ExportPart.job_id == job_id))
+    if total and not shared:
+        db.session.execute(
+            update(ExportPart)
+            .where(ExportPart.job_id == job_id, ExportPart.status == JobStatus.running)
+            .values(status=JobStatus.queued, claimed_by=None)
+            .execution_options(synchronize_session=False)
+        )
     if not total:
         ids = application_ids(call_id)
         chunks = [ids[start : start + PART_SIZE] for start in range(0, len(ids), PART_SIZE)]
