@@ -64,6 +64,8 @@ def build(job: ReportJob, locale: str, progress: Callable[[int], None], path: Pa
     worker = worker_name()
     with beating(worker) if shared else nullcontext():
         while True:
+            if not _holds(job_id, run_id):  # retried meanwhile: the new run makes the rest
+                raise Superseded(job_id)
             if (part_id := take(job_id, worker)) is not None:
                 make(part_id, worker, locale)
             done = finished(job_id)
