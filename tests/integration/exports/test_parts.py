@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
 from grants.exports import application_pdfs, parts
+from grants.exports.call_data import application_ids
 from grants.exports.jobs import request_export, retry
 from grants.files import exports
 from grants.jobs import commit
@@ -150,3 +151,23 @@ def test_a_superseded_run_leaves_the_job_to_the_run_that_holds_it(db, monkeypatc
         AuditEvent.object_type == "ReportJob", AuditEvent.object_id == str(job.id)
     )
     assert list(db.session.scalars(events)) == ["export.requested"]
+
+
+def test_parts_made_by_a_helper_are_only_assembled_by_the_run(db, monkeypatch, small_parts):
+    call = ranked_example()
+    job = request_export(call.id, "application_pdfs", "en", None)
+    job.status = JobStatus.running  # taken by an rq worker, whose run handed out the parts
+    db.session.commit()
+    total = parts.plan(job.id, call.id, shared=True)
+    assert parts.help_make(job.id, "another-run") is None and parts.finished(job.id) == 0
+    parts.help_make(job.id, job.rq_id)  # another worker took every part
+    assert parts.finished(job.id) == total > 1
+    made: list[list[int]] = []
+    monkeypatch.setattr(application_pdfs, "write_part", lambda *args: made.append(args[1]))
+    db.session.execute(update(ReportJob).values(status=JobStatus.queued))
+    commit()  # the run: nothing left to make, the ZIP assembled from the helper's parts
+    job = latest(db)
+    assert (job.status, made, part_rows(db)) == (JobStatus.finished, [], 0)
+    with zipfile.ZipFile(io.BytesIO(exports().get(job.file_path))) as archive:
+        summaries = [name for name in archive.namelist() if name.endswith("/summary.pdf")]
+    assert len(summaries) == len(application_ids(call.id)) == len(set(summaries))
