@@ -26,7 +26,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable
-from contextlib import contextmanager, nullcontext
+from contextlib import closing, contextmanager, nullcontext
 from pathlib import Path
 
 from flask import current_app
@@ -61,7 +61,7 @@ def build(job: ReportJob, locale: str, progress: Callable[[int], None], path: Pa
     total = plan(job_id, call.id, shared)
     for _ in range(total - 1 if shared else 0):
         enqueue(help_make, job_id, run_id, timeout=HELPER_TIMEOUT)
-    worker = worker_name()
+    worker, shown = worker_name(), -1
     with beating(worker) if shared else nullcontext():
         while True:
             if not _holds(job_id, run_id):  # retried meanwhile: the new run makes the rest
@@ -69,7 +69,9 @@ def build(job: ReportJob, locale: str, progress: Callable[[int], None], path: Pa
             if (part_id := take(job_id, worker)) is not None:
                 make(part_id, worker, locale)
             done = finished(job_id)
-            progress(min(98, 98 * done // max(total, 1)))
+            if (percent := min(98, 98 * done // max(total, 1))) != shown:
+                progress(percent)
+                shown = percent
             if done == total:
                 break
             if part_id is None:
@@ -108,7 +110,8 @@ def help_make(job_id: int, run_id: str) -> None:
     worker = worker_name()
     with beating(worker):
         while _holds(job_id, run_id) and (part_id := take(job_id, worker)) is not None:
-            locale = db.session.get(ReportJob, job_id).params.get("locale") or "en"
+            params = db.session.get(ReportJob, job_id).params
+            locale = params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
             try:
                 make(part_id, worker, locale)
             except Exception:  # the coordinator takes the part again and reports the failure
@@ -236,7 +239,7 @@ def assemble(job_id: int, path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for part in parts:
             with tempfile.TemporaryFile() as copy:
-                with store.open(part.file_path) as stored:
+                with closing(store.open(part.file_path)) as stored:
                     shutil.copyfileobj(stored, copy)
                 copy.seek(0)
                 with zipfile.ZipFile(copy) as source:
