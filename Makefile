@@ -76,7 +76,8 @@ worker: $(VENV)/.installed
 	$(FLASK) rq worker
 
 # export benchmarks (bench/BENCHMARKS.md) on a generated call of 10,000 applications, made once in
-# DATABASE_URL (unset: instance/bench.sqlite, never the development database)
+# DATABASE_URL (unset: instance/bench.sqlite, never the development database); the ZIP of application
+# PDFs by one rq worker, then two (Redis database 12 on 127.0.0.1, emptied first)
 BENCH_DB = $(or $(DATABASE_URL),sqlite:///$(CURDIR)/instance/bench.sqlite)
 # then the load benchmark: gunicorn and 50 locust users against PostgreSQL (database bench_load, made if
 # missing) and Redis on 127.0.0.1; both write their section of bench/BENCHMARKS.md
@@ -84,6 +85,7 @@ bench: $(VENV)/.installed translations system-packages
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,bench]'
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m bench.dataset
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m bench.bench_exports
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m bench.bench_zip
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.login_timing
 

@@ -9,8 +9,8 @@ memory. Wall time runs from the request to the finished job. With --applications
 first N applications are made (the workers are told so), for quick runs; the figure that counts is
 the whole call.
 
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_exports \\
-    REDIS_URL=redis://127.0.0.1:6379/12 .venv/bin/python -m bench.bench_zip
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_exports .venv/bin/python -m \\
+    bench.bench_zip [--applications 2000] [--redis redis://127.0.0.1:6379/12]
 """
 
 from __future__ import annotations
@@ -145,11 +145,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reference", default="BENCH-10000")
     parser.add_argument("--applications", type=int, help="only the call's first N applications")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/12", help="emptied first")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         return worker()
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")  # the workers' too
+    os.environ["REDIS_URL"] = args.redis  # the workers' too
     app = create_app()
     app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     with app.app_context():

@@ -171,3 +171,27 @@ def test_parts_made_by_a_helper_are_only_assembled_by_the_run(db, monkeypatch, s
     with zipfile.ZipFile(io.BytesIO(exports().get(job.file_path))) as archive:
         summaries = [name for name in archive.namelist() if name.endswith("/summary.pdf")]
     assert len(summaries) == len(application_ids(call.id)) == len(set(summaries))
+
+
+def test_through_rq_the_run_hands_out_helpers_and_the_zip_is_complete(
+    app, db, monkeypatch, redis_url, small_parts
+):
+    from rq import SimpleWorker
+
+    from grants.jobs import queue
+
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
+    q = queue()
+    q.empty()
+    call = ranked_example()
+    request_export(call.id, "application_pdfs", "en", None)
+    commit()
+    SimpleWorker([q], connection=q.connection).work(burst=True)
+    job = latest(db)
+    assert job.status is JobStatus.finished, job.error
+    total = -(-len(application_ids(call.id)) // parts.PART_SIZE)
+    helpers = [j for j in q.finished_job_registry.get_job_ids() if j != job.rq_id]
+    assert len(helpers) == total - 1 and q.count == 0 and part_rows(db) == 0
+    with zipfile.ZipFile(io.BytesIO(exports().get(job.file_path))) as archive:
+        summaries = [name for name in archive.namelist() if name.endswith("/summary.pdf")]
+    assert len(summaries) == len(application_ids(call.id)) == len(set(summaries))
