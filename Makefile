@@ -76,7 +76,8 @@ worker: $(VENV)/.installed
 	$(FLASK) rq worker
 
 # export benchmarks (bench/BENCHMARKS.md) on a generated call of 10,000 applications, made once in
-# DATABASE_URL (unset: instance/bench.sqlite, never the development database)
+# DATABASE_URL (unset: instance/bench.sqlite, never the development database); the ZIP of application
+# PDFs by one rq worker, then two (Redis database 12 on 127.0.0.1, emptied first)
 BENCH_DB = $(or $(DATABASE_URL),sqlite:///$(CURDIR)/instance/bench.sqlite)
 # then the load benchmark: 10,000 applications and 5,000 grants in PostgreSQL (database bench_load, made
 # if missing), gunicorn with deploy/gunicorn.conf.py, one client then 20 locust users per page, Redis on
@@ -85,6 +86,7 @@ bench: $(VENV)/.installed translations system-packages
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,bench]'
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m bench.dataset
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m bench.bench_exports
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m bench.bench_zip
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.login_timing
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from jinja2 import Environment
 from weasyprint import HTML
 
+from reports.fonts import font_config
 from reports.receipt import Receipt
 
 TEMPLATE = "reports/application_summary.html"
@@ -32,4 +33,6 @@ def render_summary(env: Environment, summary: ApplicationSummary, lang: str = "e
 
 def summary_pdf(env: Environment, summary: ApplicationSummary, lang: str = "en") -> bytes:
     """A tagged PDF whose title and language are set."""
-    return HTML(string=render_summary(env, summary, lang)).write_pdf(pdf_tags=True)
+    return HTML(string=render_summary(env, summary, lang)).write_pdf(
+        pdf_tags=True, font_config=font_config()
+    )

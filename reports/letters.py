@@ -24,6 +24,7 @@ from jinja2 import Environment
 from weasyprint import HTML
 
 from grants.rules import transitions
+from reports.fonts import font_config
 
 TEMPLATES = {
     "decision": "reports/decision_letter.html",
@@ -170,7 +171,9 @@ def letter_pdf(
     env: Environment, letter: Letter, lang: str = "en", logo: bytes | None = None
 ) -> bytes:
     """A tagged PDF whose title and language are set."""
-    return HTML(string=render_letter(env, letter, lang, logo)).write_pdf(pdf_tags=True)
+    return HTML(string=render_letter(env, letter, lang, logo)).write_pdf(
+        pdf_tags=True, font_config=font_config()
+    )
 
 
 # Keeping a letter as JSON -------------------------------------------------------------------------

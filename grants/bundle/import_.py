@@ -34,6 +34,7 @@ from grants.models import (
     Criterion,
     DecisionOverride,
     Evaluation,
+    ExportPart,
     Grid,
     GridSection,
     IssuedLetter,
@@ -130,6 +131,9 @@ def delete_call(call: Call) -> None:
         delete(Attachment).where(Attachment.application_id.in_(apps)),
         delete(Application).where(Application.call_id == call.id),
         delete(CallEvaluator).where(CallEvaluator.call_id == call.id),
+        delete(ExportPart).where(  # no cascade on SQLite: a reused job id would find them
+            ExportPart.job_id.in_(select(ReportJob.id).where(ReportJob.call_id == call.id))
+        ),
         delete(ReportJob).where(ReportJob.call_id == call.id),
         delete(Criterion).where(Criterion.section_id.in_(sections)),
         delete(GridSection).where(GridSection.id.in_(sections)),

@@ -34,37 +34,68 @@ BATCH = 200  # applications loaded at a time
 
 
 def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path) -> str:
-    """Write the ZIP at `path`; the file name offered to the user."""
+    """Write the whole ZIP at `path` in this process; the file name offered to the user. (The export
+    job makes it in parts that several workers share: grants/exports/parts.py.)"""
     call = load_call(call_id)
     ids = application_ids(call.id)
-    letters = decision_letters(call)
-    shown = 0
     with force_locale(locale), zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for done, application in enumerate(submitted(ids), start=1):
-            folder = secure_filename(application.reference)
-            archive.writestr(
-                f"{folder}/summary.pdf",
-                summary_pdf(current_app.jinja_env, summary(application), locale),
-            )
-            if application.id in letters:
-                archive.writestr(
-                    f"{folder}/decision-letter.pdf", render_pdf(letters[application.id], locale)
-                )
-            if (percent := 100 * done // len(ids)) > shown:
-                shown = percent
-                progress(percent)
+        write_entries(archive, call, ids, locale, progress)
+    return file_name(call, locale)
+
+
+def file_name(call: Call, locale: str) -> str:
     return f"{call.reference}-application-pdfs-{locale}.zip"
 
 
-def decision_letters(call: Call) -> dict[int, Letter]:
-    """Application id -> its decision letter, once the call's decisions are final (none before)."""
+def write_part(call_id: int, ids: list[int], locale: str, path: Path) -> None:
+    """A ZIP at `path` of the entries of the applications `ids` (a part of the whole)."""
+    call = load_call(call_id)
+    with force_locale(locale), zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        write_entries(archive, call, ids, locale, lambda percent: None)
+
+
+def write_entries(
+    archive: zipfile.ZipFile,
+    call: Call,
+    ids: list[int],
+    locale: str,
+    progress: Callable[[int], None],
+) -> None:
+    """Each application's PDFs into `archive`, in the order of `ids`."""
+    letters = decision_letters(call, ids)
+    shown = 0
+    for done, application in enumerate(submitted(ids), start=1):
+        folder = secure_filename(application.reference)
+        archive.writestr(
+            f"{folder}/summary.pdf",
+            summary_pdf(current_app.jinja_env, summary(application), locale),
+        )
+        if application.id in letters:
+            archive.writestr(
+                f"{folder}/decision-letter.pdf", render_pdf(letters[application.id], locale)
+            )
+        if (percent := 100 * done // len(ids)) > shown:
+            shown = percent
+            progress(percent)
+
+
+def decision_letters(call: Call, ids: list[int]) -> dict[int, Letter]:
+    """Application id -> its decision letter, for the applications `ids`, once the call's decisions
+    are final (none before)."""
     if call.finalised_at is None:
         return {}
-    issued = decision_letters_issued(call.id)  # as the applicants received them
+    wanted = set(ids)
+    issued = {  # as the applicants received them
+        application_id: row
+        for application_id, row in decision_letters_issued(call.id).items()
+        if application_id in wanted
+    }
     stages = [
         s
         for s in letter_stages(call)
-        if s.status not in UNDECIDED and s.application_id not in issued
+        if s.application_id in wanted
+        and s.status not in UNDECIDED
+        and s.application_id not in issued
     ]
     letters = build_letters(
         call, stages, call.finalised_at

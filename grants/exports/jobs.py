@@ -10,7 +10,7 @@ A request adds a queued ReportJob and, once the caller commits, has it made outs
 Making the file (`_build`: the builder writes a temporary file, which is then kept in the exports
 space of grants/files.py) commits the progress on a connection of its own and ends finished (the
 file's key and name) or failed (the error's message; its traceback goes to the log). A failed job
-can be run again.
+can be run again. A kind made in parts (the ZIP of application PDFs) is shared by workers: parts.py.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -36,6 +37,7 @@ from werkzeug.utils import secure_filename
 
 from grants import files
 from grants.audit import record
+from grants.exports import parts
 from grants.exports.kinds import KINDS, ExportError
 from grants.exports.lost import PENDING, lost_reasons, stale_after, stale_reason
 from grants.extensions import db
@@ -220,10 +222,8 @@ def beat(bind, job_id: int, worker: str) -> None:
 def _build(job: ReportJob) -> None:
     """Make the file of the running job; ends finished or failed, committed."""
     job_id = job.id
-    kind, locale = (
-        KINDS.get(job.kind),
-        job.params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"],
-    )
+    kind = KINDS.get(job.kind)
+    locale = job.params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
     _remove(job)
     db.session.commit()
     name = f"{job.id}-{secrets.token_hex(8)}{kind.suffix if kind else ''}"
@@ -234,8 +234,12 @@ def _build(job: ReportJob) -> None:
         with tempfile.TemporaryDirectory(prefix="twin-export-") as folder:
             path = Path(folder) / name  # the builder writes here; the store keeps it (streamed)
             with force_locale(locale):
-                offered = builder(job.call_id, locale, _progress_writer(job_id), path)
+                make = partial(parts.build, job) if kind.in_parts else partial(builder, job.call_id)
+                offered = make(locale, _progress_writer(job_id), path)
             files.exports().put_file(name, path)
+    except parts.Superseded:  # another run of the job holds it now: its result is that run's
+        db.session.rollback()
+        return
     except Exception as error:  # any failure is the job's: shown to staff, its traceback logged
         db.session.rollback()
         log.exception(

@@ -33,6 +33,7 @@ class Kind:
     suffix: str  # of the stored file
     choose_language: bool = False  # the form asks for the document's language
     final_only: bool = False  # only once the call's decisions are final
+    in_parts: bool = False  # made in parts that several workers share (grants/exports/parts.py)
 
     @property
     def module(self) -> str:
@@ -130,6 +131,7 @@ KINDS: dict[str, Kind] = {
             _l("Application PDFs (ZIP)"),
             _l("Every application's summary and decision letter as PDF files in one ZIP archive."),
             ".zip",
+            in_parts=True,
         ),
         Kind(
             "letters_to_post",

@@ -61,7 +61,7 @@ from grants.models.grants import (
     GrantVersion,
 )
 from grants.models.invitations import PartnerInvitation
-from grants.models.jobs import JobStatus, MailStatus, OutboxMessage, ReportJob
+from grants.models.jobs import ExportPart, JobStatus, MailStatus, OutboxMessage, ReportJob
 from grants.models.letters import Authority, IssuedLetter, LetterKind
 from grants.models.messages import MessageLog, ReminderOptOut, SentReminder
 from grants.models.organisations import Organisation, OrganisationType
@@ -125,6 +125,7 @@ __all__ = [
     "PartnerStatus",
     "Procedure",
     "ReportJob",
+    "ExportPart",
     "Role",
     "Score",
     "SectionComment",

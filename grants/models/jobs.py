@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grants.models.base import Base, Timestamp, enum_column, now_utc
@@ -39,6 +39,24 @@ class ReportJob(Base):
     finished_at: Mapped[Timestamp | None]
     # without Redis: the worker thread that claimed the job (host:pid:token) and when it last said
     # it was alive
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[Timestamp | None]
+
+
+class ExportPart(Base):
+    """One chunk of a chunked export (grants/exports/parts.py): the applications it holds, which
+    worker makes it and when it last said it was alive, and once done the key of its file in the
+    exports space. Kept across a retry of its job, so that finished parts are not made again."""
+
+    __tablename__ = "export_part"
+    __table_args__ = (UniqueConstraint("job_id", "number", name="one_part_number_per_job"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("report_job.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    ids: Mapped[list[int]] = mapped_column(JSON)
+    status: Mapped[JobStatus] = enum_column(JobStatus, default=JobStatus.queued)
+    file_path: Mapped[str | None] = mapped_column(String(500))
     claimed_by: Mapped[str | None] = mapped_column(String(120))
     heartbeat_at: Mapped[Timestamp | None]
 

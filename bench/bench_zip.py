@@ -1,0 +1,171 @@
+"""The ZIP of application PDFs of the benchmark call built by real rq workers: first one, then two,
+written to bench/BENCHMARKS.md.
+
+Each run requests the export as staff would (a ReportJob, its rq job enqueued on commit), starts the
+workers as processes of their own (rq SimpleWorkers in the application context, as `flask rq
+worker` runs them, without the scheduler) and waits until the job is finished; the workers are then
+stopped and reaped with os.wait4, which gives each one's CPU time (user + system) and peak resident
+memory. Wall time runs from the request to the finished job. With --applications N only the call's
+first N applications are made (the workers are told so), for quick runs; the figure that counts is
+the whole call.
+
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_exports .venv/bin/python -m \\
+    bench.bench_zip [--applications 2000] [--redis redis://127.0.0.1:6379/12]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bench.bench_exports import machine
+from grants import create_app
+from grants.extensions import db
+from grants.models import Call, JobStatus, ReportJob
+
+OUTPUT = Path(__file__).resolve().parent / "BENCHMARKS.md"
+START, END = "<!-- zip benchmark: start -->", "<!-- zip benchmark: end -->"
+LIMIT = "BENCH_ZIP_APPLICATIONS"  # the workers make only the call's first N applications
+
+
+def worker() -> None:
+    """A worker process of the benchmark (python -m bench.bench_zip --worker)."""
+    from rq import SimpleWorker
+
+    from grants.exports import parts
+    from grants.jobs import queue
+
+    if limit := int(os.environ.get(LIMIT) or 0):
+        every = parts.application_ids
+        parts.application_ids = lambda call_id: every(call_id)[:limit]
+    app = create_app()
+    with app.app_context():
+        q = queue()
+        SimpleWorker([q], connection=q.connection).work(burst=False, with_scheduler=False)
+
+
+def build(app, call_id: int, workers: int, limit: int | None, folder: Path) -> dict:
+    from grants.exports.jobs import request_export
+    from grants.jobs import commit, queue
+
+    env = os.environ | {LIMIT: str(limit or ""), "EXPORT_DIR": str(folder)}
+    with app.app_context():
+        queue().connection.flushdb()
+        load = os.getloadavg()
+        started = time.perf_counter()
+        job_id = request_export(call_id, "application_pdfs", "en", None).id
+        commit()
+        processes = [
+            subprocess.Popen([sys.executable, "-m", "bench.bench_zip", "--worker"], env=env)
+            for _ in range(workers)
+        ]
+        while True:
+            job = db.session.get(ReportJob, job_id, populate_existing=True)
+            db.session.commit()
+            if job.status in (JobStatus.finished, JobStatus.failed):
+                break
+            time.sleep(0.5)
+        wall = time.perf_counter() - started
+        if job.status is JobStatus.failed:
+            raise SystemExit(f"The export failed: {job.error}")
+        with zipfile.ZipFile(folder / job.file_path) as archive:
+            entries = archive.namelist()
+            size = (folder / job.file_path).stat().st_size
+    usage = []
+    for process in processes:
+        process.send_signal(signal.SIGTERM)  # a warm shutdown: the no-op helpers left are dropped
+        _, _, rusage = os.wait4(process.pid, 0)
+        usage.append((rusage.ru_utime + rusage.ru_stime, rusage.ru_maxrss / 1024))
+    return {
+        "workers": workers,
+        "wall": wall,
+        "cpu": [cpu for cpu, _ in usage],
+        "rss": [rss for _, rss in usage],
+        "summaries": sum(name.endswith("/summary.pdf") for name in entries),
+        "letters": sum(name.endswith("/decision-letter.pdf") for name in entries),
+        "size_mb": size / 1024 / 1024,
+        "load": " ".join(f"{value:.2f}" for value in load),
+        "load_after": " ".join(f"{value:.2f}" for value in os.getloadavg()),
+    }
+
+
+def write(runs: list[dict], reference: str, limit: int | None) -> None:
+    from grants.exports.parts import PART_SIZE
+
+    one = runs[0]
+    lines = [
+        START,
+        "## The ZIP of application PDFs, in parts, by rq workers",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` (bench/bench_zip.py) on "
+        f"{machine()}. Call {reference}"
+        + (f", its first {limit:,} applications" if limit else "")
+        + f": {one['summaries']:,} summaries and {one['letters']:,} decision letters in a "
+        f"{one['size_mb']:.0f} MB ZIP, in parts of {PART_SIZE} applications.",
+        "",
+        "Wall time from the request to the finished job; CPU time (user + system) and peak RSS of "
+        "each worker process; load average (1, 5, 15 min) before and after each run.",
+        "",
+        "| workers | wall time | CPU per worker | CPU per application | peak RSS per worker | load "
+        "before | load after |",
+        "|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for run in runs:
+        cpu = " + ".join(f"{value:.0f} s" for value in run["cpu"])
+        rss = ", ".join(f"{value:.0f} MB" for value in run["rss"])
+        per = 1000 * sum(run["cpu"]) / max(run["summaries"], 1)
+        lines.append(
+            f"| {run['workers']} | {run['wall']:.0f} s | {cpu} | {per:.0f} ms | {rss} | "
+            f"{run['load']} | {run['load_after']} |"
+        )
+    if len(runs) > 1:
+        lines += ["", f"Speed-up with two workers: {one['wall'] / runs[1]['wall']:.2f}×."]
+    lines.append(END)
+    text = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else "# Benchmarks\n"
+    if START in text:  # the other sections of the file stay as they are
+        text = text[: text.index(START)] + "\n".join(lines) + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+    OUTPUT.write_text(text, encoding="utf-8")
+    print("\n".join(lines))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reference", default="BENCH-10000")
+    parser.add_argument("--applications", type=int, help="only the call's first N applications")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/12", help="emptied first")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return worker()
+    os.environ["REDIS_URL"] = args.redis  # the workers' too
+    app = create_app()
+    app.config["REDIS_URL"] = os.environ["REDIS_URL"]
+    with app.app_context():
+        db.create_all()  # the tables of a database generated before they existed
+        call_id = db.session.scalar(select(Call.id).where(Call.reference == args.reference))
+    if call_id is None:
+        raise SystemExit(f"No call {args.reference}: make it with bench/dataset.py first.")
+    runs = []
+    for workers in args.workers:
+        with tempfile.TemporaryDirectory(prefix="bench-zip-") as folder:
+            app.config["EXPORT_DIR"] = folder
+            runs.append(build(app, call_id, workers, args.applications, Path(folder)))
+        print(runs[-1], flush=True)
+    write(runs, args.reference, args.applications)
+
+
+if __name__ == "__main__":
+    main()
