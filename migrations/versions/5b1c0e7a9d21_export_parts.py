@@ -1,7 +1,7 @@
 """export parts: the chunks of an export made by several workers
 
 Revision ID: 5b1c0e7a9d21
-Revises: df70d4e5d084
+Revises: a3c5e7f9b1d2
 Create Date: 2026-12-07 19:15:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5b1c0e7a9d21'
-down_revision = 'df70d4e5d084'
+down_revision = 'a3c5e7f9b1d2'
 branch_labels = None
 depends_on = None
 
