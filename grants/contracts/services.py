@@ -31,15 +31,12 @@ from grants.models.calls import Stage
 from grants.models.grants import terms_data
 from grants.rules.budget import line_total
 from grants.rules.contract import BankAccountRefused, check_bic, check_iban, in_force_dates
-from grants.rules.grant_amendments import amended_budget
 from grants.rules.grant_payments import ceiling
 from grants.rules.grant_status import GrantStatus
 from grants.rules.grant_terms import contract_number, grant_rate, scheme_for
 from grants.rules.problems import N_, Amount, Issue, Refused
 from grants.rules.transitions import StageStatus
 from grants.status import move_grant_object
-
-ZERO = Decimal("0.00")
 
 
 class ContractRefused(Refused):
@@ -237,21 +234,7 @@ def revise_budget(
             current=Amount(grant.max_grant, grant.call.currency),
             wanted=Amount(wanted_max, grant.call.currency),
         )
-    call = grant.call
-    new = amended_budget(
-        [amounts[i] for i in lines],
-        indirect,
-        contingency,
-        max_grant=grant.max_grant,
-        contract_total=grant.contract_total,
-        wanted_max=wanted_max,
-        indirect_rate=call.indirect_rate,
-        contingency_rate=call.contingency_rate,
-        min_rate=call.min_rate,
-        max_rate=call.max_rate,
-        paid=ZERO,
-        currency=call.currency,
-    )
+    new = grant.amended_budget([amounts[i] for i in lines], indirect, contingency, wanted_max)
     claim(grant, loaded_version)
     before = _budget_record(grant)
     for line_id, line in lines.items():

@@ -24,6 +24,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.models.base import Base, Money, Timestamp, enum_column, now_utc
+from grants.rules.grant_amendments import AmendedBudget, amended_budget
 from grants.rules.grant_status import (
     AmendmentKind,
     AmendmentStatus,
@@ -146,6 +147,26 @@ class Grant(Base):
         """The numbers this contract runs on (copied from its call when prepared), as the rules
         read them."""
         return terms_of(self.terms)
+
+    def amended_budget(self, amounts, indirect, contingency, wanted_max) -> AmendedBudget:
+        """A changed contract budget judged by grants.rules.grant_amendments against this grant's
+        maximum, total and payments and its call's limits (a budget amendment, or the correction
+        of a draft before it is sent): refused unless it keeps them."""
+        call = self.call
+        return amended_budget(
+            list(amounts),
+            indirect,
+            contingency,
+            max_grant=self.max_grant,
+            contract_total=self.contract_total,
+            wanted_max=wanted_max,
+            indirect_rate=call.indirect_rate,
+            contingency_rate=call.contingency_rate,
+            min_rate=call.min_rate,
+            max_rate=call.max_rate,
+            paid=self.paid_total,
+            currency=call.currency,
+        )
 
     @property
     def current(self) -> GrantVersion | None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from grants.extensions import db
 from grants.models import Grant, GrantAmendment
-from grants.rules.grant_amendments import AmendmentRefused, amended_budget
+from grants.rules.grant_amendments import AmendmentRefused
 from grants.rules.grant_status import AmendmentStatus, GrantStatus
 from grants.rules.problems import N_
 
@@ -30,20 +30,6 @@ def still_open(amendment: GrantAmendment) -> None:
 
 
 def checked_budget(grant: Grant, amounts, indirect, contingency, wanted_max):
-    """The amended budget (grants.rules.grant_amendments), refused unless it keeps the call's limits
-    and the grant's maximum: checked at the request and again at its approval."""
-    call = grant.call
-    return amended_budget(
-        list(amounts),
-        indirect,
-        contingency,
-        max_grant=grant.max_grant,
-        contract_total=grant.contract_total,
-        wanted_max=wanted_max,
-        indirect_rate=call.indirect_rate,
-        contingency_rate=call.contingency_rate,
-        min_rate=call.min_rate,
-        max_rate=call.max_rate,
-        paid=grant.paid_total,
-        currency=call.currency,
-    )
+    """The amended budget (Grant.amended_budget), refused unless it keeps the call's limits and the
+    grant's maximum: checked at the request and again at its approval."""
+    return grant.amended_budget(amounts, indirect, contingency, wanted_max)
