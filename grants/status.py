@@ -1,5 +1,6 @@
 """The only writers of a status: `move_stage` for an application stage, `move_call` for a call,
-`move_grant_object` for a grant and its reports, payments and amendments.
+`move_partner` for a partner, `move_grant_object` for a grant and its reports, payments and
+amendments.
 
 Each checks the move against the transition table (grants/rules/transitions.py), sets the status and
 writes the audit event, in the caller's unit of work. Bulk writers that change many rows in one
@@ -10,15 +11,18 @@ row and write their events with `audit.record_all`.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import Any
 
 from grants.audit import record
-from grants.models import ApplicationStage, Call
+from grants.models import ApplicationStage, Call, Partner
 from grants.rules import grant_status
 from grants.rules.transitions import (
     CallStatus,
+    PartnerStatus,
     StageStatus,
     check_call_transition,
+    check_partner_transition,
     check_stage_transition,
 )
 
@@ -65,6 +69,23 @@ def move_call(
     record(
         action, call, {"status": old, **(before or {})}, {"status": new, **(after or {})}, user_id
     )
+
+
+def move_partner(
+    partner: Partner,
+    new: PartnerStatus,
+    *,
+    action: str,
+    before: dict[str, Any],
+    after: Callable[[], dict[str, Any]],
+    user_id: int | None = None,
+) -> None:
+    """Move `partner` to `new` (InvalidTransition if the table forbids it) and audit it as
+    `action`: `before` is the partner as it was (status included), `after()` reads it once moved
+    (the caller has set the other fields the answer changes)."""
+    check_partner_transition(partner.status, new)
+    partner.status = new
+    record(action, partner, before, after(), user_id)
 
 
 def move_grant_object(

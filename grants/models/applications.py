@@ -24,7 +24,7 @@ from grants.models.base import Base, Money, Points, Timestamp, enum_column, now_
 from grants.models.calls import Stage
 from grants.rules.logframe import IndicatorFacts, ResultFacts
 from grants.rules.text import fold
-from grants.rules.transitions import StageStatus
+from grants.rules.transitions import PartnerStatus, StageStatus
 
 # the project part of an application, as the applicant fills it in (the lot apart)
 PROJECT_FIELDS = (
@@ -209,12 +209,6 @@ class ApplicationStage(Base):
         if self.submitted_at is not None or not self.submitted_version:
             return self.submitted_at
         return datetime.fromisoformat(self.submitted_version["submitted_at"])
-
-
-class PartnerStatus(enum.Enum):
-    proposed = "proposed"
-    confirmed = "confirmed"
-    declined = "declined"
 
 
 class Partner(Base):

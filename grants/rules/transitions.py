@@ -1,6 +1,7 @@
-"""Status machines of calls and application stages (docs/domain.md 2 and 3): the statuses, their
-groups and the transitions, declared once here in terms of the enums; models, services, pages and
-reports use these groups."""
+"""Status machines of calls, application stages and partners (docs/domain.md 2 and 3): the
+statuses, their groups and the transitions, declared once here in terms of the enums; models,
+services, pages and reports use these groups. (A grant's, its reports', payments' and amendments'
+are in grant_status.py.)"""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import enum
 
 __all__ = [
     "CALL_TRANSITIONS",
+    "PARTNER_TRANSITIONS",
     "STAGE_TRANSITIONS",
+    "PartnerStatus",
     "CallStatus",
     "InvalidTransition",
     "StageStatus",
@@ -26,6 +29,7 @@ __all__ = [
     "allowed_stage_transitions",
     "in_order",
     "check_call_transition",
+    "check_partner_transition",
     "check_stage_transition",
 ]
 
@@ -77,7 +81,7 @@ def in_order(group) -> tuple:
 
 
 class InvalidTransition(Exception):
-    """A status change the machine refuses; `kind` is 'call' or 'application'."""
+    """A status change the machine refuses; `kind` is 'call', 'application' or 'partner'."""
 
     def __init__(self, kind: str, old: str, new: str) -> None:
         self.kind, self.old, self.new = kind, old, new
@@ -153,3 +157,26 @@ def check_stage_transition(old: str | enum.Enum, new: str | enum.Enum) -> None:
     """Raise InvalidTransition unless an application stage may move from `old` to `new`."""
     if _as(StageStatus, new) not in allowed_stage_transitions(old):
         raise InvalidTransition("application", _value(old), _value(new))
+
+
+class PartnerStatus(enum.Enum):
+    """A partner's answer to its invitation (docs/domain.md 3, Partners)."""
+
+    proposed = "proposed"  # invited, not answered yet (or its confirmation voided by a change)
+    confirmed = "confirmed"
+    declined = "declined"
+
+
+P = PartnerStatus
+PARTNER_TRANSITIONS: dict[PartnerStatus, frozenset[PartnerStatus]] = {
+    P.proposed: frozenset({P.confirmed, P.declined}),
+    # confirmed -> proposed: the application changed what the confirmation covered (voided)
+    P.confirmed: frozenset({P.proposed, P.declined}),
+    P.declined: frozenset({P.confirmed}),  # the partner thinks again while the draft is open
+}
+
+
+def check_partner_transition(old: str | enum.Enum, new: str | enum.Enum) -> None:
+    """Raise InvalidTransition unless a partner may move from `old` to `new`."""
+    if _as(PartnerStatus, new) not in PARTNER_TRANSITIONS.get(_as(PartnerStatus, old), frozenset()):
+        raise InvalidTransition("partner", _value(old), _value(new))

@@ -35,6 +35,7 @@ from grants.partners.services.partnership import (
 from grants.rules.confirmation import Change
 from grants.rules.problems import N_
 from grants.signals import application_changed
+from grants.status import move_partner
 
 
 @application_changed.connect
@@ -56,14 +57,17 @@ def review_confirmations(application: Application, **_) -> list[Partner]:
 
 def _void(partner: Partner, changes: list[Change]) -> None:
     before = snapshot(partner, PARTNER_FIELDS)
-    partner.status = PartnerStatus.proposed
     partner.confirmed_at = partner.confirmed_by_id = partner.confirmed_share = None
     partner.confirmed_role = ""  # confirmed_terms stay: the pages say what changed since
-    record(
-        "void_confirmation",
+    move_partner(
         partner,
+        PartnerStatus.proposed,
+        action="void_confirmation",
         before=before,
-        after={**snapshot(partner, PARTNER_FIELDS), "changes": [c.field for c in changes]},
+        after=lambda: {
+            **snapshot(partner, PARTNER_FIELDS),
+            "changes": [c.field for c in changes],
+        },
     )
     application = partner.application
     context = {"partner": partner, "changes": changes, "currency": application.call.currency}
@@ -107,14 +111,21 @@ def confirm(actor: User, partner: Partner, summary: BudgetSummary, seen: str) ->
         raise Refused(
             N_("The application changed while you were reading it. Read it again, then confirm.")
         )
+    if partner.status is PartnerStatus.confirmed:  # a second click, another tab
+        raise Refused(N_("Your organisation has already confirmed this partnership."))
     before = snapshot(partner, PARTNER_FIELDS)
-    partner.status = PartnerStatus.confirmed
     partner.confirmed_at, partner.confirmed_by_id, partner.declined_at = now_utc(), actor.id, None
     partner.confirmed_share = summary.share(partner.organisation_id)
     partner.confirmed_role = partner.role
     partner.confirmed_terms = current_terms(partner, summary)
     partner.decline_reason = ""
-    record("confirm_partnership", partner, before=before, after=snapshot(partner, PARTNER_FIELDS))
+    move_partner(
+        partner,
+        PartnerStatus.confirmed,
+        action="confirm_partnership",
+        before=before,
+        after=lambda: snapshot(partner, PARTNER_FIELDS),
+    )
     tell_lead(
         application,
         _l("%(partner)s confirmed its partnership", partner=partner.organisation.name),
@@ -128,19 +139,21 @@ def decline(actor: User, partner: Partner, reason: str) -> None:
     application = partner.application
     if not is_editable(application):
         raise Refused(CLOSED)
+    if partner.status is PartnerStatus.declined:  # a second click, another tab
+        raise Refused(N_("Your organisation has already declined this partnership."))
     before = snapshot(partner, PARTNER_FIELDS)
-    partner.status = PartnerStatus.declined
     partner.declined_at = now_utc()
     partner.confirmed_at = partner.confirmed_by_id = partner.confirmed_share = (
         partner.confirmed_terms
     ) = None
     partner.confirmed_role = ""
     partner.decline_reason = reason
-    record(
-        "decline_partnership",
+    move_partner(
         partner,
+        PartnerStatus.declined,
+        action="decline_partnership",
         before=before,
-        after={**snapshot(partner, PARTNER_FIELDS), "reason": reason},
+        after=lambda: {**snapshot(partner, PARTNER_FIELDS), "reason": reason},
     )
     tell_lead(
         application,

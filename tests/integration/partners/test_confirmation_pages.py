@@ -228,3 +228,23 @@ def test_a_project_autosave_that_changes_what_was_confirmed_says_so(client, logi
         )
     )
     assert "Title: “Green twin towns” before, “Blue twin towns” now." in body
+
+
+def test_a_second_confirmation_or_decline_is_refused_and_changes_nothing(client, login_as, post):
+    application, partner, anna = setup()
+    login_as(user=anna)
+    html = client.get(invitation_page(partner)).get_data(as_text=True)
+    seen = re.search(r'name="seen" type="hidden" value="([^"]+)"', html).group(1)
+    assert post(invitation_page(partner) + "/confirm", {"seen": seen}).status_code == 302
+    confirmed_at = partner.confirmed_at
+    # the same page sent again: another tab, a double click
+    again = post(
+        invitation_page(partner) + "/confirm", {"seen": seen}, page=invitation_page(partner)
+    )
+    assert again.status_code == 302
+    assert "already confirmed this partnership" in client.get(again.location).get_data(True)
+    assert partner.status is PartnerStatus.confirmed and partner.confirmed_at == confirmed_at
+    post(invitation_page(partner) + "/decline", {"reason": "The council changed its mind."})
+    assert partner.status is PartnerStatus.declined
+    post(invitation_page(partner) + "/decline", {"reason": "Twice."})
+    assert partner.decline_reason == "The council changed its mind."

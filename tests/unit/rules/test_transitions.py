@@ -157,3 +157,26 @@ def test_every_status_has_its_transitions_and_the_groups_hold_only_statuses():
     # a decided stage only moves to another decision of its kind, or is withdrawn
     for status in t.AWARD_DECISIONS:
         assert t.STAGE_TRANSITIONS[status] <= t.AWARD_DECISIONS | {StageStatus.withdrawn}
+
+
+def test_a_partner_answers_its_invitation_once_and_may_think_again():
+    from grants.rules.transitions import (
+        PARTNER_TRANSITIONS,
+        PartnerStatus,
+        check_partner_transition,
+    )
+
+    P = PartnerStatus
+    assert set(PARTNER_TRANSITIONS) == set(P)
+    check_partner_transition(P.proposed, P.confirmed)
+    check_partner_transition(P.proposed, P.declined)
+    check_partner_transition(P.confirmed, P.proposed)  # voided by a change it did not confirm
+    check_partner_transition(P.confirmed, P.declined)
+    check_partner_transition(P.declined, P.confirmed)
+    for old, new in (
+        (P.confirmed, P.confirmed),
+        (P.declined, P.declined),
+        (P.declined, P.proposed),
+    ):
+        with pytest.raises(InvalidTransition):
+            check_partner_transition(old, new)
