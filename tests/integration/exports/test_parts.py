@@ -25,7 +25,16 @@ pytestmark = pytest.mark.usefixtures("files")
 
 
 @pytest.fixture
-def small_parts(monkeypatch):
+def local_exports(app, tmp_path, monkeypatch):
+    """The export files on the local disk whatever STORAGE_BACKEND says: the tests list what is
+    stored (tests/integration/storage runs the store on both backends)."""
+    monkeypatch.setitem(app.config, "EXPORT_DIR", str(tmp_path / "exports"))
+    monkeypatch.setitem(app.config, "STORAGE_BACKEND", "local")
+
+
+@pytest.fixture
+def small_parts(local_exports, monkeypatch):
+    """Parts of two applications."""
     monkeypatch.setattr(parts, "PART_SIZE", 2)
 
 
@@ -99,7 +108,7 @@ def test_a_failed_part_is_made_again_on_retry_and_the_finished_ones_are_not(
     assert part_rows(db) == 0
 
 
-def test_a_part_left_by_a_dead_worker_is_taken_again_and_a_live_one_is_not(db, app):
+def test_a_part_left_by_a_dead_worker_is_taken_again_and_a_live_one_is_not(db, app, local_exports):
     call = ranked_example()
     job = ReportJob(kind="application_pdfs", call_id=call.id, status=JobStatus.running, rq_id="r1")
     db.session.add(job)
