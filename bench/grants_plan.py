@@ -10,7 +10,6 @@ from datetime import time as clock_time
 from decimal import Decimal
 
 from grants.models import Call
-from grants.models.grants import terms_data
 from grants.rules.grant_payments import ceiling, prefinancing, reports_due
 from grants.rules.grant_status import (
     AmendmentKind,
@@ -27,6 +26,7 @@ from grants.rules.grant_terms import (
     reporting_periods,
     scheme_for,
     start_date,
+    terms_data,
 )
 
 CENT = Decimal("0.01")

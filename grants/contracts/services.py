@@ -28,12 +28,11 @@ from grants.i18n import LazyText
 from grants.i18n import lazy_gettext as _l
 from grants.models import Application, Call, Grant, GrantBudgetLine, GrantIndicator, GrantVersion
 from grants.models.calls import Stage
-from grants.models.grants import terms_data
 from grants.rules.budget import line_total
 from grants.rules.contract import BankAccountRefused, check_bic, check_iban, in_force_dates
 from grants.rules.grant_payments import ceiling
 from grants.rules.grant_status import GrantStatus
-from grants.rules.grant_terms import contract_number, grant_rate, scheme_for
+from grants.rules.grant_terms import contract_number, grant_rate, scheme_for, terms_data
 from grants.rules.problems import N_, Amount, Issue, Refused
 from grants.rules.transitions import StageStatus
 from grants.status import move_grant_object

@@ -34,7 +34,7 @@ from grants.rules.grant_status import (
     ReportKind,
     ReportStatus,
 )
-from grants.rules.grant_terms import GrantTerms, Scheme
+from grants.rules.grant_terms import GrantTerms, Scheme, terms_of
 
 ZERO = Decimal("0.00")
 PAID_WITHIN_FINAL = (
@@ -174,26 +174,6 @@ class Grant(Base):
 
     def __repr__(self) -> str:
         return f"<Grant {self.number} {self.status.value}>"
-
-
-def terms_of(data: dict[str, Any]) -> GrantTerms:
-    """A grant's stored terms (`Grant.terms`) as the rules read them."""
-    fields = GrantTerms.__dataclass_fields__
-    return GrantTerms(
-        **{
-            name: (Decimal(value) if fields[name].type in ("Decimal", Decimal) else value)
-            for name, value in data.items()
-            if name in fields
-        }
-    )
-
-
-def terms_data(terms: GrantTerms) -> dict[str, Any]:
-    """A GrantTerms as JSON (Decimals as strings, exact)."""
-    return {
-        name: str(value) if isinstance(value, Decimal) else value
-        for name, value in vars(terms).items()
-    }
 
 
 class GrantVersion(Base):

@@ -35,7 +35,6 @@ from grants.models import (
     Organisation,
     Partner,
 )
-from grants.models.grants import terms_of
 from grants.payments.queries import MOVING, approved_reports, ledger, local_day, movements_of
 from grants.rules.grant_oversight import (
     Due,
@@ -49,7 +48,7 @@ from grants.rules.grant_status import (
     GrantStatus,
     ReportStatus,
 )
-from grants.rules.grant_terms import GrantTerms
+from grants.rules.grant_terms import GrantTerms, terms_of
 from grants.rules.payment_schedule import schedule as schedule_of
 
 ZERO = Decimal("0.00")

@@ -25,9 +25,8 @@ from grants.models import (
     GrantReportLine,
     Organisation,
 )
-from grants.models.grants import terms_of
 from grants.rules.grant_status import GrantStatus, PaymentStatus, ReportKind, ReportStatus
-from grants.rules.grant_terms import GrantTerms, grant_rate, reporting_periods
+from grants.rules.grant_terms import GrantTerms, grant_rate, reporting_periods, terms_of
 from grants.rules.payment_schedule import (
     Item,
     ItemKind,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -36,6 +37,8 @@ __all__ = [
     "period_after",
     "reporting_periods",
     "scheme_for",
+    "terms_data",
+    "terms_of",
     "start_date",
 ]
 
@@ -78,6 +81,26 @@ class GrantTerms:
     payment_reminder_days: int = 7
     # "accepted indirect costs = min(reported, the call's indirect rate x accepted direct costs)"
     indirect_rate: Decimal = Decimal("0.07")
+
+
+def terms_of(data: dict[str, Any]) -> GrantTerms:
+    """A grant's stored terms (`Grant.terms`) as the rules read them."""
+    fields = GrantTerms.__dataclass_fields__
+    return GrantTerms(
+        **{
+            name: (Decimal(value) if fields[name].type in ("Decimal", Decimal) else value)
+            for name, value in data.items()
+            if name in fields
+        }
+    )
+
+
+def terms_data(terms: GrantTerms) -> dict[str, Any]:
+    """A GrantTerms as JSON (Decimals as strings, exact)."""
+    return {
+        name: str(value) if isinstance(value, Decimal) else value
+        for name, value in vars(terms).items()
+    }
 
 
 class Scheme(enum.Enum):
