@@ -15,7 +15,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from grants.audit import record
 from grants.bundle import grant_import, logframe, selection
 from grants.bundle.formats import parse_decimal, parse_time
-from grants.bundle.import_applications import add_applications
+from grants.bundle.import_applications import add_applications, recorded_finals
 from grants.bundle.records import Records, add_overrides, staff_users
 from grants.bundle.validate import BundleError, problems
 from grants.calls.defaults import CALL_DEFAULTS
@@ -91,7 +91,7 @@ def import_bundle(data: dict, replace: bool = False) -> Call:
         selection.add_selection(data, call, stages, {**users, **staff}, orgs)
         db.session.flush()
         grant_import.add_grants(data, call, stages, people, orgs)
-        settle_scores(call)
+        settle_scores(call, recorded=recorded_finals(data["applications"], stages))
     except (IntegrityError, DataError) as error:
         raise BundleError([f"$: the database refused the bundle: {error.orig}"]) from error
     record(

@@ -93,6 +93,18 @@ def add_applications(
     return stages
 
 
+def recorded_finals(
+    items: list[dict], stages: dict[tuple[str, str], ApplicationStage]
+) -> dict[int, Decimal]:
+    """Stage id -> the final score the bundle records for it (stored by evaluation's writer)."""
+    return {
+        stages[(item["reference"], name)].id: Decimal(item[name]["final_score"])
+        for item in items
+        for name in ("concept_note", "full_application")
+        if item.get(name) and item[name].get("final_score") is not None
+    }
+
+
 def _partner(position: int, item: dict, orgs: dict[str, Organisation]) -> Partner:
     confirmed_at = parse_time(item.get("confirmed_at"))
     return Partner(
@@ -129,7 +141,6 @@ def _stage(
         submitted_at=parse_time(item.get("submitted_at")),
         requested_grant=parse_decimal(item.get("requested_grant")),
         inadmissible_reasons=item.get("inadmissible_reasons", []),
-        final_score=parse_decimal(item.get("final_score")),
         rank=item.get("rank"),
         awarded_amount=parse_decimal(item.get("awarded_amount")),
     )

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.models.base import Base, Money, Points, Timestamp, enum_column, now_utc
+from grants.models.base import Base, Money, Timestamp, enum_column, now_utc
 from grants.models.calls import Stage
 from grants.rules.logframe import IndicatorFacts, ResultFacts
 from grants.rules.text import fold
@@ -181,7 +181,6 @@ class ApplicationStage(Base):
     submitted_version: Mapped[dict[str, Any] | None]
     requested_grant: Mapped[Money | None]
     inadmissible_reasons: Mapped[list[str]] = mapped_column(default=list)
-    final_score: Mapped[Points | None]
     rank: Mapped[int | None]
     awarded_amount: Mapped[Money | None]
     # why the award walk decided as it did (grants.rules.ranking.Turn as JSON: why, remaining,

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    null,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from grants.models.applications import ApplicationStage, StageStatus
 from grants.models.base import Base, Points, Timestamp, enum_column, now_utc
 
 
@@ -116,12 +128,13 @@ class SectionComment(Base):
 
 class StageFinal(Base):
     """A stage's final score, stored when evaluation decides it: the total and (SectionFinal) each
-    section's, the means over the evaluations the final uses (docs/domain.md 4), at the precision of
-    `final_score`.
+    section's, the means over the evaluations the final uses (docs/domain.md 4), to 4 decimals.
 
     Written only by grants.evaluation.services.settle (when the evaluations settle a stage, by a
     bundle import and by `flask calls settle-scores`); the ranking, letters, exports and pages read
-    it. A stage whose evaluations are missing or disagree has none."""
+    it, through `ApplicationStage.final_score` (below). A stage whose evaluations are missing or
+    disagree has none; a bundle's stage that records its final score without evaluations has that
+    total and no sections."""
 
     __tablename__ = "stage_final"
     __table_args__ = (CheckConstraint("total >= 0", name="total_positive"),)
@@ -148,3 +161,24 @@ class SectionFinal(Base):
     )
     section: Mapped[str] = mapped_column(String(16), primary_key=True)
     score: Mapped[Points]
+
+
+# A stage's final score as the product shows it: its stored total once the stage is decided
+# (evaluated, below the thresholds or beyond); None while it is admissible, even where a bundle
+# import or `flask calls settle-scores` stored a total the ranking has not yet decided on.
+# Read-only: StageFinal is the one place it is written.
+ApplicationStage.final_score = column_property(
+    type_coerce(
+        case(
+            (
+                ApplicationStage.status != StageStatus.admissible,
+                select(StageFinal.total)
+                .where(StageFinal.stage_id == ApplicationStage.id)
+                .correlate_except(StageFinal)
+                .scalar_subquery(),
+            ),
+            else_=null(),
+        ),
+        Numeric(10, 4),
+    )
+)

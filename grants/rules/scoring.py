@@ -176,14 +176,17 @@ def _closest_pair(totals: Sequence[Decimal]) -> tuple[int, ...]:
 
 
 def failed_thresholds(grid: Grid, final: FinalScore) -> list[str]:
-    """Codes of the thresholds missed: 'total' and/or section codes."""
+    """Codes of the thresholds missed: 'total' and/or section codes. A final a bundle recorded
+    without its sections (no evaluations) is judged on what it holds: its total."""
     if final.total is None:
         raise ValueError("no final score yet: an extra evaluation is needed")
     failed = ["total"] if final.total < grid.pass_threshold else []
     failed += [
         s.code
         for s in grid.sections
-        if s.threshold is not None and final.sections[s.code] < s.threshold
+        if s.threshold is not None
+        and s.code in final.sections
+        and final.sections[s.code] < s.threshold
     ]
     return failed
 

@@ -3,13 +3,28 @@ evaluation."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from grants.extensions import db
 from grants.models import (
+    ApplicationStage,
     Assignment,
     CallEvaluator,
     ConflictStatus,
+    StageFinal,
 )
 from grants.models.base import now_utc
 from tests.factories import make_application, make_call
+
+
+def store_final(stage: ApplicationStage, total: Decimal) -> None:
+    """The final score evaluation stores when it decides a stage (StageFinal), for tests that make
+    decided stages without evaluations; the stage shows it once decided."""
+    db.session.flush()
+    db.session.merge(StageFinal(stage_id=stage.id, total=total))
+    db.session.flush()
+    db.session.expire(stage, ["final_score"])
+
 
 HIGH = dict.fromkeys(
     [

@@ -6,23 +6,18 @@ from __future__ import annotations
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
-from config import TestConfig
-from grants import create_app
 from grants.audit import record
 from grants.extensions import db
 from grants.models import Assignment, Evaluation
 from tests.factories import make_call, make_user
 from tests.factories.awards import add_application
+from tests.factories.migrations import migration_app
 
 BEFORE = "d2ba5220db2c"  # the revision before audit events had a call and an application
 
 
 def test_older_events_get_the_call_and_application_of_their_object(tmp_path):
-    class MigrationConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'old.sqlite'}"
-        SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-
-    app = create_app(MigrationConfig)
+    app = migration_app(tmp_path)
     with app.app_context():
         upgrade()
         call = make_call("OLD-1", status="evaluation")

@@ -6,19 +6,14 @@ from __future__ import annotations
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from config import TestConfig
-from grants import create_app
 from grants.extensions import db
+from tests.factories.migrations import migration_app
 
 BEFORE = "e66ca91fccea"  # the revision before organisation keys and confirmed addresses
 
 
 def test_existing_rows_get_their_keys_and_count_as_confirmed(tmp_path):
-    class MigrationConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'old.sqlite'}"
-        SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-
-    app = create_app(MigrationConfig)
+    app = migration_app(tmp_path)
     with app.app_context():
         upgrade(revision=BEFORE)
         with db.engine.begin() as conn:

@@ -208,6 +208,7 @@ def _letter(
                 s.code, s.title, final.sections[s.code], s.max_score, s.threshold, s.title_tr
             )
             for s in grid.sections
+            if s.code in final.sections  # none when a bundle recorded only the total
         )
         if final
         else ()

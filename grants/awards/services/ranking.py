@@ -159,11 +159,11 @@ def _final(
 
 
 class _Plan:
-    """The stages' new status, final score, rank and awarded amount, checked move by move against
-    the status machine and written in one UPDATE at the end (a flush would send one per changed
-    row)."""
+    """The stages' new status, rank and awarded amount, checked move by move against the status
+    machine and written in one UPDATE at the end (a flush would send one per changed row). The
+    final scores it ranks on are evaluation's, stored (StageFinal): it only reads them."""
 
-    FIELDS = ("status", "final_score", "rank", "awarded_amount", "award_turn")
+    FIELDS = ("status", "rank", "awarded_amount", "award_turn")
 
     def __init__(self) -> None:
         self.stages: dict[int, ApplicationStage] = {}
@@ -215,6 +215,8 @@ class _Plan:
         if rows:  # ORM bulk UPDATE by primary key: one executemany; the session's objects follow
             db.session.execute(update(ApplicationStage), rows)
             record_all("application.ranked", events, user_id=user_id)
+            for row in rows:  # a decided stage shows its stored final score (models.evaluation)
+                db.session.expire(self.stages[row["id"]], ["final_score"])
 
 
 # Ranking and deciding ---------------------------------------------------------------------------
@@ -276,21 +278,17 @@ def _score(
         final = _final(stage, scores[stage.id], ranking)
         if final is None:
             continue
-        score = _points(final.total)
         if not scoring.passes(grid, final):
             plan.decide(
                 stage,
                 S.below_threshold,
-                final_score=score,
                 rank=None,
                 awarded_amount=None,
                 award_turn=None,
             )
             ranking.below_threshold.append(app.reference)
             continue
-        plan.decide(
-            stage, S.evaluated if stage.status is S.admissible else stage.status, final_score=score
-        )
+        plan.decide(stage, S.evaluated if stage.status is S.admissible else stage.status)
         candidates.append(
             Candidate(
                 ref=app.reference,

@@ -103,15 +103,13 @@ def _decide(stage: ApplicationStage, grid: scoring.Grid, final: scoring.FinalSco
         final.used,
     )
     missed = scoring.failed_thresholds(grid, stored)
-    before = {"final_score": stage.final_score}
-    stage.final_score = stored.total
     move_stage(
         stage,
         StageStatus.below_threshold if missed else StageStatus.evaluated,
         action="evaluation.final_score",
-        before=before,
+        before={"final_score": None},  # an admissible stage shows none (models.evaluation)
         after={
-            "final_score": stage.final_score,
+            "final_score": stored.total,
             "totals": list(final.totals),
             "used": list(final.used),
             "sections": final.sections,
@@ -145,23 +143,27 @@ def _store(scores: dict[int, StageScore]) -> None:
             for stage_id, final in finals.items()
         ],
     )
-    db.session.execute(
-        insert(SectionFinal),
-        [
-            {"stage_id": stage_id, "section": code, "score": points(value)}
-            for stage_id, final in finals.items()
-            for code, value in final.sections.items()
-        ],
-    )
+    sections = [
+        {"stage_id": stage_id, "section": code, "score": points(value)}
+        for stage_id, final in finals.items()
+        for code, value in final.sections.items()
+    ]
+    if sections:  # none when every total was recorded by a bundle without evaluations
+        db.session.execute(insert(SectionFinal), sections)
 
 
 def settle_scores(
-    call: Call, stages: list[ApplicationStage] | None = None
+    call: Call,
+    stages: list[ApplicationStage] | None = None,
+    recorded: dict[int, Decimal] | None = None,
 ) -> dict[int, StageScore]:
     """Compute and store again the final scores of the call's stages that have evaluations
     (admissible and beyond: `RANKABLE` and `below_threshold`), or of the given ones, from their live
-    evaluations; no status moves. A bundle import calls it for what it imported; `flask calls
-    settle-scores` to repair."""
+    evaluations; no status moves. A bundle import calls it for what it imported, with the totals its
+    stages record (`recorded`, stage id -> total): a recorded total is the one the stage was decided
+    on and is stored as given, with the sections the evaluations give, if any. `flask calls
+    settle-scores` calls it to repair; a stage without any evaluation keeps what was stored."""
+    recorded = recorded or {}
     if stages is None:
         stages = list(
             db.session.scalars(
@@ -169,7 +171,8 @@ def settle_scores(
                 .join(ApplicationStage.application)
                 .where(
                     Application.call_id == call.id,
-                    ApplicationStage.status.in_((*RANKABLE, StageStatus.below_threshold)),
+                    ApplicationStage.status.in_((*RANKABLE, StageStatus.below_threshold))
+                    | ApplicationStage.id.in_(list(recorded)),
                 )
             )
         )
@@ -177,9 +180,25 @@ def settle_scores(
         return {}
     sheets = load_sheets(call, {s.status for s in stages})
     grids = {kind: grid_rules(call, kind) for kind in {s.stage for s in stages}}
-    scores = {s.id: sheets_score(call, *grids[s.stage], sheets.get(s.id, [])) for s in stages}
+    scores = {
+        s.id: sheets_score(call, *grids[s.stage], sheets.get(s.id, []))
+        for s in stages
+        if s.id in sheets or s.id in recorded
+    }
+    for stage_id, total in recorded.items():
+        scores[stage_id] = _as_recorded(scores.get(stage_id), total)
     _store(scores)
     return scores
+
+
+def _as_recorded(score: StageScore | None, total: Decimal) -> StageScore:
+    """A bundle's recorded total, with the sections and totals of the evaluations if they settle."""
+    final = score.final if score is not None else None
+    if final is None or final.total is None:
+        return StageScore(Progress.scored, scoring.FinalScore((), total))
+    return StageScore(
+        Progress.scored, scoring.FinalScore(final.totals, total, final.sections, final.used)
+    )
 
 
 def needs_extra(stage: ApplicationStage) -> bool:

@@ -26,6 +26,7 @@ from grants.models import (
     Role,
     Score,
     Stage,
+    StageFinal,
     StageStatus,
     User,
 )
@@ -217,7 +218,6 @@ def _application_made_in_the_app(
     stage = ApplicationStage(
         stage=Stage.full_application,
         status=StageStatus.evaluated,
-        final_score=Decimal("61.3333"),
         submitted_at=datetime(2030, 3, 1, 12, 30, 15, 123456, tzinfo=UTC),
         requested_grant=Decimal("80000.00"),
     )
@@ -299,6 +299,9 @@ def test_export_import_export_is_stable(cli, db, tmp_path):
     db.session.add(CallEvaluator(call_id=call.id, user_id=evaluator.id))
     app, assignments = _application_made_in_the_app(call, lead, partner, evaluator, conflicted)
     db.session.add_all([app, *assignments])
+    db.session.flush()
+    # the final score evaluation stored when it decided the stage
+    db.session.add(StageFinal(stage_id=app.stages[0].id, total=Decimal("61.3333")))
     db.session.commit()
     # its committee and clarifications, made in the app too, come back the same
     add_selection(call, make_user("staff"), [app.stages[0], app.stages[0]])

@@ -11,8 +11,6 @@ from decimal import Decimal as D
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import delete, select, text, update
 
-from config import TestConfig
-from grants import create_app
 from grants.awards import rank_call
 from grants.bundle import import_bundle, load
 from grants.evaluation.queries.scores import (
@@ -28,6 +26,7 @@ from grants.models import ApplicationStage, Call, SectionFinal, StageFinal
 from grants.rules.transitions import RANKABLE, StageStatus
 from tests.factories import make_call
 from tests.factories.awards import EXAMPLE, EXPECTED, add_application, outcome
+from tests.factories.migrations import migration_app
 
 BEFORE = "060eda038159"  # the revision before final scores were stored
 
@@ -126,11 +125,7 @@ def test_a_stage_whose_evaluations_disagree_has_no_stored_score(db):
 
 
 def test_the_migration_fills_the_scores_of_the_stages_already_evaluated(tmp_path):
-    class MigrationConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'old.sqlite'}"
-        SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-
-    app = create_app(MigrationConfig)
+    app = migration_app(tmp_path)
     with app.app_context():
         upgrade()
         call = import_bundle(load(EXAMPLE))

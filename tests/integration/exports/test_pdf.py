@@ -35,6 +35,7 @@ from reports.evaluation_report import render_report
 from tests.conftest import count_queries
 from tests.factories import make_application, make_call, make_org
 from tests.factories.awards import add_application
+from tests.factories.evaluation import store_final
 from tests.factories.export_dataset import ranked_call
 
 TOC = [
@@ -212,24 +213,23 @@ def test_a_restricted_call_counts_concept_notes_and_full_applications_apart(db, 
         application = add_application(call, [], stage=Stage.concept_note)
         note_stage = application.stages[0]
         note_stage.status = StageStatus(note)
-        note_stage.rank, note_stage.final_score = (
-            (rank, D(45 - rank)) if note != "inadmissible" else (None, None)
-        )
+        if note != "inadmissible":
+            note_stage.rank = rank
+            store_final(note_stage, D(45 - rank))
         note_stage.inadmissible_reasons = (
             ["Sent after the concept-note deadline"] if note == "inadmissible" else []
         )
         if full:
-            application.stages.append(
-                ApplicationStage(
-                    stage=Stage.full_application,
-                    status=StageStatus(full),
-                    rank=rank,
-                    final_score=D(90 - rank),
-                    requested_grant=D("60000.00"),
-                    submitted_at=call.opens_at + timedelta(days=20),
-                    awarded_amount=D("60000.00") if full == "awarded" else None,
-                )
+            full_stage = ApplicationStage(
+                stage=Stage.full_application,
+                status=StageStatus(full),
+                rank=rank,
+                requested_grant=D("60000.00"),
+                submitted_at=call.opens_at + timedelta(days=20),
+                awarded_amount=D("60000.00") if full == "awarded" else None,
             )
+            application.stages.append(full_stage)
+            store_final(full_stage, D(90 - rank))
     db.session.flush()
     text = squeezed(report(call.id, tmp_path)[1])
     counts = text[text.index("ApplicationsConceptnoteFullapplication") :]
@@ -334,11 +334,8 @@ def small_call(db):
     """A call with an awarded, an inadmissible and a withdrawn application, and a draft."""
     call = make_call("ZIP-2026", status="evaluation", title="Twinning <script>x</script>")
     awarded = make_application(call, status="awarded", title='=HYPERLINK("x") <b>towns</b>')
-    awarded.stages[0].rank, awarded.stages[0].final_score, awarded.stages[0].awarded_amount = (
-        1,
-        D("80"),
-        D("90000"),
-    )
+    awarded.stages[0].rank, awarded.stages[0].awarded_amount = 1, D("90000")
+    store_final(awarded.stages[0], D("80"))
     awarded.partners[0].confirmed_at = CONFIRMED_AT  # a fixed clock: the summary prints the date
     awarded.attachments.append(
         Attachment(

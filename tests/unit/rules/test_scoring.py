@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from grants.rules.scoring import (
     Criterion,
+    FinalScore,
     Grid,
     Section,
     default_discrepancy_threshold,
@@ -172,6 +173,12 @@ def test_a_section_below_its_threshold_fails_despite_a_high_total():
     final = final_scores(GRID, [scores, scores], THRESHOLD)
     assert final.total == 91
     assert failed_thresholds(GRID, final) == ["1"] and not passes(GRID, final)
+
+
+def test_a_recorded_total_without_sections_is_judged_on_its_total():
+    """A bundle may record a stage's final total without its evaluations (no section finals)."""
+    assert failed_thresholds(GRID, FinalScore((), D(49))) == ["total"]
+    assert passes(GRID, FinalScore((), D(50)))
 
 
 evaluation = st.fixed_dictionaries({c.code: st.integers(1, 5) for c in CRITERIA})
