@@ -5,7 +5,9 @@ ranking stands. Each change is audited; a refusal is a CommitteeRefused (grants.
 The report is approved by the committee as composed (PRAG 6.5: the report is signed by the
 committee that evaluated): naming or removing the chair or a voting member voids every approval
 given so far, and those who approve then approve again. The secretary and observers do not approve:
-changing them leaves the approvals standing."""
+changing them leaves the approvals standing. Every change and every approval first locks the call's
+row (`_lock`): an approval given while the voting members change waits for that change and is
+voided by it or given to the new committee, never kept from the old one."""
 
 from __future__ import annotations
 
@@ -33,7 +35,14 @@ from grants.rules.problems import N_
 MEMBER_ROLES = (Role.staff, Role.admin, Role.evaluator)
 
 
+def _lock(call: Call) -> None:
+    """Take the call's row for this transaction: committee changes and approvals of one call go one
+    at a time (PostgreSQL; SQLite has one writer at a time anyway)."""
+    db.session.execute(select(Call.id).where(Call.id == call.id).with_for_update())
+
+
 def _refuse_if_final(call: Call) -> None:
+    _lock(call)
     if call.finalised_at is not None:
         raise CommitteeRefused(
             N_("The decisions of call %(reference)s are final: the committee no longer changes."),
@@ -142,6 +151,11 @@ def sign(member: CommitteeMember) -> None:
 def approve(call: Call, member: CommitteeMember) -> None:
     """The member approves the evaluation report as the ranking now stands; an approval of an
     earlier ranking (void) is replaced."""
+    _lock(call)
+    # as the change that held the lock left it: the member may have been removed meanwhile
+    if db.session.get(CommitteeMember, member.id, populate_existing=True) is None:
+        raise CommitteeRefused(N_("You are no longer on the committee of this call."))
+    db.session.refresh(member, ["approval"])
     fingerprint = current_fingerprint(call.id)
     issues = check_approval(seat(member), fingerprint, call.finalised_at is not None)
     if issues:

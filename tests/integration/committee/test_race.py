@@ -1,0 +1,92 @@
+"""An approval given while staff change the voting members (PostgreSQL, two transactions at
+once): the change waits for the approval and voids it; the approval is never kept from the old
+committee."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import pytest
+from sqlalchemy import delete, select
+
+from grants.bundle.import_ import delete_call
+from grants.committee.queries import members
+from grants.committee.services import approve, remove_member
+from grants.extensions import db as _db
+from grants.models import AuditEvent, Call, CommitteeApproval, CommitteeMember, User
+from grants.models.base import now_utc
+from tests.conftest import service_missing
+from tests.factories import make_call, make_user
+from tests.factories.committee import compose_committee
+
+
+@pytest.mark.postgres
+def test_an_approval_given_while_a_voting_member_goes_is_voided(app):
+    with app.app_context():
+        if _db.engine.dialect.name != "postgresql":
+            service_missing("PostgreSQL (DATABASE_URL)")
+        started = now_utc()
+        call = make_call(reference=f"RACE-CO-{uuid.uuid4().hex[:6].upper()}", status="evaluation")
+        staff = make_user("staff")
+        found = compose_committee(call, staff)
+        _db.session.commit()
+        chair = next(m for m in found if m.role.value == "chair")
+        voter = next(m for m in found if m.role.value == "voting")
+        call_id, chair_id, voter_id, staff_id = call.id, chair.id, voter.id, staff.id
+        user_ids = [m.user_id for m in found] + [staff_id]
+        _db.session.remove()
+    approved, errors = threading.Event(), []
+
+    def approve_and_linger() -> None:  # the chair approves; the commit comes a moment later
+        with app.test_request_context():
+            try:
+                call = _db.session.get(Call, call_id)
+                approve(call, _db.session.get(CommitteeMember, chair_id))
+                approved.set()
+                time.sleep(0.5)
+                _db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                errors.append(error)
+                approved.set()
+            finally:
+                _db.session.remove()
+
+    def remove_voter() -> None:  # staff take a voting member off while the approval is uncommitted
+        approved.wait(30)
+        with app.test_request_context():
+            try:
+                call = _db.session.get(Call, call_id)
+                remove_member(call, _db.session.get(CommitteeMember, voter_id), staff_id)
+                _db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                errors.append(error)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=approve_and_linger), threading.Thread(target=remove_voter)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with app.app_context():
+            assert not errors
+            assert len(members(call_id)) == len(user_ids) - 2  # the voter is gone
+            approvals = _db.session.scalars(
+                select(CommitteeApproval).where(CommitteeApproval.call_id == call_id)
+            ).all()
+            assert approvals == []
+            voided = _db.session.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.action == "committee.approvals_voided", AuditEvent.at >= started
+                )
+            ).all()
+            assert len(voided) == 1
+    finally:
+        with app.app_context():
+            delete_call(_db.session.get(Call, call_id))
+            _db.session.execute(delete(AuditEvent).where(AuditEvent.at >= started))
+            _db.session.execute(delete(User).where(User.id.in_(user_ids)))
+            _db.session.commit()
