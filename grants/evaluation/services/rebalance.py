@@ -184,7 +184,7 @@ def apply(call: Call, actor: User, fingerprint: str) -> Proposal:
 
 def _tell_evaluators(call: Call, result: Rebalance) -> None:
     """E-mail each evaluator who received applications (how many) and each who handed some over
-    (which), in their language."""
+    (which), in their language: one e-mail each, of both where an evaluator did both."""
     gained = Counter(move.target for move in result.moves)
     released: dict[int, list[int]] = {}
     for move in result.moves:
@@ -201,16 +201,23 @@ def _tell_evaluators(call: Call, result: Rebalance) -> None:
     for user in db.session.scalars(
         select(User).where(User.id.in_(set(gained) | set(released))).order_by(User.id)
     ):
-        if user.id in gained:
+        if user.id not in released:
             notify_assigned(user, call, gained[user.id])
-        if user.id in released:
-            mail.send(
-                user.email,
-                _l("Applications of %(call)s reassigned to another evaluator", call=call.reference),
-                "email/evaluation_released.txt",
-                locale=user.locale,
-                user=user,
-                call=call,
-                references=sorted(references[stage] for stage in released[user.id]),
-                link=link,
-            )
+            continue
+        # one e-mail of both, when a chain of moves passes through the evaluator
+        subject = (
+            _l("Your assignments in %(call)s changed", call=call.reference)
+            if user.id in gained
+            else _l("Applications of %(call)s reassigned to another evaluator", call=call.reference)
+        )
+        mail.send(
+            user.email,
+            subject,
+            "email/evaluation_released.txt",
+            locale=user.locale,
+            user=user,
+            call=call,
+            references=sorted(references[stage] for stage in released[user.id]),
+            gained=gained.get(user.id, 0),
+            link=link,
+        )
