@@ -221,6 +221,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from grants.dues.hook import install as keep_dues
     from grants.exports.worker import start_on_request
     from grants.observability import init_app as observability
     from grants.reminders.runner import start_on_request as start_reminders
@@ -229,6 +230,7 @@ def register_hooks(app: Flask) -> None:
     from grants.unit_of_work import init_app as unit_of_work
 
     hide_server_version()
+    keep_dues()  # every session's flushes keep what is due on the grants (grants.dues)
     observability(app)  # first: it measures and logs what the other hooks refuse too
     unit_of_work(app)
     register_templating(app)
