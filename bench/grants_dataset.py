@@ -32,7 +32,6 @@ from sqlalchemy import func, select
 from bench.dataset import rows_in
 from bench.grants_plan import Planner
 from grants import create_app
-from grants.dues.store import refresh
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -52,6 +51,7 @@ from grants.models import (
     StageStatus,
     User,
 )
+from grants.payments.dues import refresh
 from grants.rules.budget import line_total
 from grants.rules.grant_status import (
     ReportStatus,
@@ -251,7 +251,7 @@ class GrantGenerator:
         rows_in(GrantReportLine, line_rows)
         rows_in(GrantReportIndicator, value_rows)
         # bulk inserts pass the ORM's flush by: what is due on the grants is kept by hand, by its
-        # one writer (the app's flushes keep it otherwise: grants.dues.hook)
+        # one writer (the app's flushes keep it otherwise: grants.payments.dues_hook)
         refresh(db.session, grant_ids)
 
 

@@ -241,8 +241,8 @@ def grants_settle(reference: str) -> None:
 @grants_cli.command("refresh-dues")
 def grants_refresh_dues() -> None:
     """Recompute what falls due on every grant (the table the oversight page and the payments
-    overview read: grants.dues.store, which every write keeps up to date), and print the count."""
-    from grants.dues.store import refresh_all
+    overview read, kept up to date by every write: grants.payments.dues); print the count."""
+    from grants.payments.dues import refresh_all
 
     grants, rows = refresh_all(db.session)
     db.session.commit()

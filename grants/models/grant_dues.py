@@ -1,8 +1,8 @@
-"""What falls due on each grant, kept by grants.dues.store (one writer: it recomputes a grant's rows
-from the schedule rules whenever something the schedule reads is flushed): the open payments of its
-schedule (grants.rules.payment_schedule: released and not paid, not recorded) and the reports not
-yet sent (grants.rules.grant_oversight.due_reports). Only what does not depend on the day is kept:
-whether an item is due, overdue or later is judged when it is read, at the reader's clock."""
+"""What falls due on each grant, kept by grants.payments.dues (one writer: it recomputes a grant's
+rows from the schedule rules whenever something the schedule reads is flushed): the open payments of
+its schedule (grants.rules.payment_schedule: released and not paid, not recorded) and the reports
+not yet sent (grants.rules.grant_oversight.due_reports). Only what does not depend on the day is
+kept: whether an item is due, overdue or later is judged when it is read, at the reader's clock."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """Reads of the oversight page and the grant statements.
 
 Money per group (call, lot, the lead's province, partner country) is summed by the database, one
-GROUP BY per grouping; what is due is read from what grants.dues.store keeps of each grant (the
+GROUP BY per grouping; what is due is read from what grants.payments.dues keeps of each grant (the
 reports by grants.rules.grant_oversight, the payments by the payments page's own schedule,
 grants.rules.payment_schedule through grants.payments.queries, so that both say the same), judged
-due or overdue at the reader's clock (grants.dues.queries). The number of queries does not grow
-with the number of grants.
+due or overdue at the reader's clock (grants.payments.dues_read). The number of queries does not
+grow with the number of grants.
 
 Chosen (docs/domain.md 7 leaves it open): a grant counts as *contracted* from its entry into force
 (in force, closed or terminated), for its maximum grant; *still to pay* is its final amount (the
@@ -24,7 +24,6 @@ from decimal import Decimal
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import aliased
 
-from grants.dues.queries import clock
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -36,6 +35,7 @@ from grants.models import (
     Partner,
 )
 from grants.paging import PER_PAGE, Pager
+from grants.payments.dues_read import clock
 from grants.payments.queries import MOVING
 from grants.rules.grant_oversight import Due, still_to_pay
 from grants.rules.grant_status import GrantStatus
@@ -214,9 +214,9 @@ def dues(
 ) -> Dues:
     """The reports and payments due or overdue at `now` (each grant's day in its call's zone) on
     the grants in force, and the balances and recoveries of terminated ones, as kept by
-    grants.dues.store (the payments as the grant's payments page schedules them): counted per call
-    by the database, the items overdue first, then by date; all of them, or page `page` (three
-    queries, whatever the number of grants)."""
+    grants.payments.dues (the payments as the grant's payments page schedules them): counted per
+    call by the database, the items overdue first, then by date; all of them, or page `page`
+    (three queries, whatever the number of grants)."""
     on = clock(now)
     state = on.state.label("state")
     scope = (

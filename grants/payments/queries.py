@@ -15,7 +15,6 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from grants.dues.queries import clock
 from grants.extensions import db
 from grants.models import (
     Application,
@@ -28,6 +27,7 @@ from grants.models import (
     Organisation,
 )
 from grants.paging import Pager
+from grants.payments.dues_read import clock
 from grants.rules.grant_status import GrantStatus, PaymentStatus, ReportKind, ReportStatus
 from grants.rules.grant_terms import GrantTerms, grant_rate, reporting_periods
 from grants.rules.payment_schedule import (
@@ -287,8 +287,8 @@ class DueRow:
 
 
 def _open(now: datetime):
-    """The open payments kept by grants.dues.store on the grants money moves on, with their state at
-    `now` (each grant's day in its call's zone), by due date."""
+    """The open payments kept by grants.payments.dues on the grants money moves on, with their
+    state at `now` (each grant's day in its call's zone), by due date."""
     on = clock(now)
     scope = (GrantDue.family == "payment", Grant.status.in_(MOVING))
     rows = (

@@ -19,9 +19,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from grants.audit import record as audit
-from grants.dues.store import refresh as refresh_dues
 from grants.extensions import db
 from grants.models import Grant, GrantPayment
+from grants.payments.dues import refresh as refresh_dues
 from grants.payments.queries import MOVING, local_day, schedule
 from grants.rules import grant_status
 from grants.rules.grant_status import GrantStatus, PaymentKind, PaymentStatus
@@ -236,7 +236,9 @@ def authorise(payment: GrantPayment, user_id: int, now: datetime) -> None:
         raise _left_message(grant, kind) from None
     db.session.expire(payment)
     db.session.expire(grant)
-    refresh_dues(db.session, [grant_id])  # the UPDATEs pass the flush hook by (grants.dues)
+    refresh_dues(
+        db.session, [grant_id]
+    )  # the UPDATEs pass the flush hook by (grants.payments.dues)
     audit(
         "payment.authorised",
         payment,

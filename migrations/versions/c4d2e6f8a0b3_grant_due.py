@@ -1,4 +1,4 @@
-"""grant due: what falls due on each grant, kept by grants.dues.store
+"""grant due: what falls due on each grant, kept by grants.payments.dues
 
 Revision ID: c4d2e6f8a0b3
 Revises: 5b1c0e7a9d21
@@ -35,12 +35,12 @@ def upgrade():
     with op.batch_alter_table('grant_due', schema=None) as batch_op:
         batch_op.create_index('ix_grant_due_family_due_on', ['family', 'due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_grant_due_grant_id'), ['grant_id'], unique=False)
-    # The first fill, by the one writer (grants.dues.store) on this migration's connection: it reads
-    # the grants through today's models, so should a later model no longer read this revision's
+    # The first fill, by the one writer (grants.payments.dues) on this migration's connection: it
+    # reads the grants through today's models, so should a later model no longer read this revision's
     # tables, `flask grants refresh-dues` after the upgrade does the same.
     from sqlalchemy.orm import Session
 
-    from grants.dues.store import refresh_all
+    from grants.payments.dues import refresh_all
 
     with Session(bind=op.get_bind()) as session:
         refresh_all(session)

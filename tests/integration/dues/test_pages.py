@@ -1,6 +1,6 @@
-"""The oversight page and the payments overview read what grants.dues keeps: due or overdue judged
-at the request's clock in each grant's call zone (as the grant's own payments page judges it), the
-items paged while the counts cover them all."""
+"""The oversight page and the payments overview read what grants.payments.dues keeps: due or overdue
+judged at the request's clock in each grant's call zone (as the grant's own payments page judges
+it), the items paged while the counts cover them all."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""What falls due on each grant, kept in grant_due by grants.dues.store: after every kind of write
-the schedule reads (a contract countersigned, a payment recorded, cancelled or authorised, a report
-submitted or approved, an amendment approved, a call's time zone changed, a termination, a payment
-deleted), the rows kept are those the grant's own pages work out, read per grant; and the repair
-command writes the same rows again."""
+"""What falls due on each grant, kept in grant_due by grants.payments.dues: after every kind of
+write the schedule reads (a contract countersigned, a payment recorded, cancelled or authorised, a
+report submitted or approved, an amendment approved, a call's time zone changed, a termination, a
+payment deleted), the rows kept are those the grant's own pages work out, read per grant; and the
+repair command writes the same rows again."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The one writer of what falls due on each grant (grants.models.GrantDue): `refresh` recomputes the
 rows of some grants from the schedule rules, the same the grant's own pages use; the flush hook
-(grants.dues.hook) calls it for every grant whose schedule may have changed, the command
+(grants.payments.dues_hook) calls it for every grant whose schedule may have changed, the command
 `flask grants refresh-dues` and the migration that made the table call `refresh_all`.
 
 Kept: a grant's open payments (grants.rules.payment_schedule, through grants.payments.queries's
@@ -8,7 +8,7 @@ ledger: released, not paid, nothing recorded waiting for authorisation), on the 
 terminated, and the reports not sent yet of the grants in force
 (grants.rules.grant_oversight.due_reports). None of this depends on the day: the schedule's day
 only decides between *due* and *overdue* (and dates a balance without a date of its own on the day
-itself), which the readers judge at their own clock (grants.dues.queries)."""
+itself), which the readers judge at their own clock (grants.payments.dues_read)."""
 
 from __future__ import annotations
 

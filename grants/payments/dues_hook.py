@@ -1,10 +1,11 @@
 """Keeps grants.models.GrantDue in step with what the schedule reads: every flush that writes a
 grant, a payment, a report or one of its lines, an amendment, or a call's time zone has the grants
-concerned recomputed by grants.dues.store.refresh, in the same transaction, before the flush ends.
+concerned recomputed by grants.payments.dues.refresh, in the same transaction, before the flush
+ends.
 
 Every writer goes through the ORM (the only bulk UPDATEs on these tables, the report's version
 bump, do not touch what the schedule reads); a writer that bypasses it (a bulk insert, as
-bench/grants_dataset.py makes) calls grants.dues.store.refresh itself, and
+bench/grants_dataset.py makes) calls grants.payments.dues.refresh itself, and
 `flask grants refresh-dues` repairs everything."""
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from itertools import chain
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from grants.dues.store import refresh
 from grants.models import (
     Call,
     Grant,
@@ -23,8 +23,9 @@ from grants.models import (
     GrantReport,
     GrantReportLine,
 )
+from grants.payments.dues import refresh
 
-KEY = "grants.dues.touched"
+KEY = "grants.payments.dues.touched"
 OF_A_GRANT = (GrantPayment, GrantReport, GrantAmendment)
 
 
