@@ -156,9 +156,12 @@ def by_province(call_id: int | None = None) -> list[Row]:
 def by_partner_country(call_id: int | None = None) -> list[Row]:
     """Per country of the partners: a grant counts once in each country one of its partners is
     from (so the rows add up to more than the total where grants have partners of several)."""
+    # the partners of the grants counted only (not of every application of the calls)
+    counted = _where(select(Grant.application_id), call_id)
     countries = (
         select(Partner.application_id, Organisation.country)
         .join(Organisation, Organisation.id == Partner.organisation_id)
+        .where(Partner.application_id.in_(counted))
         .distinct()
         .subquery()
     )
