@@ -3,10 +3,11 @@ grant, a payment, a report or one of its lines, an amendment, or a call's time z
 concerned recomputed by grants.payments.dues.refresh, in the same transaction, before the flush
 ends.
 
-Every writer goes through the ORM (the only bulk UPDATEs on these tables, the report's version
-bump, do not touch what the schedule reads); a writer that bypasses it (a bulk insert, as
-bench/grants_dataset.py makes) calls grants.payments.dues.refresh itself, and
-`flask grants refresh-dues` repairs everything."""
+A writer that passes the ORM's flush by calls grants.payments.dues.refresh itself: the conditional
+UPDATEs of a payment's authorisation and cancellation (grants.payments.services), the bulk inserts
+of bench/grants_dataset.py; the bundle import's DELETEs take the rows of the grants they delete
+along. The other bulk UPDATEs on these tables (the report's and the call's counters) do not touch
+what the schedule reads. `flask grants refresh-dues` repairs everything."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Reads of grant payments: a grant's schedule (grants.rules.payment_schedule) from its contract,
-its payments and its approved reports; the staff overview of what is due across grants, and of
-the payments waiting for an authorisation. Each read costs a fixed number of queries, however
-many grants and payments there are."""
+its payments and its approved reports; the staff overview of what is due across grants (read from
+what grants.payments.dues keeps), and of the payments waiting for an authorisation. Each read
+costs a fixed number of queries, however many grants and payments there are."""
 
 from __future__ import annotations
 
