@@ -51,6 +51,7 @@ from grants.models import (
     StageStatus,
     User,
 )
+from grants.payments.dues import refresh
 from grants.rules.budget import line_total
 from grants.rules.grant_status import (
     ReportStatus,
@@ -249,6 +250,9 @@ class GrantGenerator:
             ]
         rows_in(GrantReportLine, line_rows)
         rows_in(GrantReportIndicator, value_rows)
+        # bulk inserts pass the ORM's flush by: what is due on the grants is kept by hand, by its
+        # one writer (the app's flushes keep it otherwise: grants.payments.dues_hook)
+        refresh(db.session, grant_ids)
 
 
 if __name__ == "__main__":

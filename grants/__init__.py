@@ -223,12 +223,14 @@ def register_commands(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     from grants.exports.worker import start_on_request
     from grants.observability import init_app as observability
+    from grants.payments.dues_hook import install as keep_dues
     from grants.reminders.runner import start_on_request as start_reminders
     from grants.security import hide_server_version, refuse_unstorable_input, set_security_headers
     from grants.templating import register as register_templating
     from grants.unit_of_work import init_app as unit_of_work
 
     hide_server_version()
+    keep_dues()  # every session's flushes keep what is due on the grants (grants.payments.dues)
     observability(app)  # first: it measures and logs what the other hooks refuse too
     unit_of_work(app)
     register_templating(app)

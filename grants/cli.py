@@ -238,6 +238,17 @@ def grants_settle(reference: str) -> None:
         )
 
 
+@grants_cli.command("refresh-dues")
+def grants_refresh_dues() -> None:
+    """Recompute what falls due on every grant (the table the oversight page and the payments
+    overview read, kept up to date by every write: grants.payments.dues); print the count."""
+    from grants.payments.dues import refresh_all
+
+    grants, rows = refresh_all(db.session)
+    db.session.commit()
+    click.echo(f"Recomputed what is due on {grants} grant(s): {rows} item(s).")
+
+
 _SETTLE_ROW = "{:<24} {:>14} {:>14}  {:<16} {:>14}"
 _RANK_ROW = "{:>4}  {:<20} {:>6}  {:>12}  {:>12}  {:<15} {:>12}"
 

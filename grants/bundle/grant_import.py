@@ -22,6 +22,7 @@ from grants.models import (
     Grant,
     GrantAmendment,
     GrantBudgetLine,
+    GrantDue,
     GrantIndicator,
     GrantPayment,
     GrantReport,
@@ -316,5 +317,6 @@ def deletes(call_id: int) -> list[Delete]:
         delete(GrantVersion).where(GrantVersion.grant_id.in_(grants)),
         delete(GrantAmendment).where(GrantAmendment.grant_id.in_(grants)),
         delete(GrantIndicator).where(GrantIndicator.grant_id.in_(grants)),
+        delete(GrantDue).where(GrantDue.grant_id.in_(grants)),  # the new grants' come on flush
         delete(Grant).where(Grant.call_id == call_id),
     ]

@@ -49,6 +49,7 @@ from grants.models.evaluation import (
     SectionFinal,
     StageFinal,
 )
+from grants.models.grant_dues import GrantDue
 from grants.models.grants import (
     Grant,
     GrantAmendment,
@@ -69,6 +70,7 @@ from grants.models.users import Role, User, UserSession
 
 __all__ = [
     "Grant",
+    "GrantDue",
     "GrantAmendment",
     "GrantBudgetLine",
     "GrantIndicator",

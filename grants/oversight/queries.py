@@ -1,11 +1,11 @@
 """Reads of the oversight page and the grant statements.
 
 Money per group (call, lot, the lead's province, partner country) is summed by the database, one
-GROUP BY per grouping; what is due is worked out from one read of the running grants, one of their
-reports sent, one of their approved reports and one of their payments: the reports by
-grants.rules.grant_oversight, the payments by the payments page's own schedule
-(grants.rules.payment_schedule through grants.payments.queries), so that both say the same. The
-number of queries does not grow with the number of grants.
+GROUP BY per grouping; what is due is read from what grants.payments.dues keeps of each grant (the
+reports by grants.rules.grant_oversight, the payments by the payments page's own schedule,
+grants.rules.payment_schedule through grants.payments.queries, so that both say the same), judged
+due or overdue at the reader's clock (grants.payments.dues_read). The number of queries does not
+grow with the number of grants.
 
 Chosen (docs/domain.md 7 leaves it open): a grant counts as *contracted* from its entry into force
 (in force, closed or terminated), for its maximum grant; *still to pay* is its final amount (the
@@ -16,40 +16,29 @@ maximum grant before there is one) less what was paid, never below zero, and not
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Text, case, cast, func, literal, select
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.orm import aliased
 
 from grants.extensions import db
 from grants.models import (
     Application,
     Call,
     Grant,
-    GrantReport,
+    GrantDue,
     Lot,
     Organisation,
     Partner,
 )
-from grants.payments.queries import MOVING, approved_reports, ledger, local_day, movements_of
-from grants.rules.grant_oversight import (
-    Due,
-    GrantFacts,
-    due_reports,
-    payment_due,
-    state,
-    still_to_pay,
-)
-from grants.rules.grant_status import (
-    GrantStatus,
-    ReportStatus,
-)
-from grants.rules.grant_terms import GrantTerms, terms_of
-from grants.rules.payment_schedule import schedule as schedule_of
+from grants.paging import PER_PAGE, Pager
+from grants.payments.dues_read import clock
+from grants.payments.queries import MOVING
+from grants.rules.grant_oversight import Due, still_to_pay
+from grants.rules.grant_status import GrantStatus
 
 ZERO = Decimal("0.00")
 CONTRACTED = (GrantStatus.in_force, GrantStatus.closed, GrantStatus.terminated)
@@ -167,9 +156,12 @@ def by_province(call_id: int | None = None) -> list[Row]:
 def by_partner_country(call_id: int | None = None) -> list[Row]:
     """Per country of the partners: a grant counts once in each country one of its partners is
     from (so the rows add up to more than the total where grants have partners of several)."""
+    # the partners of the grants counted only (not of every application of the calls)
+    counted = _where(select(Grant.application_id), call_id)
     countries = (
         select(Partner.application_id, Organisation.country)
         .join(Organisation, Organisation.id == Partner.organisation_id)
+        .where(Partner.application_id.in_(counted))
         .distinct()
         .subquery()
     )
@@ -213,81 +205,68 @@ class DueItem:
 class Dues:
     items: list[DueItem] = field(default_factory=list)
     counts: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
+    page: Pager | None = None  # the items' page, when one page was read
 
     def count(self, call_id: int, what: str) -> int:
         """what: 'reports_due', 'reports_overdue', 'payments_due', 'payments_overdue'."""
         return self.counts.get((call_id, what), 0)
 
 
-def dues(now: datetime, call_id: int | None = None) -> Dues:
+def dues(
+    now: datetime, call_id: int | None = None, page: int | None = None, per_page: int = PER_PAGE
+) -> Dues:
     """The reports and payments due or overdue at `now` (each grant's day in its call's zone) on
-    the grants in force, and the balances and recoveries of terminated ones: the payments as the
-    grant's payments page schedules them (grants.payments.queries), read as plainly as the rules
-    need them (the calls once, the terms once per distinct set)."""
+    the grants in force, and the balances and recoveries of terminated ones, as kept by
+    grants.payments.dues (the payments as the grant's payments page schedules them): counted per
+    call by the database, the items overdue first, then by date; all of them, or page `page`
+    (three queries, whatever the number of grants)."""
+    on = clock(now)
+    state = on.state.label("state")
     scope = (
         Grant.status.in_(MOVING),
         Grant.start_date.is_not(None),
+        state.is_not(None),
         *(() if call_id is None else (Grant.call_id == call_id,)),
     )
-    ids = select(Grant.id).where(*scope)
-    calls = db.session.scalars(select(Call).where(Call.id.in_(select(Grant.call_id).where(*scope))))
-    calls = {call.id: call for call in calls}  # each grant's `call` comes from the session
-    grants = db.session.execute(
-        select(Grant, cast(Grant.terms, Text))
-        .where(*scope)
-        .options(defer(Grant.terms))
-        .order_by(Grant.call_id, Grant.sequence)
-    ).all()
-    sent, payments, approved = _sent(ids, bool(grants)), {}, {}
-    if grants:
-        payments, approved = movements_of(ids), approved_reports(ids)
     out = Dues()
-    terms: dict[str, GrantTerms] = {}
-    for grant, terms_text in grants:
-        if terms_text not in terms:
-            terms[terms_text] = terms_of(json.loads(terms_text))
-        today = local_day(grant, now)
-        found: list[tuple[Due, str]] = []
-        if grant.status is GrantStatus.in_force:
-            facts = GrantFacts(
-                scheme=grant.scheme,
-                terms=terms[terms_text],
-                start=grant.start_date,
-                months=grant.months,
-                end=grant.end_date,
-                sent_reports=frozenset(sent.get(grant.id, ())),
-            )
-            found += [
-                (item, when)
-                for item in due_reports(facts)
-                if (when := state(item, today)) is not None
-            ]
-        plan = ledger(
-            grant, payments.get(grant.id, []), approved.get(grant.id, []), terms[terms_text]
+    for call, family, when, count in db.session.execute(
+        select(Grant.call_id, GrantDue.family, state, func.count())
+        .select_from(GrantDue)
+        .join(Grant, Grant.id == GrantDue.grant_id)
+        .join(Call, Call.id == Grant.call_id)
+        .where(*scope)
+        .group_by(Grant.call_id, GrantDue.family, state)
+    ):
+        out.counts[(call, f"{family}s_{when}")] = count
+    query = (
+        select(GrantDue, Grant.number, Grant.call_id, Call.currency, state, on.due_on)
+        .join(Grant, Grant.id == GrantDue.grant_id)
+        .join(Call, Call.id == Grant.call_id)
+        .where(*scope)
+        .order_by(
+            state != "overdue",
+            on.due_on,
+            Grant.number,
+            Grant.call_id,
+            Grant.sequence,
+            GrantDue.position,
         )
-        found += [due for item in schedule_of(plan, today) if (due := payment_due(item))]
-        currency = calls[grant.call_id].currency
-        for item, when in found:
-            out.items.append(DueItem(grant.id, grant.number, grant.call_id, currency, item, when))
-            family = "reports" if item.what.endswith("_report") else "payments"
-            out.counts[(grant.call_id, f"{family}_{when}")] += 1
-    out.items.sort(key=lambda d: (d.state != "overdue", d.item.due_on or date.min, d.number))
+    )
+    if page is not None:
+        page = max(page, 1)
+        query = query.limit(per_page).offset((page - 1) * per_page)
+    for row, number, call, currency, when, due_on in db.session.execute(query):
+        left = None if row.amount is None else max(row.amount - row.done, ZERO)
+        item = Due(row.what, row.period, _day(due_on), left)
+        out.items.append(DueItem(row.grant_id, number, call, currency, item, when))
+    if page is not None:
+        out.page = Pager(out.items, page, sum(out.counts.values()), per_page)
     return out
 
 
-def _sent(ids, any_grant: bool) -> dict[int, set[tuple[str, int]]]:
-    """Per grant (`ids`: a SELECT of the grants' ids), the reports sent (submitted or approved):
-    one query, none without grants."""
-    sent: dict[int, set] = defaultdict(set)
-    if any_grant:
-        for grant_id, kind, period in db.session.execute(
-            select(GrantReport.grant_id, GrantReport.kind, GrantReport.period).where(
-                GrantReport.grant_id.in_(ids),
-                GrantReport.status.in_((ReportStatus.submitted, ReportStatus.approved)),
-            )
-        ):
-            sent[grant_id].add((kind.value, period))
-    return sent
+def _day(value) -> date | None:
+    """A date as the database gives it back (SQLite: a computed one as text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 # Grant statements ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from grants.oversight import queries
 from grants.oversight.presenters import DUE_LABELS, GROUPS
 
 bp = Blueprint("oversight", __name__)
+PER_PAGE = 50  # items due
 
 
 @bp.get("/staff/oversight")
@@ -28,7 +29,9 @@ def index():
         "oversight/index.html",
         groups=groups,
         total=queries.total(calls),
-        dues=queries.dues(clock.now(), call_id),
+        dues=queries.dues(
+            clock.now(), call_id, request.args.get("dues_page", 1, type=int), PER_PAGE
+        ),
         calls=calls,
         call_id=call_id,
         due_labels=DUE_LABELS,

@@ -1,35 +1,39 @@
 """Reads of grant payments: a grant's schedule (grants.rules.payment_schedule) from its contract,
-its payments and its approved reports; the staff overview of what is due across grants, and of
-the payments waiting for an authorisation. Each read costs a fixed number of queries, however
-many grants and payments there are."""
+its payments and its approved reports; the staff overview of what is due across grants (read from
+what grants.payments.dues keeps), and of the payments waiting for an authorisation. Each read
+costs a fixed number of queries, however many grants and payments there are."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, Text, cast, func, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, defer, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from grants.extensions import db
 from grants.models import (
     Application,
     Call,
     Grant,
+    GrantDue,
     GrantPayment,
     GrantReport,
     GrantReportLine,
     Organisation,
 )
+from grants.paging import Pager
+from grants.payments.dues_read import clock
 from grants.rules.grant_status import GrantStatus, PaymentStatus, ReportKind, ReportStatus
-from grants.rules.grant_terms import GrantTerms, grant_rate, reporting_periods, terms_of
+from grants.rules.grant_terms import GrantTerms, grant_rate, reporting_periods
 from grants.rules.payment_schedule import (
     Item,
     ItemKind,
+    ItemStatus,
     Ledger,
     Movement,
     accepted_costs,
@@ -82,37 +86,43 @@ def _among(grant_ids: Iterable[int] | Select):
     return list(grant_ids) or None
 
 
-def approved_reports(grant_ids: Iterable[int] | Select) -> dict[int, list[Approved]]:
+def approved_reports(
+    grant_ids: Iterable[int] | Select, session: Session | None = None
+) -> dict[int, list[Approved]]:
     """The approved reports of the grants (ids, or a SELECT of them), with the direct costs accepted
-    on each (one query)."""
+    on each (one query; on `session`, else the app's)."""
     ids = _among(grant_ids)
     if ids is None:
         return {}
     accepted = func.coalesce(func.sum(GrantReportLine.accepted), 0)
-    rows = db.session.execute(
-        select(
-            GrantReport.id,
-            GrantReport.grant_id,
-            GrantReport.kind,
-            GrantReport.period,
-            GrantReport.reviewed_at,
-            GrantReport.reported_indirect,
-            GrantReport.reported_contingency,
-            accepted,
+    rows = (
+        (session or db.session)
+        .execute(
+            select(
+                GrantReport.id,
+                GrantReport.grant_id,
+                GrantReport.kind,
+                GrantReport.period,
+                GrantReport.reviewed_at,
+                GrantReport.reported_indirect,
+                GrantReport.reported_contingency,
+                accepted,
+            )
+            .outerjoin(GrantReportLine, GrantReportLine.report_id == GrantReport.id)
+            .where(GrantReport.grant_id.in_(ids), GrantReport.status == ReportStatus.approved)
+            .group_by(
+                GrantReport.id,
+                GrantReport.grant_id,
+                GrantReport.kind,
+                GrantReport.period,
+                GrantReport.reviewed_at,
+                GrantReport.reported_indirect,
+                GrantReport.reported_contingency,
+            )
+            .order_by(GrantReport.id)
         )
-        .outerjoin(GrantReportLine, GrantReportLine.report_id == GrantReport.id)
-        .where(GrantReport.grant_id.in_(ids), GrantReport.status == ReportStatus.approved)
-        .group_by(
-            GrantReport.id,
-            GrantReport.grant_id,
-            GrantReport.kind,
-            GrantReport.period,
-            GrantReport.reviewed_at,
-            GrantReport.reported_indirect,
-            GrantReport.reported_contingency,
-        )
-        .order_by(GrantReport.id)
-    ).all()
+        .all()
+    )
     found: dict[int, list[Approved]] = {}
     for _id, grant_id, kind, period, at, indirect, contingency, direct in rows:
         found.setdefault(grant_id, []).append(
@@ -137,11 +147,11 @@ def payments_of(grant_ids: Iterable[int]) -> dict[int, list[GrantPayment]]:
     return found
 
 
-def movements_of(grant_ids: Select) -> dict[int, list]:
-    """What the schedule reads of the payments of the grants (a SELECT of their ids): kind,
-    period, amount and status, as plain rows (one query)."""
+def movements_of(grant_ids: Select | list[int], session: Session | None = None) -> dict[int, list]:
+    """What the schedule reads of the payments of the grants (a SELECT of their ids, or the ids):
+    kind, period, amount and status, as plain rows (one query; on `session`, else the app's)."""
     found: dict[int, list] = {}
-    for row in db.session.execute(
+    for row in (session or db.session).execute(
         select(
             GrantPayment.grant_id,
             GrantPayment.kind,
@@ -276,41 +286,57 @@ class DueRow:
     payee: Payee
 
 
-def open_items(now: datetime) -> list[DueRow]:
-    """Every instalment, balance or recovery due or overdue at `now` (each grant's day in its
-    call's zone), across the grants money moves on, by due date (four queries). Every such grant's
-    schedule is worked out: its row, payments and reports are read as plain as the rules need
-    them, the terms read once per distinct set (most grants of a call share their call's)."""
-    moving = select(Grant.id).where(Grant.status.in_(MOVING))
-    # the calls once (each grant's `call` then comes from the session, not a copy per row), the
-    # terms as text: read once per distinct text
-    calls = db.session.scalars(
-        select(Call).where(Call.id.in_(select(Grant.call_id).where(*MOVING_NOW)))
-    ).all()
-    grants = db.session.execute(
-        select(Grant, cast(Grant.terms, Text), Organisation.name)
+def _open(now: datetime):
+    """The open payments kept by grants.payments.dues on the grants money moves on, with their
+    state at `now` (each grant's day in its call's zone), by due date."""
+    on = clock(now)
+    scope = (GrantDue.family == "payment", Grant.status.in_(MOVING))
+    rows = (
+        select(GrantDue, Grant, Call, Organisation.name, on.due_on, on.payment_state)
+        .join(Grant, Grant.id == GrantDue.grant_id)
+        .join(Call, Call.id == Grant.call_id)
         .join(Application, Application.id == Grant.application_id)
         .join(Organisation, Organisation.id == Application.lead_id)
-        .where(*MOVING_NOW)
+        .where(*scope)
         .options(defer(Grant.terms))
-        .order_by(Grant.id)
-    ).all()
-    if not grants:
-        return []
-    payments, reports = movements_of(moving), approved_reports(moving)
-    terms: dict[str, GrantTerms] = {}
-    rows = []
-    for grant, terms_text, lead_name in grants:
-        if terms_text not in terms:
-            terms[terms_text] = terms_of(json.loads(terms_text))
-        items = schedule_of(
-            ledger(grant, payments.get(grant.id, []), reports.get(grant.id, []), terms[terms_text]),
-            local_day(grant, now),
+        .order_by(on.due_on, Grant.number, Grant.id, GrantDue.position)
+    )
+    count = select(func.count()).select_from(GrantDue).join(Grant).where(*scope)
+    return rows, count
+
+
+def _due_rows(result) -> list[DueRow]:
+    out = []
+    for row, grant, call, lead_name, due_on, state in result:
+        set_committed_value(grant, "call", call)  # read with it: no load per grant
+        due_on = date.fromisoformat(due_on) if isinstance(due_on, str) else due_on  # SQLite
+        item = Item(
+            ItemKind(row.what),
+            row.period,
+            row.amount,
+            row.amount,
+            row.done,
+            ZERO,  # nothing recorded: it would be waiting for authorisation, not open
+            due_on,
+            ItemStatus(state),
         )
-        rows += [DueRow(grant, item, payee(grant, lead_name)) for item in items if item.status.open]
-    del calls  # kept in the session until every grant's schedule was worked out
-    rows.sort(key=lambda r: (r.item.due_on or date.min, r.grant.number))
-    return rows
+        out.append(DueRow(grant, item, payee(grant, lead_name)))
+    return out
+
+
+def open_items(now: datetime) -> list[DueRow]:
+    """Every instalment, balance or recovery due or overdue at `now` (each grant's day in its
+    call's zone), across the grants money moves on, by due date (two queries)."""
+    rows, _count = _open(now)
+    return _due_rows(db.session.execute(rows))
+
+
+def open_items_page(now: datetime, page: int, per_page: int) -> Pager:
+    """Page `page` of open_items (three queries, whatever the number of grants)."""
+    rows, count = _open(now)
+    page = max(page, 1)
+    items = _due_rows(db.session.execute(rows.limit(per_page).offset((page - 1) * per_page)))
+    return Pager(items, page, db.session.scalar(count), per_page)
 
 
 def waiting_authorisation(page: int, per_page: int):

@@ -12,7 +12,6 @@ from grants.access import requires
 from grants.contracts.access import grant_or_404, staff_grant_or_404
 from grants.i18n import gettext as _
 from grants.models import Grant
-from grants.paging import page_of_rows
 from grants.payments import queries, services
 from grants.payments.access import payment_or_404
 from grants.payments.forms import PaymentForm
@@ -94,8 +93,6 @@ def cancel(grant_id: int, payment_id: int):
 @bp.get("/staff/payments")
 @requires("staff")
 def overview():
-    due = page_of_rows(
-        queries.open_items(clock.now()), request.args.get("page", 1, type=int), PER_PAGE
-    )
+    due = queries.open_items_page(clock.now(), request.args.get("page", 1, type=int), PER_PAGE)
     waiting = queries.waiting_authorisation(request.args.get("waiting_page", 1, type=int), PER_PAGE)
     return render_template("payments/overview.html", due=due, waiting=waiting)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from grants.audit import record as audit
 from grants.extensions import db
 from grants.models import Grant, GrantPayment
+from grants.payments.dues import refresh as refresh_dues
 from grants.payments.queries import MOVING, local_day, schedule
 from grants.rules import grant_status
 from grants.rules.grant_status import GrantStatus, PaymentKind, PaymentStatus
@@ -235,6 +236,9 @@ def authorise(payment: GrantPayment, user_id: int, now: datetime) -> None:
         raise _left_message(grant, kind) from None
     db.session.expire(payment)
     db.session.expire(grant)
+    refresh_dues(
+        db.session, [grant_id]
+    )  # the UPDATEs pass the flush hook by (grants.payments.dues)
     audit(
         "payment.authorised",
         payment,
@@ -250,6 +254,7 @@ def cancel(payment: GrantPayment, user_id: int, now: datetime) -> None:
     if payment.status is not PaymentStatus.recorded:
         raise PaymentRefused(N_("This payment is no longer waiting for an authorisation."))
     grant_status.check(PaymentStatus.recorded, PaymentStatus.cancelled)
+    grant_id = payment.grant_id
     moved = db.session.execute(
         update(GrantPayment)
         .where(GrantPayment.id == payment.id, GrantPayment.status == PaymentStatus.recorded)
@@ -259,6 +264,7 @@ def cancel(payment: GrantPayment, user_id: int, now: datetime) -> None:
     db.session.expire(payment)
     if moved != 1:
         raise PaymentRefused(N_("This payment is no longer waiting for an authorisation."))
+    refresh_dues(db.session, [grant_id])  # the UPDATE passes the flush hook by
     audit(
         "payment.cancelled",
         payment,
