@@ -1,7 +1,7 @@
 """grant due: what falls due on each grant, kept by grants.payments.dues
 
 Revision ID: c4d2e6f8a0b3
-Revises: 5b1c0e7a9d21
+Revises: c4d2f6a8b0e1
 Create Date: 2026-12-07 22:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4d2e6f8a0b3'
-down_revision = '5b1c0e7a9d21'
+down_revision = 'c4d2f6a8b0e1'
 branch_labels = None
 depends_on = None
 
