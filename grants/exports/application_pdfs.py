@@ -2,9 +2,13 @@
 
 Per application, under its reference: `summary.pdf` (the application as submitted, with its current
 status) and, once the call's decisions are final, `decision-letter.pdf` (the letter the applicant
-received, grants.awards.queries.letters). Applications are loaded in batches of a fixed number of
-queries and each PDF goes into the archive on disk as soon as it is made, so memory stays flat
-whatever the number of applications.
+received, grants.awards.queries.letters). Applications and their letters are loaded in batches, a
+fixed number of queries each (about the batch's applications only, never the whole call: each part
+of the shared export, grants/exports/parts.py, is one batch), and each PDF goes into the
+archive on disk as soon as it is made, so memory stays flat whatever the number of applications.
+The PDFs are stored in the archive, not deflated again: their streams are compressed already
+(deflating them saved 3 % of the size for half a millisecond of CPU each, and the parts'
+assembly inflated and deflated them all again).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from grants.submission.queries import receipt_for, stage_of
 from reports.application_summary import ApplicationSummary, summary_pdf
 from reports.letters import Letter
 
-BATCH = 200  # applications loaded at a time
+BATCH = 250  # applications loaded at a time (a part of the shared export: one batch)
 
 
 def build(call_id: int, locale: str, progress: Callable[[int], None], path: Path) -> str:
@@ -62,21 +66,23 @@ def write_entries(
     progress: Callable[[int], None],
 ) -> None:
     """Each application's PDFs into `archive`, in the order of `ids`."""
-    letters = decision_letters(call, ids)
-    shown = 0
-    for done, application in enumerate(submitted(ids), start=1):
-        folder = secure_filename(application.reference)
-        archive.writestr(
-            f"{folder}/summary.pdf",
-            summary_pdf(current_app.jinja_env, summary(application), locale),
-        )
-        if application.id in letters:
-            archive.writestr(
-                f"{folder}/decision-letter.pdf", render_pdf(letters[application.id], locale)
-            )
-        if (percent := 100 * done // len(ids)) > shown:
-            shown = percent
-            progress(percent)
+    shown, done = 0, 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        letters = decision_letters(call, batch)
+        for application in submitted(batch):
+            folder = secure_filename(application.reference)
+            pdf = summary_pdf(current_app.jinja_env, summary(application), locale)
+            archive.writestr(f"{folder}/summary.pdf", pdf, compress_type=zipfile.ZIP_STORED)
+            if application.id in letters:
+                pdf = render_pdf(letters[application.id], locale)
+                archive.writestr(
+                    f"{folder}/decision-letter.pdf", pdf, compress_type=zipfile.ZIP_STORED
+                )
+            done += 1
+            if (percent := 100 * done // len(ids)) > shown:
+                shown = percent
+                progress(percent)
 
 
 def decision_letters(call: Call, ids: list[int]) -> dict[int, Letter]:
@@ -84,45 +90,35 @@ def decision_letters(call: Call, ids: list[int]) -> dict[int, Letter]:
     are final (none before)."""
     if call.finalised_at is None:
         return {}
-    wanted = set(ids)
-    issued = {  # as the applicants received them
-        application_id: row
-        for application_id, row in decision_letters_issued(call.id).items()
-        if application_id in wanted
-    }
+    issued = decision_letters_issued(call.id, ids)  # as the applicants received them
     stages = [
         s
-        for s in letter_stages(call)
-        if s.application_id in wanted
-        and s.status not in UNDECIDED
-        and s.application_id not in issued
+        for s in letter_stages(call, among=[i for i in ids if i not in issued])
+        if s.status not in UNDECIDED
     ]
-    letters = build_letters(
-        call, stages, call.finalised_at
-    )  # a call finalised before letters were kept
+    # a call finalised before letters were kept
+    letters = build_letters(call, stages, call.finalised_at) if stages else {}
     return {s.application_id: letters[s.id] for s in stages} | {
         application_id: letter_of(row) for application_id, row in issued.items()
     }
 
 
 def submitted(ids: list[int]) -> Iterator[Application]:
-    """The applications, in the order of `ids`, with all that their summary shows, a batch at a
-    time."""
-    for start in range(0, len(ids), BATCH):
-        yield from db.session.scalars(
-            select(Application)
-            .where(Application.id.in_(ids[start : start + BATCH]))
-            .order_by(Application.number)
-            .options(
-                joinedload(Application.lead),
-                joinedload(Application.lot),
-                selectinload(Application.partners).joinedload(Partner.organisation),
-                selectinload(Application.budget_lines),
-                selectinload(Application.attachments),
-                selectinload(Application.stages),
-                selectinload(Application.results).selectinload(LogframeResult.indicators),
-            )
-        ).all()
+    """The applications, in the order of `ids` (a batch), with all that their summary shows."""
+    yield from db.session.scalars(
+        select(Application)
+        .where(Application.id.in_(ids))
+        .order_by(Application.number)
+        .options(
+            joinedload(Application.lead),
+            joinedload(Application.lot),
+            selectinload(Application.partners).joinedload(Partner.organisation),
+            selectinload(Application.budget_lines),
+            selectinload(Application.attachments),
+            selectinload(Application.stages),
+            selectinload(Application.results).selectinload(LogframeResult.indicators),
+        )
+    ).all()
 
 
 def summary(application: Application) -> ApplicationSummary:

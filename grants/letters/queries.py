@@ -5,7 +5,7 @@ services.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date as date_
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -110,15 +110,16 @@ def latest(call_id: int, application_id: int, kind: LetterKind) -> IssuedLetter 
     )
 
 
-def decision_letters(call_id: int) -> dict[int, IssuedLetter]:
-    """Application id -> its decision letter as issued at finalisation."""
+def decision_letters(call_id: int, among: Collection[int] | None = None) -> dict[int, IssuedLetter]:
+    """Application id -> its decision letter as issued at finalisation (of the applications `among`,
+    if given)."""
+    query = select(IssuedLetter).where(
+        IssuedLetter.call_id == call_id, IssuedLetter.kind == LetterKind.decision
+    )
+    if among is not None:
+        query = query.where(IssuedLetter.application_id.in_(among))
     return {
-        row.application_id: row
-        for row in db.session.scalars(
-            select(IssuedLetter)
-            .where(IssuedLetter.call_id == call_id, IssuedLetter.kind == LetterKind.decision)
-            .order_by(IssuedLetter.number)
-        )
+        row.application_id: row for row in db.session.scalars(query.order_by(IssuedLetter.number))
     }
 
 

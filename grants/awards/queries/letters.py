@@ -16,6 +16,7 @@ by the call's award rule or by staff. A reduced grant is told by how much, and w
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -52,12 +53,14 @@ WALKED = {
 }
 
 
-def letter_stages(call: Call, application_id: int | None = None) -> list[ApplicationStage]:
+def letter_stages(
+    call: Call, application_id: int | None = None, among: Collection[int] | None = None
+) -> list[ApplicationStage]:
     """The stage each letter is about, per submitted application of the call (or of one
-    application)."""
+    application, or of those `among`)."""
     current: dict[int, ApplicationStage] = {}
     for stage in submitted_stages(
-        call, application_id
+        call, application_id, among
     ):  # concept notes first: a full application replaces it
         if stage.stage is Stage.full_application or stage.application_id not in current:
             current[stage.application_id] = stage

@@ -10,6 +10,7 @@ missed, inadmissible with the reasons, withdrawn), those not ranked yet and why,
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -162,9 +163,11 @@ def load_call(call_id: int, criteria: bool = True) -> Call | None:
     )
 
 
-def submitted_stages(call: Call, application_id: int | None = None) -> list[ApplicationStage]:
-    """Every submitted stage of the call (or of one of its applications), with application and lead
-    organisation; concept notes first, each stage in rank order."""
+def submitted_stages(
+    call: Call, application_id: int | None = None, among: Collection[int] | None = None
+) -> list[ApplicationStage]:
+    """Every submitted stage of the call (or of one of its applications, or of those `among`), with
+    application and lead organisation; concept notes first, each stage in rank order."""
     query = (
         select(ApplicationStage)
         .join(ApplicationStage.application)
@@ -179,6 +182,8 @@ def submitted_stages(call: Call, application_id: int | None = None) -> list[Appl
     )
     if application_id is not None:
         query = query.where(Application.id == application_id)
+    if among is not None:
+        query = query.where(Application.id.in_(among))
     return list(db.session.scalars(query))
 
 
