@@ -54,7 +54,9 @@ CONTRAST_JS = """
 
 
 def _sideways(page) -> int:
-    """How many CSS pixels the page is wider than the screen."""
+    """How many CSS pixels the page is wider than the screen, once its stylesheets are in (a
+    measure taken while one still loads, on a busy machine, sees the page unstyled)."""
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
