@@ -95,30 +95,22 @@ def approved_reports(
     if ids is None:
         return {}
     accepted = func.coalesce(func.sum(GrantReportLine.accepted), 0)
+    report = (
+        GrantReport.id,
+        GrantReport.grant_id,
+        GrantReport.kind,
+        GrantReport.period,
+        GrantReport.reviewed_at,
+        GrantReport.reported_indirect,
+        GrantReport.reported_contingency,
+    )
     rows = (
         (session or db.session)
         .execute(
-            select(
-                GrantReport.id,
-                GrantReport.grant_id,
-                GrantReport.kind,
-                GrantReport.period,
-                GrantReport.reviewed_at,
-                GrantReport.reported_indirect,
-                GrantReport.reported_contingency,
-                accepted,
-            )
+            select(*report, accepted)
             .outerjoin(GrantReportLine, GrantReportLine.report_id == GrantReport.id)
             .where(GrantReport.grant_id.in_(ids), GrantReport.status == ReportStatus.approved)
-            .group_by(
-                GrantReport.id,
-                GrantReport.grant_id,
-                GrantReport.kind,
-                GrantReport.period,
-                GrantReport.reviewed_at,
-                GrantReport.reported_indirect,
-                GrantReport.reported_contingency,
-            )
+            .group_by(*report)
             .order_by(GrantReport.id)
         )
         .all()
