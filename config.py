@@ -97,6 +97,12 @@ class Config:
     EXPORT_DIR = os.environ.get(
         "EXPORT_DIR", str(INSTANCE_DIR / "exports")
     )  # report files, never under static/
+    # the rendered documents (application summaries, letters: grants/documents.py), each kept once
+    DOCUMENT_DIR = os.environ.get("DOCUMENT_DIR", str(INSTANCE_DIR / "documents"))
+    # render a document in a background job when it stops changing (a submission, a letter issued),
+    # so that the ZIP of application PDFs copies it; on by default with rq workers (REDIS_URL): in
+    # process, the job would run inside the request
+    PRERENDER_DOCUMENTS = _bool("PRERENDER_DOCUMENTS", bool(os.environ.get("REDIS_URL")))
     # where those files are kept (grants/files.py): "local" (UPLOAD_DIR and EXPORT_DIR, the
     # default) or "s3", an S3-compatible object store that every app server and worker shares
     STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
@@ -130,6 +136,8 @@ class TestConfig(Config):
     JOBS_IN_THREAD = False
     # made when first written; one per test process, so that two suites may run at once (CI)
     EXPORT_DIR = str(Path(tempfile.gettempdir()) / f"twin-grants-test-exports-{os.getpid()}")
+    DOCUMENT_DIR = str(Path(tempfile.gettempdir()) / f"twin-grants-test-documents-{os.getpid()}")
+    PRERENDER_DOCUMENTS = False  # a test that wants the jobs turns them on
 
 
 class ProductionConfig(Config):

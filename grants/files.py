@@ -1,13 +1,14 @@
 """The file store: every uploaded, exported and generated file is kept through this one interface.
 
-Two spaces, `uploads()` (applicants' attachments, call documents, the letterhead logo, e-mail
-attachments) and `exports()` (the files of report jobs), each a `Store` of the backend that
+Three spaces, `uploads()` (applicants' attachments, call documents, the letterhead logo, e-mail
+attachments), `exports()` (the files of report jobs) and `documents()` (rendered PDFs kept once
+under a key made from what they show: grants/documents.py), each a `Store` of the backend that
 STORAGE_BACKEND names:
-- "local" (the embedded default; `make run` and the tests): files under UPLOAD_DIR and EXPORT_DIR,
-  where they have always been, so an existing installation keeps its files;
+- "local" (the embedded default; `make run` and the tests): files under UPLOAD_DIR, EXPORT_DIR and
+  DOCUMENT_DIR, where they have always been, so an existing installation keeps its files;
 - "s3": an S3-compatible object store through boto3 (S3_ENDPOINT_URL, S3_BUCKET, S3_ACCESS_KEY,
-  S3_SECRET_KEY, S3_REGION), the spaces as the prefixes `uploads/` and `exports/` of one bucket,
-  which is created if missing. Every app server and worker then sees the same files.
+  S3_SECRET_KEY, S3_REGION), the spaces as the prefixes `uploads/`, `exports/` and `documents/` of
+  one bucket, which is created if missing. Every app server and worker then sees the same files.
 
 A key is a relative path of plain names (`call_documents/<64 hex digits>`); anything else is
 refused (ValueError), so no key reaches outside its space. Downloads stream: a file is never read
@@ -219,6 +220,11 @@ def uploads() -> Store:
 def exports() -> Store:
     """The space of the report jobs' files (EXPORT_DIR, or `exports/` in the bucket)."""
     return _store("EXPORT_DIR", "exports/")
+
+
+def documents() -> Store:
+    """The space of the rendered documents (DOCUMENT_DIR, or `documents/` in the bucket)."""
+    return _store("DOCUMENT_DIR", "documents/")
 
 
 def _store(folder_setting: str, prefix: str) -> Store:

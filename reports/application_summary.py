@@ -1,9 +1,11 @@
 """The summary of a submitted application (PDF), from plain data.
 
 What the applicant submitted last: the receipt's data (reference, call, lot, partnership, project
-with all its text, budget and attachments; reports.receipt), kept at submission. Rendered from
-templates/reports/application_summary.html with the Jinja environment the caller passes in (the
-application's own, whose gettext and filters follow the locale chosen with
+with all its text, budget and attachments; reports.receipt), kept at submission, and nothing that
+changes after it (not the application's status: the ZIP of application PDFs lists the statuses in
+its index), so that a submission's summary is rendered once and kept (grants.submission.documents).
+Rendered from templates/reports/application_summary.html with the Jinja environment the caller
+passes in (the application's own, whose gettext and filters follow the locale chosen with
 flask_babel.force_locale). This module imports no Flask and touches no database.
 
 The stylesheet, templates/reports/application_summary.css, is not in the HTML: it is parsed once
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import dataclass
 
 from jinja2 import Environment
 from weasyprint import CSS, HTML
@@ -30,20 +31,14 @@ STYLESHEET = "reports/application_summary.css"
 _local = threading.local()
 
 
-@dataclass(frozen=True)
-class ApplicationSummary:
-    receipt: Receipt
-    status: str  # the stage's status now
-
-
-def render_summary(env: Environment, summary: ApplicationSummary, lang: str = "en") -> str:
+def render_summary(env: Environment, receipt: Receipt, lang: str = "en") -> str:
     """The summary as HTML (user text escaped by the environment's autoescape)."""
-    return env.get_template(TEMPLATE).render(s=summary, r=summary.receipt, lang=lang)
+    return env.get_template(TEMPLATE).render(r=receipt, lang=lang)
 
 
-def summary_pdf(env: Environment, summary: ApplicationSummary, lang: str = "en") -> bytes:
+def summary_pdf(env: Environment, receipt: Receipt, lang: str = "en") -> bytes:
     """A tagged PDF whose title and language are set."""
-    return HTML(string=render_summary(env, summary, lang)).write_pdf(
+    return HTML(string=render_summary(env, receipt, lang)).write_pdf(
         pdf_tags=True, font_config=font_config(), stylesheets=[stylesheet(env)]
     )
 

@@ -7,7 +7,8 @@ conditional UPDATE (`take`), so that two workers never make the same one; the wo
 a heartbeat, and a part whose worker stopped beating (killed) is taken again by the next worker that
 looks. A finished part is a ZIP in the exports space of grants/files.py. When every part is done the
 coordinator, and only the run that still holds the job (`take_assembly`), copies their entries into
-the one ZIP (no PDF is made again), removes the parts and finishes the job.
+the one ZIP (no PDF is made again) and their rows of the index into its `index.csv`, removes the
+parts and finishes the job.
 
 Without Redis (the app's worker thread, the in-request run of the tests) nobody helps: the
 coordinator makes the parts one after the other. The parts are kept across a retry of the job, so
@@ -78,7 +79,7 @@ def build(job: ReportJob, locale: str, progress: Callable[[int], None], path: Pa
                 time.sleep(POLL)  # the other parts are being made by other workers
     if not take_assembly(job_id, run_id):
         raise Superseded(job_id)
-    assemble(job_id, path)
+    assemble(job_id, path, locale)
     return name
 
 
@@ -229,13 +230,14 @@ def take_assembly(job_id: int, run_id: str | None) -> bool:
     return taken == 1
 
 
-def assemble(job_id: int, path: Path) -> None:
+def assemble(job_id: int, path: Path, locale: str) -> None:
     """The one ZIP at `path` from the finished parts, in order (their entries copied, nothing made
-    again); the parts removed."""
+    again), its index last (the parts' rows under one header in `locale`); the parts removed."""
     parts = db.session.scalars(
         select(ExportPart).where(ExportPart.job_id == job_id).order_by(ExportPart.number)
     ).all()
     store = files.exports()
+    rows: list[bytes] = []
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for part in parts:
             with tempfile.TemporaryFile() as copy:
@@ -244,8 +246,12 @@ def assemble(job_id: int, path: Path) -> None:
                 copy.seek(0)
                 with zipfile.ZipFile(copy) as source:
                     for entry in source.infolist():
+                        if entry.filename == application_pdfs.INDEX:
+                            rows.append(source.read(entry))
+                            continue
                         with source.open(entry) as data, archive.open(entry, "w") as target:
                             shutil.copyfileobj(data, target)
+        application_pdfs.write_index(archive, rows, locale)
     for part in parts:
         store.delete(part.file_path)
     db.session.execute(delete(ExportPart).where(ExportPart.job_id == job_id))

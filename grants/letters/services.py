@@ -5,7 +5,8 @@ A letter is issued once (a decision at finalisation, an admissibility result whe
 check): it takes the call's next letter number, atomically (a counter on the call row, like the
 application references: no gaps, no duplicates, also under concurrency; a rolled-back request gives
 its numbers back), and keeps what it says. It is then e-mailed, as a PDF in each member's language,
-to every member acting for the lead organisation (a verified member of a verified organisation).
+to every member acting for the lead organisation (a verified member of a verified organisation);
+its PDFs are kept once rendered (grants/letters/documents.py).
 A letter e-mailed to nobody is to be sent by post or registered e-mail: staff download it and
 record when it went. The caller's unit of work commits (a request's: grants/unit_of_work.py).
 """
@@ -21,7 +22,7 @@ from sqlalchemy import select, update
 from grants import mail
 from grants.audit import record
 from grants.extensions import db
-from grants.letters.queries import render_pdf
+from grants.letters.documents import defer_prerender, stored_letter
 from grants.models import Application, ApplicationStage, Call, IssuedLetter, LetterKind, User
 from grants.models.base import now_utc
 from reports.letters import Letter, letter_to_json
@@ -75,6 +76,7 @@ def issue(
         db.session.add(row)
         issued.append((row, letter))
     db.session.flush()
+    defer_prerender([row for row, _letter in issued])  # kept in every language after the commit
     return issued
 
 
@@ -116,7 +118,7 @@ def email(
         for member in members.get(leads[row.application_id], []):
             locale = member.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
             if locale not in pdfs:
-                pdfs[locale] = render_pdf(letter, locale)
+                pdfs[locale] = stored_letter(letter, locale)
             mail.send(
                 member.email,
                 subject(letter),

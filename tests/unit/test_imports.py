@@ -25,6 +25,7 @@ KERNEL = (
     "security",
     "storage",
     "files",
+    "documents",
     "signals",
     "clock",
     "i18n",

@@ -30,6 +30,7 @@ from grants.rules.submission import (
 from grants.rules.transitions import check_stage_transition
 from grants.signals import stage_withdrawn
 from grants.status import move_stage
+from grants.submission.documents import defer_prerender
 from grants.submission.queries import facts_for, live_receipt, may_withdraw, stage_of
 from reports.receipt import (
     receipt_to_json,
@@ -124,6 +125,7 @@ def submit(application: Application) -> Application:
         application.reference = reference_for(application.call.reference, application.number)
     keep_submitted_version(application, stage)
     db.session.flush()
+    defer_prerender(stage)  # its summary, rendered once the submission is committed
     resubmitted = stage.submissions > 1
     record(
         "application.resubmitted" if resubmitted else "application.submitted",

@@ -44,10 +44,12 @@ def latest(db) -> ReportJob:
 
 
 def texts(data: bytes) -> dict[str, str]:
-    """Each entry of a ZIP of PDFs: its text."""
+    """Each entry of a ZIP of PDFs: its text (the index: as it is)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {
-            name: "".join(page.extract_text() for page in PdfReader(archive.open(name)).pages)
+            name: archive.read(name).decode("utf-8-sig")
+            if name == "index.csv"
+            else "".join(page.extract_text() for page in PdfReader(archive.open(name)).pages)
             for name in archive.namelist()
         }
 
