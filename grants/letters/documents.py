@@ -48,9 +48,14 @@ def defer_prerender(rows: list[IssuedLetter]) -> None:
 def prerender_letters(letter_ids: list[int]) -> int:
     """rq task: keep the issued letters in every language the app offers; how many were rendered
     (none kept already)."""
-    rendered = 0
-    for row in db.session.scalars(select(IssuedLetter).where(IssuedLetter.id.in_(letter_ids))):
-        data = letter_to_json(letter_of(row))
-        for locale in current_app.config["LANGUAGES"]:
-            rendered += documents.prerender(KIND, data, locale, _render(data, locale))
-    return rendered
+    rows = db.session.scalars(select(IssuedLetter).where(IssuedLetter.id.in_(letter_ids)))
+    return sum(prerender_letter(letter_of(row)) for row in rows)
+
+
+def prerender_letter(letter: Letter) -> int:
+    """Keep the letter in every language the app offers; how many were rendered."""
+    data = letter_to_json(letter)
+    return sum(
+        documents.prerender(KIND, data, locale, _render(data, locale))
+        for locale in current_app.config["LANGUAGES"]
+    )

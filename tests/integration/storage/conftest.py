@@ -59,6 +59,7 @@ def app_on(backend, app, tmp_path, monkeypatch, request) -> str:
     monkeypatch.setitem(app.config, "STORAGE_BACKEND", backend)
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
     monkeypatch.setitem(app.config, "EXPORT_DIR", str(tmp_path / "exports"))
+    monkeypatch.setitem(app.config, "DOCUMENT_DIR", str(tmp_path / "documents"))
     if backend == "s3":
         for name, value in request.getfixturevalue("s3_settings").items():
             monkeypatch.setitem(app.config, name, value)

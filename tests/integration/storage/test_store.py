@@ -1,6 +1,6 @@
 """The file store's interface (grants/files.py) on both backends: put, get, open a stream, delete,
 exists, keep a local file, a streaming download; keys that would leave the space refused; the app's
-two spaces on the backend its configuration names."""
+three spaces on the backend its configuration names, and a rendered document kept there once."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import stat
 import pytest
 from werkzeug.exceptions import NotFound
 
-from grants import files
+from grants import documents, files
 
 BIG = 12 * 1024 * 1024  # above boto3's multipart threshold (8 MB): uploaded in parts
 
@@ -116,17 +116,41 @@ def test_a_missing_bucket_is_made(s3_settings):
 
 def test_the_apps_spaces_are_on_the_configured_backend(app_on, app, tmp_path):
     with app.app_context():
-        uploads, exports = files.uploads(), files.exports()
+        uploads, exports, kept = files.uploads(), files.exports(), files.documents()
         uploads.put("letterhead/logo", b"logo")
         exports.put("1-report.pdf", b"report")
+        kept.put("summary/1.pdf", b"summary")
         assert (uploads.get("letterhead/logo"), exports.get("1-report.pdf")) == (b"logo", b"report")
         assert not uploads.exists("1-report.pdf") and not exports.exists("letterhead/logo")
+        assert kept.get("summary/1.pdf") == b"summary" and not exports.exists("summary/1.pdf")
         on_disk = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
         if app_on == "local":
-            assert on_disk == ["exports/1-report.pdf", "uploads/letterhead/logo"]
+            assert on_disk == [
+                "documents/summary/1.pdf",
+                "exports/1-report.pdf",
+                "uploads/letterhead/logo",
+            ]
         else:
             assert on_disk == [] and (uploads.prefix, exports.prefix) == ("uploads/", "exports/")
-            assert uploads.client is exports.client  # one client per app and settings
+            assert kept.prefix == "documents/"
+            assert uploads.client is exports.client is kept.client  # one client per settings
+
+
+def test_a_rendered_document_is_kept_once_on_the_configured_backend(app_on, app):
+    made: list[bytes] = []
+
+    def render() -> bytes:
+        made.append(b"%PDF-1.7 " + secrets.token_bytes(8))
+        return made[-1]
+
+    with app.app_context():
+        data = {"reference": f"S3-{secrets.token_hex(4)}"}
+        first = documents.stored_pdf("summary", data, "tr", render)
+        assert documents.stored_pdf("summary", data, "tr", render) == first == made[0]
+        assert not documents.prerender("summary", data, "tr", render) and len(made) == 1
+        assert documents.prerender("summary", data, "en", render) and len(made) == 2
+        key = documents.document_key("summary", data, "tr")
+        assert files.documents().get(key) == first
 
 
 def test_an_unknown_backend_is_refused(app, monkeypatch):
