@@ -81,5 +81,8 @@ def test_the_zip_is_made_in_the_background_and_its_progress_moves(
     with page.expect_download() as download:
         row.get_by_role("link", name="Download TTGS-ZIP-application-pdfs-en.zip").click()
     archive = zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes()))
-    assert sorted(archive.namelist()) == [f"TTGS-ZIP-000{n}/summary.pdf" for n in (1, 2, 3)]
+    assert sorted(archive.namelist()) == [
+        *(f"TTGS-ZIP-000{n}/summary.pdf" for n in (1, 2, 3)),
+        "index.csv",
+    ]
     page.screenshot(path=str(tmp_path / "exports-done.png"), full_page=True)

@@ -260,3 +260,21 @@ def test_an_issued_letter_is_rendered_in_every_language_if_the_setting_says_so(
     # e-mailed to nobody (the lead has no member): only the job renders it
     assert sorted(renders) == (["letter en", "letter tr"] if setting else [])
     assert len(kept()) == (2 if setting else 0)
+
+
+def test_through_rq_a_submission_queues_its_rendering_for_a_worker(
+    app, db, lead, post, prerendering, renders, monkeypatch, redis_url
+):
+    from rq import SimpleWorker
+
+    from grants.jobs import queue
+
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
+    q = queue()
+    q.empty()
+    application = ready_application(lead, make_call(reference="PRE-2026"))
+    assert submit(post, application).status_code == 302
+    queued = [job.func_name for job in q.jobs]
+    assert "grants.submission.documents.prerender_summary" in queued and renders == []
+    SimpleWorker([q], connection=q.connection).work(burst=True)
+    assert sorted(renders) == ["summary en", "summary tr"] and len(kept()) == 2
