@@ -1,4 +1,4 @@
-"""Flask commands: call bundles, ranking, demo data, rq worker."""
+"""Flask commands: call bundles, ranking, documents rendered ahead, demo data, rq worker."""
 
 from __future__ import annotations
 
@@ -165,6 +165,41 @@ def calls_rank(reference: str, discard_overrides: bool) -> None:
         db.session.rollback()
         raise
     _echo_ranking(ranking)
+
+
+@calls_cli.command("prerender")
+@click.argument("reference")
+def calls_prerender(reference: str) -> None:
+    """Render and keep, in every language, the summaries of the call REFERENCE's submitted
+    applications and its issued letters, those not kept yet (e.g. after an upgrade that changed how
+    documents look, so that the next ZIP of application PDFs only copies files): jobs for the rq
+    workers, or done here without Redis."""
+    from grants.jobs import enqueue
+    from grants.letters.documents import BATCH, prerender_letters
+    from grants.models import Application, ApplicationStage, Call, IssuedLetter
+    from grants.submission.documents import prerender_summaries
+
+    call_id = db.session.scalar(select(Call.id).where(Call.reference == reference))
+    if call_id is None:
+        raise click.ClickException(f"There is no call with reference {reference}.")
+    stages = db.session.scalars(
+        select(ApplicationStage.id)
+        .join(Application)
+        .where(Application.call_id == call_id, ApplicationStage.submitted_at.is_not(None))
+        .order_by(ApplicationStage.id)
+    ).all()
+    letters = db.session.scalars(
+        select(IssuedLetter.id).where(IssuedLetter.call_id == call_id).order_by(IssuedLetter.id)
+    ).all()
+    db.session.rollback()
+    for job, ids in ((prerender_summaries, stages), (prerender_letters, letters)):
+        for start in range(0, len(ids), BATCH):
+            enqueue(job, list(ids[start : start + BATCH]), timeout=60 * 60)
+    click.echo(
+        f"Summaries of {len(stages)} submitted stage(s) and {len(letters)} issued letter(s) of "
+        f"{reference} rendered where not kept yet"
+        + (" (queued for the workers)." if current_app.config.get("REDIS_URL") else ".")
+    )
 
 
 @calls_cli.command("settle-scores")

@@ -60,6 +60,11 @@ def defer_prerender(stage: ApplicationStage) -> None:
         defer(prerender_summary, stage.id)
 
 
+def prerender_summaries(stage_ids: list[int]) -> int:
+    """rq task: `prerender_summary` of each stage (`flask calls prerender`)."""
+    return sum(prerender_summary(stage_id) for stage_id in stage_ids)
+
+
 def prerender_summary(stage_id: int) -> int:
     """rq task: keep the summary of the stage's last submitted version in every language the app
     offers; how many were rendered (none kept already)."""

@@ -278,3 +278,15 @@ def test_through_rq_a_submission_queues_its_rendering_for_a_worker(
     assert "grants.submission.documents.prerender_summary" in queued and renders == []
     SimpleWorker([q], connection=q.connection).work(burst=True)
     assert sorted(renders) == ["summary en", "summary tr"] and len(kept()) == 2
+
+
+def test_a_command_renders_what_is_not_kept_yet(app, db, renders):
+    call, *_rest = finalised_call(db)
+    result = app.test_cli_runner().invoke(args=["calls", "prerender", call.reference])
+    assert result.exit_code == 0, result.output
+    assert "Summaries of 3 submitted stage(s) and 0 issued letter(s)" in result.output
+    assert sorted(renders) == ["summary en"] * 3 + ["summary tr"] * 3 and len(kept()) == 6
+    renders.clear()
+    assert app.test_cli_runner().invoke(args=["calls", "prerender", call.reference]).exit_code == 0
+    assert renders == []
+    assert app.test_cli_runner().invoke(args=["calls", "prerender", "NOPE-1"]).exit_code != 0
