@@ -55,7 +55,8 @@ class Member:
 @dataclass(frozen=True)
 class Seat:
     """A member of the evaluation committee (domain.md 4): role chair, secretary, voting or
-    observer; approval "valid", "void" (of an earlier ranking), "missing" or "not_needed"."""
+    observer; approval "valid", "void" (of an earlier ranking), "void_committee" (given before the
+    voting composition changed), "missing" or "not_needed"."""
 
     name: str
     role: str
