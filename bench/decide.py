@@ -84,7 +84,6 @@ class Decider:
             .where(table.c.id == bindparam("stage_id"))
             .values(
                 status=bindparam("new_status"),
-                final_score=bindparam("new_score"),
                 rank=bindparam("new_rank"),
                 awarded_amount=bindparam("new_amount"),
             )
@@ -96,7 +95,6 @@ class Decider:
                 {
                     "stage_id": sid,
                     "new_status": v["status"],
-                    "new_score": v["final_score"],
                     "new_rank": v.get("rank"),
                     "new_amount": v.get("awarded_amount"),
                 }

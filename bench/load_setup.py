@@ -83,7 +83,7 @@ def _reopen_for_evaluation(call: Call) -> None:
             ApplicationStage.id.in_(stages),
             ApplicationStage.status.not_in([StageStatus.inadmissible, StageStatus.withdrawn]),
         )
-        .values(status=StageStatus.admissible, final_score=None, rank=None, awarded_amount=None)
+        .values(status=StageStatus.admissible, rank=None, awarded_amount=None)
     )
     db.session.execute(
         update(Lot).where(Lot.call_id == call.id).values(awarded_total=Decimal("0.00"))

@@ -120,7 +120,7 @@ class Selection:
                             "fingerprint": m.approval.fingerprint,
                         }
                         for m in members
-                        if m.approval is not None
+                        if m.approval is not None and m.approval.voided_at is None
                     ),
                     key=lambda a: a["member"],
                 ),

@@ -38,7 +38,7 @@ ROLE_ORDER = {role: i for i, role in enumerate(CommitteeRole)}
 @dataclass(frozen=True)
 class MemberRow:
     member: CommitteeMember
-    state: str  # approval_state: not_needed, valid, void, missing
+    state: str  # approval_state: not_needed, valid, void, void_committee, missing
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,7 @@ def seat(member: CommitteeMember) -> Seat:
         member.role.value,
         member.impartiality_signed_at,
         approval.fingerprint if approval else None,
+        approval is not None and approval.voided_at is not None,
     )
 
 
@@ -135,10 +136,13 @@ def waiting_for(call_id: int) -> list[Issue]:
 
 
 def approvals_exist(call_id: int) -> bool:
-    """Whether any member has approved the evaluation report (standing or void)."""
+    """Whether any member has approved the evaluation report since the voting composition last
+    changed (the approval standing, or void by a change of the ranking)."""
     return (
         db.session.scalar(
-            select(CommitteeApproval.id).where(CommitteeApproval.call_id == call_id).limit(1)
+            select(CommitteeApproval.id)
+            .where(CommitteeApproval.call_id == call_id, CommitteeApproval.voided_at.is_(None))
+            .limit(1)
         )
         is not None
     )

@@ -111,12 +111,13 @@ def remove_member(call: Call, member: CommitteeMember, by: int) -> None:
 
 
 def _void_approvals(call: Call, by: int, change: dict) -> None:
-    """The voting composition changes: every approval of the report given so far is void (deleted;
-    the audit event names who had approved and the change that voided it)."""
+    """The voting composition changes: every approval of the report given so far is void (kept,
+    marked voided, so that its member sees why they must approve again; the audit event names who
+    had approved and the change that voided it)."""
     approvals = list(
         db.session.scalars(
             select(CommitteeApproval)
-            .where(CommitteeApproval.call_id == call.id)
+            .where(CommitteeApproval.call_id == call.id, CommitteeApproval.voided_at.is_(None))
             .options(joinedload(CommitteeApproval.member).joinedload(CommitteeMember.user))
         )
     )
@@ -129,8 +130,9 @@ def _void_approvals(call: Call, by: int, change: dict) -> None:
         after=change,
         user_id=by,
     )
+    at = now_utc()
     for approval in approvals:
-        approval.member.approval = None  # delete-orphan: the row goes at the flush
+        approval.voided_at = at
     db.session.flush()
 
 
@@ -150,7 +152,7 @@ def sign(member: CommitteeMember) -> None:
 
 def approve(call: Call, member: CommitteeMember) -> None:
     """The member approves the evaluation report as the ranking now stands; an approval of an
-    earlier ranking (void) is replaced."""
+    earlier ranking, or one voided by a change of the voting composition, is replaced."""
     _lock(call)
     # as the change that held the lock left it: the member may have been removed meanwhile
     if db.session.get(CommitteeMember, member.id, populate_existing=True) is None:
@@ -162,14 +164,18 @@ def approve(call: Call, member: CommitteeMember) -> None:
         raise CommitteeRefused(issues=issues)
     approval = member.approval
     before = (
-        {"approved_at": approval.approved_at, "fingerprint": approval.fingerprint}
+        {
+            "approved_at": approval.approved_at,
+            "fingerprint": approval.fingerprint,
+            "voided_at": approval.voided_at,
+        }
         if approval
         else None
     )
     if approval is None:
         approval = CommitteeApproval(call_id=call.id, member=member)
         db.session.add(approval)
-    approval.approved_at, approval.fingerprint = now_utc(), fingerprint
+    approval.approved_at, approval.fingerprint, approval.voided_at = now_utc(), fingerprint, None
     db.session.flush()
     record(
         "committee.report_approved",

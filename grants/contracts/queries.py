@@ -66,22 +66,33 @@ def awarded_application(call: Call, application_id: int) -> Application | None:
 
 
 def grants_page(call_id: int | None, status: GrantStatus | None, page: int) -> Pagination:
-    """Every grant, by call and number, optionally of one call and one status."""
+    """Every grant, by call and number, optionally of one call and one status. The page is cut
+    from the grants' ids alone, then its 50 grants are read (sorting every grant's whole row, and
+    its call's, to keep 50 took most of the page's database time at 5,000 grants)."""
     query = (
-        select(Grant)
+        select(Grant.id)
         .join(Call, Call.id == Grant.call_id)
-        # the page's applications and leads read for its rows only (joined, every grant's was
-        # joined before the sort picked the page's)
-        .options(
-            joinedload(Grant.call), selectinload(Grant.application).joinedload(Application.lead)
-        )
         .order_by(Call.reference, Grant.sequence)
     )
     if call_id:
         query = query.where(Grant.call_id == call_id)
     if status is not None:
         query = query.where(Grant.status == status)
-    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    pagination = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    ids = list(pagination.items)
+    grants = {
+        grant.id: grant
+        for grant in db.session.scalars(
+            select(Grant)
+            .where(Grant.id.in_(ids))
+            .options(
+                joinedload(Grant.call),
+                selectinload(Grant.application).joinedload(Application.lead),
+            )
+        )
+    }
+    pagination.items = [grants[i] for i in ids if i in grants]
+    return pagination
 
 
 def calls_with_grants() -> list[Call]:

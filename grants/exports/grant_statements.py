@@ -87,10 +87,10 @@ def _data(call_id: int, locale: str, progress) -> tuple:
             )
             for r in rows
         ]
-        totals = [_total(row) for row in queries.by_lot(call.id)]
+        money = queries.summaries(call.id)
+        totals = [_total(row) for row in money.lots]
         totals += [
-            _total(row, _("Call %(reference)s", reference=call.reference))
-            for row in queries.by_call(call.id)
+            _total(row, _("Call %(reference)s", reference=call.reference)) for row in money.calls
         ]
     data = report.Statements(
         reference=call.reference,

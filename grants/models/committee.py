@@ -93,7 +93,9 @@ class CommitteeMinutes(Base):
 
 class CommitteeApproval(Base):
     """A member's approval of the evaluation report as the ranking stood (its fingerprint,
-    grants.rules.committee.ranking_fingerprint); void once the ranking differs."""
+    grants.rules.committee.ranking_fingerprint); void once the ranking differs, or once the voting
+    composition changed (`voided_at`: kept, so that the member sees why they must approve
+    again)."""
 
     __tablename__ = "committee_approval"
     __table_args__ = (CheckConstraint("length(fingerprint) = 64", name="fingerprint_sha256"),)
@@ -105,5 +107,6 @@ class CommitteeApproval(Base):
     )
     approved_at: Mapped[Timestamp] = mapped_column(default=now_utc)
     fingerprint: Mapped[str] = mapped_column(String(64))
+    voided_at: Mapped[Timestamp | None]
 
     member: Mapped[CommitteeMember] = relationship(back_populates="approval")

@@ -1,8 +1,9 @@
 """Reads of the oversight page and the grant statements.
 
-Money per group (call, lot, the lead's province, partner country) is summed by the database, one
-GROUP BY per grouping; what is due is read from what grants.payments.dues keeps of each grant (the
-reports by grants.rules.grant_oversight, the payments by the payments page's own schedule,
+Money per group (call, lot, the lead's province, partner country) is summed by the database in two
+GROUP BYs (one by call, lot and province, rolled up here; one by partner country); what is due is
+read from what grants.payments.dues keeps of each grant (the reports by
+grants.rules.grant_oversight, the payments by the payments page's own schedule,
 grants.rules.payment_schedule through grants.payments.queries, so that both say the same), judged
 due or overdue at the reader's clock (grants.payments.dues_read). The number of queries does not
 grow with the number of grants.
@@ -25,6 +26,7 @@ from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import aliased
 
 from grants.extensions import db
+from grants.i18n import name_order
 from grants.models import (
     Application,
     Call,
@@ -85,20 +87,21 @@ def _measures():
     )
 
 
+def _row(r, key: str, label: str) -> Row:
+    return Row(
+        key=key,
+        label=label,
+        currency=r.currency,
+        grants=r.grants,
+        contracted=_money(r.contracted),
+        paid=_money(r.paid),
+        to_pay=_money(r.to_pay),
+        recovered=_money(r.recovered),
+    )
+
+
 def _rows(query, key, label) -> list[Row]:
-    return [
-        Row(
-            key=str(key(r)),
-            label=label(r),
-            currency=r.currency,
-            grants=r.grants,
-            contracted=_money(r.contracted),
-            paid=_money(r.paid),
-            to_pay=_money(r.to_pay),
-            recovered=_money(r.recovered),
-        )
-        for r in db.session.execute(query)
-    ]
+    return [_row(r, str(key(r)), label(r)) for r in db.session.execute(query)]
 
 
 def _where(query, call_id: int | None):
@@ -106,51 +109,86 @@ def _where(query, call_id: int | None):
     return query if call_id is None else query.where(Grant.call_id == call_id)
 
 
-def by_call(call_id: int | None = None) -> list[Row]:
+@dataclass
+class Summaries:
+    """The money per call, per lot and per province of the lead."""
+
+    calls: list[Row]
+    lots: list[Row]
+    provinces: list[Row]
+
+
+def summaries(call_id: int | None = None) -> Summaries:
+    """One GROUP BY per call, lot and province of the lead (a few hundred rows at most), rolled
+    up here into the three groupings: one scan of the grants instead of three (the oversight page
+    spent most of its time in the database on them)."""
     query = _where(
-        select(Call.id, Call.reference, Call.title, *_measures())
-        .select_from(Grant)
-        .join(Call, Call.id == Grant.call_id)
-        .group_by(Call.id, Call.reference, Call.title, Call.currency)
-        .order_by(Call.reference),
-        call_id,
-    )
-    return _rows(query, lambda r: r.id, lambda r: f"{r.reference} – {r.title}")
-
-
-def by_lot(call_id: int | None = None) -> list[Row]:
-    query = _where(
-        select(Call.reference, Lot.id, Lot.code, Lot.name, *_measures())
-        .select_from(Grant)
-        .join(Call, Call.id == Grant.call_id)
-        .join(Application, Application.id == Grant.application_id)
-        .outerjoin(Lot, Lot.id == Application.lot_id)
-        .group_by(Call.reference, Lot.id, Lot.code, Lot.name, Call.currency)
-        .order_by(Call.reference, Lot.code),
-        call_id,
-    )
-    return _rows(
-        query,
-        lambda r: r.id or "",
-        lambda r: (
-            f"{r.reference} {r.code} – {r.name}" if r.id else r.reference
-        ),  # a call without lots
-    )
-
-
-def by_province(call_id: int | None = None) -> list[Row]:
-    """Per province (region) of the lead organisation, with its country."""
-    query = _where(
-        select(Lead.country, Lead.region, *_measures())
+        select(
+            Call.id.label("call_id"),
+            Call.reference,
+            Call.title,
+            Lot.id.label("lot_id"),
+            Lot.code,
+            Lot.name,
+            Lead.country,
+            Lead.region,
+            *_measures(),
+        )
         .select_from(Grant)
         .join(Call, Call.id == Grant.call_id)
         .join(Application, Application.id == Grant.application_id)
         .join(Lead, Lead.id == Application.lead_id)
-        .group_by(Lead.country, Lead.region, Call.currency)
-        .order_by(Lead.country, Lead.region),
+        .outerjoin(Lot, Lot.id == Application.lot_id)
+        .group_by(
+            Call.id,
+            Call.reference,
+            Call.title,
+            Call.currency,
+            Lot.id,
+            Lot.code,
+            Lot.name,
+            Lead.country,
+            Lead.region,
+        ),
         call_id,
     )
-    return _rows(query, lambda r: f"{r.country}:{r.region}", lambda r: r.region or "–")
+    calls: dict[object, Row] = {}
+    lots: dict[object, Row] = {}
+    provinces: dict[object, Row] = {}
+    order: dict[object, tuple] = {}
+    for r in db.session.execute(query):
+        groups = (
+            (calls, r.call_id, f"{r.reference} – {r.title}", (name_order(r.reference),)),
+            (
+                lots,
+                (r.call_id, r.lot_id),
+                f"{r.reference} {r.code} – {r.name}" if r.lot_id else r.reference,
+                (name_order(r.reference), name_order(r.code)),
+            ),
+            (
+                provinces,
+                (r.country, r.region, r.currency),
+                r.region or "–",
+                (r.country, name_order(r.region)),
+            ),
+        )
+        for rows, key, label, sort in groups:
+            if key not in rows:
+                rows[key] = Row(key="", label=label, currency=r.currency)
+                order[id(rows[key])] = sort
+            _add(rows[key], _row(r, "", ""))
+    for key, row in calls.items():
+        row.key = str(key)
+    for (_call, lot), row in lots.items():
+        row.key = str(lot or "")
+    for (country, region, _currency), row in provinces.items():
+        row.key = f"{country}:{region}"
+    return Summaries(
+        *(
+            sorted(rows.values(), key=lambda row: order[id(row)])
+            for rows in (calls, lots, provinces)
+        )
+    )
 
 
 def by_partner_country(call_id: int | None = None) -> list[Row]:
@@ -177,14 +215,18 @@ def by_partner_country(call_id: int | None = None) -> list[Row]:
     return _rows(query, lambda r: r.country, lambda r: r.country)
 
 
+def _add(into: Row, row: Row) -> None:
+    into.grants += row.grants
+    into.contracted += row.contracted
+    into.paid += row.paid
+    into.to_pay += row.to_pay
+    into.recovered += row.recovered
+
+
 def total(rows: list[Row]) -> Row:
     out = Row("", "", rows[0].currency if rows else "EUR")
     for row in rows:
-        out.grants += row.grants
-        out.contracted += row.contracted
-        out.paid += row.paid
-        out.to_pay += row.to_pay
-        out.recovered += row.recovered
+        _add(out, row)
     return out
 
 

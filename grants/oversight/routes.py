@@ -18,11 +18,12 @@ PER_PAGE = 50  # items due
 @requires("staff")
 def index():
     call_id = request.args.get("call", type=int)
-    calls = queries.by_call(call_id)
+    money = queries.summaries(call_id)
+    calls = money.calls
     groups = [
         ("calls", calls),
-        ("lots", queries.by_lot(call_id)),
-        ("provinces", queries.by_province(call_id)),
+        ("lots", money.lots),
+        ("provinces", money.provinces),
         ("partner_countries", queries.by_partner_country(call_id)),
     ]
     return render_template(

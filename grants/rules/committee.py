@@ -39,6 +39,7 @@ class Seat:
     role: str
     signed_at: datetime | None
     approved: str | None = None
+    voided: bool = False  # the approval was voided by a change of the voting composition
 
 
 @dataclass(frozen=True)
@@ -108,18 +109,24 @@ def must_approve(seat: Seat) -> bool:
     return seat.role in APPROVERS
 
 
+VOID_OR_MISSING = ("missing", "void", "void_committee")
+
+
 def approval_valid(seat: Seat, fingerprint: str) -> bool:
-    """An approval stands while the ranking is the one approved."""
-    return seat.approved is not None and seat.approved == fingerprint
+    """An approval stands while the ranking is the one approved and the voting composition the one
+    that approved."""
+    return seat.approved is not None and not seat.voided and seat.approved == fingerprint
 
 
 def approval_state(seat: Seat, fingerprint: str) -> str:
-    """'not_needed' (secretary, observer), 'valid', 'void' (approved another ranking) or
-    'missing'."""
+    """'not_needed' (secretary, observer), 'valid', 'void' (approved another ranking),
+    'void_committee' (voided by a change of the voting composition) or 'missing'."""
     if not must_approve(seat):
         return "not_needed"
     if seat.approved is None:
         return "missing"
+    if seat.voided:
+        return "void_committee"
     return "valid" if approval_valid(seat, fingerprint) else "void"
 
 
@@ -138,7 +145,7 @@ def finalisation_issues(seats: Sequence[Seat], fingerprint: str) -> list[Issue]:
                 {"names": ", ".join(unsigned)},
             )
         )
-    waiting = [s.name for s in seats if approval_state(s, fingerprint) in ("missing", "void")]
+    waiting = [s.name for s in seats if approval_state(s, fingerprint) in VOID_OR_MISSING]
     if waiting:
         issues.append(
             Issue(

@@ -181,7 +181,9 @@ def test_replacing_a_voting_member_voids_the_approvals_until_the_new_committee_a
     page.get_by_role("button", name="Add to the committee").click()
     expect(page.get_by_role("status").first).to_contain_text("The member was added")
     chair = next(m for m in members if m.role.value == "chair").user.name
-    expect(page.get_by_role("row", name=re.compile(chair))).to_contain_text("Not approved yet")
+    expect(page.get_by_role("row", name=re.compile(chair))).to_contain_text(
+        "Void: the committee's voting members changed since; must approve again"
+    )
     page.goto(f"/staff/calls/{call.id}/finalise")
     expect(page.locator("#committee-not-ready")).to_contain_text("Gamze Voter")
     expect(page.get_by_role("button", name="Finalise and send the decision letters")).to_have_count(

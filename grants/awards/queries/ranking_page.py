@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, literal, select
-from sqlalchemy.orm import contains_eager, joinedload, load_only
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from grants.awards.queries.invitations import InvitationCounts, invitation_counts
 from grants.awards.queries.overview import (
@@ -56,16 +56,23 @@ LISTS = tuple(
 KINDS = (Stage.concept_note, Stage.full_application)
 CHANGES = "changes"  # the tab of the decisions staff changed by hand
 # what the rows show of each application and its lead (not the long texts)
+APPLICATION = load_only(
+    Application.call_id,
+    Application.lot_id,
+    Application.number,
+    Application.reference,
+    Application.requested_grant,
+    Application.lead_id,
+)
 SHOWN = contains_eager(ApplicationStage.application).options(
-    load_only(
-        Application.call_id,
-        Application.lot_id,
-        Application.number,
-        Application.reference,
-        Application.requested_grant,
-        Application.lead_id,
-    ),
+    APPLICATION,
     joinedload(Application.lead).load_only(Organisation.name, Organisation.country),
+)
+# a ranking's page: its leads loaded apart, for its rows only (joined, every lead of the lot was
+# read before the page was cut from the ranking)
+PAGE_SHOWN = contains_eager(ApplicationStage.application).options(
+    APPLICATION,
+    selectinload(Application.lead).load_only(Organisation.name, Organisation.country),
 )
 # what a ranking's row shows of its stage (not its submitted version, a copy of the application)
 RANKED = load_only(
@@ -227,12 +234,12 @@ def _page_number(args: Mapping, key: str, count: int) -> int:
     return min(max(number, 1), max(1, -(-count // PER_PAGE)))
 
 
-def _rows(call: Call) -> Select:
+def _rows(call: Call, shown=SHOWN) -> Select:
     return (
         select(ApplicationStage)
         .join(ApplicationStage.application)
         .where(Application.call_id == call.id, ApplicationStage.submitted_at.is_not(None))
-        .options(SHOWN)
+        .options(shown)
     )
 
 
@@ -255,7 +262,7 @@ def _ranked_table(
         order_by=ORDER, rows=(None, 0)
     )
     query = (
-        _rows(call)
+        _rows(call, PAGE_SHOWN)
         .options(RANKED)
         .add_columns(cumulative)
         .where(

@@ -4,21 +4,19 @@ once."""
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from grants.awards import BudgetRefused, DecisionRefused
 from grants.awards.services._budget import set_award
-from grants.bundle.import_ import delete_call
 from grants.extensions import db as database
-from grants.models import Application, ApplicationStage, Call, Lot, Organisation
-from tests.conftest import service_missing
+from grants.models import Application, ApplicationStage, Call, Lot
 from tests.factories import make_application, make_call
+from tests.factories.races import at_once, remove_made, require_postgresql
 
 
 def _call_with(
@@ -132,20 +130,13 @@ def test_an_award_changed_underneath_is_not_counted_twice(db):
         set_award(call, stage, D("50000.00"))
 
 
-@pytest.fixture
-def postgres(app):
-    if not os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-        service_missing("PostgreSQL (DATABASE_URL)")
-    return app
-
-
 @pytest.mark.postgres
-def test_concurrent_awards_never_exceed_the_lot_budget(postgres):
+def test_concurrent_awards_never_exceed_the_lot_budget(app):
     """20 requests at once, each awarding a different application 60,000.00 in a lot of 500,000.00:
     exactly 8 fit. This test commits for real, so it removes its rows at the end."""
-    app = postgres
     reference = f"RACE-{uuid.uuid4().hex[:8].upper()}"
     with app.app_context():
+        require_postgresql()
         call = _call_with(20, reference, budgets=(D("500000.00"), D("300000.00")))  # all in lot 1
         orgs = {
             o
@@ -156,12 +147,11 @@ def test_concurrent_awards_never_exceed_the_lot_budget(postgres):
         }
         database.session.commit()
         call_id, stage_ids = call.id, [s.id for s in _stages(call)]
-    start = threading.Barrier(len(stage_ids))
-    outcomes: list[str] = []
+    start = threading.Barrier(len(stage_ids), timeout=30)
 
-    def award(stage_id: int) -> None:
-        with app.app_context():
-            start.wait(timeout=30)
+    def award(stage_id: int):
+        def task() -> str:
+            start.wait()
             try:
                 set_award(
                     database.session.get(Call, call_id),
@@ -169,19 +159,16 @@ def test_concurrent_awards_never_exceed_the_lot_budget(postgres):
                     D("60000.00"),
                 )
                 database.session.commit()
-                outcomes.append("awarded")
+                return "awarded"
             except BudgetRefused:
                 database.session.rollback()
-                outcomes.append("refused")
-            finally:
-                database.session.remove()
+                return "refused"
 
-    threads = [threading.Thread(target=award, args=(i,)) for i in stage_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+        return task
+
     try:
+        outcomes, errors = at_once(app, [award(i) for i in stage_ids])
+        assert not errors
         with app.app_context():
             call = database.session.get(Call, call_id)
             awarded = [s.awarded_amount for s in _stages(call) if s.awarded_amount is not None]
@@ -190,7 +177,4 @@ def test_concurrent_awards_never_exceed_the_lot_budget(postgres):
                 sum(awarded) == call.lots[0].awarded_total == call.awarded_total == D("480000.00")
             )
     finally:
-        with app.app_context():
-            delete_call(database.session.get(Call, call_id))
-            database.session.execute(delete(Organisation).where(Organisation.id.in_(orgs)))
-            database.session.commit()
+        remove_made(app, None, calls=[call_id], organisations=orgs)

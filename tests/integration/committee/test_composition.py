@@ -33,11 +33,17 @@ def call(db):
     return call
 
 
-def approvals(db, call) -> int:
+def approvals(db, call, voided: bool = False) -> int:
+    """The call's standing approvals (voided: those a change of the composition voided)."""
     db.session.expire_all()
     return len(
         db.session.scalars(
-            select(CommitteeApproval).where(CommitteeApproval.call_id == call.id)
+            select(CommitteeApproval).where(
+                CommitteeApproval.call_id == call.id,
+                CommitteeApproval.voided_at.is_not(None)
+                if voided
+                else CommitteeApproval.voided_at.is_(None),
+            )
         ).all()
     )
 
@@ -63,6 +69,11 @@ def test_two_more_voting_members_void_the_approvals_until_all_approve_again(
     )
     assert VOIDED in text(page)
     assert approvals(db, call) == 0
+    assert approvals(db, call, voided=True) == 4  # kept, marked: their members see why
+    assert (
+        text(page).count("Void: the committee's voting members changed since; must approve again")
+        == 4
+    )
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == "committee.approvals_voided")
     )
@@ -82,6 +93,7 @@ def test_two_more_voting_members_void_the_approvals_until_all_approve_again(
         f"{url}/members", {"user_id": fifth.id, "role": "voting"}, page=url, follow_redirects=True
     )
     assert VOIDED not in text(page)  # nothing left to void
+    assert approvals(db, call, voided=True) == 4
     refused = post(f"/staff/calls/{call.id}/finalise")
     assert refused.status_code == 400
     assert "have not signed the declaration of impartiality: Ege, Fatma Fourth" in text(refused)
@@ -90,6 +102,7 @@ def test_two_more_voting_members_void_the_approvals_until_all_approve_again(
     approve_committee(call)  # the five voting members sign; everyone approves again
     db.session.commit()
     assert approvals(db, call) == 6
+    assert approvals(db, call, voided=True) == 0  # each approved again, on its own row
     assert post(f"/staff/calls/{call.id}/finalise").status_code == 302
 
 
@@ -140,3 +153,29 @@ def test_the_secretary_and_observers_change_without_voiding_anything(
         )
         is None
     )
+
+
+def test_a_member_whose_approval_a_new_voting_member_voided_is_told_so(
+    client, db, login_as, post, call
+):
+    voter = db.session.scalars(
+        select(CommitteeMember).where(
+            CommitteeMember.call_id == call.id, CommitteeMember.role == CommitteeRole.voting
+        )
+    ).first()
+    login_as("staff")
+    url = f"/staff/calls/{call.id}/committee"
+    newcomer = make_user("evaluator", name="Nur Newcomer")
+    db.session.commit()
+    post(f"{url}/members", {"user_id": newcomer.id, "role": "voting"}, page=url)
+    login_as(user=voter.user)
+    seat = f"/committee/calls/{call.id}"
+    html = text(client.get(seat))
+    assert "is void: the committee's chair or voting members changed since" in html
+    assert "You have not approved the evaluation report yet." not in html
+    assert post(f"{seat}/approve", page=seat).status_code == 302
+    assert "You approved the evaluation report as the ranking now stands" in text(client.get(seat))
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "committee.report_approved")
+    ).all()[-1]
+    assert event.before["voided_at"] is not None and event.after["approved_at"]

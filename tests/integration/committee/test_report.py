@@ -11,6 +11,7 @@ from grants.awards import rank_call
 from grants.committee.services import record_minutes
 from grants.exports.evaluation_report import build
 from grants.models import CommitteeRole
+from grants.models.base import now_utc
 from tests.factories import make_call, make_user
 from tests.factories.awards import add_application
 from tests.factories.committee import approve_committee
@@ -32,6 +33,8 @@ def test_the_report_shows_the_committee_its_minutes_and_the_approvals(db, tmp_pa
     chair = next(m for m in members if m.role is CommitteeRole.chair)
     voter = next(m for m in members if m.role is CommitteeRole.voting)
     voter.approval.fingerprint = "0" * 64  # approved a ranking that has changed since
+    other = next(m for m in members if m.role is CommitteeRole.voting and m is not voter)
+    other.approval.voided_at = now_utc()  # approved before the voting members changed
     record_minutes(
         call,
         date(2027, 5, 20),
@@ -51,7 +54,8 @@ def test_the_report_shows_the_committee_its_minutes_and_the_approvals(db, tmp_pa
         assert set(member.user.name.split()) <= set(seats.split()), member.user.name
     assert "Chair (non-" in seats and seats.count("Voting member") == 3
     assert "Secretary (non-" in seats and "Observer" in seats
-    assert seats.count("Void: approved on") == 1 and seats.count("Approved on") == 3
+    assert seats.count("Void: approved on") == 2 and seats.count("Approved on") == 2
+    assert "voting members changed" in seats  # "..., before the committee's voting members changed"
     assert seats.count("Does not approve") == 2  # the secretary and the observer
     assert "Meeting of May 20, 2027 – Recorded by Selin Staff" in words
     assert f"Attendees: {chair.user.name}, {voter.user.name}" in words

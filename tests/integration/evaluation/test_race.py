@@ -7,28 +7,24 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import delete, select
 
-from grants.bundle.import_ import delete_call
 from grants.evaluation.services import scoring
 from grants.extensions import db as _db
 from grants.models import (
     ApplicationStage,
     Assignment,
-    AuditEvent,
     Call,
     CallEvaluator,
     ConflictStatus,
     Evaluation,
-    Organisation,
     Score,
     SectionComment,
     StageStatus,
     User,
 )
 from grants.models.base import now_utc
-from tests.conftest import service_missing
 from tests.factories import make_application, make_call, make_user
+from tests.factories.races import at_once, remove_made, require_postgresql
 
 
 def _drafts(call: Call, stage: ApplicationStage, evaluators: list[User]) -> list[int]:
@@ -62,8 +58,7 @@ def _drafts(call: Call, stage: ApplicationStage, evaluators: list[User]) -> list
 @pytest.mark.postgres
 def test_simultaneous_last_submissions_still_give_the_final_score(app):
     with app.app_context():
-        if _db.engine.dialect.name != "postgresql":
-            service_missing("PostgreSQL (DATABASE_URL)")
+        require_postgresql()
         started = now_utc()
         call = make_call(reference=f"RACE-EV-{uuid.uuid4().hex[:6].upper()}", status="evaluation")
         application = make_application(call, status="admissible")
@@ -75,37 +70,24 @@ def test_simultaneous_last_submissions_still_give_the_final_score(app):
         org_ids = [application.lead_id, *(p.organisation_id for p in application.partners)]
         user_ids = [u.id for u in evaluators]
         _db.session.remove()
-    barrier, errors = threading.Barrier(2, timeout=30), []
+    barrier = threading.Barrier(2, timeout=30)
 
-    def submit(assignment_id: int) -> None:
-        with app.test_request_context():
-            try:
-                assignment = _db.session.get(Assignment, assignment_id)
-                grid = assignment.stage.application.call.grid_for(assignment.stage.stage)
-                entry = scoring.stored_entry(assignment.evaluation)
-                barrier.wait()
-                assert scoring.submit(assignment, grid, entry) == {}
-                _db.session.commit()
-            except Exception as error:  # noqa: BLE001 - reported by the assertion below
-                errors.append(error)
-            finally:
-                _db.session.remove()
+    def submit(assignment_id: int):
+        def task() -> None:
+            assignment = _db.session.get(Assignment, assignment_id)
+            grid = assignment.stage.application.call.grid_for(assignment.stage.stage)
+            entry = scoring.stored_entry(assignment.evaluation)
+            barrier.wait()
+            assert scoring.submit(assignment, grid, entry) == {}
+            _db.session.commit()
 
-    threads = [threading.Thread(target=submit, args=(i,)) for i in assignment_ids]
+        return task
+
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        _done, errors = at_once(app, [submit(i) for i in assignment_ids])
+        assert not errors
         with app.app_context():
-            assert not errors
             stage = _db.session.get(ApplicationStage, stage_id)
             assert (stage.status, stage.final_score) == (StageStatus.evaluated, Decimal("80.0000"))
     finally:
-        with app.app_context():
-            delete_call(_db.session.get(Call, call_id))
-            _db.session.execute(delete(AuditEvent).where(AuditEvent.at >= started))
-            _db.session.execute(delete(User).where(User.id.in_(user_ids)))
-            _db.session.execute(delete(Organisation).where(Organisation.id.in_(org_ids)))
-            _db.session.commit()
-            assert _db.session.scalar(select(Call).where(Call.id == call_id)) is None
+        remove_made(app, started, calls=[call_id], users=user_ids, organisations=org_ids)

@@ -9,17 +9,17 @@ import threading
 import uuid
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from grants.bundle.import_ import delete_call
 from grants.evaluation.services import scoring
 from grants.extensions import db as _db
-from grants.models import AuditEvent, Call, Evaluation, Organisation, User
+from grants.models import AuditEvent, Evaluation, User
 from grants.models.base import now_utc
-from tests.conftest import service_missing, sign_in
+from tests.conftest import sign_in
 from tests.factories import make_user
 from tests.factories.evaluation import HIGH, _form, _setup
+from tests.factories.races import at_once, remove_made, require_postgresql
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -81,8 +81,7 @@ def test_an_autosave_after_submit_and_lock_says_so_in_its_panel_only(db, login_a
 @pytest.mark.parametrize("first", ["autosave", "save"])
 def test_autosave_and_submit_at_the_same_moment_on_postgresql(app, first):
     with app.app_context():
-        if _db.engine.dialect.name != "postgresql":
-            service_missing("PostgreSQL (DATABASE_URL)")
+        require_postgresql()
         started = now_utc()
         evaluator = make_user("evaluator")
         _db.session.commit()
@@ -97,27 +96,24 @@ def test_autosave_and_submit_at_the_same_moment_on_postgresql(app, first):
             "orgs": [application.lead_id, *(p.organisation_id for p in application.partners)],
         }
         _db.session.remove()
-    barrier, answers = threading.Barrier(2, timeout=30), []
+    barrier = threading.Barrier(2, timeout=30)
 
-    def send(action: str) -> None:
-        with app.app_context():
+    def send(action: str):
+        def task() -> int:
             client = app.test_client()
             sign_in(client, _db.session.get(User, ids["user"]))
             token = CSRF.search(client.get(url).get_data(as_text=True)).group(1)
             headers = {"HX-Request": "true"} if action == "autosave" else {}
             barrier.wait()
-            answers.append(
-                client.post(
-                    url, data={**form, "action": action, "csrf_token": token}, headers=headers
-                ).status_code
-            )
+            return client.post(
+                url, data={**form, "action": action, "csrf_token": token}, headers=headers
+            ).status_code
 
-    threads = [threading.Thread(target=send, args=(action,)) for action in (first, "submit")]
+        return task
+
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        answers, errors = at_once(app, [send(first), send("submit")])
+        assert not errors
         with app.app_context():
             assert 500 not in answers and len(answers) == 2, answers
             evaluation = _db.session.scalar(
@@ -133,9 +129,6 @@ def test_autosave_and_submit_at_the_same_moment_on_postgresql(app, first):
                 == 1
             )
     finally:
-        with app.app_context():
-            delete_call(_db.session.get(Call, ids["call"]))
-            _db.session.execute(delete(AuditEvent).where(AuditEvent.at >= started))
-            _db.session.execute(delete(User).where(User.id == ids["user"]))
-            _db.session.execute(delete(Organisation).where(Organisation.id.in_(ids["orgs"])))
-            _db.session.commit()
+        remove_made(
+            app, started, calls=[ids["call"]], users=[ids["user"]], organisations=ids["orgs"]
+        )

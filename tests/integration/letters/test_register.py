@@ -14,18 +14,17 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from grants.bundle.import_ import delete_call
 from grants.extensions import db as _db
 from grants.letters import queries as letter_queries
 from grants.letters import services as letter_services
 from grants.mail import attachment_bytes
 from grants.models import Application, AuditEvent, Call, IssuedLetter, LetterKind, OutboxMessage
-from tests.conftest import service_missing
 from tests.factories import make_authority, make_call, make_user
 from tests.factories.admissibility import ALL_TICKED, submitted
 from tests.factories.admissibility import decide as check
 from tests.factories.awards import text
 from tests.factories.committee import approve_committee
+from tests.factories.races import at_once, remove_made, require_postgresql
 
 
 @pytest.fixture(autouse=True)
@@ -333,38 +332,29 @@ def test_the_check_waits_for_the_letter_settings(client, db, staff, post):
 @pytest.mark.postgres
 def test_concurrent_letters_of_one_call_get_distinct_numbers_without_gaps(app):
     with app.app_context():
-        if _db.engine.dialect.name != "postgresql":
-            service_missing("PostgreSQL (DATABASE_URL)")
+        require_postgresql()
         call = make_call(f"RACE-LT-{uuid.uuid4().hex[:6].upper()}")
         _db.session.commit()
         call_id = call.id
         _db.session.remove()
-    barrier, taken, errors = threading.Barrier(8, timeout=30), [], []
+    barrier = threading.Barrier(8, timeout=30)
 
-    def take(count: int) -> None:
-        with app.app_context():
-            try:
-                barrier.wait()
-                first = letter_services.take_numbers(_db.session.get(Call, call_id), count)
-                _db.session.commit()
-                taken.extend(range(first, first + count))
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
-            finally:
-                _db.session.remove()
-
-    threads = [threading.Thread(target=take, args=(1 + k % 3,)) for k in range(8)]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert not errors
-        assert sorted(taken) == list(range(1, len(taken) + 1))  # no duplicate, no gap
-    finally:
-        with app.app_context():
-            delete_call(_db.session.get(Call, call_id))
+    def take(count: int):
+        def task() -> list[int]:
+            barrier.wait()
+            first = letter_services.take_numbers(_db.session.get(Call, call_id), count)
             _db.session.commit()
+            return list(range(first, first + count))
+
+        return task
+
+    try:
+        done, errors = at_once(app, [take(1 + k % 3) for k in range(8)])
+        assert not errors
+        taken = sorted(number for numbers in done for number in numbers)
+        assert taken == list(range(1, len(taken) + 1))  # no duplicate, no gap
+    finally:
+        remove_made(app, None, calls=[call_id])
 
 
 def test_the_letters_to_post_come_as_one_pdf_to_print(client, db, staff, post, tmp_path):

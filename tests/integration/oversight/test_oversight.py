@@ -76,7 +76,7 @@ def world(db):
 
 def test_money_per_call(db, world):
     first, second = world
-    rows = {row.key: row for row in queries.by_call()}
+    rows = {row.key: row for row in queries.summaries().calls}
     a, b = rows[str(first.id)], rows[str(second.id)]
     assert a.grants == 3
     assert a.contracted == D("270000.00")
@@ -91,9 +91,9 @@ def test_money_per_call(db, world):
 
 def test_money_per_lot_province_and_partner_country(db, world):
     first, _second = world
-    lots = queries.by_lot(first.id)
+    lots = queries.summaries(first.id).lots
     assert [row.grants for row in lots] == [3]
-    provinces = {row.label: row for row in queries.by_province()}
+    provinces = {row.label: row for row in queries.summaries().provinces}
     assert provinces["İzmir"].grants == 2  # the running grant and the closed one
     assert provinces["İzmir"].paid == D("157000.00")
     assert provinces["Ankara"].grants == 2

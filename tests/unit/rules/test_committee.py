@@ -135,6 +135,14 @@ def test_an_approval_of_another_ranking_is_void():
     assert approval_state(committee()[1], FP) == "not_needed"
 
 
+def test_an_approval_voided_by_a_new_composition_is_void_even_of_the_same_ranking():
+    voided = Seat("C", "chair", SIGNED, FP, voided=True)
+    assert approval_state(voided, FP) == "void_committee"
+    assert check_approval(voided, FP, finalised=False) == []  # may approve again
+    issues = finalisation_issues([voided, *committee()[1:]], FP)
+    assert any("C" in issue.params.get("names", "") for issue in issues)
+
+
 def test_finalisation_waits_for_nothing_once_complete_signed_and_approved():
     assert finalisation_issues(committee(), FP) == []
 
