@@ -8,9 +8,10 @@ stale and nothing is ever invalidated; a file no key names any more is merely un
 
 The render version of a kind is computed once per process (per app): the WeasyPrint and Babel
 versions, the sources of the kind's templates and of every template they include, import or
-extend (read through the app's Jinja loader), the compiled catalogues of every language, the
-Python modules the kind names (its renderer, the filters) and RENDER_EPOCH, to be raised when a
-change elsewhere changes how a document looks.
+extend (read through the app's Jinja loader), the Python modules the kind names (its renderer, the
+filters), every language's translation of each message those sources use (not the whole
+catalogue: a release that only adds other messages keeps the documents) and RENDER_EPOCH, to be
+raised when a change elsewhere changes how a document looks.
 
 Features declare their kinds with `register` (grants.submission.documents: the summary of a
 submitted application; grants.letters.documents: an issued letter); this module imports no
@@ -20,6 +21,7 @@ feature.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import sys
 from collections.abc import Callable, Iterable
@@ -27,6 +29,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from babel import support
+from babel.messages.extract import extract
 from flask import current_app
 from jinja2 import meta
 
@@ -34,6 +38,15 @@ from grants import files
 
 RENDER_EPOCH = 1
 _COMMON_MODULES = ("grants.labels", "grants.i18n", "reports.fonts")
+# the gettext functions babel.cfg extracts (pybabel extract -k _l -k N_, and babel's defaults)
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "N_": None,
+    "lazy_gettext": None,
+}
 
 
 @dataclass(frozen=True)
@@ -103,17 +116,49 @@ def _compute_version(kind: str) -> str:
     for package in ("weasyprint", "babel", "pydyf"):
         digest.update(f"{package} {version(package)}\n".encode())
     env = current_app.jinja_env
+    sources: list[tuple[str, str]] = []
     for name in sorted(template_closure(declared.templates)):
         source, _filename, _uptodate = env.loader.get_source(env, name)
         digest.update(f"template {name}\n".encode() + source.encode())
+        sources.append(("jinja2", source))
     for name in sorted(set(declared.modules) | set(_COMMON_MODULES)):
         __import__(name)
-        digest.update(f"module {name}\n".encode() + Path(sys.modules[name].__file__).read_bytes())
-    translations = Path(current_app.root_path) / "translations"
-    for catalogue in sorted(translations.glob("*/LC_MESSAGES/*.mo")):
-        relative = catalogue.relative_to(translations)
-        digest.update(f"catalogue {relative}\n".encode() + catalogue.read_bytes())
+        code = Path(sys.modules[name].__file__).read_text(encoding="utf-8")
+        digest.update(f"module {name}\n".encode() + code.encode())
+        sources.append(("python", code))
+    for line in used_translations(sources):
+        digest.update(line.encode() + b"\n")
     return digest.hexdigest()
+
+
+def used_translations(sources: list[tuple[str, str]]) -> list[str]:
+    """Each language's translation of every message the sources use ((method, text): "jinja2" or
+    "python", as babel.cfg extracts them), so that a release that adds or changes other messages
+    keeps the kept documents (a kind's whole catalogue would change with every release)."""
+    found: set[str | tuple[str, ...]] = set()
+    for method, text in sources:
+        for _line, message, _comments, _context in extract(
+            method,
+            io.BytesIO(text.encode()),
+            keywords=KEYWORDS,
+            options={"extensions": "jinja2.ext.i18n"} if method == "jinja2" else {},
+        ):
+            if isinstance(message, tuple):  # ngettext's (singular, plural); other calls' first
+                message = tuple(message[:2]) if len(message) > 1 and message[1] else message[0]
+            if message:
+                found.add(message)
+    lines = []
+    for locale in current_app.config["LANGUAGES"]:
+        catalogue = support.Translations.load(
+            str(Path(current_app.root_path) / "translations"), [locale]
+        )
+        for message in sorted(found, key=repr):
+            if isinstance(message, tuple):
+                text = " | ".join(catalogue.ngettext(message[0], message[1], n) for n in (1, 2, 5))
+            else:
+                text = catalogue.gettext(message)
+            lines.append(f"{locale} {message!r} {text}")
+    return lines
 
 
 def template_closure(names: Iterable[str]) -> set[str]:

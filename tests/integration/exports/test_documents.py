@@ -113,6 +113,38 @@ def test_the_render_version_covers_the_included_templates_and_stylesheets(db):
     assert documents.render_version("summary") != documents.render_version("letter")
 
 
+def _catalogue_changing(monkeypatch, msgid: str) -> None:
+    """Every language's catalogue as it is, but for `msgid`, translated anew."""
+    load = documents.support.Translations.load
+
+    class Changed:
+        def __init__(self, real):
+            self.real = real
+
+        def gettext(self, message):
+            return "A NEW WORDING" if message == msgid else self.real.gettext(message)
+
+        def ngettext(self, singular, plural, n):
+            return self.real.ngettext(singular, plural, n)
+
+    monkeypatch.setattr(
+        documents.support.Translations,
+        "load",
+        staticmethod(lambda *args, **kwargs: Changed(load(*args, **kwargs))),
+    )
+
+
+def test_the_render_version_follows_the_translations_the_document_uses_only(db, monkeypatch):
+    before = documents._compute_version("summary")
+    with monkeypatch.context() as patched:
+        _catalogue_changing(patched, "Evaluation committee")  # not in a summary
+        assert documents._compute_version("summary") == before
+    with monkeypatch.context() as patched:
+        _catalogue_changing(patched, "Partnership statement")  # a summary's annex heading
+        assert documents._compute_version("summary") != before
+    assert documents._compute_version("summary") == before
+
+
 # The ZIP
 # ------------------------------------------------------------------------------
 
