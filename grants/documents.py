@@ -25,6 +25,7 @@ import io
 import json
 import sys
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -68,10 +69,8 @@ def stored_pdf(kind: str, data: dict, locale: str, render: Callable[[], bytes]) 
     """The document kept under the key of (kind, data, locale); rendered by `render()` and kept
     first if there is none."""
     key, store = document_key(kind, data, locale), files.documents()
-    try:
+    with suppress(FileNotFoundError):
         return store.get(key)
-    except FileNotFoundError:
-        pass
     pdf = render()
     store.put(key, pdf)
     return pdf

@@ -24,6 +24,7 @@ from grants.extensions import db
 from grants.i18n import local_time
 from grants.letters import queries as letter_queries
 from grants.letters import services as letter_services
+from grants.letters.documents import stored_letter
 from grants.letters.forms import PostedForm
 from grants.models import Call
 
@@ -57,7 +58,7 @@ def download(call_id: int, letter_id: int):
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)
     letter = letter_queries.letter_of(row)
-    data = letter_queries.render_pdf(letter, lang)
+    data = stored_letter(letter, lang)  # issued: rendered once per language, then copied
     return send_file(
         io.BytesIO(data),
         mimetype="application/pdf",

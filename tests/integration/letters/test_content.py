@@ -334,3 +334,28 @@ def test_turkish_letters_are_in_turkish_with_country_names_in_turkish(client, db
         "tutarından "
         "azdı."
     ) in reserve
+
+
+def test_an_issued_letter_is_rendered_once_per_language_then_copied(
+    app, client, db, decided, monkeypatch, tmp_path
+):
+    from grants.letters import queries as letter_queries
+
+    # a documents space of its own, where none is kept yet (the bucket is shared with other tests)
+    monkeypatch.setitem(app.config, "STORAGE_BACKEND", "local")
+    monkeypatch.setitem(app.config, "DOCUMENT_DIR", str(tmp_path / "documents"))
+
+    rendered = []
+    render = letter_queries.letter_pdf
+    monkeypatch.setattr(
+        letter_queries,
+        "letter_pdf",
+        lambda env, letter, locale, logo: (
+            rendered.append(locale) or render(env, letter, locale, logo)
+        ),
+    )
+    first = letter(client, db, "TTGS-DEMO-0029", "tr")
+    assert letter(client, db, "TTGS-DEMO-0029", "tr") == first
+    assert letter(client, db, "TTGS-DEMO-0029", "en") != first
+    letter(client, db, "TTGS-DEMO-0029", "en")
+    assert sorted(rendered) == ["en", "tr"]  # each language rendered once, then copied
