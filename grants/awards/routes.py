@@ -32,6 +32,7 @@ from grants.awards.services.decisions import override, override_shortlist, promo
 from grants.awards.services.finalise import finalise
 from grants.awards.services.ranking import rank_call
 from grants.i18n import issue_text, money
+from grants.letters.documents import stored_letter
 from grants.letters.queries import render_pdf
 from grants.letters.services import Delivery
 from grants.models import Stage, StageStatus
@@ -41,8 +42,11 @@ from reports.letters import Letter
 bp = Blueprint("awards", __name__)
 
 
-def _pdf(letter: Letter, as_attachment: bool):
-    data = render_pdf(letter, str(get_locale()))
+def _pdf(letter: Letter, as_attachment: bool, final: bool = True):
+    """The letter as a PDF in the reader's language: a final one as stored (rendered once per
+    language, grants.letters.documents), a draft rendered now."""
+    locale = str(get_locale())
+    data = stored_letter(letter, locale) if final else render_pdf(letter, locale)
     return send_file(
         io.BytesIO(data),
         mimetype="application/pdf",
@@ -201,7 +205,7 @@ def letter_preview(call_id: int, application_id: int):
         if call.finalised_at
         else one_letter(call, application_id, clock.now(), draft=True)
     )
-    return _pdf(load_or_404(letter), as_attachment=False)
+    return _pdf(load_or_404(letter), as_attachment=False, final=call.finalised_at is not None)
 
 
 @bp.get("/decisions")

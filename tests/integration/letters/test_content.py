@@ -337,7 +337,7 @@ def test_turkish_letters_are_in_turkish_with_country_names_in_turkish(client, db
 
 
 def test_an_issued_letter_is_rendered_once_per_language_then_copied(
-    app, client, db, decided, monkeypatch, tmp_path
+    app, client, db, decided, login_as, monkeypatch, tmp_path
 ):
     from grants.letters import queries as letter_queries
 
@@ -359,3 +359,7 @@ def test_an_issued_letter_is_rendered_once_per_language_then_copied(
     assert letter(client, db, "TTGS-DEMO-0029", "en") != first
     letter(client, db, "TTGS-DEMO-0029", "en")
     assert sorted(rendered) == ["en", "tr"]  # each language rendered once, then copied
+    member = make_user(organisation=application(db, "TTGS-DEMO-0029").lead, locale="tr")
+    login_as(user=member)  # the applicant downloads the same final letter: copied too
+    data = client.get(f"/decisions/{application(db, 'TTGS-DEMO-0029').id}/letter.pdf").data
+    assert words(data) == first and sorted(rendered) == ["en", "tr"]
